@@ -1,0 +1,73 @@
+import { existsSync } from "node:fs";
+import { z } from "zod";
+
+const KID = /^[a-z0-9-]{1,32}$/;
+
+const signingKeys = z
+  .string({ error: "is required: one or more kid:secret pairs, comma-separated, newest first" })
+  .transform((value, ctx) => {
+    const keys = value.split(",").map((pair) => {
+      const [kid = "", secret = ""] = pair.trim().split(":");
+      return { kid, secret: Buffer.from(secret, "base64url") };
+    });
+    for (const { kid, secret } of keys) {
+      if (!KID.test(kid)) ctx.addIssue({ code: "custom", message: `key id "${kid}" must match ${KID}` });
+      if (secret.length < 32)
+        ctx.addIssue({ code: "custom", message: `key "${kid}" needs a base64url secret of at least 32 bytes` });
+    }
+    return keys;
+  });
+
+const publicBaseUrl = z
+  .url({ error: "must be an absolute URL such as https://relance.example.fr" })
+  .refine((value) => {
+    const url = new URL(value);
+    return url.protocol === "https:" || ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  }, "must use https (plain http is accepted only for localhost)")
+  .transform((value) => value.replace(/\/+$/, ""));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_PATH: z.string().min(1).default(".data/relance.db"),
+  PUBLIC_BASE_URL: publicBaseUrl,
+  LINK_SIGNING_KEYS: signingKeys,
+  LINK_TTL_DAYS: z.coerce.number().int().min(1).max(30).default(30),
+  EMAIL_FROM: z.string().min(3).default("Relance <relances@relance.localhost>"),
+  RESEND_API_KEY: z.string().min(1).optional(),
+  RESEND_BASE_URL: z.url().optional(),
+  JOB_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Tests and demos only: freeze the clock of the web server at this instant. */
+  TEST_FIXED_NOW: z.iso.datetime({ offset: true }).optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** Parses an environment, naming every missing or invalid variable in one message. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // An empty value (KEY= in a .env file) means "not set".
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
+  const result = envSchema.safeParse(present);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  - ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  throw new EnvError(`Relance cannot start, the environment is invalid:\n${lines.join("\n")}`);
+}
+
+let cached: Env | undefined;
+
+/** The environment of this process, parsed once. Local `.env` values never override real ones. */
+export function getEnv(): Env {
+  if (!cached) {
+    if (existsSync(".env")) process.loadEnvFile(".env");
+    cached = parseEnv(process.env);
+  }
+  return cached;
+}
+
+/** For tests that start over with another environment. */
+export function resetEnvCache() {
+  cached = undefined;
+}

@@ -1,0 +1,118 @@
+import { randomUUID } from "node:crypto";
+import { SignJWT, jwtVerify, errors, type JWTVerifyGetKey } from "jose";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { debtorLinks } from "../../db/schema";
+import type { Env } from "../env.server";
+import { sha256 } from "./tokens.server";
+
+export const LINK_AUDIENCE = "relance:portal";
+export const LINK_TYP = "magic+jwt";
+const KID_FORMAT = /^[a-z0-9-]{1,32}$/;
+/** The longest TTL a link may ever have had (M18); jose also checks the token's age against it. */
+const MAX_LINK_AGE = "30d";
+const DAY_MS = 86_400_000;
+
+export type LinkEnv = Pick<Env, "PUBLIC_BASE_URL" | "LINK_SIGNING_KEYS" | "LINK_TTL_DAYS">;
+export type DebtorLink = typeof debtorLinks.$inferSelect;
+type Tx = Pick<Db, "insert">;
+
+/**
+ * Records a new link (M14). Synchronous so it can run inside the transaction that claims the message
+ * carrying it; the token is signed afterwards from this row, so signing again after a crash gives the
+ * very same token.
+ */
+export function insertLink(
+  tx: Tx,
+  env: LinkEnv,
+  input: { debtorId: number; invoiceIds: number[]; channel: DebtorLink["channel"]; sentTo: string | null; now: Date },
+): DebtorLink {
+  const [current] = env.LINK_SIGNING_KEYS;
+  if (!current) throw new Error("No link signing key configured");
+  // JWT times are whole seconds; keeping the row at the same precision lets us re-sign identically.
+  const issuedAt = new Date(Math.floor(input.now.getTime() / 1000) * 1000);
+  return tx
+    .insert(debtorLinks)
+    .values({
+      jti: randomUUID(),
+      kid: current.kid,
+      debtorId: input.debtorId,
+      scope: input.invoiceIds,
+      channel: input.channel,
+      sentToHash: input.sentTo ? sha256(input.sentTo.toLowerCase()) : null,
+      issuedAt,
+      expiresAt: new Date(issuedAt.getTime() + env.LINK_TTL_DAYS * DAY_MS),
+    })
+    .returning()
+    .get();
+}
+
+export async function signLink(env: LinkEnv, link: DebtorLink): Promise<string> {
+  const key = env.LINK_SIGNING_KEYS.find((k) => k.kid === link.kid);
+  if (!key) throw new Error(`Signing key ${link.kid} is no longer configured`);
+  // Opaque ids only in the claims (M15): the payload is merely base64url-encoded.
+  return new SignJWT({})
+    .setProtectedHeader({ alg: "HS256", kid: key.kid, typ: LINK_TYP })
+    .setIssuer(env.PUBLIC_BASE_URL)
+    .setAudience(LINK_AUDIENCE)
+    .setSubject(String(link.debtorId))
+    .setJti(link.jti)
+    .setIssuedAt(Math.floor(link.issuedAt.getTime() / 1000))
+    .setExpirationTime(Math.floor(link.expiresAt.getTime() / 1000))
+    .sign(key.secret);
+}
+
+export function linkUrl(env: Pick<Env, "PUBLIC_BASE_URL">, token: string): string {
+  // Built from configuration, never from the request's Host header (M11).
+  return `${env.PUBLIC_BASE_URL}/l/${token}`;
+}
+
+export type LinkCheck =
+  | { status: "valid"; link: DebtorLink }
+  | { status: "invalid"; reason: "malformed" | "signature" | "expired" | "unknown" | "revoked" };
+
+/**
+ * Verifies a link token: signature with a key chosen by kid from our own key map (M13), pinned
+ * algorithm, issuer, audience and type (M12), then its database row (M14). Callers show one
+ * uniform page for every invalid reason (M17); the reason is for logs and tests.
+ */
+export async function checkLink(db: Db, env: LinkEnv, token: string, now: Date): Promise<LinkCheck> {
+  const getKey: JWTVerifyGetKey = (header) => {
+    const key = header.kid && KID_FORMAT.test(header.kid)
+      ? env.LINK_SIGNING_KEYS.find((k) => k.kid === header.kid)
+      : undefined;
+    if (!key) throw new errors.JWKSNoMatchingKey();
+    return key.secret;
+  };
+  let claims: { jti?: string; sub?: string };
+  try {
+    ({ payload: claims } = await jwtVerify(token, getKey, {
+      algorithms: ["HS256"],
+      issuer: env.PUBLIC_BASE_URL,
+      audience: LINK_AUDIENCE,
+      typ: LINK_TYP,
+      requiredClaims: ["exp", "iat", "jti", "sub"],
+      maxTokenAge: MAX_LINK_AGE,
+      clockTolerance: 60,
+      currentDate: now,
+    }));
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) return { status: "invalid", reason: "expired" };
+    if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey)
+      return { status: "invalid", reason: "signature" };
+    return { status: "invalid", reason: "malformed" };
+  }
+  const link = db
+    .select()
+    .from(debtorLinks)
+    .where(and(eq(debtorLinks.jti, claims.jti ?? ""), eq(debtorLinks.debtorId, Number(claims.sub))))
+    .get();
+  if (!link) return { status: "invalid", reason: "unknown" };
+  if (link.revokedAt) return { status: "invalid", reason: "revoked" };
+  if (link.expiresAt <= now) return { status: "invalid", reason: "expired" };
+  return { status: "valid", link };
+}
+
+export function revokeLink(db: Db, linkId: number, reason: string, now: Date) {
+  db.update(debtorLinks).set({ revokedAt: now, revokedReason: reason }).where(eq(debtorLinks.id, linkId)).run();
+}

@@ -1,0 +1,72 @@
+import { sqliteTable, text, integer, uniqueIndex, index } from "drizzle-orm/sqlite-core";
+import { id, instant, createdAt } from "./columns";
+
+export const creditors = sqliteTable("creditors", {
+  id: id(),
+  legalName: text("legal_name").notNull(),
+  tradeName: text("trade_name"),
+  legalForm: text("legal_form"),
+  siren: text("siren"),
+  vatNumber: text("vat_number"),
+  addressLine: text("address_line").notNull(),
+  postalCode: text("postal_code").notNull(),
+  city: text("city").notNull(),
+  country: text("country").notNull().default("FR"),
+  email: text("email").notNull(),
+  phone: text("phone"),
+  locale: text("locale", { enum: ["fr", "en"] }).notNull().default("fr"),
+  timeZone: text("time_zone").notNull().default("Europe/Paris"),
+  // L441-10: either the contract rate, or the ECB rate + 10 points from a dated table.
+  penaltyRateMode: text("penalty_rate_mode", { enum: ["ecb_plus_10", "contract"] })
+    .notNull()
+    .default("ecb_plus_10"),
+  /** Contract late-payment rate in basis points (1 % = 100), used when mode is "contract". */
+  contractPenaltyRateBp: integer("contract_penalty_rate_bp"),
+  recoveryIndemnityEnabled: integer("recovery_indemnity_enabled", { mode: "boolean" })
+    .notNull()
+    .default(true),
+  addPenaltiesToAmountDue: integer("add_penalties_to_amount_due", { mode: "boolean" })
+    .notNull()
+    .default(false),
+  allowPartialPayments: integer("allow_partial_payments", { mode: "boolean" })
+    .notNull()
+    .default(true),
+  bankAccountHolder: text("bank_account_holder"),
+  iban: text("iban"),
+  bic: text("bic"),
+  senderName: text("sender_name"),
+  senderEmail: text("sender_email"),
+  createdAt: createdAt(),
+});
+
+export const staffUsers = sqliteTable(
+  "staff_users",
+  {
+    id: id(),
+    creditorId: integer("creditor_id")
+      .notNull()
+      .references(() => creditors.id),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    role: text("role", { enum: ["owner", "agent", "read_only"] }).notNull(),
+    /** scrypt$N$r$p$salt$hash, see app/services/passwords.server.ts */
+    passwordHash: text("password_hash"),
+    disabledAt: instant("disabled_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("staff_users_email_unique").on(t.email)],
+);
+
+export const staffSessions = sqliteTable(
+  "staff_sessions",
+  {
+    /** SHA-256 of the cookie value: a stolen database does not yield live sessions. */
+    idHash: text("id_hash").primaryKey(),
+    staffUserId: integer("staff_user_id")
+      .notNull()
+      .references(() => staffUsers.id),
+    createdAt: createdAt(),
+    expiresAt: instant("expires_at").notNull(),
+  },
+  (t) => [index("staff_sessions_user_idx").on(t.staffUserId)],
+);

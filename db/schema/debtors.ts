@@ -1,0 +1,55 @@
+import { sqliteTable, text, integer, uniqueIndex, index } from "drizzle-orm/sqlite-core";
+import { id, instant, createdAt } from "./columns";
+import { creditors } from "./creditors";
+
+export const debtors = sqliteTable(
+  "debtors",
+  {
+    id: id(),
+    creditorId: integer("creditor_id")
+      .notNull()
+      .references(() => creditors.id),
+    externalRef: text("external_ref"),
+    // L8: consumers get no L441-10 penalties and no 40 € indemnity.
+    kind: text("kind", { enum: ["business", "consumer"] }).notNull(),
+    name: text("name").notNull(),
+    siren: text("siren"),
+    addressLine: text("address_line"),
+    postalCode: text("postal_code"),
+    city: text("city"),
+    country: text("country").notNull().default("FR"),
+    locale: text("locale", { enum: ["fr", "en"] }).notNull().default("fr"),
+    timeZone: text("time_zone").notNull().default("Europe/Paris"),
+    segment: text("segment", { enum: ["standard", "high_risk", "good_payer"] })
+      .notNull()
+      .default("standard"),
+    preferredChannel: text("preferred_channel", { enum: ["email", "sms", "letter", "phone"] }),
+    brokenPromiseCount: integer("broken_promise_count").notNull().default(0),
+    escalatedAt: instant("escalated_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("debtors_creditor_external_ref_unique").on(t.creditorId, t.externalRef),
+    index("debtors_creditor_idx").on(t.creditorId),
+  ],
+);
+
+export const debtorContacts = sqliteTable(
+  "debtor_contacts",
+  {
+    id: id(),
+    debtorId: integer("debtor_id")
+      .notNull()
+      .references(() => debtors.id),
+    name: text("name"),
+    role: text("role"),
+    email: text("email"),
+    phone: text("phone"),
+    isPrimary: integer("is_primary", { mode: "boolean" }).notNull().default(false),
+    emailOptOutAt: instant("email_opt_out_at"),
+    emailUndeliverableAt: instant("email_undeliverable_at"),
+    smsOptOutAt: instant("sms_opt_out_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("debtor_contacts_debtor_idx").on(t.debtorId)],
+);

@@ -1,0 +1,47 @@
+import { sqliteTable, text, integer, uniqueIndex, index } from "drizzle-orm/sqlite-core";
+import { id, instant, createdAt } from "./columns";
+import { creditors } from "./creditors";
+import { debtors } from "./debtors";
+import { invoices } from "./invoices";
+
+/** Inbound webhook inbox (R12): the provider's event id is unique, so a redelivery is a no-op. */
+export const webhookEvents = sqliteTable(
+  "webhook_events",
+  {
+    id: id(),
+    provider: text("provider", { enum: ["stripe", "resend", "twilio"] }).notNull(),
+    providerEventId: text("provider_event_id").notNull(),
+    type: text("type").notNull(),
+    payload: text("payload").notNull(),
+    receivedAt: instant("received_at").notNull(),
+    processedAt: instant("processed_at"),
+  },
+  (t) => [uniqueIndex("webhook_events_provider_event_unique").on(t.provider, t.providerEventId)],
+);
+
+/**
+ * The append-only history of a debtor (L13): messages, link openings, actions, payments, pauses.
+ * Triggers in the migration refuse UPDATE and DELETE.
+ */
+export const timelineEvents = sqliteTable(
+  "timeline_events",
+  {
+    id: id(),
+    creditorId: integer("creditor_id")
+      .notNull()
+      .references(() => creditors.id),
+    debtorId: integer("debtor_id")
+      .notNull()
+      .references(() => debtors.id),
+    invoiceId: integer("invoice_id").references(() => invoices.id),
+    type: text("type").notNull(),
+    actor: text("actor", { enum: ["debtor", "staff", "job", "provider", "system"] }).notNull(),
+    data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    occurredAt: instant("occurred_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("timeline_events_debtor_idx").on(t.debtorId, t.occurredAt),
+    index("timeline_events_invoice_idx").on(t.invoiceId),
+  ],
+);

@@ -1,0 +1,188 @@
+import { pathToFileURL } from "node:url";
+import type { Db } from "./client";
+import {
+  cadencePolicies,
+  cadenceSteps,
+  creditors,
+  debtorContacts,
+  debtors,
+  invoices,
+  payments,
+  staffUsers,
+  timelineEvents,
+} from "./schema";
+import { demoDebtors, demoDueOffsets } from "./seed-data";
+import { addDays, type CalendarDate } from "../app/domain/dates";
+import { defaultCadences, type Segment } from "../app/domain/cadence-defaults";
+
+export const DEMO_LOGIN = { email: "demo@atelier-durand.fr", password: "relance-demo" };
+
+/** Small deterministic PRNG (mulberry32): the same seed day always gives the same demo. */
+function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Which demo debtor owes each invoice falling due soon: several debtors, one English, one consolidated. */
+const SOON_DUE_DEBTORS = [0, 22, 5, 27, 14, 9, 0];
+const PAID_INVOICES = 22;
+
+/**
+ * A believable French SME (a Lyon joinery) with 30 customers and 100 invoices spread over every
+ * aging bucket relative to `today`. Returns false, changing nothing, when a creditor already exists.
+ */
+export function seedDemo(db: Db, options: { today: CalendarDate; passwordHash: string }): boolean {
+  const { today } = options;
+  const rand = random(20261122);
+  return db.transaction(
+    (tx) => {
+      if (tx.select({ id: creditors.id }).from(creditors).limit(1).get()) return false;
+      const seededAt = new Date(`${today}T08:00:00Z`);
+
+      const creditor = tx
+        .insert(creditors)
+        .values({
+          legalName: "Atelier Durand SARL",
+          tradeName: "Atelier Durand",
+          legalForm: "SARL au capital de 50 000 €",
+          siren: "812345678",
+          vatNumber: "FR45812345678",
+          addressLine: "14 rue de la Charité",
+          postalCode: "69002",
+          city: "Lyon",
+          email: "compta@atelier-durand.fr",
+          phone: "+33478123456",
+          bankAccountHolder: "Atelier Durand SARL",
+          iban: "FR7630004000031234567890143",
+          bic: "BNPAFRPPXXX",
+          senderName: "Atelier Durand",
+          senderEmail: "relances@atelier-durand.fr",
+        })
+        .returning()
+        .get();
+
+      tx.insert(staffUsers)
+        .values([
+          { creditorId: creditor.id, email: DEMO_LOGIN.email, name: "Claire Durand", role: "owner", passwordHash: options.passwordHash },
+          { creditorId: creditor.id, email: "karim@atelier-durand.fr", name: "Karim Benali", role: "agent", passwordHash: null },
+        ])
+        .run();
+
+      for (const [segment, steps] of Object.entries(defaultCadences) as [Segment, (typeof defaultCadences)[Segment]][]) {
+        const policy = tx
+          .insert(cadencePolicies)
+          .values({
+            creditorId: creditor.id,
+            segment,
+            name: { standard: "Standard", high_risk: "Risque élevé", good_payer: "Bons payeurs" }[segment],
+            brokenPromisesBeforeLitigation: segment === "high_risk" ? 2 : 3,
+          })
+          .returning()
+          .get();
+        tx.insert(cadenceSteps)
+          .values(steps.map((step, position) => ({ ...step, policyId: policy.id, position })))
+          .run();
+      }
+
+      const debtorRows = demoDebtors.map((d, index) => {
+        const debtor = tx
+          .insert(debtors)
+          .values({
+            creditorId: creditor.id,
+            externalRef: `C${String(index + 1).padStart(4, "0")}`,
+            kind: d.kind,
+            name: d.name,
+            city: d.city,
+            country: d.locale === "en" ? (d.timeZone === "Europe/Paris" ? "FR" : d.timeZone === "Europe/Dublin" ? "IE" : d.timeZone === "Europe/Zurich" ? "CH" : "GB") : "FR",
+            locale: d.locale,
+            timeZone: d.timeZone,
+            segment: d.segment,
+          })
+          .returning()
+          .get();
+        tx.insert(debtorContacts)
+          .values({ debtorId: debtor.id, name: d.contact, email: d.email, phone: d.phone, isPrimary: true, role: d.kind === "business" ? "Comptabilité" : null })
+          .run();
+        return { ...debtor, segment: d.segment };
+      });
+
+      const dueOffsets = [
+        ...demoDueOffsets.map((offset) => ({ offset, paid: false })),
+        ...Array.from({ length: PAID_INVOICES }, (_, i) => ({ offset: -10 - i * 9, paid: true })),
+      ];
+      const planned = dueOffsets.map(({ offset, paid }, index) => {
+        const debtor = debtorRows[SOON_DUE_DEBTORS[index] ?? (index * 7) % debtorRows.length]!;
+        const terms = debtor.segment === "good_payer" ? 60 : index % 5 === 0 ? 45 : 30;
+        const base = debtor.kind === "consumer" ? 90 + rand() * 1400 : 250 + rand() * 11_000;
+        const dueDate = addDays(today, offset);
+        return { debtor, paid, terms, dueDate, issueDate: addDays(dueDate, -terms), amountCents: Math.round(base * 100) };
+      });
+      planned.sort((a, b) => a.issueDate.localeCompare(b.issueDate));
+
+      planned.forEach((p, index) => {
+        const number = `F-${p.issueDate.slice(0, 4)}-${String(index + 1).padStart(4, "0")}`;
+        // One in six overdue invoices has been paid in part.
+        const partial = !p.paid && p.dueDate < today && index % 6 === 0 ? Math.round(p.amountCents * 0.4) : 0;
+        const invoice = tx
+          .insert(invoices)
+          .values({
+            creditorId: creditor.id,
+            debtorId: p.debtor.id,
+            number,
+            externalRef: `ERP-${number}`,
+            amountCents: p.amountCents,
+            balanceCents: p.paid ? 0 : p.amountCents - partial,
+            issueDate: p.issueDate,
+            dueDate: p.dueDate,
+            paymentTermsDays: p.terms,
+            status: p.paid ? "paid" : "open",
+            paidAt: p.paid ? new Date(`${addDays(p.dueDate, Math.floor(rand() * 15))}T10:00:00Z`) : null,
+          })
+          .returning()
+          .get();
+        const paidCents = p.paid ? p.amountCents : partial;
+        if (paidCents === 0) return;
+        const receivedAt = invoice.paidAt ?? new Date(`${addDays(p.dueDate, 3)}T10:00:00Z`);
+        tx.insert(payments)
+          .values({ invoiceId: invoice.id, amountCents: paidCents, currency: "EUR", method: "transfer", provider: "bank", providerRef: `VIR-${number}`, receivedAt })
+          .run();
+        tx.insert(timelineEvents)
+          .values({
+            creditorId: creditor.id,
+            debtorId: p.debtor.id,
+            invoiceId: invoice.id,
+            type: "payment.recorded",
+            actor: "staff",
+            data: { amountCents: paidCents, method: "transfer", seed: true },
+            occurredAt: receivedAt < seededAt ? receivedAt : seededAt,
+          })
+          .run();
+      });
+      return true;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { parseArgs } = await import("node:util");
+  const { getDb, closeDb } = await import("../app/db.server");
+  const { hashPassword } = await import("../app/services/passwords.server");
+  const { isCalendarDate } = await import("../app/domain/dates");
+  try {
+    const { values } = parseArgs({ options: { today: { type: "string" } } });
+    const today = values.today ?? new Date().toISOString().slice(0, 10);
+    if (!isCalendarDate(today)) throw new Error(`--today must be a date such as 2026-11-20, got "${today}"`);
+    const seeded = seedDemo(getDb(), { today, passwordHash: await hashPassword(DEMO_LOGIN.password) });
+    console.log(seeded ? `[seed] demo data created around ${today}` : "[seed] database already has data, left as it is");
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  } finally {
+    closeDb();
+  }
+}
