@@ -19,7 +19,12 @@ const signingKeys = z
   });
 
 const publicBaseUrl = z
-  .url({ error: "must be an absolute URL such as https://relance.example.fr" })
+  .url({
+    error: (issue) =>
+      issue.input === undefined
+        ? "is required: the address debtors' links point to, such as https://relance.example.fr"
+        : "must be an absolute URL such as https://relance.example.fr",
+  })
   .refine((value) => {
     const url = new URL(value);
     return url.protocol === "https:" || ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);

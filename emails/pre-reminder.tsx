@@ -1,18 +1,8 @@
 import { Button, Link, Section, Text, Row, Column } from "@react-email/components";
-import { render } from "@react-email/render";
 import { formatMoney } from "../app/domain/money";
-import { formatCalendarDate, type CalendarDate } from "../app/domain/dates";
+import { formatCalendarDate } from "../app/domain/dates";
 import { EmailLayout } from "./layout";
-
-export type PreReminderProps = {
-  locale: "fr" | "en";
-  creditorName: string;
-  creditorEmail: string;
-  debtorName: string;
-  invoices: { number: string; amountCents: number; currency: string; dueDate: CalendarDate }[];
-  linkUrl: string;
-  privacyUrl: string;
-};
+import type { ReminderEmailProps } from "./props";
 
 const copy = {
   fr: {
@@ -54,7 +44,7 @@ const copy = {
 const intlLocale = { fr: "fr-FR", en: "en-GB" } as const;
 const button = { backgroundColor: "#1d4ed8", color: "#ffffff", padding: "12px 20px", borderRadius: "6px" };
 
-export function PreReminderEmail(props: PreReminderProps) {
+export function PreReminderEmail(props: ReminderEmailProps) {
   const t = copy[props.locale];
   const locale = intlLocale[props.locale];
   return (
@@ -93,11 +83,6 @@ export function PreReminderEmail(props: PreReminderProps) {
   );
 }
 
-export async function renderPreReminder(props: PreReminderProps) {
-  const element = <PreReminderEmail {...props} />;
-  return {
-    subject: copy[props.locale].subject(props.creditorName, props.invoices.length),
-    html: await render(element),
-    text: await render(element, { plainText: true }),
-  };
+export function preReminderSubject(props: ReminderEmailProps) {
+  return copy[props.locale].subject(props.creditorName, props.invoices.length);
 }

@@ -16,3 +16,27 @@ export function agingBucket(dueDate: CalendarDate, today: CalendarDate): AgingBu
   if (days <= 90) return "61_90";
   return "over_90";
 }
+
+export type AgingSummary = {
+  outstandingCents: number;
+  overdueCents: number;
+  buckets: Record<AgingBucket, { count: number; cents: number }>;
+};
+
+/** Outstanding and overdue totals with the aging buckets, for one currency's open balances. */
+export function summarizeAging(
+  openInvoices: readonly { dueDate: CalendarDate; balanceCents: number }[],
+  today: CalendarDate,
+): AgingSummary {
+  const buckets = Object.fromEntries(agingBuckets.map((b) => [b, { count: 0, cents: 0 }])) as AgingSummary["buckets"];
+  let outstandingCents = 0;
+  let overdueCents = 0;
+  for (const invoice of openInvoices) {
+    const bucket = agingBucket(invoice.dueDate, today);
+    buckets[bucket].count += 1;
+    buckets[bucket].cents += invoice.balanceCents;
+    outstandingCents += invoice.balanceCents;
+    if (bucket !== "not_due") overdueCents += invoice.balanceCents;
+  }
+  return { outstandingCents, overdueCents, buckets };
+}

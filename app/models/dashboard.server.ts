@@ -1,0 +1,31 @@
+import { and, desc, eq, gt } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { debtors, invoices, outboundMessages } from "../../db/schema";
+
+/** Open balances of one creditor (scoped in the where, as every back-office query). */
+export function listOpenBalances(db: Db, creditorId: number) {
+  return db
+    .select({ dueDate: invoices.dueDate, balanceCents: invoices.balanceCents, currency: invoices.currency })
+    .from(invoices)
+    .where(and(eq(invoices.creditorId, creditorId), eq(invoices.status, "open"), gt(invoices.balanceCents, 0)))
+    .all();
+}
+
+export function listRecentMessages(db: Db, creditorId: number, limit = 20) {
+  return db
+    .select({
+      id: outboundMessages.id,
+      step: outboundMessages.step,
+      channel: outboundMessages.channel,
+      status: outboundMessages.status,
+      debtorName: debtors.name,
+      sentAt: outboundMessages.sentAt,
+      createdAt: outboundMessages.createdAt,
+    })
+    .from(outboundMessages)
+    .innerJoin(debtors, eq(debtors.id, outboundMessages.debtorId))
+    .where(eq(outboundMessages.creditorId, creditorId))
+    .orderBy(desc(outboundMessages.id))
+    .limit(limit)
+    .all();
+}

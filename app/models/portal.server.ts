@@ -1,0 +1,51 @@
+import { and, asc, eq, gt } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { creditors, debtors, invoices } from "../../db/schema";
+
+/** The debtor and its creditor, as the portal greets them. */
+export function getDebtorForPortal(db: Db, debtorId: number) {
+  return db
+    .select({
+      id: debtors.id,
+      creditorId: debtors.creditorId,
+      name: debtors.name,
+      kind: debtors.kind,
+      locale: debtors.locale,
+      timeZone: debtors.timeZone,
+      creditorName: creditors.tradeName,
+      creditorLegalName: creditors.legalName,
+    })
+    .from(debtors)
+    .innerJoin(creditors, eq(creditors.id, debtors.creditorId))
+    .where(eq(debtors.id, debtorId))
+    .get();
+}
+
+const invoiceColumns = {
+  id: invoices.id,
+  number: invoices.number,
+  currency: invoices.currency,
+  amountCents: invoices.amountCents,
+  balanceCents: invoices.balanceCents,
+  issueDate: invoices.issueDate,
+  dueDate: invoices.dueDate,
+};
+
+/** Open invoices of this debtor only: the debtor id from the session is part of the where. */
+export function listOpenInvoices(db: Db, debtorId: number) {
+  return db
+    .select(invoiceColumns)
+    .from(invoices)
+    .where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"), gt(invoices.balanceCents, 0)))
+    .orderBy(asc(invoices.dueDate), asc(invoices.number))
+    .all();
+}
+
+/** One invoice, only if it belongs to this debtor: another debtor's id finds nothing. */
+export function getInvoiceOfDebtor(db: Db, debtorId: number, invoiceId: number) {
+  return db
+    .select({ ...invoiceColumns, status: invoices.status })
+    .from(invoices)
+    .where(and(eq(invoices.id, invoiceId), eq(invoices.debtorId, debtorId)))
+    .get();
+}

@@ -1,0 +1,119 @@
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { loadDashboard } from "~/services/backoffice.server";
+
+export const meta: MetaFunction = () => [{ title: "Tableau de bord — Relance" }];
+export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+
+export function loader({ request }: LoaderFunctionArgs) {
+  return loadDashboard(request);
+}
+
+const bucketLabels: Record<string, string> = {
+  not_due: "Non échu",
+  "1_30": "1 à 30 jours",
+  "31_60": "31 à 60 jours",
+  "61_90": "61 à 90 jours",
+  over_90: "Plus de 90 jours",
+};
+const stepLabels: Record<string, string> = { pre_reminder: "Pré-relance", new_link: "Nouveau lien" };
+const statusLabels: Record<string, string> = {
+  pending: "en attente",
+  sending: "en cours",
+  sent: "envoyé",
+  delivered: "distribué",
+  failed: "échec",
+  cancelled: "annulé",
+};
+
+export default function Dashboard() {
+  const page = useLoaderData<typeof loader>();
+  return (
+    <main className="page">
+      <header className="top">
+        <div>
+          <p className="muted">
+            {page.creditorName} · {page.staffName}
+          </p>
+          <h1>Tableau de bord</h1>
+        </div>
+        <Form method="post" action="/backoffice/logout">
+          <button type="submit" className="button secondary">
+            Se déconnecter
+          </button>
+        </Form>
+      </header>
+      <section className="stats" aria-label="Totaux">
+        <div className="card">
+          <p className="muted">Encours total</p>
+          <p className="amount" data-testid="outstanding">{page.outstanding}</p>
+        </div>
+        <div className="card">
+          <p className="muted">Dont échu</p>
+          <p className="amount overdue" data-testid="overdue">{page.overdue}</p>
+        </div>
+      </section>
+      <section className="card">
+        <h2>Balance âgée</h2>
+        <table>
+          <thead>
+            <tr>
+              <th>Ancienneté</th>
+              <th className="num">Factures</th>
+              <th className="num">Montant</th>
+              <th aria-hidden="true" style={{ width: "35%" }}></th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.buckets.map((b) => (
+              <tr key={b.bucket}>
+                <td>{bucketLabels[b.bucket]}</td>
+                <td className="num">{b.count}</td>
+                <td className="num">{b.amount}</td>
+                <td aria-hidden="true">
+                  <div className="bar" style={{ width: `${Math.round(b.share * 100)}%` }} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="card">
+        <h2>Derniers messages</h2>
+        {page.devOutbox ? (
+          <p className="muted">
+            Mode développement : les messages sont conservés dans la <a href="/dev/outbox">boîte d'envoi de développement</a>.
+          </p>
+        ) : null}
+        {page.messages.length === 0 ? (
+          <p>Aucun message pour l'instant.</p>
+        ) : (
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th>Date (UTC)</th>
+                  <th>Débiteur</th>
+                  <th>Étape</th>
+                  <th>Canal</th>
+                  <th>Statut</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.messages.map((m) => (
+                  <tr key={m.id}>
+                    <td>{m.at.replace("T", " ").slice(0, 16)}</td>
+                    <td>{m.debtorName}</td>
+                    <td>{stepLabels[m.step] ?? m.step}</td>
+                    <td>{m.channel}</td>
+                    <td>{statusLabels[m.status] ?? m.status}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </main>
+  );
+}

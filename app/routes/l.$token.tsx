@@ -1,0 +1,47 @@
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { messages, type Locale } from "~/i18n/messages";
+import { exchangeLink, previewLink } from "~/services/link-landing.server";
+import { noStoreHeaders, requireSameOrigin } from "~/services/http.server";
+import { InvalidLink } from "~/components/invalid-link";
+
+/** Every refused link gets this same status and page, whatever the reason (M17). */
+const INVALID_STATUS = 410;
+
+export const meta: MetaFunction = () => [{ title: "Relance" }, { name: "robots", content: "noindex" }];
+
+// The token is still in the address: no caching, no referrer, no third-party anything (M8, M9).
+export const headers: HeadersFunction = () => noStoreHeaders;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const landing = await previewLink(request, params.token ?? "");
+  return data(landing, { status: landing.status === "valid" ? 200 : INVALID_STATUS });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  requireSameOrigin(request);
+  const cookie = await exchangeLink(params.token ?? "");
+  // The loader runs again after this and renders the same refusal page.
+  if (!cookie) return data(null, { status: INVALID_STATUS });
+  // 303: the browser follows with a GET to a URL that no longer carries the token (M5).
+  throw redirect("/portal", { status: 303, headers: { "Set-Cookie": cookie, ...noStoreHeaders } });
+}
+
+export default function LinkLanding() {
+  const landing = useLoaderData<typeof loader>();
+  if (landing.status === "invalid") return <InvalidLink locale={landing.locale} />;
+  const t = messages(landing.locale as Locale).continue;
+  return (
+    <main className="page narrow" lang={landing.locale}>
+      <h1>{t.title}</h1>
+      <p>{t.intro(landing.creditorName)}</p>
+      {/* A real document POST: the 303 replaces the tokenised address in the history. */}
+      <Form method="post" reloadDocument>
+        <button type="submit" className="button">
+          {t.button}
+        </button>
+      </Form>
+      <p className="muted">{t.privacy}</p>
+    </main>
+  );
+}

@@ -1,0 +1,66 @@
+import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { localeFromAcceptLanguage, messages } from "~/i18n/messages";
+import { noStoreHeaders, requireSameOrigin } from "~/services/http.server";
+import { requestDeps } from "~/services/deps.server";
+import { requestNewLink } from "~/services/link-reissue.server";
+
+export const meta: MetaFunction = () => [{ title: "Relance" }, { name: "robots", content: "noindex" }];
+export const headers: HeadersFunction = () => noStoreHeaders;
+
+const schema = z.object({ email: z.email().max(254) });
+
+export function loader({ request }: LoaderFunctionArgs) {
+  return { locale: localeFromAcceptLanguage(request.headers.get("Accept-Language")) };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
+  const form = await request.formData();
+  const parsed = schema.safeParse({ email: form.get("email") });
+  if (!parsed.success) return data({ status: "invalid" as const }, { status: 400 });
+  await requestNewLink(requestDeps(), parsed.data.email);
+  return { status: "sent" as const };
+}
+
+export default function NewLink() {
+  const { locale } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const t = messages(locale).newLink;
+  return (
+    <main className="page narrow" lang={locale}>
+      <h1>{t.title}</h1>
+      {result?.status === "sent" ? (
+        <p className="notice" role="status">
+          {t.sent}
+        </p>
+      ) : (
+        <Form method="post" noValidate>
+          <p>{t.intro}</p>
+          <label htmlFor="email">{t.email}</label>
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            aria-invalid={result?.status === "invalid" || undefined}
+            aria-describedby={result?.status === "invalid" ? "email-error" : undefined}
+          />
+          {result?.status === "invalid" ? (
+            <p id="email-error" className="field-error">
+              {t.invalidEmail}
+            </p>
+          ) : null}
+          <p>
+            <button type="submit" className="button" disabled={busy}>
+              {t.submit}
+            </button>
+          </p>
+        </Form>
+      )}
+    </main>
+  );
+}

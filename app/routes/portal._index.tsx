@@ -1,0 +1,47 @@
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { loadPortalHome } from "~/services/portal.server";
+import { noStoreHeaders } from "~/services/http.server";
+import { messages } from "~/i18n/messages";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? messages(data.locale).portal.title(data.creditorName) : "Relance" },
+];
+
+export const headers: HeadersFunction = () => noStoreHeaders;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return loadPortalHome(request);
+}
+
+export default function PortalHome() {
+  const page = useLoaderData<typeof loader>();
+  const t = messages(page.locale).portal;
+  return (
+    <main className="page narrow" lang={page.locale}>
+      <p className="muted">{t.greeting(page.debtorName)}</p>
+      <h1>{t.title(page.creditorName)}</h1>
+      <p>{t.summary(page.invoices.length, page.totalLabel)}</p>
+      <ul className="invoice-list" aria-label={t.title(page.creditorName)}>
+        {page.invoices.map((invoice) => (
+          <li key={invoice.id} className="card" data-testid="invoice">
+            <span>
+              {t.invoice} <strong>{invoice.number}</strong>
+            </span>
+            <span className="amount">{invoice.amountLabel}</span>
+            <span>
+              {t.dueDate} {invoice.dueDateLabel}
+            </span>
+            <span className={invoice.daysOverdue > 0 ? "overdue" : undefined}>
+              {invoice.daysOverdue > 0 ? t.overdue(invoice.daysOverdue) : t.dueIn(invoice.daysUntilDue)}
+            </span>
+            <Link to={`/portal/invoices/${invoice.id}`} aria-label={`${t.details} ${invoice.number}`}>
+              {t.details}
+            </Link>
+          </li>
+        ))}
+      </ul>
+      {page.penaltiesNotice ? <p className="muted">{page.penaltiesNotice}</p> : null}
+    </main>
+  );
+}

@@ -1,0 +1,41 @@
+import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { loadPortalInvoice } from "~/services/portal.server";
+import { noStoreHeaders } from "~/services/http.server";
+import { messages } from "~/i18n/messages";
+
+export const headers: HeadersFunction = () => noStoreHeaders;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return loadPortalInvoice(request, params.invoiceId ?? "");
+}
+
+export default function PortalInvoice() {
+  const { locale, invoice } = useLoaderData<typeof loader>();
+  const t = messages(locale).portal;
+  return (
+    <main className="page narrow" lang={locale}>
+      <p>
+        <Link to="/portal">← {t.back}</Link>
+      </p>
+      <h1>
+        {t.invoice} {invoice.number}
+      </h1>
+      <dl className="card">
+        <dt>{t.amountDue}</dt>
+        <dd className="amount">{invoice.amountLabel}</dd>
+        <dt>{t.originalAmount}</dt>
+        <dd>{invoice.originalAmountLabel}</dd>
+        <dt>{t.issued}</dt>
+        <dd>{invoice.issueDateLabel}</dd>
+        <dt>{t.dueDate}</dt>
+        <dd>
+          {invoice.dueDateLabel} —{" "}
+          <span className={invoice.daysOverdue > 0 ? "overdue" : undefined}>
+            {invoice.daysOverdue > 0 ? t.overdue(invoice.daysOverdue) : t.dueIn(invoice.daysUntilDue)}
+          </span>
+        </dd>
+      </dl>
+    </main>
+  );
+}

@@ -1,0 +1,39 @@
+import { summarizeAging } from "../domain/aging";
+import { localDate } from "../domain/dates";
+import { formatMoney } from "../domain/money";
+import { getDb } from "../db.server";
+import { now } from "../clock.server";
+import { listOpenBalances, listRecentMessages } from "../models/dashboard.server";
+import { requireStaff } from "./staff-auth.server";
+import { isDevOutboxEnabled } from "./dev-outbox.server";
+
+const LOCALE = "fr-FR";
+
+export async function loadDashboard(request: Request) {
+  const db = getDb();
+  const at = now();
+  const staff = await requireStaff(db, request, at);
+  const today = localDate(at, staff.creditorTimeZone);
+  // The creditor's book is in euros; other currencies will get their own summary when they exist.
+  const balances = listOpenBalances(db, staff.creditorId).filter((b) => b.currency === "EUR");
+  const summary = summarizeAging(balances, today);
+  const euros = (cents: number) => formatMoney({ cents, currency: "EUR" }, LOCALE);
+  return {
+    staffName: staff.name,
+    creditorName: staff.creditorName,
+    today,
+    outstanding: euros(summary.outstandingCents),
+    overdue: euros(summary.overdueCents),
+    buckets: Object.entries(summary.buckets).map(([bucket, { count, cents }]) => ({
+      bucket,
+      count,
+      amount: euros(cents),
+      share: summary.outstandingCents === 0 ? 0 : cents / summary.outstandingCents,
+    })),
+    messages: listRecentMessages(db, staff.creditorId).map((m) => ({
+      ...m,
+      at: (m.sentAt ?? m.createdAt).toISOString(),
+    })),
+    devOutbox: isDevOutboxEnabled(),
+  };
+}

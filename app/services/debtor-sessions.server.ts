@@ -1,0 +1,55 @@
+import { createCookie } from "@remix-run/node";
+import { and, eq, gt } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { debtorSessions } from "../../db/schema";
+import { randomToken, sha256 } from "./tokens.server";
+
+const SESSION_HOURS = 8;
+
+/**
+ * __Host- pins the cookie to our exact origin (Secure, Path=/, no Domain). Lax, not Strict (M6): the
+ * session starts from a link opened in a mail or SMS app. The value is a random id; the session
+ * lives in the database (M5).
+ */
+const sessionCookie = createCookie("__Host-sid", {
+  httpOnly: true,
+  secure: true,
+  sameSite: "lax",
+  path: "/",
+  maxAge: SESSION_HOURS * 3600,
+});
+
+export type DebtorSession = { debtorId: number; linkId: number };
+
+/** A fresh session id at every link exchange (M7); returns the Set-Cookie header. */
+export async function startDebtorSession(db: Db, input: DebtorSession & { now: Date }): Promise<string> {
+  const id = randomToken(32);
+  db.insert(debtorSessions)
+    .values({
+      idHash: sha256(id),
+      debtorId: input.debtorId,
+      linkId: input.linkId,
+      createdAt: input.now,
+      expiresAt: new Date(input.now.getTime() + SESSION_HOURS * 3_600_000),
+    })
+    .run();
+  return sessionCookie.serialize(id);
+}
+
+export async function getDebtorSession(db: Db, request: Request, now: Date): Promise<DebtorSession | null> {
+  const id: unknown = await sessionCookie.parse(request.headers.get("Cookie"));
+  if (typeof id !== "string" || id.length < 22) return null;
+  const row = db
+    .select({ debtorId: debtorSessions.debtorId, linkId: debtorSessions.linkId })
+    .from(debtorSessions)
+    .where(and(eq(debtorSessions.idHash, sha256(id)), gt(debtorSessions.expiresAt, now)))
+    .get();
+  return row ?? null;
+}
+
+/** Throws a 401 the portal's error boundary explains ("open your link again"). */
+export async function requireDebtorSession(db: Db, request: Request, now: Date): Promise<DebtorSession> {
+  const session = await getDebtorSession(db, request, now);
+  if (!session) throw new Response("Session required", { status: 401, headers: { "Cache-Control": "no-store" } });
+  return session;
+}

@@ -1,0 +1,72 @@
+/**
+ * `npm start`: everything a person needs to try Relance on one machine with no keys.
+ * Writes a .env with fresh development keys if there is none, migrates, seeds an empty database,
+ * builds, then runs the web server and the reminder job side by side until Ctrl-C.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, writeFileSync } from "node:fs";
+
+function run(command: string, args: string[]) {
+  const result = spawnSync(command, args, { stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+if (!existsSync(".env")) {
+  const secret = randomBytes(32).toString("base64url");
+  const kid = `dev-${new Date().toISOString().slice(0, 10)}`;
+  writeFileSync(
+    ".env",
+    [
+      "# Written by `npm start` for local use. Never commit it.",
+      "PUBLIC_BASE_URL=http://localhost:3000",
+      "DATABASE_PATH=.data/relance.db",
+      `LINK_SIGNING_KEYS=${kid}:${secret}`,
+      "# Set RESEND_API_KEY to send real emails; without it they go to /dev/outbox.",
+      "",
+    ].join("\n"),
+  );
+  console.log("[start] wrote .env with a fresh link signing key");
+}
+process.loadEnvFile(".env");
+const { getEnv, EnvError } = await import("../app/env.server");
+try {
+  getEnv();
+} catch (error) {
+  console.error(error instanceof EnvError ? error.message : error);
+  process.exit(1);
+}
+
+run("npx", ["tsx", "db/migrate.ts"]);
+run("npx", ["tsx", "db/seed.ts"]);
+run("npx", ["remix", "vite:build"]);
+
+const { PUBLIC_BASE_URL } = getEnv();
+const children: ChildProcess[] = [
+  spawn("npx", ["remix-serve", "./build/server/index.js"], { stdio: "inherit" }),
+  spawn("npx", ["tsx", "jobs/run.ts"], { stdio: "inherit" }),
+];
+const { DEMO_LOGIN } = await import("../db/seed");
+console.log(`
+  Relance is running.
+    Back office   ${PUBLIC_BASE_URL}/backoffice   login ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}
+    Dev outbox    ${PUBLIC_BASE_URL}/dev/outbox   the emails debtors receive; their links open the portal
+    Portal        ${PUBLIC_BASE_URL}/portal       reached through a link from the outbox
+  The reminder job runs every ${getEnv().JOB_INTERVAL_SECONDS}s. Ctrl-C stops both.
+`);
+
+let stopping = false;
+function stop() {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill("SIGTERM");
+}
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+for (const child of children) {
+  child.on("exit", (code) => {
+    if (!stopping) console.error(`[start] a process stopped (exit ${code}); stopping the other`);
+    stop();
+    process.exitCode = code ?? 0;
+  });
+}
