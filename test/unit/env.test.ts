@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv, EnvError } from "~/env.server";
+import { testEnv } from "../support/env";
+
+function errorOf(source: Record<string, string | undefined>): string {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) return error.message;
+    throw error;
+  }
+  throw new Error("expected the environment to be refused");
+}
+
+describe("environment", () => {
+  it("parses a complete environment, with its key ring newest first", () => {
+    const env = parseEnv(testEnv());
+    expect(env.LINK_SIGNING_KEYS.map((k) => k.kid)).toEqual(["test-2026-11", "test-2026-05"]);
+    expect(env.PUBLIC_BASE_URL).toBe("http://localhost:4310");
+    expect(env.JOB_INTERVAL_SECONDS).toBe(60);
+  });
+
+  it("names every missing variable in one message", () => {
+    const message = errorOf({});
+    expect(message).toContain("PUBLIC_BASE_URL: is required");
+    expect(message).toContain("LINK_SIGNING_KEYS: is required");
+  });
+
+  it("refuses plain http outside localhost, since links carry bearer tokens", () => {
+    expect(errorOf(testEnv({ PUBLIC_BASE_URL: "http://relance.example.fr" }))).toContain(
+      "PUBLIC_BASE_URL: must use https",
+    );
+    expect(parseEnv(testEnv({ PUBLIC_BASE_URL: "https://relance.example.fr/" })).PUBLIC_BASE_URL).toBe(
+      "https://relance.example.fr",
+    );
+  });
+
+  it("refuses weak or badly named signing keys", () => {
+    expect(errorOf(testEnv({ LINK_SIGNING_KEYS: "k1:c2hvcnQ" }))).toContain('key "k1" needs a base64url secret of at least 32 bytes');
+    expect(errorOf(testEnv({ LINK_SIGNING_KEYS: `Bad_Kid:${"a".repeat(60)}` }))).toContain('key id "Bad_Kid"');
+  });
+
+  it("treats an empty value as unset, as in a copied .env.example", () => {
+    expect(parseEnv(testEnv({ RESEND_API_KEY: "" })).RESEND_API_KEY).toBeUndefined();
+    expect(errorOf(testEnv({ JOB_INTERVAL_SECONDS: "soon" }))).toContain("JOB_INTERVAL_SECONDS");
+  });
+});

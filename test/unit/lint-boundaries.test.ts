@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { ESLint } from "eslint";
+
+const eslint = new ESLint();
+
+async function restrictedImports(path: string, code: string) {
+  const [result] = await eslint.lintText(code, { filePath: path });
+  return (result?.messages ?? []).filter((m) => m.ruleId?.startsWith("no-restricted")).map((m) => m.message);
+}
+
+describe("lint boundaries", () => {
+  it("keeps the database and the provider SDKs out of route modules", async () => {
+    const code = 'import { openDatabase } from "../../db/client";\nimport { Resend } from "resend";\nexport const x = [openDatabase, Resend];\n';
+    const messages = await restrictedImports("app/routes/example.tsx", code);
+    expect(messages.join("\n")).toMatch(/Only \*\.server\.ts modules may reach the database/);
+    expect(messages.join("\n")).toMatch(/Provider SDKs belong/);
+  });
+
+  it("lets *.server.ts modules use them", async () => {
+    const code = 'import { openDatabase } from "../../db/client";\nimport { Resend } from "resend";\nexport const x = [openDatabase, Resend];\n';
+    expect(await restrictedImports("app/services/example.server.ts", code)).toEqual([]);
+  });
+
+  it("keeps the domain core free of Node, frameworks and the environment", async () => {
+    const code = 'import { readFileSync } from "node:fs";\nimport { json } from "@remix-run/node";\nexport const x = [readFileSync, json, process.env.X];\n';
+    const messages = await restrictedImports("app/domain/example.ts", code);
+    expect(messages.length).toBeGreaterThanOrEqual(3);
+  });
+});
