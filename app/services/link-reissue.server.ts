@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { debtorContacts, debtors, invoices, outboundMessages } from "../../db/schema";
+import { debtorContacts, debtors, outboundMessages } from "../../db/schema";
 import { localDate } from "../domain/dates";
 import { insertLink } from "./links.server";
 import { deliverEmail, type OutboxDeps } from "./outbox.server";
@@ -19,7 +19,7 @@ export async function requestNewLink(deps: OutboxDeps, email: string): Promise<v
       and(
         sql`lower(${debtorContacts.email}) = ${address}`,
         sql`${debtorContacts.emailOptOutAt} is null`,
-        sql`exists (select 1 from ${invoices} where ${invoices.debtorId} = ${debtors.id} and ${invoices.status} = 'open')`,
+        sql`exists (select 1 from invoices i where i.debtor_id = ${debtors.id} and i.status = 'open')`,
       ),
     )
     .all();

@@ -1,24 +1,19 @@
 import { and, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import {
-  debtorContacts,
-  debtors,
-  invoices,
-  outboundMessageInvoices,
-  outboundMessages,
-} from "../../db/schema";
+import { debtorContacts, debtors, invoices, outboundMessageInvoices, outboundMessages } from "../../db/schema";
 import { addDays, localDate } from "../domain/dates";
 import { planPreReminders, PRE_REMINDER_DAYS_BEFORE_DUE, type DebtorToConsider } from "../domain/pre-reminders";
 import { insertLink } from "./links.server";
 import type { OutboxDeps } from "./outbox.server";
 
-/** Invoices that some live pre-reminder already covers. */
+/**
+ * Invoices that some live pre-reminder already covers. Written with explicit table names: drizzle
+ * leaves columns unqualified in single-table selects, which would make the subquery compare its own ids.
+ */
 const preReminded = sql<number>`exists (
-  select 1 from ${outboundMessageInvoices}
-  join ${outboundMessages} on ${outboundMessages.id} = ${outboundMessageInvoices.messageId}
-  where ${outboundMessageInvoices.invoiceId} = ${invoices.id}
-    and ${outboundMessages.step} = 'pre_reminder'
-    and ${outboundMessages.status} <> 'cancelled')`;
+  select 1 from outbound_message_invoices omi
+  join outbound_messages om on om.id = omi.message_id
+  where omi.invoice_id = invoices.id and om.step = 'pre_reminder' and om.status <> 'cancelled')`;
 
 function openInvoicesOf(db: Pick<Db, "select">, debtorIds: number[] | null, dueFrom: string, dueTo: string) {
   return db
