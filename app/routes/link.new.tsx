@@ -9,7 +9,8 @@ import { requestNewLink } from "~/services/link-reissue.server";
 export const meta: MetaFunction = () => [{ title: "Relance" }, { name: "robots", content: "noindex" }];
 export const headers: HeadersFunction = () => noStoreHeaders;
 
-const schema = z.object({ email: z.email().max(254) });
+// Pasted addresses often carry spaces or capitals: tidy before judging.
+const schema = z.object({ email: z.string().trim().toLowerCase().pipe(z.email().max(254)) });
 
 export function loader({ request }: LoaderFunctionArgs) {
   return { locale: localeFromAcceptLanguage(request.headers.get("Accept-Language")) };
