@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
@@ -69,7 +69,8 @@ function redactTokens(error: unknown): unknown {
 }
 
 export function handleError(error: unknown, { request }: { request: Request }) {
-  if (request.signal.aborted) return;
+  // Aborted requests and 4xx answers (unknown URLs, refused sessions) are not faults.
+  if (request.signal.aborted || isRouteErrorResponse(error)) return;
   const path = new URL(request.url).pathname.replace(/^\/l\/.+/, "/l/[redacted]");
   console.error(`Error while serving ${request.method} ${path}:`, redactTokens(error));
 }

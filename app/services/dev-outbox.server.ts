@@ -25,6 +25,6 @@ export function loadDevOutboxMessage(idParam: string) {
     ...message,
     createdAt: message.createdAt.toISOString(),
     // Links inside the email open in the whole tab, as they would from a mail client.
-    html: message.html ? `<base target="_top">${message.html}` : null,
+    html: message.html?.replaceAll("<a ", '<a target="_top" ') ?? null,
   };
 }

@@ -15,7 +15,12 @@ export function requireSameOrigin(request: Request) {
   }
 }
 
+/**
+ * For pages reached with a token or a session (M8, M9). `same-origin` rather than `no-referrer`:
+ * nothing is ever sent to another origin, yet our own forms keep a real Origin header, which the
+ * CSRF checks (ours and Remix's) need; under `no-referrer` browsers send `Origin: null`.
+ */
 export const noStoreHeaders = {
   "Cache-Control": "no-store",
-  "Referrer-Policy": "no-referrer",
+  "Referrer-Policy": "same-origin",
 };

@@ -1,0 +1,61 @@
+import { expect, test } from "@playwright/test";
+import { and, eq } from "drizzle-orm";
+import { debtorContacts, devOutbox, invoices } from "../../db/schema";
+import { runJobOnce, withDb } from "./support/helpers";
+
+test("a pre-reminder email leads the debtor to their invoices, and only theirs", async ({ page }) => {
+  expect(runJobOnce()).toMatch(/"claimed":[1-9]/);
+
+  // The creditor's customer reads the email in the development outbox.
+  await page.goto("/dev/outbox");
+  await page.getByRole("link", { name: "Atelier Durand : 2 factures arrivent bientôt à échéance" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Atelier Durand : 2 factures arrivent bientôt à échéance");
+  const email = page.frameLocator("iframe.email");
+  await expect(email.getByText("Bonjour Boulangerie Martin SARL,")).toBeVisible();
+  await email.getByRole("link", { name: "Voir et régler mes factures" }).click();
+
+  // Opening the link only shows a page to continue from.
+  await expect(page).toHaveURL(/\/l\/[\w-]+\.[\w-]+\.[\w-]+$/);
+  await expect(page.getByRole("heading", { name: "Accéder à votre espace" })).toBeVisible();
+  await page.getByRole("button", { name: "Continuer" }).click();
+
+  // The token has left the address bar; the portal shows this debtor's open invoices.
+  await expect(page).toHaveURL(/\/portal$/);
+  await expect(page.getByRole("heading", { name: "Vos factures Atelier Durand" })).toBeVisible();
+  const theirs = withDb((db) => {
+    const contact = db.select().from(debtorContacts).where(eq(debtorContacts.email, "compta@boulangerie-martin.fr")).get()!;
+    return db.select().from(invoices).where(and(eq(invoices.debtorId, contact.debtorId), eq(invoices.status, "open"))).all();
+  });
+  const cards = page.getByTestId("invoice");
+  await expect(cards).toHaveCount(theirs.length);
+  for (const invoice of theirs) await expect(page.getByText(invoice.number, { exact: true })).toBeVisible();
+  await expect(cards.filter({ hasText: "échéance dans 5 jours" })).toHaveCount(1);
+  await expect(cards.filter({ hasText: "25 novembre 2026" })).toHaveCount(1);
+
+  // Typing another debtor's invoice id shows nothing of it.
+  const other = withDb((db) => db.select().from(invoices).all().find((i) => !theirs.some((t) => t.debtorId === i.debtorId))!);
+  const response = await page.goto(`/portal/invoices/${other.id}`);
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page introuvable" })).toBeVisible();
+  await expect(page.getByText(other.number)).toHaveCount(0);
+
+  // Its own invoice opens.
+  const own = theirs[0]!;
+  await page.goto(`/portal/invoices/${own.id}`);
+  await expect(page.getByRole("heading", { name: `Facture ${own.number}` })).toBeVisible();
+
+  // Running the job again sends nothing new.
+  const kept = withDb((db) => db.select().from(devOutbox).all().length);
+  expect(runJobOnce()).toContain('"claimed":0,"sent":0');
+  expect(withDb((db) => db.select().from(devOutbox).all().length)).toBe(kept);
+});
+
+test("an English-speaking debtor reads the email and the portal in English", async ({ page }) => {
+  runJobOnce();
+  await page.goto("/dev/outbox");
+  await page.getByRole("link", { name: "Atelier Durand: your invoice is due soon" }).click();
+  await page.frameLocator("iframe.email").getByRole("link", { name: "View and pay my invoices" }).click();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { name: "Your Atelier Durand invoices" })).toBeVisible();
+  await expect(page.getByText("due in 5 days")).toBeVisible();
+});
