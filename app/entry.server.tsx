@@ -4,6 +4,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { redactLinkTokens } from "./utils/redact";
 
 const ABORT_DELAY = 5_000;
 
@@ -64,13 +65,14 @@ export default function handleRequest(
 /** Link tokens never reach the logs (M10). */
 function redactTokens(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
-  error.message = error.message.replace(/\/l\/[A-Za-z0-9._-]+/g, "/l/[redacted]");
+  error.message = redactLinkTokens(error.message);
+  if (error.stack) error.stack = redactLinkTokens(error.stack);
   return error;
 }
 
 export function handleError(error: unknown, { request }: { request: Request }) {
   // Aborted requests and 4xx answers (unknown URLs, refused sessions) are not faults.
   if (request.signal.aborted || isRouteErrorResponse(error)) return;
-  const path = new URL(request.url).pathname.replace(/^\/l\/.+/, "/l/[redacted]");
+  const path = redactLinkTokens(new URL(request.url).pathname);
   console.error(`Error while serving ${request.method} ${path}:`, redactTokens(error));
 }

@@ -43,7 +43,7 @@ run("npx", ["remix", "vite:build"]);
 
 const { PUBLIC_BASE_URL } = getEnv();
 const children: ChildProcess[] = [
-  spawn("npx", ["remix-serve", "./build/server/index.js"], { stdio: "inherit" }),
+  spawn("npx", ["tsx", "scripts/serve.ts"], { stdio: "inherit" }),
   spawn("npx", ["tsx", "jobs/run.ts"], { stdio: "inherit" }),
 ];
 const { DEMO_LOGIN } = await import("../db/seed");

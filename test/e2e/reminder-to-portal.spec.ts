@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import { debtorContacts, devOutbox, invoices } from "../../db/schema";
+import { readFileSync } from "node:fs";
 import { runJobOnce, withDb } from "./support/helpers";
+import { E2E_SERVER_LOG } from "./support/env";
 
 test("a pre-reminder email leads the debtor to their invoices, and only theirs", async ({ page }) => {
   expect(runJobOnce()).toMatch(/"claimed":[1-9]/);
@@ -16,6 +18,7 @@ test("a pre-reminder email leads the debtor to their invoices, and only theirs",
 
   // Opening the link only shows a page to continue from.
   await expect(page).toHaveURL(/\/l\/[\w-]+\.[\w-]+\.[\w-]+$/);
+  const token = new URL(page.url()).pathname.slice("/l/".length);
   await expect(page.getByRole("heading", { name: "Accéder à votre espace" })).toBeVisible();
   await page.getByRole("button", { name: "Continuer" }).click();
 
@@ -31,6 +34,12 @@ test("a pre-reminder email leads the debtor to their invoices, and only theirs",
   for (const invoice of theirs) await expect(page.getByText(invoice.number, { exact: true })).toBeVisible();
   await expect(cards.filter({ hasText: "échéance dans 5 jours" })).toHaveCount(1);
   await expect(cards.filter({ hasText: "25 novembre 2026" })).toHaveCount(1);
+
+  // The server's access log saw the link but kept no token (M10).
+  const log = readFileSync(E2E_SERVER_LOG, "utf8");
+  expect(log).toContain("GET /l/[redacted]");
+  expect(log).toContain("POST /l/[redacted]");
+  expect(log).not.toContain(token.split(".")[2]);
 
   // Typing another debtor's invoice id shows nothing of it.
   const other = withDb((db) => db.select().from(invoices).all().find((i) => !theirs.some((t) => t.debtorId === i.debtorId))!);
