@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { getDb, closeDb } from "../app/db.server";
 import { getEnv, EnvError } from "../app/env.server";
 import { createEmailSender } from "../app/integrations/email.server";
+import { NotMigratedError } from "../db/migrate";
 import { tick } from "./tick";
 
 const usage = `Usage: tsx jobs/run.ts [once] [--now 2026-11-20T09:00:00Z]
@@ -53,7 +54,7 @@ class UsageError extends Error {}
 main()
   .catch((error: unknown) => {
     if (error instanceof UsageError) console.error(`${error.message}\n\n${usage}`);
-    else if (error instanceof EnvError) console.error(error.message);
+    else if (error instanceof EnvError || error instanceof NotMigratedError) console.error(error.message);
     else console.error(error);
     process.exitCode = 1;
   })

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { seededDb } from "../support/db";
+import { testEnv } from "../support/env";
+
+const tsx = join(process.cwd(), "node_modules/.bin/tsx");
+
+function jobEnv(databasePath: string, extra: Record<string, string> = {}) {
+  return { ...process.env, ...testEnv({ DATABASE_PATH: databasePath, JOB_INTERVAL_SECONDS: "1", ...extra }) };
+}
+
+describe("the job command", () => {
+  it("once: runs a single pass at the given instant and reports what it did", () => {
+    const { path } = seededDb("2026-11-20");
+    const run = () => spawnSync(tsx, ["jobs/run.ts", "once", "--now", "2026-11-20T09:00:00Z"], { env: jobEnv(path), encoding: "utf8" });
+    const first = run();
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/"claimed":[1-9]\d*,"sent":[1-9]/);
+    const second = run();
+    expect(second.stdout).toContain('"claimed":0,"sent":0');
+  });
+
+  it("refuses bad arguments with a message that says what is expected", () => {
+    const { path } = seededDb("2026-11-20");
+    const badNow = spawnSync(tsx, ["jobs/run.ts", "once", "--now", "tomorrow"], { env: jobEnv(path), encoding: "utf8" });
+    expect(badNow.status).toBe(1);
+    expect(badNow.stderr).toContain('--now must be an ISO instant such as 2026-11-20T09:00:00Z, got "tomorrow"');
+    const badMode = spawnSync(tsx, ["jobs/run.ts", "twice"], { env: jobEnv(path), encoding: "utf8" });
+    expect(badMode.status).toBe(1);
+    expect(badMode.stderr).toContain('Unknown mode "twice"');
+  });
+
+  it("will not start on a database that was never migrated", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "relance-bare-")), "bare.db");
+    const run = spawnSync(tsx, ["jobs/run.ts", "once"], { env: jobEnv(path), encoding: "utf8" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("lacks 2 migration(s): run `npm run db:migrate` first");
+  });
+
+  it("stops cleanly on SIGTERM in long-running mode", async () => {
+    const { path } = seededDb("2026-11-20");
+    const child = spawn(tsx, ["jobs/run.ts"], { env: jobEnv(path, { TEST_FIXED_NOW: "2026-11-20T09:00:00Z" }) });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    await new Promise<void>((resolve) => {
+      const wait = setInterval(() => {
+        if (output.includes('"claimed"')) {
+          clearInterval(wait);
+          resolve();
+        }
+      }, 50);
+    });
+    child.kill("SIGTERM");
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(0);
+    expect(output).toContain("[job] stopped");
+  }, 20_000);
+});
