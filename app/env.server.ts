@@ -40,12 +40,29 @@ const envSchema = z.object({
   EMAIL_FROM: z.string().min(3).default("Relance <relances@relance.localhost>"),
   RESEND_API_KEY: z.string().min(1).optional(),
   RESEND_BASE_URL: z.url().optional(),
+  RESEND_WEBHOOK_SECRET: z.string().startsWith("whsec_", { error: "must be the whsec_… signing secret of the Resend webhook" }).optional(),
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-f]{32}$/, { error: "must look like AC followed by 32 hex digits" }).optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
+  /** Sender: a Messaging Service (preferred: Advanced Opt-Out handles STOP) or a phone number. */
+  TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-f]{32}$/).optional(),
+  TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/, { error: "must be an E.164 number such as +33612345678" }).optional(),
+  /** Where generated letters and uploaded files live: outside the web root. */
+  STORAGE_DIR: z.string().min(1).default(".data/files"),
   JOB_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Tests and demos only: freeze the clock of the web server at this instant. */
   TEST_FIXED_NOW: z.iso.datetime({ offset: true }).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Twilio is configured all together or not at all: half a configuration is a mistake, not "no SMS". */
+function checkTwilio(env: Env): string[] {
+  const parts = [env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN, env.TWILIO_MESSAGING_SERVICE_SID ?? env.TWILIO_FROM_NUMBER];
+  const set = parts.filter(Boolean).length;
+  return set === 0 || set === 3
+    ? []
+    : ["  - TWILIO_*: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_MESSAGING_SERVICE_SID (or TWILIO_FROM_NUMBER) together, or none of them"];
+}
 
 export class EnvError extends Error {
   override name = "EnvError";
@@ -56,8 +73,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   // An empty value (KEY= in a .env file) means "not set".
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
   const result = envSchema.safeParse(present);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  - ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  const lines = result.success
+    ? checkTwilio(result.data)
+    : result.error.issues.map((issue) => `  - ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  if (result.success && lines.length === 0) return result.data;
   throw new EnvError(`Relance cannot start, the environment is invalid:\n${lines.join("\n")}`);
 }
 

@@ -6,3 +6,4 @@ export * from "./links";
 export * from "./messages";
 export * from "./agreements";
 export * from "./events";
+export * from "./tasks";

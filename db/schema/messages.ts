@@ -33,6 +33,8 @@ export const outboundMessages = sqliteTable(
     locale: text("locale", { enum: ["fr", "en"] }).notNull(),
     toAddress: text("to_address"),
     subject: text("subject"),
+    /** Rendered plain text (SMS body, email text part): what the debtor read, for the timeline. */
+    bodyText: text("body_text"),
     /** SHA-256 of the rendered content, for the evidence log (L13). */
     contentHash: text("content_hash"),
     provider: text("provider"),
@@ -61,6 +63,8 @@ export const outboundMessageInvoices = sqliteTable(
     invoiceId: integer("invoice_id")
       .notNull()
       .references(() => invoices.id),
+    /** The step this message takes the invoice to (a consolidated message may move invoices from different steps). */
+    step: text("step"),
   },
   (t) => [
     primaryKey({ columns: [t.messageId, t.invoiceId] }),

@@ -45,3 +45,20 @@ describe("environment", () => {
     expect(errorOf(testEnv({ JOB_INTERVAL_SECONDS: "soon" }))).toContain("JOB_INTERVAL_SECONDS");
   });
 });
+
+describe("provider configuration", () => {
+  it("accepts Twilio configured as a whole, and refuses half of it", () => {
+    const twilio = {
+      TWILIO_ACCOUNT_SID: `AC${"0".repeat(32)}`,
+      TWILIO_AUTH_TOKEN: "a".repeat(32),
+      TWILIO_MESSAGING_SERVICE_SID: `MG${"1".repeat(32)}`,
+    };
+    expect(parseEnv(testEnv(twilio)).TWILIO_ACCOUNT_SID).toBe(twilio.TWILIO_ACCOUNT_SID);
+    expect(errorOf(testEnv({ TWILIO_ACCOUNT_SID: twilio.TWILIO_ACCOUNT_SID }))).toContain("set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN");
+    expect(errorOf(testEnv({ ...twilio, TWILIO_FROM_NUMBER: "06 12 34 56 78" }))).toContain("TWILIO_FROM_NUMBER: must be an E.164 number");
+  });
+
+  it("checks the Resend webhook secret's form", () => {
+    expect(errorOf(testEnv({ RESEND_WEBHOOK_SECRET: "secret" }))).toContain("RESEND_WEBHOOK_SECRET: must be the whsec_");
+  });
+});
