@@ -1,12 +1,37 @@
 import type { CalendarDate } from "../app/domain/dates";
 
+/** One invoice as a message shows it: balances and penalties already computed (integer cents). */
+export type EmailInvoice = {
+  number: string;
+  /** What is still owed on this invoice. */
+  amountCents: number;
+  currency: string;
+  dueDate: CalendarDate;
+  daysOverdue: number;
+  /** L441-10 late-payment interest to date; 0 for consumers or when not yet due. */
+  interestCents: number;
+  /** The fixed 40 € recovery indemnity (4000), professionals only; 0 otherwise. */
+  indemnityCents: number;
+};
+
 /** What every debtor email template receives: plain values, already chosen and ordered. */
 export type ReminderEmailProps = {
   locale: "fr" | "en";
   creditorName: string;
   creditorEmail: string;
   debtorName: string;
-  invoices: { number: string; amountCents: number; currency: string; dueDate: CalendarDate }[];
+  debtorKind: "business" | "consumer";
+  invoices: EmailInvoice[];
   linkUrl: string;
   privacyUrl: string;
+  /** The first message a debtor ever receives carries the GDPR notice (L11). */
+  includePrivacyNotice: boolean;
+  /** The new deadline the message sets ("within 5 days" as a date), when the step sets one. */
+  deadline: CalendarDate | null;
+  /** Earlier contacts, oldest first, for the formal steps' history paragraph. */
+  previousContacts: { date: CalendarDate; channel: "email" | "sms" | "letter" | "call" }[];
+  /** For the broken-promise step: what was promised. */
+  promise?: { date: CalendarDate; amountCents: number | null };
+  /** For the installment reminder: the coming installment. */
+  installment?: { dueDate: CalendarDate; amountCents: number; position: number; count: number };
 };

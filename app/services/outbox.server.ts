@@ -73,9 +73,19 @@ export async function deliverEmail(deps: OutboxDeps, messageId: number): Promise
     creditorName: creditor.tradeName ?? creditor.legalName,
     creditorEmail: creditor.email,
     debtorName: debtor.name,
-    invoices: stillOpen.map((invoice) => ({ ...invoice, amountCents: invoice.balanceCents })),
+    debtorKind: debtor.kind,
+    invoices: stillOpen.map((invoice) => ({
+      ...invoice,
+      amountCents: invoice.balanceCents,
+      daysOverdue: 0,
+      interestCents: 0,
+      indemnityCents: 0,
+    })),
     linkUrl: linkUrl(env, token),
     privacyUrl: `${env.PUBLIC_BASE_URL}/privacy`,
+    includePrivacyNotice: true,
+    deadline: null,
+    previousContacts: [],
   });
   const from = creditor.senderEmail ? `${creditor.senderName ?? creditor.legalName} <${creditor.senderEmail}>` : env.EMAIL_FROM;
   const result = await deps.email.send({ from, to: message.toAddress, ...rendered, idempotencyKey: message.key });
