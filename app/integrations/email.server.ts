@@ -13,9 +13,10 @@ export type OutgoingEmail = {
   idempotencyKey: string;
 };
 
+/** What any provider adapter answers: expected failures are values (P17), with the provider's code when it has one. */
 export type SendResult =
   | { status: "success"; provider: string; providerMessageId: string }
-  | { status: "error"; retryable: boolean; message: string };
+  | { status: "error"; retryable: boolean; message: string; code?: string };
 
 export type EmailSender = {
   readonly provider: "resend" | "dev-outbox";
