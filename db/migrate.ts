@@ -1,9 +1,14 @@
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { readMigrationFiles } from "drizzle-orm/migrator";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Db } from "./client";
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL("./migrations", import.meta.url));
+/**
+ * Resolved from the project root, where every npm script runs: the web server runs from a Vite
+ * bundle in build/server, so a path relative to this module would point into the build.
+ */
+export const MIGRATIONS_FOLDER = resolve("db/migrations");
 
 /** Runs the committed migrations. An explicit step before the server and the job start (R14). */
 export function runMigrations(db: Db) {
