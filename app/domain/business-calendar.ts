@@ -1,0 +1,228 @@
+import { addDays, isCalendarDate, type CalendarDate } from "./dates";
+
+/**
+ * When a debtor may be contacted (L10): French business days and per-channel hours, always read on
+ * the debtor's own wall clock. Instants are converted with Intl only, so DST follows the IANA data
+ * shipped with the runtime.
+ */
+
+export type ContactChannel = "email" | "sms" | "call" | "letter";
+
+const MINUTES_PER_DAY = 24 * 60;
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+// Weekends plus adjacent holidays close at most a handful of days in a row; this only guards
+// against an impossible window looping forever.
+const MAX_SEARCH_DAYS = 31;
+
+function parseDate(date: CalendarDate): { year: number; month: number; day: number } {
+  if (!isCalendarDate(date)) throw new RangeError(`Not a calendar date: ${date}`);
+  const [year, month, day] = date.split("-").map(Number) as [number, number, number];
+  return { year, month, day };
+}
+
+function pad(value: number, width = 2): string {
+  return String(value).padStart(width, "0");
+}
+
+function calendarDate(year: number, month: number, day: number): CalendarDate {
+  return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
+}
+
+/** Easter Sunday by the anonymous Gregorian algorithm (Meeus/Jones/Butcher). */
+function easterSunday(year: number): CalendarDate {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return calendarDate(year, month, day);
+}
+
+const holidayCache = new Map<number, readonly CalendarDate[]>();
+
+/**
+ * The 11 public holidays of metropolitan France, sorted. Overseas departments and Alsace-Moselle
+ * have extra days that are not included. When two coincide (Ascension on 1 May in 2008) the date
+ * appears once.
+ */
+export function frenchPublicHolidays(year: number): CalendarDate[] {
+  return [...holidaysOf(year)];
+}
+
+function holidaysOf(year: number): readonly CalendarDate[] {
+  // The Gregorian computus, and four-digit CalendarDate strings.
+  if (!Number.isInteger(year) || year < 1583 || year > 9999) {
+    throw new RangeError(`Year out of range for French public holidays: ${year}`);
+  }
+  let holidays = holidayCache.get(year);
+  if (!holidays) {
+    const easter = easterSunday(year);
+    const dates = [
+      calendarDate(year, 1, 1),
+      addDays(easter, 1), // Easter Monday
+      calendarDate(year, 5, 1),
+      calendarDate(year, 5, 8),
+      addDays(easter, 39), // Ascension Thursday
+      addDays(easter, 50), // Whit Monday
+      calendarDate(year, 7, 14),
+      calendarDate(year, 8, 15),
+      calendarDate(year, 11, 1),
+      calendarDate(year, 11, 11),
+      calendarDate(year, 12, 25),
+    ];
+    holidays = [...new Set(dates)].sort();
+    holidayCache.set(year, holidays);
+  }
+  return holidays;
+}
+
+export function isFrenchPublicHoliday(date: CalendarDate): boolean {
+  const { year } = parseDate(date);
+  return holidaysOf(year).includes(date);
+}
+
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export function dayOfWeek(date: CalendarDate): number {
+  parseDate(date);
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return weekday === 0 ? 7 : weekday;
+}
+
+/** Monday to Friday, French public holidays excluded. */
+export function isBusinessDay(date: CalendarDate): boolean {
+  return dayOfWeek(date) <= 5 && !isFrenchPublicHoliday(date);
+}
+
+type ContactWindow = { weekdays: readonly number[]; startMinute: number; endMinute: number };
+
+const MON_FRI = Object.freeze([1, 2, 3, 4, 5]);
+const MON_SAT = Object.freeze([1, 2, 3, 4, 5, 6]);
+
+/**
+ * Hours in the debtor's time zone, [startMinute, endMinute). No statute fixes them (L10): these are
+ * the conservative policy. Public holidays are closed for every channel.
+ */
+export const contactWindows: Record<ContactChannel, ContactWindow> = Object.freeze({
+  email: Object.freeze({ weekdays: MON_SAT, startMinute: 8 * 60, endMinute: 20 * 60 }),
+  sms: Object.freeze({ weekdays: MON_FRI, startMinute: 9 * 60, endMinute: 19 * 60 }),
+  call: Object.freeze({ weekdays: MON_FRI, startMinute: 9 * 60, endMinute: 19 * 60 }),
+  // Posting a registered letter needs staff at work and a post office open.
+  letter: Object.freeze({ weekdays: MON_FRI, startMinute: 9 * 60, endMinute: 17 * 60 }),
+});
+
+function windowFor(channel: ContactChannel): ContactWindow {
+  const window = (contactWindows as Partial<Record<string, ContactWindow>>)[channel];
+  if (!window) throw new RangeError(`Unknown contact channel: ${channel}`);
+  return window;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    // Throws a RangeError for an unknown zone, which is what callers should see.
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+type WallClock = { year: number; month: number; day: number; hour: number; minute: number; second: number };
+
+function wallClock(epochMs: number, timeZone: string): WallClock {
+  const clock: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const part of formatterFor(timeZone).formatToParts(new Date(epochMs))) {
+    if (part.type in clock) clock[part.type as keyof WallClock] = Number(part.value);
+  }
+  // Some ICU versions print midnight as 24 even with h23.
+  if (clock.hour === 24) clock.hour = 0;
+  return clock;
+}
+
+/** The zone's offset from UTC at that instant, in milliseconds (positive east of Greenwich). */
+function offsetAt(epochMs: number, timeZone: string): number {
+  const c = wallClock(epochMs, timeZone);
+  const wallAsUtc = Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second);
+  return wallAsUtc - Math.floor(epochMs / 1000) * 1000;
+}
+
+function assertInstant(instant: Date): void {
+  if (!(instant instanceof Date) || Number.isNaN(instant.getTime())) {
+    throw new RangeError(`Not a valid instant: ${String(instant)}`);
+  }
+}
+
+/**
+ * The UTC instant of a wall-clock time in an IANA zone. A time skipped by the spring switch is
+ * shifted forward by the gap (02:30 → 03:30 in Paris); a time repeated in autumn resolves to its
+ * first, summer-time, occurrence.
+ */
+export function zonedInstant(date: CalendarDate, minuteOfDay: number, timeZone: string): Date {
+  const { year, month, day } = parseDate(date);
+  if (!Number.isInteger(minuteOfDay) || minuteOfDay < 0 || minuteOfDay >= MINUTES_PER_DAY) {
+    throw new RangeError(`Minute of day must be an integer in [0, 1440): ${minuteOfDay}`);
+  }
+  const wall = Date.UTC(year, month - 1, day) + minuteOfDay * MINUTE_MS;
+  // Offsets two days either side bracket any single DST transition near this wall time.
+  const before = offsetAt(wall - 2 * DAY_MS, timeZone);
+  const after = offsetAt(wall + 2 * DAY_MS, timeZone);
+  const matches = [...new Set([before, after])]
+    .map((offset) => wall - offset)
+    .filter((candidate) => offsetAt(candidate, timeZone) === wall - candidate)
+    .sort((a, b) => a - b);
+  // No match: the wall time fell in a gap; reading it with the old offset moves it forward.
+  return new Date(matches[0] ?? wall - before);
+}
+
+function localClock(instant: Date, timeZone: string): { date: CalendarDate; minute: number } {
+  const c = wallClock(instant.getTime(), timeZone);
+  return { date: calendarDate(c.year, c.month, c.day), minute: c.hour * 60 + c.minute };
+}
+
+function isContactDay(date: CalendarDate, window: ContactWindow): boolean {
+  return window.weekdays.includes(dayOfWeek(date)) && !isFrenchPublicHoliday(date);
+}
+
+export function isWithinContactWindow(instant: Date, channel: ContactChannel, timeZone: string): boolean {
+  assertInstant(instant);
+  const window = windowFor(channel);
+  const { date, minute } = localClock(instant, timeZone);
+  return isContactDay(date, window) && minute >= window.startMinute && minute < window.endMinute;
+}
+
+/**
+ * `from` if the channel is open then for the debtor, otherwise the next opening: later the same day
+ * or on the next day the channel allows, on the debtor's wall clock.
+ */
+export function nextContactWindow(from: Date, channel: ContactChannel, timeZone: string): Date {
+  if (isWithinContactWindow(from, channel, timeZone)) return new Date(from.getTime());
+  const window = windowFor(channel);
+  let day = localClock(from, timeZone).date;
+  for (let i = 0; i <= MAX_SEARCH_DAYS; i++, day = addDays(day, 1)) {
+    if (!isContactDay(day, window)) continue;
+    const opening = zonedInstant(day, window.startMinute, timeZone);
+    // The check guards against zones whose opening hour falls in a DST gap past the window.
+    if (opening.getTime() > from.getTime() && isWithinContactWindow(opening, channel, timeZone)) return opening;
+  }
+  throw new Error(`No ${channel} contact window within ${MAX_SEARCH_DAYS} days of ${from.toISOString()}`);
+}

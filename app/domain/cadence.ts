@@ -1,0 +1,441 @@
+import { addDays, daysBetween, localDate, type CalendarDate } from "./dates";
+import { nextContactWindow, zonedInstant, type ContactChannel } from "./business-calendar";
+
+/**
+ * The cadence engine: given everything known about one debtor and the current instant, decide which
+ * contacts are due (and when, inside the debtor's contact windows) and which state changes follow
+ * (a promise broken, a plan defaulted, an escalation). Pure: the shell loads the state, claims the
+ * contacts and applies the effects; the dry-run replays it day after day.
+ */
+
+export type StepKind =
+  | "pre_reminder"
+  | "first_reminder"
+  | "second_reminder"
+  | "call"
+  | "formal_notice"
+  | "broken_promise"
+  | "installment_reminder"
+  | "follow_up"
+  | "thank_you";
+
+/** Steps of the escalation ladder, in order; the others are event-driven. */
+export const LADDER: readonly StepKind[] = ["pre_reminder", "first_reminder", "second_reminder", "call", "formal_notice"];
+
+export type PolicyStep = { kind: StepKind; offsetDays: number; channel: ContactChannel };
+
+export type CadencePolicy = {
+  steps: readonly PolicyStep[];
+  minDaysBetweenContacts: number;
+  maxDaysWithoutContact: number;
+  brokenPromisesBeforeLitigation: number;
+  promiseGraceDays: number;
+};
+
+export type CadenceInvoice = {
+  id: number;
+  dueDate: CalendarDate;
+  balanceCents: number;
+  paymentTermsDays: number;
+  status: "open" | "paid" | "cancelled" | "litigation";
+  /** The local date it was settled, for the thank-you. */
+  paidOn: CalendarDate | null;
+  /** Steps already sent (or being sent) about this invoice. */
+  stepsDone: readonly StepKind[];
+  openDispute: boolean;
+  openPromise: { id: number; date: CalendarDate } | null;
+  /** Part of an installment plan under review or in force: the plan's own schedule applies. */
+  inPlan: boolean;
+};
+
+export type Pause = {
+  id: number;
+  /** Null: the whole debtor. */
+  invoiceId: number | null;
+  reason: "document_requested" | "callback_requested" | "payment_claimed" | "staff_hold";
+  endsAt: Date | null;
+  callbackAt: Date | null;
+};
+
+export type Installment = { id: number; position: number; dueDate: CalendarDate; amountCents: number; paidCents: number; reminded: boolean };
+
+export type PastContact = { at: Date; step: StepKind; channel: ContactChannel };
+
+export type DebtorCadenceState = {
+  debtorId: number;
+  timeZone: string;
+  escalated: boolean;
+  brokenPromiseCount: number;
+  /** Channels we may use now: email not bounced or opted out, a phone not opted out of SMS, a postal address. */
+  channels: Record<"email" | "sms" | "letter", boolean>;
+  policy: CadencePolicy;
+  invoices: readonly CadenceInvoice[];
+  /** Messages sent to this debtor, oldest first (failed and cancelled ones excluded). */
+  contacts: readonly PastContact[];
+  /** The last time the debtor did something (paid, promised, proposed, disputed): reminders before it were answered. */
+  lastActionAt: Date | null;
+  pauses: readonly Pause[];
+  plan: { id: number; status: "pending_review" | "accepted"; installments: readonly Installment[] } | null;
+};
+
+export type PlannedContact = {
+  /** Deterministic: the same state and day give the same key, so a second run claims nothing new. */
+  key: string;
+  step: StepKind;
+  channel: ContactChannel;
+  /** Each invoice the contact concerns, with the step it takes that invoice to. */
+  invoiceSteps: { invoiceId: number; step: StepKind }[];
+  plannedFor: Date;
+  reason: string;
+  promiseId?: number;
+  installmentId?: number;
+};
+
+export type CadenceEffect =
+  | { type: "promise_broken"; promiseId: number; invoiceId: number }
+  | { type: "plan_defaulted"; planId: number }
+  | { type: "escalate"; reason: string }
+  | { type: "pause_expired"; pauseId: number };
+
+export type CadenceDecision = {
+  contacts: PlannedContact[];
+  effects: CadenceEffect[];
+  /** Why nothing or something happens, one line per fact, for the dry-run and the timeline. */
+  notes: string[];
+};
+
+/** Preferred local send time: 09:00, then pushed into the channel's window. */
+const SEND_MINUTE = 9 * 60;
+const INSTALLMENT_REMINDER_DAYS = 3;
+const INSTALLMENT_GRACE_DAYS = 3;
+/** Days after the formal notice (its deadline) before the file goes to litigation. */
+export const FORMAL_NOTICE_DEADLINE_DAYS = 8;
+const UNANSWERED_REMINDERS_FOR_LITIGATION = 3;
+const UNANSWERED_WINDOW_DAYS = 30;
+/** Invoices at or above this favour a personal call alongside the first reminder. */
+export const LARGE_INVOICE_CENTS = 1_000_000;
+
+/**
+ * Offsets are written for 30-day terms and stretch with longer terms, more for later steps:
+ * 60-day terms turn D+5/D+15/D+30 into D+10/D+25/D+50 (DESIGN.md); 45 days falls in between.
+ */
+export function scaleOffset(offsetDays: number, paymentTermsDays: number): number {
+  if (offsetDays <= 0) return offsetDays;
+  const stretch = Math.min(1, Math.max(0, (paymentTermsDays - 30) / 30));
+  return Math.round(offsetDays + stretch * Math.max(5, Math.round((offsetDays * 2) / 3)));
+}
+
+const reminderSteps = new Set<StepKind>(["first_reminder", "second_reminder", "formal_notice", "broken_promise", "follow_up"]);
+
+export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDecision {
+  const today = localDate(now, state.timeZone);
+  const decision: CadenceDecision = { contacts: [], effects: [], notes: [] };
+  if (state.escalated) {
+    decision.notes.push("file handed over to litigation: no more automatic contact");
+    return decision;
+  }
+
+  const at = (date: CalendarDate, channel: ContactChannel) => {
+    const preferred = zonedInstant(date, SEND_MINUTE, state.timeZone);
+    if (preferred > now) return nextContactWindow(preferred, channel, state.timeZone);
+    const next = nextContactWindow(now, channel, state.timeZone);
+    // Too late today: the next window's day, at the usual hour rather than the minute it opens.
+    const day = localDate(next, state.timeZone);
+    return day > localDate(now, state.timeZone) ? nextContactWindow(zonedInstant(day, SEND_MINUTE, state.timeZone), channel, state.timeZone) : next;
+  };
+  /**
+   * Plans one step on one or more channels. The channels of one step go out together, at the first
+   * instant inside every one of their windows: once a step is sent its invoices move on, so a
+   * channel left for later would never go.
+   */
+  const contact: ContactFn = (c) => {
+    const channels = [...new Set(c.channels.map((wanted) => routeChannel(state, c.step, wanted)))].filter((ch) => ch !== null);
+    if (channels.length === 0) {
+      decision.notes.push(`${c.step}: no usable channel`);
+      return;
+    }
+    let plannedFor = c.time ? (c.time > now ? c.time : now) : new Date(Math.max(...channels.map((ch) => at(c.on, ch).getTime())));
+    for (let settled = false; !settled; ) {
+      const aligned = new Date(Math.max(...channels.map((ch) => nextContactWindow(plannedFor, ch, state.timeZone).getTime())));
+      settled = aligned.getTime() === plannedFor.getTime();
+      plannedFor = aligned;
+    }
+    const { on: _on, time: _time, keyScope, channels: _channels, invoiceSteps, ...rest } = c;
+    for (const channel of channels) {
+      const key = `${c.step}:${keyScope}:${localDate(plannedFor, state.timeZone)}:${channel}`;
+      if (decision.contacts.some((planned) => planned.key === key)) continue;
+      const steps = typeof invoiceSteps === "function" ? invoiceSteps(channel) : invoiceSteps;
+      decision.contacts.push({ ...rest, channel, invoiceSteps: steps, plannedFor, key });
+    }
+  };
+
+  thankYou(state, today, contact);
+
+  // Pauses with an end that has passed are lifted; the others hold their invoices (or the debtor).
+  const activePauses = state.pauses.filter((pause) => {
+    if (pause.endsAt && pause.endsAt <= now) {
+      decision.effects.push({ type: "pause_expired", pauseId: pause.id });
+      return false;
+    }
+    return true;
+  });
+  const debtorPause = activePauses.find((p) => p.invoiceId === null);
+  for (const pause of activePauses.filter((p) => p.reason === "callback_requested" && p.callbackAt)) {
+    contact({
+      step: "call",
+      channels: ["call"],
+      invoiceSteps: [],
+      on: localDate(pause.callbackAt!, state.timeZone),
+      time: pause.callbackAt!,
+      keyScope: `callback-${pause.id}`,
+      reason: "the debtor asked to be called back",
+    });
+  }
+  if (debtorPause) {
+    decision.notes.push(`paused: ${describePause(debtorPause, state.timeZone)}`);
+    return decision;
+  }
+
+  let brokenPromises = state.brokenPromiseCount;
+  const eligible: CadenceInvoice[] = [];
+  for (const invoice of state.invoices) {
+    if (invoice.status !== "open" || invoice.balanceCents <= 0) continue;
+    const pause = activePauses.find((p) => p.invoiceId === invoice.id);
+    if (pause) {
+      decision.notes.push(`invoice ${invoice.id} paused: ${describePause(pause, state.timeZone)}`);
+      continue;
+    }
+    if (invoice.openDispute) {
+      decision.notes.push(`invoice ${invoice.id} disputed: paused until staff resolve it`);
+      continue;
+    }
+    if (invoice.inPlan) continue;
+    if (invoice.openPromise) {
+      const promise = invoice.openPromise;
+      const graceEnd = addDays(promise.date, state.policy.promiseGraceDays);
+      if (today <= graceEnd) {
+        decision.notes.push(`invoice ${invoice.id} promised for ${promise.date}: paused until ${graceEnd}`);
+        continue;
+      }
+      brokenPromises += 1;
+      decision.effects.push({ type: "promise_broken", promiseId: promise.id, invoiceId: invoice.id });
+      contact({
+        step: "broken_promise",
+        channels: ["email", "sms"],
+        invoiceSteps: [{ invoiceId: invoice.id, step: "broken_promise" }],
+        on: today,
+        keyScope: `promise-${promise.id}`,
+        reason: `payment promised for ${promise.date} did not arrive`,
+        promiseId: promise.id,
+      });
+      continue;
+    }
+    eligible.push(invoice);
+  }
+
+  planInstallments(state, today, decision, contact);
+
+  const escalation =
+    brokenPromises >= state.policy.brokenPromisesBeforeLitigation
+      ? `${brokenPromises} broken promises`
+      : litigationReason(state, eligible, today);
+  if (escalation) {
+    // The file is handed over: no more chasing messages, only a pending thank-you may still go.
+    decision.effects.push({ type: "escalate", reason: escalation });
+    decision.contacts = decision.contacts.filter((c) => c.step === "thank_you");
+    return decision;
+  }
+
+  planLadder(state, eligible, today, decision, contact);
+  return decision;
+}
+
+/** `on` is the local day (sent at the usual hour); `time`, when set, the exact instant asked for. */
+type ContactFn = (
+  c: Omit<PlannedContact, "key" | "plannedFor" | "channel" | "invoiceSteps"> & {
+    channels: ContactChannel[];
+    invoiceSteps: PlannedContact["invoiceSteps"] | ((channel: ContactChannel) => PlannedContact["invoiceSteps"]);
+    on: CalendarDate;
+    time?: Date;
+    keyScope: string;
+  },
+) => void;
+
+/** The next step of the ladder each invoice has reached, consolidated into one contact per channel. */
+function planLadder(state: DebtorCadenceState, eligible: CadenceInvoice[], today: CalendarDate, decision: CadenceDecision, contact: ContactFn) {
+  const due: { invoice: CadenceInvoice; step: StepKind; since: CalendarDate }[] = [];
+  for (const invoice of eligible) {
+    const next = dueLadderStep(state.policy, invoice, today);
+    if (next) due.push({ invoice, ...next });
+  }
+  // The gap is between automated messages: a staff call is a conversation, and thanks are not chasing.
+  const lastContact = [...state.contacts]
+    .reverse()
+    .find((c) => c.channel !== "call" && c.step !== "thank_you" && c.step !== "installment_reminder");
+  const gapEnd = lastContact ? addDays(localDate(lastContact.at, state.timeZone), state.policy.minDaysBetweenContacts) : null;
+
+  if (due.length === 0) {
+    followUp(state, eligible, today, lastContact, decision, contact);
+    return;
+  }
+  // One consolidated contact: the tone of the most advanced step, every invoice with a step due.
+  const top = due.reduce((a, b) => (LADDER.indexOf(b.step) > LADDER.indexOf(a.step) ? b : a)).step;
+  // Before the due date, only invoices not yet due are pre-reminded; overdue ones are not mixed in.
+  const covered = top === "pre_reminder" ? due : due.filter((d) => d.step !== "pre_reminder");
+  const on = gapEnd && gapEnd > today ? gapEnd : today;
+  if (on > today) decision.notes.push(`${top} waits for ${on}: at least ${state.policy.minDaysBetweenContacts} days between contacts`);
+  const channels = state.policy.steps.filter((s) => s.kind === top).map((s) => s.channel);
+  const large = covered.some((d) => d.invoice.balanceCents >= LARGE_INVOICE_CENTS);
+  if (top === "first_reminder" && large && !channels.includes("call")) channels.push("call");
+  contact({
+    step: top,
+    channels,
+    // Messages consolidate every invoice with a step due; a letter or a call concerns only the
+    // invoices that reached that step (the others still get their own message).
+    invoiceSteps: (channel) =>
+      covered.filter((d) => channel === "email" || channel === "sms" || d.step === top).map((d) => ({ invoiceId: d.invoice.id, step: d.step })),
+    on,
+    keyScope: `debtor-${state.debtorId}`,
+    reason: describeDue(covered, top, large && channels.includes("call")),
+  });
+}
+
+/**
+ * The next rung of the ladder after the last one the invoice had, once its date has come. One rung
+ * at a time: after downtime, or for a book imported with old debts, the first contact is a first
+ * reminder, never a formal notice out of the blue, and the 7-day gap spaces the climb (R11).
+ */
+export function dueLadderStep(policy: CadencePolicy, invoice: CadenceInvoice, today: CalendarDate): { step: StepKind; since: CalendarDate } | null {
+  const doneIndex = Math.max(-1, ...invoice.stepsDone.map((s) => LADDER.indexOf(s)));
+  for (const kind of LADDER.slice(doneIndex + 1)) {
+    const step = policy.steps.find((s) => s.kind === kind);
+    if (!step) continue;
+    // A pre-reminder is only worth sending before the due date.
+    if (kind === "pre_reminder" && today >= invoice.dueDate) continue;
+    const since = addDays(invoice.dueDate, scaleOffset(step.offsetDays, invoice.paymentTermsDays));
+    return since > today ? null : { step: kind, since };
+  }
+  return null;
+}
+
+/** Never more than N days without a contact while nothing is in force (DESIGN.md). */
+function followUp(state: DebtorCadenceState, eligible: CadenceInvoice[], today: CalendarDate, last: PastContact | undefined, decision: CadenceDecision, contact: ContactFn) {
+  const overdue = eligible.filter((i) => i.dueDate < today && i.stepsDone.some((s) => reminderSteps.has(s)));
+  if (overdue.length === 0 || !last) return;
+  const quietSince = localDate(last.at, state.timeZone);
+  if (daysBetween(quietSince, today) < state.policy.maxDaysWithoutContact) return;
+  contact({
+    step: "follow_up",
+    channels: ["email"],
+    invoiceSteps: overdue.map((i) => ({ invoiceId: i.id, step: "follow_up" as const })),
+    on: today,
+    keyScope: `debtor-${state.debtorId}`,
+    reason: `no contact since ${quietSince} while ${overdue.length} invoice(s) remain overdue`,
+  });
+}
+
+function thankYou(state: DebtorCadenceState, today: CalendarDate, contact: ContactFn) {
+  // Thank only for invoices that were chased, within a week of their payment.
+  const settled = state.invoices.filter(
+    (i) =>
+      i.status === "paid" &&
+      i.paidOn !== null &&
+      daysBetween(i.paidOn, today) <= 7 &&
+      !i.stepsDone.includes("thank_you") &&
+      i.stepsDone.some((s) => reminderSteps.has(s) || s === "pre_reminder"),
+  );
+  if (settled.length === 0) return;
+  contact({
+    step: "thank_you",
+    channels: ["email"],
+    invoiceSteps: settled.map((i) => ({ invoiceId: i.id, step: "thank_you" as const })),
+    on: today,
+    keyScope: `debtor-${state.debtorId}`,
+    reason: "paid in full",
+  });
+}
+
+function planInstallments(state: DebtorCadenceState, today: CalendarDate, decision: CadenceDecision, contact: ContactFn) {
+  const plan = state.plan;
+  if (!plan) return;
+  if (plan.status === "pending_review") {
+    decision.notes.push("installment plan awaiting review: its invoices are paused");
+    return;
+  }
+  for (const installment of plan.installments) {
+    const unpaid = installment.paidCents < installment.amountCents;
+    if (!unpaid) continue;
+    if (today > addDays(installment.dueDate, INSTALLMENT_GRACE_DAYS)) {
+      decision.effects.push({ type: "plan_defaulted", planId: plan.id });
+      decision.notes.push(`installment ${installment.position} due ${installment.dueDate} missed: plan defaults, escalation resumes`);
+      return;
+    }
+    const remindOn = addDays(installment.dueDate, -INSTALLMENT_REMINDER_DAYS);
+    if (!installment.reminded && today >= remindOn && today <= installment.dueDate) {
+      contact({
+        step: "installment_reminder",
+        channels: ["email"],
+        invoiceSteps: [],
+        on: today,
+        keyScope: `installment-${installment.id}`,
+        reason: `installment ${installment.position} due ${installment.dueDate}`,
+        installmentId: installment.id,
+      });
+    }
+  }
+}
+
+/**
+ * Litigation after the formal notice's deadline has passed unanswered, or after three reminders
+ * within a month went unanswered with no legitimate reason (eligible invoices are those with none).
+ */
+function litigationReason(state: DebtorCadenceState, eligible: CadenceInvoice[], today: CalendarDate): string | null {
+  if (eligible.filter((i) => i.dueDate < today).length === 0) return null;
+  const answered = (c: PastContact) => state.lastActionAt !== null && state.lastActionAt >= c.at;
+  const unanswered = state.contacts.filter((c) => reminderSteps.has(c.step) && !answered(c));
+  const notice = unanswered.find((c) => c.step === "formal_notice");
+  if (notice && daysBetween(localDate(notice.at, state.timeZone), today) >= FORMAL_NOTICE_DEADLINE_DAYS) {
+    return `formal notice of ${localDate(notice.at, state.timeZone)} unanswered after ${FORMAL_NOTICE_DEADLINE_DAYS} days`;
+  }
+  // Contacts on the same day (email + SMS of one step) count once.
+  const days = [...new Set(unanswered.map((c) => localDate(c.at, state.timeZone)))].sort();
+  const recent = days.filter((d) => daysBetween(d, today) <= UNANSWERED_WINDOW_DAYS);
+  const last = recent.at(-1);
+  if (recent.length >= UNANSWERED_REMINDERS_FOR_LITIGATION && last && daysBetween(last, today) >= FORMAL_NOTICE_DEADLINE_DAYS) {
+    return `${recent.length} reminders since ${recent[0]} unanswered`;
+  }
+  return null;
+}
+
+/** Courtesy messages are not worth another channel when email is closed. */
+const emailOnly = new Set<StepKind>(["pre_reminder", "thank_you", "follow_up"]);
+
+/**
+ * Channel fallback: bounced email → SMS; no SMS (opted out, no phone) → email; neither → a call task
+ * for staff; a letter without a postal address → a call task.
+ */
+function routeChannel(state: DebtorCadenceState, step: StepKind, wanted: ContactChannel): ContactChannel | null {
+  const { channels } = state;
+  switch (wanted) {
+    case "email":
+      if (channels.email) return "email";
+      if (emailOnly.has(step)) return null;
+      return channels.sms ? "sms" : "call";
+    case "sms":
+      return channels.sms ? "sms" : null;
+    case "letter":
+      return channels.letter ? "letter" : "call";
+    case "call":
+      return "call";
+  }
+}
+
+function describePause(pause: Pause, timeZone: string): string {
+  const until = pause.endsAt ? `until ${localDate(pause.endsAt, timeZone)}` : "until staff lift it";
+  return `${pause.reason.replaceAll("_", " ")} ${until}`;
+}
+
+function describeDue(due: { invoice: CadenceInvoice; step: StepKind; since: CalendarDate }[], top: StepKind, bigCall: boolean): string {
+  const parts = due.map((d) => `invoice ${d.invoice.id} reached ${d.step} on ${d.since}`);
+  return `${top}: ${parts.join("; ")}${bigCall ? "; large amount, a call too" : ""}`;
+}

@@ -1,0 +1,309 @@
+import { describe, expect, it } from "vitest";
+import {
+  decideCadence,
+  scaleOffset,
+  type CadenceInvoice,
+  type DebtorCadenceState,
+  type PastContact,
+  type StepKind,
+} from "~/domain/cadence";
+import { defaultCadences } from "~/domain/cadence-defaults";
+
+// Friday 20 November 2026, 10:00 in Paris.
+const NOW = new Date("2026-11-20T09:00:00Z");
+const at = (iso: string) => new Date(iso);
+
+function invoice(id: number, dueDate: string, extra: Partial<CadenceInvoice> = {}): CadenceInvoice {
+  return {
+    id,
+    dueDate,
+    balanceCents: 120_000,
+    paymentTermsDays: 30,
+    status: "open",
+    paidOn: null,
+    stepsDone: [],
+    openDispute: false,
+    openPromise: null,
+    inPlan: false,
+    ...extra,
+  };
+}
+
+function sent(date: string, step: StepKind, channel: PastContact["channel"] = "email"): PastContact {
+  return { at: at(`${date}T09:00:00Z`), step, channel };
+}
+
+function state(invoices: CadenceInvoice[], extra: Partial<DebtorCadenceState> = {}): DebtorCadenceState {
+  return {
+    debtorId: 7,
+    timeZone: "Europe/Paris",
+    escalated: false,
+    brokenPromiseCount: 0,
+    channels: { email: true, sms: true, letter: true },
+    policy: {
+      steps: defaultCadences.standard,
+      minDaysBetweenContacts: 7,
+      maxDaysWithoutContact: 10,
+      brokenPromisesBeforeLitigation: 2,
+      promiseGraceDays: 3,
+    },
+    invoices,
+    contacts: [],
+    lastActionAt: null,
+    pauses: [],
+    plan: null,
+    ...extra,
+  };
+}
+
+const summary = (s: DebtorCadenceState, now = NOW) =>
+  decideCadence(s, now).contacts.map((c) => `${c.step}/${c.channel}@${c.plannedFor.toISOString()}`);
+
+describe("offsets scale with payment terms", () => {
+  it.each([
+    [-5, 30, -5],
+    [5, 30, 5],
+    [15, 30, 15],
+    [30, 30, 30],
+    [5, 60, 10],
+    [15, 60, 25],
+    [30, 60, 50],
+    [-5, 60, -5],
+    [5, 45, 8],
+    [15, 45, 20],
+    [30, 45, 40],
+    [30, 90, 50],
+    [5, 15, 5],
+  ])("D%+i with %i-day terms → D%+i", (offset, terms, expected) => {
+    expect(scaleOffset(offset, terms)).toBe(expected);
+  });
+});
+
+describe("the ladder of the default French cadence", () => {
+  it.each<[string, CadenceInvoice, PastContact[], string[]]>([
+    ["due in 5 days: the friendly pre-reminder", invoice(1, "2026-11-25"), [], ["pre_reminder/email@2026-11-20T09:00:00.000Z"]],
+    ["due in 6 days: nothing yet", invoice(1, "2026-11-26"), [], []],
+    ["1 day overdue, never reminded: no pre-reminder after the due date", invoice(1, "2026-11-19"), [], []],
+    ["D+5: the first reminder", invoice(1, "2026-11-15", { stepsDone: ["pre_reminder"] }), [sent("2026-11-10", "pre_reminder")], ["first_reminder/email@2026-11-20T09:00:00.000Z"]],
+    [
+      "D+15: the second reminder, by email and SMS",
+      invoice(1, "2026-11-05", { stepsDone: ["pre_reminder", "first_reminder"] }),
+      [sent("2026-11-10", "first_reminder")],
+      ["second_reminder/email@2026-11-20T09:00:00.000Z", "second_reminder/sms@2026-11-20T09:00:00.000Z"],
+    ],
+    ["D+20: a call task for staff", invoice(1, "2026-10-31", { stepsDone: ["first_reminder", "second_reminder"] }), [sent("2026-11-13", "second_reminder")], ["call/call@2026-11-20T09:00:00.000Z"]],
+    [
+      "D+30: the formal notice, by registered letter and email",
+      invoice(1, "2026-10-21", { stepsDone: ["first_reminder", "second_reminder", "call"] }),
+      [sent("2026-11-05", "second_reminder"), sent("2026-11-10", "call", "call")],
+      ["formal_notice/letter@2026-11-20T09:00:00.000Z", "formal_notice/email@2026-11-20T09:00:00.000Z"],
+    ],
+    ["a step already done is not repeated", invoice(1, "2026-11-15", { stepsDone: ["first_reminder"] }), [sent("2026-11-20", "first_reminder")], []],
+    ["60-day terms: no first reminder at D+5", invoice(1, "2026-11-15", { paymentTermsDays: 60 }), [], []],
+    ["60-day terms: the first reminder at D+10", invoice(1, "2026-11-10", { paymentTermsDays: 60 }), [], ["first_reminder/email@2026-11-20T09:00:00.000Z"]],
+  ])("%s", (_label, inv, contacts, expected) => {
+    expect(summary(state([inv], { contacts }))).toEqual(expected);
+  });
+
+  it("climbs one rung at a time: an old debt never reminded starts with the first reminder, not a burst", () => {
+    const decision = decideCadence(state([invoice(1, "2026-10-15")]), NOW);
+    expect(decision.contacts.map((c) => c.step)).toEqual(["first_reminder"]);
+  });
+
+  it("after downtime, the next rung goes at once, the one after waits for the gap", () => {
+    const s = state([invoice(1, "2026-10-15", { stepsDone: ["first_reminder"] })], { contacts: [sent("2026-10-20", "first_reminder")] });
+    expect(decideCadence(s, NOW).contacts.map((c) => `${c.step}/${c.channel}`)).toEqual(["second_reminder/email", "second_reminder/sms"]);
+  });
+});
+
+describe("one debtor, one consolidated message", () => {
+  it("covers every invoice with a step due, each moving to its own step, in the most advanced tone", () => {
+    const s = state([
+      invoice(1, "2026-11-15", { stepsDone: ["pre_reminder"] }),
+      invoice(2, "2026-11-05", { stepsDone: ["first_reminder"] }),
+      invoice(3, "2026-12-30"),
+    ]);
+    const [email, sms] = decideCadence(s, NOW).contacts;
+    expect(email).toMatchObject({ step: "second_reminder", channel: "email", key: "second_reminder:debtor-7:2026-11-20:email" });
+    expect(email?.invoiceSteps).toEqual([
+      { invoiceId: 1, step: "first_reminder" },
+      { invoiceId: 2, step: "second_reminder" },
+    ]);
+    expect(sms?.channel).toBe("sms");
+  });
+
+  it("gives the same keys to a second run the same day", () => {
+    const s = state([invoice(1, "2026-11-15", { stepsDone: ["pre_reminder"] })]);
+    const later = new Date("2026-11-20T15:00:00Z");
+    expect(decideCadence(s, NOW).contacts[0]?.key).toBe(decideCadence(s, later).contacts[0]?.key);
+  });
+
+  it("a call to a large invoice's debtor comes with the first reminder", () => {
+    const s = state([invoice(1, "2026-11-15", { balanceCents: 1_500_000 })]);
+    expect(decideCadence(s, NOW).contacts.map((c) => c.channel)).toEqual(["email", "call"]);
+  });
+});
+
+describe("contact rules", () => {
+  it("keeps at least 7 days between two messages", () => {
+    const s = state([invoice(1, "2026-11-05", { stepsDone: ["first_reminder"] })], { contacts: [sent("2026-11-16", "first_reminder")] });
+    const decision = decideCadence(s, NOW);
+    // 16 + 7 = Monday 23 November, 09:00 in Paris.
+    expect(decision.contacts.map((c) => c.plannedFor.toISOString())).toEqual(["2026-11-23T08:00:00.000Z", "2026-11-23T08:00:00.000Z"]);
+    expect(decision.notes.join()).toContain("at least 7 days between contacts");
+  });
+
+  it("never lets 10 days pass without a contact while nothing is in force", () => {
+    const goodPayer = { ...state([]).policy, steps: defaultCadences.good_payer };
+    const s = state([invoice(1, "2026-11-05", { stepsDone: ["first_reminder"] })], { policy: goodPayer, contacts: [sent("2026-11-10", "first_reminder")] });
+    expect(summary(s)).toEqual(["follow_up/email@2026-11-20T09:00:00.000Z"]);
+    expect(summary({ ...s, contacts: [sent("2026-11-12", "first_reminder")] })).toEqual([]);
+  });
+
+  it.each([
+    // Friday 20:30 in Paris: email waits for Saturday 09:00.
+    ["2026-11-20T19:30:00Z", "email", "2026-11-21T08:00:00.000Z"],
+    // Friday 07:00 in Paris: 09:00 the same morning.
+    ["2026-11-20T06:00:00Z", "email", "2026-11-20T08:00:00.000Z"],
+  ])("sends in business hours of the debtor's time zone (now %s, %s → %s)", (now, channel, expected) => {
+    const decision = decideCadence(state([invoice(1, "2026-11-15")]), new Date(now));
+    expect(decision.contacts.find((c) => c.channel === channel)?.plannedFor.toISOString()).toBe(expected);
+  });
+
+  it("sends SMS on weekdays only: Saturday's second reminder waits for Monday, its email and SMS together", () => {
+    const saturday = new Date("2026-11-21T09:00:00Z");
+    const s = state([invoice(1, "2026-11-06", { stepsDone: ["first_reminder"] })], { contacts: [sent("2026-11-11", "first_reminder")] });
+    expect(summary(s, saturday)).toEqual(["second_reminder/email@2026-11-23T08:00:00.000Z", "second_reminder/sms@2026-11-23T08:00:00.000Z"]);
+  });
+
+  it("uses the debtor's own time zone: 09:00 in London is 09:00 UTC in winter", () => {
+    const early = new Date("2026-11-20T07:00:00Z");
+    expect(summary(state([invoice(1, "2026-11-25")], { timeZone: "Europe/London" }), early)).toEqual(["pre_reminder/email@2026-11-20T09:00:00.000Z"]);
+  });
+});
+
+describe("channel fallback", () => {
+  const overdue = [invoice(1, "2026-11-05", { stepsDone: ["first_reminder"] })];
+  const contacts = [sent("2026-11-10", "first_reminder")];
+  it.each<[string, DebtorCadenceState["channels"], string[]]>([
+    ["all channels", { email: true, sms: true, letter: true }, ["email", "sms"]],
+    ["bounced email → SMS", { email: false, sms: true, letter: true }, ["sms"]],
+    ["SMS opted out → email only", { email: true, sms: false, letter: true }, ["email"]],
+    ["neither → a call task", { email: false, sms: false, letter: true }, ["call"]],
+  ])("%s", (_label, channels, expected) => {
+    expect(decideCadence(state(overdue, { channels, contacts }), NOW).contacts.map((c) => c.channel)).toEqual(expected);
+  });
+
+  it("a formal notice decided after the post office closes goes with its email the next working morning", () => {
+    const s = state([invoice(1, "2026-10-21", { stepsDone: ["call"] })]);
+    const evening = new Date("2026-11-20T16:30:00Z"); // 17:30 in Paris: email is open, letters are not
+    expect(summary(s, evening)).toEqual(["formal_notice/letter@2026-11-23T08:00:00.000Z", "formal_notice/email@2026-11-23T08:00:00.000Z"]);
+  });
+
+  it("a formal notice without a postal address becomes a call task", () => {
+    const s = state([invoice(1, "2026-10-21", { stepsDone: ["call"] })], { channels: { email: true, sms: true, letter: false } });
+    expect(decideCadence(s, NOW).contacts.map((c) => c.channel)).toEqual(["call", "email"]);
+  });
+});
+
+describe("pauses and what ends them", () => {
+  it("a dispute pauses that invoice only", () => {
+    const s = state([invoice(1, "2026-11-15", { openDispute: true }), invoice(2, "2026-11-15")]);
+    const [contact] = decideCadence(s, NOW).contacts;
+    expect(contact?.invoiceSteps).toEqual([{ invoiceId: 2, step: "first_reminder" }]);
+  });
+
+  it("a promise pauses its invoice until the date plus grace", () => {
+    const s = state([invoice(1, "2026-11-05", { openPromise: { id: 3, date: "2026-11-18" } })]);
+    const decision = decideCadence(s, NOW);
+    expect(decision.contacts).toEqual([]);
+    expect(decision.notes.join()).toContain("paused until 2026-11-21");
+  });
+
+  it("a promise broken after its grace runs the broken-promise step and counts", () => {
+    const s = state([invoice(1, "2026-11-05", { openPromise: { id: 3, date: "2026-11-16" } })]);
+    const decision = decideCadence(s, NOW);
+    expect(decision.effects).toEqual([{ type: "promise_broken", promiseId: 3, invoiceId: 1 }]);
+    expect(decision.contacts.map((c) => `${c.step}/${c.channel}/${c.key}`)).toEqual([
+      "broken_promise/email/broken_promise:promise-3:2026-11-20:email",
+      "broken_promise/sms/broken_promise:promise-3:2026-11-20:sms",
+    ]);
+  });
+
+  it("the configured number of broken promises escalates to litigation instead", () => {
+    const s = state([invoice(1, "2026-11-05", { openPromise: { id: 3, date: "2026-11-16" } })], { brokenPromiseCount: 1 });
+    const decision = decideCadence(s, NOW);
+    expect(decision.effects).toContainEqual({ type: "escalate", reason: "2 broken promises" });
+    expect(decision.contacts).toEqual([]);
+  });
+
+  it("a plan under review pauses its invoices", () => {
+    const s = state([invoice(1, "2026-11-05", { inPlan: true })], { plan: { id: 4, status: "pending_review", installments: [] } });
+    const decision = decideCadence(s, NOW);
+    expect(decision.contacts).toEqual([]);
+    expect(decision.notes.join()).toContain("awaiting review");
+  });
+
+  it("an accepted plan sends its own reminder before each installment", () => {
+    const installments = [
+      { id: 10, position: 1, dueDate: "2026-11-10", amountCents: 50_000, paidCents: 50_000, reminded: true },
+      { id: 11, position: 2, dueDate: "2026-11-22", amountCents: 50_000, paidCents: 0, reminded: false },
+    ];
+    const s = state([invoice(1, "2026-10-05", { inPlan: true })], { plan: { id: 4, status: "accepted", installments } });
+    expect(decideCadence(s, NOW).contacts.map((c) => c.key)).toEqual(["installment_reminder:installment-11:2026-11-20:email"]);
+  });
+
+  it("a missed installment defaults the plan", () => {
+    const installments = [{ id: 10, position: 1, dueDate: "2026-11-10", amountCents: 50_000, paidCents: 0, reminded: true }];
+    const s = state([invoice(1, "2026-10-05", { inPlan: true })], { plan: { id: 4, status: "accepted", installments } });
+    expect(decideCadence(s, NOW).effects).toEqual([{ type: "plan_defaulted", planId: 4 }]);
+  });
+
+  it("a document request pauses the debtor for its 7 days, then the cadence resumes", () => {
+    const pause = { id: 5, invoiceId: null, reason: "document_requested" as const, endsAt: at("2026-11-24T09:00:00Z"), callbackAt: null };
+    const s = state([invoice(1, "2026-11-15")], { pauses: [pause] });
+    expect(decideCadence(s, NOW).contacts).toEqual([]);
+    const later = decideCadence(s, at("2026-11-24T10:00:00Z"));
+    expect(later.effects).toEqual([{ type: "pause_expired", pauseId: 5 }]);
+    expect(later.contacts.map((c) => c.step)).toEqual(["first_reminder"]);
+  });
+
+  it("a call-back request turns the next step into a call at the chosen slot", () => {
+    const pause = { id: 6, invoiceId: null, reason: "callback_requested" as const, endsAt: null, callbackAt: at("2026-11-24T13:00:00Z") };
+    const decision = decideCadence(state([invoice(1, "2026-11-15")], { pauses: [pause] }), NOW);
+    expect(decision.contacts.map((c) => `${c.step}/${c.channel}/${c.plannedFor.toISOString()}`)).toEqual(["call/call/2026-11-24T13:00:00.000Z"]);
+  });
+
+  it("an \"I already paid\" claim holds the invoice until staff check it", () => {
+    const pause = { id: 7, invoiceId: 1, reason: "payment_claimed" as const, endsAt: null, callbackAt: null };
+    const decision = decideCadence(state([invoice(1, "2026-11-15")], { pauses: [pause] }), NOW);
+    expect(decision.contacts).toEqual([]);
+    expect(decision.notes.join()).toContain("until staff lift it");
+  });
+});
+
+describe("escalation and the end of the road", () => {
+  it("goes to litigation when the formal notice's deadline passes unanswered", () => {
+    const s = state([invoice(1, "2026-10-10", { stepsDone: ["formal_notice"] })], { contacts: [sent("2026-11-10", "formal_notice")] });
+    expect(decideCadence(s, NOW).effects).toEqual([{ type: "escalate", reason: "formal notice of 2026-11-10 unanswered after 8 days" }]);
+    expect(decideCadence({ ...s, lastActionAt: at("2026-11-15T10:00:00Z") }, NOW).effects).toEqual([]);
+  });
+
+  it("goes to litigation after 3 unanswered reminders within a month", () => {
+    const contacts = [sent("2026-10-25", "first_reminder"), sent("2026-11-02", "second_reminder"), sent("2026-11-02", "second_reminder", "sms"), sent("2026-11-11", "follow_up")];
+    const s = state([invoice(1, "2026-10-20", { stepsDone: ["first_reminder", "second_reminder", "call"] })], { contacts });
+    expect(decideCadence(s, NOW).effects).toEqual([{ type: "escalate", reason: "3 reminders since 2026-10-25 unanswered" }]);
+    expect(decideCadence({ ...s, lastActionAt: at("2026-11-03T10:00:00Z") }, NOW).effects).toEqual([]);
+  });
+
+  it("a file in litigation gets no more automatic contact", () => {
+    expect(decideCadence(state([invoice(1, "2026-11-15")], { escalated: true }), NOW).contacts).toEqual([]);
+  });
+
+  it("thanks a debtor who paid a chased invoice, once", () => {
+    const paid = invoice(1, "2026-11-05", { status: "paid", balanceCents: 0, paidOn: "2026-11-19", stepsDone: ["first_reminder"] });
+    expect(summary(state([paid]))).toEqual(["thank_you/email@2026-11-20T09:00:00.000Z"]);
+    expect(summary(state([{ ...paid, stepsDone: ["first_reminder", "thank_you"] }]))).toEqual([]);
+    expect(summary(state([{ ...paid, stepsDone: [] }]))).toEqual([]);
+  });
+});
