@@ -1,28 +1,55 @@
 import { render } from "@react-email/render";
-import { PreReminderEmail, preReminderSubject } from "./pre-reminder";
+import type { ReactElement } from "react";
+import type { StepKind } from "../app/domain/cadence";
+import { BrokenPromiseEmail, brokenPromiseSubject } from "./broken-promise";
+import { FirstReminderEmail, firstReminderSubject } from "./first-reminder";
+import { FollowUpEmail, followUpSubject } from "./follow-up";
+import { FormalNoticeEmail, formalNoticeSubject } from "./formal-notice";
+import { InstallmentReminderEmail, installmentReminderSubject } from "./installment-reminder";
 import { NewLinkEmail, newLinkSubject } from "./new-link";
+import { plainTextSelectors } from "./parts";
+import { PreReminderEmail, preReminderSubject } from "./pre-reminder";
 import type { ReminderEmailProps } from "./props";
+import { SecondReminderEmail, secondReminderSubject } from "./second-reminder";
+import { ThankYouEmail, thankYouSubject } from "./thank-you";
 
-export type { ReminderEmailProps } from "./props";
+export type { EmailInvoice, ReminderEmailProps } from "./props";
 
+type Template = {
+  Email: (props: ReminderEmailProps) => ReactElement;
+  subject: (props: ReminderEmailProps) => string;
+};
+
+/** Every cadence step that emails has a template (a call is a task, not a message). */
 const templates = {
   pre_reminder: { Email: PreReminderEmail, subject: preReminderSubject },
+  first_reminder: { Email: FirstReminderEmail, subject: firstReminderSubject },
+  second_reminder: { Email: SecondReminderEmail, subject: secondReminderSubject },
+  formal_notice: { Email: FormalNoticeEmail, subject: formalNoticeSubject },
+  broken_promise: { Email: BrokenPromiseEmail, subject: brokenPromiseSubject },
+  installment_reminder: { Email: InstallmentReminderEmail, subject: installmentReminderSubject },
+  thank_you: { Email: ThankYouEmail, subject: thankYouSubject },
+  follow_up: { Email: FollowUpEmail, subject: followUpSubject },
   new_link: { Email: NewLinkEmail, subject: newLinkSubject },
-};
+} satisfies Record<Exclude<StepKind, "call"> | "new_link", Template>;
 
 export type EmailTemplate = keyof typeof templates;
 
+export const emailTemplates = Object.keys(templates) as EmailTemplate[];
+
 export function isEmailTemplate(name: string): name is EmailTemplate {
-  return name in templates;
+  return Object.hasOwn(templates, name);
 }
 
 /** Renders a debtor email to its subject, HTML and plain-text parts. */
 export async function renderEmail(template: EmailTemplate, props: ReminderEmailProps) {
   const { Email, subject } = templates[template];
+  // Subject first: it throws on missing step data (promise, installment) before React renders.
+  const subjectLine = subject(props);
   const element = <Email {...props} />;
   return {
-    subject: subject(props),
+    subject: subjectLine,
     html: await render(element),
-    text: await render(element, { plainText: true }),
+    text: await render(element, { plainText: true, htmlToTextOptions: { selectors: plainTextSelectors } }),
   };
 }

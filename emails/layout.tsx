@@ -1,25 +1,39 @@
-import { Body, Container, Head, Html, Preview, Section, Text, Hr } from "@react-email/components";
+import { Body, Container, Head, Hr, Html, Preview, Section, Text } from "@react-email/components";
 import type { ReactNode } from "react";
+import { common } from "./copy";
+import { Footer } from "./parts";
+import type { ReminderEmailProps } from "./props";
 
 const body = { backgroundColor: "#f4f4f5", fontFamily: "Helvetica, Arial, sans-serif", color: "#18181b" };
 const container = { backgroundColor: "#ffffff", margin: "24px auto", padding: "24px", maxWidth: "560px" };
-const footer = { fontSize: "12px", color: "#52525b" };
 
+/** Every debtor email: greeting by name, the template's body, the creditor's sign-off, the footer. */
 export function EmailLayout(props: {
-  lang: string;
+  email: ReminderEmailProps;
   preview: string;
+  /** Whether the body carries the debtor's personal link (the footer then warns not to forward it). */
+  withLink?: boolean;
   children: ReactNode;
-  footer: ReactNode;
 }) {
+  const { email } = props;
+  const t = common[email.locale];
   return (
-    <Html lang={props.lang}>
+    <Html lang={email.locale}>
       <Head />
       <Preview>{props.preview}</Preview>
       <Body style={body}>
         <Container style={container}>
-          <Section>{props.children}</Section>
+          <Section>
+            <Text>{t.greeting(email.debtorName)}</Text>
+            {props.children}
+            <Text>
+              {t.regards}
+              <br />
+              {email.creditorName}
+            </Text>
+          </Section>
           <Hr />
-          <Text style={footer}>{props.footer}</Text>
+          <Footer email={email} withLink={props.withLink ?? true} />
         </Container>
       </Body>
     </Html>
