@@ -46,6 +46,8 @@ const envSchema = z.object({
   /** Sender: a Messaging Service (preferred: Advanced Opt-Out handles STOP) or a phone number. */
   TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-f]{32}$/).optional(),
   TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/, { error: "must be an E.164 number such as +33612345678" }).optional(),
+  /** Tests and staging proxies only: where the Twilio SDK sends its REST calls instead of api.twilio.com. */
+  TWILIO_API_BASE_URL: z.url().optional(),
   /** Where generated letters and uploaded files live: outside the web root. */
   STORAGE_DIR: z.string().min(1).default(".data/files"),
   JOB_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),

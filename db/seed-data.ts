@@ -42,6 +42,15 @@ export const demoDebtors: {
   { name: "Mr James Wilson", kind: "consumer", locale: "en", timeZone: "Europe/Paris", city: "Chamonix", contact: "James Wilson", email: "james.wilson@outlook.com", phone: "+447700900103", segment: "standard" },
 ];
 
+/** Postal codes of the demo cities, so formal notices can be addressed. */
+export const demoPostalCodes: Record<string, string> = {
+  Lyon: "69003", Grenoble: "38000", Annecy: "74000", Villeurbanne: "69100", Vienne: "38200", "Bourgoin-Jallieu": "38300",
+  "Caluire-et-Cuire": "69300", "Saint-Priest": "69800", Bron: "69500", "Mâcon": "71000", "Villefranche-sur-Saône": "69400",
+  "Écully": "69130", "Vénissieux": "69200", Oullins: "69600", "Bourg-en-Bresse": "01000", "Hyères": "83400",
+  London: "SE1 9SG", Dublin: "D02 X285", Geneva: "1201", Brighton: "BN1 1AE", "Tassin-la-Demi-Lune": "69160",
+  "Sainte-Foy-lès-Lyon": "69110", Chamonix: "74400",
+};
+
 /**
  * Due dates relative to the seed day, in days, so every aging bucket is filled: not yet due
  * (with several falling due in exactly 5 days, for the pre-reminder), 1–30, 31–60, 61–90, over 90.

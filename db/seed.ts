@@ -11,7 +11,7 @@ import {
   staffUsers,
   timelineEvents,
 } from "./schema";
-import { demoDebtors, demoDueOffsets } from "./seed-data";
+import { demoDebtors, demoDueOffsets, demoPostalCodes } from "./seed-data";
 import { addDays, type CalendarDate } from "../app/domain/dates";
 import { defaultCadences, type Segment } from "../app/domain/cadence-defaults";
 
@@ -96,6 +96,9 @@ export function seedDemo(db: Db, options: { today: CalendarDate; passwordHash: s
             externalRef: `C${String(index + 1).padStart(4, "0")}`,
             kind: d.kind,
             name: d.name,
+            // Two debtors have no postal address on file: their formal notice becomes a call task.
+            addressLine: index % 13 === 12 ? null : `${3 + ((index * 7) % 90)} ${index % 2 ? "avenue" : "rue"} ${["Garibaldi", "de la République", "Victor Hugo", "Pasteur", "des Lilas"][index % 5]}`,
+            postalCode: demoPostalCodes[d.city] ?? null,
             city: d.city,
             country: d.locale === "en" ? (d.timeZone === "Europe/Paris" ? "FR" : d.timeZone === "Europe/Dublin" ? "IE" : d.timeZone === "Europe/Zurich" ? "CH" : "GB") : "FR",
             locale: d.locale,
@@ -115,7 +118,9 @@ export function seedDemo(db: Db, options: { today: CalendarDate; passwordHash: s
         ...Array.from({ length: PAID_INVOICES }, (_, i) => ({ offset: -10 - i * 9, paid: true })),
       ];
       const planned = dueOffsets.map(({ offset, paid }, index) => {
-        const debtor = debtorRows[SOON_DUE_DEBTORS[index] ?? (index * 7) % debtorRows.length]!;
+        // The first debtor owes only invoices falling due soon: the pre-reminder journey starts there.
+        const spread = (index * 7) % debtorRows.length;
+        const debtor = debtorRows[SOON_DUE_DEBTORS[index] ?? (spread === 0 && !paid ? 1 : spread)]!;
         const terms = debtor.segment === "good_payer" ? 60 : index % 5 === 0 ? 45 : 30;
         const base = debtor.kind === "consumer" ? 90 + rand() * 1400 : 250 + rand() * 11_000;
         const dueDate = addDays(today, offset);

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { getDb, closeDb } from "../app/db.server";
 import { getEnv, EnvError } from "../app/env.server";
 import { createEmailSender } from "../app/integrations/email.server";
+import { createSmsSender } from "../app/integrations/sms.server";
 import { NotMigratedError } from "../db/migrate";
 import { tick } from "./tick";
 
@@ -26,9 +27,10 @@ async function main() {
   const env = getEnv();
   const db = getDb();
   const email = createEmailSender(env, db);
+  const sms = createSmsSender(env, db);
   const clock = () => (fixedNow ? new Date(fixedNow) : new Date());
   const runOnce = async () => {
-    const report = await tick({ db, env, email, now: clock() });
+    const report = await tick({ db, env, email, sms, now: clock() });
     console.log(`[job] ${clock().toISOString()} ${JSON.stringify(report)}`);
   };
 
@@ -37,7 +39,7 @@ async function main() {
   // Graceful shutdown (R14): finish the pass under way, claim nothing new, close the database.
   const stop = new AbortController();
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => stop.abort());
-  console.log(`[job] running every ${env.JOB_INTERVAL_SECONDS}s with email via ${email.provider}`);
+  console.log(`[job] running every ${env.JOB_INTERVAL_SECONDS}s with email via ${email.provider}, SMS via ${sms.provider}`);
   while (!stop.signal.aborted) {
     try {
       await runOnce();

@@ -1,12 +1,12 @@
-import { claimPreReminders } from "../app/services/pre-reminders.server";
-import { deliverPendingEmails, type OutboxDeps } from "../app/services/outbox.server";
+import { runCadence } from "../app/services/cadence.server";
+import { deliverDueMessages, type OutboxDeps } from "../app/services/outbox.server";
 
 /**
- * One pass of the reminder job. The database is the schedule: each pass recomputes what is due,
- * so a missed, late or doubled pass is harmless.
+ * One pass of the reminder job: plan and claim what is due, then deliver. The database is the
+ * schedule: each pass recomputes what is due, so a missed, late or doubled pass is harmless.
  */
 export async function tick(deps: OutboxDeps) {
-  const claimed = claimPreReminders(deps);
-  const delivery = await deliverPendingEmails(deps);
-  return { claimed, ...delivery };
+  const planning = runCadence(deps);
+  const delivery = await deliverDueMessages(deps);
+  return { claimed: planning.claimed, ...delivery, effects: planning.effects };
 }

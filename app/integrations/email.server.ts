@@ -48,14 +48,16 @@ export function resendEmailSender(options: { apiKey: string; baseUrl?: string })
 
 /**
  * Development driver: keeps each email in the dev_outbox table, shown at /dev/outbox, instead of
- * sending it. Deduplicates on the idempotency key, as Resend does.
+ * sending it. Deduplicates on the idempotency key, as Resend does. The clock lets the demo history
+ * keep each email at the day it was "sent".
  */
-export function devOutboxEmailSender(db: Db): EmailSender {
+export function devOutboxEmailSender(db: Db, clock: () => Date = () => new Date()): EmailSender {
   return {
     provider: "dev-outbox",
     async send(email) {
       db.insert(devOutbox)
         .values({
+          createdAt: clock(),
           channel: "email",
           idempotencyKey: email.idempotencyKey,
           fromAddress: email.from,

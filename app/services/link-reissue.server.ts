@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { debtorContacts, debtors, outboundMessages } from "../../db/schema";
 import { localDate } from "../domain/dates";
 import { insertLink } from "./links.server";
-import { deliverEmail, type OutboxDeps } from "./outbox.server";
+import { deliverMessage, type OutboxDeps } from "./outbox.server";
 
 /**
  * "Send me a new link": only ever to a contact already on file (M17, M18), at most once a day per
@@ -59,7 +59,7 @@ export async function requestNewLink(deps: OutboxDeps, email: string): Promise<v
       { behavior: "immediate" },
     );
     // Sent at once; if the provider is down the row stays pending and the job retries it.
-    if (messageId !== null) await deliverEmail(deps, messageId);
+    if (messageId !== null) await deliverMessage(deps, messageId);
   }
 }
 

@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { debtorLinks } from "../../db/schema";
 import type { Env } from "../env.server";
-import { sha256 } from "./tokens.server";
+import { randomToken, sha256 } from "./tokens.server";
 
 export const LINK_AUDIENCE = "relance:portal";
 export const LINK_TYP = "magic+jwt";
@@ -47,6 +47,36 @@ export function insertLink(
     .get();
 }
 
+/** Short SMS links: 128 random bits, base64url (M16), so the default SMS stays within two segments. */
+const SHORT_TOKEN = /^[A-Za-z0-9_-]{22}$/;
+
+/**
+ * Records a short link for an SMS and returns its token, which exists only in the message: the row
+ * keeps its hash (M16). Same claims, expiry and revocation as a signed link.
+ */
+export function insertShortLink(
+  tx: Tx,
+  env: LinkEnv,
+  input: { debtorId: number; invoiceIds: number[]; sentTo: string; now: Date },
+): { link: DebtorLink; token: string } {
+  const token = randomToken(16);
+  const link = tx
+    .insert(debtorLinks)
+    .values({
+      jti: randomUUID(),
+      tokenHash: sha256(token),
+      debtorId: input.debtorId,
+      scope: input.invoiceIds,
+      channel: "sms",
+      sentToHash: sha256(input.sentTo.toLowerCase()),
+      issuedAt: input.now,
+      expiresAt: new Date(input.now.getTime() + env.LINK_TTL_DAYS * DAY_MS),
+    })
+    .returning()
+    .get();
+  return { link, token };
+}
+
 export async function signLink(env: LinkEnv, link: DebtorLink): Promise<string> {
   const key = env.LINK_SIGNING_KEYS.find((k) => k.kid === link.kid);
   if (!key) throw new Error(`Signing key ${link.kid} is no longer configured`);
@@ -77,6 +107,7 @@ export type LinkCheck =
  * uniform page for every invalid reason (M17); the reason is for logs and tests.
  */
 export async function checkLink(db: Db, env: LinkEnv, token: string, now: Date): Promise<LinkCheck> {
+  if (SHORT_TOKEN.test(token)) return checkLinkRow(db.select().from(debtorLinks).where(eq(debtorLinks.tokenHash, sha256(token))).get(), now);
   const getKey: JWTVerifyGetKey = (header) => {
     const key = header.kid && KID_FORMAT.test(header.kid)
       ? env.LINK_SIGNING_KEYS.find((k) => k.kid === header.kid)
@@ -107,6 +138,10 @@ export async function checkLink(db: Db, env: LinkEnv, token: string, now: Date):
     .from(debtorLinks)
     .where(and(eq(debtorLinks.jti, claims.jti ?? ""), eq(debtorLinks.debtorId, Number(claims.sub))))
     .get();
+  return checkLinkRow(link, now);
+}
+
+function checkLinkRow(link: DebtorLink | undefined, now: Date): LinkCheck {
   if (!link) return { status: "invalid", reason: "unknown" };
   if (link.revokedAt) return { status: "invalid", reason: "revoked" };
   if (link.expiresAt <= now) return { status: "invalid", reason: "expired" };

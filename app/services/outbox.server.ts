@@ -1,144 +1,380 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, lte, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { creditors, debtorLinks, debtors, invoices, outboundMessageInvoices, outboundMessages } from "../../db/schema";
-import { isEmailTemplate, renderEmail } from "../../emails";
+import {
+  callTasks,
+  creditors,
+  debtorContacts,
+  debtorLinks,
+  debtors,
+  invoices,
+  letters,
+  outboundMessageInvoices,
+  outboundMessages,
+  promises,
+  installments,
+} from "../../db/schema";
+import { isEmailTemplate, renderEmail, type ReminderEmailProps } from "../../emails";
+import { isWithinContactWindow, nextContactWindow } from "../domain/business-calendar";
+import { addDays, localDate } from "../domain/dates";
+import { daysOverdue } from "../domain/aging";
+import { computeLatePenalties } from "../domain/penalties";
 import type { Env } from "../env.server";
-import type { EmailSender } from "../integrations/email.server";
+import type { EmailSender, SendResult } from "../integrations/email.server";
+import type { SmsSender } from "../integrations/sms.server";
 import { appendTimeline } from "../models/timeline.server";
 import { linkUrl, signLink } from "./links.server";
+import { renderFormalNotice, storeLetterPdf } from "./letters.server";
 import { sha256 } from "./tokens.server";
 
 export type OutboxDeps = {
   db: Db;
-  env: Pick<Env, "PUBLIC_BASE_URL" | "LINK_SIGNING_KEYS" | "LINK_TTL_DAYS" | "EMAIL_FROM">;
+  env: Pick<Env, "PUBLIC_BASE_URL" | "LINK_SIGNING_KEYS" | "LINK_TTL_DAYS" | "EMAIL_FROM" | "STORAGE_DIR">;
   email: EmailSender;
+  sms: SmsSender;
   now: Date;
 };
+
+export type Outcome = "sent" | "retrying" | "failed" | "cancelled" | "deferred" | "skipped";
+export type DeliveryReport = Record<Exclude<Outcome, "skipped">, number>;
 
 const MAX_ATTEMPTS = 6;
 /** Minutes to wait before the next try after a transient provider error. */
 const BACKOFF_MINUTES = [1, 5, 30, 120, 360];
+/** An SMS handed to Twilio whose outcome we did not record is looked up after this long (R9). */
+const SMS_RECONCILE_AFTER_MS = 10 * 60_000;
+/** The deadline each step sets, in days. */
+const DEADLINE_DAYS: Record<string, number> = { first_reminder: 5, second_reminder: 7, formal_notice: 8, broken_promise: 5, follow_up: 7 };
 
-export type DeliveryReport = { sent: number; retrying: number; failed: number; cancelled: number };
+type Message = typeof outboundMessages.$inferSelect;
+
+function backoff(attempts: number, now: Date): Date {
+  const minutes = BACKOFF_MINUTES[Math.min(attempts - 1, BACKOFF_MINUTES.length - 1)] ?? 360;
+  return new Date(now.getTime() + minutes * 60_000);
+}
 
 /**
- * Sends every pending email whose time has come, outside any transaction (R4, R9). The idempotency
- * key is the message key, so after a crash between sending and recording, the retry is a replay.
+ * Sends every pending message whose time has come, one at a time and outside any transaction
+ * (R4, R9). Emails carry their key as the provider's idempotency key, so a retry after a crash is a
+ * replay; SMS are marked "sending" first and never resent without checking with the provider.
  */
-export async function deliverPendingEmails(deps: OutboxDeps): Promise<DeliveryReport> {
-  const { db, now } = deps;
-  const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0, cancelled: 0 };
-  const due = db
+export async function deliverDueMessages(deps: OutboxDeps): Promise<DeliveryReport> {
+  const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0, cancelled: 0, deferred: 0 };
+  await reconcileStuckSms(deps, report);
+  const due = deps.db
     .select({ id: outboundMessages.id })
     .from(outboundMessages)
     .where(
       and(
         eq(outboundMessages.status, "pending"),
-        eq(outboundMessages.channel, "email"),
-        sql`coalesce(${outboundMessages.nextAttemptAt}, 0) <= ${now.getTime()}`,
+        lte(outboundMessages.plannedFor, deps.now),
+        sql`coalesce(${outboundMessages.nextAttemptAt}, 0) <= ${deps.now.getTime()}`,
       ),
     )
     .orderBy(outboundMessages.id)
     .all();
-  for (const { id } of due) report[await deliverEmail(deps, id)] += 1;
+  for (const { id } of due) {
+    const outcome = await deliverMessage(deps, id);
+    if (outcome !== "skipped") report[outcome] += 1;
+  }
   return report;
 }
 
-export async function deliverEmail(deps: OutboxDeps, messageId: number): Promise<keyof DeliveryReport> {
-  const { db, env, now } = deps;
+export async function deliverMessage(deps: OutboxDeps, messageId: number): Promise<Outcome> {
+  const { db, now } = deps;
   const message = db.select().from(outboundMessages).where(eq(outboundMessages.id, messageId)).get();
-  if (!message || message.status !== "pending" || !message.toAddress || !message.linkId) return "failed";
+  if (!message || message.status !== "pending") return "skipped";
   const debtor = db.select().from(debtors).where(eq(debtors.id, message.debtorId)).get();
-  const creditor = db.select().from(creditors).where(eq(creditors.id, message.creditorId)).get();
-  const link = db.select().from(debtorLinks).where(eq(debtorLinks.id, message.linkId)).get();
-  if (!debtor || !creditor || !link) return "failed";
+  if (!debtor) return "skipped";
   const covered = db
-    .select({ number: invoices.number, balanceCents: invoices.balanceCents, currency: invoices.currency, dueDate: invoices.dueDate, status: invoices.status, id: invoices.id })
+    .select({ invoice: invoices })
     .from(outboundMessageInvoices)
     .innerJoin(invoices, eq(invoices.id, outboundMessageInvoices.invoiceId))
     .where(eq(outboundMessageInvoices.messageId, message.id))
     .orderBy(invoices.dueDate, invoices.number)
-    .all();
-  const stillOpen = covered.filter((invoice) => invoice.status === "open" && invoice.balanceCents > 0);
-  // A reminder about invoices paid since it was planned is not sent (R8).
-  if (covered.length > 0 && stillOpen.length === 0) {
+    .all()
+    .map((r) => r.invoice);
+  // Re-checked right before sending: invoices settled since the claim are not chased (R8).
+  const stillOpen = covered.filter((i) => i.status === "open" && i.balanceCents > 0);
+  if (message.step !== "thank_you" && covered.length > 0 && stillOpen.length === 0) {
     db.update(outboundMessages).set({ status: "cancelled", lastError: "every invoice settled before sending" }).where(eq(outboundMessages.id, message.id)).run();
     return "cancelled";
   }
+  if ((message.channel === "email" || message.channel === "sms") && !isWithinContactWindow(now, message.channel, debtor.timeZone)) {
+    // Planned inside the window but late (a slow run, a retry): wait for the next window (L10).
+    db.update(outboundMessages).set({ nextAttemptAt: nextContactWindow(now, message.channel, debtor.timeZone) }).where(eq(outboundMessages.id, message.id)).run();
+    return "deferred";
+  }
+  const context = { message, debtor, invoices: message.step === "thank_you" ? covered : stillOpen };
+  switch (message.channel) {
+    case "email":
+      return sendEmail(deps, context);
+    case "sms":
+      return sendSms(deps, message);
+    case "letter":
+      return queueLetter(deps, context);
+    case "call":
+      return createCallTask(deps, message);
+  }
+}
 
-  const token = await signLink(env, link);
-  if (!isEmailTemplate(message.step)) throw new Error(`No email template for step ${message.step}`);
-  const rendered = await renderEmail(message.step, {
+type Context = { message: Message; debtor: typeof debtors.$inferSelect; invoices: (typeof invoices.$inferSelect)[] };
+
+async function sendEmail(deps: OutboxDeps, { message, debtor, invoices: shown }: Context): Promise<Outcome> {
+  const { db, env, now } = deps;
+  if (!message.toAddress || !message.linkId || !isEmailTemplate(message.step)) return fail(deps, message, `cannot send ${message.step} by email`);
+  const link = db.select().from(debtorLinks).where(eq(debtorLinks.id, message.linkId)).get();
+  const creditor = db.select().from(creditors).where(eq(creditors.id, message.creditorId)).get();
+  if (!link || !creditor) return fail(deps, message, "link or creditor missing");
+  const props = messageProps(db, { message, debtor, invoices: shown }, creditor, linkUrl(env, await signLink(env, link)), env.PUBLIC_BASE_URL, now);
+  const rendered = await renderEmail(message.step, props);
+  const from = creditor.senderEmail ? `${creditor.senderName ?? creditor.legalName} <${creditor.senderEmail}>` : env.EMAIL_FROM;
+  const result = await deps.email.send({ from, to: message.toAddress, ...rendered, idempotencyKey: message.key });
+  const content = { subject: rendered.subject, bodyText: rendered.text, contentHash: sha256(rendered.html) };
+  if (result.status === "success") return markSent(deps, message, result, content);
+  if (!result.retryable) {
+    // A refused address is closed, so the next pass routes this step to another channel (P16).
+    db.update(debtorContacts).set({ emailUndeliverableAt: now }).where(eq(debtorContacts.id, message.contactId ?? -1)).run();
+  }
+  return retryOrFail(deps, message, result);
+}
+
+/** Everything a template needs, computed here so templates stay props-in, text-out. */
+export function messageProps(
+  db: Db,
+  { message, debtor, invoices: shown }: Context,
+  creditor: typeof creditors.$inferSelect,
+  url: string,
+  publicBaseUrl: string,
+  now: Date,
+): ReminderEmailProps {
+  const today = localDate(now, debtor.timeZone);
+  const listed = shown.length > 0 || message.step === "thank_you"
+    ? shown
+    : db.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"))).orderBy(invoices.dueDate).all();
+  const earlier = db
+    .select({ sentAt: outboundMessages.sentAt, channel: outboundMessages.channel })
+    .from(outboundMessages)
+    .where(and(eq(outboundMessages.debtorId, debtor.id), inArray(outboundMessages.status, ["sent", "delivered"]), ne(outboundMessages.id, message.id)))
+    .orderBy(outboundMessages.sentAt)
+    .all();
+  const promiseId = Number(/promise-(\d+)/.exec(message.key)?.[1]);
+  const promise = promiseId ? db.select().from(promises).where(eq(promises.id, promiseId)).get() : undefined;
+  const installmentId = Number(/installment-(\d+)/.exec(message.key)?.[1]);
+  const installment = installmentId ? db.select().from(installments).where(eq(installments.id, installmentId)).get() : undefined;
+  const installmentCount = installment
+    ? db.select({ n: sql<number>`count(*)` }).from(installments).where(eq(installments.planId, installment.planId)).get()?.n ?? 0
+    : 0;
+  const days = DEADLINE_DAYS[message.step];
+  return {
     locale: message.locale,
     creditorName: creditor.tradeName ?? creditor.legalName,
     creditorEmail: creditor.email,
     debtorName: debtor.name,
     debtorKind: debtor.kind,
-    invoices: stillOpen.map((invoice) => ({
-      ...invoice,
-      amountCents: invoice.balanceCents,
-      daysOverdue: 0,
-      interestCents: 0,
-      indemnityCents: 0,
-    })),
-    linkUrl: linkUrl(env, token),
-    privacyUrl: `${env.PUBLIC_BASE_URL}/privacy`,
-    includePrivacyNotice: true,
-    deadline: null,
-    previousContacts: [],
-  });
-  const from = creditor.senderEmail ? `${creditor.senderName ?? creditor.legalName} <${creditor.senderEmail}>` : env.EMAIL_FROM;
-  const result = await deps.email.send({ from, to: message.toAddress, ...rendered, idempotencyKey: message.key });
+    invoices: listed.map((invoice) => {
+      const penalties = computeLatePenalties({
+        principalCents: invoice.balanceCents,
+        dueDate: invoice.dueDate,
+        asOf: today,
+        terms: {
+          debtorKind: debtor.kind,
+          rateMode: creditor.penaltyRateMode,
+          contractRateBp: creditor.contractPenaltyRateBp,
+          indemnityEnabled: creditor.recoveryIndemnityEnabled,
+        },
+      });
+      return {
+        number: invoice.number,
+        amountCents: message.step === "thank_you" ? invoice.amountCents : invoice.balanceCents,
+        currency: invoice.currency,
+        dueDate: invoice.dueDate,
+        daysOverdue: daysOverdue(invoice.dueDate, today),
+        interestCents: penalties.interestCents,
+        indemnityCents: penalties.indemnityCents,
+      };
+    }),
+    linkUrl: url,
+    privacyUrl: `${publicBaseUrl}/privacy`,
+    includePrivacyNotice: earlier.length === 0,
+    deadline: days === undefined ? null : addDays(today, days),
+    previousContacts: earlier
+      .filter((c) => c.sentAt !== null)
+      .map((c) => ({ date: localDate(c.sentAt!, debtor.timeZone), channel: c.channel })),
+    promise: promise ? { date: promise.promisedDate, amountCents: promise.amountCents } : undefined,
+    installment: installment
+      ? { dueDate: installment.dueDate, amountCents: installment.amountCents - installment.paidCents, position: installment.position, count: installmentCount }
+      : undefined,
+  };
+}
 
-  const attempts = message.attempts + 1;
+async function sendSms(deps: OutboxDeps, message: Message): Promise<Outcome> {
+  const { db, env, now } = deps;
+  if (!message.toAddress || !message.bodyText) return fail(deps, message, "SMS without recipient or body");
+  // Phase A: from here on, the outcome must be checked with Twilio before any resend (R9).
+  const claimed = db
+    .update(outboundMessages)
+    .set({ status: "sending", attempts: message.attempts + 1, nextAttemptAt: new Date(now.getTime() + SMS_RECONCILE_AFTER_MS) })
+    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "pending")))
+    .run();
+  if (claimed.changes !== 1) return "skipped";
+  const result = await deps.sms.send({
+    to: message.toAddress,
+    body: message.bodyText,
+    idempotencyKey: message.key,
+    statusCallbackUrl: `${env.PUBLIC_BASE_URL}/webhooks/twilio/status`,
+  });
+  if (result.status === "success") return markSent(deps, { ...message, attempts: message.attempts }, result, { contentHash: sha256(message.bodyText) });
+  if (result.retryable) return "retrying"; // stays "sending": reconciled against Twilio's records before any resend
+  if (result.code === "21610") {
+    db.update(debtorContacts).set({ smsOptOutAt: now }).where(eq(debtorContacts.id, message.contactId ?? -1)).run();
+  }
+  return fail(deps, { ...message, attempts: message.attempts + 1 }, result.message);
+}
+
+/**
+ * R9: an SMS row left in "sending" (a crash, a timeout) is looked up at Twilio by recipient and time.
+ * Found: it was sent, record it. Not found: it was not, so it may go again, within the attempt limit.
+ */
+async function reconcileStuckSms(deps: OutboxDeps, report: DeliveryReport) {
+  const { db, now } = deps;
+  const stuck = db
+    .select()
+    .from(outboundMessages)
+    .where(and(eq(outboundMessages.status, "sending"), eq(outboundMessages.channel, "sms"), lt(outboundMessages.nextAttemptAt, now)))
+    .all();
+  for (const message of stuck) {
+    if (!message.toAddress) continue;
+    const since = new Date(message.plannedFor.getTime() - 60_000);
+    const sent = (await deps.sms.findSent(message.toAddress, since)).find((m) => m.body === message.bodyText);
+    if (sent) {
+      markSent(deps, message, { status: "success", provider: deps.sms.provider, providerMessageId: sent.providerMessageId }, { contentHash: sha256(message.bodyText ?? "") }, "sending");
+      report.sent += 1;
+    } else if (message.attempts >= MAX_ATTEMPTS) {
+      fail(deps, message, "not accepted by the provider after every attempt", "sending");
+      report.failed += 1;
+    } else {
+      db.update(outboundMessages)
+        .set({ status: "pending", nextAttemptAt: backoff(message.attempts, now), lastError: "not found at the provider: safe to send again" })
+        .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sending")))
+        .run();
+      report.retrying += 1;
+    }
+  }
+}
+
+async function queueLetter(deps: OutboxDeps, { message, debtor, invoices: shown }: Context): Promise<Outcome> {
+  const { db, env, now } = deps;
+  const creditor = db.select().from(creditors).where(eq(creditors.id, message.creditorId)).get();
+  const link = message.linkId ? db.select().from(debtorLinks).where(eq(debtorLinks.id, message.linkId)).get() : undefined;
+  if (!creditor || !link) return fail(deps, message, "letter without creditor or link");
+  const props = messageProps(db, { message, debtor, invoices: shown }, creditor, linkUrl(env, await signLink(env, link)), env.PUBLIC_BASE_URL, now);
+  const { bytes } = await renderFormalNotice({
+    locale: message.locale,
+    creditor,
+    debtor,
+    date: localDate(now, debtor.timeZone),
+    deadline: props.deadline ?? addDays(localDate(now, debtor.timeZone), DEADLINE_DAYS.formal_notice!),
+    invoices: shown.map((invoice, index) => ({
+      number: invoice.number,
+      issueDate: invoice.issueDate,
+      dueDate: invoice.dueDate,
+      balanceCents: invoice.balanceCents,
+      currency: invoice.currency,
+      interestCents: props.invoices[index]?.interestCents ?? 0,
+      indemnityCents: props.invoices[index]?.indemnityCents ?? 0,
+    })),
+    previousContacts: props.previousContacts,
+    linkUrl: props.linkUrl,
+  });
+  const stored = storeLetterPdf(env.STORAGE_DIR, bytes, `formal-notice-${message.id}.pdf`);
   return db.transaction(
     (tx) => {
-      if (result.status === "success") {
-        tx.update(outboundMessages)
-          .set({
-            status: "sent",
-            attempts,
-            subject: rendered.subject,
-            contentHash: sha256(rendered.html),
-            provider: result.provider,
-            providerMessageId: result.providerMessageId,
-            sentAt: now,
-            lastError: null,
-          })
-          .where(eq(outboundMessages.id, message.id))
-          .run();
-        appendTimeline(tx, {
-          creditorId: message.creditorId,
-          debtorId: message.debtorId,
-          type: "message.sent",
-          actor: "job",
-          data: { messageId: message.id, step: message.step, channel: message.channel, invoiceIds: stillOpen.map((i) => i.id) },
-          occurredAt: now,
-        });
-        return "sent";
-      }
-      const giveUp = !result.retryable || attempts >= MAX_ATTEMPTS;
-      const delayMinutes = BACKOFF_MINUTES[Math.min(attempts - 1, BACKOFF_MINUTES.length - 1)] ?? 360;
-      tx.update(outboundMessages)
-        .set({
-          status: giveUp ? "failed" : "pending",
-          attempts,
-          lastError: result.message,
-          nextAttemptAt: giveUp ? null : new Date(now.getTime() + delayMinutes * 60_000),
-        })
-        .where(eq(outboundMessages.id, message.id))
+      tx.insert(letters)
+        .values({ creditorId: message.creditorId, debtorId: debtor.id, messageId: message.id, kind: "formal_notice", pdfPath: stored.path, pdfSha256: stored.sha256 })
+        .onConflictDoNothing({ target: letters.messageId })
         .run();
-      if (giveUp) {
-        appendTimeline(tx, {
-          creditorId: message.creditorId,
-          debtorId: message.debtorId,
-          type: "message.failed",
-          actor: "job",
-          data: { messageId: message.id, step: message.step, channel: message.channel, error: result.message },
-          occurredAt: now,
-        });
-      }
-      return giveUp ? "failed" : "retrying";
+      return markSentIn(tx, message, { status: "success", provider: "registered-mail", providerMessageId: `letter-${message.id}` }, { contentHash: stored.sha256 }, now);
+    },
+    { behavior: "immediate" },
+  );
+}
+
+function createCallTask(deps: OutboxDeps, message: Message): Outcome {
+  const { db, now } = deps;
+  return db.transaction(
+    (tx) => {
+      tx.insert(callTasks)
+        .values({ creditorId: message.creditorId, debtorId: message.debtorId, messageId: message.id, reason: message.bodyText ?? message.step, dueAt: message.plannedFor })
+        .onConflictDoNothing({ target: callTasks.messageId })
+        .run();
+      return markSentIn(tx, message, { status: "success", provider: "staff", providerMessageId: `call-${message.id}` }, {}, now);
+    },
+    { behavior: "immediate" },
+  );
+}
+
+type Content = { subject?: string; bodyText?: string; contentHash?: string };
+type Success = Extract<SendResult, { status: "success" }>;
+
+function markSent(deps: OutboxDeps, message: Message, result: Success, content: Content, from: Message["status"] = message.channel === "sms" ? "sending" : "pending"): Outcome {
+  return deps.db.transaction((tx) => markSentIn(tx, message, result, content, deps.now, from), { behavior: "immediate" });
+}
+
+function markSentIn(tx: Pick<Db, "update" | "insert">, message: Message, result: Success, content: Content, now: Date, from: Message["status"] = "pending"): Outcome {
+  const updated = tx
+    .update(outboundMessages)
+    .set({
+      status: "sent",
+      attempts: message.channel === "sms" ? sql`${outboundMessages.attempts}` : message.attempts + 1,
+      provider: result.provider,
+      providerMessageId: result.providerMessageId,
+      sentAt: now,
+      lastError: null,
+      nextAttemptAt: null,
+      ...content,
+    })
+    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, from)))
+    .run();
+  if (updated.changes !== 1) return "skipped";
+  appendTimeline(tx, {
+    creditorId: message.creditorId,
+    debtorId: message.debtorId,
+    type: message.channel === "letter" ? "letter.queued" : message.channel === "call" ? "call_task.created" : "message.sent",
+    actor: "job",
+    data: { messageId: message.id, step: message.step, channel: message.channel, contentHash: content.contentHash ?? null },
+    occurredAt: now,
+  });
+  return "sent";
+}
+
+function retryOrFail(deps: OutboxDeps, message: Message, result: Extract<SendResult, { status: "error" }>): Outcome {
+  const attempts = message.attempts + 1;
+  if (!result.retryable || attempts >= MAX_ATTEMPTS) return fail(deps, { ...message, attempts: message.attempts + 1 }, result.message);
+  deps.db
+    .update(outboundMessages)
+    .set({ attempts, lastError: result.message, nextAttemptAt: backoff(attempts, deps.now) })
+    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "pending")))
+    .run();
+  return "retrying";
+}
+
+function fail(deps: OutboxDeps, message: Message, reason: string, from: Message["status"] = message.channel === "sms" ? "sending" : "pending"): Outcome {
+  const { db, now } = deps;
+  return db.transaction(
+    (tx) => {
+      tx.update(outboundMessages)
+        .set({ status: "failed", attempts: message.attempts, lastError: reason, nextAttemptAt: null })
+        .where(and(eq(outboundMessages.id, message.id), inArray(outboundMessages.status, [from, "pending"])))
+        .run();
+      appendTimeline(tx, {
+        creditorId: message.creditorId,
+        debtorId: message.debtorId,
+        type: "message.failed",
+        actor: "job",
+        data: { messageId: message.id, step: message.step, channel: message.channel, error: reason },
+        occurredAt: now,
+      });
+      return "failed" as const;
     },
     { behavior: "immediate" },
   );

@@ -17,7 +17,7 @@ export const debtorLinks = sqliteTable(
       .references(() => debtors.id),
     /** JSON array of invoice ids the link was sent about; the portal still shows every open invoice. */
     scope: text("scope", { mode: "json" }).$type<number[]>().notNull(),
-    channel: text("channel", { enum: ["email", "sms", "reissue"] }).notNull(),
+    channel: text("channel", { enum: ["email", "sms", "letter", "reissue"] }).notNull(),
     sentToHash: text("sent_to_hash"),
     issuedAt: instant("issued_at").notNull(),
     expiresAt: instant("expires_at").notNull(),

@@ -61,10 +61,12 @@ test("a pre-reminder email leads the debtor to their invoices, and only theirs",
 
 test("an English-speaking debtor reads the email and the portal in English", async ({ page }) => {
   runJobOnce();
-  await page.goto("/dev/outbox");
-  await page.getByRole("link", { name: "Atelier Durand: your invoice is due soon" }).click();
-  await page.frameLocator("iframe.email").getByRole("link", { name: "View and pay my invoices" }).click();
+  const kept = withDb((db) => db.select().from(devOutbox).where(eq(devOutbox.toAddress, "accounts@thames-interiors.co.uk")).get()!);
+  await page.goto(`/dev/outbox/${kept.id}`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Atelier Durand: reminder about 2 overdue invoices");
+  await page.frameLocator("iframe.email").getByRole("link", { name: "Pay or suggest a solution" }).click();
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByRole("heading", { name: "Your Atelier Durand invoices" })).toBeVisible();
   await expect(page.getByText("due in 5 days")).toBeVisible();
+  await expect(page.getByText(/\d+ days overdue/).first()).toBeVisible();
 });

@@ -4,6 +4,7 @@ import { seededDb } from "../support/db";
 import { resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
+import { devOutboxSmsSender } from "~/integrations/sms.server";
 import { getEnv } from "~/env.server";
 import { tick } from "../../jobs/tick";
 import * as landing from "~/routes/l.$token";
@@ -34,7 +35,7 @@ beforeAll(async () => {
   resetEnvCache();
   closeDb();
   const db = getDb();
-  await tick({ db, env: getEnv(), email: devOutboxEmailSender(db), now: new Date(NOW) });
+  await tick({ db, env: getEnv(), email: devOutboxEmailSender(db), sms: devOutboxSmsSender(db), now: new Date(NOW) });
   const email = db.select().from(devOutbox).where(sql`${devOutbox.subject} like '%2 factures%'`).get()!;
   token = /\/l\/([\w.-]+)/.exec(email.text)![1]!;
   debtorId = db.select().from(debtorLinks).all().find((l) => l.id === 1)!.debtorId;

@@ -1,130 +1,200 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { eq, sql } from "drizzle-orm";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { and, eq, sql } from "drizzle-orm";
 import { seededDb } from "../support/db";
 import { testEnv } from "../support/env";
 import { FakeResend } from "../fakes/resend-server";
 import { parseEnv } from "~/env.server";
 import { devOutboxEmailSender, resendEmailSender, type EmailSender } from "~/integrations/email.server";
+import { devOutboxSmsSender } from "~/integrations/sms.server";
 import { checkLink } from "~/services/links.server";
-import { deliverPendingEmails } from "~/services/outbox.server";
-import { claimPreReminders } from "~/services/pre-reminders.server";
+import { dryRun } from "~/services/dry-run.server";
+import { ticksBetween } from "~/domain/cadence-simulation";
 import { tick } from "../../jobs/tick";
-import { debtorContacts, debtors, devOutbox, invoices, outboundMessageInvoices, outboundMessages } from "../../db/schema";
+import {
+  callTasks,
+  debtorContacts,
+  debtors,
+  devOutbox,
+  invoices,
+  letters,
+  outboundMessageInvoices,
+  outboundMessages,
+  promises,
+  timelineEvents,
+} from "../../db/schema";
 import type { Db } from "../../db/client";
 
-const env = parseEnv(testEnv());
+const env = parseEnv(testEnv({ STORAGE_DIR: mkdtempSync(join(tmpdir(), "relance-files-")) }));
 const today = "2026-11-20";
-const nineAm = new Date("2026-11-20T08:00:00Z");
+const tenAm = new Date("2026-11-20T09:00:00Z");
 
-/** Open invoices due within the next five days, per debtor: what the pre-reminders must cover. */
-function expectedCoverage(db: Db) {
-  const rows = db
-    .select({ debtorId: invoices.debtorId, id: invoices.id })
-    .from(invoices)
-    .where(sql`${invoices.status} = 'open' and ${invoices.dueDate} > ${today} and ${invoices.dueDate} <= '2026-11-25'`)
-    .all();
-  const byDebtor = new Map<number, number[]>();
-  for (const row of rows) byDebtor.set(row.debtorId, [...(byDebtor.get(row.debtorId) ?? []), row.id].sort((a, b) => a - b));
-  return byDebtor;
+function deps(db: Db, now: Date, email: EmailSender = devOutboxEmailSender(db)) {
+  return { db, env, email, sms: devOutboxSmsSender(db), now };
 }
 
-function coverage(db: Db) {
-  const rows = db
-    .select({ debtorId: outboundMessages.debtorId, invoiceId: outboundMessageInvoices.invoiceId })
-    .from(outboundMessageInvoices)
-    .innerJoin(outboundMessages, eq(outboundMessages.id, outboundMessageInvoices.messageId))
-    .all();
-  const byDebtor = new Map<number, number[]>();
-  for (const row of rows) byDebtor.set(row.debtorId, [...(byDebtor.get(row.debtorId) ?? []), row.invoiceId].sort((a, b) => a - b));
-  return byDebtor;
-}
+const count = (db: Db, table: typeof outboundMessages | typeof devOutbox | typeof letters | typeof callTasks) =>
+  db.select({ n: sql<number>`count(*)` }).from(table).get()!.n;
 
-describe("the pre-reminder job with the development outbox", () => {
-  it("sends one consolidated email per debtor with invoices due in five days, each with a working link", async () => {
+describe("the reminder job on the demo data", () => {
+  it("sends one consolidated message per debtor, step and channel, each with a working link", async () => {
     const { db } = seededDb(today);
-    const email = devOutboxEmailSender(db);
-    const report = await tick({ db, env, email, now: nineAm });
+    const report = await tick(deps(db, tenAm));
+    expect(report.claimed).toBeGreaterThan(10);
+    expect(report.sent).toBe(report.claimed);
 
-    const expected = expectedCoverage(db);
-    expect(expected.size).toBeGreaterThanOrEqual(5);
-    expect(report).toMatchObject({ claimed: expected.size, sent: expected.size, failed: 0 });
-    expect(coverage(db)).toEqual(expected);
+    const messages = db.select().from(outboundMessages).all();
+    const perDebtorStepChannel = new Set(messages.map((m) => `${m.debtorId}/${m.step}/${m.channel}`));
+    expect(perDebtorStepChannel.size).toBe(messages.length);
+    // Every open invoice that has reached a step is in exactly one message per channel.
+    const covered = db
+      .select({ invoiceId: outboundMessageInvoices.invoiceId, channel: outboundMessages.channel, n: sql<number>`count(*)` })
+      .from(outboundMessageInvoices)
+      .innerJoin(outboundMessages, eq(outboundMessages.id, outboundMessageInvoices.messageId))
+      .groupBy(outboundMessageInvoices.invoiceId, outboundMessages.channel)
+      .all();
+    expect(covered.every((c) => c.n === 1)).toBe(true);
 
-    const kept = db.select().from(devOutbox).all();
-    expect(kept).toHaveLength(expected.size);
-    const consolidated = kept.find((m) => m.subject?.includes("2 factures"));
-    expect(consolidated, "a debtor with two invoices due gets one email listing both").toBeDefined();
-    const english = kept.find((m) => m.toAddress.endsWith(".co.uk"));
-    expect(english?.subject).toBe("Atelier Durand: your invoice is due soon");
-
-    for (const message of kept) {
-      const token = /\/l\/([\w.-]+)/.exec(message.text)?.[1];
-      expect(token, `link in ${message.toAddress}'s email`).toBeDefined();
-      expect((await checkLink(db, env, token!, nineAm)).status).toBe("valid");
+    for (const email of db.select().from(devOutbox).where(eq(devOutbox.channel, "email")).all()) {
+      const token = /\/l\/([\w.-]+)/.exec(email.text)?.[1];
+      expect(token, `link in the email to ${email.toAddress}`).toBeDefined();
+      expect((await checkLink(db, env, token!, tenAm)).status).toBe("valid");
     }
+    const consolidated = db.select().from(devOutbox).all().find((m) => m.subject?.includes("2 factures"));
+    expect(consolidated, "a debtor with two invoices due soon gets one email listing both").toBeDefined();
   });
 
-  it("sends nothing twice when run again the same day, even in the same minute", async () => {
+  it("sends nothing twice when run again, the same minute or later that day", async () => {
     const { db } = seededDb(today);
-    const email = devOutboxEmailSender(db);
-    const first = await tick({ db, env, email, now: nineAm });
-    const second = await tick({ db, env, email, now: nineAm });
-    const later = await tick({ db, env, email, now: new Date("2026-11-20T15:00:00Z") });
-    expect(first.sent).toBeGreaterThan(0);
-    expect(second).toEqual({ claimed: 0, sent: 0, retrying: 0, failed: 0, cancelled: 0 });
-    expect(later.claimed).toBe(0);
-    expect(db.select().from(devOutbox).all()).toHaveLength(first.sent);
-  });
-
-  it("does not remind a debtor again the next day about the same invoices", async () => {
-    const { db } = seededDb(today);
-    const email = devOutboxEmailSender(db);
-    const first = await tick({ db, env, email, now: nineAm });
-    // A new invoice enters the window on the 21st (due on the 26th) for a debtor already reminded.
-    const reminded = db.select().from(outboundMessages).get()!;
-    const fresh = db.insert(invoices).values({
-      creditorId: reminded.creditorId, debtorId: reminded.debtorId, number: "F-2026-9999", amountCents: 50_000,
-      balanceCents: 50_000, issueDate: "2026-10-27", dueDate: "2026-11-26", paymentTermsDays: 30,
-    }).returning().get();
-    const nextDay = await tick({ db, env, email, now: new Date("2026-11-21T08:00:00Z") });
-    expect(nextDay.claimed).toBe(1);
-    const coveredTwice = db.select({ invoiceId: outboundMessageInvoices.invoiceId, n: sql<number>`count(*)` })
-      .from(outboundMessageInvoices).groupBy(outboundMessageInvoices.invoiceId).having(sql`count(*) > 1`).all();
-    expect(coveredTwice).toEqual([]);
-    const latest = db.select().from(outboundMessages).where(eq(outboundMessages.key, `pre_reminder:debtor-${reminded.debtorId}:2026-11-21:email`)).get()!;
-    expect(db.select().from(outboundMessageInvoices).where(eq(outboundMessageInvoices.messageId, latest.id)).all().map((r) => r.invoiceId)).toEqual([fresh.id]);
+    const first = await tick(deps(db, tenAm));
+    const again = await tick(deps(db, tenAm));
+    const afternoon = await tick(deps(db, new Date("2026-11-20T15:00:00Z")));
     expect(first.claimed).toBeGreaterThan(0);
+    expect(again.claimed + afternoon.claimed).toBe(0);
+    expect(count(db, devOutbox)).toBe(db.select().from(outboundMessages).where(sql`channel in ('email', 'sms') and status = 'sent'`).all().length);
   });
 
-  it("uses the debtor's own calendar: late evening in Paris is already the next day", async () => {
+  it("does what the dry-run said it would, over the next month", { timeout: 120_000 }, async () => {
     const { db } = seededDb(today);
-    const email = devOutboxEmailSender(db);
-    // 23:30 UTC on the 19th is the 20th in Paris but still the 19th in London.
-    await tick({ db, env, email, now: new Date("2026-11-19T23:30:00Z") });
-    const keys = db.select({ key: outboundMessages.key, tz: debtors.timeZone }).from(outboundMessages)
-      .innerJoin(debtors, eq(debtors.id, outboundMessages.debtorId)).all();
-    for (const { key, tz } of keys) {
-      expect(key).toContain(tz === "Europe/London" ? ":2026-11-19:" : ":2026-11-20:");
-    }
-  });
-
-  it("skips debtors whose only address bounced, and invoices paid before the email leaves", async () => {
-    const { db } = seededDb(today);
-    const plans = expectedCoverage(db);
-    const [bouncedDebtor, paidDebtor] = [...plans.keys()];
-    db.update(debtorContacts).set({ emailUndeliverableAt: nineAm }).where(eq(debtorContacts.debtorId, bouncedDebtor!)).run();
-    claimPreReminders({ db, env, now: nineAm });
-    // Paid between the claim and the delivery: the email is cancelled, not sent.
-    db.update(invoices).set({ status: "paid", balanceCents: 0 }).where(eq(invoices.debtorId, paidDebtor!)).run();
-    const report = await deliverPendingEmails({ db, env, email: devOutboxEmailSender(db), now: nineAm });
-    expect(report.cancelled).toBe(1);
-    const debtorsMessaged = db.select({ debtorId: outboundMessages.debtorId, status: outboundMessages.status }).from(outboundMessages).all();
-    expect(debtorsMessaged.find((m) => m.debtorId === bouncedDebtor)).toBeUndefined();
-    expect(debtorsMessaged.find((m) => m.debtorId === paidDebtor)?.status).toBe("cancelled");
+    const to = "2026-12-20";
+    const predicted = dryRun(db, { from: today, to, everyHours: 3 })
+      .filter((r) => r.channel !== "-")
+      .map((r) => `${r.debtorId} ${r.when.slice(0, 10)} ${r.what} ${r.channel}`)
+      .sort();
+    for (const at of ticksBetween(today, to, 3)) await tick(deps(db, at));
+    const actual = db
+      .select({ debtorId: outboundMessages.debtorId, plannedFor: outboundMessages.plannedFor, step: outboundMessages.step, channel: outboundMessages.channel, tz: debtors.timeZone })
+      .from(outboundMessages)
+      .innerJoin(debtors, eq(debtors.id, outboundMessages.debtorId))
+      .all()
+      .map((m) => `${m.debtorId} ${new Intl.DateTimeFormat("en-CA", { timeZone: m.tz }).format(m.plannedFor)} ${m.step} ${m.channel}`)
+      .sort();
+    expect(predicted.length).toBeGreaterThan(40);
+    expect(actual).toEqual(predicted);
   });
 });
 
-describe("the pre-reminder job through the real Resend SDK", () => {
+describe("claiming re-checks the debtor's state", () => {
+  it("a new link the debtor asked for does not hold back the cadence's next contact", async () => {
+    const { db } = seededDb(today);
+    const martin = db.select().from(debtors).where(eq(debtors.name, "Boulangerie Martin SARL")).get()!;
+    db.insert(outboundMessages)
+      .values({ key: "new_link:contact-1:2026-11-20:email", creditorId: martin.creditorId, debtorId: martin.id, step: "new_link", channel: "email", status: "sent", locale: "fr", plannedFor: new Date("2026-11-20T07:00:00Z"), sentAt: new Date("2026-11-20T07:00:00Z") })
+      .run();
+    await tick(deps(db, tenAm));
+    const steps = db.select({ step: outboundMessages.step }).from(outboundMessages).where(eq(outboundMessages.debtorId, martin.id)).all().map((m) => m.step);
+    expect(steps).toEqual(["new_link", "pre_reminder"]);
+  });
+
+  it("skips invoices paid or promised since the last pass", async () => {
+    const { db } = seededDb(today);
+    const dueSoon = db.select().from(invoices).where(eq(invoices.dueDate, "2026-11-25")).all();
+    const [paid, promised] = dueSoon;
+    db.update(invoices).set({ status: "paid", balanceCents: 0, paidAt: tenAm }).where(eq(invoices.id, paid!.id)).run();
+    db.insert(promises).values({ debtorId: promised!.debtorId, invoiceId: promised!.id, promisedDate: "2026-12-01", source: "portal" }).run();
+    await tick(deps(db, tenAm));
+    const coveredIds = db.select({ id: outboundMessageInvoices.invoiceId }).from(outboundMessageInvoices).all().map((r) => r.id);
+    expect(coveredIds).not.toContain(paid!.id);
+    expect(coveredIds).not.toContain(promised!.id);
+  });
+
+  it("cancels a claimed message whose invoices were paid before it left", async () => {
+    const { db } = seededDb(today);
+    const evening = new Date("2026-11-20T19:30:00Z"); // planned for Saturday 09:00 in Paris: claimed then
+    await tick(deps(db, tenAm));
+    const message = db.select().from(outboundMessages).where(eq(outboundMessages.step, "first_reminder")).get();
+    expect(message).toBeDefined();
+    // Reset it to pending, then settle its invoices before the next pass delivers it.
+    db.update(outboundMessages).set({ status: "pending" }).where(eq(outboundMessages.id, message!.id)).run();
+    const ids = db.select().from(outboundMessageInvoices).where(eq(outboundMessageInvoices.messageId, message!.id)).all().map((r) => r.invoiceId);
+    for (const id of ids) db.update(invoices).set({ status: "paid", balanceCents: 0 }).where(eq(invoices.id, id)).run();
+    const report = await tick(deps(db, evening));
+    expect(report.cancelled).toBeGreaterThanOrEqual(1);
+    expect(db.select().from(outboundMessages).where(eq(outboundMessages.id, message!.id)).get()?.status).toBe("cancelled");
+  });
+
+  it("a message that comes due outside the contact window waits for the next one (L10)", async () => {
+    const { db } = seededDb(today);
+    await tick(deps(db, tenAm));
+    const message = db.select().from(outboundMessages).where(eq(outboundMessages.channel, "email")).get()!;
+    db.update(outboundMessages).set({ status: "pending", plannedFor: new Date("2026-11-20T18:58:00Z") }).where(eq(outboundMessages.id, message.id)).run();
+    // 20:03 in Paris: too late for email.
+    const late = await tick(deps(db, new Date("2026-11-20T19:03:00Z")));
+    expect(late.deferred).toBe(1);
+    expect(db.select().from(outboundMessages).where(eq(outboundMessages.id, message.id)).get()?.nextAttemptAt?.toISOString()).toBe("2026-11-21T07:00:00.000Z");
+  });
+});
+
+describe("letters, calls and escalation", () => {
+  it("queues formal notices as PDF letters and creates call tasks for staff, a rung at a time", { timeout: 60_000 }, async () => {
+    const { db } = seededDb(today);
+    await tick(deps(db, tenAm));
+    // An imported book starts with first reminders: nobody gets a formal notice out of the blue.
+    expect(count(db, letters)).toBe(0);
+    for (const at of ticksBetween(today, "2026-12-08", 6)) await tick(deps(db, at));
+    const queued = db.select().from(letters).all();
+    expect(queued.length).toBeGreaterThan(0);
+    for (const letter of queued) {
+      expect(existsSync(letter.pdfPath)).toBe(true);
+      expect(readFileSync(letter.pdfPath).subarray(0, 5).toString()).toBe("%PDF-");
+    }
+    expect(count(db, callTasks)).toBeGreaterThan(0);
+    const types = db.select({ type: timelineEvents.type }).from(timelineEvents).all().map((t) => t.type);
+    expect(types).toContain("letter.queued");
+    expect(types).toContain("call_task.created");
+  });
+
+  it("hands a file to litigation once the formal notice's deadline passes unanswered", { timeout: 60_000 }, async () => {
+    const { db } = seededDb(today);
+    for (const at of ticksBetween(today, "2026-12-16", 6)) await tick(deps(db, at));
+    const escalated = db.select().from(debtors).where(sql`${debtors.escalatedAt} is not null`).all();
+    expect(escalated.length).toBeGreaterThan(0);
+    const stillOpen = db.select().from(invoices).where(and(eq(invoices.debtorId, escalated[0]!.id), eq(invoices.status, "open"))).all();
+    expect(stillOpen).toEqual([]);
+    const after = count(db, outboundMessages);
+    await tick(deps(db, new Date("2026-12-17T09:00:00Z")));
+    const newForEscalated = db.select().from(outboundMessages).where(and(eq(outboundMessages.debtorId, escalated[0]!.id), sql`${outboundMessages.plannedFor} > ${new Date("2026-12-16T23:00:00Z").getTime()}`)).all();
+    expect(newForEscalated).toEqual([]);
+    expect(count(db, outboundMessages)).toBeGreaterThanOrEqual(after);
+  });
+
+  it("a broken promise runs its step, counts, and is recorded", async () => {
+    const { db } = seededDb(today);
+    const overdue = db.select().from(invoices).where(and(eq(invoices.status, "open"), eq(invoices.dueDate, "2026-11-11"))).get()
+      ?? db.select().from(invoices).where(and(eq(invoices.status, "open"), sql`${invoices.dueDate} < '2026-11-15'`)).get()!;
+    const promise = db.insert(promises).values({ debtorId: overdue.debtorId, invoiceId: overdue.id, promisedDate: "2026-11-14", source: "portal" }).returning().get();
+    await tick(deps(db, tenAm));
+    expect(db.select().from(promises).where(eq(promises.id, promise.id)).get()?.status).toBe("broken");
+    expect(db.select().from(debtors).where(eq(debtors.id, overdue.debtorId)).get()?.brokenPromiseCount).toBe(1);
+    const steps = db.select({ step: outboundMessages.step, channel: outboundMessages.channel }).from(outboundMessages).where(eq(outboundMessages.debtorId, overdue.debtorId)).all();
+    expect(steps).toContainEqual({ step: "broken_promise", channel: "email" });
+    expect(db.select().from(timelineEvents).where(eq(timelineEvents.type, "promise.broken")).all()).toHaveLength(1);
+  });
+});
+
+describe("through the real Resend SDK", () => {
   let resend: FakeResend;
   let email: EmailSender;
   beforeEach(async () => {
@@ -133,51 +203,48 @@ describe("the pre-reminder job through the real Resend SDK", () => {
   });
   afterEach(() => resend.stop());
 
-  it("passes the message key as Resend's idempotency key", async () => {
+  it("passes each message key as Resend's idempotency key", async () => {
     const { db } = seededDb(today);
-    const report = await tick({ db, env, email, now: nineAm });
-    expect(resend.delivered).toHaveLength(report.sent);
-    const keys = db.select({ key: outboundMessages.key, providerId: outboundMessages.providerMessageId }).from(outboundMessages).all();
-    expect(resend.delivered.map((d) => d.idempotencyKey).sort()).toEqual(keys.map((k) => k.key).sort());
-    expect(keys.every((k) => k.providerId?.startsWith("re_"))).toBe(true);
+    await tick(deps(db, tenAm, email));
+    const keys = db.select({ key: outboundMessages.key }).from(outboundMessages).where(eq(outboundMessages.channel, "email")).all().map((k) => k.key);
+    expect(resend.delivered.map((d) => d.idempotencyKey).sort()).toEqual(keys.sort());
     expect(resend.delivered[0]?.email.from).toBe("Atelier Durand <relances@atelier-durand.fr>");
   });
 
-  it("retries a transient failure later with the same key, and the provider sends once", async () => {
+  it("retries a transient failure later with the same key; the provider sends once", async () => {
     const { db } = seededDb(today);
     resend.failNext(500);
-    const first = await tick({ db, env, email, now: nineAm });
+    const first = await tick(deps(db, tenAm, email));
     expect(first.retrying).toBe(1);
-    const retryingRow = db.select().from(outboundMessages).where(eq(outboundMessages.status, "pending")).get()!;
-    expect(retryingRow.lastError).toContain("internal_server_error");
-    expect(retryingRow.nextAttemptAt?.getTime()).toBe(nineAm.getTime() + 60_000);
-
-    // Not yet due for a retry: nothing happens.
-    expect((await tick({ db, env, email, now: new Date(nineAm.getTime() + 30_000) })).sent).toBe(0);
-    const retry = await tick({ db, env, email, now: new Date(nineAm.getTime() + 61_000) });
-    expect(retry.sent).toBe(1);
-    const perKey = new Map<string, number>();
-    for (const d of resend.delivered) perKey.set(d.idempotencyKey!, (perKey.get(d.idempotencyKey!) ?? 0) + 1);
-    expect([...perKey.values()].every((n) => n === 1)).toBe(true);
+    const waiting = db.select().from(outboundMessages).where(and(eq(outboundMessages.status, "pending"), eq(outboundMessages.channel, "email"))).get()!;
+    expect(waiting.lastError).toContain("internal_server_error");
+    expect(waiting.nextAttemptAt?.getTime()).toBe(tenAm.getTime() + 60_000);
+    expect((await tick(deps(db, new Date(tenAm.getTime() + 30_000), email))).sent).toBe(0);
+    expect((await tick(deps(db, new Date(tenAm.getTime() + 61_000), email))).sent).toBe(1);
+    const keys = resend.delivered.map((d) => d.idempotencyKey);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it("after a crash between the send and its record, the retry is replayed by the provider, not sent again", async () => {
+  it("after a crash between the send and its record, the retry is replayed, not sent again", async () => {
     const { db } = seededDb(today);
-    await tick({ db, env, email, now: nineAm });
-    const sentCount = resend.delivered.length;
-    // Simulate the crash: the provider accepted every email but our records were lost.
-    db.update(outboundMessages).set({ status: "pending", providerMessageId: null, sentAt: null }).run();
-    const again = await tick({ db, env, email, now: new Date(nineAm.getTime() + 60_000) });
-    expect(again.sent).toBe(sentCount);
-    expect(resend.requests.length).toBe(sentCount * 2);
-    expect(resend.delivered.length).toBe(sentCount);
+    await tick(deps(db, tenAm, email));
+    const sent = resend.delivered.length;
+    db.update(outboundMessages).set({ status: "pending", providerMessageId: null, sentAt: null }).where(eq(outboundMessages.channel, "email")).run();
+    const again = await tick(deps(db, new Date(tenAm.getTime() + 60_000), email));
+    expect(again.sent).toBe(sent);
+    expect(resend.requests.length).toBe(sent * 2);
+    expect(resend.delivered.length).toBe(sent);
   });
 
-  it("gives up on a permanent error and records it", async () => {
+  it("a refused address is closed and the step goes by SMS instead", async () => {
     const { db } = seededDb(today);
     resend.failNext(422);
-    const report = await tick({ db, env, email, now: nineAm });
-    expect(report.failed).toBe(1);
-    expect(db.select().from(outboundMessages).where(eq(outboundMessages.status, "failed")).all()).toHaveLength(1);
+    const first = await tick(deps(db, tenAm, email));
+    expect(first.failed).toBe(1);
+    const failed = db.select().from(outboundMessages).where(eq(outboundMessages.status, "failed")).get()!;
+    expect(db.select().from(debtorContacts).where(eq(debtorContacts.id, failed.contactId!)).get()?.emailUndeliverableAt).not.toBeNull();
+    await tick(deps(db, new Date(tenAm.getTime() + 3_600_000), email));
+    const rerouted = db.select().from(outboundMessages).where(and(eq(outboundMessages.debtorId, failed.debtorId), eq(outboundMessages.step, failed.step))).all();
+    expect(rerouted.map((m) => m.channel).sort()).toEqual(failed.step === "pre_reminder" ? ["email"] : ["email", "sms"]);
   });
 });

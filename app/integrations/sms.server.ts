@@ -1,0 +1,115 @@
+import twilio from "twilio";
+import type { Db } from "../../db/client";
+import { devOutbox } from "../../db/schema";
+import type { Env } from "../env.server";
+import type { SendResult } from "./email.server";
+
+export type OutgoingSms = {
+  to: string;
+  body: string;
+  /** Kept with the message; Twilio has no idempotency key, hence the reconciliation of R9. */
+  idempotencyKey: string;
+  statusCallbackUrl?: string;
+};
+
+/** A message the provider says it accepted: what reconciliation after a crash looks for. */
+export type SentSms = { providerMessageId: string; body: string };
+
+export type SmsSender = {
+  readonly provider: "twilio" | "dev-outbox";
+  send(sms: OutgoingSms): Promise<SendResult>;
+  /** Messages to this number since that instant, as the provider recorded them. */
+  findSent(to: string, since: Date): Promise<SentSms[]>;
+};
+
+/** Twilio error codes that will never succeed on retry for this recipient. */
+const PERMANENT_CODES = new Set([21211, 21408, 21610, 21612, 21614, 30003, 30004, 30005, 30006, 30007]);
+
+type TwilioOptions = {
+  accountSid: string;
+  authToken: string;
+  messagingServiceSid?: string;
+  from?: string;
+  /** Tests point the SDK at a local server speaking Twilio's REST format. */
+  apiBaseUrl?: string;
+};
+
+/**
+ * The real Twilio SDK; with `apiBaseUrl`, its own request client still does the HTTP, only
+ * towards another host, so the wire format under test is the SDK's.
+ */
+export function twilioSmsSender(options: TwilioOptions): SmsSender {
+  const httpClient = options.apiBaseUrl ? redirectingClient(options.apiBaseUrl) : undefined;
+  const client = twilio(options.accountSid, options.authToken, httpClient ? { httpClient } : {});
+  const sender = options.messagingServiceSid ? { messagingServiceSid: options.messagingServiceSid } : { from: options.from };
+  return {
+    provider: "twilio",
+    async send(sms) {
+      try {
+        const message = await client.messages.create({ to: sms.to, body: sms.body, statusCallback: sms.statusCallbackUrl, ...sender });
+        return { status: "success", provider: "twilio", providerMessageId: message.sid };
+      } catch (error) {
+        return twilioError(error);
+      }
+    },
+    async findSent(to, since) {
+      const messages = await client.messages.list({ to, dateSentAfter: since, limit: 50 });
+      return messages
+        .filter((m) => !["failed", "undelivered", "canceled"].includes(m.status))
+        .map((m) => ({ providerMessageId: m.sid, body: m.body }));
+    },
+  };
+}
+
+function redirectingClient(apiBaseUrl: string) {
+  const base = new twilio.RequestClient({ autoRetry: false });
+  return {
+    request: <T>(opts: Parameters<typeof base.request<T>>[0]) =>
+      base.request<T>({ ...opts, uri: opts.uri.replace(/^https:\/\/[^/]+/, apiBaseUrl.replace(/\/$/, "")) }),
+  } as unknown as typeof base;
+}
+
+function twilioError(error: unknown): SendResult {
+  if (error instanceof twilio.RestException) {
+    const permanent = PERMANENT_CODES.has(error.code ?? 0) || (error.status >= 400 && error.status < 500 && error.status !== 429);
+    return { status: "error", retryable: !permanent, message: `twilio ${error.code ?? error.status}: ${error.message}`, code: error.code ? String(error.code) : undefined };
+  }
+  // A network failure or timeout: the outcome is unknown, so the caller reconciles before resending (R9).
+  return { status: "error", retryable: true, message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Development driver: keeps each SMS for /dev/outbox instead of sending it. */
+export function devOutboxSmsSender(db: Db, clock: () => Date = () => new Date()): SmsSender {
+  return {
+    provider: "dev-outbox",
+    async send(sms) {
+      db.insert(devOutbox)
+        .values({ createdAt: clock(), channel: "sms", idempotencyKey: sms.idempotencyKey, fromAddress: "Relance", toAddress: sms.to, text: sms.body })
+        .onConflictDoNothing({ target: devOutbox.idempotencyKey })
+        .run();
+      const kept = db.query.devOutbox.findFirst({ where: (row, { eq }) => eq(row.idempotencyKey, sms.idempotencyKey) }).sync();
+      return { status: "success", provider: "dev-outbox", providerMessageId: `dev_${kept?.id}` };
+    },
+    async findSent(to, since) {
+      const rows = db.query.devOutbox
+        .findMany({ where: (row, { and, eq, gte }) => and(eq(row.channel, "sms"), eq(row.toAddress, to), gte(row.createdAt, since)) })
+        .sync();
+      return rows.map((row) => ({ providerMessageId: `dev_${row.id}`, body: row.text }));
+    },
+  };
+}
+
+export function createSmsSender(
+  env: Pick<Env, "TWILIO_ACCOUNT_SID" | "TWILIO_AUTH_TOKEN" | "TWILIO_MESSAGING_SERVICE_SID" | "TWILIO_FROM_NUMBER" | "TWILIO_API_BASE_URL">,
+  db: Db,
+): SmsSender {
+  return env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN
+    ? twilioSmsSender({
+        accountSid: env.TWILIO_ACCOUNT_SID,
+        authToken: env.TWILIO_AUTH_TOKEN,
+        messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
+        from: env.TWILIO_FROM_NUMBER,
+        apiBaseUrl: env.TWILIO_API_BASE_URL,
+      })
+    : devOutboxSmsSender(db);
+}

@@ -1,0 +1,359 @@
+import { and, eq, gte, inArray, isNull, ne, notInArray, or, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { Db } from "../../db/client";
+import {
+  cadencePauses,
+  cadencePolicies,
+  cadenceSteps,
+  debtorContacts,
+  debtors,
+  disputes,
+  installmentPlanInvoices,
+  installmentPlans,
+  installments,
+  invoices,
+  outboundMessageInvoices,
+  outboundMessages,
+  promises,
+  timelineEvents,
+} from "../../db/schema";
+import {
+  decideCadence,
+  type CadenceEffect,
+  type CadencePolicy,
+  type DebtorCadenceState,
+  type PlannedContact,
+  type StepKind,
+} from "../domain/cadence";
+import { localDate } from "../domain/dates";
+import type { Env } from "../env.server";
+import { usableEmailContact, usableSmsContact } from "../models/contacts.server";
+import { appendTimeline } from "../models/timeline.server";
+import { insertLink } from "./links.server";
+import { prepareSmsBody } from "./sms-messages.server";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type Reader = Pick<Db, "select">;
+
+/** Timeline entries that mean the debtor answered: reminders sent before them were not ignored. */
+export const DEBTOR_ACTION_TYPES = [
+  "payment.recorded",
+  "promise.made",
+  "plan.proposed",
+  "dispute.opened",
+  "payment.claimed",
+  "callback.requested",
+  "document.requested",
+] as const;
+
+const LIVE_MESSAGE = notInArray(outboundMessages.status, ["cancelled", "failed"]);
+/** Paid invoices stay in view this long, for the thank-you. */
+const THANK_YOU_WINDOW_MS = 8 * 86_400_000;
+
+export type LoadedDebtor = {
+  state: DebtorCadenceState;
+  creditorId: number;
+  locale: "fr" | "en";
+};
+
+function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
+}
+
+/**
+ * Everything the cadence needs to decide, for every debtor with something open (or just paid), in
+ * a fixed number of queries whatever the number of debtors. With `debtorIds`, the same code reloads
+ * one debtor inside the claiming transaction (R8).
+ */
+export function loadCadenceStates(db: Reader, now: Date, debtorIds?: readonly number[]): LoadedDebtor[] {
+  const inDebtors = (column: SQLiteColumn) => (debtorIds ? inArray(column, [...debtorIds]) : undefined);
+
+  const invoiceRows = db
+    .select({
+      id: invoices.id,
+      debtorId: invoices.debtorId,
+      dueDate: invoices.dueDate,
+      balanceCents: invoices.balanceCents,
+      paymentTermsDays: invoices.paymentTermsDays,
+      status: invoices.status,
+      paidAt: invoices.paidAt,
+    })
+    .from(invoices)
+    .where(
+      and(
+        inDebtors(invoices.debtorId),
+        or(eq(invoices.status, "open"), and(eq(invoices.status, "paid"), gte(invoices.paidAt, new Date(now.getTime() - THANK_YOU_WINDOW_MS)))),
+      ),
+    )
+    .all();
+  if (invoiceRows.length === 0) return [];
+
+  const debtorRows = db.select().from(debtors).where(inDebtors(debtors.id)).all();
+  const steps = groupBy(
+    db
+      .select({ invoiceId: outboundMessageInvoices.invoiceId, step: outboundMessageInvoices.step })
+      .from(outboundMessageInvoices)
+      .innerJoin(outboundMessages, eq(outboundMessages.id, outboundMessageInvoices.messageId))
+      .where(and(LIVE_MESSAGE, inDebtors(outboundMessages.debtorId)))
+      .all(),
+    (r) => r.invoiceId,
+  );
+  const contactRows = db
+    .select({
+      debtorId: outboundMessages.debtorId,
+      key: outboundMessages.key,
+      step: outboundMessages.step,
+      channel: outboundMessages.channel,
+      // The planned instant, not the send time: the same history the dry-run replays.
+      at: outboundMessages.plannedFor,
+    })
+    .from(outboundMessages)
+    // A new link the debtor asked for answers them; it is not a reminder and does not space the cadence.
+    .where(and(LIVE_MESSAGE, ne(outboundMessages.step, "new_link"), inDebtors(outboundMessages.debtorId)))
+    .orderBy(outboundMessages.plannedFor, outboundMessages.id)
+    .all();
+  const contactsByDebtor = groupBy(contactRows, (r) => r.debtorId);
+  const remindedInstallments = new Set(
+    contactRows.filter((c) => c.step === "installment_reminder").map((c) => Number(/installment-(\d+)/.exec(c.key)?.[1])),
+  );
+  const openPromises = new Map(
+    db
+      .select({ id: promises.id, invoiceId: promises.invoiceId, date: promises.promisedDate })
+      .from(promises)
+      .where(and(eq(promises.status, "open"), inDebtors(promises.debtorId)))
+      .orderBy(promises.id)
+      .all()
+      .map((p) => [p.invoiceId, p]),
+  );
+  const disputed = new Set(
+    db
+      .select({ invoiceId: disputes.invoiceId })
+      .from(disputes)
+      .where(and(eq(disputes.status, "open"), inDebtors(disputes.debtorId)))
+      .all()
+      .map((d) => d.invoiceId),
+  );
+  const planRows = db
+    .select({ id: installmentPlans.id, debtorId: installmentPlans.debtorId, status: installmentPlans.status })
+    .from(installmentPlans)
+    .where(and(inArray(installmentPlans.status, ["pending_review", "accepted"]), inDebtors(installmentPlans.debtorId)))
+    .all();
+  const planIds = planRows.map((p) => p.id);
+  const planInvoices = planIds.length
+    ? db.select().from(installmentPlanInvoices).where(inArray(installmentPlanInvoices.planId, planIds)).all()
+    : [];
+  const planInstallments = groupBy(
+    planIds.length ? db.select().from(installments).where(inArray(installments.planId, planIds)).orderBy(installments.position).all() : [],
+    (i) => i.planId,
+  );
+  const inPlan = new Set(planInvoices.map((p) => p.invoiceId));
+  const pauses = groupBy(
+    db.select().from(cadencePauses).where(and(isNull(cadencePauses.resolvedAt), inDebtors(cadencePauses.debtorId))).all(),
+    (p) => p.debtorId,
+  );
+  const contactChannels = groupBy(db.select().from(debtorContacts).where(inDebtors(debtorContacts.debtorId)).all(), (c) => c.debtorId);
+  const lastActions = new Map(
+    db
+      .select({ debtorId: timelineEvents.debtorId, at: sql<number>`max(${timelineEvents.occurredAt})` })
+      .from(timelineEvents)
+      .where(and(inArray(timelineEvents.type, [...DEBTOR_ACTION_TYPES]), inDebtors(timelineEvents.debtorId)))
+      .groupBy(timelineEvents.debtorId)
+      .all()
+      .map((r) => [r.debtorId, new Date(r.at)]),
+  );
+  const policies = loadPolicies(db);
+  const invoicesByDebtor = groupBy(invoiceRows, (i) => i.debtorId);
+
+  const loaded: LoadedDebtor[] = [];
+  for (const debtor of debtorRows) {
+    const own = invoicesByDebtor.get(debtor.id);
+    const policy = policies.get(`${debtor.creditorId}:${debtor.segment}`);
+    if (!own || !policy) continue;
+    const contacts = contactChannels.get(debtor.id) ?? [];
+    const plan = planRows.find((p) => p.debtorId === debtor.id);
+    loaded.push({
+      creditorId: debtor.creditorId,
+      locale: debtor.locale,
+      state: {
+        debtorId: debtor.id,
+        timeZone: debtor.timeZone,
+        escalated: debtor.escalatedAt !== null,
+        brokenPromiseCount: debtor.brokenPromiseCount,
+        channels: {
+          email: contacts.some((c) => c.email && !c.emailOptOutAt && !c.emailUndeliverableAt),
+          sms: contacts.some((c) => c.phone && !c.smsOptOutAt),
+          letter: Boolean(debtor.addressLine && debtor.postalCode && debtor.city),
+        },
+        policy,
+        invoices: own.map((invoice) => ({
+          id: invoice.id,
+          dueDate: invoice.dueDate,
+          balanceCents: invoice.balanceCents,
+          paymentTermsDays: invoice.paymentTermsDays,
+          status: invoice.status,
+          paidOn: invoice.paidAt ? localDate(invoice.paidAt, debtor.timeZone) : null,
+          stepsDone: (steps.get(invoice.id) ?? []).map((s) => s.step as StepKind),
+          openDispute: disputed.has(invoice.id),
+          openPromise: openPromises.get(invoice.id) ?? null,
+          inPlan: inPlan.has(invoice.id),
+        })),
+        contacts: (contactsByDebtor.get(debtor.id) ?? []).map((c) => ({ at: c.at, step: c.step as StepKind, channel: c.channel })),
+        lastActionAt: lastActions.get(debtor.id) ?? null,
+        pauses: (pauses.get(debtor.id) ?? []).map((p) => ({ id: p.id, invoiceId: p.invoiceId, reason: p.reason, endsAt: p.endsAt, callbackAt: p.callbackAt })),
+        plan: plan
+          ? {
+              id: plan.id,
+              status: plan.status as "pending_review" | "accepted",
+              installments: (planInstallments.get(plan.id) ?? []).map((i) => ({
+                id: i.id,
+                position: i.position,
+                dueDate: i.dueDate,
+                amountCents: i.amountCents,
+                paidCents: i.paidCents,
+                reminded: remindedInstallments.has(i.id),
+              })),
+            }
+          : null,
+      },
+    });
+  }
+  return loaded;
+}
+
+function loadPolicies(db: Reader): Map<string, CadencePolicy> {
+  const rows = db.select().from(cadencePolicies).all();
+  const steps = groupBy(db.select().from(cadenceSteps).orderBy(cadenceSteps.position).all(), (s) => s.policyId);
+  return new Map(
+    rows.map((p) => [
+      `${p.creditorId}:${p.segment}`,
+      {
+        steps: (steps.get(p.id) ?? []).map((s) => ({ kind: s.kind as StepKind, offsetDays: s.offsetDays, channel: s.channel })),
+        minDaysBetweenContacts: p.minDaysBetweenContacts,
+        maxDaysWithoutContact: p.maxDaysWithoutContact,
+        brokenPromisesBeforeLitigation: p.brokenPromisesBeforeLitigation,
+        promiseGraceDays: p.promiseGraceDays,
+      },
+    ]),
+  );
+}
+
+export type CadenceDeps = {
+  db: Db;
+  env: Pick<Env, "PUBLIC_BASE_URL" | "LINK_SIGNING_KEYS" | "LINK_TTL_DAYS">;
+  now: Date;
+};
+
+export type CadenceReport = { debtors: number; claimed: number; effects: number };
+
+/**
+ * One planning pass: decide for every debtor in memory, then, only for debtors with something to
+ * do now, re-decide inside a short IMMEDIATE transaction on freshly read state (a payment or a
+ * promise recorded meanwhile wins, R8), apply the effects and claim the contacts (R7).
+ */
+export function runCadence({ db, env, now }: CadenceDeps): CadenceReport {
+  const report: CadenceReport = { debtors: 0, claimed: 0, effects: 0 };
+  for (const { state } of loadCadenceStates(db, now)) {
+    report.debtors += 1;
+    const decision = decideCadence(state, now);
+    if (decision.effects.length === 0 && !decision.contacts.some((c) => c.plannedFor <= now)) continue;
+    const done = db.transaction(
+      (tx) => {
+        const [fresh] = loadCadenceStates(tx, now, [state.debtorId]);
+        if (!fresh) return { claimed: 0, effects: 0 };
+        const current = decideCadence(fresh.state, now);
+        applyEffects(tx, fresh, current.effects, now);
+        const due = current.contacts.filter((c) => c.plannedFor <= now);
+        return { claimed: due.filter((c) => claimContact(tx, env, fresh, c, now)).length, effects: current.effects.length };
+      },
+      { behavior: "immediate" },
+    );
+    report.claimed += done.claimed;
+    report.effects += done.effects;
+  }
+  return report;
+}
+
+function applyEffects(tx: Tx, debtor: LoadedDebtor, effects: readonly CadenceEffect[], now: Date) {
+  const debtorId = debtor.state.debtorId;
+  const log = (type: string, data: Record<string, unknown>, invoiceId: number | null = null) =>
+    appendTimeline(tx, { creditorId: debtor.creditorId, debtorId, invoiceId, type, actor: "job", data, occurredAt: now });
+  for (const effect of effects) {
+    switch (effect.type) {
+      case "promise_broken":
+        tx.update(promises).set({ status: "broken", resolvedAt: now }).where(and(eq(promises.id, effect.promiseId), eq(promises.status, "open"))).run();
+        tx.update(debtors).set({ brokenPromiseCount: sql`${debtors.brokenPromiseCount} + 1` }).where(eq(debtors.id, debtorId)).run();
+        log("promise.broken", { promiseId: effect.promiseId }, effect.invoiceId);
+        break;
+      case "plan_defaulted":
+        tx.update(installmentPlans).set({ status: "defaulted", decidedAt: now }).where(and(eq(installmentPlans.id, effect.planId), eq(installmentPlans.status, "accepted"))).run();
+        log("plan.defaulted", { planId: effect.planId });
+        break;
+      case "escalate":
+        tx.update(debtors).set({ escalatedAt: now }).where(eq(debtors.id, debtorId)).run();
+        tx.update(invoices).set({ status: "litigation" }).where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"))).run();
+        tx.update(outboundMessages)
+          .set({ status: "cancelled", lastError: "file escalated to litigation" })
+          .where(and(eq(outboundMessages.debtorId, debtorId), eq(outboundMessages.status, "pending"), ne(outboundMessages.step, "thank_you")))
+          .run();
+        log("debtor.escalated", { reason: effect.reason });
+        break;
+      case "pause_expired":
+        tx.update(cadencePauses).set({ resolvedAt: now }).where(and(eq(cadencePauses.id, effect.pauseId), isNull(cadencePauses.resolvedAt))).run();
+        log("pause.ended", { pauseId: effect.pauseId });
+        break;
+    }
+  }
+}
+
+/** Inserts the outbox row (unique key) with what it needs to be sent; false if it already exists. */
+function claimContact(tx: Tx, env: CadenceDeps["env"], debtor: LoadedDebtor, contact: PlannedContact, now: Date): boolean {
+  const debtorId = debtor.state.debtorId;
+  const recipient =
+    contact.channel === "email" ? usableEmailContact(tx, debtorId) : contact.channel === "sms" ? usableSmsContact(tx, debtorId) : undefined;
+  const toAddress = contact.channel === "email" ? recipient?.email : contact.channel === "sms" ? recipient?.phone : null;
+  if ((contact.channel === "email" || contact.channel === "sms") && !toAddress) return false;
+
+  const inserted = tx
+    .insert(outboundMessages)
+    .values({
+      key: contact.key,
+      creditorId: debtor.creditorId,
+      debtorId,
+      contactId: recipient?.id ?? null,
+      step: contact.step,
+      channel: contact.channel,
+      status: "pending",
+      locale: debtor.locale,
+      toAddress: toAddress ?? null,
+      plannedFor: contact.plannedFor,
+      // For a call or a letter, what staff need to know; SMS bodies are fixed below.
+      bodyText: contact.reason,
+    })
+    .onConflictDoNothing({ target: outboundMessages.key })
+    .returning({ id: outboundMessages.id })
+    .get();
+  if (!inserted) return false;
+
+  const invoiceIds = contact.invoiceSteps.map((s) => s.invoiceId);
+  if (contact.invoiceSteps.length > 0) {
+    tx.insert(outboundMessageInvoices)
+      .values(contact.invoiceSteps.map((s) => ({ messageId: inserted.id, invoiceId: s.invoiceId, step: s.step })))
+      .run();
+  }
+  if (contact.channel === "sms") {
+    // The SMS body (with its short link) is fixed now: an SMS is never re-rendered or resent blindly (R9).
+    const bodyText = prepareSmsBody(tx, env, { messageId: inserted.id, debtorId, step: contact.step, locale: debtor.locale, to: toAddress!, invoiceIds, now });
+    tx.update(outboundMessages).set({ bodyText }).where(eq(outboundMessages.id, inserted.id)).run();
+  } else if (contact.channel === "email" || contact.channel === "letter") {
+    const link = insertLink(tx, env, { debtorId, invoiceIds, channel: contact.channel, sentTo: toAddress ?? null, now });
+    tx.update(outboundMessages).set({ linkId: link.id }).where(eq(outboundMessages.id, inserted.id)).run();
+  }
+  return true;
+}

@@ -1,0 +1,52 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { creditors, debtors, invoices } from "../../db/schema";
+import { addDays, localDate } from "../domain/dates";
+import type { StepKind } from "../domain/cadence";
+import type { Env } from "../env.server";
+import { renderSms } from "../../emails/sms";
+import { insertShortLink, linkUrl } from "./links.server";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** Which SMS text each step uses; the friendlier steps fall back to the closest firm one. */
+const smsTemplate: Partial<Record<StepKind, "second_reminder" | "broken_promise" | "installment_reminder" | "formal_notice">> = {
+  first_reminder: "second_reminder",
+  second_reminder: "second_reminder",
+  broken_promise: "broken_promise",
+  installment_reminder: "installment_reminder",
+  formal_notice: "formal_notice",
+};
+const deadlineDays: Partial<Record<StepKind, number>> = { first_reminder: 5, second_reminder: 7, formal_notice: 8 };
+
+/**
+ * Issues the short link and renders the SMS body inside the claiming transaction. The body is
+ * stored with the message and sent as is: an SMS is never re-rendered after a crash (R9).
+ */
+export function prepareSmsBody(
+  tx: Tx,
+  env: Pick<Env, "PUBLIC_BASE_URL" | "LINK_SIGNING_KEYS" | "LINK_TTL_DAYS">,
+  input: { messageId: number; debtorId: number; step: StepKind; locale: "fr" | "en"; to: string; invoiceIds: number[]; now: Date },
+): string {
+  const template = smsTemplate[input.step];
+  if (!template) throw new Error(`No SMS text for step ${input.step}`);
+  const debtor = tx.select().from(debtors).where(eq(debtors.id, input.debtorId)).get();
+  const creditor = debtor && tx.select().from(creditors).where(eq(creditors.id, debtor.creditorId)).get();
+  if (!debtor || !creditor) throw new Error(`Debtor ${input.debtorId} vanished while claiming an SMS`);
+  const covered = input.invoiceIds.length
+    ? tx.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), inArray(invoices.id, input.invoiceIds))).all()
+    : tx.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"))).all();
+  const { token } = insertShortLink(tx, env, { debtorId: debtor.id, invoiceIds: input.invoiceIds, sentTo: input.to, now: input.now });
+  const today = localDate(input.now, debtor.timeZone);
+  const days = deadlineDays[input.step];
+  return renderSms(template, {
+    locale: input.locale,
+    creditorName: creditor.tradeName ?? creditor.legalName,
+    invoiceCount: covered.length,
+    totalCents: covered.reduce((sum, i) => sum + i.balanceCents, 0),
+    currency: covered[0]?.currency ?? "EUR",
+    oldestDueDate: covered.map((i) => i.dueDate).sort()[0] ?? today,
+    linkUrl: linkUrl(env, token),
+    deadline: days === undefined ? null : addDays(today, days),
+  }).body;
+}

@@ -1,0 +1,112 @@
+/**
+ * Benchmark: one planning pass of the reminder job over 100,000 open invoices and 30,000 debtors.
+ *
+ *   npm run bench:cadence
+ *
+ * Prints the time and peak memory of (1) the job's planning pass for the day, (2) a bare SQLite scan
+ * of the same invoices plus an insert of as many rows as the pass claimed (the floor), their ratio,
+ * and how many contacts a second pass the same day claims (must be 0). Each measured phase runs in
+ * its own process so its peak RSS is its own. Targets: ≤ 3 s, ≤ 300 MB, ratio ≤ 10×.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { openDatabase } from "../db/client";
+import { runMigrations } from "../db/migrate";
+import { seedDemo } from "../db/seed";
+import { runCadence } from "../app/services/cadence.server";
+import { parseEnv } from "../app/env.server";
+import { addDays } from "../app/domain/dates";
+import { testEnv } from "../test/support/env";
+
+const DEBTORS = 30_000;
+const INVOICES = 100_000;
+const TODAY = "2026-11-20";
+const NOW = new Date(`${TODAY}T09:00:00Z`);
+const env = parseEnv(testEnv());
+
+type PhaseResult = { ms: number; peakMb: number; count: number };
+
+function measure(run: () => number): PhaseResult {
+  const start = performance.now();
+  const count = run();
+  return { ms: performance.now() - start, peakMb: process.resourceUsage().maxRSS / 1024, count };
+}
+
+function seed(path: string) {
+  const db = openDatabase(path);
+  runMigrations(db);
+  // The demo creditor and its cadence policies; then bulk debtors and invoices with raw statements.
+  seedDemo(db, { today: TODAY, passwordHash: "unused" });
+  const sqlite = db.$client;
+  const insertDebtor = sqlite.prepare(
+    "insert into debtors (creditor_id, kind, name, address_line, postal_code, city, locale, time_zone, segment, created_at) values (1, ?, ?, '1 rue de la Paix', '69001', 'Lyon', 'fr', 'Europe/Paris', ?, 0)",
+  );
+  const insertContact = sqlite.prepare("insert into debtor_contacts (debtor_id, email, phone, is_primary, created_at) values (?, ?, ?, 1, 0)");
+  const insertInvoice = sqlite.prepare(
+    "insert into invoices (creditor_id, debtor_id, number, amount_cents, balance_cents, issue_date, due_date, payment_terms_days, status, created_at) values (1, ?, ?, ?, ?, ?, ?, 30, 'open', 0)",
+  );
+  const segments = ["standard", "high_risk", "good_payer"];
+  sqlite.transaction(() => {
+    const debtorIds: number[] = [];
+    for (let d = 0; d < DEBTORS; d++) {
+      const id = Number(insertDebtor.run(d % 10 === 9 ? "consumer" : "business", `Client ${d}`, segments[d % 3]).lastInsertRowid);
+      insertContact.run(id, `client${d}@example.fr`, `+336${String(10_000_000 + d).slice(-8)}`);
+      debtorIds.push(id);
+    }
+    for (let i = 0; i < INVOICES; i++) {
+      // Due dates spread from 120 days overdue to 30 days ahead.
+      const due = addDays(TODAY, -120 + ((i * 37) % 151));
+      const cents = 5_000 + ((i * 7919) % 2_000_000);
+      insertInvoice.run(debtorIds[i % DEBTORS], `B-${i}`, cents, cents, addDays(due, -30), due);
+    }
+  })();
+  // Yesterday's pass (not measured) gives every debtor the history a running system has.
+  runCadence({ db, env, now: new Date(NOW.getTime() - 86_400_000) });
+  sqlite.pragma("wal_checkpoint(TRUNCATE)");
+  sqlite.close();
+}
+
+function phase(name: string, path: string) {
+  const db = openDatabase(path);
+  let result: PhaseResult;
+  if (name === "job") result = measure(() => runCadence({ db, env, now: NOW }).claimed);
+  else if (name === "again") result = measure(() => runCadence({ db, env, now: NOW }).claimed);
+  else {
+    const claimed = Number(process.argv[4] ?? 0);
+    result = measure(() => {
+      const rows = db.$client.prepare("select id, debtor_id, due_date, balance_cents, status from invoices where status = 'open'").all();
+      db.$client.exec("create temp table scratch (id integer primary key, debtor_id integer, key text unique)");
+      const insert = db.$client.prepare("insert into scratch (debtor_id, key) values (?, ?)");
+      db.$client.transaction(() => {
+        for (let i = 0; i < claimed; i++) insert.run(i, `k${i}`);
+      })();
+      return rows.length;
+    });
+  }
+  process.stdout.write(JSON.stringify(result));
+}
+
+if (process.argv[2] === "--phase") {
+  phase(process.argv[3]!, process.argv[5]!);
+} else {
+  const path = join(mkdtempSync(join(tmpdir(), "relance-bench-")), "bench.db");
+  console.log(`Seeding ${INVOICES.toLocaleString("en")} open invoices over ${DEBTORS.toLocaleString("en")} debtors in ${path}…`);
+  const seedStart = performance.now();
+  seed(path);
+  console.log(`  seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s (including yesterday's pass)`);
+  const run = (name: string, claimed = 0): PhaseResult =>
+    JSON.parse(execFileSync(process.execPath, ["--import", "tsx", new URL(import.meta.url).pathname, "--phase", name, String(claimed), path], { encoding: "utf8" }));
+  const job = run("job");
+  const bare = run("bare", job.count);
+  const again = run("again");
+  const row = (label: string, r: PhaseResult, extra: string) =>
+    console.log(`  ${label.padEnd(34)} ${(r.ms / 1000).toFixed(2).padStart(6)} s  ${r.peakMb.toFixed(0).padStart(5)} MB peak  ${extra}`);
+  console.log(`\nDay ${TODAY}, machine: ${process.platform} ${process.arch}, node ${process.version}`);
+  row("job planning pass", job, `${job.count} contacts claimed`);
+  row("bare scan + insert (floor)", bare, `${bare.count} invoices scanned, ${job.count} rows inserted`);
+  row("second pass the same day", again, `${again.count} contacts claimed (must be 0)`);
+  console.log(`  ratio job / floor: ${(job.ms / bare.ms).toFixed(1)}×   targets: ≤ 3 s, ≤ 300 MB, ratio ≤ 10×, second pass 0`);
+}

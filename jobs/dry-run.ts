@@ -1,0 +1,47 @@
+import { parseArgs } from "node:util";
+import { getDb, closeDb } from "../app/db.server";
+import { EnvError } from "../app/env.server";
+import { addDays, isCalendarDate } from "../app/domain/dates";
+import { NotMigratedError } from "../db/migrate";
+import { dryRun } from "../app/services/dry-run.server";
+
+const usage = `Usage: npm run cadence:dry-run -- [--from 2026-11-20] [--to 2026-12-20] [--debtor 7]
+  Prints what each debtor will receive between the two dates (default: the next 30 days), and why,
+  if nobody pays or answers. Writes nothing.`;
+
+function main() {
+  const { values } = parseArgs({ options: { from: { type: "string" }, to: { type: "string" }, debtor: { type: "string" }, help: { type: "boolean" } } });
+  if (values.help) return console.log(usage);
+  const from = values.from ?? new Date().toISOString().slice(0, 10);
+  const to = values.to ?? addDays(from, 30);
+  for (const [name, value] of [["--from", from], ["--to", to]] as const) {
+    if (!isCalendarDate(value)) throw new UsageError(`${name} must be a date such as 2026-11-20, got "${value}"`);
+  }
+  if (to < from) throw new UsageError(`--to (${to}) is before --from (${from})`);
+  const debtorId = values.debtor === undefined ? undefined : Number(values.debtor);
+  if (debtorId !== undefined && !Number.isSafeInteger(debtorId)) throw new UsageError(`--debtor must be a debtor id, got "${values.debtor}"`);
+
+  const rows = dryRun(getDb(), { from, to, debtorId });
+  let current = "";
+  for (const row of rows) {
+    if (row.debtorName !== current) {
+      current = row.debtorName;
+      console.log(`\n${row.debtorName} (#${row.debtorId})`);
+    }
+    console.log(`  ${row.when}  ${row.what.padEnd(20)} ${row.channel.padEnd(6)} ${row.invoices.join(", ").padEnd(24)} ${row.why}`);
+  }
+  console.log(`\n${rows.length} planned contacts and escalations from ${from} to ${to}.`);
+}
+
+class UsageError extends Error {}
+
+try {
+  main();
+} catch (error) {
+  if (error instanceof UsageError) console.error(`${error.message}\n\n${usage}`);
+  else if (error instanceof EnvError || error instanceof NotMigratedError) console.error(error.message);
+  else console.error(error);
+  process.exitCode = 1;
+} finally {
+  closeDb();
+}
