@@ -13,10 +13,9 @@ function main() {
   const { values } = parseArgs({ options: { from: { type: "string" }, to: { type: "string" }, debtor: { type: "string" }, help: { type: "boolean" } } });
   if (values.help) return console.log(usage);
   const from = values.from ?? new Date().toISOString().slice(0, 10);
+  if (!isCalendarDate(from)) throw new UsageError(`--from must be a date such as 2026-11-20, got "${from}"`);
   const to = values.to ?? addDays(from, 30);
-  for (const [name, value] of [["--from", from], ["--to", to]] as const) {
-    if (!isCalendarDate(value)) throw new UsageError(`${name} must be a date such as 2026-11-20, got "${value}"`);
-  }
+  if (!isCalendarDate(to)) throw new UsageError(`--to must be a date such as 2026-12-20, got "${to}"`);
   if (to < from) throw new UsageError(`--to (${to}) is before --from (${from})`);
   const debtorId = values.debtor === undefined ? undefined : Number(values.debtor);
   if (debtorId !== undefined && !Number.isSafeInteger(debtorId)) throw new UsageError(`--debtor must be a debtor id, got "${values.debtor}"`);

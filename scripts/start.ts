@@ -37,8 +37,11 @@ try {
   process.exit(1);
 }
 
+const freshDatabase = !existsSync(getEnv().DATABASE_PATH);
 run("npx", ["tsx", "db/migrate.ts"]);
 run("npx", ["tsx", "db/seed.ts"]);
+// A new demo gets a past: the last month of reminders, as the job would have sent them.
+if (freshDatabase) run("npx", ["tsx", "scripts/demo-history.ts"]);
 run("npx", ["remix", "vite:build"]);
 
 const { PUBLIC_BASE_URL } = getEnv();
@@ -50,7 +53,7 @@ const { DEMO_LOGIN } = await import("../db/seed");
 console.log(`
   Relance is running.
     Back office   ${PUBLIC_BASE_URL}/backoffice   login ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}
-    Dev outbox    ${PUBLIC_BASE_URL}/dev/outbox   the emails debtors receive; their links open the portal
+    Dev outbox    ${PUBLIC_BASE_URL}/dev/outbox   the emails and SMS debtors receive; their links open the portal
     Portal        ${PUBLIC_BASE_URL}/portal       reached through a link from the outbox
   The reminder job runs every ${getEnv().JOB_INTERVAL_SECONDS}s. Ctrl-C stops both.
 `);

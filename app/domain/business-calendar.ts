@@ -1,4 +1,4 @@
-import { addDays, isCalendarDate, type CalendarDate } from "./dates";
+import { addDays, isCalendarDate, zoneOffset, type CalendarDate } from "./dates";
 
 /**
  * When a debtor may be contacted (L10): French business days and per-channel hours, always read on
@@ -126,44 +126,18 @@ function windowFor(channel: ContactChannel): ContactWindow {
   return window;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    // Throws a RangeError for an unknown zone, which is what callers should see.
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
 type WallClock = { year: number; month: number; day: number; hour: number; minute: number; second: number };
 
 function wallClock(epochMs: number, timeZone: string): WallClock {
-  const clock: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-  for (const part of formatterFor(timeZone).formatToParts(new Date(epochMs))) {
-    if (part.type in clock) clock[part.type as keyof WallClock] = Number(part.value);
-  }
-  // Some ICU versions print midnight as 24 even with h23.
-  if (clock.hour === 24) clock.hour = 0;
-  return clock;
-}
-
-/** The zone's offset from UTC at that instant, in milliseconds (positive east of Greenwich). */
-function offsetAt(epochMs: number, timeZone: string): number {
-  const c = wallClock(epochMs, timeZone);
-  const wallAsUtc = Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second);
-  return wallAsUtc - Math.floor(epochMs / 1000) * 1000;
+  const shifted = new Date(epochMs + zoneOffset(epochMs, timeZone));
+  return {
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth() + 1,
+    day: shifted.getUTCDate(),
+    hour: shifted.getUTCHours(),
+    minute: shifted.getUTCMinutes(),
+    second: shifted.getUTCSeconds(),
+  };
 }
 
 function assertInstant(instant: Date): void {
@@ -184,11 +158,11 @@ export function zonedInstant(date: CalendarDate, minuteOfDay: number, timeZone: 
   }
   const wall = Date.UTC(year, month - 1, day) + minuteOfDay * MINUTE_MS;
   // Offsets two days either side bracket any single DST transition near this wall time.
-  const before = offsetAt(wall - 2 * DAY_MS, timeZone);
-  const after = offsetAt(wall + 2 * DAY_MS, timeZone);
+  const before = zoneOffset(wall - 2 * DAY_MS, timeZone);
+  const after = zoneOffset(wall + 2 * DAY_MS, timeZone);
   const matches = [...new Set([before, after])]
     .map((offset) => wall - offset)
-    .filter((candidate) => offsetAt(candidate, timeZone) === wall - candidate)
+    .filter((candidate) => zoneOffset(candidate, timeZone) === wall - candidate)
     .sort((a, b) => a - b);
   // No match: the wall time fell in a gap; reading it with the old offset moves it forward.
   return new Date(matches[0] ?? wall - before);

@@ -8,7 +8,20 @@ export type CalendarDate = string;
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
 
+/** Dates already checked: a planning pass checks the same few hundred dates thousands of times. */
+const knownDates = new Set<string>();
+
 export function isCalendarDate(value: string): value is CalendarDate {
+  if (knownDates.has(value)) return true;
+  const valid = checkCalendarDate(value);
+  if (valid) {
+    if (knownDates.size > 100_000) knownDates.clear();
+    knownDates.add(value);
+  }
+  return valid;
+}
+
+function checkCalendarDate(value: string): boolean {
   const match = CALENDAR_DATE.exec(value);
   if (!match) return false;
   const [, y, m, d] = match.map(Number) as [number, number, number, number];
@@ -32,13 +45,56 @@ export function daysBetween(from: CalendarDate, to: CalendarDate): number {
 
 /** The calendar date it is at `instant` for someone living in `timeZone`. */
 export function localDate(instant: Date, timeZone: string): CalendarDate {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(instant);
+  const epochMs = instant.getTime();
+  if (Number.isNaN(epochMs)) throw new RangeError("Not a valid instant");
+  return new Date(epochMs + zoneOffset(epochMs, timeZone)).toISOString().slice(0, 10);
+}
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+function offsetFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = offsetFormatters.get(timeZone);
+  if (!formatter) {
+    // Throws a RangeError for an unknown zone, which is what callers should see.
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+    offsetFormatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** Zone offsets change only on quarter-hour boundaries, so one ICU lookup serves each quarter hour. */
+const QUARTER_HOUR_MS = 15 * 60_000;
+const offsets = new Map<string, number>();
+
+/**
+ * The zone's offset from UTC at that instant, in milliseconds (positive east of Greenwich). ICU is
+ * exact but slow, and a planning pass asks thousands of times, hence the cache.
+ */
+export function zoneOffset(epochMs: number, timeZone: string): number {
+  const bucket = Math.floor(epochMs / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+  const key = `${timeZone}@${bucket}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const clock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+    for (const part of offsetFormatter(timeZone).formatToParts(new Date(bucket))) {
+      if (part.type in clock) clock[part.type as keyof typeof clock] = Number(part.value);
+    }
+    // Some ICU versions print midnight as 24 even with h23.
+    if (clock.hour === 24) clock.hour = 0;
+    offset = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second) - bucket;
+    // A pass touches a few days of a few zones; the cap only guards a long-lived process.
+    if (offsets.size > 50_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
 }
 
 export function isValidTimeZone(timeZone: string): boolean {

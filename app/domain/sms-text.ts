@@ -16,7 +16,9 @@ const FOLD: Record<string, string> = {
 
 /** Folds accents and typographic characters the GSM alphabet lacks into their closest ASCII form. */
 export function toGsm7(text: string): string {
-  return [...text].map((char) => FOLD[char] ?? char).join("");
+  // French guillemets carry inner spaces ("« cher »"); straight quotes do not.
+  const quoted = text.replace(/«[\s\u00a0\u202f]*/g, "«").replace(/[\s\u00a0\u202f]*»/g, "»");
+  return [...quoted].map((char) => FOLD[char] ?? char).join("");
 }
 
 export function isGsm7(text: string): boolean {

@@ -34,7 +34,22 @@ export default function DevOutboxMessage() {
         />
       ) : null}
       <h2>Plain text</h2>
-      <pre className="sms">{message.text}</pre>
+      <pre className="sms">
+        <LinkedText text={message.text} />
+      </pre>
     </main>
+  );
+}
+
+/** SMS and plain-text parts carry bare URLs: make them clickable, as a phone would. */
+function LinkedText({ text }: { text: string }) {
+  return text.split(/(https?:\/\/[^\s]+)/).map((part, index) =>
+    index % 2 === 1 ? (
+      <a key={index} href={part}>
+        {part}
+      </a>
+    ) : (
+      part
+    ),
   );
 }

@@ -146,6 +146,7 @@ export function loadCadenceStates(db: Reader, now: Date, debtorIds?: readonly nu
     .where(and(inArray(installmentPlans.status, ["pending_review", "accepted"]), inDebtors(installmentPlans.debtorId)))
     .all();
   const planIds = planRows.map((p) => p.id);
+  const plansByDebtor = new Map(planRows.map((p) => [p.debtorId, p]));
   const planInvoices = planIds.length
     ? db.select().from(installmentPlanInvoices).where(inArray(installmentPlanInvoices.planId, planIds)).all()
     : [];
@@ -177,7 +178,7 @@ export function loadCadenceStates(db: Reader, now: Date, debtorIds?: readonly nu
     const policy = policies.get(`${debtor.creditorId}:${debtor.segment}`);
     if (!own || !policy) continue;
     const contacts = contactChannels.get(debtor.id) ?? [];
-    const plan = planRows.find((p) => p.debtorId === debtor.id);
+    const plan = plansByDebtor.get(debtor.id);
     loaded.push({
       creditorId: debtor.creditorId,
       locale: debtor.locale,
@@ -252,30 +253,35 @@ export type CadenceDeps = {
 
 export type CadenceReport = { debtors: number; claimed: number; effects: number };
 
+/** Debtors re-decided per claiming transaction: few enough to keep it short (R4), enough to amortise the reload. */
+const CLAIM_BATCH = 50;
+
 /**
  * One planning pass: decide for every debtor in memory, then, only for debtors with something to
- * do now, re-decide inside a short IMMEDIATE transaction on freshly read state (a payment or a
+ * do now, re-decide inside short IMMEDIATE transactions on freshly read state (a payment or a
  * promise recorded meanwhile wins, R8), apply the effects and claim the contacts (R7).
  */
 export function runCadence({ db, env, now }: CadenceDeps): CadenceReport {
   const report: CadenceReport = { debtors: 0, claimed: 0, effects: 0 };
+  const busy: number[] = [];
   for (const { state } of loadCadenceStates(db, now)) {
     report.debtors += 1;
     const decision = decideCadence(state, now);
-    if (decision.effects.length === 0 && !decision.contacts.some((c) => c.plannedFor <= now)) continue;
-    const done = db.transaction(
+    if (decision.effects.length > 0 || decision.contacts.some((c) => c.plannedFor <= now)) busy.push(state.debtorId);
+  }
+  for (let start = 0; start < busy.length; start += CLAIM_BATCH) {
+    const batch = busy.slice(start, start + CLAIM_BATCH);
+    db.transaction(
       (tx) => {
-        const [fresh] = loadCadenceStates(tx, now, [state.debtorId]);
-        if (!fresh) return { claimed: 0, effects: 0 };
-        const current = decideCadence(fresh.state, now);
-        applyEffects(tx, fresh, current.effects, now);
-        const due = current.contacts.filter((c) => c.plannedFor <= now);
-        return { claimed: due.filter((c) => claimContact(tx, env, fresh, c, now)).length, effects: current.effects.length };
+        for (const fresh of loadCadenceStates(tx, now, batch)) {
+          const current = decideCadence(fresh.state, now);
+          applyEffects(tx, fresh, current.effects, now);
+          report.effects += current.effects.length;
+          report.claimed += current.contacts.filter((c) => c.plannedFor <= now && claimContact(tx, env, fresh, c, now)).length;
+        }
       },
       { behavior: "immediate" },
     );
-    report.claimed += done.claimed;
-    report.effects += done.effects;
   }
   return report;
 }

@@ -1,10 +1,10 @@
+import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from "pdf-lib";
 import type { creditors, debtors } from "../../db/schema";
 import type { CalendarDate } from "../domain/dates";
 import { date, money, type Locale } from "../../emails/format";
-import { sha256 } from "./tokens.server";
 
 export type FormalNoticeInput = {
   locale: Locale;
@@ -189,5 +189,6 @@ export function storeLetterPdf(storageDir: string, bytes: Uint8Array, name: stri
   mkdirSync(dir, { recursive: true });
   const path = join(dir, name);
   writeFileSync(path, bytes);
-  return { path, sha256: sha256(Buffer.from(bytes).toString("binary")) };
+  // The hash of the bytes on disk, so anyone can check the file with `sha256sum`.
+  return { path, sha256: createHash("sha256").update(bytes).digest("hex") };
 }

@@ -70,3 +70,17 @@ test("an English-speaking debtor reads the email and the portal in English", asy
   await expect(page.getByText("due in 5 days")).toBeVisible();
   await expect(page.getByText(/\d+ days overdue/).first()).toBeVisible();
 });
+
+test("a week later, the second reminder's SMS carries a short link that opens the portal", async ({ page }) => {
+  runJobOnce();
+  expect(runJobOnce("2026-11-27T09:00:00Z")).toMatch(/"claimed":[1-9]/);
+  const sms = withDb((db) => db.select().from(devOutbox).where(eq(devOutbox.channel, "sms")).get()!);
+  expect(sms.text).toMatch(/\/l\/[\w-]{22}(\s|$)/);
+  await page.goto(`/dev/outbox/${sms.id}`);
+  await page.getByRole("link", { name: /\/l\// }).click();
+  await page.getByRole("button", { name: /Continuer|Continue/ }).click();
+  await expect(page).toHaveURL(/\/portal$/);
+  const debtor = withDb((db) => db.select().from(debtorContacts).where(eq(debtorContacts.phone, sms.toAddress)).get()!);
+  const open = withDb((db) => db.select().from(invoices).where(and(eq(invoices.debtorId, debtor.debtorId), eq(invoices.status, "open"))).all());
+  await expect(page.getByTestId("invoice")).toHaveCount(open.length);
+});

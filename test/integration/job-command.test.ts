@@ -59,3 +59,25 @@ describe("the job command", () => {
     expect(output).toContain("[job] stopped");
   }, 20_000);
 });
+
+describe("the dry-run command", () => {
+  it("prints, per debtor, what the cadence will send and why, and writes nothing", () => {
+    const { path, db } = seededDb("2026-11-20");
+    const run = spawnSync(tsx, ["jobs/dry-run.ts", "--from", "2026-11-20", "--to", "2026-12-31", "--debtor", "1"], { env: jobEnv(path), encoding: "utf8" });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("Boulangerie Martin SARL (#1)");
+    expect(run.stdout).toMatch(/2026-11-20 09:00 {2}pre_reminder +email/);
+    expect(run.stdout).toMatch(/first_reminder +email/);
+    expect(run.stdout).toMatch(/\d+ planned contacts and escalations from 2026-11-20 to 2026-12-31\./);
+    expect(db.$client.prepare("select count(*) as n from outbound_messages").get()).toEqual({ n: 0 });
+  });
+
+  it("says which argument is wrong", () => {
+    const { path } = seededDb("2026-11-20");
+    const run = spawnSync(tsx, ["jobs/dry-run.ts", "--from", "2026-11-31"], { env: jobEnv(path), encoding: "utf8" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('--from must be a date such as 2026-11-20, got "2026-11-31"');
+    const reversed = spawnSync(tsx, ["jobs/dry-run.ts", "--from", "2026-12-01", "--to", "2026-11-01"], { env: jobEnv(path), encoding: "utf8" });
+    expect(reversed.stderr).toContain("--to (2026-11-01) is before --from (2026-12-01)");
+  });
+});

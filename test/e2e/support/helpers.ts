@@ -6,9 +6,9 @@ import { insertLink, revokeLink, signLink, LINK_AUDIENCE, LINK_TYP } from "../..
 import { TEST_KEYS } from "../../support/env";
 import { E2E_DATABASE, E2E_NOW, e2eEnv } from "./env";
 
-/** Runs the real job command once, at the journeys' fixed clock. */
-export function runJobOnce() {
-  return execFileSync("npx", ["tsx", "jobs/run.ts", "once", "--now", E2E_NOW], {
+/** Runs the real job command once, at the journeys' fixed clock unless told otherwise. */
+export function runJobOnce(now = E2E_NOW) {
+  return execFileSync("npx", ["tsx", "jobs/run.ts", "once", "--now", now], {
     env: { ...process.env, ...e2eEnv() },
     encoding: "utf8",
   });
