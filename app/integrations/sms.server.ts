@@ -53,9 +53,10 @@ export function twilioSmsSender(options: TwilioOptions): SmsSender {
       }
     },
     async findSent(to, since) {
-      const messages = await client.messages.list({ to, dateSentAfter: since, limit: 50 });
+      // Queued messages have no dateSent yet, so filter on creation time ourselves.
+      const messages = await client.messages.list({ to, limit: 50 });
       return messages
-        .filter((m) => !["failed", "undelivered", "canceled"].includes(m.status))
+        .filter((m) => m.dateCreated >= since && !["failed", "undelivered", "canceled"].includes(m.status))
         .map((m) => ({ providerMessageId: m.sid, body: m.body }));
     },
   };
@@ -71,7 +72,9 @@ function redirectingClient(apiBaseUrl: string) {
 
 function twilioError(error: unknown): SendResult {
   if (error instanceof twilio.RestException) {
-    const permanent = PERMANENT_CODES.has(error.code ?? 0) || (error.status >= 400 && error.status < 500 && error.status !== 429);
+    // 401/403 mean our credentials are wrong, not the recipient: retry once the account is fixed.
+    const ourFault = error.status === 401 || error.status === 403 || error.status === 429;
+    const permanent = PERMANENT_CODES.has(error.code ?? 0) || (error.status >= 400 && error.status < 500 && !ourFault);
     return { status: "error", retryable: !permanent, message: `twilio ${error.code ?? error.status}: ${error.message}`, code: error.code ? String(error.code) : undefined };
   }
   // A network failure or timeout: the outcome is unknown, so the caller reconciles before resending (R9).

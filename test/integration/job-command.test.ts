@@ -12,7 +12,8 @@ function jobEnv(databasePath: string, extra: Record<string, string> = {}) {
   return { ...process.env, ...testEnv({ DATABASE_PATH: databasePath, JOB_INTERVAL_SECONDS: "1", ...extra }) };
 }
 
-describe("the job command", () => {
+// Each case starts tsx in a child process, which takes seconds on a loaded two-core machine.
+describe("the job command", { timeout: 30_000 }, () => {
   it("once: runs a single pass at the given instant and reports what it did", () => {
     const { path } = seededDb("2026-11-20");
     const run = () => spawnSync(tsx, ["jobs/run.ts", "once", "--now", "2026-11-20T09:00:00Z"], { env: jobEnv(path), encoding: "utf8" });
@@ -60,7 +61,7 @@ describe("the job command", () => {
   }, 20_000);
 });
 
-describe("the dry-run command", () => {
+describe("the dry-run command", { timeout: 30_000 }, () => {
   it("prints, per debtor, what the cadence will send and why, and writes nothing", () => {
     const { path, db } = seededDb("2026-11-20");
     const run = spawnSync(tsx, ["jobs/dry-run.ts", "--from", "2026-11-20", "--to", "2026-12-31", "--debtor", "1"], { env: jobEnv(path), encoding: "utf8" });

@@ -1,0 +1,10 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { now } from "~/clock.server";
+import { getDb } from "~/db.server";
+import { getEnv } from "~/env.server";
+import { handleTwilioWebhook } from "~/services/twilio-webhooks.server";
+
+/** Twilio's delivery status callbacks (the StatusCallback of every SMS we send). */
+export function action({ request }: ActionFunctionArgs) {
+  return handleTwilioWebhook(getDb(), getEnv(), request, "status", now());
+}
