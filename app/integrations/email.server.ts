@@ -9,6 +9,8 @@ export type OutgoingEmail = {
   subject: string;
   html: string;
   text: string;
+  /** Invoice copies (PDF); Resend takes the bytes as a Buffer. */
+  attachments?: { filename: string; content: Buffer }[];
   /** Deterministic per planned contact: the provider replays instead of sending twice (P18). */
   idempotencyKey: string;
 };
@@ -30,7 +32,7 @@ export function resendEmailSender(options: { apiKey: string; baseUrl?: string })
     provider: "resend",
     async send(email) {
       const { data, error } = await resend.emails.send(
-        { from: email.from, to: email.to, subject: email.subject, html: email.html, text: email.text },
+        { from: email.from, to: email.to, subject: email.subject, html: email.html, text: email.text, attachments: email.attachments },
         { idempotencyKey: email.idempotencyKey },
       );
       if (error) {
@@ -64,7 +66,10 @@ export function devOutboxEmailSender(db: Db, clock: () => Date = () => new Date(
           toAddress: email.to,
           subject: email.subject,
           html: email.html,
-          text: email.text,
+          // dev_outbox has no blob column: the file names are enough to see what was attached.
+          text: email.attachments?.length
+            ? `${email.text}\n\n[attachments: ${email.attachments.map((a) => a.filename).join(", ")}]`
+            : email.text,
         })
         .onConflictDoNothing({ target: devOutbox.idempotencyKey })
         .run();

@@ -1,0 +1,234 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { and, eq, sql } from "drizzle-orm";
+import { Webhook } from "standardwebhooks";
+import { seededDb } from "../support/db";
+import { testEnv } from "../support/env";
+import { getEnv, parseEnv, resetEnvCache } from "~/env.server";
+import { closeDb, getDb } from "~/db.server";
+import { devOutboxEmailSender } from "~/integrations/email.server";
+import { devOutboxSmsSender } from "~/integrations/sms.server";
+import { handleResendWebhook } from "~/services/resend-webhooks.server";
+import * as resendWebhook from "~/routes/webhooks.resend";
+import { tick } from "../../jobs/tick";
+import { debtorContacts, debtors, outboundMessages, timelineEvents, webhookEvents } from "../../db/schema";
+import type { Db } from "../../db/client";
+
+const env = parseEnv(testEnv({ STORAGE_DIR: mkdtempSync(join(tmpdir(), "relance-files-")) }));
+const SECRET = `whsec_${Buffer.from("test-only-resend-webhook-secret-0123456789").toString("base64")}`;
+const firstPass = new Date("2026-11-20T09:00:00Z");
+const bounceAt = new Date("2026-11-21T10:00:00Z");
+
+const deps = (db: Db, now: Date) => ({ db, env, email: devOutboxEmailSender(db), sms: devOutboxSmsSender(db), now });
+
+/** What Resend sends: a JSON body and Svix headers signed over id, timestamp and the exact body. */
+function signed(event: { type: string; data: Record<string, unknown> }, options: { id: string; at: Date; secret?: string }) {
+  const body = JSON.stringify({ ...event, created_at: options.at.toISOString() });
+  const headers = new Headers({
+    "content-type": "application/json",
+    "svix-id": options.id,
+    "svix-timestamp": String(Math.floor(options.at.getTime() / 1000)),
+    "svix-signature": new Webhook(options.secret ?? SECRET).sign(options.id, options.at, body),
+  });
+  return { body, headers };
+}
+
+function emailEvent(type: string, message: typeof outboundMessages.$inferSelect, extra: Record<string, unknown> = {}) {
+  return {
+    type,
+    data: { email_id: message.providerMessageId, from: "relances@atelier-durand.fr", to: [message.toAddress], subject: message.subject, created_at: "2026-11-20T09:00:01.000Z", ...extra },
+  };
+}
+
+const hardBounce = { bounce: { type: "Permanent", subType: "General", message: "The recipient's email address does not exist." } };
+
+/** The SDK checks svix-timestamp against Date.now(): the test clock stands at the event's time. */
+async function at<T>(now: Date, run: () => T | Promise<T>): Promise<T> {
+  vi.useFakeTimers({ toFake: ["Date"], now });
+  try {
+    return await run();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+function deliver(db: Db, event: { type: string; data: Record<string, unknown> }, id: string, now = bounceAt) {
+  const { body, headers } = signed(event, { id, at: now });
+  return at(now, () => handleResendWebhook(db, SECRET, body, headers, now));
+}
+
+function firstEmailTo(db: Db, debtorName: string) {
+  return db
+    .select({ message: outboundMessages })
+    .from(outboundMessages)
+    .innerJoin(debtors, eq(debtors.id, outboundMessages.debtorId))
+    .where(and(eq(debtors.name, debtorName), eq(outboundMessages.step, "first_reminder"), eq(outboundMessages.channel, "email")))
+    .get()!.message;
+}
+
+const reload = (db: Db, id: number) => db.select().from(outboundMessages).where(eq(outboundMessages.id, id)).get()!;
+const contactOf = (db: Db, message: typeof outboundMessages.$inferSelect) =>
+  db.select().from(debtorContacts).where(eq(debtorContacts.id, message.contactId!)).get()!;
+const timelineOf = (db: Db, debtorId: number, type: string) =>
+  db.select().from(timelineEvents).where(and(eq(timelineEvents.debtorId, debtorId), eq(timelineEvents.type, type))).all();
+
+describe("Resend delivery events", () => {
+  it("a hard bounce fails the message, closes the address, and the next passes use SMS only", async () => {
+    const { db } = seededDb("2026-11-20");
+    await tick(deps(db, firstPass));
+    const bounced = firstEmailTo(db, "Garage des Alpes SAS");
+    const control = firstEmailTo(db, "Hôtel du Parc");
+    expect(bounced.status).toBe("sent");
+
+    expect(await deliver(db, emailEvent("email.bounced", bounced, hardBounce), "msg_bounce_1")).toBe("processed");
+
+    const message = reload(db, bounced.id);
+    expect(message.status).toBe("failed");
+    expect(message.lastError).toBe("bounced: Permanent/General: The recipient's email address does not exist.");
+    expect(contactOf(db, bounced).emailUndeliverableAt).toEqual(bounceAt);
+    const [event] = timelineOf(db, bounced.debtorId, "message.bounced");
+    expect(event).toMatchObject({ actor: "provider", occurredAt: bounceAt, data: { messageId: bounced.id, step: "first_reminder" } });
+    expect(db.select().from(webhookEvents).all()).toMatchObject([{ provider: "resend", providerEventId: "msg_bounce_1", type: "email.bounced", processedAt: bounceAt }]);
+
+    const lastBefore = db.select({ id: sql<number>`max(${outboundMessages.id})` }).from(outboundMessages).get()!.id;
+    await tick(deps(db, new Date("2026-11-27T09:00:00Z")));
+    const laterContacts = (debtorId: number) =>
+      db
+        .select({ step: outboundMessages.step, channel: outboundMessages.channel, status: outboundMessages.status })
+        .from(outboundMessages)
+        .where(and(eq(outboundMessages.debtorId, debtorId), sql`${outboundMessages.id} > ${lastBefore}`))
+        .orderBy(outboundMessages.channel)
+        .all();
+    // A failed message is not a step done: the reminder that never arrived is sent again, by SMS only.
+    expect(laterContacts(bounced.debtorId)).toEqual([{ step: "first_reminder", channel: "sms", status: "sent" }]);
+    expect(laterContacts(control.debtorId), "a debtor whose address works moves on by email and SMS").toEqual([
+      { step: "second_reminder", channel: "email", status: "sent" },
+      { step: "second_reminder", channel: "sms", status: "sent" },
+    ]);
+
+    // A week later the ladder moves on, still without email.
+    await tick(deps(db, new Date("2026-12-04T09:00:00Z")));
+    expect(laterContacts(bounced.debtorId)).toEqual([
+      { step: "first_reminder", channel: "sms", status: "sent" },
+      { step: "second_reminder", channel: "sms", status: "sent" },
+    ]);
+  });
+
+  it("a soft bounce is stored but closes nothing", async () => {
+    const { db } = seededDb("2026-11-20");
+    await tick(deps(db, firstPass));
+    const sent = firstEmailTo(db, "Garage des Alpes SAS");
+    const outcome = await deliver(db, emailEvent("email.bounced", sent, { bounce: { type: "Transient", subType: "MailboxFull", message: "Mailbox full" } }), "msg_soft");
+    expect(outcome).toBe("ignored");
+    expect(reload(db, sent.id).status).toBe("sent");
+    expect(contactOf(db, sent).emailUndeliverableAt).toBeNull();
+    expect(db.select().from(webhookEvents).all()).toHaveLength(1);
+  });
+
+  it("a complaint closes the address and leaves the message as sent", async () => {
+    const { db } = seededDb("2026-11-20");
+    await tick(deps(db, firstPass));
+    const sent = firstEmailTo(db, "Pharmacie Centrale");
+    expect(await deliver(db, emailEvent("email.complained", sent), "msg_complaint")).toBe("processed");
+    expect(contactOf(db, sent).emailUndeliverableAt).toEqual(bounceAt);
+    expect(reload(db, sent.id).status).toBe("sent");
+    expect(timelineOf(db, sent.debtorId, "message.complained")).toHaveLength(1);
+  });
+
+  it("delivered moves sent to delivered; opens are stored and change nothing (M3)", async () => {
+    const { db } = seededDb("2026-11-20");
+    await tick(deps(db, firstPass));
+    const sent = firstEmailTo(db, "Transports Girard");
+    const timeline = () => db.select({ n: sql<number>`count(*)` }).from(timelineEvents).get()!.n;
+    const before = timeline();
+    expect(await deliver(db, emailEvent("email.opened", sent), "msg_open")).toBe("ignored");
+    expect(reload(db, sent.id).status).toBe("sent");
+    expect(await deliver(db, emailEvent("email.delivered", sent), "msg_delivered")).toBe("processed");
+    expect(reload(db, sent.id).status).toBe("delivered");
+    expect(timeline()).toBe(before);
+    expect(db.select({ type: webhookEvents.type }).from(webhookEvents).all().map((e) => e.type)).toEqual(["email.opened", "email.delivered"]);
+  });
+});
+
+describe("POST /webhooks/resend", () => {
+  const BASE = "http://localhost:4310";
+  const post = (body: string, headers: Headers) => new Request(`${BASE}/webhooks/resend`, { method: "POST", body, headers });
+  const call = (request: Request, now = bounceAt) => at(now, () => resendWebhook.action({ request, params: {}, context: {} }));
+  let bounced: typeof outboundMessages.$inferSelect;
+
+  function state() {
+    const db = getDb();
+    return {
+      events: db.select().from(webhookEvents).all(),
+      message: reload(db, bounced.id),
+      contact: contactOf(db, bounced),
+      timeline: db.select({ n: sql<number>`count(*)` }).from(timelineEvents).get()!.n,
+    };
+  }
+
+  beforeAll(async () => {
+    const { path } = seededDb("2026-11-20");
+    process.env.DATABASE_PATH = path;
+    process.env.RESEND_WEBHOOK_SECRET = SECRET;
+    resetEnvCache();
+    closeDb();
+    const db = getDb();
+    await tick({ db, env: getEnv(), email: devOutboxEmailSender(db), sms: devOutboxSmsSender(db), now: firstPass });
+    bounced = firstEmailTo(db, "Garage des Alpes SAS");
+  });
+
+  afterEach(() => {
+    process.env.RESEND_WEBHOOK_SECRET = SECRET;
+    resetEnvCache();
+  });
+
+  afterAll(() => {
+    closeDb();
+    delete process.env.RESEND_WEBHOOK_SECRET;
+    resetEnvCache();
+  });
+
+  it("answers 404 while no webhook secret is configured", async () => {
+    delete process.env.RESEND_WEBHOOK_SECRET;
+    resetEnvCache();
+    const { body, headers } = signed(emailEvent("email.bounced", bounced, hardBounce), { id: "msg_unconfigured", at: bounceAt });
+    const response = await call(post(body, headers));
+    expect(response.status).toBe(404);
+    expect(state().events).toHaveLength(0);
+  });
+
+  it("refuses a tampered body, a wrong secret or a stale timestamp with 400 problem JSON, changing nothing", async () => {
+    const before = state();
+    const good = signed(emailEvent("email.bounced", bounced, hardBounce), { id: "msg_tampered", at: bounceAt });
+    const tampered = good.body.replace(bounced.providerMessageId!, "dev_999");
+    const wrongSecret = signed(emailEvent("email.bounced", bounced, hardBounce), { id: "msg_other", at: bounceAt, secret: `whsec_${Buffer.from("another-secret-entirely-0123456789").toString("base64")}` });
+    const stale = signed(emailEvent("email.bounced", bounced, hardBounce), { id: "msg_stale", at: new Date(bounceAt.getTime() - 10 * 60_000) });
+    for (const request of [post(tampered, good.headers), post(wrongSecret.body, wrongSecret.headers), post(stale.body, stale.headers)]) {
+      const response = await call(request);
+      expect(response.status).toBe(400);
+      expect(response.headers.get("Content-Type")).toBe("application/problem+json");
+      expect(await response.json()).toMatchObject({ type: "about:blank", title: "Invalid signature", status: 400 });
+    }
+    expect(state()).toEqual(before);
+  });
+
+  it("applies a signed bounce once, however many times it is delivered", async () => {
+    const { body, headers } = signed(emailEvent("email.bounced", bounced, hardBounce), { id: "msg_replayed", at: bounceAt });
+    const first = await call(post(body, headers));
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ received: true });
+    const afterFirst = state();
+    expect(afterFirst.message.status).toBe("failed");
+    expect(afterFirst.contact.emailUndeliverableAt).toEqual(bounceAt);
+
+    // Svix retries with the same id (and a fresh signature) a minute later.
+    const later = new Date(bounceAt.getTime() + 60_000);
+    const again = signed(emailEvent("email.bounced", bounced, hardBounce), { id: "msg_replayed", at: later });
+    const second = await call(post(again.body, again.headers), later);
+    expect(second.status).toBe(200);
+    expect(state()).toEqual(afterFirst);
+    expect(timelineOf(getDb(), bounced.debtorId, "message.bounced")).toHaveLength(1);
+  });
+});
