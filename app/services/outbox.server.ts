@@ -25,6 +25,7 @@ import { appendTimeline } from "../models/timeline.server";
 import { linkUrl, signLink } from "./links.server";
 import { renderFormalNotice, storeLetterPdf } from "./letters.server";
 import { sha256 } from "./tokens.server";
+import { invoiceAttachments } from "./invoice-pdf.server";
 
 export type OutboxDeps = {
   db: Db;
@@ -42,6 +43,11 @@ const MAX_ATTEMPTS = 6;
 const BACKOFF_MINUTES = [1, 5, 30, 120, 360];
 /** An SMS handed to Twilio whose outcome we did not record is looked up after this long (R9). */
 const SMS_RECONCILE_AFTER_MS = 10 * 60_000;
+/**
+ * A message still pending this long after its planned time (the job was down) is cancelled rather
+ * than sent late: the cadence re-plans the step from today's state, so catch-up is bounded (R11).
+ */
+const MAX_CATCH_UP_MS = 48 * 3_600_000;
 /** The deadline each step sets, in days. */
 const DEADLINE_DAYS: Record<string, number> = { first_reminder: 5, second_reminder: 7, formal_notice: 8, broken_promise: 5, follow_up: 7 };
 
@@ -77,6 +83,15 @@ export async function deliverDueMessages(deps: OutboxDeps): Promise<DeliveryRepo
     if (outcome !== "skipped") report[outcome] += 1;
   }
   return report;
+}
+
+/** Run before planning, so the same pass plans the cancelled steps again from today's state. */
+export function cancelStaleMessages({ db, now }: Pick<OutboxDeps, "db" | "now">): number {
+  return db
+    .update(outboundMessages)
+    .set({ status: "cancelled", lastError: "stale after downtime: the cadence plans it again" })
+    .where(and(eq(outboundMessages.status, "pending"), lt(outboundMessages.plannedFor, new Date(now.getTime() - MAX_CATCH_UP_MS))))
+    .run().changes;
 }
 
 export async function deliverMessage(deps: OutboxDeps, messageId: number): Promise<Outcome> {
@@ -128,7 +143,10 @@ async function sendEmail(deps: OutboxDeps, { message, debtor, invoices: shown }:
   const props = messageProps(db, { message, debtor, invoices: shown }, creditor, linkUrl(env, await signLink(env, link)), env.PUBLIC_BASE_URL, now);
   const rendered = await renderEmail(message.step, props);
   const from = creditor.senderEmail ? `${creditor.senderName ?? creditor.legalName} <${creditor.senderEmail}>` : env.EMAIL_FROM;
-  const result = await deps.email.send({ from, to: message.toAddress, ...rendered, idempotencyKey: message.key });
+  // A copy of each chased invoice; none for courtesy messages (thanks, new link).
+  const chased = message.step === "thank_you" || message.step === "new_link" ? [] : shown.map((i) => i.id);
+  const attachments = await invoiceAttachments(db, chased, message.locale);
+  const result = await deps.email.send({ from, to: message.toAddress, ...rendered, attachments, idempotencyKey: message.key });
   const content = { subject: rendered.subject, bodyText: rendered.text, contentHash: sha256(rendered.html) };
   if (result.status === "success") return markSent(deps, message, result, content);
   if (!result.retryable) {

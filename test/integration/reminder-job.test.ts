@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { seededDb } from "../support/db";
 import { testEnv } from "../support/env";
 import { FakeResend } from "../fakes/resend-server";
@@ -13,6 +13,7 @@ import { checkLink } from "~/services/links.server";
 import { dryRun } from "~/services/dry-run.server";
 import { ticksBetween } from "~/domain/cadence-simulation";
 import { tick } from "../../jobs/tick";
+import { runCadence } from "~/services/cadence.server";
 import {
   callTasks,
   debtorContacts,
@@ -133,6 +134,19 @@ describe("claiming re-checks the debtor's state", () => {
     const report = await tick(deps(db, evening));
     expect(report.cancelled).toBeGreaterThanOrEqual(1);
     expect(db.select().from(outboundMessages).where(eq(outboundMessages.id, message!.id)).get()?.status).toBe("cancelled");
+  });
+
+  it("after days of downtime, a stale pending message is cancelled and the step planned afresh, not sent late", async () => {
+    const { db } = seededDb(today);
+    runCadence({ db, env, now: tenAm }); // claimed, then the job stopped before delivering
+    const claimed = db.select().from(outboundMessages).where(eq(outboundMessages.status, "pending")).all();
+    expect(claimed.length).toBeGreaterThan(0);
+    const monday = new Date("2026-11-23T09:00:00Z");
+    await tick(deps(db, monday));
+    const stale = db.select().from(outboundMessages).where(inArray(outboundMessages.id, claimed.map((m) => m.id))).all();
+    expect(stale.every((m) => m.status === "cancelled")).toBe(true);
+    const replanned = db.select().from(outboundMessages).where(and(eq(outboundMessages.status, "sent"), sql`${outboundMessages.key} like '%:2026-11-23:%'`)).all();
+    expect(replanned.length).toBeGreaterThanOrEqual(claimed.filter((m) => m.step !== "pre_reminder").length);
   });
 
   it("a message that comes due outside the contact window waits for the next one (L10)", async () => {
