@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, isNull, ne, notInArray, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, ne, notInArray, or, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
 import {
@@ -73,6 +73,7 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
  * one debtor inside the claiming transaction (R8).
  */
 export function loadCadenceStates(db: Reader, now: Date, debtorIds?: readonly number[]): LoadedDebtor[] {
+  const thankYouSince = new Date(now.getTime() - THANK_YOU_WINDOW_MS);
   const inDebtors = (column: SQLiteColumn) => (debtorIds ? inArray(column, [...debtorIds]) : undefined);
 
   const invoiceRows = db
@@ -86,13 +87,11 @@ export function loadCadenceStates(db: Reader, now: Date, debtorIds?: readonly nu
       paidAt: invoices.paidAt,
     })
     .from(invoices)
-    .where(
-      and(
-        inDebtors(invoices.debtorId),
-        or(eq(invoices.status, "open"), and(eq(invoices.status, "paid"), gte(invoices.paidAt, new Date(now.getTime() - THANK_YOU_WINDOW_MS)))),
-      ),
-    )
-    .all();
+    // For a page of debtors, the debtor index alone: with the status test in SQL, SQLite prefers the
+    // status index and scans every open invoice of the book for each page.
+    .where(debtorIds ? inDebtors(invoices.debtorId) : or(eq(invoices.status, "open"), eq(invoices.status, "paid")))
+    .all()
+    .filter((i) => i.status === "open" || (i.status === "paid" && i.paidAt !== null && i.paidAt >= thankYouSince));
   if (invoiceRows.length === 0) return [];
 
   const debtorRows = db.select().from(debtors).where(inDebtors(debtors.id)).all();
@@ -255,6 +254,8 @@ export type CadenceReport = { debtors: number; claimed: number; effects: number 
 
 /** Debtors re-decided per claiming transaction: few enough to keep it short (R4), enough to amortise the reload. */
 const CLAIM_BATCH = 50;
+/** Debtors decided per page in the read-only first sweep. */
+const LOAD_PAGE = 2_000;
 
 /**
  * One planning pass: decide for every debtor in memory, then, only for debtors with something to
@@ -264,10 +265,14 @@ const CLAIM_BATCH = 50;
 export function runCadence({ db, env, now }: CadenceDeps): CadenceReport {
   const report: CadenceReport = { debtors: 0, claimed: 0, effects: 0 };
   const busy: number[] = [];
-  for (const { state } of loadCadenceStates(db, now)) {
-    report.debtors += 1;
-    const decision = decideCadence(state, now);
-    if (decision.effects.length > 0 || decision.contacts.some((c) => c.plannedFor <= now)) busy.push(state.debtorId);
+  // Debtors are read a page at a time, so memory stays flat however large the book.
+  const allIds = db.select({ id: debtors.id }).from(debtors).where(isNull(debtors.escalatedAt)).orderBy(debtors.id).all().map((d) => d.id);
+  for (let start = 0; start < allIds.length; start += LOAD_PAGE) {
+    for (const { state } of loadCadenceStates(db, now, allIds.slice(start, start + LOAD_PAGE))) {
+      report.debtors += 1;
+      const decision = decideCadence(state, now);
+      if (decision.effects.length > 0 || decision.contacts.some((c) => c.plannedFor <= now)) busy.push(state.debtorId);
+    }
   }
   for (let start = 0; start < busy.length; start += CLAIM_BATCH) {
     const batch = busy.slice(start, start + CLAIM_BATCH);
