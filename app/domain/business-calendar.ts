@@ -1,4 +1,4 @@
-import { addDays, isCalendarDate, zoneOffset, type CalendarDate } from "./dates";
+import { addDays, isCalendarDate, utcMidnight, zoneOffset, type CalendarDate } from "./dates";
 
 /**
  * When a debtor may be contacted (L10): French business days and per-channel hours, always read on
@@ -14,12 +14,6 @@ const DAY_MS = 86_400_000;
 // Weekends plus adjacent holidays close at most a handful of days in a row; this only guards
 // against an impossible window looping forever.
 const MAX_SEARCH_DAYS = 31;
-
-function parseDate(date: CalendarDate): { year: number; month: number; day: number } {
-  if (!isCalendarDate(date)) throw new RangeError(`Not a calendar date: ${date}`);
-  const [year, month, day] = date.split("-").map(Number) as [number, number, number];
-  return { year, month, day };
-}
 
 function pad(value: number, width = 2): string {
   return String(value).padStart(width, "0");
@@ -87,15 +81,16 @@ function holidaysOf(year: number): readonly CalendarDate[] {
 }
 
 export function isFrenchPublicHoliday(date: CalendarDate): boolean {
-  const { year } = parseDate(date);
+  if (!isCalendarDate(date)) throw new RangeError(`Not a calendar date: ${date}`);
+  const year = Number(date.slice(0, 4));
   return holidaysOf(year).includes(date);
 }
 
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
 export function dayOfWeek(date: CalendarDate): number {
-  parseDate(date);
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return weekday === 0 ? 7 : weekday;
+  // Day 0, 1970-01-01, was a Thursday (4); dates before it count back.
+  const days = Math.round(utcMidnight(date) / DAY_MS);
+  return ((((days + 3) % 7) + 7) % 7) + 1;
 }
 
 /** Monday to Friday, French public holidays excluded. */
@@ -152,11 +147,11 @@ function assertInstant(instant: Date): void {
  * first, summer-time, occurrence.
  */
 export function zonedInstant(date: CalendarDate, minuteOfDay: number, timeZone: string): Date {
-  const { year, month, day } = parseDate(date);
+  const midnight = utcMidnight(date);
   if (!Number.isInteger(minuteOfDay) || minuteOfDay < 0 || minuteOfDay >= MINUTES_PER_DAY) {
     throw new RangeError(`Minute of day must be an integer in [0, 1440): ${minuteOfDay}`);
   }
-  const wall = Date.UTC(year, month - 1, day) + minuteOfDay * MINUTE_MS;
+  const wall = midnight + minuteOfDay * MINUTE_MS;
   // Offsets two days either side bracket any single DST transition near this wall time.
   const before = zoneOffset(wall - 2 * DAY_MS, timeZone);
   const after = zoneOffset(wall + 2 * DAY_MS, timeZone);

@@ -127,6 +127,32 @@ export function scaleOffset(offsetDays: number, paymentTermsDays: number): numbe
 
 const reminderSteps = new Set<StepKind>(["first_reminder", "second_reminder", "formal_notice", "broken_promise", "follow_up"]);
 
+/**
+ * When a contact planned for `date` leaves: 09:00 local pushed into the channel's window, or, when
+ * that is past, the next open window. Thousands of debtors share a handful of (date, channel, zone)
+ * triples in one pass, so answers are kept for the pass's `now`.
+ */
+function sendInstant(date: CalendarDate, channel: ContactChannel, timeZone: string, now: Date): Date {
+  if (sendInstants.now !== now.getTime()) sendInstants = { now: now.getTime(), byKey: new Map() };
+  const key = `${date}|${channel}|${timeZone}`;
+  let instant = sendInstants.byKey.get(key);
+  if (!instant) {
+    instant = computeSendInstant(date, channel, timeZone, now);
+    sendInstants.byKey.set(key, instant);
+  }
+  return instant;
+}
+let sendInstants: { now: number; byKey: Map<string, Date> } = { now: Number.NaN, byKey: new Map() };
+
+function computeSendInstant(date: CalendarDate, channel: ContactChannel, timeZone: string, now: Date): Date {
+  const preferred = zonedInstant(date, SEND_MINUTE, timeZone);
+  if (preferred > now) return nextContactWindow(preferred, channel, timeZone);
+  const next = nextContactWindow(now, channel, timeZone);
+  // Too late today: the next window's day, at the usual hour rather than the minute it opens.
+  const day = localDate(next, timeZone);
+  return day > localDate(now, timeZone) ? nextContactWindow(zonedInstant(day, SEND_MINUTE, timeZone), channel, timeZone) : next;
+}
+
 export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDecision {
   const today = localDate(now, state.timeZone);
   const decision: CadenceDecision = { contacts: [], effects: [], notes: [] };
@@ -135,14 +161,7 @@ export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDeci
     return decision;
   }
 
-  const at = (date: CalendarDate, channel: ContactChannel) => {
-    const preferred = zonedInstant(date, SEND_MINUTE, state.timeZone);
-    if (preferred > now) return nextContactWindow(preferred, channel, state.timeZone);
-    const next = nextContactWindow(now, channel, state.timeZone);
-    // Too late today: the next window's day, at the usual hour rather than the minute it opens.
-    const day = localDate(next, state.timeZone);
-    return day > localDate(now, state.timeZone) ? nextContactWindow(zonedInstant(day, SEND_MINUTE, state.timeZone), channel, state.timeZone) : next;
-  };
+  const at = (date: CalendarDate, channel: ContactChannel) => sendInstant(date, channel, state.timeZone, now);
   /**
    * Plans one step on one or more channels. The channels of one step go out together, at the first
    * instant inside every one of their windows: once a step is sent its invoices move on, so a

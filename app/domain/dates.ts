@@ -8,46 +8,69 @@ export type CalendarDate = string;
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
 
-/** Dates already checked: a planning pass checks the same few hundred dates thousands of times. */
-const knownDates = new Set<string>();
+/**
+ * Dates already checked, both ways (date → UTC midnight, UTC midnight → date): a planning pass
+ * turns the same few hundred dates back and forth millions of times.
+ */
+const midnights = new Map<string, number>();
+const datesByMidnight = new Map<number, CalendarDate>();
+
+function remember(date: CalendarDate, midnight: number): void {
+  if (midnights.size > 100_000) {
+    midnights.clear();
+    datesByMidnight.clear();
+  }
+  midnights.set(date, midnight);
+  datesByMidnight.set(midnight, date);
+}
 
 export function isCalendarDate(value: string): value is CalendarDate {
-  if (knownDates.has(value)) return true;
-  const valid = checkCalendarDate(value);
-  if (valid) {
-    if (knownDates.size > 100_000) knownDates.clear();
-    knownDates.add(value);
-  }
-  return valid;
+  if (midnights.has(value)) return true;
+  const midnight = checkedMidnight(value);
+  if (midnight !== null) remember(value, midnight);
+  return midnight !== null;
 }
 
-function checkCalendarDate(value: string): boolean {
+function checkedMidnight(value: string): number | null {
   const match = CALENDAR_DATE.exec(value);
-  if (!match) return false;
+  if (!match) return null;
   const [, y, m, d] = match.map(Number) as [number, number, number, number];
   const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? date.getTime() : null;
 }
 
-function toUtcMidnight(date: CalendarDate): number {
+/** Epoch milliseconds at 00:00 UTC of that date. */
+export function utcMidnight(date: CalendarDate): number {
+  const known = midnights.get(date);
+  if (known !== undefined) return known;
   if (!isCalendarDate(date)) throw new RangeError(`Not a calendar date: ${date}`);
-  return Date.parse(`${date}T00:00:00Z`);
+  return midnights.get(date)!;
+}
+
+/** The calendar date of any instant of that UTC day. */
+function utcDate(epochMs: number): CalendarDate {
+  const midnight = Math.floor(epochMs / DAY_MS) * DAY_MS;
+  const known = datesByMidnight.get(midnight);
+  if (known !== undefined) return known;
+  const date = new Date(midnight).toISOString().slice(0, 10);
+  remember(date, midnight);
+  return date;
 }
 
 export function addDays(date: CalendarDate, days: number): CalendarDate {
-  return new Date(toUtcMidnight(date) + days * DAY_MS).toISOString().slice(0, 10);
+  return utcDate(utcMidnight(date) + days * DAY_MS);
 }
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: CalendarDate, to: CalendarDate): number {
-  return Math.round((toUtcMidnight(to) - toUtcMidnight(from)) / DAY_MS);
+  return Math.round((utcMidnight(to) - utcMidnight(from)) / DAY_MS);
 }
 
 /** The calendar date it is at `instant` for someone living in `timeZone`. */
 export function localDate(instant: Date, timeZone: string): CalendarDate {
   const epochMs = instant.getTime();
   if (Number.isNaN(epochMs)) throw new RangeError("Not a valid instant");
-  return new Date(epochMs + zoneOffset(epochMs, timeZone)).toISOString().slice(0, 10);
+  return utcDate(epochMs + zoneOffset(epochMs, timeZone));
 }
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
@@ -109,6 +132,6 @@ export function isValidTimeZone(timeZone: string): boolean {
 /** "20 novembre 2026" / "20 November 2026": a calendar date has no time zone to convert. */
 export function formatCalendarDate(date: CalendarDate, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(
-    new Date(toUtcMidnight(date)),
+    new Date(utcMidnight(date)),
   );
 }

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, ne, notInArray, or, sql } from "drizzle-orm";
+import { and, between, eq, inArray, isNull, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
 import {
@@ -67,83 +67,114 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
   return groups;
 }
 
-/**
- * Everything the cadence needs to decide, for every debtor with something open (or just paid), in
- * a fixed number of queries whatever the number of debtors. With `debtorIds`, the same code reloads
- * one debtor inside the claiming transaction (R8).
- */
-export function loadCadenceStates(db: Reader, now: Date, debtorIds?: readonly number[]): LoadedDebtor[] {
-  const thankYouSince = new Date(now.getTime() - THANK_YOU_WINDOW_MS);
-  const inDebtors = (column: SQLiteColumn) => (debtorIds ? inArray(column, [...debtorIds]) : undefined);
+/** Some debtors by id, or a range of ids (a page of the book: no long parameter lists to build). */
+export type DebtorScope = readonly number[] | { fromId: number; toId: number };
 
-  const invoiceRows = db
-    .select({
-      id: invoices.id,
-      debtorId: invoices.debtorId,
-      dueDate: invoices.dueDate,
-      balanceCents: invoices.balanceCents,
-      paymentTermsDays: invoices.paymentTermsDays,
-      status: invoices.status,
-      paidAt: invoices.paidAt,
-    })
-    .from(invoices)
-    // For a page of debtors, the debtor index alone: with the status test in SQL, SQLite prefers the
-    // status index and scans every open invoice of the book for each page.
-    .where(debtorIds ? inDebtors(invoices.debtorId) : or(eq(invoices.status, "open"), eq(invoices.status, "paid")))
-    .all()
-    .filter((i) => i.status === "open" || (i.status === "paid" && i.paidAt !== null && i.paidAt >= thankYouSince));
-  if (invoiceRows.length === 0) return [];
+type InDebtors = (column: SQLiteColumn) => SQL | undefined;
 
-  const debtorRows = db.select().from(debtors).where(inDebtors(debtors.id)).all();
-  const steps = groupBy(
-    db
+/** The queries behind a debtor's cadence state, prepared once for a scope. */
+function stateQueries(db: Reader, inDebtors: InDebtors) {
+  return {
+    invoices: db
+      .select({
+        id: invoices.id,
+        debtorId: invoices.debtorId,
+        dueDate: invoices.dueDate,
+        balanceCents: invoices.balanceCents,
+        paymentTermsDays: invoices.paymentTermsDays,
+        status: invoices.status,
+        paidAt: invoices.paidAt,
+      })
+      .from(invoices)
+      // For some debtors, the debtor index alone: with the status test in SQL, SQLite prefers the
+      // status index and scans every open invoice of the book for each page.
+      .where(inDebtors(invoices.debtorId) ?? or(eq(invoices.status, "open"), eq(invoices.status, "paid")))
+      .prepare(),
+    debtors: db.select().from(debtors).where(inDebtors(debtors.id)).prepare(),
+    steps: db
       .select({ invoiceId: outboundMessageInvoices.invoiceId, step: outboundMessageInvoices.step })
       .from(outboundMessageInvoices)
       .innerJoin(outboundMessages, eq(outboundMessages.id, outboundMessageInvoices.messageId))
       .where(and(LIVE_MESSAGE, inDebtors(outboundMessages.debtorId)))
-      .all(),
-    (r) => r.invoiceId,
-  );
-  const contactRows = db
-    .select({
-      debtorId: outboundMessages.debtorId,
-      key: outboundMessages.key,
-      step: outboundMessages.step,
-      channel: outboundMessages.channel,
-      // The planned instant, not the send time: the same history the dry-run replays.
-      at: outboundMessages.plannedFor,
-    })
-    .from(outboundMessages)
-    // A new link the debtor asked for answers them; it is not a reminder and does not space the cadence.
-    .where(and(LIVE_MESSAGE, ne(outboundMessages.step, "new_link"), inDebtors(outboundMessages.debtorId)))
-    .orderBy(outboundMessages.plannedFor, outboundMessages.id)
-    .all();
-  const contactsByDebtor = groupBy(contactRows, (r) => r.debtorId);
-  const remindedInstallments = new Set(
-    contactRows.filter((c) => c.step === "installment_reminder").map((c) => Number(/installment-(\d+)/.exec(c.key)?.[1])),
-  );
-  const openPromises = new Map(
-    db
+      .prepare(),
+    contacts: db
+      .select({
+        debtorId: outboundMessages.debtorId,
+        key: outboundMessages.key,
+        step: outboundMessages.step,
+        channel: outboundMessages.channel,
+        // The planned instant, not the send time: the same history the dry-run replays.
+        at: outboundMessages.plannedFor,
+      })
+      .from(outboundMessages)
+      // A new link the debtor asked for answers them; it is not a reminder and does not space the cadence.
+      .where(and(LIVE_MESSAGE, ne(outboundMessages.step, "new_link"), inDebtors(outboundMessages.debtorId)))
+      .orderBy(outboundMessages.plannedFor, outboundMessages.id)
+      .prepare(),
+    openPromises: db
       .select({ id: promises.id, invoiceId: promises.invoiceId, date: promises.promisedDate })
       .from(promises)
       .where(and(eq(promises.status, "open"), inDebtors(promises.debtorId)))
       .orderBy(promises.id)
-      .all()
-      .map((p) => [p.invoiceId, p]),
-  );
-  const disputed = new Set(
-    db
+      .prepare(),
+    openDisputes: db
       .select({ invoiceId: disputes.invoiceId })
       .from(disputes)
       .where(and(eq(disputes.status, "open"), inDebtors(disputes.debtorId)))
-      .all()
-      .map((d) => d.invoiceId),
+      .prepare(),
+    livePlans: db
+      .select({ id: installmentPlans.id, debtorId: installmentPlans.debtorId, status: installmentPlans.status })
+      .from(installmentPlans)
+      .where(and(inArray(installmentPlans.status, ["pending_review", "accepted"]), inDebtors(installmentPlans.debtorId)))
+      .prepare(),
+    openPauses: db.select().from(cadencePauses).where(and(isNull(cadencePauses.resolvedAt), inDebtors(cadencePauses.debtorId))).prepare(),
+    channels: db.select().from(debtorContacts).where(inDebtors(debtorContacts.debtorId)).prepare(),
+    lastActions: db
+      .select({ debtorId: timelineEvents.debtorId, at: sql<number>`max(${timelineEvents.occurredAt})` })
+      .from(timelineEvents)
+      .where(and(inArray(timelineEvents.type, [...DEBTOR_ACTION_TYPES]), inDebtors(timelineEvents.debtorId)))
+      .groupBy(timelineEvents.debtorId)
+      .prepare(),
+  };
+}
+
+type StateQueries = ReturnType<typeof stateQueries>;
+/** Pages of the book reuse the same statements: building and compiling them per page was a third of the pass. */
+const pageQueries = new WeakMap<Reader, StateQueries>();
+const idRange: InDebtors = (column) => between(column, sql.placeholder("fromId"), sql.placeholder("toId"));
+
+/**
+ * Everything the cadence needs to decide, for every debtor in scope with something open (or just
+ * paid), in a fixed number of queries whatever the number of debtors. The same code reloads a few
+ * debtors inside the claiming transaction (R8).
+ */
+export function loadCadenceStates(db: Reader, now: Date, scope?: DebtorScope): LoadedDebtor[] {
+  const thankYouSince = new Date(now.getTime() - THANK_YOU_WINDOW_MS);
+  let queries: StateQueries;
+  let params: Record<string, number> = {};
+  if (scope && "fromId" in scope) {
+    queries = pageQueries.get(db) ?? stateQueries(db, idRange);
+    pageQueries.set(db, queries);
+    params = scope;
+  } else {
+    queries = stateQueries(db, (column) => (scope ? inArray(column, [...scope]) : undefined));
+  }
+
+  const invoiceRows = queries.invoices
+    .all(params)
+    .filter((i) => i.status === "open" || (i.status === "paid" && i.paidAt !== null && i.paidAt >= thankYouSince));
+  if (invoiceRows.length === 0) return [];
+
+  const debtorRows = queries.debtors.all(params);
+  const steps = groupBy(queries.steps.all(params), (r) => r.invoiceId);
+  const contactRows = queries.contacts.all(params);
+  const contactsByDebtor = groupBy(contactRows, (r) => r.debtorId);
+  const remindedInstallments = new Set(
+    contactRows.filter((c) => c.step === "installment_reminder").map((c) => Number(/installment-(\d+)/.exec(c.key)?.[1])),
   );
-  const planRows = db
-    .select({ id: installmentPlans.id, debtorId: installmentPlans.debtorId, status: installmentPlans.status })
-    .from(installmentPlans)
-    .where(and(inArray(installmentPlans.status, ["pending_review", "accepted"]), inDebtors(installmentPlans.debtorId)))
-    .all();
+  const openPromises = new Map(queries.openPromises.all(params).map((p) => [p.invoiceId, p]));
+  const disputed = new Set(queries.openDisputes.all(params).map((d) => d.invoiceId));
+  const planRows = queries.livePlans.all(params);
   const planIds = planRows.map((p) => p.id);
   const plansByDebtor = new Map(planRows.map((p) => [p.debtorId, p]));
   const planInvoices = planIds.length
@@ -154,20 +185,9 @@ export function loadCadenceStates(db: Reader, now: Date, debtorIds?: readonly nu
     (i) => i.planId,
   );
   const inPlan = new Set(planInvoices.map((p) => p.invoiceId));
-  const pauses = groupBy(
-    db.select().from(cadencePauses).where(and(isNull(cadencePauses.resolvedAt), inDebtors(cadencePauses.debtorId))).all(),
-    (p) => p.debtorId,
-  );
-  const contactChannels = groupBy(db.select().from(debtorContacts).where(inDebtors(debtorContacts.debtorId)).all(), (c) => c.debtorId);
-  const lastActions = new Map(
-    db
-      .select({ debtorId: timelineEvents.debtorId, at: sql<number>`max(${timelineEvents.occurredAt})` })
-      .from(timelineEvents)
-      .where(and(inArray(timelineEvents.type, [...DEBTOR_ACTION_TYPES]), inDebtors(timelineEvents.debtorId)))
-      .groupBy(timelineEvents.debtorId)
-      .all()
-      .map((r) => [r.debtorId, new Date(r.at)]),
-  );
+  const pauses = groupBy(queries.openPauses.all(params), (p) => p.debtorId);
+  const contactChannels = groupBy(queries.channels.all(params), (c) => c.debtorId);
+  const lastActions = new Map(queries.lastActions.all(params).map((r) => [r.debtorId, new Date(r.at)]));
   const policies = loadPolicies(db);
   const invoicesByDebtor = groupBy(invoiceRows, (i) => i.debtorId);
 
@@ -268,7 +288,9 @@ export function runCadence({ db, env, now }: CadenceDeps): CadenceReport {
   // Debtors are read a page at a time, so memory stays flat however large the book.
   const allIds = db.select({ id: debtors.id }).from(debtors).where(isNull(debtors.escalatedAt)).orderBy(debtors.id).all().map((d) => d.id);
   for (let start = 0; start < allIds.length; start += LOAD_PAGE) {
-    for (const { state } of loadCadenceStates(db, now, allIds.slice(start, start + LOAD_PAGE))) {
+    const page = allIds.slice(start, start + LOAD_PAGE);
+    for (const { state } of loadCadenceStates(db, now, { fromId: page[0]!, toId: page.at(-1)! })) {
+      // Escalated debtors inside the id range have nothing open; the decision skips them anyway.
       report.debtors += 1;
       const decision = decideCadence(state, now);
       if (decision.effects.length > 0 || decision.contacts.some((c) => c.plannedFor <= now)) busy.push(state.debtorId);
