@@ -7,6 +7,7 @@ import { FollowUpEmail, followUpSubject } from "./follow-up";
 import { FormalNoticeEmail, formalNoticeSubject } from "./formal-notice";
 import { InstallmentReminderEmail, installmentReminderSubject } from "./installment-reminder";
 import { NewLinkEmail, newLinkSubject } from "./new-link";
+import { NoticeEmail, noticeSubject } from "./notice";
 import { plainTextSelectors } from "./parts";
 import { PreReminderEmail, preReminderSubject } from "./pre-reminder";
 import type { ReminderEmailProps } from "./props";
@@ -31,7 +32,8 @@ const templates = {
   thank_you: { Email: ThankYouEmail, subject: thankYouSubject },
   follow_up: { Email: FollowUpEmail, subject: followUpSubject },
   new_link: { Email: NewLinkEmail, subject: newLinkSubject },
-} satisfies Record<Exclude<StepKind, "call"> | "new_link", Template>;
+  notice: { Email: NoticeEmail, subject: noticeSubject },
+} satisfies Record<Exclude<StepKind, "call"> | "new_link" | "notice", Template>;
 
 export type EmailTemplate = keyof typeof templates;
 

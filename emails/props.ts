@@ -32,6 +32,8 @@ export type ReminderEmailProps = {
   previousContacts: { date: CalendarDate; channel: "email" | "sms" | "letter" | "call" }[];
   /** For the broken-promise step: what was promised. */
   promise?: { date: CalendarDate; amountCents: number | null };
+  /** For a notice (confirmation, one-time code): its title and lines, already in the debtor's language. */
+  notice?: { title: string; lines: string[] };
   /** For the installment reminder: the coming installment. */
   installment?: { dueDate: CalendarDate; amountCents: number; position: number; count: number };
 };

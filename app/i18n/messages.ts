@@ -42,6 +42,17 @@ const fr = {
       isBusiness
         ? "En cas de retard, des pénalités au taux prévu par nos conditions générales (à défaut, taux BCE + 10 points) et une indemnité forfaitaire de 40 € pour frais de recouvrement sont dues (art. L441-10 du Code de commerce)."
         : "",
+    actionsTitle: "Que souhaitez-vous faire ?",
+    actions: {
+      pay: "Payer par carte ou virement",
+      promise: "M'engager sur une date de paiement",
+      plan: "Proposer un échéancier",
+      dispute: "Contester une facture",
+      alreadyPaid: "J'ai déjà payé",
+      callback: "Être rappelé",
+      contact: "Mes coordonnées et préférences",
+      documents: "Factures PDF et relevé de compte",
+    },
   },
   session: {
     requiredTitle: "Votre session a expiré",
@@ -93,6 +104,17 @@ const en: Messages = {
       isBusiness
         ? "Late payment incurs penalties at the rate set in our terms of sale (failing that, the ECB rate + 10 points) and a fixed €40 recovery indemnity (French Commercial Code, art. L441-10)."
         : "",
+    actionsTitle: "What would you like to do?",
+    actions: {
+      pay: "Pay by card or bank transfer",
+      promise: "Commit to a payment date",
+      plan: "Propose a payment plan",
+      dispute: "Dispute an invoice",
+      alreadyPaid: "I have already paid",
+      callback: "Ask for a call back",
+      contact: "My contact details and preferences",
+      documents: "Invoice PDFs and account statement",
+    },
   },
   session: {
     requiredTitle: "Your session has expired",

@@ -8,6 +8,18 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? messages(data.locale).portal.title(data.creditorName) : "Relance" },
 ];
 
+/** Every action the debtor can take, in the order a hurried reader needs them. */
+const PORTAL_ACTIONS = [
+  ["pay", "/portal/pay"],
+  ["promise", "/portal/promise"],
+  ["plan", "/portal/plan"],
+  ["dispute", "/portal/dispute"],
+  ["alreadyPaid", "/portal/already-paid"],
+  ["callback", "/portal/callback"],
+  ["contact", "/portal/contact"],
+  ["documents", "/portal/documents"],
+] as const;
+
 export const headers: HeadersFunction = () => noStoreHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -41,6 +53,20 @@ export default function PortalHome() {
           </li>
         ))}
       </ul>
+      {page.invoices.length > 0 ? (
+        <nav aria-labelledby="actions-title">
+          <h2 id="actions-title">{t.actionsTitle}</h2>
+          <ul className="action-list">
+            {PORTAL_ACTIONS.map(([key, to]) => (
+              <li key={key}>
+                <Link className="button secondary" to={to}>
+                  {t.actions[key]}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
       {page.penaltiesNotice ? <p className="muted">{page.penaltiesNotice}</p> : null}
     </main>
   );

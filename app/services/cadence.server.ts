@@ -107,8 +107,8 @@ function stateQueries(db: Reader, inDebtors: InDebtors) {
         at: outboundMessages.plannedFor,
       })
       .from(outboundMessages)
-      // A new link the debtor asked for answers them; it is not a reminder and does not space the cadence.
-      .where(and(LIVE_MESSAGE, ne(outboundMessages.step, "new_link"), inDebtors(outboundMessages.debtorId)))
+      // A new link or a notice answers the debtor; it is not a reminder and does not space the cadence.
+      .where(and(LIVE_MESSAGE, notInArray(outboundMessages.step, ["new_link", "notice"]), inDebtors(outboundMessages.debtorId)))
       .orderBy(outboundMessages.plannedFor, outboundMessages.id)
       .prepare(),
     openPromises: db

@@ -2,6 +2,8 @@ import { createCookie } from "@remix-run/node";
 import { and, eq, gt } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { debtorSessions } from "../../db/schema";
+import { timingSafeEqual } from "node:crypto";
+import { requireSameOrigin } from "./http.server";
 import { randomToken, sha256 } from "./tokens.server";
 
 const SESSION_HOURS = 8;
@@ -19,10 +21,19 @@ const sessionCookie = createCookie("__Host-sid", {
   maxAge: SESSION_HOURS * 3600,
 });
 
-export type DebtorSession = { debtorId: number; linkId: number };
+export type DebtorSession = {
+  debtorId: number;
+  linkId: number;
+  /** The row's key, for state tied to this session (step-up codes, rate limits). */
+  sessionHash: string;
+  /** Every portal form carries it (M21); derived from the secret session id, so only its holder knows it. */
+  csrfToken: string;
+  /** When the debtor proved, with a code sent to a contact on file, that the link was theirs (M10). */
+  stepUpAt: Date | null;
+};
 
 /** A fresh session id at every link exchange (M7); returns the Set-Cookie header. */
-export async function startDebtorSession(db: Db, input: DebtorSession & { now: Date }): Promise<string> {
+export async function startDebtorSession(db: Db, input: { debtorId: number; linkId: number; now: Date }): Promise<string> {
   const id = randomToken(32);
   db.insert(debtorSessions)
     .values({
@@ -39,12 +50,28 @@ export async function startDebtorSession(db: Db, input: DebtorSession & { now: D
 export async function getDebtorSession(db: Db, request: Request, now: Date): Promise<DebtorSession | null> {
   const id: unknown = await sessionCookie.parse(request.headers.get("Cookie"));
   if (typeof id !== "string" || id.length < 22) return null;
+  const sessionHash = sha256(id);
   const row = db
-    .select({ debtorId: debtorSessions.debtorId, linkId: debtorSessions.linkId })
+    .select({ debtorId: debtorSessions.debtorId, linkId: debtorSessions.linkId, stepUpAt: debtorSessions.stepUpAt })
     .from(debtorSessions)
-    .where(and(eq(debtorSessions.idHash, sha256(id)), gt(debtorSessions.expiresAt, now)))
+    .where(and(eq(debtorSessions.idHash, sessionHash), gt(debtorSessions.expiresAt, now)))
     .get();
-  return row ?? null;
+  return row ? { ...row, sessionHash, csrfToken: sha256(`csrf:${id}`).slice(0, 43) } : null;
+}
+
+/**
+ * Every portal action (M21): same origin, and the form's CSRF token matches this session's. A
+ * failure changes nothing and says why.
+ */
+export async function requireDebtorAction(db: Db, request: Request, form: FormData, now: Date): Promise<DebtorSession> {
+  requireSameOrigin(request);
+  const session = await requireDebtorSession(db, request, now);
+  const sent = form.get("csrf");
+  const expected = Buffer.from(session.csrfToken);
+  if (typeof sent !== "string" || sent.length !== expected.length || !timingSafeEqual(Buffer.from(sent), expected)) {
+    throw new Response("This form has expired: reload the page and try again.", { status: 403, headers: { "Cache-Control": "no-store" } });
+  }
+  return session;
 }
 
 /** Throws a 401 the portal's error boundary explains ("open your link again"). */

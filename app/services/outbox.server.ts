@@ -48,6 +48,8 @@ const SMS_RECONCILE_AFTER_MS = 10 * 60_000;
  * than sent late: the cadence re-plans the step from today's state, so catch-up is bounded (R11).
  */
 const MAX_CATCH_UP_MS = 48 * 3_600_000;
+/** Messages that chase nothing: no invoice copies attached. */
+const COURTESY_STEPS = new Set(["thank_you", "new_link", "notice"]);
 /** The deadline each step sets, in days. */
 const DEADLINE_DAYS: Record<string, number> = { first_reminder: 5, second_reminder: 7, formal_notice: 8, broken_promise: 5, follow_up: 7 };
 
@@ -114,7 +116,8 @@ export async function deliverMessage(deps: OutboxDeps, messageId: number): Promi
     db.update(outboundMessages).set({ status: "cancelled", lastError: "every invoice settled before sending" }).where(eq(outboundMessages.id, message.id)).run();
     return "cancelled";
   }
-  if ((message.channel === "email" || message.channel === "sms") && !isWithinContactWindow(now, message.channel, debtor.timeZone)) {
+  // A notice answers something the debtor just did: it leaves at once, whatever the hour.
+  if (message.step !== "notice" && (message.channel === "email" || message.channel === "sms") && !isWithinContactWindow(now, message.channel, debtor.timeZone)) {
     // Planned inside the window but late (a slow run, a retry): wait for the next window (L10).
     db.update(outboundMessages).set({ nextAttemptAt: nextContactWindow(now, message.channel, debtor.timeZone) }).where(eq(outboundMessages.id, message.id)).run();
     return "deferred";
@@ -136,15 +139,19 @@ type Context = { message: Message; debtor: typeof debtors.$inferSelect; invoices
 
 async function sendEmail(deps: OutboxDeps, { message, debtor, invoices: shown }: Context): Promise<Outcome> {
   const { db, env, now } = deps;
-  if (!message.toAddress || !message.linkId || !isEmailTemplate(message.step)) return fail(deps, message, `cannot send ${message.step} by email`);
-  const link = db.select().from(debtorLinks).where(eq(debtorLinks.id, message.linkId)).get();
+  // A notice (a confirmation, a one-time code) may carry no link; every other email does.
+  if (!message.toAddress || (!message.linkId && message.step !== "notice") || !isEmailTemplate(message.step)) {
+    return fail(deps, message, `cannot send ${message.step} by email`);
+  }
+  const link = message.linkId ? db.select().from(debtorLinks).where(eq(debtorLinks.id, message.linkId)).get() : undefined;
   const creditor = db.select().from(creditors).where(eq(creditors.id, message.creditorId)).get();
-  if (!link || !creditor) return fail(deps, message, "link or creditor missing");
-  const props = messageProps(db, { message, debtor, invoices: shown }, creditor, linkUrl(env, await signLink(env, link)), env.PUBLIC_BASE_URL, now);
+  if ((message.linkId && !link) || !creditor) return fail(deps, message, "link or creditor missing");
+  const url = link ? linkUrl(env, await signLink(env, link)) : "";
+  const props = messageProps(db, { message, debtor, invoices: shown }, creditor, url, env.PUBLIC_BASE_URL, now);
   const rendered = await renderEmail(message.step, props);
   const from = creditor.senderEmail ? `${creditor.senderName ?? creditor.legalName} <${creditor.senderEmail}>` : env.EMAIL_FROM;
   // A copy of each chased invoice; none for courtesy messages (thanks, new link).
-  const chased = message.step === "thank_you" || message.step === "new_link" ? [] : shown.map((i) => i.id);
+  const chased = COURTESY_STEPS.has(message.step) ? [] : shown.map((i) => i.id);
   const attachments = await invoiceAttachments(db, chased, message.locale);
   const result = await deps.email.send({ from, to: message.toAddress, ...rendered, attachments, idempotencyKey: message.key });
   const content = { subject: rendered.subject, bodyText: rendered.text, contentHash: sha256(rendered.html) };
@@ -219,6 +226,7 @@ export function messageProps(
       .filter((c) => c.sentAt !== null)
       .map((c) => ({ date: localDate(c.sentAt!, debtor.timeZone), channel: c.channel })),
     promise: promise ? { date: promise.promisedDate, amountCents: promise.amountCents } : undefined,
+    notice: message.step === "notice" ? noticeText(message.bodyText) : undefined,
     installment: installment
       ? { dueDate: installment.dueDate, amountCents: installment.amountCents - installment.paidCents, position: installment.position, count: installmentCount }
       : undefined,
@@ -396,4 +404,10 @@ function fail(deps: OutboxDeps, message: Message, reason: string, from: Message[
     },
     { behavior: "immediate" },
   );
+}
+
+/** A notice's stored text: its first line is the title, the others its paragraphs. */
+function noticeText(bodyText: string | null): { title: string; lines: string[] } {
+  const [title = "", ...lines] = (bodyText ?? "").split("\n").filter((line) => line.trim() !== "");
+  return { title, lines };
 }

@@ -4,19 +4,39 @@ import { formatMoney, totalsByCurrency } from "../domain/money";
 import { intlLocale, messages } from "../i18n/messages";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
-import { requireDebtorSession } from "./debtor-sessions.server";
+import { requireDebtorAction, requireDebtorSession, type DebtorSession } from "./debtor-sessions.server";
 import { getDebtorForPortal, getInvoiceOfDebtor, listOpenInvoices } from "../models/portal.server";
 
 type InvoiceRow = ReturnType<typeof listOpenInvoices>[number];
 
-async function requirePortalDebtor(request: Request) {
+/**
+ * What every portal loader starts from: the session's debtor, today in their calendar, their locale.
+ * The debtor id comes from the session only, never from the request.
+ */
+export async function requirePortalDebtor(request: Request) {
   const db = getDb();
   const at = now();
   const session = await requireDebtorSession(db, request, at);
+  return portalContext(db, session, at);
+}
+
+/**
+ * What every portal action starts from: the form, checked for origin and CSRF token (M21) before
+ * anything is read from it.
+ */
+export async function requirePortalAction(request: Request) {
+  const db = getDb();
+  const at = now();
+  const form = await request.formData();
+  const session = await requireDebtorAction(db, request, form, at);
+  return { ...portalContext(db, session, at), form };
+}
+
+function portalContext(db: ReturnType<typeof getDb>, session: DebtorSession, at: Date) {
   const debtor = getDebtorForPortal(db, session.debtorId);
   if (!debtor) throw new Response("Session required", { status: 401 });
   // Days overdue count in the debtor's own calendar.
-  return { db, debtor, today: localDate(at, debtor.timeZone), intl: intlLocale[debtor.locale] };
+  return { db, session, debtor, now: at, today: localDate(at, debtor.timeZone), intl: intlLocale[debtor.locale], csrf: session.csrfToken };
 }
 
 function describe(invoice: InvoiceRow, today: string, intl: string) {
@@ -33,12 +53,13 @@ function describe(invoice: InvoiceRow, today: string, intl: string) {
 }
 
 export async function loadPortalHome(request: Request) {
-  const { db, debtor, today, intl } = await requirePortalDebtor(request);
+  const { db, debtor, today, intl, csrf } = await requirePortalDebtor(request);
   const invoices = listOpenInvoices(db, debtor.id);
   const totalLabel = totalsByCurrency(invoices.map((i) => ({ cents: i.balanceCents, currency: i.currency })))
     .map((total) => formatMoney(total, intl))
     .join(" + ");
   return {
+    csrf,
     locale: debtor.locale,
     debtorName: debtor.name,
     creditorName: debtor.creditorName ?? debtor.creditorLegalName,

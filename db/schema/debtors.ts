@@ -24,6 +24,8 @@ export const debtors = sqliteTable(
       .notNull()
       .default("standard"),
     preferredChannel: text("preferred_channel", { enum: ["email", "sms", "letter", "phone"] }),
+    /** What the debtor's accounts payable need on our documents (a purchase-order number), from the portal. */
+    purchaseOrderRef: text("purchase_order_ref"),
     brokenPromiseCount: integer("broken_promise_count").notNull().default(0),
     escalatedAt: instant("escalated_at"),
     createdAt: createdAt(),

@@ -7,3 +7,4 @@ export * from "./messages";
 export * from "./agreements";
 export * from "./events";
 export * from "./tasks";
+export * from "./portal";

@@ -51,6 +51,7 @@ function debtor(kind: "business" | "consumer", overrides: Partial<InvoicePdfInpu
     timeZone: "Europe/Paris",
     segment: "standard",
     preferredChannel: null,
+    purchaseOrderRef: null,
     brokenPromiseCount: 0,
     escalatedAt: null,
     createdAt: created,

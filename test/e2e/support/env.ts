@@ -1,6 +1,7 @@
 import { testEnv } from "../../support/env";
 
-export const E2E_PORT = 4310;
+// Overridable so that two checkouts can run their journeys side by side.
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 4310);
 export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
 export const E2E_DATABASE = ".data/e2e/relance.db";
 export const E2E_SERVER_LOG = ".data/e2e/server.log";
