@@ -193,6 +193,15 @@ const cases: Case[] = [
     hasLink: true,
     listsInvoices: false,
   },
+  {
+    template: "notice",
+    props: { invoices: [], notice: { title: "Engagement enregistré", lines: ["Relances suspendues jusqu'au 12 mars 2027."] } },
+    // The notice text comes from the action, already translated; the subject punctuation follows the locale.
+    subject: { fr: /Dupont : Engagement/, en: /Dupont: Engagement/ },
+    shows: { fr: ["Relances suspendues jusqu'au 12 mars 2027."], en: ["Relances suspendues jusqu'au 12 mars 2027."] },
+    hasLink: true,
+    listsInvoices: false,
+  },
 ];
 
 const locales: Locale[] = ["fr", "en"];
