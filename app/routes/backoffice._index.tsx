@@ -16,7 +16,20 @@ const bucketLabels: Record<string, string> = {
   "61_90": "61 à 90 jours",
   over_90: "Plus de 90 jours",
 };
-const stepLabels: Record<string, string> = { pre_reminder: "Pré-relance", new_link: "Nouveau lien" };
+const stepLabels: Record<string, string> = {
+  pre_reminder: "Pré-relance",
+  first_reminder: "Première relance",
+  second_reminder: "Deuxième relance",
+  formal_notice: "Mise en demeure",
+  broken_promise: "Promesse non tenue",
+  installment_reminder: "Rappel d'échéance",
+  follow_up: "Suivi",
+  thank_you: "Remerciement",
+  call: "Appel",
+  new_link: "Nouveau lien",
+  notice: "Confirmation",
+};
+const channelLabels: Record<string, string> = { email: "E-mail", sms: "SMS", letter: "Courrier recommandé", call: "Appel" };
 const statusLabels: Record<string, string> = {
   pending: "en attente",
   sending: "en cours",
@@ -105,7 +118,7 @@ export default function Dashboard() {
                     <td>{m.at.replace("T", " ").slice(0, 16)}</td>
                     <td>{m.debtorName}</td>
                     <td>{stepLabels[m.step] ?? m.step}</td>
-                    <td>{m.channel}</td>
+                    <td>{channelLabels[m.channel] ?? m.channel}</td>
                     <td>{statusLabels[m.status] ?? m.status}</td>
                   </tr>
                 ))}
