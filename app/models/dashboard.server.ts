@@ -1,6 +1,6 @@
-import { and, desc, eq, gt } from "drizzle-orm";
+import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { debtors, invoices, outboundMessages } from "../../db/schema";
+import { callTasks, debtors, invoices, letters, outboundMessages } from "../../db/schema";
 
 /** Open balances of one creditor (scoped in the where, as every back-office query). */
 export function listOpenBalances(db: Db, creditorId: number) {
@@ -28,4 +28,13 @@ export function listRecentMessages(db: Db, creditorId: number, limit = 20) {
     .orderBy(desc(outboundMessages.id))
     .limit(limit)
     .all();
+}
+
+/** What waits for a person: calls due by now and letters to post. */
+export function countStaffWork(db: Db, creditorId: number, now: Date) {
+  const count = sql<number>`count(*)`;
+  return {
+    callsDue: db.select({ n: count }).from(callTasks).where(and(eq(callTasks.creditorId, creditorId), eq(callTasks.status, "open"), lte(callTasks.dueAt, now))).get()!.n,
+    lettersToPost: db.select({ n: count }).from(letters).where(and(eq(letters.creditorId, creditorId), eq(letters.status, "to_post"))).get()!.n,
+  };
 }

@@ -1,5 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { loadDashboard } from "~/services/backoffice.server";
 
 export const meta: MetaFunction = () => [{ title: "Tableau de bord — Relance" }];
@@ -56,6 +56,14 @@ export default function Dashboard() {
           </button>
         </Form>
       </header>
+      <nav aria-label="À traiter" className="stats">
+        <Link className="button secondary" to="/backoffice/calls">
+          Appels à passer ({page.work.callsDue})
+        </Link>
+        <Link className="button secondary" to="/backoffice/letters">
+          Courriers à poster ({page.work.lettersToPost})
+        </Link>
+      </nav>
       <section className="stats" aria-label="Totaux">
         <div className="card">
           <p className="muted">Encours total</p>

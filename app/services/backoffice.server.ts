@@ -3,7 +3,7 @@ import { localDate } from "../domain/dates";
 import { formatMoney } from "../domain/money";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
-import { listOpenBalances, listRecentMessages } from "../models/dashboard.server";
+import { countStaffWork, listOpenBalances, listRecentMessages } from "../models/dashboard.server";
 import { requireStaff } from "./staff-auth.server";
 import { isDevOutboxEnabled } from "./dev-outbox.server";
 
@@ -34,6 +34,7 @@ export async function loadDashboard(request: Request) {
       ...m,
       at: (m.sentAt ?? m.createdAt).toISOString(),
     })),
+    work: countStaffWork(db, staff.creditorId, at),
     devOutbox: isDevOutboxEnabled(),
   };
 }

@@ -44,6 +44,8 @@ export const DEBTOR_ACTION_TYPES = [
   "payment.claimed",
   "callback.requested",
   "document.requested",
+  // A conversation with staff on the phone is an answer too, whatever was said.
+  "call.answered",
 ] as const;
 
 const LIVE_MESSAGE = notInArray(outboundMessages.status, ["cancelled", "failed"]);

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Bytes } from "./tokens.server";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from "pdf-lib";
@@ -190,5 +190,5 @@ export function storeLetterPdf(storageDir: string, bytes: Uint8Array, name: stri
   const path = join(dir, name);
   writeFileSync(path, bytes);
   // The hash of the bytes on disk, so anyone can check the file with `sha256sum`.
-  return { path, sha256: createHash("sha256").update(bytes).digest("hex") };
+  return { path, sha256: sha256Bytes(bytes) };
 }

@@ -9,3 +9,8 @@ export function randomToken(bytes = 32): string {
 export function sha256(value: string): string {
   return createHash("sha256").update(value).digest("hex");
 }
+
+/** Hex SHA-256 of file contents (evidence hashes, L13). */
+export function sha256Bytes(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}

@@ -1,0 +1,133 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { and, eq, sql } from "drizzle-orm";
+import { freshDb } from "../support/db";
+import { seedDemo, DEMO_LOGIN } from "../../db/seed";
+import { resetEnvCache } from "~/env.server";
+import { closeDb, getDb } from "~/db.server";
+import { hashPassword } from "~/services/passwords.server";
+import { signInStaff } from "~/services/staff-auth.server";
+import { storeLetterPdf } from "~/services/letters.server";
+import { loadCadenceStates } from "~/services/cadence.server";
+import { decideCadence } from "~/domain/cadence";
+import * as calls from "~/routes/backoffice.calls";
+import * as lettersRoute from "~/routes/backoffice.letters";
+import * as letterPdf from "~/routes/backoffice.letters.$letterId.pdf";
+import { callTasks, debtors, letters, promises, staffUsers, timelineEvents } from "../../db/schema";
+
+const BASE = "http://localhost:4310";
+const NOW = "2026-11-20T09:00:00Z";
+const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
+const storage = mkdtempSync(join(tmpdir(), "relance-letters-"));
+
+async function outcome(run: () => unknown): Promise<unknown> {
+  try {
+    return await run();
+  } catch (thrown) {
+    return thrown;
+  }
+}
+
+let cookie: string;
+let readOnlyCookie: string;
+let debtorId: number;
+let taskId: number;
+let letterId: number;
+
+const post = (path: string, fields: Record<string, string>, as = cookie) =>
+  new Request(`${BASE}${path}`, { method: "POST", headers: { Origin: BASE, Cookie: as }, body: new URLSearchParams(fields) });
+const get = (path: string, as = cookie) => new Request(`${BASE}${path}`, { headers: { Cookie: as } });
+
+beforeAll(async () => {
+  const { db: seedConn, path } = freshDb();
+  const hash = await hashPassword(DEMO_LOGIN.password);
+  seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
+  process.env.DATABASE_PATH = path;
+  process.env.TEST_FIXED_NOW = NOW;
+  resetEnvCache();
+  closeDb();
+  const db = getDb();
+  const creditorId = db.select().from(staffUsers).get()!.creditorId;
+  db.insert(staffUsers).values({ creditorId, email: "lecture@atelier-durand.fr", name: "Lecteur", role: "read_only", passwordHash: hash }).run();
+  cookie = (await signInStaff(db, DEMO_LOGIN.email, DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
+  readOnlyCookie = (await signInStaff(db, "lecture@atelier-durand.fr", DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
+  const overdue = db.select().from(debtors).where(sql`exists (select 1 from invoices i where i.debtor_id = ${debtors.id} and i.status = 'open' and i.due_date < '2026-11-01')`).get()!;
+  debtorId = overdue.id;
+  taskId = db.insert(callTasks).values({ creditorId, debtorId, reason: "Deuxième relance sans réponse", dueAt: new Date("2026-11-20T08:00:00Z") }).returning().get().id;
+  const stored = storeLetterPdf(storage, new TextEncoder().encode("%PDF-1.7 test letter"), "formal-notice-test.pdf");
+  letterId = db.insert(letters).values({ creditorId, debtorId, kind: "formal_notice", pdfPath: stored.path, pdfSha256: stored.sha256 }).returning().get().id;
+});
+
+describe("the call list", () => {
+  it("lists the calls due, with the debtor's phone, amount and why it ranks there", async () => {
+    const page = (await calls.loader(args(get("/backoffice/calls")))) as Awaited<ReturnType<typeof calls.loader>>;
+    expect(page.now.map((r) => r.taskId)).toEqual([taskId]);
+    expect(page.now[0]!.why.some((w) => w.includes("j de retard"))).toBe(true);
+  });
+
+  it("refuses a promise outcome without a date, and a date beyond the policy, changing nothing", async () => {
+    const noDate = (await outcome(() => calls.action(args(post("/backoffice/calls", { taskId: String(taskId), outcome: "promise" }))))) as { data: { fields: Record<string, string[]> }; init: { status: number } };
+    expect(noDate.init.status).toBe(400);
+    expect(noDate.data.fields.promiseDate?.[0]).toMatch(/date de paiement promise/);
+    const tooFar = (await outcome(() => calls.action(args(post("/backoffice/calls", { taskId: String(taskId), outcome: "promise", promiseDate: "2027-06-01" }))))) as { data: { fields: Record<string, string[]> } };
+    expect(tooFar.data.fields.promiseDate?.[0]).toMatch(/limite de la politique/);
+    expect(getDb().select().from(callTasks).where(eq(callTasks.id, taskId)).get()!.status).toBe("open");
+  });
+
+  it("does not let a read-only member log a call", async () => {
+    const refused = (await outcome(() => calls.action(args(post("/backoffice/calls", { taskId: String(taskId), outcome: "no_answer" }, readOnlyCookie))))) as Response;
+    expect(refused.status).toBe(403);
+  });
+
+  it("logs a promise taken on the phone: the task is done, promises pause the cadence, the timeline has both facts", async () => {
+    const done = (await outcome(() =>
+      calls.action(args(post("/backoffice/calls", { taskId: String(taskId), outcome: "promise", promiseDate: "2026-12-04", note: "Virement prévu début décembre" }))),
+    )) as Response;
+    expect(done.status).toBe(303);
+    const db = getDb();
+    expect(db.select().from(callTasks).where(eq(callTasks.id, taskId)).get()).toMatchObject({ status: "done", outcome: "promise" });
+    const made = db.select().from(promises).where(and(eq(promises.debtorId, debtorId), eq(promises.status, "open"))).all();
+    expect(made.length).toBeGreaterThan(0);
+    expect(made.every((p) => p.source === "phone" && p.promisedDate === "2026-12-04")).toBe(true);
+    const types = db.select({ type: timelineEvents.type }).from(timelineEvents).where(eq(timelineEvents.debtorId, debtorId)).all().map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(["call.answered", "promise.made"]));
+    // The cadence now waits for the promised date.
+    const [loaded] = loadCadenceStates(db, new Date("2026-11-27T09:00:00Z"), [debtorId]);
+    expect(decideCadence(loaded!.state, new Date("2026-11-27T09:00:00Z")).contacts.filter((c) => c.plannedFor <= new Date("2026-11-27T09:00:00Z"))).toEqual([]);
+  });
+
+  it("says so when the call was already logged by a colleague", async () => {
+    const again = (await outcome(() => calls.action(args(post("/backoffice/calls", { taskId: String(taskId), outcome: "no_answer" }))))) as { init: { status: number } };
+    expect(again.init.status).toBe(409);
+  });
+});
+
+describe("letters to post", () => {
+  it("downloads the stored PDF as an attachment", async () => {
+    const response = (await letterPdf.loader(args(get(`/backoffice/letters/${letterId}/pdf`), { letterId: String(letterId) }))) as Response;
+    expect(response.headers.get("Content-Disposition")).toMatch(/^attachment;/);
+    expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(new TextDecoder().decode(await response.arrayBuffer())).toMatch(/^%PDF/);
+  });
+
+  it("refuses a bad tracking number, then records the posting with its number on the timeline", async () => {
+    const bad = (await outcome(() => lettersRoute.action(args(post("/backoffice/letters", { letterId: String(letterId), trackingNumber: "12 3" }))))) as { data: { error: string } };
+    expect(bad.data.error).toMatch(/numéro de l'envoi recommandé/);
+    const ok = (await outcome(() => lettersRoute.action(args(post("/backoffice/letters", { letterId: String(letterId), trackingNumber: "1a23456789012" }))))) as Response;
+    expect(ok.status).toBe(303);
+    const db = getDb();
+    expect(db.select().from(letters).where(eq(letters.id, letterId)).get()).toMatchObject({ status: "posted", trackingNumber: "1A23456789012" });
+    const event = db.select().from(timelineEvents).where(eq(timelineEvents.type, "letter.posted")).get()!;
+    expect(event.data).toMatchObject({ trackingNumber: "1A23456789012" });
+  });
+
+  it("refuses to serve a letter whose file changed since it was made", async () => {
+    const db = getDb();
+    const letter = db.select().from(letters).where(eq(letters.id, letterId)).get()!;
+    writeFileSync(letter.pdfPath, "%PDF-1.7 tampered");
+    const refused = (await outcome(() => letterPdf.loader(args(get(`/backoffice/letters/${letterId}/pdf`), { letterId: String(letterId) })))) as Response;
+    expect(refused.status).toBe(500);
+  });
+});
