@@ -18,6 +18,7 @@ export function listRecentMessages(db: Db, creditorId: number, limit = 20) {
       step: outboundMessages.step,
       channel: outboundMessages.channel,
       status: outboundMessages.status,
+      debtorId: debtors.id,
       debtorName: debtors.name,
       sentAt: outboundMessages.sentAt,
       createdAt: outboundMessages.createdAt,

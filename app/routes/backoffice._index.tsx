@@ -124,7 +124,9 @@ export default function Dashboard() {
                 {page.messages.map((m) => (
                   <tr key={m.id}>
                     <td>{m.at.replace("T", " ").slice(0, 16)}</td>
-                    <td>{m.debtorName}</td>
+                    <td>
+                      <Link to={`/backoffice/debtors/${m.debtorId}`}>{m.debtorName}</Link>
+                    </td>
                     <td>{stepLabels[m.step] ?? m.step}</td>
                     <td>{channelLabels[m.channel] ?? m.channel}</td>
                     <td>{statusLabels[m.status] ?? m.status}</td>

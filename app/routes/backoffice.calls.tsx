@@ -58,7 +58,7 @@ function CallCard({ row }: { row: Row }) {
   return (
     <article className="card" data-testid="call-task" aria-labelledby={id("title")}>
       <h3 id={id("title")}>
-        {row.debtorName} — <span className="amount">{row.owed}</span>
+        <Link to={`/backoffice/debtors/${row.debtorId}`}>{row.debtorName}</Link> — <span className="amount">{row.owed}</span>
       </h3>
       <p>
         {row.phone ? <a href={`tel:${row.phone}`}>{row.phone}</a> : "Pas de téléphone"} · prévu le {row.due}

@@ -29,7 +29,9 @@ export default function LettersToPost() {
         const field = `tracking-${letter.id}`;
         return (
           <article key={letter.id} className="card" data-testid="letter">
-            <h2>{letter.debtorName}</h2>
+            <h2>
+              <Link to={`/backoffice/debtors/${letter.debtorId}`}>{letter.debtorName}</Link>
+            </h2>
             <p>{letter.address}</p>
             <p className="muted">Préparée le {letter.queuedAt}</p>
             <p>

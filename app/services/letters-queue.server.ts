@@ -27,6 +27,7 @@ export async function loadLettersToPost(request: Request) {
     canPost: staff.role !== "read_only",
     letters: rows.map(({ letter, debtor }) => ({
       id: letter.id,
+      debtorId: letter.debtorId,
       debtorName: debtor.name,
       address: [debtor.addressLine, `${debtor.postalCode ?? ""} ${debtor.city ?? ""}`.trim()].filter(Boolean).join(", "),
       queuedAt: time.format(letter.createdAt),

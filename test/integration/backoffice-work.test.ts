@@ -15,6 +15,12 @@ import { decideCadence } from "~/domain/cadence";
 import * as calls from "~/routes/backoffice.calls";
 import * as lettersRoute from "~/routes/backoffice.letters";
 import * as letterPdf from "~/routes/backoffice.letters.$letterId.pdf";
+import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
+import { tick } from "../../jobs/tick";
+import { getEnv } from "~/env.server";
+import { devOutboxEmailSender } from "~/integrations/email.server";
+import { devOutboxSmsSender } from "~/integrations/sms.server";
+import { creditors, invoices, outboundMessageInvoices } from "../../db/schema";
 import { callTasks, debtors, letters, promises, staffUsers, timelineEvents } from "../../db/schema";
 
 const BASE = "http://localhost:4310";
@@ -129,5 +135,44 @@ describe("letters to post", () => {
     writeFileSync(letter.pdfPath, "%PDF-1.7 tampered");
     const refused = (await outcome(() => letterPdf.loader(args(get(`/backoffice/letters/${letterId}/pdf`), { letterId: String(letterId) })))) as Response;
     expect(refused.status).toBe(500);
+  });
+});
+
+describe("the debtor file", () => {
+  type Page = Awaited<ReturnType<typeof debtorFile.loader>>;
+  const load = async (path: string, id = debtorId) =>
+    (await outcome(() => debtorFile.loader(args(get(path), { debtorId: String(id) })))) as Page | Response;
+
+  it("shows every message with what was sent, newest first, and can narrow to one invoice", async () => {
+    const db = getDb();
+    await tick({ db, env: getEnv(), email: devOutboxEmailSender(db), sms: devOutboxSmsSender(db), now: new Date(NOW) });
+    // The debtor who promised on the phone is paused: their file shows the call, the promise and the letter.
+    const called = (await load(`/backoffice/debtors/${debtorId}`)) as Page;
+    expect(called.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(["promise.made", "call.answered", "letter.posted"]));
+
+    const reminded = db.select().from(timelineEvents).where(eq(timelineEvents.type, "message.sent")).get()!.debtorId;
+    const page = (await load(`/backoffice/debtors/${reminded}`, reminded)) as Page;
+    const sent = page.timeline.filter((e) => e.type === "message.sent");
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent[0]!.message?.body).toContain("Bonjour");
+    expect(sent[0]!.message?.contentHash).toMatch(/^[0-9a-f]{64}$/);
+
+    const invoice = page.invoices.find((i) => i.status === "open")!;
+    const narrowed = (await load(`/backoffice/debtors/${reminded}?facture=${invoice.id}`, reminded)) as Page;
+    expect(narrowed.invoiceId).toBe(invoice.id);
+    expect(narrowed.timeline.length).toBeGreaterThan(0);
+    const listing = new Set(
+      db.select().from(outboundMessageInvoices).where(eq(outboundMessageInvoices.invoiceId, invoice.id)).all().map((r) => r.messageId),
+    );
+    expect(narrowed.timeline.every((e) => listing.has(Number(e.data.messageId)))).toBe(true);
+  });
+
+  it("answers 404 for another creditor's debtor, as for a missing one", async () => {
+    const db = getDb();
+    const other = db.insert(creditors).values({ legalName: "Autre SARL", addressLine: "1 rue", postalCode: "75001", city: "Paris", email: "a@b.fr" }).returning().get();
+    const stranger = db.insert(debtors).values({ creditorId: other.id, kind: "business", name: "Client d'un autre" }).returning().get();
+    db.insert(invoices).values({ creditorId: other.id, debtorId: stranger.id, number: "X-1", amountCents: 100, balanceCents: 100, issueDate: "2026-10-01", dueDate: "2026-10-31", paymentTermsDays: 30 }).run();
+    expect(((await load(`/backoffice/debtors/${stranger.id}`, stranger.id)) as Response).status).toBe(404);
+    expect(((await load("/backoffice/debtors/999999", 999999)) as Response).status).toBe(404);
   });
 });

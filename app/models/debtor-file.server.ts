@@ -1,0 +1,41 @@
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { debtorContacts, debtors, invoices, outboundMessageInvoices, outboundMessages, timelineEvents } from "../../db/schema";
+
+/** One debtor of this creditor, or undefined (another creditor's debtor looks missing). */
+export function getDebtorOfCreditor(db: Db, creditorId: number, debtorId: number) {
+  return db.select().from(debtors).where(and(eq(debtors.id, debtorId), eq(debtors.creditorId, creditorId))).get();
+}
+
+export function listDebtorInvoices(db: Db, debtorId: number) {
+  return db.select().from(invoices).where(eq(invoices.debtorId, debtorId)).orderBy(asc(invoices.dueDate), asc(invoices.number)).all();
+}
+
+export function listDebtorContacts(db: Db, debtorId: number) {
+  return db.select().from(debtorContacts).where(eq(debtorContacts.debtorId, debtorId)).orderBy(desc(debtorContacts.isPrimary), asc(debtorContacts.id)).all();
+}
+
+/**
+ * The debtor's timeline, newest first, with the messages it mentions (their stored content). With
+ * an invoice, only what concerns it: its own events and the messages that listed it.
+ */
+export function listDebtorTimeline(db: Db, debtorId: number, invoiceId?: number) {
+  const aboutInvoice = invoiceId
+    ? db.select({ id: outboundMessageInvoices.messageId }).from(outboundMessageInvoices).where(eq(outboundMessageInvoices.invoiceId, invoiceId)).all().map((r) => r.id)
+    : [];
+  // One debtor's history is short enough to filter here, which keeps the invoice view's rule readable.
+  const events = db
+    .select()
+    .from(timelineEvents)
+    .where(eq(timelineEvents.debtorId, debtorId))
+    .orderBy(desc(timelineEvents.occurredAt), desc(timelineEvents.id))
+    .all();
+  const messageIds = events.map((e) => Number(e.data.messageId)).filter((id) => Number.isSafeInteger(id) && id > 0);
+  const messages = new Map(
+    (messageIds.length ? db.select().from(outboundMessages).where(inArray(outboundMessages.id, messageIds)).all() : []).map((m) => [m.id, m]),
+  );
+  const relevant = new Set(aboutInvoice);
+  return events
+    .filter((e) => !invoiceId || e.invoiceId === invoiceId || relevant.has(Number(e.data.messageId)))
+    .map((e) => ({ event: e, message: messages.get(Number(e.data.messageId)) }));
+}
