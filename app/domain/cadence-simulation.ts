@@ -34,15 +34,12 @@ export function simulateCadence(
 
 /** The state after the effects are applied and the contacts sent: what the database would hold. */
 export function applyDecision(state: DebtorCadenceState, effects: readonly CadenceEffect[], sent: readonly PlannedContact[]): DebtorCadenceState {
-  let next: DebtorCadenceState = { ...state };
+  // Promises broken together count once, as in the database (see applyEffects in the cadence pass).
+  let next: DebtorCadenceState = effects.some((e) => e.type === "promise_broken") ? { ...state, brokenPromiseCount: state.brokenPromiseCount + 1 } : { ...state };
   for (const effect of effects) {
     switch (effect.type) {
       case "promise_broken":
-        next = {
-          ...next,
-          brokenPromiseCount: next.brokenPromiseCount + 1,
-          invoices: next.invoices.map((i) => (i.id === effect.invoiceId ? { ...i, openPromise: null } : i)),
-        };
+        next = { ...next, invoices: next.invoices.map((i) => (i.id === effect.invoiceId ? { ...i, openPromise: null } : i)) };
         break;
       case "plan_defaulted":
         next = { ...next, plan: null, invoices: next.invoices.map((i) => ({ ...i, inPlan: false })) };

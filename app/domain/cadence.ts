@@ -215,7 +215,7 @@ export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDeci
     return decision;
   }
 
-  let brokenPromises = state.brokenPromiseCount;
+  let promisesBrokenNow = 0;
   const eligible: CadenceInvoice[] = [];
   for (const invoice of state.invoices) {
     if (invoice.status !== "open" || invoice.balanceCents <= 0) continue;
@@ -236,8 +236,7 @@ export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDeci
         decision.notes.push(`invoice ${invoice.id} promised for ${promise.date}: paused until ${graceEnd}`);
         continue;
       }
-      brokenPromises += 1;
-      decision.effects.push({ type: "promise_broken", promiseId: promise.id, invoiceId: invoice.id });
+      const planned = decision.contacts.length;
       contact({
         step: "broken_promise",
         channels: ["email", "sms"],
@@ -247,11 +246,22 @@ export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDeci
         reason: `payment promised for ${promise.date} did not arrive`,
         promiseId: promise.id,
       });
+      // The promise is marked broken in the same pass that sends its reminder: marked earlier (at
+      // midnight, say), no later pass would plan that reminder again, since the promise is no longer open.
+      const reminder = decision.contacts.slice(planned);
+      if (reminder.length > 0 && reminder.every((c) => c.plannedFor > now)) {
+        decision.notes.push(`invoice ${invoice.id}: promise of ${promise.date} not kept; its reminder leaves ${reminder[0]!.plannedFor.toISOString()}`);
+        continue;
+      }
+      promisesBrokenNow += 1;
+      decision.effects.push({ type: "promise_broken", promiseId: promise.id, invoiceId: invoice.id });
       continue;
     }
     eligible.push(invoice);
   }
 
+  // One commitment covering several invoices is one broken promise, not one per invoice.
+  const brokenPromises = state.brokenPromiseCount + (promisesBrokenNow > 0 ? 1 : 0);
   planInstallments(state, today, decision, contact);
 
   const escalation =

@@ -317,13 +317,16 @@ export function runCadence({ db, env, now }: CadenceDeps): CadenceReport {
 
 function applyEffects(tx: Tx, debtor: LoadedDebtor, effects: readonly CadenceEffect[], now: Date) {
   const debtorId = debtor.state.debtorId;
+  // Promises broken together (one commitment over several invoices) count once, as the decision does.
+  if (effects.some((e) => e.type === "promise_broken")) {
+    tx.update(debtors).set({ brokenPromiseCount: sql`${debtors.brokenPromiseCount} + 1` }).where(eq(debtors.id, debtorId)).run();
+  }
   const log = (type: string, data: Record<string, unknown>, invoiceId: number | null = null) =>
     appendTimeline(tx, { creditorId: debtor.creditorId, debtorId, invoiceId, type, actor: "job", data, occurredAt: now });
   for (const effect of effects) {
     switch (effect.type) {
       case "promise_broken":
         tx.update(promises).set({ status: "broken", resolvedAt: now }).where(and(eq(promises.id, effect.promiseId), eq(promises.status, "open"))).run();
-        tx.update(debtors).set({ brokenPromiseCount: sql`${debtors.brokenPromiseCount} + 1` }).where(eq(debtors.id, debtorId)).run();
         log("promise.broken", { promiseId: effect.promiseId }, effect.invoiceId);
         break;
       case "plan_defaulted":

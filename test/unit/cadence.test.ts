@@ -8,6 +8,7 @@ import {
   type StepKind,
 } from "~/domain/cadence";
 import { defaultCadences } from "~/domain/cadence-defaults";
+import { applyDecision } from "~/domain/cadence-simulation";
 
 // Friday 20 November 2026, 10:00 in Paris.
 const NOW = new Date("2026-11-20T09:00:00Z");
@@ -228,6 +229,29 @@ describe("pauses and what ends them", () => {
       "broken_promise/email/broken_promise:promise-3:2026-11-20:email",
       "broken_promise/sms/broken_promise:promise-3:2026-11-20:sms",
     ]);
+  });
+
+  it("a promise is marked broken only in the pass that sends its reminder, so that reminder is never lost", () => {
+    const s = state([invoice(1, "2026-11-05", { openPromise: { id: 3, date: "2026-11-16" } })]);
+    // 00:30 in Paris the day the grace is over: too early to write, so nothing is marked yet.
+    const night = decideCadence(s, at("2026-11-19T23:30:00Z"));
+    expect(night.effects).toEqual([]);
+    expect(night.contacts.map((c) => c.plannedFor.toISOString())).toEqual(["2026-11-20T08:00:00.000Z", "2026-11-20T08:00:00.000Z"]);
+    expect(night.notes.join()).toContain("promise of 2026-11-16 not kept");
+    // At 09:00 the same decision marks it broken and its reminder is due.
+    const morning = decideCadence(s, at("2026-11-20T08:00:00Z"));
+    expect(morning.effects).toEqual([{ type: "promise_broken", promiseId: 3, invoiceId: 1 }]);
+    expect(morning.contacts.every((c) => c.plannedFor <= at("2026-11-20T08:00:00Z"))).toBe(true);
+  });
+
+  it("one promise over several invoices counts as one broken promise", () => {
+    const promised = { openPromise: { id: 3, date: "2026-11-16" } };
+    const s = state([invoice(1, "2026-11-05", promised), invoice(2, "2026-11-06", { openPromise: { id: 4, date: "2026-11-16" } })]);
+    const decision = decideCadence(s, NOW);
+    expect(decision.effects.filter((e) => e.type === "promise_broken")).toHaveLength(2);
+    // Two broken promises would escalate under the default policy; one commitment does not.
+    expect(decision.effects.some((e) => e.type === "escalate")).toBe(false);
+    expect(applyDecision(s, decision.effects, decision.contacts).brokenPromiseCount).toBe(1);
   });
 
   it("the configured number of broken promises escalates to litigation instead", () => {
