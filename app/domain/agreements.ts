@@ -18,6 +18,7 @@ export type AgreementPolicy = {
 
 export type RejectionKey =
   | "invoices.none"
+  | "invoices.alreadyPromised"
   | "date.missing"
   | "date.notAfterToday"
   | "date.beyondLimit"
