@@ -34,10 +34,14 @@ const fr = {
     youCommit: "Vous vous engagez à :",
     notCovered: (numbers: string) => `Le montant ne couvre pas la facture ${numbers} : les relances continuent pour elle.`,
     acknowledgment: (p: { debtor: string; creditor: string; total: string; numbers: string[]; amount: string; date: string }) =>
-      `Pour ${p.debtor}, je reconnais devoir à ${p.creditor} la somme de ${p.total} au titre de ${p.numbers.length > 1 ? "des factures" : "la facture"} ${list(p.numbers, "et")}, et je m'engage à payer ${p.amount} au plus tard le ${p.date}.`,
+      `Pour ${p.debtor}, je reconnais devoir à ${p.creditor} la somme de ${p.total} au titre ${p.numbers.length > 1 ? "des factures" : "de la facture"} ${list(p.numbers, "et")}, et je m'engage à payer ${p.amount} au plus tard le ${p.date}.`,
     nextTitle: "Et ensuite ?",
     nextPaused: (until: string) => `Les relances sur ces factures sont suspendues jusqu'au ${until} inclus.`,
-    nextBroken: (date: string) => `Si le paiement n'est pas arrivé à cette date, un rappel de votre engagement non tenu vous sera envoyé le ${date}.`,
+    nextThen: {
+      broken_promise: (date: string) => `Si le paiement n'est pas arrivé à cette date, un rappel de votre engagement non tenu vous sera envoyé le ${date}.`,
+      resume: (date: string) => `Si le paiement n'est pas arrivé à cette date, l'engagement sera considéré comme non tenu et les relances reprendront le ${date}.`,
+      escalate: (date: string) => `Si le paiement n'est pas arrivé à cette date, le dossier sera transmis au service contentieux le ${date}.`,
+    },
     nextNotice: "Vous recevrez une confirmation par e-mail.",
     confirm: "Je confirme mon engagement",
     changed: "Les montants ont changé depuis votre vérification : relisez votre engagement avant de confirmer.",
@@ -74,7 +78,7 @@ const fr = {
         { too_long: "il dépasse la durée acceptée automatiquement", high_risk: "votre dossier demande un examen", recent_breach: "un engagement récent n'a pas été tenu" }[reason]
       }). Vous serez informé de sa décision.`,
     acknowledgment: (p: { debtor: string; creditor: string; total: string; numbers: string[]; schedule: string[] }) =>
-      `Pour ${p.debtor}, je reconnais devoir à ${p.creditor} la somme de ${p.total} au titre de ${p.numbers.length > 1 ? "des factures" : "la facture"} ${list(p.numbers, "et")}, et je m'engage à la régler selon l'échéancier suivant : ${p.schedule.join(" ; ")}. Si une échéance n'est pas payée, l'échéancier prend fin et les relances reprennent sur le solde restant.`,
+      `Pour ${p.debtor}, je reconnais devoir à ${p.creditor} la somme de ${p.total} au titre ${p.numbers.length > 1 ? "des factures" : "de la facture"} ${list(p.numbers, "et")}, et je m'engage à la régler selon l'échéancier suivant : ${p.schedule.join(" ; ")}. Si une échéance n'est pas payée, l'échéancier prend fin et les relances reprennent sur le solde restant.`,
     ackLabel: "Je reconnais cette dette et je m'engage à respecter cet échéancier :",
     ackRequired: "Cochez la case pour confirmer que vous reconnaissez la dette et acceptez l'échéancier.",
     confirm: "Envoyer ma proposition",
@@ -155,7 +159,11 @@ const en: typeof fr = {
       `On behalf of ${p.debtor}, I acknowledge owing ${p.creditor} the sum of ${p.total} for ${p.numbers.length > 1 ? "invoices" : "invoice"} ${list(p.numbers, "and")}, and I undertake to pay ${p.amount} no later than ${p.date}.`,
     nextTitle: "What happens next?",
     nextPaused: (until) => `Reminders about these invoices are paused until ${until} inclusive.`,
-    nextBroken: (date) => `If the payment has not arrived by then, a reminder about the broken promise will be sent on ${date}.`,
+    nextThen: {
+      broken_promise: (date) => `If the payment has not arrived by then, a reminder about the broken promise will be sent on ${date}.`,
+      resume: (date) => `If the payment has not arrived by then, the promise counts as broken and reminders resume on ${date}.`,
+      escalate: (date) => `If the payment has not arrived by then, the file will be handed over for litigation on ${date}.`,
+    },
     nextNotice: "You will receive a confirmation by email.",
     confirm: "I confirm my commitment",
     changed: "The amounts changed since you reviewed them: read your commitment again before confirming.",

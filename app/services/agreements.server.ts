@@ -116,7 +116,7 @@ type PromiseEvaluation =
       echo: Echo;
       summary: { number: string; amountLabel: string }[];
       notCovered: string[];
-      next: { pausedUntil: string; brokenOn: string | null };
+      next: PromiseNext;
       nextLines: string[];
     };
 
@@ -159,7 +159,7 @@ function evaluatePromise(db: Reader, ctx: Ctx, form: FormData, intent: string): 
   const next = previewPromise(db, ctx, shares.map((s) => s.invoiceId), checked.value.date);
   const nextLines = [
     t.promise.nextPaused(f.date(next.pausedUntil)),
-    ...(next.brokenOn ? [t.promise.nextBroken(f.date(next.brokenOn))] : []),
+    ...(next.then ? [t.promise.nextThen[next.then.kind](f.date(next.then.on))] : []),
   ];
   return {
     kind: "ok",
@@ -177,22 +177,29 @@ function evaluatePromise(db: Reader, ctx: Ctx, form: FormData, intent: string): 
 
 /**
  * What the cadence will do once the promise exists: the same decision function the job runs,
- * replayed on the debtor's state with the promise added (nothing is written).
+ * replayed on the debtor's state with the promise added (nothing is written). After the pause, the
+ * first thing that happens about these invoices if nobody pays: the broken-promise message, the
+ * ladder resuming, or the file handed over.
  */
-function previewPromise(db: Reader, ctx: Ctx, invoiceIds: number[], date: CalendarDate) {
+function previewPromise(db: Reader, ctx: Ctx, invoiceIds: number[], date: CalendarDate): PromiseNext {
   const state = cadenceState(db, ctx);
-  if (!state) return { pausedUntil: date, brokenOn: null };
-  const grace = state.policy.promiseGraceDays;
+  if (!state) return { pausedUntil: date, then: null };
+  const pausedUntil = addDays(date, state.policy.promiseGraceDays);
   const promised = {
     ...state,
     lastActionAt: ctx.now,
     // Negative ids: promises that do not exist yet.
     invoices: state.invoices.map((i) => (invoiceIds.includes(i.id) ? { ...i, openPromise: { id: -i.id, date } } : i)),
   };
-  const { contacts } = simulateCadence([promised], ticksBetween(ctx.today, addDays(date, grace + 21)));
-  const broken = contacts.find((c) => c.step === "broken_promise" && (c.promiseId ?? 0) < 0 && c.plannedFor > ctx.now);
-  return { pausedUntil: addDays(date, grace), brokenOn: broken ? localDate(broken.plannedFor, state.timeZone) : null };
+  const { contacts, effects } = simulateCadence([promised], ticksBetween(ctx.today, addDays(pausedUntil, 30)));
+  const contact = contacts.find((c) => c.plannedFor > ctx.now && c.invoiceSteps.some((s) => invoiceIds.includes(s.invoiceId)));
+  const escalation = effects.find((e) => e.type === "escalate");
+  if (escalation && (!contact || escalation.at < contact.plannedFor)) return { pausedUntil, then: { kind: "escalate", on: localDate(escalation.at, state.timeZone) } };
+  if (!contact) return { pausedUntil, then: null };
+  return { pausedUntil, then: { kind: contact.step === "broken_promise" ? "broken_promise" : "resume", on: localDate(contact.plannedFor, state.timeZone) } };
 }
+
+type PromiseNext = { pausedUntil: CalendarDate; then: { kind: "broken_promise" | "resume" | "escalate"; on: CalendarDate } | null };
 
 function debtorName(ctx: Ctx) {
   return ctx.debtor.name;
@@ -442,18 +449,40 @@ function evaluatePlan(db: Reader, ctx: Ctx, form: FormData): PlanEvaluation {
   };
 }
 
-/** The installment reminders the cadence will send under this plan, replayed as the job would (nothing written). */
+/**
+ * The installment reminders the cadence will send under this plan, replayed as the job would
+ * (nothing written). Each installment is replayed with the earlier ones paid: "if nobody pays", the
+ * plan would default after the first and the debtor would never see the later reminders.
+ */
 function previewPlan(db: Reader, ctx: Ctx, invoiceIds: number[], schedule: ScheduledInstallment[], status: "accepted" | "pending_review"): CalendarDate[] {
   const state = cadenceState(db, ctx);
   if (!state || status !== "accepted") return [];
-  const planned = {
-    ...state,
-    lastActionAt: ctx.now,
-    invoices: state.invoices.map((i) => (invoiceIds.includes(i.id) ? { ...i, inPlan: true, openPromise: null } : i)),
-    plan: { id: -1, status, installments: schedule.map((i) => ({ id: -i.position, position: i.position, dueDate: i.dueDate, amountCents: i.amountCents, paidCents: 0, reminded: false })) },
-  };
-  const { contacts } = simulateCadence([planned], ticksBetween(ctx.today, schedule.at(-1)!.dueDate));
-  return contacts.filter((c) => c.step === "installment_reminder" && c.plannedFor > ctx.now).map((c) => localDate(c.plannedFor, state.timeZone));
+  const reminders: CalendarDate[] = [];
+  let from = ctx.today;
+  for (const current of schedule) {
+    const planned = {
+      ...state,
+      lastActionAt: ctx.now,
+      invoices: state.invoices.map((i) => (invoiceIds.includes(i.id) ? { ...i, inPlan: true, openPromise: null } : i)),
+      plan: {
+        id: -1,
+        status,
+        installments: schedule.map((i) => ({
+          id: -i.position,
+          position: i.position,
+          dueDate: i.dueDate,
+          amountCents: i.amountCents,
+          paidCents: i.position < current.position ? i.amountCents : 0,
+          reminded: false,
+        })),
+      },
+    };
+    const { contacts } = simulateCadence([planned], ticksBetween(from, current.dueDate));
+    const reminder = contacts.find((c) => c.step === "installment_reminder" && c.installmentId === -current.position && c.plannedFor > ctx.now);
+    if (reminder) reminders.push(localDate(reminder.plannedFor, state.timeZone));
+    from = current.dueDate;
+  }
+  return reminders;
 }
 
 export async function planAction(request: Request) {
