@@ -71,7 +71,8 @@ export function PlanSchedule({ plan, t }: { plan: NonNullable<Commitments["plan"
   return (
     <>
       <p>{t.home.plan(plan.statusLabel)}</p>
-      <div className="table-scroll">
+      {/* Focusable so that a keyboard can scroll it on a narrow phone. */}
+      <div className="table-scroll" role="region" aria-label={t.plan.schedule} tabIndex={0}>
         <table>
           <caption className="visually-hidden">{t.plan.schedule}</caption>
           <thead>

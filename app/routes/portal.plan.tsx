@@ -60,7 +60,7 @@ export default function PlanPage() {
         <p>
           {t.plan.covers} {result.numbers.join(", ")}
         </p>
-        <div className="table-scroll">
+        <div className="table-scroll" role="region" aria-label={t.plan.schedule} tabIndex={0}>
           <table data-testid="schedule">
             <caption>{t.plan.schedule}</caption>
             <thead>
