@@ -3,6 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { loadPortalHome } from "~/services/portal.server";
 import { noStoreHeaders } from "~/services/http.server";
 import { messages } from "~/i18n/messages";
+import { agreementMessages } from "~/i18n/portal-agreements";
+import { CommitmentsInForce } from "~/components/agreement-parts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? messages(data.locale).portal.title(data.creditorName) : "Relance" },
@@ -33,6 +35,7 @@ export default function PortalHome() {
     <main className="page narrow" lang={page.locale}>
       <p className="muted">{t.greeting(page.debtorName)}</p>
       <h1>{t.title(page.creditorName)}</h1>
+      <CommitmentsInForce commitments={page.commitments} t={agreementMessages(page.locale)} />
       <p>{t.summary(page.invoices.length, page.totalLabel)}</p>
       <ul className="invoice-list" aria-label={t.title(page.creditorName)}>
         {page.invoices.map((invoice) => (

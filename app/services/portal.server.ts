@@ -6,6 +6,7 @@ import { getDb } from "../db.server";
 import { now } from "../clock.server";
 import { requireDebtorAction, requireDebtorSession, type DebtorSession } from "./debtor-sessions.server";
 import { getDebtorForPortal, getInvoiceOfDebtor, listOpenInvoices } from "../models/portal.server";
+import { loadCommitments } from "./agreements.server";
 
 type InvoiceRow = ReturnType<typeof listOpenInvoices>[number];
 
@@ -67,6 +68,7 @@ export async function loadPortalHome(request: Request) {
     invoices: invoices.map((invoice) => describe(invoice, today, intl)),
     // L8: the 40 € indemnity and commercial penalties concern professional debtors only.
     penaltiesNotice: messages(debtor.locale).portal.penaltiesNotice(debtor.kind === "business"),
+    commitments: loadCommitments(db, debtor.id, debtor.locale, intl, new URL(request.url).searchParams.get("done")),
   };
 }
 

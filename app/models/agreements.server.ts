@@ -1,0 +1,131 @@
+import { and, asc, eq, gt, gte, inArray, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import {
+  cadencePolicies,
+  debtors,
+  disputes,
+  installmentPlanInvoices,
+  installmentPlans,
+  installments,
+  invoices,
+  paymentClaims,
+  promises,
+} from "../../db/schema";
+import type { AgreementPolicy } from "../domain/agreements";
+
+type Reader = Pick<Db, "select">;
+
+/** The schema's defaults, for a creditor whose policy row for this segment is missing. */
+const DEFAULT_POLICY: AgreementPolicy = { maxPromiseDays: 30, promiseGraceDays: 3, maxPlanMonths: 6, minInstallmentCents: 5000, autoAcceptPlanMonths: 3 };
+
+/** The creditor's limits for this debtor's segment. */
+export function getAgreementPolicy(db: Reader, debtorId: number) {
+  const debtor = db.select({ creditorId: debtors.creditorId, segment: debtors.segment }).from(debtors).where(eq(debtors.id, debtorId)).get();
+  if (!debtor) throw new Response("Session required", { status: 401 });
+  const row = db
+    .select()
+    .from(cadencePolicies)
+    .where(and(eq(cadencePolicies.creditorId, debtor.creditorId), eq(cadencePolicies.segment, debtor.segment)))
+    .get();
+  const policy: AgreementPolicy = row
+    ? {
+        maxPromiseDays: row.maxPromiseDays,
+        promiseGraceDays: row.promiseGraceDays,
+        maxPlanMonths: row.maxPlanMonths,
+        minInstallmentCents: row.minInstallmentCents,
+        autoAcceptPlanMonths: row.autoAcceptPlanMonths,
+      }
+    : DEFAULT_POLICY;
+  return { policy, segment: debtor.segment, creditorId: debtor.creditorId };
+}
+
+/**
+ * This debtor's open invoices, oldest due first, with what already holds each one: an open promise,
+ * a live plan, an open dispute, an "already paid" claim being checked.
+ */
+export function listCommitmentInvoices(db: Reader, debtorId: number) {
+  const open = db
+    .select({ id: invoices.id, number: invoices.number, currency: invoices.currency, balanceCents: invoices.balanceCents, dueDate: invoices.dueDate })
+    .from(invoices)
+    .where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"), gt(invoices.balanceCents, 0)))
+    .orderBy(asc(invoices.dueDate), asc(invoices.number))
+    .all();
+  const ids = open.map((i) => i.id);
+  if (ids.length === 0) return [];
+  const promised = new Map(
+    db
+      .select({ invoiceId: promises.invoiceId, date: promises.promisedDate, amountCents: promises.amountCents })
+      .from(promises)
+      .where(and(eq(promises.debtorId, debtorId), eq(promises.status, "open"), inArray(promises.invoiceId, ids)))
+      .orderBy(asc(promises.id))
+      .all()
+      .map((p) => [p.invoiceId, p]),
+  );
+  const disputed = new Set(
+    db.select({ invoiceId: disputes.invoiceId }).from(disputes).where(and(eq(disputes.debtorId, debtorId), eq(disputes.status, "open"))).all().map((d) => d.invoiceId),
+  );
+  const claimed = new Set(
+    db
+      .select({ invoiceId: paymentClaims.invoiceId })
+      .from(paymentClaims)
+      .where(and(eq(paymentClaims.debtorId, debtorId), eq(paymentClaims.status, "pending")))
+      .all()
+      .map((c) => c.invoiceId),
+  );
+  const planned = new Set(
+    db
+      .select({ invoiceId: installmentPlanInvoices.invoiceId })
+      .from(installmentPlanInvoices)
+      .innerJoin(installmentPlans, eq(installmentPlans.id, installmentPlanInvoices.planId))
+      .where(and(eq(installmentPlans.debtorId, debtorId), inArray(installmentPlans.status, ["pending_review", "accepted"])))
+      .all()
+      .map((p) => p.invoiceId),
+  );
+  return open.map((invoice) => ({
+    ...invoice,
+    openPromise: promised.get(invoice.id) ?? null,
+    held: disputed.has(invoice.id) || claimed.has(invoice.id),
+    inPlan: planned.has(invoice.id),
+  }));
+}
+
+export type CommitmentInvoice = ReturnType<typeof listCommitmentInvoices>[number];
+
+/** The debtor's plan under review or in force, with its installments; at most one (a new one is refused while it lives). */
+export function getLivePlan(db: Reader, debtorId: number) {
+  const plan = db
+    .select()
+    .from(installmentPlans)
+    .where(and(eq(installmentPlans.debtorId, debtorId), inArray(installmentPlans.status, ["pending_review", "accepted"])))
+    .orderBy(asc(installmentPlans.id))
+    .get();
+  if (!plan) return null;
+  const rows = db.select().from(installments).where(eq(installments.planId, plan.id)).orderBy(asc(installments.position)).all();
+  return { ...plan, status: plan.status as "pending_review" | "accepted", installments: rows };
+}
+
+/** Promises broken and plans defaulted by this debtor since `since`: the trust part of the auto-accept rule. */
+export function countRecentBreaches(db: Reader, debtorId: number, since: Date): number {
+  const broken = db
+    .select({ n: sql<number>`count(*)` })
+    .from(promises)
+    .where(and(eq(promises.debtorId, debtorId), eq(promises.status, "broken"), gte(promises.resolvedAt, since)))
+    .get()!.n;
+  const defaulted = db
+    .select({ n: sql<number>`count(*)` })
+    .from(installmentPlans)
+    .where(and(eq(installmentPlans.debtorId, debtorId), eq(installmentPlans.status, "defaulted"), gte(installmentPlans.decidedAt, since)))
+    .get()!.n;
+  return broken + defaulted;
+}
+
+/** Open promises of this debtor, with the invoice number, for the portal home. */
+export function listOpenPromises(db: Reader, debtorId: number) {
+  return db
+    .select({ id: promises.id, date: promises.promisedDate, amountCents: promises.amountCents, number: invoices.number, currency: invoices.currency })
+    .from(promises)
+    .innerJoin(invoices, eq(invoices.id, promises.invoiceId))
+    .where(and(eq(promises.debtorId, debtorId), eq(promises.status, "open"), eq(invoices.status, "open")))
+    .orderBy(asc(promises.promisedDate), asc(invoices.number))
+    .all();
+}

@@ -1,0 +1,331 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { seededDb } from "../support/db";
+import { getEnv, resetEnvCache } from "~/env.server";
+import { closeDb, getDb } from "~/db.server";
+import { devOutboxEmailSender } from "~/integrations/email.server";
+import { devOutboxSmsSender } from "~/integrations/sms.server";
+import { insertLink, signLink } from "~/services/links.server";
+import { dryRun } from "~/services/dry-run.server";
+import { tick } from "../../jobs/tick";
+import * as landing from "~/routes/l.$token";
+import * as portal from "~/routes/portal._index";
+import * as promiseRoute from "~/routes/portal.promise";
+import * as planRoute from "~/routes/portal.plan";
+import {
+  debtors,
+  installmentPlanInvoices,
+  installmentPlans,
+  installments,
+  invoices,
+  outboundMessages,
+  promises,
+  timelineEvents,
+} from "../../db/schema";
+
+const BASE = "http://localhost:4310";
+const NOW = "2026-11-20T09:00:00Z";
+const TODAY = "2026-11-20";
+const args = (request: Request) => ({ request, params: {}, context: {} });
+/** Intl puts narrow no-break spaces in amounts; the assertions read them as plain spaces. */
+const plain = <T,>(value: T): T => JSON.parse(JSON.stringify(value).replace(/[\u202f\u00a0]/g, " ")) as T;
+
+async function outcome(run: () => unknown): Promise<unknown> {
+  try {
+    return await run();
+  } catch (thrown) {
+    return thrown;
+  }
+}
+
+beforeAll(async () => {
+  const { path } = seededDb(TODAY);
+  process.env.DATABASE_PATH = path;
+  process.env.TEST_FIXED_NOW = NOW;
+  resetEnvCache();
+  closeDb();
+  const db = getDb();
+  // The day's reminders went out: the debtors arrive from them.
+  await tick({ db, env: getEnv(), email: devOutboxEmailSender(db), sms: devOutboxSmsSender(db), now: new Date(NOW) });
+});
+
+function debtorNamed(name: string) {
+  return getDb().select().from(debtors).where(eq(debtors.name, name)).get()!;
+}
+
+function openInvoicesOf(debtorId: number) {
+  return getDb()
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open")))
+    .orderBy(invoices.dueDate)
+    .all();
+}
+
+/** A session for this debtor, through a real link and the landing POST; returns the cookie, the CSRF token and the link id. */
+async function signIn(debtorId: number) {
+  const env = getEnv();
+  const link = insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) });
+  const token = await signLink(env, link);
+  const response = (await outcome(() =>
+    landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE } }), params: { token }, context: {} }),
+  )) as Response;
+  const cookie = response.headers.get("Set-Cookie")!.split(";")[0]!;
+  const page = (await promiseRoute.loader(args(new Request(`${BASE}/portal/promise`, { headers: { Cookie: cookie } })))) as { csrf: string };
+  return { cookie, csrf: page.csrf, linkId: link.id };
+}
+
+type Session = Awaited<ReturnType<typeof signIn>>;
+
+function post(path: string, session: Session, fields: [string, string][], headers: Record<string, string> = {}) {
+  const body = new URLSearchParams([["csrf", session.csrf], ...fields]);
+  return new Request(`${BASE}${path}`, {
+    method: "POST",
+    headers: { Origin: BASE, Cookie: session.cookie, "User-Agent": "Mozilla/5.0 (Linux; Android 14) Mobile", "X-Forwarded-For": "203.0.113.7", ...headers },
+    body,
+  });
+}
+
+type Reviewed = { step: "confirm"; ackText: string; echo: [string, string][]; nextLines: string[] };
+type Refused = { data: { step: "form"; errors: Record<string, string> }; init: ResponseInit };
+
+/** How many rows the debtor has in each table an action writes to. */
+function written(debtorId: number) {
+  const db = getDb().$client;
+  const count = (table: string) => (db.prepare(`select count(*) as n from ${table} where debtor_id = ?`).get(debtorId) as { n: number }).n;
+  return { promises: count("promises"), plans: count("installment_plans"), messages: count("outbound_messages"), timeline: count("timeline_events") };
+}
+
+describe("promising a payment date", () => {
+  it("refuses a foreign form, a missing token and bad input, writing nothing", async () => {
+    const debtor = debtorNamed("Hôtel du Parc");
+    const session = await signIn(debtor.id);
+    const ids = openInvoicesOf(debtor.id).map((i): [string, string] => ["invoice", String(i.id)]);
+    const before = written(debtor.id);
+
+    const foreign = (await outcome(() => promiseRoute.action(args(post("/portal/promise", session, [...ids, ["date", "2026-12-01"], ["intent", "confirm"]], { Origin: "https://evil.example" }))))) as Response;
+    expect(foreign.status).toBe(403);
+    const noToken = (await outcome(() => promiseRoute.action(args(post("/portal/promise", { ...session, csrf: "" }, [...ids, ["date", "2026-12-01"], ["intent", "confirm"]]))))) as Response;
+    expect(noToken.status).toBe(403);
+
+    const cases: [string, [string, string][], string, RegExp][] = [
+      ["a past date", [["date", "2026-11-10"]], "date", /après aujourd'hui/],
+      ["a date beyond the limit", [["date", "2026-12-21"]], "date", /ne peut pas dépasser le 20 décembre 2026 \(30 jours au plus\)/],
+      ["more than owed", [["date", "2026-12-01"], ["amount", "999999"]], "amount", /ne peut pas dépasser ce que vous devez/],
+      ["a negative amount", [["date", "2026-12-01"], ["amount", "-10"]], "amount", /montant en euros/],
+    ];
+    for (const [what, fields, field, message] of cases) {
+      for (const intent of ["review", "confirm"]) {
+        const refused = (await promiseRoute.action(args(post("/portal/promise", session, [...ids, ...fields, ["intent", intent]])))) as unknown as Refused;
+        expect(refused.init.status, what).toBe(400);
+        expect(plain(refused.data.errors[field]), what).toMatch(message);
+      }
+    }
+    const none = (await promiseRoute.action(args(post("/portal/promise", session, [["date", "2026-12-01"], ["intent", "review"]])))) as unknown as Refused;
+    expect(none.data.errors.invoices).toBe("Choisissez au moins une facture.");
+    expect(written(debtor.id)).toEqual(before);
+  });
+
+  it("shows what the debtor commits to and what follows, then records it once, however often it is sent", async () => {
+    const debtor = debtorNamed("Hôtel du Parc");
+    const session = await signIn(debtor.id);
+    const open = openInvoicesOf(debtor.id);
+    const fields: [string, string][] = [...open.map((i): [string, string] => ["invoice", String(i.id)]), ["date", "2026-12-04"], ["amount", ""]];
+    const before = written(debtor.id);
+
+    const reviewed = (await promiseRoute.action(args(post("/portal/promise", session, [...fields, ["intent", "review"]])))) as Reviewed;
+    expect(reviewed.step).toBe("confirm");
+    expect(plain(reviewed.ackText)).toBe(
+      `Pour Hôtel du Parc, je reconnais devoir à Atelier Durand la somme de 12 597,94 € au titre des factures ${open[0]!.number} et ${open[1]!.number}, et je m'engage à payer 12 597,94 € au plus tard le 4 décembre 2026.`,
+    );
+    // The grace is 3 days; what follows is what the cadence itself does once the pause ends.
+    expect(reviewed.nextLines[0]).toBe("Les relances sur ces factures sont suspendues jusqu'au 7 décembre 2026 inclus.");
+    expect(reviewed.nextLines[1]).toMatch(/^Si le paiement n'est pas arrivé à cette date, .* le (8|9|10) décembre 2026\.$/);
+    // Reviewing writes nothing.
+    expect(written(debtor.id)).toEqual(before);
+
+    const confirm = () => promiseRoute.action(args(post("/portal/promise", session, [...reviewed.echo, ["ack", reviewed.ackText], ["intent", "confirm"]])));
+    const first = (await outcome(confirm)) as Response;
+    expect(first.status).toBe(302);
+    expect(first.headers.get("Location")).toBe("/portal?done=promise");
+    const second = (await outcome(confirm)) as Response;
+    expect(second.headers.get("Location")).toBe("/portal?done=promise");
+
+    const rows = getDb().select().from(promises).where(eq(promises.debtorId, debtor.id)).all();
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row).toMatchObject({
+        promisedDate: "2026-12-04",
+        amountCents: null,
+        source: "portal",
+        status: "open",
+        acknowledgmentText: reviewed.ackText,
+        acknowledgedIp: "203.0.113.7",
+        acknowledgedUserAgent: "Mozilla/5.0 (Linux; Android 14) Mobile",
+        linkId: session.linkId,
+      });
+    }
+    const events = getDb().select().from(timelineEvents).where(and(eq(timelineEvents.debtorId, debtor.id), eq(timelineEvents.type, "promise.made"))).all();
+    expect(events).toHaveLength(1);
+    expect(events[0]!.actor).toBe("debtor");
+    const notices = getDb().select().from(outboundMessages).where(and(eq(outboundMessages.debtorId, debtor.id), eq(outboundMessages.step, "notice"))).all();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.bodyText).toContain(reviewed.ackText);
+    expect(notices[0]!.status).toBe("sent");
+
+    // The portal home shows the commitment in force.
+    const home = await portal.loader(args(new Request(`${BASE}/portal?done=promise`, { headers: { Cookie: session.cookie } })));
+    expect(home.commitments.done).toMatch(/engagement est enregistré/);
+    expect(home.commitments.promises.map((p) => p.text)).toEqual(open.map((i) => `Paiement promis pour la facture ${i.number}, au plus tard le 4 décembre 2026.`));
+
+    // The cadence: nothing until the promised date + grace, then the promise breaks and the
+    // cadence resumes on the day the confirmation announced.
+    const plan = dryRun(getDb(), { from: TODAY, to: "2026-12-12", debtorId: debtor.id });
+    expect(plan.filter((r) => r.when < "2026-12-08")).toEqual([]);
+    expect(plan.filter((r) => r.what === "promise_broken").map((r) => r.when)).toEqual(["2026-12-08 00:00", "2026-12-08 00:00"]);
+    const announced = /le (\d+) décembre 2026\.$/.exec(reviewed.nextLines[1]!)![1]!.padStart(2, "0");
+    expect(plan.find((r) => r.channel !== "-")?.when.slice(0, 10)).toBe(`2026-12-${announced}`);
+  });
+
+  it("refuses a second promise on an invoice already promised, and says so", async () => {
+    const debtor = debtorNamed("Hôtel du Parc");
+    const session = await signIn(debtor.id);
+    const page = (await promiseRoute.loader(args(new Request(`${BASE}/portal/promise`, { headers: { Cookie: session.cookie } })))) as { invoices: { promisedLabel: string | null }[] };
+    expect(page.invoices.map((i) => i.promisedLabel)).toEqual(["4 décembre 2026", "4 décembre 2026"]);
+    const before = written(debtor.id);
+    const open = openInvoicesOf(debtor.id);
+    const refused = (await promiseRoute.action(
+      args(post("/portal/promise", session, [["invoice", String(open[0]!.id)], ["date", "2026-12-15"], ["intent", "confirm"], ["ack", "x"]])),
+    )) as unknown as Refused;
+    expect(refused.data.errors.invoices).toBe("Cette facture a déjà une date de paiement promise (4 décembre 2026).");
+    expect(written(debtor.id)).toEqual(before);
+  });
+
+  it("spreads a partial amount over the oldest invoices and leaves the others in the cadence", async () => {
+    const debtor = debtorNamed("Cabinet Lefèvre Architectes");
+    const session = await signIn(debtor.id);
+    const open = openInvoicesOf(debtor.id);
+    const fields: [string, string][] = [...open.map((i): [string, string] => ["invoice", String(i.id)]), ["date", "2026-12-10"], ["amount", "1 000,50"]];
+    const reviewed = (await promiseRoute.action(args(post("/portal/promise", session, [...fields, ["intent", "review"]])))) as Reviewed & { notCovered: string[] };
+    expect(reviewed.notCovered).toEqual([open[1]!.number]);
+    await outcome(() => promiseRoute.action(args(post("/portal/promise", session, [...reviewed.echo, ["ack", reviewed.ackText], ["intent", "confirm"]]))));
+    const rows = getDb().select().from(promises).where(eq(promises.debtorId, debtor.id)).all();
+    expect(rows.map((r) => [r.invoiceId, r.amountCents])).toEqual([[open[0]!.id, 100_050]]);
+  });
+
+  it("shows the confirmation again when what was shown is not what would be stored", async () => {
+    const debtor = debtorNamed("Clinique Vétérinaire Saint-Jean");
+    const session = await signIn(debtor.id);
+    const open = openInvoicesOf(debtor.id);
+    const before = written(debtor.id);
+    const result = (await promiseRoute.action(
+      args(post("/portal/promise", session, [["invoice", String(open[0]!.id)], ["date", "2026-12-10"], ["ack", "another text"], ["intent", "confirm"]])),
+    )) as unknown as { data: { step: string; changed: boolean }; init: ResponseInit };
+    expect(result.data).toMatchObject({ step: "confirm", changed: true });
+    expect(written(debtor.id)).toEqual(before);
+  });
+});
+
+describe("proposing a plan", () => {
+  it("refuses a plan outside the policy, next to the field, writing nothing", async () => {
+    const debtor = debtorNamed("Imprimerie Rhône Print");
+    const session = await signIn(debtor.id);
+    const before = written(debtor.id);
+    const cases: [[string, string][], string, RegExp][] = [
+      [[["mode", "monthly"], ["count", "8"], ["start", "2026-12-01"]], "count", /dépasserait le 20 mai 2027 \(6 mois au plus\) : 6 mensualités au plus/],
+      [[["mode", "monthly"], ["count", "3"], ["start", "2026-11-20"]], "start", /après aujourd'hui/],
+      [[["mode", "custom"], ["rows", "2"], ["row-1-date", "2026-12-01"], ["row-1-amount", "40"], ["row-2-date", "2027-01-01"], ["row-2-amount", "10571,05"]], "row-1-amount", /au moins 50,00 €/],
+      [[["mode", "custom"], ["rows", "2"], ["row-1-date", "2026-12-01"], ["row-1-amount", "500"], ["row-2-date", "2027-01-01"], ["row-2-amount", "500"]], "rows", /exactement 10 631,05 €/],
+    ];
+    for (const [fields, field, message] of cases) {
+      for (const intent of ["review", "confirm"]) {
+        const refused = (await planRoute.action(args(post("/portal/plan", session, [...fields, ["intent", intent], ["acknowledge", "yes"]])))) as unknown as Refused;
+        expect(refused.init.status).toBe(400);
+        expect(plain(refused.data.errors[field])).toMatch(message);
+      }
+    }
+    expect(written(debtor.id)).toEqual(before);
+  });
+
+  it("adds and removes custom rows without writing anything", async () => {
+    const debtor = debtorNamed("Imprimerie Rhône Print");
+    const session = await signIn(debtor.id);
+    const before = written(debtor.id);
+    const added = (await planRoute.action(args(post("/portal/plan", session, [["mode", "custom"], ["rows", "3"], ["row-1-date", "2026-12-01"], ["intent", "add-row"]])))) as {
+      values: { rows: { date: string }[] };
+    };
+    expect(added.values.rows.map((r) => r.date)).toEqual(["2026-12-01", "", "", ""]);
+    expect(written(debtor.id)).toEqual(before);
+  });
+
+  it("accepts a short plan at once: one plan, installment reminders 3 days before each installment and nothing else", async () => {
+    const debtor = debtorNamed("Imprimerie Rhône Print");
+    const session = await signIn(debtor.id);
+    const open = openInvoicesOf(debtor.id);
+    const fields: [string, string][] = [["mode", "monthly"], ["count", "3"], ["start", "2026-12-01"]];
+    const reviewed = (await planRoute.action(args(post("/portal/plan", session, [...fields, ["intent", "review"]])))) as Reviewed & {
+      status: string;
+      rows: { dateLabel: string; amountLabel: string }[];
+    };
+    expect(reviewed.status).toBe("accepted");
+    // 10 631,05 € in three: the odd cent on the first installment.
+    expect(plain(reviewed.rows.map((r) => `${r.dateLabel} ${r.amountLabel}`))).toEqual(["1 décembre 2026 3 543,69 €", "1 janvier 2027 3 543,68 €", "1 février 2027 3 543,68 €"]);
+    expect(reviewed.nextLines).toContain("Rappels prévus : 28 novembre 2026, 29 décembre 2026, 29 janvier 2027.");
+
+    // Without the box ticked, nothing is written.
+    const before = written(debtor.id);
+    const unticked = (await planRoute.action(args(post("/portal/plan", session, [...reviewed.echo, ["ack", reviewed.ackText], ["intent", "confirm"]])))) as unknown as {
+      data: { ackError: string };
+      init: ResponseInit;
+    };
+    expect(unticked.init.status).toBe(400);
+    expect(unticked.data.ackError).toMatch(/Cochez la case/);
+    expect(written(debtor.id)).toEqual(before);
+
+    const confirm = () => planRoute.action(args(post("/portal/plan", session, [...reviewed.echo, ["ack", reviewed.ackText], ["acknowledge", "yes"], ["intent", "confirm"]])));
+    expect(((await outcome(confirm)) as Response).headers.get("Location")).toBe("/portal?done=plan");
+    expect(((await outcome(confirm)) as Response).headers.get("Location")).toBe("/portal?done=plan");
+
+    const db = getDb();
+    const plans = db.select().from(installmentPlans).where(eq(installmentPlans.debtorId, debtor.id)).all();
+    expect(plans).toHaveLength(1);
+    expect(plans[0]).toMatchObject({ status: "accepted", totalCents: 1_063_105, acknowledgmentText: reviewed.ackText, acknowledgedIp: "203.0.113.7", linkId: session.linkId });
+    expect(db.select().from(installmentPlanInvoices).where(eq(installmentPlanInvoices.planId, plans[0]!.id)).all().map((r) => r.invoiceId).sort()).toEqual(open.map((i) => i.id).sort());
+    const rows = db.select().from(installments).where(eq(installments.planId, plans[0]!.id)).orderBy(installments.position).all();
+    expect(rows.map((r) => r.amountCents).reduce((a, b) => a + b)).toBe(1_063_105);
+    const events = db.select().from(timelineEvents).where(and(eq(timelineEvents.debtorId, debtor.id), eq(timelineEvents.type, "plan.proposed"))).all();
+    expect(events).toHaveLength(1);
+    expect(events[0]!.data).toMatchObject({ status: "accepted" });
+    expect(db.select().from(outboundMessages).where(and(eq(outboundMessages.debtorId, debtor.id), eq(outboundMessages.step, "notice"))).all()).toHaveLength(1);
+
+    // The home and the plan page show the plan instead of a form.
+    const home = await portal.loader(args(new Request(`${BASE}/portal`, { headers: { Cookie: session.cookie } })));
+    expect(home.commitments.plan?.statusLabel).toBe("accepté");
+    expect(home.commitments.plan?.installments).toHaveLength(3);
+    const page = (await planRoute.loader(args(new Request(`${BASE}/portal/plan`, { headers: { Cookie: session.cookie } })))) as { mode: string };
+    expect(page.mode).toBe("existing");
+
+    // The cadence: only the installment reminder before the first installment, 3 days ahead.
+    const first = dryRun(db, { from: TODAY, to: "2026-12-03", debtorId: debtor.id });
+    expect(first.map((r) => [r.what, r.when.slice(0, 10)])).toEqual([["installment_reminder", "2026-11-28"]]);
+    // Once the first two are paid, the next reminder comes 3 days before the third, and nothing else.
+    db.update(installments).set({ paidCents: sql`${installments.amountCents}`, status: "paid" }).where(inArray(installments.id, [rows[0]!.id, rows[1]!.id])).run();
+    const later = dryRun(db, { from: "2027-01-05", to: "2027-02-03", debtorId: debtor.id });
+    expect(later.map((r) => [r.what, r.when.slice(0, 10)])).toEqual([["installment_reminder", "2027-01-29"]]);
+  });
+
+  it("sends a long or high-risk plan to review, and pauses every reminder until it is decided", async () => {
+    const debtor = debtorNamed("Menuiserie Chevalier");
+    const session = await signIn(debtor.id);
+    const fields: [string, string][] = [["mode", "monthly"], ["count", "2"], ["start", "2026-12-10"]];
+    const reviewed = (await planRoute.action(args(post("/portal/plan", session, [...fields, ["intent", "review"]])))) as Reviewed & { status: string; decisionText: string };
+    expect(reviewed.status).toBe("pending_review");
+    expect(reviewed.decisionText).toMatch(/étudié par votre créancier/);
+    await outcome(() => planRoute.action(args(post("/portal/plan", session, [...reviewed.echo, ["ack", reviewed.ackText], ["acknowledge", "yes"], ["intent", "confirm"]]))));
+    const plan = getDb().select().from(installmentPlans).where(eq(installmentPlans.debtorId, debtor.id)).get()!;
+    expect(plan.status).toBe("pending_review");
+    const event = getDb().select().from(timelineEvents).where(and(eq(timelineEvents.debtorId, debtor.id), eq(timelineEvents.type, "plan.proposed"))).get()!;
+    expect(event.data).toMatchObject({ status: "pending_review" });
+    expect(dryRun(getDb(), { from: TODAY, to: "2027-01-31", debtorId: debtor.id })).toEqual([]);
+  });
+});
