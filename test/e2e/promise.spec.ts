@@ -58,5 +58,6 @@ test("a debtor promises a payment date from a reminder, and the cadence waits fo
   const coming = withDb((db) => dryRun(db, { from: E2E_TODAY, to: "2026-12-20", debtorId }));
   expect(coming.filter((row) => row.when < "2026-12-08")).toEqual([]);
   expect(coming.filter((row) => row.what === "promise_broken")).toHaveLength(2);
+  expect(coming.some((row) => row.what.includes("broken_promise") && row.channel === "email")).toBe(true);
   expect(coming.some((row) => row.channel !== "-" && row.when >= "2026-12-08")).toBe(true);
 });

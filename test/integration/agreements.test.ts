@@ -182,7 +182,9 @@ describe("promising a payment date", () => {
     // cadence resumes on the day the confirmation announced.
     const plan = dryRun(getDb(), { from: TODAY, to: "2026-12-12", debtorId: debtor.id });
     expect(plan.filter((r) => r.when < "2026-12-08")).toEqual([]);
-    expect(plan.filter((r) => r.what === "promise_broken").map((r) => r.when)).toEqual(["2026-12-08 00:00", "2026-12-08 00:00"]);
+    // Marked broken in the pass that sends its reminder, at 09:00 on the first day after the grace.
+    expect(plan.filter((r) => r.what === "promise_broken").map((r) => r.when)).toEqual(["2026-12-08 09:00", "2026-12-08 09:00"]);
+    expect(plan.filter((r) => r.what.includes("broken_promise")).map((r) => `${r.when} ${r.channel}`)).toContain("2026-12-08 09:00 email");
     const announced = /le (\d+) décembre 2026\.$/.exec(reviewed.nextLines[1]!)![1]!.padStart(2, "0");
     expect(plan.find((r) => r.channel !== "-")?.when.slice(0, 10)).toBe(`2026-12-${announced}`);
   });
