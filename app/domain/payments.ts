@@ -21,16 +21,18 @@ export type AllocationDecision =
   | { ok: false; formError?: "nothing_chosen" | "mixed_currencies"; fieldErrors: Record<number, { error: AmountError; balanceCents: number }> };
 
 /**
- * "12", "12,5", "12.50", "1 234,56", "1.234,56" → cents; anything else → null. The decimal mark is
- * the last "," or "." followed by one or two digits; other separators group thousands.
+ * "12", "12,5", "12.50", "1 234,56", "1.234,56", "1,234.56" → cents; anything else → null. Thousands
+ * written with "." or "," count only when the other mark ends the amount: "12,345" or "1.234" are
+ * ambiguous between languages and refused rather than read as a thousand times the intent.
  */
 export function parseAmountToCents(text: string): number | null {
   const compact = text.replace(/[\s\u00a0\u202f€]/g, "");
-  const match = /^(\d{1,3}(?:[.,]\d{3})*|\d+)(?:[.,](\d{1,2}))?$/.exec(compact);
+  const plain = /^(\d+)(?:[.,](\d{1,2}))?$/.exec(compact);
+  const grouped = /^(\d{1,3}(?:\.\d{3})+),(\d{1,2})$/.exec(compact) ?? /^(\d{1,3}(?:,\d{3})+)\.(\d{1,2})$/.exec(compact);
+  const match = plain ?? grouped;
   if (!match) return null;
   const euros = Number(match[1]!.replace(/[.,]/g, ""));
-  const cents = Number((match[2] ?? "0").padEnd(2, "0"));
-  const total = euros * 100 + cents;
+  const total = euros * 100 + Number((match[2] ?? "0").padEnd(2, "0"));
   return Number.isSafeInteger(total) ? total : null;
 }
 
