@@ -48,6 +48,11 @@ const envSchema = z.object({
   TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/, { error: "must be an E.164 number such as +33612345678" }).optional(),
   /** Tests and staging proxies only: where the Twilio SDK sends its REST calls instead of api.twilio.com. */
   TWILIO_API_BASE_URL: z.url().optional(),
+  /** Card payments through Stripe Checkout; without a key, the development checkout at /dev/checkout stands in. */
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, { error: "must be a Stripe secret key (sk_test_…, sk_live_… or a restricted rk_… key)" }).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_", { error: "must be the whsec_… signing secret of the Stripe webhook endpoint" }).optional(),
+  /** Tests and staging proxies only: where the Stripe SDK sends its calls instead of https://api.stripe.com. */
+  STRIPE_API_BASE_URL: z.url().optional(),
   /** Where generated letters and uploaded files live: outside the web root. */
   STORAGE_DIR: z.string().min(1).default(".data/files"),
   JOB_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
@@ -66,6 +71,21 @@ function checkTwilio(env: Env): string[] {
     : ["  - TWILIO_*: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_MESSAGING_SERVICE_SID (or TWILIO_FROM_NUMBER) together, or none of them"];
 }
 
+/**
+ * Stripe too: a key without the webhook secret could take money that would never be recorded, and a
+ * base URL without a key would be silently ignored.
+ */
+function checkStripe(env: Env): string[] {
+  const lines: string[] = [];
+  if (Boolean(env.STRIPE_SECRET_KEY) !== Boolean(env.STRIPE_WEBHOOK_SECRET)) {
+    lines.push("  - STRIPE_*: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET together (payments are recorded from the webhook), or neither");
+  }
+  if (env.STRIPE_API_BASE_URL && !env.STRIPE_SECRET_KEY) {
+    lines.push("  - STRIPE_API_BASE_URL: only meaningful with STRIPE_SECRET_KEY; remove it or set the keys");
+  }
+  return lines;
+}
+
 export class EnvError extends Error {
   override name = "EnvError";
 }
@@ -76,7 +96,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
   const result = envSchema.safeParse(present);
   const lines = result.success
-    ? checkTwilio(result.data)
+    ? [...checkTwilio(result.data), ...checkStripe(result.data)]
     : result.error.issues.map((issue) => `  - ${issue.path.join(".") || "(root)"}: ${issue.message}`);
   if (result.success && lines.length === 0) return result.data;
   throw new EnvError(`Relance cannot start, the environment is invalid:\n${lines.join("\n")}`);

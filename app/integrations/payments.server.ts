@@ -1,0 +1,133 @@
+import Stripe from "stripe";
+import type { Env } from "../env.server";
+
+/** P9: pinned, and the webhook endpoint in Stripe's dashboard must use the same version. */
+export const STRIPE_API_VERSION = "2026-10-28.endive" as const;
+
+export type CheckoutLine = { invoiceNumber: string; label: string; amountCents: number };
+
+export type CheckoutRequest = {
+  checkoutId: number;
+  debtorId: number;
+  currency: string;
+  locale: "fr" | "en";
+  lines: CheckoutLine[];
+  successUrl: string;
+  cancelUrl: string;
+  /** Fixed from the row's creation time, so a retry with the same idempotency key sends the same parameters. */
+  expiresAt: Date;
+};
+
+export type CheckoutResult =
+  | { status: "success"; sessionId: string; url: string }
+  | { status: "error"; retryable: boolean; message: string; code?: string };
+
+export type PaymentProvider = {
+  readonly provider: "stripe" | "dev";
+  /** Creates (or, for the same checkout row, finds again) the hosted payment page. */
+  createCheckout(request: CheckoutRequest): Promise<CheckoutResult>;
+  /** Where an existing session's page is, to send a double submission back to it. */
+  checkoutUrl(sessionId: string, checkoutId: number): Promise<string | null>;
+};
+
+/** P5: derived from our row, so a retry after a crash or a double submission finds the same session. */
+export const checkoutIdempotencyKey = (checkoutId: number) => `checkout:${checkoutId}`;
+
+export function stripeClient(options: { secretKey: string; apiBaseUrl?: string; maxNetworkRetries: number }): Stripe {
+  const base = options.apiBaseUrl ? new URL(options.apiBaseUrl) : undefined;
+  return new Stripe(options.secretKey, {
+    apiVersion: STRIPE_API_VERSION,
+    maxNetworkRetries: options.maxNetworkRetries,
+    telemetry: false,
+    timeout: 20_000,
+    // T1: tests point the SDK at a local server speaking Stripe's wire format.
+    ...(base ? { host: base.hostname, port: Number(base.port || (base.protocol === "https:" ? 443 : 80)), protocol: base.protocol.replace(":", "") as "http" | "https" } : {}),
+  });
+}
+
+/** Stripe Checkout (P6): one line per invoice, amounts in cents from our row, metadata pointing back at it. */
+export function stripePaymentProvider(stripe: Stripe): PaymentProvider {
+  return {
+    provider: "stripe",
+    async createCheckout(request) {
+      const metadata = { checkout_id: String(request.checkoutId), debtor_id: String(request.debtorId) };
+      try {
+        const session = await stripe.checkout.sessions.create(
+          {
+            mode: "payment",
+            client_reference_id: String(request.checkoutId),
+            metadata,
+            payment_intent_data: { metadata },
+            locale: request.locale,
+            line_items: request.lines.map((line) => ({
+              quantity: 1,
+              price_data: { currency: request.currency.toLowerCase(), unit_amount: line.amountCents, product_data: { name: line.label } },
+            })),
+            success_url: request.successUrl,
+            cancel_url: request.cancelUrl,
+            expires_at: Math.floor(request.expiresAt.getTime() / 1000),
+          },
+          { idempotencyKey: checkoutIdempotencyKey(request.checkoutId) },
+        );
+        if (!session.url) return { status: "error", retryable: false, message: `session ${session.id} has no url` };
+        return { status: "success", sessionId: session.id, url: session.url };
+      } catch (error) {
+        return stripeError(error);
+      }
+    },
+    async checkoutUrl(sessionId) {
+      try {
+        const session = await stripe.checkout.sessions.retrieve(sessionId);
+        return session.status === "open" ? session.url : null;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+function stripeError(error: unknown): CheckoutResult {
+  if (error instanceof Stripe.errors.StripeError) {
+    const retryable = error.type === "StripeConnectionError" || error.type === "StripeAPIError" || error.type === "StripeRateLimitError" || error.type === "StripeIdempotencyError";
+    return { status: "error", retryable, message: `${error.type}: ${error.message}`, code: error.code };
+  }
+  return { status: "error", retryable: true, message: String(error) };
+}
+
+/**
+ * Development driver: the "hosted page" is /dev/checkout/:id on our own server, where a person
+ * clicks Pay or Decline; Pay records the payment through the same code as Stripe's webhook.
+ */
+export function devPaymentProvider(publicBaseUrl: string): PaymentProvider {
+  const url = (checkoutId: number) => `${publicBaseUrl}/dev/checkout/${checkoutId}`;
+  return {
+    provider: "dev",
+    async createCheckout(request) {
+      return { status: "success", sessionId: `dev_cs_${request.checkoutId}`, url: url(request.checkoutId) };
+    },
+    async checkoutUrl(_sessionId, checkoutId) {
+      return url(checkoutId);
+    },
+  };
+}
+
+export function createPaymentProvider(env: Pick<Env, "NODE_ENV" | "PUBLIC_BASE_URL" | "STRIPE_SECRET_KEY" | "STRIPE_API_BASE_URL">): PaymentProvider {
+  if (!env.STRIPE_SECRET_KEY) return devPaymentProvider(env.PUBLIC_BASE_URL);
+  // The idempotency key makes retries safe; tests want one attempt so a failure shows at once.
+  const maxNetworkRetries = env.NODE_ENV === "test" ? 0 : 2;
+  return stripePaymentProvider(stripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiBaseUrl: env.STRIPE_API_BASE_URL, maxNetworkRetries }));
+}
+
+/**
+ * P1: the signature is checked on the raw body, at our clock (T7). Returns the event, or null for
+ * anything that does not verify.
+ */
+export function verifyStripeEvent(rawBody: string, signature: string | null, secret: string, receivedAt: Date): Stripe.Event | null {
+  if (!signature) return null;
+  try {
+    // receivedAt is in milliseconds (the SDK divides by 1000 itself).
+    return Stripe.webhooks.constructEvent(rawBody, signature, secret, undefined, undefined, receivedAt.getTime());
+  } catch {
+    return null;
+  }
+}

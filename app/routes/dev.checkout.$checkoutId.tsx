@@ -1,0 +1,54 @@
+import { redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { noStoreHeaders } from "~/services/http.server";
+import { loadDevCheckout, payDevCheckout } from "~/services/dev-checkout.server";
+import { sendNoticeNow } from "~/services/notices.server";
+import { requestDeps } from "~/services/deps.server";
+
+export const meta: MetaFunction = () => [{ title: "Checkout (development) — Relance" }];
+
+export const headers: HeadersFunction = () => noStoreHeaders;
+
+/** Stands in for Stripe's hosted page when no Stripe key is set (404 otherwise). */
+export function loader({ params }: LoaderFunctionArgs) {
+  return loadDevCheckout(params.checkoutId);
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const { location, result } = payDevCheckout(request, params.checkoutId, form.get("intent") === "pay" ? "pay" : "decline");
+  for (const id of result?.noticeIds ?? []) await sendNoticeNow(requestDeps(), id);
+  throw redirect(location, { status: 303, headers: noStoreHeaders });
+}
+
+export default function DevCheckout() {
+  const checkout = useLoaderData<typeof loader>();
+  return (
+    <main className="page narrow" lang="en">
+      <h1>Checkout (development)</h1>
+      <p className="muted">No Stripe key is set: this page stands in for Stripe Checkout. No card, no money; "Pay" sends the same event Stripe would.</p>
+      <div className="card">
+        <ul>
+          {checkout.lines.map((line) => (
+            <li key={line.number}>
+              Invoice {line.number}: {line.amountLabel}
+            </li>
+          ))}
+        </ul>
+        <p className="amount">Total {checkout.totalLabel}</p>
+        {checkout.status === "open" || checkout.status === "expired" ? (
+          <Form method="post" className="action-list">
+            <button type="submit" name="intent" value="pay" className="button">
+              Pay {checkout.totalLabel}
+            </button>
+            <button type="submit" name="intent" value="decline" className="button secondary">
+              Decline
+            </button>
+          </Form>
+        ) : (
+          <p>This checkout is {checkout.status}.</p>
+        )}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,72 @@
+import { eq, inArray } from "drizzle-orm";
+import { checkoutSessions, invoices } from "../../db/schema";
+import { getDb } from "../db.server";
+import { getEnv } from "../env.server";
+import { now } from "../clock.server";
+import { formatMoney } from "../domain/money";
+import { requireSameOrigin } from "./http.server";
+import { recordStripeEvent, type StripeEventResult } from "./stripe-webhooks.server";
+
+/** The development checkout exists only while no Stripe key is set: with Stripe, it is a 404. */
+function requireDevCheckout(idParam: string | undefined) {
+  if (getEnv().STRIPE_SECRET_KEY) throw new Response("Not found", { status: 404 });
+  const id = Number(idParam);
+  const row = Number.isSafeInteger(id) && id > 0 ? getDb().select().from(checkoutSessions).where(eq(checkoutSessions.id, id)).get() : undefined;
+  if (!row || !row.providerSessionId) throw new Response("Not found", { status: 404 });
+  return row;
+}
+
+export function loadDevCheckout(idParam: string | undefined) {
+  const row = requireDevCheckout(idParam);
+  const numbers = new Map(
+    getDb()
+      .select({ id: invoices.id, number: invoices.number })
+      .from(invoices)
+      .where(inArray(invoices.id, row.allocations.map((a) => a.invoiceId)))
+      .all()
+      .map((i) => [i.id, i.number]),
+  );
+  const money = (cents: number) => formatMoney({ cents, currency: row.currency }, "en-GB");
+  return {
+    id: row.id,
+    status: row.status,
+    totalLabel: money(row.totalCents),
+    lines: row.allocations.map((a) => ({ number: numbers.get(a.invoiceId) ?? String(a.invoiceId), amountLabel: money(a.amountCents) })),
+  };
+}
+
+/**
+ * "Pay" builds the event Stripe would send and hands it to the webhook's own recording code, so the
+ * development path records payments exactly as production does. The event id is fixed per
+ * checkout: a double click is a redelivery, a no-op.
+ */
+export function payDevCheckout(request: Request, idParam: string | undefined, intent: "pay" | "decline"): { location: string; result?: StripeEventResult } {
+  requireSameOrigin(request);
+  const row = requireDevCheckout(idParam);
+  const base = getEnv().PUBLIC_BASE_URL;
+  if (intent === "decline") return { location: `${base}/portal/pay?cancelled=${row.id}` };
+  const at = now();
+  const event = {
+    id: `evt_dev_${row.id}_completed`,
+    object: "event",
+    type: "checkout.session.completed",
+    created: Math.floor(at.getTime() / 1000),
+    livemode: false,
+    data: {
+      object: {
+        id: row.providerSessionId,
+        object: "checkout.session",
+        mode: "payment",
+        status: "complete",
+        payment_status: "paid",
+        amount_total: row.totalCents,
+        currency: row.currency.toLowerCase(),
+        client_reference_id: String(row.id),
+        metadata: { checkout_id: String(row.id), debtor_id: String(row.debtorId) },
+        payment_intent: `pi_dev_${row.id}`,
+      },
+    },
+  };
+  const result = recordStripeEvent({ db: getDb(), env: getEnv(), now: at }, event, JSON.stringify(event));
+  return { location: `${base}/portal/pay/done?checkout=${row.id}&session_id=${row.providerSessionId}`, result };
+}

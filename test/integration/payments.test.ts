@@ -1,0 +1,386 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { and, eq, sql } from "drizzle-orm";
+import { seededDb } from "../support/db";
+import { FakeStripe, type FakeSession } from "../fakes/stripe-server";
+import { getEnv, resetEnvCache } from "~/env.server";
+import { closeDb, getDb } from "~/db.server";
+import { devOutboxEmailSender } from "~/integrations/email.server";
+import { devOutboxSmsSender } from "~/integrations/sms.server";
+import { dryRun } from "~/services/dry-run.server";
+import * as landing from "~/routes/l.$token";
+import * as payRoute from "~/routes/portal.pay._index";
+import * as doneRoute from "~/routes/portal.pay.done";
+import * as stripeRoute from "~/routes/webhooks.stripe";
+import { tick } from "../../jobs/tick";
+import {
+  checkoutSessions,
+  devOutbox,
+  installmentPlanInvoices,
+  installmentPlans,
+  installments,
+  invoices,
+  outboundMessageInvoices,
+  outboundMessages,
+  payments,
+  timelineEvents,
+  webhookEvents,
+} from "../../db/schema";
+import type { Db } from "../../db/client";
+
+const BASE = "http://localhost:4310";
+const NOW = "2026-11-20T09:00:00Z";
+const WEBHOOK_URL = `${BASE}/webhooks/stripe`;
+const args = (request: Request) => ({ request, params: {}, context: {} });
+
+let fake: FakeStripe;
+let db: Db;
+let cookie: string;
+let debtorId: number;
+let warnings: string[];
+
+async function outcome(run: () => unknown): Promise<unknown> {
+  try {
+    return await run();
+  } catch (thrown) {
+    return thrown;
+  }
+}
+
+beforeEach(async () => {
+  fake = new FakeStripe();
+  fake.clock = () => new Date(NOW);
+  const base = await fake.start();
+  const seeded = seededDb("2026-11-20");
+  seeded.db.$client.close();
+  const vars = { DATABASE_PATH: seeded.path, TEST_FIXED_NOW: NOW, STRIPE_SECRET_KEY: "sk_test_fake", STRIPE_WEBHOOK_SECRET: fake.webhookSecret, STRIPE_API_BASE_URL: base };
+  for (const [key, value] of Object.entries(vars)) vi.stubEnv(key, value);
+  resetEnvCache();
+  closeDb();
+  db = getDb();
+  warnings = [];
+  vi.spyOn(console, "warn").mockImplementation((...parts: unknown[]) => void warnings.push(parts.map(String).join(" ")));
+  // The morning pass sends Boulangerie Martin a pre-reminder about its two invoices due soon.
+  await runJob();
+  const email = db.select().from(devOutbox).where(sql`${devOutbox.subject} like '%2 factures%'`).get()!;
+  const token = /\/l\/([\w.-]+)/.exec(email.text)![1]!;
+  const response = (await outcome(() => landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE } }), params: { token }, context: {} }))) as Response;
+  cookie = response.headers.get("Set-Cookie")!.split(";")[0]!;
+  debtorId = db.select().from(outboundMessages).where(eq(outboundMessages.toAddress, email.toAddress)).get()!.debtorId;
+});
+
+afterEach(async () => {
+  await fake.stop();
+  closeDb();
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+  resetEnvCache();
+});
+
+function runJob(at = NOW) {
+  const d = getDb();
+  return tick({ db: d, env: getEnv(), email: devOutboxEmailSender(d, () => new Date(at)), sms: devOutboxSmsSender(d), now: new Date(at) });
+}
+
+function openInvoices() {
+  return db.select().from(invoices).where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"))).orderBy(invoices.dueDate).all();
+}
+
+async function csrf(): Promise<string> {
+  return (await payRoute.loader(args(new Request(`${BASE}/portal/pay`, { headers: { Cookie: cookie } })))).csrf;
+}
+
+/** Submits the pay form as a browser would (plus whatever a tamperer adds). */
+async function pay(fields: [string, string][]): Promise<Response | { data: { errors: { form?: string; fields: Record<number, string> } }; init: ResponseInit }> {
+  const body = new URLSearchParams([["csrf", await csrf()], ...fields]);
+  const request = new Request(`${BASE}/portal/pay`, { method: "POST", headers: { Cookie: cookie, Origin: BASE }, body });
+  return (await outcome(() => payRoute.action(args(request)))) as Response;
+}
+
+/** Pays through the portal and returns the session the fake Stripe created. */
+async function checkout(fields: [string, string][]): Promise<FakeSession> {
+  const response = (await pay(fields)) as Response;
+  expect(response.status).toBe(303);
+  const session = [...fake.sessions.values()].find((s) => s.url === response.headers.get("Location"));
+  expect(session).toBeDefined();
+  return session!;
+}
+
+async function deliver(event: unknown, tamper?: (body: string) => string) {
+  const response = (await stripeRoute.action(args(fake.webhookRequest(WEBHOOK_URL, event, { tamper })))) as Response;
+  return { status: response.status, body: (await response.json()) as { outcome?: string } };
+}
+
+const count = (table: typeof payments | typeof webhookEvents | typeof timelineEvents) => db.select({ n: sql<number>`count(*)` }).from(table).get()!.n;
+const paymentRows = () => db.select().from(payments).where(eq(payments.provider, "stripe")).orderBy(payments.id).all();
+const invoice = (id: number) => db.select().from(invoices).where(eq(invoices.id, id)).get()!;
+
+describe("starting a card payment", () => {
+  it("sends Stripe the amounts from the database, whatever the form claims, and answers 303 to Checkout", async () => {
+    const [first, second] = openInvoices();
+    const other = db.select().from(invoices).where(and(sql`${invoices.debtorId} <> ${debtorId}`, eq(invoices.status, "open"))).get()!;
+    const response = (await pay([
+      ["invoice", String(first!.id)],
+      ["invoice", String(second!.id)],
+      ["invoice", String(other.id)],
+      ["total", "1"],
+      ["currency", "usd"],
+      ["amount", "1"],
+      [`amount-${other.id}`, "1"],
+    ])) as Response;
+    expect(response.status).toBe(303);
+    const row = db.select().from(checkoutSessions).get()!;
+    expect(row).toMatchObject({ debtorId, currency: "EUR", totalCents: first!.balanceCents + second!.balanceCents, status: "open" });
+    expect(row.allocations).toEqual([
+      { invoiceId: first!.id, amountCents: first!.balanceCents },
+      { invoiceId: second!.id, amountCents: second!.balanceCents },
+    ]);
+
+    const [request] = fake.requests;
+    expect(request).toMatchObject({ method: "POST", path: "/v1/checkout/sessions", idempotencyKey: `checkout:${row.id}` });
+    expect(request!.params).toMatchObject({
+      mode: "payment",
+      client_reference_id: String(row.id),
+      metadata: { checkout_id: String(row.id), debtor_id: String(debtorId) },
+      payment_intent_data: { metadata: { checkout_id: String(row.id), debtor_id: String(debtorId) } },
+      success_url: `${BASE}/portal/pay/done?checkout=${row.id}&session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${BASE}/portal/pay?cancelled=${row.id}`,
+      line_items: [
+        { quantity: "1", price_data: { currency: "eur", unit_amount: String(first!.balanceCents), product_data: { name: expect.stringContaining(first!.number) } } },
+        { quantity: "1", price_data: { currency: "eur", unit_amount: String(second!.balanceCents), product_data: { name: expect.stringContaining(second!.number) } } },
+      ],
+    });
+    const session = fake.sessions.get(row.providerSessionId!)!;
+    expect(response.headers.get("Location")).toBe(session.url);
+    expect(response.headers.get("Cache-Control")).toBe("no-store");
+  });
+
+  it("sends a double submission back to the same Checkout page", async () => {
+    const [first] = openInvoices();
+    const one = await checkout([["invoice", String(first!.id)]]);
+    const two = await checkout([["invoice", String(first!.id)]]);
+    expect(two.id).toBe(one.id);
+    expect(db.select().from(checkoutSessions).all()).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.method === "POST")).toHaveLength(1);
+  });
+
+  it("refuses amounts above the balance or under 1 €, next to the field, and changes nothing", async () => {
+    const [first, second] = openInvoices();
+    const result = (await pay([
+      ["invoice", String(first!.id)],
+      [`amount-${first!.id}`, String(first!.balanceCents / 100 + 1)],
+      ["invoice", String(second!.id)],
+      [`amount-${second!.id}`, "0,99"],
+    ])) as { data: { errors: { fields: Record<number, string> } }; init: ResponseInit };
+    expect(result.init.status).toBe(400);
+    expect(result.data.errors.fields[first!.id]).toMatch(/ne peut pas dépasser le reste à payer/);
+    expect(result.data.errors.fields[second!.id]).toBe("Le montant doit être d'au moins 1 €.");
+    expect(db.select().from(checkoutSessions).all()).toHaveLength(0);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("says so when Stripe fails, and the next attempt reuses the same row and idempotency key", async () => {
+    const [first] = openInvoices();
+    fake.failNext(500);
+    const failed = (await pay([["invoice", String(first!.id)]])) as { data: { errors: { form?: string } }; init: ResponseInit };
+    expect(failed.init.status).toBe(400);
+    expect(failed.data.errors.form).toMatch(/Le service de paiement ne répond pas/);
+    await checkout([["invoice", String(first!.id)]]);
+    const row = db.select().from(checkoutSessions).get()!;
+    expect(fake.requests.map((r) => r.idempotencyKey)).toEqual([`checkout:${row.id}`, `checkout:${row.id}`]);
+    expect(db.select().from(checkoutSessions).all()).toHaveLength(1);
+  });
+});
+
+describe("the Stripe webhook", () => {
+  it("refuses a body modified after signing, and stores nothing", async () => {
+    const [first] = openInvoices();
+    const session = fake.complete((await checkout([["invoice", String(first!.id)]])).id);
+    const event = fake.event("checkout.session.completed", session);
+    const result = await deliver(event, (body) => body.replace(`"amount_total": ${session.amount_total}`, '"amount_total": 100'));
+    expect(result.status).toBe(400);
+    expect(count(webhookEvents)).toBe(0);
+    expect(paymentRows()).toHaveLength(0);
+    expect(invoice(first!.id).balanceCents).toBe(first!.balanceCents);
+  });
+
+  it("records a payment once when the same event comes three times, and the success page then says so", async () => {
+    const [first, second] = openInvoices();
+    const session = fake.complete((await checkout([["invoice", String(first!.id)], ["invoice", String(second!.id)]])).id);
+    const row = db.select().from(checkoutSessions).get()!;
+
+    // Before the webhook the success page only says the payment is being confirmed (P3).
+    const donePage = () => doneRoute.loader(args(new Request(`${BASE}/portal/pay/done?checkout=${row.id}&session_id=${session.id}`, { headers: { Cookie: cookie } })));
+    expect((await donePage()).state).toBe("confirming");
+    expect(paymentRows()).toHaveLength(0);
+
+    const event = fake.event("checkout.session.completed", session);
+    const outcomes = [];
+    for (let i = 0; i < 3; i += 1) outcomes.push(await deliver(event));
+    expect(outcomes.map((o) => [o.status, o.body.outcome])).toEqual([
+      [200, "recorded"],
+      [200, "duplicate"],
+      [200, "duplicate"],
+    ]);
+    // Stripe may also send the same fact as another event: still recorded once.
+    expect((await deliver(fake.event("checkout.session.async_payment_succeeded", session))).body.outcome).toBe("already_recorded");
+
+    expect(paymentRows().map((p) => [p.invoiceId, p.amountCents, p.kind, p.providerRef])).toEqual([
+      [first!.id, first!.balanceCents, "payment", session.payment_intent],
+      [second!.id, second!.balanceCents, "payment", session.payment_intent],
+    ]);
+    for (const paid of [first!, second!]) {
+      expect(invoice(paid.id)).toMatchObject({ status: "paid", balanceCents: 0, paidAt: new Date(NOW) });
+    }
+    const recorded = db.select().from(timelineEvents).where(eq(timelineEvents.type, "payment.recorded")).all().filter((e) => e.debtorId === debtorId && (e.data as { provider?: string }).provider === "stripe");
+    expect(recorded.map((e) => e.invoiceId).sort()).toEqual([first!.id, second!.id].sort());
+    expect(recorded.every((e) => e.actor === "debtor")).toBe(true);
+    expect(db.select().from(checkoutSessions).get()!.status).toBe("paid");
+    const done = await donePage();
+    expect(done.state).toBe("recorded");
+    expect(done.lines.every((l) => l.leftLabel === null)).toBe(true);
+  });
+
+  it("records nothing when the amount or the currency differs from our checkout, answers 200 and leaves a trace for staff", async () => {
+    const [first] = openInvoices();
+    const created = await checkout([["invoice", String(first!.id)]]);
+    const session = fake.complete(created.id);
+    for (const [index, change] of [{ amount_total: 100 }, { currency: "usd" }].entries()) {
+      const result = await deliver(fake.event("checkout.session.completed", { ...session, ...change }, `evt_mismatch_${index}`));
+      expect(result).toEqual({ status: 200, body: { received: true, outcome: "mismatch" } });
+    }
+    expect(paymentRows()).toHaveLength(0);
+    expect(invoice(first!.id)).toMatchObject({ status: "open", balanceCents: first!.balanceCents });
+    expect(count(webhookEvents)).toBe(2);
+    const traces = db.select().from(timelineEvents).where(eq(timelineEvents.type, "payment.mismatch")).all();
+    expect(traces.map((t) => (t.data as { reason: string }).reason)).toEqual([
+      `amount 100 cents, expected ${first!.balanceCents}`,
+      "currency usd, expected EUR",
+    ]);
+    expect(warnings.join("\n")).toMatch(/not recorded: amount 100 cents/);
+    // The genuine event still records afterwards.
+    expect((await deliver(fake.event("checkout.session.completed", session))).body.outcome).toBe("recorded");
+  });
+
+  it("stores unknown event types and answers 200", async () => {
+    const result = await deliver(fake.event("customer.created", { id: "cus_1", object: "customer" }));
+    expect(result).toEqual({ status: 200, body: { received: true, outcome: "ignored" } });
+    expect(count(webhookEvents)).toBe(1);
+  });
+});
+
+describe("refunds and chargebacks", () => {
+  async function paidCheckout() {
+    const [first, second] = openInvoices();
+    const session = fake.complete((await checkout([["invoice", String(first!.id)], ["invoice", String(second!.id)]])).id);
+    return { first: first!, second: second!, session };
+  }
+
+  it("a refund after completion reopens the balance, the last invoice first; an older cumulative event changes nothing", async () => {
+    const { first, second, session } = await paidCheckout();
+    await deliver(fake.event("checkout.session.completed", session));
+    const partial = second.balanceCents + 1_000;
+    expect((await deliver(fake.event("charge.refunded", fake.charge(session, partial)))).body.outcome).toBe("reversed");
+    expect(invoice(second.id)).toMatchObject({ status: "open", balanceCents: second.balanceCents, paidAt: null });
+    expect(invoice(first.id)).toMatchObject({ status: "open", balanceCents: 1_000 });
+    // The full refund, then a late copy of the partial one (a different event): the balance is whole, once.
+    await deliver(fake.event("charge.refunded", fake.charge(session, session.amount_total)));
+    await deliver(fake.event("charge.refunded", fake.charge(session, partial)));
+    expect(invoice(first.id).balanceCents).toBe(first.balanceCents);
+    const refunds = paymentRows().filter((p) => p.kind === "refund");
+    expect(refunds.reduce((sum, p) => sum + p.amountCents, 0)).toBe(-session.amount_total);
+    expect(db.select().from(checkoutSessions).get()!.status).toBe("refunded");
+    expect(db.select().from(timelineEvents).where(eq(timelineEvents.type, "payment.refunded")).all().length).toBe(refunds.length);
+  });
+
+  it("a refund that arrives before the completion waits for it, then applies (out of order)", async () => {
+    const { first, second, session } = await paidCheckout();
+    expect((await deliver(fake.event("charge.refunded", fake.charge(session, 2_000)))).body.outcome).toBe("deferred");
+    expect(paymentRows()).toHaveLength(0);
+    expect(invoice(second.id).balanceCents).toBe(second.balanceCents);
+    expect((await deliver(fake.event("checkout.session.completed", session))).body.outcome).toBe("recorded");
+    expect(paymentRows().map((p) => [p.invoiceId, p.amountCents, p.kind])).toEqual([
+      [first.id, first.balanceCents, "payment"],
+      [second.id, second.balanceCents, "payment"],
+      [second.id, -2_000, "refund"],
+    ]);
+    expect(invoice(second.id)).toMatchObject({ status: "open", balanceCents: 2_000 });
+    expect(invoice(first.id)).toMatchObject({ status: "paid", balanceCents: 0 });
+    expect(db.select().from(webhookEvents).all().every((e) => e.processedAt !== null)).toBe(true);
+  });
+
+  it("a chargeback reopens the balance too, once", async () => {
+    const { second, session } = await paidCheckout();
+    await deliver(fake.event("checkout.session.completed", session));
+    const dispute = fake.event("charge.dispute.created", fake.dispute(session, second.balanceCents));
+    await deliver(dispute);
+    await deliver(dispute);
+    expect(paymentRows().filter((p) => p.kind === "chargeback").map((p) => [p.invoiceId, p.amountCents])).toEqual([[second.id, -second.balanceCents]]);
+    expect(invoice(second.id)).toMatchObject({ status: "open", balanceCents: second.balanceCents });
+  });
+});
+
+describe("what the cadence does after a payment", () => {
+  it("a partial payment leaves the invoice open, confirms what remains, and the reminders go on for the rest", async () => {
+    const [first, second] = openInvoices();
+    const part = 5_000;
+    const session = fake.complete((await checkout([["invoice", String(first!.id)], [`amount-${first!.id}`, "50"]])).id);
+    expect(session.amount_total).toBe(part);
+    await deliver(fake.event("checkout.session.completed", session));
+    expect(invoice(first!.id)).toMatchObject({ status: "open", balanceCents: first!.balanceCents - part, paidAt: null });
+
+    // The receipt says what is left, sent at once.
+    const notice = db.select().from(outboundMessages).where(and(eq(outboundMessages.debtorId, debtorId), eq(outboundMessages.step, "notice"))).get()!;
+    // French amounts use narrow no-break spaces.
+    const text = notice.bodyText!.replace(/[\u00a0\u202f]/g, " ");
+    expect(text).toContain("Paiement reçu : 50,00 €");
+    expect(text).toContain(`Facture ${first!.number} : 50,00 € réglés, reste à payer`);
+    expect(text).toMatch(/Reste à payer au total : .*Les relances continuent/);
+    expect(notice.status).toBe("sent");
+
+    // Both invoices still get chased in the coming weeks.
+    const planned = dryRun(db, { from: "2026-11-21", to: "2026-12-31", debtorId }).filter((row) => row.what !== "thank_you");
+    expect(planned.some((row) => row.invoices.includes(first!.number))).toBe(true);
+    expect(planned.some((row) => row.invoices.includes(second!.number))).toBe(true);
+    expect(planned.some((row) => row.what === "thank_you")).toBe(false);
+  });
+
+  it("a full payment: the next pass plans the thank-you, no receipt doubles it, and no reminder follows for it", async () => {
+    const [first, second] = openInvoices();
+    const session = fake.complete((await checkout([["invoice", String(first!.id)]])).id);
+    await deliver(fake.event("checkout.session.completed", session));
+    expect(db.select().from(outboundMessages).where(and(eq(outboundMessages.debtorId, debtorId), eq(outboundMessages.step, "notice"))).all()).toHaveLength(0);
+
+    const later = "2026-11-20T10:00:00Z";
+    expect((await runJob(later)).claimed).toBeGreaterThan(0);
+    const thanks = db
+      .select({ invoiceId: outboundMessageInvoices.invoiceId })
+      .from(outboundMessages)
+      .innerJoin(outboundMessageInvoices, eq(outboundMessageInvoices.messageId, outboundMessages.id))
+      .where(and(eq(outboundMessages.debtorId, debtorId), eq(outboundMessages.step, "thank_you")))
+      .all();
+    expect(thanks).toEqual([{ invoiceId: first!.id }]);
+    const planned = dryRun(db, { from: "2026-11-21", to: "2027-01-31", debtorId });
+    expect(planned.some((row) => row.invoices.includes(first!.number))).toBe(false);
+    expect(planned.some((row) => row.invoices.includes(second!.number))).toBe(true);
+  });
+
+  it("a payment on an invoice under an accepted plan pays its installments, oldest first", async () => {
+    const [first] = openInvoices();
+    const plan = db.insert(installmentPlans).values({ debtorId, totalCents: first!.balanceCents, currency: "EUR", status: "accepted" }).returning().get();
+    db.insert(installmentPlanInvoices).values({ planId: plan.id, invoiceId: first!.id }).run();
+    const half = Math.floor(first!.balanceCents / 2);
+    db.insert(installments)
+      .values([
+        { planId: plan.id, position: 1, dueDate: "2026-12-01", amountCents: half },
+        { planId: plan.id, position: 2, dueDate: "2027-01-01", amountCents: first!.balanceCents - half },
+      ])
+      .run();
+    const session = fake.complete((await checkout([["invoice", String(first!.id)], [`amount-${first!.id}`, String((half + 1_000) / 100)]])).id);
+    await deliver(fake.event("checkout.session.completed", session));
+    const rows = db.select().from(installments).where(eq(installments.planId, plan.id)).orderBy(installments.position).all();
+    expect(rows.map((r) => [r.paidCents, r.status])).toEqual([
+      [half, "paid"],
+      [1_000, "scheduled"],
+    ]);
+  });
+});
