@@ -4,22 +4,20 @@ import type { Db } from "../../db/client";
 import {
   checkoutSessions,
   debtors,
-  installmentPlanInvoices,
-  installmentPlans,
-  installments,
   invoices,
   outboundMessageInvoices,
   outboundMessages,
   payments,
   webhookEvents,
 } from "../../db/schema";
-import { applyToInstallments, checkoutMismatch, distributeReversal, type Allocation } from "../domain/payments";
+import { checkoutMismatch, distributeReversal, type Allocation } from "../domain/payments";
 import { formatMoney, totalsByCurrency } from "../domain/money";
 import { verifyStripeEvent } from "../integrations/payments.server";
 import { intlLocale } from "../i18n/messages";
 import { payMessages } from "../i18n/portal-pay";
 import { appendTimeline } from "../models/timeline.server";
 import { queueNotice } from "./notices.server";
+import { moveInstallments, recordInvoicePayment } from "./payment-recording.server";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type CheckoutRow = typeof checkoutSessions.$inferSelect;
@@ -159,40 +157,21 @@ function fulfil(tx: Tx, deps: StripeWebhookDeps, object: Record<string, unknown>
   const providerRef = paymentIntentId ?? session.id;
   const settled: { number: string; paidCents: number; leftCents: number; chased: boolean }[] = [];
   for (const allocation of row.allocations) {
-    const inserted = tx
-      .insert(payments)
-      .values({ invoiceId: allocation.invoiceId, amountCents: allocation.amountCents, currency: row.currency, method: "card", provider: "stripe", providerRef, kind: "payment", receivedAt: deps.now })
-      .onConflictDoNothing()
-      .run();
-    if (inserted.changes !== 1) continue;
-    const invoice = tx.select().from(invoices).where(eq(invoices.id, allocation.invoiceId)).get()!;
-    const leftCents = Math.max(0, invoice.balanceCents - allocation.amountCents);
-    const closes = leftCents === 0 && (invoice.status === "open" || invoice.status === "litigation");
-    tx.update(invoices)
-      .set({ balanceCents: leftCents, ...(closes ? { status: "paid" as const, paidAt: deps.now } : {}) })
-      .where(eq(invoices.id, invoice.id))
-      .run();
-    appendTimeline(tx, {
+    const recorded = recordInvoicePayment(tx, {
       creditorId,
       debtorId: row.debtorId,
-      invoiceId: invoice.id,
-      type: "payment.recorded",
+      invoiceId: allocation.invoiceId,
+      amountCents: allocation.amountCents,
+      currency: row.currency,
+      method: "card",
+      provider: "stripe",
+      providerRef,
       actor: "debtor",
-      data: {
-        method: "card",
-        provider: "stripe",
-        checkoutId: row.id,
-        paymentIntentId: providerRef,
-        amountCents: allocation.amountCents,
-        currency: row.currency,
-        balanceCents: leftCents,
-        // Paid twice (another checkout, a transfer meanwhile): staff refund or credit the excess.
-        ...(allocation.amountCents > invoice.balanceCents ? { overpaidCents: allocation.amountCents - invoice.balanceCents } : {}),
-      },
-      occurredAt: deps.now,
+      data: { checkoutId: row.id, paymentIntentId: providerRef },
+      at: deps.now,
     });
-    moveInstallments(tx, invoice.id, allocation.amountCents);
-    settled.push({ number: invoice.number, paidCents: allocation.amountCents, leftCents, chased: wasChased(tx, invoice.id) });
+    if (!recorded) continue;
+    settled.push({ number: recorded.number, paidCents: allocation.amountCents, leftCents: recorded.leftCents, chased: wasChased(tx, allocation.invoiceId) });
   }
 
   // P2: refunds or disputes that arrived before this completion were kept for it.
@@ -261,25 +240,6 @@ function confirmPayment(tx: Tx, deps: StripeWebhookDeps, row: CheckoutRow, local
     },
     deps.now,
   );
-}
-
-/** An accepted plan's installments follow what is paid on its invoices (oldest first; reversals newest first). */
-function moveInstallments(tx: Tx, invoiceId: number, amountCents: number) {
-  const plan = tx
-    .select({ id: installmentPlans.id })
-    .from(installmentPlans)
-    .innerJoin(installmentPlanInvoices, eq(installmentPlanInvoices.planId, installmentPlans.id))
-    .where(and(eq(installmentPlanInvoices.invoiceId, invoiceId), eq(installmentPlans.status, "accepted")))
-    .get();
-  if (!plan) return;
-  const rows = tx.select().from(installments).where(eq(installments.planId, plan.id)).all();
-  for (const change of applyToInstallments(rows, amountCents)) {
-    const row = rows.find((r) => r.id === change.id)!;
-    tx.update(installments)
-      .set({ paidCents: change.paidCents, status: change.paid ? "paid" : row.status === "paid" ? "scheduled" : row.status })
-      .where(eq(installments.id, change.id))
-      .run();
-  }
 }
 
 /**

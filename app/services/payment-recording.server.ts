@@ -1,0 +1,84 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { installmentPlanInvoices, installmentPlans, installments, invoices, payments } from "../../db/schema";
+import { applyToInstallments } from "../domain/payments";
+import { appendTimeline } from "../models/timeline.server";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export type ReceivedPayment = {
+  creditorId: number;
+  debtorId: number;
+  invoiceId: number;
+  amountCents: number;
+  currency: string;
+  method: (typeof payments.$inferInsert)["method"];
+  /** With `providerRef`, what makes the payment unique: recorded once whatever the retries. */
+  provider: string;
+  providerRef: string;
+  actor: "debtor" | "staff" | "provider";
+  /** Extra facts for the timeline (checkout, claim, staff member…). */
+  data: Record<string, unknown>;
+  at: Date;
+};
+
+/**
+ * The one place money received on an invoice is recorded, whoever reports it (Stripe, staff
+ * confirming a transfer or a claim): the payment row (unique per provider reference, so a replay
+ * records nothing), the balance, the paid status at zero, the plan's installments and one
+ * "payment.recorded" event. Returns null when this payment was recorded already.
+ */
+export function recordInvoicePayment(tx: Tx, p: ReceivedPayment): { number: string; leftCents: number } | null {
+  const inserted = tx
+    .insert(payments)
+    .values({ invoiceId: p.invoiceId, amountCents: p.amountCents, currency: p.currency, method: p.method, provider: p.provider, providerRef: p.providerRef, kind: "payment", receivedAt: p.at })
+    .onConflictDoNothing()
+    .run();
+  if (inserted.changes !== 1) return null;
+  const invoice = tx.select().from(invoices).where(eq(invoices.id, p.invoiceId)).get()!;
+  const leftCents = Math.max(0, invoice.balanceCents - p.amountCents);
+  const closes = leftCents === 0 && (invoice.status === "open" || invoice.status === "litigation");
+  tx.update(invoices)
+    .set({ balanceCents: leftCents, ...(closes ? { status: "paid" as const, paidAt: p.at } : {}) })
+    .where(eq(invoices.id, invoice.id))
+    .run();
+  appendTimeline(tx, {
+    creditorId: p.creditorId,
+    debtorId: p.debtorId,
+    invoiceId: invoice.id,
+    type: "payment.recorded",
+    actor: p.actor,
+    data: {
+      method: p.method,
+      provider: p.provider,
+      ...p.data,
+      amountCents: p.amountCents,
+      currency: p.currency,
+      balanceCents: leftCents,
+      // Paid twice (another checkout, a transfer meanwhile): staff refund or credit the excess.
+      ...(p.amountCents > invoice.balanceCents ? { overpaidCents: p.amountCents - invoice.balanceCents } : {}),
+    },
+    occurredAt: p.at,
+  });
+  moveInstallments(tx, invoice.id, p.amountCents);
+  return { number: invoice.number, leftCents };
+}
+
+/** An accepted plan's installments follow what is paid on its invoices (oldest first; reversals newest first). */
+export function moveInstallments(tx: Tx, invoiceId: number, amountCents: number) {
+  const plan = tx
+    .select({ id: installmentPlans.id })
+    .from(installmentPlans)
+    .innerJoin(installmentPlanInvoices, eq(installmentPlanInvoices.planId, installmentPlans.id))
+    .where(and(eq(installmentPlanInvoices.invoiceId, invoiceId), eq(installmentPlans.status, "accepted")))
+    .get();
+  if (!plan) return;
+  const rows = tx.select().from(installments).where(eq(installments.planId, plan.id)).all();
+  for (const change of applyToInstallments(rows, amountCents)) {
+    const row = rows.find((r) => r.id === change.id)!;
+    tx.update(installments)
+      .set({ paidCents: change.paidCents, status: change.paid ? "paid" : row.status === "paid" ? "scheduled" : row.status })
+      .where(eq(installments.id, change.id))
+      .run();
+  }
+}
