@@ -18,7 +18,7 @@ const MINUTE = 60_000;
  */
 export const RATE_LIMITS = {
   /** POSTs of /l/:token per client address, valid or not. */
-  linkExchangeIp: { name: "link-exchange:ip", limit: 30, windowMs: 10 * MINUTE },
+  linkExchangeIp: { name: "link-exchange:ip", limit: 60, windowMs: 10 * MINUTE },
   /** "Send me a new link" per client address. */
   newLinkIp: { name: "new-link:ip", limit: 10, windowMs: 60 * MINUTE },
   /** "Send me a new link" per address typed (hashed): the address on file is never flooded. */

@@ -13,7 +13,7 @@ async function expectNoViolations(page: Page, label: string) {
 test("every portal page passes axe-core at 360 px", async ({ page }) => {
   expect(page.viewportSize()?.width).toBe(360);
 
-  await page.goto(linkPathFromOutbox());
+  await page.goto(await linkPathFromOutbox(page));
   await expect(page.getByRole("heading", { name: "Accéder à votre espace" })).toBeVisible();
   await expectNoViolations(page, "continue page of a link");
 

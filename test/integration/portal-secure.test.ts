@@ -440,12 +440,12 @@ describe("language", () => {
 });
 
 describe("rate limits (M17)", () => {
-  it("link exchanges: 30 per address per 10 minutes, then 429 that creates nothing, and again in the next window", async () => {
+  it("link exchanges: 60 per address per 10 minutes, then 429 that creates nothing, and again in the next window", async () => {
     setNow("2026-11-20T10:00:00Z");
     const token = await tokenFor(martin.id);
     const exchange = () =>
       outcome<Response | Result>(() => landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE, "X-Forwarded-For": "203.0.113.7" } }), { token })));
-    for (let i = 0; i < 30; i++) expect(((await exchange()) as Response).status).toBe(303);
+    for (let i = 0; i < 60; i++) expect(((await exchange()) as Response).status).toBe(303);
     const sessions = count(debtorSessions);
     const refused = (await exchange()) as Result<{ status: string; retryAt: string }>;
     expect(refused.init?.status).toBe(429);
