@@ -1,9 +1,12 @@
 import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { messages, type Locale } from "~/i18n/messages";
 import { exchangeLink, previewLink } from "~/services/link-landing.server";
 import { noStoreHeaders, requireSameOrigin } from "~/services/http.server";
 import { InvalidLink } from "~/components/invalid-link";
+import { RateLimited } from "~/components/rate-limited";
+import { clientAddress, limitRequest, rateLimitedInit } from "~/services/rate-limits.server";
+import { RATE_LIMITS } from "~/domain/rate-limit";
 
 /** Every refused link gets this same status and page, whatever the reason (M17). */
 const INVALID_STATUS = 410;
@@ -11,7 +14,10 @@ const INVALID_STATUS = 410;
 export const meta: MetaFunction = () => [{ title: "Relance" }, { name: "robots", content: "noindex" }];
 
 // The token is still in the address: no caching, no referrer, no third-party anything (M8, M9).
-export const headers: HeadersFunction = () => noStoreHeaders;
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { ...noStoreHeaders, "Retry-After": retryAfter } : noStoreHeaders;
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const landing = await previewLink(request, params.token ?? "");
@@ -20,6 +26,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
+  // M17: every exchange attempt counts, valid or not; over the limit nothing is checked or created.
+  const limited = limitRequest(RATE_LIMITS.linkExchangeIp, clientAddress(request));
+  if (limited) return data(limited, rateLimitedInit(limited));
   const cookie = await exchangeLink(params.token ?? "");
   // The loader runs again after this and renders the same refusal page.
   if (!cookie) return data(null, { status: INVALID_STATUS });
@@ -29,6 +38,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function LinkLanding() {
   const landing = useLoaderData<typeof loader>();
+  const limited = useActionData<typeof action>();
+  if (limited?.status === "rate_limited") return <RateLimited locale={landing.locale} retryAt={limited.retryAt} />;
   if (landing.status === "invalid") return <InvalidLink locale={landing.locale} />;
   const t = messages(landing.locale as Locale).continue;
   return (

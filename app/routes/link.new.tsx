@@ -5,9 +5,15 @@ import { localeFromAcceptLanguage, messages } from "~/i18n/messages";
 import { noStoreHeaders, requireSameOrigin } from "~/services/http.server";
 import { requestDeps } from "~/services/deps.server";
 import { requestNewLink } from "~/services/link-reissue.server";
+import { clientAddress, limitRequest, rateLimitedInit } from "~/services/rate-limits.server";
+import { RATE_LIMITS } from "~/domain/rate-limit";
+import { RateLimited } from "~/components/rate-limited";
 
 export const meta: MetaFunction = () => [{ title: "Relance" }, { name: "robots", content: "noindex" }];
-export const headers: HeadersFunction = () => noStoreHeaders;
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { ...noStoreHeaders, "Retry-After": retryAfter } : noStoreHeaders;
+};
 
 // Pasted addresses often carry spaces or capitals: tidy before judging.
 const schema = z.object({ email: z.string().trim().toLowerCase().pipe(z.email().max(254)) });
@@ -18,9 +24,14 @@ export function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
+  // M17: per client address first, then per address typed; over either limit nothing is sent.
+  const byIp = limitRequest(RATE_LIMITS.newLinkIp, clientAddress(request));
+  if (byIp) return data(byIp, rateLimitedInit(byIp));
   const form = await request.formData();
   const parsed = schema.safeParse({ email: form.get("email") });
   if (!parsed.success) return data({ status: "invalid" as const }, { status: 400 });
+  const byAddress = limitRequest(RATE_LIMITS.newLinkAddress, parsed.data.email);
+  if (byAddress) return data(byAddress, rateLimitedInit(byAddress));
   await requestNewLink(requestDeps(), parsed.data.email);
   return { status: "sent" as const };
 }
@@ -30,6 +41,7 @@ export default function NewLink() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const t = messages(locale).newLink;
+  if (result?.status === "rate_limited") return <RateLimited locale={locale} retryAt={result.retryAt} backTo="/link/new" />;
   return (
     <main className="page narrow" lang={locale}>
       <h1>{t.title}</h1>

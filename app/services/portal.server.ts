@@ -7,6 +7,7 @@ import { now } from "../clock.server";
 import { requireDebtorAction, requireDebtorSession, type DebtorSession } from "./debtor-sessions.server";
 import { getDebtorForPortal, getInvoiceOfDebtor, listOpenInvoices } from "../models/portal.server";
 import { loadCommitments } from "./agreements.server";
+import { isSteppedUp } from "../domain/step-up";
 
 type InvoiceRow = ReturnType<typeof listOpenInvoices>[number];
 
@@ -31,6 +32,35 @@ export async function requirePortalAction(request: Request) {
   const form = await request.formData();
   const session = await requireDebtorAction(db, request, form, at);
   return { ...portalContext(db, session, at), form };
+}
+
+/**
+ * For documents, personal data and contact changes (M19, M20): the session must have proved, with a
+ * code sent to a contact on file, that the link reached its owner. Otherwise a 303 to the code page,
+ * which brings the debtor back here (a forwarded link alone shows invoices, amounts and due dates).
+ */
+export async function requireStepUp(request: Request) {
+  const context = await requirePortalDebtor(request);
+  assertSteppedUp(request, context.session, context.now);
+  return context;
+}
+
+/** The same for an action: origin and CSRF checked first (M21), then the step-up. */
+export async function requireStepUpAction(request: Request) {
+  const context = await requirePortalAction(request);
+  assertSteppedUp(request, context.session, context.now);
+  return context;
+}
+
+function assertSteppedUp(request: Request, session: DebtorSession, at: Date) {
+  if (isSteppedUp(session.stepUpAt, at)) return;
+  const url = new URL(request.url);
+  // After a POST, come back to the page rather than replay the form.
+  const returnTo = request.method === "GET" || request.method === "HEAD" ? `${url.pathname}${url.search}` : url.pathname;
+  throw new Response(null, {
+    status: 303,
+    headers: { Location: `/portal/verify?returnTo=${encodeURIComponent(returnTo)}`, "Cache-Control": "no-store" },
+  });
 }
 
 function portalContext(db: ReturnType<typeof getDb>, session: DebtorSession, at: Date) {

@@ -1,0 +1,164 @@
+import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { loadDocumentsPage, requestDocument } from "~/services/portal-documents.server";
+import { noStoreHeaders } from "~/services/http.server";
+import { secureMessages } from "~/i18n/portal-secure";
+import { messages } from "~/i18n/messages";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? secureMessages(data.locale).documents.title : "Relance" }];
+export const headers: HeadersFunction = () => noStoreHeaders;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return loadDocumentsPage(request);
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const result = await requestDocument(request);
+  return data(result, { status: result.status === "invalid" ? 400 : 200, headers: noStoreHeaders });
+}
+
+export default function Documents() {
+  const page = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const t = secureMessages(page.locale).documents;
+  const back = messages(page.locale).portal.back;
+  const values = result && result.status !== "done" ? result.values : undefined;
+  const errors = result?.status === "invalid" || result?.status === "editing" ? result.errors : {};
+
+  return (
+    <main className="page narrow" lang={page.locale}>
+      <p>
+        <Link to="/portal">← {back}</Link>
+      </p>
+      <h1>{t.title}</h1>
+
+      <section aria-labelledby="invoices-title">
+        <h2 id="invoices-title">{t.invoicesTitle}</h2>
+        {page.invoices.length === 0 ? (
+          <p>{t.none}</p>
+        ) : (
+          <ul className="document-list">
+            {page.invoices.map((invoice) => (
+              <li key={invoice.id}>
+                <a href={`/portal/documents/invoices/${invoice.id}`} download>
+                  {t.invoicePdf(invoice.number)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="statement-title">
+        <h2 id="statement-title">{t.statementTitle}</h2>
+        <p>{t.statementIntro}</p>
+        <p>
+          <a className="button secondary" href="/portal/documents/statement" download>
+            {t.statementPdf}
+          </a>
+        </p>
+      </section>
+
+      <section aria-labelledby="request-title">
+        <h2 id="request-title">{t.requestTitle}</h2>
+        {result?.status === "done" ? (
+          <div className="notice" role="status">
+            <p>{t.done(result.untilLabel)}</p>
+            <p>{t.doneNext(result.untilLabel)}</p>
+          </div>
+        ) : result?.status === "review" ? (
+          <Form method="post" className="card">
+            <input type="hidden" name="csrf" value={page.csrf} />
+            <input type="hidden" name="kind" value={result.values.kind} />
+            <input type="hidden" name="invoiceId" value={result.values.invoiceId} />
+            <input type="hidden" name="note" value={result.values.note} />
+            <h3>{t.reviewTitle}</h3>
+            <dl>
+              <dt>{t.kindLegend}</dt>
+              <dd>{result.kindLabel}</dd>
+              <dt>{t.invoiceLabel}</dt>
+              <dd>{result.invoiceLabel}</dd>
+              {result.values.note ? (
+                <>
+                  <dt>{t.noteLabel}</dt>
+                  <dd>{result.values.note}</dd>
+                </>
+              ) : null}
+            </dl>
+            <p>{t.reviewPause(result.untilLabel)}</p>
+            <p className="button-row">
+              <button type="submit" name="intent" value="confirm" className="button" disabled={busy}>
+                {t.confirm}
+              </button>
+              <button type="submit" name="intent" value="edit" formNoValidate className="button secondary" disabled={busy}>
+                {t.change}
+              </button>
+            </p>
+          </Form>
+        ) : null}
+        {result?.status === "review" || result?.status === "done" ? null : (
+          <Form method="post" noValidate>
+            <input type="hidden" name="csrf" value={page.csrf} />
+            <input type="hidden" name="intent" value="review" />
+            <p>{t.requestIntro}</p>
+            <fieldset aria-describedby={errors.kind ? "kind-error" : undefined}>
+              <legend>{t.kindLegend}</legend>
+              {(["purchase_order", "delivery_note", "other"] as const).map((kind) => (
+                <div key={kind} className="choice">
+                  <input type="radio" id={`kind-${kind}`} name="kind" value={kind} defaultChecked={values?.kind === kind} />
+                  <label htmlFor={`kind-${kind}`}>{t.kinds[kind]}</label>
+                </div>
+              ))}
+              {errors.kind ? (
+                <p id="kind-error" className="field-error" role="alert">
+                  {errors.kind}
+                </p>
+              ) : null}
+            </fieldset>
+            <label htmlFor="invoiceId">{t.invoiceLabel}</label>
+            <select
+              id="invoiceId"
+              name="invoiceId"
+              defaultValue={values?.invoiceId ?? ""}
+              aria-invalid={errors.invoice ? true : undefined}
+              aria-describedby={errors.invoice ? "invoice-error" : undefined}
+            >
+              <option value="">{t.allInvoices}</option>
+              {page.invoices.map((invoice) => (
+                <option key={invoice.id} value={invoice.id}>
+                  {invoice.number}
+                </option>
+              ))}
+            </select>
+            {errors.invoice ? (
+              <p id="invoice-error" className="field-error" role="alert">
+                {errors.invoice}
+              </p>
+            ) : null}
+            <label htmlFor="note">{t.noteLabel}</label>
+            <textarea
+              id="note"
+              name="note"
+              rows={3}
+              maxLength={500}
+              defaultValue={values?.note ?? ""}
+              aria-invalid={errors.note ? true : undefined}
+              aria-describedby={errors.note ? "note-error" : undefined}
+            />
+            {errors.note ? (
+              <p id="note-error" className="field-error" role="alert">
+                {errors.note}
+              </p>
+            ) : null}
+            <p>
+              <button type="submit" className="button" disabled={busy}>
+                {t.review}
+              </button>
+            </p>
+          </Form>
+        )}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,7 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { statementPdfDownload } from "~/services/portal-documents.server";
+
+/** Resource route: the account statement as a download, after step-up (M20). */
+export async function loader({ request }: LoaderFunctionArgs) {
+  return statementPdfDownload(request);
+}
