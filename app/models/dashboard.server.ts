@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
-import { callTasks, debtors, invoices, letters, outboundMessages } from "../../db/schema";
+import { callTasks, debtors, disputes, installmentPlans, invoices, letters, outboundMessages, paymentClaims } from "../../db/schema";
 
 /** Open balances of one creditor (scoped in the where, as every back-office query). */
 export function listOpenBalances(db: Db, creditorId: number) {
@@ -31,10 +32,15 @@ export function listRecentMessages(db: Db, creditorId: number, limit = 20) {
     .all();
 }
 
-/** What waits for a person: calls due by now and letters to post. */
+/** What waits for a person: decisions, calls due by now and letters to post. */
 export function countStaffWork(db: Db, creditorId: number, now: Date) {
   const count = sql<number>`count(*)`;
+  const ofCreditor = (debtorId: SQLiteColumn) => sql`${debtorId} in (select id from debtors where creditor_id = ${creditorId})`;
   return {
+    toDecide:
+      db.select({ n: count }).from(installmentPlans).where(and(eq(installmentPlans.status, "pending_review"), ofCreditor(installmentPlans.debtorId))).get()!.n +
+      db.select({ n: count }).from(disputes).where(and(eq(disputes.status, "open"), ofCreditor(disputes.debtorId))).get()!.n +
+      db.select({ n: count }).from(paymentClaims).where(and(eq(paymentClaims.status, "pending"), ofCreditor(paymentClaims.debtorId))).get()!.n,
     callsDue: db.select({ n: count }).from(callTasks).where(and(eq(callTasks.creditorId, creditorId), eq(callTasks.status, "open"), lte(callTasks.dueAt, now))).get()!.n,
     lettersToPost: db.select({ n: count }).from(letters).where(and(eq(letters.creditorId, creditorId), eq(letters.status, "to_post"))).get()!.n,
   };

@@ -57,6 +57,9 @@ export default function Dashboard() {
         </Form>
       </header>
       <nav aria-label="À traiter" className="stats">
+        <Link className="button secondary" to="/backoffice/review">
+          À décider ({page.work.toDecide})
+        </Link>
         <Link className="button secondary" to="/backoffice/calls">
           Appels à passer ({page.work.callsDue})
         </Link>

@@ -6,7 +6,9 @@ import { runJobOnce, withDb } from "./support/helpers";
 import { E2E_SERVER_LOG } from "./support/env";
 
 test("a pre-reminder email leads the debtor to their invoices, and only theirs", async ({ page }) => {
-  expect(runJobOnce()).toMatch(/"claimed":[1-9]/);
+  // The day's pass may have run in an earlier journey already; either way the pre-reminder is out.
+  runJobOnce();
+  expect(withDb((db) => db.select().from(devOutbox).where(eq(devOutbox.subject, "Atelier Durand : 2 factures arrivent bientôt à échéance")).all())).toHaveLength(1);
 
   // The creditor's customer reads the email in the development outbox.
   await page.goto("/dev/outbox");

@@ -1,0 +1,172 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { and, eq, sql } from "drizzle-orm";
+import { freshDb } from "../support/db";
+import { seedDemo, DEMO_LOGIN } from "../../db/seed";
+import { resetEnvCache } from "~/env.server";
+import { closeDb, getDb } from "~/db.server";
+import { hashPassword } from "~/services/passwords.server";
+import { signInStaff } from "~/services/staff-auth.server";
+import { loadCadenceStates } from "~/services/cadence.server";
+import * as review from "~/routes/backoffice.review";
+import {
+  cadencePauses,
+  debtors,
+  devOutbox,
+  disputes,
+  installmentPlanInvoices,
+  installmentPlans,
+  installments,
+  invoices,
+  paymentClaims,
+  payments,
+  staffUsers,
+  timelineEvents,
+} from "../../db/schema";
+
+const BASE = "http://localhost:4310";
+const NOW = "2026-11-20T09:00:00Z";
+const args = (request: Request) => ({ request, params: {}, context: {} });
+
+let cookie: string;
+let readOnly: string;
+
+async function decide(fields: Record<string, string>, as = cookie) {
+  const request = new Request(`${BASE}/backoffice/review`, { method: "POST", headers: { Origin: BASE, Cookie: as }, body: new URLSearchParams(fields) });
+  try {
+    return (await review.action(args(request))) as unknown as { data: { fields: Record<string, string> }; init: { status: number } };
+  } catch (thrown) {
+    return thrown as Response;
+  }
+}
+const status = (r: unknown) => (r instanceof Response ? r.status : (r as { init: { status: number } }).init.status);
+
+/** A debtor with open invoices and no other business pending, one per scenario. */
+function debtorWithOpenInvoices(skip: number) {
+  const db = getDb();
+  const rows = db
+    .select({ id: debtors.id })
+    .from(debtors)
+    .where(sql`(select count(*) from invoices i where i.debtor_id = ${debtors.id} and i.status = 'open') >= 1`)
+    .all();
+  const debtorId = rows[skip]!.id;
+  const open = db.select().from(invoices).where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"))).all();
+  return { debtorId, open };
+}
+
+function planFor(debtorId: number, invoice: typeof invoices.$inferSelect) {
+  const db = getDb();
+  const plan = db.insert(installmentPlans).values({ debtorId, totalCents: invoice.balanceCents, currency: "EUR", status: "pending_review" }).returning().get();
+  db.insert(installmentPlanInvoices).values({ planId: plan.id, invoiceId: invoice.id }).run();
+  const half = Math.floor(invoice.balanceCents / 2);
+  db.insert(installments).values([
+    { planId: plan.id, position: 1, dueDate: "2026-12-15", amountCents: invoice.balanceCents - half },
+    { planId: plan.id, position: 2, dueDate: "2027-01-15", amountCents: half },
+  ]).run();
+  return plan.id;
+}
+
+beforeAll(async () => {
+  const { db, path } = freshDb();
+  const hash = await hashPassword(DEMO_LOGIN.password);
+  seedDemo(db, { today: "2026-11-20", passwordHash: hash });
+  process.env.DATABASE_PATH = path;
+  process.env.TEST_FIXED_NOW = NOW;
+  resetEnvCache();
+  closeDb();
+  const creditorId = getDb().select().from(staffUsers).get()!.creditorId;
+  getDb().insert(staffUsers).values({ creditorId, email: "lecture@atelier-durand.fr", name: "Lecteur", role: "read_only", passwordHash: hash }).run();
+  cookie = (await signInStaff(getDb(), DEMO_LOGIN.email, DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
+  readOnly = (await signInStaff(getDb(), "lecture@atelier-durand.fr", DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
+});
+
+describe("the review queue", () => {
+  it("lists what waits for a decision", async () => {
+    const { debtorId, open } = debtorWithOpenInvoices(0);
+    planFor(debtorId, open[0]!);
+    const page = await review.loader(args(new Request(`${BASE}/backoffice/review`, { headers: { Cookie: cookie } })));
+    expect(page.plans.map((p) => p.debtorId)).toContain(debtorId);
+    expect(page.plans[0]!.schedule).toHaveLength(2);
+  });
+
+  it("accepts a plan: the debtor is told, and the cadence now follows the plan's own reminders", async () => {
+    const { debtorId, open } = debtorWithOpenInvoices(1);
+    const planId = planFor(debtorId, open[0]!);
+    expect(status(await decide({ intent: "plan-accept", id: String(planId) }))).toBe(303);
+    const db = getDb();
+    expect(db.select().from(installmentPlans).where(eq(installmentPlans.id, planId)).get()!.status).toBe("accepted");
+    expect(db.select().from(timelineEvents).where(and(eq(timelineEvents.debtorId, debtorId), eq(timelineEvents.type, "plan.decided"))).all()).toHaveLength(1);
+    expect(db.select().from(devOutbox).where(sql`${devOutbox.subject} like '%échéancier est accepté%'`).all().length).toBeGreaterThan(0);
+    const [loaded] = loadCadenceStates(db, new Date(NOW), [debtorId]);
+    expect(loaded!.state.plan?.status).toBe("accepted");
+    // Decided once: a second click finds nothing to decide.
+    expect(status(await decide({ intent: "plan-accept", id: String(planId) }))).toBe(409);
+  });
+
+  it("refuses a rejection without a reason the debtor can read; with one, the cadence resumes", async () => {
+    const { debtorId, open } = debtorWithOpenInvoices(2);
+    const planId = planFor(debtorId, open[0]!);
+    const missing = await decide({ intent: "plan-reject", id: String(planId), reason: "" });
+    expect(status(missing)).toBe(400);
+    expect((missing as { data: { fields: Record<string, string> } }).data.fields.reason).toMatch(/le client lira ce motif/);
+    expect(getDb().select().from(installmentPlans).where(eq(installmentPlans.id, planId)).get()!.status).toBe("pending_review");
+    expect(status(await decide({ intent: "plan-reject", id: String(planId), reason: "Durée trop longue pour ce montant" }))).toBe(303);
+    const [loaded] = loadCadenceStates(getDb(), new Date(NOW), [debtorId]);
+    expect(loaded!.state.plan).toBeNull();
+    expect(loaded!.state.invoices.every((i) => !i.inPlan)).toBe(true);
+  });
+
+  it("does not let a read-only member decide", async () => {
+    const { debtorId, open } = debtorWithOpenInvoices(3);
+    const planId = planFor(debtorId, open[0]!);
+    expect(status(await decide({ intent: "plan-accept", id: String(planId) }, readOnly))).toBe(403);
+  });
+
+  it("resolves a founded dispute with a credit note no larger than the balance, and the invoice is chased for the rest", async () => {
+    const { debtorId, open } = debtorWithOpenInvoices(4);
+    const invoice = open[0]!;
+    const db = getDb();
+    const dispute = db.insert(disputes).values({ debtorId, invoiceId: invoice.id, reason: "amount", message: "Remise oubliée" }).returning().get();
+    const tooMuch = await decide({ intent: "dispute-founded", id: String(dispute.id), resolution: "credit_note", amount: String(invoice.balanceCents) + ",00" });
+    expect(status(tooMuch)).toBe(400);
+    expect(db.select().from(invoices).where(eq(invoices.id, invoice.id)).get()!.balanceCents).toBe(invoice.balanceCents);
+    expect(status(await decide({ intent: "dispute-founded", id: String(dispute.id), resolution: "credit_note", amount: "100" }))).toBe(303);
+    expect(db.select().from(invoices).where(eq(invoices.id, invoice.id)).get()).toMatchObject({ balanceCents: invoice.balanceCents - 10_000, status: "open" });
+    const [loaded] = loadCadenceStates(db, new Date(NOW), [debtorId]);
+    expect(loaded!.state.invoices.find((i) => i.id === invoice.id)?.openDispute).toBe(false);
+  });
+
+  it("cancels an invoice on a founded dispute: nothing left to chase and no thank-you", async () => {
+    const { debtorId, open } = debtorWithOpenInvoices(5);
+    const invoice = open[0]!;
+    const dispute = getDb().insert(disputes).values({ debtorId, invoiceId: invoice.id, reason: "not_received", message: "Jamais livré" }).returning().get();
+    expect(status(await decide({ intent: "dispute-founded", id: String(dispute.id), resolution: "cancelled" }))).toBe(303);
+    expect(getDb().select().from(invoices).where(eq(invoices.id, invoice.id)).get()).toMatchObject({ balanceCents: 0, status: "cancelled" });
+  });
+
+  it("confirms an 'already paid' claim: the payment is recorded once, the hold is lifted, the debtor is told", async () => {
+    const { debtorId, open } = debtorWithOpenInvoices(6);
+    const invoice = open[0]!;
+    const db = getDb();
+    const claim = db.insert(paymentClaims).values({ debtorId, invoiceId: invoice.id, paidOn: "2026-11-18", amountCents: invoice.balanceCents, method: "transfer", reference: "VIR 123" }).returning().get();
+    db.insert(cadencePauses).values({ debtorId, invoiceId: invoice.id, reason: "payment_claimed", startsAt: new Date(NOW), owner: "staff" }).run();
+    const amount = (invoice.balanceCents / 100).toFixed(2).replace(".", ",");
+    expect(status(await decide({ intent: "claim-confirm", id: String(claim.id), amount }))).toBe(303);
+    expect(db.select().from(invoices).where(eq(invoices.id, invoice.id)).get()).toMatchObject({ balanceCents: 0, status: "paid" });
+    expect(db.select().from(payments).where(eq(payments.invoiceId, invoice.id)).all()).toHaveLength(1);
+    expect(db.select().from(cadencePauses).where(and(eq(cadencePauses.invoiceId, invoice.id), sql`${cadencePauses.resolvedAt} is null`)).all()).toEqual([]);
+    expect(status(await decide({ intent: "claim-confirm", id: String(claim.id), amount }))).toBe(409);
+    expect(db.select().from(payments).where(eq(payments.invoiceId, invoice.id)).all()).toHaveLength(1);
+  });
+
+  it("rejects a claim with a reason: the invoice is chased again", async () => {
+    const { debtorId, open } = debtorWithOpenInvoices(7);
+    const invoice = open[0]!;
+    const db = getDb();
+    const claim = db.insert(paymentClaims).values({ debtorId, invoiceId: invoice.id, paidOn: "2026-11-18", amountCents: 5000, method: "cheque" }).returning().get();
+    db.insert(cadencePauses).values({ debtorId, invoiceId: invoice.id, reason: "payment_claimed", startsAt: new Date(NOW), owner: "staff" }).run();
+    expect(status(await decide({ intent: "claim-reject", id: String(claim.id), reason: "Aucun chèque reçu à ce jour" }))).toBe(303);
+    const [loaded] = loadCadenceStates(db, new Date(NOW), [debtorId]);
+    expect(loaded!.state.pauses.filter((p) => p.invoiceId === invoice.id)).toEqual([]);
+    expect(db.select().from(paymentClaims).where(eq(paymentClaims.id, claim.id)).get()!.status).toBe("rejected");
+  });
+});
