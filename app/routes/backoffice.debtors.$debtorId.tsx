@@ -30,6 +30,12 @@ const eventLabels: Record<string, string> = {
   "document.requested": "Document demandé",
   "contact.updated": "Coordonnées modifiées",
   "pause.ended": "Fin de pause",
+  "plan.decided": "Décision sur l'échéancier",
+  "dispute.resolved": "Contestation tranchée",
+  "payment.claim_rejected": "Paiement déclaré non retrouvé",
+  "payment.mismatch": "Paiement incohérent, à vérifier",
+  "checkout.started": "Paiement par carte commencé",
+  "portal.stepped_up": "Identité confirmée par code",
   "debtor.escalated": "Transmis au contentieux",
 };
 const actorLabels: Record<string, string> = { debtor: "client", staff: "équipe", job: "relance automatique", provider: "prestataire", system: "système" };
