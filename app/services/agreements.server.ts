@@ -22,6 +22,7 @@ import { simulateCadence, ticksBetween } from "../domain/cadence-simulation";
 import { addDays, formatCalendarDate, localDate, utcMidnight, type CalendarDate } from "../domain/dates";
 import { formatMoney } from "../domain/money";
 import { agreementMessages, rejectionsByField, type Formatters } from "../i18n/portal-agreements";
+import { objectionMessages } from "../i18n/portal-objections";
 import { getEnv } from "../env.server";
 import { appendTimeline } from "../models/timeline.server";
 import {
@@ -600,6 +601,14 @@ function planConfirmView(result: Extract<PlanEvaluation, { kind: "ok" }>) {
 // ---------------------------------------------------------------------------------------------
 
 /** What the debtor has committed to and is still in force, for the portal home. */
+/** The banner after an action, from the `done` the action redirected with. */
+function doneMessage(done: string | null, locale: "fr" | "en"): string | null {
+  const t = agreementMessages(locale);
+  const o = objectionMessages(locale);
+  const banners: Record<string, string> = { promise: t.home.donePromise, plan: t.home.donePlan, dispute: o.dispute.done, paid: o.paid.done };
+  return done !== null && Object.hasOwn(banners, done) ? banners[done]! : null;
+}
+
 export function loadCommitments(db: Reader, debtorId: number, locale: "fr" | "en", intl: string, done: string | null) {
   const t = agreementMessages(locale);
   const plan = getLivePlan(db, debtorId);
@@ -609,6 +618,6 @@ export function loadCommitments(db: Reader, debtorId: number, locale: "fr" | "en
       return { id: p.id, text: t.home.promise(p.number, f.date(p.date), p.amountCents === null ? null : f.money(p.amountCents)) };
     }),
     plan: plan ? describePlan(plan, locale, intl) : null,
-    done: done === "promise" ? t.home.donePromise : done === "plan" ? t.home.donePlan : null,
+    done: doneMessage(done, locale),
   };
 }

@@ -1,0 +1,105 @@
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { FieldError, describedBy, useFocusFirstError } from "~/components/agreement-parts";
+import { objectionMessages } from "~/i18n/portal-objections";
+import { CLAIM_METHODS, alreadyPaidAction, loadAlreadyPaidPage } from "~/services/objections.server";
+import { noStoreHeaders } from "~/services/http.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? objectionMessages(data.locale).paid.title : "Relance" }];
+export const headers: HeadersFunction = () => noStoreHeaders;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return loadAlreadyPaidPage(request);
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  return alreadyPaidAction(request);
+}
+
+export default function AlreadyPaidPage() {
+  const page = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const t = objectionMessages(page.locale);
+  useFocusFirstError(result);
+  const errors: Record<string, string> = result?.errors ?? {};
+  const values = result?.values;
+  const selectable = page.invoices.filter((i) => !i.claimed);
+  const field = (name: string, hint?: string) => ({
+    id: name,
+    name,
+    "aria-invalid": errors[name] ? true : undefined,
+    "aria-describedby": describedBy(hint, errors[name] && `${name}-error`),
+  });
+  return (
+    <main className="page narrow" lang={page.locale}>
+      <p>
+        <Link to="/portal">{t.back}</Link>
+      </p>
+      <h1>{t.paid.title}</h1>
+      <p>{t.paid.intro}</p>
+      {page.invoices
+        .filter((i) => i.claimed)
+        .map((i) => (
+          <p key={i.id} className="muted">
+            {t.paid.alreadyClaimed(i.number)}
+          </p>
+        ))}
+      {selectable.length > 0 ? (
+        <Form method="post" encType="multipart/form-data" noValidate>
+          <input type="hidden" name="csrf" value={page.csrf} />
+          <fieldset data-focus-on-error={errors.invoice ? true : undefined} tabIndex={errors.invoice ? -1 : undefined} aria-describedby={describedBy(errors.invoice && "invoice-error")}>
+            <legend>{t.paid.invoice}</legend>
+            {selectable.map((invoice) => (
+              <div className="check" key={invoice.id}>
+                <input type="radio" id={`invoice-${invoice.id}`} name="invoice" value={invoice.id} defaultChecked={values?.invoiceId === invoice.id || selectable.length === 1} />
+                <label htmlFor={`invoice-${invoice.id}`}>
+                  {t.invoice} {invoice.number} — <span className="amount">{invoice.amountLabel}</span>
+                </label>
+              </div>
+            ))}
+            <FieldError id="invoice-error" message={errors.invoice} />
+          </fieldset>
+          <label htmlFor="paidOn">{t.paid.paidOn}</label>
+          <input type="date" max={page.today} defaultValue={values?.paidOn} {...field("paidOn")} />
+          <FieldError id="paidOn-error" message={errors.paidOn} />
+          <label htmlFor="amount">{t.paid.amount}</label>
+          <input type="text" inputMode="decimal" autoComplete="off" defaultValue={values?.amount} {...field("amount")} />
+          <FieldError id="amount-error" message={errors.amount} />
+          <label htmlFor="method">{t.paid.method}</label>
+          <select defaultValue={values?.method ?? ""} {...field("method")}>
+            <option value="" disabled>
+              —
+            </option>
+            {CLAIM_METHODS.map((m) => (
+              <option key={m} value={m}>
+                {t.paid.methods[m]}
+              </option>
+            ))}
+          </select>
+          <FieldError id="method-error" message={errors.method} />
+          <label htmlFor="reference">{t.paid.reference}</label>
+          <p id="reference-hint" className="muted">
+            {t.paid.referenceHint}
+          </p>
+          <input type="text" maxLength={100} defaultValue={values?.reference} {...field("reference", "reference-hint")} />
+          <FieldError id="reference-error" message={errors.reference} />
+          <label htmlFor="proof">{t.paid.proof}</label>
+          <p id="proof-hint" className="muted">
+            {t.files.hint}
+          </p>
+          <input type="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" {...field("proof", "proof-hint")} />
+          <FieldError id="proof-error" message={errors.proof} />
+          <div className="check">
+            <input type="checkbox" id="confirm" name="confirm" value="yes" aria-invalid={errors.confirm ? true : undefined} aria-describedby={describedBy(errors.confirm && "confirm-error")} />
+            <label htmlFor="confirm">{t.confirmLabel}</label>
+          </div>
+          <FieldError id="confirm-error" message={errors.confirm} />
+          <button type="submit" className="button" disabled={busy}>
+            {t.paid.submit}
+          </button>
+        </Form>
+      ) : null}
+    </main>
+  );
+}

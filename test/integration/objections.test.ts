@@ -1,0 +1,182 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { existsSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { and, eq, isNull } from "drizzle-orm";
+import { seededDb } from "../support/db";
+import { getEnv, resetEnvCache } from "~/env.server";
+import { closeDb, getDb } from "~/db.server";
+import { insertLink, signLink } from "~/services/links.server";
+import { loadCadenceStates } from "~/services/cadence.server";
+import { attachmentResponse } from "~/services/uploads.server";
+import { decideCadence } from "~/domain/cadence";
+import * as landing from "~/routes/l.$token";
+import * as disputeRoute from "~/routes/portal.dispute";
+import * as paidRoute from "~/routes/portal.already-paid";
+import { cadencePauses, debtors, disputeFiles, disputes, invoices, outboundMessages, paymentClaims, timelineEvents } from "../../db/schema";
+
+const BASE = "http://localhost:4310";
+const NOW = "2026-11-20T09:00:00Z";
+const args = (request: Request) => ({ request, params: {}, context: {} });
+const PDF = new TextEncoder().encode("%PDF-1.7\n% test\n");
+
+async function outcome(run: () => unknown): Promise<unknown> {
+  try {
+    return await run();
+  } catch (thrown) {
+    return thrown;
+  }
+}
+type Refused = { data: { errors: Record<string, string> }; init: { status: number } };
+const statusOf = (r: unknown) => (r instanceof Response ? r.status : (r as Refused).init.status);
+
+beforeAll(() => {
+  const { path } = seededDb("2026-11-20");
+  process.env.DATABASE_PATH = path;
+  process.env.TEST_FIXED_NOW = NOW;
+  resetEnvCache();
+  closeDb();
+});
+
+function debtorWithOverdue(name: string) {
+  const db = getDb();
+  const debtor = db.select().from(debtors).where(eq(debtors.name, name)).get()!;
+  const open = db.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"))).orderBy(invoices.dueDate).all();
+  return { debtor, open };
+}
+
+async function signIn(debtorId: number) {
+  const env = getEnv();
+  const token = await signLink(env, insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) }));
+  const response = (await outcome(() => landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE } }), params: { token }, context: {} }))) as Response;
+  const cookie = response.headers.get("Set-Cookie")!.split(";")[0]!;
+  const page = (await disputeRoute.loader(args(new Request(`${BASE}/portal/dispute`, { headers: { Cookie: cookie } })))) as { csrf: string };
+  return { cookie, csrf: page.csrf };
+}
+
+function multipart(path: string, session: { cookie: string; csrf: string }, fields: [string, string | File][], headers: Record<string, string> = {}) {
+  const form = new FormData();
+  form.append("csrf", session.csrf);
+  for (const [name, value] of fields) form.append(name, value);
+  return new Request(`${BASE}${path}`, { method: "POST", headers: { Origin: BASE, Cookie: session.cookie, ...headers }, body: form });
+}
+
+const uploads = () => {
+  const dir = join(getEnv().STORAGE_DIR, "uploads");
+  return existsSync(dir) ? readdirSync(dir).length : 0;
+};
+const count = (table: typeof disputes | typeof paymentClaims | typeof disputeFiles) => getDb().select().from(table).all().length;
+
+describe("disputing an invoice", () => {
+  it("refuses what is incomplete or not a real document, next to the field, and writes nothing", async () => {
+    const { debtor, open } = debtorWithOverdue("Garage des Alpes SAS");
+    const session = await signIn(debtor.id);
+    const before = { disputes: count(disputes), files: uploads() };
+    const missing = (await outcome(() => disputeRoute.action(args(multipart("/portal/dispute", session, [["message", "court"]]))))) as Refused;
+    expect(missing.init.status).toBe(400);
+    expect(Object.keys(missing.data.errors).sort()).toEqual(["confirm", "invoices", "message", "reason"]);
+
+    const base: [string, string | File][] = [["invoice", String(open[0]!.id)], ["reason", "amount"], ["message", "La remise négociée n'apparaît pas."], ["confirm", "yes"]];
+    const html = new File(["<html><script>alert(1)</script>"], "devis.pdf", { type: "application/pdf" });
+    const fake = (await outcome(() => disputeRoute.action(args(multipart("/portal/dispute", session, [...base, ["files", html]]))))) as Refused;
+    expect(fake.data.errors.files).toBe("« devis.pdf » n'est ni un PDF, ni une image PNG ou JPEG.");
+    const four = Array.from({ length: 4 }, (_, i) => ["files", new File([PDF], `p${i}.pdf`)] as [string, File]);
+    expect(((await outcome(() => disputeRoute.action(args(multipart("/portal/dispute", session, [...base, ...four]))))) as Refused).data.errors.files).toBe("Joignez 3 fichiers au plus.");
+    const big = new File([new Uint8Array(5 * 1024 * 1024 + 1).fill(0x25)], "gros.pdf");
+    expect(((await outcome(() => disputeRoute.action(args(multipart("/portal/dispute", session, [...base, ["files", big]]))))) as Refused).data.errors.files).toMatch(/dépasse 5 Mo/);
+    const declaredHuge = (await outcome(() => disputeRoute.action(args(multipart("/portal/dispute", session, base, { "Content-Length": String(50 * 1024 * 1024) }))))) as Response;
+    expect(declaredHuge.status).toBe(413);
+    expect({ disputes: count(disputes), files: uploads() }).toEqual(before);
+  });
+
+  it("refuses a form without this session's CSRF token", async () => {
+    const { debtor, open } = debtorWithOverdue("Garage des Alpes SAS");
+    const session = await signIn(debtor.id);
+    const forged = (await outcome(() => disputeRoute.action(args(multipart("/portal/dispute", { ...session, csrf: "x".repeat(43) }, [["invoice", String(open[0]!.id)]]))))) as Response;
+    expect(forged.status).toBe(403);
+  });
+
+  it("records the dispute once with its file, pauses only that invoice, and tells the debtor what happens to the others", async () => {
+    const { debtor, open } = debtorWithOverdue("Garage des Alpes SAS");
+    expect(open.length).toBeGreaterThan(1);
+    const session = await signIn(debtor.id);
+    const fields: [string, string | File][] = [
+      ["invoice", String(open[0]!.id)],
+      ["reason", "not_received"],
+      ["message", "Les pièces commandées ne sont jamais arrivées."],
+      ["confirm", "yes"],
+      ["files", new File([PDF], "bon de livraison.pdf", { type: "text/html" })],
+    ];
+    const first = await outcome(() => disputeRoute.action(args(multipart("/portal/dispute", session, fields))));
+    const again = await outcome(() => disputeRoute.action(args(multipart("/portal/dispute", session, fields))));
+    expect([statusOf(first), statusOf(again)]).toEqual([302, 302]);
+    const db = getDb();
+    const rows = db.select().from(disputes).where(eq(disputes.debtorId, debtor.id)).all();
+    expect(rows).toHaveLength(1);
+    const file = db.select().from(disputeFiles).where(eq(disputeFiles.disputeId, rows[0]!.id)).get()!;
+    expect(file).toMatchObject({ originalName: "bon de livraison.pdf", contentType: "application/pdf" });
+    expect(existsSync(file.storagePath)).toBe(true);
+    expect(file.storagePath.startsWith(resolve(getEnv().STORAGE_DIR, "uploads"))).toBe(true);
+    expect(db.select().from(timelineEvents).where(and(eq(timelineEvents.debtorId, debtor.id), eq(timelineEvents.type, "dispute.opened"))).all()).toHaveLength(1);
+    const notice = db.select().from(outboundMessages).where(and(eq(outboundMessages.debtorId, debtor.id), eq(outboundMessages.step, "notice"))).get()!;
+    expect(notice.bodyText).toContain(`Les relances sont suspendues pour ${open[0]!.number}`);
+    expect(notice.bodyText).toMatch(/Vos autres factures gardent leur calendrier|Aucun rappel n'est prévu/);
+
+    // Only the disputed invoice is held: the others are still chased.
+    const later = new Date("2026-12-01T09:00:00Z");
+    const [loaded] = loadCadenceStates(db, later, [debtor.id]);
+    const chased = decideCadence(loaded!.state, later).contacts.flatMap((c) => c.invoiceSteps.map((s) => s.invoiceId));
+    expect(chased).not.toContain(open[0]!.id);
+    expect(loaded!.state.invoices.find((i) => i.id === open[1]!.id)?.openDispute).toBe(false);
+  });
+});
+
+describe("'I already paid'", () => {
+  it("refuses a future date, an amount above the balance and an unknown method, and writes nothing", async () => {
+    const { debtor, open } = debtorWithOverdue("Hôtel du Parc");
+    const session = await signIn(debtor.id);
+    const before = count(paymentClaims);
+    const refused = (await outcome(() =>
+      paidRoute.action(
+        args(multipart("/portal/already-paid", session, [["invoice", String(open[0]!.id)], ["paidOn", "2026-11-21"], ["amount", String(open[0]!.balanceCents)], ["method", "bitcoin"], ["confirm", "yes"]])),
+      ),
+    )) as Refused;
+    expect(refused.data.errors).toMatchObject({ paidOn: expect.stringMatching(/aujourd'hui ou avant/), amount: expect.stringMatching(/ne peut pas dépasser/), method: "Choisissez le moyen de paiement." });
+    expect(count(paymentClaims)).toBe(before);
+  });
+
+  it("holds that invoice for staff with the proof kept, once, and the review queue sees it", async () => {
+    const { debtor, open } = debtorWithOverdue("Hôtel du Parc");
+    const session = await signIn(debtor.id);
+    const invoice = open[0]!;
+    const fields: [string, string | File][] = [
+      ["invoice", String(invoice.id)],
+      ["paidOn", "2026-11-18"],
+      ["amount", (invoice.balanceCents / 100).toFixed(2).replace(".", ",")],
+      ["method", "transfer"],
+      ["reference", "VIR 2026-1118"],
+      ["confirm", "yes"],
+      ["proof", new File([PDF], "avis de virement.pdf")],
+    ];
+    expect(statusOf(await outcome(() => paidRoute.action(args(multipart("/portal/already-paid", session, fields)))))).toBe(302);
+    expect(statusOf(await outcome(() => paidRoute.action(args(multipart("/portal/already-paid", session, fields)))))).toBe(302);
+    const db = getDb();
+    const claims = db.select().from(paymentClaims).where(eq(paymentClaims.invoiceId, invoice.id)).all();
+    expect(claims).toHaveLength(1);
+    expect(claims[0]).toMatchObject({ amountCents: invoice.balanceCents, method: "transfer", reference: "VIR 2026-1118", proofName: "avis de virement.pdf", status: "pending" });
+    const pause = db.select().from(cadencePauses).where(and(eq(cadencePauses.invoiceId, invoice.id), isNull(cadencePauses.resolvedAt))).get()!;
+    expect(pause).toMatchObject({ reason: "payment_claimed", owner: "staff", endsAt: null });
+    const later = new Date("2026-12-15T09:00:00Z");
+    const [loaded] = loadCadenceStates(db, later, [debtor.id]);
+    expect(decideCadence(loaded!.state, later).contacts.flatMap((c) => c.invoiceSteps.map((s) => s.invoiceId))).not.toContain(invoice.id);
+  });
+});
+
+describe("uploaded files served to staff", () => {
+  it("are downloads with their sniffed type, never rendered", async () => {
+    const response = attachmentResponse(PDF, "reçu \"final\".pdf", "application/pdf");
+    expect(response.headers.get("Content-Disposition")).toBe(`attachment; filename="re_u _final_.pdf"; filename*=UTF-8''re%C3%A7u%20%22final%22.pdf`);
+    expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(response.headers.get("Content-Security-Policy")).toContain("sandbox");
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(PDF);
+  });
+});
