@@ -2,8 +2,9 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FieldError, describedBy, useFocusFirstError } from "~/components/agreement-parts";
 import { objectionMessages } from "~/i18n/portal-objections";
-import { CLAIM_METHODS, alreadyPaidAction, loadAlreadyPaidPage } from "~/services/objections.server";
+import { alreadyPaidAction, loadAlreadyPaidPage } from "~/services/objections.server";
 import { noStoreHeaders } from "~/services/http.server";
+import { CLAIM_METHODS } from "~/domain/objections";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? objectionMessages(data.locale).paid.title : "Relance" }];
 export const headers: HeadersFunction = () => noStoreHeaders;

@@ -2,8 +2,9 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FieldError, describedBy, useFocusFirstError } from "~/components/agreement-parts";
 import { objectionMessages } from "~/i18n/portal-objections";
-import { DISPUTE_REASONS, disputeAction, loadDisputePage } from "~/services/objections.server";
+import { disputeAction, loadDisputePage } from "~/services/objections.server";
 import { noStoreHeaders } from "~/services/http.server";
+import { DISPUTE_REASONS } from "~/domain/objections";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? objectionMessages(data.locale).dispute.title : "Relance" }];
 export const headers: HeadersFunction = () => noStoreHeaders;

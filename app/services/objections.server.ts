@@ -4,6 +4,7 @@ import { cadencePauses, disputeFiles, disputes, paymentClaims } from "../../db/s
 import { simulateCadence, ticksBetween } from "../domain/cadence-simulation";
 import { addDays, formatCalendarDate, isCalendarDate, localDate } from "../domain/dates";
 import { formatMoney } from "../domain/money";
+import { CLAIM_METHODS, DISPUTE_REASONS } from "../domain/objections";
 import { parseAmountToCents } from "../domain/payments";
 import { getEnv } from "../env.server";
 import { objectionMessages } from "../i18n/portal-objections";
@@ -19,8 +20,6 @@ import { filesOf, requireFormSize, storeUploads, type StoredFile } from "./uploa
 type Ctx = Awaited<ReturnType<typeof requirePortalDebtor>>;
 type ActionCtx = Awaited<ReturnType<typeof requirePortalAction>>;
 
-export const DISPUTE_REASONS = ["amount", "not_received", "quality", "already_paid", "missing_po", "other"] as const;
-export const CLAIM_METHODS = ["transfer", "card", "cheque", "cash", "other"] as const;
 const TOO_BIG = "Fichiers trop volumineux : 3 fichiers de 5 Mo au plus. / Files too large: 3 files of 5 MB at most.";
 
 function openInvoices(ctx: Ctx) {

@@ -1,0 +1,54 @@
+import { expect, test } from "@playwright/test";
+import { and, eq } from "drizzle-orm";
+import { disputeFiles, disputes, invoices, timelineEvents } from "../../db/schema";
+import { dryRun } from "../../app/services/dry-run.server";
+import { runJobOnce, withDb } from "./support/helpers";
+import { E2E_TODAY } from "./support/env";
+import { expectAccessible, openPortalFromOutbox } from "./support/agreements";
+
+const PDF = Buffer.from("%PDF-1.7\n% bon de livraison\n");
+
+test("a debtor disputes one invoice with a document; only that invoice stops being chased", async ({ page }) => {
+  runJobOnce();
+  const debtorId = await openPortalFromOutbox(page, "accueil@veto-saint-jean.fr");
+  const open = withDb((db) => db.select().from(invoices).where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"))).orderBy(invoices.dueDate).all());
+  expect(open.length).toBeGreaterThan(1);
+  const [disputed, other] = open as [(typeof open)[number], (typeof open)[number]];
+
+  await page.getByRole("link", { name: "Contester une facture" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Contester une facture" })).toBeVisible();
+  await expectAccessible(page);
+
+  // A page renamed .pdf is refused by its content, next to the field; nothing is recorded.
+  await page.getByLabel(`Facture ${disputed.number}`).check();
+  await page.getByLabel("Marchandise ou prestation non reçue").check();
+  await page.getByLabel("Votre message").fill("Le vaccin commandé n'a jamais été livré au cabinet.");
+  await page.getByLabel("Pièces jointes (facultatif)").setInputFiles({ name: "livraison.pdf", mimeType: "application/pdf", buffer: Buffer.from("<html>not a pdf</html>") });
+  await page.getByLabel("Je confirme ces informations").check();
+  await page.getByRole("button", { name: "Envoyer ma contestation" }).click();
+  const files = page.getByLabel("Pièces jointes (facultatif)");
+  await expect(page.locator("#files-error")).toHaveText("« livraison.pdf » n'est ni un PDF, ni une image PNG ou JPEG.");
+  await expect(files).toHaveAttribute("aria-invalid", "true");
+  await expectAccessible(page);
+  expect(withDb((db) => db.select().from(disputes).where(eq(disputes.debtorId, debtorId)).all())).toEqual([]);
+
+  // The real document: recorded, and the home says so.
+  await files.setInputFiles({ name: "livraison.pdf", mimeType: "application/pdf", buffer: PDF });
+  await page.getByLabel("Je confirme ces informations").check();
+  await page.getByRole("button", { name: "Envoyer ma contestation" }).click();
+  await expect(page).toHaveURL(/\/portal\?done=dispute$/);
+  await expect(page.getByRole("status")).toHaveText(/Votre contestation est enregistrée/);
+
+  withDb((db) => {
+    const rows = db.select().from(disputes).where(eq(disputes.debtorId, debtorId)).all();
+    expect(rows.map((d) => [d.invoiceId, d.reason, d.status])).toEqual([[disputed.id, "not_received", "open"]]);
+    expect(db.select().from(disputeFiles).where(eq(disputeFiles.disputeId, rows[0]!.id)).all().map((f) => f.originalName)).toEqual(["livraison.pdf"]);
+    expect(db.select().from(timelineEvents).where(and(eq(timelineEvents.debtorId, debtorId), eq(timelineEvents.type, "dispute.opened"))).all()).toHaveLength(1);
+  });
+
+  // The cadence: the disputed invoice is in no message of the coming month; the other one still is.
+  const coming = withDb((db) => dryRun(db, { from: E2E_TODAY, to: "2026-12-31", debtorId }));
+  const chased = coming.flatMap((row) => row.invoices);
+  expect(chased).not.toContain(disputed.number);
+  expect(chased).toContain(other.number);
+});
