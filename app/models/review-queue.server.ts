@@ -49,7 +49,7 @@ export function listOpenDisputes(db: Reader, creditorId: number) {
       invoiceNumber: invoices.number,
       balanceCents: invoices.balanceCents,
       currency: invoices.currency,
-      files: sql<number>`(select count(*) from ${disputeFiles} f where f.dispute_id = ${disputes.id})`,
+      fileIds: sql<string | null>`(select group_concat(f.id) from ${disputeFiles} f where f.dispute_id = ${disputes.id})`,
     })
     .from(disputes)
     .innerJoin(debtors, eq(debtors.id, disputes.debtorId))

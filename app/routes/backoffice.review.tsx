@@ -67,8 +67,16 @@ export default function ReviewQueue() {
             </h3>
             <p className="muted">
               {disputeReasons[d.reason] ?? d.reason} · ouverte le {d.openedAt}
-              {d.files > 0 ? ` · ${d.files} pièce(s) jointe(s)` : ""}
             </p>
+            {d.fileIds.length > 0 ? (
+              <p>
+                {d.fileIds.map((fileId, i) => (
+                  <a key={fileId} href={`/backoffice/files/dispute/${fileId}`} download className="file-link">
+                    Pièce jointe {i + 1}
+                  </a>
+                ))}
+              </p>
+            ) : null}
             <blockquote>{d.message}</blockquote>
             {page.canDecide ? (
               <>
@@ -88,8 +96,14 @@ export default function ReviewQueue() {
             <p>
               Déclare {c.amount} payés le {c.paidOn} par {methods[c.method] ?? c.method}
               {c.reference ? `, référence ${c.reference}` : ""}
-              {c.hasProof ? " · justificatif fourni" : ""}
             </p>
+            {c.hasProof ? (
+              <p>
+                <a href={`/backoffice/files/claim/${c.id}`} download>
+                  Télécharger le justificatif
+                </a>
+              </p>
+            ) : null}
             {page.canDecide ? (
               <>
                 <Decide intent="claim-confirm" id={c.id} label="Confirmer la réception" amount={{ label: "Montant reçu (€)", value: c.amountInput }} />

@@ -51,7 +51,7 @@ export async function loadReviewQueue(request: Request) {
       balance: euros(d.balanceCents, d.currency),
       reason: d.dispute.reason,
       message: d.dispute.message,
-      files: d.files,
+      fileIds: d.fileIds ? d.fileIds.split(",").map(Number) : [],
       openedAt: time.format(d.dispute.createdAt),
     })),
     claims: listPendingClaims(db, staff.creditorId).map((c) => ({

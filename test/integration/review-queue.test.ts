@@ -8,10 +8,16 @@ import { hashPassword } from "~/services/passwords.server";
 import { signInStaff } from "~/services/staff-auth.server";
 import { loadCadenceStates } from "~/services/cadence.server";
 import * as review from "~/routes/backoffice.review";
+import * as files from "~/routes/backoffice.files.$kind.$id";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   cadencePauses,
+  creditors,
   debtors,
   devOutbox,
+  disputeFiles,
   disputes,
   installmentPlanInvoices,
   installmentPlans,
@@ -168,5 +174,29 @@ describe("the review queue", () => {
     const [loaded] = loadCadenceStates(db, new Date(NOW), [debtorId]);
     expect(loaded!.state.pauses.filter((p) => p.invoiceId === invoice.id)).toEqual([]);
     expect(db.select().from(paymentClaims).where(eq(paymentClaims.id, claim.id)).get()!.status).toBe("rejected");
+  });
+
+  it("lets staff download a dispute's file as an attachment, and only their creditor's", async () => {
+    const { debtorId, open } = debtorWithOpenInvoices(8);
+    const db = getDb();
+    const dispute = db.insert(disputes).values({ debtorId, invoiceId: open[0]!.id, reason: "quality", message: "Peinture écaillée" }).returning().get();
+    const path = join(mkdtempSync(join(tmpdir(), "relance-upload-")), "x.pdf");
+    writeFileSync(path, "%PDF-1.7 photo");
+    const file = db.insert(disputeFiles).values({ disputeId: dispute.id, storagePath: path, originalName: "photo.pdf", contentType: "application/pdf", sizeBytes: 14 }).returning().get();
+    const page = await review.loader(args(new Request(`${BASE}/backoffice/review`, { headers: { Cookie: cookie } })));
+    expect(page.disputes.find((d) => d.id === dispute.id)?.fileIds).toEqual([file.id]);
+    const get = (as: string) => new Request(`${BASE}/backoffice/files/dispute/${file.id}`, { headers: { Cookie: as } });
+    const response = (await files.loader({ request: get(cookie), params: { kind: "dispute", id: String(file.id) }, context: {} })) as Response;
+    expect(response.headers.get("Content-Disposition")).toMatch(/^attachment; filename="photo.pdf"/);
+    expect(await response.text()).toBe("%PDF-1.7 photo");
+    const unknownKind = await files.loader({ request: get(cookie), params: { kind: "letter", id: String(file.id) }, context: {} }).catch((r: Response) => r);
+    expect((unknownKind as Response).status).toBe(404);
+
+    // Staff of another creditor get the same 404 as for a missing file.
+    const other = db.insert(creditors).values({ legalName: "Autre SARL", addressLine: "1 rue", postalCode: "75001", city: "Paris", email: "a@autre.fr" }).returning().get();
+    db.insert(staffUsers).values({ creditorId: other.id, email: "x@autre.fr", name: "X", role: "owner", passwordHash: db.select().from(staffUsers).get()!.passwordHash }).run();
+    const stranger = (await signInStaff(db, "x@autre.fr", DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
+    const refused = await files.loader({ request: get(stranger), params: { kind: "dispute", id: String(file.id) }, context: {} }).catch((r: Response) => r);
+    expect((refused as Response).status).toBe(404);
   });
 });
