@@ -14,7 +14,7 @@ import { loadCadenceStates } from "./cadence.server";
 import { requestDeps } from "./deps.server";
 import { noStoreHeaders } from "./http.server";
 import { queueNotice, sendNoticeNow } from "./notices.server";
-import { requirePortalAction, requirePortalDebtor } from "./portal.server";
+import { requirePortalAction, requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal.server";
 import { filesOf, requireFormSize, storeUploads, type StoredFile } from "./uploads.server";
 
 type Ctx = Awaited<ReturnType<typeof requirePortalDebtor>>;
@@ -50,8 +50,9 @@ function nextReminderWithout(ctx: Ctx, held: number[]): string | null {
 // Dispute
 // ---------------------------------------------------------------------------------------------
 
+/** A dispute stops collection, so it needs the step-up code first (M20): a forwarded link cannot. */
 export async function loadDisputePage(request: Request) {
-  const ctx = await requirePortalDebtor(request);
+  const ctx = await requireStepUp(request);
   const disputed = new Set(
     ctx.db.select({ invoiceId: disputes.invoiceId }).from(disputes).where(and(eq(disputes.debtorId, ctx.debtor.id), eq(disputes.status, "open"))).all().map((d) => d.invoiceId),
   );
@@ -62,7 +63,7 @@ export type ObjectionErrors = Record<string, string>;
 
 export async function disputeAction(request: Request) {
   requireFormSize(request, TOO_BIG);
-  const ctx: ActionCtx = await requirePortalAction(request);
+  const ctx: ActionCtx = await requireStepUpAction(request);
   const { db, form, debtor, now } = ctx;
   const t = objectionMessages(debtor.locale);
   const chosen = [...new Set(form.getAll("invoice").map(Number))];

@@ -5,6 +5,7 @@ import { dryRun } from "../../app/services/dry-run.server";
 import { runJobOnce, withDb } from "./support/helpers";
 import { E2E_TODAY } from "./support/env";
 import { expectAccessible, openPortalFromOutbox } from "./support/agreements";
+import { verifyWithCode } from "./support/secure";
 
 const PDF = Buffer.from("%PDF-1.7\n% bon de livraison\n");
 
@@ -15,7 +16,9 @@ test("a debtor disputes one invoice with a document; only that invoice stops bei
   expect(open.length).toBeGreaterThan(1);
   const [disputed, other] = open as [(typeof open)[number], (typeof open)[number]];
 
+  // Stopping collection needs the code sent to a contact on file (M20).
   await page.getByRole("link", { name: "Contester une facture" }).click();
+  await verifyWithCode(page, "accueil@veto-saint-jean.fr");
   await expect(page.getByRole("heading", { level: 1, name: "Contester une facture" })).toBeVisible();
   await expectAccessible(page);
 

@@ -12,7 +12,7 @@ import { decideCadence } from "~/domain/cadence";
 import * as landing from "~/routes/l.$token";
 import * as disputeRoute from "~/routes/portal.dispute";
 import * as paidRoute from "~/routes/portal.already-paid";
-import { cadencePauses, debtors, disputeFiles, disputes, invoices, outboundMessages, paymentClaims, timelineEvents } from "../../db/schema";
+import { cadencePauses, debtorSessions, debtors, disputeFiles, disputes, invoices, outboundMessages, paymentClaims, timelineEvents } from "../../db/schema";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -46,11 +46,21 @@ function debtorWithOverdue(name: string) {
 
 async function signIn(debtorId: number) {
   const env = getEnv();
-  const token = await signLink(env, insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) }));
+  const link = insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) });
+  const token = await signLink(env, link);
   const response = (await outcome(() => landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE } }), params: { token }, context: {} }))) as Response;
   const cookie = response.headers.get("Set-Cookie")!.split(";")[0]!;
+  // The code flow itself is tested in portal-secure.test.ts; here the session has passed it.
+  getDb().update(debtorSessions).set({ stepUpAt: new Date(NOW) }).where(eq(debtorSessions.linkId, link.id)).run();
   const page = (await disputeRoute.loader(args(new Request(`${BASE}/portal/dispute`, { headers: { Cookie: cookie } })))) as { csrf: string };
   return { cookie, csrf: page.csrf };
+}
+
+async function signInWithoutStepUp(debtorId: number) {
+  const env = getEnv();
+  const token = await signLink(env, insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) }));
+  const response = (await outcome(() => landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE } }), params: { token }, context: {} }))) as Response;
+  return response.headers.get("Set-Cookie")!.split(";")[0]!;
 }
 
 function multipart(path: string, session: { cookie: string; csrf: string }, fields: [string, string | File][], headers: Record<string, string> = {}) {
@@ -67,6 +77,14 @@ const uploads = () => {
 const count = (table: typeof disputes | typeof paymentClaims | typeof disputeFiles) => getDb().select().from(table).all().length;
 
 describe("disputing an invoice", () => {
+  it("needs the step-up code first: a forwarded link cannot stop collection (M20)", async () => {
+    const { debtor } = debtorWithOverdue("Garage des Alpes SAS");
+    const cookie = await signInWithoutStepUp(debtor.id);
+    const sent = (await outcome(() => disputeRoute.loader(args(new Request(`${BASE}/portal/dispute`, { headers: { Cookie: cookie } }))))) as Response;
+    expect(sent.status).toBe(303);
+    expect(sent.headers.get("Location")).toBe("/portal/verify?returnTo=%2Fportal%2Fdispute");
+  });
+
   it("refuses what is incomplete or not a real document, next to the field, and writes nothing", async () => {
     const { debtor, open } = debtorWithOverdue("Garage des Alpes SAS");
     const session = await signIn(debtor.id);
