@@ -36,7 +36,7 @@ import {
 import { loadCadenceStates } from "./cadence.server";
 import { requestDeps } from "./deps.server";
 import { queueNotice, sendNoticeNow } from "./notices.server";
-import { requirePortalAction, requirePortalDebtor } from "./portal.server";
+import { requirePortalAction, requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal.server";
 import { noStoreHeaders } from "./http.server";
 
 type Reader = Pick<Db, "select">;
@@ -323,8 +323,13 @@ function describePlan(plan: NonNullable<ReturnType<typeof getLivePlan>>, locale:
   };
 }
 
+/**
+ * A plan pauses escalation for months, so proposing one needs the step-up code first (M20: a
+ * forwarded link must not be able to). Every plan, not only those beyond 30 days: plans shorter than
+ * that are rare, and one rule is easier to trust than a threshold the debtor discovers mid-form.
+ */
 export async function loadPlanPage(request: Request) {
-  const ctx = await requirePortalDebtor(request);
+  const ctx = await requireStepUp(request);
   const { db, debtor, today, intl, csrf } = ctx;
   const live = getLivePlan(db, debtor.id);
   const base = { csrf, locale: debtor.locale };
@@ -487,7 +492,7 @@ function previewPlan(db: Reader, ctx: Ctx, invoiceIds: number[], schedule: Sched
 }
 
 export async function planAction(request: Request) {
-  const ctx: ActionCtx = await requirePortalAction(request);
+  const ctx: ActionCtx = await requireStepUpAction(request);
   const { db, form, debtor, now } = ctx;
   const intent = String(form.get("intent") ?? "review");
   const t = agreementMessages(debtor.locale);

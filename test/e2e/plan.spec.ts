@@ -5,11 +5,14 @@ import { dryRun } from "../../app/services/dry-run.server";
 import { runJobOnce, withDb } from "./support/helpers";
 import { E2E_TODAY } from "./support/env";
 import { expectAccessible, openPortalFromOutbox } from "./support/agreements";
+import { verifyWithCode } from "./support/secure";
 
 test("a debtor proposes a plan inside the creditor's rules: accepted at once, reminders before each installment only", async ({ page }) => {
   runJobOnce();
   const debtorId = await openPortalFromOutbox(page, "fournisseurs@rhoneprint.fr");
+  // A plan pauses escalation for months: the code sent to a contact on file comes first (M20).
   await page.getByRole("link", { name: "Proposer un échéancier" }).click();
+  await verifyWithCode(page, "fournisseurs@rhoneprint.fr");
   await expect(page.getByRole("heading", { level: 1, name: "Proposer un échéancier" })).toBeVisible();
   await expectAccessible(page);
 

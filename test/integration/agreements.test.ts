@@ -13,6 +13,7 @@ import * as portal from "~/routes/portal._index";
 import * as promiseRoute from "~/routes/portal.promise";
 import * as planRoute from "~/routes/portal.plan";
 import {
+  debtorSessions,
   debtors,
   installmentPlanInvoices,
   installmentPlans,
@@ -63,7 +64,7 @@ function openInvoicesOf(debtorId: number) {
 }
 
 /** A session for this debtor, through a real link and the landing POST; returns the cookie, the CSRF token and the link id. */
-async function signIn(debtorId: number) {
+async function signIn(debtorId: number, steppedUp = true) {
   const env = getEnv();
   const link = insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) });
   const token = await signLink(env, link);
@@ -71,6 +72,8 @@ async function signIn(debtorId: number) {
     landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE } }), params: { token }, context: {} }),
   )) as Response;
   const cookie = response.headers.get("Set-Cookie")!.split(";")[0]!;
+  // The code flow itself is tested in portal-secure.test.ts; plans need it (M20), so sessions here have passed it.
+  if (steppedUp) getDb().update(debtorSessions).set({ stepUpAt: new Date(NOW) }).where(eq(debtorSessions.linkId, link.id)).run();
   const page = (await promiseRoute.loader(args(new Request(`${BASE}/portal/promise`, { headers: { Cookie: cookie } })))) as { csrf: string };
   return { cookie, csrf: page.csrf, linkId: link.id };
 }
@@ -229,6 +232,14 @@ describe("promising a payment date", () => {
 });
 
 describe("proposing a plan", () => {
+  it("needs the step-up code first: a forwarded link cannot pause escalation for months (M20)", async () => {
+    const debtor = debtorNamed("Garage des Alpes SAS");
+    const session = await signIn(debtor.id, false);
+    const page = (await outcome(() => planRoute.loader(args(new Request(`${BASE}/portal/plan`, { headers: { Cookie: session.cookie } }))))) as Response;
+    expect(page.status).toBe(303);
+    expect(page.headers.get("Location")).toBe("/portal/verify?returnTo=%2Fportal%2Fplan");
+  });
+
   it("refuses a plan outside the policy, next to the field, writing nothing", async () => {
     const debtor = debtorNamed("Imprimerie Rhône Print");
     const session = await signIn(debtor.id);
