@@ -180,8 +180,11 @@ export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDeci
       plannedFor = aligned;
     }
     const { on: _on, time: _time, keyScope, channels: _channels, invoiceSteps, ...rest } = c;
+    // A contact asked for at an exact time happens once: keyed by the day asked for, so a pass after
+    // that instant (while its pause still runs) finds it claimed instead of planning it again.
+    const keyDay = c.time ? c.on : localDate(plannedFor, state.timeZone);
     for (const channel of channels) {
-      const key = `${c.step}:${keyScope}:${localDate(plannedFor, state.timeZone)}:${channel}`;
+      const key = `${c.step}:${keyScope}:${keyDay}:${channel}`;
       if (decision.contacts.some((planned) => planned.key === key)) continue;
       const steps = typeof invoiceSteps === "function" ? invoiceSteps(channel) : invoiceSteps;
       decision.contacts.push({ ...rest, channel, invoiceSteps: steps, plannedFor, key });

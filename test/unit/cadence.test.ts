@@ -298,6 +298,15 @@ describe("pauses and what ends them", () => {
     expect(decision.contacts.map((c) => `${c.step}/${c.channel}/${c.plannedFor.toISOString()}`)).toEqual(["call/call/2026-11-24T13:00:00.000Z"]);
   });
 
+  it("a call-back is one call: the day after its slot, while the pause still runs, it keeps the same key", () => {
+    const pause = { id: 6, invoiceId: null, reason: "callback_requested" as const, endsAt: at("2026-11-25T13:00:00Z"), callbackAt: at("2026-11-24T13:00:00Z") };
+    const s = state([invoice(1, "2026-11-15")], { pauses: [pause] });
+    const atSlot = decideCadence(s, at("2026-11-24T13:00:00Z")).contacts.map((c) => c.key);
+    const nextMorning = decideCadence(s, at("2026-11-25T08:00:00Z")).contacts.map((c) => c.key);
+    expect(atSlot).toEqual(["call:callback-6:2026-11-24:call"]);
+    expect(nextMorning).toEqual(atSlot);
+  });
+
   it("an \"I already paid\" claim holds the invoice until staff check it", () => {
     const pause = { id: 7, invoiceId: 1, reason: "payment_claimed" as const, endsAt: null, callbackAt: null };
     const decision = decideCadence(state([invoice(1, "2026-11-15")], { pauses: [pause] }), NOW);
