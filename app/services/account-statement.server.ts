@@ -7,6 +7,7 @@ import { totalsByCurrency, type Money } from "../domain/money";
 import type { CalendarDate } from "../domain/dates";
 import { date, money, type Locale } from "../../emails/format";
 import { secureMessages } from "../i18n/portal-secure";
+import { winAnsi } from "./pdf-text.server";
 
 type Section = "title" | "subtitle" | "party" | "heading" | "line" | "total" | "note";
 export type StatementLine = { section: Section; text: string };
@@ -107,20 +108,6 @@ export function statementLines(input: StatementInput): StatementLine[] {
     }
   }
   return lines.map((l) => ({ ...l, text: winAnsi(l.text) }));
-}
-
-const WIN_ANSI_EXTRAS = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ";
-
-/** What Helvetica (WinAnsi) can draw; narrow no-break spaces from Intl become spaces. */
-function winAnsi(text: string): string {
-  return [...text.replace(/[\u202f\u00a0]/g, " ")]
-    .map((ch) => {
-      const code = ch.codePointAt(0)!;
-      if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRAS.includes(ch)) return ch;
-      const base = ch.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-      return base.length === 1 && base.codePointAt(0)! < 0x7f ? base : "?";
-    })
-    .join("");
 }
 
 const A4: [number, number] = [595.28, 841.89];

@@ -1,8 +1,9 @@
 import { inArray } from "drizzle-orm";
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from "pdf-lib";
+import { PDFDocument, StandardFonts, rgb, type PDFPage } from "pdf-lib";
 import type { Db } from "../../db/client";
 import { creditors, debtors, invoices } from "../../db/schema";
 import { date, money, type Locale } from "../../emails/format";
+import { winAnsi, wrap } from "./pdf-text.server";
 
 export type InvoicePdfInput = {
   locale: Locale;
@@ -58,21 +59,6 @@ const copy = {
     holder: (h: string) => `Account holder: ${h}`,
   },
 } as const;
-
-// Latin-1 plus the few WinAnsi extras: what pdf-lib's standard fonts can draw.
-const WIN_ANSI_EXTRAS = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ";
-
-/** Intl's (narrow) no-break spaces become spaces; a character Helvetica cannot draw loses its accent, or becomes "?". */
-function winAnsi(text: string): string {
-  return [...text.replace(/[\u202f\u00a0]/g, " ")]
-    .map((ch) => {
-      const code = ch.codePointAt(0)!;
-      if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRAS.includes(ch)) return ch;
-      const base = ch.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-      return base.length === 1 && base.codePointAt(0)! < 0x7f ? base : "?";
-    })
-    .join("");
-}
 
 /**
  * The text of the invoice copy, in reading order: what the renderer draws and the tests read.
@@ -166,20 +152,6 @@ export async function renderInvoicePdf(input: InvoicePdfInput): Promise<Uint8Arr
     }
   }
   return pdf.save();
-}
-
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const lines: string[] = [];
-  let current = "";
-  for (const word of text.split(" ")) {
-    const candidate = current ? `${current} ${word}` : word;
-    if (current && font.widthOfTextAtSize(candidate, size) > width) {
-      lines.push(current);
-      current = word;
-    } else current = candidate;
-  }
-  if (current) lines.push(current);
-  return lines;
 }
 
 /** One PDF per invoice, named after its number, ready for the email's attachments. Unknown ids are skipped. */

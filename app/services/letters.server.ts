@@ -5,6 +5,7 @@ import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from "pdf
 import type { creditors, debtors } from "../../db/schema";
 import type { CalendarDate } from "../domain/dates";
 import { date, money, type Locale } from "../../emails/format";
+import { winAnsi, wrap } from "./pdf-text.server";
 
 export type FormalNoticeInput = {
   locale: Locale;
@@ -70,11 +71,6 @@ const copy = {
     and: " and ",
   },
 } as const;
-
-/** pdf-lib's standard fonts speak WinAnsi: Intl's narrow no-break spaces become plain spaces. */
-function winAnsi(text: string): string {
-  return text.replace(/[\u202f\u00a0]/g, " ").replace(/[\u2019]/g, "'");
-}
 
 /**
  * The formal notice (mise en demeure, C. civ. 1344) as an A4 PDF: sender and recipient identities,
@@ -167,20 +163,6 @@ class PageWriter {
       this.y -= options.size * 1.35;
     }
   }
-}
-
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const lines: string[] = [];
-  let current = "";
-  for (const word of text.split(" ")) {
-    const candidate = current ? `${current} ${word}` : word;
-    if (current && font.widthOfTextAtSize(candidate, size) > width) {
-      lines.push(current);
-      current = word;
-    } else current = candidate;
-  }
-  if (current) lines.push(current);
-  return lines;
 }
 
 /** Letters live under STORAGE_DIR, outside the web root; the hash goes to the evidence log (L13). */
