@@ -62,6 +62,14 @@ describe("the formal notice letter", () => {
     expect(text).toContain("intérêts au taux légal à compter de la présente mise en demeure");
   });
 
+  it("is made for a debtor whose name the PDF fonts cannot draw as is", async () => {
+    const notice = input("business");
+    const { bytes, lines } = await renderFormalNotice({ ...notice, debtor: { ...notice.debtor, name: "Łódź Meble Sp. z o.o." } });
+    expect(new TextDecoder().decode(bytes.subarray(0, 5))).toBe("%PDF-");
+    // Helvetica has "ó" but no "Ł" nor "ź": the letter goes out with what it can draw rather than failing.
+    expect(lines).toContain("?ódz Meble Sp. z o.o.");
+  });
+
   it("is written in the debtor's language", async () => {
     const { lines } = await renderFormalNotice(input("business", "en"));
     expect(lines.join("\n")).toContain("FORMAL NOTICE TO PAY");
