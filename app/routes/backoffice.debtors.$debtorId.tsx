@@ -1,12 +1,16 @@
-import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { loadDebtorFile } from "~/services/debtor-file.server";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { loadDebtorFile, recordTransfer } from "~/services/debtor-file.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.debtor.name ?? "Client"} — Relance` }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 export function loader({ request, params }: LoaderFunctionArgs) {
   return loadDebtorFile(request, params.debtorId ?? "");
+}
+
+export function action({ request, params }: ActionFunctionArgs) {
+  return recordTransfer(request, params.debtorId ?? "");
 }
 
 /** Timeline event types in the words staff use. */
@@ -96,6 +100,7 @@ export default function DebtorFile() {
           </table>
         </div>
       </section>
+      {page.canRecord && page.invoices.some((i) => i.status === "open") ? <TransferForm /> : null}
       <section aria-labelledby="timeline">
         <h2 id="timeline">
           Historique{page.invoiceId ? ` de la facture ${page.invoices.find((i) => i.id === page.invoiceId)?.number}` : ""}
@@ -132,4 +137,48 @@ function describeData(data: Record<string, unknown>): string {
     .filter(([, value]) => value !== null && value !== undefined && value !== "")
     .map(([key, value]) => `${key} : ${typeof value === "object" ? JSON.stringify(value) : String(value)}`)
     .join(" · ");
+}
+
+/** A bank transfer seen on the creditor's account, recorded against one invoice, in full or in part. */
+function TransferForm() {
+  const page = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: Record<string, string | undefined> = result?.fields ?? {};
+  const open = page.invoices.filter((i) => i.status === "open");
+  const error = (name: string) =>
+    errors[name] ? (
+      <p className="field-error" id={`transfer-${name}-error`} role="alert">
+        {errors[name]}
+      </p>
+    ) : null;
+  const invalid = (name: string) => (errors[name] ? { "aria-invalid": true, "aria-describedby": `transfer-${name}-error` } : {});
+  return (
+    <section className="card" aria-labelledby="transfer-title">
+      <h2 id="transfer-title">Enregistrer un virement reçu</h2>
+      <Form method="post" noValidate>
+        <input type="hidden" name="formKey" value={page.formKey} />
+        <label htmlFor="transfer-invoice">Facture</label>
+        <select id="transfer-invoice" name="invoiceId" defaultValue={open[0]?.id} {...invalid("invoiceId")}>
+          {open.map((i) => (
+            <option key={i.id} value={i.id}>
+              {i.number} — reste dû {i.balance}
+            </option>
+          ))}
+        </select>
+        {error("invoiceId")}
+        <label htmlFor="transfer-amount">Montant reçu (€)</label>
+        <input id="transfer-amount" name="amount" type="text" inputMode="decimal" defaultValue={open[0]?.balanceInput} {...invalid("amount")} />
+        {error("amount")}
+        <label htmlFor="transfer-date">Reçu le</label>
+        <input id="transfer-date" name="receivedOn" type="date" max={page.today} defaultValue={page.today} {...invalid("receivedOn")} />
+        {error("receivedOn")}
+        <label htmlFor="transfer-reference">Référence (facultatif)</label>
+        <input id="transfer-reference" name="reference" type="text" maxLength={100} {...invalid("reference")} />
+        {error("reference")}
+        <button type="submit" className="button">
+          Enregistrer le virement
+        </button>
+      </Form>
+    </section>
+  );
 }

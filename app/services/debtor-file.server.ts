@@ -1,8 +1,16 @@
-import { formatCalendarDate } from "../domain/dates";
+import { data, redirect } from "@remix-run/node";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import { invoices } from "../../db/schema";
+import { formatCalendarDate, isCalendarDate, localDate } from "../domain/dates";
 import { formatMoney } from "../domain/money";
+import { parseAmountToCents } from "../domain/payments";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
 import { getDebtorOfCreditor, listDebtorContacts, listDebtorInvoices, listDebtorTimeline } from "../models/debtor-file.server";
+import { requireSameOrigin } from "./http.server";
+import { recordInvoicePayment } from "./payment-recording.server";
+import { randomToken } from "./tokens.server";
 import { requireStaff } from "./staff-auth.server";
 
 const LOCALE = "fr-FR";
@@ -10,7 +18,8 @@ const LOCALE = "fr-FR";
 /** What staff read before calling or deciding: the invoices, the contacts and everything that happened. */
 export async function loadDebtorFile(request: Request, debtorIdParam: string) {
   const db = getDb();
-  const staff = await requireStaff(db, request, now());
+  const at = now();
+  const staff = await requireStaff(db, request, at);
   const debtor = getDebtorOfCreditor(db, staff.creditorId, Number(debtorIdParam) || 0);
   if (!debtor) throw new Response("Client introuvable.", { status: 404 });
   const invoiceParam = Number(new URL(request.url).searchParams.get("facture")) || undefined;
@@ -18,6 +27,9 @@ export async function loadDebtorFile(request: Request, debtorIdParam: string) {
   const invoiceId = invoices.some((i) => i.id === invoiceParam) ? invoiceParam : undefined;
   const time = new Intl.DateTimeFormat(LOCALE, { dateStyle: "short", timeStyle: "short", timeZone: staff.creditorTimeZone });
   return {
+    canRecord: staff.role !== "read_only",
+    today: localDate(at, staff.creditorTimeZone),
+    formKey: randomToken(18),
     debtor: {
       id: debtor.id,
       name: debtor.name,
@@ -41,6 +53,7 @@ export async function loadDebtorFile(request: Request, debtorIdParam: string) {
       number: i.number,
       amount: formatMoney({ cents: i.amountCents, currency: i.currency }, LOCALE),
       balance: formatMoney({ cents: i.balanceCents, currency: i.currency }, LOCALE),
+      balanceInput: (i.balanceCents / 100).toFixed(2).replace(".", ","),
       due: formatCalendarDate(i.dueDate, LOCALE),
       status: i.status,
     })),
@@ -54,4 +67,67 @@ export async function loadDebtorFile(request: Request, debtorIdParam: string) {
       message: message ? { step: message.step, channel: message.channel, status: message.status, to: message.toAddress, subject: message.subject, body: message.bodyText, contentHash: message.contentHash } : null,
     })),
   };
+}
+
+const transferSchema = z.object({
+  invoiceId: z.coerce.number().int().positive(),
+  amount: z.string().transform((text, ctx) => {
+    const cents = parseAmountToCents(text);
+    if (cents === null || cents <= 0) {
+      ctx.addIssue({ code: "custom", message: "Saisissez le montant reçu en euros, par exemple 150 ou 150,50." });
+      return z.NEVER;
+    }
+    return cents;
+  }),
+  receivedOn: z.string().refine(isCalendarDate, { error: "Indiquez la date de réception du virement." }),
+  reference: z.string().trim().max(100, { error: "La référence dépasse 100 caractères." }).optional(),
+  // Drawn when the page was shown: the same form sent twice records one payment.
+  formKey: z.string().regex(/^[\w-]{16,64}$/),
+});
+
+export type TransferErrors = { invoiceId: number; fields: Record<string, string | undefined> };
+
+/** Staff record a bank transfer received, in full or in part, through the one place payments are recorded. */
+export async function recordTransfer(request: Request, debtorIdParam: string) {
+  requireSameOrigin(request);
+  const db = getDb();
+  const at = now();
+  const staff = await requireStaff(db, request, at);
+  if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas d'enregistrer un paiement.", { status: 403 });
+  const debtor = getDebtorOfCreditor(db, staff.creditorId, Number(debtorIdParam) || 0);
+  if (!debtor) throw new Response("Client introuvable.", { status: 404 });
+  const form = await request.formData();
+  const invoiceId = Number(form.get("invoiceId")) || 0;
+  const parsed = transferSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) {
+    const fields = Object.fromEntries(Object.entries(z.flattenError(parsed.error).fieldErrors).map(([f, m]) => [f, m?.[0]]));
+    return data({ invoiceId, fields } satisfies TransferErrors, { status: 400 });
+  }
+  const input = parsed.data;
+  const today = localDate(at, staff.creditorTimeZone);
+  if (input.receivedOn > today) return data({ invoiceId, fields: { receivedOn: "La date de réception ne peut pas être dans le futur." } } satisfies TransferErrors, { status: 400 });
+  const refusal = db.transaction(
+    (tx) => {
+      const invoice = tx.select().from(invoices).where(and(eq(invoices.id, input.invoiceId), eq(invoices.debtorId, debtor.id))).get();
+      if (!invoice || !["open", "litigation"].includes(invoice.status)) return { invoiceId: "Cette facture n'est plus ouverte." };
+      if (input.amount > invoice.balanceCents) return { amount: `Le montant ne peut pas dépasser le reste dû (${formatMoney({ cents: invoice.balanceCents, currency: invoice.currency }, LOCALE)}).` };
+      recordInvoicePayment(tx, {
+        creditorId: staff.creditorId,
+        debtorId: debtor.id,
+        invoiceId: invoice.id,
+        amountCents: input.amount,
+        currency: invoice.currency,
+        method: "transfer",
+        provider: "staff",
+        providerRef: input.formKey,
+        actor: "staff",
+        data: { receivedOn: input.receivedOn, reference: input.reference || null, staff: staff.name },
+        at,
+      });
+      return null;
+    },
+    { behavior: "immediate" },
+  );
+  if (refusal) return data({ invoiceId, fields: refusal } satisfies TransferErrors, { status: 400 });
+  throw redirect(`/backoffice/debtors/${debtor.id}`, 303);
 }

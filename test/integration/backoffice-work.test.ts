@@ -20,7 +20,7 @@ import { tick } from "../../jobs/tick";
 import { getEnv } from "~/env.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";
-import { creditors, invoices, outboundMessageInvoices } from "../../db/schema";
+import { creditors, invoices, outboundMessageInvoices, payments } from "../../db/schema";
 import { callTasks, debtors, letters, promises, staffUsers, timelineEvents } from "../../db/schema";
 
 const BASE = "http://localhost:4310";
@@ -174,5 +174,38 @@ describe("the debtor file", () => {
     db.insert(invoices).values({ creditorId: other.id, debtorId: stranger.id, number: "X-1", amountCents: 100, balanceCents: 100, issueDate: "2026-10-01", dueDate: "2026-10-31", paymentTermsDays: 30 }).run();
     expect(((await load(`/backoffice/debtors/${stranger.id}`, stranger.id)) as Response).status).toBe(404);
     expect(((await load("/backoffice/debtors/999999", 999999)) as Response).status).toBe(404);
+  });
+});
+
+describe("recording a bank transfer from the debtor file", () => {
+  type Refused = { data: { fields: Record<string, string> }; init: { status: number } };
+  const send = (id: number, fields: Record<string, string>, as = cookie) =>
+    outcome(() => debtorFile.action(args(post(`/backoffice/debtors/${id}`, fields, as), { debtorId: String(id) })));
+
+  it("records a partial transfer once however often the form is sent, and refuses more than the balance", async () => {
+    const db = getDb();
+    const invoice = db.select().from(invoices).where(and(eq(invoices.status, "open"), sql`${invoices.balanceCents} > 20000`)).get()!;
+    const page = (await debtorFile.loader(args(get(`/backoffice/debtors/${invoice.debtorId}`), { debtorId: String(invoice.debtorId) }))) as Awaited<ReturnType<typeof debtorFile.loader>>;
+    const fields = { invoiceId: String(invoice.id), amount: "100,00", receivedOn: "2026-11-19", reference: "VIR 42", formKey: page.formKey };
+    const earlier = db.select().from(payments).where(eq(payments.invoiceId, invoice.id)).all().length;
+    const paid = () => db.select().from(payments).where(eq(payments.invoiceId, invoice.id)).all().slice(earlier);
+
+    const tooMuch = (await send(invoice.debtorId, { ...fields, amount: String(invoice.balanceCents) })) as Refused;
+    expect(tooMuch.data.fields.amount).toMatch(/ne peut pas dépasser le reste dû/);
+    const future = (await send(invoice.debtorId, { ...fields, receivedOn: "2026-11-21" })) as Refused;
+    expect(future.data.fields.receivedOn).toMatch(/futur/);
+    expect(paid()).toEqual([]);
+
+    expect(((await send(invoice.debtorId, fields)) as Response).status).toBe(303);
+    expect(((await send(invoice.debtorId, fields)) as Response).status).toBe(303);
+    expect(paid().map((p) => [p.amountCents, p.method])).toEqual([[10_000, "transfer"]]);
+    expect(db.select().from(invoices).where(eq(invoices.id, invoice.id)).get()).toMatchObject({ balanceCents: invoice.balanceCents - 10_000, status: "open" });
+    expect(db.select().from(timelineEvents).where(and(eq(timelineEvents.invoiceId, invoice.id), eq(timelineEvents.type, "payment.recorded"))).all().filter((e) => e.data.reference === "VIR 42")).toHaveLength(1);
+  });
+
+  it("is refused to read-only members", async () => {
+    const invoice = getDb().select().from(invoices).where(eq(invoices.status, "open")).get()!;
+    const refused = (await send(invoice.debtorId, { invoiceId: String(invoice.id), amount: "1", receivedOn: "2026-11-19", formKey: "k".repeat(20) }, readOnlyCookie)) as Response;
+    expect(refused.status).toBe(403);
   });
 });
