@@ -40,3 +40,15 @@ export function summarizeAging(
   }
   return { outstandingCents, overdueCents, buckets };
 }
+
+/** The window DSO is measured over: a quarter smooths one large invoice without hiding a trend. */
+export const DSO_WINDOW_DAYS = 90;
+
+/**
+ * Days sales outstanding by the count-back-free method: what is owed now against what was invoiced
+ * over the window, scaled to the window's days. Null with no sales in the window (nothing to divide by).
+ */
+export function computeDso(outstandingCents: number, invoicedInWindowCents: number, windowDays = DSO_WINDOW_DAYS): number | null {
+  if (invoicedInWindowCents <= 0) return null;
+  return Math.round((outstandingCents / invoicedInWindowCents) * windowDays);
+}

@@ -29,6 +29,17 @@ const stepLabels: Record<string, string> = {
   new_link: "Nouveau lien",
   notice: "Confirmation",
 };
+/** Why reminders wait, in the order staff act on them. */
+const holdLabels: Record<string, string> = {
+  planReview: "Échéanciers à examiner",
+  dispute: "Contestations ouvertes",
+  payment_claimed: "« Déjà payé » à vérifier",
+  callback_requested: "Rappels demandés",
+  document_requested: "Documents demandés",
+  promise: "Promesses en cours",
+  plan: "Échéanciers en cours",
+  staff_hold: "Mises en attente par l'équipe",
+};
 const channelLabels: Record<string, string> = { email: "E-mail", sms: "SMS", letter: "Courrier recommandé", call: "Appel" };
 const statusLabels: Record<string, string> = {
   pending: "en attente",
@@ -76,6 +87,14 @@ export default function Dashboard() {
           <p className="muted">Dont échu</p>
           <p className="amount overdue" data-testid="overdue">{page.overdue}</p>
         </div>
+        <div className="card">
+          <p className="muted">Encaissé ce mois-ci</p>
+          <p className="amount" data-testid="collected">{page.collectedThisMonth}</p>
+        </div>
+        <div className="card">
+          <p className="muted">DSO (90 derniers jours)</p>
+          <p className="amount" data-testid="dso">{page.dso === null ? "—" : `${page.dso} j`}</p>
+        </div>
       </section>
       <section className="card">
         <h2>Balance âgée</h2>
@@ -101,6 +120,16 @@ export default function Dashboard() {
             ))}
           </tbody>
         </table>
+      </section>
+      <section className="card" aria-labelledby="holds-title">
+        <h2 id="holds-title">Relances en pause</h2>
+        <ul data-testid="holds">
+          {Object.entries(holdLabels).map(([key, label]) => (
+            <li key={key}>
+              {label} : <strong>{page.holds[key] ?? 0}</strong>
+            </li>
+          ))}
+        </ul>
       </section>
       <section className="card">
         <h2>Derniers messages</h2>

@@ -1,9 +1,10 @@
-import { summarizeAging } from "../domain/aging";
-import { localDate } from "../domain/dates";
+import { DSO_WINDOW_DAYS, computeDso, summarizeAging } from "../domain/aging";
+import { addDays, localDate } from "../domain/dates";
+import { zonedInstant } from "../domain/business-calendar";
 import { formatMoney } from "../domain/money";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
-import { countStaffWork, listOpenBalances, listRecentMessages } from "../models/dashboard.server";
+import { countHolds, countStaffWork, listOpenBalances, listRecentMessages, sumCollectedSince, sumInvoicedSince } from "../models/dashboard.server";
 import { requireStaff } from "./staff-auth.server";
 import { isDevOutboxEnabled } from "./dev-outbox.server";
 
@@ -35,6 +36,10 @@ export async function loadDashboard(request: Request) {
       at: (m.sentAt ?? m.createdAt).toISOString(),
     })),
     work: countStaffWork(db, staff.creditorId, at),
+    dso: computeDso(summary.outstandingCents, sumInvoicedSince(db, staff.creditorId, addDays(today, -DSO_WINDOW_DAYS))),
+    // The month as the creditor lives it: from midnight on the 1st in their zone.
+    collectedThisMonth: euros(sumCollectedSince(db, staff.creditorId, zonedInstant(`${today.slice(0, 8)}01`, 0, staff.creditorTimeZone))),
+    holds: countHolds(db, staff.creditorId),
     devOutbox: isDevOutboxEnabled(),
   };
 }

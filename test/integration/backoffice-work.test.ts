@@ -16,6 +16,7 @@ import * as calls from "~/routes/backoffice.calls";
 import * as lettersRoute from "~/routes/backoffice.letters";
 import * as letterPdf from "~/routes/backoffice.letters.$letterId.pdf";
 import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
+import * as dashboard from "~/routes/backoffice._index";
 import { tick } from "../../jobs/tick";
 import { getEnv } from "~/env.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
@@ -207,5 +208,24 @@ describe("recording a bank transfer from the debtor file", () => {
     const invoice = getDb().select().from(invoices).where(eq(invoices.status, "open")).get()!;
     const refused = (await send(invoice.debtorId, { invoiceId: String(invoice.id), amount: "1", receivedOn: "2026-11-19", formKey: "k".repeat(20) }, readOnlyCookie)) as Response;
     expect(refused.status).toBe(403);
+  });
+});
+
+describe("the dashboard", () => {
+  it("shows DSO, what was collected this month net of refunds, and what holds the cadence", async () => {
+    const load = async () => (await dashboard.loader(args(get("/backoffice")))) as Awaited<ReturnType<typeof dashboard.loader>>;
+    const before = await load();
+    expect(before.dso).toEqual(expect.any(Number));
+    const db = getDb();
+    const invoice = db.select().from(invoices).where(eq(invoices.status, "open")).get()!;
+    db.insert(payments).values({ invoiceId: invoice.id, amountCents: 12_345, currency: "EUR", method: "card", provider: "test", providerRef: "dash-1", kind: "payment", receivedAt: new Date("2026-11-19T10:00:00Z") }).run();
+    db.insert(payments).values({ invoiceId: invoice.id, amountCents: 2_345, currency: "EUR", method: "card", provider: "test", providerRef: "dash-1", kind: "refund", receivedAt: new Date("2026-11-19T11:00:00Z") }).run();
+    // Paid before the month began in Paris (31 October 23:30 UTC is 1 November 00:30 in Paris: this month).
+    db.insert(payments).values({ invoiceId: invoice.id, amountCents: 500, currency: "EUR", method: "transfer", provider: "test", providerRef: "dash-2", kind: "payment", receivedAt: new Date("2026-10-31T23:30:00Z") }).run();
+    db.insert(payments).values({ invoiceId: invoice.id, amountCents: 700, currency: "EUR", method: "transfer", provider: "test", providerRef: "dash-3", kind: "payment", receivedAt: new Date("2026-10-31T22:30:00Z") }).run();
+    const after = await load();
+    const euros = (label: string) => Number(label.replace(/[^\d,]/g, "").replace(",", "."));
+    expect(Math.round((euros(after.collectedThisMonth) - euros(before.collectedThisMonth)) * 100)).toBe(12_345 - 2_345 + 500);
+    expect(after.holds.promise).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatMoney, totalsByCurrency } from "~/domain/money";
-import { agingBucket, daysOverdue, summarizeAging } from "~/domain/aging";
+import { agingBucket, computeDso, daysOverdue, summarizeAging } from "~/domain/aging";
 
 describe("money", () => {
   // French separates thousands with a narrow no-break space and the symbol with a no-break space.
@@ -59,5 +59,20 @@ describe("aging", () => {
     expect(summary.buckets["1_30"]).toEqual({ count: 2, cents: 2500 });
     expect(summary.buckets.over_90).toEqual({ count: 1, cents: 700 });
     expect(summary.buckets["31_60"]).toEqual({ count: 0, cents: 0 });
+  });
+});
+
+describe("days sales outstanding", () => {
+  it.each([
+    ["a quarter's sales all unpaid", 90_000, 90_000, 90],
+    ["a third of the quarter's sales unpaid", 30_000, 90_000, 30],
+    ["nothing owed", 0, 90_000, 0],
+    ["rounded to the day", 10_000, 70_000, 13],
+  ])("%s", (_, outstanding, invoiced, dso) => {
+    expect(computeDso(outstanding, invoiced)).toBe(dso);
+  });
+
+  it("is undefined without sales in the window, rather than infinite", () => {
+    expect(computeDso(50_000, 0)).toBeNull();
   });
 });
