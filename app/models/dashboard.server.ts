@@ -1,7 +1,21 @@
-import { and, desc, eq, gt, gte, isNull, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gt, gte, inArray, isNull, lte, notInArray, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
-import { cadencePauses, callTasks, debtors, disputes, installmentPlans, invoices, letters, outboundMessages, paymentClaims, payments, promises } from "../../db/schema";
+import {
+  cadencePauses,
+  callTasks,
+  debtors,
+  disputes,
+  installmentPlans,
+  invoices,
+  letters,
+  outboundMessageInvoices,
+  outboundMessages,
+  paymentClaims,
+  payments,
+  promises,
+  timelineEvents,
+} from "../../db/schema";
 
 /** Open balances of one creditor (scoped in the where, as every back-office query). */
 export function listOpenBalances(db: Db, creditorId: number) {
@@ -82,4 +96,48 @@ export function countHolds(db: Db, creditorId: number) {
     dispute: db.select({ n: count }).from(disputes).where(and(eq(disputes.status, "open"), ofCreditor(disputes.debtorId))).get()!.n,
     ...Object.fromEntries(pauses.map((p) => [p.reason, p.n])),
   } as Record<string, number>;
+}
+
+/**
+ * What the funnel is computed from, for messages sent since an instant: the messages with their
+ * invoices, the links a session was started from, the debtors' actions and the invoices paid.
+ */
+export function loadFunnelFacts(db: Db, creditorId: number, since: Date, actionTypes: readonly string[]) {
+  const sent = db
+    .select({ id: outboundMessages.id, step: outboundMessages.step, channel: outboundMessages.channel, sentAt: outboundMessages.sentAt, debtorId: outboundMessages.debtorId, linkId: outboundMessages.linkId })
+    .from(outboundMessages)
+    .where(
+      and(
+        eq(outboundMessages.creditorId, creditorId),
+        inArray(outboundMessages.status, ["sent", "delivered"]),
+        inArray(outboundMessages.channel, ["email", "sms", "letter"]),
+        notInArray(outboundMessages.step, ["notice", "new_link", "thank_you"]),
+        gte(outboundMessages.sentAt, since),
+      ),
+    )
+    .all();
+  const ids = sent.map((m) => m.id);
+  const listed = ids.length
+    ? db.select().from(outboundMessageInvoices).where(inArray(outboundMessageInvoices.messageId, ids)).all()
+    : [];
+  const events = db
+    .select({ type: timelineEvents.type, debtorId: timelineEvents.debtorId, data: timelineEvents.data, at: timelineEvents.occurredAt })
+    .from(timelineEvents)
+    .where(and(eq(timelineEvents.creditorId, creditorId), gte(timelineEvents.occurredAt, since), inArray(timelineEvents.type, ["link.session_started", ...actionTypes])))
+    .all();
+  const paid = db
+    .select({ id: invoices.id, paidAt: invoices.paidAt })
+    .from(invoices)
+    .where(and(eq(invoices.creditorId, creditorId), eq(invoices.status, "paid"), gte(invoices.paidAt, since)))
+    .all();
+  const actionsByDebtor = new Map<number, Date[]>();
+  for (const e of events.filter((e) => e.type !== "link.session_started")) actionsByDebtor.set(e.debtorId, [...(actionsByDebtor.get(e.debtorId) ?? []), e.at]);
+  return {
+    messages: sent.map((m) => ({ ...m, sentAt: m.sentAt!, invoiceIds: listed.filter((l) => l.messageId === m.id).map((l) => l.invoiceId) })),
+    facts: {
+      openedLinkIds: new Set(events.filter((e) => e.type === "link.session_started").map((e) => Number(e.data.linkId))),
+      actionsByDebtor,
+      paidAt: new Map(paid.map((p) => [p.id, p.paidAt!])),
+    },
+  };
 }

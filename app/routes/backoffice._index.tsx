@@ -121,6 +121,40 @@ export default function Dashboard() {
           </tbody>
         </table>
       </section>
+      <section className="card" aria-labelledby="funnel-title">
+        <h2 id="funnel-title">Effet des relances (30 derniers jours)</h2>
+        <p className="muted">Pour chaque étape et canal : messages envoyés, lien ouvert, client qui a agi (paiement, promesse, échéancier, contestation…) puis facture réglée, dans les 14 jours.</p>
+        {page.funnel.length === 0 ? (
+          <p>Aucun message envoyé ces 30 derniers jours.</p>
+        ) : (
+          <div className="table-scroll">
+            <table data-testid="funnel">
+              <thead>
+                <tr>
+                  <th>Étape</th>
+                  <th>Canal</th>
+                  <th className="num">Envoyés</th>
+                  <th className="num">Lien ouvert</th>
+                  <th className="num">Ont agi</th>
+                  <th className="num">Réglé</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.funnel.map((row) => (
+                  <tr key={`${row.step}/${row.channel}`}>
+                    <td>{stepLabels[row.step] ?? row.step}</td>
+                    <td>{channelLabels[row.channel] ?? row.channel}</td>
+                    <td className="num">{row.sent}</td>
+                    <td className="num">{row.opened}</td>
+                    <td className="num">{row.acted}</td>
+                    <td className="num">{row.paid}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
       <section className="card" aria-labelledby="holds-title">
         <h2 id="holds-title">Relances en pause</h2>
         <ul data-testid="holds">

@@ -4,7 +4,9 @@ import { zonedInstant } from "../domain/business-calendar";
 import { formatMoney } from "../domain/money";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
-import { countHolds, countStaffWork, listOpenBalances, listRecentMessages, sumCollectedSince, sumInvoicedSince } from "../models/dashboard.server";
+import { countHolds, countStaffWork, listOpenBalances, listRecentMessages, loadFunnelFacts, sumCollectedSince, sumInvoicedSince } from "../models/dashboard.server";
+import { computeFunnel } from "../domain/funnel";
+import { DEBTOR_ACTION_TYPES } from "./cadence.server";
 import { requireStaff } from "./staff-auth.server";
 import { isDevOutboxEnabled } from "./dev-outbox.server";
 
@@ -40,6 +42,14 @@ export async function loadDashboard(request: Request) {
     // The month as the creditor lives it: from midnight on the 1st in their zone.
     collectedThisMonth: euros(sumCollectedSince(db, staff.creditorId, zonedInstant(`${today.slice(0, 8)}01`, 0, staff.creditorTimeZone))),
     holds: countHolds(db, staff.creditorId),
+    funnel: funnelOfLastDays(db, staff.creditorId, at),
     devOutbox: isDevOutboxEnabled(),
   };
 }
+
+/** The last 30 days of messages, followed to what came of them. */
+function funnelOfLastDays(db: ReturnType<typeof getDb>, creditorId: number, at: Date) {
+  const { messages, facts } = loadFunnelFacts(db, creditorId, new Date(at.getTime() - FUNNEL_DAYS * 86_400_000), DEBTOR_ACTION_TYPES);
+  return computeFunnel(messages, facts).sort((a, b) => b.sent - a.sent);
+}
+const FUNNEL_DAYS = 30;

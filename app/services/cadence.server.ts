@@ -387,8 +387,9 @@ function claimContact(tx: Tx, env: CadenceDeps["env"], debtor: LoadedDebtor, con
   }
   if (contact.channel === "sms") {
     // The SMS body (with its short link) is fixed now: an SMS is never re-rendered or resent blindly (R9).
-    const bodyText = prepareSmsBody(tx, env, { messageId: inserted.id, debtorId, step: contact.step, locale: debtor.locale, to: toAddress!, invoiceIds, now });
-    tx.update(outboundMessages).set({ bodyText }).where(eq(outboundMessages.id, inserted.id)).run();
+    const sms = prepareSmsBody(tx, env, { messageId: inserted.id, debtorId, step: contact.step, locale: debtor.locale, to: toAddress!, invoiceIds, now });
+    // The short link is kept with the message, so an opening can be traced back to it (funnel).
+    tx.update(outboundMessages).set({ bodyText: sms.body, linkId: sms.linkId }).where(eq(outboundMessages.id, inserted.id)).run();
   } else if (contact.channel === "email" || contact.channel === "letter") {
     const link = insertLink(tx, env, { debtorId, invoiceIds, channel: contact.channel, sentTo: toAddress ?? null, now });
     tx.update(outboundMessages).set({ linkId: link.id }).where(eq(outboundMessages.id, inserted.id)).run();

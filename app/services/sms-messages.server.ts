@@ -27,7 +27,7 @@ export function prepareSmsBody(
   tx: Tx,
   env: Pick<Env, "PUBLIC_BASE_URL" | "LINK_SIGNING_KEYS" | "LINK_TTL_DAYS">,
   input: { messageId: number; debtorId: number; step: StepKind; locale: "fr" | "en"; to: string; invoiceIds: number[]; now: Date },
-): string {
+): { body: string; linkId: number } {
   const template = smsTemplate[input.step];
   if (!template) throw new Error(`No SMS text for step ${input.step}`);
   const debtor = tx.select().from(debtors).where(eq(debtors.id, input.debtorId)).get();
@@ -36,10 +36,10 @@ export function prepareSmsBody(
   const covered = input.invoiceIds.length
     ? tx.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), inArray(invoices.id, input.invoiceIds))).all()
     : tx.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"))).all();
-  const { token } = insertShortLink(tx, env, { debtorId: debtor.id, invoiceIds: input.invoiceIds, sentTo: input.to, now: input.now });
+  const { token, link } = insertShortLink(tx, env, { debtorId: debtor.id, invoiceIds: input.invoiceIds, sentTo: input.to, now: input.now });
   const today = localDate(input.now, debtor.timeZone);
   const days = deadlineDays[input.step];
-  return renderSms(template, {
+  const body = renderSms(template, {
     locale: input.locale,
     creditorName: creditor.tradeName ?? creditor.legalName,
     invoiceCount: covered.length,
@@ -49,4 +49,5 @@ export function prepareSmsBody(
     linkUrl: linkUrl(env, token),
     deadline: days === undefined ? null : addDays(today, days),
   }).body;
+  return { body, linkId: link.id };
 }

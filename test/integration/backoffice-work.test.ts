@@ -21,7 +21,7 @@ import { tick } from "../../jobs/tick";
 import { getEnv } from "~/env.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";
-import { creditors, invoices, outboundMessageInvoices, payments } from "../../db/schema";
+import { creditors, invoices, outboundMessageInvoices, outboundMessages, payments } from "../../db/schema";
 import { callTasks, debtors, letters, promises, staffUsers, timelineEvents } from "../../db/schema";
 
 const BASE = "http://localhost:4310";
@@ -227,5 +227,8 @@ describe("the dashboard", () => {
     const euros = (label: string) => Number(label.replace(/[^\d,]/g, "").replace(",", "."));
     expect(Math.round((euros(after.collectedThisMonth) - euros(before.collectedThisMonth)) * 100)).toBe(12_345 - 2_345 + 500);
     expect(after.holds.promise).toBeGreaterThan(0);
+    // The day's pass sent reminders earlier in this file: the funnel counts them by step and channel.
+    const sentToday = db.select().from(outboundMessages).where(and(eq(outboundMessages.status, "sent"), eq(outboundMessages.channel, "email"), eq(outboundMessages.step, "first_reminder"))).all().length;
+    expect(after.funnel.find((r) => r.step === "first_reminder" && r.channel === "email")?.sent).toBe(sentToday);
   });
 });

@@ -63,6 +63,17 @@ describe("the reminder job on the demo data", () => {
       expect(token, `link in the email to ${email.toAddress}`).toBeDefined();
       expect((await checkLink(db, env, token!, tenAm)).status).toBe("valid");
     }
+    // A week later second reminders go by SMS too; each keeps its short link with the message, so an
+    // opening can be traced back to it.
+    await tick(deps(db, new Date("2026-11-27T09:00:00Z")));
+    const texts = db.select().from(outboundMessages).where(and(eq(outboundMessages.channel, "sms"), eq(outboundMessages.status, "sent"))).all();
+    expect(texts.length).toBeGreaterThan(0);
+    for (const sms of texts) {
+      const token = /\/l\/([\w-]{22})/.exec(sms.bodyText ?? "")?.[1];
+      const checked = await checkLink(db, env, token!, tenAm);
+      expect(checked.status).toBe("valid");
+      expect(checked.status === "valid" && checked.link.id).toBe(sms.linkId);
+    }
     const consolidated = db.select().from(devOutbox).all().find((m) => m.subject?.includes("2 factures"));
     expect(consolidated, "a debtor with two invoices due soon gets one email listing both").toBeDefined();
   });
