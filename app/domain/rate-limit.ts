@@ -27,6 +27,10 @@ export const RATE_LIMITS = {
   codeSendSession: { name: "code-send:session", limit: 3, windowMs: 15 * MINUTE },
   /** Step-up code entries per portal session, whatever the code. */
   codeAttemptSession: { name: "code-attempt:session", limit: 10, windowMs: 15 * MINUTE },
+  /** Back-office sign-in attempts per client address. */
+  staffSignInIp: { name: "staff-sign-in:ip", limit: 30, windowMs: 15 * MINUTE },
+  /** Back-office sign-in attempts per email typed (hashed): a password cannot be guessed by trying. */
+  staffSignInEmail: { name: "staff-sign-in:email", limit: 10, windowMs: 15 * MINUTE },
 } as const satisfies Record<string, RateLimitRule>;
 
 /** The start of the window holding `nowMs`. */

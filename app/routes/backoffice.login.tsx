@@ -5,6 +5,8 @@ import { getDb } from "~/db.server";
 import { now } from "~/clock.server";
 import { getStaff, signInStaff } from "~/services/staff-auth.server";
 import { requireSameOrigin } from "~/services/http.server";
+import { clientAddress, limitRequest, rateLimitedInit } from "~/services/rate-limits.server";
+import { RATE_LIMITS } from "~/domain/rate-limit";
 
 export const meta: MetaFunction = () => [{ title: "Connexion — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -21,17 +23,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
+  // M17 for staff too: per client address, then per email typed, counted before the password is checked.
+  const byIp = limitRequest(RATE_LIMITS.staffSignInIp, clientAddress(request));
+  if (byIp) return data({ fields: {}, formError: tooMany(byIp.retryAt) }, rateLimitedInit(byIp));
   const form = await request.formData();
   const parsed = schema.safeParse({ email: form.get("email"), password: form.get("password") });
   if (!parsed.success) {
     const fields = z.flattenError(parsed.error).fieldErrors;
     return data({ fields, formError: null }, { status: 400 });
   }
+  const byEmail = limitRequest(RATE_LIMITS.staffSignInEmail, parsed.data.email.trim().toLowerCase());
+  if (byEmail) return data({ fields: {}, formError: tooMany(byEmail.retryAt) }, rateLimitedInit(byEmail));
   const cookie = await signInStaff(getDb(), parsed.data.email, parsed.data.password, now());
   if (!cookie) {
     return data({ fields: {}, formError: "Adresse e-mail ou mot de passe incorrect." }, { status: 401 });
   }
   throw redirect("/backoffice", { status: 303, headers: { "Set-Cookie": cookie } });
+}
+
+function tooMany(retryAt: string): string {
+  const time = new Intl.DateTimeFormat("fr-FR", { timeStyle: "short", timeZone: "Europe/Paris" }).format(new Date(retryAt));
+  return `Trop de tentatives de connexion. Réessayez après ${time} (heure de Paris), ou demandez à un collègue propriétaire du compte de vérifier votre accès.`;
 }
 
 export default function StaffLogin() {

@@ -17,6 +17,7 @@ import * as lettersRoute from "~/routes/backoffice.letters";
 import * as letterPdf from "~/routes/backoffice.letters.$letterId.pdf";
 import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
 import * as dashboard from "~/routes/backoffice._index";
+import * as login from "~/routes/backoffice.login";
 import { tick } from "../../jobs/tick";
 import { getEnv } from "~/env.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
@@ -230,5 +231,17 @@ describe("the dashboard", () => {
     // The day's pass sent reminders earlier in this file: the funnel counts them by step and channel.
     const sentToday = db.select().from(outboundMessages).where(and(eq(outboundMessages.status, "sent"), eq(outboundMessages.channel, "email"), eq(outboundMessages.step, "first_reminder"))).all().length;
     expect(after.funnel.find((r) => r.step === "first_reminder" && r.channel === "email")?.sent).toBe(sentToday);
+  });
+});
+
+describe("staff sign-in", () => {
+  it("stops trying passwords after 10 attempts on one email, the right password included, and says when to retry", async () => {
+    const attempt = (password: string) =>
+      outcome(() => login.action(args(new Request(`${BASE}/backoffice/login`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams({ email: "lecture@atelier-durand.fr", password }) }))));
+    for (let i = 0; i < 10; i++) expect(((await attempt(`wrong-${i}`)) as { init: { status: number } }).init.status).toBe(401);
+    const blocked = (await attempt(DEMO_LOGIN.password)) as { data: { formError: string }; init: { status: number; headers: Record<string, string> } };
+    expect(blocked.init.status).toBe(429);
+    expect(blocked.init.headers["Retry-After"]).toMatch(/^\d+$/);
+    expect(blocked.data.formError).toMatch(/Trop de tentatives de connexion\. Réessayez après \d{2}:\d{2}/);
   });
 });
