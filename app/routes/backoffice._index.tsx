@@ -77,6 +77,9 @@ export default function Dashboard() {
         <Link className="button secondary" to="/backoffice/letters">
           Courriers à poster ({page.work.lettersToPost})
         </Link>
+        <a className="button secondary" href="/backoffice/export.csv" download>
+          Exporter l'encours (CSV)
+        </a>
       </nav>
       <section className="stats" aria-label="Totaux">
         <div className="card">

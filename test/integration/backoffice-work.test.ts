@@ -14,10 +14,11 @@ import { loadCadenceStates } from "~/services/cadence.server";
 import { decideCadence } from "~/domain/cadence";
 import * as calls from "~/routes/backoffice.calls";
 import * as lettersRoute from "~/routes/backoffice.letters";
-import * as letterPdf from "~/routes/backoffice.letters.$letterId.pdf";
+import * as letterPdf from "~/routes/backoffice.letters_.$letterId.pdf";
 import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
 import * as dashboard from "~/routes/backoffice._index";
 import * as login from "~/routes/backoffice.login";
+import * as exportCsv from "~/routes/backoffice.export[.]csv";
 import { tick } from "../../jobs/tick";
 import { getEnv } from "~/env.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
@@ -243,5 +244,19 @@ describe("staff sign-in", () => {
     expect(blocked.init.status).toBe(429);
     expect(blocked.init.headers["Retry-After"]).toMatch(/^\d+$/);
     expect(blocked.data.formError).toMatch(/Trop de tentatives de connexion\. Réessayez après \d{2}:\d{2}/);
+  });
+});
+
+describe("exporting the open book", () => {
+  it("writes a CSV a spreadsheet opens without running anything a debtor typed", async () => {
+    const db = getDb();
+    const creditorId = db.select().from(staffUsers).get()!.creditorId;
+    const hostile = db.insert(debtors).values({ creditorId, kind: "business", name: '=HYPERLINK("http://evil.example","Cliquez")' }).returning().get();
+    db.insert(invoices).values({ creditorId, debtorId: hostile.id, number: "+CMD-1", amountCents: 12_345, balanceCents: 12_345, issueDate: "2026-10-01", dueDate: "2026-10-31", paymentTermsDays: 30 }).run();
+    const response = (await exportCsv.loader(args(get("/backoffice/export.csv")))) as Response;
+    expect(response.headers.get("Content-Disposition")).toBe('attachment; filename="encours-2026-11-20.csv"');
+    const csv = await response.text();
+    const line = csv.split("\r\n").find((l) => l.includes("HYPERLINK"))!;
+    expect(line).toBe(`"'=HYPERLINK(""http://evil.example"",""Cliquez"")";"";"'+CMD-1";"2026-10-01";"2026-10-31";"123,45";"123,45";"20";"ouverte"`);
   });
 });
