@@ -1,7 +1,7 @@
-import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client";
-import { debtorContacts, debtors } from "../../db/schema";
+import { debtorContacts, debtorLinks, debtors } from "../../db/schema";
 import { PREFERRED_CHANNELS, normalizePhone, type PreferredChannel } from "../domain/contact-details";
 import { getEnv } from "../env.server";
 import { secureMessages } from "../i18n/portal-secure";
@@ -104,7 +104,7 @@ function describeChanges(db: Reader, debtorId: number, parsed: Parsed, t: Return
  * over a forwarded link cannot redirect the mail unnoticed (M22).
  */
 export async function updateContact(request: Request): Promise<ContactResult> {
-  const { db, debtor, now, form } = await requireStepUpAction(request);
+  const { db, debtor, now, form, session } = await requireStepUpAction(request);
   const t = secureMessages(debtor.locale).contact;
   const text = (name: string) => String(form.get(name) ?? "");
   const values: ContactValues = {
@@ -149,6 +149,12 @@ export async function updateContact(request: Request): Promise<ContactResult> {
           .values({ debtorId: debtor.id, name: parsed.contact.name, role: "accounts_payable", email: parsed.contact.email, phone: parsed.contact.phone, isPrimary: true, createdAt: now })
           .returning({ id: debtorContacts.id })
           .get().id;
+        // M14: links already out (to the old contact, possibly a mailbox someone else reads) stop
+        // working; this session's own link stays, and the next messages carry fresh ones.
+        tx.update(debtorLinks)
+          .set({ revokedAt: now, revokedReason: "contact changed" })
+          .where(and(eq(debtorLinks.debtorId, debtor.id), isNull(debtorLinks.revokedAt), ne(debtorLinks.id, session.linkId)))
+          .run();
       }
       appendTimeline(tx, {
         creditorId: debtor.creditorId,
@@ -171,7 +177,8 @@ export async function updateContact(request: Request): Promise<ContactResult> {
         ids.push(queueNotice(tx, getEnv(), { ...notice, key: `${key}-new`, to: { channel: "email", address: newEmail, contactId: newContactId } }, now));
       }
       if (previous?.email && previous.email !== newEmail) {
-        ids.push(queueNotice(tx, getEnv(), { ...notice, key: `${key}-previous`, to: { channel: "email", address: previous.email, contactId: previous.id } }, now));
+        // A heads-up without a link: the old address must not get a fresh way in.
+        ids.push(queueNotice(tx, getEnv(), { ...notice, key: `${key}-previous`, withLink: false, to: { channel: "email", address: previous.email, contactId: previous.id } }, now));
       } else if (!newEmail) {
         ids.push(queueNotice(tx, getEnv(), { ...notice, key }, now));
       }

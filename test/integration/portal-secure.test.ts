@@ -10,6 +10,7 @@ import { dryRun } from "~/services/dry-run.server";
 import { DEBTOR_ACTION_TYPES } from "~/services/cadence.server";
 import { loadStatementInput, statementLines } from "~/services/account-statement.server";
 import { tick } from "../../jobs/tick";
+import { sha256 } from "~/services/tokens.server";
 import * as landing from "~/routes/l.$token";
 import * as newLink from "~/routes/link.new";
 import * as portal from "~/routes/portal._index";
@@ -22,6 +23,7 @@ import * as language from "~/routes/portal.language";
 import {
   cadencePauses,
   debtorContacts,
+  debtorLinks,
   debtorSessions,
   debtors,
   devOutbox,
@@ -405,6 +407,14 @@ describe("contact preferences after step-up", () => {
 
     const notices = getDb().select().from(devOutbox).where(sql`${devOutbox.subject} like '%coordonnées ont été modifiées%'`).all();
     expect(notices.map((n) => n.toAddress).sort()).toEqual(["factures@garage-des-alpes.fr", "lea.fournier@garage-des-alpes.fr"]);
+    // The heads-up to the old address carries no way in (M14): no link in it, and the links already
+    // out are revoked, all but the one this session came from.
+    expect(notices.find((n) => n.toAddress === "factures@garage-des-alpes.fr")!.text).not.toMatch(/\/l\//);
+    const links = getDb().select().from(debtorLinks).where(eq(debtorLinks.debtorId, target.debtorId)).all();
+    const live = links.filter((l) => l.revokedAt === null);
+    expect(links.some((l) => l.revokedReason === "contact changed")).toBe(true);
+    expect(live.filter((l) => l.sentToHash === sha256("factures@garage-des-alpes.fr"))).toEqual([]);
+    expect(live.length).toBeGreaterThan(0);
   });
 
   it("asks for a phone before SMS when none is on file", async () => {
