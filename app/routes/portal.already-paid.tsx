@@ -4,7 +4,8 @@ import { FieldError, describedBy, useFocusFirstError } from "~/components/agreem
 import { objectionMessages } from "~/i18n/portal-objections";
 import { alreadyPaidAction, loadAlreadyPaidPage } from "~/services/objections.server";
 import { noStoreHeaders } from "~/services/http.server";
-import { CLAIM_METHODS } from "~/domain/objections";
+import { CLAIM_METHODS, REFERENCE_MAX_CHARS } from "~/domain/objections";
+import { ObjectionReview } from "~/components/objection-review";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? objectionMessages(data.locale).paid.title : "Relance" }];
 export const headers: HeadersFunction = () => noStoreHeaders;
@@ -23,7 +24,8 @@ export default function AlreadyPaidPage() {
   const busy = useNavigation().state !== "idle";
   const t = objectionMessages(page.locale);
   useFocusFirstError(result);
-  const errors: Record<string, string> = result?.errors ?? {};
+  const reviewing = result?.step === "review" ? result.review : null;
+  const errors: Record<string, string> = result?.step === "edit" ? result.errors : {};
   const values = result?.values;
   const selectable = page.invoices.filter((i) => !i.claimed);
   const field = (name: string, hint?: string) => ({
@@ -34,71 +36,78 @@ export default function AlreadyPaidPage() {
   });
   return (
     <main className="page narrow" lang={page.locale}>
-      <p>
-        <Link to="/portal">{t.back}</Link>
-      </p>
-      <h1>{t.paid.title}</h1>
-      <p>{t.paid.intro}</p>
-      {page.invoices
-        .filter((i) => i.claimed)
-        .map((i) => (
-          <p key={i.id} className="muted">
-            {t.paid.alreadyClaimed(i.number)}
-          </p>
-        ))}
+      {reviewing ? null : (
+        <p>
+          <Link to="/portal">{t.back}</Link>
+        </p>
+      )}
+      {/* On review the keyboard lands on the heading (the fields it came from are hidden). */}
+      <h1 tabIndex={reviewing ? -1 : undefined} data-focus-on-error={reviewing ? true : undefined}>
+        {reviewing ? t.paid.reviewTitle : t.paid.title}
+      </h1>
+      {reviewing ? null : (
+        <>
+          <p>{t.paid.intro}</p>
+          {page.invoices
+            .filter((i) => i.claimed)
+            .map((i) => (
+              <p key={i.id} className="muted">
+                {t.paid.alreadyClaimed(i.number)}
+              </p>
+            ))}
+        </>
+      )}
       {selectable.length > 0 ? (
         <Form method="post" encType="multipart/form-data" noValidate>
           <input type="hidden" name="csrf" value={page.csrf} />
-          <fieldset data-focus-on-error={errors.invoice ? true : undefined} tabIndex={errors.invoice ? -1 : undefined} aria-describedby={describedBy(errors.invoice && "invoice-error")}>
-            <legend>{t.paid.invoice}</legend>
-            {selectable.map((invoice) => (
-              <div className="check" key={invoice.id}>
-                <input type="radio" id={`invoice-${invoice.id}`} name="invoice" value={invoice.id} defaultChecked={values?.invoiceId === invoice.id || selectable.length === 1} />
-                <label htmlFor={`invoice-${invoice.id}`}>
-                  {t.invoice} {invoice.number} — <span className="amount">{invoice.amountLabel}</span>
-                </label>
-              </div>
-            ))}
-            <FieldError id="invoice-error" message={errors.invoice} />
-          </fieldset>
-          <label htmlFor="paidOn">{t.paid.paidOn}</label>
-          <input type="date" max={page.today} defaultValue={values?.paidOn} {...field("paidOn")} />
-          <FieldError id="paidOn-error" message={errors.paidOn} />
-          <label htmlFor="amount">{t.paid.amount}</label>
-          <input type="text" inputMode="decimal" autoComplete="off" defaultValue={values?.amount} {...field("amount")} />
-          <FieldError id="amount-error" message={errors.amount} />
-          <label htmlFor="method">{t.paid.method}</label>
-          <select defaultValue={values?.method ?? ""} {...field("method")}>
-            <option value="" disabled>
-              —
-            </option>
-            {CLAIM_METHODS.map((m) => (
-              <option key={m} value={m}>
-                {t.paid.methods[m]}
+          <div hidden={reviewing !== null}>
+            <fieldset data-focus-on-error={errors.invoice ? true : undefined} tabIndex={errors.invoice ? -1 : undefined} aria-describedby={describedBy(errors.invoice && "invoice-error")}>
+              <legend>{t.paid.invoice}</legend>
+              {selectable.map((invoice) => (
+                <div className="check" key={invoice.id}>
+                  <input type="radio" id={`invoice-${invoice.id}`} name="invoice" value={invoice.id} defaultChecked={values?.invoiceId === invoice.id || selectable.length === 1} />
+                  <label htmlFor={`invoice-${invoice.id}`}>
+                    {t.invoice} {invoice.number} — <span className="amount">{invoice.amountLabel}</span>
+                  </label>
+                </div>
+              ))}
+              <FieldError id="invoice-error" message={errors.invoice} />
+            </fieldset>
+            <label htmlFor="paidOn">{t.paid.paidOn}</label>
+            <input type="date" max={page.today} defaultValue={values?.paidOn} {...field("paidOn")} />
+            <FieldError id="paidOn-error" message={errors.paidOn} />
+            <label htmlFor="amount">{t.paid.amount}</label>
+            <input type="text" inputMode="decimal" autoComplete="off" defaultValue={values?.amount} {...field("amount")} />
+            <FieldError id="amount-error" message={errors.amount} />
+            <label htmlFor="method">{t.paid.method}</label>
+            <select defaultValue={values?.method ?? ""} {...field("method")}>
+              <option value="" disabled>
+                —
               </option>
-            ))}
-          </select>
-          <FieldError id="method-error" message={errors.method} />
-          <label htmlFor="reference">{t.paid.reference}</label>
-          <p id="reference-hint" className="muted">
-            {t.paid.referenceHint}
-          </p>
-          <input type="text" maxLength={100} defaultValue={values?.reference} {...field("reference", "reference-hint")} />
-          <FieldError id="reference-error" message={errors.reference} />
-          <label htmlFor="proof">{t.paid.proof}</label>
-          <p id="proof-hint" className="muted">
-            {t.files.hint}
-          </p>
-          <input type="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" {...field("proof", "proof-hint")} />
-          <FieldError id="proof-error" message={errors.proof} />
-          <div className="check">
-            <input type="checkbox" id="confirm" name="confirm" value="yes" aria-invalid={errors.confirm ? true : undefined} aria-describedby={describedBy(errors.confirm && "confirm-error")} />
-            <label htmlFor="confirm">{t.confirmLabel}</label>
+              {CLAIM_METHODS.map((m) => (
+                <option key={m} value={m}>
+                  {t.paid.methods[m]}
+                </option>
+              ))}
+            </select>
+            <FieldError id="method-error" message={errors.method} />
+            <label htmlFor="reference">{t.paid.reference}</label>
+            <p id="reference-hint" className="muted">
+              {t.paid.referenceHint}
+            </p>
+            <input type="text" maxLength={REFERENCE_MAX_CHARS} defaultValue={values?.reference} {...field("reference", "reference-hint")} />
+            <FieldError id="reference-error" message={errors.reference} />
+            <label htmlFor="proof">{t.paid.proof}</label>
+            <p id="proof-hint" className="muted">
+              {t.paid.proofHint}
+            </p>
+            <input type="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" {...field("proof", "proof-hint")} />
+            <FieldError id="proof-error" message={errors.proof} />
+            <button type="submit" name="intent" value="review" className="button" disabled={busy}>
+              {t.paid.submit}
+            </button>
           </div>
-          <FieldError id="confirm-error" message={errors.confirm} />
-          <button type="submit" className="button" disabled={busy}>
-            {t.paid.submit}
-          </button>
+          {reviewing ? <ObjectionReview review={reviewing} invoiceLabel={t.invoice} words={{ ...t, none: t.files.none }} confirmLabel={t.paid.confirm} busy={busy} /> : null}
         </Form>
       ) : null}
     </main>

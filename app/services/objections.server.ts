@@ -2,10 +2,9 @@ import { data, redirect } from "@remix-run/node";
 import { and, eq, inArray } from "drizzle-orm";
 import { cadencePauses, disputeFiles, disputes, paymentClaims } from "../../db/schema";
 import { simulateCadence, ticksBetween } from "../domain/cadence-simulation";
-import { addDays, formatCalendarDate, isCalendarDate, localDate } from "../domain/dates";
+import { addDays, formatCalendarDate, localDate } from "../domain/dates";
 import { formatMoney } from "../domain/money";
-import { CLAIM_METHODS, DISPUTE_REASONS } from "../domain/objections";
-import { parseAmountToCents } from "../domain/payments";
+import { validateClaim, validateDispute, type ClaimProblems, type DisputeProblems } from "../domain/objections";
 import { getEnv } from "../env.server";
 import { objectionMessages } from "../i18n/portal-objections";
 import { listOpenInvoices } from "../models/portal.server";
@@ -15,10 +14,12 @@ import { requestDeps } from "./deps.server";
 import { noStoreHeaders } from "./http.server";
 import { queueNotice, sendNoticeNow } from "./notices.server";
 import { requirePortalAction, requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal.server";
-import { filesOf, requireFormSize, storeUploads, type StoredFile } from "./uploads.server";
+import { filesOf, inspectUploads, requireFormSize, storeUploads, type StoredFile } from "./uploads.server";
+import type { UploadProblem } from "../domain/uploads";
 
 type Ctx = Awaited<ReturnType<typeof requirePortalDebtor>>;
 type ActionCtx = Awaited<ReturnType<typeof requirePortalAction>>;
+type Messages = ReturnType<typeof objectionMessages>;
 
 const TOO_BIG = "Fichiers trop volumineux : 3 fichiers de 5 Mo au plus. / Files too large: 3 files of 5 MB at most.";
 
@@ -34,16 +35,57 @@ function openInvoices(ctx: Ctx) {
 }
 
 /**
- * The next reminder about the debtor's other invoices once these are held: the cadence's own
- * decision function replayed on the state with the hold added (nothing written).
+ * When each of the debtor's other open invoices will next be reminded once these are held: the
+ * cadence's own decision function replayed on the state with the hold added (nothing written).
  */
-function nextReminderWithout(ctx: Ctx, held: number[]): string | null {
+function othersSchedule(ctx: Ctx, held: readonly number[], hold: "dispute" | "claim"): { number: string; next: string | null }[] {
   const state = loadCadenceStates(ctx.db, ctx.now, [ctx.debtor.id])[0]?.state;
-  if (!state) return null;
-  const holding = { ...state, lastActionAt: ctx.now, invoices: state.invoices.map((i) => (held.includes(i.id) ? { ...i, openDispute: true } : i)) };
+  const others = openInvoices(ctx).filter((i) => !held.includes(i.id));
+  if (!state || others.length === 0) return [];
+  const holding = {
+    ...state,
+    lastActionAt: ctx.now,
+    invoices: state.invoices.map((i) => (hold === "dispute" && held.includes(i.id) ? { ...i, openDispute: true } : i)),
+    pauses: hold === "claim" ? [...state.pauses, ...held.map((invoiceId) => ({ id: -invoiceId, invoiceId, reason: "payment_claimed" as const, endsAt: null, callbackAt: null }))] : state.pauses,
+  };
   const { contacts } = simulateCadence([holding], ticksBetween(ctx.today, addDays(ctx.today, 31), 6));
-  const next = contacts.find((c) => c.plannedFor > ctx.now && c.channel !== "call");
-  return next ? formatCalendarDate(localDate(next.plannedFor, state.timeZone), ctx.intl) : null;
+  return others.map((invoice) => {
+    const next = contacts.find((c) => c.plannedFor > ctx.now && c.channel !== "call" && c.invoiceSteps.some((s) => s.invoiceId === invoice.id));
+    return { number: invoice.number, next: next ? formatCalendarDate(localDate(next.plannedFor, state.timeZone), ctx.intl) : null };
+  });
+}
+
+function othersLines(t: Messages, others: { number: string; next: string | null }[]): string[] {
+  return others.map((o) => (o.next ? t.othersNext(o.number, o.next) : t.othersNone(o.number)));
+}
+
+export type ObjectionErrors = Record<string, string>;
+
+function intentOf(form: FormData): "review" | "confirm" | "edit" {
+  const intent = form.get("intent");
+  return intent === "confirm" || intent === "edit" ? intent : "review";
+}
+
+function fileProblem(t: Messages, problem: UploadProblem, name = "") {
+  switch (problem) {
+    case "too_many":
+      return t.files.too_many;
+    case "too_large":
+      return t.files.too_large(name);
+    case "empty":
+      return t.files.empty(name);
+    default:
+      return t.files.unsupported(name);
+  }
+}
+
+/**
+ * Files cannot travel in a hidden field from the review to the confirmation: the form keeps its
+ * file inputs (hidden, not removed) and the review says how many it saw. A confirmation that arrives
+ * with another count (a page reloaded without script) is sent back to choose them again.
+ */
+function reviewedFilesChanged(form: FormData, files: readonly File[]) {
+  return Number(form.get("reviewedFiles") ?? 0) !== files.length;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -59,59 +101,82 @@ export async function loadDisputePage(request: Request) {
   return { csrf: ctx.csrf, locale: ctx.debtor.locale, invoices: openInvoices(ctx).map((i) => ({ ...i, disputed: disputed.has(i.id) })) };
 }
 
-export type ObjectionErrors = Record<string, string>;
+function disputeErrors(t: Messages, problems: DisputeProblems): ObjectionErrors {
+  const errors: ObjectionErrors = {};
+  if (problems.invoices) errors.invoices = t.dispute.invoicesRequired;
+  if (problems.reason) errors.reason = t.dispute.reasonRequired;
+  if (problems.message === "too_short") errors.message = t.dispute.messageTooShort;
+  if (problems.message === "too_long") errors.message = t.dispute.messageTooLong;
+  return errors;
+}
 
+/**
+ * Review (M2): everything checked, files judged by their bytes, nothing written; the page then
+ * says what happens to each invoice. Confirm: checked again, files stored, one dispute per invoice.
+ */
 export async function disputeAction(request: Request) {
   requireFormSize(request, TOO_BIG);
   const ctx: ActionCtx = await requireStepUpAction(request);
   const { db, form, debtor, now } = ctx;
   const t = objectionMessages(debtor.locale);
-  const chosen = [...new Set(form.getAll("invoice").map(Number))];
-  const reason = String(form.get("reason") ?? "");
-  const message = String(form.get("message") ?? "").trim();
-  const values = { invoiceIds: chosen, reason, message };
+  const intent = intentOf(form);
+  const values = { invoiceIds: [...new Set(form.getAll("invoice").map(Number))], reason: String(form.get("reason") ?? ""), message: String(form.get("message") ?? "") };
+  if (intent === "edit") return { step: "edit" as const, errors: {} as ObjectionErrors, values };
   const open = openInvoices(ctx);
-  const errors: ObjectionErrors = {};
-  if (chosen.length === 0 || chosen.some((id) => !open.some((i) => i.id === id))) errors.invoices = t.dispute.invoicesRequired;
-  if (!(DISPUTE_REASONS as readonly string[]).includes(reason)) errors.reason = t.dispute.reasonRequired;
-  if (message.length < 10) errors.message = t.dispute.messageTooShort;
-  if (message.length > 2000) errors.message = t.dispute.messageTooLong;
-  if (form.get("confirm") !== "yes") errors.confirm = t.confirmRequired;
+  const checked = validateDispute(values, open.map((i) => i.id));
+  if (!checked.ok) return data({ step: "edit" as const, errors: disputeErrors(t, checked.problems), values }, { status: 400 });
+  const { invoiceIds, reason, message } = checked.value;
   const files = filesOf(form, "files");
-  if (Object.keys(errors).length > 0) return data({ errors, values }, { status: 400 });
+  const numbers = open.filter((i) => invoiceIds.includes(i.id)).map((i) => i.number);
+  const already = db.select().from(disputes).where(and(inArray(disputes.invoiceId, invoiceIds), eq(disputes.status, "open"))).all();
 
+  if (intent === "review") {
+    const inspected = await inspectUploads(files);
+    if (!inspected.ok) return data({ step: "edit" as const, errors: { files: fileProblem(t, inspected.problem, inspected.name) } as ObjectionErrors, values }, { status: 400 });
+    if (already.length > 0) return data({ step: "edit" as const, errors: { invoices: t.dispute.alreadyDisputed(open.find((i) => i.id === already[0]!.invoiceId)!.number) } as ObjectionErrors, values }, { status: 409 });
+    return {
+      step: "review" as const,
+      values,
+      review: {
+        invoices: open.filter((i) => invoiceIds.includes(i.id)).map((i) => ({ number: i.number, amountLabel: i.amountLabel })),
+        summary: [
+          [t.dispute.reason, t.dispute.reasons[reason]],
+          [t.dispute.message, message],
+        ] as [string, string][],
+        files: inspected.files.map((f) => f.name),
+        nextLines: [t.dispute.paused(numbers.join(", ")), ...othersLines(t, othersSchedule(ctx, invoiceIds, "dispute")), t.confirmationSent],
+      },
+    };
+  }
+
+  if (reviewedFilesChanged(form, files)) return data({ step: "edit" as const, errors: { files: t.files.chooseAgain } as ObjectionErrors, values }, { status: 400 });
+  // The same submission again (a double click, a retry): it was recorded, nothing more to do.
+  if (already.length === invoiceIds.length && already.every((d) => d.message === message && d.reason === reason)) return redirect("/portal?done=dispute", { headers: noStoreHeaders });
   const stored = await storeUploads(getEnv().STORAGE_DIR, files);
-  if (!stored.ok) return data({ errors: { files: fileProblem(t, stored.problem, stored.name) }, values }, { status: 400 });
-
-  const numbers = open.filter((i) => chosen.includes(i.id)).map((i) => i.number);
-  const next = nextReminderWithout(ctx, chosen);
+  if (!stored.ok) return data({ step: "edit" as const, errors: { files: fileProblem(t, stored.problem, stored.name) } as ObjectionErrors, values }, { status: 400 });
+  const lines = [t.dispute.paused(numbers.join(", ")), ...othersLines(t, othersSchedule(ctx, invoiceIds, "dispute"))];
   let outcome: { kind: "saved"; noticeId: number | null } | { kind: "replay" } | { kind: "taken"; number: string };
   try {
     outcome = db.transaction(
       (tx) => {
-        const existing = tx.select().from(disputes).where(and(inArray(disputes.invoiceId, chosen), eq(disputes.status, "open"))).all();
-        // The same submission again (a double click, a retry): it was recorded, nothing more to do.
-        if (existing.length === chosen.length && existing.every((d) => d.message === message && d.reason === reason)) return { kind: "replay" as const };
+        // Re-read inside the IMMEDIATE transaction: two submissions racing serialise here.
+        const existing = tx.select().from(disputes).where(and(inArray(disputes.invoiceId, invoiceIds), eq(disputes.status, "open"))).all();
+        if (existing.length === invoiceIds.length && existing.every((d) => d.message === message && d.reason === reason)) return { kind: "replay" as const };
         if (existing.length > 0) return { kind: "taken" as const, number: open.find((i) => i.id === existing[0]!.invoiceId)!.number };
-        const ids = chosen.map((invoiceId) => {
-          const row = tx
-            .insert(disputes)
-            .values({ debtorId: debtor.id, invoiceId, reason: reason as (typeof DISPUTE_REASONS)[number], message, linkId: ctx.session.linkId, createdAt: now })
-            .returning({ id: disputes.id })
-            .get();
+        const ids = invoiceIds.map((invoiceId) => {
+          const row = tx.insert(disputes).values({ debtorId: debtor.id, invoiceId, reason, message, linkId: ctx.session.linkId, createdAt: now }).returning({ id: disputes.id }).get();
           for (const file of stored.stored) tx.insert(disputeFiles).values(fileRow(row.id, file, now)).run();
           return row.id;
         });
         appendTimeline(tx, {
           creditorId: debtor.creditorId,
           debtorId: debtor.id,
-          invoiceId: chosen.length === 1 ? chosen[0]! : null,
+          invoiceId: invoiceIds.length === 1 ? invoiceIds[0]! : null,
           type: "dispute.opened",
           actor: "debtor",
-          data: { disputeIds: ids, invoiceIds: chosen, reason, files: stored.stored.length, linkId: ctx.session.linkId },
+          data: { disputeIds: ids, invoiceIds, reason, files: stored.stored.length, linkId: ctx.session.linkId },
           occurredAt: now,
         });
-        const lines = [t.dispute.paused(numbers.join(", ")), next ? t.dispute.othersNext(next) : t.dispute.othersNone];
         return { kind: "saved" as const, noticeId: queueNotice(tx, getEnv(), { debtorId: debtor.id, key: `dispute-${ids[0]}`, title: t.dispute.noticeTitle, lines }, now) };
       },
       { behavior: "immediate" },
@@ -121,26 +186,13 @@ export async function disputeAction(request: Request) {
     throw error;
   }
   if (outcome.kind !== "saved") stored.discard();
-  if (outcome.kind === "taken") return data({ errors: { invoices: t.dispute.alreadyDisputed(outcome.number) }, values }, { status: 409 });
+  if (outcome.kind === "taken") return data({ step: "edit" as const, errors: { invoices: t.dispute.alreadyDisputed(outcome.number) } as ObjectionErrors, values }, { status: 409 });
   if (outcome.kind === "saved") await sendNoticeNow(requestDeps(), outcome.noticeId);
   return redirect("/portal?done=dispute", { headers: noStoreHeaders });
 }
 
 function fileRow(disputeId: number, file: StoredFile, now: Date) {
   return { disputeId, storagePath: file.path, originalName: file.name, contentType: file.contentType, sizeBytes: file.size, createdAt: now };
-}
-
-function fileProblem(t: ReturnType<typeof objectionMessages>, problem: string, name = "") {
-  switch (problem) {
-    case "too_many":
-      return t.files.too_many;
-    case "too_large":
-      return t.files.too_large(name);
-    case "empty":
-      return t.files.empty(name);
-    default:
-      return t.files.unsupported(name);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -160,50 +212,91 @@ export async function loadAlreadyPaidPage(request: Request) {
   return { csrf: ctx.csrf, locale: ctx.debtor.locale, today: ctx.today, invoices: openInvoices(ctx).map((i) => ({ ...i, claimed: claimed.has(i.id) })) };
 }
 
+function claimErrors(t: Messages, problems: ClaimProblems, balanceLabel: string | undefined): ObjectionErrors {
+  const errors: ObjectionErrors = {};
+  if (problems.invoice) errors.invoice = t.paid.invoiceRequired;
+  if (problems.paidOn === "too_old") errors.paidOn = t.paid.paidOnTooOld;
+  else if (problems.paidOn) errors.paidOn = t.paid.paidOnInvalid;
+  if (problems.amount === "invalid") errors.amount = t.paid.amountInvalid;
+  if (problems.amount === "above_balance") errors.amount = t.paid.amountAboveBalance(balanceLabel ?? "");
+  if (problems.method) errors.method = t.paid.methodRequired;
+  if (problems.reference) errors.reference = t.paid.referenceTooLong;
+  return errors;
+}
+
 export async function alreadyPaidAction(request: Request) {
   requireFormSize(request, TOO_BIG);
   const ctx: ActionCtx = await requirePortalAction(request);
   const { db, form, debtor, now, today } = ctx;
   const t = objectionMessages(debtor.locale);
-  const invoiceId = Number(form.get("invoice"));
-  const paidOn = String(form.get("paidOn") ?? "");
-  const amountText = String(form.get("amount") ?? "").trim();
-  const method = String(form.get("method") ?? "");
-  const reference = String(form.get("reference") ?? "").trim();
-  const values = { invoiceId, paidOn, amount: amountText, method, reference };
-  const invoice = openInvoices(ctx).find((i) => i.id === invoiceId);
-  const errors: ObjectionErrors = {};
-  if (!invoice) errors.invoice = t.paid.invoiceRequired;
-  // A payment made up to two years ago is plausible; one dated tomorrow is not.
-  if (!isCalendarDate(paidOn) || paidOn > today || paidOn < addDays(today, -730)) errors.paidOn = t.paid.paidOnInvalid;
-  const cents = parseAmountToCents(amountText);
-  if (cents === null || cents <= 0) errors.amount = t.paid.amountInvalid;
-  else if (invoice && cents > invoice.balanceCents) errors.amount = t.paid.amountAboveBalance(invoice.amountLabel);
-  if (!(CLAIM_METHODS as readonly string[]).includes(method)) errors.method = t.paid.methodRequired;
-  if (reference.length > 100) errors.reference = t.paid.referenceTooLong;
-  if (form.get("confirm") !== "yes") errors.confirm = t.confirmRequired;
+  const intent = intentOf(form);
+  const values = {
+    invoiceId: Number(form.get("invoice")),
+    paidOn: String(form.get("paidOn") ?? ""),
+    amount: String(form.get("amount") ?? ""),
+    method: String(form.get("method") ?? ""),
+    reference: String(form.get("reference") ?? ""),
+  };
+  if (intent === "edit") return { step: "edit" as const, errors: {} as ObjectionErrors, values };
+  const open = openInvoices(ctx);
+  const invoice = open.find((i) => i.id === values.invoiceId);
+  const checked = validateClaim(values, { today, openInvoices: open });
   const files = filesOf(form, "proof");
-  if (files.length > 1) errors.proof = t.files.too_many;
-  if (Object.keys(errors).length > 0 || !invoice || cents === null) return data({ errors, values }, { status: 400 });
+  // One proof per claim: the form has a single file input.
+  if (!checked.ok || !invoice || files.length > 1) {
+    const errors = checked.ok ? {} : claimErrors(t, checked.problems, invoice?.amountLabel);
+    if (files.length > 1) errors.proof = t.files.too_many;
+    return data({ step: "edit" as const, errors, values }, { status: 400 });
+  }
+  const claim = checked.value;
+  const amountLabel = formatMoney({ cents: claim.amountCents, currency: invoice.currency }, ctx.intl);
+  const pending = () => db.select().from(paymentClaims).where(and(eq(paymentClaims.invoiceId, invoice.id), eq(paymentClaims.status, "pending"))).get();
 
+  if (intent === "review") {
+    const inspected = await inspectUploads(files);
+    if (!inspected.ok) return data({ step: "edit" as const, errors: { proof: fileProblem(t, inspected.problem, inspected.name) } as ObjectionErrors, values }, { status: 400 });
+    if (pending()) return data({ step: "edit" as const, errors: { invoice: t.paid.alreadyClaimed(invoice.number) } as ObjectionErrors, values }, { status: 409 });
+    return {
+      step: "review" as const,
+      values,
+      review: {
+        invoices: [{ number: invoice.number, amountLabel: invoice.amountLabel }],
+        summary: [
+          [t.paid.paidOn, formatCalendarDate(claim.paidOn, ctx.intl)],
+          [t.paid.amountShort, amountLabel],
+          [t.paid.method, t.paid.methods[claim.method]],
+          ...(claim.reference ? [[t.paid.referenceShort, claim.reference] as [string, string]] : []),
+        ] as [string, string][],
+        files: inspected.files.map((f) => f.name),
+        nextLines: [...t.paid.next(invoice.number), ...othersLines(t, othersSchedule(ctx, [invoice.id], "claim")), t.confirmationSent],
+      },
+    };
+  }
+
+  if (reviewedFilesChanged(form, files)) return data({ step: "edit" as const, errors: { proof: t.files.chooseAgain } as ObjectionErrors, values }, { status: 400 });
+  const before = pending();
+  if (before) {
+    if (before.amountCents === claim.amountCents && before.paidOn === claim.paidOn) return redirect("/portal?done=paid", { headers: noStoreHeaders });
+    return data({ step: "edit" as const, errors: { invoice: t.paid.alreadyClaimed(invoice.number) } as ObjectionErrors, values }, { status: 409 });
+  }
   const stored = await storeUploads(getEnv().STORAGE_DIR, files);
-  if (!stored.ok) return data({ errors: { proof: fileProblem(t, stored.problem, stored.name) }, values }, { status: 400 });
+  if (!stored.ok) return data({ step: "edit" as const, errors: { proof: fileProblem(t, stored.problem, stored.name) } as ObjectionErrors, values }, { status: 400 });
   const proof = stored.stored[0];
   let outcome: { kind: "saved"; noticeId: number | null } | { kind: "replay" } | { kind: "taken" };
   try {
     outcome = db.transaction(
       (tx) => {
-        const pending = tx.select().from(paymentClaims).where(and(eq(paymentClaims.invoiceId, invoice.id), eq(paymentClaims.status, "pending"))).get();
-        if (pending) return pending.amountCents === cents && pending.paidOn === paidOn ? { kind: "replay" as const } : { kind: "taken" as const };
-        const claim = tx
+        const current = tx.select().from(paymentClaims).where(and(eq(paymentClaims.invoiceId, invoice.id), eq(paymentClaims.status, "pending"))).get();
+        if (current) return current.amountCents === claim.amountCents && current.paidOn === claim.paidOn ? { kind: "replay" as const } : { kind: "taken" as const };
+        const row = tx
           .insert(paymentClaims)
           .values({
             debtorId: debtor.id,
             invoiceId: invoice.id,
-            paidOn,
-            amountCents: cents,
-            method: method as (typeof CLAIM_METHODS)[number],
-            reference: reference || null,
+            paidOn: claim.paidOn,
+            amountCents: claim.amountCents,
+            method: claim.method,
+            reference: claim.reference,
             proofPath: proof?.path ?? null,
             proofName: proof?.name ?? null,
             proofContentType: proof?.contentType ?? null,
@@ -213,18 +306,18 @@ export async function alreadyPaidAction(request: Request) {
           .returning({ id: paymentClaims.id })
           .get();
         // Held until staff check it: a pause with an owner and no end (DESIGN.md).
-        tx.insert(cadencePauses).values({ debtorId: debtor.id, invoiceId: invoice.id, reason: "payment_claimed", startsAt: now, owner: "staff", note: `claim ${claim.id}` }).run();
+        tx.insert(cadencePauses).values({ debtorId: debtor.id, invoiceId: invoice.id, reason: "payment_claimed", startsAt: now, owner: "staff", note: `claim ${row.id}` }).run();
         appendTimeline(tx, {
           creditorId: debtor.creditorId,
           debtorId: debtor.id,
           invoiceId: invoice.id,
           type: "payment.claimed",
           actor: "debtor",
-          data: { claimId: claim.id, paidOn, amountCents: cents, method, reference: reference || null, proof: proof ? proof.name : null, linkId: ctx.session.linkId },
+          data: { claimId: row.id, paidOn: claim.paidOn, amountCents: claim.amountCents, method: claim.method, reference: claim.reference, proof: proof ? proof.name : null, linkId: ctx.session.linkId },
           occurredAt: now,
         });
-        const lines = t.paid.lines(invoice.number, formatMoney({ cents, currency: invoice.currency }, ctx.intl), formatCalendarDate(paidOn, ctx.intl));
-        return { kind: "saved" as const, noticeId: queueNotice(tx, getEnv(), { debtorId: debtor.id, key: `claim-${claim.id}`, title: t.paid.noticeTitle, lines }, now) };
+        const lines = t.paid.lines(invoice.number, amountLabel, formatCalendarDate(claim.paidOn, ctx.intl));
+        return { kind: "saved" as const, noticeId: queueNotice(tx, getEnv(), { debtorId: debtor.id, key: `claim-${row.id}`, title: t.paid.noticeTitle, lines }, now) };
       },
       { behavior: "immediate" },
     );
@@ -233,7 +326,7 @@ export async function alreadyPaidAction(request: Request) {
     throw error;
   }
   if (outcome.kind !== "saved") stored.discard();
-  if (outcome.kind === "taken") return data({ errors: { invoice: t.paid.alreadyClaimed(invoice.number) }, values }, { status: 409 });
+  if (outcome.kind === "taken") return data({ step: "edit" as const, errors: { invoice: t.paid.alreadyClaimed(invoice.number) } as ObjectionErrors, values }, { status: 409 });
   if (outcome.kind === "saved") await sendNoticeNow(requestDeps(), outcome.noticeId);
   return redirect("/portal?done=paid", { headers: noStoreHeaders });
 }

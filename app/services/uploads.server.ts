@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CONTENT_TYPES, MAX_FORM_BYTES, checkUploads, sanitizeFileName, type FileKind, type UploadProblem } from "../domain/uploads";
+import { CONTENT_TYPES, MAX_FILES, MAX_FILE_BYTES, MAX_FORM_BYTES, checkUploads, sanitizeFileName, type FileKind, type UploadProblem } from "../domain/uploads";
 import { randomToken } from "./tokens.server";
 
 export type StoredFile = { path: string; name: string; contentType: string; size: number };
@@ -16,23 +16,43 @@ export function filesOf(form: FormData, field: string): File[] {
   return form.getAll(field).filter((v): v is File => typeof v === "object" && v !== null && "arrayBuffer" in v && (v.size > 0 || v.name !== ""));
 }
 
+export type InspectedUploads = { ok: true; files: readonly File[]; kinds: FileKind[]; buffers: Uint8Array[] } | { ok: false; problem: UploadProblem; name?: string };
+
+/** Reads and judges the files of a form without writing anything (the review step, and before storing). */
+export async function inspectUploads(files: readonly File[]): Promise<InspectedUploads> {
+  // Count and declared sizes first, so that a fourth file or a huge one is refused unread.
+  if (files.length > MAX_FILES) return { ok: false, problem: "too_many" };
+  const huge = files.find((f) => f.size > MAX_FILE_BYTES);
+  if (huge) return { ok: false, problem: "too_large", name: huge.name };
+  const buffers = await Promise.all(files.map(async (f) => new Uint8Array(await f.arrayBuffer())));
+  const checked = checkUploads(files.map((f, i) => ({ name: f.name, size: buffers[i]!.byteLength, head: buffers[i]!.subarray(0, 16) })));
+  return checked.ok ? { ok: true, files, kinds: checked.kinds, buffers } : checked;
+}
+
 /**
  * Checks every file and, only if all pass, writes them under STORAGE_DIR/uploads with random names
- * (outside the web root). Returns a cleanup to call if the database write that follows fails.
+ * (outside the web root). Returns a cleanup to call if the database write that follows fails; a
+ * write that fails half-way removes what it wrote (a refused form leaves nothing behind).
  */
 export async function storeUploads(storageDir: string, files: readonly File[]): Promise<{ ok: true; stored: StoredFile[]; discard: () => void } | { ok: false; problem: UploadProblem; name?: string }> {
-  const buffers = await Promise.all(files.map(async (f) => new Uint8Array(await f.arrayBuffer())));
-  const checked = checkUploads(files.map((f, i) => ({ name: f.name, size: f.size, head: buffers[i]!.subarray(0, 16) })));
+  const checked = await inspectUploads(files);
   if (!checked.ok) return checked;
   const dir = resolve(storageDir, "uploads");
   mkdirSync(dir, { recursive: true });
-  const stored = files.map((file, i) => {
-    const kind: FileKind = checked.kinds[i]!;
-    const path = join(dir, `${randomToken(18)}.${kind === "jpeg" ? "jpg" : kind}`);
-    writeFileSync(path, buffers[i]!, { flag: "wx" });
-    return { path, name: sanitizeFileName(file.name, kind), contentType: CONTENT_TYPES[kind], size: file.size };
-  });
-  return { ok: true, stored, discard: () => stored.forEach((f) => rmSync(f.path, { force: true })) };
+  const stored: StoredFile[] = [];
+  const discard = () => stored.forEach((f) => rmSync(f.path, { force: true }));
+  try {
+    files.forEach((file, i) => {
+      const kind: FileKind = checked.kinds[i]!;
+      const path = join(dir, `${randomToken(18)}.${kind === "jpeg" ? "jpg" : kind}`);
+      writeFileSync(path, checked.buffers[i]!, { flag: "wx" });
+      stored.push({ path, name: sanitizeFileName(file.name, kind), contentType: CONTENT_TYPES[kind], size: checked.buffers[i]!.byteLength });
+    });
+  } catch (error) {
+    discard();
+    throw error;
+  }
+  return { ok: true, stored, discard };
 }
 
 /**

@@ -27,6 +27,7 @@ async function outcome(run: () => unknown): Promise<unknown> {
   }
 }
 type Refused = { data: { errors: Record<string, string> }; init: { status: number } };
+type Reviewed = { step: "review"; review: { invoices: { number: string }[]; summary: [string, string][]; files: string[]; nextLines: string[] } };
 const statusOf = (r: unknown) => (r instanceof Response ? r.status : (r as Refused).init.status);
 
 beforeAll(() => {
@@ -91,12 +92,18 @@ describe("disputing an invoice", () => {
     const before = { disputes: count(disputes), files: uploads() };
     const missing = (await outcome(() => disputeRoute.action(args(multipart("/portal/dispute", session, [["message", "court"]]))))) as Refused;
     expect(missing.init.status).toBe(400);
-    expect(Object.keys(missing.data.errors).sort()).toEqual(["confirm", "invoices", "message", "reason"]);
+    expect(Object.keys(missing.data.errors).sort()).toEqual(["invoices", "message", "reason"]);
 
-    const base: [string, string | File][] = [["invoice", String(open[0]!.id)], ["reason", "amount"], ["message", "La remise négociée n'apparaît pas."], ["confirm", "yes"]];
+    const base: [string, string | File][] = [["invoice", String(open[0]!.id)], ["reason", "amount"], ["message", "La remise négociée n'apparaît pas."]];
     const html = new File(["<html><script>alert(1)</script>"], "devis.pdf", { type: "application/pdf" });
+    // Refused at the review and again if sent straight to the confirmation.
     const fake = (await outcome(() => disputeRoute.action(args(multipart("/portal/dispute", session, [...base, ["files", html]]))))) as Refused;
     expect(fake.data.errors.files).toBe("« devis.pdf » n'est ni un PDF, ni une image PNG ou JPEG.");
+    const confirmed = [...base, ["intent", "confirm"], ["reviewedFiles", "1"], ["files", html]] as [string, string | File][];
+    expect(((await outcome(() => disputeRoute.action(args(multipart("/portal/dispute", session, confirmed))))) as Refused).data.errors.files).toMatch(/n'est ni un PDF/);
+    const good = new File([PDF], "ok.pdf");
+    const partlyBad = [...base, ["intent", "confirm"], ["reviewedFiles", "2"], ["files", good], ["files", html]] as [string, string | File][];
+    expect(((await outcome(() => disputeRoute.action(args(multipart("/portal/dispute", session, partlyBad))))) as Refused).data.errors.files).toMatch(/devis\.pdf/);
     const four = Array.from({ length: 4 }, (_, i) => ["files", new File([PDF], `p${i}.pdf`)] as [string, File]);
     expect(((await outcome(() => disputeRoute.action(args(multipart("/portal/dispute", session, [...base, ...four]))))) as Refused).data.errors.files).toBe("Joignez 3 fichiers au plus.");
     const big = new File([new Uint8Array(5 * 1024 * 1024 + 1).fill(0x25)], "gros.pdf");
@@ -117,13 +124,28 @@ describe("disputing an invoice", () => {
     const { debtor, open } = debtorWithOverdue("Garage des Alpes SAS");
     expect(open.length).toBeGreaterThan(1);
     const session = await signIn(debtor.id);
-    const fields: [string, string | File][] = [
+    const chosen: [string, string | File][] = [
       ["invoice", String(open[0]!.id)],
       ["reason", "not_received"],
       ["message", "Les pièces commandées ne sont jamais arrivées."],
-      ["confirm", "yes"],
       ["files", new File([PDF], "bon de livraison.pdf", { type: "text/html" })],
     ];
+    // The review: what happens to each invoice, with dates; nothing written yet (M2).
+    const before = { disputes: count(disputes), files: uploads() };
+    const review = (await disputeRoute.action(args(multipart("/portal/dispute", session, chosen))))! as Reviewed;
+    expect(review.step).toBe("review");
+    expect(review.review.files).toEqual(["bon de livraison.pdf"]);
+    expect(review.review.nextLines[0]).toBe(`Les relances sont suspendues pour ${open[0]!.number} le temps que nous examinions votre demande. Nous vous répondrons par écrit.`);
+    for (const other of open.slice(1)) {
+      expect(review.review.nextLines.some((l) => new RegExp(`^(La facture ${other.number} garde son calendrier : prochain rappel le \\d{1,2} \\S+ 2026|Facture ${other.number} : aucun rappel)`).test(l))).toBe(true);
+    }
+    expect({ disputes: count(disputes), files: uploads() }).toEqual(before);
+    // A confirmation that lost its files on the way (a reload without script) is sent back.
+    const lost = (await outcome(() => disputeRoute.action(args(multipart("/portal/dispute", session, [...chosen.slice(0, 3), ["intent", "confirm"], ["reviewedFiles", "1"]]))))) as Refused;
+    expect(lost.data.errors.files).toMatch(/Choisissez à nouveau vos fichiers/);
+    expect({ disputes: count(disputes), files: uploads() }).toEqual(before);
+
+    const fields: [string, string | File][] = [...chosen, ["intent", "confirm"], ["reviewedFiles", "1"]];
     const first = await outcome(() => disputeRoute.action(args(multipart("/portal/dispute", session, fields))));
     const again = await outcome(() => disputeRoute.action(args(multipart("/portal/dispute", session, fields))));
     expect([statusOf(first), statusOf(again)]).toEqual([302, 302]);
@@ -137,7 +159,9 @@ describe("disputing an invoice", () => {
     expect(db.select().from(timelineEvents).where(and(eq(timelineEvents.debtorId, debtor.id), eq(timelineEvents.type, "dispute.opened"))).all()).toHaveLength(1);
     const notice = db.select().from(outboundMessages).where(and(eq(outboundMessages.debtorId, debtor.id), eq(outboundMessages.step, "notice"))).get()!;
     expect(notice.bodyText).toContain(`Les relances sont suspendues pour ${open[0]!.number}`);
-    expect(notice.bodyText).toMatch(/Vos autres factures gardent leur calendrier|Aucun rappel n'est prévu/);
+    expect(notice.bodyText).toContain(`${open[1]!.number}`);
+    // A double submission stored the file once.
+    expect(uploads()).toBe(before.files + 1);
 
     // Only the disputed invoice is held: the others are still chased.
     const later = new Date("2026-12-01T09:00:00Z");
@@ -155,11 +179,23 @@ describe("'I already paid'", () => {
     const before = count(paymentClaims);
     const refused = (await outcome(() =>
       paidRoute.action(
-        args(multipart("/portal/already-paid", session, [["invoice", String(open[0]!.id)], ["paidOn", "2026-11-21"], ["amount", String(open[0]!.balanceCents)], ["method", "bitcoin"], ["confirm", "yes"]])),
+        args(multipart("/portal/already-paid", session, [["invoice", String(open[0]!.id)], ["paidOn", "2026-11-21"], ["amount", String(open[0]!.balanceCents)], ["method", "bitcoin"], ["intent", "confirm"]])),
       ),
     )) as Refused;
     expect(refused.data.errors).toMatchObject({ paidOn: expect.stringMatching(/aujourd'hui ou avant/), amount: expect.stringMatching(/ne peut pas dépasser/), method: "Choisissez le moyen de paiement." });
     expect(count(paymentClaims)).toBe(before);
+  });
+
+  it("refuses a proof that is not a PDF or an image by its bytes, or two proofs, and leaves no file behind", async () => {
+    const { debtor, open } = debtorWithOverdue("Hôtel du Parc");
+    const session = await signIn(debtor.id);
+    const before = { claims: count(paymentClaims), files: uploads(), pauses: getDb().select().from(cadencePauses).all().length };
+    const claim: [string, string | File][] = [["invoice", String(open[0]!.id)], ["paidOn", "2026-11-18"], ["amount", "10"], ["method", "cheque"], ["intent", "confirm"], ["reviewedFiles", "1"]];
+    const zip = new File([new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3])], "photo.png", { type: "image/png" });
+    expect(((await outcome(() => paidRoute.action(args(multipart("/portal/already-paid", session, [...claim, ["proof", zip]]))))) as Refused).data.errors.proof).toBe("« photo.png » n'est ni un PDF, ni une image PNG ou JPEG.");
+    const two = [...claim, ["proof", new File([PDF], "a.pdf")], ["proof", new File([PDF], "b.pdf")]] as [string, string | File][];
+    expect(((await outcome(() => paidRoute.action(args(multipart("/portal/already-paid", session, two))))) as Refused).data.errors.proof).toBe("Joignez 3 fichiers au plus.");
+    expect({ claims: count(paymentClaims), files: uploads(), pauses: getDb().select().from(cadencePauses).all().length }).toEqual(before);
   });
 
   it("holds that invoice for staff with the proof kept, once, and the review queue sees it", async () => {
@@ -172,9 +208,15 @@ describe("'I already paid'", () => {
       ["amount", (invoice.balanceCents / 100).toFixed(2).replace(".", ",")],
       ["method", "transfer"],
       ["reference", "VIR 2026-1118"],
-      ["confirm", "yes"],
       ["proof", new File([PDF], "avis de virement.pdf")],
     ];
+    const review = (await paidRoute.action(args(multipart("/portal/already-paid", session, fields))))! as Reviewed;
+    expect(review.review.nextLines.slice(0, 2)).toEqual([
+      "Nous recherchons ce paiement et vous confirmons sa réception par écrit.",
+      `En attendant, les relances sont suspendues pour la facture ${invoice.number}. Si nous ne le retrouvons pas, nous vous le dirons avant toute nouvelle relance.`,
+    ]);
+    expect(getDb().select().from(paymentClaims).where(eq(paymentClaims.invoiceId, invoice.id)).all()).toEqual([]);
+    fields.push(["intent", "confirm"], ["reviewedFiles", "1"]);
     expect(statusOf(await outcome(() => paidRoute.action(args(multipart("/portal/already-paid", session, fields)))))).toBe(302);
     expect(statusOf(await outcome(() => paidRoute.action(args(multipart("/portal/already-paid", session, fields)))))).toBe(302);
     const db = getDb();
