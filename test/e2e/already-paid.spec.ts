@@ -20,8 +20,7 @@ test("a debtor says an invoice is already paid, with a proof; it is held for sta
   await page.getByLabel("Date du paiement").fill("2026-11-21");
   await page.getByLabel("Montant payé (€)").fill((invoice.balanceCents / 100).toFixed(2).replace(".", ","));
   await page.getByLabel("Moyen de paiement").selectOption("transfer");
-  await page.getByLabel("Je confirme ces informations").check();
-  await page.getByRole("button", { name: "Signaler mon paiement" }).click();
+  await page.getByRole("button", { name: "Vérifier mon paiement" }).click();
   await expect(page.locator("#paidOn-error")).toHaveText("Indiquez la date du paiement (aujourd'hui ou avant).");
   await expect(page.getByLabel("Date du paiement")).toBeFocused();
   await expectAccessible(page);
@@ -30,8 +29,15 @@ test("a debtor says an invoice is already paid, with a proof; it is held for sta
   await page.getByLabel("Date du paiement").fill("2026-11-16");
   await page.getByLabel("Référence (facultatif)").fill("VIREMENT BIOTECH 1611");
   await page.getByLabel("Justificatif (recommandé)").setInputFiles({ name: "avis.png", mimeType: "image/png", buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]) });
-  await page.getByLabel("Je confirme ces informations").check();
-  await page.getByRole("button", { name: "Signaler mon paiement" }).click();
+  await page.getByRole("button", { name: "Vérifier mon paiement" }).click();
+
+  // The review says what happens next; nothing is recorded before the confirmation (M2).
+  await expect(page.getByRole("heading", { level: 1, name: "Vérifiez votre paiement" })).toBeFocused();
+  await expect(page.getByText("avis.png")).toBeVisible();
+  await expect(page.getByTestId("what-next")).toContainText(`En attendant, les relances sont suspendues pour la facture ${invoice.number}.`);
+  await expectAccessible(page);
+  expect(withDb((db) => db.select().from(paymentClaims).where(eq(paymentClaims.debtorId, debtorId)).all())).toEqual([]);
+  await page.getByRole("button", { name: "Je confirme avoir payé" }).click();
   await expect(page).toHaveURL(/\/portal\?done=paid$/);
   await expect(page.getByRole("status")).toHaveText(/nous vérifions votre paiement/);
 

@@ -27,18 +27,26 @@ test("a debtor disputes one invoice with a document; only that invoice stops bei
   await page.getByLabel("Marchandise ou prestation non reçue").check();
   await page.getByLabel("Votre message").fill("Le vaccin commandé n'a jamais été livré au cabinet.");
   await page.getByLabel("Pièces jointes (facultatif)").setInputFiles({ name: "livraison.pdf", mimeType: "application/pdf", buffer: Buffer.from("<html>not a pdf</html>") });
-  await page.getByLabel("Je confirme ces informations").check();
-  await page.getByRole("button", { name: "Envoyer ma contestation" }).click();
+  await page.getByRole("button", { name: "Vérifier ma contestation" }).click();
   const files = page.getByLabel("Pièces jointes (facultatif)");
   await expect(page.locator("#files-error")).toHaveText("« livraison.pdf » n'est ni un PDF, ni une image PNG ou JPEG.");
   await expect(files).toHaveAttribute("aria-invalid", "true");
+  await expect(files).toBeFocused();
   await expectAccessible(page);
   expect(withDb((db) => db.select().from(disputes).where(eq(disputes.debtorId, debtorId)).all())).toEqual([]);
 
-  // The real document: recorded, and the home says so.
+  // The real document, then the review: what happens to each invoice, with dates; still nothing recorded.
   await files.setInputFiles({ name: "livraison.pdf", mimeType: "application/pdf", buffer: PDF });
-  await page.getByLabel("Je confirme ces informations").check();
-  await page.getByRole("button", { name: "Envoyer ma contestation" }).click();
+  await page.getByRole("button", { name: "Vérifier ma contestation" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Vérifiez votre contestation" })).toBeFocused();
+  await expect(page.getByText("livraison.pdf")).toBeVisible();
+  const next = page.getByTestId("what-next");
+  await expect(next).toContainText(`Les relances sont suspendues pour ${disputed.number}`);
+  await expect(next).toContainText(new RegExp(`La facture ${other.number} garde son calendrier : prochain rappel le \\d{1,2} \\S+ 2026`));
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await expectAccessible(page);
+  expect(withDb((db) => db.select().from(disputes).where(eq(disputes.debtorId, debtorId)).all())).toEqual([]);
+  await page.getByRole("button", { name: "Je confirme ma contestation" }).click();
   await expect(page).toHaveURL(/\/portal\?done=dispute$/);
   await expect(page.getByRole("status")).toHaveText(/Votre contestation est enregistrée/);
 
