@@ -46,10 +46,15 @@ export function listRecentMessages(db: Db, creditorId: number, limit = 20) {
     .all();
 }
 
+/** For tables that reach the creditor only through their debtor: the scope of every back-office count. */
+function debtorOfCreditor(creditorId: number) {
+  return (debtorId: SQLiteColumn) => sql`${debtorId} in (select id from debtors where creditor_id = ${creditorId})`;
+}
+
 /** What waits for a person: decisions, calls due by now and letters to post. */
 export function countStaffWork(db: Db, creditorId: number, now: Date) {
   const count = sql<number>`count(*)`;
-  const ofCreditor = (debtorId: SQLiteColumn) => sql`${debtorId} in (select id from debtors where creditor_id = ${creditorId})`;
+  const ofCreditor = debtorOfCreditor(creditorId);
   return {
     toDecide:
       db.select({ n: count }).from(installmentPlans).where(and(eq(installmentPlans.status, "pending_review"), ofCreditor(installmentPlans.debtorId))).get()!.n +
@@ -82,7 +87,7 @@ export function sumCollectedSince(db: Db, creditorId: number, since: Date) {
 /** What holds the cadence right now, by reason, for the debtors of one creditor. */
 export function countHolds(db: Db, creditorId: number) {
   const count = sql<number>`count(*)`;
-  const ofCreditor = (debtorId: SQLiteColumn) => sql`${debtorId} in (select id from debtors where creditor_id = ${creditorId})`;
+  const ofCreditor = debtorOfCreditor(creditorId);
   const pauses = db
     .select({ reason: cadencePauses.reason, n: count })
     .from(cadencePauses)

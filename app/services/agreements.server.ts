@@ -22,7 +22,6 @@ import { simulateCadence, ticksBetween } from "../domain/cadence-simulation";
 import { addDays, formatCalendarDate, localDate, utcMidnight, type CalendarDate } from "../domain/dates";
 import { formatMoney } from "../domain/money";
 import { agreementMessages, rejectionsByField, type Formatters } from "../i18n/portal-agreements";
-import { objectionMessages } from "../i18n/portal-objections";
 import { getEnv } from "../env.server";
 import { appendTimeline } from "../models/timeline.server";
 import {
@@ -38,6 +37,7 @@ import { requestDeps } from "./deps.server";
 import { queueNotice, sendNoticeNow } from "./notices.server";
 import { requirePortalAction, requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal.server";
 import { noStoreHeaders } from "./http.server";
+import { proxiedClientAddress } from "./rate-limits.server";
 
 type Reader = Pick<Db, "select">;
 type Ctx = Awaited<ReturnType<typeof requirePortalDebtor>>;
@@ -50,19 +50,11 @@ function formatters(intl: string, currency: string): Formatters {
   return { date: (d) => formatCalendarDate(d, intl), money: (cents) => formatMoney({ cents, currency }, intl) };
 }
 
-/**
- * Where the acknowledgment came from (L6). remix-serve does not hand the socket address to the
- * app, so this is what the reverse proxy in front of it reports, or nothing.
- */
-function clientIp(request: Request): string | null {
-  const forwarded = request.headers.get("X-Forwarded-For")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("X-Real-IP") || null;
-}
-
 function evidence(request: Request, ctx: Ctx, text: string) {
   return {
     acknowledgmentText: text,
-    acknowledgedIp: clientIp(request),
+    // Where the acknowledgment came from (L6), read as the rate limits read it: the proxy's own entry.
+    acknowledgedIp: proxiedClientAddress(request),
     acknowledgedUserAgent: request.headers.get("User-Agent")?.slice(0, 512) ?? null,
     linkId: ctx.session.linkId,
   };
@@ -606,15 +598,7 @@ function planConfirmView(result: Extract<PlanEvaluation, { kind: "ok" }>) {
 // ---------------------------------------------------------------------------------------------
 
 /** What the debtor has committed to and is still in force, for the portal home. */
-/** The banner after an action, from the `done` the action redirected with. */
-function doneMessage(done: string | null, locale: "fr" | "en"): string | null {
-  const t = agreementMessages(locale);
-  const o = objectionMessages(locale);
-  const banners: Record<string, string> = { promise: t.home.donePromise, plan: t.home.donePlan, dispute: o.dispute.done, paid: o.paid.done };
-  return done !== null && Object.hasOwn(banners, done) ? banners[done]! : null;
-}
-
-export function loadCommitments(db: Reader, debtorId: number, locale: "fr" | "en", intl: string, done: string | null) {
+export function loadCommitments(db: Reader, debtorId: number, locale: "fr" | "en", intl: string) {
   const t = agreementMessages(locale);
   const plan = getLivePlan(db, debtorId);
   return {
@@ -623,6 +607,5 @@ export function loadCommitments(db: Reader, debtorId: number, locale: "fr" | "en
       return { id: p.id, text: t.home.promise(p.number, f.date(p.date), p.amountCents === null ? null : f.money(p.amountCents)) };
     }),
     plan: plan ? describePlan(plan, locale, intl) : null,
-    done: doneMessage(done, locale),
   };
 }

@@ -7,6 +7,8 @@ import { now } from "../clock.server";
 import { requireDebtorAction, requireDebtorSession, type DebtorSession } from "./debtor-sessions.server";
 import { getDebtorForPortal, getInvoiceOfDebtor, listOpenInvoices } from "../models/portal.server";
 import { loadCommitments } from "./agreements.server";
+import { agreementMessages } from "../i18n/portal-agreements";
+import { objectionMessages } from "../i18n/portal-objections";
 import { isSteppedUp } from "../domain/step-up";
 
 type InvoiceRow = ReturnType<typeof listOpenInvoices>[number];
@@ -98,7 +100,7 @@ export async function loadPortalHome(request: Request) {
     invoices: invoices.map((invoice) => describe(invoice, today, intl)),
     // L8: the 40 € indemnity and commercial penalties concern professional debtors only.
     penaltiesNotice: messages(debtor.locale).portal.penaltiesNotice(debtor.kind === "business"),
-    commitments: loadCommitments(db, debtor.id, debtor.locale, intl, new URL(request.url).searchParams.get("done")),
+    commitments: { ...loadCommitments(db, debtor.id, debtor.locale, intl), done: doneBanner(new URL(request.url).searchParams.get("done"), debtor.locale) },
   };
 }
 
@@ -109,4 +111,12 @@ export async function loadPortalInvoice(request: Request, invoiceIdParam: string
   // Someone else's invoice and a missing one look the same.
   if (!invoice) throw new Response("Not found", { status: 404 });
   return { locale: debtor.locale, invoice: describe(invoice, today, intl) };
+}
+
+/** The home's banner after an action, from the `done` that action redirected with; unknown values show nothing. */
+function doneBanner(done: string | null, locale: "fr" | "en"): string | null {
+  const a = agreementMessages(locale).home;
+  const o = objectionMessages(locale);
+  const banners: Record<string, string> = { promise: a.donePromise, plan: a.donePlan, dispute: o.dispute.done, paid: o.paid.done };
+  return done !== null && Object.hasOwn(banners, done) ? banners[done]! : null;
 }

@@ -35,9 +35,13 @@ export function sweepRateLimits(db: Pick<Db, "delete">, olderThan: Date) {
  * tests) every client shares one bucket, which only makes the limit stricter.
  */
 export function clientAddress(request: Request): string {
-  const forwarded = request.headers.get("X-Forwarded-For");
-  const last = forwarded?.split(",").at(-1)?.trim();
-  return last && last.length <= 64 ? last : "direct";
+  return proxiedClientAddress(request) ?? "direct";
+}
+
+/** The same address, or null without a proxy: what evidence records (L6) rather than a bucket name. */
+export function proxiedClientAddress(request: Request): string | null {
+  const last = request.headers.get("X-Forwarded-For")?.split(",").at(-1)?.trim();
+  return last && last.length <= 64 ? last : null;
 }
 
 export type RateLimited = { status: "rate_limited"; retryAt: string; retryAfterSeconds: number };

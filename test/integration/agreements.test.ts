@@ -84,7 +84,8 @@ function post(path: string, session: Session, fields: [string, string][], header
   const body = new URLSearchParams([["csrf", session.csrf], ...fields]);
   return new Request(`${BASE}${path}`, {
     method: "POST",
-    headers: { Origin: BASE, Cookie: session.cookie, "User-Agent": "Mozilla/5.0 (Linux; Android 14) Mobile", "X-Forwarded-For": "203.0.113.7", ...headers },
+    headers: { Origin: BASE, Cookie: session.cookie, "User-Agent": "Mozilla/5.0 (Linux; Android 14) Mobile", // A client may prepend entries; the proxy appends the real address last.
+    "X-Forwarded-For": "198.51.100.66, 203.0.113.7", ...headers },
     body,
   });
 }
