@@ -81,6 +81,13 @@ export default function Dashboard() {
           Exporter l'encours (CSV)
         </a>
       </nav>
+      <nav aria-label="Gérer" className="stats">
+        <Link to="/backoffice/import">Importer des factures</Link>
+        <Link to="/backoffice/cadence">Relances et modèles</Link>
+        <Link to="/backoffice/settings">Paramètres</Link>
+        <Link to="/backoffice/team">Équipe</Link>
+        <Link to="/backoffice/api-keys">API</Link>
+      </nav>
       <section className="stats" aria-label="Totaux">
         <div className="card">
           <p className="muted">Encours total</p>
