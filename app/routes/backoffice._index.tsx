@@ -82,6 +82,7 @@ export default function Dashboard() {
         </a>
       </nav>
       <nav aria-label="Gérer" className="stats">
+        <Link to="/backoffice/debtors">Débiteurs</Link>
         <Link to="/backoffice/import">Importer des factures</Link>
         <Link to="/backoffice/cadence">Relances et modèles</Link>
         <Link to="/backoffice/settings">Paramètres</Link>
