@@ -244,7 +244,7 @@ describe("staff sign-in", () => {
     expect(blocked.init.status).toBe(429);
     expect(blocked.init.headers["Retry-After"]).toMatch(/^\d+$/);
     expect(blocked.data.formError).toMatch(/Trop de tentatives de connexion\. Réessayez après \d{2}:\d{2}/);
-  });
+  }, 30_000); // eleven scrypt derivations (about 100 ms each on a quiet machine) take seconds on a busy one
 });
 
 describe("exporting the open book", () => {
