@@ -8,7 +8,8 @@ export default defineConfig({
   fullyParallel: false,
   forbidOnly: true,
   retries: 0,
-  timeout: 30_000,
+  // Generous: axe scans and server renders slow down a lot on a busy two-core machine.
+  timeout: 60_000,
   reporter: [["list"]],
   use: {
     baseURL: E2E_BASE_URL,
