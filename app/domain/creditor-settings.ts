@@ -3,6 +3,11 @@
  * SMS sender ids, sender domains, the contract penalty rate. Pure functions, no I/O.
  */
 
+/** The name debtors see: the branding's display name, else the trade name, else the legal name. */
+export function creditorDisplayName(c: { displayName: string | null; tradeName: string | null; legalName: string }): string {
+  return c.displayName ?? c.tradeName ?? c.legalName;
+}
+
 /** Spaces, dots and dashes people type inside identifiers. */
 export function compactIdentifier(value: string): string {
   return value.replace(/[\s.-]/g, "").toUpperCase();

@@ -7,6 +7,7 @@ import {
   checkSenderEmail,
   checkVatNumber,
   compactIdentifier,
+  creditorDisplayName,
   formatIban,
   formatRatePercent,
   isHexColor,
@@ -208,7 +209,7 @@ export async function loadSettings(request: Request) {
   return {
     canEdit,
     roleLabel: staffRole(staff.role),
-    creditorName: creditor.displayName ?? creditor.tradeName ?? creditor.legalName,
+    creditorName: creditorDisplayName(creditor),
     values: formValues(creditor),
     ibanGrouped: creditor.iban ? formatIban(creditor.iban) : null,
     // Who changed what is for owners to see; others see the settings only.

@@ -7,6 +7,13 @@ import { creditors, staffAuditEvents, staffSessions, staffUsers } from "../../db
 import { createCookie } from "@remix-run/node";
 import { sha256 } from "~/services/tokens.server";
 import * as settings from "~/routes/backoffice.settings";
+import * as portalLayout from "~/routes/portal";
+import { debtorLinks, debtors, devOutbox } from "../../db/schema";
+import { startDebtorSession } from "~/services/debtor-sessions.server";
+import { queueNotice, sendNoticeNow } from "~/services/notices.server";
+import { devOutboxEmailSender } from "~/integrations/email.server";
+import { devOutboxSmsSender } from "~/integrations/sms.server";
+import { getEnv } from "~/env.server";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -153,5 +160,24 @@ describe("settings: who may change them", () => {
     const anonymous = (await outcome(() => settings.loader(args(new Request(`${BASE}/backoffice/settings`))))) as Response;
     expect(anonymous.headers.get("Location")).toBe("/backoffice/login");
     expect(creditor().displayName).toBe("Menuiserie Durand");
+  });
+});
+
+describe("branding", () => {
+  it("puts the display name and accent colour in the portal header and in the emails", async () => {
+    const db = getDb();
+    const debtor = db.select().from(debtors).where(eq(debtors.creditorId, creditorId)).get()!;
+    const link = db.insert(debtorLinks).values({ jti: "branding-test", debtorId: debtor.id, scope: [], channel: "email", issuedAt: new Date(NOW), expiresAt: new Date("2026-12-20T00:00:00Z") }).returning().get();
+    const cookie = (await startDebtorSession(db, { debtorId: debtor.id, linkId: link.id, now: new Date(NOW) })).split(";")[0]!;
+    const layout = await portalLayout.loader(args(new Request(`${BASE}/portal`, { headers: { Cookie: cookie } })));
+    expect(layout.brand).toEqual({ name: "Menuiserie Durand", accentColor: "#0f766e" });
+
+    const env = getEnv();
+    const messageId = db.transaction((tx) => queueNotice(tx, env, { debtorId: debtor.id, key: "branding-test", title: "Test", lines: ["Une ligne."], withLink: false }, new Date(NOW)));
+    await sendNoticeNow({ db, env, email: devOutboxEmailSender(db), sms: devOutboxSmsSender(db), now: new Date(NOW) }, messageId);
+    const mail = db.select().from(devOutbox).where(eq(devOutbox.idempotencyKey, "notice:branding-test:email")).get()!;
+    expect(mail.subject).toBe("Menuiserie Durand : Test");
+    expect(mail.html).toContain("border-top:6px solid #0f766e");
+    expect(mail.fromAddress).toBe("Atelier Durand <compta@atelier-durand.fr>");
   });
 });
