@@ -181,7 +181,7 @@ export default function Settings() {
           {page.audit.length === 0 ? (
             <p className="muted">Aucune modification enregistrée.</p>
           ) : (
-            <div className="table-scroll">
+            <div className="table-scroll" role="region" aria-label="Modifications des réglages" tabIndex={0}>
               <table>
                 <thead>
                   <tr>

@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { ROLE_LABELS, loadTeam, teamAction } from "~/services/team.server";
+import { loadTeam, teamAction } from "~/services/team.server";
+import { ROLE_LABELS } from "~/domain/staff-roles";
 
 export const meta: MetaFunction = () => [{ title: "Équipe — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -47,7 +48,7 @@ export default function Team() {
 
       <section className="card" aria-labelledby="members-title">
         <h2 id="members-title">Membres</h2>
-        <div className="table-scroll">
+        <div className="table-scroll" role="region" aria-label="Membres de l'équipe" tabIndex={0}>
           <table>
             <thead>
               <tr>

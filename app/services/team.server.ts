@@ -3,6 +3,7 @@ import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { creditors, staffSessions, staffUsers } from "../../db/schema";
 import { renderStaffEmail } from "../../emails/staff";
+import { ROLE_LABELS, type StaffRole } from "../domain/staff-roles";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
 import { getEnv } from "../env.server";
@@ -11,8 +12,7 @@ import { listAuditEvents, recordAuditEvent } from "../models/staff-audit.server"
 import { requireSameOrigin } from "./http.server";
 import { requireStaff } from "./staff-auth.server";
 
-export const ROLE_LABELS = { owner: "Propriétaire", agent: "Agent", read_only: "Lecture seule" } as const;
-type Role = keyof typeof ROLE_LABELS;
+type Role = StaffRole;
 const roles = Object.keys(ROLE_LABELS) as [Role, ...Role[]];
 
 type Staff = Awaited<ReturnType<typeof requireStaff>>;
