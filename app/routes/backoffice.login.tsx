@@ -4,7 +4,7 @@ import { z } from "zod";
 import { getDb } from "~/db.server";
 import { now } from "~/clock.server";
 import { findActiveStaffByEmail, getStaff, signInStaff, signInStaffByCode } from "~/services/staff-auth.server";
-import { issueStaffCode } from "~/services/staff-codes.server";
+import { issueStaffCodeIfKnown } from "~/services/staff-codes.server";
 import { requestDeps } from "~/services/deps.server";
 import { requireSameOrigin } from "~/services/http.server";
 import { clientAddress, limitRequest, rateLimitedInit } from "~/services/rate-limits.server";
@@ -47,8 +47,8 @@ export async function action({ request }: ActionFunctionArgs) {
     const limited = limitRequest(RATE_LIMITS.staffCodeSendEmail, typed);
     if (limited) return data(result({}, tooMany(limited.retryAt), { codeSentTo: typed }), rateLimitedInit(limited));
     const staff = findActiveStaffByEmail(getDb(), typed);
-    // The answer is the same whether the address belongs to a member or not.
-    if (staff) await issueStaffCode(requestDeps(), staff, "sign_in");
+    // The answer is the same whether the address belongs to a member or not, and costs about the same.
+    await issueStaffCodeIfKnown(requestDeps(), staff, "sign_in");
     return data(result({}, null, { codeSentTo: typed }));
   }
 

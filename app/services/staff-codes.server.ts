@@ -46,6 +46,15 @@ export async function issueStaffCode(deps: StaffCodeDeps, staff: StaffRecipient,
   if (result.status === "error") console.error(`staff code ${row.id} not sent: ${result.message}`);
 }
 
+/**
+ * For the sign-in page, where the address typed may belong to nobody: an unknown one gets no code,
+ * but the email is still rendered, so both answers cost about the same (only the send differs).
+ */
+export async function issueStaffCodeIfKnown(deps: StaffCodeDeps, staff: StaffRecipient | null, purpose: StaffCodePurpose): Promise<void> {
+  if (staff) return issueStaffCode(deps, staff, purpose);
+  await renderStaffEmail({ kind: "code", staffName: "", creditorName: "", code: "000000", purpose, minutes: CODE_TTL_MS / 60_000 });
+}
+
 function sameHash(a: string, b: string) {
   return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
