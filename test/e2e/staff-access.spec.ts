@@ -37,6 +37,11 @@ test("an owner signs in with a code from the outbox, rebrands the account, and t
   await page.getByRole("button", { name: "Se connecter" }).click();
   await expect(page.getByRole("heading", { name: "Tableau de bord" })).toBeVisible();
 
+  await page.goto("/backoffice/team");
+  await expect(page.getByRole("region", { name: "Membres de l'équipe" })).toContainText("Karim Benali");
+  await expect(page.getByRole("button", { name: "Désactiver Karim Benali" })).toBeVisible();
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+
   await page.goto("/backoffice/settings");
   const branding = page.getByRole("region", { name: "Image de marque" });
   await branding.getByLabel("Nom affiché (facultatif)").fill("Menuiserie Durand Lyon");
