@@ -22,14 +22,14 @@ export function EmailLayout(props: {
       <Head />
       <Preview>{props.preview}</Preview>
       <Body style={body}>
-        <Container style={container}>
+        <Container style={email.accentColor ? { ...container, borderTop: `6px solid ${email.accentColor}` } : container}>
           <Section>
             <Text>{t.greeting(email.debtorName)}</Text>
             {props.children}
             <Text>
               {t.regards}
               <br />
-              {email.creditorName}
+              <strong>{email.creditorName}</strong>
             </Text>
           </Section>
           <Hr />

@@ -19,6 +19,8 @@ export type ReminderEmailProps = {
   locale: "fr" | "en";
   creditorName: string;
   creditorEmail: string;
+  /** The creditor's accent colour (`#rrggbb`, from the settings), drawn above the message; none: no band. */
+  accentColor?: string;
   debtorName: string;
   debtorKind: "business" | "consumer";
   invoices: EmailInvoice[];

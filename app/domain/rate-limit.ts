@@ -31,6 +31,8 @@ export const RATE_LIMITS = {
   staffSignInIp: { name: "staff-sign-in:ip", limit: 30, windowMs: 15 * MINUTE },
   /** Back-office sign-in attempts per email typed (hashed): a password cannot be guessed by trying. */
   staffSignInEmail: { name: "staff-sign-in:email", limit: 10, windowMs: 15 * MINUTE },
+  /** One-time codes emailed per staff address typed (hashed): each code gives 5 tries, so codes are few. */
+  staffCodeSendEmail: { name: "staff-code-send:email", limit: 3, windowMs: 15 * MINUTE },
 } as const satisfies Record<string, RateLimitRule>;
 
 /** The start of the window holding `nowMs`. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { creditors, debtors, invoices } from "../../db/schema";
 
@@ -12,8 +12,10 @@ export function getDebtorForPortal(db: Db, debtorId: number) {
       kind: debtors.kind,
       locale: debtors.locale,
       timeZone: debtors.timeZone,
-      creditorName: creditors.tradeName,
+      // The branding's display name first (settings), then the trade name; the legal name is the callers' fallback.
+      creditorName: sql<string | null>`coalesce(${creditors.displayName}, ${creditors.tradeName})`,
       creditorLegalName: creditors.legalName,
+      creditorAccentColor: creditors.accentColor,
     })
     .from(debtors)
     .innerJoin(creditors, eq(creditors.id, debtors.creditorId))

@@ -3,7 +3,9 @@ import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { getDb } from "~/db.server";
 import { now } from "~/clock.server";
-import { getStaff, signInStaff } from "~/services/staff-auth.server";
+import { findActiveStaffByEmail, getStaff, signInStaff, signInStaffByCode } from "~/services/staff-auth.server";
+import { issueStaffCodeIfKnown } from "~/services/staff-codes.server";
+import { requestDeps } from "~/services/deps.server";
 import { requireSameOrigin } from "~/services/http.server";
 import { clientAddress, limitRequest, rateLimitedInit } from "~/services/rate-limits.server";
 import { RATE_LIMITS } from "~/domain/rate-limit";
@@ -11,10 +13,18 @@ import { RATE_LIMITS } from "~/domain/rate-limit";
 export const meta: MetaFunction = () => [{ title: "Connexion — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
-const schema = z.object({
-  email: z.email({ error: "Saisissez votre adresse e-mail professionnelle." }),
+const email = z.email({ error: "Saisissez votre adresse e-mail professionnelle." });
+const passwordSchema = z.object({
+  email,
   password: z.string().min(1, { error: "Saisissez votre mot de passe." }).max(200),
 });
+const codeSchema = z.object({
+  email,
+  code: z.string().regex(/^\s*\d{3}\s?\d{3}\s*$/, { error: "Saisissez les 6 chiffres reçus par e-mail." }),
+});
+
+type Fields = { email?: string[]; password?: string[]; code?: string[] };
+type Result = { fields: Fields; formError: string | null; codeSentTo?: string };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getStaff(getDb(), request, now())) throw redirect("/backoffice");
@@ -23,21 +33,50 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  // M17 for staff too: per client address, then per email typed, counted before the password is checked.
-  const byIp = limitRequest(RATE_LIMITS.staffSignInIp, clientAddress(request));
-  if (byIp) return data({ fields: {}, formError: tooMany(byIp.retryAt) }, rateLimitedInit(byIp));
   const form = await request.formData();
-  const parsed = schema.safeParse({ email: form.get("email"), password: form.get("password") });
-  if (!parsed.success) {
-    const fields = z.flattenError(parsed.error).fieldErrors;
-    return data({ fields, formError: null }, { status: 400 });
+  const intent = form.get("intent");
+  const result = (fields: Fields, formError: string | null, extra: Partial<Result> = {}): Result => ({ fields, formError, ...extra });
+  // M17 for staff too: per client address, then per email typed, counted before anything is checked.
+  const byIp = limitRequest(RATE_LIMITS.staffSignInIp, clientAddress(request));
+  if (byIp) return data(result({}, tooMany(byIp.retryAt)), rateLimitedInit(byIp));
+
+  if (intent === "send-code") {
+    const parsed = email.safeParse(form.get("email"));
+    if (!parsed.success) return data(result({ email: [z.flattenError(parsed.error).formErrors[0]!] }, null), { status: 400 });
+    const typed = parsed.data.trim().toLowerCase();
+    const limited = limitRequest(RATE_LIMITS.staffCodeSendEmail, typed);
+    if (limited) return data(result({}, tooMany(limited.retryAt), { codeSentTo: typed }), rateLimitedInit(limited));
+    const staff = findActiveStaffByEmail(getDb(), typed);
+    // The answer is the same whether the address belongs to a member or not, and costs about the same.
+    await issueStaffCodeIfKnown(requestDeps(), staff, "sign_in");
+    return data(result({}, null, { codeSentTo: typed }));
   }
+
+  if (intent === "code") {
+    const parsed = codeSchema.safeParse({ email: form.get("email"), code: form.get("code") });
+    if (!parsed.success) {
+      const typed = String(form.get("email") ?? "");
+      return data(result(z.flattenError(parsed.error).fieldErrors, null, { codeSentTo: typed }), { status: 400 });
+    }
+    const typed = parsed.data.email.trim().toLowerCase();
+    const byEmail = limitRequest(RATE_LIMITS.staffSignInEmail, typed);
+    if (byEmail) return data(result({}, tooMany(byEmail.retryAt), { codeSentTo: typed }), rateLimitedInit(byEmail));
+    const cookie = await signInStaffByCode(getDb(), typed, parsed.data.code, now(), request);
+    if (!cookie) {
+      return data(
+        result({ code: ["Ce code ne convient pas : il est faux, a déjà servi, a plus de 10 minutes ou a été essayé 5 fois. Vérifiez-le ou demandez un nouveau code."] }, null, { codeSentTo: typed }),
+        { status: 401 },
+      );
+    }
+    throw redirect("/backoffice", { status: 303, headers: { "Set-Cookie": cookie } });
+  }
+
+  const parsed = passwordSchema.safeParse({ email: form.get("email"), password: form.get("password") });
+  if (!parsed.success) return data(result(z.flattenError(parsed.error).fieldErrors, null), { status: 400 });
   const byEmail = limitRequest(RATE_LIMITS.staffSignInEmail, parsed.data.email.trim().toLowerCase());
-  if (byEmail) return data({ fields: {}, formError: tooMany(byEmail.retryAt) }, rateLimitedInit(byEmail));
-  const cookie = await signInStaff(getDb(), parsed.data.email, parsed.data.password, now());
-  if (!cookie) {
-    return data({ fields: {}, formError: "Adresse e-mail ou mot de passe incorrect." }, { status: 401 });
-  }
+  if (byEmail) return data(result({}, tooMany(byEmail.retryAt)), rateLimitedInit(byEmail));
+  const cookie = await signInStaff(getDb(), parsed.data.email, parsed.data.password, now(), request);
+  if (!cookie) return data(result({}, "Adresse e-mail ou mot de passe incorrect."), { status: 401 });
   throw redirect("/backoffice", { status: 303, headers: { "Set-Cookie": cookie } });
 }
 
@@ -46,28 +85,81 @@ function tooMany(retryAt: string): string {
   return `Trop de tentatives de connexion. Réessayez après ${time} (heure de Paris), ou demandez à un collègue propriétaire du compte de vérifier votre accès.`;
 }
 
+function FieldError({ id, errors }: { id: string; errors?: string[] }) {
+  return errors ? (
+    <p id={id} className="field-error">
+      {errors[0]}
+    </p>
+  ) : null;
+}
+
 export default function StaffLogin() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const fields: { email?: string[]; password?: string[] } = result?.fields ?? {};
+  const fields: Fields = result?.fields ?? {};
+  const codeSentTo = result?.codeSentTo;
+  const invalid = (name: keyof Fields) => ({ "aria-invalid": Boolean(fields[name]) || undefined, "aria-describedby": fields[name] ? `${name}-error` : undefined });
+  const formError = result?.formError ? (
+    <p className="field-error" role="alert">
+      {result.formError}
+    </p>
+  ) : null;
+
+  if (codeSentTo !== undefined) {
+    return (
+      <main className="page narrow">
+        <h1>Connexion par code</h1>
+        {formError}
+        <p role="status">
+          Si <strong>{codeSentTo}</strong> est l'adresse d'un membre actif de l'équipe, un code à 6 chiffres vient d'y être envoyé. Il est
+          valable 10 minutes, une seule fois.
+        </p>
+        <Form method="post" noValidate>
+          <input type="hidden" name="intent" value="code" />
+          <input type="hidden" name="email" value={codeSentTo} />
+          <label htmlFor="code">Code reçu par e-mail</label>
+          <input id="code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={7} required {...invalid("code")} />
+          <FieldError id="code-error" errors={fields.code} />
+          <p>
+            <button type="submit" className="button" disabled={busy}>
+              Se connecter
+            </button>
+          </p>
+        </Form>
+        <Form method="post" noValidate>
+          <input type="hidden" name="intent" value="send-code" />
+          <input type="hidden" name="email" value={codeSentTo} />
+          <button type="submit" className="button secondary" disabled={busy}>
+            Recevoir un nouveau code
+          </button>
+        </Form>
+        <p>
+          <a href="/backoffice/login">Se connecter avec un mot de passe</a>
+        </p>
+      </main>
+    );
+  }
+
   return (
     <main className="page narrow">
       <h1>Connexion à l'espace créancier</h1>
       <Form method="post" noValidate>
-        {result?.formError ? (
-          <p className="field-error" role="alert">
-            {result.formError}
-          </p>
-        ) : null}
+        {formError}
         <label htmlFor="email">Adresse e-mail</label>
-        <input id="email" name="email" type="email" autoComplete="username" required aria-invalid={Boolean(fields.email) || undefined} aria-describedby={fields.email ? "email-error" : undefined} />
-        {fields.email ? <p id="email-error" className="field-error">{fields.email[0]}</p> : null}
+        <input id="email" name="email" type="email" autoComplete="username" required {...invalid("email")} />
+        <FieldError id="email-error" errors={fields.email} />
         <label htmlFor="password">Mot de passe</label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required aria-invalid={Boolean(fields.password) || undefined} aria-describedby={fields.password ? "password-error" : undefined} />
-        {fields.password ? <p id="password-error" className="field-error">{fields.password[0]}</p> : null}
+        <input id="password" name="password" type="password" autoComplete="current-password" required {...invalid("password")} />
+        <FieldError id="password-error" errors={fields.password} />
         <p>
-          <button type="submit" className="button" disabled={busy}>
+          <button type="submit" name="intent" value="password" className="button" disabled={busy}>
             Se connecter
+          </button>
+        </p>
+        <p className="muted">Pas de mot de passe, ou oublié ? Saisissez votre adresse e-mail ci-dessus et recevez un code :</p>
+        <p>
+          <button type="submit" name="intent" value="send-code" className="button secondary" disabled={busy} formNoValidate>
+            Recevoir un code par e-mail
           </button>
         </p>
       </Form>

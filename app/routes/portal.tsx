@@ -19,11 +19,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function PortalLayout() {
-  const { locale, csrf } = useLoaderData<typeof loader>();
+  const { locale, csrf, brand } = useLoaderData<typeof loader>();
   const location = useLocation();
   const t = secureMessages(locale).language;
   return (
     <>
+      {/* The creditor's name and accent colour (settings, branding): the debtor knows whose page this is. */}
+      <header className="portal-brand" style={brand.accentColor ? { borderTopColor: brand.accentColor } : undefined}>
+        <p className="page narrow portal-brand-name">{brand.name}</p>
+      </header>
       <Outlet />
       <footer className="page narrow portal-footer" lang={locale}>
         {/* A document POST: the whole page comes back in the new language. */}

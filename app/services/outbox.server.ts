@@ -18,6 +18,7 @@ import { isWithinContactWindow, nextContactWindow } from "../domain/business-cal
 import { addDays, localDate } from "../domain/dates";
 import { daysOverdue } from "../domain/aging";
 import { computeLatePenalties } from "../domain/penalties";
+import { creditorDisplayName } from "../domain/creditor-settings";
 import type { Env } from "../env.server";
 import type { EmailSender, SendResult } from "../integrations/email.server";
 import type { SmsSender } from "../integrations/sms.server";
@@ -192,7 +193,8 @@ export function messageProps(
   const days = DEADLINE_DAYS[message.step];
   return {
     locale: message.locale,
-    creditorName: creditor.tradeName ?? creditor.legalName,
+    creditorName: creditorDisplayName(creditor),
+    accentColor: creditor.accentColor ?? undefined,
     creditorEmail: creditor.email,
     debtorName: debtor.name,
     debtorKind: debtor.kind,

@@ -2,12 +2,18 @@ import { eq } from "drizzle-orm";
 import { debtors } from "../../db/schema";
 import { locales, type Locale } from "../i18n/messages";
 import { safePortalPath } from "../domain/step-up";
+import { isHexColor } from "../domain/creditor-settings";
 import { requirePortalAction, requirePortalDebtor } from "./portal.server";
 
-/** What the portal layout needs on every page: the debtor's language and the form token. */
+/** What the portal layout needs on every page: the debtor's language, the form token, the creditor's branding. */
 export async function loadPortalLayout(request: Request) {
   const { debtor, csrf } = await requirePortalDebtor(request);
-  return { locale: debtor.locale, csrf };
+  const accent = debtor.creditorAccentColor;
+  return {
+    locale: debtor.locale,
+    csrf,
+    brand: { name: debtor.creditorName ?? debtor.creditorLegalName, accentColor: accent && isHexColor(accent) ? accent : null },
+  };
 }
 
 /**

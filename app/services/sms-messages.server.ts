@@ -1,6 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { creditors, debtors, invoices } from "../../db/schema";
+import { creditorDisplayName } from "../domain/creditor-settings";
 import { addDays, localDate } from "../domain/dates";
 import type { StepKind } from "../domain/cadence";
 import type { Env } from "../env.server";
@@ -41,7 +42,7 @@ export function prepareSmsBody(
   const days = deadlineDays[input.step];
   const body = renderSms(template, {
     locale: input.locale,
-    creditorName: creditor.tradeName ?? creditor.legalName,
+    creditorName: creditorDisplayName(creditor),
     invoiceCount: covered.length,
     totalCents: covered.reduce((sum, i) => sum + i.balanceCents, 0),
     currency: covered[0]?.currency ?? "EUR",

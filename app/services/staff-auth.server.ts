@@ -3,6 +3,7 @@ import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { creditors, staffSessions, staffUsers } from "../../db/schema";
 import { hashPassword, verifyPassword } from "./passwords.server";
+import { consumeStaffCode } from "./staff-codes.server";
 import { randomToken, sha256 } from "./tokens.server";
 
 const SESSION_HOURS = 12;
@@ -19,21 +20,60 @@ const staffCookie = createCookie("__Host-staff", {
 // Compared against when the email is unknown, so both failures take the same time.
 let decoyHash: Promise<string> | undefined;
 
-/** Returns a Set-Cookie header on success, null on any failure (never says which part was wrong). */
-export async function signInStaff(db: Db, email: string, password: string, now: Date): Promise<string | null> {
-  const user = db
-    .select()
-    .from(staffUsers)
-    .where(and(sql`lower(${staffUsers.email}) = ${email.trim().toLowerCase()}`, isNull(staffUsers.disabledAt)))
-    .get();
+/** The active member with this email (case-insensitive), with what a code email needs. */
+export function findActiveStaffByEmail(db: Db, email: string) {
+  return (
+    db
+      .select({ id: staffUsers.id, name: staffUsers.name, email: staffUsers.email, passwordHash: staffUsers.passwordHash, creditorName: creditors.legalName })
+      .from(staffUsers)
+      .innerJoin(creditors, eq(creditors.id, staffUsers.creditorId))
+      .where(and(sql`lower(${staffUsers.email}) = ${email.trim().toLowerCase()}`, isNull(staffUsers.disabledAt)))
+      .get() ?? null
+  );
+}
+
+/**
+ * Returns a Set-Cookie header on success, null on any failure (never says which part was wrong).
+ * `previous` is the sign-in request: a session it still carries is ended, so sign-in rotates the id.
+ */
+export async function signInStaff(db: Db, email: string, password: string, now: Date, previous?: Request): Promise<string | null> {
+  const user = findActiveStaffByEmail(db, email);
   decoyHash ??= hashPassword("not-a-password");
   const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
   if (!user?.passwordHash || !ok) return null;
+  return startStaffSession(db, user.id, now, previous);
+}
+
+/**
+ * Sign-in by a one-time code emailed to the member (see staff-codes.server.ts). Unknown email,
+ * wrong, expired, used or dead code: all the same null.
+ */
+export async function signInStaffByCode(db: Db, email: string, code: string, now: Date, previous?: Request): Promise<string | null> {
+  const user = findActiveStaffByEmail(db, email);
+  if (!user) return null;
+  if (consumeStaffCode(db, user.id, "sign_in", code, now) !== "accepted") return null;
+  return startStaffSession(db, user.id, now, previous);
+}
+
+/** A fresh random session id; the one the browser came with, if any, dies (no session fixation). */
+async function startStaffSession(db: Db, staffUserId: number, now: Date, previous?: Request): Promise<string> {
+  if (previous) await endSession(db, previous);
   const id = randomToken(32);
   db.insert(staffSessions)
-    .values({ idHash: sha256(id), staffUserId: user.id, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000) })
+    .values({ idHash: sha256(id), staffUserId, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000) })
     .run();
   return staffCookie.serialize(id);
+}
+
+async function endSession(db: Db, request: Request) {
+  const id: unknown = await staffCookie.parse(request.headers.get("Cookie"));
+  if (typeof id === "string") db.delete(staffSessions).where(eq(staffSessions.idHash, sha256(id))).run();
+}
+
+/** The hash of the session this request carries, so "end my other sessions" can keep it. */
+export async function sessionHashOf(request: Request): Promise<string | null> {
+  const id: unknown = await staffCookie.parse(request.headers.get("Cookie"));
+  return typeof id === "string" ? sha256(id) : null;
 }
 
 export async function getStaff(db: Db, request: Request, now: Date) {
@@ -64,7 +104,6 @@ export async function requireStaff(db: Db, request: Request, now: Date) {
 }
 
 export async function signOutStaff(db: Db, request: Request): Promise<string> {
-  const id: unknown = await staffCookie.parse(request.headers.get("Cookie"));
-  if (typeof id === "string") db.delete(staffSessions).where(eq(staffSessions.idHash, sha256(id))).run();
+  await endSession(db, request);
   return staffCookie.serialize("", { maxAge: 0 });
 }

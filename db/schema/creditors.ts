@@ -36,6 +36,12 @@ export const creditors = sqliteTable("creditors", {
   bic: text("bic"),
   senderName: text("sender_name"),
   senderEmail: text("sender_email"),
+  /** Alphanumeric SMS sender id (3–11 characters, at least one letter); null: the messaging service's number. */
+  smsSenderId: text("sms_sender_id"),
+  /** Branding: the name the portal header and emails show (trade name, then legal name, when null). */
+  displayName: text("display_name"),
+  /** Branding: `#rrggbb`, the portal header's and the emails' accent; null: Relance's blue. */
+  accentColor: text("accent_color"),
   createdAt: createdAt(),
 });
 

@@ -32,6 +32,9 @@ const creditor: InvoicePdfInput["creditor"] = {
   bic: "BNPAFRPPXXX",
   senderName: null,
   senderEmail: null,
+  smsSenderId: null,
+  displayName: null,
+  accentColor: null,
   createdAt: created,
 };
 

@@ -1,0 +1,22 @@
+import { and, desc, eq, inArray } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { staffAuditEvents, staffUsers } from "../../db/schema";
+
+type Writer = Pick<Db, "insert">;
+type AuditAction = (typeof staffAuditEvents.$inferInsert)["action"];
+
+export function recordAuditEvent(db: Writer, event: typeof staffAuditEvents.$inferInsert) {
+  db.insert(staffAuditEvents).values(event).run();
+}
+
+/** The creditor's latest account changes of these kinds, newest first, with who made them. */
+export function listAuditEvents(db: Pick<Db, "select">, creditorId: number, actions: AuditAction[], limit: number) {
+  return db
+    .select({ id: staffAuditEvents.id, action: staffAuditEvents.action, data: staffAuditEvents.data, occurredAt: staffAuditEvents.occurredAt, actorName: staffUsers.name })
+    .from(staffAuditEvents)
+    .innerJoin(staffUsers, eq(staffUsers.id, staffAuditEvents.actorStaffUserId))
+    .where(and(eq(staffAuditEvents.creditorId, creditorId), inArray(staffAuditEvents.action, actions)))
+    .orderBy(desc(staffAuditEvents.occurredAt), desc(staffAuditEvents.id))
+    .limit(limit)
+    .all();
+}

@@ -1,0 +1,183 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { seededDb } from "../support/db";
+import { resetEnvCache } from "~/env.server";
+import { closeDb, getDb } from "~/db.server";
+import { creditors, staffAuditEvents, staffSessions, staffUsers } from "../../db/schema";
+import { createCookie } from "@remix-run/node";
+import { sha256 } from "~/services/tokens.server";
+import * as settings from "~/routes/backoffice.settings";
+import * as portalLayout from "~/routes/portal";
+import { debtorLinks, debtors, devOutbox } from "../../db/schema";
+import { startDebtorSession } from "~/services/debtor-sessions.server";
+import { queueNotice, sendNoticeNow } from "~/services/notices.server";
+import { devOutboxEmailSender } from "~/integrations/email.server";
+import { devOutboxSmsSender } from "~/integrations/sms.server";
+import { getEnv } from "~/env.server";
+
+const BASE = "http://localhost:4310";
+const NOW = "2026-11-20T09:00:00Z";
+const args = (request: Request) => ({ request, params: {}, context: {} });
+
+let owner: string;
+let agent: string;
+let readOnly: string;
+let creditorId: number;
+
+/** A session row made directly: these tests are about settings, not about signing in. */
+async function cookieFor(staffUserId: number) {
+  const id = `session-${staffUserId}-${Math.random().toString(36).slice(2)}`;
+  getDb().insert(staffSessions).values({ idHash: sha256(id), staffUserId, createdAt: new Date(NOW), expiresAt: new Date("2026-11-21T00:00:00Z") }).run();
+  return (await createCookie("__Host-staff").serialize(id)).split(";")[0]!;
+}
+
+const post = (fields: Record<string, string>, cookie = owner, origin = BASE) =>
+  new Request(`${BASE}/backoffice/settings`, { method: "POST", headers: { Origin: origin, Cookie: cookie }, body: new URLSearchParams(fields) });
+
+type Result = { data: { status: string; fields?: Record<string, string[]>; changed?: string[] }; init: { status: number } };
+
+async function outcome(run: () => unknown): Promise<Result | Response> {
+  try {
+    return (await run()) as Result;
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+const creditor = () => getDb().select().from(creditors).where(eq(creditors.id, creditorId)).get()!;
+const auditCount = () => getDb().select().from(staffAuditEvents).all().length;
+
+const identity = {
+  section: "identity",
+  legalName: "Atelier Durand SARL",
+  tradeName: "Atelier Durand",
+  legalForm: "SARL au capital de 50 000 €",
+  siren: "732 829 320",
+  vatNumber: "FR44732829320",
+  addressLine: "14 rue de la Charité",
+  postalCode: "69002",
+  city: "Lyon",
+  country: "FR",
+  email: "compta@atelier-durand.fr",
+  phone: "+33 4 78 00 00 00",
+};
+
+beforeAll(async () => {
+  const { path } = seededDb("2026-11-20");
+  process.env.DATABASE_PATH = path;
+  process.env.TEST_FIXED_NOW = NOW;
+  resetEnvCache();
+  closeDb();
+  const db = getDb();
+  const staff = db.select().from(staffUsers).all();
+  const ownerRow = staff.find((s) => s.role === "owner")!;
+  creditorId = ownerRow.creditorId;
+  const readOnlyRow = db.insert(staffUsers).values({ creditorId, email: "lecture@atelier-durand.fr", name: "Lecteur", role: "read_only" }).returning().get();
+  owner = await cookieFor(ownerRow.id);
+  agent = await cookieFor(staff.find((s) => s.role === "agent")!.id);
+  readOnly = await cookieFor(readOnlyRow.id);
+});
+
+describe("settings: what each validator refuses, with nothing written", () => {
+  it.each([
+    ["identity", "siren", "SIREN n'est pas valable", { ...identity, siren: "732829321" }],
+    ["identity", "vatNumber", "clé de ce numéro de TVA", { ...identity, vatNumber: "FR45732829320" }],
+    ["identity", "postalCode", "5 chiffres", { ...identity, postalCode: "6900" }],
+    ["identity", "legalName", "raison sociale", { ...identity, legalName: " " }],
+    ["bank", "iban", "clé de contrôle", { section: "bank", bankAccountHolder: "Atelier Durand", iban: "FR76 3000 6000 0112 3456 7890 188", bic: "BNPAFRPP" }],
+    ["bank", "bic", "BIC n'est pas valable", { section: "bank", bankAccountHolder: "Atelier Durand", iban: "FR76 3000 6000 0112 3456 7890 189", bic: "BNP1FRPP" }],
+    ["bank", "bankAccountHolder", "titulaire", { section: "bank", bankAccountHolder: "", iban: "FR76 3000 6000 0112 3456 7890 189", bic: "" }],
+    ["penalties", "contractRate", "au plus 50", { section: "penalties", penaltyRateMode: "contract", contractRate: "60" }],
+    ["penalties", "contractRate", "taux contractuel", { section: "penalties", penaltyRateMode: "contract", contractRate: "" }],
+    ["branding", "accentColor", "#rrggbb", { section: "branding", displayName: "Durand", accentColor: "#12345" }],
+    ["senders", "senderEmail", "propre domaine", { section: "senders", senderName: "Durand", senderEmail: "durand@gmail.com", smsSenderId: "" }],
+    ["senders", "senderEmail", "domaine", { section: "senders", senderName: "Durand", senderEmail: "relances@durand", smsSenderId: "" }],
+    ["senders", "smsSenderId", "au moins une lettre", { section: "senders", senderName: "", senderEmail: "", smsSenderId: "12345678" }],
+  ])("%s: %s refused (%s)", async (_section, field, words, fields) => {
+    const before = creditor();
+    const audits = auditCount();
+    const result = (await settings.action(args(post(fields)))) as unknown as Result;
+    expect(result.init.status).toBe(400);
+    expect(result.data.status).toBe("error");
+    expect(result.data.fields![field]![0]).toContain(words);
+    expect(creditor()).toEqual(before);
+    expect(auditCount()).toBe(audits);
+  });
+});
+
+describe("settings: an owner's change", () => {
+  it("writes the section and its audit event together, and the page shows who changed which fields", async () => {
+    const result = (await settings.action(args(post(identity)))) as unknown as Result;
+    expect(result.data.status).toBe("saved");
+    expect(creditor()).toMatchObject({ siren: "732829320", vatNumber: "FR44732829320", phone: "+33 4 78 00 00 00" });
+
+    const bank = (await settings.action(args(post({ section: "bank", bankAccountHolder: "Atelier Durand SARL", iban: "fr76 3000 6000 0112 3456 7890 189", bic: "bnpa fr pp" })))) as unknown as Result;
+    expect(bank.data.status).toBe("saved");
+    expect(creditor()).toMatchObject({ iban: "FR7630006000011234567890189", bic: "BNPAFRPP" });
+
+    const penalties = (await settings.action(args(post({ section: "penalties", penaltyRateMode: "contract", contractRate: "12,5", allowPartialPayments: "on" })))) as unknown as Result;
+    expect(penalties.data.changed).toEqual(expect.arrayContaining(["Taux des pénalités", "Taux contractuel", "Indemnité de 40 €"]));
+    expect(creditor()).toMatchObject({ penaltyRateMode: "contract", contractPenaltyRateBp: 1250, recoveryIndemnityEnabled: false, addPenaltiesToAmountDue: false, allowPartialPayments: true });
+
+    await settings.action(args(post({ section: "branding", displayName: "Menuiserie Durand", accentColor: "#0F766E" })));
+    await settings.action(args(post({ section: "senders", senderName: "Atelier Durand", senderEmail: "Compta@Atelier-Durand.fr", smsSenderId: "DURAND" })));
+    expect(creditor()).toMatchObject({ displayName: "Menuiserie Durand", accentColor: "#0f766e", senderEmail: "compta@atelier-durand.fr", smsSenderId: "DURAND" });
+
+    // The same form again changes nothing and records nothing.
+    const audits = auditCount();
+    const same = (await settings.action(args(post({ section: "branding", displayName: "Menuiserie Durand", accentColor: "#0f766e" })))) as unknown as Result;
+    expect(same.data.changed).toEqual([]);
+    expect(auditCount()).toBe(audits);
+
+    const page = await settings.loader(args(new Request(`${BASE}/backoffice/settings`, { headers: { Cookie: owner } })));
+    expect(page.ibanGrouped).toBe("FR76 3000 6000 0112 3456 7890 189");
+    expect(page.values.contractRate).toBe("12,5");
+    expect(page.audit[0]).toMatchObject({ who: "Claire Durand", section: "Expéditeurs", fields: ["E-mail de l'expéditeur", "Expéditeur SMS"] });
+    expect(page.audit.map((a) => a.section)).toEqual(["Expéditeurs", "Image de marque", "Pénalités de retard", "Coordonnées bancaires", "Identité légale"]);
+    // The trail names fields, never their values.
+    expect(JSON.stringify(getDb().select().from(staffAuditEvents).all())).not.toContain("FR7630006000011234567890189");
+  });
+});
+
+describe("settings: who may change them", () => {
+  it("lets agents and read-only members read, not write, and hides the audit trail from them", async () => {
+    for (const cookie of [agent, readOnly]) {
+      const page = await settings.loader(args(new Request(`${BASE}/backoffice/settings`, { headers: { Cookie: cookie } })));
+      expect(page.canEdit).toBe(false);
+      expect(page.values.legalName).toBe("Atelier Durand SARL");
+      expect(page.audit).toEqual([]);
+      const before = creditor();
+      const refused = (await outcome(() => settings.action(args(post({ section: "branding", displayName: "Pirate", accentColor: "#000000" }, cookie))))) as Response;
+      expect(refused.status).toBe(403);
+      expect(creditor()).toEqual(before);
+    }
+  });
+
+  it("refuses a form from another origin and a visitor without a session", async () => {
+    const foreign = (await outcome(() => settings.action(args(post({ section: "branding", displayName: "Pirate", accentColor: "" }, owner, "https://evil.example"))))) as Response;
+    expect(foreign.status).toBe(403);
+    const anonymous = (await outcome(() => settings.loader(args(new Request(`${BASE}/backoffice/settings`))))) as Response;
+    expect(anonymous.headers.get("Location")).toBe("/backoffice/login");
+    expect(creditor().displayName).toBe("Menuiserie Durand");
+  });
+});
+
+describe("branding", () => {
+  it("puts the display name and accent colour in the portal header and in the emails", async () => {
+    const db = getDb();
+    const debtor = db.select().from(debtors).where(eq(debtors.creditorId, creditorId)).get()!;
+    const link = db.insert(debtorLinks).values({ jti: "branding-test", debtorId: debtor.id, scope: [], channel: "email", issuedAt: new Date(NOW), expiresAt: new Date("2026-12-20T00:00:00Z") }).returning().get();
+    const cookie = (await startDebtorSession(db, { debtorId: debtor.id, linkId: link.id, now: new Date(NOW) })).split(";")[0]!;
+    const layout = await portalLayout.loader(args(new Request(`${BASE}/portal`, { headers: { Cookie: cookie } })));
+    expect(layout.brand).toEqual({ name: "Menuiserie Durand", accentColor: "#0f766e" });
+
+    const env = getEnv();
+    const messageId = db.transaction((tx) => queueNotice(tx, env, { debtorId: debtor.id, key: "branding-test", title: "Test", lines: ["Une ligne."], withLink: false }, new Date(NOW)));
+    await sendNoticeNow({ db, env, email: devOutboxEmailSender(db), sms: devOutboxSmsSender(db), now: new Date(NOW) }, messageId);
+    const mail = db.select().from(devOutbox).where(eq(devOutbox.idempotencyKey, "notice:branding-test:email")).get()!;
+    expect(mail.subject).toBe("Menuiserie Durand : Test");
+    expect(mail.html).toContain("border-top:6px solid #0f766e");
+    expect(mail.fromAddress).toBe("Atelier Durand <compta@atelier-durand.fr>");
+  });
+});
