@@ -4,6 +4,7 @@ import { z } from "zod";
 import { invoices } from "../../db/schema";
 import { formatCalendarDate, isCalendarDate, localDate } from "../domain/dates";
 import { formatMoney } from "../domain/money";
+import { canExportDossier } from "../domain/dossier";
 import { parseAmountToCents } from "../domain/payments";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
@@ -28,6 +29,7 @@ export async function loadDebtorFile(request: Request, debtorIdParam: string) {
   const time = new Intl.DateTimeFormat(LOCALE, { dateStyle: "short", timeStyle: "short", timeZone: staff.creditorTimeZone });
   return {
     canRecord: staff.role !== "read_only",
+    canExportDossier: staff.role !== "read_only" && canExportDossier(debtor, invoices),
     today: localDate(at, staff.creditorTimeZone),
     formKey: randomToken(18),
     debtor: {
