@@ -24,3 +24,35 @@ export const noStoreHeaders = {
   "Cache-Control": "no-store",
   "Referrer-Policy": "same-origin",
 };
+
+/** Webhook bodies are small JSON or form posts: anything bigger is refused before it fills memory. */
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+/**
+ * The raw body as text, refused with 413 once it is larger than `maxBytes`: by its declared length
+ * before reading, and by counting while reading (a chunked body declares none).
+ */
+export async function readLimitedText(request: Request, maxBytes: number): Promise<string> {
+  const tooLarge = () =>
+    Response.json(
+      { type: "about:blank", title: "Payload Too Large", status: 413, detail: `The body is larger than ${maxBytes} bytes.` },
+      { status: 413, headers: { "Content-Type": "application/problem+json" } },
+    );
+  const declared = Number(request.headers.get("Content-Length"));
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
