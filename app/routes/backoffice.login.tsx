@@ -4,7 +4,7 @@ import { z } from "zod";
 import { getDb } from "~/db.server";
 import { now } from "~/clock.server";
 import { getStaff, signInStaff } from "~/services/staff-auth.server";
-import { requireSameOrigin } from "~/services/http.server";
+import { MAX_SMALL_FORM_BYTES, readLimitedForm, requireSameOrigin } from "~/services/http.server";
 import { clientAddress, limitRequest, rateLimitedInit } from "~/services/rate-limits.server";
 import { RATE_LIMITS } from "~/domain/rate-limit";
 
@@ -26,7 +26,7 @@ export async function action({ request }: ActionFunctionArgs) {
   // M17 for staff too: per client address, then per email typed, counted before the password is checked.
   const byIp = limitRequest(RATE_LIMITS.staffSignInIp, clientAddress(request));
   if (byIp) return data({ fields: {}, formError: tooMany(byIp.retryAt) }, rateLimitedInit(byIp));
-  const form = await request.formData();
+  const form = await readLimitedForm(request, MAX_SMALL_FORM_BYTES);
   const parsed = schema.safeParse({ email: form.get("email"), password: form.get("password") });
   if (!parsed.success) {
     const fields = z.flattenError(parsed.error).fieldErrors;

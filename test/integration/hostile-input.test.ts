@@ -21,6 +21,8 @@ import * as dispute from "~/routes/portal.dispute";
 import * as calls from "~/routes/backoffice.calls";
 import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
 import * as staffFiles from "~/routes/backoffice.files.$kind.$id";
+import * as login from "~/routes/backoffice.login";
+import * as newLink from "~/routes/link.new";
 import { callTasks, creditors, debtorSessions, debtors, disputeFiles, disputes, invoices, payments, promises } from "../../db/schema";
 
 /**
@@ -255,5 +257,37 @@ describe("portal: files that lie", () => {
     expect(response.headers.get("Content-Disposition")).toMatch(/^attachment; filename="[^"\r\n]+"; filename\*=UTF-8''[^\s"]+$/);
     expect(response.headers.get("Content-Security-Policy")).toBe("default-src 'none'; sandbox");
     expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+  });
+});
+
+describe("bodies too large, declared or streamed", () => {
+  /** A body sent in chunks without Content-Length: what a script, not a browser, can send to any form. */
+  function chunked(bytes: number, prefix: string): ReadableStream<Uint8Array> {
+    let sent = 0;
+    return new ReadableStream({
+      pull(controller) {
+        if (sent === 0) controller.enqueue(new TextEncoder().encode(prefix));
+        if (sent >= bytes) return controller.close();
+        const chunk = new Uint8Array(256 * 1024).fill(0x61);
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+  }
+  const streamed = (path: string, body: ReadableStream<Uint8Array>, headers: Record<string, string>) =>
+    new Request(`${BASE}${path}`, { method: "POST", headers: { Origin: BASE, "Content-Type": "application/x-www-form-urlencoded", ...headers }, body, duplex: "half" } as RequestInit);
+
+  it("refuses a 20 MB portal form and a 1 MB sign-in or new-link form with 413, writing nothing", async () => {
+    const before = databaseDigest(getDb(), { withRateLimits: true });
+    const attempts: [string, () => unknown][] = [
+      ["dispute", () => dispute.action(args(streamed("/portal/dispute", chunked(20 * MB, `csrf=${session.csrf}&message=`), { Cookie: session.cookie })))],
+      ["promise", () => promise.action(args(streamed("/portal/promise", chunked(20 * MB, `csrf=${session.csrf}&date=`), { Cookie: session.cookie })))],
+      ["staff sign-in", () => login.action(args(streamed("/backoffice/login", chunked(MB, "email=a@b.fr&password="), { "X-Forwarded-For": "203.0.113.200" })))],
+      ["new link", () => newLink.action(args(streamed("/link/new", chunked(MB, "email="), { "X-Forwarded-For": "203.0.113.201" })))],
+    ];
+    for (const [what, run] of attempts) expect(statusOf(await outcome(run)), what).toBe(413);
+    const after = databaseDigest(getDb(), { withRateLimits: true });
+    // The sign-in and new-link limits count the attempt before reading the form (M17): nothing else moves.
+    expect({ ...after, rate_limits: "" }).toEqual({ ...before, rate_limits: "" });
   });
 });
