@@ -22,8 +22,11 @@ import * as calls from "~/routes/backoffice.calls";
 import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
 import * as staffFiles from "~/routes/backoffice.files.$kind.$id";
 import * as login from "~/routes/backoffice.login";
+import { devOutboxEmailSender } from "~/integrations/email.server";
+import { devOutboxSmsSender } from "~/integrations/sms.server";
+import { tick } from "../../jobs/tick";
 import * as newLink from "~/routes/link.new";
-import { callTasks, creditors, debtorSessions, debtors, disputeFiles, disputes, invoices, payments, promises } from "../../db/schema";
+import { callTasks, creditors, devOutbox, debtorSessions, debtors, disputeFiles, disputes, invoices, payments, promises } from "../../db/schema";
 
 /**
  * What a careless client or an attacker types into the portal and back-office forms: extra fields
@@ -290,4 +293,19 @@ describe("bodies too large, declared or streamed", () => {
     // The sign-in and new-link limits count the attempt before reading the form (M17): nothing else moves.
     expect({ ...after, rate_limits: "" }).toEqual({ ...before, rate_limits: "" });
   });
+});
+
+describe("header injection through the sender's name", () => {
+  it("a line break or an address typed into the creditor's sender name reaches no email header", async () => {
+    const db = getDb();
+    const creditorId = db.select().from(debtors).where(eq(debtors.id, me.debtorId)).get()!.creditorId;
+    db.update(creditors).set({ senderName: 'Atelier\r\nBcc: victim@example.com\r\n"Banque" <boss@bank.example>' }).where(eq(creditors.id, creditorId)).run();
+    await tick({ db, env: getEnv(), email: devOutboxEmailSender(db), sms: devOutboxSmsSender(db), now: new Date(NOW) });
+    const sent = db.select().from(devOutbox).where(eq(devOutbox.channel, "email")).all();
+    expect(sent.length).toBeGreaterThan(0);
+    for (const m of sent) {
+      expect(m.fromAddress).not.toMatch(/[\r\n"]/);
+      expect(m.fromAddress.match(/<[^>]*>/g)).toEqual(["<relances@atelier-durand.fr>"]);
+    }
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hasHiddenCharacters } from "~/domain/text";
+import { hasHiddenCharacters, mailbox } from "~/domain/text";
 
 describe("hidden characters", () => {
   it.each([
@@ -15,5 +15,14 @@ describe("hidden characters", () => {
   ])("%j: single line %s, multiline %s", (text, single, multi) => {
     expect(hasHiddenCharacters(text)).toBe(single);
     expect(hasHiddenCharacters(text, { multiline: true })).toBe(multi);
+  });
+});
+
+describe("the From mailbox", () => {
+  it("keeps a plain name and drops what would add a header or an address", () => {
+    expect(mailbox("Atelier Durand", "relances@atelier-durand.fr")).toBe("Atelier Durand <relances@atelier-durand.fr>");
+    expect(mailbox("Atelier\r\nBcc: victim@example.com", "r@a.fr")).toBe("Atelier Bcc victim@example.com <r@a.fr>");
+    expect(mailbox('Evil" <boss@bank.fr>, "x', "r@a.fr")).toBe("Evil boss@bank.fr x <r@a.fr>");
+    expect(mailbox("\u0000\r\n", "r@a.fr")).toBe("r@a.fr");
   });
 });
