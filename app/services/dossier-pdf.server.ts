@@ -31,6 +31,7 @@ const channelLabels: Record<string, string> = { email: "e-mail", sms: "SMS", let
 const kindLabels: Record<string, string> = { payment: "paiement", refund: "remboursement", chargeback: "contestation bancaire" };
 const promiseSources: Record<string, string> = { portal: "portail (en ligne)", phone: "téléphone", staff: "équipe" };
 const promiseStatus: Record<string, string> = { open: "en cours", kept: "tenue", broken: "non tenue", cancelled: "annulée" };
+const pauseReasons: Record<string, string> = { document_requested: "document demandé", callback_requested: "rappel demandé", payment_claimed: "paiement déclaré", staff_hold: "mise en attente par l'équipe" };
 const installmentStatus: Record<string, string> = { scheduled: "prévue", paid: "payée", missed: "manquée" };
 const planStatus: Record<string, string> = { pending_review: "à examiner", accepted: "accepté", rejected: "refusé", countered: "contre-proposition", defaulted: "rompu", completed: "soldé" };
 
@@ -170,6 +171,21 @@ export function dossierBlocks(input: DossierPdfInput): Block[] {
       return [at(e.occurredAt), `${eventLabels[e.type] ?? e.type}${about} — ${actorLabels[e.actor] ?? e.actor}`, detail || "—"];
     }),
   });
+
+  if (facts.pauses.length > 0) {
+    blocks.push({ kind: "subheading", text: "Pauses des relances" });
+    blocks.push({
+      kind: "table",
+      columns: [
+        { label: "Motif", width: 150 },
+        { label: "Facture", width: 80 },
+        { label: "Du", width: 85 },
+        { label: "Au", width: 85 },
+        { label: "Levée le", width: 83 },
+      ],
+      rows: facts.pauses.map((p) => [pauseReasons[p.reason] ?? p.reason, p.invoiceId ? (numberOf.get(p.invoiceId) ?? String(p.invoiceId)) : "toutes", at(p.startsAt), at(p.endsAt), at(p.resolvedAt)]),
+    });
+  }
 
   blocks.push({ kind: "page" }, { kind: "heading", text: "Reconnaissances du débiteur (promesses et échéanciers)" });
   blocks.push({ kind: "small", text: "Texte exact présenté au débiteur et confirmé par lui, avec l'horodatage, l'adresse IP et le navigateur enregistrés (C. civ. 2240)." });

@@ -21,6 +21,7 @@ import { tick } from "../../jobs/tick";
 import * as dossier from "~/routes/backoffice.debtors_.$debtorId.dossier";
 import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
 import {
+  cadencePauses,
   creditors,
   debtors,
   disputeFiles,
@@ -119,6 +120,7 @@ beforeAll(async () => {
   const photo = join(storage, "photo-upload.png");
   writeFileSync(photo, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
   db.insert(disputeFiles).values({ disputeId: dispute.id, storagePath: photo, originalName: "porte rayée\r\n.png", contentType: "image/png", sizeBytes: 11 }).run();
+  db.insert(cadencePauses).values({ debtorId, invoiceId: null, reason: "callback_requested", startsAt: new Date("2026-11-10T09:00:00Z"), endsAt: new Date("2026-11-12T09:00:00Z"), owner: "system", resolvedAt: new Date("2026-11-12T09:00:00Z") }).run();
   db.insert(timelineEvents).values({ creditorId, debtorId, type: "call.answered", actor: "staff", data: { note: '=HYPERLINK("http://evil.example")', staff: "Claire Durand" }, occurredAt: new Date("2026-11-18T10:00:00Z") }).run();
 }, 120_000);
 
@@ -196,6 +198,8 @@ describe("the litigation dossier", () => {
     const compact = text.replace(/\s/g, "");
     for (const { h } of hashes) expect(compact).toContain(h!);
     expect(flat).toContain(`mise en demeure n° ${letterId}, envoi recommandé 1A23456789012`);
+    expect(flat).toContain("Pauses des relances");
+    expect(flat).toContain("rappel demandé");
     expect(flat).toContain("Échéance 1 : 5 novembre 2026, 250,00 € (payé 0,00 €, manquée)".replace(/\s/g, " "));
   });
 
