@@ -96,6 +96,7 @@ const fr = {
       reach: "Indiquez au moins un e-mail ou un téléphone pour ce contact.",
       smsNeedsPhone: "Pour être contacté par SMS ou téléphone, indiquez un numéro de téléphone.",
       po: "Le numéro de bon de commande fait 60 caractères au plus.",
+      hidden: "Ce texte contient des caractères invisibles ou de contrôle : retapez-le sans copier-coller.",
     },
     noticeTitle: "Vos coordonnées ont été modifiées",
     noticeLines: (changes: string[]) => [
@@ -221,6 +222,7 @@ const en: SecureMessages = {
       reach: "Give at least an email or a phone number for this contact.",
       smsNeedsPhone: "To be contacted by text or phone, give a phone number.",
       po: "The purchase-order number has 60 characters at most.",
+      hidden: "This text contains invisible or control characters: type it again rather than pasting it.",
     },
     noticeTitle: "Your contact details were changed",
     noticeLines: (changes) => [...changes, "If you did not make this change, reply to this message or call us."],

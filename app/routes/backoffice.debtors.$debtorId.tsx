@@ -1,5 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { actorLabels, eventLabels } from "~/domain/timeline-labels";
+import { describeEventData as describeData } from "~/domain/dossier";
 import { loadDebtorFile, recordTransfer } from "~/services/debtor-file.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.debtor.name ?? "Client"} — Relance` }];
@@ -13,36 +15,6 @@ export function action({ request, params }: ActionFunctionArgs) {
   return recordTransfer(request, params.debtorId ?? "");
 }
 
-/** Timeline event types in the words staff use. */
-const eventLabels: Record<string, string> = {
-  "message.sent": "Message envoyé",
-  "message.failed": "Échec d'envoi",
-  "letter.queued": "Mise en demeure préparée",
-  "letter.posted": "Courrier posté",
-  "call_task.created": "Appel à passer",
-  "call.answered": "Appel : client joint",
-  "call.unanswered": "Appel : client non joint",
-  "link.session_started": "Lien ouvert (session)",
-  "payment.recorded": "Paiement reçu",
-  "payment.claimed": "Déclare avoir payé",
-  "promise.made": "Promesse de paiement",
-  "promise.broken": "Promesse non tenue",
-  "plan.proposed": "Échéancier proposé",
-  "plan.defaulted": "Échéancier rompu",
-  "dispute.opened": "Litige ouvert",
-  "callback.requested": "Demande de rappel",
-  "document.requested": "Document demandé",
-  "contact.updated": "Coordonnées modifiées",
-  "pause.ended": "Fin de pause",
-  "plan.decided": "Décision sur l'échéancier",
-  "dispute.resolved": "Contestation tranchée",
-  "payment.claim_rejected": "Paiement déclaré non retrouvé",
-  "payment.mismatch": "Paiement incohérent, à vérifier",
-  "checkout.started": "Paiement par carte commencé",
-  "portal.stepped_up": "Identité confirmée par code",
-  "debtor.escalated": "Transmis au contentieux",
-};
-const actorLabels: Record<string, string> = { debtor: "client", staff: "équipe", job: "relance automatique", provider: "prestataire", system: "système" };
 const statusLabels: Record<string, string> = { open: "ouverte", paid: "payée", cancelled: "annulée", litigation: "contentieux" };
 
 export default function DebtorFile() {
@@ -60,6 +32,13 @@ export default function DebtorFile() {
         {debtor.escalated ? " · transmis au contentieux" : ""}
         {debtor.purchaseOrderRef ? ` · bon de commande ${debtor.purchaseOrderRef}` : ""}
       </p>
+      {page.canExportDossier ? (
+        <p>
+          <a className="button secondary" href={`/backoffice/debtors/${debtor.id}/dossier`} download>
+            Exporter le dossier contentieux (ZIP)
+          </a>
+        </p>
+      ) : null}
       <section className="card" aria-labelledby="contacts">
         <h2 id="contacts">Contacts</h2>
         <ul>
@@ -130,13 +109,6 @@ export default function DebtorFile() {
       </section>
     </main>
   );
-}
-
-function describeData(data: Record<string, unknown>): string {
-  return Object.entries(data)
-    .filter(([, value]) => value !== null && value !== undefined && value !== "")
-    .map(([key, value]) => `${key} : ${typeof value === "object" ? JSON.stringify(value) : String(value)}`)
-    .join(" · ");
 }
 
 /** A bank transfer seen on the creditor's account, recorded against one invoice, in full or in part. */

@@ -6,7 +6,7 @@ import { now } from "~/clock.server";
 import { findActiveStaffByEmail, getStaff, signInStaff, signInStaffByCode } from "~/services/staff-auth.server";
 import { issueStaffCodeIfKnown } from "~/services/staff-codes.server";
 import { requestDeps } from "~/services/deps.server";
-import { requireSameOrigin } from "~/services/http.server";
+import { MAX_SMALL_FORM_BYTES, readLimitedForm, requireSameOrigin } from "~/services/http.server";
 import { clientAddress, limitRequest, rateLimitedInit } from "~/services/rate-limits.server";
 import { RATE_LIMITS } from "~/domain/rate-limit";
 
@@ -33,12 +33,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const form = await request.formData();
-  const intent = form.get("intent");
   const result = (fields: Fields, formError: string | null, extra: Partial<Result> = {}): Result => ({ fields, formError, ...extra });
   // M17 for staff too: per client address, then per email typed, counted before anything is checked.
   const byIp = limitRequest(RATE_LIMITS.staffSignInIp, clientAddress(request));
   if (byIp) return data(result({}, tooMany(byIp.retryAt)), rateLimitedInit(byIp));
+  const form = await readLimitedForm(request, MAX_SMALL_FORM_BYTES);
+  const intent = form.get("intent");
 
   if (intent === "send-code") {
     const parsed = email.safeParse(form.get("email"));

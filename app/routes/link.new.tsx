@@ -2,7 +2,7 @@ import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctio
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { localeFromAcceptLanguage, messages } from "~/i18n/messages";
-import { noStoreHeaders, requireSameOrigin } from "~/services/http.server";
+import { MAX_SMALL_FORM_BYTES, noStoreHeaders, readLimitedForm, requireSameOrigin } from "~/services/http.server";
 import { requestDeps } from "~/services/deps.server";
 import { requestNewLink } from "~/services/link-reissue.server";
 import { clientAddress, limitRequest, rateLimitedInit } from "~/services/rate-limits.server";
@@ -27,7 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
   // M17: per client address first, then per address typed; over either limit nothing is sent.
   const byIp = limitRequest(RATE_LIMITS.newLinkIp, clientAddress(request));
   if (byIp) return data(byIp, rateLimitedInit(byIp));
-  const form = await request.formData();
+  const form = await readLimitedForm(request, MAX_SMALL_FORM_BYTES);
   const parsed = schema.safeParse({ email: form.get("email") });
   if (!parsed.success) return data({ status: "invalid" as const }, { status: 400 });
   const byAddress = limitRequest(RATE_LIMITS.newLinkAddress, parsed.data.email);

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { now } from "~/clock.server";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
+import { MAX_WEBHOOK_BYTES, readLimitedText } from "~/services/http.server";
 import { handleResendWebhook } from "~/services/resend-webhooks.server";
 
 function problem(status: number, title: string, detail: string) {
@@ -13,7 +14,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const secret = getEnv().RESEND_WEBHOOK_SECRET;
   if (!secret) return problem(404, "Not Found", "Resend webhooks are not configured.");
   // The signature covers the exact bytes sent: read the raw text, never a re-serialised JSON (P15).
-  const rawBody = await request.text();
+  const rawBody = await readLimitedText(request, MAX_WEBHOOK_BYTES);
   const outcome = handleResendWebhook(getDb(), secret, rawBody, request.headers, now());
   if (outcome === "invalid") {
     return problem(400, "Invalid signature", "The svix-signature does not match the body, or svix-timestamp is too far from now.");

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { now } from "~/clock.server";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
+import { MAX_WEBHOOK_BYTES, readLimitedText } from "~/services/http.server";
 import { requestDeps } from "~/services/deps.server";
 import { sendNoticeNow } from "~/services/notices.server";
 import { handleStripeWebhook } from "~/services/stripe-webhooks.server";
@@ -16,7 +17,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const secret = env.STRIPE_WEBHOOK_SECRET;
   if (!secret) return problem(404, "Not Found", "Stripe webhooks are not configured.");
   // The signature covers the exact bytes sent: the raw text, never a re-serialised JSON (P1).
-  const rawBody = await request.text();
+  const rawBody = await readLimitedText(request, MAX_WEBHOOK_BYTES);
   const result = handleStripeWebhook({ db: getDb(), env, now: now() }, secret, rawBody, request.headers.get("stripe-signature"));
   if (result === "invalid") return problem(400, "Invalid signature", "The Stripe-Signature header does not match the body, or its timestamp is too old.");
   // After the commit: the receipt goes now, or the job retries it.

@@ -1,6 +1,7 @@
 import { data, redirect } from "@remix-run/node";
 import { and, eq, gt } from "drizzle-orm";
 import { z } from "zod";
+import { hasHiddenCharacters } from "../domain/text";
 import { cadencePolicies, callTasks, debtors, invoices, promises } from "../../db/schema";
 import { CALL_OUTCOMES, rankCallTasks, reachedDebtor } from "../domain/call-list";
 import { addDays, daysBetween, formatCalendarDate, isCalendarDate, localDate } from "../domain/dates";
@@ -74,7 +75,12 @@ const outcomeSchema = z
     taskId: z.coerce.number().int().positive(),
     outcome: z.enum(CALL_OUTCOMES, { error: "Choisissez le résultat de l'appel." }),
     promiseDate: z.string().trim().optional(),
-    note: z.string().trim().max(2000, { error: "La note dépasse 2 000 caractères." }).optional(),
+    note: z
+      .string()
+      .trim()
+      .max(2000, { error: "La note dépasse 2 000 caractères." })
+      .refine((text) => !hasHiddenCharacters(text, { multiline: true }), { error: "La note contient des caractères invisibles ou de contrôle : retapez-la." })
+      .optional(),
   })
   .superRefine((value, ctx) => {
     if (value.outcome === "promise" && !(value.promiseDate && isCalendarDate(value.promiseDate))) {

@@ -4,6 +4,8 @@ import { z } from "zod";
 import { invoices } from "../../db/schema";
 import { formatCalendarDate, isCalendarDate, localDate } from "../domain/dates";
 import { formatMoney } from "../domain/money";
+import { canExportDossier } from "../domain/dossier";
+import { hasHiddenCharacters } from "../domain/text";
 import { parseAmountToCents } from "../domain/payments";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
@@ -28,6 +30,7 @@ export async function loadDebtorFile(request: Request, debtorIdParam: string) {
   const time = new Intl.DateTimeFormat(LOCALE, { dateStyle: "short", timeStyle: "short", timeZone: staff.creditorTimeZone });
   return {
     canRecord: staff.role !== "read_only",
+    canExportDossier: staff.role !== "read_only" && canExportDossier(debtor, invoices),
     today: localDate(at, staff.creditorTimeZone),
     formKey: randomToken(18),
     debtor: {
@@ -80,7 +83,12 @@ const transferSchema = z.object({
     return cents;
   }),
   receivedOn: z.string().refine(isCalendarDate, { error: "Indiquez la date de réception du virement." }),
-  reference: z.string().trim().max(100, { error: "La référence dépasse 100 caractères." }).optional(),
+  reference: z
+    .string()
+    .trim()
+    .max(100, { error: "La référence dépasse 100 caractères." })
+    .refine((text) => !hasHiddenCharacters(text), { error: "La référence contient des caractères invisibles ou de contrôle : retapez-la." })
+    .optional(),
   // Drawn when the page was shown: the same form sent twice records one payment.
   formKey: z.string().regex(/^[\w-]{16,64}$/),
 });
@@ -110,6 +118,7 @@ export async function recordTransfer(request: Request, debtorIdParam: string) {
     (tx) => {
       const invoice = tx.select().from(invoices).where(and(eq(invoices.id, input.invoiceId), eq(invoices.debtorId, debtor.id))).get();
       if (!invoice || !["open", "litigation"].includes(invoice.status)) return { invoiceId: "Cette facture n'est plus ouverte." };
+      if (input.receivedOn < invoice.issueDate) return { receivedOn: `Le virement ne peut pas être antérieur à l'émission de la facture (${formatCalendarDate(invoice.issueDate, LOCALE)}).` };
       if (input.amount > invoice.balanceCents) return { amount: `Le montant ne peut pas dépasser le reste dû (${formatMoney({ cents: invoice.balanceCents, currency: invoice.currency }, LOCALE)}).` };
       recordInvoicePayment(tx, {
         creditorId: staff.creditorId,

@@ -1,7 +1,7 @@
 import { createCookie } from "@remix-run/node";
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { debtorSessions } from "../../db/schema";
+import { debtorLinks, debtorSessions } from "../../db/schema";
 import { timingSafeEqual } from "node:crypto";
 import { requireSameOrigin } from "./http.server";
 import { randomToken, sha256 } from "./tokens.server";
@@ -54,7 +54,9 @@ export async function getDebtorSession(db: Db, request: Request, now: Date): Pro
   const row = db
     .select({ debtorId: debtorSessions.debtorId, linkId: debtorSessions.linkId, stepUpAt: debtorSessions.stepUpAt })
     .from(debtorSessions)
-    .where(and(eq(debtorSessions.idHash, sessionHash), gt(debtorSessions.expiresAt, now)))
+    // A revoked link (contact changed, "not me", creditor's request: M14) ends the sessions opened with it too.
+    .innerJoin(debtorLinks, eq(debtorLinks.id, debtorSessions.linkId))
+    .where(and(eq(debtorSessions.idHash, sessionHash), gt(debtorSessions.expiresAt, now), isNull(debtorLinks.revokedAt)))
     .get();
   return row ? { ...row, sessionHash, csrfToken: sha256(`csrf:${id}`).slice(0, 43) } : null;
 }

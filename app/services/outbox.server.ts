@@ -14,6 +14,7 @@ import {
   installments,
 } from "../../db/schema";
 import { isEmailTemplate, renderEmail, type ReminderEmailProps } from "../../emails";
+import { mailbox } from "../domain/text";
 import { isWithinContactWindow, nextContactWindow } from "../domain/business-calendar";
 import { addDays, localDate } from "../domain/dates";
 import { daysOverdue } from "../domain/aging";
@@ -150,7 +151,7 @@ async function sendEmail(deps: OutboxDeps, { message, debtor, invoices: shown }:
   const url = link ? linkUrl(env, await signLink(env, link)) : "";
   const props = messageProps(db, { message, debtor, invoices: shown }, creditor, url, env.PUBLIC_BASE_URL, now);
   const rendered = await renderEmail(message.step, props);
-  const from = creditor.senderEmail ? `${creditor.senderName ?? creditor.legalName} <${creditor.senderEmail}>` : env.EMAIL_FROM;
+  const from = creditor.senderEmail ? mailbox(creditor.senderName ?? creditor.legalName, creditor.senderEmail) : env.EMAIL_FROM;
   // A copy of each chased invoice; none for courtesy messages (thanks, new link).
   const chased = COURTESY_STEPS.has(message.step) ? [] : shown.map((i) => i.id);
   const attachments = await invoiceAttachments(db, chased, message.locale);

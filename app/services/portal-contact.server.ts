@@ -1,5 +1,6 @@
 import { and, desc, eq, isNotNull, isNull, ne } from "drizzle-orm";
 import { z } from "zod";
+import { hasHiddenCharacters } from "../domain/text";
 import type { Db } from "../../db/client";
 import { debtorContacts, debtorLinks, debtors } from "../../db/schema";
 import { PREFERRED_CHANNELS, normalizePhone, type PreferredChannel } from "../domain/contact-details";
@@ -67,6 +68,7 @@ function parse(values: ContactValues, hasPhoneOnFile: boolean, t: ReturnType<typ
   let contact: Parsed["contact"] = null;
   if (name || emailInput || phoneInput) {
     if (!name || name.length > 100) errors.name = t.errors.name;
+    else if (hasHiddenCharacters(name)) errors.name = t.errors.hidden;
     const email = emailInput ? emailSchema.safeParse(emailInput) : null;
     if (email && !email.success) errors.email = t.errors.email;
     const phone = phoneInput ? normalizePhone(phoneInput) : null;
@@ -76,6 +78,7 @@ function parse(values: ContactValues, hasPhoneOnFile: boolean, t: ReturnType<typ
   }
   const po = values.purchaseOrderRef.trim();
   if (po.length > 60) errors.po = t.errors.po;
+  else if (hasHiddenCharacters(po)) errors.po = t.errors.hidden;
   if ((channel === "sms" || channel === "phone") && !hasPhoneOnFile && !contact?.phone && !errors.phone) errors.phone = t.errors.smsNeedsPhone;
   if (Object.keys(errors).length > 0 || !channel) return { errors };
   return { parsed: { preferredChannel: channel, contact, purchaseOrderRef: po || null } satisfies Parsed };

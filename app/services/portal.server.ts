@@ -10,6 +10,8 @@ import { loadCommitments } from "./agreements.server";
 import { agreementMessages } from "../i18n/portal-agreements";
 import { objectionMessages } from "../i18n/portal-objections";
 import { isSteppedUp } from "../domain/step-up";
+import { MAX_FORM_BYTES } from "../domain/uploads";
+import { readLimitedForm } from "./http.server";
 
 type InvoiceRow = ReturnType<typeof listOpenInvoices>[number];
 
@@ -31,7 +33,8 @@ export async function requirePortalDebtor(request: Request) {
 export async function requirePortalAction(request: Request) {
   const db = getDb();
   const at = now();
-  const form = await request.formData();
+  // The largest portal form is a dispute with its files; a bigger body, declared or not, is refused unread.
+  const form = await readLimitedForm(request, MAX_FORM_BYTES);
   const session = await requireDebtorAction(db, request, form, at);
   return { ...portalContext(db, session, at), form };
 }

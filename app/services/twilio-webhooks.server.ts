@@ -4,6 +4,7 @@ import type { Db } from "../../db/client";
 import { debtorContacts, debtors, outboundMessages, webhookEvents } from "../../db/schema";
 import type { Env } from "../env.server";
 import { appendTimeline } from "../models/timeline.server";
+import { MAX_WEBHOOK_BYTES, readLimitedText } from "./http.server";
 
 export const TWILIO_STATUS_PATH = "/webhooks/twilio/status";
 export const TWILIO_INBOUND_PATH = "/webhooks/twilio/inbound";
@@ -23,7 +24,7 @@ const START_WORDS = new Set(["START", "UNSTOP"]);
 export async function verifiedTwilioParams(env: TwilioWebhookEnv, request: Request, path: string): Promise<Params | null> {
   if (!env.TWILIO_AUTH_TOKEN) return null;
   const params: Params = {};
-  for (const [key, value] of new URLSearchParams(await request.text())) params[key] = value;
+  for (const [key, value] of new URLSearchParams(await readLimitedText(request, MAX_WEBHOOK_BYTES))) params[key] = value;
   const url = `${env.PUBLIC_BASE_URL}${path}${new URL(request.url).search}`;
   const signature = request.headers.get("X-Twilio-Signature") ?? "";
   return signature && twilio.validateRequest(env.TWILIO_AUTH_TOKEN, signature, url, params) ? params : null;

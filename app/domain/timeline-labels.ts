@@ -1,0 +1,32 @@
+/** Timeline event types and actors in the words staff use (the debtor file, the litigation dossier). */
+export const eventLabels: Record<string, string> = {
+  "message.sent": "Message envoyé",
+  "message.failed": "Échec d'envoi",
+  "letter.queued": "Mise en demeure préparée",
+  "letter.posted": "Courrier posté",
+  "call_task.created": "Appel à passer",
+  "call.answered": "Appel : client joint",
+  "call.unanswered": "Appel : client non joint",
+  "link.session_started": "Lien ouvert (session)",
+  "payment.recorded": "Paiement reçu",
+  "payment.claimed": "Déclare avoir payé",
+  "promise.made": "Promesse de paiement",
+  "promise.broken": "Promesse non tenue",
+  "plan.proposed": "Échéancier proposé",
+  "plan.defaulted": "Échéancier rompu",
+  "dispute.opened": "Litige ouvert",
+  "callback.requested": "Demande de rappel",
+  "document.requested": "Document demandé",
+  "contact.updated": "Coordonnées modifiées",
+  "pause.ended": "Fin de pause",
+  "plan.decided": "Décision sur l'échéancier",
+  "dispute.resolved": "Contestation tranchée",
+  "payment.claim_rejected": "Paiement déclaré non retrouvé",
+  "payment.mismatch": "Paiement incohérent, à vérifier",
+  "checkout.started": "Paiement par carte commencé",
+  "portal.stepped_up": "Identité confirmée par code",
+  "debtor.escalated": "Transmis au contentieux",
+  "dossier.exported": "Dossier contentieux exporté",
+};
+
+export const actorLabels: Record<string, string> = { debtor: "client", staff: "équipe", job: "relance automatique", provider: "prestataire", system: "système" };

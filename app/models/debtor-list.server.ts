@@ -1,0 +1,87 @@
+import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { debtors, invoices } from "../../db/schema";
+import type { DebtorListFilter } from "../domain/debtor-list";
+
+export type DebtorListQuery = {
+  today: string;
+  now: Date;
+  /** A LIKE pattern (already escaped with \) for names, invoice numbers and references; null: no search. */
+  like: string | null;
+  siren: string | null;
+  filter: DebtorListFilter;
+  limit: number;
+  offset: number;
+};
+
+const live = sql`${invoices.status} in ('open', 'litigation')`;
+
+/**
+ * One creditor's debtors with what they owe, sorted by the amount overdue, one page at a time.
+ * The creditor is in the where; the figures are aggregated in SQLite so a page costs one query
+ * (plus its count) whatever the size of the book.
+ */
+export function listDebtorsPage(db: Db, creditorId: number, q: DebtorListQuery) {
+  const owed = sql<number>`coalesce(sum(case when ${live} then ${invoices.balanceCents} end), 0)`;
+  const overdue = sql<number>`coalesce(sum(case when ${live} and ${invoices.balanceCents} > 0 and ${invoices.dueDate} < ${q.today} then ${invoices.balanceCents} end), 0)`;
+  const oldestDue = sql<string | null>`min(case when ${live} and ${invoices.balanceCents} > 0 and ${invoices.dueDate} < ${q.today} then ${invoices.dueDate} end)`;
+  const litigationInvoices = sql<number>`coalesce(sum(case when ${invoices.status} = 'litigation' then 1 else 0 end), 0)`;
+  const currencies = sql<string | null>`group_concat(distinct case when ${live} and ${invoices.balanceCents} > 0 then ${invoices.currency} end)`;
+  const at = q.now.getTime();
+  // What holds the cadence (the dashboard's "holds"): a promise, a plan, a dispute, a claim, a pause still running.
+  const paused = sql<number>`(
+    exists (select 1 from promises p where p.debtor_id = ${debtors.id} and p.status = 'open')
+    or exists (select 1 from installment_plans ip where ip.debtor_id = ${debtors.id} and ip.status in ('pending_review', 'accepted'))
+    or exists (select 1 from disputes ds where ds.debtor_id = ${debtors.id} and ds.status = 'open')
+    or exists (select 1 from payment_claims pc where pc.debtor_id = ${debtors.id} and pc.status = 'pending')
+    or exists (select 1 from cadence_pauses cp where cp.debtor_id = ${debtors.id} and cp.resolved_at is null and (cp.ends_at is null or cp.ends_at > ${at}))
+  )`;
+  const lastContact = sql<number | null>`(select max(x.at) from (
+    select m.sent_at as at from outbound_messages m where m.debtor_id = ${debtors.id} and m.status in ('sent', 'delivered') and m.channel <> 'call'
+    union all select ct.completed_at from call_tasks ct where ct.debtor_id = ${debtors.id} and ct.status = 'done'
+  ) x)`;
+
+  const conditions: SQL[] = [eq(debtors.creditorId, creditorId)];
+  if (q.like !== null || q.siren !== null) {
+    const matches: SQL[] = [];
+    if (q.like !== null) {
+      matches.push(
+        sql`${debtors.name} like ${q.like} escape '\\'`,
+        sql`${debtors.externalRef} like ${q.like} escape '\\'`,
+        sql`exists (select 1 from invoices si where si.debtor_id = ${debtors.id} and (si.number like ${q.like} escape '\\' or si.external_ref like ${q.like} escape '\\'))`,
+      );
+    }
+    if (q.siren !== null) matches.push(sql`replace(${debtors.siren}, ' ', '') = ${q.siren}`);
+    conditions.push(or(...matches)!);
+  }
+  if (q.filter === "paused") conditions.push(sql`${paused}`);
+
+  const having =
+    q.filter === "overdue" ? sql`${overdue} > 0` : q.filter === "litigation" ? sql`${debtors.escalatedAt} is not null or ${litigationInvoices} > 0` : undefined;
+
+  const base = db
+    .select({
+      id: debtors.id,
+      name: debtors.name,
+      siren: debtors.siren,
+      externalRef: debtors.externalRef,
+      escalatedAt: debtors.escalatedAt,
+      owedCents: owed,
+      overdueCents: overdue,
+      oldestDueDate: oldestDue,
+      litigationInvoices,
+      currencies,
+      paused,
+      lastContactAt: lastContact,
+    })
+    .from(debtors)
+    .leftJoin(invoices, and(eq(invoices.debtorId, debtors.id), eq(invoices.creditorId, creditorId)))
+    .where(and(...conditions))
+    .groupBy(debtors.id)
+    .having(having)
+    .$dynamic();
+
+  const total = db.select({ n: sql<number>`count(*)` }).from(base.as("page_rows")).get()!.n;
+  const rows = base.orderBy(desc(overdue), desc(owed), asc(debtors.name), asc(debtors.id)).limit(q.limit).offset(q.offset).all();
+  return { total, rows };
+}

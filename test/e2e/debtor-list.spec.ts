@@ -1,0 +1,37 @@
+import { expect, test } from "@playwright/test";
+import { DEMO_LOGIN } from "../../db/seed";
+
+test("staff find a debtor in the list by name or invoice number, filter the late ones and open the file", async ({ page }) => {
+  await page.goto("/backoffice/login");
+  await page.getByLabel("Adresse e-mail").fill(DEMO_LOGIN.email);
+  await page.getByLabel("Mot de passe").fill(DEMO_LOGIN.password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  // scrypt on a busy machine: the sign-in may take a few seconds.
+  await expect(page.getByRole("heading", { name: "Tableau de bord" })).toBeVisible({ timeout: 20_000 });
+
+  await page.getByRole("link", { name: "Débiteurs" }).click();
+  await expect(page.getByRole("heading", { name: "Débiteurs" })).toBeVisible();
+  await expect(page.getByRole("status")).toContainText("classés par montant en retard");
+  await expect(page.getByTestId("debtor-row")).toHaveCount(25);
+  await page.getByRole("link", { name: "Suivants →" }).click();
+  await expect(page.getByText(/Page 2 sur 2/)).toBeVisible();
+
+  await page.getByLabel("Rechercher un client").fill("garage des alpes");
+  await page.getByRole("button", { name: "Rechercher" }).click();
+  await expect(page.getByTestId("debtor-row")).toHaveCount(1);
+  const invoiceNumber = await (async () => {
+    await page.getByRole("link", { name: "Garage des Alpes SAS" }).click();
+    await expect(page.getByRole("heading", { name: "Garage des Alpes SAS" })).toBeVisible();
+    return (await page.getByRole("table").getByRole("link").first().textContent())!.trim();
+  })();
+
+  await page.goto(`/backoffice/debtors?q=${encodeURIComponent(invoiceNumber)}`);
+  await expect(page.getByRole("link", { name: "Garage des Alpes SAS" })).toBeVisible();
+
+  await page.goto("/backoffice/debtors");
+  await page.getByRole("link", { name: "En retard", exact: true }).click();
+  await expect(page).toHaveURL(/filtre=overdue/);
+  const states = await page.getByTestId("debtor-row").locator("td:nth-child(5)").allTextContents();
+  expect(states.length).toBeGreaterThan(0);
+  expect(states.every((s) => ["en retard", "en pause", "contentieux"].includes(s))).toBe(true);
+});
