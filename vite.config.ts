@@ -32,5 +32,7 @@ export default defineConfig({
     include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
     setupFiles: ["test/setup/vitest.setup.ts"],
     pool: "forks",
+    // Integration tests hash passwords with scrypt and render PDFs: seconds on a busy two-core machine.
+    testTimeout: 20_000,
   },
 });
