@@ -45,9 +45,9 @@ export type Child = {
   stop: () => Promise<void>;
 };
 
-function startChild(args: string[], env: Record<string, string>): Child {
+function startChild(args: string[], env: Record<string, string>, command = tsx): Child {
   // Its own process group, so that stopping it also stops what it started (npx, remix-serve).
-  const child = spawn(tsx, args, { env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -78,11 +78,22 @@ export function servedEnv(databasePath: string, port: number, extra: Record<stri
   });
 }
 
-/** The built web server (run `npm run build` first) on an ephemeral port, once it answers. */
-export async function startServer(databasePath: string, extra: Record<string, string> = {}): Promise<ServedApp> {
+/**
+ * The built web server (run `npm run build` first) on an ephemeral port, once it answers. With
+ * `nodeFlags` (profiling: `--cpu-prof`, which NODE_OPTIONS refuses), remix-serve runs directly under
+ * node, without the log-redacting wrapper.
+ */
+export async function startServer(
+  databasePath: string,
+  extra: Record<string, string> = {},
+  nodeFlags: string[] = [],
+): Promise<ServedApp> {
   const port = await freePort();
   const env = servedEnv(databasePath, port, extra);
-  const child = startChild(["scripts/serve.ts"], env);
+  const child =
+    nodeFlags.length > 0
+      ? startChild([...nodeFlags, "node_modules/@remix-run/serve/dist/cli.js", "./build/server/index.js"], env, process.execPath)
+      : startChild(["scripts/serve.ts"], env);
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 600; attempt++) {
     if (child.process.exitCode !== null) throw new Error(`the server stopped:\n${child.output()}`);
