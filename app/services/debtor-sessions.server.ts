@@ -1,10 +1,11 @@
 import { createCookie } from "@remix-run/node";
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { debtorSessions } from "../../db/schema";
 import { timingSafeEqual } from "node:crypto";
 import { requireSameOrigin } from "./http.server";
 import { randomToken, sha256 } from "./tokens.server";
+import { preparedOnce } from "../models/prepared.server";
 
 const SESSION_HOURS = 8;
 
@@ -47,15 +48,20 @@ export async function startDebtorSession(db: Db, input: { debtorId: number; link
   return sessionCookie.serialize(id);
 }
 
+const liveSession = preparedOnce((db) =>
+  db
+    .select({ debtorId: debtorSessions.debtorId, linkId: debtorSessions.linkId, stepUpAt: debtorSessions.stepUpAt })
+    .from(debtorSessions)
+    .where(and(eq(debtorSessions.idHash, sql.placeholder("idHash")), gt(debtorSessions.expiresAt, sql.placeholder("now"))))
+    .prepare(),
+);
+
 export async function getDebtorSession(db: Db, request: Request, now: Date): Promise<DebtorSession | null> {
   const id: unknown = await sessionCookie.parse(request.headers.get("Cookie"));
   if (typeof id !== "string" || id.length < 22) return null;
   const sessionHash = sha256(id);
-  const row = db
-    .select({ debtorId: debtorSessions.debtorId, linkId: debtorSessions.linkId, stepUpAt: debtorSessions.stepUpAt })
-    .from(debtorSessions)
-    .where(and(eq(debtorSessions.idHash, sessionHash), gt(debtorSessions.expiresAt, now)))
-    .get();
+  // expires_at is stored as UTC milliseconds; a placeholder takes the stored form.
+  const row = liveSession(db).get({ idHash: sessionHash, now: now.getTime() });
   return row ? { ...row, sessionHash, csrfToken: sha256(`csrf:${id}`).slice(0, 43) } : null;
 }
 
