@@ -8,6 +8,46 @@ import { redactLinkTokens } from "./utils/redact";
 
 const ABORT_DELAY = 5_000;
 
+/**
+ * SQLITE_BUSY never reaches a person as a 500 (R4): when the job holds the write lock longer than
+ * the busy timeout, or a snapshot went stale, the request is answered 503 with Retry-After and a
+ * short page saying to try again. handleError sees the error before Remix sanitises it; the request
+ * is remembered here and its response replaced below, for pages and for data requests alike.
+ */
+const RETRY_AFTER_SECONDS = 5;
+const busyRequests = new WeakSet<Request>();
+
+function isSqliteBusy(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && code.startsWith("SQLITE_BUSY")) return true;
+  }
+  return false;
+}
+
+const BUSY_PAGE = `<!DOCTYPE html>
+<html lang="fr">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>Un instant, s'il vous plaît</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5">
+<h1>Un instant, s'il vous plaît</h1>
+<p>Le service est très sollicité en ce moment et n'a pas pu traiter votre demande. Rien n'a été enregistré : réessayez dans quelques secondes.</p>
+<p><a href="">Réessayer</a></p>
+<p lang="en" style="color: #555">The service is busy and could not handle your request; nothing was saved. Please try again in a few seconds.</p>
+</body>
+</html>
+`;
+
+function busyHeaders(): Headers {
+  return new Headers({ "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" });
+}
+
+function busyPage(request: Request): Response {
+  const headers = busyHeaders();
+  headers.set("Content-Type", "text/html; charset=utf-8");
+  setSecurityHeaders(headers, request);
+  return new Response(BUSY_PAGE, { status: 503, headers });
+}
+
 /** Headers every page carries (M23); routes may tighten Referrer-Policy and caching. */
 function setSecurityHeaders(headers: Headers, request: Request) {
   headers.set("X-Content-Type-Options", "nosniff");
@@ -28,6 +68,7 @@ export default function handleRequest(
   remixContext: EntryContext,
   _loadContext: AppLoadContext,
 ) {
+  if (busyRequests.has(request)) return busyPage(request);
   setSecurityHeaders(responseHeaders, request);
   // Bots and link scanners get the whole page at once; people get it streamed.
   const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
@@ -70,9 +111,26 @@ function redactTokens(error: unknown): unknown {
   return error;
 }
 
+/**
+ * Client navigations and form submissions (single fetch): the same 503 and Retry-After; the body
+ * stays Remix's, so the page shows its error boundary.
+ */
+export function handleDataRequest(response: Response, { request }: { request: Request }) {
+  if (!busyRequests.has(request)) return response;
+  const headers = new Headers(response.headers);
+  for (const [name, value] of busyHeaders()) headers.set(name, value);
+  return new Response(response.body, { status: 503, headers });
+}
+
 export function handleError(error: unknown, { request }: { request: Request }) {
   // Aborted requests and 4xx answers (unknown URLs, refused sessions) are not faults.
   if (request.signal.aborted || isRouteErrorResponse(error)) return;
   const path = redactLinkTokens(new URL(request.url).pathname);
+  if (isSqliteBusy(error)) {
+    busyRequests.add(request);
+    // One line, no stack: an overloaded moment, not a bug; the load test counts these.
+    console.warn(`[busy] SQLITE_BUSY while serving ${request.method} ${path}: answered 503, Retry-After ${RETRY_AFTER_SECONDS}s`);
+    return;
+  }
   console.error(`Error while serving ${request.method} ${path}:`, redactTokens(error));
 }

@@ -58,6 +58,8 @@ const envSchema = z.object({
   JOB_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Tests and demos only: freeze the clock of the web server at this instant. */
   TEST_FIXED_NOW: z.iso.datetime({ offset: true }).optional(),
+  /** Benchmarks only: "1" turns on /bench/static, the minimal page the portal is measured against. */
+  BENCH_ROUTES: z.enum(["0", "1"]).default("0"),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -5,6 +5,7 @@ import { getEnv, EnvError } from "../app/env.server";
 import { createEmailSender } from "../app/integrations/email.server";
 import { createSmsSender } from "../app/integrations/sms.server";
 import { NotMigratedError } from "../db/migrate";
+import { checkpointLargeWal } from "../app/services/wal.server";
 import { tick } from "./tick";
 
 const usage = `Usage: tsx jobs/run.ts [once] [--now 2026-11-20T09:00:00Z]
@@ -32,6 +33,8 @@ async function main() {
   const runOnce = async () => {
     const report = await tick({ db, env, email, sms, now: clock() });
     console.log(`[job] ${clock().toISOString()} ${JSON.stringify(report)}`);
+    const wal = checkpointLargeWal(db);
+    if (wal.status !== "small") console.log(`[job] WAL at ${(wal.walBytes / 1048576).toFixed(1)} MB: checkpoint ${wal.status}`);
   };
 
   if (mode === "once") return runOnce();

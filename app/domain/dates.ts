@@ -130,8 +130,14 @@ export function isValidTimeZone(timeZone: string): boolean {
 }
 
 /** "20 novembre 2026" / "20 November 2026": a calendar date has no time zone to convert. */
+// Building an Intl formatter costs far more than formatting with it: one per locale, made once.
+const calendarDateFormatters = new Map<string, Intl.DateTimeFormat>();
+
 export function formatCalendarDate(date: CalendarDate, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(
-    new Date(utcMidnight(date)),
-  );
+  let formatter = calendarDateFormatters.get(locale);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" });
+    calendarDateFormatters.set(locale, formatter);
+  }
+  return formatter.format(new Date(utcMidnight(date)));
 }

@@ -1,9 +1,18 @@
 /** Money is an integer count of the currency's minor unit (cents) plus an ISO 4217 code. */
 export type Money = { cents: number; currency: string };
 
+// Building an Intl formatter costs far more than formatting with it: one per locale and currency.
+const moneyFormatters = new Map<string, Intl.NumberFormat>();
+
 export function formatMoney({ cents, currency }: Money, locale: string): string {
   if (!Number.isSafeInteger(cents)) throw new RangeError(`Amount is not whole cents: ${cents}`);
-  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(cents / 100);
+  const key = `${locale} ${currency}`;
+  let formatter = moneyFormatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(locale, { style: "currency", currency });
+    moneyFormatters.set(key, formatter);
+  }
+  return formatter.format(cents / 100);
 }
 
 /** Totals per currency: amounts in different currencies are never added together. */

@@ -12,6 +12,7 @@ import {
   promises,
 } from "../../db/schema";
 import type { AgreementPolicy } from "../domain/agreements";
+import { preparedOnce } from "./prepared.server";
 
 type Reader = Pick<Db, "select">;
 
@@ -91,16 +92,23 @@ export function listCommitmentInvoices(db: Reader, debtorId: number) {
 
 export type CommitmentInvoice = ReturnType<typeof listCommitmentInvoices>[number];
 
-/** The debtor's plan under review or in force, with its installments; at most one (a new one is refused while it lives). */
-export function getLivePlan(db: Reader, debtorId: number) {
-  const plan = db
+const livePlan = preparedOnce((db: Reader) =>
+  db
     .select()
     .from(installmentPlans)
-    .where(and(eq(installmentPlans.debtorId, debtorId), inArray(installmentPlans.status, ["pending_review", "accepted"])))
+    .where(and(eq(installmentPlans.debtorId, sql.placeholder("debtorId")), inArray(installmentPlans.status, ["pending_review", "accepted"])))
     .orderBy(asc(installmentPlans.id))
-    .get();
+    .prepare(),
+);
+const planInstallments = preparedOnce((db: Reader) =>
+  db.select().from(installments).where(eq(installments.planId, sql.placeholder("planId"))).orderBy(asc(installments.position)).prepare(),
+);
+
+/** The debtor's plan under review or in force, with its installments; at most one (a new one is refused while it lives). */
+export function getLivePlan(db: Reader, debtorId: number) {
+  const plan = livePlan(db).get({ debtorId });
   if (!plan) return null;
-  const rows = db.select().from(installments).where(eq(installments.planId, plan.id)).orderBy(asc(installments.position)).all();
+  const rows = planInstallments(db).all({ planId: plan.id });
   return { ...plan, status: plan.status as "pending_review" | "accepted", installments: rows };
 }
 
@@ -119,13 +127,17 @@ export function countRecentBreaches(db: Reader, debtorId: number, since: Date): 
   return broken + defaulted;
 }
 
-/** Open promises of this debtor, with the invoice number, for the portal home. */
-export function listOpenPromises(db: Reader, debtorId: number) {
-  return db
+const openPromises = preparedOnce((db: Reader) =>
+  db
     .select({ id: promises.id, date: promises.promisedDate, amountCents: promises.amountCents, number: invoices.number, currency: invoices.currency })
     .from(promises)
     .innerJoin(invoices, eq(invoices.id, promises.invoiceId))
-    .where(and(eq(promises.debtorId, debtorId), eq(promises.status, "open"), eq(invoices.status, "open")))
+    .where(and(eq(promises.debtorId, sql.placeholder("debtorId")), eq(promises.status, "open"), eq(invoices.status, "open")))
     .orderBy(asc(promises.promisedDate), asc(invoices.number))
-    .all();
+    .prepare(),
+);
+
+/** Open promises of this debtor, with the invoice number, for the portal home. */
+export function listOpenPromises(db: Reader, debtorId: number) {
+  return openPromises(db).all({ debtorId });
 }

@@ -1,10 +1,10 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { creditors, debtors, invoices } from "../../db/schema";
+import { preparedOnce } from "./prepared.server";
 
-/** The debtor and its creditor, as the portal greets them. */
-export function getDebtorForPortal(db: Db, debtorId: number) {
-  return db
+const debtorForPortal = preparedOnce((db) =>
+  db
     .select({
       id: debtors.id,
       creditorId: debtors.creditorId,
@@ -19,8 +19,13 @@ export function getDebtorForPortal(db: Db, debtorId: number) {
     })
     .from(debtors)
     .innerJoin(creditors, eq(creditors.id, debtors.creditorId))
-    .where(eq(debtors.id, debtorId))
-    .get();
+    .where(eq(debtors.id, sql.placeholder("debtorId")))
+    .prepare(),
+);
+
+/** The debtor and its creditor, as the portal greets them. */
+export function getDebtorForPortal(db: Db, debtorId: number) {
+  return debtorForPortal(db).get({ debtorId });
 }
 
 const invoiceColumns = {
@@ -35,13 +40,17 @@ const invoiceColumns = {
 
 /** Open invoices of this debtor only: the debtor id from the session is part of the where. */
 export function listOpenInvoices(db: Db, debtorId: number) {
-  return db
+  return openInvoices(db).all({ debtorId });
+}
+
+const openInvoices = preparedOnce((db) =>
+  db
     .select(invoiceColumns)
     .from(invoices)
-    .where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"), gt(invoices.balanceCents, 0)))
+    .where(and(eq(invoices.debtorId, sql.placeholder("debtorId")), eq(invoices.status, "open"), gt(invoices.balanceCents, 0)))
     .orderBy(asc(invoices.dueDate), asc(invoices.number))
-    .all();
-}
+    .prepare(),
+);
 
 /** One invoice, only if it belongs to this debtor: another debtor's id finds nothing. */
 export function getInvoiceOfDebtor(db: Db, debtorId: number, invoiceId: number) {

@@ -1,10 +1,11 @@
 import { createCookie } from "@remix-run/node";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { debtorLinks, debtorSessions } from "../../db/schema";
 import { timingSafeEqual } from "node:crypto";
 import { requireSameOrigin } from "./http.server";
 import { randomToken, sha256 } from "./tokens.server";
+import { preparedOnce } from "../models/prepared.server";
 
 const SESSION_HOURS = 8;
 
@@ -47,17 +48,22 @@ export async function startDebtorSession(db: Db, input: { debtorId: number; link
   return sessionCookie.serialize(id);
 }
 
-export async function getDebtorSession(db: Db, request: Request, now: Date): Promise<DebtorSession | null> {
-  const id: unknown = await sessionCookie.parse(request.headers.get("Cookie"));
-  if (typeof id !== "string" || id.length < 22) return null;
-  const sessionHash = sha256(id);
-  const row = db
+const liveSession = preparedOnce((db) =>
+  db
     .select({ debtorId: debtorSessions.debtorId, linkId: debtorSessions.linkId, stepUpAt: debtorSessions.stepUpAt })
     .from(debtorSessions)
     // A revoked link (contact changed, "not me", creditor's request: M14) ends the sessions opened with it too.
     .innerJoin(debtorLinks, eq(debtorLinks.id, debtorSessions.linkId))
-    .where(and(eq(debtorSessions.idHash, sessionHash), gt(debtorSessions.expiresAt, now), isNull(debtorLinks.revokedAt)))
-    .get();
+    .where(and(eq(debtorSessions.idHash, sql.placeholder("idHash")), gt(debtorSessions.expiresAt, sql.placeholder("now")), isNull(debtorLinks.revokedAt)))
+    .prepare(),
+);
+
+export async function getDebtorSession(db: Db, request: Request, now: Date): Promise<DebtorSession | null> {
+  const id: unknown = await sessionCookie.parse(request.headers.get("Cookie"));
+  if (typeof id !== "string" || id.length < 22) return null;
+  const sessionHash = sha256(id);
+  // expires_at is stored as UTC milliseconds; a placeholder takes the stored form.
+  const row = liveSession(db).get({ idHash: sessionHash, now: now.getTime() });
   return row ? { ...row, sessionHash, csrfToken: sha256(`csrf:${id}`).slice(0, 43) } : null;
 }
 

@@ -97,6 +97,20 @@ export function linkUrl(env: Pick<Env, "PUBLIC_BASE_URL">, token: string): strin
   return `${env.PUBLIC_BASE_URL}/l/${token}`;
 }
 
+/**
+ * Given raw bytes, jose imports an HMAC key into WebCrypto at every verification; a link landing
+ * pays that on each GET and POST. Imported once per configured secret instead.
+ */
+const verificationKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+function verificationKey(secret: Uint8Array): Promise<CryptoKey> {
+  let key = verificationKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", new Uint8Array(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    verificationKeys.set(secret, key);
+  }
+  return key;
+}
+
 export type LinkCheck =
   | { status: "valid"; link: DebtorLink }
   | { status: "invalid"; reason: "malformed" | "signature" | "expired" | "unknown" | "revoked" };
@@ -113,7 +127,7 @@ export async function checkLink(db: Db, env: LinkEnv, token: string, now: Date):
       ? env.LINK_SIGNING_KEYS.find((k) => k.kid === header.kid)
       : undefined;
     if (!key) throw new errors.JWKSNoMatchingKey();
-    return key.secret;
+    return verificationKey(key.secret);
   };
   let claims: { jti?: string; sub?: string };
   try {
