@@ -107,7 +107,7 @@ export class IntakeSession {
   ) {}
 
   /** Runs one chunk; in write mode inside one IMMEDIATE transaction of its own. */
-  run(db: Db, rows: readonly IntakeRow[]): RowOutcome[] {
+  run(db: Db, rows: readonly IntakeRow[], afterChunk?: (tx: Db, outcomes: RowOutcome[]) => void): RowOutcome[] {
     if (!this.write) return this.chunk(db, rows, null);
     return db.transaction(
       (tx) => {
@@ -118,6 +118,7 @@ export class IntakeSession {
         const writes: Writes = { newDebtors: [], debtorUpdates: [], newContacts: [], newInvoices: [], invoiceUpdates: [] };
         const outcomes = this.chunk(tx as unknown as Db, rows, writes);
         this.flush(tx as unknown as Db, writes);
+        afterChunk?.(tx as unknown as Db, outcomes);
         return outcomes;
       },
       { behavior: "immediate" },
