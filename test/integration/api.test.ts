@@ -75,7 +75,7 @@ beforeAll(async () => {
   const otherCookie = (await signInStaff(db, "owner@autre.fr", DEMO_LOGIN.password, at))!.split(";")[0]!;
   const made = (await outcome(() => keysPage.action(args(form({ intent: "create", name: "Autre logiciel" }, otherCookie)))))! as KeyResult;
   otherKey = made.data.created!.key;
-});
+}, 60_000);
 
 describe("API keys in the back office", () => {
   it("shows a new key once, stores only its hash, lists it by name and prefix", async () => {
