@@ -9,7 +9,7 @@
  * Prints rows/s, seconds and the peak RSS. Target: the import ≤ 10 s.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus as cpuCount, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { openDatabase } from "../db/client";
@@ -51,10 +51,22 @@ async function main() {
     console.log(`file: ${ROWS} lines, ${DEBTORS} debtors, ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB; rss before ${mb().toFixed(0)} MB`);
     const options = { creditorId, today: TODAY, at: new Date(`${TODAY}T09:00:00Z`) };
 
+    const cpu = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
+    let cpuStart = cpu();
+    const cpus: number[] = [];
+    const lap = () => {
+      const now = cpu();
+      cpus.push(now - cpuStart);
+      cpuStart = now;
+    };
     let start = performance.now();
     const parsed = parseImportFile(bytes);
     if (!parsed.ok) throw new Error(parsed.message);
     const parseMs = performance.now() - start;
+    lap();
 
     start = performance.now();
     const preview = new IntakeSession(options, false);
@@ -64,21 +76,26 @@ async function main() {
       for (const outcome of preview.run(db, rows)) tally.add(outcome);
     }
     const previewMs = performance.now() - start;
+    lap();
 
     start = performance.now();
     const counts = await importFile(db, options, parsed);
     const importMs = performance.now() - start;
+    lap();
 
     start = performance.now();
     const again = await importFile(db, options, parsed);
     const againMs = performance.now() - start;
+    lap();
 
     const stored = db.$client.prepare("select count(*) as n from invoices").get() as { n: number };
-    const line = (label: string, ms: number) => `  ${label.padEnd(34)} ${(ms / 1000).toFixed(2).padStart(6)} s  ${Math.round(ROWS / (ms / 1000)).toLocaleString("en").padStart(8)} rows/s`;
-    console.log(line("read file (decode, parse, header)", parseMs));
-    console.log(line("preview (decide all, write none)", previewMs));
-    console.log(line("import (chunks of 1,000 rows)", importMs));
-    console.log(line("same file again (all unchanged)", againMs));
+    const line = (label: string, ms: number, cpuMs: number) =>
+      `  ${label.padEnd(34)} ${(ms / 1000).toFixed(2).padStart(6)} s  ${Math.round(ROWS / (ms / 1000)).toLocaleString("en").padStart(8)} rows/s  (CPU ${(cpuMs / 1000).toFixed(2)} s)`;
+    console.log(line("read file (decode, parse, header)", parseMs, cpus[0]!));
+    console.log(line("preview (decide all, write none)", previewMs, cpus[1]!));
+    console.log(line("import (chunks of 1,000 rows)", importMs, cpus[2]!));
+    console.log(line("same file again (all unchanged)", againMs, cpus[3]!));
+    console.log(`  load average while measuring: ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpuCount().length} cores`);
     console.log(`  preview counts: ${JSON.stringify(tally.counts())}`);
     console.log(`  import counts:  ${JSON.stringify(counts)}`);
     console.log(`  again counts:   ${JSON.stringify(again)}`);

@@ -231,8 +231,11 @@ export function checkDebtor(raw: RawDebtor): Checked<DebtorRecord> {
     else c.add("timeZone", "Fuseau horaire inconnu : par exemple Europe/Paris.");
   }
   record.segment = c.oneOf("segment", raw.segment, SEGMENTS, "Profil inconnu : standard, « risque élevé » ou « bon payeur ».");
-  for (const key of Object.keys(record) as (keyof DebtorRecord)[]) if (record[key] === undefined) delete record[key];
-  return c.errors.length > 0 ? { ok: false, errors: c.errors } : { ok: true, value: record };
+  if (c.errors.length > 0) return { ok: false, errors: c.errors };
+  // Only the fields given: an absent one never erases what is stored.
+  const value = {} as Record<string, unknown>;
+  for (const [key, v] of Object.entries(record)) if (v !== undefined) value[key] = v;
+  return { ok: true, value: value as DebtorRecord };
 }
 
 /** "20/11/2026", "20-11-2026", "20.11.2026", "2026-11-20" or an ISO instant's date. */

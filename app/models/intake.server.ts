@@ -12,65 +12,74 @@ type Tx = Pick<Db, "select" | "insert" | "update" | "delete" | "run" | "all">;
  */
 const inJson = (column: SQLiteColumn, values: readonly (string | number)[]) => sql`${column} in (select value from json_each(${JSON.stringify(values)}))`;
 
-export function findDebtorsByRefs(tx: Tx, creditorId: number, refs: readonly string[]) {
-  return tx
-    .select({
-      id: debtors.id,
-      externalRef: debtors.externalRef,
-      name: debtors.name,
-      kind: debtors.kind,
-      siren: debtors.siren,
-      addressLine: debtors.addressLine,
-      postalCode: debtors.postalCode,
-      city: debtors.city,
-      country: debtors.country,
-      locale: debtors.locale,
-      timeZone: debtors.timeZone,
-      segment: debtors.segment,
-    })
-    .from(debtors)
-    .where(and(eq(debtors.creditorId, creditorId), inJson(debtors.externalRef, refs)))
-    .all();
+type StoredDebtorRow = {
+  id: number;
+  externalRef: string;
+  name: string;
+  kind: "business" | "consumer";
+  siren: string | null;
+  addressLine: string | null;
+  postalCode: string | null;
+  city: string | null;
+  country: string;
+  locale: "fr" | "en";
+  timeZone: string;
+  segment: "standard" | "high_risk" | "good_payer";
+};
+
+/** The creditor's debtors with these external refs (plain SQL: this runs for every chunk of an import). */
+export function findDebtorsByRefs(tx: Tx, creditorId: number, refs: readonly string[]): StoredDebtorRow[] {
+  if (refs.length === 0) return [];
+  return tx.all<StoredDebtorRow>(sql`
+    select id, external_ref as externalRef, name, kind, siren, address_line as addressLine, postal_code as postalCode, city, country, locale,
+           time_zone as timeZone, segment
+    from ${debtors} where ${debtors.creditorId} = ${creditorId} and ${inJson(debtors.externalRef, refs)}`);
 }
 
 /** Contacts of debtors already checked to be the creditor's. */
 export function findContactsOfDebtors(tx: Tx, debtorIds: readonly number[]) {
-  return tx
-    .select({ debtorId: debtorContacts.debtorId, email: debtorContacts.email, phone: debtorContacts.phone })
-    .from(debtorContacts)
-    .where(inJson(debtorContacts.debtorId, debtorIds))
-    .all();
+  if (debtorIds.length === 0) return [];
+  return tx.all<{ debtorId: number; email: string | null; phone: string | null }>(
+    sql`select debtor_id as debtorId, email, phone from ${debtorContacts} where ${inJson(debtorContacts.debtorId, debtorIds)}`,
+  );
 }
 
-/** Invoices of the creditor known by one of these external refs or numbers, with what intake compares. */
-export function findInvoicesByRefsOrNumbers(tx: Tx, creditorId: number, refs: readonly string[], numbers: readonly string[]) {
+export type StoredInvoiceRow = {
+  id: number;
+  externalRef: string | null;
+  debtorRef: string | null;
+  number: string;
+  amountCents: number;
+  balanceCents: number;
+  currency: string;
+  issueDate: string;
+  dueDate: string;
+  paymentTermsDays: number;
+  status: "open" | "paid" | "cancelled" | "litigation";
+  termsWarning: string | null;
+  hasPayments: number;
+};
+
+/**
+ * Invoices of the creditor known by one of these external refs, then by one of the numbers not
+ * already found that way (two queries rather than an OR, so that each uses its unique index).
+ */
+export function findInvoicesByRefsOrNumbers(tx: Tx, creditorId: number, refs: readonly string[], numbers: readonly string[]): StoredInvoiceRow[] {
   const query = (where: SQL) =>
-    tx
-      .select({
-        id: invoices.id,
-        externalRef: invoices.externalRef,
-        debtorRef: debtors.externalRef,
-        number: invoices.number,
-        amountCents: invoices.amountCents,
-        balanceCents: invoices.balanceCents,
-        currency: invoices.currency,
-        issueDate: invoices.issueDate,
-        dueDate: invoices.dueDate,
-        paymentTermsDays: invoices.paymentTermsDays,
-        status: invoices.status,
-        termsWarning: invoiceTermsFlags.warning,
-        hasPayments: sql<number>`exists (select 1 from ${payments} where ${payments.invoiceId} = ${invoices.id})`,
-      })
-      .from(invoices)
-      .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
-      .leftJoin(invoiceTermsFlags, eq(invoiceTermsFlags.invoiceId, invoices.id))
-      .where(and(eq(invoices.creditorId, creditorId), where))
-      .all();
-  // Two queries rather than an OR, so that each uses its unique index.
-  const byRef = refs.length > 0 ? query(inJson(invoices.externalRef, refs)) : [];
+    tx.all<StoredInvoiceRow>(sql`
+      select i.id, i.external_ref as externalRef, d.external_ref as debtorRef, i.number, i.amount_cents as amountCents, i.balance_cents as balanceCents,
+             i.currency, i.issue_date as issueDate, i.due_date as dueDate, i.payment_terms_days as paymentTermsDays, i.status, f.warning as termsWarning,
+             exists (select 1 from ${payments} p where p.invoice_id = i.id) as hasPayments
+      from ${invoices} i
+      join ${debtors} d on d.id = i.debtor_id
+      left join ${invoiceTermsFlags} f on f.invoice_id = i.id
+      where i.creditor_id = ${creditorId} and ${where}`);
+  const byRef = refs.length > 0 ? query(sql`i.external_ref in (select value from json_each(${JSON.stringify(refs)}))`) : [];
+  const found = new Set(byRef.map((r) => r.number));
+  const rest = numbers.filter((n) => !found.has(n));
+  const byNumber = rest.length > 0 ? query(sql`i.number in (select value from json_each(${JSON.stringify(rest)}))`) : [];
   const seen = new Set(byRef.map((r) => r.id));
-  const byNumber = numbers.length > 0 ? query(inJson(invoices.number, numbers)).filter((r) => !seen.has(r.id)) : [];
-  return [...byRef, ...byNumber];
+  return [...byRef, ...byNumber.filter((r) => !seen.has(r.id))];
 }
 
 type Column = { name: string; key: string };
