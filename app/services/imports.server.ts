@@ -95,8 +95,8 @@ export async function importFile(db: Db, options: IntakeOptions, file: Extract<P
   return tally.counts();
 }
 
-/** Decides every row as the import would, writing nothing. */
-function previewFile(db: Db, options: IntakeOptions, file: Extract<ParsedFile, { ok: true }>) {
+/** Decides every row as the import would, writing nothing (yielding between chunks, like the import). */
+async function previewFile(db: Db, options: IntakeOptions, file: Extract<ParsedFile, { ok: true }>) {
   const session = new IntakeSession(options, false);
   const tally = new IntakeTally();
   const issues: RowOutcome[] = [];
@@ -105,6 +105,7 @@ function previewFile(db: Db, options: IntakeOptions, file: Extract<ParsedFile, {
       tally.add(outcome);
       if (outcome.errors.length + outcome.warnings.length > 0) issues.push(outcome);
     }
+    await nextTurn();
   }
   return { counts: tally.counts(), issues };
 }
@@ -160,7 +161,7 @@ export async function importAction(request: Request) {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const parsed = parseImportFile(bytes);
   if (!parsed.ok) return data({ error: parsed.message } satisfies ImportActionResult, { status: 400 });
-  const { counts, issues } = previewFile(db, { creditorId: staff.creditorId, today, at }, parsed);
+  const { counts, issues } = await previewFile(db, { creditorId: staff.creditorId, today, at }, parsed);
   const dir = resolve(getEnv().STORAGE_DIR, "imports");
   mkdirSync(dir, { recursive: true });
   const filePath = join(dir, `${randomToken(18)}.csv`);

@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import { expect as baseExpect, test, type Page } from "@playwright/test";
 import { DEMO_LOGIN } from "../../db/seed";
 import { expectAccessible } from "./support/agreements";
 
 const ROWS = 30_000;
+// 30,000 lines take a few seconds to preview and import on a busy 2-core machine.
+const expect = baseExpect.configure({ timeout: 30_000 });
 
 /** A book of 30,000 invoices over 10,000 customers, with two bad lines (3 and 5). */
 function bookCsv(): Buffer {
@@ -22,6 +24,9 @@ async function signIn(page: Page) {
   await page.getByLabel("Adresse e-mail").fill(DEMO_LOGIN.email);
   await page.getByLabel("Mot de passe").fill(DEMO_LOGIN.password);
   await page.getByRole("button", { name: "Se connecter" }).click();
+  // scrypt on a busy machine: signing in may take a few seconds.
+  await expect(page.getByRole("heading", { name: "Tableau de bord" })).toBeVisible({ timeout: 30_000 });
+  await page.goto("/backoffice/import");
 }
 
 async function previewAndConfirm(page: Page, file: Buffer) {
