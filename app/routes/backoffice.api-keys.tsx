@@ -77,7 +77,7 @@ export default function ApiKeys() {
         {page.keys.length === 0 ? (
           <p>Aucune clé pour l'instant.</p>
         ) : (
-          <div className="table-scroll" tabIndex={0} role="region" aria-label="Clés d'API">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Tableau des clés">
             <table>
               <thead>
                 <tr>

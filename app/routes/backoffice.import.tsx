@@ -86,7 +86,7 @@ export default function ImportPage() {
         {page.history.length === 0 ? (
           <p>Aucun import pour l'instant.</p>
         ) : (
-          <div className="table-scroll" tabIndex={0} role="region" aria-label="Historique des imports">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Tableau des imports">
             <table>
               <thead>
                 <tr>
@@ -128,7 +128,7 @@ export default function ImportPage() {
           La première ligne nomme les colonnes, en français ou en anglais (majuscules, accents et espaces indifférents) ; les autres colonnes sont ignorées. Un client présent sur plusieurs lignes
           n'est créé qu'une fois ; réimporter le même fichier ne change rien.
         </p>
-        <div className="table-scroll" tabIndex={0} role="region" aria-label="Colonnes du fichier">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Tableau des colonnes">
           <table>
             <thead>
               <tr>
@@ -218,7 +218,7 @@ function RunPanel({ run, canImport, busy }: { run: Run; canImport: boolean; busy
       {run.lines.length > 0 ? (
         <>
           <h3>Premières lignes, telles qu'elles seront lues</h3>
-          <div className="table-scroll" tabIndex={0} role="region" aria-label="Premières lignes">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Tableau des premières lignes">
             <table>
               <thead>
                 <tr>
@@ -261,7 +261,7 @@ function RunPanel({ run, canImport, busy }: { run: Run; canImport: boolean; busy
             </a>
             {run.moreIssues ? " — seules les premières lignes sont affichées ici." : ""}
           </p>
-          <div className="table-scroll" tabIndex={0} role="region" aria-label="Lignes refusées et avertissements">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Tableau des lignes refusées">
             <table aria-labelledby="issues-title" data-testid="issues">
               <thead>
                 <tr>
