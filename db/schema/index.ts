@@ -9,3 +9,4 @@ export * from "./events";
 export * from "./tasks";
 export * from "./portal";
 export * from "./access";
+export * from "./intake";

@@ -1,0 +1,10 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { importTemplateCsv } from "~/services/imports.server";
+import { requireStaff } from "~/services/staff-auth.server";
+import { getDb } from "~/db.server";
+import { now } from "~/clock.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireStaff(getDb(), request, now());
+  return importTemplateCsv();
+}
