@@ -40,6 +40,8 @@ const envSchema = z.object({
   EMAIL_FROM: z.string().min(3).default("Relance <relances@relance.localhost>"),
   RESEND_API_KEY: z.string().min(1).optional(),
   RESEND_BASE_URL: z.url().optional(),
+  /** The Resend account's rate limit (2 requests/s unless Resend raised it): sends are spaced to stay under it. */
+  RESEND_MAX_REQUESTS_PER_SECOND: z.coerce.number().positive().max(1000).default(2),
   RESEND_WEBHOOK_SECRET: z.string().startsWith("whsec_", { error: "must be the whsec_… signing secret of the Resend webhook" }).optional(),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-f]{32}$/, { error: "must look like AC followed by 32 hex digits" }).optional(),
   TWILIO_AUTH_TOKEN: z.string().min(16).optional(),

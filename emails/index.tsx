@@ -1,4 +1,4 @@
-import { render } from "@react-email/render";
+import { render, toPlainText } from "@react-email/render";
 import type { ReactElement } from "react";
 import type { StepKind } from "../app/domain/cadence";
 import { BrokenPromiseEmail, brokenPromiseSubject } from "./broken-promise";
@@ -48,10 +48,7 @@ export async function renderEmail(template: EmailTemplate, props: ReminderEmailP
   const { Email, subject } = templates[template];
   // Subject first: it throws on missing step data (promise, installment) before React renders.
   const subjectLine = subject(props);
-  const element = <Email {...props} />;
-  return {
-    subject: subjectLine,
-    html: await render(element),
-    text: await render(element, { plainText: true, htmlToTextOptions: { selectors: plainTextSelectors } }),
-  };
+  // Rendered once: the text part is converted from the HTML, as render({ plainText }) would after a second render.
+  const html = await render(<Email {...props} />);
+  return { subject: subjectLine, html, text: toPlainText(html, { selectors: plainTextSelectors }) };
 }
