@@ -58,6 +58,8 @@ const envSchema = z.object({
   /** Where generated letters and uploaded files live: outside the web root. */
   STORAGE_DIR: z.string().min(1).default(".data/files"),
   JOB_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Tests only, ignored unless NODE_ENV=test: the job kills itself at this checkpoint (jobs/crash-hook.ts). */
+  TEST_CRASH_AT: z.string().regex(/^[a-z:]+@\d+$/, { error: "must be <checkpoint>@<n>, such as send:after@2" }).optional(),
   /** Tests and demos only: freeze the clock of the web server at this instant. */
   TEST_FIXED_NOW: z.iso.datetime({ offset: true }).optional(),
 });

@@ -5,6 +5,7 @@ import { getEnv, EnvError } from "../app/env.server";
 import { createEmailSender } from "../app/integrations/email.server";
 import { createSmsSender } from "../app/integrations/sms.server";
 import { NotMigratedError } from "../db/migrate";
+import { crashHook } from "./crash-hook";
 import { tick } from "./tick";
 
 const usage = `Usage: tsx jobs/run.ts [once] [--now 2026-11-20T09:00:00Z]
@@ -29,8 +30,9 @@ async function main() {
   const email = createEmailSender(env, db);
   const sms = createSmsSender(env, db);
   const clock = () => (fixedNow ? new Date(fixedNow) : new Date());
+  const checkpoint = crashHook(env);
   const runOnce = async () => {
-    const report = await tick({ db, env, email, sms, now: clock() });
+    const report = await tick({ db, env, email, sms, now: clock(), checkpoint });
     console.log(`[job] ${clock().toISOString()} ${JSON.stringify(report)}`);
   };
 
