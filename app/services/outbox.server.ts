@@ -260,18 +260,13 @@ async function deliverBatches(deps: OutboxDeps, preparations: (() => Promise<Pre
 }
 
 /**
- * Phase A for a batch: the rows still fit to go are assigned to a new batch in one short
- * IMMEDIATE transaction (a row already in a batch, or no longer pending, is left out), then composed.
+ * Phase A for a batch: the rows are assigned to a new batch in one short IMMEDIATE transaction (a
+ * row already in a batch, or no longer pending, is left out), then checked and composed.
  */
 async function prepareBatch(deps: OutboxDeps, ids: number[], outcomes: Map<number, Outcome>): Promise<PreparedBatch | null> {
   const { db, now } = deps;
-  const ready: number[] = [];
-  for (const id of ids) {
-    const checked = checkBeforeSending(deps, id);
-    if (typeof checked === "string") outcomes.set(id, checked);
-    else ready.push(id);
-  }
-  if (ready.length === 0) return null;
+  // Each row is checked once it is in the batch (composeBatch): one that may not go now leaves it.
+  const ready = ids;
   const batchId = db.transaction(
     (tx) => {
       const batch = tx.insert(emailBatches).values({ createdAt: now }).returning({ id: emailBatches.id }).get();
