@@ -153,7 +153,7 @@ describe("crash safety of the job (R9)", () => {
         expect(result.code, result.stderr).toBe(0);
       }
       for (const { id } of db.select({ id: outboundMessages.id }).from(outboundMessages).where(and(gt(outboundMessages.id, baseline), eq(outboundMessages.status, "sending"))).all()) stuckSms.add(id);
-      unsentBatchesSeen += db.select({ n: sql<number>`count(*)` }).from(emailBatches).where(and(isNotNull(emailBatches.payload), isNull(emailBatches.sentAt))).get()!.n;
+      if (db.select({ n: sql<number>`count(*)` }).from(emailBatches).where(and(isNotNull(emailBatches.payload), isNull(emailBatches.sentAt))).get()!.n > 0) unsentBatchesSeen += 1;
       now = new Date(now.getTime() + STEP_MS);
     }
 
@@ -208,7 +208,7 @@ describe("crash safety of the job (R9)", () => {
       emails: emails.length,
       emailsInBatches: emails.filter((m) => m.batchId !== null).length,
       batches: batches.length,
-      batchesLeftUnsentByACrash: unsentBatchesSeen,
+      runsLeavingABatchComposedButUnrecorded: unsentBatchesSeen,
       sms: texts.length,
       smsStuckAndReconciled: stuckSms.size,
       resendRequests: resend.requests.length,
