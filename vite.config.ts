@@ -29,7 +29,7 @@ export default defineConfig({
       ],
   build: { target: "es2022" },
   test: {
-    include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
+    include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts", "test/reliability/**/*.test.ts"],
     setupFiles: ["test/setup/vitest.setup.ts"],
     pool: "forks",
     // Integration tests hash passwords with scrypt and render PDFs: seconds on a busy two-core machine.

@@ -40,6 +40,8 @@ const envSchema = z.object({
   EMAIL_FROM: z.string().min(3).default("Relance <relances@relance.localhost>"),
   RESEND_API_KEY: z.string().min(1).optional(),
   RESEND_BASE_URL: z.url().optional(),
+  /** The Resend account's rate limit (2 requests/s unless Resend raised it): sends are spaced to stay under it. */
+  RESEND_MAX_REQUESTS_PER_SECOND: z.coerce.number().positive().max(1000).default(2),
   RESEND_WEBHOOK_SECRET: z.string().startsWith("whsec_", { error: "must be the whsec_… signing secret of the Resend webhook" }).optional(),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-f]{32}$/, { error: "must look like AC followed by 32 hex digits" }).optional(),
   TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
@@ -56,6 +58,8 @@ const envSchema = z.object({
   /** Where generated letters and uploaded files live: outside the web root. */
   STORAGE_DIR: z.string().min(1).default(".data/files"),
   JOB_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Tests only, ignored unless NODE_ENV=test: the job kills itself at this checkpoint (jobs/crash-hook.ts). */
+  TEST_CRASH_AT: z.string().regex(/^[a-z:]+@\d+$/, { error: "must be <checkpoint>@<n>, such as send:after@2" }).optional(),
   /** Tests and demos only: freeze the clock of the web server at this instant. */
   TEST_FIXED_NOW: z.iso.datetime({ offset: true }).optional(),
   /** Benchmarks only: "1" turns on /bench/static, the minimal page the portal is measured against. */

@@ -6,6 +6,7 @@ import { createEmailSender } from "../app/integrations/email.server";
 import { createSmsSender } from "../app/integrations/sms.server";
 import { NotMigratedError } from "../db/migrate";
 import { checkpointLargeWal } from "../app/services/wal.server";
+import { crashHook } from "./crash-hook";
 import { tick } from "./tick";
 
 const usage = `Usage: tsx jobs/run.ts [once] [--now 2026-11-20T09:00:00Z]
@@ -30,8 +31,9 @@ async function main() {
   const email = createEmailSender(env, db);
   const sms = createSmsSender(env, db);
   const clock = () => (fixedNow ? new Date(fixedNow) : new Date());
+  const checkpoint = crashHook(env);
   const runOnce = async () => {
-    const report = await tick({ db, env, email, sms, now: clock() });
+    const report = await tick({ db, env, email, sms, now: clock(), checkpoint });
     console.log(`[job] ${clock().toISOString()} ${JSON.stringify(report)}`);
     const wal = checkpointLargeWal(db);
     if (wal.status !== "small") console.log(`[job] WAL at ${(wal.walBytes / 1048576).toFixed(1)} MB: checkpoint ${wal.status}`);

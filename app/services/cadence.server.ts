@@ -31,6 +31,7 @@ import { usableEmailContact, usableSmsContact } from "../models/contacts.server"
 import { appendTimeline } from "../models/timeline.server";
 import { insertLink } from "./links.server";
 import { prepareSmsBody } from "./sms-messages.server";
+import type { Checkpoint } from "./checkpoints.server";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type Reader = Pick<Db, "select">;
@@ -270,6 +271,8 @@ export type CadenceDeps = {
   db: Db;
   env: Pick<Env, "PUBLIC_BASE_URL" | "LINK_SIGNING_KEYS" | "LINK_TTL_DAYS">;
   now: Date;
+  /** Tests only: called around each claim, where a crash test kills the process. */
+  checkpoint?: Checkpoint;
 };
 
 export type CadenceReport = { debtors: number; claimed: number; effects: number };
@@ -284,7 +287,7 @@ const LOAD_PAGE = 2_000;
  * do now, re-decide inside short IMMEDIATE transactions on freshly read state (a payment or a
  * promise recorded meanwhile wins, R8), apply the effects and claim the contacts (R7).
  */
-export function runCadence({ db, env, now }: CadenceDeps): CadenceReport {
+export function runCadence({ db, env, now, checkpoint }: CadenceDeps): CadenceReport {
   const report: CadenceReport = { debtors: 0, claimed: 0, effects: 0 };
   const busy: number[] = [];
   // Debtors are read a page at a time, so memory stays flat however large the book.
@@ -300,6 +303,7 @@ export function runCadence({ db, env, now }: CadenceDeps): CadenceReport {
   }
   for (let start = 0; start < busy.length; start += CLAIM_BATCH) {
     const batch = busy.slice(start, start + CLAIM_BATCH);
+    checkpoint?.("claim:before");
     db.transaction(
       (tx) => {
         for (const fresh of loadCadenceStates(tx, now, batch)) {
@@ -311,6 +315,7 @@ export function runCadence({ db, env, now }: CadenceDeps): CadenceReport {
       },
       { behavior: "immediate" },
     );
+    checkpoint?.("claim:after");
   }
   return report;
 }

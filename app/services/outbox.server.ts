@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, lte, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, lte, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import {
   callTasks,
@@ -6,6 +6,7 @@ import {
   debtorContacts,
   debtorLinks,
   debtors,
+  emailBatches,
   invoices,
   letters,
   outboundMessageInvoices,
@@ -21,13 +22,14 @@ import { daysOverdue } from "../domain/aging";
 import { computeLatePenalties } from "../domain/penalties";
 import { creditorDisplayName } from "../domain/creditor-settings";
 import type { Env } from "../env.server";
-import type { EmailSender, SendResult } from "../integrations/email.server";
+import { RESEND_BATCH_LIMIT, type BatchEmail, type BatchResult, type EmailSender, type OutgoingEmail, type SendResult } from "../integrations/email.server";
 import type { SmsSender } from "../integrations/sms.server";
 import { appendTimeline } from "../models/timeline.server";
 import { linkUrl, signLink } from "./links.server";
 import { renderFormalNotice, storeLetterPdf } from "./letters.server";
 import { sha256 } from "./tokens.server";
 import { invoiceAttachments } from "./invoice-pdf.server";
+import type { Checkpoint } from "./checkpoints.server";
 
 export type OutboxDeps = {
   db: Db;
@@ -35,6 +37,10 @@ export type OutboxDeps = {
   email: EmailSender;
   sms: SmsSender;
   now: Date;
+  /** Tests only: called around claims and provider calls, where a crash test kills the process. */
+  checkpoint?: Checkpoint;
+  /** Emails per Resend batch call, at most 100 (tests use fewer to see several batches). */
+  batchSize?: number;
 };
 
 export type Outcome = "sent" | "retrying" | "failed" | "cancelled" | "deferred" | "skipped";
@@ -52,6 +58,11 @@ const SMS_RECONCILE_AFTER_MS = 10 * 60_000;
 const MAX_CATCH_UP_MS = 48 * 3_600_000;
 /** Messages that chase nothing: no invoice copies attached. */
 const COURTESY_STEPS = new Set(["thank_you", "new_link", "notice"]);
+/**
+ * A batch's emails are reserved for it this long: another process (the web sending a notice at
+ * once, a second job) leaves them alone meanwhile, and after a crash the next pass retries the batch.
+ */
+const BATCH_LEASE_MS = 60_000;
 /** The deadline each step sets, in days. */
 const DEADLINE_DAYS: Record<string, number> = { first_reminder: 5, second_reminder: 7, formal_notice: 8, broken_promise: 5, follow_up: 7 };
 
@@ -63,15 +74,16 @@ function backoff(attempts: number, now: Date): Date {
 }
 
 /**
- * Sends every pending message whose time has come, one at a time and outside any transaction
- * (R4, R9). Emails carry their key as the provider's idempotency key, so a retry after a crash is a
- * replay; SMS are marked "sending" first and never resent without checking with the provider.
+ * Sends every pending message whose time has come, outside any transaction (R4, R9). Emails with
+ * attachments go one call each, with their key as the provider's idempotency key, so a retry after
+ * a crash is a replay; emails without go in batches (see deliverBatches); SMS are marked "sending"
+ * first and never resent without checking with the provider.
  */
 export async function deliverDueMessages(deps: OutboxDeps): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0, cancelled: 0, deferred: 0 };
   await reconcileStuckSms(deps, report);
   const due = deps.db
-    .select({ id: outboundMessages.id })
+    .select({ id: outboundMessages.id, channel: outboundMessages.channel, step: outboundMessages.step, batchId: outboundMessages.batchId, covered: coveredCount })
     .from(outboundMessages)
     .where(
       and(
@@ -82,11 +94,38 @@ export async function deliverDueMessages(deps: OutboxDeps): Promise<DeliveryRepo
     )
     .orderBy(outboundMessages.id)
     .all();
-  for (const { id } of due) {
-    const outcome = await deliverMessage(deps, id);
-    if (outcome !== "skipped") report[outcome] += 1;
+  const unsentBatches = new Set<number>();
+  const batchable: number[] = [];
+  for (const row of due) {
+    if (row.batchId !== null) unsentBatches.add(row.batchId);
+    else if (isBatchable(row)) batchable.push(row.id);
+    else {
+      const outcome = await deliverOne(deps, row.id);
+      if (outcome !== "skipped") report[outcome] += 1;
+    }
   }
+  const size = Math.max(1, Math.min(deps.batchSize ?? RESEND_BATCH_LIMIT, RESEND_BATCH_LIMIT));
+  const outcomes = new Map<number, Outcome>();
+  // Batches left unsent by a crash or an error first, exactly as composed; then new ones.
+  const preparations = [...unsentBatches].map((batchId) => () => composeBatch(deps, batchId, outcomes));
+  for (let start = 0; start < batchable.length; start += size) {
+    const ids = batchable.slice(start, start + size);
+    preparations.push(() => prepareBatch(deps, ids, outcomes));
+  }
+  await deliverBatches(deps, preparations, outcomes);
+  for (const outcome of outcomes.values()) if (outcome !== "skipped") report[outcome] += 1;
   return report;
+}
+
+const coveredCount = sql<number>`(select count(*) from outbound_message_invoices where outbound_message_invoices.message_id = ${outboundMessages.id})`;
+
+/**
+ * Emails that carry no attachment can go through Resend's batch endpoint: courtesy messages
+ * (thanks, new links, notices) and messages that chase no invoice in particular. Decided from the
+ * row alone, so a message never changes path between a crash and its retry.
+ */
+function isBatchable(message: { channel: Message["channel"]; step: string; covered: number }): boolean {
+  return message.channel === "email" && (COURTESY_STEPS.has(message.step) || message.covered === 0);
 }
 
 /** Run before planning, so the same pass plans the cancelled steps again from today's state. */
@@ -98,7 +137,37 @@ export function cancelStaleMessages({ db, now }: Pick<OutboxDeps, "db" | "now">)
     .run().changes;
 }
 
+/**
+ * Sends one message now (a notice the debtor just asked for, a new link), or leaves it to the job.
+ * An email without attachments goes as a batch of one: a message is only ever sent by its batch
+ * once it has one, so the web and the job cannot each send it under a different key.
+ */
 export async function deliverMessage(deps: OutboxDeps, messageId: number): Promise<Outcome> {
+  const message = deps.db.select({ status: outboundMessages.status, channel: outboundMessages.channel, step: outboundMessages.step, batchId: outboundMessages.batchId, covered: coveredCount }).from(outboundMessages).where(eq(outboundMessages.id, messageId)).get();
+  if (!message || message.status !== "pending" || message.batchId !== null) return "skipped";
+  if (!isBatchable(message)) return deliverOne(deps, messageId);
+  const outcomes = new Map<number, Outcome>();
+  await deliverBatches(deps, [() => prepareBatch(deps, [messageId], outcomes)], outcomes);
+  return outcomes.get(messageId) ?? "skipped";
+}
+
+async function deliverOne(deps: OutboxDeps, messageId: number): Promise<Outcome> {
+  const checked = checkBeforeSending(deps, messageId);
+  if (typeof checked === "string") return checked;
+  switch (checked.message.channel) {
+    case "email":
+      return sendEmail(deps, checked);
+    case "sms":
+      return sendSms(deps, checked.message);
+    case "letter":
+      return queueLetter(deps, checked);
+    case "call":
+      return createCallTask(deps, checked.message);
+  }
+}
+
+/** What every send re-checks right before it happens; an outcome when the message must not go now. */
+function checkBeforeSending(deps: OutboxDeps, messageId: number): Context | Outcome {
   const { db, now } = deps;
   const message = db.select().from(outboundMessages).where(eq(outboundMessages.id, messageId)).get();
   if (!message || message.status !== "pending") return "skipped";
@@ -124,30 +193,23 @@ export async function deliverMessage(deps: OutboxDeps, messageId: number): Promi
     db.update(outboundMessages).set({ nextAttemptAt: nextContactWindow(now, message.channel, debtor.timeZone) }).where(eq(outboundMessages.id, message.id)).run();
     return "deferred";
   }
-  const context = { message, debtor, invoices: message.step === "thank_you" ? covered : stillOpen };
-  switch (message.channel) {
-    case "email":
-      return sendEmail(deps, context);
-    case "sms":
-      return sendSms(deps, message);
-    case "letter":
-      return queueLetter(deps, context);
-    case "call":
-      return createCallTask(deps, message);
-  }
+  return { message, debtor, invoices: message.step === "thank_you" ? covered : stillOpen };
 }
 
 type Context = { message: Message; debtor: typeof debtors.$inferSelect; invoices: (typeof invoices.$inferSelect)[] };
 
-async function sendEmail(deps: OutboxDeps, { message, debtor, invoices: shown }: Context): Promise<Outcome> {
+type Composed = { email: OutgoingEmail; content: Content };
+
+/** The email as it will be sent, or why it cannot be. */
+async function composeEmail(deps: OutboxDeps, { message, debtor, invoices: shown }: Context): Promise<Composed | string> {
   const { db, env, now } = deps;
   // A notice (a confirmation, a one-time code) may carry no link; every other email does.
   if (!message.toAddress || (!message.linkId && message.step !== "notice") || !isEmailTemplate(message.step)) {
-    return fail(deps, message, `cannot send ${message.step} by email`);
+    return `cannot send ${message.step} by email`;
   }
   const link = message.linkId ? db.select().from(debtorLinks).where(eq(debtorLinks.id, message.linkId)).get() : undefined;
   const creditor = db.select().from(creditors).where(eq(creditors.id, message.creditorId)).get();
-  if ((message.linkId && !link) || !creditor) return fail(deps, message, "link or creditor missing");
+  if ((message.linkId && !link) || !creditor) return "link or creditor missing";
   const url = link ? linkUrl(env, await signLink(env, link)) : "";
   const props = messageProps(db, { message, debtor, invoices: shown }, creditor, url, env.PUBLIC_BASE_URL, now);
   const rendered = await renderEmail(message.step, props);
@@ -155,14 +217,160 @@ async function sendEmail(deps: OutboxDeps, { message, debtor, invoices: shown }:
   // A copy of each chased invoice; none for courtesy messages (thanks, new link).
   const chased = COURTESY_STEPS.has(message.step) ? [] : shown.map((i) => i.id);
   const attachments = await invoiceAttachments(db, chased, message.locale);
-  const result = await deps.email.send({ from, to: message.toAddress, ...rendered, attachments, idempotencyKey: message.key });
-  const content = { subject: rendered.subject, bodyText: rendered.text, contentHash: sha256(rendered.html) };
-  if (result.status === "success") return markSent(deps, message, result, content);
-  if (!result.retryable) {
+  return {
+    email: { from, to: message.toAddress, ...rendered, attachments, idempotencyKey: message.key },
+    content: { subject: rendered.subject, bodyText: rendered.text, contentHash: sha256(rendered.html) },
+  };
+}
+
+async function sendEmail(deps: OutboxDeps, context: Context): Promise<Outcome> {
+  const { db, now } = deps;
+  const { message } = context;
+  const composed = await composeEmail(deps, context);
+  if (typeof composed === "string") return fail(deps, message, composed);
+  deps.checkpoint?.("send:before");
+  const result = await deps.email.send(composed.email);
+  deps.checkpoint?.("send:after");
+  if (result.status === "success") return markSent(deps, message, result, composed.content);
+  if (!result.retryable && result.code !== "invalid_idempotent_request") {
     // A refused address is closed, so the next pass routes this step to another channel (P16).
     db.update(debtorContacts).set({ emailUndeliverableAt: now }).where(eq(debtorContacts.id, message.contactId ?? -1)).run();
   }
   return retryOrFail(deps, message, result);
+}
+
+type BatchPayload = { messageIds: number[]; emails: BatchEmail[] };
+type PreparedBatch = { batch: typeof emailBatches.$inferSelect; payload: BatchPayload };
+
+/** Derived from the batch row, so every retry of the batch carries the same key. */
+export function batchIdempotencyKey(batch: { id: number; createdAt: Date }): string {
+  return `email-batch:${batch.id}:${batch.createdAt.getTime().toString(36)}`;
+}
+
+/**
+ * Batches are prepared (assigned, composed, stored) one ahead: the next one is composed while the
+ * provider answers the previous one, and the calls themselves go one at a time, paced by the sender.
+ */
+async function deliverBatches(deps: OutboxDeps, preparations: (() => Promise<PreparedBatch | null>)[], outcomes: Map<number, Outcome>) {
+  let inFlight: Promise<void> = Promise.resolve();
+  for (const prepare of preparations) {
+    const prepared = await prepare();
+    await inFlight;
+    if (prepared) inFlight = sendBatch(deps, prepared, outcomes);
+  }
+  await inFlight;
+}
+
+/**
+ * Phase A for a batch: the rows are assigned to a new batch in one short IMMEDIATE transaction (a
+ * row already in a batch, or no longer pending, is left out), then checked and composed.
+ */
+async function prepareBatch(deps: OutboxDeps, ids: number[], outcomes: Map<number, Outcome>): Promise<PreparedBatch | null> {
+  const { db, now } = deps;
+  // Each row is checked once it is in the batch (composeBatch): one that may not go now leaves it.
+  const ready = ids;
+  const batchId = db.transaction(
+    (tx) => {
+      const batch = tx.insert(emailBatches).values({ createdAt: now }).returning({ id: emailBatches.id }).get();
+      const assigned = tx
+        .update(outboundMessages)
+        .set({ batchId: batch.id, nextAttemptAt: new Date(now.getTime() + BATCH_LEASE_MS) })
+        .where(and(inArray(outboundMessages.id, ready), eq(outboundMessages.status, "pending"), isNull(outboundMessages.batchId)))
+        .run();
+      if (assigned.changes > 0) return batch.id;
+      tx.delete(emailBatches).where(eq(emailBatches.id, batch.id)).run();
+      return null;
+    },
+    { behavior: "immediate" },
+  );
+  if (batchId === null) return null;
+  deps.checkpoint?.("batch:assigned");
+  return composeBatch(deps, batchId, outcomes);
+}
+
+/**
+ * The batch's emails: the stored ones if it was composed before (a retry sends exactly what the
+ * first call sent, under the same key, so the provider replays it), otherwise composed now from
+ * its rows and stored, first writer wins, before any call.
+ */
+async function composeBatch(deps: OutboxDeps, batchId: number, outcomes: Map<number, Outcome>): Promise<PreparedBatch | null> {
+  const { db } = deps;
+  const batch = db.select().from(emailBatches).where(eq(emailBatches.id, batchId)).get();
+  if (!batch || batch.sentAt) return null;
+  if (batch.payload) return { batch, payload: JSON.parse(batch.payload) as BatchPayload };
+  // Never composed, so never sent: rows that may not go now simply leave the batch.
+  const rows = db.select({ id: outboundMessages.id }).from(outboundMessages).where(and(eq(outboundMessages.batchId, batchId), eq(outboundMessages.status, "pending"))).orderBy(outboundMessages.id).all();
+  const payload: BatchPayload = { messageIds: [], emails: [] };
+  for (const { id } of rows) {
+    const checked = checkBeforeSending(deps, id);
+    const composed = typeof checked === "string" ? checked : await composeEmail(deps, checked);
+    if (typeof composed !== "string" && composed.email.attachments?.length) throw new Error(`message ${id} has attachments and cannot go in a batch`);
+    if (typeof composed === "string") {
+      db.update(outboundMessages).set({ batchId: null }).where(and(eq(outboundMessages.id, id), eq(outboundMessages.batchId, batchId))).run();
+      outcomes.set(id, typeof checked === "string" ? checked : fail(deps, checked.message, composed));
+      continue;
+    }
+    const { attachments: _none, ...email } = composed.email;
+    payload.messageIds.push(id);
+    payload.emails.push(email);
+  }
+  if (payload.emails.length === 0) return null;
+  db.update(emailBatches).set({ payload: JSON.stringify(payload) }).where(and(eq(emailBatches.id, batchId), isNull(emailBatches.payload), isNull(emailBatches.sentAt))).run();
+  const stored = db.select().from(emailBatches).where(eq(emailBatches.id, batchId)).get();
+  if (!stored?.payload || stored.sentAt) return null;
+  deps.checkpoint?.("batch:composed");
+  return { batch: stored, payload: JSON.parse(stored.payload) as BatchPayload };
+}
+
+/**
+ * Phases B and C for a batch: one call under the batch's key, then each email's id recorded on its
+ * row in one transaction. An email refused alone fails alone (its address closed, as for a single
+ * send); a failed call keeps the batch as it is, to be retried later with the same key.
+ */
+async function sendBatch(deps: OutboxDeps, { batch, payload }: PreparedBatch, outcomes: Map<number, Outcome>) {
+  const { db, now } = deps;
+  deps.checkpoint?.("send:before");
+  const result: BatchResult = await deps.email.sendBatch(payload.emails, batchIdempotencyKey(batch));
+  deps.checkpoint?.("send:after");
+  db.transaction(
+    (tx) => {
+      tx.update(emailBatches)
+        .set({ attempts: sql`${emailBatches.attempts} + 1`, ...(result.status === "success" ? { sentAt: now, payload: null } : {}) })
+        .where(eq(emailBatches.id, batch.id))
+        .run();
+      const rows = new Map(tx.select().from(outboundMessages).where(inArray(outboundMessages.id, payload.messageIds)).all().map((m) => [m.id, m]));
+      payload.messageIds.forEach((id, index) => {
+        const message = rows.get(id);
+        if (!message) return;
+        if (result.status === "success") {
+          const answer = result.results[index];
+          const email = payload.emails[index]!;
+          if (answer?.ok) {
+            // Cancelled while the batch waited (a payment, an escalation): it went all the same, and the record says so.
+            const from = message.status === "cancelled" ? "cancelled" : "pending";
+            const content = { subject: email.subject, bodyText: email.text, contentHash: sha256(email.html) };
+            outcomes.set(id, markSentIn(tx, message, { status: "success", provider: result.provider, providerMessageId: answer.providerMessageId }, content, now, from));
+          } else {
+            tx.update(debtorContacts).set({ emailUndeliverableAt: now }).where(eq(debtorContacts.id, message.contactId ?? -1)).run();
+            outcomes.set(id, failIn(tx, { ...message, attempts: message.attempts + 1 }, answer?.message ?? "refused by the provider", now, "pending"));
+          }
+          return;
+        }
+        const attempts = message.attempts + 1;
+        if (attempts >= MAX_ATTEMPTS) {
+          outcomes.set(id, failIn(tx, { ...message, attempts }, result.message, now, "pending"));
+          return;
+        }
+        const retryAt = result.retryAfterMs !== undefined ? new Date(now.getTime() + result.retryAfterMs) : backoff(attempts, now);
+        tx.update(outboundMessages)
+          .set({ attempts, lastError: result.message, nextAttemptAt: retryAt })
+          .where(and(eq(outboundMessages.id, id), eq(outboundMessages.status, "pending")))
+          .run();
+        outcomes.set(id, "retrying");
+      });
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /** Everything a template needs, computed here so templates stay props-in, text-out. */
@@ -178,10 +386,19 @@ export function messageProps(
   const listed = shown.length > 0 || message.step === "thank_you"
     ? shown
     : db.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"))).orderBy(invoices.dueDate).all();
+  // Contacts before this one was planned: what was sent since (the same step's SMS, a notice) does
+  // not change it, so a retry after a crash composes the same email and the provider can replay it.
   const earlier = db
     .select({ sentAt: outboundMessages.sentAt, channel: outboundMessages.channel })
     .from(outboundMessages)
-    .where(and(eq(outboundMessages.debtorId, debtor.id), inArray(outboundMessages.status, ["sent", "delivered"]), ne(outboundMessages.id, message.id)))
+    .where(
+      and(
+        eq(outboundMessages.debtorId, debtor.id),
+        inArray(outboundMessages.status, ["sent", "delivered"]),
+        ne(outboundMessages.id, message.id),
+        lt(outboundMessages.sentAt, message.plannedFor),
+      ),
+    )
     .orderBy(outboundMessages.sentAt)
     .all();
   const promiseId = Number(/promise-(\d+)/.exec(message.key)?.[1]);
@@ -246,12 +463,14 @@ async function sendSms(deps: OutboxDeps, message: Message): Promise<Outcome> {
     .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "pending")))
     .run();
   if (claimed.changes !== 1) return "skipped";
+  deps.checkpoint?.("send:before");
   const result = await deps.sms.send({
     to: message.toAddress,
     body: message.bodyText,
     idempotencyKey: message.key,
     statusCallbackUrl: `${env.PUBLIC_BASE_URL}/webhooks/twilio/status`,
   });
+  deps.checkpoint?.("send:after");
   if (result.status === "success") return markSent(deps, { ...message, attempts: message.attempts }, result, { contentHash: sha256(message.bodyText) });
   if (result.retryable) return "retrying"; // stays "sending": reconciled against Twilio's records before any resend
   if (result.code === "21610") {
@@ -388,25 +607,23 @@ function retryOrFail(deps: OutboxDeps, message: Message, result: Extract<SendRes
 }
 
 function fail(deps: OutboxDeps, message: Message, reason: string, from: Message["status"] = message.channel === "sms" ? "sending" : "pending"): Outcome {
-  const { db, now } = deps;
-  return db.transaction(
-    (tx) => {
-      tx.update(outboundMessages)
-        .set({ status: "failed", attempts: message.attempts, lastError: reason, nextAttemptAt: null })
-        .where(and(eq(outboundMessages.id, message.id), inArray(outboundMessages.status, [from, "pending"])))
-        .run();
-      appendTimeline(tx, {
-        creditorId: message.creditorId,
-        debtorId: message.debtorId,
-        type: "message.failed",
-        actor: "job",
-        data: { messageId: message.id, step: message.step, channel: message.channel, error: reason },
-        occurredAt: now,
-      });
-      return "failed" as const;
-    },
-    { behavior: "immediate" },
-  );
+  return deps.db.transaction((tx) => failIn(tx, message, reason, deps.now, from), { behavior: "immediate" });
+}
+
+function failIn(tx: Pick<Db, "update" | "insert">, message: Message, reason: string, now: Date, from: Message["status"]): Outcome {
+  tx.update(outboundMessages)
+    .set({ status: "failed", attempts: message.attempts, lastError: reason, nextAttemptAt: null })
+    .where(and(eq(outboundMessages.id, message.id), inArray(outboundMessages.status, [from, "pending"])))
+    .run();
+  appendTimeline(tx, {
+    creditorId: message.creditorId,
+    debtorId: message.debtorId,
+    type: "message.failed",
+    actor: "job",
+    data: { messageId: message.id, step: message.step, channel: message.channel, error: reason },
+    occurredAt: now,
+  });
+  return "failed";
 }
 
 /** A notice's stored text: its first line is the title, the others its paragraphs. */

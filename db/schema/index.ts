@@ -10,3 +10,4 @@ export * from "./tasks";
 export * from "./portal";
 export * from "./access";
 export * from "./intake";
+export * from "./email-batches";

@@ -4,6 +4,7 @@ import { creditors } from "./creditors";
 import { debtors, debtorContacts } from "./debtors";
 import { invoices } from "./invoices";
 import { debtorLinks } from "./links";
+import { emailBatches } from "./email-batches";
 
 export const messageChannels = ["email", "sms", "letter", "call"] as const;
 
@@ -44,10 +45,13 @@ export const outboundMessages = sqliteTable(
     lastError: text("last_error"),
     plannedFor: instant("planned_for").notNull(),
     sentAt: instant("sent_at"),
+    /** The Resend batch this email goes in, once assigned: it is then sent only with that batch. */
+    batchId: integer("batch_id").references(() => emailBatches.id),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("outbound_messages_key_unique").on(t.key),
+    index("outbound_messages_batch_idx").on(t.batchId),
     index("outbound_messages_status_idx").on(t.status, t.nextAttemptAt),
     index("outbound_messages_debtor_idx").on(t.debtorId),
   ],

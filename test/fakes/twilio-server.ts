@@ -36,6 +36,10 @@ export class FakeTwilio {
   readonly sent: FakeMessage[] = [];
   /** Every create request received, accepted or not. */
   readonly requests: { to: string; body: string }[] = [];
+  /** How many times the message list was asked for (reconciliation lookups, R9). */
+  lookups = 0;
+  /** Called as each create or list request arrives, before it is answered (tests use it to kill a client mid-call). */
+  onRequest: ((kind: "create" | "list") => void) | undefined;
   /** Twilio's own clock: the list filters on it, and tests run at fixed instants. */
   clock: () => Date = () => new Date();
   private failures: Failure[] = [];
@@ -82,8 +86,15 @@ export class FakeTwilio {
     if (match[1] !== this.accountSid || req.headers.authorization !== basicAuth(this.accountSid, this.authToken)) {
       return send(res, 401, twilioError(401, 20003));
     }
-    if (req.method === "POST") return this.create(req, res, new URLSearchParams(body));
-    if (req.method === "GET") return send(res, 200, this.list(url));
+    if (req.method === "POST") {
+      this.onRequest?.("create");
+      return this.create(req, res, new URLSearchParams(body));
+    }
+    if (req.method === "GET") {
+      this.lookups += 1;
+      this.onRequest?.("list");
+      return send(res, 200, this.list(url));
+    }
     return send(res, 405, twilioError(405, 20004, "Method not allowed"));
   }
 
