@@ -46,8 +46,9 @@ export function isEmailTemplate(name: string): name is EmailTemplate {
 /** Renders a debtor email to its subject, HTML and plain-text parts. */
 export async function renderEmail(template: EmailTemplate, props: ReminderEmailProps) {
   const { Email, subject } = templates[template];
-  // Subject first: it throws on missing step data (promise, installment) before React renders.
-  const subjectLine = subject(props);
+  // Subject first: it throws on missing step data (promise, installment) before React renders;
+  // the creditor's own subject, when set, replaces it.
+  const subjectLine = props.override?.subject ?? subject(props);
   const element = <Email {...props} />;
   return {
     subject: subjectLine,

@@ -8,3 +8,4 @@ export * from "./agreements";
 export * from "./events";
 export * from "./tasks";
 export * from "./portal";
+export * from "./cadence-settings";
