@@ -3,6 +3,7 @@ import { contactWindows, isWithinContactWindow, nextContactWindow } from "~/doma
 import { decideCadence, type DebtorCadenceState } from "~/domain/cadence";
 import { describeWindow, mergeWindows, validateContactWindows, type WindowInput } from "~/domain/contact-windows";
 import type { ContactChannel } from "~/domain/business-calendar";
+import { offerCallbackSlots } from "~/domain/callback-slots";
 
 const PARIS = "Europe/Paris";
 const days = (text: string) => [...text];
@@ -95,5 +96,13 @@ describe("the calendar and the cadence with a creditor's windows", () => {
     const planned = decideCadence({ ...state, windows: narrow }, now).contacts[0]!;
     expect(planned.plannedFor.toISOString()).toBe("2026-11-24T09:00:00.000Z");
     expect(planned.key).toBe("first_reminder:debtor-1:2026-11-24:email");
+  });
+
+  it("call-back slots offered in the portal follow the creditor's call window", () => {
+    const afternoons = mergeWindows([{ channel: "call", weekdays: [1, 3], startMinute: 14 * 60, endMinute: 16 * 60 }]);
+    const days = offerCallbackSlots(new Date("2026-11-20T09:00:00Z"), PARIS, afternoons);
+    expect(days.map((d) => d.date)).toEqual(["2026-11-23", "2026-11-25", "2026-11-30", "2026-12-02", "2026-12-07"]);
+    const times = new Set(days.flatMap((d) => d.slots.map((s) => new Intl.DateTimeFormat("fr-FR", { timeStyle: "short", timeZone: PARIS }).format(s))));
+    expect([...times]).toEqual(["14:00", "14:30", "15:00", "15:30"]);
   });
 });
