@@ -251,7 +251,7 @@ function WindowsForm(props: {
               <legend>
                 {CHANNEL_NAMES[channel]} <span className="muted">({window.summary} ; par défaut {window.defaultSummary})</span>
               </legend>
-              <div className="slot-grid" {...describedBy("weekdays")}>
+              <div className="slot-grid" role="group" aria-label={`Jours (${CHANNEL_NAMES[channel]})`} {...describedBy("weekdays")}>
                 {WEEKDAY_NAMES.map((name, index) => (
                   <div className="check" key={name}>
                     <input type="checkbox" id={`w-${channel}-${index + 1}`} name={field("weekdays")} value={index + 1} defaultChecked={days.includes(String(index + 1))} />

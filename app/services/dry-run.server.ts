@@ -1,4 +1,4 @@
-import { inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { debtors, invoices } from "../../db/schema";
 import { simulateCadence, ticksBetween } from "../domain/cadence-simulation";
@@ -24,7 +24,13 @@ export type DryRunRow = {
  */
 export function dryRun(db: Db, options: { from: CalendarDate; to: CalendarDate; debtorId?: number; creditorId?: number; everyHours?: number }): DryRunRow[] {
   const start = new Date(`${options.from}T00:00:00Z`);
-  const states = loadCadenceStates(db, start, options.debtorId ? [options.debtorId] : undefined)
+  // One creditor's book is read alone, not the whole database filtered afterwards.
+  const scope = options.debtorId
+    ? [options.debtorId]
+    : options.creditorId !== undefined
+      ? db.select({ id: debtors.id }).from(debtors).where(eq(debtors.creditorId, options.creditorId)).all().map((d) => d.id)
+      : undefined;
+  const states = scope && scope.length === 0 ? [] : loadCadenceStates(db, start, scope)
     .filter((l) => options.creditorId === undefined || l.creditorId === options.creditorId)
     .map((l) => l.state);
   const { contacts, effects } = simulateCadence(states, ticksBetween(options.from, options.to, options.everyHours));

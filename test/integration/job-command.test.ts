@@ -38,7 +38,7 @@ describe("the job command", { timeout: 30_000 }, () => {
     const path = join(mkdtempSync(join(tmpdir(), "relance-bare-")), "bare.db");
     const run = spawnSync(tsx, ["jobs/run.ts", "once"], { env: jobEnv(path), encoding: "utf8" });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain("lacks 4 migration(s): run `npm run db:migrate` first");
+    expect(run.stderr).toContain("lacks 5 migration(s): run `npm run db:migrate` first");
   });
 
   it("stops cleanly on SIGTERM in long-running mode", async () => {
