@@ -41,7 +41,7 @@ export default function CadenceCalendar() {
       <p>{page.total === 0 ? "Rien de prévu sur la période." : `${page.total} envoi(s) ou décision(s) prévus.`}</p>
       {page.days.map((day) => (
         <section key={day.date} className="calendar-day" aria-labelledby={`day-${day.date}`} data-testid={`day-${day.date}`}>
-          <h3 id={`day-${day.date}`}>{day.title}</h3>
+          <h2 id={`day-${day.date}`}>{day.title}</h2>
           <ul>
             {day.items.map((item) => (
               <li key={item.key} data-testid="calendar-item">

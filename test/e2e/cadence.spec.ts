@@ -91,4 +91,5 @@ test("staff change a step's offset, preview a message in English and see the cal
   await expect(page.getByRole("heading", { name: "Calendrier des 30 prochains jours" })).toBeVisible();
   await expect(page.getByTestId(`day-${before}`).getByTestId("calendar-item").filter({ hasText: INVOICE }).filter({ hasText: "première relance" })).toHaveCount(0);
   await expect(page.getByTestId(`day-${after}`).getByTestId("calendar-item").filter({ hasText: INVOICE }).filter({ hasText: "première relance" })).toBeVisible();
+  await expectAccessible(page);
 });
