@@ -2,7 +2,7 @@ import { Text } from "@react-email/components";
 import { common } from "./copy";
 import { date, debtCurrency, money, required } from "./format";
 import { EmailLayout } from "./layout";
-import { InvoiceTable, LinkButton } from "./parts";
+import { InvoiceTable, LinkButton, Opening } from "./parts";
 import type { ReminderEmailProps } from "./props";
 
 const fr = {
@@ -44,7 +44,9 @@ export function BrokenPromiseEmail(props: ReminderEmailProps) {
   const promised = t.promised(date(props.locale, promise.date), amount);
   return (
     <EmailLayout email={props} preview={promised}>
-      <Text>{promised}</Text>
+      <Opening email={props}>
+        <Text>{promised}</Text>
+      </Opening>
       <InvoiceTable email={props} mode="overdue" />
       <Text>{t.ask(props.deadline && date(props.locale, props.deadline))}</Text>
       <LinkButton href={props.linkUrl}>{t.cta}</LinkButton>

@@ -2,7 +2,7 @@ import { Text } from "@react-email/components";
 import { common } from "./copy";
 import { date } from "./format";
 import { EmailLayout } from "./layout";
-import { InvoiceTable, LinkButton, PenaltySummary } from "./parts";
+import { InvoiceTable, LinkButton, Opening, PenaltySummary } from "./parts";
 import type { ReminderEmailProps } from "./props";
 
 const fr = {
@@ -50,7 +50,9 @@ export function FirstReminderEmail(props: ReminderEmailProps) {
   const intro = t.intro(props.invoices.length);
   return (
     <EmailLayout email={props} preview={intro}>
-      <Text>{intro}</Text>
+      <Opening email={props}>
+        <Text>{intro}</Text>
+      </Opening>
       <InvoiceTable email={props} mode="overdue" />
       <PenaltySummary email={props} />
       <Text>{t.deadline(props.deadline && date(props.locale, props.deadline))}</Text>

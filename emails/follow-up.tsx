@@ -1,7 +1,7 @@
 import { Text } from "@react-email/components";
 import { common } from "./copy";
 import { EmailLayout } from "./layout";
-import { InvoiceTable, LinkButton } from "./parts";
+import { InvoiceTable, LinkButton, Opening } from "./parts";
 import type { ReminderEmailProps } from "./props";
 
 const fr = {
@@ -38,7 +38,9 @@ export function FollowUpEmail(props: ReminderEmailProps) {
   const checkIn = t.checkIn(props.invoices.length);
   return (
     <EmailLayout email={props} preview={checkIn}>
-      <Text>{checkIn}</Text>
+      <Opening email={props}>
+        <Text>{checkIn}</Text>
+      </Opening>
       <InvoiceTable email={props} mode="overdue" />
       <Text>{t.options}</Text>
       <LinkButton href={props.linkUrl}>{t.cta}</LinkButton>

@@ -2,7 +2,7 @@ import { Text } from "@react-email/components";
 import { common } from "./copy";
 import { date } from "./format";
 import { EmailLayout } from "./layout";
-import { InvoiceTable, LinkButton, previousContacts } from "./parts";
+import { InvoiceTable, LinkButton, Opening, previousContacts } from "./parts";
 import type { ReminderEmailProps } from "./props";
 
 const fr = {
@@ -47,7 +47,9 @@ export function FormalNoticeEmail(props: ReminderEmailProps) {
   const unpaid = common[props.locale].unpaid(props.invoices.length, previousContacts(props));
   return (
     <EmailLayout email={props} preview={t.letter}>
-      <Text>{unpaid}</Text>
+      <Opening email={props}>
+        <Text>{unpaid}</Text>
+      </Opening>
       <InvoiceTable email={props} mode="overdue" penalties />
       <Text>{t.letter}</Text>
       <Text>

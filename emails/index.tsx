@@ -54,8 +54,9 @@ const toPlainText = compile({ wordwrap: false, selectors: [...defaultSelectors, 
 /** Renders a debtor email to its subject, HTML and plain-text parts. */
 export async function renderEmail(template: EmailTemplate, props: ReminderEmailProps) {
   const { Email, subject } = templates[template];
-  // Subject first: it throws on missing step data (promise, installment) before React renders.
-  const subjectLine = subject(props);
+  // Subject first: it throws on missing step data (promise, installment) before React renders;
+  // the creditor's own subject, when set, replaces it.
+  const subjectLine = props.override?.subject ?? subject(props);
   // Rendered once: the text part is converted from the HTML, as render({ plainText }) would after a second render.
   const html = await render(<Email {...props} />);
   return { subject: subjectLine, html, text: toPlainText(html) };

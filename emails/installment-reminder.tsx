@@ -1,7 +1,7 @@
 import { Text } from "@react-email/components";
 import { date, debtCurrency, money, required } from "./format";
 import { EmailLayout } from "./layout";
-import { InvoiceTable, LinkButton } from "./parts";
+import { InvoiceTable, LinkButton, Opening } from "./parts";
 import type { ReminderEmailProps } from "./props";
 
 const fr = {
@@ -56,7 +56,9 @@ export function InstallmentReminderEmail(props: ReminderEmailProps) {
   );
   return (
     <EmailLayout email={props} preview={coming}>
-      <Text>{coming}</Text>
+      <Opening email={props}>
+        <Text>{coming}</Text>
+      </Opening>
       {installment.position === installment.count && <Text>{t.last}</Text>}
       <Text>{t.pay}</Text>
       <LinkButton href={props.linkUrl}>{t.cta}</LinkButton>

@@ -20,7 +20,7 @@ export function EmailLayout(props: {
   return (
     <Html lang={email.locale}>
       <Head />
-      <Preview>{props.preview}</Preview>
+      <Preview>{email.override?.opening[0] ?? props.preview}</Preview>
       <Body style={body}>
         <Container style={email.accentColor ? { ...container, borderTop: `6px solid ${email.accentColor}` } : container}>
           <Section>

@@ -1,5 +1,5 @@
 import { Button, Link, Section, Text } from "@react-email/components";
-import { Fragment } from "react";
+import { Fragment, type ReactNode } from "react";
 import { common } from "./copy";
 import { date, list, money, totals } from "./format";
 import type { EmailInvoice, ReminderEmailProps } from "./props";
@@ -160,5 +160,21 @@ export function Footer(props: { email: ReminderEmailProps; withLink: boolean }) 
         <Link href={email.privacyUrl}>{t.privacyLink}</Link>
       </Text>
     </Section>
+  );
+}
+
+/**
+ * The opening of a message: the template's own paragraphs, or the creditor's when it wrote some.
+ * Everything after it (invoice lines, penalties, the link, legal mentions) is the template's.
+ */
+export function Opening(props: { email: ReminderEmailProps; children: ReactNode }) {
+  const override = props.email.override;
+  if (!override || override.opening.length === 0) return <>{props.children}</>;
+  return (
+    <>
+      {override.opening.map((paragraph, index) => (
+        <Text key={index}>{paragraph}</Text>
+      ))}
+    </>
   );
 }

@@ -1,7 +1,7 @@
 import { Text } from "@react-email/components";
 import { common, de } from "./copy";
 import { EmailLayout } from "./layout";
-import { InvoiceTable, LinkButton } from "./parts";
+import { InvoiceTable, LinkButton, Opening } from "./parts";
 import type { ReminderEmailProps } from "./props";
 
 const fr = {
@@ -40,7 +40,9 @@ export function PreReminderEmail(props: ReminderEmailProps) {
   const intro = t.intro(props.creditorName, props.invoices.length);
   return (
     <EmailLayout email={props} preview={intro}>
-      <Text>{intro}</Text>
+      <Opening email={props}>
+        <Text>{intro}</Text>
+      </Opening>
       <InvoiceTable email={props} mode="due" />
       <LinkButton href={props.linkUrl}>{t.cta}</LinkButton>
       <Text>{t.help}</Text>

@@ -38,4 +38,6 @@ export type ReminderEmailProps = {
   notice?: { title: string; lines: string[] };
   /** For the installment reminder: the coming installment. */
   installment?: { dueDate: CalendarDate; amountCents: number; position: number; count: number };
+  /** The creditor's own subject and opening paragraphs, placeholders already filled (see emails/templates.ts). */
+  override?: { subject: string | null; opening: string[] };
 };

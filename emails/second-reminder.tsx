@@ -2,7 +2,7 @@ import { Text } from "@react-email/components";
 import { common } from "./copy";
 import { date } from "./format";
 import { EmailLayout } from "./layout";
-import { InvoiceTable, LinkButton, previousContacts } from "./parts";
+import { InvoiceTable, LinkButton, Opening, previousContacts } from "./parts";
 import type { ReminderEmailProps } from "./props";
 
 const fr = {
@@ -43,7 +43,9 @@ export function SecondReminderEmail(props: ReminderEmailProps) {
   const unpaid = common[props.locale].unpaid(props.invoices.length, previousContacts(props));
   return (
     <EmailLayout email={props} preview={unpaid}>
-      <Text>{unpaid}</Text>
+      <Opening email={props}>
+        <Text>{unpaid}</Text>
+      </Opening>
       <InvoiceTable email={props} mode="overdue" penalties />
       <Text>{t.deadline(props.deadline && date(props.locale, props.deadline))}</Text>
       <LinkButton href={props.linkUrl}>{t.cta}</LinkButton>

@@ -1,5 +1,6 @@
-import { gsm7Segments, toGsm7 } from "../app/domain/sms-text";
+import { gsm7Segments, isGsm7, toGsm7 } from "../app/domain/sms-text";
 import type { CalendarDate } from "../app/domain/dates";
+import { fillPlaceholders, type PlaceholderValues } from "../app/domain/message-templates";
 import { date, money, type Locale } from "./format";
 
 export type SmsTemplate = "second_reminder" | "broken_promise" | "installment_reminder" | "formal_notice";
@@ -14,6 +15,10 @@ export type SmsProps = {
   /** A short link (/l/ and 22 characters): a signed JWT would not fit two segments. */
   linkUrl: string;
   deadline: CalendarDate | null;
+  debtorName?: string;
+  invoiceNumbers?: readonly string[];
+  /** The creditor's own text for this step and language, with placeholders; null for ours. */
+  customText?: string | null;
 };
 
 /** The most an SMS may cost: two concatenated GSM-7 segments (306 septets). */
@@ -47,12 +52,23 @@ const texts: Record<Locale, Record<SmsTemplate, (w: Words) => string>> = {
 
 const stop: Record<Locale, string> = { fr: "STOP SMS : répondez STOP", en: "Reply STOP to opt out" };
 
+/** A name or a list cut to what an SMS can carry. */
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}.` : text;
+}
+
+function smsInvoices(numbers: readonly string[]): string {
+  return numbers.length <= 2 ? numbers.join(", ") : `${numbers.slice(0, 2).join(", ")} +${numbers.length - 2}`;
+}
+
 /**
  * Renders an SMS folded into GSM-7 (an accent outside it would switch the whole message to UCS-2)
- * and refuses anything over two segments rather than let the operator split it further.
+ * and refuses anything over two segments rather than let the operator split it further. A
+ * creditor's own text keeps the creditor's name before it and the STOP line after it; should real
+ * values make it too long, our text goes instead.
  */
 export function renderSms(template: SmsTemplate, props: SmsProps): { body: string; segments: number } {
-  const creditor = props.creditorName.length > MAX_CREDITOR_NAME ? `${props.creditorName.slice(0, MAX_CREDITOR_NAME - 1)}.` : props.creditorName;
+  const creditor = clip(props.creditorName, MAX_CREDITOR_NAME);
   const words: Words = {
     total: money(props.locale, props.totalCents, props.currency),
     due: date(props.locale, props.oldestDueDate),
@@ -60,8 +76,67 @@ export function renderSms(template: SmsTemplate, props: SmsProps): { body: strin
     props,
   };
   const separator = props.locale === "fr" ? " : " : ": ";
-  const body = toGsm7(`${creditor}${separator}${texts[props.locale][template](words)}\n${stop[props.locale]}`);
+  const compose = (text: string) => toGsm7(`${creditor}${separator}${text}\n${stop[props.locale]}`);
+  if (props.customText) {
+    const values: PlaceholderValues = {
+      debtor: clip(props.debtorName ?? "", MAX_CREDITOR_NAME),
+      creditor,
+      amount: words.total,
+      due_date: words.due,
+      deadline: words.deadline || words.due,
+      invoices: smsInvoices(props.invoiceNumbers ?? []),
+      link: props.linkUrl,
+    };
+    const body = compose(fillPlaceholders(props.customText, values));
+    if (isGsm7(body)) {
+      const segments = gsm7Segments(body);
+      if (segments <= MAX_SMS_SEGMENTS) return { body, segments };
+    }
+  }
+  const body = compose(texts[props.locale][template](words));
   const segments = gsm7Segments(body);
   if (segments > MAX_SMS_SEGMENTS) throw new RangeError(`The ${template} SMS takes ${segments} segments: at most ${MAX_SMS_SEGMENTS}`);
   return { body, segments };
+}
+
+/** The longest values a real SMS carries: a 30-character name, six-figure sums, the longest month. */
+export function worstCaseSmsProps(locale: Locale, creditorName: string, linkUrl: string): SmsProps {
+  return {
+    locale,
+    creditorName,
+    debtorName: "Etablissements Dupont-Lefebvre",
+    invoiceCount: 12,
+    invoiceNumbers: ["FAC-2026-000123", "FAC-2026-000124", "FAC-2026-000125"],
+    totalCents: 123_456_78,
+    currency: "EUR",
+    oldestDueDate: "2026-09-30",
+    deadline: "2026-09-30",
+    linkUrl,
+  };
+}
+
+/**
+ * Whether a creditor's SMS text fits two GSM-7 segments once filled with the worst realistic values
+ * (folded into GSM-7 the way it will be sent); the French error says how far over it is.
+ */
+export function checkSmsBudget(text: string, props: SmsProps): { ok: true; segments: number; body: string } | { ok: false; error: string } {
+  const creditor = clip(props.creditorName, MAX_CREDITOR_NAME);
+  const separator = props.locale === "fr" ? " : " : ": ";
+  const values: PlaceholderValues = {
+    debtor: clip(props.debtorName ?? "", MAX_CREDITOR_NAME),
+    creditor,
+    amount: money(props.locale, props.totalCents, props.currency),
+    due_date: date(props.locale, props.oldestDueDate),
+    deadline: date(props.locale, props.deadline ?? props.oldestDueDate),
+    invoices: smsInvoices(props.invoiceNumbers ?? []),
+    link: props.linkUrl,
+  };
+  const body = toGsm7(`${creditor}${separator}${fillPlaceholders(text, values)}\n${stop[props.locale]}`);
+  const odd = [...body].find((char) => !isGsm7(char));
+  if (odd) return { ok: false, error: `Le caractère « ${odd} » n'existe pas en SMS standard (GSM-7) : remplacez-le.` };
+  const segments = gsm7Segments(body);
+  if (segments > MAX_SMS_SEGMENTS) {
+    return { ok: false, error: `Trop long : avec des valeurs réelles (nom, montant, date, lien, mention STOP), le SMS prendrait ${segments} segments ; au plus ${MAX_SMS_SEGMENTS} (306 caractères).` };
+  }
+  return { ok: true, segments, body };
 }

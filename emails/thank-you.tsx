@@ -1,6 +1,6 @@
 import { Text } from "@react-email/components";
 import { EmailLayout } from "./layout";
-import { InvoiceTable } from "./parts";
+import { InvoiceTable, Opening } from "./parts";
 import type { ReminderEmailProps } from "./props";
 
 const fr = {
@@ -41,7 +41,9 @@ export function ThankYouEmail(props: ReminderEmailProps) {
   const thanks = t.thanks(props.invoices.length);
   return (
     <EmailLayout email={props} preview={thanks} withLink={false}>
-      <Text>{thanks}</Text>
+      <Opening email={props}>
+        <Text>{thanks}</Text>
+      </Opening>
       <InvoiceTable email={props} mode="settled" />
       <Text>{t.done(props.invoices.length)}</Text>
       <Text>{t.closing}</Text>

@@ -98,7 +98,9 @@ export function isBusinessDay(date: CalendarDate): boolean {
   return dayOfWeek(date) <= 5 && !isFrenchPublicHoliday(date);
 }
 
-type ContactWindow = { weekdays: readonly number[]; startMinute: number; endMinute: number };
+export type ContactWindow = { weekdays: readonly number[]; startMinute: number; endMinute: number };
+/** One window per channel: a creditor's own, or the defaults below. */
+export type ContactWindows = Readonly<Record<ContactChannel, ContactWindow>>;
 
 const MON_FRI = Object.freeze([1, 2, 3, 4, 5]);
 const MON_SAT = Object.freeze([1, 2, 3, 4, 5, 6]);
@@ -107,7 +109,7 @@ const MON_SAT = Object.freeze([1, 2, 3, 4, 5, 6]);
  * Hours in the debtor's time zone, [startMinute, endMinute). No statute fixes them (L10): these are
  * the conservative policy. Public holidays are closed for every channel.
  */
-export const contactWindows: Record<ContactChannel, ContactWindow> = Object.freeze({
+export const contactWindows: ContactWindows = Object.freeze({
   email: Object.freeze({ weekdays: MON_SAT, startMinute: 8 * 60, endMinute: 20 * 60 }),
   sms: Object.freeze({ weekdays: MON_FRI, startMinute: 9 * 60, endMinute: 19 * 60 }),
   call: Object.freeze({ weekdays: MON_FRI, startMinute: 9 * 60, endMinute: 19 * 60 }),
@@ -115,8 +117,8 @@ export const contactWindows: Record<ContactChannel, ContactWindow> = Object.free
   letter: Object.freeze({ weekdays: MON_FRI, startMinute: 9 * 60, endMinute: 17 * 60 }),
 });
 
-function windowFor(channel: ContactChannel): ContactWindow {
-  const window = (contactWindows as Partial<Record<string, ContactWindow>>)[channel];
+function windowFor(channel: ContactChannel, windows: ContactWindows): ContactWindow {
+  const window = (windows as Partial<Record<string, ContactWindow>>)[channel];
   if (!window) throw new RangeError(`Unknown contact channel: ${channel}`);
   return window;
 }
@@ -172,26 +174,27 @@ function isContactDay(date: CalendarDate, window: ContactWindow): boolean {
   return window.weekdays.includes(dayOfWeek(date)) && !isFrenchPublicHoliday(date);
 }
 
-export function isWithinContactWindow(instant: Date, channel: ContactChannel, timeZone: string): boolean {
+export function isWithinContactWindow(instant: Date, channel: ContactChannel, timeZone: string, windows: ContactWindows = contactWindows): boolean {
   assertInstant(instant);
-  const window = windowFor(channel);
+  const window = windowFor(channel, windows);
   const { date, minute } = localClock(instant, timeZone);
   return isContactDay(date, window) && minute >= window.startMinute && minute < window.endMinute;
 }
 
 /**
  * `from` if the channel is open then for the debtor, otherwise the next opening: later the same day
- * or on the next day the channel allows, on the debtor's wall clock.
+ * or on the next day the channel allows, on the debtor's wall clock. `windows` are the creditor's
+ * own when it set some (validated against L10 by `validateContactWindows`).
  */
-export function nextContactWindow(from: Date, channel: ContactChannel, timeZone: string): Date {
-  if (isWithinContactWindow(from, channel, timeZone)) return new Date(from.getTime());
-  const window = windowFor(channel);
+export function nextContactWindow(from: Date, channel: ContactChannel, timeZone: string, windows: ContactWindows = contactWindows): Date {
+  if (isWithinContactWindow(from, channel, timeZone, windows)) return new Date(from.getTime());
+  const window = windowFor(channel, windows);
   let day = localClock(from, timeZone).date;
   for (let i = 0; i <= MAX_SEARCH_DAYS; i++, day = addDays(day, 1)) {
     if (!isContactDay(day, window)) continue;
     const opening = zonedInstant(day, window.startMinute, timeZone);
     // The check guards against zones whose opening hour falls in a DST gap past the window.
-    if (opening.getTime() > from.getTime() && isWithinContactWindow(opening, channel, timeZone)) return opening;
+    if (opening.getTime() > from.getTime() && isWithinContactWindow(opening, channel, timeZone, windows)) return opening;
   }
   throw new Error(`No ${channel} contact window within ${MAX_SEARCH_DAYS} days of ${from.toISOString()}`);
 }

@@ -1,5 +1,5 @@
 import { addDays, daysBetween, localDate, type CalendarDate } from "./dates";
-import { nextContactWindow, zonedInstant, type ContactChannel } from "./business-calendar";
+import { contactWindows as defaultWindows, nextContactWindow, zonedInstant, type ContactChannel, type ContactWindows } from "./business-calendar";
 
 /**
  * The cadence engine: given everything known about one debtor and the current instant, decide which
@@ -76,6 +76,8 @@ export type DebtorCadenceState = {
   lastActionAt: Date | null;
   pauses: readonly Pause[];
   plan: { id: number; status: "pending_review" | "accepted"; installments: readonly Installment[] } | null;
+  /** The creditor's contact windows; the business calendar's defaults when absent. */
+  windows?: ContactWindows;
 };
 
 export type PlannedContact = {
@@ -132,25 +134,36 @@ const reminderSteps = new Set<StepKind>(["first_reminder", "second_reminder", "f
  * that is past, the next open window. Thousands of debtors share a handful of (date, channel, zone)
  * triples in one pass, so answers are kept for the pass's `now`.
  */
-function sendInstant(date: CalendarDate, channel: ContactChannel, timeZone: string, now: Date): Date {
+function sendInstant(date: CalendarDate, channel: ContactChannel, timeZone: string, now: Date, windows: ContactWindows): Date {
   if (sendInstants.now !== now.getTime()) sendInstants = { now: now.getTime(), byKey: new Map() };
-  const key = `${date}|${channel}|${timeZone}`;
+  const key = `${date}|${channel}|${timeZone}|${windowsKey(windows)}`;
   let instant = sendInstants.byKey.get(key);
   if (!instant) {
-    instant = computeSendInstant(date, channel, timeZone, now);
+    instant = computeSendInstant(date, channel, timeZone, now, windows);
     sendInstants.byKey.set(key, instant);
   }
   return instant;
 }
 let sendInstants: { now: number; byKey: Map<string, Date> } = { now: Number.NaN, byKey: new Map() };
 
-function computeSendInstant(date: CalendarDate, channel: ContactChannel, timeZone: string, now: Date): Date {
+/** Creditors' windows are loaded once per pass and shared by their debtors: one key per object. */
+const windowKeys = new WeakMap<ContactWindows, string>();
+function windowsKey(windows: ContactWindows): string {
+  let key = windowKeys.get(windows);
+  if (key === undefined) {
+    key = JSON.stringify(windows);
+    windowKeys.set(windows, key);
+  }
+  return key;
+}
+
+function computeSendInstant(date: CalendarDate, channel: ContactChannel, timeZone: string, now: Date, windows: ContactWindows): Date {
   const preferred = zonedInstant(date, SEND_MINUTE, timeZone);
-  if (preferred > now) return nextContactWindow(preferred, channel, timeZone);
-  const next = nextContactWindow(now, channel, timeZone);
+  if (preferred > now) return nextContactWindow(preferred, channel, timeZone, windows);
+  const next = nextContactWindow(now, channel, timeZone, windows);
   // Too late today: the next window's day, at the usual hour rather than the minute it opens.
   const day = localDate(next, timeZone);
-  return day > localDate(now, timeZone) ? nextContactWindow(zonedInstant(day, SEND_MINUTE, timeZone), channel, timeZone) : next;
+  return day > localDate(now, timeZone) ? nextContactWindow(zonedInstant(day, SEND_MINUTE, timeZone), channel, timeZone, windows) : next;
 }
 
 export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDecision {
@@ -161,7 +174,8 @@ export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDeci
     return decision;
   }
 
-  const at = (date: CalendarDate, channel: ContactChannel) => sendInstant(date, channel, state.timeZone, now);
+  const windows = state.windows ?? defaultWindows;
+  const at = (date: CalendarDate, channel: ContactChannel) => sendInstant(date, channel, state.timeZone, now, windows);
   /**
    * Plans one step on one or more channels. The channels of one step go out together, at the first
    * instant inside every one of their windows: once a step is sent its invoices move on, so a
@@ -175,7 +189,7 @@ export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDeci
     }
     let plannedFor = c.time ? (c.time > now ? c.time : now) : new Date(Math.max(...channels.map((ch) => at(c.on, ch).getTime())));
     for (let settled = false; !settled; ) {
-      const aligned = new Date(Math.max(...channels.map((ch) => nextContactWindow(plannedFor, ch, state.timeZone).getTime())));
+      const aligned = new Date(Math.max(...channels.map((ch) => nextContactWindow(plannedFor, ch, state.timeZone, windows).getTime())));
       settled = aligned.getTime() === plannedFor.getTime();
       plannedFor = aligned;
     }

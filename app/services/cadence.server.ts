@@ -27,6 +27,7 @@ import {
 } from "../domain/cadence";
 import { localDate } from "../domain/dates";
 import type { Env } from "../env.server";
+import { loadAllContactWindows } from "../models/cadence-settings.server";
 import { usableEmailContact, usableSmsContact } from "../models/contacts.server";
 import { appendTimeline } from "../models/timeline.server";
 import { insertLink } from "./links.server";
@@ -192,6 +193,7 @@ export function loadCadenceStates(db: Reader, now: Date, scope?: DebtorScope): L
   const contactChannels = groupBy(queries.channels.all(params), (c) => c.debtorId);
   const lastActions = new Map(queries.lastActions.all(params).map((r) => [r.debtorId, new Date(r.at)]));
   const policies = loadPolicies(db);
+  const windows = loadAllContactWindows(db);
   const invoicesByDebtor = groupBy(invoiceRows, (i) => i.debtorId);
 
   const loaded: LoadedDebtor[] = [];
@@ -244,6 +246,7 @@ export function loadCadenceStates(db: Reader, now: Date, scope?: DebtorScope): L
               })),
             }
           : null,
+        windows: windows.get(debtor.creditorId),
       },
     });
   }

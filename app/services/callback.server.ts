@@ -20,6 +20,7 @@ import { requestDeps } from "./deps.server";
 import { noStoreHeaders } from "./http.server";
 import { queueNotice, sendNoticeNow } from "./notices.server";
 import { requirePortalAction, requirePortalDebtor } from "./portal.server";
+import { loadContactWindows } from "../models/cadence-settings.server";
 
 type Reader = Pick<Db, "select">;
 type Ctx = Awaited<ReturnType<typeof requirePortalDebtor>>;
@@ -60,7 +61,7 @@ export async function loadCallbackPage(request: Request) {
     csrf,
     locale: debtor.locale,
     zoneHint: t.zoneHint(zoneName(debtor.timeZone)),
-    days: describeSlots(offerCallbackSlots(now, debtor.timeZone), intl, debtor.timeZone),
+    days: describeSlots(offerCallbackSlots(now, debtor.timeZone, loadContactWindows(db, debtor.creditorId)), intl, debtor.timeZone),
     // M19: masked, enough to recognise one's own number.
     phoneOnFile: phone ? maskPhone(phone) : null,
     open: open?.callbackAt ? c.when(open.callbackAt) : null,
@@ -97,7 +98,7 @@ function evaluate(db: Reader, ctx: Ctx, form: FormData): Evaluation {
   const t = callbackMessages(debtor.locale);
   const values = readValues(form);
   const phoneOnFile = getPhoneOnFile(db, debtor.id);
-  const checked = validateCallbackRequest(values, offerCallbackSlots(now, debtor.timeZone), phoneOnFile !== null);
+  const checked = validateCallbackRequest(values, offerCallbackSlots(now, debtor.timeZone, loadContactWindows(db, debtor.creditorId)), phoneOnFile !== null);
   if (!checked.ok) {
     const errors: Errors = {};
     for (const [field, key] of Object.entries(checked.errors)) errors[field as CallbackField] = t.errors[key];

@@ -1,4 +1,4 @@
-import { inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { debtors, invoices } from "../../db/schema";
 import { simulateCadence, ticksBetween } from "../domain/cadence-simulation";
@@ -10,6 +10,8 @@ export type DryRunRow = {
   debtorName: string;
   /** Local date and time in the debtor's zone. */
   when: string;
+  /** The instant itself, for screens in another zone (the creditor's). */
+  at: Date;
   what: string;
   channel: string;
   invoices: string[];
@@ -20,9 +22,17 @@ export type DryRunRow = {
  * What each debtor will receive between two dates, and why, if nobody pays or answers: the cadence
  * replayed hour by hour from today's database state, without writing anything.
  */
-export function dryRun(db: Db, options: { from: CalendarDate; to: CalendarDate; debtorId?: number; everyHours?: number }): DryRunRow[] {
+export function dryRun(db: Db, options: { from: CalendarDate; to: CalendarDate; debtorId?: number; creditorId?: number; everyHours?: number }): DryRunRow[] {
   const start = new Date(`${options.from}T00:00:00Z`);
-  const states = loadCadenceStates(db, start, options.debtorId ? [options.debtorId] : undefined).map((l) => l.state);
+  // One creditor's book is read alone, not the whole database filtered afterwards.
+  const scope = options.debtorId
+    ? [options.debtorId]
+    : options.creditorId !== undefined
+      ? db.select({ id: debtors.id }).from(debtors).where(eq(debtors.creditorId, options.creditorId)).all().map((d) => d.id)
+      : undefined;
+  const states = scope && scope.length === 0 ? [] : loadCadenceStates(db, start, scope)
+    .filter((l) => options.creditorId === undefined || l.creditorId === options.creditorId)
+    .map((l) => l.state);
   const { contacts, effects } = simulateCadence(states, ticksBetween(options.from, options.to, options.everyHours));
   const ids = states.map((s) => s.debtorId);
   const names = new Map(ids.length ? db.select({ id: debtors.id, name: debtors.name, tz: debtors.timeZone }).from(debtors).where(inArray(debtors.id, ids)).all().map((d) => [d.id, d]) : []);
@@ -39,6 +49,7 @@ export function dryRun(db: Db, options: { from: CalendarDate; to: CalendarDate; 
       debtorId: c.debtorId,
       debtorName: names.get(c.debtorId)?.name ?? String(c.debtorId),
       when: when(c.debtorId, c.plannedFor),
+      at: c.plannedFor,
       what: c.step,
       channel: c.channel,
       invoices: c.invoiceSteps.map((s) => numbers.get(s.invoiceId) ?? String(s.invoiceId)),
@@ -50,6 +61,7 @@ export function dryRun(db: Db, options: { from: CalendarDate; to: CalendarDate; 
         debtorId: e.debtorId,
         debtorName: names.get(e.debtorId)?.name ?? String(e.debtorId),
         when: when(e.debtorId, e.at),
+        at: e.at,
         what: e.type,
         channel: "-",
         invoices: [],

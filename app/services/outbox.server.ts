@@ -14,7 +14,7 @@ import {
   promises,
   installments,
 } from "../../db/schema";
-import { isEmailTemplate, renderEmail, type ReminderEmailProps } from "../../emails";
+import { isEmailTemplate, type ReminderEmailProps } from "../../emails";
 import { mailbox } from "../domain/text";
 import { isWithinContactWindow, nextContactWindow } from "../domain/business-calendar";
 import { addDays, localDate } from "../domain/dates";
@@ -30,6 +30,8 @@ import { renderFormalNotice, storeLetterPdf } from "./letters.server";
 import { sha256 } from "./tokens.server";
 import { invoiceAttachments } from "./invoice-pdf.server";
 import type { Checkpoint } from "./checkpoints.server";
+import { renderStepEmail } from "./message-rendering.server";
+import { loadContactWindows } from "../models/cadence-settings.server";
 
 export type OutboxDeps = {
   db: Db;
@@ -188,9 +190,10 @@ function checkBeforeSending(deps: OutboxDeps, messageId: number): Context | Outc
     return "cancelled";
   }
   // A notice answers something the debtor just did: it leaves at once, whatever the hour.
-  if (message.step !== "notice" && (message.channel === "email" || message.channel === "sms") && !isWithinContactWindow(now, message.channel, debtor.timeZone)) {
+  const windows = message.step !== "notice" && (message.channel === "email" || message.channel === "sms") ? loadContactWindows(db, message.creditorId) : null;
+  if (windows && (message.channel === "email" || message.channel === "sms") && !isWithinContactWindow(now, message.channel, debtor.timeZone, windows)) {
     // Planned inside the window but late (a slow run, a retry): wait for the next window (L10).
-    db.update(outboundMessages).set({ nextAttemptAt: nextContactWindow(now, message.channel, debtor.timeZone) }).where(eq(outboundMessages.id, message.id)).run();
+    db.update(outboundMessages).set({ nextAttemptAt: nextContactWindow(now, message.channel, debtor.timeZone, windows) }).where(eq(outboundMessages.id, message.id)).run();
     return "deferred";
   }
   return { message, debtor, invoices: message.step === "thank_you" ? covered : stillOpen };
@@ -212,7 +215,7 @@ async function composeEmail(deps: OutboxDeps, { message, debtor, invoices: shown
   if ((message.linkId && !link) || !creditor) return "link or creditor missing";
   const url = link ? linkUrl(env, await signLink(env, link)) : "";
   const props = messageProps(db, { message, debtor, invoices: shown }, creditor, url, env.PUBLIC_BASE_URL, now);
-  const rendered = await renderEmail(message.step, props);
+  const rendered = await renderStepEmail(db, message.creditorId, message.step, props);
   const from = creditor.senderEmail ? mailbox(creditor.senderName ?? creditor.legalName, creditor.senderEmail) : env.EMAIL_FROM;
   // A copy of each chased invoice; none for courtesy messages (thanks, new link).
   const chased = COURTESY_STEPS.has(message.step) ? [] : shown.map((i) => i.id);
@@ -376,7 +379,7 @@ async function sendBatch(deps: OutboxDeps, { batch, payload }: PreparedBatch, ou
 /** Everything a template needs, computed here so templates stay props-in, text-out. */
 export function messageProps(
   db: Db,
-  { message, debtor, invoices: shown }: Context,
+  { message, debtor, invoices: shown }: { message: Pick<Message, "id" | "key" | "step" | "locale" | "bodyText" | "plannedFor">; debtor: Context["debtor"]; invoices: Context["invoices"] },
   creditor: typeof creditors.$inferSelect,
   url: string,
   publicBaseUrl: string,

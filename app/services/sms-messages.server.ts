@@ -7,6 +7,7 @@ import type { StepKind } from "../domain/cadence";
 import type { Env } from "../env.server";
 import { renderSms } from "../../emails/sms";
 import { insertShortLink, linkUrl } from "./links.server";
+import { customSmsText } from "./message-rendering.server";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
@@ -29,26 +30,47 @@ export function prepareSmsBody(
   env: Pick<Env, "PUBLIC_BASE_URL" | "LINK_SIGNING_KEYS" | "LINK_TTL_DAYS">,
   input: { messageId: number; debtorId: number; step: StepKind; locale: "fr" | "en"; to: string; invoiceIds: number[]; now: Date },
 ): { body: string; linkId: number } {
+  const { token, link } = insertShortLink(tx, env, { debtorId: input.debtorId, invoiceIds: input.invoiceIds, sentTo: input.to, now: input.now });
+  const body = renderStepSms(tx, { ...input, linkUrl: linkUrl(env, token) }).body;
+  return { body, linkId: link.id };
+}
+
+/**
+ * The SMS of a step for a debtor, with the creditor's own text when it wrote one: what the claim
+ * stores, and what the back office previews (with a stand-in link of the same length).
+ */
+export function renderStepSms(
+  db: Pick<Db, "select">,
+  input: { debtorId: number; step: StepKind; locale: "fr" | "en"; invoiceIds: number[]; now: Date; linkUrl: string },
+): { body: string; segments: number } {
   const template = smsTemplate[input.step];
   if (!template) throw new Error(`No SMS text for step ${input.step}`);
-  const debtor = tx.select().from(debtors).where(eq(debtors.id, input.debtorId)).get();
-  const creditor = debtor && tx.select().from(creditors).where(eq(creditors.id, debtor.creditorId)).get();
-  if (!debtor || !creditor) throw new Error(`Debtor ${input.debtorId} vanished while claiming an SMS`);
-  const covered = input.invoiceIds.length
-    ? tx.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), inArray(invoices.id, input.invoiceIds))).all()
-    : tx.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"))).all();
-  const { token, link } = insertShortLink(tx, env, { debtorId: debtor.id, invoiceIds: input.invoiceIds, sentTo: input.to, now: input.now });
+  const debtor = db.select().from(debtors).where(eq(debtors.id, input.debtorId)).get();
+  const creditor = debtor && db.select().from(creditors).where(eq(creditors.id, debtor.creditorId)).get();
+  if (!debtor || !creditor) throw new Error(`Debtor ${input.debtorId} vanished while rendering an SMS`);
+  const covered = (
+    input.invoiceIds.length
+      ? db.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), inArray(invoices.id, input.invoiceIds))).all()
+      : db.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"))).all()
+  ).sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number));
   const today = localDate(input.now, debtor.timeZone);
   const days = deadlineDays[input.step];
-  const body = renderSms(template, {
+  return renderSms(template, {
     locale: input.locale,
     creditorName: creditorDisplayName(creditor),
+    debtorName: debtor.name,
     invoiceCount: covered.length,
+    invoiceNumbers: covered.map((i) => i.number),
     totalCents: covered.reduce((sum, i) => sum + i.balanceCents, 0),
     currency: covered[0]?.currency ?? "EUR",
-    oldestDueDate: covered.map((i) => i.dueDate).sort()[0] ?? today,
-    linkUrl: linkUrl(env, token),
+    oldestDueDate: covered[0]?.dueDate ?? today,
+    linkUrl: input.linkUrl,
     deadline: days === undefined ? null : addDays(today, days),
-  }).body;
-  return { body, linkId: link.id };
+    customText: customSmsText(db, creditor.id, input.step, input.locale),
+  });
+}
+
+/** Steps that have an SMS text. */
+export function hasSmsText(step: string): boolean {
+  return Object.hasOwn(smsTemplate, step);
 }

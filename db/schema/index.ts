@@ -11,3 +11,4 @@ export * from "./portal";
 export * from "./access";
 export * from "./intake";
 export * from "./email-batches";
+export * from "./cadence-settings";
