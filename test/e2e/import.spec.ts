@@ -8,7 +8,7 @@ const ROWS = 10_000;
 const expect = baseExpect.configure({ timeout: 30_000 });
 
 /**
- * A book of 10,000 invoices over 3,000 customers, with two bad lines (3 and 5). Due in spring 2027, so
+ * A book of 10,000 invoices over 3,000 customers, with two bad lines (3 and 5). Due in January 2027 (60-day terms), so
  * the journeys that run the job afterwards on the same database have nothing new to chase.
  */
 function bookCsv(): Buffer {
@@ -16,8 +16,8 @@ function bookCsv(): Buffer {
   for (let i = 0; i < ROWS; i++) {
     const d = i % 3_000;
     const amount = i === 1 ? "-40,00" : `${100 + (i % 900)},50`;
-    const date = i === 3 ? "31/02/2026" : "01/03/2027";
-    lines.push(`E-${d};Client ${d};client${d}@example.fr;E2E-${i};${amount};${date};30`);
+    const date = i === 3 ? "31/02/2026" : "15/11/2026";
+    lines.push(`E-${d};Client ${d};client${d}@example.fr;E2E-${i};${amount};${date};60`);
   }
   return Buffer.from(lines.join("\r\n"), "utf-8");
 }
