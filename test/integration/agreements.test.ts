@@ -23,21 +23,13 @@ import {
   promises,
   timelineEvents,
 } from "../../db/schema";
+import { args, outcome } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
 const TODAY = "2026-11-20";
-const args = (request: Request) => ({ request, params: {}, context: {} });
 /** Intl puts narrow no-break spaces in amounts; the assertions read them as plain spaces. */
 const plain = <T,>(value: T): T => JSON.parse(JSON.stringify(value).replace(/[\u202f\u00a0]/g, " ")) as T;
-
-async function outcome(run: () => unknown): Promise<unknown> {
-  try {
-    return await run();
-  } catch (thrown) {
-    return thrown;
-  }
-}
 
 beforeAll(async () => {
   const { path } = seededDb(TODAY);

@@ -18,10 +18,10 @@ import * as invoiceRoute from "~/routes/api.v1.invoices_.$ref";
 import * as paymentsRoute from "~/routes/api.v1.invoices_.$ref_.payments";
 import * as openapiRoute from "~/routes/api.v1.openapi[.]json";
 import { apiKeys, creditors, debtors, invoices, payments, staffUsers, timelineEvents } from "../../db/schema";
+import { args, outcome } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
-const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
 let ownerCookie: string;
 let agentCookie: string;
 let readOnlyCookie: string;
@@ -29,13 +29,6 @@ let creditorId: number;
 let key: string;
 let otherKey: string;
 
-async function outcome(run: () => unknown): Promise<unknown> {
-  try {
-    return await run();
-  } catch (thrown) {
-    return thrown;
-  }
-}
 const form = (fields: Record<string, string>, cookie = ownerCookie) =>
   new Request(`${BASE}/backoffice/api-keys`, { method: "POST", headers: { Origin: BASE, Cookie: cookie }, body: new URLSearchParams(fields) });
 type KeyResult = { data: { created?: { key: string; prefix: string }; fields?: Record<string, string> }; init: { status: number } | null };

@@ -25,19 +25,11 @@ import { devOutboxEmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";
 import { creditors, invoices, outboundMessageInvoices, outboundMessages, payments } from "../../db/schema";
 import { callTasks, debtors, letters, promises, staffUsers, timelineEvents } from "../../db/schema";
+import { args, outcome } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
-const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
 const storage = mkdtempSync(join(tmpdir(), "relance-letters-"));
-
-async function outcome(run: () => unknown): Promise<unknown> {
-  try {
-    return await run();
-  } catch (thrown) {
-    return thrown;
-  }
-}
 
 let cookie: string;
 let readOnlyCookie: string;

@@ -33,19 +33,11 @@ import {
   outboundMessages,
   staffUsers,
 } from "../../db/schema";
+import { args, outcome } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
-const args = (request: Request) => ({ request, params: {}, context: {} });
 const env = parseEnv(testEnv({ STORAGE_DIR: mkdtempSync(join(tmpdir(), "relance-cadence-files-")) }));
-
-async function outcome(run: () => unknown): Promise<unknown> {
-  try {
-    return await run();
-  } catch (thrown) {
-    return thrown;
-  }
-}
 
 type Result = { data: Record<string, unknown> & { errors: Record<string, string> }; init: { status: number } | null };
 

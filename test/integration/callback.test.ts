@@ -15,23 +15,15 @@ import * as landing from "~/routes/l.$token";
 import * as callbackRoute from "~/routes/portal.callback";
 import * as review from "~/routes/backoffice.review";
 import { cadencePauses, callTasks, debtors, devOutbox, outboundMessages, timelineEvents } from "../../db/schema";
+import { args, outcome } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 /** Friday 20 November 2026, 10:00 in Paris. */
 const NOW = "2026-11-20T09:00:00Z";
 /** Thursday 26 November, 14:00 in Paris. */
 const SLOT = "2026-11-26T13:00:00.000Z";
-const args = (request: Request) => ({ request, params: {}, context: {} });
 /** Intl puts narrow no-break spaces in dates and amounts; the assertions read them as plain spaces. */
 const plain = <T,>(value: T): T => JSON.parse(JSON.stringify(value).replace(/[\u202f\u00a0]/g, " ")) as T;
-
-async function outcome(run: () => unknown): Promise<unknown> {
-  try {
-    return await run();
-  } catch (thrown) {
-    return thrown;
-  }
-}
 
 let staffCookie: string;
 

@@ -16,21 +16,13 @@ import * as issuesCsv from "~/routes/backoffice.import_.$runId.issues[.]csv";
 import * as progress from "~/routes/backoffice.import_.$runId.progress";
 import * as template from "~/routes/backoffice.import_.template[.]csv";
 import { debtorContacts, debtors, importRuns, invoiceTermsFlags, invoices, staffUsers } from "../../db/schema";
+import { args, outcome } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
-const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
 let cookie: string;
 let readOnlyCookie: string;
 let creditorId: number;
-
-async function outcome(run: () => unknown): Promise<unknown> {
-  try {
-    return await run();
-  } catch (thrown) {
-    return thrown;
-  }
-}
 
 function upload(content: string | Uint8Array, name = "factures.csv", as = cookie) {
   const form = new FormData();

@@ -29,6 +29,7 @@ import * as review from "~/routes/backoffice.review";
 import * as lettersRoute from "~/routes/backoffice.letters";
 import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
 import { callTasks, debtorSessions, debtors, installmentPlans, invoices, letters } from "../../db/schema";
+import { outcome } from "../support/routes";
 
 /**
  * CSRF (M21) on every action of the portal and the back office: without our Origin (or
@@ -39,13 +40,6 @@ const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
 type Action = (a: ActionFunctionArgs) => unknown;
 
-async function outcome(run: () => unknown): Promise<unknown> {
-  try {
-    return await run();
-  } catch (thrown) {
-    return thrown;
-  }
-}
 const statusOf = (r: unknown) => (r instanceof Response ? r.status : ((r as { init?: { status?: number } } | undefined)?.init?.status ?? 200));
 
 let staff: string;

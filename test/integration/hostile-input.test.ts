@@ -27,6 +27,7 @@ import { devOutboxSmsSender } from "~/integrations/sms.server";
 import { tick } from "../../jobs/tick";
 import * as newLink from "~/routes/link.new";
 import { callTasks, creditors, devOutbox, debtorSessions, debtors, disputeFiles, disputes, invoices, payments, promises } from "../../db/schema";
+import { args } from "../support/routes";
 
 /**
  * What a careless client or an attacker types into the portal and back-office forms: extra fields
@@ -47,7 +48,6 @@ async function outcome<T = unknown>(run: () => unknown): Promise<T> {
   }
 }
 const statusOf = (r: unknown) => (r instanceof Response ? r.status : ((r as Refused | undefined)?.init?.status ?? 200));
-const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
 
 let staff: string;
 let session: { cookie: string; csrf: string };

@@ -19,23 +19,16 @@ import * as invoicesRoute from "~/routes/api.v1.invoices";
 import * as invoicesBatch from "~/routes/api.v1.invoices_.batch";
 import * as invoiceRoute from "~/routes/api.v1.invoices_.$ref";
 import { apiKeys, creditors, debtorContacts, debtors, importRuns, invoices, staffUsers } from "../../db/schema";
+import { args, outcome } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
-const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
 let cookie: string;
 let otherCookie: string;
 let creditorId: number;
 let otherCreditorId: number;
 let key: string;
 
-async function outcome(run: () => unknown): Promise<unknown> {
-  try {
-    return await run();
-  } catch (thrown) {
-    return thrown;
-  }
-}
 function upload(content: string | Uint8Array, as = cookie) {
   const form = new FormData();
   form.append("intent", "preview");

@@ -15,6 +15,7 @@ import * as promise from "~/routes/portal.promise";
 import * as dashboard from "~/routes/backoffice._index";
 import { DEMO_LOGIN } from "../../db/seed";
 import { debtorSessions, debtors, staffUsers } from "../../db/schema";
+import { args } from "../support/routes";
 
 /**
  * What an attacker does with links and session ids: forges, replays, swaps, fixes. Each attempt is
@@ -22,7 +23,6 @@ import { debtorSessions, debtors, staffUsers } from "../../db/schema";
  */
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
-const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
 const b64 = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
 const secret = (s: string) => Buffer.from(s, "base64url");
 

@@ -13,19 +13,12 @@ import * as landing from "~/routes/l.$token";
 import * as disputeRoute from "~/routes/portal.dispute";
 import * as paidRoute from "~/routes/portal.already-paid";
 import { cadencePauses, debtorSessions, debtors, disputeFiles, disputes, invoices, outboundMessages, paymentClaims, timelineEvents } from "../../db/schema";
+import { args, outcome } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
-const args = (request: Request) => ({ request, params: {}, context: {} });
 const PDF = new TextEncoder().encode("%PDF-1.7\n% test\n");
 
-async function outcome(run: () => unknown): Promise<unknown> {
-  try {
-    return await run();
-  } catch (thrown) {
-    return thrown;
-  }
-}
 type Refused = { data: { errors: Record<string, string> }; init: { status: number } };
 type Reviewed = { step: "review"; review: { invoices: { number: string }[]; summary: [string, string][]; files: string[]; nextLines: string[] } };
 const statusOf = (r: unknown) => (r instanceof Response ? r.status : (r as Refused).init.status);

@@ -26,25 +26,17 @@ import {
   webhookEvents,
 } from "../../db/schema";
 import type { Db } from "../../db/client";
+import { args, outcome } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
 const WEBHOOK_URL = `${BASE}/webhooks/stripe`;
-const args = (request: Request) => ({ request, params: {}, context: {} });
 
 let fake: FakeStripe;
 let db: Db;
 let cookie: string;
 let debtorId: number;
 let warnings: string[];
-
-async function outcome(run: () => unknown): Promise<unknown> {
-  try {
-    return await run();
-  } catch (thrown) {
-    return thrown;
-  }
-}
 
 beforeEach(async () => {
   fake = new FakeStripe();

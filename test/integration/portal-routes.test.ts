@@ -12,10 +12,10 @@ import * as portal from "~/routes/portal._index";
 import * as portalInvoice from "~/routes/portal.invoices.$invoiceId";
 import * as newLink from "~/routes/link.new";
 import { debtorLinks, debtorSessions, devOutbox, invoices, timelineEvents } from "../../db/schema";
+import { args } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
-const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
 
 async function outcome(run: () => unknown): Promise<Response | unknown> {
   try {

@@ -33,10 +33,10 @@ import {
   stepUpCodes,
   timelineEvents,
 } from "../../db/schema";
+import { args } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
-const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
 type Result<T = Record<string, unknown>> = { data: T; init: ResponseInit | null };
 
 async function outcome<T = Response>(run: () => unknown): Promise<T> {

@@ -28,10 +28,10 @@ import {
   staffUsers,
   timelineEvents,
 } from "../../db/schema";
+import { args } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
-const args = (request: Request) => ({ request, params: {}, context: {} });
 
 let cookie: string;
 let readOnly: string;

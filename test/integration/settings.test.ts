@@ -14,10 +14,10 @@ import { queueNotice, sendNoticeNow } from "~/services/notices.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";
 import { getEnv } from "~/env.server";
+import { args } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
-const args = (request: Request) => ({ request, params: {}, context: {} });
 
 let owner: string;
 let agent: string;

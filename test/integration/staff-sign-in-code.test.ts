@@ -7,11 +7,11 @@ import { devOutbox, staffCodes, staffSessions, staffUsers } from "../../db/schem
 import { getStaff } from "~/services/staff-auth.server";
 import * as login from "~/routes/backoffice.login";
 import * as logout from "~/routes/backoffice.logout";
+import { args } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const OWNER = "demo@atelier-durand.fr";
 const AGENT = "karim@atelier-durand.fr";
-const args = (request: Request) => ({ request, params: {}, context: {} });
 let client = 0;
 
 /** Each test is its own client address, so the per-address limit of one test does not leak into the next. */

@@ -10,11 +10,11 @@ import { getStaff, signInStaff } from "~/services/staff-auth.server";
 import * as team from "~/routes/backoffice.team";
 import * as password from "~/routes/backoffice.password";
 import * as login from "~/routes/backoffice.login";
+import { args } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
 const at = new Date(NOW);
-const args = (request: Request) => ({ request, params: {}, context: {} });
 
 let creditorId: number;
 let ownerId: number;

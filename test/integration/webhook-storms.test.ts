@@ -15,6 +15,7 @@ import * as twilioInboundRoute from "~/routes/webhooks.twilio.inbound";
 import { tick } from "../../jobs/tick";
 import { checkoutSessions, debtorContacts, invoices, outboundMessages, payments, timelineEvents, webhookEvents } from "../../db/schema";
 import type { Db } from "../../db/client";
+import { args } from "../support/routes";
 
 /**
  * Every Stripe, Resend and Twilio event we handle, each delivered three times, shuffled, mixed with
@@ -75,8 +76,7 @@ describe("webhook storms", () => {
     resetEnvCache();
   });
 
-  const args = (request: Request) => ({ request, params: {}, context: {} });
-
+  
   it("each effect happens once; forged and stale deliveries are refused and stored nowhere", { timeout: 60_000 }, async () => {
     const sent = db.select().from(outboundMessages).where(eq(outboundMessages.status, "sent")).all();
     const emails = sent.filter((m) => m.channel === "email");
