@@ -2,6 +2,7 @@ import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
 import { debtorContacts, debtors, invoiceTermsFlags, invoices, payments } from "../../db/schema";
+import type { StoredInvoice } from "../domain/intake";
 
 type Tx = Pick<Db, "select" | "insert" | "update" | "delete" | "run" | "all">;
 
@@ -44,21 +45,8 @@ export function findContactsOfDebtors(tx: Tx, debtorIds: readonly number[]) {
   );
 }
 
-export type StoredInvoiceRow = {
-  id: number;
-  externalRef: string | null;
-  debtorRef: string | null;
-  number: string;
-  amountCents: number;
-  balanceCents: number;
-  currency: string;
-  issueDate: string;
-  dueDate: string;
-  paymentTermsDays: number;
-  status: "open" | "paid" | "cancelled" | "litigation";
-  termsWarning: string | null;
-  hasPayments: number;
-};
+/** A stored invoice as SQLite returns it: the domain's view plus its keys, `hasPayments` as 0 or 1. */
+export type StoredInvoiceRow = Omit<StoredInvoice, "hasPayments"> & { id: number; externalRef: string | null; hasPayments: number };
 
 /**
  * Invoices of the creditor known by one of these external refs, then by one of the numbers not
