@@ -141,12 +141,20 @@ describe("emails without attachments go through Resend's batch endpoint", () => 
   });
 
   it("paced at the account's rate, calls stay under the limit", async () => {
+    // The fake counts arrivals, so a loaded machine's jitter can still cost one 429 (waited out);
+    // without pacing, five calls in a row get several.
+    const unpaced = seededDb("2026-11-20").db;
+    queueNotices(unpaced, 5);
+    await deliverDueMessages(deps(unpaced, await sender({ rateLimit: 2 }), now, 1));
+    expect(resend.rateLimited).toBeGreaterThanOrEqual(2);
+    await resend.stop();
+
     const { db } = seededDb("2026-11-20");
     const email = await sender({ rateLimit: 2, maxRequestsPerSecond: 2 });
     queueNotices(db, 5);
     await deliverDueMessages(deps(db, email, now, 1));
-    expect(resend.requests).toHaveLength(5);
-    expect(resend.rateLimited).toBe(0);
+    expect(resend.rateLimited).toBeLessThanOrEqual(1);
+    expect(resend.delivered).toHaveLength(5);
   });
 
   it("a notice sent at once by the web goes as a batch of one, and the job's pass does not send it again", async () => {
