@@ -65,6 +65,17 @@ export function countStaffWork(db: Db, creditorId: number, now: Date) {
   };
 }
 
+/** Formal notices still waiting to be posted, oldest first, with the debtor they go to. */
+export function listLettersToPost(db: Db, creditorId: number) {
+  return db
+    .select({ id: letters.id, debtorId: letters.debtorId, debtorName: debtors.name, queuedAt: letters.createdAt })
+    .from(letters)
+    .innerJoin(debtors, eq(debtors.id, letters.debtorId))
+    .where(and(eq(letters.creditorId, creditorId), eq(letters.status, "to_post")))
+    .orderBy(letters.createdAt, letters.id)
+    .all();
+}
+
 /** Euros invoiced since a date (issue dates are calendar dates), for DSO. */
 export function sumInvoicedSince(db: Db, creditorId: number, since: string) {
   return db
