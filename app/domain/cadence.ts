@@ -1,4 +1,5 @@
 import { addDays, daysBetween, localDate, type CalendarDate } from "./dates";
+import type { PauseKind } from "./pauses";
 import { contactWindows as defaultWindows, nextContactWindow, zonedInstant, type ContactChannel, type ContactWindows } from "./business-calendar";
 
 /**
@@ -52,7 +53,7 @@ export type Pause = {
   id: number;
   /** Null: the whole debtor. */
   invoiceId: number | null;
-  reason: "document_requested" | "callback_requested" | "payment_claimed" | "staff_hold";
+  reason: Extract<PauseKind, "document_requested" | "callback_requested" | "payment_claimed" | "staff_hold">;
   endsAt: Date | null;
   callbackAt: Date | null;
 };

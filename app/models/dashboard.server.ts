@@ -76,6 +76,17 @@ export function listLettersToPost(db: Db, creditorId: number) {
     .all();
 }
 
+/** Plans that lapsed for want of a decision since an instant, for the owners' dashboard. */
+export function listLapsedPlans(db: Db, creditorId: number, since: Date) {
+  return db
+    .select({ id: installmentPlans.id, debtorId: debtors.id, debtorName: debtors.name, totalCents: installmentPlans.totalCents, currency: installmentPlans.currency, lapsedAt: installmentPlans.decidedAt })
+    .from(installmentPlans)
+    .innerJoin(debtors, eq(debtors.id, installmentPlans.debtorId))
+    .where(and(eq(debtors.creditorId, creditorId), eq(installmentPlans.status, "lapsed"), gte(installmentPlans.decidedAt, since)))
+    .orderBy(installmentPlans.decidedAt)
+    .all();
+}
+
 /** Euros invoiced since a date (issue dates are calendar dates), for DSO. */
 export function sumInvoicedSince(db: Db, creditorId: number, since: string) {
   return db

@@ -82,6 +82,19 @@ export default function Dashboard() {
           Exporter l'encours (CSV)
         </a>
       </nav>
+      {page.lapsedPlans.length > 0 ? (
+        <section className="card" role="alert" aria-labelledby="lapsed-plans-title" data-testid="lapsed-plans">
+          <h2 id="lapsed-plans-title">Échéanciers non examinés à temps</h2>
+          <p className="muted">Sans décision dans le délai prévu, la proposition ne suspend plus les relances ; le client a été prévenu.</p>
+          <ul>
+            {page.lapsedPlans.map((plan) => (
+              <li key={plan.id}>
+                <Link to={`/backoffice/debtors/${plan.debtorId}`}>{plan.debtorName}</Link> : {plan.total}, relances reprises le {formatCalendarDate(plan.lapsedOn, "fr-FR")}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {page.lateLetters.length > 0 ? (
         <section className="card" role="alert" aria-labelledby="late-letters-title" data-testid="late-letters">
           <h2 id="late-letters-title">Mises en demeure non postées depuis plus de 3 jours ouvrés</h2>

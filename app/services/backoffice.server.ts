@@ -4,7 +4,7 @@ import { businessDaysBetween, zonedInstant } from "../domain/business-calendar";
 import { formatMoney } from "../domain/money";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
-import { countHolds, countStaffWork, listLettersToPost, listOpenBalances, listRecentMessages, loadFunnelFacts, sumCollectedSince, sumInvoicedSince } from "../models/dashboard.server";
+import { countHolds, countStaffWork, listLapsedPlans, listLettersToPost, listOpenBalances, listRecentMessages, loadFunnelFacts, sumCollectedSince, sumInvoicedSince } from "../models/dashboard.server";
 import { computeFunnel } from "../domain/funnel";
 import { DEBTOR_ACTION_TYPES } from "./cadence.server";
 import { requireStaff } from "./staff-auth.server";
@@ -45,6 +45,12 @@ export async function loadDashboard(request: Request) {
     collectedThisMonth: euros(sumCollectedSince(db, staff.creditorId, zonedInstant(`${today.slice(0, 8)}01`, 0, staff.creditorTimeZone))),
     holds: countHolds(db, staff.creditorId),
     funnel: funnelOfLastDays(db, staff.creditorId, at),
+    // Owners raise what the job let go for want of a decision (app/domain/pauses.ts), for a month.
+    lapsedPlans: listLapsedPlans(db, staff.creditorId, new Date(at.getTime() - FUNNEL_DAYS * 86_400_000)).map((plan) => ({
+      ...plan,
+      total: formatMoney({ cents: plan.totalCents, currency: plan.currency }, LOCALE),
+      lapsedOn: plan.lapsedAt ? localDate(plan.lapsedAt, staff.creditorTimeZone) : today,
+    })),
     lateLetters: listLettersToPost(db, staff.creditorId).flatMap(({ queuedAt, ...letter }) => {
       const queuedOn = localDate(queuedAt, staff.creditorTimeZone);
       const businessDays = businessDaysBetween(queuedOn, today);
