@@ -116,6 +116,29 @@ describe("the reminder job on the demo data", () => {
   });
 });
 
+describe("the privacy notice on the first contact (GDPR art. 14)", () => {
+  it("goes as a short link in an SMS when the SMS is the debtor's first message, and not again", { timeout: 60_000 }, async () => {
+    const { db } = seededDb(today);
+    // Debtors never contacted yet, reachable only by phone: their first reminder goes by SMS.
+    const fresh = db
+      .select({ id: debtors.id })
+      .from(debtors)
+      .where(sql`exists (select 1 from debtor_contacts c where c.debtor_id = ${debtors.id} and c.phone is not null) and not exists (select 1 from outbound_messages m where m.debtor_id = ${debtors.id})`)
+      .all()
+      .map((d) => d.id);
+    db.update(debtorContacts).set({ emailUndeliverableAt: tenAm }).where(inArray(debtorContacts.debtorId, fresh)).run();
+    await tick(deps(db, tenAm));
+    const texts = db.select().from(outboundMessages).where(and(eq(outboundMessages.channel, "sms"), inArray(outboundMessages.debtorId, fresh))).all();
+    expect(texts.length).toBeGreaterThan(0);
+    for (const sms of texts) expect(sms.bodyText).toContain(`${env.PUBLIC_BASE_URL}/privacy`);
+    // Their next SMS a week or more later does not repeat it.
+    for (const at of ticksBetween("2026-11-21", "2026-12-08", 12)) await tick(deps(db, at));
+    const later = db.select().from(outboundMessages).where(and(eq(outboundMessages.channel, "sms"), inArray(outboundMessages.debtorId, texts.map((t) => t.debtorId)))).all().filter((m) => !texts.some((t) => t.id === m.id));
+    expect(later.length).toBeGreaterThan(0);
+    for (const sms of later) expect(sms.bodyText).not.toContain("/privacy");
+  });
+});
+
 describe("claiming re-checks the debtor's state", () => {
   it("a new link the debtor asked for does not hold back the cadence's next contact", async () => {
     const { db } = seededDb(today);
