@@ -19,6 +19,8 @@ export type SmsProps = {
   invoiceNumbers?: readonly string[];
   /** The creditor's own text for this step and language, with placeholders; null for ours. */
   customText?: string | null;
+  /** Set on the debtor's first contact: the GDPR notice (art. 14) goes with it as a link. */
+  privacyUrl?: string | null;
 };
 
 /** The most an SMS may cost: two concatenated GSM-7 segments (306 septets). */
@@ -51,6 +53,12 @@ const texts: Record<Locale, Record<SmsTemplate, (w: Words) => string>> = {
 };
 
 const stop: Record<Locale, string> = { fr: "STOP SMS : répondez STOP", en: "Reply STOP to opt out" };
+const privacy: Record<Locale, (url: string) => string> = { fr: (url) => `Vos données : ${url}`, en: (url) => `Your data: ${url}` };
+
+/** What every SMS ends with: the privacy link on a first contact, then the STOP line. */
+function footer(props: SmsProps): string {
+  return `${props.privacyUrl ? `\n${privacy[props.locale](props.privacyUrl)}` : ""}\n${stop[props.locale]}`;
+}
 
 /** A name or a list cut to what an SMS can carry. */
 function clip(text: string, max: number): string {
@@ -76,7 +84,7 @@ export function renderSms(template: SmsTemplate, props: SmsProps): { body: strin
     props,
   };
   const separator = props.locale === "fr" ? " : " : ": ";
-  const compose = (text: string) => toGsm7(`${creditor}${separator}${text}\n${stop[props.locale]}`);
+  const compose = (text: string) => toGsm7(`${creditor}${separator}${text}${footer(props)}`);
   if (props.customText) {
     const values: PlaceholderValues = {
       debtor: clip(props.debtorName ?? "", MAX_CREDITOR_NAME),
@@ -112,6 +120,8 @@ export function worstCaseSmsProps(locale: Locale, creditorName: string, linkUrl:
     oldestDueDate: "2026-09-30",
     deadline: "2026-09-30",
     linkUrl,
+    // Any text may be a debtor's first contact, which carries the privacy link too.
+    privacyUrl: new URL("/privacy", linkUrl).href,
   };
 }
 
@@ -131,12 +141,12 @@ export function checkSmsBudget(text: string, props: SmsProps): { ok: true; segme
     invoices: smsInvoices(props.invoiceNumbers ?? []),
     link: props.linkUrl,
   };
-  const body = toGsm7(`${creditor}${separator}${fillPlaceholders(text, values)}\n${stop[props.locale]}`);
+  const body = toGsm7(`${creditor}${separator}${fillPlaceholders(text, values)}${footer(props)}`);
   const odd = [...body].find((char) => !isGsm7(char));
   if (odd) return { ok: false, error: `Le caractère « ${odd} » n'existe pas en SMS standard (GSM-7) : remplacez-le.` };
   const segments = gsm7Segments(body);
   if (segments > MAX_SMS_SEGMENTS) {
-    return { ok: false, error: `Trop long : avec des valeurs réelles (nom, montant, date, lien, mention STOP), le SMS prendrait ${segments} segments ; au plus ${MAX_SMS_SEGMENTS} (306 caractères).` };
+    return { ok: false, error: `Trop long : avec des valeurs réelles (nom, montant, date, lien, lien vers vos données personnelles au premier contact, mention STOP), le SMS prendrait ${segments} segments ; au plus ${MAX_SMS_SEGMENTS} (306 caractères).` };
   }
   return { ok: true, segments, body };
 }

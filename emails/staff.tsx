@@ -9,10 +9,12 @@ const small = { fontSize: "12px", lineHeight: "18px", color: "#52525b" };
 /** What a back-office email says: the staff member's name, the creditor, and the case. */
 export type StaffEmailProps =
   | { kind: "code"; staffName: string; creditorName: string; code: string; purpose: "sign_in" | "password"; minutes: number }
-  | { kind: "welcome"; staffName: string; creditorName: string; invitedBy: string; loginUrl: string };
+  | { kind: "welcome"; staffName: string; creditorName: string; invitedBy: string; loginUrl: string }
+  | { kind: "plan_review_lapsed"; staffName: string; creditorName: string; debtorName: string; proposedOn: string; businessDays: number; debtorUrl: string };
 
 function subject(props: StaffEmailProps): string {
   if (props.kind === "welcome") return `${props.creditorName} : votre accès à l'espace créancier Relance`;
+  if (props.kind === "plan_review_lapsed") return `Échéancier de ${props.debtorName} non examiné : les relances reprennent`;
   return props.purpose === "sign_in" ? `Votre code de connexion Relance : ${props.code}` : `Votre code pour changer de mot de passe : ${props.code}`;
 }
 
@@ -38,6 +40,15 @@ function StaffEmail(props: StaffEmailProps) {
                   Il est valable {props.minutes} minutes, une seule fois. Si vous n'avez rien demandé, ignorez ce message : personne ne peut
                   s'en servir sans accès à votre boîte e-mail.
                 </Text>
+              </>
+            ) : props.kind === "plan_review_lapsed" ? (
+              <>
+                <Text>
+                  {props.debtorName} a proposé un échéancier le {props.proposedOn}. Personne ne l'a accepté ni refusé dans les{" "}
+                  {props.businessDays} jours ouvrés prévus : il ne suspend plus les relances, qui reprennent à la prochaine passe, et le
+                  client en a été prévenu.
+                </Text>
+                <Text>Pour reprendre contact ou convenir d'un autre échéancier, ouvrez sa fiche : {props.debtorUrl}</Text>
               </>
             ) : (
               <>

@@ -1,4 +1,5 @@
 import { runCadence } from "../app/services/cadence.server";
+import { lapseUnreviewedPlans } from "../app/services/pause-deadlines.server";
 import { cancelStaleMessages, deliverDueMessages, type OutboxDeps } from "../app/services/outbox.server";
 
 /**
@@ -7,7 +8,9 @@ import { cancelStaleMessages, deliverDueMessages, type OutboxDeps } from "../app
  */
 export async function tick(deps: OutboxDeps) {
   const stale = cancelStaleMessages(deps);
+  // Before planning, so a lapsed plan's invoices are chased again in this very pass.
+  const lapsedPlans = await lapseUnreviewedPlans(deps);
   const planning = runCadence(deps);
   const delivery = await deliverDueMessages(deps);
-  return { claimed: planning.claimed, ...delivery, cancelled: delivery.cancelled + stale, effects: planning.effects };
+  return { claimed: planning.claimed, ...delivery, cancelled: delivery.cancelled + stale, effects: planning.effects, lapsedPlans };
 }

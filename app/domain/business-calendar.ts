@@ -98,6 +98,13 @@ export function isBusinessDay(date: CalendarDate): boolean {
   return dayOfWeek(date) <= 5 && !isFrenchPublicHoliday(date);
 }
 
+/** Business days after `from` up to and including `to` (0 when `to` is not after `from`). */
+export function businessDaysBetween(from: CalendarDate, to: CalendarDate): number {
+  let count = 0;
+  for (let day = addDays(from, 1); day <= to; day = addDays(day, 1)) if (isBusinessDay(day)) count += 1;
+  return count;
+}
+
 export type ContactWindow = { weekdays: readonly number[]; startMinute: number; endMinute: number };
 /** One window per channel: a creditor's own, or the defaults below. */
 export type ContactWindows = Readonly<Record<ContactChannel, ContactWindow>>;

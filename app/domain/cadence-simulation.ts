@@ -55,7 +55,11 @@ export function applyDecision(state: DebtorCadenceState, effects: readonly Caden
   for (const contact of sent) {
     next = {
       ...next,
-      contacts: [...next.contacts, { at: contact.plannedFor, step: contact.step, channel: contact.channel }],
+      // A simulated letter is taken as posted the day it is queued, as staff are asked to.
+      contacts: [
+        ...next.contacts,
+        { at: contact.plannedFor, step: contact.step, channel: contact.channel, ...(contact.channel === "letter" ? { postedAt: contact.plannedFor } : {}) },
+      ],
       invoices: next.invoices.map((invoice) => {
         const moved = contact.invoiceSteps.find((s) => s.invoiceId === invoice.id);
         return moved && !invoice.stepsDone.includes(moved.step) ? { ...invoice, stepsDone: [...invoice.stepsDone, moved.step] } : invoice;

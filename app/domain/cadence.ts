@@ -1,4 +1,5 @@
 import { addDays, daysBetween, localDate, type CalendarDate } from "./dates";
+import type { PauseKind } from "./pauses";
 import { contactWindows as defaultWindows, nextContactWindow, zonedInstant, type ContactChannel, type ContactWindows } from "./business-calendar";
 
 /**
@@ -52,14 +53,20 @@ export type Pause = {
   id: number;
   /** Null: the whole debtor. */
   invoiceId: number | null;
-  reason: "document_requested" | "callback_requested" | "payment_claimed" | "staff_hold";
+  reason: Extract<PauseKind, "document_requested" | "callback_requested" | "payment_claimed" | "staff_hold">;
   endsAt: Date | null;
   callbackAt: Date | null;
 };
 
 export type Installment = { id: number; position: number; dueDate: CalendarDate; amountCents: number; paidCents: number; reminded: boolean };
 
-export type PastContact = { at: Date; step: StepKind; channel: ContactChannel };
+export type PastContact = {
+  at: Date;
+  step: StepKind;
+  channel: ContactChannel;
+  /** A letter only: when staff marked it posted by registered mail; null while it waits to be posted. */
+  postedAt?: Date | null;
+};
 
 export type DebtorCadenceState = {
   debtorId: number;
@@ -439,9 +446,16 @@ function litigationReason(state: DebtorCadenceState, eligible: CadenceInvoice[],
   if (eligible.filter((i) => i.dueDate < today).length === 0) return null;
   const answered = (c: PastContact) => state.lastActionAt !== null && state.lastActionAt >= c.at;
   const unanswered = state.contacts.filter((c) => reminderSteps.has(c.step) && !answered(c));
-  const notice = unanswered.find((c) => c.step === "formal_notice");
-  if (notice && daysBetween(localDate(notice.at, state.timeZone), today) >= FORMAL_NOTICE_DEADLINE_DAYS) {
-    return `formal notice of ${localDate(notice.at, state.timeZone)} unanswered after ${FORMAL_NOTICE_DEADLINE_DAYS} days`;
+  const notices = unanswered.filter((c) => c.step === "formal_notice");
+  // The registered letter is the notice in law: its clock starts when it is posted, and a letter
+  // still waiting to be posted holds the file back from litigation whatever else went unanswered.
+  const letter = notices.find((c) => c.channel === "letter");
+  if (letter && !letter.postedAt) return null;
+  const noticeAt = letter?.postedAt ?? notices[0]?.at;
+  // Once a notice is out, its own deadline is the one that counts.
+  if (noticeAt) {
+    const noticeDay = localDate(noticeAt, state.timeZone);
+    return daysBetween(noticeDay, today) >= FORMAL_NOTICE_DEADLINE_DAYS ? `formal notice of ${noticeDay} unanswered after ${FORMAL_NOTICE_DEADLINE_DAYS} days` : null;
   }
   // Contacts on the same day (email + SMS of one step) count once.
   const days = [...new Set(unanswered.map((c) => localDate(c.at, state.timeZone)))].sort();

@@ -10,6 +10,10 @@ const fr = {
     title: "Votre proposition d'échéancier n'a pas pu être acceptée",
     lines: (reason: string) => [`Motif : ${reason}`, "Les relances reprennent. Vous pouvez régler, proposer une autre solution ou nous contacter depuis votre espace."],
   },
+  planLapsed: {
+    title: "Votre proposition d'échéancier n'a pas encore été examinée",
+    lines: (proposedOn: string) => [`Nous n'avons pas pu examiner à temps votre proposition du ${proposedOn} : elle ne suspend plus les relances.`, "Vous pouvez régler, proposer à nouveau un échéancier ou nous contacter depuis votre espace."],
+  },
   planCountered: {
     title: "Nous vous proposons un autre échéancier",
     lines: (proposal: string) => [`Notre proposition : ${proposal}`, "Vous pouvez proposer un échéancier sur ces bases depuis votre espace. Les relances reprennent entre-temps."],
@@ -42,6 +46,10 @@ const en: typeof fr = {
   planRejected: {
     title: "Your payment plan could not be accepted",
     lines: (reason) => [`Reason: ${reason}`, "Reminders resume. You can pay, suggest another solution or contact us from your account."],
+  },
+  planLapsed: {
+    title: "Your payment plan proposal has not been reviewed yet",
+    lines: (proposedOn) => [`We could not review your proposal of ${proposedOn} in time: it no longer pauses reminders.`, "You can pay, propose a plan again or contact us from your account."],
   },
   planCountered: {
     title: "We suggest another payment plan",

@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { cadencePolicies, cadenceSteps, contactWindowSettings, messageTemplates } from "../../db/schema";
+import { cadencePolicies, cadenceSteps, contactWindowSettings, creditors, messageTemplates } from "../../db/schema";
 import type { ContactChannel, ContactWindows } from "../domain/business-calendar";
 import type { ValidPolicy } from "../domain/cadence-policy";
 import { mergeWindows } from "../domain/contact-windows";
@@ -116,4 +116,13 @@ export function deleteMessageTemplate(tx: Writer, creditorId: number, key: Templ
       )
       .run().changes > 0
   );
+}
+
+/** Business days staff have to decide on a plan under review (app/domain/pauses.ts). */
+export function getPlanReviewBusinessDays(db: Reader, creditorId: number): number {
+  return db.select({ days: creditors.planReviewBusinessDays }).from(creditors).where(eq(creditors.id, creditorId)).get()?.days ?? 5;
+}
+
+export function setPlanReviewBusinessDays(db: Writer, creditorId: number, days: number) {
+  db.update(creditors).set({ planReviewBusinessDays: days }).where(eq(creditors.id, creditorId)).run();
 }

@@ -65,6 +65,28 @@ export function countStaffWork(db: Db, creditorId: number, now: Date) {
   };
 }
 
+/** Formal notices still waiting to be posted, oldest first, with the debtor they go to. */
+export function listLettersToPost(db: Db, creditorId: number) {
+  return db
+    .select({ id: letters.id, debtorId: letters.debtorId, debtorName: debtors.name, queuedAt: letters.createdAt })
+    .from(letters)
+    .innerJoin(debtors, eq(debtors.id, letters.debtorId))
+    .where(and(eq(letters.creditorId, creditorId), eq(letters.status, "to_post")))
+    .orderBy(letters.createdAt, letters.id)
+    .all();
+}
+
+/** Plans that lapsed for want of a decision since an instant, for the owners' dashboard. */
+export function listLapsedPlans(db: Db, creditorId: number, since: Date) {
+  return db
+    .select({ id: installmentPlans.id, debtorId: debtors.id, debtorName: debtors.name, totalCents: installmentPlans.totalCents, currency: installmentPlans.currency, lapsedAt: installmentPlans.decidedAt })
+    .from(installmentPlans)
+    .innerJoin(debtors, eq(debtors.id, installmentPlans.debtorId))
+    .where(and(eq(debtors.creditorId, creditorId), eq(installmentPlans.status, "lapsed"), gte(installmentPlans.decidedAt, since)))
+    .orderBy(installmentPlans.decidedAt)
+    .all();
+}
+
 /** Euros invoiced since a date (issue dates are calendar dates), for DSO. */
 export function sumInvoicedSince(db: Db, creditorId: number, since: string) {
   return db

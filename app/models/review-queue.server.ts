@@ -96,3 +96,15 @@ export function listCallbackRequests(db: Reader, creditorId: number) {
     .orderBy(asc(cadencePauses.callbackAt))
     .all();
 }
+
+/** Documents debtors asked for, still to send: each pauses its invoice until `endsAt`. */
+export function listDocumentRequests(db: Reader, creditorId: number) {
+  return db
+    .select({ pause: cadencePauses, debtorName: debtors.name, invoiceNumber: invoices.number })
+    .from(cadencePauses)
+    .innerJoin(debtors, eq(debtors.id, cadencePauses.debtorId))
+    .leftJoin(invoices, eq(invoices.id, cadencePauses.invoiceId))
+    .where(and(eq(debtors.creditorId, creditorId), eq(cadencePauses.reason, "document_requested"), isNull(cadencePauses.resolvedAt)))
+    .orderBy(asc(cadencePauses.endsAt))
+    .all();
+}

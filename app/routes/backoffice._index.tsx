@@ -1,5 +1,6 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { formatCalendarDate } from "~/domain/dates";
 import { loadDashboard } from "~/services/backoffice.server";
 
 export const meta: MetaFunction = () => [{ title: "Tableau de bord — Relance" }];
@@ -81,6 +82,33 @@ export default function Dashboard() {
           Exporter l'encours (CSV)
         </a>
       </nav>
+      {page.lapsedPlans.length > 0 ? (
+        <section className="card" role="alert" aria-labelledby="lapsed-plans-title" data-testid="lapsed-plans">
+          <h2 id="lapsed-plans-title">Échéanciers non examinés à temps</h2>
+          <p className="muted">Sans décision dans le délai prévu, la proposition ne suspend plus les relances ; le client a été prévenu.</p>
+          <ul>
+            {page.lapsedPlans.map((plan) => (
+              <li key={plan.id}>
+                <Link to={`/backoffice/debtors/${plan.debtorId}`}>{plan.debtorName}</Link> : {plan.total}, relances reprises le {formatCalendarDate(plan.lapsedOn, "fr-FR")}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {page.lateLetters.length > 0 ? (
+        <section className="card" role="alert" aria-labelledby="late-letters-title" data-testid="late-letters">
+          <h2 id="late-letters-title">Mises en demeure non postées depuis plus de 3 jours ouvrés</h2>
+          <p className="muted">Le délai avant contentieux ne court qu'à partir du jour où le courrier est marqué posté.</p>
+          <ul>
+            {page.lateLetters.map((letter) => (
+              <li key={letter.id}>
+                <Link to={`/backoffice/debtors/${letter.debtorId}`}>{letter.debtorName}</Link> : en attente depuis le {formatCalendarDate(letter.queuedOn, "fr-FR")} ({letter.businessDays} jours ouvrés) —{" "}
+                <Link to="/backoffice/letters">marquer posté</Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <nav aria-label="Gérer" className="stats">
         <Link to="/backoffice/debtors">Débiteurs</Link>
         <Link to="/backoffice/import">Importer des factures</Link>

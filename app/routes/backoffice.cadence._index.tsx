@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CHANNEL_LABELS, LADDER_KINDS, STEP_CHANNELS, STEP_NAMES, TONES, TONE_NAMES, type LadderKind } from "~/domain/cadence-policy";
 import { CHANNEL_NAMES, WEEKDAY_NAMES } from "~/domain/contact-windows";
-import { loadCadenceSettings, saveCadenceSettings, type PolicyActionResult, type PolicyDraft, type WindowsActionResult } from "~/services/cadence-settings.server";
+import { loadCadenceSettings, saveCadenceSettings, type PolicyActionResult, type PolicyDraft, type ReviewActionResult, type WindowsActionResult } from "~/services/cadence-settings.server";
 
 export const meta: MetaFunction = () => [{ title: "Relance automatique — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -36,7 +36,7 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
 
 export default function CadenceSettings() {
   const page = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as PolicyActionResult | WindowsActionResult | undefined;
+  const result = useActionData<typeof action>() as PolicyActionResult | WindowsActionResult | ReviewActionResult | undefined;
   return (
     <main className="page">
       <p>
@@ -69,6 +69,7 @@ export default function CadenceSettings() {
         return <PolicyForm key={`${policy.id}-${mine?.version ?? 0}`} policy={policy} draft={mine?.draft ?? policy.draft} errors={mine?.errors ?? {}} canEdit={page.canEdit} />;
       })}
       <WindowsForm windows={page.windows} result={result && result.form === "windows" ? result : null} canEdit={page.canEdit} />
+      <ReviewForm days={page.planReviewBusinessDays} result={result && result.form === "review" ? result : null} canEdit={page.canEdit} />
     </main>
   );
 }
@@ -277,6 +278,39 @@ function WindowsForm(props: {
             Enregistrer les fenêtres
           </button>
         ) : null}
+      </Form>
+    </section>
+  );
+}
+
+function ReviewForm({ days, result, canEdit }: { days: number; result: ReviewActionResult | null; canEdit: boolean }) {
+  return (
+    <section className="card" id="review" aria-labelledby="review-title">
+      <h2 id="review-title">Délai d'examen des échéanciers</h2>
+      <p className="muted">
+        Un échéancier proposé attend votre décision ce nombre de jours ouvrés ; au-delà, il ne suspend plus les relances, les responsables en
+        sont avertis par e-mail et le client est prévenu.
+      </p>
+      <Form method="post" noValidate>
+        <input type="hidden" name="form" value="review" />
+        <fieldset disabled={!canEdit}>
+          <label htmlFor="planReviewBusinessDays">Jours ouvrés pour décider</label>
+          <input
+            id="planReviewBusinessDays"
+            name="planReviewBusinessDays"
+            inputMode="numeric"
+            defaultValue={result?.value ?? String(days)}
+            {...(result ? { "aria-invalid": true as const, "aria-describedby": "planReviewBusinessDays-error" } : {})}
+          />
+          {result ? (
+            <p className="error" id="planReviewBusinessDays-error">
+              {result.error}
+            </p>
+          ) : null}
+          <button type="submit" className="button">
+            Enregistrer le délai
+          </button>
+        </fieldset>
       </Form>
     </section>
   );

@@ -26,7 +26,7 @@ const methods: Record<string, string> = { transfer: "virement", card: "carte", c
 
 export default function ReviewQueue() {
   const page = useLoaderData<typeof loader>();
-  const empty = page.plans.length + page.disputes.length + page.claims.length + page.promises.length + page.callbacks.length === 0;
+  const empty = page.plans.length + page.disputes.length + page.claims.length + page.promises.length + page.callbacks.length + page.documents.length === 0;
   return (
     <main className="page">
       <p>
@@ -67,6 +67,7 @@ export default function ReviewQueue() {
             </h3>
             <p className="muted">
               {disputeReasons[d.reason] ?? d.reason} · ouverte le {d.openedAt}
+              {d.late ? <strong> · en retard : à trancher sous {page.decisionDays} jours ouvrés</strong> : null}
             </p>
             {d.fileIds.length > 0 ? (
               <p>
@@ -96,6 +97,7 @@ export default function ReviewQueue() {
             <p>
               Déclare {c.amount} payés le {c.paidOn} par {methods[c.method] ?? c.method}
               {c.reference ? `, référence ${c.reference}` : ""}
+              {c.late ? <strong> · en retard : à vérifier sous {page.decisionDays} jours ouvrés</strong> : null}
             </p>
             {c.hasProof ? (
               <p>
@@ -119,6 +121,18 @@ export default function ReviewQueue() {
             <li key={p.id}>
               <Link to={`/backoffice/debtors/${p.debtorId}`}>{p.debtorName}</Link> — facture {p.invoiceNumber} ({p.balance}) promise pour le {p.date}
               {p.status === "broken" ? " · non tenue" : ""}
+            </li>
+          ))}
+        </ul>
+      </Section>
+      <Section title="Documents demandés" count={page.documents.length}>
+        <p className="muted">Les relances de ces factures attendent jusqu'à la date indiquée : envoyez le document avant.</p>
+        <ul data-testid="document-requests">
+          {page.documents.map((d) => (
+            <li key={d.id}>
+              <Link to={`/backoffice/debtors/${d.debtorId}`}>{d.debtorName}</Link>
+              {d.invoiceNumber ? ` — facture ${d.invoiceNumber}` : ""} · demandé le {d.requestedAt} · à envoyer avant le {d.until}
+              {d.note ? ` : « ${d.note} »` : ""}
             </li>
           ))}
         </ul>

@@ -1,16 +1,18 @@
 import { DSO_WINDOW_DAYS, computeDso, summarizeAging } from "../domain/aging";
 import { addDays, localDate } from "../domain/dates";
-import { zonedInstant } from "../domain/business-calendar";
+import { businessDaysBetween, zonedInstant } from "../domain/business-calendar";
 import { formatMoney } from "../domain/money";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
-import { countHolds, countStaffWork, listOpenBalances, listRecentMessages, loadFunnelFacts, sumCollectedSince, sumInvoicedSince } from "../models/dashboard.server";
+import { countHolds, countStaffWork, listLapsedPlans, listLettersToPost, listOpenBalances, listRecentMessages, loadFunnelFacts, sumCollectedSince, sumInvoicedSince } from "../models/dashboard.server";
 import { computeFunnel } from "../domain/funnel";
 import { DEBTOR_ACTION_TYPES } from "./cadence.server";
 import { requireStaff } from "./staff-auth.server";
 import { isDevOutboxEnabled } from "./dev-outbox.server";
 
 const LOCALE = "fr-FR";
+/** A formal notice should leave within this many business days of being queued; later, the dashboard says so. */
+export const LETTER_POSTING_BUSINESS_DAYS = 3;
 
 export async function loadDashboard(request: Request) {
   const db = getDb();
@@ -43,6 +45,17 @@ export async function loadDashboard(request: Request) {
     collectedThisMonth: euros(sumCollectedSince(db, staff.creditorId, zonedInstant(`${today.slice(0, 8)}01`, 0, staff.creditorTimeZone))),
     holds: countHolds(db, staff.creditorId),
     funnel: funnelOfLastDays(db, staff.creditorId, at),
+    // Owners raise what the job let go for want of a decision (app/domain/pauses.ts), for a month.
+    lapsedPlans: listLapsedPlans(db, staff.creditorId, new Date(at.getTime() - FUNNEL_DAYS * 86_400_000)).map((plan) => ({
+      ...plan,
+      total: formatMoney({ cents: plan.totalCents, currency: plan.currency }, LOCALE),
+      lapsedOn: plan.lapsedAt ? localDate(plan.lapsedAt, staff.creditorTimeZone) : today,
+    })),
+    lateLetters: listLettersToPost(db, staff.creditorId).flatMap(({ queuedAt, ...letter }) => {
+      const queuedOn = localDate(queuedAt, staff.creditorTimeZone);
+      const businessDays = businessDaysBetween(queuedOn, today);
+      return businessDays > LETTER_POSTING_BUSINESS_DAYS ? [{ ...letter, queuedOn, businessDays }] : [];
+    }),
     devOutbox: isDevOutboxEnabled(),
   };
 }

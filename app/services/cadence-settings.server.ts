@@ -5,7 +5,7 @@ import { validatePolicy, type LimitsInput, type PolicyErrors, type StepInput } f
 import { CHANNELS, describeWindow, minuteToTime, validateContactWindows, type WindowInput } from "../domain/contact-windows";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
-import { getPolicy, listPolicies, loadContactWindows, replacePolicy, saveContactWindows } from "../models/cadence-settings.server";
+import { getPlanReviewBusinessDays, getPolicy, listPolicies, loadContactWindows, replacePolicy, saveContactWindows, setPlanReviewBusinessDays } from "../models/cadence-settings.server";
 import { requireSameOrigin } from "./http.server";
 import { requireStaff } from "./staff-auth.server";
 
@@ -37,8 +37,9 @@ export async function loadCadenceSettings(request: Request) {
   const windows = loadContactWindows(db, staff.creditorId);
   const saved = new URL(request.url).searchParams.get("saved");
   return {
+    planReviewBusinessDays: getPlanReviewBusinessDays(db, staff.creditorId),
     canEdit: staff.role !== "read_only",
-    saved: saved === "windows" ? "Fenêtres de contact enregistrées." : saved ? "Politique enregistrée : la relance l'applique dès son prochain passage." : null,
+    saved: saved === "windows" ? "Fenêtres de contact enregistrées." : saved === "review" ? "Délai d'examen enregistré : la relance l'applique dès son prochain passage." : saved ? "Politique enregistrée : la relance l'applique dès son prochain passage." : null,
     policies: listPolicies(db, staff.creditorId).map((policy) => ({
       id: policy.id,
       segment: policy.segment,
@@ -110,6 +111,23 @@ function editDraft(steps: StepInput[], intent: string): StepInput[] {
   return next;
 }
 
+export type ReviewActionResult = { form: "review"; value: string; error: string };
+
+const reviewDaysSchema = z.coerce
+  .number({ error: "Saisissez un nombre de jours ouvrés, de 1 à 20." })
+  .int({ error: "Saisissez un nombre entier de jours ouvrés, de 1 à 20." })
+  .min(1, { error: "Au moins 1 jour ouvré : un échéancier doit pouvoir être examiné." })
+  .max(20, { error: "Au plus 20 jours ouvrés : au-delà, le client attend une réponse trop longtemps." });
+
+/** How long a plan under review may wait for a decision before its pause ends (app/domain/pauses.ts). */
+function saveReviewDeadline(form: FormData, staff: StaffMember) {
+  const raw = String(form.get("planReviewBusinessDays") ?? "").trim();
+  const parsed = reviewDaysSchema.safeParse(raw === "" ? Number.NaN : raw);
+  if (!parsed.success) return data({ form: "review", value: raw.slice(0, 10), error: parsed.error.issues[0]!.message } satisfies ReviewActionResult, { status: 400 });
+  setPlanReviewBusinessDays(getDb(), staff.creditorId, parsed.data);
+  throw redirect("/backoffice/cadence?saved=review#review", 303);
+}
+
 export type PolicyActionResult = { form: "policy"; policyId: number; draft: PolicyDraft; errors: PolicyErrors; version: number };
 export type WindowsActionResult = { form: "windows"; values: Record<ContactChannel, WindowInput>; errors: Record<string, string> };
 
@@ -121,6 +139,7 @@ export async function saveCadenceSettings(request: Request) {
   requireEditor(staff);
   const form = await request.formData();
   if (form.get("form") === "windows") return saveWindows(form, staff, at);
+  if (form.get("form") === "review") return saveReviewDeadline(form, staff);
 
   const parsed = policyFormSchema.safeParse(Object.fromEntries([...form].filter(([, v]) => typeof v === "string")));
   if (!parsed.success) throw new Response("Formulaire de politique incomplet.", { status: 400 });

@@ -12,6 +12,7 @@ import {
   installmentPlans,
   installments,
   invoices,
+  letters,
   outboundMessageInvoices,
   outboundMessages,
   promises,
@@ -109,8 +110,10 @@ function stateQueries(db: Reader, inDebtors: InDebtors) {
         channel: outboundMessages.channel,
         // The planned instant, not the send time: the same history the dry-run replays.
         at: outboundMessages.plannedFor,
+        postedAt: letters.postedAt,
       })
       .from(outboundMessages)
+      .leftJoin(letters, eq(letters.messageId, outboundMessages.id))
       // A new link or a notice answers the debtor; it is not a reminder and does not space the cadence.
       .where(and(LIVE_MESSAGE, notInArray(outboundMessages.step, ["new_link", "notice"]), inDebtors(outboundMessages.debtorId)))
       .orderBy(outboundMessages.plannedFor, outboundMessages.id)
@@ -229,7 +232,12 @@ export function loadCadenceStates(db: Reader, now: Date, scope?: DebtorScope): L
           openPromise: openPromises.get(invoice.id) ?? null,
           inPlan: inPlan.has(invoice.id),
         })),
-        contacts: (contactsByDebtor.get(debtor.id) ?? []).map((c) => ({ at: c.at, step: c.step as StepKind, channel: c.channel })),
+        contacts: (contactsByDebtor.get(debtor.id) ?? []).map((c) => ({
+          at: c.at,
+          step: c.step as StepKind,
+          channel: c.channel,
+          ...(c.channel === "letter" ? { postedAt: c.postedAt } : {}),
+        })),
         lastActionAt: lastActions.get(debtor.id) ?? null,
         pauses: (pauses.get(debtor.id) ?? []).map((p) => ({ id: p.id, invoiceId: p.invoiceId, reason: p.reason, endsAt: p.endsAt, callbackAt: p.callbackAt })),
         plan: plan

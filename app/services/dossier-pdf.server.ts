@@ -33,7 +33,7 @@ const promiseSources: Record<string, string> = { portal: "portail (en ligne)", p
 const promiseStatus: Record<string, string> = { open: "en cours", kept: "tenue", broken: "non tenue", cancelled: "annulée" };
 const pauseReasons: Record<string, string> = { document_requested: "document demandé", callback_requested: "rappel demandé", payment_claimed: "paiement déclaré", staff_hold: "mise en attente par l'équipe" };
 const installmentStatus: Record<string, string> = { scheduled: "prévue", paid: "payée", missed: "manquée" };
-const planStatus: Record<string, string> = { pending_review: "à examiner", accepted: "accepté", rejected: "refusé", countered: "contre-proposition", defaulted: "rompu", completed: "soldé" };
+const planStatus: Record<string, string> = { pending_review: "à examiner", accepted: "accepté", rejected: "refusé", countered: "contre-proposition", defaulted: "rompu", completed: "soldé", lapsed: "non examiné à temps" };
 
 /**
  * The dossier's content, in reading order: a cover with the parties and the claim, the invoices, the

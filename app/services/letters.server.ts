@@ -24,6 +24,8 @@ export type FormalNoticeInput = {
   }[];
   previousContacts: { date: CalendarDate; channel: "email" | "sms" | "letter" | "call" }[];
   linkUrl: string;
+  /** The privacy notice's address when this letter is the debtor's first message: the letter then carries the notice (GDPR art. 14). */
+  privacyUrl?: string | null;
 };
 
 const copy = {
@@ -46,6 +48,13 @@ const copy = {
     pay: (url: string) => `Vous pouvez régler, proposer un échéancier ou nous signaler un désaccord sur : ${url}`,
     bank: (iban: string, bic: string | null) => `Ou par virement : IBAN ${iban}${bic ? ` - BIC ${bic}` : ""}`,
     closing: "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
+    privacyTitle: "Vos données personnelles",
+    privacy: (creditor: string, url: string) => [
+      `${creditor} est responsable du traitement de vos données (nom, coordonnées, factures), issues de ses fichiers clients et de sa comptabilité, qu'il traite avec Relance pour le recouvrement amiable de ses créances, sur le fondement de son intérêt légitime et du contrat qui vous lie.`,
+      "Destinataires : le créancier, Relance et ses prestataires d'envoi et de paiement (Resend pour l'e-mail, Twilio pour le SMS, Stripe pour le paiement par carte).",
+      "Conservation : tant que la créance est ouverte, puis en archive restreinte pendant les durées légales (prescription de la créance, 10 ans pour les pièces comptables), avant anonymisation.",
+      `Vous pouvez demander l'accès, la rectification, la limitation ou vous opposer au traitement en écrivant au créancier, et saisir la CNIL. Détails : ${url}`,
+    ],
     channel: { email: "notre e-mail du", sms: "notre SMS du", letter: "notre courrier du", call: "notre appel du" },
     and: " et ",
   },
@@ -67,6 +76,13 @@ const copy = {
     pay: (url: string) => `You can pay, propose a payment plan or tell us about a disagreement at: ${url}`,
     bank: (iban: string, bic: string | null) => `Or by bank transfer: IBAN ${iban}${bic ? ` - BIC ${bic}` : ""}`,
     closing: "Yours faithfully,",
+    privacyTitle: "Your personal data",
+    privacy: (creditor: string, url: string) => [
+      `${creditor} is the controller of your data (name, contact details, invoices), taken from its customer files and accounts, which it processes with Relance to recover its claims out of court, on the basis of its legitimate interest and the contract between you.`,
+      "Recipients: the creditor, Relance and its sending and payment providers (Resend for email, Twilio for text messages, Stripe for card payments).",
+      "Retention: while the claim is open, then in a restricted archive for the legal periods (the claim's limitation period, 10 years for accounting records), before anonymisation.",
+      `You may ask for access, rectification or restriction, or object, by writing to the creditor, and complain to the CNIL. Details: ${url}`,
+    ],
     channel: { email: "our email of", sms: "our text message of", letter: "our letter of", call: "our call of" },
     and: " and ",
   },
@@ -111,6 +127,7 @@ export async function renderFormalNotice(input: FormalNoticeInput): Promise<{ by
     creditor.iban ? t.bank(creditor.iban, creditor.bic) : "",
     t.closing,
     creditor.legalName,
+    ...(input.privacyUrl ? [t.privacyTitle, ...t.privacy(creditor.legalName, input.privacyUrl)] : []),
   ].filter(Boolean);
 
   const pdf = await PDFDocument.create();

@@ -536,6 +536,7 @@ async function queueLetter(deps: OutboxDeps, { message, debtor, invoices: shown 
     })),
     previousContacts: props.previousContacts,
     linkUrl: props.linkUrl,
+    privacyUrl: props.includePrivacyNotice ? props.privacyUrl : null,
   });
   const stored = storeLetterPdf(env.STORAGE_DIR, bytes, `formal-notice-${message.id}.pdf`);
   return db.transaction(

@@ -11,7 +11,8 @@ import { now } from "../clock.server";
 import { getEnv } from "../env.server";
 import { intlLocale } from "../i18n/messages";
 import { reviewDecisionMessages } from "../i18n/review-decisions";
-import { listCallbackRequests, listOpenDisputes, listPendingClaims, listPlansToReview, listPromisesToWatch } from "../models/review-queue.server";
+import { isPastDeadline, STAFF_DECISION_BUSINESS_DAYS } from "../domain/pauses";
+import { listCallbackRequests, listDocumentRequests, listOpenDisputes, listPendingClaims, listPlansToReview, listPromisesToWatch } from "../models/review-queue.server";
 import { appendTimeline } from "../models/timeline.server";
 import { requestDeps } from "./deps.server";
 import { requireSameOrigin } from "./http.server";
@@ -31,8 +32,11 @@ export async function loadReviewQueue(request: Request) {
   const today = localDate(at, staff.creditorTimeZone);
   const time = new Intl.DateTimeFormat(LOCALE, { dateStyle: "short", timeStyle: "short", timeZone: staff.creditorTimeZone });
   const date = (d: string) => formatCalendarDate(d, LOCALE);
+  // Disputes and claims are staff's to decide within a deadline (app/domain/pauses.ts); past it, they say so.
+  const late = (since: Date) => isPastDeadline(localDate(since, staff.creditorTimeZone), today, STAFF_DECISION_BUSINESS_DAYS);
   return {
     canDecide: staff.role !== "read_only",
+    decisionDays: STAFF_DECISION_BUSINESS_DAYS,
     plans: listPlansToReview(db, staff.creditorId).map((p) => ({
       id: p.plan.id,
       debtorId: p.debtorId,
@@ -53,6 +57,7 @@ export async function loadReviewQueue(request: Request) {
       message: d.dispute.message,
       fileIds: d.fileIds ? d.fileIds.split(",").map(Number) : [],
       openedAt: time.format(d.dispute.createdAt),
+      late: late(d.dispute.createdAt),
     })),
     claims: listPendingClaims(db, staff.creditorId).map((c) => ({
       id: c.claim.id,
@@ -66,6 +71,7 @@ export async function loadReviewQueue(request: Request) {
       method: c.claim.method,
       reference: c.claim.reference,
       hasProof: c.claim.proofPath !== null,
+      late: late(c.claim.createdAt),
     })),
     promises: listPromisesToWatch(db, staff.creditorId, today, new Date(at.getTime() - 7 * 86_400_000)).map((p) => ({
       id: p.promise.id,
@@ -82,6 +88,15 @@ export async function loadReviewQueue(request: Request) {
       debtorName: c.debtorName,
       slot: c.pause.callbackAt ? time.format(c.pause.callbackAt) : "—",
       note: c.pause.note,
+    })),
+    documents: listDocumentRequests(db, staff.creditorId).map((d) => ({
+      id: d.pause.id,
+      debtorId: d.pause.debtorId,
+      debtorName: d.debtorName,
+      invoiceNumber: d.invoiceNumber,
+      note: d.pause.note,
+      requestedAt: time.format(d.pause.startsAt),
+      until: d.pause.endsAt ? date(localDate(d.pause.endsAt, staff.creditorTimeZone)) : "—",
     })),
   };
 }

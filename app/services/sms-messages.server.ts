@@ -1,6 +1,6 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, ne, notInArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { creditors, debtors, invoices } from "../../db/schema";
+import { creditors, debtors, invoices, outboundMessages } from "../../db/schema";
 import { creditorDisplayName } from "../domain/creditor-settings";
 import { addDays, localDate } from "../domain/dates";
 import type { StepKind } from "../domain/cadence";
@@ -31,7 +31,8 @@ export function prepareSmsBody(
   input: { messageId: number; debtorId: number; step: StepKind; locale: "fr" | "en"; to: string; invoiceIds: number[]; now: Date },
 ): { body: string; linkId: number } {
   const { token, link } = insertShortLink(tx, env, { debtorId: input.debtorId, invoiceIds: input.invoiceIds, sentTo: input.to, now: input.now });
-  const body = renderStepSms(tx, { ...input, linkUrl: linkUrl(env, token) }).body;
+  const privacyUrl = isFirstContact(tx, input.debtorId, input.messageId) ? `${env.PUBLIC_BASE_URL}/privacy` : null;
+  const body = renderStepSms(tx, { ...input, linkUrl: linkUrl(env, token), privacyUrl }).body;
   return { body, linkId: link.id };
 }
 
@@ -41,7 +42,7 @@ export function prepareSmsBody(
  */
 export function renderStepSms(
   db: Pick<Db, "select">,
-  input: { debtorId: number; step: StepKind; locale: "fr" | "en"; invoiceIds: number[]; now: Date; linkUrl: string },
+  input: { debtorId: number; step: StepKind; locale: "fr" | "en"; invoiceIds: number[]; now: Date; linkUrl: string; privacyUrl?: string | null },
 ): { body: string; segments: number } {
   const template = smsTemplate[input.step];
   if (!template) throw new Error(`No SMS text for step ${input.step}`);
@@ -67,7 +68,19 @@ export function renderStepSms(
     linkUrl: input.linkUrl,
     deadline: days === undefined ? null : addDays(today, days),
     customText: customSmsText(db, creditor.id, input.step, input.locale),
+    privacyUrl: input.privacyUrl ?? null,
   });
+}
+
+/** Whether no other message has gone, or is going, to this debtor: a call task is not a message they receive. */
+function isFirstContact(tx: Tx, debtorId: number, messageId: number): boolean {
+  const earlier = tx
+    .select({ id: outboundMessages.id })
+    .from(outboundMessages)
+    .where(and(eq(outboundMessages.debtorId, debtorId), ne(outboundMessages.id, messageId), ne(outboundMessages.channel, "call"), notInArray(outboundMessages.status, ["cancelled", "failed"])))
+    .limit(1)
+    .get();
+  return earlier === undefined;
 }
 
 /** Steps that have an SMS text. */

@@ -48,7 +48,8 @@ export const installmentPlans = sqliteTable(
     totalCents: integer("total_cents").notNull(),
     currency: text("currency").notNull(),
     status: text("status", {
-      enum: ["pending_review", "accepted", "rejected", "countered", "defaulted", "completed"],
+      // lapsed: nobody decided within the creditor's review deadline, so it no longer holds the cadence.
+      enum: ["pending_review", "accepted", "rejected", "countered", "defaulted", "completed", "lapsed"],
     }).notNull(),
     decisionReason: text("decision_reason"),
     decidedAt: instant("decided_at"),

@@ -42,6 +42,8 @@ export const creditors = sqliteTable("creditors", {
   displayName: text("display_name"),
   /** Branding: `#rrggbb`, the portal header's and the emails' accent; null: Relance's blue. */
   accentColor: text("accent_color"),
+  /** Business days staff have to decide on a plan under review; past them its pause ends (app/domain/pauses.ts). */
+  planReviewBusinessDays: integer("plan_review_business_days").notNull().default(5),
   createdAt: createdAt(),
 });
 

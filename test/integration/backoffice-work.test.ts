@@ -227,6 +227,28 @@ describe("the dashboard", () => {
   });
 });
 
+describe("formal notices left unposted", () => {
+  it("are flagged on the dashboard after 3 business days waiting, not at 3", async () => {
+    const db = getDb();
+    const creditorId = db.select().from(staffUsers).get()!.creditorId;
+    const stored = storeLetterPdf(storage, new TextEncoder().encode("%PDF-1.7 late letter"), "formal-notice-late.pdf");
+    const queue = (createdAt: string) =>
+      db.insert(letters).values({ creditorId, debtorId, kind: "formal_notice", pdfPath: stored.path, pdfSha256: stored.sha256, createdAt: new Date(createdAt) }).returning().get().id;
+    // Today is Friday 20 November: queued Tuesday 17th is 3 business days old, Monday 16th is 4.
+    const threeDays = queue("2026-11-17T10:00:00Z");
+    const fourDays = queue("2026-11-16T10:00:00Z");
+    const page = (await dashboard.loader(args(get("/backoffice")))) as Awaited<ReturnType<typeof dashboard.loader>>;
+    expect(page.lateLetters.map((l) => l.id)).toEqual([fourDays]);
+    expect(page.lateLetters[0]).toMatchObject({ debtorId, queuedOn: "2026-11-16", businessDays: 4 });
+    expect(page.lateLetters.map((l) => l.id)).not.toContain(threeDays);
+    // Posted, it is no longer late.
+    db.update(letters).set({ status: "posted", trackingNumber: "1A23456789012", postedAt: new Date(NOW) }).where(eq(letters.id, fourDays)).run();
+    const after = (await dashboard.loader(args(get("/backoffice")))) as Awaited<ReturnType<typeof dashboard.loader>>;
+    expect(after.lateLetters).toEqual([]);
+    db.update(letters).set({ status: "cancelled" }).where(eq(letters.id, threeDays)).run();
+  });
+});
+
 describe("staff sign-in", () => {
   it("stops trying passwords after 10 attempts on one email, the right password included, and says when to retry", async () => {
     const attempt = (password: string) =>

@@ -149,6 +149,23 @@ describe("editing the cadence policies", () => {
     expect(snapshot()).toBe(before);
   });
 
+  it("sets how many business days a plan may wait for a decision, refusing what is not 1 to 20", async () => {
+    const days = () => getDb().select().from(creditors).where(eq(creditors.id, getDb().select().from(staffUsers).get()!.creditorId)).get()!.planReviewBusinessDays;
+    expect(days()).toBe(5);
+    for (const [value, message] of [["0", /Au moins 1 jour/], ["21", /Au plus 20/], ["2,5", /nombre/], ["", /nombre de jours/]] as const) {
+      const refused = (await outcome(() => settings.action(args(post("/backoffice/cadence", { form: "review", planReviewBusinessDays: value }))))) as { data: { error: string }; init: { status: number } };
+      expect(refused.init.status).toBe(400);
+      expect(refused.data.error).toMatch(message);
+    }
+    expect(days()).toBe(5);
+    const readOnlyRefused = (await outcome(() => settings.action(args(post("/backoffice/cadence", { form: "review", planReviewBusinessDays: "8" }, readOnly))))) as Response;
+    expect(readOnlyRefused.status).toBe(403);
+    const saved = (await outcome(() => settings.action(args(post("/backoffice/cadence", { form: "review", planReviewBusinessDays: "8" }))))) as Response;
+    expect(saved.headers.get("Location")).toBe("/backoffice/cadence?saved=review#review");
+    expect(days()).toBe(8);
+    expect((await settings.loader(args(get("/backoffice/cadence")))).planReviewBusinessDays).toBe(8);
+  });
+
   it("does not let a read-only member save, nor anyone save another creditor's policy", async () => {
     const before = snapshot();
     const refused = (await outcome(() => settings.action(args(post("/backoffice/cadence", policyForm("standard"), readOnly))))) as Response;

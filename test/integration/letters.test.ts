@@ -70,6 +70,18 @@ describe("the formal notice letter", () => {
     expect(lines).toContain("?ódz Meble Sp. z o.o.");
   });
 
+  it("carries the privacy notice when it is the debtor's first message, and only then (GDPR art. 14)", async () => {
+    const notice = input("business");
+    const first = (await renderFormalNotice({ ...notice, privacyUrl: "https://relance.example/privacy" })).lines.join("\n");
+    expect(first).toContain("Vos données personnelles");
+    expect(first).toContain(`${notice.creditor.legalName} est responsable du traitement de vos données`);
+    expect(first).toContain("Resend pour l'e-mail, Twilio pour le SMS, Stripe");
+    expect(first).toContain("10 ans pour les pièces comptables");
+    expect(first).toContain("saisir la CNIL. Détails : https://relance.example/privacy");
+    const later = (await renderFormalNotice(notice)).lines.join("\n");
+    expect(later).not.toContain("Vos données personnelles");
+  });
+
   it("is written in the debtor's language", async () => {
     const { lines } = await renderFormalNotice(input("business", "en"));
     expect(lines.join("\n")).toContain("FORMAL NOTICE TO PAY");

@@ -36,6 +36,11 @@ function deps(db: Db, now: Date, email: EmailSender = devOutboxEmailSender(db)) 
   return { db, env, email, sms: devOutboxSmsSender(db), now };
 }
 
+/** Staff post every queued formal notice the day it is queued, with its registered-mail number. */
+function postQueuedLetters(db: Db, at: Date) {
+  db.update(letters).set({ status: "posted", trackingNumber: "1A23456789012", postedAt: at }).where(eq(letters.status, "to_post")).run();
+}
+
 const count = (db: Db, table: typeof outboundMessages | typeof devOutbox | typeof letters | typeof callTasks) =>
   db.select({ n: sql<number>`count(*)` }).from(table).get()!.n;
 
@@ -95,7 +100,10 @@ describe("the reminder job on the demo data", () => {
       .filter((r) => r.channel !== "-")
       .map((r) => `${r.debtorId} ${r.when.slice(0, 10)} ${r.what} ${r.channel}`)
       .sort();
-    for (const at of ticksBetween(today, to, 3)) await tick(deps(db, at));
+    for (const at of ticksBetween(today, to, 3)) {
+      await tick(deps(db, at));
+      postQueuedLetters(db, at);
+    }
     const actual = db
       .select({ debtorId: outboundMessages.debtorId, plannedFor: outboundMessages.plannedFor, step: outboundMessages.step, channel: outboundMessages.channel, tz: debtors.timeZone })
       .from(outboundMessages)
@@ -105,6 +113,29 @@ describe("the reminder job on the demo data", () => {
       .sort();
     expect(predicted.length).toBeGreaterThan(40);
     expect(actual).toEqual(predicted);
+  });
+});
+
+describe("the privacy notice on the first contact (GDPR art. 14)", () => {
+  it("goes as a short link in an SMS when the SMS is the debtor's first message, and not again", { timeout: 60_000 }, async () => {
+    const { db } = seededDb(today);
+    // Debtors never contacted yet, reachable only by phone: their first reminder goes by SMS.
+    const fresh = db
+      .select({ id: debtors.id })
+      .from(debtors)
+      .where(sql`exists (select 1 from debtor_contacts c where c.debtor_id = ${debtors.id} and c.phone is not null) and not exists (select 1 from outbound_messages m where m.debtor_id = ${debtors.id})`)
+      .all()
+      .map((d) => d.id);
+    db.update(debtorContacts).set({ emailUndeliverableAt: tenAm }).where(inArray(debtorContacts.debtorId, fresh)).run();
+    await tick(deps(db, tenAm));
+    const texts = db.select().from(outboundMessages).where(and(eq(outboundMessages.channel, "sms"), inArray(outboundMessages.debtorId, fresh))).all();
+    expect(texts.length).toBeGreaterThan(0);
+    for (const sms of texts) expect(sms.bodyText).toContain(`${env.PUBLIC_BASE_URL}/privacy`);
+    // Their next SMS a week or more later does not repeat it.
+    for (const at of ticksBetween("2026-11-21", "2026-12-08", 12)) await tick(deps(db, at));
+    const later = db.select().from(outboundMessages).where(and(eq(outboundMessages.channel, "sms"), inArray(outboundMessages.debtorId, texts.map((t) => t.debtorId)))).all().filter((m) => !texts.some((t) => t.id === m.id));
+    expect(later.length).toBeGreaterThan(0);
+    for (const sms of later) expect(sms.bodyText).not.toContain("/privacy");
   });
 });
 
@@ -193,7 +224,10 @@ describe("letters, calls and escalation", () => {
 
   it("hands a file to litigation once the formal notice's deadline passes unanswered", { timeout: 60_000 }, async () => {
     const { db } = seededDb(today);
-    for (const at of ticksBetween(today, "2026-12-16", 6)) await tick(deps(db, at));
+    for (const at of ticksBetween(today, "2026-12-16", 6)) {
+      await tick(deps(db, at));
+      postQueuedLetters(db, at);
+    }
     const escalated = db.select().from(debtors).where(sql`${debtors.escalatedAt} is not null`).all();
     expect(escalated.length).toBeGreaterThan(0);
     const stillOpen = db.select().from(invoices).where(and(eq(invoices.debtorId, escalated[0]!.id), eq(invoices.status, "open"))).all();
@@ -203,6 +237,23 @@ describe("letters, calls and escalation", () => {
     const newForEscalated = db.select().from(outboundMessages).where(and(eq(outboundMessages.debtorId, escalated[0]!.id), sql`${outboundMessages.plannedFor} > ${new Date("2026-12-16T23:00:00Z").getTime()}`)).all();
     expect(newForEscalated).toEqual([]);
     expect(count(db, outboundMessages)).toBeGreaterThanOrEqual(after);
+  });
+
+  it("starts the litigation clock when the formal notice is marked posted, never while it waits", { timeout: 90_000 }, async () => {
+    const { db } = seededDb(today);
+    for (const at of ticksBetween(today, "2026-12-08", 6)) await tick(deps(db, at));
+    const letter = db.select().from(letters).orderBy(letters.id).get()!;
+    expect(letter.status).toBe("to_post");
+    const escalatedAt = () => db.select().from(debtors).where(eq(debtors.id, letter.debtorId)).get()!.escalatedAt;
+    // Three weeks unposted: the debtor was never put on notice, the file stays where it is.
+    for (const at of ticksBetween("2026-12-09", "2026-12-28", 24)) await tick(deps(db, at));
+    expect(escalatedAt()).toBeNull();
+    // Posted on the 29th: 7 days later still waiting, the 8th day it goes to litigation.
+    db.update(letters).set({ status: "posted", trackingNumber: "1A23456789012", postedAt: new Date("2026-12-29T14:00:00Z") }).where(eq(letters.id, letter.id)).run();
+    for (const at of ticksBetween("2026-12-29", "2027-01-05", 24)) await tick(deps(db, at));
+    expect(escalatedAt()).toBeNull();
+    await tick(deps(db, new Date("2027-01-06T09:00:00Z")));
+    expect(escalatedAt()).toEqual(new Date("2027-01-06T09:00:00Z"));
   });
 
   it("a broken promise runs its step, counts, and is recorded", async () => {

@@ -94,6 +94,21 @@ describe("the review queue", () => {
     expect(page.plans[0]!.schedule).toHaveLength(2);
   });
 
+  it("lists the documents debtors asked for with the date their pause ends, and flags decisions left past their deadline", async () => {
+    const db = getDb();
+    const { debtorId, open } = debtorWithOpenInvoices(7);
+    const pause = db.insert(cadencePauses).values({ debtorId, invoiceId: open[0]!.id, reason: "document_requested", startsAt: new Date("2026-11-19T10:00:00Z"), endsAt: new Date("2026-11-26T10:00:00Z"), owner: "system", note: "Duplicata de la facture" }).returning().get();
+    // Today is Friday 20 November: opened on the 5th, 10 business days ago (11 November off), is on time; on the 4th, late.
+    const onTime = db.insert(disputes).values({ debtorId, invoiceId: open[0]!.id, reason: "quality", message: "Pieds rayés", createdAt: new Date("2026-11-05T10:00:00Z") }).returning().get();
+    const late = db.insert(disputes).values({ debtorId, invoiceId: open[0]!.id, reason: "quality", message: "Porte voilée", createdAt: new Date("2026-11-04T10:00:00Z") }).returning().get();
+    const page = await review.loader(args(new Request(`${BASE}/backoffice/review`, { headers: { Cookie: cookie } })));
+    expect(page.documents.find((d) => d.id === pause.id)).toMatchObject({ debtorId, invoiceNumber: open[0]!.number, until: "26 novembre 2026", note: "Duplicata de la facture" });
+    expect(page.disputes.find((d) => d.id === onTime.id)?.late).toBe(false);
+    expect(page.disputes.find((d) => d.id === late.id)?.late).toBe(true);
+    db.delete(disputes).where(sql`${disputes.id} in (${onTime.id}, ${late.id})`).run();
+    db.update(cadencePauses).set({ resolvedAt: new Date(NOW) }).where(eq(cadencePauses.id, pause.id)).run();
+  });
+
   it("accepts a plan: the debtor is told, and the cadence now follows the plan's own reminders", async () => {
     const { debtorId, open } = debtorWithOpenInvoices(1);
     const planId = planFor(debtorId, open[0]!);

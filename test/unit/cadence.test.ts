@@ -322,6 +322,17 @@ describe("escalation and the end of the road", () => {
     expect(decideCadence({ ...s, lastActionAt: at("2026-11-15T10:00:00Z") }, NOW).effects).toEqual([]);
   });
 
+  it("counts the formal notice's 8 days from the day its letter was posted, not the day it was queued", () => {
+    const queued = "2026-11-05";
+    const notice = (postedAt: Date | null) => [sent(queued, "formal_notice"), { ...sent(queued, "formal_notice", "letter"), postedAt }];
+    const s = (postedAt: Date | null) => state([invoice(1, "2026-10-05", { stepsDone: ["first_reminder", "second_reminder", "formal_notice"] })], { contacts: notice(postedAt) });
+    // Queued 15 days ago and never posted: the debtor has not been put on notice, nothing escalates.
+    expect(decideCadence(s(null), NOW).effects).toEqual([]);
+    // Posted on the 13th: 7 days today, not yet; 8 days tomorrow.
+    expect(decideCadence(s(at("2026-11-13T15:00:00Z")), NOW).effects).toEqual([]);
+    expect(decideCadence(s(at("2026-11-12T15:00:00Z")), NOW).effects).toEqual([{ type: "escalate", reason: "formal notice of 2026-11-12 unanswered after 8 days" }]);
+  });
+
   it("goes to litigation after 3 unanswered reminders within a month", () => {
     const contacts = [sent("2026-10-25", "first_reminder"), sent("2026-11-02", "second_reminder"), sent("2026-11-02", "second_reminder", "sms"), sent("2026-11-11", "follow_up")];
     const s = state([invoice(1, "2026-10-20", { stepsDone: ["first_reminder", "second_reminder", "call"] })], { contacts });

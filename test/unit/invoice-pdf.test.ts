@@ -35,6 +35,7 @@ const creditor: InvoicePdfInput["creditor"] = {
   smsSenderId: null,
   displayName: null,
   accentColor: null,
+  planReviewBusinessDays: 5,
   createdAt: created,
 };
 

@@ -67,6 +67,25 @@ describe("checking a template on save", () => {
   });
 });
 
+describe("the privacy link on a first SMS (GDPR art. 14)", () => {
+  const templates = ["second_reminder", "broken_promise", "installment_reminder", "formal_notice"] as const;
+  it.each(templates.flatMap((t) => (["fr", "en"] as const).map((locale) => [t, locale] as const)))("%s (%s) carries it within two segments at worst", (template, locale) => {
+    const worst = worstCaseSmsProps(locale, "Menuiserie Générale du Lyonnais", LINK);
+    const sms = renderSms(template, worst);
+    expect(sms.body).toContain(locale === "fr" ? "Vos données : http://localhost:4310/privacy" : "Your data: http://localhost:4310/privacy");
+    expect(sms.segments).toBeLessThanOrEqual(2);
+    expect(renderSms(template, { ...worst, privacyUrl: null }).body).not.toContain("/privacy");
+  });
+
+  it("counts in a creditor's text budget: a text that fits only without the link is refused", () => {
+    const worst = worstCaseSmsProps("fr", "Atelier Durand", LINK);
+    // 187 characters: inside two segments with the link and the STOP line, over them with the privacy line too.
+    const text = `${"Merci de régler. ".repeat(11)}{link}`;
+    expect(checkSmsBudget(text, { ...worst, privacyUrl: null })).toMatchObject({ ok: true });
+    expect(checkSmsBudget(text, worst)).toMatchObject({ ok: false });
+  });
+});
+
 const smsProps: SmsProps = {
   locale: "en",
   creditorName: "Atelier Durand",

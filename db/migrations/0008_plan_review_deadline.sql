@@ -1,0 +1,1 @@
+ALTER TABLE `creditors` ADD `plan_review_business_days` integer DEFAULT 5 NOT NULL;
