@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CHANNEL_LABELS, LADDER_KINDS, STEP_CHANNELS, STEP_NAMES, TONES, TONE_NAMES, type LadderKind } from "~/domain/cadence-policy";
 import { CHANNEL_NAMES, WEEKDAY_NAMES } from "~/domain/contact-windows";
 import { loadCadenceSettings, saveCadenceSettings, type PolicyActionResult, type PolicyDraft, type WindowsActionResult } from "~/services/cadence-settings.server";
+import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Relance automatique — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -88,6 +89,7 @@ function PolicyForm(props: { policy: { id: number; title: string }; draft: Polic
         </p>
       ) : null}
       <Form method="post" noValidate>
+        <StaffFormToken />
         {/* Enter in a field saves, rather than pressing the first row's buttons. */}
         {canEdit ? (
           <button type="submit" name="intent" value="save" className="visually-hidden" tabIndex={-1} aria-hidden="true">
@@ -238,6 +240,7 @@ function WindowsForm(props: {
         </p>
       ) : null}
       <Form method="post" noValidate>
+        <StaffFormToken />
         <input type="hidden" name="form" value="windows" />
         {props.windows.map((window) => {
           const channel = window.channel as keyof typeof CHANNEL_NAMES;

@@ -21,7 +21,7 @@ import { getDb } from "../db.server";
 import { now } from "../clock.server";
 import { listAuditEvents, recordAuditEvent } from "../models/staff-audit.server";
 import { requireSameOrigin } from "./http.server";
-import { requireStaff } from "./staff-auth.server";
+import { requireStaff, readStaffForm } from "./staff-auth.server";
 
 type Creditor = typeof creditors.$inferSelect;
 type Patch = Partial<Omit<Creditor, "id" | "createdAt">>;
@@ -265,7 +265,7 @@ export async function updateSettings(request: Request): Promise<SettingsResult> 
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role !== "owner") throw new Response("Seuls les propriétaires du compte peuvent modifier les réglages.", { status: 403 });
-  const form = await request.formData();
+  const form = await readStaffForm(request);
   const section = SETTINGS_SECTIONS.find((s) => s === form.get("section"));
   if (!section) throw new Response("Section inconnue.", { status: 400 });
   const raw = Object.fromEntries(sectionFields[section].map((name) => [name, form.get(name) ?? undefined]));

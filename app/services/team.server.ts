@@ -10,7 +10,7 @@ import { getEnv } from "../env.server";
 import { createEmailSender } from "../integrations/email.server";
 import { listAuditEvents, recordAuditEvent } from "../models/staff-audit.server";
 import { requireSameOrigin } from "./http.server";
-import { requireStaff } from "./staff-auth.server";
+import { requireStaff, readStaffForm } from "./staff-auth.server";
 
 type Role = StaffRole;
 const roles = Object.keys(ROLE_LABELS) as [Role, ...Role[]];
@@ -79,7 +79,7 @@ export async function teamAction(request: Request): Promise<TeamResult> {
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role !== "owner") throw new Response("Seuls les propriétaires du compte peuvent gérer l'équipe.", { status: 403 });
-  const form = await request.formData();
+  const form = await readStaffForm(request);
   const intent = String(form.get("intent") ?? "");
   if (intent === "add") return addMember(db, staff, form, at);
   const member = memberSchema.safeParse({ memberId: form.get("memberId") });

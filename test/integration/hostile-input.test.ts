@@ -27,7 +27,7 @@ import { devOutboxSmsSender } from "~/integrations/sms.server";
 import { tick } from "../../jobs/tick";
 import * as newLink from "~/routes/link.new";
 import { callTasks, creditors, devOutbox, debtorSessions, debtors, disputeFiles, disputes, invoices, payments, promises } from "../../db/schema";
-import { args } from "../support/routes";
+import { args, staffCsrf } from "../support/routes";
 
 /**
  * What a careless client or an attacker types into the portal and back-office forms: extra fields
@@ -60,7 +60,7 @@ const portalPost = (path: string, fields: [string, string][], headers: Record<st
     headers: { Origin: BASE, Cookie: session.cookie, "User-Agent": "Mozilla/5.0 (Android 14)", "X-Forwarded-For": "198.51.100.1, 203.0.113.7", ...headers },
     body: new URLSearchParams([["csrf", session.csrf], ...fields]),
   });
-const staffPost = (path: string, fields: Record<string, string>) => new Request(`${BASE}${path}`, { method: "POST", headers: { Origin: BASE, Cookie: staff }, body: new URLSearchParams(fields) });
+const staffPost = (path: string, fields: Record<string, string>) => new Request(`${BASE}${path}`, { method: "POST", headers: { Origin: BASE, Cookie: staff }, body: new URLSearchParams({ csrf: staffCsrf(staff), ...fields }) });
 
 /** Runs each attempt and checks it was refused with 400, naming the field, and wrote nothing. */
 async function refusedAll(attempts: [string, () => unknown, string][]) {

@@ -7,7 +7,7 @@ import { devOutbox, staffCodes, staffSessions, staffUsers } from "../../db/schem
 import { getStaff } from "~/services/staff-auth.server";
 import * as login from "~/routes/backoffice.login";
 import * as logout from "~/routes/backoffice.logout";
-import { args } from "../support/routes";
+import { args, signInPage } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const OWNER = "demo@atelier-durand.fr";
@@ -27,9 +27,9 @@ function setClock(iso: string) {
 }
 
 function post(fields: Record<string, string>, cookie?: string) {
-  const headers: Record<string, string> = { Origin: BASE, "X-Forwarded-For": address };
-  if (cookie) headers.Cookie = cookie;
-  return new Request(`${BASE}/backoffice/login`, { method: "POST", headers, body: new URLSearchParams(fields) });
+  const page = signInPage();
+  const headers: Record<string, string> = { Origin: BASE, "X-Forwarded-For": address, Cookie: cookie ? `${page.cookie}; ${cookie}` : page.cookie };
+  return new Request(`${BASE}/backoffice/login`, { method: "POST", headers, body: new URLSearchParams({ csrf: page.csrf, ...fields }) });
 }
 
 type ActionData = { data: { fields: Record<string, string[]>; formError: string | null; codeSentTo?: string }; init: { status?: number } | null };
