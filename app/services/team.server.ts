@@ -10,6 +10,7 @@ import { getEnv } from "../env.server";
 import { createEmailSender } from "../integrations/email.server";
 import { listAuditEvents, recordAuditEvent } from "../models/staff-audit.server";
 import { requireSameOrigin } from "./http.server";
+import { hiddenCharacterProblem } from "../domain/text";
 import { requireStaff, readStaffForm } from "./staff-auth.server";
 
 type Role = StaffRole;
@@ -64,7 +65,16 @@ export type TeamResult =
   | { status: "done"; message: string };
 
 const addSchema = z.object({
-  name: z.string().trim().min(1, { error: "Indiquez le nom du nouveau membre." }).max(120, { error: "120 caractères au plus." }),
+  name: z
+    .string()
+    .trim()
+    .min(1, { error: "Indiquez le nom du nouveau membre." })
+    .max(120, { error: "120 caractères au plus." })
+    // The name goes into sign-in emails' greeting and the audit log: one clean line.
+    .superRefine((v, ctx) => {
+      const problem = hiddenCharacterProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   email: z.string().trim().toLowerCase().pipe(z.email({ error: "Cette adresse e-mail n'est pas valable." })),
   role: z.enum(roles, { error: "Choisissez un rôle." }),
 });
