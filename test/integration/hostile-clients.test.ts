@@ -10,6 +10,7 @@ import { insertLink, signLink } from "~/services/links.server";
 import { clientIp } from "~/services/rate-limits.server";
 import { PEER_ADDRESS_HEADER, stampPeerAddress } from "~/utils/peer-address";
 import * as landing from "~/routes/l.$token";
+import { RATE_LIMITS } from "~/domain/rate-limit";
 import { args, outcome } from "../support/routes";
 
 /**
@@ -95,7 +96,7 @@ describe("link pages are limited per client and per link", () => {
     const debtorId = getDb().$client.prepare("select id from debtors limit 1").pluck().get() as number;
     const token = await signLink(env, insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) }));
     const before = databaseDigest(getDb());
-    for (let i = 0; i < 30; i++) expect(statusOf(await open(token, `192.0.2.${i}`))).toBe(200);
+    for (let i = 0; i < RATE_LIMITS.linkToken.limit; i++) expect(statusOf(await open(token, `192.0.2.${i % 250}`))).toBe(200);
     const refused = await open(token, "192.0.2.200");
     expect(statusOf(refused)).toBe(429);
     expect(databaseDigest(getDb())).toEqual(before);
@@ -103,9 +104,10 @@ describe("link pages are limited per client and per link", () => {
 
   it("one client opening many links is refused with 429 past its limit, other clients are not", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 121; i++) statuses.push(statusOf(await open(`made-up-${i}`, "198.51.100.50")));
-    expect(statuses.slice(0, 120).every((s) => s === 410)).toBe(true);
-    expect(statuses[120]).toBe(429);
+    const limit = RATE_LIMITS.linkLandingIp.limit;
+    for (let i = 0; i <= limit; i++) statuses.push(statusOf(await open(`made-up-${i}`, "198.51.100.50")));
+    expect(statuses.slice(0, limit).every((s) => s === 410)).toBe(true);
+    expect(statuses[limit]).toBe(429);
     expect(statusOf(await open("made-up-x", "198.51.100.51"))).toBe(410);
   });
 });
