@@ -62,6 +62,21 @@ const envSchema = z.object({
   TEST_CRASH_AT: z.string().regex(/^[a-z:]+@\d+$/, { error: "must be <checkpoint>@<n>, such as send:after@2" }).optional(),
   /** Tests and demos only: freeze the clock of the web server at this instant. */
   TEST_FIXED_NOW: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * How many reverse proxies stand in front of the web server ("off" or 0: none). Only then is
+   * X-Forwarded-For read, and only the entries those proxies appended: a client can prepend any.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default("off")
+    .transform((value, ctx) => {
+      if (value.trim().toLowerCase() === "off") return 0;
+      if (!/^\d{1,2}$/.test(value.trim())) {
+        ctx.addIssue({ code: "custom", message: `must be "off" or the number of proxies in front of the server (1 for one load balancer), not "${value}"` });
+        return z.NEVER;
+      }
+      return Number(value.trim());
+    }),
   /** Benchmarks only: "1" turns on /bench/static, the minimal page the portal is measured against. */
   BENCH_ROUTES: z.enum(["0", "1"]).default("0"),
 });

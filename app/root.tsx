@@ -10,12 +10,14 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import stylesUrl from "./styles.css?url";
+import { staffFormToken } from "./services/staff-auth.server";
 import { localeFromAcceptLanguage, messages, type Locale } from "./i18n/messages";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesUrl }];
 
-export function loader({ request }: LoaderFunctionArgs) {
-  return { locale: localeFromAcceptLanguage(request.headers.get("Accept-Language")) };
+export async function loader({ request }: LoaderFunctionArgs) {
+  // The back office's forms carry it (M21): derived from the staff cookie alone, no query.
+  return { locale: localeFromAcceptLanguage(request.headers.get("Accept-Language")), staffCsrf: await staffFormToken(request) };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {

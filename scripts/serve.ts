@@ -1,6 +1,6 @@
 /**
- * Runs the built app with remix-serve, passing its output through the token redactor: remix-serve's
- * access log prints every URL, and link URLs carry bearer tokens (M10). Set SERVER_LOG_FILE to
+ * Runs the built app (scripts/http-server.ts: remix-serve's stack plus the socket's address for the
+ * app), passing its output through the token redactor: the access log prints every URL, and link URLs carry bearer tokens (M10). Set SERVER_LOG_FILE to
  * also keep the (redacted) log in a file.
  */
 import { spawn } from "node:child_process";
@@ -9,7 +9,7 @@ import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { redactLinkTokens } from "../app/utils/redact";
 
-const server = spawn("npx", ["remix-serve", "./build/server/index.js"], { stdio: ["inherit", "pipe", "pipe"] });
+const server = spawn("npx", ["tsx", "scripts/http-server.ts"], { stdio: ["inherit", "pipe", "pipe"] });
 const logFile = process.env.SERVER_LOG_FILE;
 
 function relay(from: Readable, to: Writable) {

@@ -5,6 +5,7 @@
  * added by the template itself.
  */
 
+import { hiddenCharacterProblem, neutraliseMultiline } from "./text";
 export const PLACEHOLDERS = ["debtor", "creditor", "amount", "due_date", "deadline", "invoices", "link"] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type PlaceholderValues = Record<Placeholder, string>;
@@ -69,9 +70,11 @@ export type TemplateErrors = Partial<Record<"subject" | "body", string>>;
 export function validateEmailTemplate(input: { subject: string; body: string }): { ok: true; subject: string; body: string } | { ok: false; errors: TemplateErrors } {
   const errors: TemplateErrors = {};
   const subject = input.subject.trim();
-  const body = paragraphs(input.body).join("\n\n");
+  const body = paragraphs(neutraliseMultiline(input.body)).join("\n\n");
+  const hidden = hiddenCharacterProblem(subject);
   if (subject === "") errors.subject = "Saisissez l'objet de l'e-mail.";
   else if (/[\r\n]/.test(subject)) errors.subject = "L'objet tient sur une ligne.";
+  else if (hidden) errors.subject = hidden;
   else if (subject.length > MAX_SUBJECT_LENGTH) errors.subject = `L'objet dépasse ${MAX_SUBJECT_LENGTH} caractères.`;
   else {
     const problem = placeholderError(subject);

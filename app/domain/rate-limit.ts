@@ -19,12 +19,20 @@ const MINUTE = 60_000;
 export const RATE_LIMITS = {
   /** POSTs of /l/:token per client address, valid or not. */
   linkExchangeIp: { name: "link-exchange:ip", limit: 60, windowMs: 10 * MINUTE },
+  /** Opening a link's page (GET) per client address: the page itself writes nothing (M1). */
+  linkLandingIp: { name: "link-landing:ip", limit: 120, windowMs: 10 * MINUTE },
+  /** Opening or exchanging one link (GET and POST), whoever asks: a shared link cannot be hammered. */
+  linkToken: { name: "link:token", limit: 100, windowMs: 10 * MINUTE },
   /** "Send me a new link" per client address. */
   newLinkIp: { name: "new-link:ip", limit: 10, windowMs: 60 * MINUTE },
   /** "Send me a new link" per address typed (hashed): the address on file is never flooded. */
   newLinkAddress: { name: "new-link:address", limit: 3, windowMs: 60 * MINUTE },
   /** Step-up codes sent per portal session. */
   codeSendSession: { name: "code-send:session", limit: 3, windowMs: 15 * MINUTE },
+  /** Step-up codes sent per client address, whatever the session. */
+  codeSendIp: { name: "code-send:ip", limit: 30, windowMs: 15 * MINUTE },
+  /** Step-up codes sent to one contact on file. */
+  codeSendContact: { name: "code-send:contact", limit: 20, windowMs: 15 * MINUTE },
   /** Step-up code entries per portal session, whatever the code. */
   codeAttemptSession: { name: "code-attempt:session", limit: 10, windowMs: 15 * MINUTE },
   /** Back-office sign-in attempts per client address. */

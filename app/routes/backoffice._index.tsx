@@ -2,6 +2,7 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { formatCalendarDate } from "~/domain/dates";
 import { loadDashboard } from "~/services/backoffice.server";
+import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Tableau de bord — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -63,6 +64,7 @@ export default function Dashboard() {
           <h1>Tableau de bord</h1>
         </div>
         <Form method="post" action="/backoffice/logout">
+          <StaffFormToken />
           <button type="submit" className="button secondary">
             Se déconnecter
           </button>

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CopyButton } from "~/components/copy-button";
 import { apiKeysAction, loadApiKeys } from "~/services/api-keys.server";
+import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Clés d'API — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -50,6 +51,7 @@ export default function ApiKeys() {
         <section className="card" aria-labelledby="new-key-title">
           <h2 id="new-key-title">Nouvelle clé</h2>
           <Form method="post" noValidate>
+            <StaffFormToken />
             <label htmlFor="key-name">Nom de la clé</label>
             <input
               id="key-name"
@@ -102,6 +104,7 @@ export default function ApiKeys() {
                         `révoquée le ${when(k.revokedAt, page.timeZone)}`
                       ) : page.canManage ? (
                         <Form method="post">
+                          <StaffFormToken />
                           <input type="hidden" name="keyId" value={k.id} />
                           <button type="submit" name="intent" value="revoke" className="button" disabled={busy} aria-label={`Révoquer la clé ${k.name}`}>
                             Révoquer

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CHANNEL_LABELS, LADDER_KINDS, STEP_CHANNELS, STEP_NAMES, TONES, TONE_NAMES, type LadderKind } from "~/domain/cadence-policy";
 import { CHANNEL_NAMES, WEEKDAY_NAMES } from "~/domain/contact-windows";
 import { loadCadenceSettings, saveCadenceSettings, type PolicyActionResult, type PolicyDraft, type ReviewActionResult, type WindowsActionResult } from "~/services/cadence-settings.server";
+import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Relance automatique — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -89,6 +90,7 @@ function PolicyForm(props: { policy: { id: number; title: string }; draft: Polic
         </p>
       ) : null}
       <Form method="post" noValidate>
+        <StaffFormToken />
         {/* Enter in a field saves, rather than pressing the first row's buttons. */}
         {canEdit ? (
           <button type="submit" name="intent" value="save" className="visually-hidden" tabIndex={-1} aria-hidden="true">
@@ -239,6 +241,7 @@ function WindowsForm(props: {
         </p>
       ) : null}
       <Form method="post" noValidate>
+        <StaffFormToken />
         <input type="hidden" name="form" value="windows" />
         {props.windows.map((window) => {
           const channel = window.channel as keyof typeof CHANNEL_NAMES;
@@ -292,6 +295,7 @@ function ReviewForm({ days, result, canEdit }: { days: number; result: ReviewAct
         sont avertis par e-mail et le client est prévenu.
       </p>
       <Form method="post" noValidate>
+        <StaffFormToken />
         <input type="hidden" name="form" value="review" />
         <fieldset disabled={!canEdit}>
           <label htmlFor="planReviewBusinessDays">Jours ouvrés pour décider</label>

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { loadMessageTemplates, saveMessageTemplateAction, type TemplateActionResult } from "~/services/message-templates.server";
+import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Modèles de messages — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -71,6 +72,7 @@ export default function MessageTemplates() {
           <Link to={`/backoffice/cadence/preview?${query}`}>Voir l'aperçu avec un client réel</Link>
         </p>
         <Form method="post" noValidate key={`${query}-${page.current?.body ?? ""}`}>
+          <StaffFormToken />
           <input type="hidden" name="step" value={key.step} />
           <input type="hidden" name="channel" value={key.channel} />
           <input type="hidden" name="locale" value={key.locale} />

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { loadCallList, logCallOutcome } from "~/services/call-list.server";
+import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Appels à passer — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -69,6 +70,7 @@ function CallCard({ row }: { row: Row }) {
       </p>
       {page.canLog ? (
         <Form method="post" noValidate>
+          <StaffFormToken />
           <input type="hidden" name="taskId" value={row.taskId} />
           <fieldset>
             <legend>Résultat de l'appel</legend>

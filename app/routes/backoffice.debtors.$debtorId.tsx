@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { actorLabels, eventLabels } from "~/domain/timeline-labels";
 import { describeEventData as describeData } from "~/domain/dossier";
 import { loadDebtorFile, recordTransfer } from "~/services/debtor-file.server";
+import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.debtor.name ?? "Client"} — Relance` }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -128,6 +129,7 @@ function TransferForm() {
     <section className="card" aria-labelledby="transfer-title">
       <h2 id="transfer-title">Enregistrer un virement reçu</h2>
       <Form method="post" noValidate>
+        <StaffFormToken />
         <input type="hidden" name="formKey" value={page.formKey} />
         <label htmlFor="transfer-invoice">Facture</label>
         <select id="transfer-invoice" name="invoiceId" defaultValue={open[0]?.id} {...invalid("invoiceId")}>

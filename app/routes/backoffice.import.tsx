@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { importAction, loadImportPage } from "~/services/imports.server";
+import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Importer des factures — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -51,6 +52,7 @@ export default function ImportPage() {
             confirmation : vous verrez d'abord un aperçu.
           </p>
           <Form method="post" encType="multipart/form-data" noValidate>
+            <StaffFormToken />
             <input type="hidden" name="intent" value="preview" />
             <label htmlFor="import-file">Fichier CSV</label>
             <input id="import-file" type="file" name="file" accept=".csv,text/csv" required aria-describedby={result?.error ? undefined : "import-file-help"} />
@@ -291,12 +293,14 @@ function RunPanel({ run, canImport, busy }: { run: Run; canImport: boolean; busy
       {run.status === "previewed" && canImport ? (
         <div className="button-row">
           <Form method="post" encType="multipart/form-data">
+            <StaffFormToken />
             <input type="hidden" name="runId" value={run.id} />
             <button type="submit" name="intent" value="confirm" className="button" disabled={busy}>
               Confirmer l'import
             </button>
           </Form>
           <Form method="post" encType="multipart/form-data">
+            <StaffFormToken />
             <input type="hidden" name="runId" value={run.id} />
             <button type="submit" name="intent" value="cancel" className="button" disabled={busy}>
               Annuler

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { loadLettersToPost, markLetterPosted } from "~/services/letters-queue.server";
+import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Courriers à poster — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -41,6 +42,7 @@ export default function LettersToPost() {
             </p>
             {page.canPost ? (
               <Form method="post" noValidate>
+                <StaffFormToken />
                 <input type="hidden" name="letterId" value={letter.id} />
                 <label htmlFor={field}>Numéro du recommandé</label>
                 <input

@@ -1,17 +1,22 @@
 import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { getDb } from "~/db.server";
 import { now } from "~/clock.server";
-import { findActiveStaffByEmail, getStaff, signInStaff, signInStaffByCode } from "~/services/staff-auth.server";
+import { findActiveStaffByEmail, getStaff, preSessionFormToken, readSignInForm, signInStaff, signInStaffByCode } from "~/services/staff-auth.server";
 import { issueStaffCodeIfKnown } from "~/services/staff-codes.server";
 import { requestDeps } from "~/services/deps.server";
-import { MAX_SMALL_FORM_BYTES, readLimitedForm, requireSameOrigin } from "~/services/http.server";
+import { MAX_SMALL_FORM_BYTES, requireSameOrigin } from "~/services/http.server";
 import { clientAddress, limitRequest, rateLimitedInit } from "~/services/rate-limits.server";
 import { RATE_LIMITS } from "~/domain/rate-limit";
 
 export const meta: MetaFunction = () => [{ title: "Connexion — Relance" }];
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+export const headers: HeadersFunction = ({ loaderHeaders }) => {
+  const headers = new Headers({ "Cache-Control": "no-store" });
+  const setCookie = loaderHeaders.get("Set-Cookie");
+  if (setCookie) headers.set("Set-Cookie", setCookie);
+  return headers;
+};
 
 const email = z.email({ error: "Saisissez votre adresse e-mail professionnelle." });
 const passwordSchema = z.object({
@@ -28,16 +33,18 @@ type Result = { fields: Fields; formError: string | null; codeSentTo?: string };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getStaff(getDb(), request, now())) throw redirect("/backoffice");
-  return null;
+  const { token, setCookie } = await preSessionFormToken(request);
+  return data({ csrf: token }, setCookie ? { headers: { "Set-Cookie": setCookie } } : undefined);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const result = (fields: Fields, formError: string | null, extra: Partial<Result> = {}): Result => ({ fields, formError, ...extra });
+  // A forged form (no pre-session token, M21) is refused before it counts against anyone.
+  const form = await readSignInForm(request, MAX_SMALL_FORM_BYTES);
   // M17 for staff too: per client address, then per email typed, counted before anything is checked.
   const byIp = limitRequest(RATE_LIMITS.staffSignInIp, clientAddress(request));
   if (byIp) return data(result({}, tooMany(byIp.retryAt)), rateLimitedInit(byIp));
-  const form = await readLimitedForm(request, MAX_SMALL_FORM_BYTES);
   const intent = form.get("intent");
 
   if (intent === "send-code") {
@@ -95,6 +102,7 @@ function FieldError({ id, errors }: { id: string; errors?: string[] }) {
 
 export default function StaffLogin() {
   const result = useActionData<typeof action>();
+  const { csrf } = useLoaderData<typeof loader>();
   const busy = useNavigation().state === "submitting";
   const fields: Fields = result?.fields ?? {};
   const codeSentTo = result?.codeSentTo;
@@ -115,6 +123,7 @@ export default function StaffLogin() {
           valable 10 minutes, une seule fois.
         </p>
         <Form method="post" noValidate>
+          <input type="hidden" name="csrf" value={csrf} />
           <input type="hidden" name="intent" value="code" />
           <input type="hidden" name="email" value={codeSentTo} />
           <label htmlFor="code">Code reçu par e-mail</label>
@@ -127,6 +136,7 @@ export default function StaffLogin() {
           </p>
         </Form>
         <Form method="post" noValidate>
+          <input type="hidden" name="csrf" value={csrf} />
           <input type="hidden" name="intent" value="send-code" />
           <input type="hidden" name="email" value={codeSentTo} />
           <button type="submit" className="button secondary" disabled={busy}>
@@ -144,6 +154,7 @@ export default function StaffLogin() {
     <main className="page narrow">
       <h1>Connexion à l'espace créancier</h1>
       <Form method="post" noValidate>
+          <input type="hidden" name="csrf" value={csrf} />
         {formError}
         <label htmlFor="email">Adresse e-mail</label>
         <input id="email" name="email" type="email" autoComplete="username" required {...invalid("email")} />

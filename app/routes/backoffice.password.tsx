@@ -2,6 +2,7 @@ import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctio
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { loadOwnPassword, ownPasswordAction } from "~/services/own-password.server";
 import { rateLimitedInit } from "~/services/rate-limits.server";
+import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Mon mot de passe — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -50,6 +51,7 @@ export default function OwnPassword() {
         </p>
       ) : null}
       <Form method="post" noValidate>
+        <StaffFormToken />
         <input type="hidden" name="intent" value="change" />
         {page.hasPassword ? (
           <>
@@ -78,6 +80,7 @@ export default function OwnPassword() {
         </p>
       </Form>
       <Form method="post">
+        <StaffFormToken />
         <input type="hidden" name="intent" value="send-code" />
         <button type="submit" className="button secondary" disabled={busy}>
           Recevoir un code par e-mail

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { decideReviewItem, loadReviewQueue } from "~/services/review-queue.server";
+import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "À décider — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -179,6 +180,7 @@ function Decide(props: { intent: string; id: number; label: string; reason?: str
   const invalid = (name: string) => (errors[name] ? { "aria-invalid": true, "aria-describedby": field(`${name}-error`) } : {});
   return (
     <Form method="post" className="decision" noValidate>
+      <StaffFormToken />
       <input type="hidden" name="intent" value={props.intent} />
       <input type="hidden" name="id" value={props.id} />
       {props.reason ? (

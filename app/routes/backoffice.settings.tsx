@@ -2,6 +2,7 @@ import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctio
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { loadSettings, updateSettings, type SettingsSection } from "~/services/settings.server";
+import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Réglages — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -68,6 +69,7 @@ function Section(props: { section: SettingsSection; title: string; canEdit: bool
         </p>
       ) : null}
       <Form method="post" noValidate>
+        <StaffFormToken />
         <input type="hidden" name="section" value={props.section} />
         <fieldset disabled={!props.canEdit} style={{ border: 0, padding: 0, margin: 0 }}>
           {props.children}

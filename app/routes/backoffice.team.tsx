@@ -2,6 +2,7 @@ import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctio
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { loadTeam, teamAction } from "~/services/team.server";
 import { ROLE_LABELS } from "~/domain/staff-roles";
+import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Équipe — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -76,6 +77,7 @@ export default function Team() {
                     {page.canManage ? (
                       <td>
                         <Form method="post" className="button-row" aria-label={`Rôle de ${m.name}`}>
+                          <StaffFormToken />
                           <input type="hidden" name="intent" value="role" />
                           <input type="hidden" name="memberId" value={m.id} />
                           <label className="visually-hidden" htmlFor={`role-${m.id}`}>
@@ -93,6 +95,7 @@ export default function Team() {
                           </button>
                         </Form>
                         <Form method="post">
+                          <StaffFormToken />
                           <input type="hidden" name="intent" value={m.active ? "disable" : "enable"} />
                           <input type="hidden" name="memberId" value={m.id} />
                           <button type="submit" className="button secondary" disabled={busy}>
@@ -119,6 +122,7 @@ export default function Team() {
           <h2 id="add-title">Ajouter un membre</h2>
           <p className="muted">Le nouveau membre reçoit un e-mail ; il se connecte avec un code envoyé à son adresse, puis peut choisir un mot de passe.</p>
           <Form method="post" noValidate>
+            <StaffFormToken />
             <input type="hidden" name="intent" value="add" />
             <label htmlFor="add-name">Nom</label>
             <input id="add-name" name="name" type="text" defaultValue={addValues.name} autoComplete="off" {...invalid("name")} />

@@ -1,12 +1,12 @@
 import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { messages, type Locale } from "~/i18n/messages";
+import { localeFromAcceptLanguage, messages, type Locale } from "~/i18n/messages";
 import { exchangeLink, previewLink } from "~/services/link-landing.server";
 import { noStoreHeaders, requireSameOrigin } from "~/services/http.server";
 import { InvalidLink } from "~/components/invalid-link";
 import { RateLimited } from "~/components/rate-limited";
 import { clientAddress, limitRequest, rateLimitedInit } from "~/services/rate-limits.server";
-import { RATE_LIMITS } from "~/domain/rate-limit";
+import { RATE_LIMITS, type RateLimitRule } from "~/domain/rate-limit";
 
 /** Every refused link gets this same status and page, whatever the reason (M17). */
 const INVALID_STATUS = 410;
@@ -14,12 +14,19 @@ const INVALID_STATUS = 410;
 export const meta: MetaFunction = () => [{ title: "Relance" }, { name: "robots", content: "noindex" }];
 
 // The token is still in the address: no caching, no referrer, no third-party anything (M8, M9).
-export const headers: HeadersFunction = ({ actionHeaders }) => {
-  const retryAfter = actionHeaders.get("Retry-After");
+export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After") ?? loaderHeaders.get("Retry-After");
   return retryAfter ? { ...noStoreHeaders, "Retry-After": retryAfter } : noStoreHeaders;
 };
 
+/** M17 on both verbs: per client, then per link (a token hashed like every subject). */
+function limitLanding(request: Request, token: string, byClient: RateLimitRule) {
+  return limitRequest(byClient, clientAddress(request)) ?? limitRequest(RATE_LIMITS.linkToken, token);
+}
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
+  const limited = limitLanding(request, params.token ?? "", RATE_LIMITS.linkLandingIp);
+  if (limited) return data({ ...limited, locale: localeFromAcceptLanguage(request.headers.get("Accept-Language")) }, rateLimitedInit(limited));
   const landing = await previewLink(request, params.token ?? "");
   return data(landing, { status: landing.status === "valid" ? 200 : INVALID_STATUS });
 }
@@ -27,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
   // M17: every exchange attempt counts, valid or not; over the limit nothing is checked or created.
-  const limited = limitRequest(RATE_LIMITS.linkExchangeIp, clientAddress(request));
+  const limited = limitLanding(request, params.token ?? "", RATE_LIMITS.linkExchangeIp);
   if (limited) return data(limited, rateLimitedInit(limited));
   const cookie = await exchangeLink(params.token ?? "");
   // The loader runs again after this and renders the same refusal page.
@@ -40,6 +47,7 @@ export default function LinkLanding() {
   const landing = useLoaderData<typeof loader>();
   const limited = useActionData<typeof action>();
   if (limited?.status === "rate_limited") return <RateLimited locale={landing.locale} retryAt={limited.retryAt} />;
+  if (landing.status === "rate_limited") return <RateLimited locale={landing.locale} retryAt={landing.retryAt} />;
   if (landing.status === "invalid") return <InvalidLink locale={landing.locale} />;
   const t = messages(landing.locale as Locale).continue;
   return (

@@ -24,10 +24,11 @@ export function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
+  // A body that is no form (415) or too big (413) is refused before it counts against anyone.
+  const form = await readLimitedForm(request, MAX_SMALL_FORM_BYTES);
   // M17: per client address first, then per address typed; over either limit nothing is sent.
   const byIp = limitRequest(RATE_LIMITS.newLinkIp, clientAddress(request));
   if (byIp) return data(byIp, rateLimitedInit(byIp));
-  const form = await readLimitedForm(request, MAX_SMALL_FORM_BYTES);
   const parsed = schema.safeParse({ email: form.get("email") });
   if (!parsed.success) return data({ status: "invalid" as const }, { status: 400 });
   const byAddress = limitRequest(RATE_LIMITS.newLinkAddress, parsed.data.email);

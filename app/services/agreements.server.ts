@@ -37,7 +37,7 @@ import { requestDeps } from "./deps.server";
 import { queueNotice, sendNoticeNow } from "./notices.server";
 import { requirePortalAction, requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal.server";
 import { noStoreHeaders } from "./http.server";
-import { proxiedClientAddress } from "./rate-limits.server";
+import { clientIp } from "./rate-limits.server";
 
 type Reader = Pick<Db, "select">;
 type Ctx = Awaited<ReturnType<typeof requirePortalDebtor>>;
@@ -54,7 +54,7 @@ function evidence(request: Request, ctx: Ctx, text: string) {
   return {
     acknowledgmentText: text,
     // Where the acknowledgment came from (L6), read as the rate limits read it: the proxy's own entry.
-    acknowledgedIp: proxiedClientAddress(request),
+    acknowledgedIp: clientIp(request),
     acknowledgedUserAgent: request.headers.get("User-Agent")?.slice(0, 512) ?? null,
     linkId: ctx.session.linkId,
   };

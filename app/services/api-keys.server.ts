@@ -5,7 +5,7 @@ import { now } from "../clock.server";
 import { insertApiKey, listApiKeys, revokeApiKey, useApiKey } from "../models/api-keys.server";
 import { textProblem } from "../domain/intake";
 import { requireSameOrigin } from "./http.server";
-import { requireStaff } from "./staff-auth.server";
+import { requireStaff, readStaffForm } from "./staff-auth.server";
 import { randomToken, sha256 } from "./tokens.server";
 
 /**
@@ -58,7 +58,7 @@ export async function apiKeysAction(request: Request) {
   requireSameOrigin(request);
   const { db, at, staff } = await owner(request);
   if (staff.role !== "owner") throw new Response("Seuls les propriétaires du compte gèrent les clés d'API.", { status: 403 });
-  const form = await request.formData();
+  const form = await readStaffForm(request);
   if (form.get("intent") === "revoke") {
     const id = z.coerce.number().int().positive().safeParse(form.get("keyId"));
     if (!id.success || !revokeApiKey(db, staff.creditorId, id.data, at)) return data({ fields: { keyId: "Cette clé n'existe pas ou est déjà révoquée." } } satisfies ApiKeyActionResult, { status: 404 });

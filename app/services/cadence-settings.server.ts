@@ -7,7 +7,7 @@ import { getDb } from "../db.server";
 import { now } from "../clock.server";
 import { getPlanReviewBusinessDays, getPolicy, listPolicies, loadContactWindows, replacePolicy, saveContactWindows, setPlanReviewBusinessDays } from "../models/cadence-settings.server";
 import { requireSameOrigin } from "./http.server";
-import { requireStaff } from "./staff-auth.server";
+import { requireStaff, readStaffForm } from "./staff-auth.server";
 
 const SEGMENT_NAMES = { standard: "Standard", high_risk: "Clients à risque", good_payer: "Bons payeurs" } as const;
 
@@ -137,7 +137,7 @@ export async function saveCadenceSettings(request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   requireEditor(staff);
-  const form = await request.formData();
+  const form = await readStaffForm(request);
   if (form.get("form") === "windows") return saveWindows(form, staff, at);
   if (form.get("form") === "review") return saveReviewDeadline(form, staff);
 

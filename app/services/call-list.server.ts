@@ -11,7 +11,7 @@ import { now } from "../clock.server";
 import { getOpenCallTask, listOpenCallTasks } from "../models/call-list.server";
 import { appendTimeline } from "../models/timeline.server";
 import { requireSameOrigin } from "./http.server";
-import { requireStaff } from "./staff-auth.server";
+import { requireStaff, readStaffForm } from "./staff-auth.server";
 
 const LOCALE = "fr-FR";
 
@@ -101,7 +101,7 @@ export async function logCallOutcome(request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas d'enregistrer un appel.", { status: 403 });
-  const form = await request.formData();
+  const form = await readStaffForm(request);
   const parsed = outcomeSchema.safeParse(Object.fromEntries(form));
   const taskId = Number(form.get("taskId")) || 0;
   if (!parsed.success) return data({ taskId, fields: z.flattenError(parsed.error).fieldErrors } satisfies CallOutcomeErrors, { status: 400 });

@@ -13,7 +13,7 @@ import { getDebtorOfCreditor, listDebtorContacts, listDebtorInvoices, listDebtor
 import { requireSameOrigin } from "./http.server";
 import { recordInvoicePayment } from "./payment-recording.server";
 import { randomToken } from "./tokens.server";
-import { requireStaff } from "./staff-auth.server";
+import { requireStaff, readStaffForm } from "./staff-auth.server";
 
 const LOCALE = "fr-FR";
 
@@ -104,7 +104,7 @@ export async function recordTransfer(request: Request, debtorIdParam: string) {
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas d'enregistrer un paiement.", { status: 403 });
   const debtor = getDebtorOfCreditor(db, staff.creditorId, Number(debtorIdParam) || 0);
   if (!debtor) throw new Response("Client introuvable.", { status: 404 });
-  const form = await request.formData();
+  const form = await readStaffForm(request);
   const invoiceId = Number(form.get("invoiceId")) || 0;
   const parsed = transferSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) {

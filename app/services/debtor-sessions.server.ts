@@ -2,8 +2,7 @@ import { createCookie } from "@remix-run/node";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { debtorLinks, debtorSessions } from "../../db/schema";
-import { timingSafeEqual } from "node:crypto";
-import { requireSameOrigin } from "./http.server";
+import { formTokenFor, requireFormToken, requireSameOrigin } from "./http.server";
 import { randomToken, sha256 } from "./tokens.server";
 import { preparedOnce } from "../models/prepared.server";
 
@@ -64,7 +63,7 @@ export async function getDebtorSession(db: Db, request: Request, now: Date): Pro
   const sessionHash = sha256(id);
   // expires_at is stored as UTC milliseconds; a placeholder takes the stored form.
   const row = liveSession(db).get({ idHash: sessionHash, now: now.getTime() });
-  return row ? { ...row, sessionHash, csrfToken: sha256(`csrf:${id}`).slice(0, 43) } : null;
+  return row ? { ...row, sessionHash, csrfToken: formTokenFor(id) } : null;
 }
 
 /**
@@ -74,11 +73,7 @@ export async function getDebtorSession(db: Db, request: Request, now: Date): Pro
 export async function requireDebtorAction(db: Db, request: Request, form: FormData, now: Date): Promise<DebtorSession> {
   requireSameOrigin(request);
   const session = await requireDebtorSession(db, request, now);
-  const sent = form.get("csrf");
-  const expected = Buffer.from(session.csrfToken);
-  if (typeof sent !== "string" || sent.length !== expected.length || !timingSafeEqual(Buffer.from(sent), expected)) {
-    throw new Response("This form has expired: reload the page and try again.", { status: 403, headers: { "Cache-Control": "no-store" } });
-  }
+  requireFormToken(form, session.csrfToken);
   return session;
 }
 

@@ -1,17 +1,39 @@
+import { timingSafeEqual } from "node:crypto";
 import { getEnv } from "../env.server";
+import { sha256 } from "./tokens.server";
 
 /**
  * CSRF defence for every action (M21): the browser must say the form came from our own origin.
- * SameSite cookies are only a second line.
+ * SameSite cookies are only a second line. The address asked for must be ours too: a form post
+ * with a forged Host or X-Forwarded-Host (which build `request.url`) is refused, not half-trusted.
  */
 export function requireSameOrigin(request: Request) {
+  const ours = new URL(getEnv().PUBLIC_BASE_URL);
+  if (new URL(request.url).host !== ours.host) {
+    throw new Response(`This form must be sent to ${ours.host}, the address of Relance's pages.`, { status: 400, headers: { "Cache-Control": "no-store" } });
+  }
   const origin = request.headers.get("Origin");
   const fetchSite = request.headers.get("Sec-Fetch-Site");
-  const ours = new URL(getEnv().PUBLIC_BASE_URL).origin;
-  const requestOrigin = new URL(request.url).origin;
-  const allowed = origin ? origin === ours || origin === requestOrigin : fetchSite === "same-origin";
+  const allowed = origin ? origin === ours.origin : fetchSite === "same-origin";
   if (!allowed) {
-    throw new Response("This form must be sent from Relance's own pages.", { status: 403 });
+    throw new Response("This form must be sent from Relance's own pages.", { status: 403, headers: { "Cache-Control": "no-store" } });
+  }
+}
+
+/**
+ * The synchronizer token of a session (M21), portal and back office alike: derived from the secret
+ * cookie value, so only the browser holding that cookie can know it, and nothing more is stored.
+ */
+export function formTokenFor(secretCookieValue: string): string {
+  return sha256(`csrf:${secretCookieValue}`).slice(0, 43);
+}
+
+/** The form's `csrf` field must be `expected` (null: the request has no session to hold one). */
+export function requireFormToken(form: FormData, expected: string | null) {
+  const sent = form.get("csrf");
+  const want = Buffer.from(expected ?? "");
+  if (!expected || typeof sent !== "string" || Buffer.byteLength(sent) !== want.length || !timingSafeEqual(Buffer.from(sent), want)) {
+    throw new Response("This form has expired: reload the page and try again.", { status: 403, headers: { "Cache-Control": "no-store" } });
   }
 }
 
@@ -67,8 +89,21 @@ export async function readLimitedText(request: Request, maxBytes: number): Promi
   return new TextDecoder().decode(await readLimitedBytes(request, maxBytes));
 }
 
-/** `request.formData()` with the same cap: multipart and URL-encoded forms alike. */
+const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
+
+/**
+ * `request.formData()` with the same cap: multipart and URL-encoded forms alike. Any other body
+ * (`text/plain` from a cross-site form, JSON, a broken multipart) is a clear 415/400, never a 500.
+ */
 export async function readLimitedForm(request: Request, maxBytes: number): Promise<FormData> {
+  const type = request.headers.get("Content-Type") ?? "";
+  if (!FORM_TYPES.includes(type.split(";")[0]!.trim().toLowerCase())) {
+    throw new Response("This address only takes HTML form posts (application/x-www-form-urlencoded or multipart/form-data).", { status: 415, headers: { "Cache-Control": "no-store" } });
+  }
   const bytes = await readLimitedBytes(request, maxBytes);
-  return new Response(Buffer.from(bytes), { headers: { "Content-Type": request.headers.get("Content-Type") ?? "application/x-www-form-urlencoded" } }).formData();
+  try {
+    return await new Response(Buffer.from(bytes), { headers: { "Content-Type": type } }).formData();
+  } catch {
+    throw new Response("The form could not be read: reload the page and send it again.", { status: 400, headers: { "Cache-Control": "no-store" } });
+  }
 }

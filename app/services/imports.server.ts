@@ -17,9 +17,9 @@ import { getEnv } from "../env.server";
 import { now } from "../clock.server";
 import { countTermsFlags, listTermsFlags } from "../models/intake.server";
 import { readBodyLimited } from "./body-limit.server";
-import { requireSameOrigin } from "./http.server";
+import { requireFormToken, requireSameOrigin } from "./http.server";
 import { IntakeSession, IntakeTally, type IntakeOptions, type IntakeRow, type RowOutcome } from "./intake.server";
-import { requireStaff } from "./staff-auth.server";
+import { requireStaff, staffFormToken } from "./staff-auth.server";
 import { randomToken, sha256Bytes } from "./tokens.server";
 
 /** Rows per transaction: short enough that the job and the web server are never kept waiting long. */
@@ -149,6 +149,7 @@ export async function importAction(request: Request) {
   if (!body) return data({ error: tooLargeMessage } satisfies ImportActionResult, { status: 413 });
   const form = await new Request(request.url, { method: "POST", headers: { "Content-Type": request.headers.get("Content-Type") ?? "" }, body: Buffer.from(body) }).formData().catch(() => null);
   if (!form) return data({ error: "Le formulaire n'a pas pu être lu : choisissez à nouveau le fichier." } satisfies ImportActionResult, { status: 400 });
+  requireFormToken(form, await staffFormToken(request));
   const intent = form.get("intent");
   if (intent === "confirm" || intent === "cancel") {
     const runId = z.coerce.number().int().positive().safeParse(form.get("runId"));

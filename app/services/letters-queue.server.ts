@@ -7,7 +7,7 @@ import { getDb } from "../db.server";
 import { now } from "../clock.server";
 import { appendTimeline } from "../models/timeline.server";
 import { requireSameOrigin } from "./http.server";
-import { requireStaff } from "./staff-auth.server";
+import { requireStaff, readStaffForm } from "./staff-auth.server";
 import { sha256Bytes } from "./tokens.server";
 
 /** Formal notices the cadence queued, for staff to print and post by registered mail. */
@@ -51,7 +51,7 @@ export async function markLetterPosted(request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas de marquer un courrier.", { status: 403 });
-  const form = await request.formData();
+  const form = await readStaffForm(request);
   const parsed = postedSchema.safeParse(Object.fromEntries(form));
   const letterId = Number(form.get("letterId")) || 0;
   if (!parsed.success) return data({ letterId, error: z.flattenError(parsed.error).fieldErrors.trackingNumber?.[0] ?? "Courrier inconnu." }, { status: 400 });

@@ -17,7 +17,7 @@ import { now } from "../clock.server";
 import { getEnv } from "../env.server";
 import { deleteMessageTemplate, getMessageTemplate, listMessageTemplates, saveMessageTemplate, type TemplateKey } from "../models/cadence-settings.server";
 import { requireSameOrigin } from "./http.server";
-import { requireStaff } from "./staff-auth.server";
+import { requireStaff, readStaffForm } from "./staff-auth.server";
 
 export const MESSAGE_STEP_NAMES: Record<string, string> = {
   pre_reminder: "Pré-relance",
@@ -81,7 +81,7 @@ export async function saveMessageTemplateAction(request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas de modifier les modèles.", { status: 403 });
-  const form = Object.fromEntries([...(await request.formData())].filter(([, v]) => typeof v === "string")) as Record<string, string>;
+  const form = Object.fromEntries([...(await readStaffForm(request))].filter(([, v]) => typeof v === "string")) as Record<string, string>;
   const key = checkedKey(form);
   const query = `step=${key.step}&channel=${key.channel}&locale=${key.locale}`;
   if (form.intent === "reset") {

@@ -10,7 +10,7 @@ import { requireSameOrigin } from "./http.server";
 import { hashPassword, verifyPassword } from "./passwords.server";
 import { hitRateLimit, rateLimitedResult, type RateLimited } from "./rate-limits.server";
 import { consumeStaffCode, issueStaffCode } from "./staff-codes.server";
-import { requireStaff, sessionHashOf } from "./staff-auth.server";
+import { requireStaff, sessionHashOf, readStaffForm } from "./staff-auth.server";
 
 export const MIN_PASSWORD_LENGTH = 12;
 
@@ -54,7 +54,7 @@ const changeSchema = z
 export async function ownPasswordAction(request: Request): Promise<PasswordResult> {
   requireSameOrigin(request);
   const { db, at, staff, email, passwordHash } = await currentMember(request);
-  const form = await request.formData();
+  const form = await readStaffForm(request);
   if (form.get("intent") === "send-code") {
     const limit = hitRateLimit(db, RATE_LIMITS.staffCodeSendEmail, email.toLowerCase(), at);
     if (!limit.allowed) return rateLimitedResult(limit);

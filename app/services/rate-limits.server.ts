@@ -5,6 +5,8 @@ import { computeWindowStart, decideRateLimit, type RateLimitDecision, type RateL
 import { sha256 } from "./tokens.server";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
+import { getEnv } from "../env.server";
+import { PEER_ADDRESS_HEADER } from "../utils/peer-address";
 
 type Writer = Pick<Db, "insert">;
 
@@ -30,18 +32,25 @@ export function sweepRateLimits(db: Pick<Db, "delete">, olderThan: Date) {
 }
 
 /**
- * The client's address as our reverse proxy saw it: the LAST X-Forwarded-For entry is the one the
- * proxy appended (a client can prepend entries, not replace that one). Without a proxy (development,
- * tests) every client shares one bucket, which only makes the limit stricter.
+ * The client's address, for rate-limit buckets (M17): see `clientIp`. A request that reached no
+ * socket (a test calling a route) has none and shares one bucket, which only makes limits stricter.
  */
 export function clientAddress(request: Request): string {
-  return proxiedClientAddress(request) ?? "direct";
+  return clientIp(request) ?? "unknown";
 }
 
-/** The same address, or null without a proxy: what evidence records (L6) rather than a bucket name. */
-export function proxiedClientAddress(request: Request): string | null {
-  const last = request.headers.get("X-Forwarded-For")?.split(",").at(-1)?.trim();
-  return last && last.length <= 64 ? last : null;
+/**
+ * Who the client is, for limits and evidence alike (L6). Without TRUST_PROXY, the socket's address
+ * (stamped by our server, never taken from the client). With TRUST_PROXY=n, the entry the outermost
+ * of those n proxies appended to X-Forwarded-For: entries further left are the client's own words.
+ */
+export function clientIp(request: Request, hops = getEnv().TRUST_PROXY): string | null {
+  const peer = request.headers.get(PEER_ADDRESS_HEADER);
+  const chain = hops === 0 ? [] : (request.headers.get("X-Forwarded-For") ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  // The socket is the nearest proxy; when the server did not stamp it, it still counts as one hop.
+  chain.push(peer ?? "");
+  const address = chain[Math.max(0, chain.length - 1 - hops)];
+  return address && address.length <= 64 ? address : null;
 }
 
 export type RateLimited = { status: "rate_limited"; retryAt: string; retryAfterSeconds: number };

@@ -18,7 +18,7 @@ import { requestDeps } from "./deps.server";
 import { requireSameOrigin } from "./http.server";
 import { queueNotice, sendNoticeNow } from "./notices.server";
 import { recordInvoicePayment } from "./payment-recording.server";
-import { requireStaff } from "./staff-auth.server";
+import { requireStaff, readStaffForm } from "./staff-auth.server";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 const LOCALE = "fr-FR";
@@ -143,7 +143,7 @@ export async function decideReviewItem(request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas de décider.", { status: 403 });
-  const form = await request.formData();
+  const form = await readStaffForm(request);
   const key = `${form.get("intent")}-${form.get("id")}`;
   const parsed = decisionSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) {

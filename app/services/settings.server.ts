@@ -21,7 +21,8 @@ import { getDb } from "../db.server";
 import { now } from "../clock.server";
 import { listAuditEvents, recordAuditEvent } from "../models/staff-audit.server";
 import { requireSameOrigin } from "./http.server";
-import { requireStaff } from "./staff-auth.server";
+import { hiddenCharacterProblem } from "../domain/text";
+import { requireStaff, readStaffForm } from "./staff-auth.server";
 
 type Creditor = typeof creditors.$inferSelect;
 type Patch = Partial<Omit<Creditor, "id" | "createdAt">>;
@@ -65,14 +66,21 @@ export const SECTION_LABELS: Record<SettingsSection, string> = {
   senders: "Expéditeurs",
 };
 
+/**
+ * Every setting is one line that may reach an email header, an SMS sender, a letter or a page: a
+ * line break, control, bidi or zero-width character is refused with its own message.
+ */
+const oneLine = z.string().superRefine((v, ctx) => {
+  const problem = hiddenCharacterProblem(v);
+  if (problem) ctx.addIssue({ code: "custom", message: problem, abort: true });
+});
 /** An empty field means "none": stored as null. */
 const optional = (max: number) =>
-  z
-    .string()
+  oneLine
     .trim()
     .max(max, { error: `${max} caractères au plus.` })
     .transform((v) => (v === "" ? null : v));
-const required = (message: string, max = 200) => z.string().trim().min(1, { error: message }).max(max, { error: `${max} caractères au plus.` });
+const required = (message: string, max = 200) => oneLine.trim().min(1, { error: message }).max(max, { error: `${max} caractères au plus.` });
 const checkbox = z.unknown().transform((v) => v === "on");
 
 const identitySchema = z
@@ -265,7 +273,7 @@ export async function updateSettings(request: Request): Promise<SettingsResult> 
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role !== "owner") throw new Response("Seuls les propriétaires du compte peuvent modifier les réglages.", { status: 403 });
-  const form = await request.formData();
+  const form = await readStaffForm(request);
   const section = SETTINGS_SECTIONS.find((s) => s === form.get("section"));
   if (!section) throw new Response("Section inconnue.", { status: 400 });
   const raw = Object.fromEntries(sectionFields[section].map((name) => [name, form.get(name) ?? undefined]));

@@ -5,6 +5,8 @@ import { creditors, staffSessions, staffUsers } from "../../db/schema";
 import { hashPassword, verifyPassword } from "./passwords.server";
 import { consumeStaffCode } from "./staff-codes.server";
 import { randomToken, sha256 } from "./tokens.server";
+import { formTokenFor, readLimitedForm, requireFormToken } from "./http.server";
+import { MAX_FORM_BYTES } from "../domain/uploads";
 
 const SESSION_HOURS = 12;
 
@@ -16,6 +18,46 @@ const staffCookie = createCookie("__Host-staff", {
   path: "/",
   maxAge: SESSION_HOURS * 3600,
 });
+
+/**
+ * Before sign-in there is no session to hold a CSRF token: the sign-in page gives the browser a
+ * random id in this cookie and its forms carry the token derived from it. __Host- keeps another
+ * subdomain from planting one.
+ */
+const preSessionCookie = createCookie("__Host-staff-pre", { httpOnly: true, secure: true, sameSite: "lax", path: "/", maxAge: 3600 });
+
+/** The sign-in forms' token, and the Set-Cookie that starts a pre-session when the browser has none. */
+export async function preSessionFormToken(request: Request): Promise<{ token: string; setCookie: string | null }> {
+  const id: unknown = await preSessionCookie.parse(request.headers.get("Cookie"));
+  if (typeof id === "string" && id.length >= 22) return { token: formTokenFor(id), setCookie: null };
+  const fresh = randomToken(24);
+  return { token: formTokenFor(fresh), setCookie: await preSessionCookie.serialize(fresh) };
+}
+
+/** The sign-in form, read under a cap, refused (403) unless it carries this browser's pre-session token. */
+export async function readSignInForm(request: Request, maxBytes: number): Promise<FormData> {
+  const form = await readLimitedForm(request, maxBytes);
+  const id: unknown = await preSessionCookie.parse(request.headers.get("Cookie"));
+  requireFormToken(form, typeof id === "string" && id.length >= 22 ? formTokenFor(id) : null);
+  return form;
+}
+
+/** The CSRF token every back-office form carries (M21), derived from the staff session cookie; null when signed out. */
+export async function staffFormToken(request: Request): Promise<string | null> {
+  const id: unknown = await staffCookie.parse(request.headers.get("Cookie"));
+  return typeof id === "string" && id !== "" ? formTokenFor(id) : null;
+}
+
+/**
+ * Every back-office action's form: read under a cap (a clear 415/413/400 for what is not a form),
+ * then refused with 403 unless it carries this staff session's token. Call it after
+ * `requireSameOrigin` and `requireStaff`, before anything is written.
+ */
+export async function readStaffForm(request: Request, maxBytes = MAX_FORM_BYTES): Promise<FormData> {
+  const form = await readLimitedForm(request, maxBytes);
+  requireFormToken(form, await staffFormToken(request));
+  return form;
+}
 
 // Compared against when the email is unknown, so both failures take the same time.
 let decoyHash: Promise<string> | undefined;

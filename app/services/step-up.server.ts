@@ -10,7 +10,7 @@ import { appendTimeline } from "../models/timeline.server";
 import { requestDeps } from "./deps.server";
 import { queueNotice, sendNoticeNow } from "./notices.server";
 import { requirePortalAction, requirePortalDebtor } from "./portal.server";
-import { hitRateLimit, rateLimitedResult, type RateLimited } from "./rate-limits.server";
+import { clientAddress, hitRateLimit, rateLimitedResult, type RateLimited } from "./rate-limits.server";
 import { sha256 } from "./tokens.server";
 
 type Reader = Pick<Db, "select">;
@@ -74,18 +74,25 @@ export type VerifyResult =
 export async function verifyAction(request: Request): Promise<VerifyResult | { status: "verified"; returnTo: string }> {
   const context = await requirePortalAction(request);
   const { form } = context;
-  return form.get("intent") === "verify" ? checkCode(context) : sendCode(context);
+  return form.get("intent") === "verify" ? checkCode(context) : sendCode(context, clientAddress(request));
 }
 
 type ActionContext = Awaited<ReturnType<typeof requirePortalAction>>;
 
-async function sendCode({ db, session, debtor, now, form }: ActionContext): Promise<VerifyResult> {
+async function sendCode({ db, session, debtor, now, form }: ActionContext, client: string): Promise<VerifyResult> {
   const t = secureMessages(debtor.locale).verify;
   const choice = contactChoices(db, debtor.id).find((c) => c.value === form.get("contact"));
   if (!choice) return { status: "error", field: "contact", message: t.chooseError };
   // M17: the limit is checked before anything is written or sent.
-  const limit = hitRateLimit(db, RATE_LIMITS.codeSendSession, session.sessionHash, now);
-  if (!limit.allowed) return rateLimitedResult(limit);
+  // Per session, per client (a script opening many sessions) and per contact (the phone on file is never flooded).
+  for (const [rule, subject] of [
+    [RATE_LIMITS.codeSendSession, session.sessionHash],
+    [RATE_LIMITS.codeSendIp, client],
+    [RATE_LIMITS.codeSendContact, `${debtor.id}:${choice.value}`],
+  ] as const) {
+    const limit = hitRateLimit(db, rule, subject, now);
+    if (!limit.allowed) return rateLimitedResult(limit);
+  }
 
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
   const messageId = db.transaction(

@@ -10,7 +10,8 @@ import { getEnv } from "../env.server";
 import { createEmailSender } from "../integrations/email.server";
 import { listAuditEvents, recordAuditEvent } from "../models/staff-audit.server";
 import { requireSameOrigin } from "./http.server";
-import { requireStaff } from "./staff-auth.server";
+import { hiddenCharacterProblem } from "../domain/text";
+import { requireStaff, readStaffForm } from "./staff-auth.server";
 
 type Role = StaffRole;
 const roles = Object.keys(ROLE_LABELS) as [Role, ...Role[]];
@@ -64,7 +65,16 @@ export type TeamResult =
   | { status: "done"; message: string };
 
 const addSchema = z.object({
-  name: z.string().trim().min(1, { error: "Indiquez le nom du nouveau membre." }).max(120, { error: "120 caractères au plus." }),
+  name: z
+    .string()
+    .trim()
+    .min(1, { error: "Indiquez le nom du nouveau membre." })
+    .max(120, { error: "120 caractères au plus." })
+    // The name goes into sign-in emails' greeting and the audit log: one clean line.
+    .superRefine((v, ctx) => {
+      const problem = hiddenCharacterProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   email: z.string().trim().toLowerCase().pipe(z.email({ error: "Cette adresse e-mail n'est pas valable." })),
   role: z.enum(roles, { error: "Choisissez un rôle." }),
 });
@@ -79,7 +89,7 @@ export async function teamAction(request: Request): Promise<TeamResult> {
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role !== "owner") throw new Response("Seuls les propriétaires du compte peuvent gérer l'équipe.", { status: 403 });
-  const form = await request.formData();
+  const form = await readStaffForm(request);
   const intent = String(form.get("intent") ?? "");
   if (intent === "add") return addMember(db, staff, form, at);
   const member = memberSchema.safeParse({ memberId: form.get("memberId") });

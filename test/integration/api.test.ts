@@ -18,7 +18,7 @@ import * as invoiceRoute from "~/routes/api.v1.invoices_.$ref";
 import * as paymentsRoute from "~/routes/api.v1.invoices_.$ref_.payments";
 import * as openapiRoute from "~/routes/api.v1.openapi[.]json";
 import { apiKeys, creditors, debtors, invoices, payments, staffUsers, timelineEvents } from "../../db/schema";
-import { args, outcome } from "../support/routes";
+import { args, outcome, staffCsrf } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -30,7 +30,7 @@ let key: string;
 let otherKey: string;
 
 const form = (fields: Record<string, string>, cookie = ownerCookie) =>
-  new Request(`${BASE}/backoffice/api-keys`, { method: "POST", headers: { Origin: BASE, Cookie: cookie }, body: new URLSearchParams(fields) });
+  new Request(`${BASE}/backoffice/api-keys`, { method: "POST", headers: { Origin: BASE, Cookie: cookie }, body: new URLSearchParams({ csrf: staffCsrf(cookie), ...fields }) });
 type KeyResult = { data: { created?: { key: string; prefix: string }; fields?: Record<string, string> }; init: { status: number } | null };
 
 const post = (path: string, body: unknown, bearer: string | null = key, headers: Record<string, string> = {}) =>

@@ -25,7 +25,7 @@ import { devOutboxEmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";
 import { creditors, invoices, outboundMessageInvoices, outboundMessages, payments } from "../../db/schema";
 import { callTasks, debtors, letters, promises, staffUsers, timelineEvents } from "../../db/schema";
-import { args, outcome } from "../support/routes";
+import { args, outcome, signInPage, staffCsrf } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -38,7 +38,7 @@ let taskId: number;
 let letterId: number;
 
 const post = (path: string, fields: Record<string, string>, as = cookie) =>
-  new Request(`${BASE}${path}`, { method: "POST", headers: { Origin: BASE, Cookie: as }, body: new URLSearchParams(fields) });
+  new Request(`${BASE}${path}`, { method: "POST", headers: { Origin: BASE, Cookie: as }, body: new URLSearchParams({ csrf: staffCsrf(as), ...fields }) });
 const get = (path: string, as = cookie) => new Request(`${BASE}${path}`, { headers: { Cookie: as } });
 
 beforeAll(async () => {
@@ -252,7 +252,7 @@ describe("formal notices left unposted", () => {
 describe("staff sign-in", () => {
   it("stops trying passwords after 10 attempts on one email, the right password included, and says when to retry", async () => {
     const attempt = (password: string) =>
-      outcome(() => login.action(args(new Request(`${BASE}/backoffice/login`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams({ email: "lecture@atelier-durand.fr", password }) }))));
+      outcome(() => login.action(args(new Request(`${BASE}/backoffice/login`, { method: "POST", headers: { Origin: BASE, Cookie: signInPage().cookie }, body: new URLSearchParams({ csrf: signInPage().csrf, email: "lecture@atelier-durand.fr", password }) }))));
     for (let i = 0; i < 10; i++) expect(((await attempt(`wrong-${i}`)) as { init: { status: number } }).init.status).toBe(401);
     const blocked = (await attempt(DEMO_LOGIN.password)) as { data: { formError: string }; init: { status: number; headers: Record<string, string> } };
     expect(blocked.init.status).toBe(429);

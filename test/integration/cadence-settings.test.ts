@@ -33,7 +33,7 @@ import {
   outboundMessages,
   staffUsers,
 } from "../../db/schema";
-import { args, outcome } from "../support/routes";
+import { args, outcome, staffCsrf } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -68,7 +68,7 @@ async function openDemo() {
 }
 
 const post = (path: string, fields: Record<string, string | string[]>, as = owner) => {
-  const body = new URLSearchParams();
+  const body = new URLSearchParams({ csrf: staffCsrf(as) });
   for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(name, v);
   return new Request(`${BASE}${path}`, { method: "POST", headers: { Origin: BASE, Cookie: as }, body });
 };

@@ -16,7 +16,7 @@ import * as issuesCsv from "~/routes/backoffice.import_.$runId.issues[.]csv";
 import * as progress from "~/routes/backoffice.import_.$runId.progress";
 import * as template from "~/routes/backoffice.import_.template[.]csv";
 import { debtorContacts, debtors, importRuns, invoiceTermsFlags, invoices, staffUsers } from "../../db/schema";
-import { args, outcome } from "../support/routes";
+import { args, outcome, staffCsrf } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -26,12 +26,14 @@ let creditorId: number;
 
 function upload(content: string | Uint8Array, name = "factures.csv", as = cookie) {
   const form = new FormData();
+  form.set("csrf", staffCsrf(as));
   form.append("intent", "preview");
   form.append("file", new File([typeof content === "string" ? new TextEncoder().encode(content) : Buffer.from(content)], name, { type: "text/csv" }));
   return new Request(`${BASE}/backoffice/import`, { method: "POST", headers: { Origin: BASE, Cookie: as }, body: form });
 }
 function intent(name: "confirm" | "cancel", runId: number, as = cookie) {
   const form = new FormData();
+  form.set("csrf", staffCsrf(as));
   form.append("intent", name);
   form.append("runId", String(runId));
   return new Request(`${BASE}/backoffice/import`, { method: "POST", headers: { Origin: BASE, Cookie: as }, body: form });

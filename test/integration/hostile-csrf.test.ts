@@ -29,7 +29,7 @@ import * as review from "~/routes/backoffice.review";
 import * as lettersRoute from "~/routes/backoffice.letters";
 import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
 import { callTasks, debtorSessions, debtors, installmentPlans, invoices, letters } from "../../db/schema";
-import { outcome } from "../support/routes";
+import { outcome, signInPage, staffCsrf } from "../support/routes";
 
 /**
  * CSRF (M21) on every action of the portal and the back office: without our Origin (or
@@ -114,7 +114,9 @@ const otherCases = (): Case[] => [
   },
 ];
 
-const cookieOf = (c: Case) => (c.as === "debtor" ? debtor.cookie : c.as === "staff" ? staff : "");
+const cookieOf = (c: Case) => (c.as === "debtor" ? debtor.cookie : c.as === "staff" ? staff : signInPage().cookie);
+/** The fields with the token the page would have given, so that only what a test changes is wrong. */
+const withToken = (c: Case, fields: Record<string, string>) => ({ csrf: c.as === "debtor" ? debtor.csrf : c.as === "staff" ? staffCsrf(staff) : signInPage().csrf, ...fields });
 const send = (c: Case, headers: Record<string, string>, fields: Record<string, string>) =>
   outcome(() => c.action({ request: new Request(`${BASE}${c.path}`, { method: "POST", headers: { Cookie: cookieOf(c), "X-Forwarded-For": "203.0.113.99", ...headers }, body: new URLSearchParams(fields) }), params: c.params ?? {}, context: {} }));
 
@@ -131,8 +133,7 @@ describe("every action refuses a form from another origin, writing nothing", () 
   it.each(foreignOrigins)("%s", async (_, headers) => {
     const before = databaseDigest(getDb(), { withRateLimits: true });
     for (const c of [...portalCases(), ...otherCases()]) {
-      const fields = c.as === "debtor" ? { csrf: debtor.csrf, ...c.fields() } : c.fields();
-      const refused = await send(c, headers, fields);
+      const refused = await send(c, headers, withToken(c, c.fields()));
       expect(statusOf(refused), c.name).toBe(403);
     }
     expect(databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
@@ -163,6 +164,94 @@ describe("every portal action refuses a form without this session's CSRF token, 
         c.action({ request: new Request(`${BASE}${c.path}?csrf=${debtor.csrf}`, { method: "POST", headers: { Cookie: debtor.cookie, Origin: BASE }, body: new URLSearchParams(c.fields()) }), params: {}, context: {} }),
       );
       expect(statusOf(refused), c.name).toBe(403);
+    }
+    expect(databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
+  });
+});
+
+/** Every back-office route module that answers POSTs, found on disk: a new one is covered without being listed. */
+const backOfficeModules = import.meta.glob<{ action?: Action }>("../../app/routes/backoffice.*.{ts,tsx}");
+
+describe("every back-office action refuses a form without this staff session's token, writing nothing", () => {
+  const tokens: [string, (c: Case) => Record<string, string>][] = [
+    ["no token", () => ({})],
+    ["an empty token", () => ({ csrf: "" })],
+    ["the portal session's token", () => ({ csrf: debtor.csrf })],
+    ["a token one character off", (c) => {
+      const right = withToken(c, {}).csrf;
+      return { csrf: right.slice(0, -1) + (right.endsWith("a") ? "b" : "a") };
+    }],
+  ];
+
+  it("finds every back-office action", async () => {
+    const withAction = (await Promise.all(Object.entries(backOfficeModules).map(async ([file, load]) => ((await load()).action ? file : null)))).filter(Boolean);
+    // The thirteen POST routes of today; adding one only grows the list the next test walks.
+    expect(withAction.length).toBeGreaterThanOrEqual(13);
+  });
+
+  it.each(tokens)("%s", async (_, token) => {
+    const before = databaseDigest(getDb(), { withRateLimits: true });
+    const known = new Map(otherCases().filter((c) => c.as !== "debtor" && c.path.startsWith("/backoffice")).map((c) => [c.action, c]));
+    for (const [file, load] of Object.entries(backOfficeModules)) {
+      const { action } = await load();
+      if (!action) continue;
+      const c = known.get(action) ?? { name: file, action, path: "/backoffice", fields: () => ({ intent: "create", name: "X" }), as: "staff" as const };
+      const sign = c.as === "anyone" ? { csrf: signInPage().csrf } : { csrf: staffCsrf(staff) };
+      const fields = { ...c.fields(), ...token({ ...c, fields: () => sign }) };
+      if (!("csrf" in token(c))) delete (fields as Record<string, string>).csrf;
+      const refused = await send(c, { Origin: BASE }, fields);
+      expect(statusOf(refused), file).toBe(403);
+    }
+    expect(databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
+  });
+});
+
+describe("hostile requests to every action get a clear 4xx and write nothing", () => {
+  const all = () => [...portalCases(), ...otherCases()];
+  const readable = async (r: unknown) => (r instanceof Response ? await r.clone().text() : JSON.stringify(r));
+
+  it("a text/plain body (what a cross-site <form enctype=text/plain> sends) is 415", async () => {
+    const before = databaseDigest(getDb(), { withRateLimits: true });
+    for (const c of all()) {
+      if (c.name === "link exchange") continue; // its origin rule belongs to the landing page's own work
+      const body = Object.entries(withToken(c, c.fields())).map(([k, v]) => `${k}=${v}`).join("\r\n");
+      const refused = await outcome(() =>
+        c.action({ request: new Request(`${BASE}${c.path}`, { method: "POST", headers: { Cookie: cookieOf(c), Origin: BASE, "Content-Type": "text/plain", "X-Forwarded-For": "203.0.113.98" }, body }), params: c.params ?? {}, context: {} }),
+      );
+      expect(statusOf(refused), c.name).toBe(415);
+      expect(await readable(refused), c.name).toMatch(/form posts/);
+    }
+    expect(databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
+  });
+
+  it("a form posted to a forged Host (or X-Forwarded-Host, which builds the same URL) is 400", async () => {
+    const before = databaseDigest(getDb(), { withRateLimits: true });
+    for (const c of all()) {
+      const refused = await outcome(() =>
+        c.action({ request: new Request(`http://evil.example${c.path}`, { method: "POST", headers: { Cookie: cookieOf(c), Origin: "http://evil.example" }, body: new URLSearchParams(withToken(c, c.fields())) }), params: c.params ?? {}, context: {} }),
+      );
+      expect(statusOf(refused), c.name).toBe(400);
+      expect(await readable(refused), c.name).toMatch(/localhost:4310/);
+    }
+    expect(databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
+  });
+
+  const malformed: [string, (c: Case) => string][] = [
+    ["bad encoding", () => "__Host-sid=%E0%A4%A; __Host-staff=%%%; __Host-staff-pre=%ZZ"],
+    ["not base64 JSON", () => "__Host-sid=!!!notjson; __Host-staff=e30; __Host-staff-pre=AAAA"],
+    ["a forged value first, the real one second", (c) => `__Host-sid=WyJ4Il0; __Host-staff=WyJ4Il0; __Host-staff-pre=WyJ4Il0; ${cookieOf(c)}`],
+    ["a huge cookie", () => `__Host-sid=${"A".repeat(12_000)}; __Host-staff=${"B".repeat(12_000)}`],
+  ];
+  it.each(malformed)("a malformed cookie (%s) is refused, never a 500", async (_, cookie) => {
+    const before = databaseDigest(getDb(), { withRateLimits: true });
+    for (const c of all()) {
+      if (c.as === "anyone" && c.name !== "staff sign-in") continue; // no cookie is read there
+      const refused = await outcome(() =>
+        c.action({ request: new Request(`${BASE}${c.path}`, { method: "POST", headers: { Cookie: cookie(c), Origin: BASE }, body: new URLSearchParams(withToken(c, c.fields())) }), params: c.params ?? {}, context: {} }),
+      );
+      const status = statusOf(refused);
+      // The portal says "open your link again" (401); the back office sends to its sign-in page (302) or refuses the form (403).
+      expect([401, 403, 302], `${c.name}: ${status}`).toContain(status);
     }
     expect(databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
   });

@@ -27,7 +27,10 @@ import { devOutboxSmsSender } from "~/integrations/sms.server";
 import { tick } from "../../jobs/tick";
 import * as newLink from "~/routes/link.new";
 import { callTasks, creditors, devOutbox, debtorSessions, debtors, disputeFiles, disputes, invoices, payments, promises } from "../../db/schema";
-import { args } from "../support/routes";
+import { args, staffCsrf } from "../support/routes";
+import * as settingsRoute from "~/routes/backoffice.settings";
+import * as teamRoute from "~/routes/backoffice.team";
+import { validateEmailTemplate } from "~/domain/message-templates";
 
 /**
  * What a careless client or an attacker types into the portal and back-office forms: extra fields
@@ -60,7 +63,7 @@ const portalPost = (path: string, fields: [string, string][], headers: Record<st
     headers: { Origin: BASE, Cookie: session.cookie, "User-Agent": "Mozilla/5.0 (Android 14)", "X-Forwarded-For": "198.51.100.1, 203.0.113.7", ...headers },
     body: new URLSearchParams([["csrf", session.csrf], ...fields]),
   });
-const staffPost = (path: string, fields: Record<string, string>) => new Request(`${BASE}${path}`, { method: "POST", headers: { Origin: BASE, Cookie: staff }, body: new URLSearchParams(fields) });
+const staffPost = (path: string, fields: Record<string, string>) => new Request(`${BASE}${path}`, { method: "POST", headers: { Origin: BASE, Cookie: staff }, body: new URLSearchParams({ csrf: staffCsrf(staff), ...fields }) });
 
 /** Runs each attempt and checks it was refused with 400, naming the field, and wrote nothing. */
 async function refusedAll(attempts: [string, () => unknown, string][]) {
@@ -308,4 +311,40 @@ describe("header injection through the sender's name", () => {
       expect(m.fromAddress.match(/<[^>]*>/g)).toEqual(["<relances@atelier-durand.fr>"]);
     }
   }, 60_000);
+});
+
+describe("deceptive text in every owner-editable setting, team name and email subject", () => {
+  const valid: Record<string, Record<string, string>> = {
+    identity: { section: "identity", legalName: "Atelier Durand SARL", tradeName: "Atelier Durand", legalForm: "SARL", siren: "", vatNumber: "", addressLine: "14 rue de la Charité", postalCode: "69002", city: "Lyon", country: "FR", email: "compta@atelier-durand.fr", phone: "" },
+    bank: { section: "bank", bankAccountHolder: "Atelier Durand", iban: "", bic: "" },
+    branding: { section: "branding", displayName: "Durand", accentColor: "" },
+    senders: { section: "senders", senderName: "Atelier Durand", senderEmail: "", smsSenderId: "" },
+  };
+  const textFields: [string, string][] = [
+    ["identity", "legalName"], ["identity", "tradeName"], ["identity", "legalForm"], ["identity", "addressLine"], ["identity", "city"],
+    ["bank", "bankAccountHolder"], ["branding", "displayName"], ["senders", "senderName"],
+  ];
+  const tricks: [string, string, RegExp][] = [
+    ["CR/LF (a second email header)", "Atelier\r\nBcc: victim@example.com", /une ligne/],
+    ["a bidi override", "Atelier\u202Eruoj", /sens de lecture/],
+    ["a zero-width space", "Ate\u200Blier", /invisible/],
+    ["an escape sequence", "Atelier\u001b[31m", /contrôle/],
+  ];
+  it.each(tricks)("refuses %s in each setting, next to the field, writing nothing", async (_, trick, message) => {
+    const before = databaseDigest(getDb(), { withRateLimits: true });
+    for (const [section, field] of textFields) {
+      const refused = (await outcome(() => settingsRoute.action(args(staffPost("/backoffice/settings", { ...valid[section], [field]: trick }))))) as { data: { fields?: Record<string, string[]> }; init: { status: number } };
+      expect(refused.init.status, `${section}.${field}`).toBe(400);
+      expect(refused.data.fields?.[field]?.[0], `${section}.${field}`).toMatch(message);
+    }
+    const member = (await outcome(() => teamRoute.action(args(staffPost("/backoffice/team", { intent: "add", name: `Léa ${trick}`, email: "lea@atelier-durand.fr", role: "agent" }))))) as { data: { fields?: Record<string, string[]> }; init: { status: number } };
+    expect(member.init.status).toBe(400);
+    expect(member.data.fields?.name?.[0]).toMatch(message);
+    expect(databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
+  });
+
+  it("refuses a hidden character in an email template's subject, and drops them from its body", () => {
+    expect(validateEmailTemplate({ subject: "Relance\u202E", body: "Bonjour" })).toMatchObject({ ok: false, errors: { subject: expect.stringMatching(/sens de lecture/) } });
+    expect(validateEmailTemplate({ subject: "Relance", body: "Bon\u200Bjour\r\nà vous" })).toMatchObject({ ok: true, body: "Bonjour\nà vous" });
+  });
 });

@@ -19,7 +19,7 @@ import * as invoicesRoute from "~/routes/api.v1.invoices";
 import * as invoicesBatch from "~/routes/api.v1.invoices_.batch";
 import * as invoiceRoute from "~/routes/api.v1.invoices_.$ref";
 import { apiKeys, creditors, debtorContacts, debtors, importRuns, invoices, staffUsers } from "../../db/schema";
-import { args, outcome } from "../support/routes";
+import { args, outcome, staffCsrf } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -31,12 +31,14 @@ let key: string;
 
 function upload(content: string | Uint8Array, as = cookie) {
   const form = new FormData();
+  form.set("csrf", staffCsrf(as));
   form.append("intent", "preview");
   form.append("file", new File([typeof content === "string" ? new TextEncoder().encode(content) : Buffer.from(content)], "f.csv", { type: "text/csv" }));
   return new Request(`${BASE}/backoffice/import`, { method: "POST", headers: { Origin: BASE, Cookie: as }, body: form });
 }
 function confirmForm(runId: number, as = cookie) {
   const form = new FormData();
+  form.set("csrf", staffCsrf(as));
   form.append("intent", "confirm");
   form.append("runId", String(runId));
   return new Request(`${BASE}/backoffice/import`, { method: "POST", headers: { Origin: BASE, Cookie: as }, body: form });
@@ -80,7 +82,7 @@ beforeAll(async () => {
   cookie = (await signInStaff(db, DEMO_LOGIN.email, DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
   otherCookie = (await signInStaff(db, "owner@autre.fr", DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
   const made = (await outcome(() =>
-    keysPage.action(args(new Request(`${BASE}/backoffice/api-keys`, { method: "POST", headers: { Origin: BASE, Cookie: cookie }, body: new URLSearchParams({ intent: "create", name: "ERP" }) }))),
+    keysPage.action(args(new Request(`${BASE}/backoffice/api-keys`, { method: "POST", headers: { Origin: BASE, Cookie: cookie }, body: new URLSearchParams({ csrf: staffCsrf(cookie), intent: "create", name: "ERP" }) }))),
   )) as { data: { created: { key: string } } };
   key = made.data.created.key;
 }, 60_000);
@@ -256,7 +258,7 @@ describe("revoked keys", () => {
     const db = getDb();
     const id = db.select().from(apiKeys).where(eq(apiKeys.creditorId, creditorId)).get()!.id;
     const revoked = (await outcome(() =>
-      keysPage.action(args(new Request(`${BASE}/backoffice/api-keys`, { method: "POST", headers: { Origin: BASE, Cookie: cookie }, body: new URLSearchParams({ intent: "revoke", keyId: String(id) }) }))),
+      keysPage.action(args(new Request(`${BASE}/backoffice/api-keys`, { method: "POST", headers: { Origin: BASE, Cookie: cookie }, body: new URLSearchParams({ csrf: staffCsrf(cookie), intent: "revoke", keyId: String(id) }) }))),
     )) as Response;
     expect(revoked.status).toBe(303);
     const response = await read((await debtorsRoute.action(args(post("/api/v1/debtors", { externalRef: "R-1", name: "Revoked" })))) as Response);
@@ -268,7 +270,7 @@ describe("revoked keys", () => {
     const db = getDb();
     const id = db.select().from(apiKeys).where(eq(apiKeys.creditorId, creditorId)).get()!.id;
     const refused = (await outcome(() =>
-      keysPage.action(args(new Request(`${BASE}/backoffice/api-keys`, { method: "POST", headers: { Origin: BASE, Cookie: otherCookie }, body: new URLSearchParams({ intent: "revoke", keyId: String(id) }) }))),
+      keysPage.action(args(new Request(`${BASE}/backoffice/api-keys`, { method: "POST", headers: { Origin: BASE, Cookie: otherCookie }, body: new URLSearchParams({ csrf: staffCsrf(otherCookie), intent: "revoke", keyId: String(id) }) }))),
     )) as { init: { status: number } };
     expect(refused.init.status).toBe(404);
   });

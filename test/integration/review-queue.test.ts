@@ -28,7 +28,7 @@ import {
   staffUsers,
   timelineEvents,
 } from "../../db/schema";
-import { args } from "../support/routes";
+import { args, staffCsrf } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -37,7 +37,7 @@ let cookie: string;
 let readOnly: string;
 
 async function decide(fields: Record<string, string>, as = cookie) {
-  const request = new Request(`${BASE}/backoffice/review`, { method: "POST", headers: { Origin: BASE, Cookie: as }, body: new URLSearchParams(fields) });
+  const request = new Request(`${BASE}/backoffice/review`, { method: "POST", headers: { Origin: BASE, Cookie: as }, body: new URLSearchParams({ csrf: staffCsrf(as), ...fields }) });
   try {
     return (await review.action(args(request))) as unknown as { data: { fields: Record<string, string> }; init: { status: number } };
   } catch (thrown) {

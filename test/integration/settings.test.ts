@@ -14,7 +14,7 @@ import { queueNotice, sendNoticeNow } from "~/services/notices.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";
 import { getEnv } from "~/env.server";
-import { args } from "../support/routes";
+import { args, staffCsrf } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -32,7 +32,7 @@ async function cookieFor(staffUserId: number) {
 }
 
 const post = (fields: Record<string, string>, cookie = owner, origin = BASE) =>
-  new Request(`${BASE}/backoffice/settings`, { method: "POST", headers: { Origin: origin, Cookie: cookie }, body: new URLSearchParams(fields) });
+  new Request(`${BASE}/backoffice/settings`, { method: "POST", headers: { Origin: origin, Cookie: cookie }, body: new URLSearchParams({ csrf: staffCsrf(cookie), ...fields }) });
 
 type Result = { data: { status: string; fields?: Record<string, string[]>; changed?: string[] }; init: { status: number } };
 

@@ -7,7 +7,7 @@ import { devOutbox, staffCodes, staffSessions, staffUsers } from "../../db/schem
 import { getStaff } from "~/services/staff-auth.server";
 import * as login from "~/routes/backoffice.login";
 import * as logout from "~/routes/backoffice.logout";
-import { args } from "../support/routes";
+import { args, signInPage, staffCsrf } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const OWNER = "demo@atelier-durand.fr";
@@ -27,9 +27,9 @@ function setClock(iso: string) {
 }
 
 function post(fields: Record<string, string>, cookie?: string) {
-  const headers: Record<string, string> = { Origin: BASE, "X-Forwarded-For": address };
-  if (cookie) headers.Cookie = cookie;
-  return new Request(`${BASE}/backoffice/login`, { method: "POST", headers, body: new URLSearchParams(fields) });
+  const page = signInPage();
+  const headers: Record<string, string> = { Origin: BASE, "X-Forwarded-For": address, Cookie: cookie ? `${page.cookie}; ${cookie}` : page.cookie };
+  return new Request(`${BASE}/backoffice/login`, { method: "POST", headers, body: new URLSearchParams({ csrf: page.csrf, ...fields }) });
 }
 
 type ActionData = { data: { fields: Record<string, string[]>; formError: string | null; codeSentTo?: string }; init: { status?: number } | null };
@@ -164,7 +164,8 @@ describe("sign-in by a one-time code", () => {
     const refused = await outcome(() => login.action(args(foreign)));
     expect((refused as Response).status).toBe(403);
     const page = await outcome(() => login.loader(args(new Request(`${BASE}/backoffice/login?intent=code&email=${AGENT}&code=${code}`))));
-    expect(page).toBeNull();
+    // A GET shows the sign-in page (a redirect would mean it signed someone in).
+    expect(page).not.toBeInstanceOf(Response);
     expect(((await typeCode(AGENT, code)) as Response).status).toBe(303);
   });
 
@@ -181,7 +182,7 @@ describe("sign-in by a one-time code", () => {
     expect(await getStaff(getDb(), as(second), at)).not.toBeNull();
 
     const count = getDb().select().from(staffSessions).all().length;
-    const out = (await outcome(() => logout.action(args(new Request(`${BASE}/backoffice/logout`, { method: "POST", headers: { Origin: BASE, Cookie: second } }))))) as Response;
+    const out = (await outcome(() => logout.action(args(new Request(`${BASE}/backoffice/logout`, { method: "POST", headers: { Origin: BASE, Cookie: second }, body: new URLSearchParams({ csrf: staffCsrf(second) }) }))))) as Response;
     expect(out.status).toBe(303);
     expect(await getStaff(getDb(), as(second), at)).toBeNull();
     expect(getDb().select().from(staffSessions).all().length).toBe(count - 1);

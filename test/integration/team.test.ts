@@ -10,7 +10,7 @@ import { getStaff, signInStaff } from "~/services/staff-auth.server";
 import * as team from "~/routes/backoffice.team";
 import * as password from "~/routes/backoffice.password";
 import * as login from "~/routes/backoffice.login";
-import { args } from "../support/routes";
+import { args, signInPage, staffCsrf } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -31,7 +31,7 @@ async function cookieFor(staffUserId: number) {
 }
 
 const post = (path: string, fields: Record<string, string>, cookie = owner) =>
-  new Request(`${BASE}${path}`, { method: "POST", headers: { Origin: BASE, Cookie: cookie }, body: new URLSearchParams(fields) });
+  new Request(`${BASE}${path}`, { method: "POST", headers: { Origin: BASE, Cookie: cookie }, body: new URLSearchParams({ csrf: staffCsrf(cookie), ...fields }) });
 const get = (path: string, cookie = owner) => new Request(`${BASE}${path}`, { headers: { Cookie: cookie } });
 
 type Result = { data: { status: string; message?: string; fields?: Record<string, string[]> }; init: { status: number } };
@@ -103,7 +103,7 @@ describe("the team page", () => {
 
     // The code sign-in of the login page, then the password page with a fresh code.
     const loginPost = (fields: Record<string, string>) =>
-      outcome(() => login.action(args(new Request(`${BASE}/backoffice/login`, { method: "POST", headers: { Origin: BASE, "X-Forwarded-For": "198.51.100.7" }, body: new URLSearchParams(fields) }))));
+      outcome(() => login.action(args(new Request(`${BASE}/backoffice/login`, { method: "POST", headers: { Origin: BASE, "X-Forwarded-For": "198.51.100.7", Cookie: signInPage().cookie }, body: new URLSearchParams({ csrf: signInPage().csrf, ...fields }) }))));
     await loginPost({ intent: "send-code", email: "sophie@atelier-durand.fr" });
     const signInCode = /(\d{6})/.exec(lastMailTo("sophie@atelier-durand.fr")!.subject!)![1]!;
     const session = (((await loginPost({ intent: "code", email: "sophie@atelier-durand.fr", code: signInCode })) as Response).headers.get("Set-Cookie") ?? "").split(";")[0]!;

@@ -11,6 +11,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     DATABASE_PATH: ":memory:",
     LINK_SIGNING_KEYS: `${TEST_KEYS.current.kid}:${TEST_KEYS.current.secret},${TEST_KEYS.previous.kid}:${TEST_KEYS.previous.secret}`,
     EMAIL_FROM: "Relance <relances@relance.test>",
+    // Route tests stand where a proxy would: the last X-Forwarded-For entry is the client.
+    TRUST_PROXY: "1",
     ...overrides,
   };
 }

@@ -1,0 +1,34 @@
+/**
+ * The web server: what remix-serve does (compression, static files, access log, the Remix handler),
+ * plus the one thing it cannot: the socket's remote address handed to the app in a header no client
+ * can set (app/utils/peer-address.ts), so rate limits and evidence know the client without a proxy.
+ */
+import type { IncomingMessage } from "node:http";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import express from "express";
+import compression from "compression";
+import morgan from "morgan";
+import { createRequestHandler } from "@remix-run/express";
+import { installGlobals, type ServerBuild } from "@remix-run/node";
+import { stampPeerAddress } from "../app/utils/peer-address";
+
+installGlobals({ nativeFetch: true });
+const build = (await import(pathToFileURL(resolve("build/server/index.js")).href)) as ServerBuild;
+const port = Number(process.env.PORT ?? 3000);
+
+const app = express();
+app.disable("x-powered-by");
+app.use((req: IncomingMessage, _res: unknown, next: () => void) => {
+  stampPeerAddress(req.headers, req.socket.remoteAddress);
+  next();
+});
+app.use(compression());
+app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+app.use(morgan("tiny"));
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+const server = process.env.HOST ? app.listen(port, process.env.HOST) : app.listen(port);
+server.on("listening", () => console.log(`[relance] http://localhost:${port}`));
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => server.close());
