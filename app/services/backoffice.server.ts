@@ -4,7 +4,7 @@ import { zonedInstant } from "../domain/business-calendar";
 import { formatMoney } from "../domain/money";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
-import { countHolds, countStaffWork, listOpenBalances, listRecentMessages, loadFunnelFacts, sumCollectedSince, sumInvoicedSince } from "../models/dashboard.server";
+import { countHolds, countStaffWork, listOpenBalances, listRecentMessages, loadFunnelFacts, sumCollectedSince, sumInvoicedSince, summarizeRefusedWebhooks } from "../models/dashboard.server";
 import { computeFunnel } from "../domain/funnel";
 import { DEBTOR_ACTION_TYPES } from "./cadence.server";
 import { requireStaff } from "./staff-auth.server";
@@ -44,7 +44,13 @@ export async function loadDashboard(request: Request) {
     holds: countHolds(db, staff.creditorId),
     funnel: funnelOfLastDays(db, staff.creditorId, at),
     devOutbox: isDevOutboxEnabled(),
+    refusedWebhooks: refusedWebhooksNotice(db, staff.creditorId),
   };
+}
+
+function refusedWebhooksNotice(db: ReturnType<typeof getDb>, creditorId: number) {
+  const { count, lastAt } = summarizeRefusedWebhooks(db, creditorId);
+  return count === 0 || lastAt === null ? null : { count, lastAt: new Date(lastAt).toISOString() };
 }
 
 /** The last 30 days of messages, followed to what came of them. */
