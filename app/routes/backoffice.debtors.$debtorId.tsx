@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { actorLabels, eventLabels } from "~/domain/timeline-labels";
 import { describeEventData as describeData } from "~/domain/dossier";
-import { loadDebtorFile, recordTransfer } from "~/services/debtor-file.server";
+import { debtorFileAction, loadDebtorFile } from "~/services/debtor-file.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.debtor.name ?? "Client"} — Relance` }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -12,7 +12,7 @@ export function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export function action({ request, params }: ActionFunctionArgs) {
-  return recordTransfer(request, params.debtorId ?? "");
+  return debtorFileAction(request, params.debtorId ?? "");
 }
 
 const statusLabels: Record<string, string> = { open: "ouverte", paid: "payée", cancelled: "annulée", litigation: "contentieux" };
@@ -38,6 +38,19 @@ export default function DebtorFile() {
             Exporter le dossier contentieux (ZIP)
           </a>
         </p>
+      ) : null}
+      {page.linksRevoked ? (
+        <p role="status" className="card">
+          Les liens de ce client sont révoqués : ses sessions ouvertes sont fermées, les prochains messages porteront de nouveaux liens.
+        </p>
+      ) : null}
+      {page.canRecord ? (
+        <Form method="post">
+          <button type="submit" name="intent" value="revoke-links" className="button secondary">
+            Révoquer les liens
+          </button>{" "}
+          <span className="muted">Un lien transféré ou perdu : tous les liens envoyés cessent de fonctionner et les sessions ouvertes avec eux se ferment.</span>
+        </Form>
       ) : null}
       <section className="card" aria-labelledby="contacts">
         <h2 id="contacts">Contacts</h2>
