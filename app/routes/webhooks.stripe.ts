@@ -7,13 +7,14 @@ import { requestDeps } from "~/services/deps.server";
 import { sendNoticeNow } from "~/services/notices.server";
 import { handleStripeWebhook } from "~/services/stripe-webhooks.server";
 import { stripeKeyIsLive } from "~/integrations/payments.server";
+import { resourceRoute } from "~/services/unavailable.server";
 
 function problem(status: number, title: string, detail: string) {
   return Response.json({ type: "about:blank", title, status, detail }, { status, headers: { "Content-Type": "application/problem+json" } });
 }
 
 /** Stripe's events: payments, refunds, disputes (P1, P2, P10). */
-export async function action({ request }: ActionFunctionArgs) {
+export const action = resourceRoute(async function action({ request }: ActionFunctionArgs) {
   const env = getEnv();
   const secret = env.STRIPE_WEBHOOK_SECRET;
   if (!secret || !env.STRIPE_SECRET_KEY) return problem(404, "Not Found", "Stripe webhooks are not configured.");
@@ -31,4 +32,4 @@ export async function action({ request }: ActionFunctionArgs) {
   for (const id of result.noticeIds) await sendNoticeNow(requestDeps(), id);
   // Mismatches and unknown types are answered 200 too: they are stored and logged, and a retry would change nothing.
   return Response.json({ received: true, outcome: result.outcome });
-}
+});
