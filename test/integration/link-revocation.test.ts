@@ -12,7 +12,8 @@ import * as landing from "~/routes/l.$token";
 import * as portalHome from "~/routes/portal._index";
 import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
 import * as review from "~/routes/backoffice.review";
-import { debtorLinks, debtors, disputes, invoices, staffUsers, timelineEvents } from "../../db/schema";
+import * as dashboard from "~/routes/backoffice._index";
+import { creditors, debtorLinks, debtors, disputes, invoices, refusedWebhooks, staffUsers, timelineEvents } from "../../db/schema";
 import { args, outcome } from "../support/routes";
 
 /** Item 9: staff revoke a debtor's links (and so their sessions); a cancelled invoice revokes the links only it carried. */
@@ -136,5 +137,18 @@ describe("a cancelled invoice", () => {
     const decided = (await outcome(() => review.action(args(post("/backoffice/review", { intent: "dispute-founded", id: String(dispute.id), resolution: "credit_note", amount: "10" }))))) as Response;
     expect(decided.status).toBe(303);
     expect(getDb().select().from(debtorLinks).where(eq(debtorLinks.id, link.link.id)).get()!.revokedAt).toBeNull();
+  });
+});
+
+describe("the dashboard", () => {
+  it("tells staff about Stripe events refused for their mode: this creditor's and unattributed ones, not another creditor's", async () => {
+    const db = getDb();
+    const load = async () => (await dashboard.loader(args(new Request(`${BASE}/backoffice`, { headers: { Cookie: cookie } })))) as Awaited<ReturnType<typeof dashboard.loader>>;
+    expect((await load()).refusedWebhooks).toBeNull();
+    const other = db.insert(creditors).values({ legalName: "Autre SARL", addressLine: "1 rue", postalCode: "75001", city: "Paris", email: "a@b.fr" }).returning().get();
+    db.insert(refusedWebhooks).values({ provider: "stripe", providerEventId: "evt_other", type: "checkout.session.completed", reason: "livemode_mismatch", creditorId: other.id, receivedAt: NOW }).run();
+    expect((await load()).refusedWebhooks).toBeNull();
+    db.insert(refusedWebhooks).values({ provider: "stripe", providerEventId: "evt_unattributed", type: "charge.refunded", reason: "livemode_mismatch", creditorId: null, receivedAt: NOW }).run();
+    expect((await load()).refusedWebhooks).toEqual({ count: 1, lastAt: NOW.toISOString() });
   });
 });
