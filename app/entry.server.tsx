@@ -5,44 +5,20 @@ import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { redactLinkTokens } from "./utils/redact";
+import { BUSY_PAGE, isStorageUnavailable, logUnavailable, unavailableHeaders } from "./services/unavailable.server";
 
 const ABORT_DELAY = 5_000;
 
 /**
- * SQLITE_BUSY never reaches a person as a 500 (R4): when the job holds the write lock longer than
- * the busy timeout, or a snapshot went stale, the request is answered 503 with Retry-After and a
- * short page saying to try again. handleError sees the error before Remix sanitises it; the request
- * is remembered here and its response replaced below, for pages and for data requests alike.
+ * A database that cannot take a write (busy, full, read-only: app/services/unavailable.server.ts)
+ * never reaches a person as a 500: handleError sees the error before Remix sanitises it; the request
+ * is remembered here and its response replaced below with a 503 and Retry-After, for pages and for
+ * data requests alike. Routes without a page do the same through `resourceRoute`.
  */
-const RETRY_AFTER_SECONDS = 5;
 const busyRequests = new WeakSet<Request>();
 
-function isSqliteBusy(error: unknown): boolean {
-  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === "string" && code.startsWith("SQLITE_BUSY")) return true;
-  }
-  return false;
-}
-
-const BUSY_PAGE = `<!DOCTYPE html>
-<html lang="fr">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>Un instant, s'il vous plaît</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5">
-<h1>Un instant, s'il vous plaît</h1>
-<p>Le service est très sollicité en ce moment et n'a pas pu traiter votre demande. Rien n'a été enregistré : réessayez dans quelques secondes.</p>
-<p><a href="">Réessayer</a></p>
-<p lang="en" style="color: #555">The service is busy and could not handle your request; nothing was saved. Please try again in a few seconds.</p>
-</body>
-</html>
-`;
-
-function busyHeaders(): Headers {
-  return new Headers({ "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" });
-}
-
 function busyPage(request: Request): Response {
-  const headers = busyHeaders();
+  const headers = unavailableHeaders();
   headers.set("Content-Type", "text/html; charset=utf-8");
   setSecurityHeaders(headers, request);
   return new Response(BUSY_PAGE, { status: 503, headers });
@@ -118,7 +94,7 @@ function redactTokens(error: unknown): unknown {
 export function handleDataRequest(response: Response, { request }: { request: Request }) {
   if (!busyRequests.has(request)) return response;
   const headers = new Headers(response.headers);
-  for (const [name, value] of busyHeaders()) headers.set(name, value);
+  for (const [name, value] of unavailableHeaders()) headers.set(name, value);
   return new Response(response.body, { status: 503, headers });
 }
 
@@ -126,10 +102,9 @@ export function handleError(error: unknown, { request }: { request: Request }) {
   // Aborted requests and 4xx answers (unknown URLs, refused sessions) are not faults.
   if (request.signal.aborted || isRouteErrorResponse(error)) return;
   const path = redactLinkTokens(new URL(request.url).pathname);
-  if (isSqliteBusy(error)) {
+  if (isStorageUnavailable(error)) {
     busyRequests.add(request);
-    // One line, no stack: an overloaded moment, not a bug; the load test counts these.
-    console.warn(`[busy] SQLITE_BUSY while serving ${request.method} ${path}: answered 503, Retry-After ${RETRY_AFTER_SECONDS}s`);
+    logUnavailable(request, error);
     return;
   }
   console.error(`Error while serving ${request.method} ${path}:`, redactTokens(error));

@@ -6,6 +6,7 @@ import { createEmailSender } from "../app/integrations/email.server";
 import { createSmsSender } from "../app/integrations/sms.server";
 import { NotMigratedError } from "../db/migrate";
 import { checkpointLargeWal } from "../app/services/wal.server";
+import { isStorageUnavailable, storageErrorCode } from "../app/services/unavailable.server";
 import { crashHook } from "./crash-hook";
 import { tick } from "./tick";
 
@@ -32,7 +33,8 @@ async function main() {
   const sms = createSmsSender(env, db);
   const clock = () => (fixedNow ? new Date(fixedNow) : new Date());
   const checkpoint = crashHook(env);
-  const runOnce = async () => {
+  const runOnce = () => retryWhileUnavailable(pass);
+  const pass = async () => {
     const report = await tick({ db, env, email, sms, now: clock(), checkpoint });
     console.log(`[job] ${clock().toISOString()} ${JSON.stringify(report)}`);
     const wal = checkpointLargeWal(db);
@@ -57,6 +59,27 @@ async function main() {
 }
 
 class UsageError extends Error {}
+
+const BUSY_RETRIES = 5;
+const BUSY_BACKOFF_MS = 2_000;
+
+/**
+ * The web server may hold the write lock past the busy timeout (or the disk be full for a moment):
+ * the pass's transactions rolled back, and each pass recomputes what is due, so it is simply run
+ * again after a pause rather than crashing the process (R4, R11).
+ */
+async function retryWhileUnavailable(pass: () => Promise<void>) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await pass();
+    } catch (error) {
+      if (!isStorageUnavailable(error) || attempt > BUSY_RETRIES) throw error;
+      const waitMs = BUSY_BACKOFF_MS * attempt;
+      console.warn(`[job] database unavailable (${storageErrorCode(error)}), pass retried in ${waitMs / 1000}s (attempt ${attempt} of ${BUSY_RETRIES})`);
+      await sleep(waitMs);
+    }
+  }
+}
 
 main()
   .catch((error: unknown) => {

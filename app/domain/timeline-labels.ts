@@ -27,6 +27,8 @@ export const eventLabels: Record<string, string> = {
   "portal.stepped_up": "Identité confirmée par code",
   "debtor.escalated": "Transmis au contentieux",
   "dossier.exported": "Dossier contentieux exporté",
+  "links.revoked": "Liens révoqués",
+  "payment.chargeback_lost": "Litige bancaire perdu",
 };
 
 export const actorLabels: Record<string, string> = { debtor: "client", staff: "équipe", job: "relance automatique", provider: "prestataire", system: "système" };

@@ -122,11 +122,22 @@ export function createPaymentProvider(env: Pick<Env, "NODE_ENV" | "PUBLIC_BASE_U
  * P1: the signature is checked on the raw body, at our clock (T7). Returns the event, or null for
  * anything that does not verify.
  */
+/** Test keys (sk_test_, rk_test_) only ever see test events, live keys live ones. */
+export function stripeKeyIsLive(secretKey: string): boolean {
+  return /^(sk|rk)_live_/.test(secretKey);
+}
+
+/** Stripe's own tolerance (seconds), applied both ways: the SDK refuses only signatures too old. */
+export const STRIPE_SIGNATURE_TOLERANCE_SECONDS = 300;
+
 export function verifyStripeEvent(rawBody: string, signature: string | null, secret: string, receivedAt: Date): Stripe.Event | null {
   if (!signature) return null;
+  // A timestamp far ahead of our clock would stay "fresh" for as long as it likes: a replay window.
+  const signedAt = Number(/(?:^|,)\s*t=(\d+)/.exec(signature)?.[1]);
+  if (!Number.isSafeInteger(signedAt) || signedAt > receivedAt.getTime() / 1000 + STRIPE_SIGNATURE_TOLERANCE_SECONDS) return null;
   try {
     // receivedAt is in milliseconds (the SDK divides by 1000 itself).
-    return Stripe.webhooks.constructEvent(rawBody, signature, secret, undefined, undefined, receivedAt.getTime());
+    return Stripe.webhooks.constructEvent(rawBody, signature, secret, STRIPE_SIGNATURE_TOLERANCE_SECONDS, undefined, receivedAt.getTime());
   } catch {
     return null;
   }

@@ -14,8 +14,21 @@ import {
   paymentClaims,
   payments,
   promises,
+  refusedWebhooks,
   timelineEvents,
 } from "../../db/schema";
+
+/**
+ * Stripe events refused because their mode (test/live) does not match the key: this creditor's, and
+ * those that point at no creditor (the deployment's one Stripe account is misconfigured for all).
+ */
+export function summarizeRefusedWebhooks(db: Db, creditorId: number) {
+  return db
+    .select({ count: sql<number>`count(*)`, lastAt: sql<number | null>`max(${refusedWebhooks.receivedAt})` })
+    .from(refusedWebhooks)
+    .where(sql`${refusedWebhooks.creditorId} = ${creditorId} or ${refusedWebhooks.creditorId} is null`)
+    .get()!;
+}
 
 /** Open balances of one creditor (scoped in the where, as every back-office query). */
 export function listOpenBalances(db: Db, creditorId: number) {

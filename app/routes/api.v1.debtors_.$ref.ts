@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDebtor } from "~/services/api.server";
+import { resourceRoute } from "~/services/unavailable.server";
 
-export const loader = ({ request, params }: LoaderFunctionArgs) => getDebtor(request, params.ref ?? "");
+export const loader = resourceRoute(({ request, params }: LoaderFunctionArgs) => getDebtor(request, params.ref ?? ""));

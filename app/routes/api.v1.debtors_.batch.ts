@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { upsertDebtors } from "~/services/api.server";
+import { resourceRoute } from "~/services/unavailable.server";
 
-export const action = ({ request }: ActionFunctionArgs) => upsertDebtors(request);
+export const action = resourceRoute(({ request }: ActionFunctionArgs) => upsertDebtors(request));

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { upsertInvoice } from "~/services/api.server";
+import { resourceRoute } from "~/services/unavailable.server";
 
-export const action = ({ request }: ActionFunctionArgs) => upsertInvoice(request);
+export const action = resourceRoute(({ request }: ActionFunctionArgs) => upsertInvoice(request));

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getInvoice } from "~/services/api.server";
+import { resourceRoute } from "~/services/unavailable.server";
 
-export const loader = ({ request, params }: LoaderFunctionArgs) => getInvoice(request, params.ref ?? "");
+export const loader = resourceRoute(({ request, params }: LoaderFunctionArgs) => getInvoice(request, params.ref ?? ""));

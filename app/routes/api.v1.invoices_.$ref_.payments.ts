@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { recordPayment } from "~/services/api.server";
+import { resourceRoute } from "~/services/unavailable.server";
 
-export const action = ({ request, params }: ActionFunctionArgs) => recordPayment(request, params.ref ?? "");
+export const action = resourceRoute(({ request, params }: ActionFunctionArgs) => recordPayment(request, params.ref ?? ""));

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { upsertInvoices } from "~/services/api.server";
+import { resourceRoute } from "~/services/unavailable.server";
 
-export const action = ({ request }: ActionFunctionArgs) => upsertInvoices(request);
+export const action = resourceRoute(({ request }: ActionFunctionArgs) => upsertInvoices(request));

@@ -70,6 +70,13 @@ export default function Dashboard() {
           </button>
         </Form>
       </header>
+      {page.refusedWebhooks ? (
+        <p role="alert" className="card" data-testid="refused-webhooks">
+          {page.refusedWebhooks.count} événement(s) Stripe refusé(s), le dernier le {page.refusedWebhooks.lastAt.slice(0, 10)} (UTC) : leur mode (test ou
+          réel) ne correspond pas à la clé configurée. Aucun paiement n'a été enregistré ; vérifiez STRIPE_SECRET_KEY et le point de terminaison du webhook
+          dans Stripe.
+        </p>
+      ) : null}
       <nav aria-label="À traiter" className="stats">
         <Link className="button secondary" to="/backoffice/review">
           À décider ({page.work.toDecide})

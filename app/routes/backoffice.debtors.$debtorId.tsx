@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { actorLabels, eventLabels } from "~/domain/timeline-labels";
 import { describeEventData as describeData } from "~/domain/dossier";
-import { loadDebtorFile, recordTransfer } from "~/services/debtor-file.server";
+import { debtorFileAction, loadDebtorFile } from "~/services/debtor-file.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.debtor.name ?? "Client"} — Relance` }];
@@ -13,7 +13,7 @@ export function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export function action({ request, params }: ActionFunctionArgs) {
-  return recordTransfer(request, params.debtorId ?? "");
+  return debtorFileAction(request, params.debtorId ?? "");
 }
 
 const statusLabels: Record<string, string> = { open: "ouverte", paid: "payée", cancelled: "annulée", litigation: "contentieux" };
@@ -39,6 +39,20 @@ export default function DebtorFile() {
             Exporter le dossier contentieux (ZIP)
           </a>
         </p>
+      ) : null}
+      {page.linksRevoked ? (
+        <p role="status" className="card">
+          Les liens de ce client sont révoqués : ses sessions ouvertes sont fermées, les prochains messages porteront de nouveaux liens.
+        </p>
+      ) : null}
+      {page.canRecord ? (
+        <Form method="post">
+          <StaffFormToken />
+          <button type="submit" name="intent" value="revoke-links" className="button secondary">
+            Révoquer les liens
+          </button>{" "}
+          <span className="muted">Un lien transféré ou perdu : tous les liens envoyés cessent de fonctionner et les sessions ouvertes avec eux se ferment.</span>
+        </Form>
       ) : null}
       <section className="card" aria-labelledby="contacts">
         <h2 id="contacts">Contacts</h2>

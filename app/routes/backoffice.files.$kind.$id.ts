@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { downloadDebtorFile } from "~/services/staff-files.server";
+import { resourceRoute } from "~/services/unavailable.server";
 
-export function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = resourceRoute(function loader({ request, params }: LoaderFunctionArgs) {
   return downloadDebtorFile(request, params.kind ?? "", params.id ?? "");
-}
+});

@@ -3,8 +3,9 @@ import { importTemplateCsv } from "~/services/imports.server";
 import { requireStaff } from "~/services/staff-auth.server";
 import { getDb } from "~/db.server";
 import { now } from "~/clock.server";
+import { resourceRoute } from "~/services/unavailable.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = resourceRoute(async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(getDb(), request, now());
   return importTemplateCsv();
-}
+});

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { invoicePdfDownload } from "~/services/portal-documents.server";
+import { resourceRoute } from "~/services/unavailable.server";
 
 /** Resource route: the invoice copy as a download, after step-up (M20). */
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = resourceRoute(async function loader({ request, params }: LoaderFunctionArgs) {
   return invoicePdfDownload(request, params.invoiceId ?? "");
-}
+});

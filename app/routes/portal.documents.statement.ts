@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { statementPdfDownload } from "~/services/portal-documents.server";
+import { resourceRoute } from "~/services/unavailable.server";
 
 /** Resource route: the account statement as a download, after step-up (M20). */
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = resourceRoute(async function loader({ request }: LoaderFunctionArgs) {
   return statementPdfDownload(request);
-}
+});

@@ -1,9 +1,10 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { switchLanguage } from "~/services/portal-language.server";
 import { noStoreHeaders } from "~/services/http.server";
+import { resourceRoute } from "~/services/unavailable.server";
 
 /** POST only (M1): a GET of this address is a 405 by Remix, and changes nothing. */
-export async function action({ request }: ActionFunctionArgs) {
+export const action = resourceRoute(async function action({ request }: ActionFunctionArgs) {
   const returnTo = await switchLanguage(request);
   return redirect(returnTo, { status: 303, headers: noStoreHeaders });
-}
+});

@@ -4,13 +4,14 @@ import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { MAX_WEBHOOK_BYTES, readLimitedText } from "~/services/http.server";
 import { handleResendWebhook } from "~/services/resend-webhooks.server";
+import { resourceRoute } from "~/services/unavailable.server";
 
 function problem(status: number, title: string, detail: string) {
   return Response.json({ type: "about:blank", title, status, detail }, { status, headers: { "Content-Type": "application/problem+json" } });
 }
 
 /** Resend's delivery events (bounces, complaints), signed by Svix. */
-export async function action({ request }: ActionFunctionArgs) {
+export const action = resourceRoute(async function action({ request }: ActionFunctionArgs) {
   const secret = getEnv().RESEND_WEBHOOK_SECRET;
   if (!secret) return problem(404, "Not Found", "Resend webhooks are not configured.");
   // The signature covers the exact bytes sent: read the raw text, never a re-serialised JSON (P15).
@@ -20,4 +21,4 @@ export async function action({ request }: ActionFunctionArgs) {
     return problem(400, "Invalid signature", "The svix-signature does not match the body, or svix-timestamp is too far from now.");
   }
   return Response.json({ received: true });
-}
+});

@@ -6,22 +6,30 @@ import { MAX_WEBHOOK_BYTES, readLimitedText } from "~/services/http.server";
 import { requestDeps } from "~/services/deps.server";
 import { sendNoticeNow } from "~/services/notices.server";
 import { handleStripeWebhook } from "~/services/stripe-webhooks.server";
+import { stripeKeyIsLive } from "~/integrations/payments.server";
+import { resourceRoute } from "~/services/unavailable.server";
 
 function problem(status: number, title: string, detail: string) {
   return Response.json({ type: "about:blank", title, status, detail }, { status, headers: { "Content-Type": "application/problem+json" } });
 }
 
 /** Stripe's events: payments, refunds, disputes (P1, P2, P10). */
-export async function action({ request }: ActionFunctionArgs) {
+export const action = resourceRoute(async function action({ request }: ActionFunctionArgs) {
   const env = getEnv();
   const secret = env.STRIPE_WEBHOOK_SECRET;
-  if (!secret) return problem(404, "Not Found", "Stripe webhooks are not configured.");
+  if (!secret || !env.STRIPE_SECRET_KEY) return problem(404, "Not Found", "Stripe webhooks are not configured.");
   // The signature covers the exact bytes sent: the raw text, never a re-serialised JSON (P1).
   const rawBody = await readLimitedText(request, MAX_WEBHOOK_BYTES);
-  const result = handleStripeWebhook({ db: getDb(), env, now: now() }, secret, rawBody, request.headers.get("stripe-signature"));
-  if (result === "invalid") return problem(400, "Invalid signature", "The Stripe-Signature header does not match the body, or its timestamp is too old.");
+  const result = handleStripeWebhook(
+    { db: getDb(), env, now: now() },
+    { webhookSecret: secret, liveKey: stripeKeyIsLive(env.STRIPE_SECRET_KEY) },
+    rawBody,
+    request.headers.get("stripe-signature"),
+  );
+  if (result === "invalid") return problem(400, "Invalid signature", "The Stripe-Signature header does not match the body, or its timestamp is too old or too far ahead.");
+  if (result === "wrong_mode") return problem(400, "Wrong mode", "This event's livemode does not match the configured Stripe key (test and live are never mixed); it was not recorded as a payment.");
   // After the commit: the receipt goes now, or the job retries it.
   for (const id of result.noticeIds) await sendNoticeNow(requestDeps(), id);
   // Mismatches and unknown types are answered 200 too: they are stored and logged, and a retry would change nothing.
   return Response.json({ received: true, outcome: result.outcome });
-}
+});

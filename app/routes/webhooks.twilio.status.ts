@@ -3,8 +3,9 @@ import { now } from "~/clock.server";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { handleTwilioWebhook } from "~/services/twilio-webhooks.server";
+import { resourceRoute } from "~/services/unavailable.server";
 
 /** Twilio's delivery status callbacks (the StatusCallback of every SMS we send). */
-export function action({ request }: ActionFunctionArgs) {
+export const action = resourceRoute(function action({ request }: ActionFunctionArgs) {
   return handleTwilioWebhook(getDb(), getEnv(), request, "status", now());
-}
+});

@@ -4,7 +4,7 @@ import { businessDaysBetween, zonedInstant } from "../domain/business-calendar";
 import { formatMoney } from "../domain/money";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
-import { countHolds, countStaffWork, listLapsedPlans, listLettersToPost, listOpenBalances, listRecentMessages, loadFunnelFacts, sumCollectedSince, sumInvoicedSince } from "../models/dashboard.server";
+import { countHolds, countStaffWork, listLapsedPlans, listLettersToPost, listOpenBalances, listRecentMessages, loadFunnelFacts, sumCollectedSince, sumInvoicedSince, summarizeRefusedWebhooks } from "../models/dashboard.server";
 import { computeFunnel } from "../domain/funnel";
 import { DEBTOR_ACTION_TYPES } from "./cadence.server";
 import { requireStaff } from "./staff-auth.server";
@@ -57,7 +57,13 @@ export async function loadDashboard(request: Request) {
       return businessDays > LETTER_POSTING_BUSINESS_DAYS ? [{ ...letter, queuedOn, businessDays }] : [];
     }),
     devOutbox: isDevOutboxEnabled(),
+    refusedWebhooks: refusedWebhooksNotice(db, staff.creditorId),
   };
+}
+
+function refusedWebhooksNotice(db: ReturnType<typeof getDb>, creditorId: number) {
+  const { count, lastAt } = summarizeRefusedWebhooks(db, creditorId);
+  return count === 0 || lastAt === null ? null : { count, lastAt: new Date(lastAt).toISOString() };
 }
 
 /** The last 30 days of messages, followed to what came of them. */

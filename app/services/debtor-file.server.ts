@@ -13,6 +13,8 @@ import { getDebtorOfCreditor, listDebtorContacts, listDebtorInvoices, listDebtor
 import { requireSameOrigin } from "./http.server";
 import { recordInvoicePayment } from "./payment-recording.server";
 import { randomToken } from "./tokens.server";
+import { revokeDebtorLinks } from "./links.server";
+import { appendTimeline } from "../models/timeline.server";
 import { requireStaff, readStaffForm } from "./staff-auth.server";
 
 const LOCALE = "fr-FR";
@@ -30,6 +32,7 @@ export async function loadDebtorFile(request: Request, debtorIdParam: string) {
   const time = new Intl.DateTimeFormat(LOCALE, { dateStyle: "short", timeStyle: "short", timeZone: staff.creditorTimeZone });
   return {
     canRecord: staff.role !== "read_only",
+    linksRevoked: new URL(request.url).searchParams.get("liens") === "revoques",
     canExportDossier: staff.role !== "read_only" && canExportDossier(debtor, invoices),
     today: localDate(at, staff.creditorTimeZone),
     formKey: randomToken(18),
@@ -95,16 +98,39 @@ const transferSchema = z.object({
 
 export type TransferErrors = { invoiceId: number; fields: Record<string, string | undefined> };
 
-/** Staff record a bank transfer received, in full or in part, through the one place payments are recorded. */
-export async function recordTransfer(request: Request, debtorIdParam: string) {
+/** What staff do from the debtor file: record a transfer, or revoke the debtor's links. */
+export async function debtorFileAction(request: Request, debtorIdParam: string) {
   requireSameOrigin(request);
   const db = getDb();
   const at = now();
   const staff = await requireStaff(db, request, at);
-  if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas d'enregistrer un paiement.", { status: 403 });
+  if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas de modifier ce dossier.", { status: 403 });
   const debtor = getDebtorOfCreditor(db, staff.creditorId, Number(debtorIdParam) || 0);
   if (!debtor) throw new Response("Client introuvable.", { status: 404 });
   const form = await readStaffForm(request);
+  if (form.get("intent") === "revoke-links") return revokeLinksOf({ db, at, staff, debtorId: debtor.id });
+  return recordTransfer({ db, at, staff, debtorId: debtor.id }, form);
+}
+
+type FileActionCtx = { db: ReturnType<typeof getDb>; at: Date; staff: Awaited<ReturnType<typeof requireStaff>>; debtorId: number };
+
+/**
+ * A forwarded or leaked link (M14): every live link of the debtor stops working and every portal
+ * session opened with one ends at its next request. The next messages carry fresh links.
+ */
+function revokeLinksOf({ db, at, staff, debtorId }: FileActionCtx): never {
+  db.transaction(
+    (tx) => {
+      const revoked = revokeDebtorLinks(tx, debtorId, "revoked by staff", at);
+      appendTimeline(tx, { creditorId: staff.creditorId, debtorId, type: "links.revoked", actor: "staff", data: { revoked, staff: staff.name }, occurredAt: at });
+    },
+    { behavior: "immediate" },
+  );
+  throw redirect(`/backoffice/debtors/${debtorId}?liens=revoques`, 303);
+}
+
+/** Staff record a bank transfer received, in full or in part, through the one place payments are recorded. */
+function recordTransfer({ db, at, staff, debtorId }: FileActionCtx, form: FormData) {
   const invoiceId = Number(form.get("invoiceId")) || 0;
   const parsed = transferSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
@@ -116,13 +142,13 @@ export async function recordTransfer(request: Request, debtorIdParam: string) {
   if (input.receivedOn > today) return data({ invoiceId, fields: { receivedOn: "La date de réception ne peut pas être dans le futur." } } satisfies TransferErrors, { status: 400 });
   const refusal = db.transaction(
     (tx) => {
-      const invoice = tx.select().from(invoices).where(and(eq(invoices.id, input.invoiceId), eq(invoices.debtorId, debtor.id))).get();
+      const invoice = tx.select().from(invoices).where(and(eq(invoices.id, input.invoiceId), eq(invoices.debtorId, debtorId))).get();
       if (!invoice || !["open", "litigation"].includes(invoice.status)) return { invoiceId: "Cette facture n'est plus ouverte." };
       if (input.receivedOn < invoice.issueDate) return { receivedOn: `Le virement ne peut pas être antérieur à l'émission de la facture (${formatCalendarDate(invoice.issueDate, LOCALE)}).` };
       if (input.amount > invoice.balanceCents) return { amount: `Le montant ne peut pas dépasser le reste dû (${formatMoney({ cents: invoice.balanceCents, currency: invoice.currency }, LOCALE)}).` };
       recordInvoicePayment(tx, {
         creditorId: staff.creditorId,
-        debtorId: debtor.id,
+        debtorId: debtorId,
         invoiceId: invoice.id,
         amountCents: input.amount,
         currency: invoice.currency,
@@ -138,5 +164,5 @@ export async function recordTransfer(request: Request, debtorIdParam: string) {
     { behavior: "immediate" },
   );
   if (refusal) return data({ invoiceId, fields: refusal } satisfies TransferErrors, { status: 400 });
-  throw redirect(`/backoffice/debtors/${debtor.id}`, 303);
+  throw redirect(`/backoffice/debtors/${debtorId}`, 303);
 }

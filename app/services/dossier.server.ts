@@ -8,10 +8,10 @@ import { describeEventData } from "../domain/dossier";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
 import { loadDossierFacts, type DossierFacts } from "../models/dossier.server";
-import { appendTimeline } from "../models/timeline.server";
 import { renderDossierPdf, type DossierPiece } from "./dossier-pdf.server";
 import { renderInvoicePdf } from "./invoice-pdf.server";
 import { requireStaff } from "./staff-auth.server";
+import { recordAuditEvent } from "../models/staff-audit.server";
 import { sha256Bytes } from "./tokens.server";
 
 type Piece = DossierPiece & { bytes: Uint8Array; kind: string };
@@ -137,12 +137,13 @@ export async function exportDossier(request: Request, debtorIdParam: string): Pr
   for (const f of files) entries[f.name] = f.bytes;
   const zip = zipSync(entries, { level: 6, mtime: at });
   const zipSha256 = sha256Bytes(zip);
-  appendTimeline(db, {
+  // A download is not an action on the debtor's file (a GET changes nothing anyone acts on): it goes
+  // to the staff audit log, with the archive's hash, not to the debtor's timeline.
+  recordAuditEvent(db, {
     creditorId: staff.creditorId,
-    debtorId: facts.debtor.id,
-    type: "dossier.exported",
-    actor: "staff",
-    data: { staff: staff.name, files: files.length + 1, sha256: zipSha256 },
+    actorStaffUserId: staff.id,
+    action: "dossier.exported",
+    data: { debtorId: facts.debtor.id, files: files.length + 1, sha256: zipSha256 },
     occurredAt: at,
   });
   const filename = `dossier-${safeFileName(facts.debtor.name, `client-${facts.debtor.id}`)}-${asOf}.zip`;

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT, jwtVerify, errors, type JWTVerifyGetKey } from "jose";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, isNull, ne } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { debtorLinks } from "../../db/schema";
+import { debtorLinks, invoices } from "../../db/schema";
 import type { Env } from "../env.server";
 import { randomToken, sha256 } from "./tokens.server";
 
@@ -164,4 +164,39 @@ function checkLinkRow(link: DebtorLink | undefined, now: Date): LinkCheck {
 
 export function revokeLink(db: Db, linkId: number, reason: string, now: Date) {
   db.update(debtorLinks).set({ revokedAt: now, revokedReason: reason }).where(eq(debtorLinks.id, linkId)).run();
+}
+
+type LinkWriter = Pick<Db, "select" | "update">;
+
+/**
+ * Every live link of a debtor stops working (M14), and with it every session opened with one of
+ * them (a session is valid only while its link is). `keepLinkId` spares the link of the session
+ * making the change. Returns how many links were revoked.
+ */
+export function revokeDebtorLinks(db: LinkWriter, debtorId: number, reason: string, now: Date, keepLinkId?: number): number {
+  return db
+    .update(debtorLinks)
+    .set({ revokedAt: now, revokedReason: reason })
+    .where(and(eq(debtorLinks.debtorId, debtorId), isNull(debtorLinks.revokedAt), ...(keepLinkId === undefined ? [] : [ne(debtorLinks.id, keepLinkId)])))
+    .run().changes;
+}
+
+/**
+ * After an invoice is cancelled or credited in full: the debtor's live links sent only about
+ * invoices that are no longer owed stop working (nothing left for them to act on). Links that also
+ * carry an invoice still open, and links about the whole account (no scope), stay.
+ */
+export function revokeLinksOfClosedInvoices(db: LinkWriter, debtorId: number, reason: string, now: Date): number {
+  const live = db.select({ id: debtorLinks.id, scope: debtorLinks.scope }).from(debtorLinks).where(and(eq(debtorLinks.debtorId, debtorId), isNull(debtorLinks.revokedAt))).all();
+  const owed = new Set(
+    db
+      .select({ id: invoices.id })
+      .from(invoices)
+      .where(and(eq(invoices.debtorId, debtorId), inArray(invoices.status, ["open", "litigation"])))
+      .all()
+      .map((i) => i.id),
+  );
+  const stale = live.filter((l) => l.scope.length > 0 && l.scope.every((invoiceId) => !owed.has(invoiceId))).map((l) => l.id);
+  if (stale.length === 0) return 0;
+  return db.update(debtorLinks).set({ revokedAt: now, revokedReason: reason }).where(and(inArray(debtorLinks.id, stale), isNull(debtorLinks.revokedAt))).run().changes;
 }

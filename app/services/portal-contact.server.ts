@@ -1,8 +1,9 @@
-import { and, desc, eq, isNotNull, isNull, ne } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { hasHiddenCharacters } from "../domain/text";
 import type { Db } from "../../db/client";
-import { debtorContacts, debtorLinks, debtors } from "../../db/schema";
+import { debtorContacts, debtors } from "../../db/schema";
+import { revokeDebtorLinks } from "./links.server";
 import { PREFERRED_CHANNELS, normalizePhone, type PreferredChannel } from "../domain/contact-details";
 import { getEnv } from "../env.server";
 import { secureMessages } from "../i18n/portal-secure";
@@ -154,10 +155,7 @@ export async function updateContact(request: Request): Promise<ContactResult> {
           .get().id;
         // M14: links already out (to the old contact, possibly a mailbox someone else reads) stop
         // working; this session's own link stays, and the next messages carry fresh ones.
-        tx.update(debtorLinks)
-          .set({ revokedAt: now, revokedReason: "contact changed" })
-          .where(and(eq(debtorLinks.debtorId, debtor.id), isNull(debtorLinks.revokedAt), ne(debtorLinks.id, session.linkId)))
-          .run();
+        revokeDebtorLinks(tx, debtor.id, "contact changed", now, session.linkId);
       }
       appendTimeline(tx, {
         creditorId: debtor.creditorId,

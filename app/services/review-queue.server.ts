@@ -19,6 +19,7 @@ import { requireSameOrigin } from "./http.server";
 import { queueNotice, sendNoticeNow } from "./notices.server";
 import { recordInvoicePayment } from "./payment-recording.server";
 import { requireStaff, readStaffForm } from "./staff-auth.server";
+import { revokeLinksOfClosedInvoices } from "./links.server";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 const LOCALE = "fr-FR";
@@ -209,6 +210,8 @@ function apply(tx: Tx, staff: Staff, decision: Decision, at: Date): number | nul
       tx.update(disputes).set({ status: "founded", resolution: decision.resolution, resolvedAt: at }).where(eq(disputes.id, dispute.id)).run();
       // Nothing left to pay after a founded dispute is a cancelled debt, not a payment: no thank-you.
       tx.update(invoices).set({ balanceCents: left, ...(left === 0 ? { status: "cancelled" as const } : {}) }).where(eq(invoices.id, invoice.id)).run();
+      // Links sent only about this invoice have nothing left to act on.
+      if (left === 0) revokeLinksOfClosedInvoices(tx, dispute.debtorId, "invoice cancelled", at);
       log(dispute.debtorId, "dispute.resolved", { disputeId: dispute.id, status: "founded", resolution: decision.resolution, balanceBefore: invoice.balanceCents, balanceAfter: left }, invoice.id);
       const line =
         decision.resolution === "cancelled" || left === 0

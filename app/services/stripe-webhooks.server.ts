@@ -5,6 +5,7 @@ import {
   checkoutSessions,
   debtors,
   invoices,
+  refusedWebhooks,
   outboundMessageInvoices,
   outboundMessages,
   payments,
@@ -26,7 +27,7 @@ export type StripeEventOutcome = "recorded" | "duplicate" | "already_recorded" |
 export type StripeEventResult = { outcome: StripeEventOutcome; reason?: string; noticeIds: number[] };
 
 /** The shape of what we read from Stripe's events (P2: parse at the boundary, ignore the rest). */
-const eventSchema = z.looseObject({ id: z.string().min(1), type: z.string().min(1), data: z.looseObject({ object: z.looseObject({}) }) });
+const eventSchema = z.looseObject({ id: z.string().min(1), type: z.string().min(1), livemode: z.boolean().optional(), data: z.looseObject({ object: z.looseObject({}) }) });
 const metadataSchema = z.record(z.string(), z.string()).nullish().transform((m) => m ?? {});
 const idOf = z.union([z.string(), z.looseObject({ id: z.string() })]).nullish().transform((v) => (v == null ? null : typeof v === "string" ? v : v.id));
 const sessionSchema = z.looseObject({
@@ -38,17 +39,43 @@ const sessionSchema = z.looseObject({
   payment_status: z.string().nullish(),
 });
 const chargeSchema = z.looseObject({ id: z.string(), payment_intent: idOf, amount_refunded: z.number().int(), currency: z.string(), metadata: metadataSchema });
-const disputeSchema = z.looseObject({ id: z.string(), charge: idOf, payment_intent: idOf, amount: z.number().int(), currency: z.string() });
+const disputeSchema = z.looseObject({ id: z.string(), charge: idOf, payment_intent: idOf, amount: z.number().int(), currency: z.string(), status: z.string().nullish() });
 
-const REVERSALS = ["charge.refunded", "charge.dispute.created"] as const;
+/** Events about a payment that wait in the inbox when they arrive before it (P2). */
+const REVERSALS = ["charge.refunded", "charge.dispute.created", "charge.dispute.closed"] as const;
 
 export type StripeWebhookDeps = { db: Db; env: Parameters<typeof queueNotice>[1]; now: Date };
 
-/** P1: verify the raw body, then record. "invalid" when the signature does not hold. */
-export function handleStripeWebhook(deps: StripeWebhookDeps, secret: string, rawBody: string, signature: string | null): StripeEventResult | "invalid" {
-  const event = verifyStripeEvent(rawBody, signature, secret, deps.now);
+/**
+ * P1: verify the raw body, then record. "invalid" when the signature does not hold; "wrong_mode"
+ * when a test event reaches a live key or the reverse (a misconfigured endpoint): never booked,
+ * kept once for staff.
+ */
+export function handleStripeWebhook(
+  deps: StripeWebhookDeps,
+  keys: { webhookSecret: string; liveKey: boolean },
+  rawBody: string,
+  signature: string | null,
+): StripeEventResult | "invalid" | "wrong_mode" {
+  const event = verifyStripeEvent(rawBody, signature, keys.webhookSecret, deps.now);
   if (!event) return "invalid";
+  // Every real event says its mode; a signed body that is not an event is ignored further on.
+  if (typeof event.livemode === "boolean" && event.livemode !== keys.liveKey) {
+    refuseWrongMode(deps, event);
+    return "wrong_mode";
+  }
   return recordStripeEvent(deps, event, rawBody);
+}
+
+function refuseWrongMode({ db, now }: StripeWebhookDeps, event: { id: string; type: string; data: { object: unknown } }) {
+  const metadata = metadataSchema.catch({}).parse((event.data.object as { metadata?: unknown } | null)?.metadata);
+  const debtorId = Number(metadata.debtor_id);
+  const creditorId = Number.isSafeInteger(debtorId) ? (db.select({ creditorId: debtors.creditorId }).from(debtors).where(eq(debtors.id, debtorId)).get()?.creditorId ?? null) : null;
+  db.insert(refusedWebhooks)
+    .values({ provider: "stripe", providerEventId: event.id, type: event.type, reason: "livemode_mismatch", creditorId, receivedAt: now })
+    .onConflictDoNothing({ target: [refusedWebhooks.provider, refusedWebhooks.providerEventId] })
+    .run();
+  console.warn(`stripe event ${event.id} (${event.type}) refused: its livemode does not match STRIPE_SECRET_KEY`);
 }
 
 /**
@@ -101,7 +128,8 @@ function applyEvent(tx: Tx, deps: StripeWebhookDeps, type: string, object: Recor
     }
     case "charge.refunded":
     case "charge.dispute.created":
-      return reverse(tx, deps.now, type, object);
+    case "charge.dispute.closed":
+      return applyReversal(tx, deps.now, type, object);
     default:
       // Stored for the record; nothing to do (R12).
       return { outcome: "ignored", noticeIds: [] };
@@ -184,7 +212,7 @@ function fulfil(tx: Tx, deps: StripeWebhookDeps, object: Record<string, unknown>
   for (const stored of pending) {
     const payload = eventSchema.safeParse(JSON.parse(stored.payload));
     if (!payload.success) continue;
-    const outcome = reverse(tx, deps.now, stored.type, payload.data.data.object);
+    const outcome = applyReversal(tx, deps.now, stored.type, payload.data.data.object);
     if (outcome.outcome !== "deferred") markProcessed(tx, stored.providerEventId, deps.now);
   }
 
@@ -320,4 +348,55 @@ function reverse(tx: Tx, now: Date, type: string, object: Record<string, unknown
     .get()!.total;
   if (totalReversed >= checkout.totalCents) tx.update(checkoutSessions).set({ status: "refunded" }).where(eq(checkoutSessions.id, checkout.id)).run();
   return { outcome: "reversed", noticeIds: [] };
+}
+
+function applyReversal(tx: Tx, now: Date, type: string, object: Record<string, unknown>): StripeEventResult {
+  return type === "charge.dispute.closed" ? closeDispute(tx, now, object) : reverse(tx, now, type, object);
+}
+
+/**
+ * P10: a chargeback's end. Won, the money comes back: the balance is what it was before the
+ * chargeback (paid invoices close again, so the cadence stops chasing them). Lost, the chargeback
+ * stands. Whichever comes first, "created" or "closed", the chargeback is applied once (its rows are
+ * keyed by the dispute id) and the reinstatement once (keyed by the dispute id and "won").
+ */
+function closeDispute(tx: Tx, now: Date, object: Record<string, unknown>): StripeEventResult {
+  const dispute = disputeSchema.safeParse(object);
+  if (!dispute.success) return { outcome: "ignored", reason: "unreadable dispute", noticeIds: [] };
+  const opened = reverse(tx, now, "charge.dispute.created", object);
+  if (opened.outcome === "deferred") return opened;
+  const checkout = findCheckout(tx, {}, null, dispute.data.payment_intent)!;
+  const { creditorId } = creditorOf(tx, checkout.debtorId);
+  const status = dispute.data.status;
+  if (status !== "won") {
+    if (status === "lost") {
+      appendTimeline(tx, { creditorId, debtorId: checkout.debtorId, type: "payment.chargeback_lost", actor: "provider", data: { provider: "stripe", checkoutId: checkout.id, disputeId: dispute.data.id }, occurredAt: now });
+    }
+    return { outcome: "ignored", reason: status === "lost" ? undefined : `dispute closed as ${status ?? "unknown"}`, noticeIds: [] };
+  }
+  const chargedBack = tx
+    .select({ invoiceId: payments.invoiceId, cents: payments.amountCents })
+    .from(payments)
+    .where(and(eq(payments.provider, "stripe"), eq(payments.kind, "chargeback"), eq(payments.providerRef, dispute.data.id)))
+    .orderBy(payments.id)
+    .all();
+  let reinstated = false;
+  for (const row of chargedBack) {
+    const recorded = recordInvoicePayment(tx, {
+      creditorId,
+      debtorId: checkout.debtorId,
+      invoiceId: row.invoiceId,
+      amountCents: -row.cents,
+      currency: checkout.currency,
+      method: "card",
+      provider: "stripe",
+      providerRef: `${dispute.data.id}:won`,
+      actor: "provider",
+      data: { checkoutId: checkout.id, disputeId: dispute.data.id, chargebackWon: true },
+      at: now,
+    });
+    reinstated ||= recorded !== null;
+  }
+  if (reinstated && checkout.status === "refunded") tx.update(checkoutSessions).set({ status: "paid" }).where(eq(checkoutSessions.id, checkout.id)).run();
+  return { outcome: reinstated ? "recorded" : "ignored", noticeIds: [] };
 }

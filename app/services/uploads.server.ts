@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CONTENT_TYPES, MAX_FILES, MAX_FILE_BYTES, MAX_FORM_BYTES, checkUploads, sanitizeFileName, type FileKind, type UploadProblem } from "../domain/uploads";
@@ -41,12 +42,20 @@ export async function storeUploads(storageDir: string, files: readonly File[]): 
   mkdirSync(dir, { recursive: true });
   const stored: StoredFile[] = [];
   const discard = () => stored.forEach((f) => rmSync(f.path, { force: true }));
+  // The same bytes chosen twice (under two names) are written once; each keeps its own name.
+  const written = new Map<string, string>();
   try {
     files.forEach((file, i) => {
       const kind: FileKind = checked.kinds[i]!;
-      const path = join(dir, `${randomToken(18)}.${kind === "jpeg" ? "jpg" : kind}`);
-      writeFileSync(path, checked.buffers[i]!, { flag: "wx" });
-      stored.push({ path, name: sanitizeFileName(file.name, kind), contentType: CONTENT_TYPES[kind], size: checked.buffers[i]!.byteLength });
+      const bytes = checked.buffers[i]!;
+      const digest = createHash("sha256").update(bytes).digest("hex");
+      let path = written.get(digest);
+      if (!path) {
+        path = join(dir, `${randomToken(18)}.${kind === "jpeg" ? "jpg" : kind}`);
+        writeFileSync(path, bytes, { flag: "wx" });
+        written.set(digest, path);
+      }
+      stored.push({ path, name: sanitizeFileName(file.name, kind), contentType: CONTENT_TYPES[kind], size: bytes.byteLength });
     });
   } catch (error) {
     discard();

@@ -35,7 +35,7 @@ export const staffAuditEvents = sqliteTable(
       .notNull()
       .references(() => staffUsers.id),
     action: text("action", {
-      enum: ["settings.updated", "team.member_added", "team.role_changed", "team.member_disabled", "team.member_enabled", "password.changed"],
+      enum: ["settings.updated", "team.member_added", "team.role_changed", "team.member_disabled", "team.member_enabled", "password.changed", "dossier.exported"],
     }).notNull(),
     /** For settings: the section and the names of the fields changed (never their values: an IBAN stays out). */
     data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),

@@ -45,3 +45,22 @@ export const timelineEvents = sqliteTable(
     index("timeline_events_invoice_idx").on(t.invoiceId),
   ],
 );
+
+/**
+ * Signed webhooks we refused for a reason staff must fix (a Stripe event whose livemode does not
+ * match the configured key): never booked, kept once per event so the dashboard can say so.
+ */
+export const refusedWebhooks = sqliteTable(
+  "refused_webhooks",
+  {
+    id: id(),
+    provider: text("provider", { enum: ["stripe"] }).notNull(),
+    providerEventId: text("provider_event_id").notNull(),
+    type: text("type").notNull(),
+    reason: text("reason", { enum: ["livemode_mismatch"] }).notNull(),
+    /** The creditor the event points at (via our metadata), when it can be told; null otherwise. */
+    creditorId: integer("creditor_id").references(() => creditors.id),
+    receivedAt: instant("received_at").notNull(),
+  },
+  (t) => [uniqueIndex("refused_webhooks_provider_event_unique").on(t.provider, t.providerEventId)],
+);

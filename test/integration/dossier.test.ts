@@ -33,6 +33,7 @@ import {
   letters,
   outboundMessages,
   promises,
+  staffAuditEvents,
   staffUsers,
   timelineEvents,
 } from "../../db/schema";
@@ -153,10 +154,12 @@ describe("the litigation dossier", () => {
     expect(sha256Bytes(files[`courriers/mise-en-demeure-${letterId}.pdf`]!)).toBe(db.select().from(letters).where(eq(letters.id, letterId)).get()!.pdfSha256);
     for (const i of open) expect(new TextDecoder().decode(files[`factures/facture-${i.number}.pdf`]!.subarray(0, 5))).toBe("%PDF-");
 
-    // The export is on the timeline, with the archive's hash.
-    const exported = db.select().from(timelineEvents).where(and(eq(timelineEvents.debtorId, debtorId), eq(timelineEvents.type, "dossier.exported"))).all();
+    // The export is in the staff audit log, with who and the archive's hash; the debtor's timeline is untouched (a GET).
+    const exported = db.select().from(staffAuditEvents).where(eq(staffAuditEvents.action, "dossier.exported")).all();
     expect(exported).toHaveLength(1);
-    expect(exported[0]!.data).toMatchObject({ staff: "Claire Durand", sha256: sha256Bytes(zipBytes) });
+    expect(exported[0]!.data).toMatchObject({ debtorId, sha256: sha256Bytes(zipBytes) });
+    expect(db.select().from(staffUsers).where(eq(staffUsers.id, exported[0]!.actorStaffUserId)).get()!.name).toBe("Claire Durand");
+    expect(db.select().from(timelineEvents).where(eq(timelineEvents.type, "dossier.exported")).all()).toEqual([]);
   });
 
   it("states the parties, the claim with L441-10 penalties and the 40 € indemnity, and leaves the disputed invoice out", async () => {
@@ -208,8 +211,8 @@ describe("the litigation dossier", () => {
     const csv = new TextDecoder().decode(files["timeline.csv"]);
     const lines = csv.replace(/^\ufeff/, "").trimEnd().split("\r\n");
     const events = getDb().select().from(timelineEvents).where(eq(timelineEvents.debtorId, debtorId)).all();
-    // Every event up to this export (the export itself is appended after the archive is made).
-    expect(lines.length - 1).toBe(events.length - 1);
+    // Every event of the timeline, one line each after the header (the export itself is not one: it is in the staff audit log).
+    expect(lines.length - 1).toBe(events.length);
     const call = lines.find((l) => l.includes("HYPERLINK"))!;
     expect(call).toContain(`"note : =HYPERLINK(""http://evil.example"") · staff : Claire Durand"`);
     expect(lines.filter((l) => l.includes('"message.sent"')).every((l) => /"[0-9a-f]{64}"/.test(l))).toBe(true);
@@ -245,11 +248,11 @@ describe("the litigation dossier", () => {
 
   it("is refused, and not recorded, when a letter's file no longer matches the hash recorded when it was sent", async () => {
     const db = getDb();
-    const before = db.select().from(timelineEvents).where(eq(timelineEvents.type, "dossier.exported")).all().length;
+    const before = db.select().from(staffAuditEvents).where(eq(staffAuditEvents.action, "dossier.exported")).all().length;
     writeFileSync(db.select().from(letters).where(eq(letters.id, letterId)).get()!.pdfPath, "%PDF-1.7 tampered");
     const refused = (await get(debtorId)) as Response;
     expect(refused.status).toBe(409);
     expect(await refused.text()).toMatch(new RegExp(`mise en demeure n° ${letterId} a disparu ou a été modifié`));
-    expect(db.select().from(timelineEvents).where(eq(timelineEvents.type, "dossier.exported")).all().length).toBe(before);
+    expect(db.select().from(staffAuditEvents).where(eq(staffAuditEvents.action, "dossier.exported")).all().length).toBe(before);
   });
 });

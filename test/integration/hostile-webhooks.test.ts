@@ -93,6 +93,26 @@ describe("Stripe webhook", () => {
     await expectRefused(() => call(stripeRoute, "/webhooks/stripe", `${event} `, { ...json, "Stripe-Signature": stripeSig(event) }), 400);
   });
 
+  it("refuses a genuine signature dated beyond the tolerance in the future (the SDK checks only age)", async () => {
+    const ahead = stripeSig(event, { at: new Date(NOW.getTime() + 10 * 60_000) });
+    await expectRefused(() => call(stripeRoute, "/webhooks/stripe", event, { ...json, "Stripe-Signature": ahead }), 400, /too far ahead/);
+    const farAhead = stripeSig(event, { at: new Date(NOW.getTime() + 365 * 86_400_000) });
+    await expectRefused(() => call(stripeRoute, "/webhooks/stripe", event, { ...json, "Stripe-Signature": farAhead }), 400);
+  });
+
+  it("refuses a live event on a test key, books nothing and keeps only a note for staff", async () => {
+    const live = JSON.stringify({ ...JSON.parse(event), id: "evt_hostile_live", livemode: true });
+    const withoutRefusals = () => Object.entries(databaseDigest(getDb(), { withRateLimits: true })).filter(([table]) => table !== "refused_webhooks");
+    const before = withoutRefusals();
+    for (let i = 0; i < 2; i++) {
+      const response = await call(stripeRoute, "/webhooks/stripe", live, { ...json, "Stripe-Signature": stripeSig(live) });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { title: string }).title).toBe("Wrong mode");
+    }
+    expect(withoutRefusals()).toEqual(before);
+    expect(getDb().$client.prepare("select provider_event_id as id from refused_webhooks").all()).toEqual([{ id: "evt_hostile_live" }]);
+  });
+
   it("refuses a form-encoded or text body unless it is the exact signed JSON", async () => {
     const form = new URLSearchParams({ id: "evt_x", type: "checkout.session.completed" }).toString();
     await expectRefused(() => call(stripeRoute, "/webhooks/stripe", form, { "Content-Type": "application/x-www-form-urlencoded", "Stripe-Signature": stripeSig(event) }), 400);
@@ -133,6 +153,15 @@ describe("Resend webhook", () => {
       await expectRefused(() => call(resendRoute, "/webhooks/resend", body, { ...headers, "svix-id": "msg_other" }), 400);
       await expectRefused(() => call(resendRoute, "/webhooks/resend", body, { ...headers, "svix-timestamp": String(Math.floor(NOW.getTime() / 1000) + 3600) }), 400);
       await expectRefused(() => call(resendRoute, "/webhooks/resend", new URLSearchParams({ type: "email.bounced" }).toString(), { ...headers, "Content-Type": "application/x-www-form-urlencoded" }), 400);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("refuses a genuine signature dated beyond the tolerance in the future", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: NOW });
+    try {
+      await expectRefused(() => call(resendRoute, "/webhooks/resend", body, signed(body, new Date(NOW.getTime() + 10 * 60_000))), 400);
     } finally {
       vi.useRealTimers();
     }

@@ -3,6 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { seededDb } from "../support/db";
 import { testEnv } from "../support/env";
 
@@ -23,6 +24,34 @@ describe("the job command", { timeout: 30_000 }, () => {
     const second = run();
     expect(second.stdout).toContain('"claimed":0,"sent":0');
   });
+
+  it("once: survives a write lock held past the busy timeout, retries the pass and completes it", async () => {
+    const { path, db } = seededDb("2026-11-20");
+    db.$client.close();
+    const holder = new Database(path);
+    holder.exec("BEGIN IMMEDIATE");
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      holder.exec("ROLLBACK");
+      holder.close();
+    };
+    const child = spawn(tsx, ["jobs/run.ts", "once", "--now", "2026-11-20T09:00:00Z"], { env: jobEnv(path) });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    // Held past the job's 5 s busy timeout: released once the job has said it will retry.
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes("pass retried")) release();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    release();
+    expect(stderr).toMatch(/\[job\] database unavailable \(SQLITE_BUSY\w*\), pass retried in 2s/);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/"claimed":[1-9]\d*/);
+  }, 40_000);
 
   it("refuses bad arguments with a message that says what is expected", () => {
     const { path } = seededDb("2026-11-20");

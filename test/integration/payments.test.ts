@@ -22,6 +22,8 @@ import {
   outboundMessageInvoices,
   outboundMessages,
   payments,
+  refusedWebhooks,
+  debtors,
   timelineEvents,
   webhookEvents,
 } from "../../db/schema";
@@ -308,6 +310,88 @@ describe("refunds and chargebacks", () => {
     await deliver(dispute);
     expect(paymentRows().filter((p) => p.kind === "chargeback").map((p) => [p.invoiceId, p.amountCents])).toEqual([[second.id, -second.balanceCents]]);
     expect(invoice(second.id)).toMatchObject({ status: "open", balanceCents: second.balanceCents });
+  });
+});
+
+describe("the end of a chargeback (charge.dispute.closed)", () => {
+  async function chargedBack() {
+    const [first, second] = openInvoices();
+    const session = fake.complete((await checkout([["invoice", String(first!.id)], ["invoice", String(second!.id)]])).id);
+    await deliver(fake.event("checkout.session.completed", session));
+    return { first: first!, second: second!, session };
+  }
+  const closed = (session: FakeSession, amount: number, status: "won" | "lost") => fake.event("charge.dispute.closed", { ...fake.dispute(session, amount), status });
+
+  it("won: the money comes back once, the invoice is paid again and the next pass does not chase it", async () => {
+    const { second, session } = await chargedBack();
+    await deliver(fake.event("charge.dispute.created", fake.dispute(session, second.balanceCents)));
+    expect(invoice(second.id)).toMatchObject({ status: "open", balanceCents: second.balanceCents });
+    const won = closed(session, second.balanceCents, "won");
+    expect((await deliver(won)).body.outcome).toBe("recorded");
+    await deliver(won);
+    await deliver(closed(session, second.balanceCents, "won"));
+    expect(invoice(second.id)).toMatchObject({ status: "paid", balanceCents: 0 });
+    expect(paymentRows().filter((p) => p.invoiceId === second.id).reduce((sum, p) => sum + p.amountCents, 0)).toBe(second.balanceCents);
+    const stepsFor = () => db.select({ id: outboundMessageInvoices.messageId, step: outboundMessageInvoices.step }).from(outboundMessageInvoices).where(eq(outboundMessageInvoices.invoiceId, second.id)).all();
+    const before = new Set(stepsFor().map((m) => m.id));
+    // A month later the invoice would be far overdue had the chargeback stood.
+    await runJob("2026-12-21T09:00:00Z");
+    expect(stepsFor().filter((m) => !before.has(m.id) && m.step !== "thank_you")).toEqual([]);
+  });
+
+  it("lost: the chargeback stands, the balance stays reopened, and staff see the outcome on the timeline", async () => {
+    const { second, session } = await chargedBack();
+    await deliver(fake.event("charge.dispute.created", fake.dispute(session, second.balanceCents)));
+    expect((await deliver(closed(session, second.balanceCents, "lost"))).status).toBe(200);
+    expect(invoice(second.id)).toMatchObject({ status: "open", balanceCents: second.balanceCents });
+    expect(db.select().from(timelineEvents).where(eq(timelineEvents.type, "payment.chargeback_lost")).all()).toHaveLength(1);
+  });
+
+  it("whatever the order: closed (won) before created, or before the payment itself, ends with the invoice paid once", async () => {
+    const [first, second] = openInvoices();
+    const session = fake.complete((await checkout([["invoice", String(first!.id)], ["invoice", String(second!.id)]])).id);
+    const created = fake.event("charge.dispute.created", fake.dispute(session, second!.balanceCents));
+    expect((await deliver(closed(session, second!.balanceCents, "won"))).body.outcome).toBe("deferred");
+    expect((await deliver(fake.event("checkout.session.completed", session))).body.outcome).toBe("recorded");
+    await deliver(created);
+    expect(invoice(second!.id)).toMatchObject({ status: "paid", balanceCents: 0 });
+    expect(paymentRows().filter((p) => p.kind === "chargeback")).toHaveLength(1);
+    expect(paymentRows().filter((p) => p.invoiceId === second!.id).reduce((sum, p) => sum + p.amountCents, 0)).toBe(second!.balanceCents);
+    expect(db.select().from(webhookEvents).all().every((e) => e.processedAt !== null)).toBe(true);
+  });
+});
+
+describe("events Stripe's SDK would let through", () => {
+  it("refuses a signature dated beyond the tolerance in the future, like a stale one, and stores nothing", async () => {
+    const session = fake.complete((await checkout([["invoice", String(openInvoices()[0]!.id)]])).id);
+    const event = fake.event("checkout.session.completed", session);
+    fake.clock = () => new Date(new Date(NOW).getTime() + 6 * 60_000);
+    expect((await deliver(event)).status).toBe(400);
+    fake.clock = () => new Date(new Date(NOW).getTime() - 6 * 60_000);
+    expect((await deliver(event)).status).toBe(400);
+    expect([count(webhookEvents), paymentRows().length]).toEqual([0, 0]);
+    // Inside the tolerance (a clock 2 minutes ahead) it is recorded.
+    fake.clock = () => new Date(new Date(NOW).getTime() + 2 * 60_000);
+    expect((await deliver(event)).body.outcome).toBe("recorded");
+  });
+
+  it("refuses a live event on a test key (400), books nothing, and keeps it once for the creditor's dashboard", async () => {
+    const session = fake.complete((await checkout([["invoice", String(openInvoices()[0]!.id)]])).id);
+    const live = { ...fake.event("checkout.session.completed", session), livemode: true };
+    const first = await deliver(live);
+    expect(first.status).toBe(400);
+    expect((await deliver(live)).status).toBe(400);
+    expect([count(webhookEvents), paymentRows().length]).toEqual([0, 0]);
+    const refused = db.select().from(refusedWebhooks).all();
+    expect(refused).toMatchObject([{ provider: "stripe", providerEventId: live.id, reason: "livemode_mismatch", creditorId: db.select().from(debtors).where(eq(debtors.id, debtorId)).get()!.creditorId }]);
+    expect(warnings.join("\n")).toMatch(/livemode does not match/);
+  });
+
+  it("acknowledges an unknown event type, ignores it and keeps it once however often it comes", async () => {
+    const unknown = fake.event("issuing_card.created", { id: "ic_1", object: "issuing.card" });
+    for (let i = 0; i < 3; i++) expect((await deliver(unknown)).status).toBe(200);
+    expect(db.select().from(webhookEvents).all().map((e) => e.type)).toEqual(["issuing_card.created"]);
+    expect(paymentRows()).toHaveLength(0);
   });
 });
 
