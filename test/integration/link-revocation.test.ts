@@ -14,7 +14,7 @@ import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
 import * as review from "~/routes/backoffice.review";
 import * as dashboard from "~/routes/backoffice._index";
 import { creditors, debtorLinks, debtors, disputes, invoices, refusedWebhooks, staffUsers, timelineEvents } from "../../db/schema";
-import { args, outcome } from "../support/routes";
+import { args, outcome, staffCsrf } from "../support/routes";
 
 /** Item 9: staff revoke a debtor's links (and so their sessions); a cancelled invoice revokes the links only it carried. */
 const BASE = "http://localhost:4310";
@@ -24,7 +24,7 @@ let cookie: string;
 let readOnlyCookie: string;
 
 const post = (path: string, fields: Record<string, string>, as = cookie) =>
-  new Request(`${BASE}${path}`, { method: "POST", headers: { Origin: BASE, Cookie: as }, body: new URLSearchParams(fields) });
+  new Request(`${BASE}${path}`, { method: "POST", headers: { Origin: BASE, Cookie: as }, body: new URLSearchParams({ csrf: staffCsrf(as), ...fields }) });
 
 beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
