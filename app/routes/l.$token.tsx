@@ -1,8 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { messages, type Locale } from "~/i18n/messages";
-import { exchangeLink, previewLink } from "~/services/link-landing.server";
-import { noStoreHeaders, requireSameOrigin } from "~/services/http.server";
+import { exchangeLink, landingHeaders, previewLink, requireLandingOrigin } from "~/services/link-landing.server";
+import { MAX_SMALL_FORM_BYTES, readLimitedForm } from "~/services/http.server";
 import { InvalidLink } from "~/components/invalid-link";
 import { RateLimited } from "~/components/rate-limited";
 import { clientAddress, limitRequest, rateLimitedInit } from "~/services/rate-limits.server";
@@ -13,10 +13,10 @@ const INVALID_STATUS = 410;
 
 export const meta: MetaFunction = () => [{ title: "Relance" }, { name: "robots", content: "noindex" }];
 
-// The token is still in the address: no caching, no referrer, no third-party anything (M8, M9).
+// The token is still in the address: no caching, no referrer at all, no third-party anything (M8, M9).
 export const headers: HeadersFunction = ({ actionHeaders }) => {
   const retryAfter = actionHeaders.get("Retry-After");
-  return retryAfter ? { ...noStoreHeaders, "Retry-After": retryAfter } : noStoreHeaders;
+  return retryAfter ? { ...landingHeaders, "Retry-After": retryAfter } : landingHeaders;
 };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -25,7 +25,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  requireSameOrigin(request);
+  const form = await readLimitedForm(request, MAX_SMALL_FORM_BYTES);
+  requireLandingOrigin(request, params.token ?? "", form.get("form"));
   // M17: every exchange attempt counts, valid or not; over the limit nothing is checked or created.
   const limited = limitRequest(RATE_LIMITS.linkExchangeIp, clientAddress(request));
   if (limited) return data(limited, rateLimitedInit(limited));
@@ -33,7 +34,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // The loader runs again after this and renders the same refusal page.
   if (!cookie) return data(null, { status: INVALID_STATUS });
   // 303: the browser follows with a GET to a URL that no longer carries the token (M5).
-  throw redirect("/portal", { status: 303, headers: { "Set-Cookie": cookie, ...noStoreHeaders } });
+  throw redirect("/portal", { status: 303, headers: { "Set-Cookie": cookie, ...landingHeaders } });
 }
 
 export default function LinkLanding() {
@@ -48,6 +49,7 @@ export default function LinkLanding() {
       <p>{t.intro(landing.creditorName)}</p>
       {/* A real document POST: the 303 replaces the tokenised address in the history. */}
       <Form method="post" reloadDocument>
+        <input type="hidden" name="form" value={landing.formToken} />
         <button type="submit" className="button">
           {t.button}
         </button>
