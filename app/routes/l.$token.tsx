@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { messages, type Locale } from "~/i18n/messages";
 import { exchangeLink, landingHeaders, previewLink, requireLandingOrigin } from "~/services/link-landing.server";
 import { MAX_SMALL_FORM_BYTES, readLimitedForm } from "~/services/http.server";
@@ -21,7 +21,10 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const landing = await previewLink(request, params.token ?? "");
-  return data(landing, { status: landing.status === "valid" ? 200 : INVALID_STATUS });
+  // Back from a rate-limited exchange (l.$token.continue): say when to try again.
+  const retryAt = new URL(request.url).searchParams.get("retry-at");
+  const limited = retryAt && !Number.isNaN(Date.parse(retryAt)) ? new Date(retryAt).toISOString() : null;
+  return data({ ...landing, limited }, { status: limited ? 429 : landing.status === "valid" ? 200 : INVALID_STATUS });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -39,8 +42,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function LinkLanding() {
   const landing = useLoaderData<typeof loader>();
+  const location = useLocation();
   const limited = useActionData<typeof action>();
   if (limited?.status === "rate_limited") return <RateLimited locale={landing.locale} retryAt={limited.retryAt} />;
+  if (landing.limited) return <RateLimited locale={landing.locale} retryAt={landing.limited} />;
   if (landing.status === "invalid") return <InvalidLink locale={landing.locale} />;
   const t = messages(landing.locale as Locale).continue;
   return (
@@ -48,7 +53,7 @@ export default function LinkLanding() {
       <h1>{t.title}</h1>
       <p>{t.intro(landing.creditorName)}</p>
       {/* A real document POST: the 303 replaces the tokenised address in the history. */}
-      <Form method="post" reloadDocument>
+      <Form method="post" action={`${location.pathname.replace(/\/+$/, "")}/continue`} reloadDocument>
         <input type="hidden" name="form" value={landing.formToken} />
         <button type="submit" className="button">
           {t.button}
