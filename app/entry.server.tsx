@@ -130,11 +130,13 @@ function redactTokens(error: unknown): unknown {
  * stays Remix's, so the page shows its error boundary.
  */
 export function handleDataRequest(response: Response, { request }: { request: Request }) {
-  if (isLinkPath(new URL(request.url).pathname)) response.headers.set("Referrer-Policy", "no-referrer");
-  if (!busyRequests.has(request)) return response;
+  const linkPage = isLinkPath(new URL(request.url).pathname);
+  const busy = busyRequests.has(request);
+  if (!linkPage && !busy) return response;
   const headers = new Headers(response.headers);
-  for (const [name, value] of busyHeaders()) headers.set(name, value);
-  return new Response(response.body, { status: 503, headers });
+  if (linkPage) headers.set("Referrer-Policy", "no-referrer");
+  if (busy) for (const [name, value] of busyHeaders()) headers.set(name, value);
+  return new Response(response.body, { status: busy ? 503 : response.status, headers });
 }
 
 export function handleError(error: unknown, { request }: { request: Request }) {

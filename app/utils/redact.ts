@@ -3,7 +3,8 @@
  * the short SMS path (/s/…) in any case, with an encoded slash, a `.data` suffix or a trailing slash;
  * a `t=` query parameter; and a signed link (a JWT) wherever it appears, as in a Referer.
  */
-const LINK_PATH = /\/(l|s)(?:\/|%2f)+[^\s/?#"'<>]+/gi;
+// Up to the next separator a log line may put after a path (space, quote, colon, comma...).
+const LINK_PATH = /\/(l|s)(?:\/|%2f)+[^\s/?#"'<>:,;]+/gi;
 const TOKEN_PARAM = /([?&](?:t|%74)=)[^&\s#"'<>]+/gi;
 const JWT = /eyJ[\w-]*\.[\w-]+\.[\w-]+/g;
 

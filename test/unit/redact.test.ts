@@ -20,6 +20,7 @@ describe("log redaction", () => {
     [`GET /portal?lang=fr&T=${SMS} 200`, "GET /portal?lang=fr&T=[redacted] 200"],
     [`Error while serving GET /x: Referer http://localhost/l/${JWT}`, "Error while serving GET /x: Referer http://localhost/l/[redacted]"],
     [`token ${JWT} in a message`, "token [redacted] in a message"],
+    [`[busy] SQLITE_BUSY while serving POST /l/${SMS}: answered 503`, "[busy] SQLITE_BUSY while serving POST /l/[redacted]: answered 503"],
   ])("%s", (line, expected) => {
     expect(redactLinkTokens(line)).toBe(expected);
   });
