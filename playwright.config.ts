@@ -11,6 +11,11 @@ export default defineConfig({
   // Generous: axe scans and server renders slow down a lot on a busy two-core machine.
   timeout: 60_000,
   reporter: [["list"]],
+  // The log scan reads what every journey wrote, so it runs once they have all finished.
+  projects: [
+    { name: "journeys", testIgnore: /logs\// },
+    { name: "logs", testMatch: /logs\/.*\.spec\.ts/, dependencies: ["journeys"] },
+  ],
   use: {
     baseURL: E2E_BASE_URL,
     // Debtors arrive on phones: every journey runs at 360 px wide.

@@ -4,8 +4,19 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { redactLinkTokens } from "./utils/redact";
+import { isLinkPath, redactLinkTokens } from "./utils/redact";
 import { BUSY_PAGE, isStorageUnavailable, logUnavailable, unavailableHeaders } from "./services/unavailable.server";
+import { EnvError, getEnv } from "./env.server";
+
+// remix-serve loads this module at start-up: an invalid or incomplete environment stops the server
+// there, one line per problem, rather than at the first request.
+try {
+  getEnv();
+} catch (error) {
+  if (!(error instanceof EnvError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 
 const ABORT_DELAY = 5_000;
 
@@ -31,7 +42,9 @@ function setSecurityHeaders(headers: Headers, request: Request) {
     "Content-Security-Policy",
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
   );
-  if (!headers.has("Referrer-Policy")) headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
+  // A link page still has its token in the address: whatever the route or the error, no Referer (M8).
+  if (isLinkPath(new URL(request.url).pathname)) headers.set("Referrer-Policy", "no-referrer");
+  else if (!headers.has("Referrer-Policy")) headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
   if (new URL(request.url).protocol === "https:") {
     headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   }
@@ -81,6 +94,7 @@ export default function handleRequest(
 
 /** Link tokens never reach the logs (M10). */
 function redactTokens(error: unknown): unknown {
+  if (typeof error === "string") return redactLinkTokens(error);
   if (!(error instanceof Error)) return error;
   error.message = redactLinkTokens(error.message);
   if (error.stack) error.stack = redactLinkTokens(error.stack);
@@ -92,10 +106,13 @@ function redactTokens(error: unknown): unknown {
  * stays Remix's, so the page shows its error boundary.
  */
 export function handleDataRequest(response: Response, { request }: { request: Request }) {
-  if (!busyRequests.has(request)) return response;
+  const linkPage = isLinkPath(new URL(request.url).pathname);
+  const busy = busyRequests.has(request);
+  if (!linkPage && !busy) return response;
   const headers = new Headers(response.headers);
-  for (const [name, value] of unavailableHeaders()) headers.set(name, value);
-  return new Response(response.body, { status: 503, headers });
+  if (linkPage) headers.set("Referrer-Policy", "no-referrer");
+  if (busy) for (const [name, value] of unavailableHeaders()) headers.set(name, value);
+  return new Response(response.body, { status: busy ? 503 : response.status, headers });
 }
 
 export function handleError(error: unknown, { request }: { request: Request }) {

@@ -33,6 +33,12 @@ const publicBaseUrl = z
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /**
+   * "demo" turns on the development drivers (outbox, checkout, SMS kept in the outbox); anything else
+   * is production, which needs every provider. Explicit, since remix-serve sets NODE_ENV=production
+   * by itself and a missing key must never open a door.
+   */
+  RELANCE_MODE: z.enum(["demo", "production"], { error: 'must be "demo" or "production"' }).default("production"),
   DATABASE_PATH: z.string().min(1).default(".data/relance.db"),
   PUBLIC_BASE_URL: publicBaseUrl,
   LINK_SIGNING_KEYS: signingKeys,
@@ -107,6 +113,40 @@ function checkStripe(env: Env): string[] {
   return lines;
 }
 
+/**
+ * Production runs no development driver, so every provider must be there, and nothing meant for
+ * tests, demos or benchmarks may be set: one line per problem.
+ */
+function checkProduction(env: Env): string[] {
+  if (env.RELANCE_MODE !== "production") return [];
+  const required: [keyof Env, string][] = [
+    ["RESEND_API_KEY", "emails go through Resend in production"],
+    ["RESEND_WEBHOOK_SECRET", "bounces and complaints must be verified"],
+    ["STRIPE_SECRET_KEY", "card payments go through Stripe Checkout in production"],
+    ["STRIPE_WEBHOOK_SECRET", "payments are recorded from Stripe's signed webhook"],
+    ["TWILIO_ACCOUNT_SID", "SMS (reminders and step-up codes) go through Twilio in production"],
+    ["TWILIO_AUTH_TOKEN", "SMS go through Twilio, and its callbacks are verified with this token"],
+  ];
+  const lines = required
+    .filter(([name]) => !env[name])
+    .map(([name, why]) => `  - ${name}: is required in production (${why}); RELANCE_MODE=demo runs without it`);
+  if (!env.TWILIO_MESSAGING_SERVICE_SID && !env.TWILIO_FROM_NUMBER) {
+    lines.push("  - TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER: is required in production (the SMS sender)");
+  }
+  if (new URL(env.PUBLIC_BASE_URL).protocol !== "https:") {
+    lines.push("  - PUBLIC_BASE_URL: must use https in production (links carry bearer tokens)");
+  }
+  const demoOnly: [keyof Env, boolean][] = [
+    ["TEST_FIXED_NOW", env.TEST_FIXED_NOW !== undefined],
+    ["TEST_CRASH_AT", env.TEST_CRASH_AT !== undefined],
+    ["BENCH_ROUTES", env.BENCH_ROUTES === "1"],
+  ];
+  for (const [name, set] of demoOnly) {
+    if (set) lines.push(`  - ${name}: is for tests, demos and benchmarks only; remove it in production`);
+  }
+  return lines;
+}
+
 export class EnvError extends Error {
   override name = "EnvError";
 }
@@ -117,7 +157,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
   const result = envSchema.safeParse(present);
   const lines = result.success
-    ? [...checkTwilio(result.data), ...checkStripe(result.data)]
+    ? [...checkTwilio(result.data), ...checkStripe(result.data), ...checkProduction(result.data)]
     : result.error.issues.map((issue) => `  - ${issue.path.join(".") || "(root)"}: ${issue.message}`);
   if (result.success && lines.length === 0) return result.data;
   throw new EnvError(`Relance cannot start, the environment is invalid:\n${lines.join("\n")}`);
@@ -132,6 +172,11 @@ export function getEnv(): Env {
     cached = parseEnv(process.env);
   }
   return cached;
+}
+
+/** Demo mode: the development drivers and pages (/dev/*) exist; in production they are all 404. */
+export function isDemoMode(): boolean {
+  return getEnv().RELANCE_MODE === "demo";
 }
 
 /** For tests that start over with another environment. */

@@ -178,7 +178,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const { getDb, closeDb } = await import("../app/db.server");
   const { hashPassword } = await import("../app/services/passwords.server");
   const { isCalendarDate } = await import("../app/domain/dates");
+  const { getEnv } = await import("../app/env.server");
   try {
+    // The demo's known login must never exist on a production database.
+    if (getEnv().RELANCE_MODE !== "demo") throw new Error("[seed] demo data is seeded in demo mode only (RELANCE_MODE=demo); nothing written");
     const { values } = parseArgs({ options: { today: { type: "string" } } });
     const today = values.today ?? new Date().toISOString().slice(0, 10);
     if (!isCalendarDate(today)) throw new Error(`--today must be a date such as 2026-11-20, got "${today}"`);

@@ -1,5 +1,6 @@
 /**
- * `npm start`: everything a person needs to try Relance on one machine with no keys.
+ * `npm start`: everything a person needs to try Relance on one machine with no keys, in demo mode
+ * (RELANCE_MODE=demo: the development outbox and checkout stand in for missing providers).
  * Writes a .env with fresh development keys if there is none, migrates, seeds an empty database,
  * builds, then runs the web server and the reminder job side by side until Ctrl-C.
  */
@@ -19,6 +20,7 @@ if (!existsSync(".env")) {
     ".env",
     [
       "# Written by `npm start` for local use. Never commit it.",
+      "RELANCE_MODE=demo",
       "PUBLIC_BASE_URL=http://localhost:3000",
       "DATABASE_PATH=.data/relance.db",
       `LINK_SIGNING_KEYS=${kid}:${secret}`,
@@ -29,6 +31,9 @@ if (!existsSync(".env")) {
   console.log("[start] wrote .env with a fresh link signing key");
 }
 process.loadEnvFile(".env");
+// A .env written before modes existed has no RELANCE_MODE: `npm start` is the demo, so say so here;
+// the server and the job inherit it. A mode set in the environment or the file wins.
+process.env.RELANCE_MODE ??= "demo";
 const { getEnv, EnvError } = await import("../app/env.server");
 try {
   getEnv();
@@ -53,8 +58,8 @@ const { DEMO_LOGIN } = await import("../db/seed");
 console.log(`
   Relance is running.
     Back office   ${PUBLIC_BASE_URL}/backoffice   login ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}
-    Dev outbox    ${PUBLIC_BASE_URL}/dev/outbox   the emails and SMS debtors receive; their links open the portal
-    Portal        ${PUBLIC_BASE_URL}/portal       reached through a link from the outbox
+${getEnv().RELANCE_MODE === "demo" ? `    Dev outbox    ${PUBLIC_BASE_URL}/dev/outbox   the emails and SMS debtors receive; their links open the portal
+` : ""}    Portal        ${PUBLIC_BASE_URL}/portal       reached through a link from the outbox
   The reminder job runs every ${getEnv().JOB_INTERVAL_SECONDS}s. Ctrl-C stops both.
 `);
 

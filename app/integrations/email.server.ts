@@ -189,8 +189,11 @@ export function devOutboxEmailSender(db: Db, clock: () => Date = () => new Date(
   };
 }
 
-export function createEmailSender(env: Pick<Env, "RESEND_API_KEY" | "RESEND_BASE_URL" | "RESEND_MAX_REQUESTS_PER_SECOND">, db: Db): EmailSender {
-  return env.RESEND_API_KEY
-    ? resendEmailSender({ apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_BASE_URL, maxRequestsPerSecond: env.RESEND_MAX_REQUESTS_PER_SECOND })
-    : devOutboxEmailSender(db);
+/** The development outbox only in demo mode; production always has Resend (the environment requires it). */
+export function createEmailSender(env: Pick<Env, "RELANCE_MODE" | "RESEND_API_KEY" | "RESEND_BASE_URL" | "RESEND_MAX_REQUESTS_PER_SECOND">, db: Db): EmailSender {
+  if (env.RESEND_API_KEY) {
+    return resendEmailSender({ apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_BASE_URL, maxRequestsPerSecond: env.RESEND_MAX_REQUESTS_PER_SECOND });
+  }
+  if (env.RELANCE_MODE !== "demo") throw new Error("RESEND_API_KEY is required outside demo mode");
+  return devOutboxEmailSender(db);
 }

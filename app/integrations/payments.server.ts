@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import Stripe from "stripe";
 import type { Env } from "../env.server";
 
@@ -99,20 +100,28 @@ function stripeError(error: unknown): CheckoutResult {
  * clicks Pay or Decline; Pay records the payment through the same code as Stripe's webhook.
  */
 export function devPaymentProvider(publicBaseUrl: string): PaymentProvider {
-  const url = (checkoutId: number) => `${publicBaseUrl}/dev/checkout/${checkoutId}`;
+  const url = (sessionId: string) => `${publicBaseUrl}/dev/checkout/${sessionId}`;
   return {
     provider: "dev",
-    async createCheckout(request) {
-      return { status: "success", sessionId: `dev_cs_${request.checkoutId}`, url: url(request.checkoutId) };
+    async createCheckout() {
+      // Random, like Stripe's: the page records a payment, so its address must not be guessable.
+      const sessionId = `${DEV_SESSION_PREFIX}${randomBytes(16).toString("base64url")}`;
+      return { status: "success", sessionId, url: url(sessionId) };
     },
-    async checkoutUrl(_sessionId, checkoutId) {
-      return url(checkoutId);
+    async checkoutUrl(sessionId) {
+      return url(sessionId);
     },
   };
 }
 
-export function createPaymentProvider(env: Pick<Env, "NODE_ENV" | "PUBLIC_BASE_URL" | "STRIPE_SECRET_KEY" | "STRIPE_API_BASE_URL">): PaymentProvider {
-  if (!env.STRIPE_SECRET_KEY) return devPaymentProvider(env.PUBLIC_BASE_URL);
+export const DEV_SESSION_PREFIX = "dev_cs_";
+
+/** The development checkout only in demo mode; production always has Stripe (the environment requires it). */
+export function createPaymentProvider(env: Pick<Env, "NODE_ENV" | "RELANCE_MODE" | "PUBLIC_BASE_URL" | "STRIPE_SECRET_KEY" | "STRIPE_API_BASE_URL">): PaymentProvider {
+  if (!env.STRIPE_SECRET_KEY) {
+    if (env.RELANCE_MODE !== "demo") throw new Error("STRIPE_SECRET_KEY is required outside demo mode");
+    return devPaymentProvider(env.PUBLIC_BASE_URL);
+  }
   // The idempotency key makes retries safe; tests want one attempt so a failure shows at once.
   const maxNetworkRetries = env.NODE_ENV === "test" ? 0 : 2;
   return stripePaymentProvider(stripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiBaseUrl: env.STRIPE_API_BASE_URL, maxNetworkRetries }));

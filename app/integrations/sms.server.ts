@@ -102,17 +102,23 @@ export function devOutboxSmsSender(db: Db, clock: () => Date = () => new Date())
   };
 }
 
+/**
+ * SMS are kept in the development outbox (shown at /dev/outbox) only in demo mode; production always
+ * has Twilio (the environment requires it), so an SMS is never kept where nobody sees it.
+ */
 export function createSmsSender(
-  env: Pick<Env, "TWILIO_ACCOUNT_SID" | "TWILIO_AUTH_TOKEN" | "TWILIO_MESSAGING_SERVICE_SID" | "TWILIO_FROM_NUMBER" | "TWILIO_API_BASE_URL">,
+  env: Pick<Env, "RELANCE_MODE" | "TWILIO_ACCOUNT_SID" | "TWILIO_AUTH_TOKEN" | "TWILIO_MESSAGING_SERVICE_SID" | "TWILIO_FROM_NUMBER" | "TWILIO_API_BASE_URL">,
   db: Db,
 ): SmsSender {
-  return env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN
-    ? twilioSmsSender({
-        accountSid: env.TWILIO_ACCOUNT_SID,
-        authToken: env.TWILIO_AUTH_TOKEN,
-        messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
-        from: env.TWILIO_FROM_NUMBER,
-        apiBaseUrl: env.TWILIO_API_BASE_URL,
-      })
-    : devOutboxSmsSender(db);
+  if (env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN) {
+    return twilioSmsSender({
+      accountSid: env.TWILIO_ACCOUNT_SID,
+      authToken: env.TWILIO_AUTH_TOKEN,
+      messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
+      from: env.TWILIO_FROM_NUMBER,
+      apiBaseUrl: env.TWILIO_API_BASE_URL,
+    });
+  }
+  if (env.RELANCE_MODE !== "demo") throw new Error("Twilio settings are required outside demo mode");
+  return devOutboxSmsSender(db);
 }

@@ -1,23 +1,28 @@
 import { eq, inArray } from "drizzle-orm";
 import { checkoutSessions, invoices } from "../../db/schema";
 import { getDb } from "../db.server";
-import { getEnv } from "../env.server";
+import { getEnv, isDemoMode } from "../env.server";
 import { now } from "../clock.server";
 import { formatMoney } from "../domain/money";
 import { requireSameOrigin } from "./http.server";
+import { DEV_SESSION_PREFIX } from "../integrations/payments.server";
 import { recordStripeEvent, type StripeEventResult } from "./stripe-webhooks.server";
 
-/** The development checkout exists only while no Stripe key is set: with Stripe, it is a 404. */
-function requireDevCheckout(idParam: string | undefined) {
-  if (getEnv().STRIPE_SECRET_KEY) throw new Response("Not found", { status: 404 });
-  const id = Number(idParam);
-  const row = Number.isSafeInteger(id) && id > 0 ? getDb().select().from(checkoutSessions).where(eq(checkoutSessions.id, id)).get() : undefined;
-  if (!row || !row.providerSessionId) throw new Response("Not found", { status: 404 });
+/**
+ * The development checkout exists in demo mode without a Stripe key only (a 404 in production). It is
+ * found by its random session id, as Stripe's page is, never by the sequential row id.
+ */
+function requireDevCheckout(sessionId: string | undefined) {
+  if (!isDemoMode() || getEnv().STRIPE_SECRET_KEY) throw new Response("Not found", { status: 404 });
+  const row = sessionId?.startsWith(DEV_SESSION_PREFIX)
+    ? getDb().select().from(checkoutSessions).where(eq(checkoutSessions.providerSessionId, sessionId)).get()
+    : undefined;
+  if (!row) throw new Response("Not found", { status: 404 });
   return row;
 }
 
-export function loadDevCheckout(idParam: string | undefined) {
-  const row = requireDevCheckout(idParam);
+export function loadDevCheckout(sessionId: string | undefined) {
+  const row = requireDevCheckout(sessionId);
   const numbers = new Map(
     getDb()
       .select({ id: invoices.id, number: invoices.number })
@@ -40,9 +45,9 @@ export function loadDevCheckout(idParam: string | undefined) {
  * development path records payments exactly as production does. The event id is fixed per
  * checkout: a double click is a redelivery, a no-op.
  */
-export function payDevCheckout(request: Request, idParam: string | undefined, intent: "pay" | "decline"): { location: string; result?: StripeEventResult } {
+export function payDevCheckout(request: Request, sessionId: string | undefined, intent: "pay" | "decline"): { location: string; result?: StripeEventResult } {
   requireSameOrigin(request);
-  const row = requireDevCheckout(idParam);
+  const row = requireDevCheckout(sessionId);
   const base = getEnv().PUBLIC_BASE_URL;
   if (intent === "decline") return { location: `${base}/portal/pay?cancelled=${row.id}` };
   const at = now();

@@ -1,10 +1,13 @@
 import { getDb } from "../db.server";
-import { getEnv } from "../env.server";
+import { isDemoMode } from "../env.server";
 import { getDevOutboxMessage, listDevOutbox } from "../models/dev-outbox.server";
 
-/** The development outbox exists only while no provider key is set: it shows what would have gone out. */
+/**
+ * The development outbox exists in demo mode only, whatever keys are set: it shows every email and SMS
+ * the demo kept instead of sending. In production it is a 404.
+ */
 export function isDevOutboxEnabled() {
-  return !getEnv().RESEND_API_KEY;
+  return isDemoMode();
 }
 
 function requireDevOutbox() {

@@ -38,9 +38,9 @@ export function requireFormToken(form: FormData, expected: string | null) {
 }
 
 /**
- * For pages reached with a token or a session (M8, M9). `same-origin` rather than `no-referrer`:
- * nothing is ever sent to another origin, yet our own forms keep a real Origin header, which the
- * CSRF checks (ours and Remix's) need; under `no-referrer` browsers send `Origin: null`.
+ * For pages reached with a session (M8, M9). `same-origin`: nothing is ever sent to another origin,
+ * yet our own forms keep a real Origin header for the CSRF check (under `no-referrer` browsers send
+ * `Origin: null`). The link landing itself sends no referrer at all (`landingHeaders`).
  */
 export const noStoreHeaders = {
   "Cache-Control": "no-store",

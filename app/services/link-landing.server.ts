@@ -1,14 +1,16 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { getDb } from "../db.server";
 import { getEnv } from "../env.server";
 import { now } from "../clock.server";
 import { checkLink } from "./links.server";
+import { requireSameOrigin } from "./http.server";
 import { startDebtorSession } from "./debtor-sessions.server";
 import { getDebtorForPortal } from "../models/portal.server";
 import { appendTimeline } from "../models/timeline.server";
 import { localeFromAcceptLanguage, type Locale } from "../i18n/messages";
 
 export type Landing =
-  | { status: "valid"; locale: Locale; creditorName: string }
+  | { status: "valid"; locale: Locale; creditorName: string; formToken: string }
   | { status: "invalid"; locale: Locale };
 
 /**
@@ -22,7 +24,32 @@ export async function previewLink(request: Request, token: string): Promise<Land
   if (check.status === "invalid") return { status: "invalid", locale: fallbackLocale };
   const debtor = getDebtorForPortal(db, check.link.debtorId);
   if (!debtor) return { status: "invalid", locale: fallbackLocale };
-  return { status: "valid", locale: debtor.locale, creditorName: debtor.creditorName ?? debtor.creditorLegalName };
+  return { status: "valid", locale: debtor.locale, creditorName: debtor.creditorName ?? debtor.creditorLegalName, formToken: landingFormToken(token) };
+}
+
+/** Ties the landing page's form to its link: only a page we rendered for this token carries it. */
+function landingFormToken(token: string): string {
+  const key = getEnv().LINK_SIGNING_KEYS[0]!.secret;
+  return createHmac("sha256", key).update(`link-landing-form:${token}`).digest("base64url");
+}
+
+/** The landing page and every answer to it send no Referer at all, since the token is in its address (M8). */
+export const landingHeaders = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
+
+/**
+ * The exchange's CSRF check (M21). Under `no-referrer` Chromium sends `Origin: null` with the landing
+ * page's own POST, so on this one route `Origin: null` is accepted only together with
+ * `Sec-Fetch-Site: same-origin` (set by the browser; no page can forge it) and the form token the page
+ * was rendered with. Any other Origin must be ours, as everywhere else.
+ */
+export function requireLandingOrigin(request: Request, token: string, formToken: FormDataEntryValue | null) {
+  if (request.headers.get("Origin") !== "null") return requireSameOrigin(request);
+  const expected = Buffer.from(landingFormToken(token));
+  const given = Buffer.from(typeof formToken === "string" ? formToken : "");
+  const sameSite = request.headers.get("Sec-Fetch-Site") === "same-origin";
+  if (!sameSite || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new Response("This form must be sent from Relance's own pages.", { status: 403, headers: landingHeaders });
+  }
 }
 
 /** The POST: exchanges a valid token for a fresh session cookie (M5, M7); null when invalid. */

@@ -8,7 +8,7 @@ test("expired, revoked, tampered and unknown links all get the same page offerin
     const response = await page.goto(`/l/${token}`);
     expect(response?.status(), kind).toBe(410);
     expect(response?.headers()["cache-control"], kind).toBe("no-store");
-    expect(response?.headers()["referrer-policy"], kind).toBe("same-origin");
+    expect(response?.headers()["referrer-policy"], kind).toBe("no-referrer");
     await expect(page.getByRole("heading", { name: "Ce lien n'est plus valide" })).toBeVisible();
     pages.push(await page.locator("main").innerText());
   }

@@ -135,6 +135,52 @@ describe("forged and replayed links, at the landing POST", () => {
   });
 });
 
+describe("Origin: null at the landing POST (the landing sends no referrer, M8)", () => {
+  const post = (token: string, headers: Record<string, string>, form: Record<string, string> = {}) =>
+    outcome(() =>
+      landing.action(
+        args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { "X-Forwarded-For": `192.0.2.${++ip % 250}`, ...headers }, body: new URLSearchParams(form) }), { token }),
+      ),
+    );
+  const formTokenOf = async (token: string) => {
+    const page = (await landing.loader(args(new Request(`${BASE}/l/${token}`), { token }))) as unknown as { data: { formToken: string } };
+    return page.data.formToken;
+  };
+
+  it("is refused with 403 unless the browser says same-origin and the form is the one rendered for this link", async () => {
+    const { token } = await validToken();
+    const { token: other } = await validToken(debtorB);
+    const formToken = await formTokenOf(token);
+    const attempts: Record<string, [Record<string, string>, Record<string, string>]> = {
+      "no Sec-Fetch-Site": [{ Origin: "null" }, { form: formToken }],
+      "Sec-Fetch-Site cross-site (a sandboxed frame elsewhere)": [{ Origin: "null", "Sec-Fetch-Site": "cross-site" }, { form: formToken }],
+      "Sec-Fetch-Site same-site": [{ Origin: "null", "Sec-Fetch-Site": "same-site" }, { form: formToken }],
+      "no form token": [{ Origin: "null", "Sec-Fetch-Site": "same-origin" }, {}],
+      "another link's form token": [{ Origin: "null", "Sec-Fetch-Site": "same-origin" }, { form: await formTokenOf(other) }],
+      "a truncated form token": [{ Origin: "null", "Sec-Fetch-Site": "same-origin" }, { form: formToken.slice(0, -1) }],
+      "another origin, even with the form token": [{ Origin: "https://evil.example", "Sec-Fetch-Site": "same-origin" }, { form: formToken }],
+    };
+    const before = databaseDigest(getDb());
+    for (const [what, [headers, form]] of Object.entries(attempts)) {
+      const response = await post(token, headers, form);
+      expect(statusOf(response), what).toBe(403);
+      // (Every other answer on a link path gets it from entry.server, checked on the built server.)
+      if (headers.Origin === "null") expect(response instanceof Response && response.headers.get("Referrer-Policy"), what).toBe("no-referrer");
+      expect(response instanceof Response && response.headers.get("Set-Cookie"), what).toBeFalsy();
+    }
+    expect(databaseDigest(getDb())).toEqual(before);
+  });
+
+  it("opens the portal from the landing page's own form, as Chromium sends it under no-referrer", async () => {
+    const { token } = await validToken();
+    const response = await post(token, { Origin: "null", "Sec-Fetch-Site": "same-origin" }, { form: await formTokenOf(token) });
+    expect(statusOf(response)).toBe(303);
+    expect(response.headers.get("Location")).toBe("/portal");
+    expect(response.headers.get("Referrer-Policy")).toBe("no-referrer");
+    expect(response.headers.get("Set-Cookie")).toMatch(/^__Host-sid=/);
+  });
+});
+
 describe("forged, fixed and stale session ids", () => {
   it("answers 401 to a made-up, a truncated, an expired session id, and to one passed in the URL", async () => {
     const { cookie } = await sessionFor();

@@ -4,10 +4,10 @@
  * ephemeral port of 127.0.0.1; the real job loop; and debtor sessions opened by exchanging real links.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openDatabase } from "../../db/client";
 import { runMigrations } from "../../db/migrate";
@@ -45,12 +45,21 @@ export type Child = {
   stop: () => Promise<void>;
 };
 
-function startChild(args: string[], env: Record<string, string>, command = tsx): Child {
+/** Where every child's output is also kept, so that the suite's log scan reads it (no token in any log). */
+export const SERVED_LOG_DIR = ".data/logs";
+
+export function startChild(args: string[], env: Record<string, string>, command = tsx): Child {
   // Its own process group, so that stopping it also stops what it started (npx, remix-serve).
   const child = spawn(command, args, { env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  mkdirSync(SERVED_LOG_DIR, { recursive: true });
+  const logFile = join(SERVED_LOG_DIR, `${basename(args.find((arg) => arg.endsWith(".ts") || arg.endsWith(".js")) ?? "child")}-${child.pid}.log`);
   let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+    appendFileSync(logFile, chunk);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   return {
     process: child,

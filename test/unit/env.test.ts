@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseEnv, EnvError } from "~/env.server";
-import { testEnv } from "../support/env";
+import { productionEnv, testEnv } from "../support/env";
 
 function errorOf(source: Record<string, string | undefined>): string {
   try {
@@ -60,5 +60,50 @@ describe("provider configuration", () => {
 
   it("checks the Resend webhook secret's form", () => {
     expect(errorOf(testEnv({ RESEND_WEBHOOK_SECRET: "secret" }))).toContain("RESEND_WEBHOOK_SECRET: must be the whsec_");
+  });
+});
+
+describe("production mode", () => {
+  const noProviders = {
+    RESEND_API_KEY: "",
+    RESEND_WEBHOOK_SECRET: "",
+    STRIPE_SECRET_KEY: "",
+    STRIPE_WEBHOOK_SECRET: "",
+    TWILIO_ACCOUNT_SID: "",
+    TWILIO_AUTH_TOKEN: "",
+    TWILIO_MESSAGING_SERVICE_SID: "",
+  };
+
+  it("is the default: a missing RELANCE_MODE never turns the development drivers on", () => {
+    const { RELANCE_MODE: _demo, ...withoutMode } = productionEnv();
+    expect(parseEnv(withoutMode).RELANCE_MODE).toBe("production");
+    expect(errorOf(testEnv({ RELANCE_MODE: "" }))).toContain("RESEND_API_KEY: is required in production");
+    expect(errorOf(testEnv({ RELANCE_MODE: "dev" }))).toContain('RELANCE_MODE: must be "demo" or "production"');
+  });
+
+  it("refuses to start without providers, one line per missing setting", () => {
+    const lines = errorOf(productionEnv(noProviders)).split("\n").slice(1);
+    expect(lines.map((line) => line.split(":")[0]!.trim().replace(/^- /, ""))).toEqual([
+      "RESEND_API_KEY",
+      "RESEND_WEBHOOK_SECRET",
+      "STRIPE_SECRET_KEY",
+      "STRIPE_WEBHOOK_SECRET",
+      "TWILIO_ACCOUNT_SID",
+      "TWILIO_AUTH_TOKEN",
+      "TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER",
+    ]);
+  });
+
+  it("refuses plain http even on localhost, and every test, demo and benchmark switch", () => {
+    const message = errorOf(
+      productionEnv({ PUBLIC_BASE_URL: "http://localhost:3000", TEST_FIXED_NOW: "2026-11-20T09:00:00Z", TEST_CRASH_AT: "send:after@2", BENCH_ROUTES: "1" }),
+    );
+    expect(message).toContain("PUBLIC_BASE_URL: must use https in production");
+    for (const name of ["TEST_FIXED_NOW", "TEST_CRASH_AT", "BENCH_ROUTES"]) expect(message).toContain(`${name}: is for tests, demos and benchmarks only`);
+  });
+
+  it("starts with every provider set, and demo mode still starts with none", () => {
+    expect(parseEnv(productionEnv()).RELANCE_MODE).toBe("production");
+    expect(parseEnv(testEnv()).RELANCE_MODE).toBe("demo");
   });
 });
