@@ -61,7 +61,7 @@ async function signIn(debtorId: number, steppedUp = true) {
   const link = insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) });
   const token = await signLink(env, link);
   const response = (await outcome(() =>
-    landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE } }), params: { token }, context: {} }),
+    landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), params: { token }, context: {} }),
   )) as Response;
   const cookie = response.headers.get("Set-Cookie")!.split(";")[0]!;
   // The code flow itself is tested in portal-secure.test.ts; plans need it (M20), so sessions here have passed it.

@@ -52,7 +52,7 @@ async function signIn(debtorId: number) {
   const env = getEnv();
   const token = await signLink(env, insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) }));
   const response = (await outcome(() =>
-    landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE } }), params: { token }, context: {} }),
+    landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), params: { token }, context: {} }),
   )) as Response;
   const cookie = response.headers.get("Set-Cookie")!.split(";")[0]!;
   const page = await callbackRoute.loader(args(new Request(`${BASE}/portal/callback`, { headers: { Cookie: cookie } })));

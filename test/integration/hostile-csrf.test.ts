@@ -50,7 +50,7 @@ async function debtorSession(debtorId: number) {
   const env = getEnv();
   const link = insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) });
   const token = await signLink(env, link);
-  const response = (await outcome(() => landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE } }), params: { token }, context: {} }))) as Response;
+  const response = (await outcome(() => landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), params: { token }, context: {} }))) as Response;
   const cookie = response.headers.get("Set-Cookie")!.split(";")[0]!;
   getDb().update(debtorSessions).set({ stepUpAt: new Date(NOW) }).where(eq(debtorSessions.linkId, link.id)).run();
   const { csrf } = await portal.loader({ request: new Request(`${BASE}/portal`, { headers: { Cookie: cookie } }), params: {}, context: {} });

@@ -98,7 +98,7 @@ beforeAll(async () => {
   const env = getEnv();
   const link = insertLink(db, env, { debtorId: target.id, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) });
   const token = await signLink(env, link);
-  const response = await outcome<Response>(() => landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE } }), { token })));
+  const response = await outcome<Response>(() => landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), { token })));
   const cookie = response.headers.get("Set-Cookie")!.split(";")[0]!;
   db.update(debtorSessions).set({ stepUpAt: new Date(NOW) }).where(eq(debtorSessions.linkId, link.id)).run();
   session = { cookie, csrf: (await portal.loader(args(new Request(`${BASE}/portal`, { headers: { Cookie: cookie } })))).csrf };

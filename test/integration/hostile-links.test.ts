@@ -37,7 +37,7 @@ const statusOf = (r: unknown) => (r instanceof Response ? r.status : (r as { ini
 
 let ip = 0;
 const exchange = (token: string, headers: Record<string, string> = {}) =>
-  outcome(() => landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE, "X-Forwarded-For": `192.0.2.${++ip % 250}`, ...headers } }), { token })));
+  outcome(() => landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE, "X-Forwarded-For": `192.0.2.${++ip % 250}`, ...headers }, body: new URLSearchParams() }), { token })));
 const home = (cookie: string, url = `${BASE}/portal`) => outcome(() => portal.loader(args(new Request(url, { headers: { Cookie: cookie } }))));
 
 let debtorA: number;

@@ -61,7 +61,7 @@ async function issue(debtorId: number, invoiceIds: number[]) {
 
 /** Exchanges a link for a portal session, as the debtor's browser does; null when the link is refused. */
 async function openSession(token: string): Promise<string | null> {
-  const response = (await outcome(() => landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE } }), { token })))) as Response;
+  const response = (await outcome(() => landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), { token })))) as Response;
   return response.status === 303 ? response.headers.get("Set-Cookie")!.split(";")[0]! : null;
 }
 

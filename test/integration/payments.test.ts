@@ -57,7 +57,7 @@ beforeEach(async () => {
   await runJob();
   const email = db.select().from(devOutbox).where(sql`${devOutbox.subject} like '%2 factures%'`).get()!;
   const token = /\/l\/([\w.-]+)/.exec(email.text)![1]!;
-  const response = (await outcome(() => landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE } }), params: { token }, context: {} }))) as Response;
+  const response = (await outcome(() => landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), params: { token }, context: {} }))) as Response;
   cookie = response.headers.get("Set-Cookie")!.split(";")[0]!;
   debtorId = db.select().from(outboundMessages).where(eq(outboundMessages.toAddress, email.toAddress)).get()!.debtorId;
 });

@@ -52,7 +52,7 @@ function counts() {
 
 async function signIn(): Promise<string> {
   const response = (await outcome(() =>
-    landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE } }), { token })),
+    landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), { token })),
   )) as Response;
   return response.headers.get("Set-Cookie")!.split(";")[0]!;
 }
@@ -71,7 +71,7 @@ describe("opening a link", () => {
   it("POST from our own page exchanges the token for a session and answers 303 to a clean URL", async () => {
     const before = counts();
     const response = (await outcome(() =>
-      landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE } }), { token })),
+      landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), { token })),
     )) as Response;
     expect(response.status).toBe(303);
     expect(response.headers.get("Location")).toBe("/portal");
@@ -91,7 +91,7 @@ describe("opening a link", () => {
 
   it("refuses a POST coming from another site (CSRF)", async () => {
     const before = counts();
-    const request = new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: "https://evil.example" } });
+    const request = new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: "https://evil.example" }, body: new URLSearchParams() });
     const response = (await outcome(() => landing.action(args(request, { token })))) as Response;
     expect(response.status).toBe(403);
     expect(counts()).toEqual(before);
@@ -104,7 +104,7 @@ describe("opening a link", () => {
       expect(result.data.status).toBe("invalid");
       expect(result.init.status).toBe(410);
       const post = (await outcome(() =>
-        landing.action(args(new Request(`${BASE}/l/${bad}`, { method: "POST", headers: { Origin: BASE } }), { token: bad })),
+        landing.action(args(new Request(`${BASE}/l/${bad}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), { token: bad })),
       )) as { init: ResponseInit };
       expect(post.init.status).toBe(410);
     }

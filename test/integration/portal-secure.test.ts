@@ -66,7 +66,7 @@ async function tokenFor(debtorId: number) {
 
 async function signIn(debtorId: number): Promise<string> {
   const token = await tokenFor(debtorId);
-  const request = new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE, "X-Forwarded-For": freshIp() } });
+  const request = new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE, "X-Forwarded-For": freshIp() }, body: new URLSearchParams() });
   const response = await outcome(() => landing.action(args(request, { token })));
   return response.headers.get("Set-Cookie")!.split(";")[0]!;
 }
@@ -454,7 +454,7 @@ describe("rate limits (M17)", () => {
     setNow("2026-11-20T10:00:00Z");
     const token = await tokenFor(martin.id);
     const exchange = () =>
-      outcome<Response | Result>(() => landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE, "X-Forwarded-For": "203.0.113.7" } }), { token })));
+      outcome<Response | Result>(() => landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE, "X-Forwarded-For": "203.0.113.7" }, body: new URLSearchParams() }), { token })));
     for (let i = 0; i < 60; i++) expect(((await exchange()) as Response).status).toBe(303);
     const sessions = count(debtorSessions);
     const refused = (await exchange()) as Result<{ status: string; retryAt: string }>;
@@ -463,7 +463,7 @@ describe("rate limits (M17)", () => {
     expect(refused.data).toMatchObject({ status: "rate_limited", retryAt: "2026-11-20T10:10:00.000Z" });
     expect(count(debtorSessions)).toBe(sessions);
     // Another address is not affected.
-    const elsewhere = await outcome(() => landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE, "X-Forwarded-For": "203.0.113.8" } }), { token })));
+    const elsewhere = await outcome(() => landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE, "X-Forwarded-For": "203.0.113.8" }, body: new URLSearchParams() }), { token })));
     expect(elsewhere.status).toBe(303);
     setNow("2026-11-20T10:10:00Z");
     expect(((await exchange()) as Response).status).toBe(303);
