@@ -1,4 +1,5 @@
 import { addDays, daysBetween, localDate, type CalendarDate } from "./dates";
+import { isTimeBarred } from "./prescription";
 import { contactWindows as defaultWindows, nextContactWindow, zonedInstant, type ContactChannel, type ContactWindows } from "./business-calendar";
 
 /**
@@ -64,6 +65,8 @@ export type PastContact = { at: Date; step: StepKind; channel: ContactChannel };
 export type DebtorCadenceState = {
   debtorId: number;
   timeZone: string;
+  /** Consumers' debts are time-barred after two years (L8); absent: a professional. */
+  debtorKind?: "business" | "consumer";
   escalated: boolean;
   brokenPromiseCount: number;
   /** Channels we may use now: email not bounced or opted out, a phone not opted out of SMS, a postal address. */
@@ -236,6 +239,10 @@ export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDeci
   const eligible: CadenceInvoice[] = [];
   for (const invoice of state.invoices) {
     if (invoice.status !== "open" || invoice.balanceCents <= 0) continue;
+    if (isTimeBarred(state.debtorKind ?? "business", invoice.dueDate, today)) {
+      decision.notes.push(`invoice ${invoice.id} time-barred (consumer debt due ${invoice.dueDate}, over 2 years): never chased`);
+      continue;
+    }
     const pause = activePauses.find((p) => p.invoiceId === invoice.id);
     if (pause) {
       decision.notes.push(`invoice ${invoice.id} paused: ${describePause(pause, state.timeZone)}`);

@@ -209,6 +209,7 @@ export function loadCadenceStates(db: Reader, now: Date, scope?: DebtorScope): L
       state: {
         debtorId: debtor.id,
         timeZone: debtor.timeZone,
+        debtorKind: debtor.kind,
         escalated: debtor.escalatedAt !== null,
         brokenPromiseCount: debtor.brokenPromiseCount,
         channels: {
