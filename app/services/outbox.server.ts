@@ -16,7 +16,7 @@ import {
 } from "../../db/schema";
 import { isEmailTemplate, type ReminderEmailProps } from "../../emails";
 import { mailbox } from "../domain/text";
-import { isWithinContactWindow, nextContactWindow } from "../domain/business-calendar";
+import { holidayRegionOf, isWithinContactWindow, nextContactWindow } from "../domain/business-calendar";
 import { addDays, localDate } from "../domain/dates";
 import { daysOverdue } from "../domain/aging";
 import { computeLatePenalties } from "../domain/penalties";
@@ -191,9 +191,10 @@ function checkBeforeSending(deps: OutboxDeps, messageId: number): Context | Outc
   }
   // A notice answers something the debtor just did: it leaves at once, whatever the hour.
   const windows = message.step !== "notice" && (message.channel === "email" || message.channel === "sms") ? loadContactWindows(db, message.creditorId) : null;
-  if (windows && (message.channel === "email" || message.channel === "sms") && !isWithinContactWindow(now, message.channel, debtor.timeZone, windows)) {
+  const region = holidayRegionOf(debtor.postalCode, debtor.country);
+  if (windows && (message.channel === "email" || message.channel === "sms") && !isWithinContactWindow(now, message.channel, debtor.timeZone, windows, region)) {
     // Planned inside the window but late (a slow run, a retry): wait for the next window (L10).
-    db.update(outboundMessages).set({ nextAttemptAt: nextContactWindow(now, message.channel, debtor.timeZone, windows) }).where(eq(outboundMessages.id, message.id)).run();
+    db.update(outboundMessages).set({ nextAttemptAt: nextContactWindow(now, message.channel, debtor.timeZone, windows, region) }).where(eq(outboundMessages.id, message.id)).run();
     return "deferred";
   }
   return { message, debtor, invoices: message.step === "thank_you" ? covered : stillOpen };
