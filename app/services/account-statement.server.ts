@@ -103,6 +103,7 @@ export function statementLines(input: StatementInput): StatementLine[] {
       for (const { invoice, breakdown } of penalties) {
         const fmt = (cents: number) => money(locale, cents, invoice.currency);
         lines.push({ section: "line", text: t.penaltyLine(invoice.number, fmt(breakdown.interestCents), fmt(breakdown.indemnityCents)) });
+        if (breakdown.unpublishedFrom) lines.push({ section: "line", text: t.unpublishedRateLine(invoice.number, date(locale, breakdown.unpublishedFrom)) });
       }
       lines.push({ section: "note", text: t.penaltiesNote });
     }

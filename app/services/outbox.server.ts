@@ -439,6 +439,7 @@ export function messageProps(
         dueDate: invoice.dueDate,
         daysOverdue: daysOverdue(invoice.dueDate, today),
         interestCents: penalties.interestCents,
+        interestUnpublishedFrom: penalties.unpublishedFrom,
         indemnityCents: penalties.indemnityCents,
       };
     }),
