@@ -1,3 +1,4 @@
+import { loadEcbTable } from "../models/published-rates.server";
 import { and, eq, inArray, isNull, lt, lte, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import {
@@ -387,6 +388,7 @@ export function messageProps(
   now: Date,
 ): ReminderEmailProps {
   const today = localDate(now, debtor.timeZone);
+  const ecb = loadEcbTable(db);
   const listed = shown.length > 0 || message.step === "thank_you"
     ? shown
     : db.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"))).orderBy(invoices.dueDate).all();
@@ -425,6 +427,8 @@ export function messageProps(
         principalCents: invoice.balanceCents,
         dueDate: invoice.dueDate,
         asOf: today,
+        ecbRates: ecb.rates,
+        ecbConfirmedThrough: ecb.confirmedThrough,
         terms: {
           debtorKind: debtor.kind,
           rateMode: creditor.penaltyRateMode,
