@@ -22,6 +22,7 @@ const fr = {
   total: "Total restant dû",
   totalSettled: "Total réglé",
   interest: (amount: string) => `Pénalités de retard à ce jour : ${amount}`,
+  interestUnpublished: (from: string) => `Pénalités de retard à partir du ${from} : taux non encore publié, non calculées`,
   indemnity: (amount: string) => `Indemnité forfaitaire pour frais de recouvrement : ${amount}`,
   penaltiesLaw:
     "Ces sommes sont dues de plein droit en application de l'article L441-10 du Code de commerce et de nos conditions générales de vente. Elles ne sont pas comprises dans les montants indiqués ci-dessus.",
@@ -64,6 +65,7 @@ const en: typeof fr = {
   total: "Total outstanding",
   totalSettled: "Total paid",
   interest: (amount) => `Late-payment interest to date: ${amount}`,
+  interestUnpublished: (from) => `Late-payment interest from ${from}: rate not yet published, not computed`,
   indemnity: (amount) => `Fixed compensation for recovery costs: ${amount}`,
   penaltiesLaw:
     "These sums are due by law under Article L441-10 of the French Commercial Code and our terms of sale. They are not included in the amounts shown above.",

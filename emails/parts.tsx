@@ -27,7 +27,7 @@ export function LinkButton(props: { href: string; children: string }) {
 function penaltiesShown(email: ReminderEmailProps): boolean {
   return (
     email.debtorKind === "business" &&
-    email.invoices.some((invoice) => invoice.interestCents > 0 || invoice.indemnityCents > 0)
+    email.invoices.some((invoice) => invoice.interestCents > 0 || invoice.indemnityCents > 0 || Boolean(invoice.interestUnpublishedFrom))
   );
 }
 
@@ -47,6 +47,7 @@ function penaltyLines(email: ReminderEmailProps, invoice: EmailInvoice): string[
   const t = common[email.locale];
   const lines: string[] = [];
   if (invoice.interestCents > 0) lines.push(t.interest(money(email.locale, invoice.interestCents, invoice.currency)));
+  if (invoice.interestUnpublishedFrom) lines.push(t.interestUnpublished(date(email.locale, invoice.interestUnpublishedFrom)));
   if (invoice.indemnityCents > 0)
     lines.push(t.indemnity(money(email.locale, invoice.indemnityCents, invoice.currency)));
   return lines;

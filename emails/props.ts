@@ -10,6 +10,8 @@ export type EmailInvoice = {
   daysOverdue: number;
   /** L441-10 late-payment interest to date; 0 for consumers or when not yet due. */
   interestCents: number;
+  /** The first day whose late-payment rate is not published yet (interest stops the day before); null when all are. */
+  interestUnpublishedFrom?: CalendarDate | null;
   /** The fixed 40 € recovery indemnity (4000), professionals only; 0 otherwise. */
   indemnityCents: number;
 };

@@ -42,23 +42,34 @@ function easterSunday(year: number): CalendarDate {
   return calendarDate(year, month, day);
 }
 
-const holidayCache = new Map<number, readonly CalendarDate[]>();
-
 /**
- * The 11 public holidays of metropolitan France, sorted. Overseas departments and Alsace-Moselle
- * have extra days that are not included. When two coincide (Ascension on 1 May in 2008) the date
- * appears once.
+ * Whose holidays apply: Moselle, Bas-Rhin and Haut-Rhin keep two more days off under their local
+ * law (Good Friday and 26 December, C. trav. L3134-13). Overseas departments' days are not included.
  */
-export function frenchPublicHolidays(year: number): CalendarDate[] {
-  return [...holidaysOf(year)];
+export type HolidayRegion = "metropolitan" | "alsace_moselle";
+
+/** From the debtor's postal address: a French postal code starting 57, 67 or 68 is Alsace-Moselle. */
+export function holidayRegionOf(postalCode: string | null | undefined, country: string | null | undefined = "FR"): HolidayRegion {
+  if ((country ?? "FR").toUpperCase() !== "FR" || !postalCode) return "metropolitan";
+  return /^(57|67|68)\d{3}$/.test(postalCode.replace(/\s/g, "")) ? "alsace_moselle" : "metropolitan";
 }
 
-function holidaysOf(year: number): readonly CalendarDate[] {
+const holidayCache = new Map<string, readonly CalendarDate[]>();
+
+/**
+ * The 11 public holidays of metropolitan France, sorted (13 in Alsace-Moselle). When two coincide
+ * (Ascension on 1 May in 2008) the date appears once.
+ */
+export function frenchPublicHolidays(year: number, region: HolidayRegion = "metropolitan"): CalendarDate[] {
+  return [...holidaysOf(year, region)];
+}
+
+function holidaysOf(year: number, region: HolidayRegion): readonly CalendarDate[] {
   // The Gregorian computus, and four-digit CalendarDate strings.
   if (!Number.isInteger(year) || year < 1583 || year > 9999) {
     throw new RangeError(`Year out of range for French public holidays: ${year}`);
   }
-  let holidays = holidayCache.get(year);
+  let holidays = holidayCache.get(`${year}:${region}`);
   if (!holidays) {
     const easter = easterSunday(year);
     const dates = [
@@ -74,16 +85,17 @@ function holidaysOf(year: number): readonly CalendarDate[] {
       calendarDate(year, 11, 11),
       calendarDate(year, 12, 25),
     ];
+    if (region === "alsace_moselle") dates.push(addDays(easter, -2), calendarDate(year, 12, 26)); // Good Friday, St Stephen's Day
     holidays = [...new Set(dates)].sort();
-    holidayCache.set(year, holidays);
+    holidayCache.set(`${year}:${region}`, holidays);
   }
   return holidays;
 }
 
-export function isFrenchPublicHoliday(date: CalendarDate): boolean {
+export function isFrenchPublicHoliday(date: CalendarDate, region: HolidayRegion = "metropolitan"): boolean {
   if (!isCalendarDate(date)) throw new RangeError(`Not a calendar date: ${date}`);
   const year = Number(date.slice(0, 4));
-  return holidaysOf(year).includes(date);
+  return holidaysOf(year, region).includes(date);
 }
 
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
@@ -94,8 +106,8 @@ export function dayOfWeek(date: CalendarDate): number {
 }
 
 /** Monday to Friday, French public holidays excluded. */
-export function isBusinessDay(date: CalendarDate): boolean {
-  return dayOfWeek(date) <= 5 && !isFrenchPublicHoliday(date);
+export function isBusinessDay(date: CalendarDate, region: HolidayRegion = "metropolitan"): boolean {
+  return dayOfWeek(date) <= 5 && !isFrenchPublicHoliday(date, region);
 }
 
 /** Business days after `from` up to and including `to` (0 when `to` is not after `from`). */
@@ -110,14 +122,14 @@ export type ContactWindow = { weekdays: readonly number[]; startMinute: number; 
 export type ContactWindows = Readonly<Record<ContactChannel, ContactWindow>>;
 
 const MON_FRI = Object.freeze([1, 2, 3, 4, 5]);
-const MON_SAT = Object.freeze([1, 2, 3, 4, 5, 6]);
 
 /**
  * Hours in the debtor's time zone, [startMinute, endMinute). No statute fixes them (L10): these are
- * the conservative policy. Public holidays are closed for every channel.
+ * the conservative policy. Business days only, Monday to Friday, for every channel (a creditor may
+ * add Saturday in its settings); public holidays are closed for every channel.
  */
 export const contactWindows: ContactWindows = Object.freeze({
-  email: Object.freeze({ weekdays: MON_SAT, startMinute: 8 * 60, endMinute: 20 * 60 }),
+  email: Object.freeze({ weekdays: MON_FRI, startMinute: 8 * 60, endMinute: 20 * 60 }),
   sms: Object.freeze({ weekdays: MON_FRI, startMinute: 9 * 60, endMinute: 19 * 60 }),
   call: Object.freeze({ weekdays: MON_FRI, startMinute: 9 * 60, endMinute: 19 * 60 }),
   // Posting a registered letter needs staff at work and a post office open.
@@ -177,31 +189,44 @@ function localClock(instant: Date, timeZone: string): { date: CalendarDate; minu
   return { date: calendarDate(c.year, c.month, c.day), minute: c.hour * 60 + c.minute };
 }
 
-function isContactDay(date: CalendarDate, window: ContactWindow): boolean {
-  return window.weekdays.includes(dayOfWeek(date)) && !isFrenchPublicHoliday(date);
+function isContactDay(date: CalendarDate, window: ContactWindow, region: HolidayRegion): boolean {
+  return window.weekdays.includes(dayOfWeek(date)) && !isFrenchPublicHoliday(date, region);
 }
 
-export function isWithinContactWindow(instant: Date, channel: ContactChannel, timeZone: string, windows: ContactWindows = contactWindows): boolean {
+export function isWithinContactWindow(
+  instant: Date,
+  channel: ContactChannel,
+  timeZone: string,
+  windows: ContactWindows = contactWindows,
+  region: HolidayRegion = "metropolitan",
+): boolean {
   assertInstant(instant);
   const window = windowFor(channel, windows);
   const { date, minute } = localClock(instant, timeZone);
-  return isContactDay(date, window) && minute >= window.startMinute && minute < window.endMinute;
+  return isContactDay(date, window, region) && minute >= window.startMinute && minute < window.endMinute;
 }
 
 /**
  * `from` if the channel is open then for the debtor, otherwise the next opening: later the same day
  * or on the next day the channel allows, on the debtor's wall clock. `windows` are the creditor's
- * own when it set some (validated against L10 by `validateContactWindows`).
+ * own when it set some (validated against L10 by `validateContactWindows`); `region`, the debtor's
+ * holidays.
  */
-export function nextContactWindow(from: Date, channel: ContactChannel, timeZone: string, windows: ContactWindows = contactWindows): Date {
-  if (isWithinContactWindow(from, channel, timeZone, windows)) return new Date(from.getTime());
+export function nextContactWindow(
+  from: Date,
+  channel: ContactChannel,
+  timeZone: string,
+  windows: ContactWindows = contactWindows,
+  region: HolidayRegion = "metropolitan",
+): Date {
+  if (isWithinContactWindow(from, channel, timeZone, windows, region)) return new Date(from.getTime());
   const window = windowFor(channel, windows);
   let day = localClock(from, timeZone).date;
   for (let i = 0; i <= MAX_SEARCH_DAYS; i++, day = addDays(day, 1)) {
-    if (!isContactDay(day, window)) continue;
+    if (!isContactDay(day, window, region)) continue;
     const opening = zonedInstant(day, window.startMinute, timeZone);
     // The check guards against zones whose opening hour falls in a DST gap past the window.
-    if (opening.getTime() > from.getTime() && isWithinContactWindow(opening, channel, timeZone, windows)) return opening;
+    if (opening.getTime() > from.getTime() && isWithinContactWindow(opening, channel, timeZone, windows, region)) return opening;
   }
   throw new Error(`No ${channel} contact window within ${MAX_SEARCH_DAYS} days of ${from.toISOString()}`);
 }

@@ -1,6 +1,14 @@
 import { addDays, daysBetween, localDate, type CalendarDate } from "./dates";
 import type { PauseKind } from "./pauses";
-import { contactWindows as defaultWindows, nextContactWindow, zonedInstant, type ContactChannel, type ContactWindows } from "./business-calendar";
+import { isTimeBarred } from "./prescription";
+import {
+  contactWindows as defaultWindows,
+  nextContactWindow,
+  zonedInstant,
+  type ContactChannel,
+  type ContactWindows,
+  type HolidayRegion,
+} from "./business-calendar";
 
 /**
  * The cadence engine: given everything known about one debtor and the current instant, decide which
@@ -71,6 +79,10 @@ export type PastContact = {
 export type DebtorCadenceState = {
   debtorId: number;
   timeZone: string;
+  /** Consumers' debts are time-barred after two years (L8); absent: a professional. */
+  debtorKind?: "business" | "consumer";
+  /** Whose public holidays close the debtor's days (Alsace-Moselle has two more); absent: metropolitan. */
+  holidayRegion?: HolidayRegion;
   escalated: boolean;
   brokenPromiseCount: number;
   /** Channels we may use now: email not bounced or opted out, a phone not opted out of SMS, a postal address. */
@@ -141,12 +153,12 @@ const reminderSteps = new Set<StepKind>(["first_reminder", "second_reminder", "f
  * that is past, the next open window. Thousands of debtors share a handful of (date, channel, zone)
  * triples in one pass, so answers are kept for the pass's `now`.
  */
-function sendInstant(date: CalendarDate, channel: ContactChannel, timeZone: string, now: Date, windows: ContactWindows): Date {
+function sendInstant(date: CalendarDate, channel: ContactChannel, timeZone: string, now: Date, windows: ContactWindows, region: HolidayRegion): Date {
   if (sendInstants.now !== now.getTime()) sendInstants = { now: now.getTime(), byKey: new Map() };
-  const key = `${date}|${channel}|${timeZone}|${windowsKey(windows)}`;
+  const key = `${date}|${channel}|${timeZone}|${region}|${windowsKey(windows)}`;
   let instant = sendInstants.byKey.get(key);
   if (!instant) {
-    instant = computeSendInstant(date, channel, timeZone, now, windows);
+    instant = computeSendInstant(date, channel, timeZone, now, windows, region);
     sendInstants.byKey.set(key, instant);
   }
   return instant;
@@ -164,13 +176,13 @@ function windowsKey(windows: ContactWindows): string {
   return key;
 }
 
-function computeSendInstant(date: CalendarDate, channel: ContactChannel, timeZone: string, now: Date, windows: ContactWindows): Date {
+function computeSendInstant(date: CalendarDate, channel: ContactChannel, timeZone: string, now: Date, windows: ContactWindows, region: HolidayRegion): Date {
   const preferred = zonedInstant(date, SEND_MINUTE, timeZone);
-  if (preferred > now) return nextContactWindow(preferred, channel, timeZone, windows);
-  const next = nextContactWindow(now, channel, timeZone, windows);
+  if (preferred > now) return nextContactWindow(preferred, channel, timeZone, windows, region);
+  const next = nextContactWindow(now, channel, timeZone, windows, region);
   // Too late today: the next window's day, at the usual hour rather than the minute it opens.
   const day = localDate(next, timeZone);
-  return day > localDate(now, timeZone) ? nextContactWindow(zonedInstant(day, SEND_MINUTE, timeZone), channel, timeZone, windows) : next;
+  return day > localDate(now, timeZone) ? nextContactWindow(zonedInstant(day, SEND_MINUTE, timeZone), channel, timeZone, windows, region) : next;
 }
 
 export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDecision {
@@ -182,7 +194,8 @@ export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDeci
   }
 
   const windows = state.windows ?? defaultWindows;
-  const at = (date: CalendarDate, channel: ContactChannel) => sendInstant(date, channel, state.timeZone, now, windows);
+  const region = state.holidayRegion ?? "metropolitan";
+  const at = (date: CalendarDate, channel: ContactChannel) => sendInstant(date, channel, state.timeZone, now, windows, region);
   /**
    * Plans one step on one or more channels. The channels of one step go out together, at the first
    * instant inside every one of their windows: once a step is sent its invoices move on, so a
@@ -196,7 +209,7 @@ export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDeci
     }
     let plannedFor = c.time ? (c.time > now ? c.time : now) : new Date(Math.max(...channels.map((ch) => at(c.on, ch).getTime())));
     for (let settled = false; !settled; ) {
-      const aligned = new Date(Math.max(...channels.map((ch) => nextContactWindow(plannedFor, ch, state.timeZone, windows).getTime())));
+      const aligned = new Date(Math.max(...channels.map((ch) => nextContactWindow(plannedFor, ch, state.timeZone, windows, region).getTime())));
       settled = aligned.getTime() === plannedFor.getTime();
       plannedFor = aligned;
     }
@@ -243,6 +256,10 @@ export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDeci
   const eligible: CadenceInvoice[] = [];
   for (const invoice of state.invoices) {
     if (invoice.status !== "open" || invoice.balanceCents <= 0) continue;
+    if (isTimeBarred(state.debtorKind ?? "business", invoice.dueDate, today)) {
+      decision.notes.push(`invoice ${invoice.id} time-barred (consumer debt due ${invoice.dueDate}, over 2 years): never chased`);
+      continue;
+    }
     const pause = activePauses.find((p) => p.invoiceId === invoice.id);
     if (pause) {
       decision.notes.push(`invoice ${invoice.id} paused: ${describePause(pause, state.timeZone)}`);

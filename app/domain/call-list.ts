@@ -1,4 +1,5 @@
 import { daysBetween, type CalendarDate } from "./dates";
+import { isTimeBarred } from "./prescription";
 
 /** What the ranking knows of one open call task and its debtor. */
 export type CallCandidate = {
@@ -10,6 +11,9 @@ export type CallCandidate = {
   brokenPromiseCount: number;
   openDisputes: number;
   segment: "standard" | "high_risk" | "good_payer";
+  /** With the newest open due date: a consumer whose every open debt is time-barred is not called (L8). */
+  debtorKind?: "business" | "consumer";
+  newestDueDate?: CalendarDate | null;
 };
 
 export type RankedCall = CallCandidate & { score: number; why: string[] };
@@ -22,9 +26,11 @@ const AMOUNT_CAP_CENTS = 1_000_000;
  * The call list, most useful call first (DESIGN.md, back office): money at stake and its age weigh
  * most, broken promises show words no longer work, an open dispute needs a person, and the segment
  * tilts the balance. Ties go to the task due first. Every point is explained, so staff can trust the order.
+ * A consumer whose open debts are all time-barred is left out: calling about them is not allowed.
  */
 export function rankCallTasks(candidates: readonly CallCandidate[], today: CalendarDate): RankedCall[] {
   return candidates
+    .filter((c) => !(c.debtorKind === "consumer" && c.newestDueDate && isTimeBarred("consumer", c.newestDueDate, today)))
     .map((c) => {
       const why: string[] = [];
       const age = c.oldestDueDate ? Math.min(AGE_CAP_DAYS, Math.max(0, daysBetween(c.oldestDueDate, today))) : 0;

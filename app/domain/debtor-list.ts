@@ -1,19 +1,25 @@
 import { daysBetween, type CalendarDate } from "./dates";
+import { isTimeBarred } from "./prescription";
 
 /** The filters of the debtor list; "all" shows every debtor of the creditor. */
 export const debtorListFilters = ["all", "overdue", "paused", "litigation"] as const;
 export type DebtorListFilter = (typeof debtorListFilters)[number];
 
-export type DebtorListState = "litigation" | "paused" | "overdue" | "current" | "settled";
+export type DebtorListState = "litigation" | "time_barred" | "paused" | "overdue" | "current" | "settled";
 
 export const DEBTORS_PER_PAGE = 25;
 
 /**
  * One state per debtor, the most pressing first: litigation (escalated or an invoice handed over)
  * outranks a pause, a pause outranks lateness, so staff see why reminders are or are not going out.
+ * A consumer whose every open debt is time-barred (L8) is "prescrite": nothing will go out.
  */
-export function decideDebtorState(row: { escalated: boolean; hasLitigationInvoice: boolean; paused: boolean; owedCents: number; overdueCents: number }): DebtorListState {
+export function decideDebtorState(
+  row: { escalated: boolean; hasLitigationInvoice: boolean; paused: boolean; owedCents: number; overdueCents: number; kind?: "business" | "consumer"; newestOpenDueDate?: CalendarDate | null },
+  today?: CalendarDate,
+): DebtorListState {
   if (row.escalated || row.hasLitigationInvoice) return "litigation";
+  if (today && row.kind && row.newestOpenDueDate && row.owedCents > 0 && isTimeBarred(row.kind, row.newestOpenDueDate, today)) return "time_barred";
   if (row.paused) return "paused";
   if (row.overdueCents > 0) return "overdue";
   return row.owedCents > 0 ? "current" : "settled";

@@ -1,3 +1,4 @@
+import type { EcbRate } from "./ecb-rates";
 import type { CalendarDate } from "./dates";
 import { computeLatePenalties, type PenaltyPeriod, type PenaltyTerms } from "./penalties";
 import { totalsByCurrency, type Money } from "./money";
@@ -42,12 +43,25 @@ export type Claim = {
   total: Money[];
 };
 
-export function computeClaim(input: { invoices: readonly ClaimInvoice[]; terms: PenaltyTerms; asOf: CalendarDate }): Claim {
+export function computeClaim(input: {
+  invoices: readonly ClaimInvoice[];
+  terms: PenaltyTerms;
+  asOf: CalendarDate;
+  /** The ECB table with rates added since the code's; absent: the code's own. */
+  ecb?: { rates: readonly EcbRate[]; confirmedThrough: CalendarDate };
+}): Claim {
   const owing = input.invoices.filter((i) => (i.status === "open" || i.status === "litigation") && i.balanceCents > 0);
   const lines = owing
     .filter((i) => !i.disputed && i.dueDate < input.asOf)
     .map((invoice): ClaimLine => {
-      const penalties = computeLatePenalties({ principalCents: invoice.balanceCents, dueDate: invoice.dueDate, asOf: input.asOf, terms: input.terms });
+      const penalties = computeLatePenalties({
+        principalCents: invoice.balanceCents,
+        dueDate: invoice.dueDate,
+        asOf: input.asOf,
+        terms: input.terms,
+        ecbRates: input.ecb?.rates,
+        ecbConfirmedThrough: input.ecb?.confirmedThrough,
+      });
       return {
         invoiceId: invoice.id,
         number: invoice.number,

@@ -4,8 +4,8 @@ import { type CalendarDate } from "./dates";
  * The ECB main refinancing operations rate, by the date each change took effect, in basis points
  * (1 % = 100). L441-10 uses it for the default late-payment rate (rate + 10 points).
  *
- * This table must be updated by hand whenever the ECB changes the rate (and ECB_RATES_CHECKED_ON
- * moved on): penalties for a half-year starting after a change not listed here would be wrong.
+ * This table is updated by hand after each half-year's opening rate is known, with
+ * ECB_RATES_CONFIRMED_THROUGH moved on; a test fails once it is overdue.
  */
 export type EcbRate = { effectiveFrom: CalendarDate; rateBp: number };
 
@@ -36,5 +36,11 @@ export const ECB_MAIN_REFINANCING_RATES: readonly EcbRate[] = Object.freeze(
   ).map(([effectiveFrom, rateBp]) => Object.freeze({ effectiveFrom, rateBp })),
 );
 
-/** When the table above was last compared with the ECB's published rates. */
-export const ECB_RATES_CHECKED_ON: CalendarDate = "2025-06-11";
+/**
+ * The latest half-year whose opening rate is confirmed: the rate in force on this 1 January or
+ * 1 July was checked against the ECB's decisions (held at 2,15 % on 18 December 2025, with no
+ * further meeting before 1 January 2026). Penalties for a later half-year say "taux non encore
+ * publié" instead of reusing the last rate, until this moves on (or a rate is added with
+ * `npm run rates:add`).
+ */
+export const ECB_RATES_CONFIRMED_THROUGH: CalendarDate = "2026-01-01";

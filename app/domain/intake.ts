@@ -267,7 +267,9 @@ export function termsWarning(issueDate: CalendarDate, dueDate: CalendarDate, end
   if (kind === "consumer") return null;
   const days = daysBetween(issueDate, dueDate);
   if (days <= LEGAL_TERMS_DAYS) return null;
-  if (endOfMonth45 && dueDate <= endOfMonth(addDays(issueDate, 45))) return null;
+  // The administration accepts both readings of "45 jours fin de mois" (DGCCRF): the end of the
+  // month then 45 days, or 45 days then the end of that month; the later one is the limit.
+  if (endOfMonth45 && (dueDate <= endOfMonth(addDays(issueDate, 45)) || dueDate <= addDays(endOfMonth(issueDate), 45))) return null;
   return `Délai de paiement de ${days} jours : au-delà de la limite légale (60 jours après la date de facture, ou 45 jours fin de mois si c'est stipulé ; art. L441-10 du Code de commerce).`;
 }
 

@@ -1,5 +1,5 @@
 import { addDays, daysBetween, isCalendarDate, type CalendarDate } from "./dates";
-import { ECB_MAIN_REFINANCING_RATES, type EcbRate } from "./ecb-rates";
+import { ECB_MAIN_REFINANCING_RATES, ECB_RATES_CONFIRMED_THROUGH, type EcbRate } from "./ecb-rates";
 
 /**
  * French late-payment penalties between professionals (Code de commerce L441-10 II, D441-5):
@@ -21,8 +21,11 @@ export type PenaltyTerms = {
   indemnityEnabled: boolean;
 };
 
-/** A stretch of days at one rate; `from` and `to` are both counted (days = to − from + 1). */
-export type PenaltyPeriod = { from: CalendarDate; to: CalendarDate; rateBp: number; days: number; interestCents: number };
+/**
+ * A stretch of days at one rate; `from` and `to` are both counted (days = to − from + 1). A null
+ * rate: the half-year's rate is not published yet, so no interest is computed for it (never a guess).
+ */
+export type PenaltyPeriod = { from: CalendarDate; to: CalendarDate; rateBp: number | null; days: number; interestCents: number };
 
 export type PenaltyBreakdown = {
   daysLate: number;
@@ -30,6 +33,8 @@ export type PenaltyBreakdown = {
   indemnityCents: number;
   totalCents: number;
   periods: PenaltyPeriod[];
+  /** The first day whose rate is not published yet: interest stops the day before. Null when all are known. */
+  unpublishedFrom: CalendarDate | null;
 };
 
 export const RECOVERY_INDEMNITY_CENTS = 4000;
@@ -90,12 +95,14 @@ export function computeLatePenalties(input: {
   asOf: CalendarDate;
   terms: PenaltyTerms;
   ecbRates?: readonly EcbRate[];
+  /** The latest half-year start whose ECB rate is known; later half-years are "not published". */
+  ecbConfirmedThrough?: CalendarDate;
 }): PenaltyBreakdown {
   validate(input);
-  const { principalCents, dueDate, asOf, terms, ecbRates = ECB_MAIN_REFINANCING_RATES } = input;
+  const { principalCents, dueDate, asOf, terms, ecbRates = ECB_MAIN_REFINANCING_RATES, ecbConfirmedThrough = ECB_RATES_CONFIRMED_THROUGH } = input;
   const daysLate = Math.max(0, daysBetween(dueDate, asOf));
   if (daysLate === 0 || terms.debtorKind === "consumer") {
-    return { daysLate, interestCents: 0, indemnityCents: 0, totalCents: 0, periods: [] };
+    return { daysLate, interestCents: 0, indemnityCents: 0, totalCents: 0, periods: [], unpublishedFrom: null };
   }
 
   const firstDay = addDays(dueDate, 1);
@@ -108,12 +115,14 @@ export function computeLatePenalties(input: {
       const { start, next } = halfYear(from);
       const lastDayOfHalf = addDays(next, -1);
       const to = lastDayOfHalf < asOf ? lastDayOfHalf : asOf;
-      periods.push(period(principalCents, from, to, ecbRateInForce(start, ecbRates) + STATUTORY_MARGIN_BP));
+      if (start > ecbConfirmedThrough) periods.push({ from, to, rateBp: null, days: daysBetween(from, to) + 1, interestCents: 0 });
+      else periods.push(period(principalCents, from, to, ecbRateInForce(start, ecbRates) + STATUTORY_MARGIN_BP));
       from = next;
     }
   }
 
   const interestCents = periods.reduce((sum, p) => sum + p.interestCents, 0);
   const indemnityCents = terms.indemnityEnabled ? RECOVERY_INDEMNITY_CENTS : 0;
-  return { daysLate, interestCents, indemnityCents, totalCents: interestCents + indemnityCents, periods };
+  const unpublishedFrom = periods.find((p) => p.rateBp === null)?.from ?? null;
+  return { daysLate, interestCents, indemnityCents, totalCents: interestCents + indemnityCents, periods, unpublishedFrom };
 }

@@ -36,8 +36,22 @@ export function gsm7Length(text: string): number {
   return length;
 }
 
-/** 160 septets fit one SMS; longer texts are split into segments of 153 (7 go to the joining header). */
+/**
+ * 160 septets fit one SMS; longer texts are split into segments of 153 (7 go to the joining header).
+ * Carriers never split an extension character from its escape, so one that would straddle a boundary
+ * starts the next segment and leaves a septet unused.
+ */
 export function gsm7Segments(text: string): number {
-  const length = gsm7Length(text);
-  return length <= 160 ? 1 : Math.ceil(length / 153);
+  if (gsm7Length(text) <= 160) return 1;
+  let segments = 1;
+  let used = 0;
+  for (const char of text) {
+    const cost = EXTENSION.includes(char) ? 2 : 1;
+    if (used + cost > 153) {
+      segments += 1;
+      used = 0;
+    }
+    used += cost;
+  }
+  return segments;
 }

@@ -121,6 +121,8 @@ const fr = {
     penaltiesTitle: "Pénalités de retard",
     penaltyLine: (number: string, interest: string, indemnity: string) =>
       `Facture ${number} : intérêts de retard ${interest}, indemnité forfaitaire ${indemnity}`,
+    unpublishedRateLine: (number: string, from: string) =>
+      `Facture ${number} : intérêts à partir du ${from} non calculés, taux non encore publié (intérêts ci-dessus arrêtés à la veille)`,
     penaltiesNote:
       "Montants indicatifs au jour du relevé (art. L441-10 et D441-5 du Code de commerce), non inclus dans le solde ci-dessus.",
     filename: "releve",
@@ -243,6 +245,7 @@ const en: SecureMessages = {
     balance: (total) => `Balance due: ${total}`,
     penaltiesTitle: "Late-payment penalties",
     penaltyLine: (number, interest, indemnity) => `Invoice ${number}: late interest ${interest}, fixed indemnity ${indemnity}`,
+    unpublishedRateLine: (number, from) => `Invoice ${number}: interest from ${from} not computed, rate not yet published (interest above runs to the day before)`,
     penaltiesNote: "Indicative amounts on the statement date (French Commercial Code, art. L441-10 and D441-5), not included in the balance above.",
     filename: "statement",
   },

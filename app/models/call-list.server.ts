@@ -16,6 +16,8 @@ export function listOpenCallTasks(db: Db, creditorId: number) {
       timeZone: debtors.timeZone,
       owedCents: sql<number>`coalesce((select sum(i.balance_cents) from invoices i where i.debtor_id = ${debtors.id} and i.status = 'open'), 0)`,
       oldestDueDate: sql<string | null>`(select min(i.due_date) from invoices i where i.debtor_id = ${debtors.id} and i.status = 'open' and i.balance_cents > 0)`,
+      newestDueDate: sql<string | null>`(select max(i.due_date) from invoices i where i.debtor_id = ${debtors.id} and i.status = 'open' and i.balance_cents > 0)`,
+      debtorKind: debtors.kind,
       openDisputes: sql<number>`(select count(*) from disputes d where d.debtor_id = ${debtors.id} and d.status = 'open')`,
       phone: sql<string | null>`(select c.phone from debtor_contacts c where c.debtor_id = ${debtors.id} and c.phone is not null order by c.is_primary desc, c.id limit 1)`,
     })

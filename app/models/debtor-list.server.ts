@@ -25,6 +25,7 @@ export function listDebtorsPage(db: Db, creditorId: number, q: DebtorListQuery) 
   const owed = sql<number>`coalesce(sum(case when ${live} then ${invoices.balanceCents} end), 0)`;
   const overdue = sql<number>`coalesce(sum(case when ${live} and ${invoices.balanceCents} > 0 and ${invoices.dueDate} < ${q.today} then ${invoices.balanceCents} end), 0)`;
   const oldestDue = sql<string | null>`min(case when ${live} and ${invoices.balanceCents} > 0 and ${invoices.dueDate} < ${q.today} then ${invoices.dueDate} end)`;
+  const newestOpenDue = sql<string | null>`max(case when ${live} and ${invoices.balanceCents} > 0 then ${invoices.dueDate} end)`;
   const litigationInvoices = sql<number>`coalesce(sum(case when ${invoices.status} = 'litigation' then 1 else 0 end), 0)`;
   const currencies = sql<string | null>`group_concat(distinct case when ${live} and ${invoices.balanceCents} > 0 then ${invoices.currency} end)`;
   const at = q.now.getTime();
@@ -69,6 +70,8 @@ export function listDebtorsPage(db: Db, creditorId: number, q: DebtorListQuery) 
       owedCents: owed,
       overdueCents: overdue,
       oldestDueDate: oldestDue,
+      newestOpenDueDate: newestOpenDue,
+      kind: debtors.kind,
       litigationInvoices,
       currencies,
       paused,

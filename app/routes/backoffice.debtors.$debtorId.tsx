@@ -87,7 +87,7 @@ export default function DebtorFile() {
                   <td>{i.due}</td>
                   <td className="num">{i.amount}</td>
                   <td className="num">{i.balance}</td>
-                  <td>{statusLabels[i.status] ?? i.status}</td>
+                  <td>{i.timeBarred ? "prescrite (aucune relance, art. L218-2 C. conso.)" : (statusLabels[i.status] ?? i.status)}</td>
                 </tr>
               ))}
             </tbody>

@@ -10,7 +10,7 @@ export function loader({ request }: LoaderFunctionArgs) {
 }
 
 const filterLabels: Record<string, string> = { all: "Tous", overdue: "En retard", paused: "En pause", litigation: "Contentieux" };
-const stateLabels: Record<string, string> = { litigation: "contentieux", paused: "en pause", overdue: "en retard", current: "à jour", settled: "soldé" };
+const stateLabels: Record<string, string> = { litigation: "contentieux", time_barred: "prescrite", paused: "en pause", overdue: "en retard", current: "à jour", settled: "soldé" };
 
 export default function DebtorList() {
   const page = useLoaderData<typeof loader>();

@@ -153,7 +153,7 @@ export default function Settings() {
             <label htmlFor="mode-contract">Taux prévu par mes conditions générales</label>
           </div>
         </fieldset>
-        <Field name="contractRate" label="Taux contractuel annuel (%)" inputMode="decimal" hint="Plus de 0 et au plus 50, par exemple 12,5" {...common("penalties")} />
+        <Field name="contractRate" label="Taux contractuel annuel (%)" inputMode="decimal" hint={`Plus de 0 et au plus 50, par exemple 12,5 ; ${page.contractRateFloor}`} {...common("penalties")} />
         <Check name="recoveryIndemnityEnabled" label="Réclamer l'indemnité forfaitaire de 40 € (clients professionnels)" values={valuesFor("penalties")} />
         <Check name="addPenaltiesToAmountDue" label="Ajouter les pénalités au montant à payer" values={valuesFor("penalties")} />
         <Check name="allowPartialPayments" label="Accepter les paiements partiels" values={valuesFor("penalties")} />

@@ -1,3 +1,4 @@
+import { loadEcbTable } from "../models/published-rates.server";
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import type { Db } from "../../db/client";
@@ -19,6 +20,8 @@ export type StatementInput = {
   debtor: typeof debtors.$inferSelect;
   invoices: (typeof invoices.$inferSelect)[];
   payments: { invoiceNumber: string; amountCents: number; currency: string; kind: "payment" | "refund" | "chargeback"; receivedOn: CalendarDate }[];
+  /** The ECB table with rates added since the code's; absent: the code's own. */
+  ecb?: ReturnType<typeof loadEcbTable>;
 };
 
 /** Everything a statement needs, for this debtor only: the debtor id is in every where. */
@@ -48,6 +51,7 @@ export function loadStatementInput(db: Pick<Db, "select">, debtorId: number, loc
     debtor: row.debtor,
     invoices: open,
     payments: received.map((p) => ({ ...p, receivedOn: day.format(p.receivedAt) })),
+    ecb: loadEcbTable(db),
   };
 }
 
@@ -89,6 +93,8 @@ export function statementLines(input: StatementInput): StatementLine[] {
           principalCents: invoice.balanceCents,
           dueDate: invoice.dueDate,
           asOf,
+          ecbRates: input.ecb?.rates,
+          ecbConfirmedThrough: input.ecb?.confirmedThrough,
           terms: {
             debtorKind: debtor.kind,
             rateMode: creditor.penaltyRateMode,
@@ -103,6 +109,7 @@ export function statementLines(input: StatementInput): StatementLine[] {
       for (const { invoice, breakdown } of penalties) {
         const fmt = (cents: number) => money(locale, cents, invoice.currency);
         lines.push({ section: "line", text: t.penaltyLine(invoice.number, fmt(breakdown.interestCents), fmt(breakdown.indemnityCents)) });
+        if (breakdown.unpublishedFrom) lines.push({ section: "line", text: t.unpublishedRateLine(invoice.number, date(locale, breakdown.unpublishedFrom)) });
       }
       lines.push({ section: "note", text: t.penaltiesNote });
     }

@@ -26,6 +26,7 @@ import {
   type PlannedContact,
   type StepKind,
 } from "../domain/cadence";
+import { holidayRegionOf } from "../domain/business-calendar";
 import { localDate } from "../domain/dates";
 import type { Env } from "../env.server";
 import { loadAllContactWindows } from "../models/cadence-settings.server";
@@ -212,6 +213,8 @@ export function loadCadenceStates(db: Reader, now: Date, scope?: DebtorScope): L
       state: {
         debtorId: debtor.id,
         timeZone: debtor.timeZone,
+        debtorKind: debtor.kind,
+        holidayRegion: holidayRegionOf(debtor.postalCode, debtor.country),
         escalated: debtor.escalatedAt !== null,
         brokenPromiseCount: debtor.brokenPromiseCount,
         channels: {

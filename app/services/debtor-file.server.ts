@@ -5,6 +5,7 @@ import { invoices } from "../../db/schema";
 import { formatCalendarDate, isCalendarDate, localDate } from "../domain/dates";
 import { formatMoney } from "../domain/money";
 import { canExportDossier } from "../domain/dossier";
+import { isTimeBarred } from "../domain/prescription";
 import { hasHiddenCharacters } from "../domain/text";
 import { parseAmountToCents } from "../domain/payments";
 import { getDb } from "../db.server";
@@ -30,11 +31,12 @@ export async function loadDebtorFile(request: Request, debtorIdParam: string) {
   const invoices = listDebtorInvoices(db, debtor.id);
   const invoiceId = invoices.some((i) => i.id === invoiceParam) ? invoiceParam : undefined;
   const time = new Intl.DateTimeFormat(LOCALE, { dateStyle: "short", timeStyle: "short", timeZone: staff.creditorTimeZone });
+  const today = localDate(at, staff.creditorTimeZone);
   return {
     canRecord: staff.role !== "read_only",
     linksRevoked: new URL(request.url).searchParams.get("liens") === "revoques",
     canExportDossier: staff.role !== "read_only" && canExportDossier(debtor, invoices),
-    today: localDate(at, staff.creditorTimeZone),
+    today,
     formKey: randomToken(18),
     debtor: {
       id: debtor.id,
@@ -62,6 +64,7 @@ export async function loadDebtorFile(request: Request, debtorIdParam: string) {
       balanceInput: (i.balanceCents / 100).toFixed(2).replace(".", ","),
       due: formatCalendarDate(i.dueDate, LOCALE),
       status: i.status,
+      timeBarred: i.status === "open" && i.balanceCents > 0 && isTimeBarred(debtor.kind, i.dueDate, today),
     })),
     invoiceId: invoiceId ?? null,
     timeline: listDebtorTimeline(db, debtor.id, invoiceId).map(({ event, message }) => ({

@@ -59,7 +59,7 @@ export async function loadDebtorList(request: Request) {
         overdue: formatMoney({ cents: r.overdueCents, currency }, LOCALE),
         severalCurrencies: currencies.length > 1,
         daysLate: oldestDaysLate(r.oldestDueDate, today),
-        state: decideDebtorState({ escalated: r.escalatedAt !== null, hasLitigationInvoice: r.litigationInvoices > 0, paused: Boolean(r.paused), owedCents: r.owedCents, overdueCents: r.overdueCents }),
+        state: decideDebtorState({ escalated: r.escalatedAt !== null, hasLitigationInvoice: r.litigationInvoices > 0, paused: Boolean(r.paused), owedCents: r.owedCents, overdueCents: r.overdueCents, kind: r.kind, newestOpenDueDate: r.newestOpenDueDate }, today),
         lastContact: r.lastContactAt === null ? null : time.format(new Date(r.lastContactAt)),
       };
     }),

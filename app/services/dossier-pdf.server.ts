@@ -106,7 +106,7 @@ export function dossierBlocks(input: DossierPdfInput): Block[] {
     },
   ];
   for (const l of business ? claim.lines : []) {
-    for (const p of l.periods) blocks.push({ kind: "small", text: `${l.number} : du ${date("fr", p.from)} au ${date("fr", p.to)}, ${p.days} j à ${(p.rateBp / 100).toFixed(2).replace(".", ",")} % = ${eur(p.interestCents, l.currency)}` });
+    for (const p of l.periods) blocks.push({ kind: "small", text: `${l.number} : du ${date("fr", p.from)} au ${date("fr", p.to)}, ${p.days} j ${p.rateBp === null ? ": taux non encore publié, intérêts non calculés" : `à ${(p.rateBp / 100).toFixed(2).replace(".", ",")} % = ${eur(p.interestCents, l.currency)}`}` });
   }
   if (claim.disputed.length > 0) {
     blocks.push({ kind: "subheading", text: "Factures contestées, exclues de la demande" });

@@ -1,3 +1,4 @@
+import { loadEcbTable } from "../models/published-rates.server";
 import { existsSync, readFileSync } from "node:fs";
 import { zipSync, type Zippable } from "fflate";
 import { computeClaim, canExportDossier, safeFileName } from "../domain/dossier";
@@ -110,6 +111,7 @@ export async function exportDossier(request: Request, debtorIdParam: string): Pr
   const openDisputes = new Set(facts.disputes.filter((d) => d.status === "open").map((d) => d.invoiceId));
   const claim = computeClaim({
     asOf,
+    ecb: loadEcbTable(db),
     terms: { debtorKind: facts.debtor.kind, rateMode: facts.creditor.penaltyRateMode, contractRateBp: facts.creditor.contractPenaltyRateBp, indemnityEnabled: facts.creditor.recoveryIndemnityEnabled },
     invoices: facts.invoices.map((i) => ({ id: i.id, number: i.number, currency: i.currency, balanceCents: i.balanceCents, dueDate: i.dueDate, status: i.status, disputed: openDisputes.has(i.id) })),
   });

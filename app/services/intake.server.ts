@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client";
 import type { debtorContacts, debtors, invoiceTermsFlags, invoices, ImportCounts } from "../../db/schema";
+import { timeBarredWarning } from "../domain/prescription";
 import {
   checkDebtor,
   checkInvoice,
@@ -207,6 +208,8 @@ export class IntakeSession {
         invoiceDecision = { kind: "change", known, change };
       } else invoiceDecision = { kind: "create", warning };
       if (warning) outcome.warnings.push({ field: "invoice.dueDate", message: warning });
+      const barred = timeBarredWarning(kind, invoice.dueDate, this.options.today);
+      if (barred) outcome.warnings.push({ field: "invoice.dueDate", message: barred });
     }
 
     if (debtor) outcome.debtor = { action: this.applyDebtor(debtor, knownDebtor, writes), externalRef: debtor.externalRef };

@@ -1,3 +1,4 @@
+import { loadEcbTable } from "../models/published-rates.server";
 import { and, eq, inArray, isNull, lt, lte, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import {
@@ -16,7 +17,7 @@ import {
 } from "../../db/schema";
 import { isEmailTemplate, type ReminderEmailProps } from "../../emails";
 import { mailbox } from "../domain/text";
-import { isWithinContactWindow, nextContactWindow } from "../domain/business-calendar";
+import { holidayRegionOf, isWithinContactWindow, nextContactWindow } from "../domain/business-calendar";
 import { addDays, localDate } from "../domain/dates";
 import { daysOverdue } from "../domain/aging";
 import { computeLatePenalties } from "../domain/penalties";
@@ -191,9 +192,10 @@ function checkBeforeSending(deps: OutboxDeps, messageId: number): Context | Outc
   }
   // A notice answers something the debtor just did: it leaves at once, whatever the hour.
   const windows = message.step !== "notice" && (message.channel === "email" || message.channel === "sms") ? loadContactWindows(db, message.creditorId) : null;
-  if (windows && (message.channel === "email" || message.channel === "sms") && !isWithinContactWindow(now, message.channel, debtor.timeZone, windows)) {
+  const region = holidayRegionOf(debtor.postalCode, debtor.country);
+  if (windows && (message.channel === "email" || message.channel === "sms") && !isWithinContactWindow(now, message.channel, debtor.timeZone, windows, region)) {
     // Planned inside the window but late (a slow run, a retry): wait for the next window (L10).
-    db.update(outboundMessages).set({ nextAttemptAt: nextContactWindow(now, message.channel, debtor.timeZone, windows) }).where(eq(outboundMessages.id, message.id)).run();
+    db.update(outboundMessages).set({ nextAttemptAt: nextContactWindow(now, message.channel, debtor.timeZone, windows, region) }).where(eq(outboundMessages.id, message.id)).run();
     return "deferred";
   }
   return { message, debtor, invoices: message.step === "thank_you" ? covered : stillOpen };
@@ -386,6 +388,7 @@ export function messageProps(
   now: Date,
 ): ReminderEmailProps {
   const today = localDate(now, debtor.timeZone);
+  const ecb = loadEcbTable(db);
   const listed = shown.length > 0 || message.step === "thank_you"
     ? shown
     : db.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"))).orderBy(invoices.dueDate).all();
@@ -424,6 +427,8 @@ export function messageProps(
         principalCents: invoice.balanceCents,
         dueDate: invoice.dueDate,
         asOf: today,
+        ecbRates: ecb.rates,
+        ecbConfirmedThrough: ecb.confirmedThrough,
         terms: {
           debtorKind: debtor.kind,
           rateMode: creditor.penaltyRateMode,
@@ -438,6 +443,7 @@ export function messageProps(
         dueDate: invoice.dueDate,
         daysOverdue: daysOverdue(invoice.dueDate, today),
         interestCents: penalties.interestCents,
+        interestUnpublishedFrom: penalties.unpublishedFrom,
         indemnityCents: penalties.indemnityCents,
       };
     }),

@@ -19,6 +19,12 @@ import {
 } from "../domain/creditor-settings";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
+import { contractRateFloorError, describeFloor, penaltyRateFloor, type LegalInterestRate } from "../domain/legal-interest-rates";
+import { loadLegalRates } from "../models/published-rates.server";
+import { localDate } from "../domain/dates";
+
+/** Half-years of French law turn on the French calendar. */
+const LEGAL_TIME_ZONE = "Europe/Paris";
 import { listAuditEvents, recordAuditEvent } from "../models/staff-audit.server";
 import { requireSameOrigin } from "./http.server";
 import { hiddenCharacterProblem } from "../domain/text";
@@ -219,6 +225,7 @@ export async function loadSettings(request: Request) {
     roleLabel: staffRole(staff.role),
     creditorName: creditorDisplayName(creditor),
     values: formValues(creditor),
+    contractRateFloor: describeFloor(penaltyRateFloor(localDate(now(), LEGAL_TIME_ZONE), loadLegalRates(db))),
     ibanGrouped: creditor.iban ? formatIban(creditor.iban) : null,
     // Who changed what is for owners to see; others see the settings only.
     audit: canEdit
@@ -283,8 +290,19 @@ export async function updateSettings(request: Request): Promise<SettingsResult> 
     const values = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
     return { status: "error", section, fields: fieldErrors(parsed.error), values };
   }
+  const floorError = contractRateProblem(parsed.data, at, loadLegalRates(db));
+  if (floorError) {
+    const values = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
+    return { status: "error", section, fields: { contractRate: [floorError] }, values };
+  }
   const changed = saveSection(db, staff, section, parsed.data, at);
   return { status: "saved", section, changed: changed.map((f) => FIELD_LABELS[f] ?? f) };
+}
+
+/** L441-10: a contractual rate below three times the legal rate of the current half-year is refused. */
+function contractRateProblem(patch: Patch, at: Date, legalRates: readonly LegalInterestRate[]): string | null {
+  if (!("penaltyRateMode" in patch) || patch.penaltyRateMode !== "contract" || typeof patch.contractPenaltyRateBp !== "number") return null;
+  return contractRateFloorError(patch.contractPenaltyRateBp, localDate(at, LEGAL_TIME_ZONE), legalRates);
 }
 
 /** Issues by field; an issue with no path (a refine on the whole field) belongs to the first one. */

@@ -12,3 +12,4 @@ export * from "./access";
 export * from "./intake";
 export * from "./email-batches";
 export * from "./cadence-settings";
+export * from "./rates";

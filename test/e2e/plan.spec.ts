@@ -33,7 +33,7 @@ test("a debtor proposes a plan inside the creditor's rules: accepted at once, re
   await expect(page.getByTestId("schedule").locator("tbody tr")).toHaveCount(3);
   await expect(page.getByTestId("schedule")).toContainText("1 décembre 2026");
   await expect(page.getByTestId("decision")).toHaveText(/accepté immédiatement/);
-  await expect(page.getByTestId("what-next")).toContainText("Rappels prévus : 28 novembre 2026, 29 décembre 2026, 29 janvier 2027.");
+  await expect(page.getByTestId("what-next")).toContainText("Rappels prévus : 30 novembre 2026, 29 décembre 2026, 29 janvier 2027.");
   await expectAccessible(page);
 
   // Sending without acknowledging the debt is refused next to the box.
@@ -70,5 +70,5 @@ test("a debtor proposes a plan inside the creditor's rules: accepted at once, re
 
   // The cadence on the e2e database: only the reminder 3 days before the first installment.
   const coming = withDb((db) => dryRun(db, { from: E2E_TODAY, to: "2026-12-03", debtorId }));
-  expect(coming.map((row) => [row.what, row.when.slice(0, 10)])).toEqual([["installment_reminder", "2026-11-28"]]);
+  expect(coming.map((row) => [row.what, row.when.slice(0, 10)])).toEqual([["installment_reminder", "2026-11-30"]]); // 28 November is a Saturday: e-mails go on business days only
 });

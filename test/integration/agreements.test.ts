@@ -276,7 +276,8 @@ describe("proposing a plan", () => {
     expect(reviewed.status).toBe("accepted");
     // 10 631,05 € in three: the odd cent on the first installment.
     expect(plain(reviewed.rows.map((r) => `${r.dateLabel} ${r.amountLabel}`))).toEqual(["1 décembre 2026 3 543,69 €", "1 janvier 2027 3 543,68 €", "1 février 2027 3 543,68 €"]);
-    expect(reviewed.nextLines).toContain("Rappels prévus : 28 novembre 2026, 29 décembre 2026, 29 janvier 2027.");
+    // 28 November is a Saturday: e-mails go on business days only, so Monday 30.
+    expect(reviewed.nextLines).toContain("Rappels prévus : 30 novembre 2026, 29 décembre 2026, 29 janvier 2027.");
 
     // Without the box ticked, nothing is written.
     const before = written(debtor.id);
@@ -313,7 +314,8 @@ describe("proposing a plan", () => {
 
     // The cadence: only the installment reminder before the first installment, 3 days ahead.
     const first = dryRun(db, { from: TODAY, to: "2026-12-03", debtorId: debtor.id });
-    expect(first.map((r) => [r.what, r.when.slice(0, 10)])).toEqual([["installment_reminder", "2026-11-28"]]);
+    // 28 November, 3 days ahead, is a Saturday: the e-mail leaves on Monday 30.
+    expect(first.map((r) => [r.what, r.when.slice(0, 10)])).toEqual([["installment_reminder", "2026-11-30"]]);
     // Once the first two are paid, the next reminder comes 3 days before the third, and nothing else.
     db.update(installments).set({ paidCents: sql`${installments.amountCents}`, status: "paid" }).where(inArray(installments.id, [rows[0]!.id, rows[1]!.id])).run();
     const later = dryRun(db, { from: "2027-01-05", to: "2027-02-03", debtorId: debtor.id });

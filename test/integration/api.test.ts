@@ -130,6 +130,15 @@ describe("pushing debtors and invoices", () => {
     expect(long.body.warnings).toEqual([expect.objectContaining({ detail: expect.stringMatching(/90 jours/) })]);
   });
 
+  it("accepts a consumer invoice more than two years past due with a time-barred warning (L218-2)", async () => {
+    const debtor = { externalRef: "API-PRESC", name: "Jeanne Martin", kind: "consumer" };
+    const old = await read((await invoicesRoute.action(args(post("/api/v1/invoices", { number: "API-PRESC-1", debtorRef: "API-PRESC", debtor, amountCents: 9900, issueDate: "2024-10-01", dueDate: "2024-11-19" })))) as Response);
+    expect(old).toMatchObject({ status: 201, body: { result: "created", warnings: [{ pointer: "/dueDate" }] } });
+    expect(old.body.warnings).toEqual([expect.objectContaining({ detail: expect.stringMatching(/Créance prescrite/) })]);
+    const lastDay = await read((await invoicesRoute.action(args(post("/api/v1/invoices", { number: "API-PRESC-2", debtorRef: "API-PRESC", debtor, amountCents: 9900, issueDate: "2024-10-01", dueDate: "2024-11-20" })))) as Response);
+    expect(lastDay).toMatchObject({ status: 201, body: { warnings: [] } });
+  });
+
   it("upserts an invoice with its debtor in one call", async () => {
     const response = await read((await invoicesRoute.action(args(post("/api/v1/invoices", { number: "API-F3", debtorRef: "API-C2", debtor: { externalRef: "API-C2", name: "Ébénisterie Blanc", kind: "consumer" }, amountCents: 9900, issueDate: "2026-11-01", dueDate: "2026-12-01" })))) as Response);
     expect(response).toMatchObject({ status: 201, body: { result: "created" } });

@@ -165,7 +165,7 @@ describe("claiming re-checks the debtor's state", () => {
 
   it("cancels a claimed message whose invoices were paid before it left", async () => {
     const { db } = seededDb(today);
-    const evening = new Date("2026-11-20T19:30:00Z"); // planned for Saturday 09:00 in Paris: claimed then
+    const evening = new Date("2026-11-20T19:30:00Z"); // claimed at 10:00, delivered by the evening pass
     await tick(deps(db, tenAm));
     const message = db.select().from(outboundMessages).where(eq(outboundMessages.step, "first_reminder")).get();
     expect(message).toBeDefined();
@@ -196,10 +196,10 @@ describe("claiming re-checks the debtor's state", () => {
     await tick(deps(db, tenAm));
     const message = db.select().from(outboundMessages).where(eq(outboundMessages.channel, "email")).get()!;
     db.update(outboundMessages).set({ status: "pending", plannedFor: new Date("2026-11-20T18:58:00Z") }).where(eq(outboundMessages.id, message.id)).run();
-    // 20:03 in Paris: too late for email.
+    // Friday 20:03 in Paris: too late for email, which waits for Monday 08:00 (business days only).
     const late = await tick(deps(db, new Date("2026-11-20T19:03:00Z")));
     expect(late.deferred).toBe(1);
-    expect(db.select().from(outboundMessages).where(eq(outboundMessages.id, message.id)).get()?.nextAttemptAt?.toISOString()).toBe("2026-11-21T07:00:00.000Z");
+    expect(db.select().from(outboundMessages).where(eq(outboundMessages.id, message.id)).get()?.nextAttemptAt?.toISOString()).toBe("2026-11-23T07:00:00.000Z");
   });
 });
 

@@ -90,6 +90,8 @@ describe("settings: what each validator refuses, with nothing written", () => {
     ["bank", "bankAccountHolder", "titulaire", { section: "bank", bankAccountHolder: "", iban: "FR76 3000 6000 0112 3456 7890 189", bic: "" }],
     ["penalties", "contractRate", "au plus 50", { section: "penalties", penaltyRateMode: "contract", contractRate: "60" }],
     ["penalties", "contractRate", "taux contractuel", { section: "penalties", penaltyRateMode: "contract", contractRate: "" }],
+    // L441-10: at least 3 × the legal rate; with none recorded for this half-year, the last known one (2,62 %) is used and said.
+    ["penalties", "contractRate", "au moins 7,86 %", { section: "penalties", penaltyRateMode: "contract", contractRate: "7,85" }],
     ["branding", "accentColor", "#rrggbb", { section: "branding", displayName: "Durand", accentColor: "#12345" }],
     ["senders", "senderEmail", "propre domaine", { section: "senders", senderName: "Durand", senderEmail: "durand@gmail.com", smsSenderId: "" }],
     ["senders", "senderEmail", "domaine", { section: "senders", senderName: "Durand", senderEmail: "relances@durand", smsSenderId: "" }],

@@ -4,6 +4,7 @@ import {
   contactWindows,
   dayOfWeek,
   frenchPublicHolidays,
+  holidayRegionOf,
   isBusinessDay,
   isFrenchPublicHoliday,
   isWithinContactWindow,
@@ -132,7 +133,7 @@ describe("business days", () => {
 describe("contact windows", () => {
   it("follows the L10 policy", () => {
     expect(contactWindows).toEqual({
-      email: { weekdays: [1, 2, 3, 4, 5, 6], startMinute: 480, endMinute: 1200 },
+      email: { weekdays: [1, 2, 3, 4, 5], startMinute: 480, endMinute: 1200 },
       sms: { weekdays: [1, 2, 3, 4, 5], startMinute: 540, endMinute: 1140 },
       call: { weekdays: [1, 2, 3, 4, 5], startMinute: 540, endMinute: 1140 },
       letter: { weekdays: [1, 2, 3, 4, 5], startMinute: 540, endMinute: 1020 },
@@ -158,7 +159,8 @@ describe("contact windows", () => {
     ["2026-01-13T16:59:00+01:00", "letter", PARIS, true],
     ["2026-01-13T17:00:00+01:00", "letter", PARIS, false],
     // Saturday: e-mail only.
-    ["2026-01-17T10:00:00+01:00", "email", PARIS, true],
+    // Saturday: business days only, e-mail included, unless the creditor adds Saturday.
+    ["2026-01-17T10:00:00+01:00", "email", PARIS, false],
     ["2026-01-17T10:00:00+01:00", "sms", PARIS, false],
     ["2026-01-17T10:00:00+01:00", "call", PARIS, false],
     ["2026-01-17T10:00:00+01:00", "letter", PARIS, false],
@@ -213,7 +215,7 @@ describe("next contact window", () => {
     ["inside: unchanged", "2026-01-13T10:17:42+01:00", "sms", PARIS, "2026-01-13T10:17:42+01:00"],
     ["early morning: opens later that day", "2026-01-13T06:00:00+01:00", "email", PARIS, "2026-01-13T08:00:00+01:00"],
     ["Friday 19:30 SMS: Monday 09:00", "2026-01-16T19:30:00+01:00", "sms", PARIS, "2026-01-19T09:00:00+01:00"],
-    ["Friday evening e-mail: Saturday 08:00", "2026-01-16T20:30:00+01:00", "email", PARIS, "2026-01-17T08:00:00+01:00"],
+    ["Friday evening e-mail: Monday 08:00", "2026-01-16T20:30:00+01:00", "email", PARIS, "2026-01-19T08:00:00+01:00"],
     ["Saturday 20:00 e-mail: Monday 08:00", "2026-01-17T20:00:00+01:00", "email", PARIS, "2026-01-19T08:00:00+01:00"],
     ["Friday 17:00 letter: Monday 09:00", "2026-01-16T17:00:00+01:00", "letter", PARIS, "2026-01-19T09:00:00+01:00"],
     ["Friday before Easter Monday: Tuesday", "2026-04-03T19:30:00+02:00", "sms", PARIS, "2026-04-07T09:00:00+02:00"],
@@ -221,7 +223,7 @@ describe("next contact window", () => {
     ["Ascension bridge, SMS", "2026-05-13T19:30:00+02:00", "sms", PARIS, "2026-05-15T09:00:00+02:00"],
     ["Ascension bridge, e-mail", "2026-05-13T20:30:00+02:00", "email", PARIS, "2026-05-15T08:00:00+02:00"],
     ["Christmas Eve SMS: Monday 28", "2026-12-24T19:30:00+01:00", "sms", PARIS, "2026-12-28T09:00:00+01:00"],
-    ["Christmas Eve e-mail: Saturday 26", "2026-12-24T20:30:00+01:00", "email", PARIS, "2026-12-26T08:00:00+01:00"],
+    ["Christmas Eve e-mail: Monday 28", "2026-12-24T20:30:00+01:00", "email", PARIS, "2026-12-28T08:00:00+01:00"],
     ["New Year's Eve SMS: Monday 4 January", "2026-12-31T19:30:00+01:00", "sms", PARIS, "2027-01-04T09:00:00+01:00"],
     ["New Year's Eve letter: Monday 4 January", "2026-12-31T17:00:00+01:00", "letter", PARIS, "2027-01-04T09:00:00+01:00"],
     ["Christmas on a Saturday, e-mail: Monday 27", "2027-12-24T20:00:00+01:00", "email", PARIS, "2027-12-27T08:00:00+01:00"],
@@ -250,8 +252,11 @@ describe("next contact window", () => {
   it("reads Monday morning after each switch on the new offset", () => {
     expect(isWithinContactWindow(new Date("2026-03-30T05:59:00Z"), "email", PARIS)).toBe(false);
     expect(isWithinContactWindow(new Date("2026-03-30T06:00:00Z"), "email", PARIS)).toBe(true);
-    expect(isWithinContactWindow(new Date("2026-10-24T17:59:00Z"), "email", PARIS)).toBe(true);
-    expect(isWithinContactWindow(new Date("2026-10-24T18:00:00Z"), "email", PARIS)).toBe(false);
+    // Saturday 24 October, for a creditor that added Saturday e-mails.
+    const withSaturday = { ...contactWindows, email: { ...contactWindows.email, weekdays: [1, 2, 3, 4, 5, 6] } };
+    expect(isWithinContactWindow(new Date("2026-10-24T17:59:00Z"), "email", PARIS, withSaturday)).toBe(true);
+    expect(isWithinContactWindow(new Date("2026-10-24T18:00:00Z"), "email", PARIS, withSaturday)).toBe(false);
+    expect(isWithinContactWindow(new Date("2026-10-24T17:59:00Z"), "email", PARIS)).toBe(false);
     expect(isWithinContactWindow(new Date("2026-10-26T06:59:00Z"), "email", PARIS)).toBe(false);
     expect(isWithinContactWindow(new Date("2026-10-26T07:00:00Z"), "email", PARIS)).toBe(true);
   });
@@ -363,5 +368,32 @@ describe("wall-clock time to instant", () => {
     ["an unknown zone", () => zonedInstant("2026-01-13", 540, "Mars/Olympus")],
   ])("rejects %s", (_label, call) => {
     expect(call).toThrow(RangeError);
+  });
+});
+
+describe("Alsace-Moselle", () => {
+  it.each([
+    ["57000", "FR", "alsace_moselle"],
+    ["67 000", "FR", "alsace_moselle"],
+    ["68100", "FR", "alsace_moselle"],
+    ["75002", "FR", "metropolitan"],
+    ["57000", "DE", "metropolitan"],
+    [null, "FR", "metropolitan"],
+  ] as const)("postal code %s in %s: %s", (postalCode, country, region) => {
+    expect(holidayRegionOf(postalCode, country)).toBe(region);
+  });
+
+  it("adds Good Friday and 26 December for debtors in Moselle, Bas-Rhin and Haut-Rhin only", () => {
+    expect(frenchPublicHolidays(2026, "alsace_moselle")).toEqual([...frenchPublicHolidays(2026), "2026-04-03", "2026-12-26"].sort());
+    expect(isFrenchPublicHoliday("2026-04-03")).toBe(false);
+    expect(isBusinessDay("2026-04-03", "alsace_moselle")).toBe(false);
+    expect(isBusinessDay("2025-12-26", "alsace_moselle")).toBe(false);
+    expect(isBusinessDay("2025-12-26")).toBe(true);
+  });
+
+  it("moves a Good Friday e-mail to the Tuesday after Easter Monday in Strasbourg, not in Paris", () => {
+    const thursdayEvening = new Date("2026-04-02T20:30:00+02:00");
+    expect(iso(nextContactWindow(thursdayEvening, "email", PARIS, contactWindows, "alsace_moselle"))).toBe(iso(new Date("2026-04-07T08:00:00+02:00")));
+    expect(iso(nextContactWindow(thursdayEvening, "email", PARIS))).toBe(iso(new Date("2026-04-03T08:00:00+02:00")));
   });
 });

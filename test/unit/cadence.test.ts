@@ -161,9 +161,16 @@ describe("contact rules", () => {
     expect(summary({ ...s, contacts: [sent("2026-11-12", "first_reminder")] })).toEqual([]);
   });
 
+  it("plans no reminder on 26 December for a debtor in Alsace-Moselle (local holiday)", () => {
+    const s = state([invoice(1, "2025-12-01")]);
+    const christmasEve = at("2025-12-24T20:00:00Z");
+    expect(summary(s, christmasEve)).toEqual(["first_reminder/email@2025-12-26T08:00:00.000Z"]);
+    expect(summary({ ...s, holidayRegion: "alsace_moselle" }, christmasEve)).toEqual(["first_reminder/email@2025-12-29T08:00:00.000Z"]);
+  });
+
   it.each([
-    // Friday 20:30 in Paris: email waits for Saturday 09:00.
-    ["2026-11-20T19:30:00Z", "email", "2026-11-21T08:00:00.000Z"],
+    // Friday 20:30 in Paris: email waits for Monday 09:00 (business days only).
+    ["2026-11-20T19:30:00Z", "email", "2026-11-23T08:00:00.000Z"],
     // Friday 07:00 in Paris: 09:00 the same morning.
     ["2026-11-20T06:00:00Z", "email", "2026-11-20T08:00:00.000Z"],
   ])("sends in business hours of the debtor's time zone (now %s, %s → %s)", (now, channel, expected) => {

@@ -8,7 +8,7 @@ import { offerCallbackSlots } from "~/domain/callback-slots";
 const PARIS = "Europe/Paris";
 const days = (text: string) => [...text];
 const defaults: Record<ContactChannel, WindowInput> = {
-  email: { weekdays: days("123456"), start: "08:00", end: "20:00" },
+  email: { weekdays: days("12345"), start: "08:00", end: "20:00" },
   sms: { weekdays: days("12345"), start: "09:00", end: "19:00" },
   call: { weekdays: days("12345"), start: "09:00", end: "19:00" },
   letter: { weekdays: days("12345"), start: "09:00", end: "17:00" },

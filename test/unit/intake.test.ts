@@ -85,6 +85,10 @@ describe("invoice dates and terms", () => {
     ["2026-01-10", "2026-02-28", true, "business", false], // 45 days end of month, stated
     ["2026-01-31", "2026-03-31", true, "business", false], // 59 days anyway
     ["2026-01-10", "2026-03-31", true, "business", true], // beyond 45 days end of month
+    // The other reading the administration accepts: end of the month, then 45 days (31 Jan + 45).
+    ["2026-01-01", "2026-03-17", true, "business", false],
+    ["2026-01-01", "2026-03-18", true, "business", true],
+    ["2026-01-01", "2026-03-17", false, "business", true], // not stated: 60 days only
     ["2026-01-10", "2026-04-30", false, "consumer", false], // L441-10 binds professionals
   ] as const)("terms %s → %s (45 EOM %s, %s) flagged: %s", (issue, due, eom, kind, flagged) => {
     expect(termsWarning(issue, due, eom, kind) !== null).toBe(flagged);

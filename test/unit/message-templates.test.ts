@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fillPlaceholders, paragraphs, placeholderError, validateEmailTemplate, validateSmsText } from "~/domain/message-templates";
 import { renderEmail, type ReminderEmailProps } from "../../emails";
 import { checkSmsBudget, renderSms, worstCaseSmsProps, type SmsProps } from "../../emails/sms";
+import { gsm7Length } from "~/domain/sms-text";
 import { withEmailTemplate } from "../../emails/templates";
 
 const LINK = "http://localhost:4310/l/apercu_lien_fictif_000";
@@ -51,6 +52,20 @@ describe("checking a template on save", () => {
     const result = validateSmsText(text);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error).toMatch(message);
+  });
+
+  it("counts a euro sign that would straddle the two segments as carriers do: 306 septets, yet three segments", () => {
+    const worst = worstCaseSmsProps("fr", "Atelier Durand", LINK);
+    const probe = checkSmsBudget("x{link}", worst);
+    if (!probe.ok) throw new Error(probe.error);
+    const prefix = gsm7Length(probe.body.slice(0, probe.body.indexOf("x")));
+    const rest = gsm7Length(probe.body) - prefix - 1;
+    const text = (before: number) => `${"a".repeat(before)}€${"b".repeat(306 - prefix - before - 2 - rest)}{link}`;
+    // The euro's escape lands on septet 153, its character on 154: the carrier moves both to segment 2.
+    const straddling = checkSmsBudget(text(152 - prefix), worst);
+    expect(straddling.ok).toBe(false);
+    if (!straddling.ok) expect(straddling.error).toMatch(/3 segments ; au plus 2/);
+    expect(checkSmsBudget(text(151 - prefix), worst)).toMatchObject({ ok: true, segments: 2 });
   });
 
   it("measures an SMS text with the longest realistic values, folded into GSM-7", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isCalendarDate } from "~/domain/dates";
-import { ECB_MAIN_REFINANCING_RATES, ECB_RATES_CHECKED_ON, type EcbRate } from "~/domain/ecb-rates";
+import { ECB_MAIN_REFINANCING_RATES, ECB_RATES_CONFIRMED_THROUGH, type EcbRate } from "~/domain/ecb-rates";
+import { LEGAL_INTEREST_RATES, halfYearStart } from "~/domain/legal-interest-rates";
 import {
   computeLatePenalties,
   ecbRateInForce,
@@ -25,7 +26,7 @@ describe("the ECB rate table", () => {
       expect(isCalendarDate(effectiveFrom)).toBe(true);
       expect(Number.isSafeInteger(rateBp)).toBe(true);
     }
-    expect(ECB_RATES_CHECKED_ON).toBe("2025-06-11");
+    expect(ECB_RATES_CONFIRMED_THROUGH).toBe("2026-01-01");
     expect(ECB_MAIN_REFINANCING_RATES.at(-1)).toEqual({ effectiveFrom: "2025-06-11", rateBp: 215 });
   });
 
@@ -79,6 +80,7 @@ describe("late penalties, ECB + 10 points", () => {
         { from: "2025-12-01", to: "2025-12-31", rateBp: 1215, days: 31, interestCents: 10_319 },
         { from: "2026-01-01", to: "2026-01-31", rateBp: 1215, days: 31, interestCents: 10_319 },
       ],
+      unpublishedFrom: null,
     });
   });
 
@@ -175,7 +177,7 @@ describe("who owes what", () => {
         asOf: "2026-01-31",
         terms: { debtorKind: "consumer", rateMode, contractRateBp: null, indemnityEnabled: true },
       });
-      expect(result).toEqual({ daysLate: 62, interestCents: 0, indemnityCents: 0, totalCents: 0, periods: [] });
+      expect(result).toEqual({ daysLate: 62, interestCents: 0, indemnityCents: 0, totalCents: 0, periods: [], unpublishedFrom: null });
     }
   });
 
@@ -203,7 +205,7 @@ describe("who owes what", () => {
     ["before the due date", "2025-02-01"],
   ])("nothing is owed %s", (_label, asOf) => {
     const result = computeLatePenalties({ principalCents: 1_000_000, dueDate: "2025-03-10", asOf, terms: business });
-    expect(result).toEqual({ daysLate: 0, interestCents: 0, indemnityCents: 0, totalCents: 0, periods: [] });
+    expect(result).toEqual({ daysLate: 0, interestCents: 0, indemnityCents: 0, totalCents: 0, periods: [], unpublishedFrom: null });
   });
 });
 
@@ -229,3 +231,60 @@ describe("invalid input", () => {
     expect(() => computeLatePenalties({ ...valid, asOf: "2025-03-01", principalCents: -5 })).toThrow(RangeError);
   });
 });
+
+describe("rates not published yet", () => {
+  const business: PenaltyTerms = { debtorKind: "business", rateMode: "ecb_plus_10", contractRateBp: null, indemnityEnabled: true };
+
+  it("computes no interest for a half-year after the last confirmed one, and says from when", () => {
+    const result = computeLatePenalties({ principalCents: 1_000_000, dueDate: "2026-05-31", asOf: "2026-07-10", terms: business, ecbConfirmedThrough: "2026-01-01" });
+    expect(result.periods).toEqual([
+      // 1 to 30 June at 2,15 % + 10 = 12,15 %: 10 000 € × 12,15 % × 30 / 365 = 99,86 €.
+      { from: "2026-06-01", to: "2026-06-30", rateBp: 1215, days: 30, interestCents: 9_986 },
+      { from: "2026-07-01", to: "2026-07-10", rateBp: null, days: 10, interestCents: 0 },
+    ]);
+    expect(result.interestCents).toBe(9_986);
+    expect(result.unpublishedFrom).toBe("2026-07-01");
+  });
+
+  it("reuses nothing when the following half-year is confirmed", () => {
+    const result = computeLatePenalties({ principalCents: 1_000_000, dueDate: "2026-05-31", asOf: "2026-07-10", terms: business, ecbConfirmedThrough: "2026-07-01" });
+    expect(result.unpublishedFrom).toBeNull();
+  });
+
+  it("a contract rate never depends on the ECB table", () => {
+    const result = computeLatePenalties({ principalCents: 1_000_000, dueDate: "2026-05-31", asOf: "2027-07-10", terms: { ...business, rateMode: "contract", contractRateBp: 1200 } });
+    expect(result.unpublishedFrom).toBeNull();
+  });
+});
+
+// Against the real clock on purpose: this fails once a half-year has begun whose rate the tables
+// do not hold (the ECB rate in force on 1 January is known by then), so someone checks the
+// published rates and updates app/domain/ecb-rates.ts and legal-interest-rates.ts.
+//
+// A half-year whose rates could not be checked (no network where the table was last updated) may be
+// acknowledged below, with the day the acknowledgment lapses: penalties for it already say "taux non
+// encore publié", and the test fails again on that day if nobody has added the rates.
+const ACKNOWLEDGED_GAPS: readonly { halfYear: string; until: string; why: string }[] = [
+  { halfYear: "2026-07-01", until: "2027-01-01", why: "ECB rate on 1 July 2026 and the legal rate of 2026 H2 not verified yet" },
+];
+
+describe("the rate tables are up to date", () => {
+  const today = new Date().toISOString().slice(0, 10);
+  const currentHalfYear = halfYearStart(today);
+  const acknowledged = ACKNOWLEDGED_GAPS.some((gap) => gap.halfYear === currentHalfYear && today < gap.until);
+
+  it("the ECB table is confirmed through the current half-year", () => {
+    const upToDate = ECB_RATES_CONFIRMED_THROUGH >= currentHalfYear || acknowledged;
+    expect(upToDate, `ECB rate in force on ${currentHalfYear} not confirmed: check ecb.europa.eu and update ecb-rates.ts`).toBe(true);
+  });
+
+  it("the legal interest rate of the current half-year is recorded", () => {
+    const upToDate = LEGAL_INTEREST_RATES.at(-1)!.halfYearStart >= currentHalfYear || acknowledged;
+    expect(upToDate, `legal interest rate for ${currentHalfYear} not recorded: check the arrêté on Légifrance`).toBe(true);
+  });
+
+  it("an acknowledged gap lapses within a half-year", () => {
+    for (const gap of ACKNOWLEDGED_GAPS) expect(Date.parse(gap.until) - Date.parse(gap.halfYear)).toBeLessThanOrEqual(184 * 86_400_000);
+  });
+});
+

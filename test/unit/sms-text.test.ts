@@ -26,6 +26,18 @@ describe("GSM-7", () => {
   ])("%i septets take %i segment(s)", (length, segments) => {
     expect(gsm7Segments("a".repeat(length))).toBe(segments);
   });
+
+  // Every text below but the single SMS is 306 septets, which naive counting puts in two segments.
+  it.each([
+    ["€ ending segment 1 exactly", "a".repeat(151) + "€" + "a".repeat(153), 2],
+    ["€ straddling septets 153/154 moves to segment 2", "a".repeat(152) + "€" + "a".repeat(152), 3],
+    ["{ straddling the boundary", "a".repeat(152) + "{" + "a".repeat(152), 3],
+    ["\\ straddling the boundary", "a".repeat(152) + "\\" + "a".repeat(152), 3],
+    ["two escapes, neither straddling", "a".repeat(151) + "[]" + "a".repeat(151), 2],
+    ["a single SMS still holds 160 septets with extensions", "a".repeat(158) + "~", 1],
+  ])("%s", (_case, text, segments) => {
+    expect(gsm7Segments(text)).toBe(segments);
+  });
 });
 
 describe("SMS templates", () => {

@@ -1,0 +1,21 @@
+import type { Db } from "../../db/client";
+import { publishedRates } from "../../db/schema";
+import { mergeEcbRates, mergeLegalRates, type PublishedRate } from "../domain/published-rates";
+
+export function listPublishedRates(db: Pick<Db, "select">): PublishedRate[] {
+  return db.select({ kind: publishedRates.kind, effectiveFrom: publishedRates.effectiveFrom, rateBp: publishedRates.rateBp, source: publishedRates.source }).from(publishedRates).all();
+}
+
+/** The ECB table penalties use: the code's, with the rates added since. */
+export function loadEcbTable(db: Pick<Db, "select">) {
+  return mergeEcbRates(listPublishedRates(db));
+}
+
+export function loadLegalRates(db: Pick<Db, "select">) {
+  return mergeLegalRates(listPublishedRates(db));
+}
+
+/** False when a rate of that kind is already stored for that date (nothing is overwritten). */
+export function insertPublishedRate(db: Db, rate: PublishedRate, at: Date): boolean {
+  return db.insert(publishedRates).values({ ...rate, createdAt: at }).onConflictDoNothing().run().changes === 1;
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { seededDb } from "../support/db";
+import { testEnv } from "../support/env";
+import { parseEnv } from "~/env.server";
+import { runCadence } from "~/services/cadence.server";
+import { dryRun } from "~/services/dry-run.server";
+import { creditors, debtorContacts, debtors, invoices, outboundMessageInvoices, outboundMessages } from "../../db/schema";
+import type { Db } from "../../db/client";
+
+const env = parseEnv(testEnv({ STORAGE_DIR: mkdtempSync(join(tmpdir(), "relance-files-")) }));
+// Friday 20 November 2026, 10:00 in Paris.
+const now = new Date("2026-11-20T09:00:00Z");
+
+function debtorWithInvoice(db: Db, kind: "business" | "consumer", name: string, dueDate: string) {
+  const creditorId = db.select().from(creditors).get()!.id;
+  const debtor = db
+    .insert(debtors)
+    .values({ creditorId, kind, name, addressLine: "1 rue de la Paix", postalCode: "75002", city: "Paris" })
+    .returning()
+    .get();
+  db.insert(debtorContacts).values({ debtorId: debtor.id, email: `${debtor.id}@client.example`, phone: "+33612345678", isPrimary: true }).run();
+  const invoice = db
+    .insert(invoices)
+    .values({ creditorId, debtorId: debtor.id, number: `P-${debtor.id}`, amountCents: 120_00, balanceCents: 120_00, issueDate: "2024-09-01", dueDate, paymentTermsDays: 30 })
+    .returning()
+    .get();
+  return { debtor, invoice };
+}
+
+const sentTo = (db: Db, debtorId: number) =>
+  db
+    .select({ step: outboundMessages.step, channel: outboundMessages.channel })
+    .from(outboundMessages)
+    .innerJoin(outboundMessageInvoices, eq(outboundMessageInvoices.messageId, outboundMessages.id))
+    .where(eq(outboundMessages.debtorId, debtorId))
+    .all();
+
+describe("time-barred consumer debts (C. conso L218-2, L8)", () => {
+  it("a consumer invoice 2 years and 1 day past due gets nothing; exactly 2 years, or a professional's, still does", () => {
+    const { db } = seededDb("2026-11-20");
+    const barred = debtorWithInvoice(db, "consumer", "Particulier prescrit", "2024-11-19");
+    const boundary = debtorWithInvoice(db, "consumer", "Particulier au dernier jour", "2024-11-20");
+    const business = debtorWithInvoice(db, "business", "Société ancienne", "2024-11-19");
+
+    runCadence({ db, env, now });
+
+    expect(sentTo(db, barred.debtor.id)).toEqual([]);
+    expect(sentTo(db, boundary.debtor.id).map((m) => m.step)).toContain("first_reminder");
+    expect(sentTo(db, business.debtor.id).map((m) => m.step)).toContain("first_reminder");
+  });
+
+  it("the dry-run never shows a reminder, formal notice or letter for a time-barred consumer debt", () => {
+    const { db } = seededDb("2026-11-20");
+    const barred = debtorWithInvoice(db, "consumer", "Particulier prescrit", "2024-11-19");
+    const business = debtorWithInvoice(db, "business", "Société ancienne", "2024-11-19");
+
+    const rows = dryRun(db, { from: "2026-11-20", to: "2027-01-31" });
+
+    expect(rows.filter((r) => r.debtorId === barred.debtor.id)).toEqual([]);
+    const professional = rows.filter((r) => r.debtorId === business.debtor.id).map((r) => r.what);
+    expect(professional).toContain("first_reminder");
+    expect(professional).toContain("formal_notice");
+  });
+});
