@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { actorLabels, eventLabels } from "~/domain/timeline-labels";
 import { describeEventData as describeData } from "~/domain/dossier";
-import { loadDebtorFile, recordTransfer } from "~/services/debtor-file.server";
+import { loadDebtorFile, recordTransfer, refundOverpayment } from "~/services/debtor-file.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.debtor.name ?? "Client"} — Relance` }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -11,7 +11,9 @@ export function loader({ request, params }: LoaderFunctionArgs) {
   return loadDebtorFile(request, params.debtorId ?? "");
 }
 
-export function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params }: ActionFunctionArgs) {
+  const form = await request.clone().formData();
+  if (form.get("intent") === "refund-overpayment") return refundOverpayment(request, params.debtorId ?? "", form);
   return recordTransfer(request, params.debtorId ?? "");
 }
 
@@ -79,6 +81,7 @@ export default function DebtorFile() {
           </table>
         </div>
       </section>
+      {page.overpayments.length > 0 ? <Overpayments /> : null}
       {page.canRecord && page.invoices.some((i) => i.status === "open") ? <TransferForm /> : null}
       <section aria-labelledby="timeline">
         <h2 id="timeline">
@@ -115,7 +118,7 @@ export default function DebtorFile() {
 function TransferForm() {
   const page = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.fields ?? {};
+  const errors: Record<string, string | undefined> = result && "fields" in result ? result.fields : {};
   const open = page.invoices.filter((i) => i.status === "open");
   const error = (name: string) =>
     errors[name] ? (
@@ -151,6 +154,40 @@ function TransferForm() {
           Enregistrer le virement
         </button>
       </Form>
+    </section>
+  );
+}
+
+/** Money received on an invoice already settled: never applied to a balance, owed back in one click. */
+function Overpayments() {
+  const page = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const error = result && "refundError" in result ? result.refundError : null;
+  return (
+    <section className="card" aria-labelledby="overpayments-title">
+      <h2 id="overpayments-title">Trop-perçus à rembourser</h2>
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <ul>
+        {page.overpayments.map((o) => (
+          <li key={o.id} data-testid="overpayment">
+            {o.amount} reçus le {o.receivedAt} sur la facture {o.invoiceNumber}, déjà réglée.{" "}
+            {o.refundedAt ? (
+              <span>Remboursé le {o.refundedAt}.</span>
+            ) : page.canRecord && o.refundable ? (
+              <Form method="post" className="inline-form">
+                <input type="hidden" name="overpaymentId" value={o.id} />
+                <button type="submit" name="intent" value="refund-overpayment" className="button secondary">
+                  Rembourser {o.amount}
+                </button>
+              </Form>
+            ) : null}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
