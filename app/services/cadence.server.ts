@@ -32,6 +32,7 @@ import { usableEmailContact, usableSmsContact } from "../models/contacts.server"
 import { appendTimeline } from "../models/timeline.server";
 import { insertLink } from "./links.server";
 import { prepareSmsBody } from "./sms-messages.server";
+import { CREDITOR_COPY_STEP } from "./outbox.server";
 import type { Checkpoint } from "./checkpoints.server";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -112,7 +113,7 @@ function stateQueries(db: Reader, inDebtors: InDebtors) {
       })
       .from(outboundMessages)
       // A new link or a notice answers the debtor; it is not a reminder and does not space the cadence.
-      .where(and(LIVE_MESSAGE, notInArray(outboundMessages.step, ["new_link", "notice"]), inDebtors(outboundMessages.debtorId)))
+      .where(and(LIVE_MESSAGE, notInArray(outboundMessages.step, ["new_link", "notice", CREDITOR_COPY_STEP]), inDebtors(outboundMessages.debtorId)))
       .orderBy(outboundMessages.plannedFor, outboundMessages.id)
       .prepare(),
     openPromises: db

@@ -10,6 +10,7 @@ import { usableEmailContact } from "../models/contacts.server";
 import { appendTimeline } from "../models/timeline.server";
 import { requestDeps } from "./deps.server";
 import { queueNotice, sendNoticeNow } from "./notices.server";
+import { recordCommitment, sendCreditorCopies } from "./creditor-copies.server";
 import { requireStepUp, requireStepUpAction } from "./portal.server";
 
 type Reader = Pick<Db, "select">;
@@ -159,7 +160,7 @@ export async function updateContact(request: Request): Promise<ContactResult> {
           .where(and(eq(debtorLinks.debtorId, debtor.id), isNull(debtorLinks.revokedAt), ne(debtorLinks.id, session.linkId)))
           .run();
       }
-      appendTimeline(tx, {
+      const eventId = appendTimeline(tx, {
         creditorId: debtor.creditorId,
         debtorId: debtor.id,
         type: "contact.updated",
@@ -185,12 +186,14 @@ export async function updateContact(request: Request): Promise<ContactResult> {
       } else if (!newEmail) {
         ids.push(queueNotice(tx, getEnv(), { ...notice, key }, now));
       }
-      return { ids, changes: diff.changes };
+      const copyIds = recordCommitment(tx, request, { debtorId: debtor.id, kind: "contact_change", recordId: eventId, acknowledgment: diff.changes.join(" ; "), details: [], at: now });
+      return { ids, copyIds, changes: diff.changes };
     },
     { behavior: "immediate" },
   );
   if (!outcome) return { status: "nothing" };
   const deps = requestDeps();
   for (const id of outcome.ids) await sendNoticeNow(deps, id);
+  await sendCreditorCopies(outcome.copyIds);
   return { status: "done", changes: outcome.changes };
 }
