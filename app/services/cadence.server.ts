@@ -248,6 +248,7 @@ export function loadCadenceStates(db: Reader, now: Date, scope?: DebtorScope): L
             }
           : null,
         windows: windows.get(debtor.creditorId),
+        preferredChannel: debtor.preferredChannel === "email" || debtor.preferredChannel === "sms" ? debtor.preferredChannel : null,
       },
     });
   }
@@ -266,6 +267,7 @@ function loadPolicies(db: Reader): Map<string, CadencePolicy> {
         maxDaysWithoutContact: p.maxDaysWithoutContact,
         brokenPromisesBeforeLitigation: p.brokenPromisesBeforeLitigation,
         promiseGraceDays: p.promiseGraceDays,
+        alternateChannelsAfterUnanswered: p.alternateChannelsAfterUnanswered,
       },
     ]),
   );

@@ -1,0 +1,1 @@
+ALTER TABLE `cadence_policies` ADD `alternate_channels_after_unanswered` integer DEFAULT false NOT NULL;
