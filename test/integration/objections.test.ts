@@ -12,6 +12,7 @@ import { decideCadence } from "~/domain/cadence";
 import * as landing from "~/routes/l.$token";
 import * as disputeRoute from "~/routes/portal.dispute";
 import * as paidRoute from "~/routes/portal.already-paid";
+import * as portal from "~/routes/portal._index";
 import { cadencePauses, commitmentEvidence, creditors, debtorSessions, debtors, devOutbox, disputeFiles, disputes, invoices, outboundMessages, paymentClaims, timelineEvents } from "../../db/schema";
 import { args, outcome } from "../support/routes";
 
@@ -145,6 +146,10 @@ describe("disputing an invoice", () => {
     const db = getDb();
     const rows = db.select().from(disputes).where(eq(disputes.debtorId, debtor.id)).all();
     expect(rows).toHaveLength(1);
+    // The portal's card says so, in the debtor's calendar.
+    const home = await portal.loader(args(new Request(`${BASE}/portal`, { headers: { Cookie: session.cookie } })));
+    expect(home.invoices.find((i) => i.id === open[0]!.id)!.contestedOnLabel).toBe("20 novembre 2026");
+    expect(home.invoices.filter((i) => i.contestedOnLabel !== null)).toHaveLength(1);
     const file = db.select().from(disputeFiles).where(eq(disputeFiles.disputeId, rows[0]!.id)).get()!;
     expect(file).toMatchObject({ originalName: "bon de livraison.pdf", contentType: "application/pdf" });
     expect(existsSync(file.storagePath)).toBe(true);
