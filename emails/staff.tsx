@@ -10,9 +10,12 @@ const small = { fontSize: "12px", lineHeight: "18px", color: "#52525b" };
 export type StaffEmailProps =
   | { kind: "code"; staffName: string; creditorName: string; code: string; purpose: "sign_in" | "password"; minutes: number }
   | { kind: "welcome"; staffName: string; creditorName: string; invitedBy: string; loginUrl: string }
-  | { kind: "plan_review_lapsed"; staffName: string; creditorName: string; debtorName: string; proposedOn: string; businessDays: number; debtorUrl: string };
+  | { kind: "plan_review_lapsed"; staffName: string; creditorName: string; debtorName: string; proposedOn: string; businessDays: number; debtorUrl: string }
+  /** M22: a debtor's commitment, copied to the creditor with its evidence. */
+  | { kind: "commitment_copy"; staffName: string; creditorName: string; title: string; lines: string[] };
 
 function subject(props: StaffEmailProps): string {
+  if (props.kind === "commitment_copy") return `Copie : ${props.title}`;
   if (props.kind === "welcome") return `${props.creditorName} : votre accès à l'espace créancier Relance`;
   if (props.kind === "plan_review_lapsed") return `Échéancier de ${props.debtorName} non examiné : les relances reprennent`;
   return props.purpose === "sign_in" ? `Votre code de connexion Relance : ${props.code}` : `Votre code pour changer de mot de passe : ${props.code}`;
@@ -28,7 +31,15 @@ function StaffEmail(props: StaffEmailProps) {
         <Container style={container}>
           <Section>
             <Text>Bonjour {props.staffName},</Text>
-            {props.kind === "code" ? (
+            {props.kind === "commitment_copy" ? (
+              <>
+                <Text>Un client de {props.creditorName} vient de s'engager dans son espace de paiement. Cette copie en garde la preuve :</Text>
+                <Text style={{ fontWeight: "bold" }}>{props.title}</Text>
+                {props.lines.map((line, i) => (
+                  <Text key={i}>{line}</Text>
+                ))}
+              </>
+            ) : props.kind === "code" ? (
               <>
                 <Text>
                   {props.purpose === "sign_in"

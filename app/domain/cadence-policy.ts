@@ -41,6 +41,8 @@ export type LimitsInput = {
   maxPlanMonths: string;
   minInstallmentEuros: string;
   autoAcceptPlanMonths: string;
+  /** A checkbox: "on" when ticked. */
+  alternateChannelsAfterUnanswered: string;
 };
 export type PolicyInput = { steps: readonly StepInput[] } & LimitsInput;
 
@@ -54,6 +56,7 @@ export type ValidLimits = {
   maxPlanMonths: number;
   minInstallmentCents: number;
   autoAcceptPlanMonths: number;
+  alternateChannelsAfterUnanswered: boolean;
 };
 export type ValidPolicy = { steps: ValidStep[] } & ValidLimits;
 
@@ -112,6 +115,7 @@ function validateLimits(input: LimitsInput, errors: PolicyErrors): ValidLimits |
     maxPlanMonths: planMonths,
     minInstallmentCents: cents!,
     autoAcceptPlanMonths: autoAccept,
+    alternateChannelsAfterUnanswered: input.alternateChannelsAfterUnanswered === "on",
   };
 }
 

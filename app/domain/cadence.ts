@@ -39,6 +39,8 @@ export type CadencePolicy = {
   maxDaysWithoutContact: number;
   brokenPromisesBeforeLitigation: number;
   promiseGraceDays: number;
+  /** After an email or SMS reminder with no answer, the next reminder goes by the other one (when reachable). */
+  alternateChannelsAfterUnanswered?: boolean;
 };
 
 export type CadenceInvoice = {
@@ -97,6 +99,8 @@ export type DebtorCadenceState = {
   plan: { id: number; status: "pending_review" | "accepted"; installments: readonly Installment[] } | null;
   /** The creditor's contact windows; the business calendar's defaults when absent. */
   windows?: ContactWindows;
+  /** The channel the debtor chose in the portal; only email and SMS can stand in for each other. */
+  preferredChannel?: "email" | "sms" | null;
 };
 
 export type PlannedContact = {
@@ -354,7 +358,7 @@ function planLadder(state: DebtorCadenceState, eligible: CadenceInvoice[], today
   const covered = top === "pre_reminder" ? due : due.filter((d) => d.step !== "pre_reminder");
   const on = gapEnd && gapEnd > today ? gapEnd : today;
   if (on > today) decision.notes.push(`${top} waits for ${on}: at least ${state.policy.minDaysBetweenContacts} days between contacts`);
-  const channels = state.policy.steps.filter((s) => s.kind === top).map((s) => s.channel);
+  const channels = chooseMessageChannel(state, top, state.policy.steps.filter((s) => s.kind === top).map((s) => s.channel), decision);
   const large = covered.some((d) => d.invoice.balanceCents >= LARGE_INVOICE_CENTS);
   if (top === "first_reminder" && large && !channels.includes("call")) channels.push("call");
   contact({
@@ -482,6 +486,35 @@ function litigationReason(state: DebtorCadenceState, eligible: CadenceInvoice[],
     return `${recent.length} reminders since ${recent[0]} unanswered`;
   }
   return null;
+}
+
+/** Reminders whose message may go by email or by SMS alike; a letter, a call or a formal notice keeps its channel. */
+const SWAPPABLE_STEPS = new Set<StepKind>(["first_reminder", "second_reminder"]);
+
+/**
+ * A reminder step with one message channel goes by the debtor's preferred one when it is reachable;
+ * with the policy's option, after a message that got no answer, by the other one (when reachable).
+ */
+function chooseMessageChannel(state: DebtorCadenceState, step: StepKind, channels: ContactChannel[], decision: CadenceDecision): ContactChannel[] {
+  const messages = channels.filter((c): c is "email" | "sms" => c === "email" || c === "sms");
+  if (!SWAPPABLE_STEPS.has(step) || messages.length !== 1) return channels;
+  const planned = messages[0]!;
+  let chosen = planned;
+  const preferred = state.preferredChannel;
+  if (preferred && preferred !== chosen && state.channels[preferred]) {
+    chosen = preferred;
+    decision.notes.push(`${step}: by ${preferred}, the debtor's preferred channel`);
+  }
+  if (state.policy.alternateChannelsAfterUnanswered) {
+    const last = [...state.contacts].reverse().find((c) => (c.channel === "email" || c.channel === "sms") && c.step !== "thank_you" && c.step !== "installment_reminder");
+    const unanswered = last && (!state.lastActionAt || state.lastActionAt < last.at);
+    const other = chosen === "email" ? "sms" : "email";
+    if (unanswered && last.channel === chosen && state.channels[other]) {
+      chosen = other;
+      decision.notes.push(`${step}: by ${other}, the ${last.channel} of ${localDate(last.at, state.timeZone)} got no answer`);
+    }
+  }
+  return channels.map((c) => (c === planned ? chosen : c));
 }
 
 /** Courtesy messages are not worth another channel when email is closed. */

@@ -29,7 +29,16 @@ export type PaymentProvider = {
   createCheckout(request: CheckoutRequest): Promise<CheckoutResult>;
   /** Where an existing session's page is, to send a double submission back to it. */
   checkoutUrl(sessionId: string, checkoutId: number): Promise<string | null>;
+  /** Closes a hosted page a newer checkout replaces, so the same invoice cannot be paid twice. */
+  expireCheckout(sessionId: string, checkoutId: number): Promise<ProviderResult>;
+  /** Gives back part of a payment (an overpayment), keyed by our row so a double click refunds once. */
+  refund(request: { paymentIntentId: string; amountCents: number; overpaymentId: number }): Promise<ProviderResult>;
 };
+
+export type ProviderResult = { status: "success"; refundId?: string } | { status: "error"; message: string };
+
+export const expireIdempotencyKey = (checkoutId: number) => `expire:${checkoutId}`;
+export const refundIdempotencyKey = (overpaymentId: number) => `refund:${overpaymentId}`;
 
 /** P5: derived from our row, so a retry after a crash or a double submission finds the same session. */
 export const checkoutIdempotencyKey = (checkoutId: number) => `checkout:${checkoutId}`;
@@ -84,7 +93,30 @@ export function stripePaymentProvider(stripe: Stripe): PaymentProvider {
         return null;
       }
     },
+    async expireCheckout(sessionId, checkoutId) {
+      try {
+        await stripe.checkout.sessions.expire(sessionId, {}, { idempotencyKey: expireIdempotencyKey(checkoutId) });
+        return { status: "success" };
+      } catch (error) {
+        return { status: "error", message: stripeErrorMessage(error) };
+      }
+    },
+    async refund(request) {
+      try {
+        const refund = await stripe.refunds.create(
+          { payment_intent: request.paymentIntentId, amount: request.amountCents, reason: "duplicate", metadata: { overpayment_id: String(request.overpaymentId) } },
+          { idempotencyKey: refundIdempotencyKey(request.overpaymentId) },
+        );
+        return { status: "success", refundId: refund.id };
+      } catch (error) {
+        return { status: "error", message: stripeErrorMessage(error) };
+      }
+    },
   };
+}
+
+function stripeErrorMessage(error: unknown): string {
+  return error instanceof Stripe.errors.StripeError ? `${error.type}: ${error.message}` : String(error);
 }
 
 function stripeError(error: unknown): CheckoutResult {
@@ -110,6 +142,13 @@ export function devPaymentProvider(publicBaseUrl: string): PaymentProvider {
     },
     async checkoutUrl(sessionId) {
       return url(sessionId);
+    },
+    // Our row's "expired" status is what the development page checks before paying.
+    async expireCheckout() {
+      return { status: "success" };
+    },
+    async refund(request) {
+      return { status: "success", refundId: `dev_re_${request.overpaymentId}` };
     },
   };
 }

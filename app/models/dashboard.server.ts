@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, gte, inArray, isNull, lte, notInArray, sql } from "drizzle-orm";
+import { and, desc, eq, gt, gte, inArray, isNull, lte, ne, notInArray, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
 import {
@@ -109,13 +109,16 @@ export function sumInvoicedSince(db: Db, creditorId: number, since: string) {
     .get()!.cents;
 }
 
-/** Money received since an instant, refunds and chargebacks netted off (their rows are negative facts). */
+/**
+ * Money received since an instant, refunds and chargebacks netted off (their rows are negative
+ * facts). An overpayment is not collected money: it is owed back.
+ */
 export function sumCollectedSince(db: Db, creditorId: number, since: Date) {
   return db
-    .select({ cents: sql<number>`coalesce(sum(case when ${payments.kind} = 'payment' then ${payments.amountCents} else -${payments.amountCents} end), 0)` })
+    .select({ cents: sql<number>`coalesce(sum(${payments.amountCents}), 0)` })
     .from(payments)
     .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
-    .where(and(eq(invoices.creditorId, creditorId), eq(payments.currency, "EUR"), gte(payments.receivedAt, since)))
+    .where(and(eq(invoices.creditorId, creditorId), eq(payments.currency, "EUR"), ne(payments.kind, "overpayment"), gte(payments.receivedAt, since)))
     .get()!.cents;
 }
 
@@ -151,7 +154,7 @@ export function loadFunnelFacts(db: Db, creditorId: number, since: Date, actionT
         eq(outboundMessages.creditorId, creditorId),
         inArray(outboundMessages.status, ["sent", "delivered"]),
         inArray(outboundMessages.channel, ["email", "sms", "letter"]),
-        notInArray(outboundMessages.step, ["notice", "new_link", "thank_you"]),
+        notInArray(outboundMessages.step, ["notice", "new_link", "thank_you", "creditor_copy"]),
         gte(outboundMessages.sentAt, since),
       ),
     )

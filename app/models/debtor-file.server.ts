@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { debtorContacts, debtors, invoices, outboundMessageInvoices, outboundMessages, timelineEvents } from "../../db/schema";
+import { debtorContacts, debtors, invoices, outboundMessageInvoices, outboundMessages, payments, timelineEvents } from "../../db/schema";
 
 /** One debtor of this creditor, or undefined (another creditor's debtor looks missing). */
 export function getDebtorOfCreditor(db: Db, creditorId: number, debtorId: number) {
@@ -38,4 +38,15 @@ export function listDebtorTimeline(db: Db, debtorId: number, invoiceId?: number)
   return events
     .filter((e) => !invoiceId || e.invoiceId === invoiceId || relevant.has(Number(e.data.messageId)))
     .map((e) => ({ event: e, message: messages.get(Number(e.data.messageId)) }));
+}
+
+/** Money received on invoices already settled, to give back (the newest first). */
+export function listDebtorOverpayments(db: Db, debtorId: number) {
+  return db
+    .select({ payment: payments, number: invoices.number })
+    .from(payments)
+    .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
+    .where(and(eq(invoices.debtorId, debtorId), eq(payments.kind, "overpayment")))
+    .orderBy(desc(payments.receivedAt), desc(payments.id))
+    .all();
 }

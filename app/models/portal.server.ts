@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { creditors, debtors, invoices } from "../../db/schema";
+import { creditors, debtors, disputes, invoices } from "../../db/schema";
 import { preparedOnce } from "./prepared.server";
 
 const debtorForPortal = preparedOnce((db) =>
@@ -59,4 +59,10 @@ export function getInvoiceOfDebtor(db: Db, debtorId: number, invoiceId: number) 
     .from(invoices)
     .where(and(eq(invoices.id, invoiceId), eq(invoices.debtorId, debtorId)))
     .get();
+}
+
+/** When each of this debtor's invoices under an open dispute was contested. */
+export function listOpenDisputeDates(db: Db, debtorId: number): Map<number, Date> {
+  const rows = db.select({ invoiceId: disputes.invoiceId, createdAt: disputes.createdAt }).from(disputes).where(and(eq(disputes.debtorId, debtorId), eq(disputes.status, "open"))).all();
+  return new Map(rows.map((r) => [r.invoiceId, r.createdAt]));
 }

@@ -16,7 +16,7 @@ export function action({ request }: ActionFunctionArgs) {
   return saveCadenceSettings(request);
 }
 
-const LIMITS: { field: keyof Omit<PolicyDraft, "steps">; label: string; hint: string }[] = [
+const LIMITS: { field: Exclude<keyof PolicyDraft, "steps" | "alternateChannelsAfterUnanswered">; label: string; hint: string }[] = [
   { field: "minDaysBetweenContacts", label: "Écart minimal entre deux contacts (jours)", hint: "De 1 à 30." },
   { field: "maxDaysWithoutContact", label: "Relancer après combien de jours sans contact", hint: "Plus que l'écart minimal, au plus 60." },
   { field: "brokenPromisesBeforeLitigation", label: "Promesses non tenues avant contentieux", hint: "De 1 à 5." },
@@ -207,6 +207,12 @@ function PolicyForm(props: { policy: { id: number; title: string }; draft: Polic
               <FieldError id={`${id(field)}-error`} message={errorOf(field)} />
             </div>
           ))}
+          <div>
+            <input id={id("alternateChannelsAfterUnanswered")} name="alternateChannelsAfterUnanswered" type="checkbox" defaultChecked={draft.alternateChannelsAfterUnanswered === "on"} />
+            <label htmlFor={id("alternateChannelsAfterUnanswered")}>
+              Changer de canal après un contact resté sans réponse (e-mail puis SMS, ou l'inverse) — {policy.title}
+            </label>
+          </div>
         </fieldset>
         {canEdit ? (
           <p className="muted">Ajouter, retirer ou déplacer une étape ne modifie que ce brouillon : enregistrez pour l'appliquer.</p>

@@ -94,6 +94,7 @@ export default function DebtorFile() {
           </table>
         </div>
       </section>
+      {page.overpayments.length > 0 ? <Overpayments /> : null}
       {page.canRecord && page.invoices.some((i) => i.status === "open") ? <TransferForm /> : null}
       <section aria-labelledby="timeline">
         <h2 id="timeline">
@@ -130,7 +131,7 @@ export default function DebtorFile() {
 function TransferForm() {
   const page = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.fields ?? {};
+  const errors: Record<string, string | undefined> = result && "fields" in result ? result.fields : {};
   const open = page.invoices.filter((i) => i.status === "open");
   const error = (name: string) =>
     errors[name] ? (
@@ -167,6 +168,41 @@ function TransferForm() {
           Enregistrer le virement
         </button>
       </Form>
+    </section>
+  );
+}
+
+/** Money received on an invoice already settled: never applied to a balance, owed back in one click. */
+function Overpayments() {
+  const page = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const error = result && "refundError" in result ? result.refundError : null;
+  return (
+    <section className="card" aria-labelledby="overpayments-title">
+      <h2 id="overpayments-title">Trop-perçus à rembourser</h2>
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <ul>
+        {page.overpayments.map((o) => (
+          <li key={o.id} data-testid="overpayment">
+            {o.amount} reçus le {o.receivedAt} sur la facture {o.invoiceNumber}, déjà réglée.{" "}
+            {o.refundedAt ? (
+              <span>Remboursé le {o.refundedAt}.</span>
+            ) : page.canRecord && o.refundable ? (
+              <Form method="post" className="inline-form">
+                <StaffFormToken />
+                <input type="hidden" name="overpaymentId" value={o.id} />
+                <button type="submit" name="intent" value="refund-overpayment" className="button secondary">
+                  Rembourser {o.amount}
+                </button>
+              </Form>
+            ) : null}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

@@ -36,7 +36,7 @@ export default function DevCheckout() {
           ))}
         </ul>
         <p className="amount">Total {checkout.totalLabel}</p>
-        {checkout.status === "open" || checkout.status === "expired" ? (
+        {checkout.status === "open" ? (
           <Form method="post" className="action-list">
             <button type="submit" name="intent" value="pay" className="button">
               Pay {checkout.totalLabel}

@@ -50,6 +50,7 @@ export default function PortalHome() {
             <span className={invoice.daysOverdue > 0 ? "overdue" : undefined}>
               {invoice.daysOverdue > 0 ? t.overdue(invoice.daysOverdue) : t.dueIn(invoice.daysUntilDue)}
             </span>
+            {invoice.contestedOnLabel ? <span>{t.contested(invoice.contestedOnLabel)}</span> : null}
             <Link to={`/portal/invoices/${invoice.id}`} aria-label={`${t.details} ${invoice.number}`}>
               {t.details}
             </Link>

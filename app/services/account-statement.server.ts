@@ -1,5 +1,5 @@
 import { loadEcbTable } from "../models/published-rates.server";
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, ne } from "drizzle-orm";
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import type { Db } from "../../db/client";
 import { creditors, debtors, invoices, payments } from "../../db/schema";
@@ -39,7 +39,8 @@ export function loadStatementInput(db: Pick<Db, "select">, debtorId: number, loc
         .select({ invoiceNumber: invoices.number, amountCents: payments.amountCents, currency: payments.currency, kind: payments.kind, receivedAt: payments.receivedAt })
         .from(payments)
         .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
-        .where(and(eq(invoices.debtorId, debtorId), inArray(payments.invoiceId, open.map((i) => i.id))))
+        // An overpayment never reached the balance: the statement shows what did.
+        .where(and(eq(invoices.debtorId, debtorId), inArray(payments.invoiceId, open.map((i) => i.id)), ne(payments.kind, "overpayment")))
         .orderBy(asc(payments.receivedAt))
         .all()
     : [];
@@ -50,7 +51,7 @@ export function loadStatementInput(db: Pick<Db, "select">, debtorId: number, loc
     creditor: row.creditor,
     debtor: row.debtor,
     invoices: open,
-    payments: received.map((p) => ({ ...p, receivedOn: day.format(p.receivedAt) })),
+    payments: received.flatMap((p) => (p.kind === "overpayment" ? [] : [{ ...p, kind: p.kind, receivedOn: day.format(p.receivedAt) }])),
     ecb: loadEcbTable(db),
   };
 }

@@ -38,6 +38,7 @@ import { queueNotice, sendNoticeNow } from "./notices.server";
 import { requirePortalAction, requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal.server";
 import { noStoreHeaders } from "./http.server";
 import { clientIp } from "./rate-limits.server";
+import { recordCommitment, sendCreditorCopies } from "./creditor-copies.server";
 
 type Reader = Pick<Db, "select">;
 type Ctx = Awaited<ReturnType<typeof requirePortalDebtor>>;
@@ -262,7 +263,8 @@ export async function promiseAction(request: Request) {
         { debtorId: debtor.id, key: `promise-${ids[0]}`, title: t.promise.noticeTitle, lines: [result.ackText, ...result.nextLines] },
         now,
       );
-      return { kind: "saved" as const, noticeId };
+      const copyIds = recordCommitment(tx, request, { debtorId: debtor.id, kind: "promise", recordId: ids[0]!, acknowledgment: result.ackText, details: result.nextLines, at: now });
+      return { kind: "saved" as const, noticeId, copyIds };
     },
     { behavior: "immediate" },
   );
@@ -273,8 +275,9 @@ export async function promiseAction(request: Request) {
     case "changed":
       return data({ step: "confirm" as const, ...confirmView(outcome.result), changed: true }, { status: 409 });
     case "saved":
-      // M22: the confirmation leaves after the commit; if the provider is down, the job retries it.
+      // M22: the confirmation and the creditor's copy leave after the commit; if the provider is down, the job retries them.
       await sendNoticeNow(requestDeps(), outcome.noticeId);
+      await sendCreditorCopies(outcome.copyIds);
       return redirect("/portal?done=promise", { headers: noStoreHeaders });
     case "replay":
       return redirect("/portal?done=promise", { headers: noStoreHeaders });
@@ -558,7 +561,15 @@ export async function planAction(request: Request) {
         },
         now,
       );
-      return { kind: "saved" as const, noticeId };
+      const copyIds = recordCommitment(tx, request, {
+        debtorId: debtor.id,
+        kind: "plan",
+        recordId: plan.id,
+        acknowledgment: result.ackText,
+        details: [result.decisionText, ...result.rows.map((r) => `${r.position}. ${r.dateLabel} : ${r.amountLabel}`)],
+        at: now,
+      });
+      return { kind: "saved" as const, noticeId, copyIds };
     },
     { behavior: "immediate" },
   );
@@ -572,6 +583,7 @@ export async function planAction(request: Request) {
       return data({ step: "confirm" as const, ...planConfirmView(outcome.result), changed: false, ackError: t.plan.ackRequired }, { status: 400 });
     case "saved":
       await sendNoticeNow(requestDeps(), outcome.noticeId);
+      await sendCreditorCopies(outcome.copyIds);
       return redirect("/portal?done=plan", { headers: noStoreHeaders });
     case "replay":
       return redirect("/portal?done=plan", { headers: noStoreHeaders });

@@ -22,6 +22,7 @@ const LIMIT_FIELDS = [
   "maxPlanMonths",
   "minInstallmentEuros",
   "autoAcceptPlanMonths",
+  "alternateChannelsAfterUnanswered",
 ] as const satisfies readonly (keyof LimitsInput)[];
 
 type StaffMember = Awaited<ReturnType<typeof requireStaff>>;
@@ -54,6 +55,7 @@ export async function loadCadenceSettings(request: Request) {
         maxPlanMonths: String(policy.maxPlanMonths),
         minInstallmentEuros: (policy.minInstallmentCents / 100).toFixed(2).replace(".", ",").replace(",00", ""),
         autoAcceptPlanMonths: String(policy.autoAcceptPlanMonths),
+        alternateChannelsAfterUnanswered: policy.alternateChannelsAfterUnanswered ? "on" : "",
       } satisfies PolicyDraft,
     })),
     windows: CHANNELS.map((channel) => ({
@@ -79,6 +81,7 @@ const policyFormSchema = z.object({
   maxPlanMonths: text,
   minInstallmentEuros: text,
   autoAcceptPlanMonths: text,
+  alternateChannelsAfterUnanswered: text,
 });
 
 /** Rows `steps.N.field` of the form, in N's order; at most a few dozen are read. */

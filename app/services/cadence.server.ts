@@ -34,6 +34,7 @@ import { usableEmailContact, usableSmsContact } from "../models/contacts.server"
 import { appendTimeline } from "../models/timeline.server";
 import { insertLink } from "./links.server";
 import { prepareSmsBody } from "./sms-messages.server";
+import { CREDITOR_COPY_STEP } from "./outbox.server";
 import type { Checkpoint } from "./checkpoints.server";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -116,7 +117,7 @@ function stateQueries(db: Reader, inDebtors: InDebtors) {
       .from(outboundMessages)
       .leftJoin(letters, eq(letters.messageId, outboundMessages.id))
       // A new link or a notice answers the debtor; it is not a reminder and does not space the cadence.
-      .where(and(LIVE_MESSAGE, notInArray(outboundMessages.step, ["new_link", "notice"]), inDebtors(outboundMessages.debtorId)))
+      .where(and(LIVE_MESSAGE, notInArray(outboundMessages.step, ["new_link", "notice", CREDITOR_COPY_STEP]), inDebtors(outboundMessages.debtorId)))
       .orderBy(outboundMessages.plannedFor, outboundMessages.id)
       .prepare(),
     openPromises: db
@@ -258,6 +259,7 @@ export function loadCadenceStates(db: Reader, now: Date, scope?: DebtorScope): L
             }
           : null,
         windows: windows.get(debtor.creditorId),
+        preferredChannel: debtor.preferredChannel === "email" || debtor.preferredChannel === "sms" ? debtor.preferredChannel : null,
       },
     });
   }
@@ -276,6 +278,7 @@ function loadPolicies(db: Reader): Map<string, CadencePolicy> {
         maxDaysWithoutContact: p.maxDaysWithoutContact,
         brokenPromisesBeforeLitigation: p.brokenPromisesBeforeLitigation,
         promiseGraceDays: p.promiseGraceDays,
+        alternateChannelsAfterUnanswered: p.alternateChannelsAfterUnanswered,
       },
     ]),
   );

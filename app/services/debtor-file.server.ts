@@ -1,7 +1,7 @@
 import { data, redirect } from "@remix-run/node";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { invoices } from "../../db/schema";
+import { invoices, payments } from "../../db/schema";
 import { formatCalendarDate, isCalendarDate, localDate } from "../domain/dates";
 import { formatMoney } from "../domain/money";
 import { canExportDossier } from "../domain/dossier";
@@ -10,12 +10,14 @@ import { hasHiddenCharacters } from "../domain/text";
 import { parseAmountToCents } from "../domain/payments";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
-import { getDebtorOfCreditor, listDebtorContacts, listDebtorInvoices, listDebtorTimeline } from "../models/debtor-file.server";
+import { getDebtorOfCreditor, listDebtorContacts, listDebtorInvoices, listDebtorOverpayments, listDebtorTimeline } from "../models/debtor-file.server";
+import { createPaymentProvider, type PaymentProvider } from "../integrations/payments.server";
+import { getEnv } from "../env.server";
+import { appendTimeline } from "../models/timeline.server";
 import { requireSameOrigin } from "./http.server";
 import { recordInvoicePayment } from "./payment-recording.server";
 import { randomToken } from "./tokens.server";
 import { revokeDebtorLinks } from "./links.server";
-import { appendTimeline } from "../models/timeline.server";
 import { requireStaff, readStaffForm } from "./staff-auth.server";
 
 const LOCALE = "fr-FR";
@@ -67,6 +69,14 @@ export async function loadDebtorFile(request: Request, debtorIdParam: string) {
       timeBarred: i.status === "open" && i.balanceCents > 0 && isTimeBarred(debtor.kind, i.dueDate, today),
     })),
     invoiceId: invoiceId ?? null,
+    overpayments: listDebtorOverpayments(db, debtor.id).map(({ payment, number }) => ({
+      id: payment.id,
+      invoiceNumber: number,
+      amount: formatMoney({ cents: payment.amountCents, currency: payment.currency }, LOCALE),
+      receivedAt: time.format(payment.receivedAt),
+      refundedAt: payment.refundedAt ? time.format(payment.refundedAt) : null,
+      refundable: payment.provider === "stripe",
+    })),
     timeline: listDebtorTimeline(db, debtor.id, invoiceId).map(({ event, message }) => ({
       id: event.id,
       at: time.format(event.occurredAt),
@@ -101,8 +111,8 @@ const transferSchema = z.object({
 
 export type TransferErrors = { invoiceId: number; fields: Record<string, string | undefined> };
 
-/** What staff do from the debtor file: record a transfer, or revoke the debtor's links. */
-export async function debtorFileAction(request: Request, debtorIdParam: string) {
+/** What staff do from the debtor file: record a transfer, refund an overpayment, or revoke the debtor's links. */
+export async function debtorFileAction(request: Request, debtorIdParam: string, provider?: PaymentProvider) {
   requireSameOrigin(request);
   const db = getDb();
   const at = now();
@@ -112,6 +122,7 @@ export async function debtorFileAction(request: Request, debtorIdParam: string) 
   if (!debtor) throw new Response("Client introuvable.", { status: 404 });
   const form = await readStaffForm(request);
   if (form.get("intent") === "revoke-links") return revokeLinksOf({ db, at, staff, debtorId: debtor.id });
+  if (form.get("intent") === "refund-overpayment") return refundOverpayment({ db, at, staff, debtorId: debtor.id }, form, provider);
   return recordTransfer({ db, at, staff, debtorId: debtor.id }, form);
 }
 
@@ -168,4 +179,40 @@ function recordTransfer({ db, at, staff, debtorId }: FileActionCtx, form: FormDa
   );
   if (refusal) return data({ invoiceId, fields: refusal } satisfies TransferErrors, { status: 400 });
   throw redirect(`/backoffice/debtors/${debtorId}`, 303);
+}
+
+/**
+ * One click gives an overpayment back through the provider: claimed first (refunded_at set, so a
+ * double click refunds once, and the refund webhook knows it never touched a balance), then the
+ * provider's refund keyed `refund:{id}` outside the transaction; released again if it fails.
+ */
+async function refundOverpayment({ db, at, staff, debtorId }: FileActionCtx, form: FormData, provider?: PaymentProvider) {
+  const debtor = { id: debtorId };
+  const id = Number(form.get("overpaymentId"));
+  const ofDebtor = db.select({ id: invoices.id }).from(invoices).where(eq(invoices.debtorId, debtor.id));
+  const claim = and(eq(payments.id, Number.isSafeInteger(id) ? id : 0), eq(payments.kind, "overpayment"), eq(payments.provider, "stripe"), inArray(payments.invoiceId, ofDebtor));
+  const claimed = db.update(payments).set({ refundedAt: at }).where(and(claim, isNull(payments.refundedAt))).returning().get();
+  if (!claimed) {
+    if (db.select({ id: payments.id }).from(payments).where(claim).get()) throw redirect(`/backoffice/debtors/${debtor.id}`, 303);
+    return data({ refundError: "Ce trop-perçu est introuvable pour ce client." }, { status: 404 });
+  }
+  const result = await (provider ?? createPaymentProvider(getEnv())).refund({ paymentIntentId: claimed.providerRef!, amountCents: claimed.amountCents, overpaymentId: claimed.id });
+  if (result.status === "error") {
+    db.update(payments).set({ refundedAt: null }).where(eq(payments.id, claimed.id)).run();
+    console.warn(`overpayment ${claimed.id}: the refund was refused or not answered: ${result.message}`);
+    return data({ refundError: "Le service de paiement n'a pas effectué le remboursement. Réessayez dans quelques minutes ; rien n'a été remboursé." }, { status: 502 });
+  }
+  db.transaction((tx) => {
+    tx.update(payments).set({ refundRef: result.refundId ?? null }).where(eq(payments.id, claimed.id)).run();
+    appendTimeline(tx, {
+      creditorId: staff.creditorId,
+      debtorId: debtor.id,
+      invoiceId: claimed.invoiceId,
+      type: "payment.overpayment_refunded",
+      actor: "staff",
+      data: { paymentId: claimed.id, amountCents: claimed.amountCents, currency: claimed.currency, refundRef: result.refundId ?? null, staff: staff.name },
+      occurredAt: at,
+    });
+  });
+  throw redirect(`/backoffice/debtors/${debtor.id}`, 303);
 }

@@ -50,6 +50,8 @@ export function payDevCheckout(request: Request, sessionId: string | undefined, 
   const row = requireDevCheckout(sessionId);
   const base = getEnv().PUBLIC_BASE_URL;
   if (intent === "decline") return { location: `${base}/portal/pay?cancelled=${row.id}` };
+  // As Stripe does for an expired session: a newer checkout replaced this one, so it cannot be paid.
+  if (row.status === "expired") throw new Response("This checkout has expired: a newer one replaced it. Start again from the portal.", { status: 409 });
   const at = now();
   const event = {
     id: `evt_dev_${row.id}_completed`,

@@ -13,6 +13,7 @@ import { loadCadenceStates } from "./cadence.server";
 import { requestDeps } from "./deps.server";
 import { noStoreHeaders } from "./http.server";
 import { queueNotice, sendNoticeNow } from "./notices.server";
+import { recordCommitment, sendCreditorCopies } from "./creditor-copies.server";
 import { requirePortalAction, requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal.server";
 import { filesOf, inspectUploads, requireFormSize, storeUploads, type StoredFile } from "./uploads.server";
 import type { UploadProblem } from "../domain/uploads";
@@ -155,7 +156,7 @@ export async function disputeAction(request: Request) {
   const stored = await storeUploads(getEnv().STORAGE_DIR, files);
   if (!stored.ok) return data({ step: "edit" as const, errors: { files: fileProblem(t, stored.problem, stored.name) } as ObjectionErrors, values }, { status: 400 });
   const lines = [t.dispute.paused(numbers.join(", ")), ...othersLines(t, othersSchedule(ctx, invoiceIds, "dispute"))];
-  let outcome: { kind: "saved"; noticeId: number | null } | { kind: "replay" } | { kind: "taken"; number: string };
+  let outcome: { kind: "saved"; noticeId: number | null; copyIds: number[] } | { kind: "replay" } | { kind: "taken"; number: string };
   try {
     outcome = db.transaction(
       (tx) => {
@@ -177,7 +178,11 @@ export async function disputeAction(request: Request) {
           data: { disputeIds: ids, invoiceIds, reason, files: stored.stored.length, linkId: ctx.session.linkId },
           occurredAt: now,
         });
-        return { kind: "saved" as const, noticeId: queueNotice(tx, getEnv(), { debtorId: debtor.id, key: `dispute-${ids[0]}`, title: t.dispute.noticeTitle, lines }, now) };
+        const noticeId = queueNotice(tx, getEnv(), { debtorId: debtor.id, key: `dispute-${ids[0]}`, title: t.dispute.noticeTitle, lines }, now);
+        // What the debtor confirmed on the review step: the invoices, the reason and their own words.
+        const acknowledgment = `${numbers.join(", ")} — ${t.dispute.reasons[reason]} : ${message}`;
+        const copyIds = recordCommitment(tx, request, { debtorId: debtor.id, kind: "dispute", recordId: ids[0]!, acknowledgment, details: [...lines, `Pièces jointes : ${stored.stored.length}`], at: now });
+        return { kind: "saved" as const, noticeId, copyIds };
       },
       { behavior: "immediate" },
     );
@@ -187,7 +192,10 @@ export async function disputeAction(request: Request) {
   }
   if (outcome.kind !== "saved") stored.discard();
   if (outcome.kind === "taken") return data({ step: "edit" as const, errors: { invoices: t.dispute.alreadyDisputed(outcome.number) } as ObjectionErrors, values }, { status: 409 });
-  if (outcome.kind === "saved") await sendNoticeNow(requestDeps(), outcome.noticeId);
+  if (outcome.kind === "saved") {
+    await sendNoticeNow(requestDeps(), outcome.noticeId);
+    await sendCreditorCopies(outcome.copyIds);
+  }
   return redirect("/portal?done=dispute", { headers: noStoreHeaders });
 }
 
@@ -282,7 +290,7 @@ export async function alreadyPaidAction(request: Request) {
   const stored = await storeUploads(getEnv().STORAGE_DIR, files);
   if (!stored.ok) return data({ step: "edit" as const, errors: { proof: fileProblem(t, stored.problem, stored.name) } as ObjectionErrors, values }, { status: 400 });
   const proof = stored.stored[0];
-  let outcome: { kind: "saved"; noticeId: number | null } | { kind: "replay" } | { kind: "taken" };
+  let outcome: { kind: "saved"; noticeId: number | null; copyIds: number[] } | { kind: "replay" } | { kind: "taken" };
   try {
     outcome = db.transaction(
       (tx) => {
@@ -317,7 +325,10 @@ export async function alreadyPaidAction(request: Request) {
           occurredAt: now,
         });
         const lines = t.paid.lines(invoice.number, amountLabel, formatCalendarDate(claim.paidOn, ctx.intl));
-        return { kind: "saved" as const, noticeId: queueNotice(tx, getEnv(), { debtorId: debtor.id, key: `claim-${row.id}`, title: t.paid.noticeTitle, lines }, now) };
+        const noticeId = queueNotice(tx, getEnv(), { debtorId: debtor.id, key: `claim-${row.id}`, title: t.paid.noticeTitle, lines }, now);
+        const details = [`Mode de paiement : ${claim.method}`, `Référence : ${claim.reference ?? "—"}`, `Justificatif : ${proof ? proof.name : "aucun"}`];
+        const copyIds = recordCommitment(tx, request, { debtorId: debtor.id, kind: "payment_claim", recordId: row.id, acknowledgment: lines.join(" "), details, at: now });
+        return { kind: "saved" as const, noticeId, copyIds };
       },
       { behavior: "immediate" },
     );
@@ -327,6 +338,9 @@ export async function alreadyPaidAction(request: Request) {
   }
   if (outcome.kind !== "saved") stored.discard();
   if (outcome.kind === "taken") return data({ step: "edit" as const, errors: { invoice: t.paid.alreadyClaimed(invoice.number) } as ObjectionErrors, values }, { status: 409 });
-  if (outcome.kind === "saved") await sendNoticeNow(requestDeps(), outcome.noticeId);
+  if (outcome.kind === "saved") {
+    await sendNoticeNow(requestDeps(), outcome.noticeId);
+    await sendCreditorCopies(outcome.copyIds);
+  }
   return redirect("/portal?done=paid", { headers: noStoreHeaders });
 }

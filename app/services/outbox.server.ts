@@ -32,6 +32,7 @@ import { sha256 } from "./tokens.server";
 import { invoiceAttachments } from "./invoice-pdf.server";
 import type { Checkpoint } from "./checkpoints.server";
 import { renderStepEmail } from "./message-rendering.server";
+import { renderStaffEmail } from "../../emails/staff";
 import { loadContactWindows } from "../models/cadence-settings.server";
 
 export type OutboxDeps = {
@@ -60,7 +61,10 @@ const SMS_RECONCILE_AFTER_MS = 10 * 60_000;
  */
 const MAX_CATCH_UP_MS = 48 * 3_600_000;
 /** Messages that chase nothing: no invoice copies attached. */
-const COURTESY_STEPS = new Set(["thank_you", "new_link", "notice"]);
+/** M22: the creditor's copy of a debtor's commitment: a staff email, not a message to the debtor. */
+export const CREDITOR_COPY_STEP = "creditor_copy";
+
+const COURTESY_STEPS = new Set(["thank_you", "new_link", "notice", CREDITOR_COPY_STEP]);
 /**
  * A batch's emails are reserved for it this long: another process (the web sending a notice at
  * once, a second job) leaves them alone meanwhile, and after a crash the next pass retries the batch.
@@ -191,7 +195,7 @@ function checkBeforeSending(deps: OutboxDeps, messageId: number): Context | Outc
     return "cancelled";
   }
   // A notice answers something the debtor just did: it leaves at once, whatever the hour.
-  const windows = message.step !== "notice" && (message.channel === "email" || message.channel === "sms") ? loadContactWindows(db, message.creditorId) : null;
+  const windows = message.step !== "notice" && message.step !== CREDITOR_COPY_STEP && (message.channel === "email" || message.channel === "sms") ? loadContactWindows(db, message.creditorId) : null;
   const region = holidayRegionOf(debtor.postalCode, debtor.country);
   if (windows && (message.channel === "email" || message.channel === "sms") && !isWithinContactWindow(now, message.channel, debtor.timeZone, windows, region)) {
     // Planned inside the window but late (a slow run, a retry): wait for the next window (L10).
@@ -208,6 +212,7 @@ type Composed = { email: OutgoingEmail; content: Content };
 /** The email as it will be sent, or why it cannot be. */
 async function composeEmail(deps: OutboxDeps, { message, debtor, invoices: shown }: Context): Promise<Composed | string> {
   const { db, env, now } = deps;
+  if (message.step === CREDITOR_COPY_STEP) return composeCreditorCopy(deps, message);
   // A notice (a confirmation, a one-time code) may carry no link; every other email does.
   if (!message.toAddress || (!message.linkId && message.step !== "notice") || !isEmailTemplate(message.step)) {
     return `cannot send ${message.step} by email`;
@@ -224,6 +229,18 @@ async function composeEmail(deps: OutboxDeps, { message, debtor, invoices: shown
   const attachments = await invoiceAttachments(db, chased, message.locale);
   return {
     email: { from, to: message.toAddress, ...rendered, attachments, idempotencyKey: message.key },
+    content: { subject: rendered.subject, bodyText: rendered.text, contentHash: sha256(rendered.html) },
+  };
+}
+
+/** M22: the copy goes to the creditor's own address, from Relance, with no link into the debtor's portal. */
+async function composeCreditorCopy(deps: OutboxDeps, message: Message): Promise<Composed | string> {
+  const creditor = deps.db.select().from(creditors).where(eq(creditors.id, message.creditorId)).get();
+  if (!creditor || !message.toAddress) return "creditor or address missing";
+  const { title, lines } = noticeText(message.bodyText);
+  const rendered = await renderStaffEmail({ kind: "commitment_copy", staffName: creditor.legalName, creditorName: creditor.legalName, title, lines });
+  return {
+    email: { from: deps.env.EMAIL_FROM, to: message.toAddress, ...rendered, idempotencyKey: message.key },
     content: { subject: rendered.subject, bodyText: rendered.text, contentHash: sha256(rendered.html) },
   };
 }

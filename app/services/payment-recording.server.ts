@@ -26,27 +26,36 @@ export type ReceivedPayment = {
  * The one place money received on an invoice is recorded, whoever reports it (Stripe, staff
  * confirming a transfer or a claim): the payment row (unique per provider reference, so a replay
  * records nothing), the balance, the paid status at zero, the plan's installments and one
- * "payment.recorded" event. Returns null when this payment was recorded already.
+ * "payment.recorded" event. What exceeds the balance (the invoice was settled meanwhile by another
+ * checkout or a transfer) is an overpayment row, kept aside for staff to refund: it never lowers a
+ * balance nor counts as collected. Returns null when this payment was recorded already.
  */
-export function recordInvoicePayment(tx: Tx, p: ReceivedPayment): { number: string; leftCents: number } | null {
-  const inserted = tx
-    .insert(payments)
-    .values({ invoiceId: p.invoiceId, amountCents: p.amountCents, currency: p.currency, method: p.method, provider: p.provider, providerRef: p.providerRef, kind: "payment", receivedAt: p.at })
-    .onConflictDoNothing()
-    .run();
-  if (inserted.changes !== 1) return null;
+export function recordInvoicePayment(tx: Tx, p: ReceivedPayment): { number: string; leftCents: number; overpaidCents: number } | null {
   const invoice = tx.select().from(invoices).where(eq(invoices.id, p.invoiceId)).get()!;
-  const leftCents = Math.max(0, invoice.balanceCents - p.amountCents);
-  const closes = leftCents === 0 && (invoice.status === "open" || invoice.status === "litigation");
-  tx.update(invoices)
-    .set({ balanceCents: leftCents, ...(closes ? { status: "paid" as const, paidAt: p.at } : {}) })
-    .where(eq(invoices.id, invoice.id))
-    .run();
+  const payable = invoice.status === "open" || invoice.status === "litigation" ? invoice.balanceCents : 0;
+  const appliedCents = Math.min(p.amountCents, payable);
+  const overpaidCents = p.amountCents - appliedCents;
+  const row = { invoiceId: p.invoiceId, currency: p.currency, method: p.method, provider: p.provider, providerRef: p.providerRef, receivedAt: p.at };
+  const parts = [
+    ...(appliedCents > 0 ? [{ ...row, amountCents: appliedCents, kind: "payment" as const }] : []),
+    ...(overpaidCents > 0 ? [{ ...row, amountCents: overpaidCents, kind: "overpayment" as const }] : []),
+  ];
+  // Both rows or neither: a replay conflicts on the first one.
+  if (parts.length === 0 || tx.insert(payments).values(parts[0]!).onConflictDoNothing().run().changes !== 1) return null;
+  if (parts[1]) tx.insert(payments).values(parts[1]).run();
+  const leftCents = invoice.balanceCents - appliedCents;
+  const closes = appliedCents > 0 && leftCents === 0;
+  if (appliedCents > 0) {
+    tx.update(invoices)
+      .set({ balanceCents: leftCents, ...(closes ? { status: "paid" as const, paidAt: p.at } : {}) })
+      .where(eq(invoices.id, invoice.id))
+      .run();
+  }
   appendTimeline(tx, {
     creditorId: p.creditorId,
     debtorId: p.debtorId,
     invoiceId: invoice.id,
-    type: "payment.recorded",
+    type: appliedCents > 0 ? "payment.recorded" : "payment.overpaid",
     actor: p.actor,
     data: {
       method: p.method,
@@ -55,13 +64,12 @@ export function recordInvoicePayment(tx: Tx, p: ReceivedPayment): { number: stri
       amountCents: p.amountCents,
       currency: p.currency,
       balanceCents: leftCents,
-      // Paid twice (another checkout, a transfer meanwhile): staff refund or credit the excess.
-      ...(p.amountCents > invoice.balanceCents ? { overpaidCents: p.amountCents - invoice.balanceCents } : {}),
+      ...(overpaidCents > 0 ? { overpaidCents } : {}),
     },
     occurredAt: p.at,
   });
-  moveInstallments(tx, invoice.id, p.amountCents);
-  return { number: invoice.number, leftCents };
+  if (appliedCents > 0) moveInstallments(tx, invoice.id, appliedCents);
+  return { number: invoice.number, leftCents, overpaidCents };
 }
 
 /** An accepted plan's installments follow what is paid on its invoices (oldest first; reversals newest first). */

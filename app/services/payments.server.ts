@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import { checkoutSessions, creditors, invoices } from "../../db/schema";
 import { addDays, formatCalendarDate } from "../domain/dates";
 import { formatMoney, totalsByCurrency } from "../domain/money";
@@ -112,21 +112,28 @@ export async function startCheckout(request: Request, provider?: PaymentProvider
     return { status: "invalid", errors: describeErrors(decision, debtor.locale, intl, currencyOf), values, chosen };
   }
 
-  const checkout = db.transaction(
+  const { checkout, replaced } = db.transaction(
     (tx) => {
-      const recent = tx
+      const open = tx
         .select()
         .from(checkoutSessions)
-        .where(and(eq(checkoutSessions.debtorId, debtor.id), eq(checkoutSessions.status, "open"), gt(checkoutSessions.createdAt, new Date(now.getTime() - REUSE_CHECKOUT_MS))))
+        .where(and(eq(checkoutSessions.debtorId, debtor.id), eq(checkoutSessions.status, "open")))
         .orderBy(desc(checkoutSessions.id))
-        .all()
-        .find((row) => row.currency === decision.currency && sameAllocations(row.allocations, decision.allocations));
-      if (recent) return recent;
+        .all();
+      const recent = open.find((row) => row.createdAt.getTime() > now.getTime() - REUSE_CHECKOUT_MS && row.currency === decision.currency && sameAllocations(row.allocations, decision.allocations));
+      if (recent) return { checkout: recent, replaced: [] };
+      // A payment in progress is never duplicated: an open checkout covering one of these invoices is closed first.
+      const chosenIds = new Set(decision.allocations.map((a) => a.invoiceId));
+      const replaced = open.filter((row) => row.allocations.some((a) => chosenIds.has(a.invoiceId)));
+      if (replaced.length) tx.update(checkoutSessions).set({ status: "expired" }).where(inArray(checkoutSessions.id, replaced.map((r) => r.id))).run();
       const row = tx
         .insert(checkoutSessions)
         .values({ debtorId: debtor.id, currency: decision.currency, totalCents: decision.totalCents, allocations: decision.allocations, status: "open", createdAt: now })
         .returning()
         .get();
+      for (const old of replaced) {
+        appendTimeline(tx, { creditorId: debtor.creditorId, debtorId: debtor.id, type: "checkout.expired", actor: "debtor", data: { checkoutId: old.id, replacedBy: row.id }, occurredAt: now });
+      }
       // Not a debtor action for the cadence (nothing is paid yet): the funnel's "action chosen".
       appendTimeline(tx, {
         creditorId: debtor.creditorId,
@@ -136,10 +143,17 @@ export async function startCheckout(request: Request, provider?: PaymentProvider
         data: { checkoutId: row.id, totalCents: row.totalCents, currency: row.currency, invoiceIds: decision.allocations.map((a) => a.invoiceId) },
         occurredAt: now,
       });
-      return row;
+      return { checkout: row, replaced };
     },
     { behavior: "immediate" },
   );
+
+  // Outside the transaction (R4). Should Stripe not answer, a payment on the old page is still recorded, as an overpayment if need be.
+  for (const old of replaced) {
+    if (!old.providerSessionId) continue;
+    const expired = await payments.expireCheckout(old.providerSessionId, old.id);
+    if (expired.status === "error") console.warn(`checkout ${old.id}: could not expire its session at the payment provider: ${expired.message}`);
+  }
 
   if (checkout.providerSessionId) {
     const url = await payments.checkoutUrl(checkout.providerSessionId, checkout.id);

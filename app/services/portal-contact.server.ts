@@ -11,6 +11,7 @@ import { usableEmailContact } from "../models/contacts.server";
 import { appendTimeline } from "../models/timeline.server";
 import { requestDeps } from "./deps.server";
 import { queueNotice, sendNoticeNow } from "./notices.server";
+import { recordCommitment, sendCreditorCopies } from "./creditor-copies.server";
 import { requireStepUp, requireStepUpAction } from "./portal.server";
 
 type Reader = Pick<Db, "select">;
@@ -157,7 +158,7 @@ export async function updateContact(request: Request): Promise<ContactResult> {
         // working; this session's own link stays, and the next messages carry fresh ones.
         revokeDebtorLinks(tx, debtor.id, "contact changed", now, session.linkId);
       }
-      appendTimeline(tx, {
+      const eventId = appendTimeline(tx, {
         creditorId: debtor.creditorId,
         debtorId: debtor.id,
         type: "contact.updated",
@@ -183,12 +184,14 @@ export async function updateContact(request: Request): Promise<ContactResult> {
       } else if (!newEmail) {
         ids.push(queueNotice(tx, getEnv(), { ...notice, key }, now));
       }
-      return { ids, changes: diff.changes };
+      const copyIds = recordCommitment(tx, request, { debtorId: debtor.id, kind: "contact_change", recordId: eventId, acknowledgment: diff.changes.join(" ; "), details: [], at: now });
+      return { ids, copyIds, changes: diff.changes };
     },
     { behavior: "immediate" },
   );
   if (!outcome) return { status: "nothing" };
   const deps = requestDeps();
   for (const id of outcome.ids) await sendNoticeNow(deps, id);
+  await sendCreditorCopies(outcome.copyIds);
   return { status: "done", changes: outcome.changes };
 }

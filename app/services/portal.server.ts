@@ -5,7 +5,7 @@ import { intlLocale, messages } from "../i18n/messages";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
 import { requireDebtorAction, requireDebtorSession, type DebtorSession } from "./debtor-sessions.server";
-import { getDebtorForPortal, getInvoiceOfDebtor, listOpenInvoices } from "../models/portal.server";
+import { getDebtorForPortal, getInvoiceOfDebtor, listOpenDisputeDates, listOpenInvoices } from "../models/portal.server";
 import { loadCommitments } from "./agreements.server";
 import { agreementMessages } from "../i18n/portal-agreements";
 import { objectionMessages } from "../i18n/portal-objections";
@@ -91,6 +91,7 @@ function describe(invoice: InvoiceRow, today: string, intl: string) {
 export async function loadPortalHome(request: Request) {
   const { db, debtor, today, intl, csrf } = await requirePortalDebtor(request);
   const invoices = listOpenInvoices(db, debtor.id);
+  const contested = listOpenDisputeDates(db, debtor.id);
   const totalLabel = totalsByCurrency(invoices.map((i) => ({ cents: i.balanceCents, currency: i.currency })))
     .map((total) => formatMoney(total, intl))
     .join(" + ");
@@ -100,7 +101,10 @@ export async function loadPortalHome(request: Request) {
     debtorName: debtor.name,
     creditorName: debtor.creditorName ?? debtor.creditorLegalName,
     totalLabel,
-    invoices: invoices.map((invoice) => describe(invoice, today, intl)),
+    invoices: invoices.map((invoice) => {
+      const on = contested.get(invoice.id);
+      return { ...describe(invoice, today, intl), contestedOnLabel: on ? formatCalendarDate(localDate(on, debtor.timeZone), intl) : null };
+    }),
     // L8: the 40 € indemnity and commercial penalties concern professional debtors only.
     penaltiesNotice: messages(debtor.locale).portal.penaltiesNotice(debtor.kind === "business"),
     commitments: { ...loadCommitments(db, debtor.id, debtor.locale, intl), done: doneBanner(new URL(request.url).searchParams.get("done"), debtor.locale) },

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, like, notInArray, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, like, notInArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import {
@@ -109,6 +109,15 @@ export function recordStripeEvent(deps: StripeWebhookDeps, event: unknown, rawPa
   return result;
 }
 
+function refundedOverpaymentCents(tx: Tx, paymentIntentId: string | null): number {
+  if (!paymentIntentId) return 0;
+  return tx
+    .select({ total: sql<number>`coalesce(sum(${payments.amountCents}), 0)` })
+    .from(payments)
+    .where(and(eq(payments.provider, "stripe"), eq(payments.kind, "overpayment"), eq(payments.providerRef, paymentIntentId), isNotNull(payments.refundedAt)))
+    .get()!.total;
+}
+
 function markProcessed(tx: Tx, eventId: string, now: Date) {
   tx.update(webhookEvents).set({ processedAt: now }).where(and(eq(webhookEvents.provider, "stripe"), eq(webhookEvents.providerEventId, eventId))).run();
 }
@@ -198,8 +207,9 @@ function fulfil(tx: Tx, deps: StripeWebhookDeps, object: Record<string, unknown>
       data: { checkoutId: row.id, paymentIntentId: providerRef },
       at: deps.now,
     });
-    if (!recorded) continue;
-    settled.push({ number: recorded.number, paidCents: allocation.amountCents, leftCents: recorded.leftCents, chased: wasChased(tx, allocation.invoiceId) });
+    // Only what lowered a balance is confirmed to the debtor; an overpayment waits for staff's refund.
+    if (!recorded || recorded.overpaidCents === allocation.amountCents) continue;
+    settled.push({ number: recorded.number, paidCents: allocation.amountCents - recorded.overpaidCents, leftCents: recorded.leftCents, chased: wasChased(tx, allocation.invoiceId) });
   }
 
   // P2: refunds or disputes that arrived before this completion were kept for it.
@@ -304,6 +314,8 @@ function reverse(tx: Tx, now: Date, type: string, object: Record<string, unknown
     amountCents = dispute.data.amount;
   }
   if (!checkout || (checkout.status !== "paid" && checkout.status !== "refunded")) return { outcome: "deferred", noticeIds: [] };
+  // Overpayments staff gave back are in the charge's cumulative refund too, but never reached a balance.
+  if (kind === "refund") alreadyOnThisRef += refundedOverpaymentCents(tx, checkout.paymentIntentId);
 
   const delta = amountCents - alreadyOnThisRef;
   if (delta <= 0) return { outcome: "ignored", noticeIds: [] };

@@ -21,6 +21,8 @@ export const cadencePolicies = sqliteTable(
     maxPlanMonths: integer("max_plan_months").notNull().default(6),
     minInstallmentCents: integer("min_installment_cents").notNull().default(5000),
     autoAcceptPlanMonths: integer("auto_accept_plan_months").notNull().default(3),
+    /** After an unanswered email or SMS reminder, the next one goes by the other channel. */
+    alternateChannelsAfterUnanswered: integer("alternate_channels_after_unanswered", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("cadence_policies_creditor_segment_unique").on(t.creditorId, t.segment)],

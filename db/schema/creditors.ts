@@ -36,6 +36,8 @@ export const creditors = sqliteTable("creditors", {
   bic: text("bic"),
   senderName: text("sender_name"),
   senderEmail: text("sender_email"),
+  /** M22: where copies of the debtors' commitments go; null: to every owner's email. */
+  notificationEmail: text("notification_email"),
   /** Alphanumeric SMS sender id (3–11 characters, at least one letter); null: the messaging service's number. */
   smsSenderId: text("sms_sender_id"),
   /** Branding: the name the portal header and emails show (trade name, then legal name, when null). */

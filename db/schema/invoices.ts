@@ -51,9 +51,15 @@ export const payments = sqliteTable(
     /** Stripe payment intent, bank reference…: unique per provider so a payment is recorded once. */
     provider: text("provider"),
     providerRef: text("provider_ref"),
-    /** Negative rows (refunds, chargebacks) reopen the balance. */
-    kind: text("kind", { enum: ["payment", "refund", "chargeback"] }).notNull().default("payment"),
+    /**
+     * Negative rows (refunds, chargebacks) reopen the balance. An overpayment (money received once
+     * the invoice was settled) is kept aside: never applied to the balance nor counted as collected.
+     */
+    kind: text("kind", { enum: ["payment", "refund", "chargeback", "overpayment"] }).notNull().default("payment"),
     receivedAt: instant("received_at").notNull(),
+    /** An overpayment given back: when staff asked, and the provider's refund id once it answered. */
+    refundedAt: instant("refunded_at"),
+    refundRef: text("refund_ref"),
     createdAt: createdAt(),
   },
   (t) => [

@@ -1,5 +1,6 @@
 import { sqliteTable, text, integer, uniqueIndex, index } from "drizzle-orm/sqlite-core";
 import { id, instant, createdAt } from "./columns";
+import { creditors } from "./creditors";
 import { debtors } from "./debtors";
 import { invoices } from "./invoices";
 import { debtorLinks } from "./links";
@@ -88,4 +89,31 @@ export const rateLimits = sqliteTable(
     count: integer("count").notNull().default(0),
   },
   (t) => [uniqueIndex("rate_limits_key_window_unique").on(t.key, t.windowStart)],
+);
+
+/**
+ * M22: every commitment a debtor makes in the portal (promise, plan, dispute, "already paid",
+ * contact change), with what they acknowledged and where it came from, and the copy sent to the
+ * creditor. `recordId` points at the promise, plan, dispute, claim or contact row.
+ */
+export const commitmentEvidence = sqliteTable(
+  "commitment_evidence",
+  {
+    id: id(),
+    creditorId: integer("creditor_id")
+      .notNull()
+      .references(() => creditors.id),
+    debtorId: integer("debtor_id")
+      .notNull()
+      .references(() => debtors.id),
+    kind: text("kind", { enum: ["promise", "plan", "dispute", "payment_claim", "contact_change"] }).notNull(),
+    recordId: integer("record_id").notNull(),
+    acknowledgmentText: text("acknowledgment_text").notNull(),
+    acknowledgedIp: text("acknowledged_ip"),
+    acknowledgedUserAgent: text("acknowledged_user_agent"),
+    acknowledgedAt: instant("acknowledged_at").notNull(),
+    /** The creditor's copies (one per address), as outbound message ids. */
+    copyMessageIds: text("copy_message_ids", { mode: "json" }).$type<number[]>().notNull(),
+  },
+  (t) => [uniqueIndex("commitment_evidence_record_unique").on(t.kind, t.recordId), index("commitment_evidence_debtor_idx").on(t.debtorId)],
 );

@@ -24,11 +24,12 @@ export type FakeSession = {
 /**
  * A local server speaking Stripe's wire format for the calls we make (T2): create a Checkout Session
  * (form-encoded POST with the SDK's nested `a[b][0][c]` params, bearer auth, Idempotency-Key replays
- * the first answer) and retrieve one; errors as { error: { type, message } }. It also signs and
+ * the first answer), retrieve and expire one, refund a payment intent; errors as { error: { type, message } }. It also signs and
  * delivers webhook events as Stripe does (T4).
  */
 export class FakeStripe {
   readonly sessions = new Map<string, FakeSession>();
+  readonly refunds: { id: string; object: "refund"; amount: number; currency: string; payment_intent: string; charge: string; reason: string | null; metadata: Record<string, string>; status: string }[] = [];
   /** Every request received, with its decoded params. */
   readonly requests: { method: string; path: string; params: Params; idempotencyKey: string | undefined }[] = [];
   /** Stripe's clock: webhook signatures carry its time. */
@@ -72,10 +73,21 @@ export class FakeStripe {
     const failure = this.failures.shift();
     if (failure) return send(res, failure, { error: { type: failure >= 500 ? "api_error" : "invalid_request_error", message: "Failure injected by the test" } });
 
-    if (req.method === "POST" && url.pathname === "/v1/checkout/sessions") {
+    const expire = /^\/v1\/checkout\/sessions\/([\w-]+)\/expire$/.exec(url.pathname);
+    const create =
+      req.method !== "POST"
+        ? undefined
+        : url.pathname === "/v1/checkout/sessions"
+          ? () => this.createSession(params)
+          : url.pathname === "/v1/refunds"
+            ? () => this.createRefund(params)
+            : expire
+              ? () => this.expireSession(expire[1]!)
+              : undefined;
+    if (create) {
       const replay = idempotencyKey ? this.byKey.get(idempotencyKey) : undefined;
       if (replay) return send(res, replay.status, replay.body, { "idempotent-replayed": "true" });
-      const answer = this.createSession(params);
+      const answer = create();
       if (idempotencyKey) this.byKey.set(idempotencyKey, answer);
       return send(res, answer.status, answer.body);
     }
@@ -118,6 +130,30 @@ export class FakeStripe {
     };
     this.sessions.set(id, session);
     return { status: 200, body: session };
+  }
+
+  /** Only an open session can be expired; a paid one stays paid (Stripe answers 400). */
+  private expireSession(id: string): { status: number; body: unknown } {
+    const session = this.sessions.get(id);
+    if (!session) return { status: 404, body: { error: { type: "invalid_request_error", code: "resource_missing", message: `No such checkout.session: '${id}'` } } };
+    if (session.status !== "open") return { status: 400, body: { error: { type: "invalid_request_error", message: `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".` } } };
+    session.status = "expired";
+    return { status: 200, body: session };
+  }
+
+  /** A refund on a paid session's payment intent, never more than what is left of it. */
+  private createRefund(params: Params): { status: number; body: unknown } {
+    const intent = String(params.payment_intent ?? "");
+    const session = [...this.sessions.values()].find((s) => s.payment_intent === intent);
+    if (!session) return { status: 404, body: { error: { type: "invalid_request_error", code: "resource_missing", message: `No such payment_intent: '${intent}'`, param: "payment_intent" } } };
+    const already = this.refunds.filter((r) => r.payment_intent === intent).reduce((sum, r) => sum + r.amount, 0);
+    const amount = params.amount === undefined ? session.amount_total - already : Number(params.amount);
+    if (!Number.isSafeInteger(amount) || amount <= 0 || amount + already > session.amount_total) {
+      return { status: 400, body: { error: { type: "invalid_request_error", code: "amount_too_large", message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${session.amount_total - already})`, param: "amount" } } };
+    }
+    const refund = { id: `re_${String(++this.counter).padStart(4, "0")}${"c".repeat(20)}`, object: "refund" as const, amount, currency: session.currency, payment_intent: intent, charge: `ch_${session.id.slice(8)}`, reason: typeof params.reason === "string" ? params.reason : null, metadata: (params.metadata as Record<string, string>) ?? {}, status: "succeeded" };
+    this.refunds.push(refund);
+    return { status: 200, body: refund };
   }
 
   /** The session as Stripe would report it once paid; `overrides` fake a tampered or odd event. */

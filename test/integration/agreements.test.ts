@@ -13,7 +13,9 @@ import * as portal from "~/routes/portal._index";
 import * as promiseRoute from "~/routes/portal.promise";
 import * as planRoute from "~/routes/portal.plan";
 import {
+  commitmentEvidence,
   debtorSessions,
+  devOutbox,
   debtors,
   installmentPlanInvoices,
   installmentPlans,
@@ -168,6 +170,18 @@ describe("promising a payment date", () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]!.bodyText).toContain(reviewed.ackText);
     expect(notices[0]!.status).toBe("sent");
+
+    // M22: the creditor gets a copy (no notification address set: its owner), once, with the evidence.
+    const evidence = getDb().select().from(commitmentEvidence).where(eq(commitmentEvidence.debtorId, debtor.id)).all();
+    expect(evidence).toEqual([
+      expect.objectContaining({ kind: "promise", recordId: rows[0]!.id, acknowledgmentText: reviewed.ackText, acknowledgedIp: "203.0.113.7", acknowledgedUserAgent: "Mozilla/5.0 (Linux; Android 14) Mobile", acknowledgedAt: new Date(NOW) }),
+    ]);
+    const copies = getDb().select().from(devOutbox).where(eq(devOutbox.toAddress, "demo@atelier-durand.fr")).all().filter((m) => m.text.includes("Hôtel du Parc"));
+    expect(copies).toHaveLength(1);
+    expect(copies[0]!.subject).toBe("Copie : Promesse de paiement — Hôtel du Parc");
+    for (const fact of [reviewed.ackText, "Horodatage (UTC) : 2026-11-20T09:00:00.000Z", "Adresse IP : 203.0.113.7", "Navigateur : Mozilla/5.0 (Linux; Android 14) Mobile"]) expect(plain(copies[0]!.text)).toContain(plain(fact));
+    // No way into the debtor's portal in the creditor's copy.
+    expect(copies[0]!.text).not.toMatch(/\/l\//);
 
     // The portal home shows the commitment in force.
     const home = await portal.loader(args(new Request(`${BASE}/portal?done=promise`, { headers: { Cookie: session.cookie } })));

@@ -213,7 +213,9 @@ describe("the dashboard", () => {
     const db = getDb();
     const invoice = db.select().from(invoices).where(eq(invoices.status, "open")).get()!;
     db.insert(payments).values({ invoiceId: invoice.id, amountCents: 12_345, currency: "EUR", method: "card", provider: "test", providerRef: "dash-1", kind: "payment", receivedAt: new Date("2026-11-19T10:00:00Z") }).run();
-    db.insert(payments).values({ invoiceId: invoice.id, amountCents: 2_345, currency: "EUR", method: "card", provider: "test", providerRef: "dash-1", kind: "refund", receivedAt: new Date("2026-11-19T11:00:00Z") }).run();
+    // Refund rows are negative, as the Stripe webhook writes them; an overpayment is owed back, not collected.
+    db.insert(payments).values({ invoiceId: invoice.id, amountCents: -2_345, currency: "EUR", method: "card", provider: "test", providerRef: "dash-1", kind: "refund", receivedAt: new Date("2026-11-19T11:00:00Z") }).run();
+    db.insert(payments).values({ invoiceId: invoice.id, amountCents: 9_999, currency: "EUR", method: "card", provider: "test", providerRef: "dash-1", kind: "overpayment", receivedAt: new Date("2026-11-19T12:00:00Z") }).run();
     // Paid before the month began in Paris (31 October 23:30 UTC is 1 November 00:30 in Paris: this month).
     db.insert(payments).values({ invoiceId: invoice.id, amountCents: 500, currency: "EUR", method: "transfer", provider: "test", providerRef: "dash-2", kind: "payment", receivedAt: new Date("2026-10-31T23:30:00Z") }).run();
     db.insert(payments).values({ invoiceId: invoice.id, amountCents: 700, currency: "EUR", method: "transfer", provider: "test", providerRef: "dash-3", kind: "payment", receivedAt: new Date("2026-10-31T22:30:00Z") }).run();

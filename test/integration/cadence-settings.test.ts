@@ -197,6 +197,19 @@ describe("editing the cadence policies", () => {
     const other = getDb().select().from(cadenceSteps).where(eq(cadenceSteps.policyId, otherPolicyId)).all();
     expect(other).toHaveLength(1);
   });
+
+  it("turns on, and off again, switching channels after an unanswered contact (off by default)", async () => {
+    expect(policyOf("standard").policy.alternateChannelsAfterUnanswered).toBe(false);
+    const on = policyForm("standard", (f) => (f.alternateChannelsAfterUnanswered = "on"));
+    expect(((await outcome(() => settings.action(args(post("/backoffice/cadence", on))))) as Response).status).toBe(303);
+    expect(policyOf("standard").policy.alternateChannelsAfterUnanswered).toBe(true);
+    const page = await settings.loader(args(new Request(`${BASE}/backoffice/cadence`, { headers: { Cookie: owner } })));
+    expect(page.policies.find((p) => p.segment === "standard")!.draft.alternateChannelsAfterUnanswered).toBe("on");
+    // An unticked checkbox is not sent at all.
+    const off = policyForm("standard");
+    expect(((await outcome(() => settings.action(args(post("/backoffice/cadence", off))))) as Response).status).toBe(303);
+    expect(policyOf("standard").policy.alternateChannelsAfterUnanswered).toBe(false);
+  });
 });
 
 describe("a changed offset moves what the cadence plans", () => {

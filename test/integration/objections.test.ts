@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { seededDb } from "../support/db";
 import { getEnv, resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
@@ -12,7 +12,8 @@ import { decideCadence } from "~/domain/cadence";
 import * as landing from "~/routes/l.$token";
 import * as disputeRoute from "~/routes/portal.dispute";
 import * as paidRoute from "~/routes/portal.already-paid";
-import { cadencePauses, debtorSessions, debtors, disputeFiles, disputes, invoices, outboundMessages, paymentClaims, timelineEvents } from "../../db/schema";
+import * as portal from "~/routes/portal._index";
+import { cadencePauses, commitmentEvidence, creditors, debtorSessions, debtors, devOutbox, disputeFiles, disputes, invoices, outboundMessages, paymentClaims, timelineEvents } from "../../db/schema";
 import { args, outcome } from "../support/routes";
 
 const BASE = "http://localhost:4310";
@@ -145,6 +146,10 @@ describe("disputing an invoice", () => {
     const db = getDb();
     const rows = db.select().from(disputes).where(eq(disputes.debtorId, debtor.id)).all();
     expect(rows).toHaveLength(1);
+    // The portal's card says so, in the debtor's calendar.
+    const home = await portal.loader(args(new Request(`${BASE}/portal`, { headers: { Cookie: session.cookie } })));
+    expect(home.invoices.find((i) => i.id === open[0]!.id)!.contestedOnLabel).toBe("20 novembre 2026");
+    expect(home.invoices.filter((i) => i.contestedOnLabel !== null)).toHaveLength(1);
     const file = db.select().from(disputeFiles).where(eq(disputeFiles.disputeId, rows[0]!.id)).get()!;
     expect(file).toMatchObject({ originalName: "bon de livraison.pdf", contentType: "application/pdf" });
     expect(existsSync(file.storagePath)).toBe(true);
@@ -231,5 +236,42 @@ describe("uploaded files served to staff", () => {
     expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
     expect(response.headers.get("Content-Security-Policy")).toContain("sandbox");
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(PDF);
+  });
+});
+
+describe("the creditor's copies (M22)", () => {
+  it("sends each dispute and 'already paid' to the creditor's notification address, with what the debtor confirmed and where from", async () => {
+    const db = getDb();
+    const creditorId = db.select().from(debtors).get()!.creditorId;
+    db.update(creditors).set({ notificationEmail: "recouvrement@atelier-durand.fr" }).where(eq(creditors.id, creditorId)).run();
+    const from = { "User-Agent": "Mozilla/5.0 (Macintosh) Safari/17", "X-Forwarded-For": "198.51.100.66, 203.0.113.9" };
+    const copies = () => db.select().from(devOutbox).where(eq(devOutbox.toAddress, "recouvrement@atelier-durand.fr")).all();
+
+    const garage = debtorWithOverdue("Garage des Alpes SAS");
+    const invoice = garage.open.at(-1)!;
+    const dispute: [string, string | File][] = [["invoice", String(invoice.id)], ["reason", "amount"], ["message", "Le prix unitaire est faux."], ["intent", "confirm"], ["reviewedFiles", "0"]];
+    const garageSession = await signIn(garage.debtor.id);
+    expect(statusOf(await outcome(() => disputeRoute.action(args(multipart("/portal/dispute", garageSession, dispute, from)))))).toBe(302);
+    const disputed = db.select().from(disputes).where(eq(disputes.invoiceId, invoice.id)).get()!;
+
+    const hotel = debtorWithOverdue("Hôtel du Parc");
+    const claimed = hotel.open.at(-1)!;
+    const claim: [string, string | File][] = [["invoice", String(claimed.id)], ["paidOn", "2026-11-19"], ["amount", (claimed.balanceCents / 100).toFixed(2).replace(".", ",")], ["method", "cheque"], ["intent", "confirm"], ["reviewedFiles", "0"]];
+    const hotelSession = await signIn(hotel.debtor.id);
+    expect(statusOf(await outcome(() => paidRoute.action(args(multipart("/portal/already-paid", hotelSession, claim, from)))))).toBe(302);
+    const claimRow = db.select().from(paymentClaims).where(eq(paymentClaims.invoiceId, claimed.id)).get()!;
+
+    const evidence = db.select().from(commitmentEvidence).where(inArray(commitmentEvidence.recordId, [disputed.id, claimRow.id])).all().filter((e) => (e.kind === "dispute" ? e.recordId === disputed.id : e.recordId === claimRow.id));
+    expect(evidence.map((e) => [e.kind, e.recordId, e.acknowledgedIp, e.acknowledgedUserAgent])).toEqual([
+      ["dispute", disputed.id, "203.0.113.9", from["User-Agent"]],
+      ["payment_claim", claimRow.id, "203.0.113.9", from["User-Agent"]],
+    ]);
+    expect(evidence[0]!.acknowledgmentText).toContain("Le prix unitaire est faux.");
+    // The earlier tests' copies went to the owner: the address was not set yet.
+    const sent = copies();
+    expect(sent.map((m) => m.subject)).toEqual(["Copie : Contestation — Garage des Alpes SAS", "Copie : Déclaration « j'ai déjà payé » — Hôtel du Parc"]);
+    expect(sent[0]!.text).toContain(invoice.number);
+    expect(sent[1]!.text).toContain("Adresse IP : 203.0.113.9");
+    expect(sent.every((m) => !/\/l\//.test(m.text))).toBe(true);
   });
 });

@@ -11,6 +11,11 @@ import * as landing from "~/routes/l.$token";
 import * as payRoute from "~/routes/portal.pay._index";
 import * as doneRoute from "~/routes/portal.pay.done";
 import * as stripeRoute from "~/routes/webhooks.stripe";
+import * as dashboard from "~/routes/backoffice._index";
+import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
+import { signInStaff } from "~/services/staff-auth.server";
+import { hashPassword } from "~/services/passwords.server";
+import { DEMO_LOGIN } from "../../db/seed";
 import { tick } from "../../jobs/tick";
 import {
   checkoutSessions,
@@ -24,11 +29,12 @@ import {
   payments,
   refusedWebhooks,
   debtors,
+  staffUsers,
   timelineEvents,
   webhookEvents,
 } from "../../db/schema";
 import type { Db } from "../../db/client";
-import { args, outcome } from "../support/routes";
+import { args, outcome, staffCsrf } from "../support/routes";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -458,5 +464,63 @@ describe("what the cadence does after a payment", () => {
       [half, "paid"],
       [1_000, "scheduled"],
     ]);
+  });
+});
+
+describe("a payment in progress is never duplicated", () => {
+  it("a second checkout covering an invoice expires the first, at Stripe with a key from our row and in our table", async () => {
+    const [first, second] = openInvoices();
+    const one = await checkout([["invoice", String(first!.id)]]);
+    const two = await checkout([["invoice", String(first!.id)], ["invoice", String(second!.id)]]);
+    expect(two.id).not.toBe(one.id);
+    const [oldRow, newRow] = db.select().from(checkoutSessions).orderBy(checkoutSessions.id).all();
+    expect(oldRow).toMatchObject({ providerSessionId: one.id, status: "expired" });
+    expect(newRow).toMatchObject({ providerSessionId: two.id, status: "open" });
+    const expire = fake.requests.find((r) => r.path === `/v1/checkout/sessions/${one.id}/expire`);
+    expect(expire).toMatchObject({ method: "POST", idempotencyKey: `expire:${oldRow!.id}` });
+    expect(fake.sessions.get(one.id)!.status).toBe("expired");
+    // It was expired before the new page was created, so no moment exists with two payable pages.
+    expect(fake.requests.indexOf(expire!)).toBeLessThan(fake.requests.findIndex((r) => r.params.client_reference_id === String(newRow!.id)));
+  });
+
+  it("money still arriving for a settled invoice is an overpayment: no balance or dashboard counts it, and staff refund it in one click", async () => {
+    const staff = db.select().from(staffUsers).get()!;
+    db.update(staffUsers).set({ passwordHash: await hashPassword(DEMO_LOGIN.password) }).where(eq(staffUsers.id, staff.id)).run();
+    const staffCookie = (await signInStaff(db, DEMO_LOGIN.email, DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
+    const [first] = openInvoices();
+    const collected = async () => ((await dashboard.loader(args(new Request(`${BASE}/backoffice`, { headers: { Cookie: staffCookie } })))) as { collectedThisMonth: string }).collectedThisMonth;
+    const before = await collected();
+    // Paid on a first page (say a tab left open, whose expiry Stripe could not apply), then on a second one.
+    const one = await checkout([["invoice", String(first!.id)]]);
+    fake.failNext(500);
+    const second = openInvoices()[1]!;
+    const two = await checkout([["invoice", String(first!.id)], ["invoice", String(second.id)]]);
+    await deliver(fake.event("checkout.session.completed", fake.complete(two.id)));
+    expect(invoice(first!.id)).toMatchObject({ status: "paid", balanceCents: 0 });
+    const late = fake.complete(one.id);
+    expect((await deliver(fake.event("checkout.session.completed", late))).body.outcome).toBe("recorded");
+    expect(invoice(first!.id)).toMatchObject({ status: "paid", balanceCents: 0 });
+    const over = paymentRows().filter((p) => p.kind === "overpayment");
+    expect(over).toEqual([expect.objectContaining({ invoiceId: first!.id, amountCents: first!.balanceCents, refundedAt: null })]);
+    const euros = (label: string) => Math.round(Number(label.replace(/[^\d,]/g, "").replace(",", ".")) * 100);
+    expect(euros(await collected()) - euros(before)).toBe(first!.balanceCents + second.balanceCents);
+
+    const file = (await debtorFile.loader(args(new Request(`${BASE}/backoffice/debtors/${debtorId}`, { headers: { Cookie: staffCookie } }), { debtorId: String(debtorId) }))) as { overpayments: { id: number; refundedAt: string | null }[] };
+    expect(file.overpayments).toEqual([expect.objectContaining({ id: over[0]!.id, refundedAt: null })]);
+    const click = () =>
+      outcome(() =>
+        debtorFile.action(
+          args(new Request(`${BASE}/backoffice/debtors/${debtorId}`, { method: "POST", headers: { Cookie: staffCookie, Origin: BASE }, body: new URLSearchParams({ csrf: staffCsrf(staffCookie), intent: "refund-overpayment", overpaymentId: String(over[0]!.id) }) }), { debtorId: String(debtorId) }),
+        ),
+      );
+    expect(((await click()) as Response).status).toBe(303);
+    expect(((await click()) as Response).status).toBe(303);
+    expect(fake.refunds).toEqual([expect.objectContaining({ amount: first!.balanceCents, payment_intent: late.payment_intent })]);
+    expect(fake.requests.filter((r) => r.path === "/v1/refunds").map((r) => r.idempotencyKey)).toEqual([`refund:${over[0]!.id}`]);
+    // Stripe then reports the refund on that charge: the invoice, settled by the other payment, stays settled.
+    await deliver(fake.event("charge.refunded", fake.charge(late, first!.balanceCents)));
+    expect(invoice(first!.id)).toMatchObject({ status: "paid", balanceCents: 0 });
+    expect(paymentRows().filter((p) => p.kind === "refund")).toHaveLength(0);
+    expect(euros(await collected()) - euros(before)).toBe(first!.balanceCents + second.balanceCents);
   });
 });

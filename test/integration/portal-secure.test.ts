@@ -22,6 +22,7 @@ import * as contact from "~/routes/portal.contact";
 import * as language from "~/routes/portal.language";
 import {
   cadencePauses,
+  commitmentEvidence,
   debtorContacts,
   debtorLinks,
   debtorSessions,
@@ -415,6 +416,13 @@ describe("contact preferences after step-up", () => {
     expect(links.some((l) => l.revokedReason === "contact changed")).toBe(true);
     expect(live.filter((l) => l.sentToHash === sha256("factures@garage-des-alpes.fr"))).toEqual([]);
     expect(live.length).toBeGreaterThan(0);
+
+    // M22: the creditor's owner gets a copy of what changed, with the evidence kept on record.
+    const evidence = getDb().select().from(commitmentEvidence).where(and(eq(commitmentEvidence.debtorId, target.debtorId), eq(commitmentEvidence.kind, "contact_change"))).all();
+    expect(evidence).toEqual([expect.objectContaining({ recordId: events[0]!.id, acknowledgmentText: review.data.changes.join(" ; "), acknowledgedAt: new Date(NOW) })]);
+    const copy = getDb().select().from(devOutbox).where(and(eq(devOutbox.toAddress, "demo@atelier-durand.fr"), sql`${devOutbox.subject} like 'Copie : Changement de coordonnées%'`)).all();
+    expect(copy).toHaveLength(1);
+    expect(copy[0]!.text).toContain("Nouveau contact comptabilité : Léa Fournier.");
   });
 
   it("asks for a phone before SMS when none is on file", async () => {

@@ -327,4 +327,25 @@ describe("through the real Resend SDK", () => {
     const rerouted = db.select().from(outboundMessages).where(and(eq(outboundMessages.debtorId, failed.debtorId), eq(outboundMessages.step, failed.step))).all();
     expect(rerouted.map((m) => m.channel).sort()).toEqual(failed.step === "pre_reminder" ? ["email"] : ["email", "sms"]);
   });
+
+  it("a reminder goes by the channel the debtor chose in the portal, in the job as in the dry-run", async () => {
+    const first = seededDb(today).db;
+    await tick(deps(first, tenAm));
+    const byEmail = first
+      .select({ debtorId: outboundMessages.debtorId })
+      .from(outboundMessages)
+      .where(and(eq(outboundMessages.step, "first_reminder"), eq(outboundMessages.channel, "email")))
+      .all()
+      .map((m) => m.debtorId)
+      .find((id) => first.select().from(debtorContacts).where(eq(debtorContacts.debtorId, id)).all().some((c) => c.phone));
+    expect(byEmail).toBeDefined();
+
+    const { db } = seededDb(today);
+    db.update(debtors).set({ preferredChannel: "sms" }).where(eq(debtors.id, byEmail!)).run();
+    const predicted = dryRun(db, { from: today, to: today, debtorId: byEmail! }).filter((r) => r.what.includes("first_reminder"));
+    await tick(deps(db, tenAm));
+    const sentNow = db.select().from(outboundMessages).where(and(eq(outboundMessages.debtorId, byEmail!), eq(outboundMessages.step, "first_reminder"))).all();
+    expect(sentNow.map((m) => m.channel)).toEqual(["sms"]);
+    expect(predicted.map((r) => r.channel)).toEqual(["sms"]);
+  });
 });

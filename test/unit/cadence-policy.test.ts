@@ -13,6 +13,7 @@ const limits = {
   maxPlanMonths: "6",
   minInstallmentEuros: "50",
   autoAcceptPlanMonths: "3",
+  alternateChannelsAfterUnanswered: "",
 };
 
 const standard: StepInput[] = defaultCadences.standard.map((s) => step(s.kind, s.offsetDays, s.channel, s.tone));

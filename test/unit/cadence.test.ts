@@ -358,3 +358,34 @@ describe("escalation and the end of the road", () => {
     expect(summary(state([{ ...paid, stepsDone: [] }]))).toEqual([]);
   });
 });
+
+describe("channel choice", () => {
+  const due = () => invoice(1, "2026-11-15", { stepsDone: ["pre_reminder"] });
+  const channels = (s: DebtorCadenceState) => decideCadence(s, NOW).contacts.map((c) => `${c.step}/${c.channel}`);
+  const alternating = (s: DebtorCadenceState): DebtorCadenceState => ({ ...s, policy: { ...s.policy, alternateChannelsAfterUnanswered: true } });
+
+  it("sends an email reminder by SMS when the debtor prefers SMS, and by email when SMS is closed", () => {
+    const base = state([due()], { contacts: [sent("2026-11-10", "pre_reminder")] });
+    expect(channels(base)).toEqual(["first_reminder/email"]);
+    expect(channels({ ...base, preferredChannel: "sms" })).toEqual(["first_reminder/sms"]);
+    expect(channels({ ...base, preferredChannel: "sms", channels: { email: true, sms: false, letter: true } })).toEqual(["first_reminder/email"]);
+  });
+
+  it("keeps a letter, a call and a step sent on both channels as the policy has them", () => {
+    const notice = invoice(1, "2026-10-10", { stepsDone: ["pre_reminder", "first_reminder", "second_reminder", "call"] });
+    const s = state([notice], { preferredChannel: "sms", contacts: [sent("2026-11-05", "second_reminder")] });
+    expect(channels(s)).toContain("formal_notice/letter");
+    const second = state([invoice(1, "2026-11-05", { stepsDone: ["pre_reminder", "first_reminder"] })], { preferredChannel: "sms", contacts: [sent("2026-11-10", "first_reminder")] });
+    expect(channels(second)).toEqual(["second_reminder/email", "second_reminder/sms"]);
+  });
+
+  it("with the policy's option, the reminder after an unanswered email goes by SMS; an answer since keeps the email", () => {
+    const unanswered = state([due()], { contacts: [sent("2026-11-10", "pre_reminder")] });
+    expect(channels(unanswered)).toEqual(["first_reminder/email"]);
+    expect(channels(alternating(unanswered))).toEqual(["first_reminder/sms"]);
+    expect(decideCadence(alternating(unanswered), NOW).notes).toContain("first_reminder: by sms, the email of 2026-11-10 got no answer");
+    expect(channels(alternating({ ...unanswered, lastActionAt: at("2026-11-12T10:00:00Z") }))).toEqual(["first_reminder/email"]);
+    // After an unanswered SMS (the debtor's preference), back to email.
+    expect(channels(alternating({ ...unanswered, preferredChannel: "sms", contacts: [sent("2026-11-10", "pre_reminder", "sms")] }))).toEqual(["first_reminder/email"]);
+  });
+});

@@ -32,6 +32,7 @@ const creditor: InvoicePdfInput["creditor"] = {
   bic: "BNPAFRPPXXX",
   senderName: null,
   senderEmail: null,
+  notificationEmail: null,
   smsSenderId: null,
   displayName: null,
   accentColor: null,
