@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { installmentPlanInvoices, installmentPlans, installments, invoices, payments } from "../../db/schema";
 import { applyToInstallments } from "../domain/payments";
@@ -31,6 +31,13 @@ export type ReceivedPayment = {
  * balance nor counts as collected. Returns null when this payment was recorded already.
  */
 export function recordInvoicePayment(tx: Tx, p: ReceivedPayment): { number: string; leftCents: number; overpaidCents: number } | null {
+  // A replay arriving after the invoice was settled must not come back as an overpayment.
+  const seen = tx
+    .select({ id: payments.id })
+    .from(payments)
+    .where(and(eq(payments.provider, p.provider), eq(payments.providerRef, p.providerRef), eq(payments.invoiceId, p.invoiceId), inArray(payments.kind, ["payment", "overpayment"])))
+    .get();
+  if (seen) return null;
   const invoice = tx.select().from(invoices).where(eq(invoices.id, p.invoiceId)).get()!;
   const payable = invoice.status === "open" || invoice.status === "litigation" ? invoice.balanceCents : 0;
   const appliedCents = Math.min(p.amountCents, payable);
