@@ -25,6 +25,10 @@ import {
   timelineEvents,
 } from "../../db/schema";
 import { runDailyRetention, runRetention } from "~/services/retention.server";
+import { getEnv } from "~/env.server";
+import { devOutboxEmailSender } from "~/integrations/email.server";
+import { devOutboxSmsSender } from "~/integrations/sms.server";
+import { tick } from "../../jobs/tick";
 
 const tsx = join(process.cwd(), "node_modules/.bin/tsx");
 const NOW = new Date("2026-12-02T09:00:00Z");
@@ -148,6 +152,16 @@ describe("retention (GDPR art. 5(1)(e)): anonymising debtors settled for longer 
     expect(runDailyRetention({ db, storageDir, now: new Date("2026-12-02T22:30:00Z") }).anonymised).toEqual([]);
     // 23:30 UTC is already 3 December in Paris.
     expect(runDailyRetention({ db, storageDir, now: new Date("2026-12-02T23:30:00Z") }).anonymised.map((d) => d.debtorId)).toEqual([settledRecently.debtorId]);
+  });
+});
+
+describe("the reminder job", () => {
+  it("anonymises in its first pass of the day, and not again in the next pass", async () => {
+    const pass = (at: Date) => tick({ db, env: { ...getEnv(), STORAGE_DIR: storageDir }, email: devOutboxEmailSender(db), sms: devOutboxSmsSender(db), now: at });
+    expect((await pass(NOW)).anonymised).toBe(1);
+    expect(db.select().from(debtors).where(eq(debtors.id, settledLongAgo.debtorId)).get()!.anonymisedAt).toEqual(NOW);
+    db.update(creditors).set({ retentionMonths: 36 }).where(eq(creditors.id, creditorId)).run();
+    expect((await pass(new Date("2026-12-02T09:05:00Z"))).anonymised).toBe(0);
   });
 });
 
