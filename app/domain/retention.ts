@@ -47,3 +47,11 @@ export function addMonths(instant: Date, months: number): Date {
 export function anonymisedName(debtorId: number): string {
   return `Débiteur anonymisé #${debtorId}`;
 }
+
+/** Keys of timeline data that can hold personal data (free texts, addresses, names, file names). */
+const PERSONAL_TIMELINE_KEYS = new Set(["note", "sentTo", "debtorName", "proof", "files", "message", "text", "email", "phone", "to", "toAddress", "name", "ip", "userAgent"]);
+
+/** A timeline event's data with its personal parts cleared; ids, amounts, dates and statuses stay. */
+export function scrubTimelineData(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, PERSONAL_TIMELINE_KEYS.has(key) && value !== null ? "[anonymisé]" : value]));
+}

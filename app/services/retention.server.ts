@@ -11,7 +11,7 @@ import { paymentClaims, stepUpCodes } from "../../db/schema/portal";
 import { debtorLinks, debtorSessions } from "../../db/schema/links";
 import { callTasks, cadencePauses, letters } from "../../db/schema/tasks";
 import { outboundMessages } from "../../db/schema/messages";
-import { anonymisedName, decideRetention, type RetentionFacts } from "../domain/retention";
+import { anonymisedName, decideRetention, scrubTimelineData, type RetentionFacts } from "../domain/retention";
 import { localDate } from "../domain/dates";
 
 /** Reads run inside the anonymising transaction too, so they take either the database or a transaction. */
@@ -70,8 +70,8 @@ export function findRetentionCandidates(db: Db, now: Date, creditorId?: number):
 
 /**
  * Replaces a debtor's personal data with neutral values in one transaction, revokes its links and
- * ends its sessions; amounts, numbers, dates and payments stay. The timeline is append-only
- * evidence (L13): the anonymisation is recorded there without personal data. Returns the files to
+ * ends its sessions; amounts, numbers, dates and payments stay. The timeline keeps its events (L13)
+ * with their personal parts cleared, and records the anonymisation without personal data. Returns the files to
  * delete once committed, or null if the debtor is no longer due (paid again, already anonymised).
  */
 function anonymiseDebtor(db: Db, debtorId: number, now: Date): string[] | null {
@@ -99,6 +99,11 @@ function anonymiseDebtor(db: Db, debtorId: number, now: Date): string[] | null {
       tx.update(debtorLinks).set({ revokedAt: now, revokedReason: "anonymised" }).where(and(eq(debtorLinks.debtorId, debtorId), isNull(debtorLinks.revokedAt))).run();
       tx.delete(debtorSessions).where(eq(debtorSessions.debtorId, debtorId)).run();
       tx.delete(stepUpCodes).where(eq(stepUpCodes.debtorId, debtorId)).run();
+      // Allowed by the timeline's trigger only now that the debtor is marked anonymised (migration 0010).
+      for (const event of tx.select({ id: timelineEvents.id, data: timelineEvents.data }).from(timelineEvents).where(eq(timelineEvents.debtorId, debtorId)).all()) {
+        const scrubbed = scrubTimelineData(event.data);
+        if (JSON.stringify(scrubbed) !== JSON.stringify(event.data)) tx.update(timelineEvents).set({ data: scrubbed }).where(eq(timelineEvents.id, event.id)).run();
+      }
       tx.insert(timelineEvents)
         .values({ creditorId: debtor.creditorId, debtorId, type: "debtor_anonymised", actor: "job", data: { retentionMonths: debtor.months, filesRemoved: files.length }, occurredAt: now })
         .run();

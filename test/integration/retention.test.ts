@@ -62,6 +62,7 @@ function debtorWithFile(name: string, invoiceStatus: "paid" | "open", paidAt: Da
   db.insert(debtorSessions).values({ idHash: `session-${name}`, debtorId, linkId, expiresAt: new Date("2030-01-01T00:00:00Z") }).run();
   db.insert(promises).values({ debtorId, invoiceId: invoice.id, promisedDate: "2020-03-01", source: "portal", status: "kept", acknowledgmentText: `Moi, ${name}, je reconnais devoir 123,45 €`, acknowledgedIp: "203.0.113.9", acknowledgedUserAgent: "Firefox" }).run();
   db.insert(outboundMessages).values({ key: `reminder:${name}`, creditorId, debtorId, step: "reminder_1", channel: "email", status: "sent", locale: "fr", toAddress: `${name}@example.fr`, subject: `Bonjour ${name}`, bodyText: `Bonjour ${name}, votre facture…`, contentHash: "cd".repeat(32), plannedFor: new Date("2020-02-15T08:00:00Z") }).run();
+  db.insert(timelineEvents).values({ creditorId, debtorId, invoiceId: invoice.id, type: "call.answered", actor: "staff", data: { taskId: 1, outcome: "reached", note: `${name} paiera vendredi` }, occurredAt: new Date("2020-02-16T08:00:00Z") }).run();
   db.insert(timelineEvents).values({ creditorId, debtorId, invoiceId: invoice.id, type: "payment_recorded", actor: "staff", data: { amountCents: 123_45 }, occurredAt: paidAt ?? new Date("2020-02-15T08:00:00Z") }).run();
   return { debtorId, invoiceId: invoice.id };
 }
@@ -119,7 +120,11 @@ describe("retention (GDPR art. 5(1)(e)): anonymising debtors settled for longer 
     // Accounting: the invoice (number, amounts, dates) and its payments are exactly as they were.
     expect(db.select().from(invoices).where(eq(invoices.id, settledLongAgo.invoiceId)).get()).toEqual(invoiceBefore);
     expect(db.select().from(payments).where(eq(payments.invoiceId, settledLongAgo.invoiceId)).all()).toEqual(paymentsBefore);
-    // Recorded on the timeline, with no personal data.
+    // The timeline keeps its events, their free texts cleared, and records the anonymisation without personal data.
+    const events = db.select().from(timelineEvents).where(eq(timelineEvents.debtorId, settledLongAgo.debtorId)).all();
+    expect(events.map((e) => e.type)).toEqual(["call.answered", "payment_recorded", "debtor_anonymised"]);
+    expect(events[0]!.data).toEqual({ taskId: 1, outcome: "reached", note: "[anonymisé]" });
+    expect(events[1]!.data).toEqual({ amountCents: 123_45 });
     const recorded = db.select().from(timelineEvents).where(eq(timelineEvents.type, "debtor_anonymised")).all();
     expect(recorded).toEqual([expect.objectContaining({ debtorId: settledLongAgo.debtorId, actor: "job", data: { retentionMonths: 60, filesRemoved: 3 } })]);
     expect(JSON.stringify(db.select().from(debtors).where(eq(debtors.id, settledLongAgo.debtorId)).all())).not.toContain("alpes@");
@@ -131,6 +136,14 @@ describe("retention (GDPR art. 5(1)(e)): anonymising debtors settled for longer 
     runRetention({ db, storageDir, now: NOW });
     expect([rowsOf(settledRecently.debtorId), rowsOf(stillOwing.debtorId)]).toEqual(before);
     for (const file of files) expect(existsSync(file)).toBe(true);
+  });
+
+  it("keeps the timeline append-only otherwise: other debtors' events, and anything but data, cannot change", () => {
+    runRetention({ db, storageDir, now: NOW });
+    const sqlite = db.$client;
+    expect(() => sqlite.prepare("update timeline_events set data = '{}' where debtor_id = ?").run(settledRecently.debtorId)).toThrow("append-only");
+    expect(() => sqlite.prepare("update timeline_events set type = 'x' where debtor_id = ?").run(settledLongAgo.debtorId)).toThrow("append-only");
+    expect(() => sqlite.prepare("delete from timeline_events where debtor_id = ?").run(settledLongAgo.debtorId)).toThrow("append-only");
   });
 
   it("follows the creditor's own period", () => {
