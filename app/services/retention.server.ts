@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, max, ne, or, sql } from "drizzle-orm";
 import { rmSync } from "node:fs";
-import { relative, resolve, isAbsolute } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { Db } from "../../db/client";
 import { creditors } from "../../db/schema/creditors";
 import { debtors, debtorContacts } from "../../db/schema/debtors";
@@ -116,7 +116,7 @@ function anonymiseDebtor(db: Db, debtorId: number, now: Date): string[] | null {
 /** Deletes a stored file, only inside STORAGE_DIR: a corrupted path can never reach other files. */
 function removeStoredFile(storageDir: string, path: string): boolean {
   const inside = relative(resolve(storageDir), resolve(path));
-  if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) return false;
+  if (inside === "" || inside.split(sep)[0] === ".." || isAbsolute(inside)) return false;
   rmSync(path, { force: true });
   return true;
 }

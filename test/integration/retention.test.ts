@@ -146,6 +146,17 @@ describe("retention (GDPR art. 5(1)(e)): anonymising debtors settled for longer 
     expect(() => sqlite.prepare("delete from timeline_events where debtor_id = ?").run(settledLongAgo.debtorId)).toThrow("append-only");
   });
 
+  it("never deletes a file outside STORAGE_DIR, even if a stored path points there", () => {
+    const elsewhere = join(mkdtempSync(join(tmpdir(), "relance-elsewhere-")), "precious.txt");
+    writeFileSync(elsewhere, "not ours");
+    db.insert(letters).values({ creditorId, debtorId: settledLongAgo.debtorId, kind: "formal_notice", pdfPath: elsewhere, pdfSha256: "ef".repeat(32) }).run();
+    db.insert(letters).values({ creditorId, debtorId: settledLongAgo.debtorId, kind: "formal_notice", pdfPath: join(storageDir, "..", "escape.pdf"), pdfSha256: "ef".repeat(32) }).run();
+    const report = runRetention({ db, storageDir, now: NOW });
+    expect(existsSync(elsewhere)).toBe(true);
+    expect(report.filesRemoved).toBe(3);
+    expect(report.filesOutsideStorage).toEqual([elsewhere, join(storageDir, "..", "escape.pdf")]);
+  });
+
   it("follows the creditor's own period", () => {
     db.update(creditors).set({ retentionMonths: 36 }).where(eq(creditors.id, creditorId)).run();
     const report = runRetention({ db, storageDir, now: NOW });
