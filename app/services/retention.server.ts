@@ -56,7 +56,15 @@ export function findRetentionCandidates(db: Db, now: Date, creditorId?: number):
     .select({ id: debtors.id, creditorId: debtors.creditorId, months: creditors.retentionMonths })
     .from(debtors)
     .innerJoin(creditors, eq(creditors.id, debtors.creditorId))
-    .where(and(isNull(debtors.anonymisedAt), creditorId === undefined ? undefined : eq(debtors.creditorId, creditorId)))
+    .where(
+      and(
+        isNull(debtors.anonymisedAt),
+        creditorId === undefined ? undefined : eq(debtors.creditorId, creditorId),
+        // A cheap first cut so a large book is not read debtor by debtor; the domain rule decides.
+        sql`exists (select 1 from invoices i where i.debtor_id = ${debtors.id})`,
+        sql`not exists (select 1 from invoices i where i.debtor_id = ${debtors.id} and i.status in ('open', 'litigation'))`,
+      ),
+    )
     .orderBy(debtors.id)
     .all();
   const due: RetentionCandidate[] = [];
