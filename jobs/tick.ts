@@ -1,6 +1,7 @@
 import { runCadence } from "../app/services/cadence.server";
 import { lapseUnreviewedPlans } from "../app/services/pause-deadlines.server";
 import { cancelStaleMessages, deliverDueMessages, type OutboxDeps } from "../app/services/outbox.server";
+import { runDailyRetention } from "../app/services/retention.server";
 
 /**
  * One pass of the reminder job: plan and claim what is due, then deliver. The database is the
@@ -12,5 +13,14 @@ export async function tick(deps: OutboxDeps) {
   const lapsedPlans = await lapseUnreviewedPlans(deps);
   const planning = runCadence(deps);
   const delivery = await deliverDueMessages(deps);
-  return { claimed: planning.claimed, ...delivery, cancelled: delivery.cancelled + stale, effects: planning.effects, lapsedPlans };
+  // Once per creditor-local day: the first pass after midnight claims the day.
+  const retention = runDailyRetention({ db: deps.db, storageDir: deps.env.STORAGE_DIR, now: deps.now });
+  return {
+    claimed: planning.claimed,
+    ...delivery,
+    cancelled: delivery.cancelled + stale,
+    effects: planning.effects,
+    lapsedPlans,
+    anonymised: retention.anonymised.length,
+  };
 }

@@ -177,6 +177,15 @@ export default function Settings() {
         <Field name="smsSenderId" label="Expéditeur des SMS (facultatif)" hint="3 à 11 lettres ou chiffres, au moins une lettre, par exemple DURAND. Un tel expéditeur ne reçoit pas de réponse : tant que nos SMS proposent de répondre STOP, ils partent du numéro de Relance." {...common("senders")} />
       </Section>
 
+      <Section section="retention" title="Conservation des données" canEdit={page.canEdit} saved={savedFor("retention")}>
+        <p className="muted">
+          Quand toutes les factures d'un client sont réglées ou abandonnées depuis cette durée, ses données personnelles sont anonymisées et ses
+          pièces jointes et courriers supprimés, chaque nuit. Les numéros, montants, dates et paiements des factures sont conservés pour la
+          comptabilité.
+        </p>
+        <Field name="retentionMonths" label="Durée de conservation, en mois" hint="60 mois (5 ans) par défaut : le délai de prescription d'une créance entre professionnels (C. com. L110-4)" inputMode="numeric" {...common("retention")} />
+      </Section>
+
       {page.canEdit ? (
         <section className="card" aria-labelledby="audit-title">
           <h2 id="audit-title">Historique des modifications</h2>

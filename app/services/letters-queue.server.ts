@@ -1,5 +1,5 @@
 import { data, redirect } from "@remix-run/node";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { debtors, letters } from "../../db/schema";
@@ -82,6 +82,7 @@ export async function downloadLetter(request: Request, letterIdParam: string) {
   const staff = await requireStaff(db, request, now());
   const letter = db.select().from(letters).where(and(eq(letters.id, Number(letterIdParam) || 0), eq(letters.creditorId, staff.creditorId))).get();
   if (!letter) throw new Response("Courrier introuvable.", { status: 404 });
+  if (!existsSync(letter.pdfPath)) throw new Response("Ce courrier a été supprimé à la fin de la durée de conservation des données du client (réglages, « Conservation des données »).", { status: 410 });
   const bytes = readFileSync(letter.pdfPath);
   if (sha256Bytes(bytes) !== letter.pdfSha256) {
     throw new Response("Le fichier de ce courrier a été modifié depuis sa création : ne l'envoyez pas, prévenez un administrateur.", { status: 500 });

@@ -17,6 +17,7 @@ import {
   normalizeIban,
   parseContractRatePercent,
 } from "../domain/creditor-settings";
+import { MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS } from "../domain/retention";
 import { getDb } from "../db.server";
 import { now } from "../clock.server";
 import { contractRateFloorError, describeFloor, penaltyRateFloor, type LegalInterestRate } from "../domain/legal-interest-rates";
@@ -33,7 +34,7 @@ import { requireStaff, readStaffForm } from "./staff-auth.server";
 type Creditor = typeof creditors.$inferSelect;
 type Patch = Partial<Omit<Creditor, "id" | "createdAt">>;
 
-export const SETTINGS_SECTIONS = ["identity", "bank", "penalties", "branding", "senders"] as const;
+export const SETTINGS_SECTIONS = ["identity", "bank", "penalties", "branding", "senders", "retention"] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
 /** The French names of the fields, as the page and the audit trail say them. */
@@ -62,6 +63,7 @@ export const FIELD_LABELS: Record<string, string> = {
   senderName: "Nom de l'expéditeur",
   senderEmail: "E-mail de l'expéditeur",
   smsSenderId: "Expéditeur SMS",
+  retentionMonths: "Durée de conservation",
 };
 
 export const SECTION_LABELS: Record<SettingsSection, string> = {
@@ -70,6 +72,7 @@ export const SECTION_LABELS: Record<SettingsSection, string> = {
   penalties: "Pénalités de retard",
   branding: "Image de marque",
   senders: "Expéditeurs",
+  retention: "Conservation des données",
 };
 
 /**
@@ -195,7 +198,17 @@ const sendersSchema = z.object({
   smsSenderId: optional(20).refine((v) => v === null || isValidSmsSenderId(v), { error: "L'expéditeur SMS a 3 à 11 lettres ou chiffres, sans espace ni accent, avec au moins une lettre." }),
 });
 
-const schemas = { identity: identitySchema, bank: bankSchema, penalties: penaltiesSchema, branding: brandingSchema, senders: sendersSchema } satisfies Record<SettingsSection, z.ZodType>;
+const retentionSchema = z.object({
+  retentionMonths: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { error: `Indiquez un nombre entier de mois, de ${MIN_RETENTION_MONTHS} à ${MAX_RETENTION_MONTHS}.` })
+    .transform(Number)
+    .refine((v) => v >= MIN_RETENTION_MONTHS, { error: `Au moins ${MIN_RETENTION_MONTHS} mois : le temps de régler les suites d'un dossier clos.` })
+    .refine((v) => v <= MAX_RETENTION_MONTHS, { error: `Au plus ${MAX_RETENTION_MONTHS} mois (10 ans, la durée de conservation des pièces comptables).` }),
+});
+
+const schemas = { identity: identitySchema, bank: bankSchema, penalties: penaltiesSchema, branding: brandingSchema, senders: sendersSchema, retention: retentionSchema } satisfies Record<SettingsSection, z.ZodType>;
 
 const sectionFields: Record<SettingsSection, string[]> = {
   identity: ["legalName", "tradeName", "legalForm", "siren", "vatNumber", "addressLine", "postalCode", "city", "country", "email", "phone"],
@@ -203,6 +216,7 @@ const sectionFields: Record<SettingsSection, string[]> = {
   penalties: ["penaltyRateMode", "contractRate", "recoveryIndemnityEnabled", "addPenaltiesToAmountDue", "allowPartialPayments"],
   branding: ["displayName", "accentColor"],
   senders: ["senderName", "senderEmail", "smsSenderId"],
+  retention: ["retentionMonths"],
 };
 
 export type SettingsResult =
@@ -270,6 +284,7 @@ function formValues(c: Creditor): Record<string, string> {
     senderName: text(c.senderName),
     senderEmail: text(c.senderEmail),
     smsSenderId: text(c.smsSenderId),
+    retentionMonths: String(c.retentionMonths),
   };
 }
 

@@ -46,6 +46,10 @@ export const creditors = sqliteTable("creditors", {
   accentColor: text("accent_color"),
   /** Business days staff have to decide on a plan under review; past them its pause ends (app/domain/pauses.ts). */
   planReviewBusinessDays: integer("plan_review_business_days").notNull().default(5),
+  /** GDPR retention: months after a debtor's last settled invoice before it is anonymised (app/domain/retention.ts). */
+  retentionMonths: integer("retention_months").notNull().default(60),
+  /** The creditor-local date the retention pass last ran, so the job runs it once a day. */
+  retentionRunOn: text("retention_run_on"),
   createdAt: createdAt(),
 });
 

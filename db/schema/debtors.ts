@@ -28,6 +28,8 @@ export const debtors = sqliteTable(
     purchaseOrderRef: text("purchase_order_ref"),
     brokenPromiseCount: integer("broken_promise_count").notNull().default(0),
     escalatedAt: instant("escalated_at"),
+    /** Set by the retention pass: personal data replaced, files removed; amounts and dates kept. */
+    anonymisedAt: instant("anonymised_at"),
     createdAt: createdAt(),
   },
   (t) => [

@@ -113,6 +113,15 @@ describe("letters to post", () => {
     expect(new TextDecoder().decode(await response.arrayBuffer())).toMatch(/^%PDF/);
   });
 
+  it("says a letter whose file the retention pass deleted is gone, rather than failing", async () => {
+    const db = getDb();
+    const creditorId = db.select().from(staffUsers).get()!.creditorId;
+    const gone = db.insert(letters).values({ creditorId, debtorId, kind: "formal_notice", pdfPath: join(storage, "letters", "deleted.pdf"), pdfSha256: "ab".repeat(32), status: "posted" }).returning().get().id;
+    const response = (await outcome(() => letterPdf.loader(args(get(`/backoffice/letters/${gone}/pdf`), { letterId: String(gone) })))) as Response;
+    expect(response.status).toBe(410);
+    expect(await response.text()).toContain("supprimé à la fin de la durée de conservation");
+  });
+
   it("refuses a bad tracking number, then records the posting with its number on the timeline", async () => {
     const bad = (await outcome(() => lettersRoute.action(args(post("/backoffice/letters", { letterId: String(letterId), trackingNumber: "12 3" }))))) as { data: { error: string } };
     expect(bad.data.error).toMatch(/numéro de l'envoi recommandé/);

@@ -96,6 +96,9 @@ describe("settings: what each validator refuses, with nothing written", () => {
     ["senders", "senderEmail", "propre domaine", { section: "senders", senderName: "Durand", senderEmail: "durand@gmail.com", smsSenderId: "" }],
     ["senders", "senderEmail", "domaine", { section: "senders", senderName: "Durand", senderEmail: "relances@durand", smsSenderId: "" }],
     ["senders", "smsSenderId", "au moins une lettre", { section: "senders", senderName: "", senderEmail: "", smsSenderId: "12345678" }],
+    ["retention", "retentionMonths", "Au moins 12 mois", { section: "retention", retentionMonths: "6" }],
+    ["retention", "retentionMonths", "Au plus 120 mois", { section: "retention", retentionMonths: "121" }],
+    ["retention", "retentionMonths", "nombre entier de mois", { section: "retention", retentionMonths: "5 ans" }],
   ])("%s: %s refused (%s)", async (_section, field, words, fields) => {
     const before = creditor();
     const audits = auditCount();
@@ -139,6 +142,19 @@ describe("settings: an owner's change", () => {
     expect(page.audit.map((a) => a.section)).toEqual(["Expéditeurs", "Image de marque", "Pénalités de retard", "Coordonnées bancaires", "Identité légale"]);
     // The trail names fields, never their values.
     expect(JSON.stringify(getDb().select().from(staffAuditEvents).all())).not.toContain("FR7630006000011234567890189");
+  });
+});
+
+describe("settings: the retention period", () => {
+  it("starts at 60 months (5 years) and an owner's change is saved and audited", async () => {
+    const before = await settings.loader(args(new Request(`${BASE}/backoffice/settings`, { headers: { Cookie: owner } })));
+    expect(before.values.retentionMonths).toBe("60");
+    const result = (await settings.action(args(post({ section: "retention", retentionMonths: " 84 " })))) as unknown as Result;
+    expect(result.data).toEqual({ status: "saved", section: "retention", changed: ["Durée de conservation"] });
+    expect(creditor().retentionMonths).toBe(84);
+    const page = await settings.loader(args(new Request(`${BASE}/backoffice/settings`, { headers: { Cookie: owner } })));
+    expect(page.values.retentionMonths).toBe("84");
+    expect(page.audit[0]).toMatchObject({ section: "Conservation des données", fields: ["Durée de conservation"] });
   });
 });
 

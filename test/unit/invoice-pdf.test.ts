@@ -37,6 +37,8 @@ const creditor: InvoicePdfInput["creditor"] = {
   displayName: null,
   accentColor: null,
   planReviewBusinessDays: 5,
+  retentionMonths: 60,
+  retentionRunOn: null,
   createdAt: created,
 };
 
@@ -59,6 +61,7 @@ function debtor(kind: "business" | "consumer", overrides: Partial<InvoicePdfInpu
     purchaseOrderRef: null,
     brokenPromiseCount: 0,
     escalatedAt: null,
+    anonymisedAt: null,
     createdAt: created,
     ...overrides,
   };
