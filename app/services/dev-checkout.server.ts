@@ -46,8 +46,9 @@ export function loadDevCheckout(sessionId: string | undefined) {
  * checkout: a double click is a redelivery, a no-op.
  */
 export function payDevCheckout(request: Request, sessionId: string | undefined, intent: "pay" | "decline"): { location: string; result?: StripeEventResult } {
-  requireSameOrigin(request);
+  // Outside the demo this page does not exist, whatever the request says.
   const row = requireDevCheckout(sessionId);
+  requireSameOrigin(request);
   const base = getEnv().PUBLIC_BASE_URL;
   if (intent === "decline") return { location: `${base}/portal/pay?cancelled=${row.id}` };
   // As Stripe does for an expired session: a newer checkout replaced this one, so it cannot be paid.

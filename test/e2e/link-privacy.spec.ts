@@ -38,7 +38,8 @@ test("every answer on a link URL, in any form, sends Referrer-Policy: no-referre
     ["GET", `/l/${jwt}?retry-at=2026-11-20T10:00:00Z`, [429]],
   ];
   for (const [method, path, statuses] of variants) {
-    const response = await request.fetch(path, { method, maxRedirects: 0, headers: method === "POST" ? { Origin: "https://evil.example" } : {} });
+    const post = method === "POST" ? { headers: { Origin: "https://evil.example" }, form: { form: "forged" } } : {};
+    const response = await request.fetch(path, { method, maxRedirects: 0, ...post });
     expect(statuses, `${method} ${path.slice(0, 20)} answered ${response.status()}`).toContain(response.status());
     expect(response.headers()["referrer-policy"], `${method} ${path.slice(0, 20)}`).toBe("no-referrer");
   }

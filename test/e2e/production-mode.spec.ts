@@ -39,7 +39,7 @@ async function askStepUpCodeBySms(app: ServedApp): Promise<{ to: string }> {
     const answer = await fetch(`${app.url}/portal/verify`, {
       method: "POST",
       redirect: "manual",
-      headers: { Cookie: cookie, Origin: app.url, "Content-Type": "application/x-www-form-urlencoded" },
+      headers: { Cookie: cookie, Origin: app.env.PUBLIC_BASE_URL!, "Content-Type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ csrf, intent: "send", contact }),
     });
     expect(answer.status).toBeLessThan(400);
@@ -108,7 +108,9 @@ test.describe("with every provider pointed at the local fakes", () => {
     });
     database = preparedDatabase("2026-11-20");
     env.DATABASE_PATH = database;
-    app = await startServer(database, env);
+    // Production wants https: the server believes it is https://127.0.0.1:<port>, as behind a TLS proxy
+    // that keeps the Host header, so forms must come from that origin.
+    app = await startServer(database, (port) => ({ ...env, PUBLIC_BASE_URL: `https://127.0.0.1:${port}` }));
   });
   test.afterAll(async () => {
     await app?.stop();
@@ -125,7 +127,7 @@ test.describe("with every provider pointed at the local fakes", () => {
       ["POST", "/dev/checkout/dev_cs_1"],
       ["GET", "/dev/outbox/1.data"],
     ] as const) {
-      const response = await fetch(`${app.url}${path}`, { method, redirect: "manual", headers: { Origin: app.url, "Content-Type": "application/x-www-form-urlencoded" }, body: method === "POST" ? "intent=pay" : undefined });
+      const response = await fetch(`${app.url}${path}`, { method, redirect: "manual", headers: { Origin: app.env.PUBLIC_BASE_URL!, "Content-Type": "application/x-www-form-urlencoded" }, body: method === "POST" ? "intent=pay" : undefined });
       expect(response.status, `${method} ${path}`).toBe(404);
       expect(await response.text(), `${method} ${path}`).not.toContain("Checkout (development)");
     }
@@ -133,11 +135,14 @@ test.describe("with every provider pointed at the local fakes", () => {
 
   test("sign-in codes, reminders and their links reach only the providers, never the development outbox", async () => {
     test.setTimeout(120_000);
+    const loginPage = await fetch(`${app.url}/backoffice/login`);
+    const preSession = loginPage.headers.get("set-cookie")!.split(";")[0]!;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!;
     const signIn = await fetch(`${app.url}/backoffice/login`, {
       method: "POST",
       redirect: "manual",
-      headers: { Origin: app.url, "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ intent: "send-code", email: DEMO_LOGIN.email }),
+      headers: { Origin: app.env.PUBLIC_BASE_URL!, Cookie: preSession, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ csrf, intent: "send-code", email: DEMO_LOGIN.email }),
     });
     expect(signIn.status).toBe(200);
     await expect.poll(() => resend.delivered.filter((d) => d.email.to.includes(DEMO_LOGIN.email)).length, { timeout: 20_000 }).toBe(1);

@@ -94,11 +94,11 @@ export function servedEnv(databasePath: string, port: number, extra: Record<stri
  */
 export async function startServer(
   databasePath: string,
-  extra: Record<string, string> = {},
+  extra: Record<string, string> | ((port: number) => Record<string, string>) = {},
   nodeFlags: string[] = [],
 ): Promise<ServedApp> {
   const port = await freePort();
-  const env = servedEnv(databasePath, port, extra);
+  const env = servedEnv(databasePath, port, typeof extra === "function" ? extra(port) : extra);
   const child =
     nodeFlags.length > 0
       ? startChild([...nodeFlags, "node_modules/@remix-run/serve/dist/cli.js", "./build/server/index.js"], env, process.execPath)
@@ -150,11 +150,11 @@ export async function issueLinks(app: Pick<ServedApp, "env">, count: number): Pr
  * Presses "Continuer" on a link, as a browser would: a POST from our own origin. Each exchange comes
  * from its own client address (X-Forwarded-For), as many debtors behind a proxy would.
  */
-export async function exchangeLink(app: Pick<ServedApp, "url">, token: string, client = "198.51.100.1"): Promise<Response> {
+export async function exchangeLink(app: Pick<ServedApp, "url" | "env">, token: string, client = "198.51.100.1"): Promise<Response> {
   return fetch(`${app.url}/l/${token}`, {
     method: "POST",
     redirect: "manual",
-    headers: { Origin: app.url, "X-Forwarded-For": client, "Content-Type": "application/x-www-form-urlencoded" },
+    headers: { Origin: app.env.PUBLIC_BASE_URL!, "X-Forwarded-For": client, "Content-Type": "application/x-www-form-urlencoded" },
     body: "",
   });
 }
