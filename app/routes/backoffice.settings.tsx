@@ -175,6 +175,7 @@ export default function Settings() {
         <Field name="senderName" label="Nom de l'expéditeur des e-mails (facultatif)" {...common("senders")} />
         <Field name="senderEmail" label="Adresse d'expédition des e-mails (facultatif)" type="email" hint="Sur votre propre domaine, que vous authentifiez chez notre prestataire d'envoi" {...common("senders")} />
         <Field name="smsSenderId" label="Expéditeur des SMS (facultatif)" hint="3 à 11 lettres ou chiffres, au moins une lettre, par exemple DURAND. Un tel expéditeur ne reçoit pas de réponse : tant que nos SMS proposent de répondre STOP, ils partent du numéro de Relance." {...common("senders")} />
+        <Field name="notificationEmail" label="Adresse de notification (facultatif)" type="email" hint="Reçoit la copie de chaque engagement d'un client (promesse, échéancier, contestation, paiement déclaré, changement de contact). Vide : tous les propriétaires du compte." {...common("senders")} />
       </Section>
 
       <Section section="retention" title="Conservation des données" canEdit={page.canEdit} saved={savedFor("retention")}>

@@ -63,6 +63,7 @@ export const FIELD_LABELS: Record<string, string> = {
   senderName: "Nom de l'expéditeur",
   senderEmail: "E-mail de l'expéditeur",
   smsSenderId: "Expéditeur SMS",
+  notificationEmail: "Adresse de notification",
   retentionMonths: "Durée de conservation",
 };
 
@@ -196,6 +197,10 @@ const sendersSchema = z.object({
     ctx.addIssue({ code: "custom", message });
   }).transform((v) => v?.toLowerCase() ?? null),
   smsSenderId: optional(20).refine((v) => v === null || isValidSmsSenderId(v), { error: "L'expéditeur SMS a 3 à 11 lettres ou chiffres, sans espace ni accent, avec au moins une lettre." }),
+  // M22: where copies of debtors' commitments go; empty, to every owner.
+  notificationEmail: optional(254)
+    .refine((v) => v === null || z.email().safeParse(v).success, { error: "Cette adresse e-mail n'est pas valable." })
+    .transform((v) => v?.toLowerCase() ?? null),
 });
 
 const retentionSchema = z.object({
@@ -215,7 +220,7 @@ const sectionFields: Record<SettingsSection, string[]> = {
   bank: ["bankAccountHolder", "iban", "bic"],
   penalties: ["penaltyRateMode", "contractRate", "recoveryIndemnityEnabled", "addPenaltiesToAmountDue", "allowPartialPayments"],
   branding: ["displayName", "accentColor"],
-  senders: ["senderName", "senderEmail", "smsSenderId"],
+  senders: ["senderName", "senderEmail", "smsSenderId", "notificationEmail"],
   retention: ["retentionMonths"],
 };
 
@@ -284,6 +289,7 @@ function formValues(c: Creditor): Record<string, string> {
     senderName: text(c.senderName),
     senderEmail: text(c.senderEmail),
     smsSenderId: text(c.smsSenderId),
+    notificationEmail: text(c.notificationEmail),
     retentionMonths: String(c.retentionMonths),
   };
 }

@@ -96,6 +96,7 @@ describe("settings: what each validator refuses, with nothing written", () => {
     ["senders", "senderEmail", "propre domaine", { section: "senders", senderName: "Durand", senderEmail: "durand@gmail.com", smsSenderId: "" }],
     ["senders", "senderEmail", "domaine", { section: "senders", senderName: "Durand", senderEmail: "relances@durand", smsSenderId: "" }],
     ["senders", "smsSenderId", "au moins une lettre", { section: "senders", senderName: "", senderEmail: "", smsSenderId: "12345678" }],
+    ["senders", "notificationEmail", "pas valable", { section: "senders", senderName: "", senderEmail: "", smsSenderId: "", notificationEmail: "compta@" }],
     ["retention", "retentionMonths", "Au moins 12 mois", { section: "retention", retentionMonths: "6" }],
     ["retention", "retentionMonths", "Au plus 120 mois", { section: "retention", retentionMonths: "121" }],
     ["retention", "retentionMonths", "nombre entier de mois", { section: "retention", retentionMonths: "5 ans" }],
@@ -126,8 +127,8 @@ describe("settings: an owner's change", () => {
     expect(creditor()).toMatchObject({ penaltyRateMode: "contract", contractPenaltyRateBp: 1250, recoveryIndemnityEnabled: false, addPenaltiesToAmountDue: false, allowPartialPayments: true });
 
     await settings.action(args(post({ section: "branding", displayName: "Menuiserie Durand", accentColor: "#0F766E" })));
-    await settings.action(args(post({ section: "senders", senderName: "Atelier Durand", senderEmail: "Compta@Atelier-Durand.fr", smsSenderId: "DURAND" })));
-    expect(creditor()).toMatchObject({ displayName: "Menuiserie Durand", accentColor: "#0f766e", senderEmail: "compta@atelier-durand.fr", smsSenderId: "DURAND" });
+    await settings.action(args(post({ section: "senders", senderName: "Atelier Durand", senderEmail: "Compta@Atelier-Durand.fr", smsSenderId: "DURAND", notificationEmail: "Direction@Atelier-Durand.fr" })));
+    expect(creditor()).toMatchObject({ displayName: "Menuiserie Durand", accentColor: "#0f766e", senderEmail: "compta@atelier-durand.fr", smsSenderId: "DURAND", notificationEmail: "direction@atelier-durand.fr" });
 
     // The same form again changes nothing and records nothing.
     const audits = auditCount();
@@ -138,7 +139,7 @@ describe("settings: an owner's change", () => {
     const page = await settings.loader(args(new Request(`${BASE}/backoffice/settings`, { headers: { Cookie: owner } })));
     expect(page.ibanGrouped).toBe("FR76 3000 6000 0112 3456 7890 189");
     expect(page.values.contractRate).toBe("12,5");
-    expect(page.audit[0]).toMatchObject({ who: "Claire Durand", section: "Expéditeurs", fields: ["E-mail de l'expéditeur", "Expéditeur SMS"] });
+    expect(page.audit[0]).toMatchObject({ who: "Claire Durand", section: "Expéditeurs", fields: ["E-mail de l'expéditeur", "Expéditeur SMS", "Adresse de notification"] });
     expect(page.audit.map((a) => a.section)).toEqual(["Expéditeurs", "Image de marque", "Pénalités de retard", "Coordonnées bancaires", "Identité légale"]);
     // The trail names fields, never their values.
     expect(JSON.stringify(getDb().select().from(staffAuditEvents).all())).not.toContain("FR7630006000011234567890189");
