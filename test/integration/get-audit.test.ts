@@ -47,6 +47,8 @@ let staffCookie = "";
 let apiKey = "";
 let invoiceId = 0;
 let debtorId = 0;
+let debtorRef = "";
+let invoiceNumber = "";
 
 beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
@@ -65,7 +67,9 @@ beforeAll(async () => {
   apiKey = made.data.created.key;
   const debtor = db.select().from(debtors).where(eq(debtors.name, "Garage des Alpes SAS")).get()!;
   debtorId = debtor.id;
-  invoiceId = db.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"))).get()!.id;
+  debtorRef = debtor.externalRef ?? "";
+  const invoice = db.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"))).get()!;
+  [invoiceId, invoiceNumber] = [invoice.id, invoice.number];
   const link = insertLink(db, env, { debtorId: debtor.id, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) });
   const token = await signLink(env, link);
   const landed = (await outcome(() => landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), params: { token }, context: {} }))) as Response;
@@ -76,18 +80,20 @@ beforeAll(async () => {
 /** The URL and the params Remix would give this file's route, with ids that exist in the seed. */
 function requestFor(file: string): { url: string; params: Record<string, string>; headers: Record<string, string> } {
   const name = file.replace(/^.*\/routes\//, "").replace(/\.tsx?$/, "");
+  // `[.]` is a literal dot in Remix's file names (export.csv, openapi.json).
+  const literal = name.replace(/\[\.\]/g, "~dot~");
   const params: Record<string, string> = {};
-  const segments = name
+  const segments = literal
     .split(".")
     .filter((s) => s !== "_index")
     .map((segment) => {
-      const clean = segment.replace(/^\[|\]$/g, "").replace(/_$/, "");
+      const clean = segment.replace(/_$/, "").replace(/~dot~/g, ".");
       if (!clean.startsWith("$")) return clean;
       const key = clean.slice(1);
-      params[key] = key === "kind" ? "dispute" : key === "ref" ? "F2026-001" : key === "token" ? "not-a-token" : key === "debtorId" ? String(debtorId) : String(invoiceId);
+      params[key] = key === "kind" ? "dispute" : key === "ref" ? (name.includes("debtors") ? debtorRef : invoiceNumber) : key === "token" ? "not-a-token" : key === "debtorId" ? String(debtorId) : String(invoiceId);
       return params[key];
     });
-  const path = `/${segments.join("/").replace(/\[\.\]/g, ".")}`.replace(/\/\[?\.?\]?csv$/, ".csv");
+  const path = `/${segments.join("/")}`;
   const headers: Record<string, string> = name.startsWith("portal")
     ? { Cookie: portalCookie }
     : name.startsWith("backoffice")
