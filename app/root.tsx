@@ -53,7 +53,10 @@ export function ErrorBoundary() {
       ? [t.session.requiredTitle, t.session.requiredBody]
       : status === 404
         ? [t.notFound.title, t.notFound.body]
-        : [t.error.title, t.error.body];
+        : status === 413 && isRouteErrorResponse(error) && typeof error.data === "string"
+          ? // The refusal says which file and what the limit is (readLimitedForm).
+            [t.tooLarge.title, error.data]
+          : [t.error.title, t.error.body];
   return (
     <main className="page narrow">
       <h1>{title}</h1>

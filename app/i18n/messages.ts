@@ -61,6 +61,7 @@ const fr = {
   },
   notFound: { title: "Page introuvable", body: "Cette page n'existe pas ou ne vous est pas accessible." },
   error: { title: "Une erreur est survenue", body: "Réessayez dans un instant. Si le problème persiste, contactez-nous." },
+  tooLarge: { title: "Envoi trop volumineux" },
 };
 
 export type Messages = typeof fr;
@@ -124,6 +125,7 @@ const en: Messages = {
   },
   notFound: { title: "Page not found", body: "This page does not exist or is not available to you." },
   error: { title: "Something went wrong", body: "Please try again in a moment. If the problem persists, contact us." },
+  tooLarge: { title: "Upload too large" },
 };
 
 export const locales = ["fr", "en"] as const;

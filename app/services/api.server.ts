@@ -5,7 +5,7 @@ import { localDate } from "../domain/dates";
 import { MAX_AMOUNT_CENTS, type Issue, type RawDebtor, type RawInvoice } from "../domain/intake";
 import { creditorTimeZone, findApiPayment, findDebtorByRef, findInvoiceByRef, holdsOfDebtor, invoicesOfDebtor, lastContactOf, paymentsOfInvoice } from "../models/api-status.server";
 import { authenticateApiKey } from "./api-keys.server";
-import { readBodyLimited } from "./body-limit.server";
+import { readLimitedBytes } from "./http.server";
 import { intake, type IntakeRow, type RowOutcome } from "./intake.server";
 import { recordInvoicePayment } from "./payment-recording.server";
 
@@ -162,8 +162,7 @@ async function withKey(request: Request, handler: (ctx: Context) => Promise<Resp
 async function readJson<T extends z.ZodType>(request: Request, schema: T, maxBytes: number): Promise<z.output<T>> {
   const type = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "application/json" && !/^application\/[\w.-]+\+json$/.test(type)) throw problem(415, "Send the body as JSON (Content-Type: application/json).");
-  const bytes = await readBodyLimited(request, maxBytes);
-  if (!bytes) throw problem(413, `The body is larger than ${maxBytes / 1024 / 1024} MB; send smaller batches.`);
+  const bytes = await readLimitedBytes(request, maxBytes, () => problem(413, `The body is larger than ${maxBytes / 1024 / 1024} MB; send smaller batches.`));
   let body: unknown;
   try {
     body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
+import { unstable_parseMultipartFormData } from "@remix-run/node";
 import { getEnv } from "../env.server";
 import { sha256 } from "./tokens.server";
 
@@ -61,27 +62,38 @@ function payloadTooLarge(maxBytes: number): Response {
 }
 
 /**
- * The raw body, refused with 413 once it is larger than `maxBytes`: by its declared length before
- * reading, and by counting while reading (a chunked body declares none, and a client that is not a
- * browser can send one to any form).
+ * The one reader of request bodies: the body as it streams in, refused with `tooLarge` (thrown) once
+ * it is larger than `maxBytes`: by its declared length before reading, and by counting while reading
+ * (a chunked body declares none, and a client that is not a browser can send one to any form).
  */
-export async function readLimitedBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
+function limitedBody(request: Request, maxBytes: number, tooLarge: () => Response): { stream: ReadableStream<Uint8Array>; stop: () => Promise<void> } {
   const declared = Number(request.headers.get("Content-Length"));
-  if (Number.isFinite(declared) && declared > maxBytes) throw payloadTooLarge(maxBytes);
-  if (!request.body) return new Uint8Array();
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (!request.body) return { stream: new ReadableStream({ start: (c) => c.close() }), stop: async () => undefined };
   const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw payloadTooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) return controller.close();
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        return controller.error(tooLarge());
+      }
+      controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  // Whoever reads the stream may stop early (a file over its limit): the rest is then never pulled.
+  return { stream, stop: () => reader.cancel().catch(() => undefined) };
+}
+
+/** The raw body, whole, or `tooLarge` (a 413 problem unless the caller has its own) thrown. */
+export async function readLimitedBytes(request: Request, maxBytes: number, tooLarge = () => payloadTooLarge(maxBytes)): Promise<Uint8Array> {
+  const reader = limitedBody(request, maxBytes, tooLarge).stream.getReader();
+  const chunks: Uint8Array[] = [];
+  for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(next.value);
   return Buffer.concat(chunks);
 }
 
@@ -91,19 +103,50 @@ export async function readLimitedText(request: Request, maxBytes: number): Promi
 
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
+/** A file part of a multipart form over `maxBytes`: the 413 says which file and what the limit is. */
+export type FileLimit = { maxBytes: number; tooLarge: (fileName: string) => string };
+
+const noStore = { "Cache-Control": "no-store" };
+
 /**
- * `request.formData()` with the same cap: multipart and URL-encoded forms alike. Any other body
- * (`text/plain` from a cross-site form, JSON, a broken multipart) is a clear 415/400, never a 500.
+ * `request.formData()` with the same cap: multipart and URL-encoded forms alike. A multipart form is
+ * read part by part, so a file over `fileLimit` is cut (413) as soon as it passes it, before the
+ * rest of the body is read and before anything is stored. Any other body (`text/plain` from a
+ * cross-site form, JSON, a broken multipart) is a clear 415/400, never a 500.
  */
-export async function readLimitedForm(request: Request, maxBytes: number): Promise<FormData> {
+export async function readLimitedForm(request: Request, maxBytes: number, fileLimit?: FileLimit): Promise<FormData> {
   const type = request.headers.get("Content-Type") ?? "";
-  if (!FORM_TYPES.includes(type.split(";")[0]!.trim().toLowerCase())) {
-    throw new Response("This address only takes HTML form posts (application/x-www-form-urlencoded or multipart/form-data).", { status: 415, headers: { "Cache-Control": "no-store" } });
+  const mediaType = type.split(";")[0]!.trim().toLowerCase();
+  if (!FORM_TYPES.includes(mediaType)) {
+    throw new Response("This address only takes HTML form posts (application/x-www-form-urlencoded or multipart/form-data).", { status: 415, headers: noStore });
   }
-  const bytes = await readLimitedBytes(request, maxBytes);
+  const unreadable = () => new Response("The form could not be read: reload the page and send it again.", { status: 400, headers: noStore });
+  if (mediaType !== "multipart/form-data") {
+    const bytes = await readLimitedBytes(request, maxBytes);
+    try {
+      return await new Response(Buffer.from(bytes), { headers: { "Content-Type": type } }).formData();
+    } catch {
+      throw unreadable();
+    }
+  }
+  const body = limitedBody(request, maxBytes, () => payloadTooLarge(maxBytes));
+  const fileMax = fileLimit?.maxBytes ?? maxBytes;
   try {
-    return await new Response(Buffer.from(bytes), { headers: { "Content-Type": type } }).formData();
-  } catch {
-    throw new Response("The form could not be read: reload the page and send it again.", { status: 400, headers: { "Cache-Control": "no-store" } });
+    return await unstable_parseMultipartFormData(new Request(request.url, { method: "POST", headers: { "Content-Type": type }, body: body.stream, duplex: "half" } as RequestInit), async ({ filename, contentType, data }) => {
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for await (const chunk of data) {
+        size += chunk.byteLength;
+        if (typeof filename === "string" && size > fileMax) {
+          throw new Response(fileLimit?.tooLarge(filename) ?? `The file is larger than ${fileMax} bytes.`, { status: 413, headers: noStore });
+        }
+        chunks.push(chunk);
+      }
+      return typeof filename === "string" ? new File([Buffer.concat(chunks)], filename, { type: contentType }) : new TextDecoder().decode(Buffer.concat(chunks));
+    });
+  } catch (thrown) {
+    await body.stop();
+    if (thrown instanceof Response) throw thrown;
+    throw unreadable();
   }
 }

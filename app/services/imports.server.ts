@@ -16,8 +16,7 @@ import { getDb } from "../db.server";
 import { getEnv } from "../env.server";
 import { now } from "../clock.server";
 import { countTermsFlags, listTermsFlags } from "../models/intake.server";
-import { readBodyLimited } from "./body-limit.server";
-import { requireFormToken, requireSameOrigin } from "./http.server";
+import { readLimitedForm, requireFormToken, requireSameOrigin } from "./http.server";
 import { IntakeSession, IntakeTally, type IntakeOptions, type IntakeRow, type RowOutcome } from "./intake.server";
 import { requireStaff, staffFormToken } from "./staff-auth.server";
 import { randomToken, sha256Bytes } from "./tokens.server";
@@ -65,6 +64,8 @@ export function parseImportFile(bytes: Uint8Array): ParsedFile {
   if (!mapped.ok) return mapped;
   return { ok: true, encoding, delimiter, columns: mapped.columns, ignored: mapped.ignored, headerOf: mapped.headerOf, lines: rest };
 }
+
+const refused = (thrown: unknown, status: number) => thrown instanceof Response && thrown.status === status;
 
 const tooLargeMessage = `Le fichier dépasse ${MAX_IMPORT_BYTES / 1024 / 1024} Mo : découpez-le en plusieurs fichiers.`;
 
@@ -144,11 +145,10 @@ export type ImportActionResult = { error: string } | { error?: undefined };
 export async function importAction(request: Request) {
   requireSameOrigin(request);
   const { db, at, staff, today } = await staffFor(request, true);
-  // Room for the multipart envelope around a file of the maximum size.
-  const body = await readBodyLimited(request, MAX_IMPORT_BYTES + 64 * 1024);
-  if (!body) return data({ error: tooLargeMessage } satisfies ImportActionResult, { status: 413 });
-  const form = await new Request(request.url, { method: "POST", headers: { "Content-Type": request.headers.get("Content-Type") ?? "" }, body: Buffer.from(body) }).formData().catch(() => null);
-  if (!form) return data({ error: "Le formulaire n'a pas pu être lu : choisissez à nouveau le fichier." } satisfies ImportActionResult, { status: 400 });
+  // Room for the multipart envelope around a file of the maximum size; the file itself is cut at its limit.
+  const form = await readLimitedForm(request, MAX_IMPORT_BYTES + 64 * 1024, { maxBytes: MAX_IMPORT_BYTES, tooLarge: () => tooLargeMessage }).catch((refused: unknown) => refused);
+  if (refused(form, 413)) return data({ error: tooLargeMessage } satisfies ImportActionResult, { status: 413 });
+  if (!(form instanceof FormData)) return data({ error: "Le formulaire n'a pas pu être lu : choisissez à nouveau le fichier." } satisfies ImportActionResult, { status: 400 });
   requireFormToken(form, await staffFormToken(request));
   const intent = form.get("intent");
   if (intent === "confirm" || intent === "cancel") {

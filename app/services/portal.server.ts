@@ -10,7 +10,7 @@ import { loadCommitments } from "./agreements.server";
 import { agreementMessages } from "../i18n/portal-agreements";
 import { objectionMessages } from "../i18n/portal-objections";
 import { isSteppedUp } from "../domain/step-up";
-import { MAX_FORM_BYTES } from "../domain/uploads";
+import { MAX_FILE_BYTES, MAX_FORM_BYTES } from "../domain/uploads";
 import { readLimitedForm } from "./http.server";
 
 type InvoiceRow = ReturnType<typeof listOpenInvoices>[number];
@@ -33,11 +33,14 @@ export async function requirePortalDebtor(request: Request) {
 export async function requirePortalAction(request: Request) {
   const db = getDb();
   const at = now();
-  // The largest portal form is a dispute with its files; a bigger body, declared or not, is refused unread.
-  const form = await readLimitedForm(request, MAX_FORM_BYTES);
+  // The largest portal form is a dispute with its files; a bigger body, declared or not, is refused
+  // unread, and a file over its own limit is cut there (the locale is not known before the session).
+  const form = await readLimitedForm(request, MAX_FORM_BYTES, { maxBytes: MAX_FILE_BYTES, tooLarge: fileTooLarge });
   const session = await requireDebtorAction(db, request, form, at);
   return { ...portalContext(db, session, at), form };
 }
+
+const fileTooLarge = (name: string) => `${objectionMessages("fr").files.too_large(name)} / ${objectionMessages("en").files.too_large(name)}`;
 
 /**
  * For documents, personal data and contact changes (M19, M20): the session must have proved, with a
