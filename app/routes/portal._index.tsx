@@ -99,6 +99,28 @@ export default function PortalHome() {
           </ul>
         )}
       </section>
+      {page.history.promises.length > 0 || page.history.plans.length > 0 ? (
+        <section aria-labelledby="history-title" data-testid="commitment-history">
+          <h2 id="history-title">{h.commitmentsTitle}</h2>
+          <ul className="invoice-list">
+            {page.history.plans.map((plan) => (
+              <li key={`plan-${plan.id}`} className="card">
+                <span>{plan.text}</span>
+                <ul>
+                  {plan.installments.map((i) => (
+                    <li key={i.position}>{i.text}</li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+            {page.history.promises.map((p) => (
+              <li key={`promise-${p.id}`} className="card">
+                {p.text}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {page.penaltiesNotice ? <p className="muted">{page.penaltiesNotice}</p> : null}
     </main>
   );

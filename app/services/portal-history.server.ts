@@ -3,6 +3,7 @@ import { formatMoney } from "../domain/money";
 import type { Db } from "../../db/client";
 import { historyMessages } from "../i18n/portal-history";
 import { listSettledInvoices } from "../models/portal.server";
+import { listPlanHistory, listPromiseHistory } from "../models/agreements.server";
 
 type PaymentMethod = "card" | "transfer" | "cheque" | "cash" | "other";
 
@@ -34,4 +35,41 @@ export function loadSettledInvoices(db: Db, debtor: { id: number; locale: "fr" |
         receipts: invoice.payments.map((p) => ({ id: p.id, dateLabel: day(p.receivedAt) })),
       };
     });
+}
+
+/**
+ * Promises and plans of the last 12 months (and any still in force), each with its state in words:
+ * a promise kept, broken or in force until its date; a plan proposed on a day, then accepted with its
+ * next installment, rejected, lapsed, ended or completed, with its schedule.
+ */
+export function loadCommitmentHistory(db: Db, debtor: { id: number; locale: "fr" | "en"; timeZone: string }, today: CalendarDate, intl: string) {
+  const t = historyMessages(debtor.locale);
+  const since = new Date(utcMidnight(yearBefore(today)) - 86_400_000);
+  const day = (at: Date) => formatCalendarDate(localDate(at, debtor.timeZone), intl);
+  const promises = listPromiseHistory(db, debtor.id, since).map((p) => {
+    const money = (cents: number) => formatMoney({ cents, currency: p.currency }, intl);
+    const state = p.status === "open" ? t.promiseState.open(formatCalendarDate(p.date, intl)) : t.promiseState[p.status];
+    return { id: p.id, status: p.status, text: t.entry(t.promise(p.number, p.amountCents === null ? null : money(p.amountCents), day(p.createdAt)), state) };
+  });
+  const plans = listPlanHistory(db, debtor.id, since).map((plan) => {
+    const money = (cents: number) => formatMoney({ cents, currency: plan.currency }, intl);
+    const next = plan.installments.find((i) => i.status === "scheduled");
+    const decided = plan.decidedAt ? day(plan.decidedAt) : null;
+    const state =
+      plan.status === "accepted"
+        ? t.planState.accepted(next ? { date: formatCalendarDate(next.dueDate, intl), amount: money(next.amountCents - next.paidCents) } : null)
+        : plan.status === "pending_review"
+          ? t.planState.pending_review()
+          : t.planState[plan.status](decided);
+    return {
+      id: plan.id,
+      status: plan.status,
+      text: t.entry(t.plan(money(plan.totalCents), day(plan.createdAt)), state),
+      installments: plan.installments.map((i) => ({
+        position: i.position,
+        text: t.installment(i.position, formatCalendarDate(i.dueDate, intl), money(i.amountCents), t.installmentState[i.status]),
+      })),
+    };
+  });
+  return { promises, plans };
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { PDFDocument } from "pdf-lib";
 import { seededDb } from "../support/db";
 import { getEnv, resetEnvCache } from "~/env.server";
@@ -10,7 +10,7 @@ import { receiptPdfLines } from "~/services/receipt-pdf.server";
 import * as landing from "~/routes/l.$token";
 import * as portal from "~/routes/portal._index";
 import * as receipt from "~/routes/portal.documents.receipts.$paymentId";
-import { debtorContacts, debtors, invoices, payments } from "../../db/schema";
+import { debtorContacts, debtors, installmentPlans, installments, invoices, payments, promises } from "../../db/schema";
 import { args, outcome } from "../support/routes";
 
 const BASE = "http://localhost:4310";
@@ -49,6 +49,25 @@ const paymentIds = (invoiceId: number, kind: "payment" | "overpayment") =>
 
 let martin: number;
 let thames: number;
+let garage: number;
+
+/** A promise as the portal, a call or staff would have recorded it, in the state the job left it. */
+function addPromise(invoiceId: number, promisedDate: string, status: "open" | "kept" | "broken" | "cancelled", createdAt: string, amountCents: number | null = null) {
+  getDb().insert(promises).values({ debtorId: garage, invoiceId, promisedDate, amountCents, source: "portal", status, createdAt: new Date(createdAt) }).run();
+}
+
+function addPlan(status: (typeof installmentPlans.$inferInsert)["status"], createdAt: string, decidedAt: string | null, schedule: [string, number, "scheduled" | "paid" | "missed"][]) {
+  const db = getDb();
+  const totalCents = schedule.reduce((sum, [, cents]) => sum + cents, 0);
+  const plan = db
+    .insert(installmentPlans)
+    .values({ debtorId: garage, totalCents, currency: "EUR", status, createdAt: new Date(createdAt), decidedAt: decidedAt ? new Date(decidedAt) : null })
+    .returning()
+    .get();
+  schedule.forEach(([dueDate, amountCents, state], i) =>
+    db.insert(installments).values({ planId: plan.id, position: i + 1, dueDate, amountCents, paidCents: state === "paid" ? amountCents : 0, status: state }).run(),
+  );
+}
 
 beforeAll(() => {
   const { path } = seededDb("2026-11-20");
@@ -59,6 +78,12 @@ beforeAll(() => {
   const db = getDb();
   martin = db.select().from(debtorContacts).where(eq(debtorContacts.email, "compta@boulangerie-martin.fr")).get()!.debtorId;
   thames = db.select().from(debtorContacts).where(eq(debtorContacts.email, "accounts@thames-interiors.co.uk")).get()!.debtorId;
+  garage = db.select().from(debtorContacts).where(eq(debtorContacts.email, "factures@garage-des-alpes.fr")).get()!.debtorId;
+  // A debtor whose whole story this file writes: the demo's own promises and plans are set aside.
+  const seededPlans = db.select({ id: installmentPlans.id }).from(installmentPlans).where(eq(installmentPlans.debtorId, garage)).all().map((p) => p.id);
+  db.delete(installments).where(inArray(installments.planId, seededPlans)).run();
+  db.delete(installmentPlans).where(eq(installmentPlans.debtorId, garage)).run();
+  db.delete(promises).where(eq(promises.debtorId, garage)).run();
 
   // Two payments, the second settling it: paid on the second's date, by both means.
   const split = addInvoice(martin, "H-SPLIT", 100_000);
@@ -158,5 +183,48 @@ describe("payment receipts", () => {
   it("asks for a session first", async () => {
     const refused = (await outcome(() => receipt.loader(args(new Request(`${BASE}/portal/documents/receipts/1`), { paymentId: "1" })))) as Response;
     expect(refused.status).toBe(401);
+  });
+});
+
+describe("promises and plans with their state and history", () => {
+  beforeAll(() => {
+    const invoice = addInvoice(garage, "H-PROMISED", 90_000);
+    addPromise(invoice.id, "2026-05-15", "kept", "2026-05-02T09:00:00Z", 20_000);
+    addPromise(invoice.id, "2026-07-10", "broken", "2026-07-01T09:00:00Z");
+    addPromise(invoice.id, "2026-11-30", "open", "2026-11-18T09:00:00Z");
+    addPromise(invoice.id, "2025-06-30", "broken", "2025-06-20T09:00:00Z");
+    addPlan("completed", "2025-01-10T09:00:00Z", "2025-04-10T09:00:00Z", [["2025-02-10", 10_000, "paid"]]);
+    addPlan("rejected", "2026-03-01T09:00:00Z", "2026-03-03T09:00:00Z", [["2026-04-01", 45_000, "scheduled"], ["2026-05-01", 45_000, "scheduled"]]);
+    addPlan("lapsed", "2026-08-01T09:00:00Z", "2026-08-09T09:00:00Z", [["2026-09-01", 90_000, "scheduled"]]);
+    addPlan("accepted", "2026-10-05T09:00:00Z", "2026-10-05T09:00:00Z", [["2026-11-15", 30_000, "paid"], ["2026-12-15", 30_000, "scheduled"], ["2027-01-15", 30_000, "scheduled"]]);
+  });
+
+  it("says of each promise of the last 12 months whether it was kept, broken or is in force until its date", async () => {
+    const { history } = await home(await signIn(garage));
+    expect(history.promises.map((p) => p.text)).toEqual([
+      "Promesse de paiement pour la facture H-PROMISED, faite le 18 novembre 2026 : en cours jusqu'au 30 novembre 2026.",
+      "Promesse de paiement pour la facture H-PROMISED, faite le 1 juillet 2026 : non tenue.",
+      "Promesse de paiement de 200,00\u00a0€ pour la facture H-PROMISED, faite le 2 mai 2026 : tenue.",
+    ]);
+  });
+
+  it("says of each plan when it was proposed, what became of it, the next installment of the one in force and its schedule", async () => {
+    const { history } = await home(await signIn(garage));
+    expect(history.plans.map((p) => p.text)).toEqual([
+      "Échéancier de 900,00\u00a0€ proposé le 5 octobre 2026 : en cours, prochaine échéance le 15 décembre 2026 (300,00\u00a0€).",
+      "Échéancier de 900,00\u00a0€ proposé le 1 août 2026 : caduc le 9 août 2026, faute de réponse dans le délai.",
+      "Échéancier de 900,00\u00a0€ proposé le 1 mars 2026 : refusé le 3 mars 2026.",
+    ]);
+    expect(history.plans[0]!.installments.map((i) => i.text)).toEqual([
+      "Échéance 1 du 15 novembre 2026, 300,00\u00a0€ : payée",
+      "Échéance 2 du 15 décembre 2026, 300,00\u00a0€ : à venir",
+      "Échéance 3 du 15 janvier 2027, 300,00\u00a0€ : à venir",
+    ]);
+  });
+
+  it("shows another debtor nothing of these", async () => {
+    const { history } = await home(await signIn(martin));
+    expect(JSON.stringify(history)).not.toContain("H-PROMISED");
+    expect(history.plans.some((p) => p.text.includes("900,00"))).toBe(false);
   });
 });
