@@ -67,9 +67,10 @@ export async function invoicePdfDownload(request: Request, invoiceIdParam: strin
  */
 export async function receiptPdfDownload(request: Request, paymentIdParam: string) {
   const { db, debtor } = await requirePortalDebtor(request);
-  const paymentId = Number(paymentIdParam);
-  // Ownership in the where: another debtor's payment, a refund and a missing id are the same 404.
-  const row = Number.isSafeInteger(paymentId) ? getPaymentOfDebtor(db, debtor.id, paymentId) : undefined;
+  // Digits only: "0x1f", "1e3" or " 31" are not another spelling of a receipt's address.
+  const paymentId = /^[1-9]\d{0,14}$/.test(paymentIdParam) ? Number(paymentIdParam) : undefined;
+  // Ownership in the where: another debtor's payment, an overpayment and a missing id are the same 404.
+  const row = paymentId === undefined ? undefined : getPaymentOfDebtor(db, debtor.id, paymentId);
   if (!row) throw new Response("Not found", { status: 404, headers: { "Cache-Control": "no-store" } });
   const bytes = await renderReceiptPdf({ locale: debtor.locale, ...row });
   return pdfResponse(bytes, `${historyMessages(debtor.locale).pdf.filename}-${safeName(row.invoice.number)}-${row.payment.id}.pdf`);
