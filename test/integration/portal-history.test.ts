@@ -52,8 +52,8 @@ let thames: number;
 let garage: number;
 
 /** A promise as the portal, a call or staff would have recorded it, in the state the job left it. */
-function addPromise(invoiceId: number, promisedDate: string, status: "open" | "kept" | "broken" | "cancelled", createdAt: string, amountCents: number | null = null) {
-  getDb().insert(promises).values({ debtorId: garage, invoiceId, promisedDate, amountCents, source: "portal", status, createdAt: new Date(createdAt) }).run();
+function addPromise(invoiceId: number, promisedDate: string, status: "open" | "kept" | "broken" | "cancelled", createdAt: string, amountCents: number | null = null, debtorId = garage) {
+  getDb().insert(promises).values({ debtorId, invoiceId, promisedDate, amountCents, source: "portal", status, createdAt: new Date(createdAt) }).run();
 }
 
 function addPlan(status: (typeof installmentPlans.$inferInsert)["status"], createdAt: string, decidedAt: string | null, schedule: [string, number, "scheduled" | "paid" | "missed"][]) {
@@ -220,6 +220,13 @@ describe("promises and plans with their state and history", () => {
       "Échéance 2 du 15 décembre 2026, 300,00\u00a0€ : à venir",
       "Échéance 3 du 15 janvier 2027, 300,00\u00a0€ : à venir",
     ]);
+  });
+
+  it("speaks English to an English debtor", async () => {
+    const invoice = getDb().select().from(invoices).where(eq(invoices.number, "H-THAMES")).get()!;
+    addPromise(invoice.id, "2026-10-05", "kept", "2026-09-28T09:00:00Z", 12_000, thames);
+    const { history } = await home(await signIn(thames));
+    expect(history.promises.map((p) => p.text)).toContain("Payment of €120.00 promised for invoice H-THAMES, made on 28 September 2026: kept.");
   });
 
   it("shows another debtor nothing of these", async () => {
