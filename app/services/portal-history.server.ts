@@ -1,14 +1,13 @@
 import { formatCalendarDate, localDate, utcMidnight, type CalendarDate } from "../domain/dates";
 import { formatMoney } from "../domain/money";
+import { addMonths } from "../domain/agreements";
 import type { Db } from "../../db/client";
 import { historyMessages } from "../i18n/portal-history";
 import { listSettledInvoices } from "../models/portal.server";
 import { listPlanHistory, listPromiseHistory } from "../models/agreements.server";
 
-type PaymentMethod = "card" | "transfer" | "cheque" | "cash" | "other";
-
-/** The same calendar date a year earlier: the start of "the last 12 months". */
-const yearBefore = (today: CalendarDate): CalendarDate => `${String(Number(today.slice(0, 4)) - 1).padStart(4, "0")}${today.slice(4)}`;
+/** The start of "the last 12 months", in the debtor's calendar. */
+const yearBefore = (today: CalendarDate): CalendarDate => addMonths(today, -12);
 
 /**
  * The home's "settled invoices" list (M19: number, amount, dates and means only), for invoices the
@@ -25,7 +24,7 @@ export function loadSettledInvoices(db: Db, debtor: { id: number; locale: "fr" |
     .filter((invoice) => invoice.paidAt !== null && localDate(invoice.paidAt, debtor.timeZone) >= cutoff)
     .map((invoice) => {
       const settling = invoice.payments.at(-1);
-      const methods = [...new Set(invoice.payments.map((p) => p.method as PaymentMethod))];
+      const methods = [...new Set(invoice.payments.map((p) => p.method))];
       return {
         id: invoice.id,
         number: invoice.number,
