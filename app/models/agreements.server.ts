@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import {
   cadencePolicies,
@@ -140,4 +140,57 @@ const openPromises = preparedOnce((db: Reader) =>
 /** Open promises of this debtor, with the invoice number, for the portal home. */
 export function listOpenPromises(db: Reader, debtorId: number) {
   return openPromises(db).all({ debtorId });
+}
+
+/**
+ * This debtor's promises made since `since` or still open, newest first: the portal's history.
+ * A promise on an invoice paid meanwhile stays "open" until the job resolves it; the caller reads both.
+ */
+export function listPromiseHistory(db: Reader, debtorId: number, since: Date) {
+  return db
+    .select({
+      id: promises.id,
+      date: promises.promisedDate,
+      amountCents: promises.amountCents,
+      status: promises.status,
+      createdAt: promises.createdAt,
+      resolvedAt: promises.resolvedAt,
+      number: invoices.number,
+      currency: invoices.currency,
+    })
+    .from(promises)
+    .innerJoin(invoices, eq(invoices.id, promises.invoiceId))
+    .where(and(eq(promises.debtorId, debtorId), or(gte(promises.createdAt, since), eq(promises.status, "open"))))
+    .orderBy(desc(promises.createdAt), desc(promises.id))
+    .all();
+}
+
+/** This debtor's plans proposed since `since` or still live, newest first, each with its schedule. */
+export function listPlanHistory(db: Reader, debtorId: number, since: Date) {
+  const plans = db
+    .select({
+      id: installmentPlans.id,
+      status: installmentPlans.status,
+      totalCents: installmentPlans.totalCents,
+      currency: installmentPlans.currency,
+      createdAt: installmentPlans.createdAt,
+      decidedAt: installmentPlans.decidedAt,
+    })
+    .from(installmentPlans)
+    .where(
+      and(
+        eq(installmentPlans.debtorId, debtorId),
+        or(gte(installmentPlans.createdAt, since), inArray(installmentPlans.status, ["pending_review", "accepted"])),
+      ),
+    )
+    .orderBy(desc(installmentPlans.createdAt), desc(installmentPlans.id))
+    .all();
+  if (plans.length === 0) return [];
+  const rows = db
+    .select()
+    .from(installments)
+    .where(inArray(installments.planId, plans.map((p) => p.id)))
+    .orderBy(asc(installments.position))
+    .all();
+  return plans.map((plan) => ({ ...plan, installments: rows.filter((r) => r.planId === plan.id) }));
 }

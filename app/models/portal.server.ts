@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { creditors, debtors, disputes, invoices } from "../../db/schema";
+import { creditors, debtors, disputes, invoices, payments } from "../../db/schema";
 import { preparedOnce } from "./prepared.server";
 
 const debtorForPortal = preparedOnce((db) =>
@@ -65,4 +65,38 @@ export function getInvoiceOfDebtor(db: Db, debtorId: number, invoiceId: number) 
 export function listOpenDisputeDates(db: Db, debtorId: number): Map<number, Date> {
   const rows = db.select({ invoiceId: disputes.invoiceId, createdAt: disputes.createdAt }).from(disputes).where(and(eq(disputes.debtorId, debtorId), eq(disputes.status, "open"))).all();
   return new Map(rows.map((r) => [r.invoiceId, r.createdAt]));
+}
+
+/**
+ * This debtor's settled invoices paid since `since` (a UTC instant a little before the cut-off: the
+ * caller trims by the debtor's calendar), newest first, with the payments that settled them. Only
+ * `payment` rows: an overpayment is kept aside and a refund is not how the invoice was paid.
+ */
+export function listSettledInvoices(db: Db, debtorId: number, since: Date) {
+  const settled = db
+    .select({ ...invoiceColumns, paidAt: invoices.paidAt })
+    .from(invoices)
+    .where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "paid"), gte(invoices.paidAt, since)))
+    .orderBy(desc(invoices.paidAt), asc(invoices.number))
+    .all();
+  if (settled.length === 0) return [];
+  const rows = db
+    .select({ id: payments.id, invoiceId: payments.invoiceId, method: payments.method, receivedAt: payments.receivedAt })
+    .from(payments)
+    .where(and(inArray(payments.invoiceId, settled.map((i) => i.id)), eq(payments.kind, "payment")))
+    .orderBy(asc(payments.receivedAt), asc(payments.id))
+    .all();
+  return settled.map((invoice) => ({ ...invoice, payments: rows.filter((p) => p.invoiceId === invoice.id) }));
+}
+
+/** One payment received from this debtor, with what its receipt prints: another debtor's id finds nothing. */
+export function getPaymentOfDebtor(db: Db, debtorId: number, paymentId: number) {
+  return db
+    .select({ payment: payments, invoice: invoices, debtor: debtors, creditor: creditors })
+    .from(payments)
+    .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
+    .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
+    .innerJoin(creditors, eq(creditors.id, invoices.creditorId))
+    .where(and(eq(payments.id, paymentId), eq(invoices.debtorId, debtorId), eq(payments.kind, "payment")))
+    .get();
 }

@@ -5,6 +5,7 @@ import { noStoreHeaders } from "~/services/http.server";
 import { messages } from "~/i18n/messages";
 import { agreementMessages } from "~/i18n/portal-agreements";
 import { CommitmentsInForce } from "~/components/agreement-parts";
+import { historyMessages } from "~/i18n/portal-history";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? messages(data.locale).portal.title(data.creditorName) : "Relance" },
@@ -31,6 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function PortalHome() {
   const page = useLoaderData<typeof loader>();
   const t = messages(page.locale).portal;
+  const h = historyMessages(page.locale);
   return (
     <main className="page narrow" lang={page.locale}>
       <p className="muted">{t.greeting(page.debtorName)}</p>
@@ -70,6 +72,54 @@ export default function PortalHome() {
             ))}
           </ul>
         </nav>
+      ) : null}
+      <section aria-labelledby="settled-title">
+        <h2 id="settled-title">{h.settledTitle}</h2>
+        {page.settled.length === 0 ? (
+          <p className="muted">{h.settledNone}</p>
+        ) : (
+          <ul className="invoice-list">
+            {page.settled.map((invoice) => (
+              <li key={invoice.id} className="card" data-testid="settled-invoice">
+                <span>
+                  {h.invoice} <strong>{invoice.number}</strong>
+                </span>
+                <span className="amount">{invoice.amountLabel}</span>
+                <span>
+                  {h.paidOn(invoice.paidOnLabel)}
+                  {invoice.meansLabel ? ` ${h.paidBy(invoice.meansLabel)}` : null}
+                </span>
+                {invoice.receipts.map((receipt) => (
+                  <a key={receipt.id} href={`/portal/documents/receipts/${receipt.id}`} download aria-label={h.receiptLabel(invoice.number, receipt.dateLabel)}>
+                    {h.receipt(receipt.dateLabel)}
+                  </a>
+                ))}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      {page.history.promises.length > 0 || page.history.plans.length > 0 ? (
+        <section aria-labelledby="history-title" data-testid="commitment-history">
+          <h2 id="history-title">{h.commitmentsTitle}</h2>
+          <ul className="invoice-list">
+            {page.history.plans.map((plan) => (
+              <li key={`plan-${plan.id}`} className="card">
+                <span>{plan.text}</span>
+                <ul>
+                  {plan.installments.map((i) => (
+                    <li key={i.position}>{i.text}</li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+            {page.history.promises.map((p) => (
+              <li key={`promise-${p.id}`} className="card">
+                {p.text}
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
       {page.penaltiesNotice ? <p className="muted">{page.penaltiesNotice}</p> : null}
     </main>

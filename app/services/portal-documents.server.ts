@@ -5,13 +5,15 @@ import { DOCUMENT_KINDS, DOCUMENT_REQUEST_PAUSE_DAYS } from "../domain/contact-d
 import { formatCalendarDate, localDate } from "../domain/dates";
 import { getEnv } from "../env.server";
 import { secureMessages } from "../i18n/portal-secure";
-import { listOpenInvoices } from "../models/portal.server";
+import { getPaymentOfDebtor, listOpenInvoices } from "../models/portal.server";
 import { appendTimeline } from "../models/timeline.server";
 import { loadStatementInput, renderStatementPdf } from "./account-statement.server";
 import { requestDeps } from "./deps.server";
 import { renderInvoicePdf } from "./invoice-pdf.server";
+import { renderReceiptPdf } from "./receipt-pdf.server";
+import { historyMessages } from "../i18n/portal-history";
 import { queueNotice, sendNoticeNow } from "./notices.server";
-import { requireStepUp, requireStepUpAction } from "./portal.server";
+import { requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal.server";
 
 export async function loadDocumentsPage(request: Request) {
   const { db, debtor, now, csrf } = await requireStepUp(request);
@@ -57,6 +59,21 @@ export async function invoicePdfDownload(request: Request, invoiceIdParam: strin
   if (!row) throw new Response("Not found", { status: 404, headers: { "Cache-Control": "no-store" } });
   const bytes = await renderInvoicePdf({ locale: debtor.locale, ...row });
   return pdfResponse(bytes, `${debtor.locale === "fr" ? "facture" : "invoice"}-${safeName(row.invoice.number)}.pdf`);
+}
+
+/**
+ * A payment's receipt, for the debtor of this session only. No step-up: it tells what the home already
+ * shows (M19), and the home links to it directly.
+ */
+export async function receiptPdfDownload(request: Request, paymentIdParam: string) {
+  const { db, debtor } = await requirePortalDebtor(request);
+  // Digits only: "0x1f", "1e3" or " 31" are not another spelling of a receipt's address.
+  const paymentId = /^[1-9]\d{0,14}$/.test(paymentIdParam) ? Number(paymentIdParam) : undefined;
+  // Ownership in the where: another debtor's payment, an overpayment and a missing id are the same 404.
+  const row = paymentId === undefined ? undefined : getPaymentOfDebtor(db, debtor.id, paymentId);
+  if (!row) throw new Response("Not found", { status: 404, headers: { "Cache-Control": "no-store" } });
+  const bytes = await renderReceiptPdf({ locale: debtor.locale, ...row });
+  return pdfResponse(bytes, `${historyMessages(debtor.locale).pdf.filename}-${safeName(row.invoice.number)}-${row.payment.id}.pdf`);
 }
 
 export async function statementPdfDownload(request: Request) {

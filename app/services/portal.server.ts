@@ -7,6 +7,7 @@ import { now } from "../clock.server";
 import { requireDebtorAction, requireDebtorSession, type DebtorSession } from "./debtor-sessions.server";
 import { getDebtorForPortal, getInvoiceOfDebtor, listOpenDisputeDates, listOpenInvoices } from "../models/portal.server";
 import { loadCommitments } from "./agreements.server";
+import { loadCommitmentHistory, loadSettledInvoices } from "./portal-history.server";
 import { agreementMessages } from "../i18n/portal-agreements";
 import { objectionMessages } from "../i18n/portal-objections";
 import { isSteppedUp } from "../domain/step-up";
@@ -108,6 +109,8 @@ export async function loadPortalHome(request: Request) {
       const on = contested.get(invoice.id);
       return { ...describe(invoice, today, intl), contestedOnLabel: on ? formatCalendarDate(localDate(on, debtor.timeZone), intl) : null };
     }),
+    settled: loadSettledInvoices(db, debtor, today, intl),
+    history: loadCommitmentHistory(db, debtor, today, intl),
     // L8: the 40 € indemnity and commercial penalties concern professional debtors only.
     penaltiesNotice: messages(debtor.locale).portal.penaltiesNotice(debtor.kind === "business"),
     commitments: { ...loadCommitments(db, debtor.id, debtor.locale, intl), done: doneBanner(new URL(request.url).searchParams.get("done"), debtor.locale) },

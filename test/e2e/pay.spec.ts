@@ -46,8 +46,12 @@ test("a debtor pays one invoice by card from a reminder; the reminders stop for 
 
   await page.getByRole("link", { name: "Retour à vos factures" }).click();
   await expect(page.getByTestId("invoice")).toHaveCount(open.length - 1);
-  await expect(page.getByText(paid!.number, { exact: true })).toHaveCount(0);
-  await expect(page.getByText(kept!.number, { exact: true })).toBeVisible();
+  await expect(page.getByTestId("invoice").getByText(paid!.number, { exact: true })).toHaveCount(0);
+  await expect(page.getByTestId("invoice").getByText(kept!.number, { exact: true })).toBeVisible();
+  // It moves to the settled invoices, paid today by card, with its receipt.
+  const settled = page.getByTestId("settled-invoice").filter({ hasText: paid!.number });
+  await expect(settled).toContainText(/Réglée le .+ par carte/);
+  await expect(settled.getByRole("link", { name: new RegExp(`^Reçu du paiement du .+, facture ${paid!.number} \\(PDF\\)$`) })).toBeVisible();
 
   // The next job pass thanks for the paid invoice; the cadence has nothing more for it, and goes on for the other.
   runJobOnce("2026-11-20T10:00:00Z");

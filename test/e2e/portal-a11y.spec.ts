@@ -57,7 +57,8 @@ test("every portal page passes axe-core at 360 px", async ({ page }) => {
 
 test("every action on the portal home is reachable and operable by keyboard", async ({ page }) => {
   await enterPortal(page);
-  const targets = await page.locator("main a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href")!));
+  // Receipts are downloads, not pages: checked below.
+  const targets = await page.locator("main a[href]:not([download])").evaluateAll((links) => links.map((a) => a.getAttribute("href")!));
   expect(targets).toEqual(expect.arrayContaining(["/portal/pay", "/portal/contact", "/portal/documents"]));
   for (const href of targets) {
     await page.goto("/portal");
@@ -87,4 +88,13 @@ test("every action on the portal home is reachable and operable by keyboard", as
   await page.getByLabel("Language").selectOption("fr");
   await page.getByRole("button", { name: "Change language" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Vos factures/);
+});
+
+test("a settled invoice's receipt downloads from the portal home by keyboard", async ({ page }) => {
+  await enterPortal(page);
+  const settled = page.getByRole("region", { name: "Factures réglées (12 derniers mois)" });
+  const receipt = settled.getByRole("link", { name: /^Reçu du paiement du / }).first();
+  await receipt.focus();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.keyboard.press("Enter")]);
+  expect(download.suggestedFilename()).toMatch(/^recu-.+-\d+\.pdf$/);
 });

@@ -45,6 +45,8 @@ test("a debtor promises a payment date from a reminder, and the cadence waits fo
   await expect(page.getByRole("status")).toHaveText(/Votre engagement est enregistré/);
   await expect(page.getByTestId("commitments").getByRole("listitem")).toHaveCount(2);
   await expect(page.getByTestId("commitments")).toContainText("au plus tard le 4 décembre 2026");
+  // And in the history of promises and plans, with its state.
+  await expect(page.getByTestId("commitment-history").getByText(/: en cours jusqu'au 4 décembre 2026\.$/)).toHaveCount(2);
   await expectAccessible(page);
 
   const stored = withDb((db) => db.select().from(promises).where(eq(promises.debtorId, debtorId)).all());

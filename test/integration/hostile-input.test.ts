@@ -18,6 +18,7 @@ import * as plan from "~/routes/portal.plan";
 import * as pay from "~/routes/portal.pay._index";
 import * as contact from "~/routes/portal.contact";
 import * as dispute from "~/routes/portal.dispute";
+import * as receipt from "~/routes/portal.documents.receipts.$paymentId";
 import * as calls from "~/routes/backoffice.calls";
 import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
 import * as staffFiles from "~/routes/backoffice.files.$kind.$id";
@@ -212,6 +213,26 @@ describe("portal: promises, plans and payments", () => {
       expect(statusOf(refused), amount).toBe(400);
     }
     expect(databaseDigest(getDb())).toEqual(before);
+  });
+});
+
+describe("portal: receipts", () => {
+  it("serves a receipt only at its own payment's plain id, for this debtor, writing nothing", async () => {
+    const db = getDb();
+    const paymentOf = (mine: boolean) =>
+      db
+        .select({ id: payments.id })
+        .from(payments)
+        .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
+        .where(and(eq(payments.kind, "payment"), mine ? eq(invoices.debtorId, me.debtorId) : sql`${invoices.debtorId} <> ${me.debtorId}`))
+        .get()!.id;
+    const own = paymentOf(true);
+    const get = (id: string) => receipt.loader(args(new Request(`${BASE}/portal/documents/receipts/${encodeURIComponent(id)}`, { headers: { Cookie: session.cookie } }), { paymentId: id }));
+    const before = databaseDigest(db);
+    expect(statusOf(await outcome(() => get(String(own))))).toBe(200);
+    const hostile = [String(paymentOf(false)), `0x${own.toString(16)}`, `${own}.0`, `+${own}`, ` ${own}`, `${own}e0`, `0${own}`, "0", "-1", "9".repeat(400), "../../1", ""];
+    for (const id of hostile) expect(statusOf(await outcome(() => get(id))), JSON.stringify(id)).toBe(404);
+    expect(databaseDigest(db)).toEqual(before);
   });
 });
 
