@@ -31,6 +31,11 @@ export function hiddenCharacterProblem(text: string, options: { multiline?: bool
   return `Ce texte contient un caractère de contrôle (${hex(found)}) : retapez-le.`;
 }
 
+/** Every hidden character removed, line breaks included: for names we build ourselves, such as a stored file's. */
+export function withoutHiddenCharacters(text: string): string {
+  return text.replace(new RegExp(HIDDEN_SINGLE_LINE.source, "gu"), "");
+}
+
 /**
  * For free text where refusing would lose a person's words (notes, messages): line breaks stay (as
  * \n), tabs become spaces, every other hidden character is removed.

@@ -1,3 +1,5 @@
+import { withoutHiddenCharacters } from "./text";
+
 /**
  * What the portal accepts as a file (a proof of payment, a dispute's evidence): judged by its first
  * bytes, never by its name or the type the browser declares, so a renamed HTML page is refused.
@@ -23,12 +25,13 @@ export function sniffFileKind(head: Uint8Array): FileKind | null {
   return null;
 }
 
-/** A name safe to show and to put in a Content-Disposition: no path, no control or quote characters. */
+/**
+ * A name safe to show and to put in a Content-Disposition: no path, no control, quote, bidi or
+ * zero-width characters (a right-to-left override can make "x.exe.pdf" read as another name).
+ */
 export function sanitizeFileName(name: string, kind: FileKind): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  const cleaned = base
-    .normalize("NFC")
-    .replace(/\p{Cc}/gu, "")
+  const cleaned = withoutHiddenCharacters(base.normalize("NFC"))
     .replace(/["<>|:*?;]/g, "")
     .replace(/\s+/g, " ")
     .trim()

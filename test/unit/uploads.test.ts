@@ -41,6 +41,8 @@ describe("what the portal accepts as a file", () => {
     ['photo"><script>.png', "png", "photoscript.png"],
     ["scan.pdf", "jpeg", "scan.jpg"],
     ["", "pdf", "document.pdf"],
+    ["facture\u202efdp.exe.pdf", "pdf", "facturefdp.exe.pdf"],
+    ["re\u200bçu\u2066.pdf", "pdf", "reçu.pdf"],
   ] as const)("names %j safely as %s", (name, kind, expected) => {
     expect(sanitizeFileName(name, kind)).toBe(expected);
   });
