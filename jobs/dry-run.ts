@@ -1,8 +1,7 @@
 import { parseArgs } from "node:util";
-import { getDb, closeDb } from "../app/db.server";
-import { EnvError } from "../app/env.server";
+import { getDb } from "../app/db.server";
 import { addDays, isCalendarDate } from "../app/domain/dates";
-import { NotMigratedError } from "../db/migrate";
+import { runCli, UsageError } from "./cli";
 import { dryRun } from "../app/services/dry-run.server";
 
 const usage = `Usage: npm run cadence:dry-run -- [--from 2026-11-20] [--to 2026-12-20] [--debtor 7]
@@ -32,15 +31,4 @@ function main() {
   console.log(`\n${rows.length} planned contacts and escalations from ${from} to ${to}.`);
 }
 
-class UsageError extends Error {}
-
-try {
-  main();
-} catch (error) {
-  if (error instanceof UsageError) console.error(`${error.message}\n\n${usage}`);
-  else if (error instanceof EnvError || error instanceof NotMigratedError) console.error(error.message);
-  else console.error(error);
-  process.exitCode = 1;
-} finally {
-  closeDb();
-}
+runCli(main, usage);

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
-import { getDb, closeDb } from "../app/db.server";
-import { getEnv, EnvError } from "../app/env.server";
-import { NotMigratedError } from "../db/migrate";
+import { getDb } from "../app/db.server";
+import { getEnv } from "../app/env.server";
+import { runCli, UsageError } from "./cli";
 import { findRetentionCandidates, runRetention, type RetentionCandidate } from "../app/services/retention.server";
 
 const usage = `Usage: npm run retention -- [--dry-run] [--now 2026-11-20T09:00:00Z]
@@ -45,15 +45,4 @@ function main() {
   for (const file of report.filesOutsideStorage) console.error(`Not removed, outside STORAGE_DIR: ${file}`);
 }
 
-class UsageError extends Error {}
-
-try {
-  main();
-} catch (error) {
-  if (error instanceof UsageError) console.error(`${error.message}\n\n${usage}`);
-  else if (error instanceof EnvError || error instanceof NotMigratedError) console.error(error.message);
-  else console.error(error);
-  process.exitCode = 1;
-} finally {
-  closeDb();
-}
+runCli(main, usage);
