@@ -35,7 +35,7 @@ import {
 import { loadCadenceStates } from "./cadence.server";
 import { requestDeps } from "./deps.server";
 import { queueNotice, sendNoticeNow } from "./notices.server";
-import { requirePortalAction, requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal.server";
+import { requirePortalAction, requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal-guards.server";
 import { noStoreHeaders } from "./http.server";
 import { clientIp } from "./rate-limits.server";
 import { recordCommitment, sendCreditorCopies } from "./creditor-copies.server";

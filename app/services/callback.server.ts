@@ -19,7 +19,7 @@ import { appendTimeline } from "../models/timeline.server";
 import { requestDeps } from "./deps.server";
 import { noStoreHeaders } from "./http.server";
 import { queueNotice, sendNoticeNow } from "./notices.server";
-import { requirePortalAction, requirePortalDebtor } from "./portal.server";
+import { requirePortalAction, requirePortalDebtor } from "./portal-guards.server";
 import { loadContactWindows } from "../models/cadence-settings.server";
 
 type Reader = Pick<Db, "select">;

@@ -14,7 +14,7 @@ import { requestDeps } from "./deps.server";
 import { noStoreHeaders } from "./http.server";
 import { queueNotice, sendNoticeNow } from "./notices.server";
 import { recordCommitment, sendCreditorCopies } from "./creditor-copies.server";
-import { requirePortalAction, requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal.server";
+import { requirePortalAction, requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal-guards.server";
 import { filesOf, inspectUploads, requireFormSize, storeUploads, type StoredFile } from "./uploads.server";
 import type { UploadProblem } from "../domain/uploads";
 

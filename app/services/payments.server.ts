@@ -9,7 +9,7 @@ import { payMessages } from "../i18n/portal-pay";
 import { listOpenInvoices } from "../models/portal.server";
 import { appendTimeline } from "../models/timeline.server";
 import { dryRun } from "./dry-run.server";
-import { requirePortalAction, requirePortalDebtor } from "./portal.server";
+import { requirePortalAction, requirePortalDebtor } from "./portal-guards.server";
 
 /** A double submission within this time goes back to the same hosted page instead of opening another. */
 const REUSE_CHECKOUT_MS = 50 * 60_000;

@@ -12,7 +12,7 @@ import { appendTimeline } from "../models/timeline.server";
 import { requestDeps } from "./deps.server";
 import { queueNotice, sendNoticeNow } from "./notices.server";
 import { recordCommitment, sendCreditorCopies } from "./creditor-copies.server";
-import { requireStepUp, requireStepUpAction } from "./portal.server";
+import { requireStepUp, requireStepUpAction } from "./portal-guards.server";
 
 type Reader = Pick<Db, "select">;
 

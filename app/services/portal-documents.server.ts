@@ -13,7 +13,7 @@ import { renderInvoicePdf } from "./invoice-pdf.server";
 import { renderReceiptPdf } from "./receipt-pdf.server";
 import { historyMessages } from "../i18n/portal-history";
 import { queueNotice, sendNoticeNow } from "./notices.server";
-import { requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal.server";
+import { requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal-guards.server";
 
 export async function loadDocumentsPage(request: Request) {
   const { db, debtor, now, csrf } = await requireStepUp(request);

@@ -3,7 +3,7 @@ import { debtors } from "../../db/schema";
 import { locales, type Locale } from "../i18n/messages";
 import { safePortalPath } from "../domain/step-up";
 import { isHexColor } from "../domain/creditor-settings";
-import { requirePortalAction, requirePortalDebtor } from "./portal.server";
+import { requirePortalAction, requirePortalDebtor } from "./portal-guards.server";
 
 /** What the portal layout needs on every page: the debtor's language, the form token, the creditor's branding. */
 export async function loadPortalLayout(request: Request) {

@@ -9,7 +9,7 @@ import { secureMessages } from "../i18n/portal-secure";
 import { appendTimeline } from "../models/timeline.server";
 import { requestDeps } from "./deps.server";
 import { queueNotice, sendNoticeNow } from "./notices.server";
-import { requirePortalAction, requirePortalDebtor } from "./portal.server";
+import { requirePortalAction, requirePortalDebtor } from "./portal-guards.server";
 import { clientAddress, hitRateLimit, rateLimitedResult, type RateLimited } from "./rate-limits.server";
 import { sha256 } from "./tokens.server";
 
