@@ -5,7 +5,7 @@ import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { isLinkPath, redactLinkTokens } from "./utils/redact";
-import { BUSY_PAGE, isStorageUnavailable, logUnavailable, unavailableHeaders } from "./services/unavailable.server";
+import { BUSY_PAGE, isStorageUnavailable, logUnavailable, unavailableHeaders } from "./services/http/unavailable.server";
 import { EnvError, getEnv } from "./env.server";
 
 // remix-serve loads this module at start-up: an invalid or incomplete environment stops the server
@@ -21,7 +21,7 @@ try {
 const ABORT_DELAY = 5_000;
 
 /**
- * A database that cannot take a write (busy, full, read-only: app/services/unavailable.server.ts)
+ * A database that cannot take a write (busy, full, read-only: app/services/http/unavailable.server.ts)
  * never reaches a person as a 500: handleError sees the error before Remix sanitises it; the request
  * is remembered here and its response replaced below with a 503 and Retry-After, for pages and for
  * data requests alike. Routes without a page do the same through `resourceRoute`.

@@ -10,7 +10,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import stylesUrl from "./styles.css?url";
-import { staffFormToken } from "./services/staff-auth.server";
+import { staffFormToken } from "./services/auth/staff-auth.server";
 import { localeFromAcceptLanguage, messages, type Locale } from "./i18n/messages";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesUrl }];

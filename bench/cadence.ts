@@ -17,7 +17,7 @@ import { performance } from "node:perf_hooks";
 import { openDatabase } from "../db/client";
 import { runMigrations } from "../db/migrate";
 import { seedDemo } from "../db/seed";
-import { runCadence } from "../app/services/cadence.server";
+import { runCadence } from "../app/services/shared/cadence.server";
 import { parseEnv } from "../app/env.server";
 import { addDays } from "../app/domain/dates";
 import { testEnv } from "../test/support/env";

@@ -22,8 +22,8 @@ import { outboundMessages } from "../db/schema";
 import { parseEnv } from "../app/env.server";
 import { RESEND_BATCH_LIMIT, resendEmailSender } from "../app/integrations/email.server";
 import { devOutboxSmsSender } from "../app/integrations/sms.server";
-import { queueNotice } from "../app/services/notices.server";
-import { deliverDueMessages } from "../app/services/outbox.server";
+import { queueNotice } from "../app/services/shared/notices.server";
+import { deliverDueMessages } from "../app/services/shared/outbox.server";
 import { testEnv } from "../test/support/env";
 
 const { values } = parseArgs({ options: { emails: { type: "string", default: "10000" }, rate: { type: "string", default: "2" } } });

@@ -15,8 +15,8 @@ import { performance } from "node:perf_hooks";
 import { openDatabase } from "../db/client";
 import { runMigrations } from "../db/migrate";
 import { creditors } from "../db/schema";
-import { IntakeSession, IntakeTally } from "../app/services/intake.server";
-import { importFile, parseImportFile, IMPORT_CHUNK_ROWS } from "../app/services/imports.server";
+import { IntakeSession, IntakeTally } from "../app/services/shared/intake.server";
+import { importFile, parseImportFile, IMPORT_CHUNK_ROWS } from "../app/services/backoffice/imports.server";
 import { rowRecords } from "../app/domain/csv-import";
 import { addDays } from "../app/domain/dates";
 

@@ -176,7 +176,7 @@ export function seedDemo(db: Db, options: { today: CalendarDate; passwordHash: s
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { parseArgs } = await import("node:util");
   const { getDb, closeDb } = await import("../app/db.server");
-  const { hashPassword } = await import("../app/services/passwords.server");
+  const { hashPassword } = await import("../app/services/auth/passwords.server");
   const { isCalendarDate } = await import("../app/domain/dates");
   const { getEnv } = await import("../app/env.server");
   try {

@@ -1,4 +1,4 @@
-import { checkpointNames, type Checkpoint, type CheckpointName } from "../app/services/checkpoints.server";
+import { checkpointNames, type Checkpoint, type CheckpointName } from "../app/services/shared/checkpoints.server";
 
 /**
  * Tests only (test/reliability/crash.test.ts): `TEST_CRASH_AT=send:after@3` kills the job with

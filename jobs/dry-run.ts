@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { getDb } from "../app/db.server";
 import { addDays, isCalendarDate } from "../app/domain/dates";
 import { runCli, UsageError } from "./cli";
-import { dryRun } from "../app/services/dry-run.server";
+import { dryRun } from "../app/services/shared/dry-run.server";
 
 const usage = `Usage: npm run cadence:dry-run -- [--from 2026-11-20] [--to 2026-12-20] [--debtor 7]
   Prints what each debtor will receive between the two dates (default: the next 30 days), and why,

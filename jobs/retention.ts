@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { getDb } from "../app/db.server";
 import { getEnv } from "../app/env.server";
 import { runCli, UsageError } from "./cli";
-import { findRetentionCandidates, runRetention, type RetentionCandidate } from "../app/services/retention.server";
+import { findRetentionCandidates, runRetention, type RetentionCandidate } from "../app/services/shared/retention.server";
 
 const usage = `Usage: npm run retention -- [--dry-run] [--now 2026-11-20T09:00:00Z]
   Anonymises debtors whose invoices have all been settled or written off for longer than their

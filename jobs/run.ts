@@ -5,8 +5,8 @@ import { getEnv, EnvError } from "../app/env.server";
 import { createEmailSender } from "../app/integrations/email.server";
 import { createSmsSender } from "../app/integrations/sms.server";
 import { NotMigratedError } from "../db/migrate";
-import { checkpointLargeWal } from "../app/services/wal.server";
-import { isStorageUnavailable, storageErrorCode } from "../app/services/unavailable.server";
+import { checkpointLargeWal } from "../app/services/shared/wal.server";
+import { isStorageUnavailable, storageErrorCode } from "../app/services/http/unavailable.server";
 import { crashHook } from "./crash-hook";
 import { tick } from "./tick";
 

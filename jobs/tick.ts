@@ -1,7 +1,7 @@
-import { runCadence } from "../app/services/cadence.server";
-import { lapseUnreviewedPlans } from "../app/services/pause-deadlines.server";
-import { cancelStaleMessages, deliverDueMessages, type OutboxDeps } from "../app/services/outbox.server";
-import { runDailyRetention } from "../app/services/retention.server";
+import { runCadence } from "../app/services/shared/cadence.server";
+import { lapseUnreviewedPlans } from "../app/services/shared/pause-deadlines.server";
+import { cancelStaleMessages, deliverDueMessages, type OutboxDeps } from "../app/services/shared/outbox.server";
+import { runDailyRetention } from "../app/services/shared/retention.server";
 
 /**
  * One pass of the reminder job: plan and claim what is due, then deliver. The database is the

@@ -1,6 +1,6 @@
 import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { isDevOutboxEnabled } from "~/services/dev-outbox.server";
+import { isDevOutboxEnabled } from "~/services/dev/dev-outbox.server";
 
 export const meta: MetaFunction = () => [{ title: "Relance" }];
 

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { upsertDebtor } from "~/services/api.server";
-import { resourceRoute } from "~/services/unavailable.server";
+import { upsertDebtor } from "~/services/api/api.server";
+import { resourceRoute } from "~/services/http/unavailable.server";
 
 export const action = resourceRoute(({ request }: ActionFunctionArgs) => upsertDebtor(request));

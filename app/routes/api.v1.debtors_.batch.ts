@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { upsertDebtors } from "~/services/api.server";
-import { resourceRoute } from "~/services/unavailable.server";
+import { upsertDebtors } from "~/services/api/api.server";
+import { resourceRoute } from "~/services/http/unavailable.server";
 
 export const action = resourceRoute(({ request }: ActionFunctionArgs) => upsertDebtors(request));

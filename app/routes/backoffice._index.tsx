@@ -1,7 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { formatCalendarDate } from "~/domain/dates";
-import { loadDashboard } from "~/services/backoffice.server";
+import { loadDashboard } from "~/services/backoffice/dashboard.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Tableau de bord — Relance" }];

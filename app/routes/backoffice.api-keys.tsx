@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CopyButton } from "~/components/copy-button";
-import { apiKeysAction, loadApiKeys } from "~/services/api-keys.server";
+import { apiKeysAction, loadApiKeys } from "~/services/backoffice/api-keys.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Clés d'API — Relance" }];

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CHANNEL_LABELS, LADDER_KINDS, STEP_CHANNELS, STEP_NAMES, TONES, TONE_NAMES, type LadderKind } from "~/domain/cadence-policy";
 import { CHANNEL_NAMES, WEEKDAY_NAMES } from "~/domain/contact-windows";
-import { loadCadenceSettings, saveCadenceSettings, type PolicyActionResult, type PolicyDraft, type ReviewActionResult, type WindowsActionResult } from "~/services/cadence-settings.server";
+import { loadCadenceSettings, saveCadenceSettings, type PolicyActionResult, type PolicyDraft, type ReviewActionResult, type WindowsActionResult } from "~/services/backoffice/cadence-settings.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Relance automatique — Relance" }];

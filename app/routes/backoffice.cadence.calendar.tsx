@@ -1,7 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { formatCalendarDate } from "~/domain/dates";
-import { loadCadenceCalendar } from "~/services/cadence-calendar.server";
+import { loadCadenceCalendar } from "~/services/backoffice/cadence-calendar.server";
 
 export const meta: MetaFunction = () => [{ title: "Calendrier de la relance — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });

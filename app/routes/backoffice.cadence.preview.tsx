@@ -1,6 +1,6 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { loadMessagePreview } from "~/services/message-preview.server";
+import { loadMessagePreview } from "~/services/backoffice/message-preview.server";
 
 export const meta: MetaFunction = () => [{ title: "Aperçu des messages — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });

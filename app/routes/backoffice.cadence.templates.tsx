@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { loadMessageTemplates, saveMessageTemplateAction, type TemplateActionResult } from "~/services/message-templates.server";
+import { loadMessageTemplates, saveMessageTemplateAction, type TemplateActionResult } from "~/services/backoffice/message-templates.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Modèles de messages — Relance" }];

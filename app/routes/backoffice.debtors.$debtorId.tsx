@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { actorLabels, eventLabels } from "~/domain/timeline-labels";
 import { describeEventData as describeData } from "~/domain/dossier";
-import { debtorFileAction, loadDebtorFile } from "~/services/debtor-file.server";
+import { debtorFileAction, loadDebtorFile } from "~/services/backoffice/debtor-file.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.debtor.name ?? "Client"} — Relance` }];

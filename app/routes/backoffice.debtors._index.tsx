@@ -1,6 +1,6 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { loadDebtorList } from "~/services/debtor-list.server";
+import { loadDebtorList } from "~/services/backoffice/debtor-list.server";
 
 export const meta: MetaFunction = () => [{ title: "Débiteurs — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });

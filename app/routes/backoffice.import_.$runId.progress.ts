@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { importProgress } from "~/services/imports.server";
-import { resourceRoute } from "~/services/unavailable.server";
+import { importProgress } from "~/services/backoffice/imports.server";
+import { resourceRoute } from "~/services/http/unavailable.server";
 
 export const loader = resourceRoute(function loader({ request, params }: LoaderFunctionArgs) {
   return importProgress(request, params.runId ?? "");

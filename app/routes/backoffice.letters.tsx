@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { loadLettersToPost, markLetterPosted } from "~/services/letters-queue.server";
+import { loadLettersToPost, markLetterPosted } from "~/services/backoffice/letters-queue.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Courriers à poster — Relance" }];

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { downloadLetter } from "~/services/letters-queue.server";
-import { resourceRoute } from "~/services/unavailable.server";
+import { downloadLetter } from "~/services/backoffice/letters-queue.server";
+import { resourceRoute } from "~/services/http/unavailable.server";
 
 export const loader = resourceRoute(function loader({ request, params }: LoaderFunctionArgs) {
   return downloadLetter(request, params.letterId ?? "");

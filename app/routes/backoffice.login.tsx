@@ -3,11 +3,11 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { z } from "zod";
 import { getDb } from "~/db.server";
 import { now } from "~/clock.server";
-import { findActiveStaffByEmail, getStaff, preSessionFormToken, readSignInForm, signInStaff, signInStaffByCode } from "~/services/staff-auth.server";
-import { issueStaffCodeIfKnown } from "~/services/staff-codes.server";
-import { requestDeps } from "~/services/deps.server";
-import { MAX_SMALL_FORM_BYTES, requireSameOrigin } from "~/services/http.server";
-import { clientAddress, limitRequest, rateLimitedInit } from "~/services/rate-limits.server";
+import { findActiveStaffByEmail, getStaff, preSessionFormToken, readSignInForm, signInStaff, signInStaffByCode } from "~/services/auth/staff-auth.server";
+import { issueStaffCodeIfKnown } from "~/services/auth/staff-codes.server";
+import { requestDeps } from "~/services/http/deps.server";
+import { MAX_SMALL_FORM_BYTES, requireSameOrigin } from "~/services/http/http.server";
+import { clientAddress, limitRequest, rateLimitedInit } from "~/services/http/rate-limits.server";
 import { RATE_LIMITS } from "~/domain/rate-limit";
 
 export const meta: MetaFunction = () => [{ title: "Connexion — Relance" }];

@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { getDb } from "~/db.server";
-import { readStaffForm, signOutStaff } from "~/services/staff-auth.server";
-import { MAX_SMALL_FORM_BYTES, requireSameOrigin } from "~/services/http.server";
+import { readStaffForm, signOutStaff } from "~/services/auth/staff-auth.server";
+import { MAX_SMALL_FORM_BYTES, requireSameOrigin } from "~/services/http/http.server";
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);

@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { loadOwnPassword, ownPasswordAction } from "~/services/own-password.server";
-import { rateLimitedInit } from "~/services/rate-limits.server";
+import { loadOwnPassword, ownPasswordAction } from "~/services/auth/own-password.server";
+import { rateLimitedInit } from "~/services/http/rate-limits.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Mon mot de passe — Relance" }];

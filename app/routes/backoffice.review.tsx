@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { decideReviewItem, loadReviewQueue } from "~/services/review-queue.server";
+import { decideReviewItem, loadReviewQueue } from "~/services/backoffice/review-queue.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "À décider — Relance" }];

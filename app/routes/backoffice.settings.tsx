@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { loadSettings, updateSettings, type SettingsSection } from "~/services/settings.server";
+import { loadSettings, updateSettings, type SettingsSection } from "~/services/backoffice/settings.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Réglages — Relance" }];

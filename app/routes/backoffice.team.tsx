@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { loadTeam, teamAction } from "~/services/team.server";
+import { loadTeam, teamAction } from "~/services/backoffice/team.server";
 import { ROLE_LABELS } from "~/domain/staff-roles";
 import { StaffFormToken } from "~/components/staff-form-token";
 

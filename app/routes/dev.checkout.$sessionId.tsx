@@ -1,9 +1,9 @@
 import { redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { noStoreHeaders } from "~/services/http.server";
-import { loadDevCheckout, payDevCheckout } from "~/services/dev-checkout.server";
-import { sendNoticeNow } from "~/services/notices.server";
-import { requestDeps } from "~/services/deps.server";
+import { noStoreHeaders } from "~/services/http/http.server";
+import { loadDevCheckout, payDevCheckout } from "~/services/dev/dev-checkout.server";
+import { sendNoticeNow } from "~/services/shared/notices.server";
+import { requestDeps } from "~/services/http/deps.server";
 
 export const meta: MetaFunction = () => [{ title: "Checkout (development) — Relance" }];
 

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { loadDevOutboxMessage } from "~/services/dev-outbox.server";
+import { loadDevOutboxMessage } from "~/services/dev/dev-outbox.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.subject ?? "Message"} — Outbox` }];
 

@@ -1,6 +1,6 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { loadDevOutbox } from "~/services/dev-outbox.server";
+import { loadDevOutbox } from "~/services/dev/dev-outbox.server";
 
 export const meta: MetaFunction = () => [{ title: "Outbox (development) — Relance" }];
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { landingHeaders } from "~/services/link-landing.server";
-import { resourceRoute } from "~/services/unavailable.server";
+import { landingHeaders } from "~/services/portal/link-landing.server";
+import { resourceRoute } from "~/services/http/unavailable.server";
 import { action as exchange } from "./l.$token";
 
 /**

@@ -1,11 +1,11 @@
 import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { localeFromAcceptLanguage, messages, type Locale } from "~/i18n/messages";
-import { exchangeLink, landingHeaders, previewLink, requireLandingOrigin } from "~/services/link-landing.server";
-import { MAX_SMALL_FORM_BYTES, readLimitedForm } from "~/services/http.server";
+import { exchangeLink, landingHeaders, previewLink, requireLandingOrigin } from "~/services/portal/link-landing.server";
+import { MAX_SMALL_FORM_BYTES, readLimitedForm } from "~/services/http/http.server";
 import { InvalidLink } from "~/components/invalid-link";
 import { RateLimited } from "~/components/rate-limited";
-import { clientAddress, limitRequest, rateLimitedInit } from "~/services/rate-limits.server";
+import { clientAddress, limitRequest, rateLimitedInit } from "~/services/http/rate-limits.server";
 import { RATE_LIMITS, type RateLimitRule } from "~/domain/rate-limit";
 
 /** Every refused link gets this same status and page, whatever the reason (M17). */

@@ -2,10 +2,10 @@ import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctio
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { localeFromAcceptLanguage, messages } from "~/i18n/messages";
-import { MAX_SMALL_FORM_BYTES, noStoreHeaders, readLimitedForm, requireSameOrigin } from "~/services/http.server";
-import { requestDeps } from "~/services/deps.server";
-import { requestNewLink } from "~/services/link-reissue.server";
-import { clientAddress, limitRequest, rateLimitedInit } from "~/services/rate-limits.server";
+import { MAX_SMALL_FORM_BYTES, noStoreHeaders, readLimitedForm, requireSameOrigin } from "~/services/http/http.server";
+import { requestDeps } from "~/services/http/deps.server";
+import { requestNewLink } from "~/services/portal/link-reissue.server";
+import { clientAddress, limitRequest, rateLimitedInit } from "~/services/http/rate-limits.server";
 import { RATE_LIMITS } from "~/domain/rate-limit";
 import { RateLimited } from "~/components/rate-limited";
 

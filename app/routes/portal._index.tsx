@@ -1,7 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { loadPortalHome } from "~/services/portal.server";
-import { noStoreHeaders } from "~/services/http.server";
+import { loadPortalHome } from "~/services/portal/portal.server";
+import { noStoreHeaders } from "~/services/http/http.server";
 import { messages } from "~/i18n/messages";
 import { agreementMessages } from "~/i18n/portal-agreements";
 import { CommitmentsInForce } from "~/components/agreement-parts";

@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FieldError, describedBy, useFocusFirstError } from "~/components/agreement-parts";
 import { objectionMessages } from "~/i18n/portal-objections";
-import { alreadyPaidAction, loadAlreadyPaidPage } from "~/services/objections.server";
-import { noStoreHeaders } from "~/services/http.server";
+import { alreadyPaidAction, loadAlreadyPaidPage } from "~/services/portal/objections.server";
+import { noStoreHeaders } from "~/services/http/http.server";
 import { CLAIM_METHODS, REFERENCE_MAX_CHARS } from "~/domain/objections";
 import { ObjectionReview } from "~/components/objection-review";
 

@@ -3,8 +3,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useState } from "react";
 import { Echo, FieldError, describedBy, useFocusFirstError } from "~/components/agreement-parts";
 import { callbackMessages } from "~/i18n/portal-callback";
-import { callbackAction, loadCallbackPage } from "~/services/callback.server";
-import { noStoreHeaders } from "~/services/http.server";
+import { callbackAction, loadCallbackPage } from "~/services/portal/callback.server";
+import { noStoreHeaders } from "~/services/http/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: callbackMessages(data?.locale ?? "fr").title }];
 export const headers: HeadersFunction = () => noStoreHeaders;

@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { loadDocumentsPage, requestDocument } from "~/services/portal-documents.server";
-import { noStoreHeaders } from "~/services/http.server";
+import { loadDocumentsPage, requestDocument } from "~/services/portal/portal-documents.server";
+import { noStoreHeaders } from "~/services/http/http.server";
 import { secureMessages } from "~/i18n/portal-secure";
 import { messages } from "~/i18n/messages";
 

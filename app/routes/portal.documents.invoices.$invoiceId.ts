@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { invoicePdfDownload } from "~/services/portal-documents.server";
-import { resourceRoute } from "~/services/unavailable.server";
+import { invoicePdfDownload } from "~/services/portal/portal-documents.server";
+import { resourceRoute } from "~/services/http/unavailable.server";
 
 /** Resource route: the invoice copy as a download, after step-up (M20). */
 export const loader = resourceRoute(async function loader({ request, params }: LoaderFunctionArgs) {

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { receiptPdfDownload } from "~/services/portal-documents.server";
-import { resourceRoute } from "~/services/unavailable.server";
+import { receiptPdfDownload } from "~/services/portal/portal-documents.server";
+import { resourceRoute } from "~/services/http/unavailable.server";
 
 /** Resource route: one payment's receipt as a download, for the session's debtor only. */
 export const loader = resourceRoute(async function loader({ request, params }: LoaderFunctionArgs) {

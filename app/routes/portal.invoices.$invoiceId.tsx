@@ -1,7 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { loadPortalInvoice } from "~/services/portal.server";
-import { noStoreHeaders } from "~/services/http.server";
+import { loadPortalInvoice } from "~/services/portal/portal.server";
+import { noStoreHeaders } from "~/services/http/http.server";
 import { messages } from "~/i18n/messages";
 
 export const headers: HeadersFunction = () => noStoreHeaders;

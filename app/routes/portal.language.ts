@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { switchLanguage } from "~/services/portal-language.server";
-import { noStoreHeaders } from "~/services/http.server";
-import { resourceRoute } from "~/services/unavailable.server";
+import { switchLanguage } from "~/services/portal/portal-language.server";
+import { noStoreHeaders } from "~/services/http/http.server";
+import { resourceRoute } from "~/services/http/unavailable.server";
 
 /** POST only (M1): a GET of this address is a 405 by Remix, and changes nothing. */
 export const action = resourceRoute(async function action({ request }: ActionFunctionArgs) {

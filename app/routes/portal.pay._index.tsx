@@ -3,8 +3,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useEffect, useRef } from "react";
 import { CopyButton } from "~/components/copy-button";
 import { payMessages } from "~/i18n/portal-pay";
-import { noStoreHeaders } from "~/services/http.server";
-import { loadPayPage, startCheckout } from "~/services/payments.server";
+import { noStoreHeaders } from "~/services/http/http.server";
+import { loadPayPage, startCheckout } from "~/services/portal/payments.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? payMessages(data.locale).title : "Relance" }];
 

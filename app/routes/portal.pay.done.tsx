@@ -1,8 +1,8 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { payMessages } from "~/i18n/portal-pay";
-import { noStoreHeaders } from "~/services/http.server";
-import { loadPayDone } from "~/services/payments.server";
+import { noStoreHeaders } from "~/services/http/http.server";
+import { loadPayDone } from "~/services/portal/payments.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? payMessages(data.locale).done.title : "Relance" }];
 

@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Echo, FieldError, PlanSchedule, describedBy, useFocusFirstError } from "~/components/agreement-parts";
 import { agreementMessages } from "~/i18n/portal-agreements";
-import { loadPlanPage, planAction } from "~/services/agreements.server";
-import { noStoreHeaders } from "~/services/http.server";
+import { loadPlanPage, planAction } from "~/services/portal/agreements.server";
+import { noStoreHeaders } from "~/services/http/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? agreementMessages(data.locale).plan.title : "Relance" }];
 export const headers: HeadersFunction = () => noStoreHeaders;

@@ -1,7 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Outlet, useLoaderData, useLocation } from "@remix-run/react";
-import { loadPortalLayout } from "~/services/portal-language.server";
-import { noStoreHeaders } from "~/services/http.server";
+import { loadPortalLayout } from "~/services/portal/portal-language.server";
+import { noStoreHeaders } from "~/services/http/http.server";
 import { secureMessages } from "~/i18n/portal-secure";
 import { locales, messages } from "~/i18n/messages";
 

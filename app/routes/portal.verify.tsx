@@ -1,8 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { loadVerifyPage, verifyAction } from "~/services/step-up.server";
-import { noStoreHeaders } from "~/services/http.server";
-import { rateLimitedInit } from "~/services/rate-limits.server";
+import { loadVerifyPage, verifyAction } from "~/services/auth/step-up.server";
+import { noStoreHeaders } from "~/services/http/http.server";
+import { rateLimitedInit } from "~/services/http/rate-limits.server";
 import { secureMessages } from "~/i18n/portal-secure";
 import { RateLimited } from "~/components/rate-limited";
 

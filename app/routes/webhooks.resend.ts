@@ -2,9 +2,9 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { now } from "~/clock.server";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
-import { MAX_WEBHOOK_BYTES, readLimitedText } from "~/services/http.server";
-import { handleResendWebhook } from "~/services/resend-webhooks.server";
-import { resourceRoute } from "~/services/unavailable.server";
+import { MAX_WEBHOOK_BYTES, readLimitedText } from "~/services/http/http.server";
+import { handleResendWebhook } from "~/services/webhooks/resend-webhooks.server";
+import { resourceRoute } from "~/services/http/unavailable.server";
 
 function problem(status: number, title: string, detail: string) {
   return Response.json({ type: "about:blank", title, status, detail }, { status, headers: { "Content-Type": "application/problem+json" } });

@@ -2,12 +2,12 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { now } from "~/clock.server";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
-import { MAX_WEBHOOK_BYTES, readLimitedText } from "~/services/http.server";
-import { requestDeps } from "~/services/deps.server";
-import { sendNoticeNow } from "~/services/notices.server";
-import { handleStripeWebhook } from "~/services/stripe-webhooks.server";
+import { MAX_WEBHOOK_BYTES, readLimitedText } from "~/services/http/http.server";
+import { requestDeps } from "~/services/http/deps.server";
+import { sendNoticeNow } from "~/services/shared/notices.server";
+import { handleStripeWebhook } from "~/services/webhooks/stripe-webhooks.server";
 import { stripeKeyIsLive } from "~/integrations/payments.server";
-import { resourceRoute } from "~/services/unavailable.server";
+import { resourceRoute } from "~/services/http/unavailable.server";
 
 function problem(status: number, title: string, detail: string) {
   return Response.json({ type: "about:blank", title, status, detail }, { status, headers: { "Content-Type": "application/problem+json" } });

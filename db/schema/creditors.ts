@@ -63,7 +63,7 @@ export const staffUsers = sqliteTable(
     email: text("email").notNull(),
     name: text("name").notNull(),
     role: text("role", { enum: ["owner", "agent", "read_only"] }).notNull(),
-    /** scrypt$N$r$p$salt$hash, see app/services/passwords.server.ts */
+    /** scrypt$N$r$p$salt$hash, see app/services/auth/passwords.server.ts */
     passwordHash: text("password_hash"),
     disabledAt: instant("disabled_at"),
     createdAt: createdAt(),

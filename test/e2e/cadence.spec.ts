@@ -2,7 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import { DEMO_LOGIN } from "../../db/seed";
 import { cadencePolicies, cadenceSteps, debtors } from "../../db/schema";
-import { dryRun } from "../../app/services/dry-run.server";
+import { dryRun } from "../../app/services/shared/dry-run.server";
 import { withDb } from "./support/helpers";
 import { expectAccessible } from "./support/agreements";
 import { E2E_NOW, E2E_TODAY } from "./support/env";

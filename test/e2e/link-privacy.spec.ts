@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { parseEnv } from "../../app/env.server";
-import { insertLink, insertShortLink, signLink } from "../../app/services/links.server";
+import { insertLink, insertShortLink, signLink } from "../../app/services/shared/links.server";
 import { E2E_NOW, e2eEnv } from "./support/env";
 import { withDb } from "./support/helpers";
 

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import { installmentPlans, installments, timelineEvents } from "../../db/schema";
-import { dryRun } from "../../app/services/dry-run.server";
+import { dryRun } from "../../app/services/shared/dry-run.server";
 import { runJobOnce, withDb } from "./support/helpers";
 import { E2E_TODAY } from "./support/env";
 import { expectAccessible, openPortalFromOutbox } from "./support/agreements";

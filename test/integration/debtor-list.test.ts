@@ -4,8 +4,8 @@ import { freshDb } from "../support/db";
 import { seedDemo, DEMO_LOGIN } from "../../db/seed";
 import { resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
-import { hashPassword } from "~/services/passwords.server";
-import { signInStaff } from "~/services/staff-auth.server";
+import { hashPassword } from "~/services/auth/passwords.server";
+import { signInStaff } from "~/services/auth/staff-auth.server";
 import * as list from "~/routes/backoffice.debtors._index";
 import { creditors, debtors, invoices, promises, staffUsers } from "../../db/schema";
 

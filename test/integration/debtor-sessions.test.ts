@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { seededDb } from "../support/db";
 import { openDatabase } from "../../db/client";
 import { debtorLinks, debtors } from "../../db/schema";
-import { getDebtorSession, startDebtorSession } from "~/services/debtor-sessions.server";
+import { getDebtorSession, startDebtorSession } from "~/services/auth/debtor-sessions.server";
 import { getDebtorForPortal } from "~/models/portal.server";
 
 const NOW = new Date("2026-11-20T09:00:00Z");

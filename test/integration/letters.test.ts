@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { PDFDocument } from "pdf-lib";
 import { seededDb } from "../support/db";
 import { creditors, debtors } from "../../db/schema";
-import { renderFormalNotice, storeLetterPdf, type FormalNoticeInput } from "~/services/letters.server";
+import { renderFormalNotice, storeLetterPdf, type FormalNoticeInput } from "~/services/shared/letters.server";
 
 function input(kind: "business" | "consumer", locale: "fr" | "en" = "fr"): FormalNoticeInput {
   const { db } = seededDb("2026-11-20");

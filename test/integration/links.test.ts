@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { seededDb } from "../support/db";
 import { testEnv, TEST_KEYS } from "../support/env";
 import { parseEnv } from "~/env.server";
-import { checkLink, insertLink, revokeLink, signLink, LINK_AUDIENCE, LINK_TYP } from "~/services/links.server";
+import { checkLink, insertLink, revokeLink, signLink, LINK_AUDIENCE, LINK_TYP } from "~/services/shared/links.server";
 import { debtorLinks, debtors } from "../../db/schema";
 
 const env = parseEnv(testEnv());

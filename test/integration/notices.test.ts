@@ -8,8 +8,8 @@ import { testEnv } from "../support/env";
 import { parseEnv } from "~/env.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";
-import { queueNotice, sendNoticeNow } from "~/services/notices.server";
-import { loadCadenceStates } from "~/services/cadence.server";
+import { queueNotice, sendNoticeNow } from "~/services/shared/notices.server";
+import { loadCadenceStates } from "~/services/shared/cadence.server";
 import { devOutbox, outboundMessages } from "../../db/schema";
 import type { Db } from "../../db/client";
 

@@ -10,10 +10,10 @@ import { closeDb, getDb } from "~/db.server";
 import { getEnv, resetEnvCache } from "~/env.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";
-import { hashPassword } from "~/services/passwords.server";
-import { signInStaff } from "~/services/staff-auth.server";
+import { hashPassword } from "~/services/auth/passwords.server";
+import { signInStaff } from "~/services/auth/staff-auth.server";
 import * as dashboard from "~/routes/backoffice._index";
-import { loadCadenceStates } from "~/services/cadence.server";
+import { loadCadenceStates } from "~/services/shared/cadence.server";
 import { tick } from "../../jobs/tick";
 import { debtors, devOutbox, installmentPlanInvoices, installmentPlans, invoices, outboundMessageInvoices, outboundMessages, staffUsers, timelineEvents } from "../../db/schema";
 

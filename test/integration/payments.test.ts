@@ -6,15 +6,15 @@ import { getEnv, resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";
-import { dryRun } from "~/services/dry-run.server";
+import { dryRun } from "~/services/shared/dry-run.server";
 import * as landing from "~/routes/l.$token";
 import * as payRoute from "~/routes/portal.pay._index";
 import * as doneRoute from "~/routes/portal.pay.done";
 import * as stripeRoute from "~/routes/webhooks.stripe";
 import * as dashboard from "~/routes/backoffice._index";
 import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
-import { signInStaff } from "~/services/staff-auth.server";
-import { hashPassword } from "~/services/passwords.server";
+import { signInStaff } from "~/services/auth/staff-auth.server";
+import { hashPassword } from "~/services/auth/passwords.server";
 import { DEMO_LOGIN } from "../../db/seed";
 import { tick } from "../../jobs/tick";
 import {

@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { seededDb } from "../support/db";
 import { testEnv } from "../support/env";
 import { parseEnv } from "~/env.server";
-import { runCadence } from "~/services/cadence.server";
-import { dryRun } from "~/services/dry-run.server";
+import { runCadence } from "~/services/shared/cadence.server";
+import { dryRun } from "~/services/shared/dry-run.server";
 import { creditors, debtorContacts, debtors, invoices, outboundMessageInvoices, outboundMessages } from "../../db/schema";
 import type { Db } from "../../db/client";
 

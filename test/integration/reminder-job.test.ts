@@ -9,11 +9,11 @@ import { FakeResend } from "../fakes/resend-server";
 import { parseEnv } from "~/env.server";
 import { devOutboxEmailSender, resendEmailSender, type EmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";
-import { checkLink } from "~/services/links.server";
-import { dryRun } from "~/services/dry-run.server";
+import { checkLink } from "~/services/shared/links.server";
+import { dryRun } from "~/services/shared/dry-run.server";
 import { ticksBetween } from "~/domain/cadence-simulation";
 import { tick } from "../../jobs/tick";
-import { runCadence } from "~/services/cadence.server";
+import { runCadence } from "~/services/shared/cadence.server";
 import {
   callTasks,
   debtorContacts,

@@ -9,8 +9,8 @@ import { FakeResend } from "../fakes/resend-server";
 import { parseEnv } from "~/env.server";
 import { resendEmailSender, type EmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";
-import { queueNotice } from "~/services/notices.server";
-import { batchIdempotencyKey, deliverDueMessages, deliverMessage } from "~/services/outbox.server";
+import { queueNotice } from "~/services/shared/notices.server";
+import { batchIdempotencyKey, deliverDueMessages, deliverMessage } from "~/services/shared/outbox.server";
 import { debtorContacts, debtors, emailBatches, outboundMessages } from "../../db/schema";
 import type { Db } from "../../db/client";
 

@@ -10,7 +10,7 @@ import { getEnv, parseEnv, resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";
-import { handleResendWebhook } from "~/services/resend-webhooks.server";
+import { handleResendWebhook } from "~/services/webhooks/resend-webhooks.server";
 import * as resendWebhook from "~/routes/webhooks.resend";
 import { tick } from "../../jobs/tick";
 import { debtorContacts, debtors, outboundMessages, timelineEvents, webhookEvents } from "../../db/schema";

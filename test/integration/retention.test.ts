@@ -24,7 +24,7 @@ import {
   promises,
   timelineEvents,
 } from "../../db/schema";
-import { runDailyRetention, runRetention } from "~/services/retention.server";
+import { runDailyRetention, runRetention } from "~/services/shared/retention.server";
 import { getEnv } from "~/env.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";

@@ -4,7 +4,7 @@ import { seededDb } from "../support/db";
 import { resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
 import { devOutbox, staffCodes, staffSessions, staffUsers } from "../../db/schema";
-import { getStaff } from "~/services/staff-auth.server";
+import { getStaff } from "~/services/auth/staff-auth.server";
 import * as login from "~/routes/backoffice.login";
 import * as logout from "~/routes/backoffice.logout";
 import { args, signInPage, staffCsrf } from "../support/routes";

@@ -86,7 +86,7 @@ describe("routes without a page when the database cannot write", () => {
   });
 
   it("a page asked by a browser (a download) gets the French page rather than JSON", async () => {
-    const { unavailableResponse } = await import("~/services/unavailable.server");
+    const { unavailableResponse } = await import("~/services/http/unavailable.server");
     const page = unavailableResponse(new Request(`${BASE}/backoffice/export.csv`, { headers: { Accept: "text/html,application/xhtml+xml" } }));
     expect(page.status).toBe(503);
     expect(await page.text()).toContain("Rien n'a été enregistré");

@@ -5,8 +5,8 @@ import { seededDb } from "../support/db";
 import { resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
 import { creditors, devOutbox, staffAuditEvents, staffSessions, staffUsers } from "../../db/schema";
-import { sha256 } from "~/services/tokens.server";
-import { getStaff, signInStaff } from "~/services/staff-auth.server";
+import { sha256 } from "~/services/auth/tokens.server";
+import { getStaff, signInStaff } from "~/services/auth/staff-auth.server";
 import * as team from "~/routes/backoffice.team";
 import * as password from "~/routes/backoffice.password";
 import * as login from "~/routes/backoffice.login";
@@ -188,7 +188,7 @@ describe("the team page", () => {
 describe("changing one's own password", () => {
   it("takes the current password, refuses a wrong one, and closes the other sessions", async () => {
     const db = getDb();
-    const { hashPassword } = await import("~/services/passwords.server");
+    const { hashPassword } = await import("~/services/auth/passwords.server");
     db.update(staffUsers).set({ passwordHash: await hashPassword("ancien mot de passe") }).where(eq(staffUsers.id, ownerId)).run();
     const here = await cookieFor(ownerId);
     const elsewhere = await cookieFor(ownerId);

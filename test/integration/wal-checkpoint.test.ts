@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
 import { statSync } from "node:fs";
 import { freshDb } from "../support/db";
-import { checkpointLargeWal } from "~/services/wal.server";
+import { checkpointLargeWal } from "~/services/shared/wal.server";
 
 function grow(sqlite: Database.Database, rows: number) {
   sqlite.exec("create table if not exists filler (id integer primary key, body text)");

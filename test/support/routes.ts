@@ -1,4 +1,4 @@
-import { formTokenFor } from "~/services/http.server";
+import { formTokenFor } from "~/services/http/http.server";
 /** The arguments Remix hands a loader or an action, for calling route modules with real Requests. */
 export const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
 

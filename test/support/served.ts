@@ -13,7 +13,7 @@ import { openDatabase } from "../../db/client";
 import { runMigrations } from "../../db/migrate";
 import { seedDemo } from "../../db/seed";
 import { parseEnv } from "../../app/env.server";
-import { insertLink, signLink } from "../../app/services/links.server";
+import { insertLink, signLink } from "../../app/services/shared/links.server";
 import { testEnv } from "./env";
 
 const tsx = join(process.cwd(), "node_modules/.bin/tsx");

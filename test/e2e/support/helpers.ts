@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { SignJWT } from "jose";
 import { openDatabase, type Db } from "../../../db/client";
 import { parseEnv } from "../../../app/env.server";
-import { insertLink, revokeLink, signLink, LINK_AUDIENCE, LINK_TYP } from "../../../app/services/links.server";
+import { insertLink, revokeLink, signLink, LINK_AUDIENCE, LINK_TYP } from "../../../app/services/shared/links.server";
 import { TEST_KEYS } from "../../support/env";
 import { E2E_DATABASE, E2E_NOW, e2eEnv } from "./env";
 

@@ -1,7 +1,7 @@
 import { expect, type Page } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import { debtorContacts, invoices } from "../../../db/schema";
-import { dryRun } from "../../../app/services/dry-run.server";
+import { dryRun } from "../../../app/services/shared/dry-run.server";
 import { runJobOnce, withDb } from "./helpers";
 
 export const MARTIN_EMAIL = "compta@boulangerie-martin.fr";

@@ -8,7 +8,7 @@ import { dirname } from "node:path";
 import { openDatabase } from "../../../db/client";
 import { runMigrations } from "../../../db/migrate";
 import { DEMO_LOGIN, seedDemo } from "../../../db/seed";
-import { hashPassword } from "../../../app/services/passwords.server";
+import { hashPassword } from "../../../app/services/auth/passwords.server";
 import { E2E_DATABASE, E2E_SERVER_LOG, E2E_TODAY } from "./env";
 
 for (const suffix of ["", "-wal", "-shm"]) rmSync(`${E2E_DATABASE}${suffix}`, { force: true });

@@ -1,0 +1,151 @@
+import { createCookie, redirect } from "@remix-run/node";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import { creditors, staffSessions, staffUsers } from "../../../db/schema";
+import { hashPassword, verifyPassword } from "./passwords.server";
+import { consumeStaffCode } from "./staff-codes.server";
+import { randomToken, sha256 } from "./tokens.server";
+import { formTokenFor, readLimitedForm, requireFormToken } from "../http/http.server";
+import { MAX_FORM_BYTES } from "../../domain/uploads";
+
+const SESSION_HOURS = 12;
+
+/** Separate from the debtor cookie and table: a debtor session never opens the back office. */
+const staffCookie = createCookie("__Host-staff", {
+  httpOnly: true,
+  secure: true,
+  sameSite: "lax",
+  path: "/",
+  maxAge: SESSION_HOURS * 3600,
+});
+
+/**
+ * Before sign-in there is no session to hold a CSRF token: the sign-in page gives the browser a
+ * random id in this cookie and its forms carry the token derived from it. __Host- keeps another
+ * subdomain from planting one.
+ */
+const preSessionCookie = createCookie("__Host-staff-pre", { httpOnly: true, secure: true, sameSite: "lax", path: "/", maxAge: 3600 });
+
+/** The sign-in forms' token, and the Set-Cookie that starts a pre-session when the browser has none. */
+export async function preSessionFormToken(request: Request): Promise<{ token: string; setCookie: string | null }> {
+  const id: unknown = await preSessionCookie.parse(request.headers.get("Cookie"));
+  if (typeof id === "string" && id.length >= 22) return { token: formTokenFor(id), setCookie: null };
+  const fresh = randomToken(24);
+  return { token: formTokenFor(fresh), setCookie: await preSessionCookie.serialize(fresh) };
+}
+
+/** The sign-in form, read under a cap, refused (403) unless it carries this browser's pre-session token. */
+export async function readSignInForm(request: Request, maxBytes: number): Promise<FormData> {
+  const form = await readLimitedForm(request, maxBytes);
+  const id: unknown = await preSessionCookie.parse(request.headers.get("Cookie"));
+  requireFormToken(form, typeof id === "string" && id.length >= 22 ? formTokenFor(id) : null);
+  return form;
+}
+
+/** The CSRF token every back-office form carries (M21), derived from the staff session cookie; null when signed out. */
+export async function staffFormToken(request: Request): Promise<string | null> {
+  const id: unknown = await staffCookie.parse(request.headers.get("Cookie"));
+  return typeof id === "string" && id !== "" ? formTokenFor(id) : null;
+}
+
+/**
+ * Every back-office action's form: read under a cap (a clear 415/413/400 for what is not a form),
+ * then refused with 403 unless it carries this staff session's token. Call it after
+ * `requireSameOrigin` and `requireStaff`, before anything is written.
+ */
+export async function readStaffForm(request: Request, maxBytes = MAX_FORM_BYTES): Promise<FormData> {
+  const form = await readLimitedForm(request, maxBytes);
+  requireFormToken(form, await staffFormToken(request));
+  return form;
+}
+
+// Compared against when the email is unknown, so both failures take the same time.
+let decoyHash: Promise<string> | undefined;
+
+/** The active member with this email (case-insensitive), with what a code email needs. */
+export function findActiveStaffByEmail(db: Db, email: string) {
+  return (
+    db
+      .select({ id: staffUsers.id, name: staffUsers.name, email: staffUsers.email, passwordHash: staffUsers.passwordHash, creditorName: creditors.legalName })
+      .from(staffUsers)
+      .innerJoin(creditors, eq(creditors.id, staffUsers.creditorId))
+      .where(and(sql`lower(${staffUsers.email}) = ${email.trim().toLowerCase()}`, isNull(staffUsers.disabledAt)))
+      .get() ?? null
+  );
+}
+
+/**
+ * Returns a Set-Cookie header on success, null on any failure (never says which part was wrong).
+ * `previous` is the sign-in request: a session it still carries is ended, so sign-in rotates the id.
+ */
+export async function signInStaff(db: Db, email: string, password: string, now: Date, previous?: Request): Promise<string | null> {
+  const user = findActiveStaffByEmail(db, email);
+  decoyHash ??= hashPassword("not-a-password");
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+  if (!user?.passwordHash || !ok) return null;
+  return startStaffSession(db, user.id, now, previous);
+}
+
+/**
+ * Sign-in by a one-time code emailed to the member (see staff-codes.server.ts). Unknown email,
+ * wrong, expired, used or dead code: all the same null.
+ */
+export async function signInStaffByCode(db: Db, email: string, code: string, now: Date, previous?: Request): Promise<string | null> {
+  const user = findActiveStaffByEmail(db, email);
+  if (!user) return null;
+  if (consumeStaffCode(db, user.id, "sign_in", code, now) !== "accepted") return null;
+  return startStaffSession(db, user.id, now, previous);
+}
+
+/** A fresh random session id; the one the browser came with, if any, dies (no session fixation). */
+async function startStaffSession(db: Db, staffUserId: number, now: Date, previous?: Request): Promise<string> {
+  if (previous) await endSession(db, previous);
+  const id = randomToken(32);
+  db.insert(staffSessions)
+    .values({ idHash: sha256(id), staffUserId, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000) })
+    .run();
+  return staffCookie.serialize(id);
+}
+
+async function endSession(db: Db, request: Request) {
+  const id: unknown = await staffCookie.parse(request.headers.get("Cookie"));
+  if (typeof id === "string") db.delete(staffSessions).where(eq(staffSessions.idHash, sha256(id))).run();
+}
+
+/** The hash of the session this request carries, so "end my other sessions" can keep it. */
+export async function sessionHashOf(request: Request): Promise<string | null> {
+  const id: unknown = await staffCookie.parse(request.headers.get("Cookie"));
+  return typeof id === "string" ? sha256(id) : null;
+}
+
+export async function getStaff(db: Db, request: Request, now: Date) {
+  const id: unknown = await staffCookie.parse(request.headers.get("Cookie"));
+  if (typeof id !== "string") return null;
+  return (
+    db
+      .select({
+        id: staffUsers.id,
+        name: staffUsers.name,
+        role: staffUsers.role,
+        creditorId: staffUsers.creditorId,
+        creditorName: creditors.legalName,
+        creditorTimeZone: creditors.timeZone,
+      })
+      .from(staffSessions)
+      .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.staffUserId))
+      .innerJoin(creditors, eq(creditors.id, staffUsers.creditorId))
+      .where(and(eq(staffSessions.idHash, sha256(id)), gt(staffSessions.expiresAt, now), isNull(staffUsers.disabledAt)))
+      .get() ?? null
+  );
+}
+
+export async function requireStaff(db: Db, request: Request, now: Date) {
+  const staff = await getStaff(db, request, now);
+  if (!staff) throw redirect("/backoffice/login");
+  return staff;
+}
+
+export async function signOutStaff(db: Db, request: Request): Promise<string> {
+  await endSession(db, request);
+  return staffCookie.serialize("", { maxAge: 0 });
+}

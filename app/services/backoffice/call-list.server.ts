@@ -1,0 +1,157 @@
+import { data, redirect } from "@remix-run/node";
+import { and, eq, gt } from "drizzle-orm";
+import { z } from "zod";
+import { hasHiddenCharacters } from "../../domain/text";
+import { cadencePolicies, callTasks, debtors, invoices, promises } from "../../../db/schema";
+import { CALL_OUTCOMES, rankCallTasks, reachedDebtor } from "../../domain/call-list";
+import { addDays, daysBetween, formatCalendarDate, isCalendarDate, localDate } from "../../domain/dates";
+import { formatMoney } from "../../domain/money";
+import { getDb } from "../../db.server";
+import { now } from "../../clock.server";
+import { getOpenCallTask, listOpenCallTasks } from "../../models/call-list.server";
+import { appendTimeline } from "../../models/timeline.server";
+import { requireSameOrigin } from "../http/http.server";
+import { requireStaff, readStaffForm } from "../auth/staff-auth.server";
+
+const LOCALE = "fr-FR";
+
+export async function loadCallList(request: Request) {
+  const db = getDb();
+  const at = now();
+  const staff = await requireStaff(db, request, at);
+  const today = localDate(at, staff.creditorTimeZone);
+  const tasks = listOpenCallTasks(db, staff.creditorId);
+  const ranked = rankCallTasks(
+    tasks.map((t) => ({ ...t, oldestDueDate: t.oldestDueDate && t.oldestDueDate < today ? t.oldestDueDate : null })),
+    today,
+  );
+  const byId = new Map(tasks.map((t) => [t.taskId, t]));
+  const time = new Intl.DateTimeFormat(LOCALE, { dateStyle: "short", timeStyle: "short", timeZone: staff.creditorTimeZone });
+  const rows = ranked.map((r) => {
+    const task = byId.get(r.taskId)!;
+    return {
+      taskId: r.taskId,
+      debtorId: task.debtorId,
+      debtorName: task.debtorName,
+      phone: task.phone,
+      reason: task.reason,
+      due: time.format(task.dueAt),
+      dueNow: task.dueAt <= at,
+      owed: formatMoney({ cents: r.owedCents, currency: "EUR" }, LOCALE),
+      score: r.score,
+      why: r.why.map(explain),
+    };
+  });
+  return {
+    staffName: staff.name,
+    canLog: staff.role !== "read_only",
+    today,
+    maxPromiseDate: addDays(today, 90),
+    now: rows.filter((r) => r.dueNow),
+    later: rows.filter((r) => !r.dueNow),
+  };
+}
+
+function explain(reason: string): string {
+  const [kind, value = ""] = reason.split(":");
+  switch (kind) {
+    case "overdue_days":
+      return `${value} j de retard`;
+    case "owed":
+      return `${formatMoney({ cents: Number(value), currency: "EUR" }, LOCALE)} dus`;
+    case "broken_promises":
+      return `${value} promesse(s) non tenue(s)`;
+    case "open_disputes":
+      return `${value} litige(s) ouvert(s)`;
+    case "segment":
+      return value === "high_risk" ? "client à risque" : "bon payeur";
+    default:
+      return reason;
+  }
+}
+
+const outcomeSchema = z
+  .object({
+    taskId: z.coerce.number().int().positive(),
+    outcome: z.enum(CALL_OUTCOMES, { error: "Choisissez le résultat de l'appel." }),
+    promiseDate: z.string().trim().optional(),
+    note: z
+      .string()
+      .trim()
+      .max(2000, { error: "La note dépasse 2 000 caractères." })
+      .refine((text) => !hasHiddenCharacters(text, { multiline: true }), { error: "La note contient des caractères invisibles ou de contrôle : retapez-la." })
+      .optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.outcome === "promise" && !(value.promiseDate && isCalendarDate(value.promiseDate))) {
+      ctx.addIssue({ code: "custom", path: ["promiseDate"], message: "Indiquez la date de paiement promise (JJ/MM/AAAA)." });
+    }
+  });
+
+export type CallOutcomeErrors = { taskId: number; fields: Partial<Record<"outcome" | "promiseDate" | "note", string[]>> };
+
+/**
+ * Logs a call in one transaction: the task is done, the timeline says whether the debtor was reached
+ * (a conversation counts as an answer for escalation), and a promise taken on the phone pauses the
+ * cadence exactly like one made in the portal.
+ */
+export async function logCallOutcome(request: Request) {
+  requireSameOrigin(request);
+  const db = getDb();
+  const at = now();
+  const staff = await requireStaff(db, request, at);
+  if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas d'enregistrer un appel.", { status: 403 });
+  const form = await readStaffForm(request);
+  const parsed = outcomeSchema.safeParse(Object.fromEntries(form));
+  const taskId = Number(form.get("taskId")) || 0;
+  if (!parsed.success) return data({ taskId, fields: z.flattenError(parsed.error).fieldErrors } satisfies CallOutcomeErrors, { status: 400 });
+  const input = parsed.data;
+  const task = getOpenCallTask(db, staff.creditorId, input.taskId);
+  // Someone else's task, or one already logged by a colleague: nothing to do, say so.
+  if (!task) return data({ taskId, fields: { outcome: ["Cet appel a déjà été traité ou n'existe pas."] } } satisfies CallOutcomeErrors, { status: 409 });
+  const debtor = db.select().from(debtors).where(eq(debtors.id, task.debtorId)).get()!;
+  const today = localDate(at, debtor.timeZone);
+
+  if (input.outcome === "promise") {
+    const policy = db
+      .select({ maxPromiseDays: cadencePolicies.maxPromiseDays })
+      .from(cadencePolicies)
+      .where(and(eq(cadencePolicies.creditorId, staff.creditorId), eq(cadencePolicies.segment, debtor.segment)))
+      .get();
+    const limit = addDays(today, policy?.maxPromiseDays ?? 30);
+    const date = input.promiseDate!;
+    if (daysBetween(today, date) < 1 || date > limit) {
+      const message = `La date doit être entre demain et le ${formatCalendarDate(limit, LOCALE)} (limite de la politique).`;
+      return data({ taskId, fields: { promiseDate: [message] } } satisfies CallOutcomeErrors, { status: 400 });
+    }
+  }
+
+  db.transaction(
+    (tx) => {
+      const done = tx
+        .update(callTasks)
+        .set({ status: "done", outcome: input.outcome, note: input.note || null, assignedTo: staff.id, completedAt: at })
+        .where(and(eq(callTasks.id, task.id), eq(callTasks.status, "open")))
+        .run();
+      if (done.changes !== 1) return;
+      const log = (type: string, data: Record<string, unknown>, invoiceId: number | null = null) =>
+        appendTimeline(tx, { creditorId: staff.creditorId, debtorId: debtor.id, invoiceId, type, actor: "staff", data, occurredAt: at });
+      log(reachedDebtor(input.outcome) ? "call.answered" : "call.unanswered", { taskId: task.id, outcome: input.outcome, note: input.note ?? null, staff: staff.name });
+      if (input.outcome === "promise") {
+        const open = tx
+          .select({ id: invoices.id })
+          .from(invoices)
+          .where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"), gt(invoices.balanceCents, 0)))
+          .all();
+        // A newer promise replaces an open one on the same invoice: the debtor's latest word counts.
+        for (const invoice of open) {
+          tx.update(promises).set({ status: "cancelled", resolvedAt: at }).where(and(eq(promises.invoiceId, invoice.id), eq(promises.status, "open"))).run();
+          tx.insert(promises).values({ debtorId: debtor.id, invoiceId: invoice.id, promisedDate: input.promiseDate!, source: "phone", createdAt: at }).run();
+        }
+        log("promise.made", { source: "phone", date: input.promiseDate, invoiceIds: open.map((i) => i.id), staff: staff.name });
+      }
+    },
+    { behavior: "immediate" },
+  );
+  throw redirect("/backoffice/calls", 303);
+}

@@ -1,0 +1,74 @@
+import { DSO_WINDOW_DAYS, computeDso, summarizeAging } from "../../domain/aging";
+import { addDays, localDate } from "../../domain/dates";
+import { businessDaysBetween, zonedInstant } from "../../domain/business-calendar";
+import { formatMoney } from "../../domain/money";
+import { getDb } from "../../db.server";
+import { now } from "../../clock.server";
+import { countHolds, countStaffWork, listLapsedPlans, listLettersToPost, listOpenBalances, listRecentMessages, loadFunnelFacts, sumCollectedSince, sumInvoicedSince, summarizeRefusedWebhooks } from "../../models/dashboard.server";
+import { computeFunnel } from "../../domain/funnel";
+import { DEBTOR_ACTION_TYPES } from "../shared/cadence.server";
+import { requireStaff } from "../auth/staff-auth.server";
+import { isDevOutboxEnabled } from "../dev/dev-outbox.server";
+
+const LOCALE = "fr-FR";
+/** A formal notice should leave within this many business days of being queued; later, the dashboard says so. */
+export const LETTER_POSTING_BUSINESS_DAYS = 3;
+
+export async function loadDashboard(request: Request) {
+  const db = getDb();
+  const at = now();
+  const staff = await requireStaff(db, request, at);
+  const today = localDate(at, staff.creditorTimeZone);
+  // The creditor's book is in euros; other currencies will get their own summary when they exist.
+  const balances = listOpenBalances(db, staff.creditorId).filter((b) => b.currency === "EUR");
+  const summary = summarizeAging(balances, today);
+  const euros = (cents: number) => formatMoney({ cents, currency: "EUR" }, LOCALE);
+  return {
+    staffName: staff.name,
+    creditorName: staff.creditorName,
+    today,
+    outstanding: euros(summary.outstandingCents),
+    overdue: euros(summary.overdueCents),
+    buckets: Object.entries(summary.buckets).map(([bucket, { count, cents }]) => ({
+      bucket,
+      count,
+      amount: euros(cents),
+      share: summary.outstandingCents === 0 ? 0 : cents / summary.outstandingCents,
+    })),
+    messages: listRecentMessages(db, staff.creditorId).map((m) => ({
+      ...m,
+      at: (m.sentAt ?? m.createdAt).toISOString(),
+    })),
+    work: countStaffWork(db, staff.creditorId, at),
+    dso: computeDso(summary.outstandingCents, sumInvoicedSince(db, staff.creditorId, addDays(today, -DSO_WINDOW_DAYS))),
+    // The month as the creditor lives it: from midnight on the 1st in their zone.
+    collectedThisMonth: euros(sumCollectedSince(db, staff.creditorId, zonedInstant(`${today.slice(0, 8)}01`, 0, staff.creditorTimeZone))),
+    holds: countHolds(db, staff.creditorId),
+    funnel: funnelOfLastDays(db, staff.creditorId, at),
+    // Owners raise what the job let go for want of a decision (app/domain/pauses.ts), for a month.
+    lapsedPlans: listLapsedPlans(db, staff.creditorId, new Date(at.getTime() - FUNNEL_DAYS * 86_400_000)).map((plan) => ({
+      ...plan,
+      total: formatMoney({ cents: plan.totalCents, currency: plan.currency }, LOCALE),
+      lapsedOn: plan.lapsedAt ? localDate(plan.lapsedAt, staff.creditorTimeZone) : today,
+    })),
+    lateLetters: listLettersToPost(db, staff.creditorId).flatMap(({ queuedAt, ...letter }) => {
+      const queuedOn = localDate(queuedAt, staff.creditorTimeZone);
+      const businessDays = businessDaysBetween(queuedOn, today);
+      return businessDays > LETTER_POSTING_BUSINESS_DAYS ? [{ ...letter, queuedOn, businessDays }] : [];
+    }),
+    devOutbox: isDevOutboxEnabled(),
+    refusedWebhooks: refusedWebhooksNotice(db, staff.creditorId),
+  };
+}
+
+function refusedWebhooksNotice(db: ReturnType<typeof getDb>, creditorId: number) {
+  const { count, lastAt } = summarizeRefusedWebhooks(db, creditorId);
+  return count === 0 || lastAt === null ? null : { count, lastAt: new Date(lastAt).toISOString() };
+}
+
+/** The last 30 days of messages, followed to what came of them. */
+function funnelOfLastDays(db: ReturnType<typeof getDb>, creditorId: number, at: Date) {
+  const { messages, facts } = loadFunnelFacts(db, creditorId, new Date(at.getTime() - FUNNEL_DAYS * 86_400_000), DEBTOR_ACTION_TYPES);
+  return computeFunnel(messages, facts).sort((a, b) => b.sent - a.sent);
+}
+const FUNNEL_DAYS = 30;

@@ -1,0 +1,218 @@
+import { data, redirect } from "@remix-run/node";
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { invoices, payments } from "../../../db/schema";
+import { formatCalendarDate, isCalendarDate, localDate } from "../../domain/dates";
+import { formatMoney } from "../../domain/money";
+import { canExportDossier } from "../../domain/dossier";
+import { isTimeBarred } from "../../domain/prescription";
+import { hasHiddenCharacters } from "../../domain/text";
+import { parseAmountToCents } from "../../domain/payments";
+import { getDb } from "../../db.server";
+import { now } from "../../clock.server";
+import { getDebtorOfCreditor, listDebtorContacts, listDebtorInvoices, listDebtorOverpayments, listDebtorTimeline } from "../../models/debtor-file.server";
+import { createPaymentProvider, type PaymentProvider } from "../../integrations/payments.server";
+import { getEnv } from "../../env.server";
+import { appendTimeline } from "../../models/timeline.server";
+import { requireSameOrigin } from "../http/http.server";
+import { recordInvoicePayment } from "../shared/payment-recording.server";
+import { randomToken } from "../auth/tokens.server";
+import { revokeDebtorLinks } from "../shared/links.server";
+import { requireStaff, readStaffForm } from "../auth/staff-auth.server";
+
+const LOCALE = "fr-FR";
+
+/** What staff read before calling or deciding: the invoices, the contacts and everything that happened. */
+export async function loadDebtorFile(request: Request, debtorIdParam: string) {
+  const db = getDb();
+  const at = now();
+  const staff = await requireStaff(db, request, at);
+  const debtor = getDebtorOfCreditor(db, staff.creditorId, Number(debtorIdParam) || 0);
+  if (!debtor) throw new Response("Client introuvable.", { status: 404 });
+  const invoiceParam = Number(new URL(request.url).searchParams.get("facture")) || undefined;
+  const invoices = listDebtorInvoices(db, debtor.id);
+  const invoiceId = invoices.some((i) => i.id === invoiceParam) ? invoiceParam : undefined;
+  const time = new Intl.DateTimeFormat(LOCALE, { dateStyle: "short", timeStyle: "short", timeZone: staff.creditorTimeZone });
+  const today = localDate(at, staff.creditorTimeZone);
+  return {
+    canRecord: staff.role !== "read_only",
+    linksRevoked: new URL(request.url).searchParams.get("liens") === "revoques",
+    canExportDossier: staff.role !== "read_only" && canExportDossier(debtor, invoices),
+    today,
+    formKey: randomToken(18),
+    debtor: {
+      id: debtor.id,
+      name: debtor.name,
+      kind: debtor.kind,
+      segment: debtor.segment,
+      escalated: debtor.escalatedAt !== null,
+      brokenPromiseCount: debtor.brokenPromiseCount,
+      purchaseOrderRef: debtor.purchaseOrderRef,
+    },
+    contacts: listDebtorContacts(db, debtor.id).map((c) => ({
+      id: c.id,
+      name: c.name,
+      role: c.role,
+      email: c.email,
+      phone: c.phone,
+      emailClosed: c.emailOptOutAt !== null || c.emailUndeliverableAt !== null,
+      smsClosed: c.smsOptOutAt !== null,
+    })),
+    invoices: invoices.map((i) => ({
+      id: i.id,
+      number: i.number,
+      amount: formatMoney({ cents: i.amountCents, currency: i.currency }, LOCALE),
+      balance: formatMoney({ cents: i.balanceCents, currency: i.currency }, LOCALE),
+      balanceInput: (i.balanceCents / 100).toFixed(2).replace(".", ","),
+      due: formatCalendarDate(i.dueDate, LOCALE),
+      status: i.status,
+      timeBarred: i.status === "open" && i.balanceCents > 0 && isTimeBarred(debtor.kind, i.dueDate, today),
+    })),
+    invoiceId: invoiceId ?? null,
+    overpayments: listDebtorOverpayments(db, debtor.id).map(({ payment, number }) => ({
+      id: payment.id,
+      invoiceNumber: number,
+      amount: formatMoney({ cents: payment.amountCents, currency: payment.currency }, LOCALE),
+      receivedAt: time.format(payment.receivedAt),
+      refundedAt: payment.refundedAt ? time.format(payment.refundedAt) : null,
+      refundable: payment.provider === "stripe",
+    })),
+    timeline: listDebtorTimeline(db, debtor.id, invoiceId).map(({ event, message }) => ({
+      id: event.id,
+      at: time.format(event.occurredAt),
+      type: event.type,
+      actor: event.actor,
+      data: event.data,
+      message: message ? { step: message.step, channel: message.channel, status: message.status, to: message.toAddress, subject: message.subject, body: message.bodyText, contentHash: message.contentHash } : null,
+    })),
+  };
+}
+
+const transferSchema = z.object({
+  invoiceId: z.coerce.number().int().positive(),
+  amount: z.string().transform((text, ctx) => {
+    const cents = parseAmountToCents(text);
+    if (cents === null || cents <= 0) {
+      ctx.addIssue({ code: "custom", message: "Saisissez le montant reçu en euros, par exemple 150 ou 150,50." });
+      return z.NEVER;
+    }
+    return cents;
+  }),
+  receivedOn: z.string().refine(isCalendarDate, { error: "Indiquez la date de réception du virement." }),
+  reference: z
+    .string()
+    .trim()
+    .max(100, { error: "La référence dépasse 100 caractères." })
+    .refine((text) => !hasHiddenCharacters(text), { error: "La référence contient des caractères invisibles ou de contrôle : retapez-la." })
+    .optional(),
+  // Drawn when the page was shown: the same form sent twice records one payment.
+  formKey: z.string().regex(/^[\w-]{16,64}$/),
+});
+
+export type TransferErrors = { invoiceId: number; fields: Record<string, string | undefined> };
+
+/** What staff do from the debtor file: record a transfer, refund an overpayment, or revoke the debtor's links. */
+export async function debtorFileAction(request: Request, debtorIdParam: string, provider?: PaymentProvider) {
+  requireSameOrigin(request);
+  const db = getDb();
+  const at = now();
+  const staff = await requireStaff(db, request, at);
+  if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas de modifier ce dossier.", { status: 403 });
+  const debtor = getDebtorOfCreditor(db, staff.creditorId, Number(debtorIdParam) || 0);
+  if (!debtor) throw new Response("Client introuvable.", { status: 404 });
+  const form = await readStaffForm(request);
+  if (form.get("intent") === "revoke-links") return revokeLinksOf({ db, at, staff, debtorId: debtor.id });
+  if (form.get("intent") === "refund-overpayment") return refundOverpayment({ db, at, staff, debtorId: debtor.id }, form, provider);
+  return recordTransfer({ db, at, staff, debtorId: debtor.id }, form);
+}
+
+type FileActionCtx = { db: ReturnType<typeof getDb>; at: Date; staff: Awaited<ReturnType<typeof requireStaff>>; debtorId: number };
+
+/**
+ * A forwarded or leaked link (M14): every live link of the debtor stops working and every portal
+ * session opened with one ends at its next request. The next messages carry fresh links.
+ */
+function revokeLinksOf({ db, at, staff, debtorId }: FileActionCtx): never {
+  db.transaction(
+    (tx) => {
+      const revoked = revokeDebtorLinks(tx, debtorId, "revoked by staff", at);
+      appendTimeline(tx, { creditorId: staff.creditorId, debtorId, type: "links.revoked", actor: "staff", data: { revoked, staff: staff.name }, occurredAt: at });
+    },
+    { behavior: "immediate" },
+  );
+  throw redirect(`/backoffice/debtors/${debtorId}?liens=revoques`, 303);
+}
+
+/** Staff record a bank transfer received, in full or in part, through the one place payments are recorded. */
+function recordTransfer({ db, at, staff, debtorId }: FileActionCtx, form: FormData) {
+  const invoiceId = Number(form.get("invoiceId")) || 0;
+  const parsed = transferSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) {
+    const fields = Object.fromEntries(Object.entries(z.flattenError(parsed.error).fieldErrors).map(([f, m]) => [f, m?.[0]]));
+    return data({ invoiceId, fields } satisfies TransferErrors, { status: 400 });
+  }
+  const input = parsed.data;
+  const today = localDate(at, staff.creditorTimeZone);
+  if (input.receivedOn > today) return data({ invoiceId, fields: { receivedOn: "La date de réception ne peut pas être dans le futur." } } satisfies TransferErrors, { status: 400 });
+  const refusal = db.transaction(
+    (tx) => {
+      const invoice = tx.select().from(invoices).where(and(eq(invoices.id, input.invoiceId), eq(invoices.debtorId, debtorId))).get();
+      if (!invoice || !["open", "litigation"].includes(invoice.status)) return { invoiceId: "Cette facture n'est plus ouverte." };
+      if (input.receivedOn < invoice.issueDate) return { receivedOn: `Le virement ne peut pas être antérieur à l'émission de la facture (${formatCalendarDate(invoice.issueDate, LOCALE)}).` };
+      if (input.amount > invoice.balanceCents) return { amount: `Le montant ne peut pas dépasser le reste dû (${formatMoney({ cents: invoice.balanceCents, currency: invoice.currency }, LOCALE)}).` };
+      recordInvoicePayment(tx, {
+        creditorId: staff.creditorId,
+        debtorId: debtorId,
+        invoiceId: invoice.id,
+        amountCents: input.amount,
+        currency: invoice.currency,
+        method: "transfer",
+        provider: "staff",
+        providerRef: input.formKey,
+        actor: "staff",
+        data: { receivedOn: input.receivedOn, reference: input.reference || null, staff: staff.name },
+        at,
+      });
+      return null;
+    },
+    { behavior: "immediate" },
+  );
+  if (refusal) return data({ invoiceId, fields: refusal } satisfies TransferErrors, { status: 400 });
+  throw redirect(`/backoffice/debtors/${debtorId}`, 303);
+}
+
+/**
+ * One click gives an overpayment back through the provider: claimed first (refunded_at set, so a
+ * double click refunds once, and the refund webhook knows it never touched a balance), then the
+ * provider's refund keyed `refund:{id}` outside the transaction; released again if it fails.
+ */
+async function refundOverpayment({ db, at, staff, debtorId }: FileActionCtx, form: FormData, provider?: PaymentProvider) {
+  const debtor = { id: debtorId };
+  const id = Number(form.get("overpaymentId"));
+  const ofDebtor = db.select({ id: invoices.id }).from(invoices).where(eq(invoices.debtorId, debtor.id));
+  const claim = and(eq(payments.id, Number.isSafeInteger(id) ? id : 0), eq(payments.kind, "overpayment"), eq(payments.provider, "stripe"), inArray(payments.invoiceId, ofDebtor));
+  const claimed = db.update(payments).set({ refundedAt: at }).where(and(claim, isNull(payments.refundedAt))).returning().get();
+  if (!claimed) {
+    if (db.select({ id: payments.id }).from(payments).where(claim).get()) throw redirect(`/backoffice/debtors/${debtor.id}`, 303);
+    return data({ refundError: "Ce trop-perçu est introuvable pour ce client." }, { status: 404 });
+  }
+  const result = await (provider ?? createPaymentProvider(getEnv())).refund({ paymentIntentId: claimed.providerRef!, amountCents: claimed.amountCents, overpaymentId: claimed.id });
+  if (result.status === "error") {
+    db.update(payments).set({ refundedAt: null }).where(eq(payments.id, claimed.id)).run();
+    console.warn(`overpayment ${claimed.id}: the refund was refused or not answered: ${result.message}`);
+    return data({ refundError: "Le service de paiement n'a pas effectué le remboursement. Réessayez dans quelques minutes ; rien n'a été remboursé." }, { status: 502 });
+  }
+  db.transaction((tx) => {
+    tx.update(payments).set({ refundRef: result.refundId ?? null }).where(eq(payments.id, claimed.id)).run();
+    appendTimeline(tx, {
+      creditorId: staff.creditorId,
+      debtorId: debtor.id,
+      invoiceId: claimed.invoiceId,
+      type: "payment.overpayment_refunded",
+      actor: "staff",
+      data: { paymentId: claimed.id, amountCents: claimed.amountCents, currency: claimed.currency, refundRef: result.refundId ?? null, staff: staff.name },
+      occurredAt: at,
+    });
+  });
+  throw redirect(`/backoffice/debtors/${debtor.id}`, 303);
+}

@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { DEBTORS_PER_PAGE, debtorListFilters, decideDebtorState, likeContains, oldestDaysLate, pageCount, sirenOf } from "../../domain/debtor-list";
+import { localDate } from "../../domain/dates";
+import { formatMoney } from "../../domain/money";
+import { getDb } from "../../db.server";
+import { now } from "../../clock.server";
+import { listDebtorsPage } from "../../models/debtor-list.server";
+import { requireStaff } from "../auth/staff-auth.server";
+
+const LOCALE = "fr-FR";
+
+// A bad parameter (hand-typed URL, old bookmark) falls back to the default rather than failing the page.
+const querySchema = z.object({
+  q: z.string().trim().max(100).catch(""),
+  filtre: z.enum(debtorListFilters).catch("all"),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+
+/** The debtor list: search, filters, sorted by the amount overdue, one page at a time, for this creditor only. */
+export async function loadDebtorList(request: Request) {
+  const db = getDb();
+  const at = now();
+  const staff = await requireStaff(db, request, at);
+  const params = new URL(request.url).searchParams;
+  const query = querySchema.parse({ q: params.get("q") ?? "", filtre: params.get("filtre") ?? "all", page: params.get("page") ?? 1 });
+  const today = localDate(at, staff.creditorTimeZone);
+  const list = (page: number) =>
+    listDebtorsPage(db, staff.creditorId, {
+      today,
+      now: at,
+      like: query.q ? likeContains(query.q) : null,
+      siren: query.q ? sirenOf(query.q) : null,
+      filter: query.filtre,
+      limit: DEBTORS_PER_PAGE,
+      offset: (page - 1) * DEBTORS_PER_PAGE,
+    });
+  let result = list(query.page);
+  const pages = pageCount(result.total);
+  // Past the last page (the list shrank since the link was made): show the last one.
+  const page = Math.min(query.page, pages);
+  if (page !== query.page) result = list(page);
+  const time = new Intl.DateTimeFormat(LOCALE, { dateStyle: "short", timeZone: staff.creditorTimeZone });
+  return {
+    q: query.q,
+    filter: query.filtre,
+    page,
+    pages,
+    total: result.total,
+    debtors: result.rows.map((r) => {
+      const currencies = (r.currencies ?? "EUR").split(",");
+      // One currency per debtor is the rule of the book; several are shown, not summed as if one.
+      const currency = currencies[0] ?? "EUR";
+      return {
+        id: r.id,
+        name: r.name,
+        siren: r.siren,
+        externalRef: r.externalRef,
+        owed: formatMoney({ cents: r.owedCents, currency }, LOCALE),
+        overdue: formatMoney({ cents: r.overdueCents, currency }, LOCALE),
+        severalCurrencies: currencies.length > 1,
+        daysLate: oldestDaysLate(r.oldestDueDate, today),
+        state: decideDebtorState({ escalated: r.escalatedAt !== null, hasLitigationInvoice: r.litigationInvoices > 0, paused: Boolean(r.paused), owedCents: r.owedCents, overdueCents: r.overdueCents, kind: r.kind, newestOpenDueDate: r.newestOpenDueDate }, today),
+        lastContact: r.lastContactAt === null ? null : time.format(new Date(r.lastContactAt)),
+      };
+    }),
+  };
+}

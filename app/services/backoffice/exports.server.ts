@@ -1,0 +1,45 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { debtors, invoices } from "../../../db/schema";
+import { daysOverdue } from "../../domain/aging";
+import { toCsv } from "../../domain/csv";
+import { localDate } from "../../domain/dates";
+import { getDb } from "../../db.server";
+import { now } from "../../clock.server";
+import { requireStaff } from "../auth/staff-auth.server";
+
+/** The open book as CSV, safe to open in a spreadsheet (formula injection neutralised). */
+export async function exportOpenInvoices(request: Request) {
+  const db = getDb();
+  const at = now();
+  const staff = await requireStaff(db, request, at);
+  const today = localDate(at, staff.creditorTimeZone);
+  const rows = db
+    .select({ invoice: invoices, debtorName: debtors.name, debtorRef: debtors.externalRef })
+    .from(invoices)
+    .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
+    .where(and(eq(invoices.creditorId, staff.creditorId), inArray(invoices.status, ["open", "litigation"])))
+    .orderBy(asc(debtors.name), asc(invoices.dueDate))
+    .all();
+  const csv = toCsv(
+    ["Client", "Réf. client", "Facture", "Émise le", "Échéance", "Montant (€)", "Reste dû (€)", "Jours de retard", "État"],
+    rows.map(({ invoice, debtorName, debtorRef }) => [
+      debtorName,
+      debtorRef,
+      invoice.number,
+      invoice.issueDate,
+      invoice.dueDate,
+      invoice.amountCents / 100,
+      invoice.balanceCents / 100,
+      daysOverdue(invoice.dueDate, today),
+      invoice.status === "litigation" ? "contentieux" : "ouverte",
+    ]),
+  );
+  return new Response(csv, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="encours-${today}.csv"`,
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "no-store",
+    },
+  });
+}

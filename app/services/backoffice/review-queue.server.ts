@@ -1,0 +1,275 @@
+import { data, redirect } from "@remix-run/node";
+import { and, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../../../db/client";
+import { cadencePauses, debtors, disputes, installmentPlans, installments, invoices, paymentClaims } from "../../../db/schema";
+import { formatCalendarDate, localDate } from "../../domain/dates";
+import { formatMoney } from "../../domain/money";
+import { parseAmountToCents } from "../../domain/payments";
+import { getDb } from "../../db.server";
+import { now } from "../../clock.server";
+import { getEnv } from "../../env.server";
+import { intlLocale } from "../../i18n/messages";
+import { reviewDecisionMessages } from "../../i18n/review-decisions";
+import { isPastDeadline, STAFF_DECISION_BUSINESS_DAYS } from "../../domain/pauses";
+import { listCallbackRequests, listDocumentRequests, listOpenDisputes, listPendingClaims, listPlansToReview, listPromisesToWatch } from "../../models/review-queue.server";
+import { appendTimeline } from "../../models/timeline.server";
+import { requestDeps } from "../http/deps.server";
+import { requireSameOrigin } from "../http/http.server";
+import { queueNotice, sendNoticeNow } from "../shared/notices.server";
+import { recordInvoicePayment } from "../shared/payment-recording.server";
+import { requireStaff, readStaffForm } from "../auth/staff-auth.server";
+import { revokeLinksOfClosedInvoices } from "../shared/links.server";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+const LOCALE = "fr-FR";
+const euros = (cents: number, currency = "EUR") => formatMoney({ cents, currency }, LOCALE);
+
+/** Everything waiting for a person's decision, oldest first in each kind. */
+export async function loadReviewQueue(request: Request) {
+  const db = getDb();
+  const at = now();
+  const staff = await requireStaff(db, request, at);
+  const today = localDate(at, staff.creditorTimeZone);
+  const time = new Intl.DateTimeFormat(LOCALE, { dateStyle: "short", timeStyle: "short", timeZone: staff.creditorTimeZone });
+  const date = (d: string) => formatCalendarDate(d, LOCALE);
+  // Disputes and claims are staff's to decide within a deadline (app/domain/pauses.ts); past it, they say so.
+  const late = (since: Date) => isPastDeadline(localDate(since, staff.creditorTimeZone), today, STAFF_DECISION_BUSINESS_DAYS);
+  return {
+    canDecide: staff.role !== "read_only",
+    decisionDays: STAFF_DECISION_BUSINESS_DAYS,
+    plans: listPlansToReview(db, staff.creditorId).map((p) => ({
+      id: p.plan.id,
+      debtorId: p.debtorId,
+      debtorName: p.debtorName,
+      total: euros(p.plan.totalCents, p.plan.currency),
+      invoices: p.invoiceNumbers.join(", "),
+      proposedAt: time.format(p.plan.createdAt),
+      risk: [p.segment === "high_risk" ? "client à risque" : null, p.brokenPromiseCount > 0 ? `${p.brokenPromiseCount} promesse(s) non tenue(s)` : null].filter(Boolean).join(", "),
+      schedule: p.installments.map((i) => `${date(i.dueDate)} : ${euros(i.amountCents, p.plan.currency)}`),
+    })),
+    disputes: listOpenDisputes(db, staff.creditorId).map((d) => ({
+      id: d.dispute.id,
+      debtorId: d.dispute.debtorId,
+      debtorName: d.debtorName,
+      invoiceNumber: d.invoiceNumber,
+      balance: euros(d.balanceCents, d.currency),
+      reason: d.dispute.reason,
+      message: d.dispute.message,
+      fileIds: d.fileIds ? d.fileIds.split(",").map(Number) : [],
+      openedAt: time.format(d.dispute.createdAt),
+      late: late(d.dispute.createdAt),
+    })),
+    claims: listPendingClaims(db, staff.creditorId).map((c) => ({
+      id: c.claim.id,
+      debtorId: c.claim.debtorId,
+      debtorName: c.debtorName,
+      invoiceNumber: c.invoiceNumber,
+      balance: euros(c.balanceCents, c.currency),
+      amount: euros(c.claim.amountCents, c.currency),
+      amountInput: (c.claim.amountCents / 100).toFixed(2).replace(".", ","),
+      paidOn: date(c.claim.paidOn),
+      method: c.claim.method,
+      reference: c.claim.reference,
+      hasProof: c.claim.proofPath !== null,
+      late: late(c.claim.createdAt),
+    })),
+    promises: listPromisesToWatch(db, staff.creditorId, today, new Date(at.getTime() - 7 * 86_400_000)).map((p) => ({
+      id: p.promise.id,
+      debtorId: p.promise.debtorId,
+      debtorName: p.debtorName,
+      invoiceNumber: p.invoiceNumber,
+      balance: euros(p.balanceCents, p.currency),
+      date: date(p.promise.promisedDate),
+      status: p.promise.status,
+    })),
+    callbacks: listCallbackRequests(db, staff.creditorId).map((c) => ({
+      id: c.pause.id,
+      debtorId: c.pause.debtorId,
+      debtorName: c.debtorName,
+      slot: c.pause.callbackAt ? time.format(c.pause.callbackAt) : "—",
+      note: c.pause.note,
+    })),
+    documents: listDocumentRequests(db, staff.creditorId).map((d) => ({
+      id: d.pause.id,
+      debtorId: d.pause.debtorId,
+      debtorName: d.debtorName,
+      invoiceNumber: d.invoiceNumber,
+      note: d.pause.note,
+      requestedAt: time.format(d.pause.startsAt),
+      until: d.pause.endsAt ? date(localDate(d.pause.endsAt, staff.creditorTimeZone)) : "—",
+    })),
+  };
+}
+
+const reason = z.string().trim().min(5, { error: "Expliquez en quelques mots : le client lira ce motif." }).max(1000, { error: "Le motif dépasse 1 000 caractères." });
+const amount = z
+  .string()
+  .transform((text, ctx) => {
+    const cents = parseAmountToCents(text);
+    if (cents === null || cents < 0) {
+      ctx.addIssue({ code: "custom", message: "Saisissez un montant en euros, par exemple 150 ou 150,50." });
+      return z.NEVER;
+    }
+    return cents;
+  });
+const decisionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("plan-accept"), id: z.coerce.number().int().positive() }),
+  z.object({ intent: z.literal("plan-reject"), id: z.coerce.number().int().positive(), reason }),
+  z.object({ intent: z.literal("plan-counter"), id: z.coerce.number().int().positive(), reason }),
+  z.object({ intent: z.literal("dispute-founded"), id: z.coerce.number().int().positive(), resolution: z.enum(["cancelled", "credit_note", "corrected_amount"], { error: "Choisissez comment la contestation est réglée." }), amount: z.string().optional() }),
+  z.object({ intent: z.literal("dispute-unfounded"), id: z.coerce.number().int().positive(), reason }),
+  z.object({ intent: z.literal("claim-confirm"), id: z.coerce.number().int().positive(), amount }),
+  z.object({ intent: z.literal("claim-reject"), id: z.coerce.number().int().positive(), reason }),
+]);
+
+type Decision = z.infer<typeof decisionSchema>;
+export type ReviewErrors = { key: string; fields: Record<string, string | undefined> };
+type Staff = Awaited<ReturnType<typeof requireStaff>>;
+
+/** A decision failed for a reason staff can fix: the message goes next to the field. */
+class Refusal extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Applies one staff decision in one transaction: the item's new state (which the cadence reads at
+ * its next pass), one timeline event, and a notice telling the debtor, sent once committed.
+ */
+export async function decideReviewItem(request: Request) {
+  requireSameOrigin(request);
+  const db = getDb();
+  const at = now();
+  const staff = await requireStaff(db, request, at);
+  if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas de décider.", { status: 403 });
+  const form = await readStaffForm(request);
+  const key = `${form.get("intent")}-${form.get("id")}`;
+  const parsed = decisionSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) {
+    const fields = Object.fromEntries(Object.entries(z.flattenError(parsed.error).fieldErrors).map(([f, m]) => [f, m?.[0]]));
+    return data({ key, fields } satisfies ReviewErrors, { status: 400 });
+  }
+  let noticeId: number | null;
+  try {
+    noticeId = db.transaction((tx) => apply(tx, staff, parsed.data, at), { behavior: "immediate" });
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    return data({ key, fields: { [error.field]: error.message } } satisfies ReviewErrors, { status: error.field === "id" ? 409 : 400 });
+  }
+  await sendNoticeNow(requestDeps(), noticeId);
+  throw redirect("/backoffice/review", 303);
+}
+
+const gone = () => new Refusal("id", "Cet élément a déjà été traité ou n'existe pas.");
+
+function apply(tx: Tx, staff: Staff, decision: Decision, at: Date): number | null {
+  const env = getEnv();
+  const notify = (debtorId: number, noticeKey: string, title: string, lines: string[]) =>
+    queueNotice(tx, env, { debtorId, key: noticeKey, title, lines }, at);
+  const log = (debtorId: number, type: string, data: Record<string, unknown>, invoiceId: number | null = null) =>
+    appendTimeline(tx, { creditorId: staff.creditorId, debtorId, invoiceId, type, actor: "staff", data: { ...data, staff: staff.name }, occurredAt: at });
+  const debtorOf = (debtorId: number) => {
+    const debtor = tx.select().from(debtors).where(and(eq(debtors.id, debtorId), eq(debtors.creditorId, staff.creditorId))).get();
+    if (!debtor) throw gone();
+    return { debtor, t: reviewDecisionMessages(debtor.locale), intl: intlLocale[debtor.locale] };
+  };
+
+  switch (decision.intent) {
+    case "plan-accept":
+    case "plan-reject":
+    case "plan-counter": {
+      const plan = tx.select().from(installmentPlans).where(and(eq(installmentPlans.id, decision.id), eq(installmentPlans.status, "pending_review"))).get();
+      if (!plan) throw gone();
+      const { t, intl } = debtorOf(plan.debtorId);
+      const status = decision.intent === "plan-accept" ? "accepted" : decision.intent === "plan-reject" ? "rejected" : "countered";
+      const why = "reason" in decision ? decision.reason : null;
+      tx.update(installmentPlans).set({ status, decisionReason: why, decidedAt: at }).where(eq(installmentPlans.id, plan.id)).run();
+      log(plan.debtorId, "plan.decided", { planId: plan.id, status, reason: why });
+      if (status === "accepted") {
+        const first = tx.select().from(installments).where(eq(installments.planId, plan.id)).orderBy(installments.position).get();
+        return notify(plan.debtorId, `plan-${plan.id}-accepted`, t.planAccepted.title, t.planAccepted.lines(first ? formatCalendarDate(first.dueDate, intl) : "—"));
+      }
+      const copy = status === "rejected" ? t.planRejected : t.planCountered;
+      return notify(plan.debtorId, `plan-${plan.id}-${status}`, copy.title, copy.lines(why!));
+    }
+    case "dispute-founded":
+    case "dispute-unfounded": {
+      const dispute = tx.select().from(disputes).where(and(eq(disputes.id, decision.id), eq(disputes.status, "open"))).get();
+      if (!dispute) throw gone();
+      const { t, intl } = debtorOf(dispute.debtorId);
+      const invoice = tx.select().from(invoices).where(eq(invoices.id, dispute.invoiceId)).get()!;
+      const money = (cents: number) => formatMoney({ cents, currency: invoice.currency }, intl);
+      if (decision.intent === "dispute-unfounded") {
+        tx.update(disputes).set({ status: "unfounded", resolutionNote: decision.reason, resolvedAt: at }).where(eq(disputes.id, dispute.id)).run();
+        log(dispute.debtorId, "dispute.resolved", { disputeId: dispute.id, status: "unfounded", reason: decision.reason }, invoice.id);
+        return notify(dispute.debtorId, `dispute-${dispute.id}-resolved`, t.disputeUnfounded.title(invoice.number), t.disputeUnfounded.lines(decision.reason));
+      }
+      const left = foundedBalance(invoice.balanceCents, decision.resolution, decision.amount);
+      tx.update(disputes).set({ status: "founded", resolution: decision.resolution, resolvedAt: at }).where(eq(disputes.id, dispute.id)).run();
+      // Nothing left to pay after a founded dispute is a cancelled debt, not a payment: no thank-you.
+      tx.update(invoices).set({ balanceCents: left, ...(left === 0 ? { status: "cancelled" as const } : {}) }).where(eq(invoices.id, invoice.id)).run();
+      // Links sent only about this invoice have nothing left to act on.
+      if (left === 0) revokeLinksOfClosedInvoices(tx, dispute.debtorId, "invoice cancelled", at);
+      log(dispute.debtorId, "dispute.resolved", { disputeId: dispute.id, status: "founded", resolution: decision.resolution, balanceBefore: invoice.balanceCents, balanceAfter: left }, invoice.id);
+      const line =
+        decision.resolution === "cancelled" || left === 0
+          ? t.disputeFounded.cancelled
+          : decision.resolution === "credit_note"
+            ? t.disputeFounded.creditNote(money(invoice.balanceCents - left), money(left))
+            : t.disputeFounded.corrected(money(left));
+      return notify(dispute.debtorId, `dispute-${dispute.id}-resolved`, t.disputeFounded.title(invoice.number), [line]);
+    }
+    case "claim-confirm":
+    case "claim-reject": {
+      const claim = tx.select().from(paymentClaims).where(and(eq(paymentClaims.id, decision.id), eq(paymentClaims.status, "pending"))).get();
+      if (!claim) throw gone();
+      const { t, intl } = debtorOf(claim.debtorId);
+      const invoice = tx.select().from(invoices).where(eq(invoices.id, claim.invoiceId)).get()!;
+      const money = (cents: number) => formatMoney({ cents, currency: invoice.currency }, intl);
+      // The hold on this invoice ends either way: paid, or chased again.
+      tx.update(cadencePauses)
+        .set({ resolvedAt: at })
+        .where(and(eq(cadencePauses.debtorId, claim.debtorId), eq(cadencePauses.invoiceId, claim.invoiceId), eq(cadencePauses.reason, "payment_claimed"), isNull(cadencePauses.resolvedAt)))
+        .run();
+      if (decision.intent === "claim-reject") {
+        tx.update(paymentClaims).set({ status: "rejected", resolvedAt: at }).where(eq(paymentClaims.id, claim.id)).run();
+        log(claim.debtorId, "payment.claim_rejected", { claimId: claim.id, reason: decision.reason }, invoice.id);
+        return notify(claim.debtorId, `claim-${claim.id}-resolved`, t.claimRejected.title(invoice.number), t.claimRejected.lines(decision.reason));
+      }
+      if (decision.amount <= 0 || decision.amount > invoice.balanceCents) {
+        throw new Refusal("amount", `Le montant reçu doit être entre 0,01 € et le reste dû, ${euros(invoice.balanceCents, invoice.currency)}.`);
+      }
+      tx.update(paymentClaims).set({ status: "confirmed", resolvedAt: at }).where(eq(paymentClaims.id, claim.id)).run();
+      const recorded = recordInvoicePayment(tx, {
+        creditorId: staff.creditorId,
+        debtorId: claim.debtorId,
+        invoiceId: invoice.id,
+        amountCents: decision.amount,
+        currency: invoice.currency,
+        method: claim.method,
+        provider: "claim",
+        providerRef: `claim-${claim.id}`,
+        actor: "staff",
+        data: { claimId: claim.id, paidOn: claim.paidOn, reference: claim.reference, staff: staff.name },
+        at,
+      });
+      const leftCents = recorded?.leftCents ?? invoice.balanceCents;
+      return notify(claim.debtorId, `claim-${claim.id}-resolved`, t.claimConfirmed.title(invoice.number), t.claimConfirmed.lines(money(decision.amount), leftCents > 0 ? money(leftCents) : null));
+    }
+  }
+}
+
+/** The balance left after a founded dispute, or a refusal that says what is wrong with the amount. */
+function foundedBalance(balanceCents: number, resolution: "cancelled" | "credit_note" | "corrected_amount", amountText: string | undefined): number {
+  if (resolution === "cancelled") return 0;
+  const cents = amountText ? parseAmountToCents(amountText) : null;
+  if (cents === null) throw new Refusal("amount", "Saisissez le montant en euros, par exemple 150 ou 150,50.");
+  if (resolution === "credit_note") {
+    if (cents <= 0 || cents > balanceCents) throw new Refusal("amount", `L'avoir doit être entre 0,01 € et le reste dû, ${euros(balanceCents)}.`);
+    return balanceCents - cents;
+  }
+  if (cents < 0 || cents >= balanceCents) throw new Refusal("amount", `Le montant corrigé doit être inférieur au reste dû, ${euros(balanceCents)}.`);
+  return cents;
+}

@@ -1,0 +1,180 @@
+import { z } from "zod";
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import { creditors, staffSessions, staffUsers } from "../../../db/schema";
+import { renderStaffEmail } from "../../../emails/staff";
+import { ROLE_LABELS, type StaffRole } from "../../domain/staff-roles";
+import { getDb } from "../../db.server";
+import { now } from "../../clock.server";
+import { getEnv } from "../../env.server";
+import { createEmailSender } from "../../integrations/email.server";
+import { listAuditEvents, recordAuditEvent } from "../../models/staff-audit.server";
+import { requireSameOrigin } from "../http/http.server";
+import { hiddenCharacterProblem } from "../../domain/text";
+import { requireStaff, readStaffForm } from "../auth/staff-auth.server";
+
+type Role = StaffRole;
+const roles = Object.keys(ROLE_LABELS) as [Role, ...Role[]];
+
+type Staff = Awaited<ReturnType<typeof requireStaff>>;
+
+export async function loadTeam(request: Request) {
+  const db = getDb();
+  const staff = await requireStaff(db, request, now());
+  const canManage = staff.role === "owner";
+  const time = new Intl.DateTimeFormat("fr-FR", { dateStyle: "medium", timeStyle: "short", timeZone: staff.creditorTimeZone });
+  const members = db
+    .select({ id: staffUsers.id, name: staffUsers.name, email: staffUsers.email, role: staffUsers.role, disabledAt: staffUsers.disabledAt, hasPassword: sql<number>`${staffUsers.passwordHash} is not null` })
+    .from(staffUsers)
+    .where(eq(staffUsers.creditorId, staff.creditorId))
+    .orderBy(staffUsers.name, staffUsers.id)
+    .all();
+  return {
+    canManage,
+    me: staff.id,
+    creditorName: staff.creditorName,
+    members: members.map((m) => ({ ...m, active: m.disabledAt === null, hasPassword: Boolean(m.hasPassword), disabledAt: m.disabledAt ? time.format(m.disabledAt) : null })),
+    audit: canManage
+      ? listAuditEvents(db, staff.creditorId, ["team.member_added", "team.role_changed", "team.member_disabled", "team.member_enabled"], 30).map((e) => ({
+          id: e.id,
+          at: time.format(e.occurredAt),
+          who: e.actorName,
+          what: describeTeamEvent(e.action, e.data),
+        }))
+      : [],
+  };
+}
+
+function describeTeamEvent(action: string, data: Record<string, unknown>): string {
+  const name = String(data.name ?? "");
+  const role = ROLE_LABELS[data.role as Role] ?? "";
+  switch (action) {
+    case "team.member_added":
+      return `${name} ajouté(e) (${role.toLowerCase()})`;
+    case "team.role_changed":
+      return `${name} : rôle ${ROLE_LABELS[data.from as Role]?.toLowerCase() ?? ""} → ${role.toLowerCase()}`;
+    case "team.member_disabled":
+      return `${name} : accès désactivé`;
+    default:
+      return `${name} : accès réactivé`;
+  }
+}
+
+export type TeamResult =
+  | { status: "error"; intent: string; memberId: number | null; fields: Record<string, string[]>; values?: Record<string, string> }
+  | { status: "done"; message: string };
+
+const addSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1, { error: "Indiquez le nom du nouveau membre." })
+    .max(120, { error: "120 caractères au plus." })
+    // The name goes into sign-in emails' greeting and the audit log: one clean line.
+    .superRefine((v, ctx) => {
+      const problem = hiddenCharacterProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+  email: z.string().trim().toLowerCase().pipe(z.email({ error: "Cette adresse e-mail n'est pas valable." })),
+  role: z.enum(roles, { error: "Choisissez un rôle." }),
+});
+const memberSchema = z.object({ memberId: z.coerce.number().int().positive() });
+
+const LAST_OWNER = "Le compte doit garder au moins un propriétaire actif : nommez d'abord un autre propriétaire.";
+const NOT_FOUND = "Ce membre n'existe pas dans votre équipe.";
+
+export async function teamAction(request: Request): Promise<TeamResult> {
+  requireSameOrigin(request);
+  const db = getDb();
+  const at = now();
+  const staff = await requireStaff(db, request, at);
+  if (staff.role !== "owner") throw new Response("Seuls les propriétaires du compte peuvent gérer l'équipe.", { status: 403 });
+  const form = await readStaffForm(request);
+  const intent = String(form.get("intent") ?? "");
+  if (intent === "add") return addMember(db, staff, form, at);
+  const member = memberSchema.safeParse({ memberId: form.get("memberId") });
+  if (!member.success) throw new Response("Membre manquant.", { status: 400 });
+  const memberId = member.data.memberId;
+  const error = (message: string, field = "member"): TeamResult => ({ status: "error", intent, memberId, fields: { [field]: [message] } });
+
+  if (intent === "role") {
+    const role = z.enum(roles).safeParse(form.get("role"));
+    if (!role.success) return error("Choisissez un rôle.", "role");
+    return db.transaction(
+      (tx) => {
+        const target = memberOf(tx, staff.creditorId, memberId);
+        if (!target) return error(NOT_FOUND);
+        if (target.role === role.data) return { status: "done" as const, message: `${target.name} est déjà ${ROLE_LABELS[role.data].toLowerCase()}.` };
+        if (target.role === "owner" && !target.disabledAt && otherActiveOwners(tx, staff.creditorId, target.id) === 0) return error(LAST_OWNER, "role");
+        tx.update(staffUsers).set({ role: role.data }).where(and(eq(staffUsers.id, target.id), eq(staffUsers.creditorId, staff.creditorId))).run();
+        recordAuditEvent(tx, { creditorId: staff.creditorId, actorStaffUserId: staff.id, action: "team.role_changed", data: { memberId: target.id, name: target.name, from: target.role, role: role.data }, occurredAt: at });
+        return { status: "done" as const, message: `${target.name} est maintenant ${ROLE_LABELS[role.data].toLowerCase()}.` };
+      },
+      { behavior: "immediate" },
+    );
+  }
+
+  if (intent === "disable" || intent === "enable") {
+    return db.transaction(
+      (tx) => {
+        const target = memberOf(tx, staff.creditorId, memberId);
+        if (!target) return error(NOT_FOUND);
+        if (intent === "disable") {
+          if (target.disabledAt) return { status: "done" as const, message: `L'accès de ${target.name} est déjà désactivé.` };
+          if (target.role === "owner" && otherActiveOwners(tx, staff.creditorId, target.id) === 0) return error(LAST_OWNER);
+          tx.update(staffUsers).set({ disabledAt: at }).where(and(eq(staffUsers.id, target.id), eq(staffUsers.creditorId, staff.creditorId))).run();
+          // Disabling ends every session at once, not at their expiry.
+          tx.delete(staffSessions).where(eq(staffSessions.staffUserId, target.id)).run();
+        } else {
+          if (!target.disabledAt) return { status: "done" as const, message: `${target.name} a déjà accès.` };
+          tx.update(staffUsers).set({ disabledAt: null }).where(and(eq(staffUsers.id, target.id), eq(staffUsers.creditorId, staff.creditorId))).run();
+        }
+        const action = intent === "disable" ? "team.member_disabled" : "team.member_enabled";
+        recordAuditEvent(tx, { creditorId: staff.creditorId, actorStaffUserId: staff.id, action, data: { memberId: target.id, name: target.name }, occurredAt: at });
+        return { status: "done" as const, message: intent === "disable" ? `L'accès de ${target.name} est désactivé ; ses sessions sont fermées.` : `${target.name} a de nouveau accès.` };
+      },
+      { behavior: "immediate" },
+    );
+  }
+  throw new Response("Action inconnue.", { status: 400 });
+}
+
+/** Only a member of this creditor: another creditor's id finds nothing, like a missing one. */
+function memberOf(db: Pick<Db, "select">, creditorId: number, memberId: number) {
+  return db.select().from(staffUsers).where(and(eq(staffUsers.id, memberId), eq(staffUsers.creditorId, creditorId))).get();
+}
+
+function otherActiveOwners(db: Pick<Db, "select">, creditorId: number, exceptId: number): number {
+  return (
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(staffUsers)
+      .where(and(eq(staffUsers.creditorId, creditorId), eq(staffUsers.role, "owner"), isNull(staffUsers.disabledAt), ne(staffUsers.id, exceptId)))
+      .get()?.n ?? 0
+  );
+}
+
+async function addMember(db: Db, staff: Staff, form: FormData, at: Date): Promise<TeamResult> {
+  const raw = { name: String(form.get("name") ?? ""), email: String(form.get("email") ?? ""), role: String(form.get("role") ?? "") };
+  const parsed = addSchema.safeParse(raw);
+  if (!parsed.success) return { status: "error", intent: "add", memberId: null, fields: z.flattenError(parsed.error).fieldErrors, values: raw };
+  const { name, email, role } = parsed.data;
+  const added = db.transaction(
+    (tx) => {
+      // Emails are unique across Relance: one address, one account, one creditor.
+      const taken = tx.select({ id: staffUsers.id }).from(staffUsers).where(sql`lower(${staffUsers.email}) = ${email}`).get();
+      if (taken) return null;
+      const row = tx.insert(staffUsers).values({ creditorId: staff.creditorId, email, name, role, passwordHash: null, createdAt: at }).returning({ id: staffUsers.id }).get();
+      recordAuditEvent(tx, { creditorId: staff.creditorId, actorStaffUserId: staff.id, action: "team.member_added", data: { memberId: row.id, name, role }, occurredAt: at });
+      return row;
+    },
+    { behavior: "immediate" },
+  );
+  if (!added) return { status: "error", intent: "add", memberId: null, fields: { email: ["Cette adresse a déjà un accès à Relance : choisissez-en une autre."] }, values: raw };
+  const env = getEnv();
+  const creditor = db.select({ name: creditors.legalName }).from(creditors).where(eq(creditors.id, staff.creditorId)).get();
+  const rendered = await renderStaffEmail({ kind: "welcome", staffName: name, creditorName: creditor?.name ?? staff.creditorName, invitedBy: staff.name, loginUrl: `${env.PUBLIC_BASE_URL}/backoffice/login` });
+  const sent = await createEmailSender(env, db).send({ from: env.EMAIL_FROM, to: email, ...rendered, idempotencyKey: `staff-welcome-${added.id}` });
+  const note = sent.status === "success" ? " Un e-mail lui explique comment se connecter avec un code." : " L'e-mail de bienvenue n'a pas pu partir : dites-lui de demander un code de connexion.";
+  return { status: "done", message: `${name} fait partie de l'équipe (${ROLE_LABELS[role].toLowerCase()}).${note}` };
+}

@@ -1,0 +1,33 @@
+import { getDb } from "../../db.server";
+import { isDemoMode } from "../../env.server";
+import { getDevOutboxMessage, listDevOutbox } from "../../models/dev-outbox.server";
+
+/**
+ * The development outbox exists in demo mode only, whatever keys are set: it shows every email and SMS
+ * the demo kept instead of sending. In production it is a 404.
+ */
+export function isDevOutboxEnabled() {
+  return isDemoMode();
+}
+
+function requireDevOutbox() {
+  if (!isDevOutboxEnabled()) throw new Response("Not found", { status: 404 });
+}
+
+export function loadDevOutbox() {
+  requireDevOutbox();
+  return listDevOutbox(getDb()).map((message) => ({ ...message, createdAt: message.createdAt.toISOString() }));
+}
+
+export function loadDevOutboxMessage(idParam: string) {
+  requireDevOutbox();
+  const id = Number(idParam);
+  const message = Number.isSafeInteger(id) ? getDevOutboxMessage(getDb(), id) : undefined;
+  if (!message) throw new Response("Not found", { status: 404 });
+  return {
+    ...message,
+    createdAt: message.createdAt.toISOString(),
+    // Links inside the email open in the whole tab, as they would from a mail client.
+    html: message.html?.replaceAll("<a ", '<a target="_top" ') ?? null,
+  };
+}

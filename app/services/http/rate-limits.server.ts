@@ -1,0 +1,71 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import { rateLimits } from "../../../db/schema";
+import { computeWindowStart, decideRateLimit, type RateLimitDecision, type RateLimitRule } from "../../domain/rate-limit";
+import { sha256 } from "../auth/tokens.server";
+import { getDb } from "../../db.server";
+import { now } from "../../clock.server";
+import { getEnv } from "../../env.server";
+import { PEER_ADDRESS_HEADER } from "../../utils/peer-address";
+
+type Writer = Pick<Db, "insert">;
+
+/**
+ * Counts one hit of `subject` under `rule` in the current fixed window and says whether it may go on
+ * (M17). One upsert: atomic under SQLite's single writer, so concurrent requests cannot both slip
+ * under the limit. The subject is hashed: no address or IP is stored in clear.
+ */
+export function hitRateLimit(db: Writer, rule: RateLimitRule, subject: string, now: Date): RateLimitDecision {
+  const windowStart = computeWindowStart(now.getTime(), rule.windowMs);
+  const row = db
+    .insert(rateLimits)
+    .values({ key: `${rule.name}:${sha256(subject)}`, windowStart, count: 1 })
+    .onConflictDoUpdate({ target: [rateLimits.key, rateLimits.windowStart], set: { count: sql`${rateLimits.count} + 1` } })
+    .returning({ count: rateLimits.count })
+    .get();
+  return decideRateLimit(rule, row.count, now.getTime());
+}
+
+/** Windows that ended are worth nothing; the caller (a job, a test) decides when to sweep. */
+export function sweepRateLimits(db: Pick<Db, "delete">, olderThan: Date) {
+  db.delete(rateLimits).where(sql`${rateLimits.windowStart} < ${olderThan.getTime() - 24 * 3_600_000}`).run();
+}
+
+/**
+ * The client's address, for rate-limit buckets (M17): see `clientIp`. A request that reached no
+ * socket (a test calling a route) has none and shares one bucket, which only makes limits stricter.
+ */
+export function clientAddress(request: Request): string {
+  return clientIp(request) ?? "unknown";
+}
+
+/**
+ * Who the client is, for limits and evidence alike (L6). Without TRUST_PROXY, the socket's address
+ * (stamped by our server, never taken from the client). With TRUST_PROXY=n, the entry the outermost
+ * of those n proxies appended to X-Forwarded-For: entries further left are the client's own words.
+ */
+export function clientIp(request: Request, hops = getEnv().TRUST_PROXY): string | null {
+  const peer = request.headers.get(PEER_ADDRESS_HEADER);
+  const chain = hops === 0 ? [] : (request.headers.get("X-Forwarded-For") ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  // The socket is the nearest proxy; when the server did not stamp it, it still counts as one hop.
+  chain.push(peer ?? "");
+  const address = chain[Math.max(0, chain.length - 1 - hops)];
+  return address && address.length <= 64 ? address : null;
+}
+
+export type RateLimited = { status: "rate_limited"; retryAt: string; retryAfterSeconds: number };
+
+export function rateLimitedResult(decision: Extract<RateLimitDecision, { allowed: false }>): RateLimited {
+  return { status: "rate_limited", retryAt: decision.retryAt.toISOString(), retryAfterSeconds: decision.retryAfterSeconds };
+}
+
+/** 429 with Retry-After (RFC 9110 §10.2.3); the page itself says the time in words. */
+export function rateLimitedInit(limited: RateLimited): ResponseInit {
+  return { status: 429, headers: { "Retry-After": String(limited.retryAfterSeconds), "Cache-Control": "no-store", "Referrer-Policy": "same-origin" } };
+}
+
+/** For routes outside a portal session: counts a hit on the process's database at the server clock. */
+export function limitRequest(rule: RateLimitRule, subject: string): RateLimited | null {
+  const decision = hitRateLimit(getDb(), rule, subject, now());
+  return decision.allowed ? null : rateLimitedResult(decision);
+}

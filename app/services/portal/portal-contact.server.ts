@@ -1,0 +1,197 @@
+import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { hasHiddenCharacters } from "../../domain/text";
+import type { Db } from "../../../db/client";
+import { debtorContacts, debtors } from "../../../db/schema";
+import { revokeDebtorLinks } from "../shared/links.server";
+import { PREFERRED_CHANNELS, normalizePhone, type PreferredChannel } from "../../domain/contact-details";
+import { getEnv } from "../../env.server";
+import { secureMessages } from "../../i18n/portal-secure";
+import { usableEmailContact } from "../../models/contacts.server";
+import { appendTimeline } from "../../models/timeline.server";
+import { requestDeps } from "../http/deps.server";
+import { queueNotice, sendNoticeNow } from "../shared/notices.server";
+import { recordCommitment, sendCreditorCopies } from "../shared/creditor-copies.server";
+import { requireStepUp, requireStepUpAction } from "./portal-guards.server";
+
+type Reader = Pick<Db, "select">;
+
+function currentDetails(db: Reader, debtorId: number) {
+  const debtor = db
+    .select({ preferredChannel: debtors.preferredChannel, purchaseOrderRef: debtors.purchaseOrderRef })
+    .from(debtors)
+    .where(eq(debtors.id, debtorId))
+    .get()!;
+  const primary = db
+    .select()
+    .from(debtorContacts)
+    .where(eq(debtorContacts.debtorId, debtorId))
+    .orderBy(desc(debtorContacts.isPrimary), desc(debtorContacts.id))
+    .get();
+  const hasPhone = db
+    .select({ id: debtorContacts.id })
+    .from(debtorContacts)
+    .where(and(eq(debtorContacts.debtorId, debtorId), isNotNull(debtorContacts.phone), isNull(debtorContacts.smsOptOutAt)))
+    .get() !== undefined;
+  return { ...debtor, primary, hasPhone };
+}
+
+export async function loadContactPage(request: Request) {
+  const { db, debtor, csrf } = await requireStepUp(request);
+  const current = currentDetails(db, debtor.id);
+  return {
+    csrf,
+    locale: debtor.locale,
+    preferredChannel: current.preferredChannel ?? "email",
+    purchaseOrderRef: current.purchaseOrderRef ?? "",
+    primary: current.primary ? { name: current.primary.name, email: current.primary.email, phone: current.primary.phone } : null,
+  };
+}
+
+type Field = "channel" | "name" | "email" | "phone" | "reach" | "po";
+export type ContactValues = { preferredChannel: string; contactName: string; contactEmail: string; contactPhone: string; purchaseOrderRef: string };
+export type ContactResult =
+  | { status: "invalid" | "editing"; values: ContactValues; errors: Partial<Record<Field, string>> }
+  | { status: "review"; values: ContactValues; changes: string[] }
+  | { status: "nothing" }
+  | { status: "done"; changes: string[] };
+
+const emailSchema = z.string().trim().toLowerCase().pipe(z.email().max(254));
+
+type Parsed = { preferredChannel: PreferredChannel; contact: { name: string; email: string | null; phone: string | null } | null; purchaseOrderRef: string | null };
+
+function parse(values: ContactValues, hasPhoneOnFile: boolean, t: ReturnType<typeof secureMessages>["contact"]) {
+  const errors: Partial<Record<Field, string>> = {};
+  const channel = PREFERRED_CHANNELS.find((c) => c === values.preferredChannel);
+  if (!channel) errors.channel = t.errors.channel;
+  const name = values.contactName.trim();
+  const emailInput = values.contactEmail.trim();
+  const phoneInput = values.contactPhone.trim();
+  let contact: Parsed["contact"] = null;
+  if (name || emailInput || phoneInput) {
+    if (!name || name.length > 100) errors.name = t.errors.name;
+    else if (hasHiddenCharacters(name)) errors.name = t.errors.hidden;
+    const email = emailInput ? emailSchema.safeParse(emailInput) : null;
+    if (email && !email.success) errors.email = t.errors.email;
+    const phone = phoneInput ? normalizePhone(phoneInput) : null;
+    if (phoneInput && !phone) errors.phone = t.errors.phone;
+    if (!emailInput && !phoneInput) errors.reach = t.errors.reach;
+    contact = { name, email: email?.success ? email.data : null, phone };
+  }
+  const po = values.purchaseOrderRef.trim();
+  if (po.length > 60) errors.po = t.errors.po;
+  else if (hasHiddenCharacters(po)) errors.po = t.errors.hidden;
+  if ((channel === "sms" || channel === "phone") && !hasPhoneOnFile && !contact?.phone && !errors.phone) errors.phone = t.errors.smsNeedsPhone;
+  if (Object.keys(errors).length > 0 || !channel) return { errors };
+  return { parsed: { preferredChannel: channel, contact, purchaseOrderRef: po || null } satisfies Parsed };
+}
+
+/** What would change, in words the debtor reads; empty when the form repeats what is on file. */
+function describeChanges(db: Reader, debtorId: number, parsed: Parsed, t: ReturnType<typeof secureMessages>["contact"]) {
+  const current = currentDetails(db, debtorId);
+  const changes: string[] = [];
+  const channelChanged = parsed.preferredChannel !== (current.preferredChannel ?? "email");
+  const primary = current.primary;
+  const contactChanged =
+    parsed.contact !== null &&
+    !(primary && primary.name === parsed.contact.name && (primary.email ?? null) === parsed.contact.email && (primary.phone ?? null) === parsed.contact.phone);
+  const poChanged = parsed.purchaseOrderRef !== (current.purchaseOrderRef ?? null);
+  if (channelChanged) changes.push(t.changedChannel(t.channels[parsed.preferredChannel]));
+  if (contactChanged) changes.push(t.changedContact(parsed.contact!.name));
+  if (poChanged) changes.push(t.changedPo(parsed.purchaseOrderRef ?? t.none));
+  return { changes, channelChanged, contactChanged, poChanged, current };
+}
+
+/**
+ * Contact preferences (DESIGN.md "wrong contact or missing purchase-order number is fixed by the
+ * debtor"): review, then confirm (M2); one "contact.updated" event, which is not a debtor action for
+ * the cadence and pauses nothing; a notice to the previous address as well, so that someone who took
+ * over a forwarded link cannot redirect the mail unnoticed (M22).
+ */
+export async function updateContact(request: Request): Promise<ContactResult> {
+  const { db, debtor, now, form, session } = await requireStepUpAction(request);
+  const t = secureMessages(debtor.locale).contact;
+  const text = (name: string) => String(form.get(name) ?? "");
+  const values: ContactValues = {
+    preferredChannel: text("preferredChannel"),
+    contactName: text("contactName"),
+    contactEmail: text("contactEmail"),
+    contactPhone: text("contactPhone"),
+    purchaseOrderRef: text("purchaseOrderRef"),
+  };
+  if (form.get("intent") === "edit") return { status: "editing", values, errors: {} };
+  const result = parse(values, currentDetails(db, debtor.id).hasPhone, t);
+  if (!result.parsed) return { status: "invalid", values, errors: result.errors };
+  const parsed = result.parsed;
+  const normalized: ContactValues = {
+    preferredChannel: parsed.preferredChannel,
+    contactName: parsed.contact?.name ?? "",
+    contactEmail: parsed.contact?.email ?? "",
+    contactPhone: parsed.contact?.phone ?? "",
+    purchaseOrderRef: parsed.purchaseOrderRef ?? "",
+  };
+  if (form.get("intent") !== "confirm") {
+    const { changes } = describeChanges(db, debtor.id, parsed, t);
+    return changes.length === 0 ? { status: "nothing" } : { status: "review", values: normalized, changes };
+  }
+
+  const outcome = db.transaction(
+    (tx) => {
+      // Re-read inside the write transaction: a double submission finds nothing left to change.
+      const diff = describeChanges(tx, debtor.id, parsed, t);
+      if (diff.changes.length === 0) return null;
+      const previous = usableEmailContact(tx, debtor.id);
+      tx.update(debtors)
+        .set({ preferredChannel: parsed.preferredChannel, purchaseOrderRef: parsed.purchaseOrderRef })
+        .where(eq(debtors.id, debtor.id))
+        .run();
+      let newContactId: number | null = null;
+      if (diff.contactChanged && parsed.contact) {
+        // The old contact stays on file (history, and the notice below); only its primary flag goes.
+        tx.update(debtorContacts).set({ isPrimary: false }).where(eq(debtorContacts.debtorId, debtor.id)).run();
+        newContactId = tx
+          .insert(debtorContacts)
+          .values({ debtorId: debtor.id, name: parsed.contact.name, role: "accounts_payable", email: parsed.contact.email, phone: parsed.contact.phone, isPrimary: true, createdAt: now })
+          .returning({ id: debtorContacts.id })
+          .get().id;
+        // M14: links already out (to the old contact, possibly a mailbox someone else reads) stop
+        // working; this session's own link stays, and the next messages carry fresh ones.
+        revokeDebtorLinks(tx, debtor.id, "contact changed", now, session.linkId);
+      }
+      const eventId = appendTimeline(tx, {
+        creditorId: debtor.creditorId,
+        debtorId: debtor.id,
+        type: "contact.updated",
+        actor: "debtor",
+        data: {
+          preferredChannel: diff.channelChanged ? parsed.preferredChannel : undefined,
+          purchaseOrderRef: diff.poChanged ? parsed.purchaseOrderRef : undefined,
+          newContactId: newContactId ?? undefined,
+          previousContactId: newContactId !== null ? (diff.current.primary?.id ?? null) : undefined,
+        },
+        occurredAt: now,
+      });
+      const key = `contact-updated-${debtor.id}-${now.getTime()}`;
+      const notice = { debtorId: debtor.id, title: t.noticeTitle, lines: t.noticeLines(diff.changes) };
+      const ids: (number | null)[] = [];
+      const newEmail = newContactId !== null ? parsed.contact?.email : null;
+      if (newEmail && newContactId !== null) {
+        ids.push(queueNotice(tx, getEnv(), { ...notice, key: `${key}-new`, to: { channel: "email", address: newEmail, contactId: newContactId } }, now));
+      }
+      if (previous?.email && previous.email !== newEmail) {
+        // A heads-up without a link: the old address must not get a fresh way in.
+        ids.push(queueNotice(tx, getEnv(), { ...notice, key: `${key}-previous`, withLink: false, to: { channel: "email", address: previous.email, contactId: previous.id } }, now));
+      } else if (!newEmail) {
+        ids.push(queueNotice(tx, getEnv(), { ...notice, key }, now));
+      }
+      const copyIds = recordCommitment(tx, request, { debtorId: debtor.id, kind: "contact_change", recordId: eventId, acknowledgment: diff.changes.join(" ; "), details: [], at: now });
+      return { ids, copyIds, changes: diff.changes };
+    },
+    { behavior: "immediate" },
+  );
+  if (!outcome) return { status: "nothing" };
+  const deps = requestDeps();
+  for (const id of outcome.ids) await sendNoticeNow(deps, id);
+  await sendCreditorCopies(outcome.copyIds);
+  return { status: "done", changes: outcome.changes };
+}

@@ -1,0 +1,28 @@
+import { eq } from "drizzle-orm";
+import { debtors } from "../../../db/schema";
+import { locales, type Locale } from "../../i18n/messages";
+import { safePortalPath } from "../../domain/step-up";
+import { isHexColor } from "../../domain/creditor-settings";
+import { requirePortalAction, requirePortalDebtor } from "./portal-guards.server";
+
+/** What the portal layout needs on every page: the debtor's language, the form token, the creditor's branding. */
+export async function loadPortalLayout(request: Request) {
+  const { debtor, csrf } = await requirePortalDebtor(request);
+  const accent = debtor.creditorAccentColor;
+  return {
+    locale: debtor.locale,
+    csrf,
+    brand: { name: debtor.creditorName ?? debtor.creditorLegalName, accentColor: accent && isHexColor(accent) ? accent : null },
+  };
+}
+
+/**
+ * The language switch: stored on the debtor, so the portal and every later message (reminders,
+ * notices, letters) use it. No step-up: it reveals nothing and changes no address.
+ */
+export async function switchLanguage(request: Request): Promise<string> {
+  const { db, debtor, form } = await requirePortalAction(request);
+  const wanted = locales.find((l): l is Locale => l === form.get("locale"));
+  if (wanted && wanted !== debtor.locale) db.update(debtors).set({ locale: wanted }).where(eq(debtors.id, debtor.id)).run();
+  return safePortalPath(form.get("returnTo"));
+}

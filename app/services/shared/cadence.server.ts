@@ -1,0 +1,420 @@
+import { and, between, eq, inArray, isNull, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { Db } from "../../../db/client";
+import {
+  cadencePauses,
+  cadencePolicies,
+  cadenceSteps,
+  debtorContacts,
+  debtors,
+  disputes,
+  installmentPlanInvoices,
+  installmentPlans,
+  installments,
+  invoices,
+  letters,
+  outboundMessageInvoices,
+  outboundMessages,
+  promises,
+  timelineEvents,
+} from "../../../db/schema";
+import {
+  decideCadence,
+  type CadenceEffect,
+  type CadencePolicy,
+  type DebtorCadenceState,
+  type PlannedContact,
+  type StepKind,
+} from "../../domain/cadence";
+import { holidayRegionOf } from "../../domain/business-calendar";
+import { localDate } from "../../domain/dates";
+import type { Env } from "../../env.server";
+import { loadAllContactWindows } from "../../models/cadence-settings.server";
+import { usableEmailContact, usableSmsContact } from "../../models/contacts.server";
+import { appendTimeline } from "../../models/timeline.server";
+import { insertLink } from "./links.server";
+import { prepareSmsBody } from "./sms-messages.server";
+import { CREDITOR_COPY_STEP } from "./outbox.server";
+import type { Checkpoint } from "./checkpoints.server";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type Reader = Pick<Db, "select">;
+
+/** Timeline entries that mean the debtor answered: reminders sent before them were not ignored. */
+export const DEBTOR_ACTION_TYPES = [
+  "payment.recorded",
+  "promise.made",
+  "plan.proposed",
+  "dispute.opened",
+  "payment.claimed",
+  "callback.requested",
+  "document.requested",
+  // A conversation with staff on the phone is an answer too, whatever was said.
+  "call.answered",
+] as const;
+
+const LIVE_MESSAGE = notInArray(outboundMessages.status, ["cancelled", "failed"]);
+/** Paid invoices stay in view this long, for the thank-you. */
+const THANK_YOU_WINDOW_MS = 8 * 86_400_000;
+
+export type LoadedDebtor = {
+  state: DebtorCadenceState;
+  creditorId: number;
+  locale: "fr" | "en";
+};
+
+function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
+}
+
+/** Some debtors by id, or a range of ids (a page of the book: no long parameter lists to build). */
+export type DebtorScope = readonly number[] | { fromId: number; toId: number };
+
+type InDebtors = (column: SQLiteColumn) => SQL | undefined;
+
+/** The queries behind a debtor's cadence state, prepared once for a scope. */
+function stateQueries(db: Reader, inDebtors: InDebtors) {
+  return {
+    invoices: db
+      .select({
+        id: invoices.id,
+        debtorId: invoices.debtorId,
+        dueDate: invoices.dueDate,
+        balanceCents: invoices.balanceCents,
+        paymentTermsDays: invoices.paymentTermsDays,
+        status: invoices.status,
+        paidAt: invoices.paidAt,
+      })
+      .from(invoices)
+      // For some debtors, the debtor index alone: with the status test in SQL, SQLite prefers the
+      // status index and scans every open invoice of the book for each page.
+      .where(inDebtors(invoices.debtorId) ?? or(eq(invoices.status, "open"), eq(invoices.status, "paid")))
+      .prepare(),
+    debtors: db.select().from(debtors).where(inDebtors(debtors.id)).prepare(),
+    steps: db
+      .select({ invoiceId: outboundMessageInvoices.invoiceId, step: outboundMessageInvoices.step })
+      .from(outboundMessageInvoices)
+      .innerJoin(outboundMessages, eq(outboundMessages.id, outboundMessageInvoices.messageId))
+      .where(and(LIVE_MESSAGE, inDebtors(outboundMessages.debtorId)))
+      .prepare(),
+    contacts: db
+      .select({
+        debtorId: outboundMessages.debtorId,
+        key: outboundMessages.key,
+        step: outboundMessages.step,
+        channel: outboundMessages.channel,
+        // The planned instant, not the send time: the same history the dry-run replays.
+        at: outboundMessages.plannedFor,
+        postedAt: letters.postedAt,
+      })
+      .from(outboundMessages)
+      .leftJoin(letters, eq(letters.messageId, outboundMessages.id))
+      // A new link or a notice answers the debtor; it is not a reminder and does not space the cadence.
+      .where(and(LIVE_MESSAGE, notInArray(outboundMessages.step, ["new_link", "notice", CREDITOR_COPY_STEP]), inDebtors(outboundMessages.debtorId)))
+      .orderBy(outboundMessages.plannedFor, outboundMessages.id)
+      .prepare(),
+    openPromises: db
+      .select({ id: promises.id, invoiceId: promises.invoiceId, date: promises.promisedDate })
+      .from(promises)
+      .where(and(eq(promises.status, "open"), inDebtors(promises.debtorId)))
+      .orderBy(promises.id)
+      .prepare(),
+    openDisputes: db
+      .select({ invoiceId: disputes.invoiceId })
+      .from(disputes)
+      .where(and(eq(disputes.status, "open"), inDebtors(disputes.debtorId)))
+      .prepare(),
+    livePlans: db
+      .select({ id: installmentPlans.id, debtorId: installmentPlans.debtorId, status: installmentPlans.status })
+      .from(installmentPlans)
+      .where(and(inArray(installmentPlans.status, ["pending_review", "accepted"]), inDebtors(installmentPlans.debtorId)))
+      .prepare(),
+    openPauses: db.select().from(cadencePauses).where(and(isNull(cadencePauses.resolvedAt), inDebtors(cadencePauses.debtorId))).prepare(),
+    channels: db.select().from(debtorContacts).where(inDebtors(debtorContacts.debtorId)).prepare(),
+    lastActions: db
+      .select({ debtorId: timelineEvents.debtorId, at: sql<number>`max(${timelineEvents.occurredAt})` })
+      .from(timelineEvents)
+      .where(and(inArray(timelineEvents.type, [...DEBTOR_ACTION_TYPES]), inDebtors(timelineEvents.debtorId)))
+      .groupBy(timelineEvents.debtorId)
+      .prepare(),
+  };
+}
+
+type StateQueries = ReturnType<typeof stateQueries>;
+/** Pages of the book reuse the same statements: building and compiling them per page was a third of the pass. */
+const pageQueries = new WeakMap<Reader, StateQueries>();
+const idRange: InDebtors = (column) => between(column, sql.placeholder("fromId"), sql.placeholder("toId"));
+
+/**
+ * Everything the cadence needs to decide, for every debtor in scope with something open (or just
+ * paid), in a fixed number of queries whatever the number of debtors. The same code reloads a few
+ * debtors inside the claiming transaction (R8).
+ */
+export function loadCadenceStates(db: Reader, now: Date, scope?: DebtorScope): LoadedDebtor[] {
+  const thankYouSince = new Date(now.getTime() - THANK_YOU_WINDOW_MS);
+  let queries: StateQueries;
+  let params: Record<string, number> = {};
+  if (scope && "fromId" in scope) {
+    queries = pageQueries.get(db) ?? stateQueries(db, idRange);
+    pageQueries.set(db, queries);
+    params = scope;
+  } else {
+    queries = stateQueries(db, (column) => (scope ? inArray(column, [...scope]) : undefined));
+  }
+
+  const invoiceRows = queries.invoices
+    .all(params)
+    .filter((i) => i.status === "open" || (i.status === "paid" && i.paidAt !== null && i.paidAt >= thankYouSince));
+  if (invoiceRows.length === 0) return [];
+
+  const debtorRows = queries.debtors.all(params);
+  const steps = groupBy(queries.steps.all(params), (r) => r.invoiceId);
+  const contactRows = queries.contacts.all(params);
+  const contactsByDebtor = groupBy(contactRows, (r) => r.debtorId);
+  const remindedInstallments = new Set(
+    contactRows.filter((c) => c.step === "installment_reminder").map((c) => Number(/installment-(\d+)/.exec(c.key)?.[1])),
+  );
+  const openPromises = new Map(queries.openPromises.all(params).map((p) => [p.invoiceId, p]));
+  const disputed = new Set(queries.openDisputes.all(params).map((d) => d.invoiceId));
+  const planRows = queries.livePlans.all(params);
+  const planIds = planRows.map((p) => p.id);
+  const plansByDebtor = new Map(planRows.map((p) => [p.debtorId, p]));
+  const planInvoices = planIds.length
+    ? db.select().from(installmentPlanInvoices).where(inArray(installmentPlanInvoices.planId, planIds)).all()
+    : [];
+  const planInstallments = groupBy(
+    planIds.length ? db.select().from(installments).where(inArray(installments.planId, planIds)).orderBy(installments.position).all() : [],
+    (i) => i.planId,
+  );
+  const inPlan = new Set(planInvoices.map((p) => p.invoiceId));
+  const pauses = groupBy(queries.openPauses.all(params), (p) => p.debtorId);
+  const contactChannels = groupBy(queries.channels.all(params), (c) => c.debtorId);
+  const lastActions = new Map(queries.lastActions.all(params).map((r) => [r.debtorId, new Date(r.at)]));
+  const policies = loadPolicies(db);
+  const windows = loadAllContactWindows(db);
+  const invoicesByDebtor = groupBy(invoiceRows, (i) => i.debtorId);
+
+  const loaded: LoadedDebtor[] = [];
+  for (const debtor of debtorRows) {
+    const own = invoicesByDebtor.get(debtor.id);
+    const policy = policies.get(`${debtor.creditorId}:${debtor.segment}`);
+    if (!own || !policy) continue;
+    const contacts = contactChannels.get(debtor.id) ?? [];
+    const plan = plansByDebtor.get(debtor.id);
+    loaded.push({
+      creditorId: debtor.creditorId,
+      locale: debtor.locale,
+      state: {
+        debtorId: debtor.id,
+        timeZone: debtor.timeZone,
+        debtorKind: debtor.kind,
+        holidayRegion: holidayRegionOf(debtor.postalCode, debtor.country),
+        escalated: debtor.escalatedAt !== null,
+        brokenPromiseCount: debtor.brokenPromiseCount,
+        channels: {
+          email: contacts.some((c) => c.email && !c.emailOptOutAt && !c.emailUndeliverableAt),
+          sms: contacts.some((c) => c.phone && !c.smsOptOutAt),
+          letter: Boolean(debtor.addressLine && debtor.postalCode && debtor.city),
+        },
+        policy,
+        invoices: own.map((invoice) => ({
+          id: invoice.id,
+          dueDate: invoice.dueDate,
+          balanceCents: invoice.balanceCents,
+          paymentTermsDays: invoice.paymentTermsDays,
+          status: invoice.status,
+          paidOn: invoice.paidAt ? localDate(invoice.paidAt, debtor.timeZone) : null,
+          stepsDone: (steps.get(invoice.id) ?? []).map((s) => s.step as StepKind),
+          openDispute: disputed.has(invoice.id),
+          openPromise: openPromises.get(invoice.id) ?? null,
+          inPlan: inPlan.has(invoice.id),
+        })),
+        contacts: (contactsByDebtor.get(debtor.id) ?? []).map((c) => ({
+          at: c.at,
+          step: c.step as StepKind,
+          channel: c.channel,
+          ...(c.channel === "letter" ? { postedAt: c.postedAt } : {}),
+        })),
+        lastActionAt: lastActions.get(debtor.id) ?? null,
+        pauses: (pauses.get(debtor.id) ?? []).map((p) => ({ id: p.id, invoiceId: p.invoiceId, reason: p.reason, endsAt: p.endsAt, callbackAt: p.callbackAt })),
+        plan: plan
+          ? {
+              id: plan.id,
+              status: plan.status as "pending_review" | "accepted",
+              installments: (planInstallments.get(plan.id) ?? []).map((i) => ({
+                id: i.id,
+                position: i.position,
+                dueDate: i.dueDate,
+                amountCents: i.amountCents,
+                paidCents: i.paidCents,
+                reminded: remindedInstallments.has(i.id),
+              })),
+            }
+          : null,
+        windows: windows.get(debtor.creditorId),
+        preferredChannel: debtor.preferredChannel === "email" || debtor.preferredChannel === "sms" ? debtor.preferredChannel : null,
+      },
+    });
+  }
+  return loaded;
+}
+
+function loadPolicies(db: Reader): Map<string, CadencePolicy> {
+  const rows = db.select().from(cadencePolicies).all();
+  const steps = groupBy(db.select().from(cadenceSteps).orderBy(cadenceSteps.position).all(), (s) => s.policyId);
+  return new Map(
+    rows.map((p) => [
+      `${p.creditorId}:${p.segment}`,
+      {
+        steps: (steps.get(p.id) ?? []).map((s) => ({ kind: s.kind as StepKind, offsetDays: s.offsetDays, channel: s.channel })),
+        minDaysBetweenContacts: p.minDaysBetweenContacts,
+        maxDaysWithoutContact: p.maxDaysWithoutContact,
+        brokenPromisesBeforeLitigation: p.brokenPromisesBeforeLitigation,
+        promiseGraceDays: p.promiseGraceDays,
+        alternateChannelsAfterUnanswered: p.alternateChannelsAfterUnanswered,
+      },
+    ]),
+  );
+}
+
+export type CadenceDeps = {
+  db: Db;
+  env: Pick<Env, "PUBLIC_BASE_URL" | "LINK_SIGNING_KEYS" | "LINK_TTL_DAYS">;
+  now: Date;
+  /** Tests only: called around each claim, where a crash test kills the process. */
+  checkpoint?: Checkpoint;
+};
+
+export type CadenceReport = { debtors: number; claimed: number; effects: number };
+
+/** Debtors re-decided per claiming transaction: few enough to keep it short (R4), enough to amortise the reload. */
+const CLAIM_BATCH = 50;
+/** Debtors decided per page in the read-only first sweep. */
+const LOAD_PAGE = 2_000;
+
+/**
+ * One planning pass: decide for every debtor in memory, then, only for debtors with something to
+ * do now, re-decide inside short IMMEDIATE transactions on freshly read state (a payment or a
+ * promise recorded meanwhile wins, R8), apply the effects and claim the contacts (R7).
+ */
+export function runCadence({ db, env, now, checkpoint }: CadenceDeps): CadenceReport {
+  const report: CadenceReport = { debtors: 0, claimed: 0, effects: 0 };
+  const busy: number[] = [];
+  // Debtors are read a page at a time, so memory stays flat however large the book.
+  const allIds = db.select({ id: debtors.id }).from(debtors).where(isNull(debtors.escalatedAt)).orderBy(debtors.id).all().map((d) => d.id);
+  for (let start = 0; start < allIds.length; start += LOAD_PAGE) {
+    const page = allIds.slice(start, start + LOAD_PAGE);
+    for (const { state } of loadCadenceStates(db, now, { fromId: page[0]!, toId: page.at(-1)! })) {
+      // Escalated debtors inside the id range have nothing open; the decision skips them anyway.
+      report.debtors += 1;
+      const decision = decideCadence(state, now);
+      if (decision.effects.length > 0 || decision.contacts.some((c) => c.plannedFor <= now)) busy.push(state.debtorId);
+    }
+  }
+  for (let start = 0; start < busy.length; start += CLAIM_BATCH) {
+    const batch = busy.slice(start, start + CLAIM_BATCH);
+    checkpoint?.("claim:before");
+    db.transaction(
+      (tx) => {
+        for (const fresh of loadCadenceStates(tx, now, batch)) {
+          const current = decideCadence(fresh.state, now);
+          applyEffects(tx, fresh, current.effects, now);
+          report.effects += current.effects.length;
+          report.claimed += current.contacts.filter((c) => c.plannedFor <= now && claimContact(tx, env, fresh, c, now)).length;
+        }
+      },
+      { behavior: "immediate" },
+    );
+    checkpoint?.("claim:after");
+  }
+  return report;
+}
+
+function applyEffects(tx: Tx, debtor: LoadedDebtor, effects: readonly CadenceEffect[], now: Date) {
+  const debtorId = debtor.state.debtorId;
+  // Promises broken together (one commitment over several invoices) count once, as the decision does.
+  if (effects.some((e) => e.type === "promise_broken")) {
+    tx.update(debtors).set({ brokenPromiseCount: sql`${debtors.brokenPromiseCount} + 1` }).where(eq(debtors.id, debtorId)).run();
+  }
+  const log = (type: string, data: Record<string, unknown>, invoiceId: number | null = null) =>
+    appendTimeline(tx, { creditorId: debtor.creditorId, debtorId, invoiceId, type, actor: "job", data, occurredAt: now });
+  for (const effect of effects) {
+    switch (effect.type) {
+      case "promise_broken":
+        tx.update(promises).set({ status: "broken", resolvedAt: now }).where(and(eq(promises.id, effect.promiseId), eq(promises.status, "open"))).run();
+        log("promise.broken", { promiseId: effect.promiseId }, effect.invoiceId);
+        break;
+      case "plan_defaulted":
+        tx.update(installmentPlans).set({ status: "defaulted", decidedAt: now }).where(and(eq(installmentPlans.id, effect.planId), eq(installmentPlans.status, "accepted"))).run();
+        log("plan.defaulted", { planId: effect.planId });
+        break;
+      case "escalate":
+        tx.update(debtors).set({ escalatedAt: now }).where(eq(debtors.id, debtorId)).run();
+        tx.update(invoices).set({ status: "litigation" }).where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"))).run();
+        tx.update(outboundMessages)
+          .set({ status: "cancelled", lastError: "file escalated to litigation" })
+          .where(and(eq(outboundMessages.debtorId, debtorId), eq(outboundMessages.status, "pending"), ne(outboundMessages.step, "thank_you")))
+          .run();
+        log("debtor.escalated", { reason: effect.reason });
+        break;
+      case "pause_expired":
+        tx.update(cadencePauses).set({ resolvedAt: now }).where(and(eq(cadencePauses.id, effect.pauseId), isNull(cadencePauses.resolvedAt))).run();
+        log("pause.ended", { pauseId: effect.pauseId });
+        break;
+    }
+  }
+}
+
+/** Inserts the outbox row (unique key) with what it needs to be sent; false if it already exists. */
+function claimContact(tx: Tx, env: CadenceDeps["env"], debtor: LoadedDebtor, contact: PlannedContact, now: Date): boolean {
+  const debtorId = debtor.state.debtorId;
+  const recipient =
+    contact.channel === "email" ? usableEmailContact(tx, debtorId) : contact.channel === "sms" ? usableSmsContact(tx, debtorId) : undefined;
+  const toAddress = contact.channel === "email" ? recipient?.email : contact.channel === "sms" ? recipient?.phone : null;
+  if ((contact.channel === "email" || contact.channel === "sms") && !toAddress) return false;
+
+  const inserted = tx
+    .insert(outboundMessages)
+    .values({
+      key: contact.key,
+      creditorId: debtor.creditorId,
+      debtorId,
+      contactId: recipient?.id ?? null,
+      step: contact.step,
+      channel: contact.channel,
+      status: "pending",
+      locale: debtor.locale,
+      toAddress: toAddress ?? null,
+      plannedFor: contact.plannedFor,
+      // For a call or a letter, what staff need to know; SMS bodies are fixed below.
+      bodyText: contact.reason,
+    })
+    .onConflictDoNothing({ target: outboundMessages.key })
+    .returning({ id: outboundMessages.id })
+    .get();
+  if (!inserted) return false;
+
+  const invoiceIds = contact.invoiceSteps.map((s) => s.invoiceId);
+  if (contact.invoiceSteps.length > 0) {
+    tx.insert(outboundMessageInvoices)
+      .values(contact.invoiceSteps.map((s) => ({ messageId: inserted.id, invoiceId: s.invoiceId, step: s.step })))
+      .run();
+  }
+  if (contact.channel === "sms") {
+    // The SMS body (with its short link) is fixed now: an SMS is never re-rendered or resent blindly (R9).
+    const sms = prepareSmsBody(tx, env, { messageId: inserted.id, debtorId, step: contact.step, locale: debtor.locale, to: toAddress!, invoiceIds, now });
+    // The short link is kept with the message, so an opening can be traced back to it (funnel).
+    tx.update(outboundMessages).set({ bodyText: sms.body, linkId: sms.linkId }).where(eq(outboundMessages.id, inserted.id)).run();
+  } else if (contact.channel === "email" || contact.channel === "letter") {
+    const link = insertLink(tx, env, { debtorId, invoiceIds, channel: contact.channel, sentTo: toAddress ?? null, now });
+    tx.update(outboundMessages).set({ linkId: link.id }).where(eq(outboundMessages.id, inserted.id)).run();
+  }
+  return true;
+}

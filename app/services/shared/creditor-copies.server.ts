@@ -1,0 +1,74 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import { commitmentEvidence, creditors, debtors, outboundMessages, staffUsers } from "../../../db/schema";
+import { clientIp } from "../http/rate-limits.server";
+import { sendNoticeNow } from "./notices.server";
+import { CREDITOR_COPY_STEP } from "./outbox.server";
+import { requestDeps } from "../http/deps.server";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export type CommitmentKind = (typeof commitmentEvidence.$inferInsert)["kind"];
+
+const KIND_LABELS: Record<CommitmentKind, string> = {
+  promise: "Promesse de paiement",
+  plan: "Demande d'échéancier",
+  dispute: "Contestation",
+  payment_claim: "Déclaration « j'ai déjà payé »",
+  contact_change: "Changement de coordonnées",
+};
+
+/** The creditor's notification address, or its owners' emails when none is set. */
+function copyAddresses(tx: Tx, creditorId: number): string[] {
+  const creditor = tx.select({ notificationEmail: creditors.notificationEmail }).from(creditors).where(eq(creditors.id, creditorId)).get();
+  if (creditor?.notificationEmail) return [creditor.notificationEmail];
+  return tx
+    .select({ email: staffUsers.email })
+    .from(staffUsers)
+    .where(and(eq(staffUsers.creditorId, creditorId), eq(staffUsers.role, "owner"), isNull(staffUsers.disabledAt)))
+    .all()
+    .map((r) => r.email);
+}
+
+/**
+ * M22, inside the commitment's own transaction: keeps the evidence (the acknowledged text, the time,
+ * the client address as the configured proxy reports it, the user agent) and queues the creditor's
+ * copy in the outbox. Returns the copies' message ids, to send once the transaction commits.
+ */
+export function recordCommitment(
+  tx: Tx,
+  request: Request,
+  c: { debtorId: number; kind: CommitmentKind; recordId: number; acknowledgment: string; details: string[]; at: Date },
+): number[] {
+  const debtor = tx.select({ name: debtors.name, creditorId: debtors.creditorId }).from(debtors).where(eq(debtors.id, c.debtorId)).get()!;
+  const ip = clientIp(request);
+  const userAgent = request.headers.get("User-Agent")?.slice(0, 512) ?? null;
+  const evidence = { creditorId: debtor.creditorId, debtorId: c.debtorId, kind: c.kind, recordId: c.recordId, acknowledgmentText: c.acknowledgment, acknowledgedIp: ip, acknowledgedUserAgent: userAgent, acknowledgedAt: c.at };
+  const stored = tx.insert(commitmentEvidence).values({ ...evidence, copyMessageIds: [] }).onConflictDoNothing().returning({ id: commitmentEvidence.id }).get();
+  if (!stored) return [];
+  // The stored text is the email's content: title, then the lines the staff template lays out.
+  const text = [
+    `${KIND_LABELS[c.kind]} — ${debtor.name}`,
+    ...c.details,
+    `Texte accepté par le client : « ${c.acknowledgment} »`,
+    `Horodatage (UTC) : ${c.at.toISOString()}`,
+    `Adresse IP : ${ip ?? "inconnue"}`,
+    `Navigateur : ${userAgent ?? "inconnu"}`,
+  ].join("\n");
+  const ids = copyAddresses(tx, debtor.creditorId).flatMap((address) => {
+    const row = tx
+      .insert(outboundMessages)
+      .values({ key: `creditor-copy:${stored.id}:${address}`, creditorId: debtor.creditorId, debtorId: c.debtorId, step: CREDITOR_COPY_STEP, channel: "email", status: "pending", locale: "fr", toAddress: address, plannedFor: c.at, bodyText: text })
+      .onConflictDoNothing({ target: outboundMessages.key })
+      .returning({ id: outboundMessages.id })
+      .get();
+    return row ? [row.id] : [];
+  });
+  tx.update(commitmentEvidence).set({ copyMessageIds: ids }).where(eq(commitmentEvidence.id, stored.id)).run();
+  return ids;
+}
+
+/** After the commit: the copies leave now; if the provider is down, the job retries them. */
+export async function sendCreditorCopies(ids: readonly number[]) {
+  for (const id of ids) await sendNoticeNow(requestDeps(), id);
+}

@@ -1,0 +1,348 @@
+import type { Db } from "../../../db/client";
+import type { debtorContacts, debtors, invoiceTermsFlags, invoices, ImportCounts } from "../../../db/schema";
+import { timeBarredWarning } from "../../domain/prescription";
+import {
+  checkDebtor,
+  checkInvoice,
+  debtorChanges,
+  invoiceChange,
+  termsWarning,
+  type DebtorKind,
+  type DebtorRecord,
+  type InvoiceRecord,
+  type Issue,
+  type RawDebtor,
+  type RawInvoice,
+  type StoredDebtor,
+  type StoredInvoice,
+} from "../../domain/intake";
+import type { CalendarDate } from "../../domain/dates";
+import {
+  findContactsOfDebtors,
+  findDebtorsByRefs,
+  findInvoicesByRefsOrNumbers,
+  insertContacts,
+  insertDebtors,
+  insertInvoices,
+  insertTermsFlags,
+  setTermsFlag,
+  updateDebtor,
+  updateInvoice,
+} from "../../models/intake.server";
+
+/**
+ * The one intake service behind the CSV import and the JSON API: rows are checked by the domain,
+ * compared with what is stored (upsert by external reference, per creditor), and written in one
+ * transaction per chunk. The same code previews (write: false): it decides everything, writes nothing.
+ */
+
+/** One line of a file or one item of an API call: a debtor, an invoice, or both (the invoice's debtor). */
+export type IntakeRow = { rowNumber: number; debtor?: RawDebtor; invoice?: RawInvoice };
+export type Action = "created" | "updated" | "unchanged";
+export type RowOutcome = {
+  rowNumber: number;
+  debtor?: { action: Action; externalRef: string };
+  invoice?: { action: Action; externalRef: string };
+  errors: Issue[];
+  warnings: Issue[];
+};
+
+type KnownDebtor = {
+  id: number | null;
+  stored: StoredDebtor;
+  emails: Set<string>;
+  phones: Set<string>;
+  contactCount: number;
+  /** While this chunk has not written it: the values to insert (later rows of the chunk amend them). */
+  pending?: typeof debtors.$inferInsert;
+};
+type KnownInvoice = { id: number | null; externalRef: string; stored: StoredInvoice; pending?: Omit<typeof invoices.$inferInsert, "debtorId"> };
+
+type Writes = {
+  newDebtors: (typeof debtors.$inferInsert & { externalRef: string })[];
+  debtorUpdates: { ref: string; set: Partial<typeof debtors.$inferInsert> }[];
+  newContacts: { ref: string; values: Omit<typeof debtorContacts.$inferInsert, "debtorId"> }[];
+  newInvoices: { debtorRef: string; values: Omit<typeof invoices.$inferInsert, "debtorId"> & { externalRef: string }; warning: string | null }[];
+  invoiceUpdates: { ref: string; set: Partial<typeof invoices.$inferInsert>; warning?: string | null }[];
+};
+
+export type IntakeOptions = { creditorId: number; today: CalendarDate; at: Date };
+
+/** What a whole run has seen, so that a debtor on many lines is counted once, at its strongest action. */
+export class IntakeTally {
+  private readonly debtors = new Map<string, Action>();
+  private readonly invoices = new Map<string, Action>();
+  errors = 0;
+  warnings = 0;
+  add(outcome: RowOutcome) {
+    if (outcome.errors.length > 0) this.errors++;
+    if (outcome.warnings.length > 0) this.warnings++;
+    if (outcome.debtor) this.debtors.set(outcome.debtor.externalRef, strongest(this.debtors.get(outcome.debtor.externalRef), outcome.debtor.action));
+    if (outcome.invoice) this.invoices.set(outcome.invoice.externalRef, strongest(this.invoices.get(outcome.invoice.externalRef), outcome.invoice.action));
+  }
+  counts(): ImportCounts {
+    const count = (map: Map<string, Action>) => {
+      const out = { created: 0, updated: 0, unchanged: 0 };
+      for (const action of map.values()) out[action]++;
+      return out;
+    };
+    return { debtors: count(this.debtors), invoices: count(this.invoices), errors: this.errors, warnings: this.warnings };
+  }
+}
+const RANK: Record<Action, number> = { unchanged: 0, updated: 1, created: 2 };
+const strongest = (a: Action | undefined, b: Action): Action => (a === undefined || RANK[b] > RANK[a] ? b : a);
+
+/**
+ * Decides (and, when `write`, writes) a chunk of rows. A refused row writes nothing at all; the
+ * others are applied in order, so a later line may amend what an earlier one created. `overlay`
+ * carries what a preview has "created" from one chunk to the next; an import reads fresh state.
+ */
+export class IntakeSession {
+  private readonly debtorsByRef = new Map<string, KnownDebtor | null>();
+  private readonly invoicesByRef = new Map<string, KnownInvoice | null>();
+  private readonly invoiceRefByNumber = new Map<string, string>();
+
+  constructor(
+    private readonly options: IntakeOptions,
+    private readonly write: boolean,
+  ) {}
+
+  /** Runs one chunk; in write mode inside one IMMEDIATE transaction of its own. */
+  run(db: Db, rows: readonly IntakeRow[], afterChunk?: (tx: Db, outcomes: RowOutcome[]) => void): RowOutcome[] {
+    if (!this.write) return this.chunk(db, rows, null);
+    return db.transaction(
+      (tx) => {
+        // Fresh state for every chunk of an import: another request may have written meanwhile.
+        this.debtorsByRef.clear();
+        this.invoicesByRef.clear();
+        this.invoiceRefByNumber.clear();
+        const writes: Writes = { newDebtors: [], debtorUpdates: [], newContacts: [], newInvoices: [], invoiceUpdates: [] };
+        const outcomes = this.chunk(tx as unknown as Db, rows, writes);
+        this.flush(tx as unknown as Db, writes);
+        afterChunk?.(tx as unknown as Db, outcomes);
+        return outcomes;
+      },
+      { behavior: "immediate" },
+    );
+  }
+
+  private chunk(db: Db, rows: readonly IntakeRow[], writes: Writes | null): RowOutcome[] {
+    const checked = rows.map((row) => {
+      const debtor = row.debtor ? checkDebtor(row.debtor) : null;
+      const invoice = row.invoice ? checkInvoice({ ...row.invoice, ...(row.debtor ? { debtorRef: row.debtor.externalRef } : {}) }, this.options.today) : null;
+      return { row, debtor, invoice };
+    });
+    this.load(
+      db,
+      checked.flatMap(({ debtor, invoice }) => [debtor?.ok ? debtor.value.externalRef : null, invoice?.ok ? invoice.value.debtorRef : null]).filter((r): r is string => r !== null),
+      checked.flatMap(({ invoice }) => (invoice?.ok ? [invoice.value] : [])),
+    );
+    return checked.map(({ row, debtor, invoice }) => {
+      const errors = [...(debtor && !debtor.ok ? debtor.errors : []), ...(invoice && !invoice.ok ? invoice.errors : [])];
+      const outcome: RowOutcome = { rowNumber: row.rowNumber, errors, warnings: [] };
+      if (errors.length > 0) return outcome;
+      this.apply(outcome, debtor?.ok ? debtor.value : null, invoice?.ok ? invoice.value : null, writes);
+      return outcome;
+    });
+  }
+
+  /** Reads what is stored for refs this session has not seen yet. */
+  private load(db: Db, debtorRefs: string[], records: InvoiceRecord[]) {
+    const { creditorId } = this.options;
+    const newDebtorRefs = [...new Set(debtorRefs)].filter((ref) => !this.debtorsByRef.has(ref));
+    if (newDebtorRefs.length > 0) {
+      const found = findDebtorsByRefs(db, creditorId, newDebtorRefs);
+      const byId = new Map<number, KnownDebtor>();
+      for (const { id, externalRef, ...stored } of found) {
+        const known: KnownDebtor = { id, stored, emails: new Set(), phones: new Set(), contactCount: 0 };
+        this.debtorsByRef.set(externalRef!, known);
+        byId.set(id, known);
+      }
+      for (const contact of findContactsOfDebtors(db, [...byId.keys()])) {
+        const known = byId.get(contact.debtorId)!;
+        known.contactCount++;
+        if (contact.email) known.emails.add(contact.email.toLowerCase());
+        if (contact.phone) known.phones.add(contact.phone);
+      }
+      for (const ref of newDebtorRefs) if (!this.debtorsByRef.has(ref)) this.debtorsByRef.set(ref, null);
+    }
+    const refs = [...new Set(records.map((r) => r.externalRef))].filter((ref) => !this.invoicesByRef.has(ref));
+    const numbers = [...new Set(records.map((r) => r.number))].filter((n) => !this.invoiceRefByNumber.has(n));
+    if (refs.length + numbers.length > 0) {
+      for (const { id, externalRef, hasPayments, ...stored } of findInvoicesByRefsOrNumbers(db, creditorId, refs, numbers)) {
+        const ref = externalRef ?? `#${id}`;
+        if (!this.invoicesByRef.get(ref)) this.invoicesByRef.set(ref, { id, externalRef: ref, stored: { ...stored, hasPayments: Boolean(hasPayments) } });
+        this.invoiceRefByNumber.set(stored.number, ref);
+      }
+      for (const ref of refs) if (!this.invoicesByRef.has(ref)) this.invoicesByRef.set(ref, null);
+    }
+  }
+
+  private apply(outcome: RowOutcome, debtor: DebtorRecord | null, invoice: InvoiceRecord | null, writes: Writes | null) {
+    // Decide everything first: a refusal of the invoice must leave the debtor's line unwritten too.
+    const knownDebtor = debtor ? this.debtorsByRef.get(debtor.externalRef) ?? null : null;
+    const debtorRef = debtor?.externalRef ?? invoice!.debtorRef;
+    const owner = debtor ? knownDebtor : this.debtorsByRef.get(debtorRef) ?? null;
+    let kind: DebtorKind | undefined = debtor?.kind ?? owner?.stored.kind;
+    if (!debtor && invoice && !owner) {
+      outcome.errors.push({ field: "invoice.debtorRef", message: `Client inconnu (réf. ${invoice.debtorRef}) : envoyez d'abord le client, ou ses colonnes avec la facture.` });
+      return;
+    }
+    kind ??= "business";
+
+    let invoiceDecision: { kind: "create"; warning: string | null } | { kind: "change"; known: KnownInvoice; change: ReturnType<typeof invoiceChange> } | null = null;
+    if (invoice) {
+      const warning = termsWarning(invoice.issueDate, invoice.dueDate, invoice.endOfMonth45, kind);
+      const known = this.invoicesByRef.get(invoice.externalRef) ?? null;
+      const numberOwner = this.invoiceRefByNumber.get(invoice.number);
+      if (numberOwner !== undefined && numberOwner !== invoice.externalRef) {
+        outcome.errors.push({ field: "invoice.number", message: `Le numéro ${invoice.number} est déjà celui d'une autre facture (réf. ${numberOwner}).` });
+        return;
+      }
+      if (known) {
+        const change = invoiceChange(known.stored, invoice, warning);
+        if (change.kind === "refused") {
+          outcome.errors.push(change.error);
+          return;
+        }
+        invoiceDecision = { kind: "change", known, change };
+      } else invoiceDecision = { kind: "create", warning };
+      if (warning) outcome.warnings.push({ field: "invoice.dueDate", message: warning });
+      const barred = timeBarredWarning(kind, invoice.dueDate, this.options.today);
+      if (barred) outcome.warnings.push({ field: "invoice.dueDate", message: barred });
+    }
+
+    if (debtor) outcome.debtor = { action: this.applyDebtor(debtor, knownDebtor, writes), externalRef: debtor.externalRef };
+    if (invoice && invoiceDecision) outcome.invoice = { action: this.applyInvoice(invoice, debtorRef, invoiceDecision, writes), externalRef: invoice.externalRef };
+  }
+
+  private applyDebtor(record: DebtorRecord, known: KnownDebtor | null, writes: Writes | null): Action {
+    const contact = (existing: KnownDebtor | null) => {
+      const email = record.email && !existing?.emails.has(record.email) ? record.email : undefined;
+      const phone = record.phone && !existing?.phones.has(record.phone) ? record.phone : undefined;
+      return email || phone ? { email: email ?? null, phone: phone ?? null, isPrimary: (existing?.contactCount ?? 0) === 0 } : null;
+    };
+    if (!known) {
+      const values = {
+        creditorId: this.options.creditorId,
+        externalRef: record.externalRef,
+        name: record.name,
+        kind: record.kind ?? "business",
+        siren: record.siren ?? null,
+        addressLine: record.addressLine ?? null,
+        postalCode: record.postalCode ?? null,
+        city: record.city ?? null,
+        country: record.country ?? "FR",
+        locale: record.locale ?? "fr",
+        timeZone: record.timeZone ?? "Europe/Paris",
+        segment: record.segment ?? "standard",
+        createdAt: this.options.at,
+      };
+      const created: KnownDebtor = { id: null, stored: { ...values }, emails: new Set(), phones: new Set(), contactCount: 0, pending: values };
+      this.debtorsByRef.set(record.externalRef, created);
+      writes?.newDebtors.push(values);
+      this.addContact(created, record.externalRef, contact(null), writes);
+      return "created";
+    }
+    const set = debtorChanges(known.stored, record);
+    const newContact = contact(known);
+    if (Object.keys(set).length === 0 && !newContact) return "unchanged";
+    Object.assign(known.stored, set);
+    if (writes && Object.keys(set).length > 0) {
+      if (known.pending) Object.assign(known.pending, set);
+      else writes.debtorUpdates.push({ ref: record.externalRef, set: set as Partial<typeof debtors.$inferInsert> });
+    }
+    this.addContact(known, record.externalRef, newContact, writes);
+    return known.pending ? "created" : "updated";
+  }
+
+  private addContact(known: KnownDebtor, ref: string, contact: { email: string | null; phone: string | null; isPrimary: boolean } | null, writes: Writes | null) {
+    if (!contact) return;
+    known.contactCount++;
+    if (contact.email) known.emails.add(contact.email);
+    if (contact.phone) known.phones.add(contact.phone);
+    writes?.newContacts.push({ ref, values: { ...contact, createdAt: this.options.at } });
+  }
+
+  private applyInvoice(
+    record: InvoiceRecord,
+    debtorRef: string,
+    decision: { kind: "create"; warning: string | null } | { kind: "change"; known: KnownInvoice; change: ReturnType<typeof invoiceChange> },
+    writes: Writes | null,
+  ): Action {
+    if (decision.kind === "create") {
+      const values = {
+        creditorId: this.options.creditorId,
+        externalRef: record.externalRef,
+        number: record.number,
+        currency: record.currency,
+        amountCents: record.amountCents,
+        balanceCents: record.amountCents,
+        issueDate: record.issueDate,
+        dueDate: record.dueDate,
+        paymentTermsDays: record.paymentTermsDays,
+        status: "open" as const,
+        createdAt: this.options.at,
+      };
+      const stored: StoredInvoice = { ...values, debtorRef, termsWarning: decision.warning, hasPayments: false };
+      this.invoicesByRef.set(record.externalRef, { id: null, externalRef: record.externalRef, stored, pending: values });
+      this.invoiceRefByNumber.set(record.number, record.externalRef);
+      writes?.newInvoices.push({ debtorRef, values, warning: decision.warning });
+      return "created";
+    }
+    const { known, change } = decision;
+    if (change.kind !== "updated") return known.pending ? "created" : "unchanged";
+    if (change.set.number !== undefined) {
+      this.invoiceRefByNumber.delete(known.stored.number);
+      this.invoiceRefByNumber.set(change.set.number, known.externalRef);
+    }
+    Object.assign(known.stored, change.set);
+    if (writes) {
+      const { termsWarning: warning, ...columns } = change.set;
+      if (known.pending) {
+        Object.assign(known.pending, columns);
+        const queued = writes.newInvoices.find((w) => w.values === known.pending);
+        if (queued && warning !== undefined) queued.warning = warning;
+      } else writes.invoiceUpdates.push({ ref: known.externalRef, set: columns, ...(warning !== undefined ? { warning } : {}) });
+    }
+    return known.pending ? "created" : "updated";
+  }
+
+  private flush(tx: Db, writes: Writes) {
+    const { creditorId, at } = this.options;
+    const debtorIds = new Map<string, number>();
+    for (const { id, externalRef } of insertDebtors(tx, writes.newDebtors)) debtorIds.set(externalRef!, id);
+    const idOf = (ref: string) => debtorIds.get(ref) ?? this.debtorsByRef.get(ref)!.id!;
+    for (const { ref, set } of writes.debtorUpdates) updateDebtor(tx, creditorId, idOf(ref), set);
+    insertContacts(
+      tx,
+      writes.newContacts.map(({ ref, values }) => ({ ...values, debtorId: idOf(ref) })),
+    );
+    const inserted = insertInvoices(
+      tx,
+      writes.newInvoices.map(({ debtorRef, values }) => ({ ...values, debtorId: idOf(debtorRef) })),
+    );
+    const invoiceIds = new Map(inserted.map(({ id, externalRef }) => [externalRef!, id]));
+    const flags: (typeof invoiceTermsFlags.$inferInsert)[] = [];
+    for (const { values, warning } of writes.newInvoices) if (warning) flags.push({ invoiceId: invoiceIds.get(values.externalRef)!, creditorId, warning, flaggedAt: at });
+    insertTermsFlags(tx, flags);
+    for (const { ref, set, warning } of writes.invoiceUpdates) {
+      const id = this.invoicesByRef.get(ref)!.id!;
+      if (Object.keys(set).length > 0) updateInvoice(tx, creditorId, id, set);
+      if (warning !== undefined) setTermsFlag(tx, creditorId, id, warning, at);
+    }
+    // Written: later rows of a next chunk read them from the database again.
+    for (const [ref, id] of debtorIds) {
+      const known = this.debtorsByRef.get(ref);
+      if (known) {
+        known.id = id;
+        delete known.pending;
+      }
+    }
+  }
+}
+
+/** One call of the API or one small batch: decided and written in a single transaction. */
+export function intake(db: Db, options: IntakeOptions, rows: readonly IntakeRow[]): RowOutcome[] {
+  return new IntakeSession(options, true).run(db, rows);
+}

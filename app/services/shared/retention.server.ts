@@ -1,0 +1,169 @@
+import { and, eq, inArray, isNull, max, ne, or, sql } from "drizzle-orm";
+import { rmSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import type { Db } from "../../../db/client";
+import { creditors } from "../../../db/schema/creditors";
+import { debtors, debtorContacts } from "../../../db/schema/debtors";
+import { invoices, payments } from "../../../db/schema/invoices";
+import { timelineEvents } from "../../../db/schema/events";
+import { disputes, disputeFiles, installmentPlans, promises } from "../../../db/schema/agreements";
+import { paymentClaims, stepUpCodes } from "../../../db/schema/portal";
+import { debtorLinks, debtorSessions } from "../../../db/schema/links";
+import { callTasks, cadencePauses, letters } from "../../../db/schema/tasks";
+import { outboundMessages } from "../../../db/schema/messages";
+import { anonymisedName, decideRetention, scrubTimelineData, type RetentionFacts } from "../../domain/retention";
+import { localDate } from "../../domain/dates";
+
+/** Reads run inside the anonymising transaction too, so they take either the database or a transaction. */
+type Reader = Pick<Db, "select">;
+
+export type RetentionDeps = { db: Db; storageDir: string; now: Date };
+
+export type RetentionCandidate = { debtorId: number; creditorId: number; name: string; closedAt: Date; files: string[] };
+
+function retentionFacts(db: Reader, debtorId: number): RetentionFacts & { name: string } {
+  const debtor = db.select({ name: debtors.name, anonymisedAt: debtors.anonymisedAt }).from(debtors).where(eq(debtors.id, debtorId)).get()!;
+  const debtorInvoices = db.select({ status: invoices.status, paidAt: invoices.paidAt, createdAt: invoices.createdAt }).from(invoices).where(eq(invoices.debtorId, debtorId)).all();
+  const openDisputes = db.select({ n: sql<number>`count(*)` }).from(disputes).where(and(eq(disputes.debtorId, debtorId), eq(disputes.status, "open"))).get()!.n;
+  const lastEvent = db.select({ at: max(timelineEvents.occurredAt) }).from(timelineEvents).where(eq(timelineEvents.debtorId, debtorId)).get()?.at ?? null;
+  const lastPayment = db
+    .select({ at: max(payments.receivedAt) })
+    .from(payments)
+    .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
+    .where(eq(invoices.debtorId, debtorId))
+    .get()?.at ?? null;
+  const latest = [lastEvent, lastPayment].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
+  return { name: debtor.name, anonymisedAt: debtor.anonymisedAt, invoices: debtorInvoices, openDisputes, lastActivityAt: latest };
+}
+
+/** The uploads and letters stored for a debtor. Invoice PDFs stay: they are accounting documents (C. com. L123-22). */
+function storedFiles(db: Reader, debtorId: number): string[] {
+  const uploads = db
+    .select({ path: disputeFiles.storagePath })
+    .from(disputeFiles)
+    .innerJoin(disputes, eq(disputes.id, disputeFiles.disputeId))
+    .where(eq(disputes.debtorId, debtorId))
+    .all()
+    .map((f) => f.path);
+  const proofs = db.select({ path: paymentClaims.proofPath }).from(paymentClaims).where(eq(paymentClaims.debtorId, debtorId)).all().map((c) => c.path);
+  const letterPdfs = db.select({ path: letters.pdfPath }).from(letters).where(eq(letters.debtorId, debtorId)).all().map((l) => l.path);
+  return [...uploads, ...proofs, ...letterPdfs].filter((p): p is string => !!p);
+}
+
+/** Debtors of one creditor (or all) whose retention period is over, with the files that would go. */
+export function findRetentionCandidates(db: Db, now: Date, creditorId?: number): RetentionCandidate[] {
+  const rows = db
+    .select({ id: debtors.id, creditorId: debtors.creditorId, months: creditors.retentionMonths })
+    .from(debtors)
+    .innerJoin(creditors, eq(creditors.id, debtors.creditorId))
+    .where(
+      and(
+        isNull(debtors.anonymisedAt),
+        creditorId === undefined ? undefined : eq(debtors.creditorId, creditorId),
+        // A cheap first cut so a large book is not read debtor by debtor; the domain rule decides.
+        sql`exists (select 1 from invoices i where i.debtor_id = ${debtors.id})`,
+        sql`not exists (select 1 from invoices i where i.debtor_id = ${debtors.id} and i.status in ('open', 'litigation'))`,
+      ),
+    )
+    .orderBy(debtors.id)
+    .all();
+  const due: RetentionCandidate[] = [];
+  for (const row of rows) {
+    const facts = retentionFacts(db, row.id);
+    const decision = decideRetention(facts, row.months, now);
+    if (decision.due) due.push({ debtorId: row.id, creditorId: row.creditorId, name: facts.name, closedAt: decision.closedAt, files: storedFiles(db, row.id) });
+  }
+  return due;
+}
+
+/**
+ * Replaces a debtor's personal data with neutral values in one transaction, revokes its links and
+ * ends its sessions; amounts, numbers, dates and payments stay. The timeline keeps its events (L13)
+ * with their personal parts cleared, and records the anonymisation without personal data. Returns the files to
+ * delete once committed, or null if the debtor is no longer due (paid again, already anonymised).
+ */
+function anonymiseDebtor(db: Db, debtorId: number, now: Date): string[] | null {
+  return db.transaction(
+    (tx) => {
+      const debtor = tx.select({ creditorId: debtors.creditorId, months: creditors.retentionMonths }).from(debtors).innerJoin(creditors, eq(creditors.id, debtors.creditorId)).where(eq(debtors.id, debtorId)).get();
+      if (!debtor || !decideRetention(retentionFacts(tx, debtorId), debtor.months, now).due) return null;
+      const files = storedFiles(tx, debtorId);
+      tx.update(debtors)
+        .set({ name: anonymisedName(debtorId), siren: null, addressLine: null, postalCode: null, city: null, preferredChannel: null, anonymisedAt: now })
+        .where(eq(debtors.id, debtorId))
+        .run();
+      tx.update(debtorContacts).set({ name: null, role: null, email: null, phone: null }).where(eq(debtorContacts.debtorId, debtorId)).run();
+      const disputeIds = tx.select({ id: disputes.id }).from(disputes).where(eq(disputes.debtorId, debtorId)).all().map((d) => d.id);
+      if (disputeIds.length > 0) tx.delete(disputeFiles).where(inArray(disputeFiles.disputeId, disputeIds)).run();
+      tx.update(disputes).set({ message: "", resolutionNote: null }).where(eq(disputes.debtorId, debtorId)).run();
+      tx.update(paymentClaims).set({ proofPath: null, proofName: null, proofContentType: null }).where(eq(paymentClaims.debtorId, debtorId)).run();
+      const noAcknowledgment = { acknowledgmentText: null, acknowledgedIp: null, acknowledgedUserAgent: null };
+      tx.update(promises).set(noAcknowledgment).where(eq(promises.debtorId, debtorId)).run();
+      tx.update(installmentPlans).set({ ...noAcknowledgment, decisionReason: null }).where(eq(installmentPlans.debtorId, debtorId)).run();
+      tx.update(outboundMessages).set({ toAddress: null, subject: null, bodyText: null, lastError: null }).where(eq(outboundMessages.debtorId, debtorId)).run();
+      tx.update(callTasks).set({ note: null, outcome: null }).where(eq(callTasks.debtorId, debtorId)).run();
+      tx.update(cadencePauses).set({ note: null }).where(eq(cadencePauses.debtorId, debtorId)).run();
+      tx.update(debtorLinks).set({ sentToHash: null }).where(eq(debtorLinks.debtorId, debtorId)).run();
+      tx.update(debtorLinks).set({ revokedAt: now, revokedReason: "anonymised" }).where(and(eq(debtorLinks.debtorId, debtorId), isNull(debtorLinks.revokedAt))).run();
+      tx.delete(debtorSessions).where(eq(debtorSessions.debtorId, debtorId)).run();
+      tx.delete(stepUpCodes).where(eq(stepUpCodes.debtorId, debtorId)).run();
+      // Allowed by the timeline's trigger only now that the debtor is marked anonymised (migration 0010).
+      for (const event of tx.select({ id: timelineEvents.id, data: timelineEvents.data }).from(timelineEvents).where(eq(timelineEvents.debtorId, debtorId)).all()) {
+        const scrubbed = scrubTimelineData(event.data);
+        if (JSON.stringify(scrubbed) !== JSON.stringify(event.data)) tx.update(timelineEvents).set({ data: scrubbed }).where(eq(timelineEvents.id, event.id)).run();
+      }
+      tx.insert(timelineEvents)
+        .values({ creditorId: debtor.creditorId, debtorId, type: "debtor_anonymised", actor: "job", data: { retentionMonths: debtor.months, filesRemoved: files.length }, occurredAt: now })
+        .run();
+      return files;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Deletes a stored file, only inside STORAGE_DIR: a corrupted path can never reach other files. */
+function removeStoredFile(storageDir: string, path: string): boolean {
+  const inside = relative(resolve(storageDir), resolve(path));
+  if (inside === "" || inside.split(sep)[0] === ".." || isAbsolute(inside)) return false;
+  rmSync(path, { force: true });
+  return true;
+}
+
+export type RetentionReport = { anonymised: RetentionCandidate[]; filesRemoved: number; filesOutsideStorage: string[] };
+
+/** Anonymises every due debtor, one transaction each, then deletes its files. Running it twice is harmless. */
+export function runRetention({ db, storageDir, now }: RetentionDeps, creditorId?: number): RetentionReport {
+  const report: RetentionReport = { anonymised: [], filesRemoved: 0, filesOutsideStorage: [] };
+  for (const candidate of findRetentionCandidates(db, now, creditorId)) {
+    const files = anonymiseDebtor(db, candidate.debtorId, now);
+    if (files === null) continue;
+    report.anonymised.push({ ...candidate, files });
+    for (const file of files) {
+      if (removeStoredFile(storageDir, file)) report.filesRemoved++;
+      else report.filesOutsideStorage.push(file);
+    }
+  }
+  return report;
+}
+
+/**
+ * The job's daily pass: for each creditor whose local date changed since the last run, claims the
+ * day (so a doubled pass does nothing) and runs retention for it.
+ */
+export function runDailyRetention(deps: RetentionDeps): RetentionReport {
+  const total: RetentionReport = { anonymised: [], filesRemoved: 0, filesOutsideStorage: [] };
+  for (const creditor of deps.db.select({ id: creditors.id, timeZone: creditors.timeZone }).from(creditors).all()) {
+    const today = localDate(deps.now, creditor.timeZone);
+    const claimed = deps.db
+      .update(creditors)
+      .set({ retentionRunOn: today })
+      .where(and(eq(creditors.id, creditor.id), or(isNull(creditors.retentionRunOn), ne(creditors.retentionRunOn, today))))
+      .run();
+    if (claimed.changes !== 1) continue;
+    const report = runRetention(deps, creditor.id);
+    total.anonymised.push(...report.anonymised);
+    total.filesRemoved += report.filesRemoved;
+    total.filesOutsideStorage.push(...report.filesOutsideStorage);
+  }
+  return total;
+}
