@@ -40,6 +40,11 @@ const envSchema = z.object({
    */
   RELANCE_MODE: z.enum(["demo", "production"], { error: 'must be "demo" or "production"' }).default("production"),
   DATABASE_PATH: z.string().min(1).default(".data/relance.db"),
+  // Set: PostgreSQL (postgres://user:password@host:port/database); unset: the SQLite file at DATABASE_PATH.
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/[^/]+\/[^/?]+/, "must be postgres://user:password@host:port/database")
+    .optional(),
   PUBLIC_BASE_URL: publicBaseUrl,
   LINK_SIGNING_KEYS: signingKeys,
   LINK_TTL_DAYS: z.coerce.number().int().min(1).max(30).default(30),

@@ -9,10 +9,24 @@ import type { Db } from "./client";
  * bundle in build/server, so a path relative to this module would point into the build.
  */
 export const MIGRATIONS_FOLDER = resolve("db/migrations");
+export const PG_MIGRATIONS_FOLDER = resolve("db/migrations-pg");
 
 /** Runs the committed migrations. An explicit step before the server and the job start (R14). */
 export function runMigrations(db: Db) {
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+}
+
+/** PostgreSQL's committed migrations (db/migrations-pg), in one transaction per run. */
+export async function runPostgresMigrations(url: string) {
+  const { Pool } = (await import("pg")).default;
+  const { drizzle } = await import("drizzle-orm/node-postgres");
+  const { migrate: migratePostgres } = await import("drizzle-orm/node-postgres/migrator");
+  const pool = new Pool({ connectionString: url, max: 1 });
+  try {
+    await migratePostgres(drizzle(pool), { migrationsFolder: PG_MIGRATIONS_FOLDER });
+  } finally {
+    await pool.end();
+  }
 }
 
 export class NotMigratedError extends Error {
@@ -41,12 +55,19 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const { openDatabase } = await import("./client");
   const { getEnv } = await import("../app/env.server");
   try {
-    const path = getEnv().DATABASE_PATH;
-    mkdirSync(dirname(path), { recursive: true });
-    const db = openDatabase(path);
-    runMigrations(db);
-    db.$client.close();
-    console.log(`[migrate] ${path} is up to date`);
+    const env = getEnv();
+    if (env.DATABASE_URL) {
+      await runPostgresMigrations(env.DATABASE_URL);
+      const url = new URL(env.DATABASE_URL);
+      console.log(`[migrate] PostgreSQL ${url.host}${url.pathname} is up to date`);
+    } else {
+      const path = env.DATABASE_PATH;
+      mkdirSync(dirname(path), { recursive: true });
+      const db = openDatabase(path);
+      runMigrations(db);
+      db.$client.close();
+      console.log(`[migrate] ${path} is up to date`);
+    }
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     process.exitCode = 1;
