@@ -62,6 +62,19 @@ describe("the formal notice letter", () => {
     expect(text).toContain("intérêts au taux légal à compter de la présente mise en demeure");
   });
 
+  it("says when the penalties of a half-year cannot be computed because its rate is not published yet", async () => {
+    const notice = input("business");
+    const unpublished = { ...notice, invoices: notice.invoices.map((i, n) => (n === 0 ? { ...i, interestUnpublishedFrom: "2027-01-01" as const } : i)) };
+    const fr = (await renderFormalNotice(unpublished)).lines.join("\n");
+    expect(fr).toContain("Facture F-2026-0042 : pénalités à partir du 1er janvier 2027 non calculées, le taux applicable n'étant pas encore publié.");
+    expect(fr).not.toContain("Facture F-2026-0043 : pénalités à partir");
+    const en = (await renderFormalNotice({ ...unpublished, locale: "en" })).lines.join("\n");
+    expect(en).toContain("Invoice F-2026-0042: interest from 1 January 2027 not computed, as the applicable rate is not published yet.");
+    // A consumer's letter carries no commercial penalties, published or not.
+    expect((await renderFormalNotice({ ...unpublished, debtor: input("consumer").debtor })).lines.join("\n")).not.toContain("non calculées");
+    expect((await renderFormalNotice(notice)).lines.join("\n")).not.toContain("non calculées");
+  });
+
   it("is made for a debtor whose name the PDF fonts cannot draw as is", async () => {
     const notice = input("business");
     const { bytes, lines } = await renderFormalNotice({ ...notice, debtor: { ...notice.debtor, name: "Łódź Meble Sp. z o.o." } });

@@ -20,6 +20,8 @@ export type FormalNoticeInput = {
     balanceCents: number;
     currency: string;
     interestCents: number;
+    /** From this day the half-year's legal rate is not published yet: no interest computed past it, and the letter says so. */
+    interestUnpublishedFrom?: CalendarDate | null;
     indemnityCents: number;
   }[];
   previousContacts: { date: CalendarDate; channel: "email" | "sms" | "letter" | "call" }[];
@@ -40,6 +42,7 @@ const copy = {
     total: (amount: string) => `Total restant dû : ${amount}`,
     penalties: (interest: string, indemnity: string | null) =>
       `En application de l'article L441-10 du Code de commerce, ce retard ouvre droit à des pénalités de retard, soit ${interest} à ce jour${indemnity ? `, et à une indemnité forfaitaire pour frais de recouvrement de 40 € par facture, soit ${indemnity}` : ""}.`,
+    unpublished: (n: string, from: string) => `Facture ${n} : pénalités à partir du ${from} non calculées, le taux applicable n'étant pas encore publié.`,
     consumerInterest: "Les sommes dues porteront intérêts au taux légal à compter de la présente mise en demeure.",
     demand: (deadline: string) =>
       `Par la présente, nous vous mettons en demeure, au sens de l'article 1344 du Code civil, de nous régler ces sommes au plus tard le ${deadline}.`,
@@ -68,6 +71,7 @@ const copy = {
     total: (amount: string) => `Total outstanding: ${amount}`,
     penalties: (interest: string, indemnity: string | null) =>
       `Under article L441-10 of the French Commercial Code, this delay entitles us to late-payment interest, ${interest} to date${indemnity ? `, and to a fixed recovery indemnity of €40 per invoice, ${indemnity}` : ""}.`,
+    unpublished: (n: string, from: string) => `Invoice ${n}: interest from ${from} not computed, as the applicable rate is not published yet.`,
     consumerInterest: "The sums due bear interest at the legal rate from this formal notice.",
     demand: (deadline: string) =>
       `We hereby give you formal notice, within the meaning of article 1344 of the French Civil Code, to pay these sums by ${deadline} at the latest.`,
@@ -121,6 +125,7 @@ export async function renderFormalNotice(input: FormalNoticeInput): Promise<{ by
     business
       ? t.penalties(fmtMoney(sum((i) => i.interestCents), currency), creditor.recoveryIndemnityEnabled ? fmtMoney(sum((i) => i.indemnityCents), currency) : null)
       : t.consumerInterest,
+    ...(business ? input.invoices.flatMap((i) => (i.interestUnpublishedFrom ? [t.unpublished(i.number, date(input.locale, i.interestUnpublishedFrom))] : [])) : []),
     t.demand(date(input.locale, input.deadline)),
     t.consequence,
     t.pay(input.linkUrl),
