@@ -71,6 +71,8 @@ const envSchema = z.object({
   JOB_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Tests only, ignored unless NODE_ENV=test: the job kills itself at this checkpoint (jobs/crash-hook.ts). */
   TEST_CRASH_AT: z.string().regex(/^[a-z:]+@\d+$/, { error: "must be <checkpoint>@<n>, such as send:after@2" }).optional(),
+  /** Tests only, ignored unless NODE_ENV=test: the job stops itself (SIGSTOP) at this checkpoint, as a frozen VM would. */
+  TEST_STALL_AT: z.string().regex(/^[a-z:]+@\d+$/, { error: "must be <checkpoint>@<n>, such as send:before:sms@1" }).optional(),
   /** Tests and demos only: freeze the clock of the web server at this instant. */
   TEST_FIXED_NOW: z.iso.datetime({ offset: true }).optional(),
   /**
@@ -144,6 +146,7 @@ function checkProduction(env: Env): string[] {
   const demoOnly: [keyof Env, boolean][] = [
     ["TEST_FIXED_NOW", env.TEST_FIXED_NOW !== undefined],
     ["TEST_CRASH_AT", env.TEST_CRASH_AT !== undefined],
+    ["TEST_STALL_AT", env.TEST_STALL_AT !== undefined],
     ["BENCH_ROUTES", env.BENCH_ROUTES === "1"],
   ];
   for (const [name, set] of demoOnly) {

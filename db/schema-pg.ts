@@ -367,6 +367,8 @@ export const emailBatches = pgTable(
     payload: text("payload"),
     attempts: integer("attempts").notNull().default(0),
     sentAt: timestamp("sent_at", { withTimezone: true, precision: 3, mode: "date" }),
+    claimToken: text("claim_token"),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true, precision: 3, mode: "date" }),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3, mode: "date" }).notNull().$defaultFn(() => new Date()),
   },
 );
@@ -593,6 +595,8 @@ export const outboundMessages = pgTable(
     plannedFor: timestamp("planned_for", { withTimezone: true, precision: 3, mode: "date" }).notNull(),
     sentAt: timestamp("sent_at", { withTimezone: true, precision: 3, mode: "date" }),
     batchId: integer("batch_id"),
+    claimToken: text("claim_token"),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true, precision: 3, mode: "date" }),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3, mode: "date" }).notNull().$defaultFn(() => new Date()),
   },
   (t) => [
@@ -845,8 +849,10 @@ export const webhookEvents = pgTable(
     payload: text("payload").notNull(),
     receivedAt: timestamp("received_at", { withTimezone: true, precision: 3, mode: "date" }).notNull(),
     processedAt: timestamp("processed_at", { withTimezone: true, precision: 3, mode: "date" }),
+    subject: text("subject"),
   },
   (t) => [
     uniqueIndex("webhook_events_provider_event_unique").on(t.provider, t.providerEventId),
+    index("webhook_events_subject_idx").on(t.provider, t.subject),
   ],
 );

@@ -13,5 +13,9 @@ export const emailBatches = sqliteTable("email_batches", {
   /** How many times the call was made (for the evidence log and the backoff). */
   attempts: integer("attempts").notNull().default(0),
   sentAt: instant("sent_at"),
+  /** The worker holding the batch: only the holder of this token may call the provider for it (fencing). */
+  claimToken: text("claim_token"),
+  /** Until then no other worker takes the batch over; after, a worker that stalled has lost it. */
+  leaseExpiresAt: instant("lease_expires_at"),
   createdAt: createdAt(),
 });

@@ -15,8 +15,13 @@ export const webhookEvents = sqliteTable(
     payload: text("payload").notNull(),
     receivedAt: instant("received_at").notNull(),
     processedAt: instant("processed_at"),
+    /**
+     * The provider's id of the message the event is about (Resend email id, Twilio SID). An event that
+     * arrives before the send is recorded stays unprocessed under it and is applied when it is.
+     */
+    subject: text("subject"),
   },
-  (t) => [uniqueIndex("webhook_events_provider_event_unique").on(t.provider, t.providerEventId)],
+  (t) => [uniqueIndex("webhook_events_provider_event_unique").on(t.provider, t.providerEventId), index("webhook_events_subject_idx").on(t.provider, t.subject)],
 );
 
 /**

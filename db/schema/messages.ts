@@ -47,6 +47,10 @@ export const outboundMessages = sqliteTable(
     sentAt: instant("sent_at"),
     /** The Resend batch this email goes in, once assigned: it is then sent only with that batch. */
     batchId: integer("batch_id").references(() => emailBatches.id),
+    /** The worker sending this row now: it re-checks the token right before the provider call (fencing). */
+    claimToken: text("claim_token"),
+    /** The claim holds until then; a worker that stalls past it has lost the row to the next one. */
+    leaseExpiresAt: instant("lease_expires_at"),
     createdAt: createdAt(),
   },
   (t) => [

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { seededDb } from "../support/db";
 import { testEnv } from "../support/env";
@@ -11,9 +11,11 @@ import { closeDb, getDb } from "~/db.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";
 import { handleResendWebhook } from "~/services/webhooks/resend-webhooks.server";
+import { recordTwilioStatus } from "~/services/webhooks/twilio-webhooks.server";
+import type { Checkpoint } from "~/services/shared/checkpoints.server";
 import * as resendWebhook from "~/routes/webhooks.resend";
 import { tick } from "../../jobs/tick";
-import { debtorContacts, debtors, outboundMessages, timelineEvents, webhookEvents } from "../../db/schema";
+import { debtorContacts, debtors, devOutbox, outboundMessages, timelineEvents, webhookEvents } from "../../db/schema";
 import type { Db } from "../../db/client";
 
 const env = parseEnv(testEnv({ STORAGE_DIR: mkdtempSync(join(tmpdir(), "relance-files-")) }));
@@ -149,6 +151,52 @@ describe("Resend delivery events", () => {
     expect(reload(db, sent.id).status).toBe("delivered");
     expect(timeline()).toBe(before);
     expect(db.select({ type: webhookEvents.type }).from(webhookEvents).all().map((e) => e.type)).toEqual(["email.opened", "email.delivered"]);
+  });
+});
+
+describe("events that arrive before the send is recorded", () => {
+  it("a delivery, a bounce or an SMS status answered before the worker writes down the id is kept and applied when it does", async () => {
+    const { db } = seededDb("2026-11-20");
+    let seen = 0;
+    const early: { kind: string; id: string }[] = [];
+    // Right after each provider call, before its outcome is recorded, the provider's webhooks arrive.
+    const checkpoint: Checkpoint = (point) => {
+      if (point !== "send:after") return;
+      for (const row of db.select().from(devOutbox).where(gt(devOutbox.id, seen)).orderBy(devOutbox.id).all()) {
+        seen = row.id;
+        const id = `dev_${row.id}`;
+        const now = new Date();
+        if (row.channel === "email") {
+          const kind = early.some((e) => e.kind === "bounced") ? "delivered" : "bounced";
+          const event = { type: `email.${kind}`, data: { email_id: id, to: [row.toAddress], ...(kind === "bounced" ? hardBounce : {}) } };
+          const { body, headers } = signed(event, { id: `msg_early_${row.id}`, at: now });
+          expect(handleResendWebhook(db, SECRET, body, headers, now)).toBe("parked");
+          early.push({ kind, id });
+        } else {
+          expect(recordTwilioStatus(db, { MessageSid: id, MessageStatus: "delivered", To: row.toAddress }, now)).toBe("parked");
+          early.push({ kind: "sms delivered", id });
+        }
+      }
+    };
+    // A week after the first reminders, the second ones go by email and SMS.
+    await tick(deps(db, firstPass));
+    seen = db.select({ id: sql<number>`coalesce(max(id), 0)` }).from(devOutbox).get()!.id;
+    await tick({ ...deps(db, new Date("2026-11-27T08:00:00Z")), checkpoint });
+    expect(early.filter((e) => e.kind === "delivered").length).toBeGreaterThan(0);
+    expect(early.filter((e) => e.kind === "sms delivered").length).toBeGreaterThan(0);
+
+    const byId = (id: string) => db.select().from(outboundMessages).where(eq(outboundMessages.providerMessageId, id)).get()!;
+    for (const { kind, id } of early) {
+      const message = byId(id);
+      if (kind === "bounced") {
+        expect(message.status).toBe("failed");
+        expect(contactOf(db, message).emailUndeliverableAt).not.toBeNull();
+        expect(timelineOf(db, message.debtorId, "message.bounced")).toHaveLength(1);
+      } else {
+        expect(message.status, `${kind} ${id}`).toBe("delivered");
+      }
+    }
+    expect(db.select().from(webhookEvents).where(isNull(webhookEvents.processedAt)).all(), "nothing left parked").toEqual([]);
   });
 });
 

@@ -234,6 +234,16 @@ describe("crash safety of the job (R9)", () => {
     hook("send:after");
     expect(kills).toEqual(["test"]);
     expect(() => crashHook({ NODE_ENV: "test", TEST_CRASH_AT: "lunch@1" })).toThrow(/TEST_CRASH_AT must be <checkpoint>@<n>/);
+    // The stall hook stops instead of killing, and may wait for one kind of send.
+    const stops: string[] = [];
+    expect(crashHook({ NODE_ENV: "production", TEST_STALL_AT: "send:before@1" })).toBeUndefined();
+    const stall = crashHook({ NODE_ENV: "test", TEST_STALL_AT: "send:before:sms@2" }, () => kills.push("stall"), () => stops.push("stopped"))!;
+    stall("send:before", "email");
+    stall("send:before", "sms");
+    expect(stops).toEqual([]);
+    stall("send:before", "sms");
+    expect(stops).toEqual(["stopped"]);
+    expect(() => crashHook({ NODE_ENV: "test", TEST_STALL_AT: "send:before:fax@1" })).toThrow(/TEST_STALL_AT must be <checkpoint>@<n>/);
 
     // The real command in production mode with the variable set: a whole pass, no crash.
     const fresh = seededDb("2026-11-20");

@@ -5,4 +5,7 @@
  */
 export const checkpointNames = ["claim:before", "claim:after", "batch:assigned", "batch:composed", "send:before", "send:after"] as const;
 export type CheckpointName = (typeof checkpointNames)[number];
-export type Checkpoint = (point: CheckpointName) => void;
+/** What the provider call at a send checkpoint is for, so a test can stop a worker at one kind of send. */
+export const sendKinds = ["email", "sms", "batch"] as const;
+export type SendKind = (typeof sendKinds)[number];
+export type Checkpoint = (point: CheckpointName, kind?: SendKind) => void;

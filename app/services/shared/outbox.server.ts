@@ -1,5 +1,6 @@
 import { loadEcbTable } from "../../models/published-rates.server";
-import { and, eq, inArray, isNull, lt, lte, ne, sql } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { and, eq, inArray, isNull, lt, lte, ne, or, sql, type Column } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import {
   callTasks,
@@ -26,6 +27,7 @@ import type { Env } from "../../env.server";
 import { RESEND_BATCH_LIMIT, type BatchEmail, type BatchResult, type EmailSender, type OutgoingEmail, type SendResult } from "../../integrations/email.server";
 import type { SmsSender } from "../../integrations/sms.server";
 import { appendTimeline } from "../../models/timeline.server";
+import { applyParkedEvents } from "../../models/delivery-events.server";
 import { linkUrl, signLink } from "./links.server";
 import { renderFormalNotice, storeLetterPdf } from "./letters.server";
 import { sha256 } from "../auth/tokens.server";
@@ -70,6 +72,12 @@ const COURTESY_STEPS = new Set(["thank_you", "new_link", "notice", CREDITOR_COPY
  * once, a second job) leaves them alone meanwhile, and after a crash the next pass retries the batch.
  */
 const BATCH_LEASE_MS = 60_000;
+/**
+ * How long a worker holds a single message it is sending (compose, PDF, one provider call). A worker
+ * that stalls longer (SIGSTOP, a long GC, a frozen VM) loses the row to the next pass, and its fence
+ * check stops it from calling the provider when it wakes up.
+ */
+const MESSAGE_LEASE_MS = 5 * 60_000;
 /** The deadline each step sets, in days. */
 const DEADLINE_DAYS: Record<string, number> = { first_reminder: 5, second_reminder: 7, formal_notice: 8, broken_promise: 5, follow_up: 7 };
 
@@ -97,6 +105,7 @@ export async function deliverDueMessages(deps: OutboxDeps): Promise<DeliveryRepo
         eq(outboundMessages.status, "pending"),
         lte(outboundMessages.plannedFor, deps.now),
         sql`coalesce(${outboundMessages.nextAttemptAt}, 0) <= ${deps.now.getTime()}`,
+        leaseFree(outboundMessages.leaseExpiresAt, deps.now),
       ),
     )
     .orderBy(outboundMessages.id)
@@ -114,7 +123,7 @@ export async function deliverDueMessages(deps: OutboxDeps): Promise<DeliveryRepo
   const size = Math.max(1, Math.min(deps.batchSize ?? RESEND_BATCH_LIMIT, RESEND_BATCH_LIMIT));
   const outcomes = new Map<number, Outcome>();
   // Batches left unsent by a crash or an error first, exactly as composed; then new ones.
-  const preparations = [...unsentBatches].map((batchId) => () => composeBatch(deps, batchId, outcomes));
+  const preparations = [...unsentBatches].map((batchId) => () => retakeBatch(deps, batchId, outcomes));
   for (let start = 0; start < batchable.length; start += size) {
     const ids = batchable.slice(start, start + size);
     preparations.push(() => prepareBatch(deps, ids, outcomes));
@@ -122,6 +131,47 @@ export async function deliverDueMessages(deps: OutboxDeps): Promise<DeliveryRepo
   await deliverBatches(deps, preparations, outcomes);
   for (const outcome of outcomes.values()) if (outcome !== "skipped") report[outcome] += 1;
   return report;
+}
+
+/** No worker holds it: never claimed, released, or its holder's lease ran out. */
+function leaseFree(leaseExpiresAt: Column, now: Date) {
+  return or(isNull(leaseExpiresAt), lte(leaseExpiresAt, now));
+}
+
+/** The claim as it was read: a write made under a claim another worker has since taken changes nothing. */
+function sameClaim(message: Pick<Message, "claimToken">) {
+  return message.claimToken === null ? isNull(outboundMessages.claimToken) : eq(outboundMessages.claimToken, message.claimToken);
+}
+
+/** Released with every outcome, so no row stays claimed once it is done or waiting for a retry. */
+const released = { claimToken: null, leaseExpiresAt: null } as const;
+
+/**
+ * A single message is taken by one worker at a time: compare-and-set of a fresh claim token on a
+ * pending row nobody holds. Returns the token, or null when another worker has it.
+ */
+function claimMessage({ db, now }: Pick<OutboxDeps, "db" | "now">, messageId: number): string | null {
+  const token = randomUUID();
+  const won = db
+    .update(outboundMessages)
+    .set({ claimToken: token, leaseExpiresAt: new Date(now.getTime() + MESSAGE_LEASE_MS) })
+    .where(and(eq(outboundMessages.id, messageId), eq(outboundMessages.status, "pending"), isNull(outboundMessages.batchId), leaseFree(outboundMessages.leaseExpiresAt, now)))
+    .run();
+  return won.changes === 1 ? token : null;
+}
+
+/**
+ * The fence, right before each provider call: the row is still in the state this worker left it in,
+ * under this worker's token. Another worker that took it over after a stall changed the token.
+ */
+function stillHolds(db: Db, message: Pick<Message, "id" | "claimToken">, status: Message["status"]): boolean {
+  if (message.claimToken === null) return false;
+  const row = db
+    .select({ id: outboundMessages.id })
+    .from(outboundMessages)
+    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, status), eq(outboundMessages.claimToken, message.claimToken)))
+    .get();
+  return row !== undefined;
 }
 
 const coveredCount = sql<number>`(select count(*) from outbound_message_invoices where outbound_message_invoices.message_id = ${outboundMessages.id})`;
@@ -159,6 +209,7 @@ export async function deliverMessage(deps: OutboxDeps, messageId: number): Promi
 }
 
 async function deliverOne(deps: OutboxDeps, messageId: number): Promise<Outcome> {
+  if (claimMessage(deps, messageId) === null) return "skipped";
   const checked = checkBeforeSending(deps, messageId);
   if (typeof checked === "string") return checked;
   switch (checked.message.channel) {
@@ -191,7 +242,7 @@ function checkBeforeSending(deps: OutboxDeps, messageId: number): Context | Outc
   // Re-checked right before sending: invoices settled since the claim are not chased (R8).
   const stillOpen = covered.filter((i) => i.status === "open" && i.balanceCents > 0);
   if (message.step !== "thank_you" && covered.length > 0 && stillOpen.length === 0) {
-    db.update(outboundMessages).set({ status: "cancelled", lastError: "every invoice settled before sending" }).where(eq(outboundMessages.id, message.id)).run();
+    db.update(outboundMessages).set({ status: "cancelled", lastError: "every invoice settled before sending", ...released }).where(and(eq(outboundMessages.id, message.id), sameClaim(message))).run();
     return "cancelled";
   }
   // A notice answers something the debtor just did: it leaves at once, whatever the hour.
@@ -199,7 +250,10 @@ function checkBeforeSending(deps: OutboxDeps, messageId: number): Context | Outc
   const region = holidayRegionOf(debtor.postalCode, debtor.country);
   if (windows && (message.channel === "email" || message.channel === "sms") && !isWithinContactWindow(now, message.channel, debtor.timeZone, windows, region)) {
     // Planned inside the window but late (a slow run, a retry): wait for the next window (L10).
-    db.update(outboundMessages).set({ nextAttemptAt: nextContactWindow(now, message.channel, debtor.timeZone, windows, region) }).where(eq(outboundMessages.id, message.id)).run();
+    db.update(outboundMessages)
+      .set({ nextAttemptAt: nextContactWindow(now, message.channel, debtor.timeZone, windows, region), ...released })
+      .where(and(eq(outboundMessages.id, message.id), sameClaim(message)))
+      .run();
     return "deferred";
   }
   return { message, debtor, invoices: message.step === "thank_you" ? covered : stillOpen };
@@ -250,7 +304,8 @@ async function sendEmail(deps: OutboxDeps, context: Context): Promise<Outcome> {
   const { message } = context;
   const composed = await composeEmail(deps, context);
   if (typeof composed === "string") return fail(deps, message, composed);
-  deps.checkpoint?.("send:before");
+  deps.checkpoint?.("send:before", "email");
+  if (!stillHolds(db, message, "pending")) return "skipped";
   const result = await deps.email.send(composed.email);
   deps.checkpoint?.("send:after");
   if (result.status === "success") return markSent(deps, message, result, composed.content);
@@ -291,9 +346,14 @@ async function prepareBatch(deps: OutboxDeps, ids: number[], outcomes: Map<numbe
   const { db, now } = deps;
   // Each row is checked once it is in the batch (composeBatch): one that may not go now leaves it.
   const ready = ids;
+  const claimToken = randomUUID();
   const batchId = db.transaction(
     (tx) => {
-      const batch = tx.insert(emailBatches).values({ createdAt: now }).returning({ id: emailBatches.id }).get();
+      const batch = tx
+        .insert(emailBatches)
+        .values({ createdAt: now, claimToken, leaseExpiresAt: new Date(now.getTime() + BATCH_LEASE_MS) })
+        .returning({ id: emailBatches.id })
+        .get();
       const assigned = tx
         .update(outboundMessages)
         .set({ batchId: batch.id, nextAttemptAt: new Date(now.getTime() + BATCH_LEASE_MS) })
@@ -308,6 +368,20 @@ async function prepareBatch(deps: OutboxDeps, ids: number[], outcomes: Map<numbe
   if (batchId === null) return null;
   deps.checkpoint?.("batch:assigned");
   return composeBatch(deps, batchId, outcomes);
+}
+
+/**
+ * A batch left unsent (a crash, an error, a worker that stalled past its lease) is taken over with a
+ * new claim token, so the worker that held it before cannot call the provider for it any more.
+ */
+function retakeBatch(deps: OutboxDeps, batchId: number, outcomes: Map<number, Outcome>): Promise<PreparedBatch | null> {
+  const { db, now } = deps;
+  const won = db
+    .update(emailBatches)
+    .set({ claimToken: randomUUID(), leaseExpiresAt: new Date(now.getTime() + BATCH_LEASE_MS) })
+    .where(and(eq(emailBatches.id, batchId), isNull(emailBatches.sentAt), leaseFree(emailBatches.leaseExpiresAt, now)))
+    .run();
+  return won.changes === 1 ? composeBatch(deps, batchId, outcomes) : Promise.resolve(null);
 }
 
 /**
@@ -351,13 +425,23 @@ async function composeBatch(deps: OutboxDeps, batchId: number, outcomes: Map<num
  */
 async function sendBatch(deps: OutboxDeps, { batch, payload }: PreparedBatch, outcomes: Map<number, Outcome>) {
   const { db, now } = deps;
-  deps.checkpoint?.("send:before");
+  deps.checkpoint?.("send:before", "batch");
+  // The fence: a worker that stalled past the batch's lease finds another worker's token here, and stops.
+  const holds = (reader: Pick<Db, "select">) =>
+    reader
+      .select({ id: emailBatches.id })
+      .from(emailBatches)
+      .where(and(eq(emailBatches.id, batch.id), isNull(emailBatches.sentAt), eq(emailBatches.claimToken, batch.claimToken ?? "")))
+      .get() !== undefined;
+  if (!holds(db)) return;
   const result: BatchResult = await deps.email.sendBatch(payload.emails, batchIdempotencyKey(batch));
   deps.checkpoint?.("send:after");
   db.transaction(
     (tx) => {
+      // A failure is recorded only by the holder; a success always is: the emails went.
+      if (result.status !== "success" && !holds(tx)) return;
       tx.update(emailBatches)
-        .set({ attempts: sql`${emailBatches.attempts} + 1`, ...(result.status === "success" ? { sentAt: now, payload: null } : {}) })
+        .set({ attempts: sql`${emailBatches.attempts} + 1`, claimToken: null, leaseExpiresAt: null, ...(result.status === "success" ? { sentAt: now, payload: null } : {}) })
         .where(eq(emailBatches.id, batch.id))
         .run();
       const rows = new Map(tx.select().from(outboundMessages).where(inArray(outboundMessages.id, payload.messageIds)).all().map((m) => [m.id, m]));
@@ -486,10 +570,12 @@ async function sendSms(deps: OutboxDeps, message: Message): Promise<Outcome> {
   const claimed = db
     .update(outboundMessages)
     .set({ status: "sending", attempts: message.attempts + 1, nextAttemptAt: new Date(now.getTime() + SMS_RECONCILE_AFTER_MS) })
-    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "pending")))
+    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "pending"), sameClaim(message)))
     .run();
   if (claimed.changes !== 1) return "skipped";
-  deps.checkpoint?.("send:before");
+  deps.checkpoint?.("send:before", "sms");
+  // Stalled past the reconciliation delay, another worker may have looked it up and sent it since.
+  if (!stillHolds(db, message, "sending")) return "skipped";
   const result = await deps.sms.send({
     to: message.toAddress,
     body: message.bodyText,
@@ -528,8 +614,8 @@ async function reconcileStuckSms(deps: OutboxDeps, report: DeliveryReport) {
       report.failed += 1;
     } else {
       db.update(outboundMessages)
-        .set({ status: "pending", nextAttemptAt: backoff(message.attempts, now), lastError: "not found at the provider: safe to send again" })
-        .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sending")))
+        .set({ status: "pending", nextAttemptAt: backoff(message.attempts, now), lastError: "not found at the provider: safe to send again", ...released })
+        .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sending"), sameClaim(message)))
         .run();
       report.retrying += 1;
     }
@@ -555,6 +641,7 @@ async function queueLetter(deps: OutboxDeps, { message, debtor, invoices: shown 
       balanceCents: invoice.balanceCents,
       currency: invoice.currency,
       interestCents: props.invoices[index]?.interestCents ?? 0,
+      interestUnpublishedFrom: props.invoices[index]?.interestUnpublishedFrom ?? null,
       indemnityCents: props.invoices[index]?.indemnityCents ?? 0,
     })),
     previousContacts: props.previousContacts,
@@ -595,7 +682,7 @@ function markSent(deps: OutboxDeps, message: Message, result: Success, content: 
   return deps.db.transaction((tx) => markSentIn(tx, message, result, content, deps.now, from), { behavior: "immediate" });
 }
 
-function markSentIn(tx: Pick<Db, "update" | "insert">, message: Message, result: Success, content: Content, now: Date, from: Message["status"] = "pending"): Outcome {
+function markSentIn(tx: Pick<Db, "select" | "update" | "insert">, message: Message, result: Success, content: Content, now: Date, from: Message["status"] = "pending"): Outcome {
   const updated = tx
     .update(outboundMessages)
     .set({
@@ -606,11 +693,14 @@ function markSentIn(tx: Pick<Db, "update" | "insert">, message: Message, result:
       sentAt: now,
       lastError: null,
       nextAttemptAt: null,
+      ...released,
       ...content,
     })
+    // Not fenced by the claim: the provider accepted it, so it was sent, whoever holds the row now.
     .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, from)))
     .run();
   if (updated.changes !== 1) return "skipped";
+  if (message.channel === "email" || message.channel === "sms") applyParkedEvents(tx, message.channel, result.providerMessageId, now);
   appendTimeline(tx, {
     creditorId: message.creditorId,
     debtorId: message.debtorId,
@@ -627,8 +717,8 @@ function retryOrFail(deps: OutboxDeps, message: Message, result: Extract<SendRes
   if (!result.retryable || attempts >= MAX_ATTEMPTS) return fail(deps, { ...message, attempts: message.attempts + 1 }, result.message);
   deps.db
     .update(outboundMessages)
-    .set({ attempts, lastError: result.message, nextAttemptAt: backoff(attempts, deps.now) })
-    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "pending")))
+    .set({ attempts, lastError: result.message, nextAttemptAt: backoff(attempts, deps.now), ...released })
+    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "pending"), sameClaim(message)))
     .run();
   return "retrying";
 }
@@ -638,10 +728,12 @@ function fail(deps: OutboxDeps, message: Message, reason: string, from: Message[
 }
 
 function failIn(tx: Pick<Db, "update" | "insert">, message: Message, reason: string, now: Date, from: Message["status"]): Outcome {
-  tx.update(outboundMessages)
-    .set({ status: "failed", attempts: message.attempts, lastError: reason, nextAttemptAt: null })
-    .where(and(eq(outboundMessages.id, message.id), inArray(outboundMessages.status, [from, "pending"])))
+  const updated = tx
+    .update(outboundMessages)
+    .set({ status: "failed", attempts: message.attempts, lastError: reason, nextAttemptAt: null, ...released })
+    .where(and(eq(outboundMessages.id, message.id), inArray(outboundMessages.status, [from, "pending"]), sameClaim(message)))
     .run();
+  if (updated.changes !== 1) return "skipped";
   appendTimeline(tx, {
     creditorId: message.creditorId,
     debtorId: message.debtorId,

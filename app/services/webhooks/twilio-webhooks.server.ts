@@ -1,9 +1,7 @@
-import { and, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import twilio from "twilio";
 import type { Db } from "../../../db/client";
-import { debtorContacts, debtors, outboundMessages, webhookEvents } from "../../../db/schema";
 import type { Env } from "../../env.server";
-import { appendTimeline } from "../../models/timeline.server";
+import { applySmsOptChange, applyTwilioStatus, markWebhookProcessed, storeWebhookEvent } from "../../models/delivery-events.server";
 import { MAX_WEBHOOK_BYTES, readLimitedText } from "../http/http.server";
 
 export const TWILIO_STATUS_PATH = "/webhooks/twilio/status";
@@ -11,7 +9,6 @@ export const TWILIO_INBOUND_PATH = "/webhooks/twilio/inbound";
 
 export type TwilioWebhookEnv = Pick<Env, "PUBLIC_BASE_URL" | "TWILIO_AUTH_TOKEN">;
 type Params = Record<string, string>;
-type Tx = Pick<Db, "select" | "insert" | "update">;
 
 /** Keywords Twilio and French carriers treat as opt-out / opt-in (compared trimmed, upper-cased). */
 const STOP_WORDS = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "ARRET", "ARRÊT"]);
@@ -30,47 +27,22 @@ export async function verifiedTwilioParams(env: TwilioWebhookEnv, request: Reque
   return signature && twilio.validateRequest(env.TWILIO_AUTH_TOKEN, signature, url, params) ? params : null;
 }
 
-export type WebhookResult = "processed" | "duplicate" | "unmatched";
+export type WebhookResult = "processed" | "duplicate" | "parked" | "ignored";
 
 /**
- * A status callback: delivered or failed, recorded once per (MessageSid, status) (P12, R12).
- * Statuses only move forward from sending/sent, so a late or replayed callback never regresses a row.
+ * A status callback, recorded once per (MessageSid, status) (P12, R12). A callback for an SMS whose
+ * send is not recorded yet (R9) stays parked in the inbox and is applied when the outbox records it.
  */
 export function recordTwilioStatus(db: Db, params: Params, now: Date): WebhookResult {
   const sid = params.MessageSid ?? params.SmsSid ?? "";
   const status = params.MessageStatus ?? params.SmsStatus ?? "";
   return db.transaction(
     (tx) => {
-      const eventId = storeEvent(tx, `${sid}:${status}`, `message.${status}`, params, now);
+      const eventId = storeWebhookEvent(tx, { provider: "twilio", providerEventId: `${sid}:${status}`, type: `message.${status}`, payload: JSON.stringify(params), subject: sid || null }, now);
       if (eventId === null) return "duplicate";
-      const message = sid ? tx.select().from(outboundMessages).where(eq(outboundMessages.providerMessageId, sid)).get() : undefined;
-      // Left unprocessed in the inbox: the send may not be recorded yet (R9), a replay can pick it up.
-      if (!message) return "unmatched";
-      const outcome = status === "delivered" || status === "read" ? "delivered" : status === "failed" || status === "undelivered" ? "failed" : null;
-      if (outcome) {
-        const errorCode = params.ErrorCode || null;
-        const moved = tx
-          .update(outboundMessages)
-          .set(outcome === "delivered" ? { status: "delivered" } : { status: "failed", lastError: `twilio ${errorCode ?? status}`, nextAttemptAt: null })
-          .where(and(eq(outboundMessages.id, message.id), inArray(outboundMessages.status, ["sending", "sent"])))
-          .run();
-        if (moved.changes === 1) {
-          if (errorCode === "21610" && message.contactId) {
-            // Unsubscribed at Twilio: the next cadence pass must not plan SMS for this contact (P13).
-            tx.update(debtorContacts).set({ smsOptOutAt: now }).where(and(eq(debtorContacts.id, message.contactId), isNull(debtorContacts.smsOptOutAt))).run();
-          }
-          appendTimeline(tx, {
-            creditorId: message.creditorId,
-            debtorId: message.debtorId,
-            type: `message.${outcome}`,
-            actor: "provider",
-            data: { messageId: message.id, step: message.step, channel: message.channel, providerMessageId: sid, status, errorCode },
-            occurredAt: now,
-          });
-        }
-      }
-      markProcessed(tx, eventId, now);
-      return "processed";
+      const outcome = applyTwilioStatus(tx, params, now);
+      if (outcome !== "parked") markWebhookProcessed(tx, eventId, now);
+      return outcome;
     },
     { behavior: "immediate" },
   );
@@ -88,55 +60,14 @@ export function recordTwilioInbound(db: Db, params: Params, now: Date): WebhookR
   const optIn = !optOut && (params.OptOutType === "START" || START_WORDS.has(word));
   return db.transaction(
     (tx) => {
-      const eventId = storeEvent(tx, sid, "message.inbound", params, now);
+      const eventId = storeWebhookEvent(tx, { provider: "twilio", providerEventId: sid, type: "message.inbound", payload: JSON.stringify(params), subject: null }, now);
       if (eventId === null) return "duplicate";
-      if (from && (optOut || optIn)) {
-        const changed = tx
-          .update(debtorContacts)
-          .set({ smsOptOutAt: optOut ? now : null })
-          .where(and(eq(debtorContacts.phone, from), optOut ? isNull(debtorContacts.smsOptOutAt) : isNotNull(debtorContacts.smsOptOutAt)))
-          .returning({ id: debtorContacts.id, debtorId: debtorContacts.debtorId })
-          .all();
-        for (const contact of changed) {
-          const debtor = tx.select({ creditorId: debtors.creditorId }).from(debtors).where(eq(debtors.id, contact.debtorId)).get();
-          if (!debtor) continue;
-          appendTimeline(tx, {
-            creditorId: debtor.creditorId,
-            debtorId: contact.debtorId,
-            type: optOut ? "contact.sms_opted_out" : "contact.sms_opted_in",
-            actor: "debtor",
-            data: { contactId: contact.id, keyword: word, providerMessageId: sid },
-            occurredAt: now,
-          });
-        }
-        if (optOut) {
-          // SMS claimed but not yet handed to Twilio would otherwise still go out after the STOP.
-          tx.update(outboundMessages)
-            .set({ status: "cancelled", lastError: "recipient replied STOP", nextAttemptAt: null })
-            .where(and(eq(outboundMessages.channel, "sms"), eq(outboundMessages.toAddress, from), eq(outboundMessages.status, "pending")))
-            .run();
-        }
-      }
-      markProcessed(tx, eventId, now);
+      if (from && (optOut || optIn)) applySmsOptChange(tx, from, { optOut, keyword: word, providerMessageId: sid }, now);
+      markWebhookProcessed(tx, eventId, now);
       return "processed";
     },
     { behavior: "immediate" },
   );
-}
-
-/** The inbox row's id, or null when Twilio already delivered this event (a no-op, R12). */
-function storeEvent(tx: Tx, providerEventId: string, type: string, params: Params, now: Date): number | null {
-  const stored = tx
-    .insert(webhookEvents)
-    .values({ provider: "twilio", providerEventId, type, payload: JSON.stringify(params), receivedAt: now })
-    .onConflictDoNothing({ target: [webhookEvents.provider, webhookEvents.providerEventId] })
-    .returning({ id: webhookEvents.id })
-    .get();
-  return stored?.id ?? null;
-}
-
-function markProcessed(tx: Tx, eventId: number, now: Date) {
-  tx.update(webhookEvents).set({ processedAt: now }).where(eq(webhookEvents.id, eventId)).run();
 }
 
 /** What both routes answer: 404 without Twilio, 403 problem JSON on a bad signature. */
