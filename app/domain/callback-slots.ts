@@ -1,12 +1,12 @@
-import { contactWindows, isWithinContactWindow, zonedInstant, type ContactWindows } from "./business-calendar";
+import { contactWindows, isWithinContactWindow, zonedInstant, type ContactWindows, type HolidayRegion } from "./business-calendar";
 import { normalizePhone } from "./contact-details";
 import { addDays, localDate, type CalendarDate } from "./dates";
 
 /**
  * Call-back requests from the portal (DESIGN.md: "asks for a call back → next step becomes a call
  * task at the chosen slot"). The slots are the creditor's call windows (by default L10's Mon–Fri
- * 09:00–19:00; French public holidays always closed) of the next business days, on the debtor's own
- * wall clock.
+ * 09:00–19:00; French public holidays always closed, and Good Friday and 26 December too for a debtor
+ * in Alsace-Moselle) of the next business days, on the debtor's own wall clock.
  */
 
 export const CALLBACK_BUSINESS_DAYS = 5;
@@ -28,7 +28,7 @@ export type CallbackDay = { date: CalendarDate; slots: Date[] };
  * CALLBACK_BUSINESS_DAYS days that still have one (today counts if a slot is left), none sooner than
  * the lead time.
  */
-export function offerCallbackSlots(now: Date, timeZone: string, windows: ContactWindows = contactWindows): CallbackDay[] {
+export function offerCallbackSlots(now: Date, timeZone: string, windows: ContactWindows = contactWindows, region: HolidayRegion = "metropolitan"): CallbackDay[] {
   const window = windows.call;
   const earliest = now.getTime() + CALLBACK_MIN_LEAD_MINUTES * MINUTE_MS;
   const days: CallbackDay[] = [];
@@ -38,7 +38,7 @@ export function offerCallbackSlots(now: Date, timeZone: string, windows: Contact
     for (let minute = window.startMinute; minute + CALLBACK_SLOT_MINUTES <= window.endMinute; minute += CALLBACK_SLOT_MINUTES) {
       const at = zonedInstant(date, minute, timeZone);
       // The window check also closes weekends and holidays, and drops a wall time a DST gap moved.
-      if (at.getTime() < earliest || !isWithinContactWindow(at, "call", timeZone, windows) || localDate(at, timeZone) !== date) continue;
+      if (at.getTime() < earliest || !isWithinContactWindow(at, "call", timeZone, windows, region) || localDate(at, timeZone) !== date) continue;
       if (!slots.some((s) => s.getTime() === at.getTime())) slots.push(at);
     }
     if (slots.length > 0) days.push({ date, slots });

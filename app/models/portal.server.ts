@@ -12,6 +12,9 @@ const debtorForPortal = preparedOnce((db) =>
       kind: debtors.kind,
       locale: debtors.locale,
       timeZone: debtors.timeZone,
+      // Where the debtor is decides their public holidays (Alsace-Moselle has two more).
+      postalCode: debtors.postalCode,
+      country: debtors.country,
       // The branding's display name first (settings), then the trade name; the legal name is the callers' fallback.
       creditorName: sql<string | null>`coalesce(${creditors.displayName}, ${creditors.tradeName})`,
       creditorLegalName: creditors.legalName,

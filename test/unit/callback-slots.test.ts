@@ -35,6 +35,17 @@ describe("the call-back slots offered", () => {
     expect(days(offerCallbackSlots(new Date("2026-04-02T17:00:00Z"), PARIS))).toEqual(["2026-04-03", "2026-04-07", "2026-04-08", "2026-04-09", "2026-04-10"]);
   });
 
+  it("skip Good Friday and 26 December for a debtor in Alsace-Moselle only", () => {
+    // Thursday 2 April 2026, 19:00 in Paris: Good Friday is 3 April, Easter Monday 6 April.
+    const easter = new Date("2026-04-02T17:00:00Z");
+    expect(days(offerCallbackSlots(easter, PARIS, undefined, "alsace_moselle"))).toEqual(["2026-04-07", "2026-04-08", "2026-04-09", "2026-04-10", "2026-04-13"]);
+    expect(days(offerCallbackSlots(easter, PARIS, undefined, "metropolitan"))[0]).toBe("2026-04-03");
+    // 26 December 2025 is a Friday.
+    const christmas = new Date("2025-12-24T17:00:00Z");
+    expect(days(offerCallbackSlots(christmas, PARIS, undefined, "alsace_moselle"))).toEqual(["2025-12-29", "2025-12-30", "2025-12-31", "2026-01-02", "2026-01-05"]);
+    expect(days(offerCallbackSlots(christmas, PARIS))[0]).toBe("2025-12-26");
+  });
+
   it("follow the debtor's wall clock across a DST switch", () => {
     // Paris moves to summer time on Sunday 29 March 2026: 09:00 is 08:00 UTC on Friday, 07:00 UTC on Monday.
     const spring = offerCallbackSlots(new Date("2026-03-27T05:00:00Z"), PARIS);

@@ -10,6 +10,7 @@ import {
   type CallbackField,
   type CallbackRequest,
 } from "../../domain/callback-slots";
+import { holidayRegionOf } from "../../domain/business-calendar";
 import { formatCalendarDate, localDate } from "../../domain/dates";
 import { maskPhone } from "../../domain/step-up";
 import { callbackMessages } from "../../i18n/portal-callback";
@@ -61,7 +62,7 @@ export async function loadCallbackPage(request: Request) {
     csrf,
     locale: debtor.locale,
     zoneHint: t.zoneHint(zoneName(debtor.timeZone)),
-    days: describeSlots(offerCallbackSlots(now, debtor.timeZone, loadContactWindows(db, debtor.creditorId)), intl, debtor.timeZone),
+    days: describeSlots(offerCallbackSlots(now, debtor.timeZone, loadContactWindows(db, debtor.creditorId), holidayRegionOf(debtor.postalCode, debtor.country)), intl, debtor.timeZone),
     // M19: masked, enough to recognise one's own number.
     phoneOnFile: phone ? maskPhone(phone) : null,
     open: open?.callbackAt ? c.when(open.callbackAt) : null,
@@ -98,7 +99,7 @@ function evaluate(db: Reader, ctx: Ctx, form: FormData): Evaluation {
   const t = callbackMessages(debtor.locale);
   const values = readValues(form);
   const phoneOnFile = getPhoneOnFile(db, debtor.id);
-  const checked = validateCallbackRequest(values, offerCallbackSlots(now, debtor.timeZone, loadContactWindows(db, debtor.creditorId)), phoneOnFile !== null);
+  const checked = validateCallbackRequest(values, offerCallbackSlots(now, debtor.timeZone, loadContactWindows(db, debtor.creditorId), holidayRegionOf(debtor.postalCode, debtor.country)), phoneOnFile !== null);
   if (!checked.ok) {
     const errors: Errors = {};
     for (const [field, key] of Object.entries(checked.errors)) errors[field as CallbackField] = t.errors[key];
