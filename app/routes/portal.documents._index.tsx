@@ -50,6 +50,23 @@ export default function Documents() {
         )}
       </section>
 
+      <section aria-labelledby="receipts-title">
+        <h2 id="receipts-title">{t.receiptsTitle}</h2>
+        {page.receipts.length === 0 ? (
+          <p>{t.noReceipts}</p>
+        ) : (
+          <ul className="document-list">
+            {page.receipts.map((receipt) => (
+              <li key={receipt.id}>
+                <a href={`/portal/documents/receipts/${receipt.id}`} download aria-label={receipt.label}>
+                  {receipt.text}
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
       <section aria-labelledby="statement-title">
         <h2 id="statement-title">{t.statementTitle}</h2>
         <p>{t.statementIntro}</p>

@@ -196,6 +196,11 @@ describe("step-up by a code sent to a contact on file", () => {
     expect(response.headers.get("Location")).toBe("/portal/documents");
     const page = await documents.loader(args(get("/portal/documents", cookie)));
     expect(page.invoices.length).toBeGreaterThan(0);
+    // Each payment's receipt of the last 12 months, the same ones the home links to.
+    const settled = (await portal.loader(args(get("/portal", cookie)))).settled;
+    expect(settled.length).toBeGreaterThan(0);
+    expect(page.receipts.map((r) => r.id)).toEqual(settled.flatMap((invoice) => invoice.receipts.map((r) => r.id)));
+    expect(page.receipts[0]!.label).toMatch(/^Reçu du paiement du .+, facture .+ \(PDF\)$/);
     // Reuse: the same code again is refused as used.
     const again = (await typeCode(cookie, code)) as Result<{ message: string }>;
     expect(again.data.message).toBe("Ce code a déjà servi. Demandez un nouveau code si besoin.");

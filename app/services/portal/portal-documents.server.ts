@@ -12,16 +12,22 @@ import { requestDeps } from "../http/deps.server";
 import { renderInvoicePdf } from "../documents/invoice-pdf.server";
 import { renderReceiptPdf } from "../documents/receipt-pdf.server";
 import { historyMessages } from "../../i18n/portal-history";
+import { loadSettledInvoices } from "./portal-history.server";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal-guards.server";
 
 export async function loadDocumentsPage(request: Request) {
-  const { db, debtor, now, csrf } = await requireStepUp(request);
+  const { db, debtor, now, csrf, today } = await requireStepUp(request);
+  const h = historyMessages(debtor.locale);
   const pauseEnd = new Date(now.getTime() + DOCUMENT_REQUEST_PAUSE_DAYS * 86_400_000);
   return {
     csrf,
     locale: debtor.locale,
     invoices: listOpenInvoices(db, debtor.id).map((i) => ({ id: i.id, number: i.number })),
+    // Every payment of an invoice settled in the last 12 months, as the home lists them.
+    receipts: loadSettledInvoices(db, debtor, today, intlOf(debtor.locale)).flatMap((invoice) =>
+      invoice.receipts.map((receipt) => ({ id: receipt.id, text: h.receipt(receipt.dateLabel), label: h.receiptLabel(invoice.number, receipt.dateLabel) })),
+    ),
     pauseUntilLabel: formatCalendarDate(localDate(pauseEnd, debtor.timeZone), intlOf(debtor.locale)),
   };
 }
