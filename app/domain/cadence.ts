@@ -57,6 +57,8 @@ export type CadenceInvoice = {
   openPromise: { id: number; date: CalendarDate } | null;
   /** Part of an installment plan under review or in force: the plan's own schedule applies. */
   inPlan: boolean;
+  /** The debtor's last acknowledgment of this debt (payment, promise, plan), when it restarts prescription. */
+  acknowledgedOn?: CalendarDate | null;
 };
 
 export type Pause = {
@@ -260,7 +262,7 @@ export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDeci
   const eligible: CadenceInvoice[] = [];
   for (const invoice of state.invoices) {
     if (invoice.status !== "open" || invoice.balanceCents <= 0) continue;
-    if (isTimeBarred(state.debtorKind ?? "business", invoice.dueDate, today)) {
+    if (isTimeBarred(state.debtorKind ?? "business", invoice.dueDate, today, invoice.acknowledgedOn ?? null)) {
       decision.notes.push(`invoice ${invoice.id} time-barred (consumer debt due ${invoice.dueDate}, over 2 years): never chased`);
       continue;
     }

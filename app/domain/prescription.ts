@@ -15,9 +15,14 @@ export function prescriptionLastDay(dueDate: CalendarDate): CalendarDate {
   return isCalendarDate(sameDay) ? sameDay : `${year}-02-28`;
 }
 
-/** True once the whole two years after the due date have passed, for a consumer only. */
-export function isTimeBarred(debtorKind: "business" | "consumer", dueDate: CalendarDate, today: CalendarDate): boolean {
-  return debtorKind === "consumer" && today > prescriptionLastDay(dueDate);
+/**
+ * True once the whole two years have passed, for a consumer only: from the due date, or from the
+ * debtor's last acknowledgment of the debt (a payment, a promise, a plan), which starts the period
+ * again (C. civ. 2240 and 2231).
+ */
+export function isTimeBarred(debtorKind: "business" | "consumer", dueDate: CalendarDate, today: CalendarDate, acknowledgedOn: CalendarDate | null = null): boolean {
+  const from = acknowledgedOn !== null && acknowledgedOn > dueDate ? acknowledgedOn : dueDate;
+  return debtorKind === "consumer" && today > prescriptionLastDay(from);
 }
 
 /** The intake warning for an invoice that arrives already time-barred; null otherwise. */

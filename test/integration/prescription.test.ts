@@ -8,7 +8,8 @@ import { testEnv } from "../support/env";
 import { parseEnv } from "~/env.server";
 import { runCadence } from "~/services/shared/cadence.server";
 import { dryRun } from "~/services/shared/dry-run.server";
-import { creditors, debtorContacts, debtors, invoices, outboundMessageInvoices, outboundMessages } from "../../db/schema";
+import { recordInvoicePayment } from "~/services/shared/payment-recording.server";
+import { creditors, debtorContacts, debtors, invoices, outboundMessageInvoices, outboundMessages, promises } from "../../db/schema";
 import type { Db } from "../../db/client";
 
 const env = parseEnv(testEnv({ STORAGE_DIR: mkdtempSync(join(tmpdir(), "relance-files-")) }));
@@ -64,5 +65,34 @@ describe("time-barred consumer debts (C. conso L218-2, L8)", () => {
     const professional = rows.filter((r) => r.debtorId === business.debtor.id).map((r) => r.what);
     expect(professional).toContain("first_reminder");
     expect(professional).toContain("formal_notice");
+  });
+
+  it("a payment or a promise since the due date starts the two years again (C. civ. 2240): the debt is chased, in the job and the dry-run", () => {
+    const { db } = seededDb("2026-11-20");
+    // Due in May 2024: two and a half years ago.
+    const paid = debtorWithInvoice(db, "consumer", "Particulier qui a payé une partie", "2024-05-01");
+    const promised = debtorWithInvoice(db, "consumer", "Particulier qui a promis", "2024-05-01");
+    const silent = debtorWithInvoice(db, "consumer", "Particulier silencieux", "2024-05-01");
+    const longAgo = debtorWithInvoice(db, "consumer", "Particulier qui a payé il y a longtemps", "2024-05-01");
+    db.transaction((tx) =>
+      recordInvoicePayment(tx, { creditorId: paid.invoice.creditorId, debtorId: paid.debtor.id, invoiceId: paid.invoice.id, amountCents: 20_00, currency: "EUR", method: "transfer", provider: "test", providerRef: "part", actor: "provider", data: {}, at: new Date("2026-05-20T10:00:00Z") }),
+    );
+    db.transaction((tx) =>
+      recordInvoicePayment(tx, { creditorId: longAgo.invoice.creditorId, debtorId: longAgo.debtor.id, invoiceId: longAgo.invoice.id, amountCents: 20_00, currency: "EUR", method: "transfer", provider: "test", providerRef: "old", actor: "provider", data: {}, at: new Date("2024-06-01T10:00:00Z") }),
+    );
+    db.insert(promises).values({ debtorId: promised.debtor.id, invoiceId: promised.invoice.id, promisedDate: "2025-12-15", source: "phone", status: "broken", createdAt: new Date("2025-12-01T10:00:00Z") }).run();
+
+    const rows = dryRun(db, { from: "2026-11-20", to: "2027-01-31" });
+    runCadence({ db, env, now });
+
+    for (const acknowledged of [paid, promised]) {
+      expect(sentTo(db, acknowledged.debtor.id).map((m) => m.step), acknowledged.debtor.name).toContain("first_reminder");
+      expect(rows.filter((r) => r.debtorId === acknowledged.debtor.id).map((r) => r.what), acknowledged.debtor.name).toContain("first_reminder");
+    }
+    // No acknowledgment, or one more than two years ago: still time-barred.
+    for (const barred of [silent, longAgo]) {
+      expect(sentTo(db, barred.debtor.id), barred.debtor.name).toEqual([]);
+      expect(rows.filter((r) => r.debtorId === barred.debtor.id), barred.debtor.name).toEqual([]);
+    }
   });
 });

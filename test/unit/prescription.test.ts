@@ -37,4 +37,12 @@ describe("consumer prescription (L218-2)", () => {
     expect(decideDebtorState({ ...row, kind: "consumer", newestOpenDueDate: "2024-11-20" }, "2026-11-20")).toBe("overdue");
     expect(decideDebtorState({ ...row, kind: "business", newestOpenDueDate: "2024-11-19" }, "2026-11-20")).toBe("overdue");
   });
+
+  it("an acknowledgment since the due date starts two new years; one before it changes nothing", () => {
+    expect(isTimeBarred("consumer", "2024-05-01", "2026-11-20")).toBe(true);
+    expect(isTimeBarred("consumer", "2024-05-01", "2026-11-20", "2026-05-20")).toBe(false);
+    expect(isTimeBarred("consumer", "2024-05-01", "2026-11-20", "2024-11-19")).toBe(true);
+    expect(isTimeBarred("consumer", "2024-05-01", "2026-11-20", "2024-11-20")).toBe(false);
+    expect(isTimeBarred("consumer", "2024-05-01", "2026-11-20", "2024-01-01")).toBe(true);
+  });
 });

@@ -11,6 +11,7 @@ import { parseAmountToCents } from "../../domain/payments";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
 import { getDebtorOfCreditor, listDebtorContacts, listDebtorInvoices, listDebtorOverpayments, listDebtorTimeline } from "../../models/debtor-file.server";
+import { lastAcknowledgments } from "../../models/acknowledgments.server";
 import { createPaymentProvider, type PaymentProvider } from "../../integrations/payments.server";
 import { getEnv } from "../../env.server";
 import { appendTimeline } from "../../models/timeline.server";
@@ -34,6 +35,12 @@ export async function loadDebtorFile(request: Request, debtorIdParam: string) {
   const invoiceId = invoices.some((i) => i.id === invoiceParam) ? invoiceParam : undefined;
   const time = new Intl.DateTimeFormat(LOCALE, { dateStyle: "short", timeStyle: "short", timeZone: staff.creditorTimeZone });
   const today = localDate(at, staff.creditorTimeZone);
+  // A payment, promise or plan since the due date starts the two years again (C. civ. 2240).
+  const acknowledgments = lastAcknowledgments(db, invoices.filter((i) => isTimeBarred(debtor.kind, i.dueDate, today)).map((i) => i.id));
+  const acknowledgedOn = (invoiceId: number) => {
+    const at = acknowledgments.get(invoiceId);
+    return at ? localDate(at, debtor.timeZone) : null;
+  };
   return {
     canRecord: staff.role !== "read_only",
     linksRevoked: new URL(request.url).searchParams.get("liens") === "revoques",
@@ -66,7 +73,7 @@ export async function loadDebtorFile(request: Request, debtorIdParam: string) {
       balanceInput: (i.balanceCents / 100).toFixed(2).replace(".", ","),
       due: formatCalendarDate(i.dueDate, LOCALE),
       status: i.status,
-      timeBarred: i.status === "open" && i.balanceCents > 0 && isTimeBarred(debtor.kind, i.dueDate, today),
+      timeBarred: i.status === "open" && i.balanceCents > 0 && isTimeBarred(debtor.kind, i.dueDate, today, acknowledgedOn(i.id)),
     })),
     invoiceId: invoiceId ?? null,
     overpayments: listDebtorOverpayments(db, debtor.id).map(({ payment, number }) => ({

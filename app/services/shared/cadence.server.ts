@@ -27,7 +27,9 @@ import {
   type StepKind,
 } from "../../domain/cadence";
 import { holidayRegionOf } from "../../domain/business-calendar";
-import { localDate } from "../../domain/dates";
+import { localDate, type CalendarDate } from "../../domain/dates";
+import { isTimeBarred } from "../../domain/prescription";
+import { lastAcknowledgments } from "../../models/acknowledgments.server";
 import type { Env } from "../../env.server";
 import { loadAllContactWindows } from "../../models/cadence-settings.server";
 import { usableEmailContact, usableSmsContact } from "../../models/contacts.server";
@@ -157,6 +159,19 @@ const idRange: InDebtors = (column) => between(column, sql.placeholder("fromId")
  * paid), in a fixed number of queries whatever the number of debtors. The same code reloads a few
  * debtors inside the claiming transaction (R8).
  */
+/**
+ * The last acknowledgment of each consumer invoice that its due date alone would make time-barred:
+ * few, so one small query, and none at all on most passes.
+ */
+function acknowledgmentsOfTimeBarred(db: Reader, debtorRows: { id: number; kind: "business" | "consumer"; timeZone: string }[], invoicesByDebtor: Map<number, { id: number; dueDate: CalendarDate; status: string }[]>, now: Date) {
+  const candidates = debtorRows.flatMap((debtor) => {
+    const today = localDate(now, debtor.timeZone);
+    return (invoicesByDebtor.get(debtor.id) ?? []).filter((i) => i.status === "open" && isTimeBarred(debtor.kind, i.dueDate, today)).map((i) => ({ id: i.id, timeZone: debtor.timeZone }));
+  });
+  const found = lastAcknowledgments(db, candidates.map((c) => c.id));
+  return new Map(candidates.flatMap((c) => (found.has(c.id) ? [[c.id, localDate(found.get(c.id)!, c.timeZone)] as const] : [])));
+}
+
 export function loadCadenceStates(db: Reader, now: Date, scope?: DebtorScope): LoadedDebtor[] {
   const thankYouSince = new Date(now.getTime() - THANK_YOU_WINDOW_MS);
   let queries: StateQueries;
@@ -200,6 +215,7 @@ export function loadCadenceStates(db: Reader, now: Date, scope?: DebtorScope): L
   const policies = loadPolicies(db);
   const windows = loadAllContactWindows(db);
   const invoicesByDebtor = groupBy(invoiceRows, (i) => i.debtorId);
+  const acknowledged = acknowledgmentsOfTimeBarred(db, debtorRows, invoicesByDebtor, now);
 
   const loaded: LoadedDebtor[] = [];
   for (const debtor of debtorRows) {
@@ -235,6 +251,7 @@ export function loadCadenceStates(db: Reader, now: Date, scope?: DebtorScope): L
           openDispute: disputed.has(invoice.id),
           openPromise: openPromises.get(invoice.id) ?? null,
           inPlan: inPlan.has(invoice.id),
+          acknowledgedOn: acknowledged.get(invoice.id) ?? null,
         })),
         contacts: (contactsByDebtor.get(debtor.id) ?? []).map((c) => ({
           at: c.at,
