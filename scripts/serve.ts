@@ -1,26 +1,22 @@
 /**
  * Runs the built app (scripts/http-server.ts: remix-serve's stack plus the socket's address for the
- * app), passing its output through the token redactor: the access log prints every URL, and link URLs carry bearer tokens (M10). Set SERVER_LOG_FILE to
- * also keep the (redacted) log in a file.
+ * app) in this process, with everything it writes passed through the token redactor first: the access
+ * log prints every URL, and link URLs carry bearer tokens (M10). Set SERVER_LOG_FILE to also keep the
+ * (redacted) output in a file. In-process rather than a relay: no second process reading every line.
  */
-import { spawn } from "node:child_process";
-import { appendFileSync } from "node:fs";
-import { createInterface } from "node:readline";
-import type { Readable, Writable } from "node:stream";
+import { createWriteStream } from "node:fs";
 import { redactLinkTokens } from "../app/utils/redact";
 
-const server = spawn("npx", ["tsx", "scripts/http-server.ts"], { stdio: ["inherit", "pipe", "pipe"] });
-const logFile = process.env.SERVER_LOG_FILE;
+const logFile = process.env.SERVER_LOG_FILE ? createWriteStream(process.env.SERVER_LOG_FILE, { flags: "a" }) : null;
 
-function relay(from: Readable, to: Writable) {
-  createInterface({ input: from }).on("line", (line) => {
-    const safe = `${redactLinkTokens(line)}\n`;
-    to.write(safe);
-    if (logFile) appendFileSync(logFile, safe);
-  });
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write.bind(stream) as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean;
+  // Every write, whoever makes it (the access log, console, a library), is redacted before it leaves.
+  stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const safe = redactLinkTokens(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+    logFile?.write(safe);
+    return write(safe, ...rest);
+  }) as typeof stream.write;
 }
-relay(server.stdout, process.stdout);
-relay(server.stderr, process.stderr);
 
-for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => server.kill(signal));
-server.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+await import("./http-server");
