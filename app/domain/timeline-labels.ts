@@ -22,6 +22,8 @@ export const eventLabels: Record<string, string> = {
   "document.requested": "Document demandé",
   "contact.updated": "Coordonnées modifiées",
   "pause.ended": "Fin de pause",
+  "pause.staff_hold": "Relances suspendues par l'équipe",
+  "pause.staff_hold_lifted": "Relances reprises par l'équipe",
   "plan.decided": "Décision sur l'échéancier",
   "dispute.resolved": "Contestation tranchée",
   "payment.claim_rejected": "Paiement déclaré non retrouvé",

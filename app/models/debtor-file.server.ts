@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { debtorContacts, debtors, invoices, outboundMessageInvoices, outboundMessages, payments, timelineEvents } from "../../db/schema";
+import { cadencePauses, debtorContacts, debtors, invoices, outboundMessageInvoices, outboundMessages, payments, timelineEvents } from "../../db/schema";
 
 /** One debtor of this creditor, or undefined (another creditor's debtor looks missing). */
 export function getDebtorOfCreditor(db: Db, creditorId: number, debtorId: number) {
@@ -49,4 +49,33 @@ export function listDebtorOverpayments(db: Db, debtorId: number) {
     .where(and(eq(invoices.debtorId, debtorId), eq(payments.kind, "overpayment")))
     .orderBy(desc(payments.receivedAt), desc(payments.id))
     .all();
+}
+
+/** The debtor's running staff hold, if any (a whole-debtor pause staff placed with an end date). */
+export function getActiveStaffHold(db: Pick<Db, "select">, debtorId: number, now: Date) {
+  return db
+    .select()
+    .from(cadencePauses)
+    .where(and(eq(cadencePauses.debtorId, debtorId), eq(cadencePauses.reason, "staff_hold"), isNull(cadencePauses.resolvedAt), isNull(cadencePauses.invoiceId), gt(cadencePauses.endsAt, now)))
+    .orderBy(desc(cadencePauses.endsAt))
+    .get();
+}
+
+/** A new hold replaces the running one: one end date at a time, the latest staff gave. */
+export function placeStaffHold(tx: Pick<Db, "select" | "insert" | "update">, hold: { debtorId: number; endsAt: Date; note: string }, now: Date): number {
+  liftStaffHolds(tx, hold.debtorId, now);
+  return tx
+    .insert(cadencePauses)
+    .values({ debtorId: hold.debtorId, reason: "staff_hold", owner: "staff", startsAt: now, endsAt: hold.endsAt, note: hold.note })
+    .returning({ id: cadencePauses.id })
+    .get().id;
+}
+
+/** Ends every running staff hold of the debtor now; how many there were. */
+export function liftStaffHolds(tx: Pick<Db, "update">, debtorId: number, now: Date): number {
+  return tx
+    .update(cadencePauses)
+    .set({ resolvedAt: now })
+    .where(and(eq(cadencePauses.debtorId, debtorId), eq(cadencePauses.reason, "staff_hold"), isNull(cadencePauses.resolvedAt)))
+    .run().changes;
 }

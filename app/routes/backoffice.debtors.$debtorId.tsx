@@ -54,6 +54,7 @@ export default function DebtorFile() {
           <span className="muted">Un lien transféré ou perdu : tous les liens envoyés cessent de fonctionner et les sessions ouvertes avec eux se ferment.</span>
         </Form>
       ) : null}
+      <StaffHold hold={page.hold} latest={page.holdLatest} today={page.today} canRecord={page.canRecord} />
       <section className="card" aria-labelledby="contacts">
         <h2 id="contacts">Contacts</h2>
         <ul>
@@ -203,6 +204,60 @@ function Overpayments() {
           </li>
         ))}
       </ul>
+    </section>
+  );
+}
+
+/** Suspend every reminder until a date (always one: no pause without an end), or resume them now. */
+function StaffHold({ hold, latest, today, canRecord }: { hold: { until: string; reason: string } | null; latest: string; today: string; canRecord: boolean }) {
+  const result = useActionData<typeof action>();
+  const errors: Record<string, string | undefined> = result && "holdErrors" in result ? result.holdErrors : {};
+  return (
+    <section className="card" aria-labelledby="hold">
+      <h2 id="hold">Relances</h2>
+      {hold ? (
+        <p role="status">
+          Relances suspendues jusqu&apos;au {hold.until} inclus : {hold.reason}
+        </p>
+      ) : (
+        <p>Les relances suivent leur cours.</p>
+      )}
+      {canRecord ? (
+        <>
+          {hold ? (
+            <Form method="post">
+              <StaffFormToken />
+              <button type="submit" name="intent" value="resume" className="button secondary">
+                Reprendre les relances
+              </button>
+            </Form>
+          ) : null}
+          <Form method="post" noValidate>
+            <StaffFormToken />
+            <p>
+              <label htmlFor="hold-reason">Motif</label>
+              <input id="hold-reason" name="reason" maxLength={300} required aria-invalid={errors.reason ? true : undefined} aria-describedby={errors.reason ? "hold-reason-error" : undefined} />
+              {errors.reason ? (
+                <span id="hold-reason-error" className="error">
+                  {errors.reason}
+                </span>
+              ) : null}
+            </p>
+            <p>
+              <label htmlFor="hold-until">Jusqu&apos;au (inclus, 90 jours au plus)</label>
+              <input id="hold-until" name="until" type="date" min={today} max={latest} required aria-invalid={errors.until ? true : undefined} aria-describedby={errors.until ? "hold-until-error" : undefined} />
+              {errors.until ? (
+                <span id="hold-until-error" className="error">
+                  {errors.until}
+                </span>
+              ) : null}
+            </p>
+            <button type="submit" name="intent" value="hold" className="button secondary">
+              {hold ? "Changer la date de reprise" : "Suspendre les relances"}
+            </button>
+          </Form>
+        </>
+      ) : null}
     </section>
   );
 }

@@ -10,6 +10,9 @@ import { hasHiddenCharacters } from "../../domain/text";
 import { parseAmountToCents } from "../../domain/payments";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
+import { getActiveStaffHold, liftStaffHolds, placeStaffHold } from "../../models/debtor-file.server";
+import { addDays } from "../../domain/dates";
+import { zonedInstant } from "../../domain/business-calendar";
 import { getDebtorOfCreditor, listDebtorContacts, listDebtorInvoices, listDebtorOverpayments, listDebtorTimeline } from "../../models/debtor-file.server";
 import { lastAcknowledgments } from "../../models/acknowledgments.server";
 import { createPaymentProvider, type PaymentProvider } from "../../integrations/payments.server";
@@ -41,8 +44,11 @@ export async function loadDebtorFile(request: Request, debtorIdParam: string) {
     const at = acknowledgments.get(invoiceId);
     return at ? localDate(at, debtor.timeZone) : null;
   };
+  const hold = getActiveStaffHold(db, debtor.id, at);
   return {
     canRecord: staff.role !== "read_only",
+    hold: hold?.endsAt ? { until: formatCalendarDate(addDays(localDate(hold.endsAt, staff.creditorTimeZone), -1), LOCALE), reason: hold.note ?? "" } : null,
+    holdLatest: addDays(today, STAFF_HOLD_MAX_DAYS),
     linksRevoked: new URL(request.url).searchParams.get("liens") === "revoques",
     canExportDossier: staff.role !== "read_only" && canExportDossier(debtor, invoices),
     today,
@@ -129,6 +135,8 @@ export async function debtorFileAction(request: Request, debtorIdParam: string, 
   if (!debtor) throw new Response("Client introuvable.", { status: 404 });
   const form = await readStaffForm(request);
   if (form.get("intent") === "revoke-links") return revokeLinksOf({ db, at, staff, debtorId: debtor.id });
+  if (form.get("intent") === "hold") return holdReminders({ db, at, staff, debtorId: debtor.id }, form);
+  if (form.get("intent") === "resume") return resumeReminders({ db, at, staff, debtorId: debtor.id });
   if (form.get("intent") === "refund-overpayment") return refundOverpayment({ db, at, staff, debtorId: debtor.id }, form, provider);
   return recordTransfer({ db, at, staff, debtorId: debtor.id }, form);
 }
@@ -148,6 +156,58 @@ function revokeLinksOf({ db, at, staff, debtorId }: FileActionCtx): never {
     { behavior: "immediate" },
   );
   throw redirect(`/backoffice/debtors/${debtorId}?liens=revoques`, 303);
+}
+
+/** A staff hold always ends: on the date staff give, at most this far ahead (no pause without an end). */
+export const STAFF_HOLD_MAX_DAYS = 90;
+
+const holdSchema = z.object({
+  reason: z
+    .string()
+    .trim()
+    .min(3, { error: "Indiquez pourquoi les relances sont suspendues (3 caractères au moins)." })
+    .max(300, { error: "Le motif dépasse 300 caractères." })
+    .refine((text) => !hasHiddenCharacters(text), { error: "Le motif contient des caractères invisibles ou de contrôle : retapez-le." }),
+  until: z.string().refine(isCalendarDate, { error: "Indiquez jusqu'à quelle date suspendre les relances." }),
+});
+
+export type HoldErrors = { holdErrors: Record<string, string | undefined> };
+
+/**
+ * Staff suspend every reminder to this debtor until a date they give (included), with a reason: the
+ * cadence sees a whole-debtor pause and plans nothing; the job lifts it by itself on the next day.
+ */
+function holdReminders({ db, at, staff, debtorId }: FileActionCtx, form: FormData) {
+  const parsed = holdSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) {
+    return data({ holdErrors: Object.fromEntries(Object.entries(z.flattenError(parsed.error).fieldErrors).map(([f, m]) => [f, m?.[0]])) } satisfies HoldErrors, { status: 400 });
+  }
+  const { reason, until } = parsed.data;
+  const today = localDate(at, staff.creditorTimeZone);
+  const latest = addDays(today, STAFF_HOLD_MAX_DAYS);
+  if (until < today || until > latest) {
+    const message = `Choisissez une date entre aujourd'hui et le ${formatCalendarDate(latest, LOCALE)} (${STAFF_HOLD_MAX_DAYS} jours au plus).`;
+    return data({ holdErrors: { until: message } as HoldErrors["holdErrors"] }, { status: 400 });
+  }
+  const endsAt = zonedInstant(addDays(until, 1), 0, staff.creditorTimeZone);
+  db.transaction(
+    (tx) => {
+      placeStaffHold(tx, { debtorId, endsAt, note: reason }, at);
+      appendTimeline(tx, { creditorId: staff.creditorId, debtorId, type: "pause.staff_hold", actor: "staff", data: { until: formatCalendarDate(until, LOCALE), reason, staff: staff.name }, occurredAt: at });
+    },
+    { behavior: "immediate" },
+  );
+  throw redirect(`/backoffice/debtors/${debtorId}`, 303);
+}
+
+function resumeReminders({ db, at, staff, debtorId }: FileActionCtx): never {
+  db.transaction(
+    (tx) => {
+      if (liftStaffHolds(tx, debtorId, at) > 0) appendTimeline(tx, { creditorId: staff.creditorId, debtorId, type: "pause.staff_hold_lifted", actor: "staff", data: { staff: staff.name }, occurredAt: at });
+    },
+    { behavior: "immediate" },
+  );
+  throw redirect(`/backoffice/debtors/${debtorId}`, 303);
 }
 
 /** Staff record a bank transfer received, in full or in part, through the one place payments are recorded. */
