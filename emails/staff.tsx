@@ -10,14 +10,15 @@ const small = { fontSize: "12px", lineHeight: "18px", color: "#52525b" };
 export type StaffEmailProps =
   | { kind: "code"; staffName: string; creditorName: string; code: string; purpose: "sign_in" | "password"; minutes: number }
   | { kind: "welcome"; staffName: string; creditorName: string; invitedBy: string; loginUrl: string }
-  | { kind: "plan_review_lapsed"; staffName: string; creditorName: string; debtorName: string; proposedOn: string; businessDays: number; debtorUrl: string }
+  /** A case raised to the creditor's owners by the job (a plan nobody decided in time…), as a title and its paragraphs. */
+  | { kind: "alert"; staffName: string; creditorName: string; title: string; lines: string[] }
   /** M22: a debtor's commitment, copied to the creditor with its evidence. */
   | { kind: "commitment_copy"; staffName: string; creditorName: string; title: string; lines: string[] };
 
 function subject(props: StaffEmailProps): string {
   if (props.kind === "commitment_copy") return `Copie : ${props.title}`;
   if (props.kind === "welcome") return `${props.creditorName} : votre accès à l'espace créancier Relance`;
-  if (props.kind === "plan_review_lapsed") return `Échéancier de ${props.debtorName} non examiné : les relances reprennent`;
+  if (props.kind === "alert") return props.title;
   return props.purpose === "sign_in" ? `Votre code de connexion Relance : ${props.code}` : `Votre code pour changer de mot de passe : ${props.code}`;
 }
 
@@ -52,15 +53,8 @@ function StaffEmail(props: StaffEmailProps) {
                   s'en servir sans accès à votre boîte e-mail.
                 </Text>
               </>
-            ) : props.kind === "plan_review_lapsed" ? (
-              <>
-                <Text>
-                  {props.debtorName} a proposé un échéancier le {props.proposedOn}. Personne ne l'a accepté ni refusé dans les{" "}
-                  {props.businessDays} jours ouvrés prévus : il ne suspend plus les relances, qui reprennent à la prochaine passe, et le
-                  client en a été prévenu.
-                </Text>
-                <Text>Pour reprendre contact ou convenir d'un autre échéancier, ouvrez sa fiche : {props.debtorUrl}</Text>
-              </>
+            ) : props.kind === "alert" ? (
+              props.lines.map((line, i) => <Text key={i}>{line}</Text>)
             ) : (
               <>
                 <Text>
@@ -78,6 +72,20 @@ function StaffEmail(props: StaffEmailProps) {
       </Body>
     </Html>
   );
+}
+
+/**
+ * The owners' alert for a plan under review that nobody decided in time, as the outbox stores it
+ * (title, then paragraphs) and sends it with the "alert" email.
+ */
+export function planReviewLapsedAlert(p: { debtorName: string; proposedOn: string; businessDays: number; debtorUrl: string }): { title: string; lines: string[] } {
+  return {
+    title: `Échéancier de ${p.debtorName} non examiné : les relances reprennent`,
+    lines: [
+      `${p.debtorName} a proposé un échéancier le ${p.proposedOn}. Personne ne l'a accepté ni refusé dans les ${p.businessDays} jours ouvrés prévus : il ne suspend plus les relances, qui reprennent à la prochaine passe, et le client en a été prévenu.`,
+      `Pour reprendre contact ou convenir d'un autre échéancier, ouvrez sa fiche : ${p.debtorUrl}`,
+    ],
+  };
 }
 
 export async function renderStaffEmail(props: StaffEmailProps) {

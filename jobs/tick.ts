@@ -10,7 +10,7 @@ import { runDailyRetention } from "../app/services/shared/retention.server";
 export async function tick(deps: OutboxDeps) {
   const stale = cancelStaleMessages(deps);
   // Before planning, so a lapsed plan's invoices are chased again in this very pass.
-  const lapsedPlans = await lapseUnreviewedPlans(deps);
+  const lapsedPlans = lapseUnreviewedPlans(deps);
   const planning = runCadence(deps);
   const delivery = await deliverDueMessages(deps);
   // Once per creditor-local day: the first pass after midnight claims the day.

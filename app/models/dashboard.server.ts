@@ -154,7 +154,7 @@ export function loadFunnelFacts(db: Db, creditorId: number, since: Date, actionT
         eq(outboundMessages.creditorId, creditorId),
         inArray(outboundMessages.status, ["sent", "delivered"]),
         inArray(outboundMessages.channel, ["email", "sms", "letter"]),
-        notInArray(outboundMessages.step, ["notice", "new_link", "thank_you", "creditor_copy"]),
+        notInArray(outboundMessages.step, ["notice", "new_link", "thank_you", "creditor_copy", "staff_alert"]),
         gte(outboundMessages.sentAt, since),
       ),
     )

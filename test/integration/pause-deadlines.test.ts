@@ -81,6 +81,10 @@ describe("a plan under review that nobody decides", () => {
     const mails = db.select().from(devOutbox).where(sql`${devOutbox.subject} like ${`Échéancier de ${debtorName}%`}`).all();
     expect(mails.map((m) => m.toAddress).sort()).toEqual(owners.map((o) => o.email).sort());
     expect(mails[0]!.text).toContain("5 jours ouvrés");
+    expect(mails[0]!.text).toContain(`/backoffice/debtors/${debtorId}`);
+    // Queued in the outbox with the lapse itself, so a crash after the lapse cannot lose them.
+    const alerts = db.select().from(outboundMessages).where(and(eq(outboundMessages.debtorId, debtorId), eq(outboundMessages.step, "staff_alert"))).all();
+    expect(alerts.map((m) => [m.toAddress, m.status]).sort()).toEqual(owners.map((o) => [o.email, "sent"]).sort());
     const page = await dashboard.loader(args(new Request(`${BASE}/backoffice`, { headers: { Cookie: cookie } })));
     expect(page.lapsedPlans.map((p) => p.id)).toContain(planId);
 

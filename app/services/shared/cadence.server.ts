@@ -36,7 +36,7 @@ import { usableEmailContact, usableSmsContact } from "../../models/contacts.serv
 import { appendTimeline } from "../../models/timeline.server";
 import { insertLink } from "./links.server";
 import { prepareSmsBody } from "./sms-messages.server";
-import { CREDITOR_COPY_STEP } from "./outbox.server";
+import { CREDITOR_COPY_STEP, STAFF_ALERT_STEP } from "./outbox.server";
 import type { Checkpoint } from "./checkpoints.server";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -119,7 +119,7 @@ function stateQueries(db: Reader, inDebtors: InDebtors) {
       .from(outboundMessages)
       .leftJoin(letters, eq(letters.messageId, outboundMessages.id))
       // A new link or a notice answers the debtor; it is not a reminder and does not space the cadence.
-      .where(and(LIVE_MESSAGE, notInArray(outboundMessages.step, ["new_link", "notice", CREDITOR_COPY_STEP]), inDebtors(outboundMessages.debtorId)))
+      .where(and(LIVE_MESSAGE, notInArray(outboundMessages.step, ["new_link", "notice", CREDITOR_COPY_STEP, STAFF_ALERT_STEP]), inDebtors(outboundMessages.debtorId)))
       .orderBy(outboundMessages.plannedFor, outboundMessages.id)
       .prepare(),
     openPromises: db

@@ -1,6 +1,6 @@
 import { loadEcbTable } from "../../models/published-rates.server";
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, isNull, lt, lte, ne, or, sql, type Column } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, lte, ne, notInArray, or, sql, type Column } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import {
   callTasks,
@@ -66,7 +66,12 @@ const MAX_CATCH_UP_MS = 48 * 3_600_000;
 /** M22: the creditor's copy of a debtor's commitment: a staff email, not a message to the debtor. */
 export const CREDITOR_COPY_STEP = "creditor_copy";
 
-const COURTESY_STEPS = new Set(["thank_you", "new_link", "notice", CREDITOR_COPY_STEP]);
+/** An alert to the creditor's owners raised by the job (a plan nobody decided in time): a staff email. */
+export const STAFF_ALERT_STEP = "staff_alert";
+/** Emails to the creditor's own people, from Relance, with no link into a debtor's portal. */
+const STAFF_STEPS = new Set([CREDITOR_COPY_STEP, STAFF_ALERT_STEP]);
+
+const COURTESY_STEPS = new Set(["thank_you", "new_link", "notice", ...STAFF_STEPS]);
 /**
  * A batch's emails are reserved for it this long: another process (the web sending a notice at
  * once, a second job) leaves them alone meanwhile, and after a crash the next pass retries the batch.
@@ -246,7 +251,7 @@ function checkBeforeSending(deps: OutboxDeps, messageId: number): Context | Outc
     return "cancelled";
   }
   // A notice answers something the debtor just did: it leaves at once, whatever the hour.
-  const windows = message.step !== "notice" && message.step !== CREDITOR_COPY_STEP && (message.channel === "email" || message.channel === "sms") ? loadContactWindows(db, message.creditorId) : null;
+  const windows = message.step !== "notice" && !STAFF_STEPS.has(message.step) && (message.channel === "email" || message.channel === "sms") ? loadContactWindows(db, message.creditorId) : null;
   const region = holidayRegionOf(debtor.postalCode, debtor.country);
   if (windows && (message.channel === "email" || message.channel === "sms") && !isWithinContactWindow(now, message.channel, debtor.timeZone, windows, region)) {
     // Planned inside the window but late (a slow run, a retry): wait for the next window (L10).
@@ -266,7 +271,7 @@ type Composed = { email: OutgoingEmail; content: Content };
 /** The email as it will be sent, or why it cannot be. */
 async function composeEmail(deps: OutboxDeps, { message, debtor, invoices: shown }: Context): Promise<Composed | string> {
   const { db, env, now } = deps;
-  if (message.step === CREDITOR_COPY_STEP) return composeCreditorCopy(deps, message);
+  if (STAFF_STEPS.has(message.step)) return composeStaffEmail(deps, message);
   // A notice (a confirmation, a one-time code) may carry no link; every other email does.
   if (!message.toAddress || (!message.linkId && message.step !== "notice") || !isEmailTemplate(message.step)) {
     return `cannot send ${message.step} by email`;
@@ -287,12 +292,16 @@ async function composeEmail(deps: OutboxDeps, { message, debtor, invoices: shown
   };
 }
 
-/** M22: the copy goes to the creditor's own address, from Relance, with no link into the debtor's portal. */
-async function composeCreditorCopy(deps: OutboxDeps, message: Message): Promise<Composed | string> {
+/**
+ * A creditor copy (M22) or an owners' alert goes to the creditor's own address, from Relance, with no
+ * link into the debtor's portal; its stored text is the title, then the paragraphs.
+ */
+async function composeStaffEmail(deps: OutboxDeps, message: Message): Promise<Composed | string> {
   const creditor = deps.db.select().from(creditors).where(eq(creditors.id, message.creditorId)).get();
   if (!creditor || !message.toAddress) return "creditor or address missing";
   const { title, lines } = noticeText(message.bodyText);
-  const rendered = await renderStaffEmail({ kind: "commitment_copy", staffName: creditor.legalName, creditorName: creditor.legalName, title, lines });
+  const kind = message.step === STAFF_ALERT_STEP ? "alert" : "commitment_copy";
+  const rendered = await renderStaffEmail({ kind, staffName: creditor.legalName, creditorName: creditor.legalName, title, lines });
   return {
     email: { from: deps.env.EMAIL_FROM, to: message.toAddress, ...rendered, idempotencyKey: message.key },
     content: { subject: rendered.subject, bodyText: rendered.text, contentHash: sha256(rendered.html) },
@@ -503,6 +512,8 @@ export function messageProps(
         eq(outboundMessages.debtorId, debtor.id),
         inArray(outboundMessages.status, ["sent", "delivered"]),
         ne(outboundMessages.id, message.id),
+        // Emails to the creditor's staff are not contacts with the debtor.
+        notInArray(outboundMessages.step, [...STAFF_STEPS]),
         lt(outboundMessages.sentAt, message.plannedFor),
       ),
     )
