@@ -88,3 +88,8 @@ export function listDebtorsPage(db: Db, creditorId: number, q: DebtorListQuery) 
   const rows = base.orderBy(desc(overdue), desc(owed), asc(debtors.name), asc(debtors.id)).limit(q.limit).offset(q.offset).all();
   return { total, rows };
 }
+
+/** The creditor's invoice with exactly this number (the shell's search jumps straight to it). */
+export function findInvoiceByNumber(db: Db, creditorId: number, number: string) {
+  return db.select({ id: invoices.id, debtorId: invoices.debtorId }).from(invoices).where(and(eq(invoices.creditorId, creditorId), eq(invoices.number, number))).get();
+}

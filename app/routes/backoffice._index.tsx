@@ -1,8 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { formatCalendarDate } from "~/domain/dates";
 import { loadDashboard } from "~/services/backoffice/dashboard.server";
-import { StaffFormToken } from "~/components/staff-form-token";
 
 export const meta: MetaFunction = () => [{ title: "Tableau de bord — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -56,20 +55,7 @@ export default function Dashboard() {
   const page = useLoaderData<typeof loader>();
   return (
     <main className="page">
-      <header className="top">
-        <div>
-          <p className="muted">
-            {page.creditorName} · {page.staffName}
-          </p>
-          <h1>Tableau de bord</h1>
-        </div>
-        <Form method="post" action="/backoffice/logout">
-          <StaffFormToken />
-          <button type="submit" className="button secondary">
-            Se déconnecter
-          </button>
-        </Form>
-      </header>
+      <h1>Tableau de bord</h1>
       {page.refusedWebhooks ? (
         <p role="alert" className="card" data-testid="refused-webhooks">
           {page.refusedWebhooks.count} événement(s) Stripe refusé(s), le dernier le {page.refusedWebhooks.lastAt.slice(0, 10)} (UTC) : leur mode (test ou
@@ -118,14 +104,6 @@ export default function Dashboard() {
           </ul>
         </section>
       ) : null}
-      <nav aria-label="Gérer" className="stats">
-        <Link to="/backoffice/debtors">Débiteurs</Link>
-        <Link to="/backoffice/import">Importer des factures</Link>
-        <Link to="/backoffice/cadence">Relances et modèles</Link>
-        <Link to="/backoffice/settings">Paramètres</Link>
-        <Link to="/backoffice/team">Équipe</Link>
-        <Link to="/backoffice/api-keys">API</Link>
-      </nav>
       <section className="stats" aria-label="Totaux">
         <div className="card">
           <p className="muted">Encours total</p>

@@ -1,8 +1,11 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CopyButton } from "~/components/copy-button";
 import { apiKeysAction, loadApiKeys } from "~/services/backoffice/api-keys.server";
 import { StaffFormToken } from "~/components/staff-form-token";
+import type { BackofficeHandle } from "~/components/backoffice-shell";
+
+export const handle: BackofficeHandle = { breadcrumb: [{ label: "API" }] };
 
 export const meta: MetaFunction = () => [{ title: "Clés d'API — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -25,9 +28,6 @@ export default function ApiKeys() {
   const created = result && "created" in result ? result.created : null;
   return (
     <main className="page">
-      <p>
-        <Link to="/backoffice">← Tableau de bord</Link>
-      </p>
       <h1>Clés d'API</h1>
       <p className="muted">
         Votre logiciel de facturation envoie clients, factures et paiements à l'API JSON (<code>/api/v1</code>, décrite par{" "}

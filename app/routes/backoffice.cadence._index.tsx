@@ -4,6 +4,9 @@ import { CHANNEL_LABELS, LADDER_KINDS, STEP_CHANNELS, STEP_NAMES, TONES, TONE_NA
 import { CHANNEL_NAMES, WEEKDAY_NAMES } from "~/domain/contact-windows";
 import { loadCadenceSettings, saveCadenceSettings, type PolicyActionResult, type PolicyDraft, type ReviewActionResult, type WindowsActionResult } from "~/services/backoffice/cadence-settings.server";
 import { StaffFormToken } from "~/components/staff-form-token";
+import type { BackofficeHandle } from "~/components/backoffice-shell";
+
+export const handle: BackofficeHandle = { breadcrumb: [{ label: "Relances et modèles" }] };
 
 export const meta: MetaFunction = () => [{ title: "Relance automatique — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -40,9 +43,6 @@ export default function CadenceSettings() {
   const result = useActionData<typeof action>() as PolicyActionResult | WindowsActionResult | ReviewActionResult | undefined;
   return (
     <main className="page">
-      <p>
-        <Link to="/backoffice">← Tableau de bord</Link>
-      </p>
       <h1>Relance automatique</h1>
       <nav aria-label="Relance" className="button-row">
         <Link className="button secondary" to="/backoffice/cadence/templates">

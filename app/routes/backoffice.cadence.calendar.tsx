@@ -2,6 +2,9 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { formatCalendarDate } from "~/domain/dates";
 import { loadCadenceCalendar } from "~/services/backoffice/cadence-calendar.server";
+import type { BackofficeHandle } from "~/components/backoffice-shell";
+
+export const handle: BackofficeHandle = { breadcrumb: [{ label: "Relances et modèles", to: "/backoffice/cadence" }, { label: "Calendrier" }] };
 
 export const meta: MetaFunction = () => [{ title: "Calendrier de la relance — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -14,9 +17,6 @@ export default function CadenceCalendar() {
   const page = useLoaderData<typeof loader>();
   return (
     <main className="page">
-      <p>
-        <Link to="/backoffice/cadence">← Relance automatique</Link>
-      </p>
       <h1>Calendrier des 30 prochains jours</h1>
       <p className="muted">
         Ce que chaque client recevra du {formatCalendarDate(page.from, "fr-FR")} au {formatCalendarDate(page.to, "fr-FR")} et pourquoi, s'il ne

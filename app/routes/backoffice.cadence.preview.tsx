@@ -1,6 +1,9 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { loadMessagePreview } from "~/services/backoffice/message-preview.server";
+import type { BackofficeHandle } from "~/components/backoffice-shell";
+
+export const handle: BackofficeHandle = { breadcrumb: [{ label: "Relances et modèles", to: "/backoffice/cadence" }, { label: "Aperçu" }] };
 
 export const meta: MetaFunction = () => [{ title: "Aperçu des messages — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -14,9 +17,6 @@ export default function MessagePreview() {
   const { query } = page;
   return (
     <main className="page">
-      <p>
-        <Link to="/backoffice/cadence">← Relance automatique</Link>
-      </p>
       <h1>Aperçu des messages</h1>
       <p className="muted">Le message tel que le client le recevrait aujourd'hui, avec vos modèles. Rien n'est envoyé ; le lien est fictif.</p>
       <Form method="get" className="card">

@@ -2,6 +2,9 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { loadMessageTemplates, saveMessageTemplateAction, type TemplateActionResult } from "~/services/backoffice/message-templates.server";
 import { StaffFormToken } from "~/components/staff-form-token";
+import type { BackofficeHandle } from "~/components/backoffice-shell";
+
+export const handle: BackofficeHandle = { breadcrumb: [{ label: "Relances et modèles", to: "/backoffice/cadence" }, { label: "Modèles" }] };
 
 export const meta: MetaFunction = () => [{ title: "Modèles de messages — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -24,9 +27,6 @@ export default function MessageTemplates() {
   const query = `step=${key.step}&channel=${key.channel}&locale=${key.locale}`;
   return (
     <main className="page">
-      <p>
-        <Link to="/backoffice/cadence">← Relance automatique</Link>
-      </p>
       <h1>Modèles de messages</h1>
       <p className="muted">
         Vous pouvez réécrire l'objet et l'introduction d'un e-mail, ou le texte d'un SMS. La liste des factures, les pénalités et l'indemnité de

@@ -2,6 +2,9 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { loadCallList, logCallOutcome } from "~/services/backoffice/call-list.server";
 import { StaffFormToken } from "~/components/staff-form-token";
+import type { BackofficeHandle } from "~/components/backoffice-shell";
+
+export const handle: BackofficeHandle = { breadcrumb: [{ label: "Appels à passer" }] };
 
 export const meta: MetaFunction = () => [{ title: "Appels à passer — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -29,9 +32,6 @@ export default function CallList() {
   const page = useLoaderData<typeof loader>();
   return (
     <main className="page">
-      <p>
-        <Link to="/backoffice">← Tableau de bord</Link>
-      </p>
       <h1>Appels à passer</h1>
       <p className="muted">Classés par enjeu : montant, ancienneté, promesses non tenues, litiges et profil du client.</p>
       <section aria-labelledby="calls-now">

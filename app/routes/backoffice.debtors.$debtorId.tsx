@@ -4,6 +4,11 @@ import { actorLabels, eventLabels } from "~/domain/timeline-labels";
 import { describeEventData as describeData } from "~/domain/dossier";
 import { debtorFileAction, loadDebtorFile } from "~/services/backoffice/debtor-file.server";
 import { StaffFormToken } from "~/components/staff-form-token";
+import type { BackofficeHandle } from "~/components/backoffice-shell";
+
+export const handle: BackofficeHandle = {
+  breadcrumb: (data: Awaited<ReturnType<typeof loadDebtorFile>> | undefined) => [{ label: "Débiteurs", to: "/backoffice/debtors" }, { label: data?.debtor.name ?? "Client" }],
+};
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.debtor.name ?? "Client"} — Relance` }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -23,9 +28,6 @@ export default function DebtorFile() {
   const { debtor } = page;
   return (
     <main className="page">
-      <p>
-        <Link to="/backoffice">← Tableau de bord</Link>
-      </p>
       <h1>{debtor.name}</h1>
       <p className="muted">
         {debtor.kind === "business" ? "Professionnel" : "Particulier"} · profil {debtor.segment}

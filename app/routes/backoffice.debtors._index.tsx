@@ -1,6 +1,9 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { loadDebtorList } from "~/services/backoffice/debtor-list.server";
+import type { BackofficeHandle } from "~/components/backoffice-shell";
+
+export const handle: BackofficeHandle = { breadcrumb: [{ label: "Débiteurs" }] };
 
 export const meta: MetaFunction = () => [{ title: "Débiteurs — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -25,9 +28,6 @@ export default function DebtorList() {
   };
   return (
     <main className="page">
-      <p>
-        <Link to="/backoffice">← Tableau de bord</Link>
-      </p>
       <h1>Débiteurs</h1>
       <Form method="get" role="search" className="card">
         <label htmlFor="debtor-search">Rechercher un client</label>

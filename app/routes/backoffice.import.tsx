@@ -3,6 +3,9 @@ import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, us
 import { useEffect } from "react";
 import { importAction, loadImportPage } from "~/services/backoffice/imports.server";
 import { StaffFormToken } from "~/components/staff-form-token";
+import type { BackofficeHandle } from "~/components/backoffice-shell";
+
+export const handle: BackofficeHandle = { breadcrumb: [{ label: "Importer des factures" }] };
 
 export const meta: MetaFunction = () => [{ title: "Importer des factures — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -34,9 +37,6 @@ export default function ImportPage() {
   const busy = useNavigation().state === "submitting";
   return (
     <main className="page">
-      <p>
-        <Link to="/backoffice">← Tableau de bord</Link>
-      </p>
       <h1>Importer des factures</h1>
       {result?.error ? (
         <p className="error-summary" role="alert">

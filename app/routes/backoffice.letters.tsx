@@ -2,6 +2,9 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { loadLettersToPost, markLetterPosted } from "~/services/backoffice/letters-queue.server";
 import { StaffFormToken } from "~/components/staff-form-token";
+import type { BackofficeHandle } from "~/components/backoffice-shell";
+
+export const handle: BackofficeHandle = { breadcrumb: [{ label: "Courriers à poster" }] };
 
 export const meta: MetaFunction = () => [{ title: "Courriers à poster — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -19,9 +22,6 @@ export default function LettersToPost() {
   const result = useActionData<typeof action>();
   return (
     <main className="page">
-      <p>
-        <Link to="/backoffice">← Tableau de bord</Link>
-      </p>
       <h1>Courriers à poster</h1>
       <p className="muted">Mises en demeure préparées par la relance automatique, à envoyer en recommandé avec accusé de réception.</p>
       {page.letters.length === 0 ? <p>Aucun courrier en attente.</p> : null}

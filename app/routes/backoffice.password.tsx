@@ -3,6 +3,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { loadOwnPassword, ownPasswordAction } from "~/services/auth/own-password.server";
 import { rateLimitedInit } from "~/services/http/rate-limits.server";
 import { StaffFormToken } from "~/components/staff-form-token";
+import type { BackofficeHandle } from "~/components/backoffice-shell";
+
+export const handle: BackofficeHandle = { breadcrumb: [{ label: "Mot de passe" }] };
 
 export const meta: MetaFunction = () => [{ title: "Mon mot de passe — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });

@@ -3,6 +3,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import type { ReactNode } from "react";
 import { decideReviewItem, loadReviewQueue } from "~/services/backoffice/review-queue.server";
 import { StaffFormToken } from "~/components/staff-form-token";
+import type { BackofficeHandle } from "~/components/backoffice-shell";
+
+export const handle: BackofficeHandle = { breadcrumb: [{ label: "À décider" }] };
 
 export const meta: MetaFunction = () => [{ title: "À décider — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -30,9 +33,6 @@ export default function ReviewQueue() {
   const empty = page.plans.length + page.disputes.length + page.claims.length + page.promises.length + page.callbacks.length + page.documents.length === 0;
   return (
     <main className="page">
-      <p>
-        <Link to="/backoffice">← Tableau de bord</Link>
-      </p>
       <h1>À décider</h1>
       {empty ? <p>Rien à décider pour l'instant.</p> : null}
       <Section title="Échéanciers à examiner" count={page.plans.length}>

@@ -3,6 +3,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import type { ReactNode } from "react";
 import { loadSettings, updateSettings, type SettingsSection } from "~/services/backoffice/settings.server";
 import { StaffFormToken } from "~/components/staff-form-token";
+import type { BackofficeHandle } from "~/components/backoffice-shell";
+
+export const handle: BackofficeHandle = { breadcrumb: [{ label: "Paramètres" }] };
 
 export const meta: MetaFunction = () => [{ title: "Réglages — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -105,9 +108,6 @@ export default function Settings() {
     <main className="page">
       <header className="top">
         <div>
-          <p className="muted">
-            <Link to="/backoffice">Tableau de bord</Link> · {page.creditorName}
-          </p>
           <h1>Réglages</h1>
         </div>
       </header>

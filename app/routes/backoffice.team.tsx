@@ -3,6 +3,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { loadTeam, teamAction } from "~/services/backoffice/team.server";
 import { ROLE_LABELS } from "~/domain/staff-roles";
 import { StaffFormToken } from "~/components/staff-form-token";
+import type { BackofficeHandle } from "~/components/backoffice-shell";
+
+export const handle: BackofficeHandle = { breadcrumb: [{ label: "Équipe" }] };
 
 export const meta: MetaFunction = () => [{ title: "Équipe — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -31,9 +34,6 @@ export default function Team() {
     <main className="page">
       <header className="top">
         <div>
-          <p className="muted">
-            <Link to="/backoffice">Tableau de bord</Link> · {page.creditorName}
-          </p>
           <h1>Équipe</h1>
         </div>
         <Link className="button secondary" to="/backoffice/password">

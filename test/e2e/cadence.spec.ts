@@ -52,7 +52,7 @@ test("staff change a step's offset, preview a message in English and see the cal
   await expect(page.getByTestId(`day-${before}`).getByTestId("calendar-item").filter({ hasText: INVOICE }).filter({ hasText: "première relance" })).toBeVisible();
 
   // Good payers get their first reminder later: D+18 instead of D+10.
-  await page.getByRole("link", { name: "← Relance automatique" }).click();
+  await page.getByRole("navigation", { name: "Fil d'Ariane" }).getByRole("link", { name: "Relances et modèles" }).click();
   const policy = page.getByTestId(/^policy-/).filter({ has: page.getByRole("heading", { name: "Bons payeurs" }) });
   const offset = policy.getByLabel("Délai en jours, ligne 2 — Bons payeurs", { exact: true });
   await expect(offset).toHaveValue("10");

@@ -9,15 +9,18 @@ test("staff find a debtor in the list by name or invoice number, filter the late
   // scrypt on a busy machine: the sign-in may take a few seconds.
   await expect(page.getByRole("heading", { name: "Tableau de bord" })).toBeVisible({ timeout: 20_000 });
 
-  await page.getByRole("link", { name: "Débiteurs" }).click();
+  // At 360 px the shell's sections sit behind its menu.
+  const shell = page.getByRole("navigation", { name: "Navigation principale" });
+  await shell.getByText("Menu").click();
+  await shell.getByRole("link", { name: "Débiteurs" }).click();
   await expect(page.getByRole("heading", { name: "Débiteurs" })).toBeVisible();
   await expect(page.getByRole("status")).toContainText("classés par montant en retard");
   await expect(page.getByTestId("debtor-row")).toHaveCount(25);
   await page.getByRole("link", { name: "Suivants →" }).click();
   await expect(page.getByText(/Page 2 sur 2/)).toBeVisible();
 
-  await page.getByLabel("Rechercher un client").fill("garage des alpes");
-  await page.getByRole("button", { name: "Rechercher" }).click();
+  await page.getByLabel("Rechercher un client", { exact: true }).fill("garage des alpes");
+  await page.getByRole("main").getByRole("button", { name: "Rechercher" }).click();
   await expect(page.getByTestId("debtor-row")).toHaveCount(1);
   const invoiceNumber = await (async () => {
     await page.getByRole("link", { name: "Garage des Alpes SAS" }).click();
@@ -25,8 +28,12 @@ test("staff find a debtor in the list by name or invoice number, filter the late
     return (await page.getByRole("table").getByRole("link").first().textContent())!.trim();
   })();
 
-  await page.goto(`/backoffice/debtors?q=${encodeURIComponent(invoiceNumber)}`);
-  await expect(page.getByRole("link", { name: "Garage des Alpes SAS" })).toBeVisible();
+  // The shell's search, from any page: an invoice number typed whole opens its debtor's file on it.
+  await page.getByLabel("Rechercher un client ou une facture").fill(invoiceNumber);
+  await page.getByRole("banner").getByRole("button", { name: "Rechercher" }).click();
+  await expect(page).toHaveURL(/\/backoffice\/debtors\/\d+\?facture=\d+/);
+  await expect(page.getByRole("heading", { name: "Garage des Alpes SAS" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Fil d'Ariane" })).toHaveText(/Tableau de bord\s*Débiteurs\s*Garage des Alpes SAS/);
 
   await page.goto("/backoffice/debtors");
   await page.getByRole("link", { name: "En retard", exact: true }).click();

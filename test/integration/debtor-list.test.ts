@@ -56,7 +56,8 @@ describe("the debtor list", () => {
     const target = db.select().from(debtors).where(eq(debtors.name, "Boulangerie Martin")).get() ?? db.select().from(debtors).get()!;
     db.update(debtors).set({ siren: "523456789" }).where(eq(debtors.id, target.id)).run();
     const invoice = db.select().from(invoices).where(eq(invoices.debtorId, target.id)).get()!;
-    for (const q of [target.name.slice(2, 9).toLowerCase(), "523 456 789", invoice.number, invoice.externalRef!, target.externalRef!]) {
+    // Part of an invoice number lists its debtor; the whole number opens the file (the shell's search).
+    for (const q of [target.name.slice(2, 9).toLowerCase(), "523 456 789", invoice.number.slice(0, -1), invoice.externalRef!, target.externalRef!]) {
       const page = await load(`?q=${encodeURIComponent(q)}`);
       expect(page.debtors.map((d) => d.id), q).toContain(target.id);
       expect(page.total, q).toBeLessThan(30);

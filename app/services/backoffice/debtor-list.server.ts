@@ -4,7 +4,8 @@ import { localDate } from "../../domain/dates";
 import { formatMoney } from "../../domain/money";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
-import { listDebtorsPage } from "../../models/debtor-list.server";
+import { findInvoiceByNumber, listDebtorsPage } from "../../models/debtor-list.server";
+import { redirect } from "@remix-run/node";
 import { requireStaff } from "../auth/staff-auth.server";
 
 const LOCALE = "fr-FR";
@@ -23,6 +24,9 @@ export async function loadDebtorList(request: Request) {
   const staff = await requireStaff(db, request, at);
   const params = new URL(request.url).searchParams;
   const query = querySchema.parse({ q: params.get("q") ?? "", filtre: params.get("filtre") ?? "all", page: params.get("page") ?? 1 });
+  // An invoice number typed whole opens its debtor's file on that invoice.
+  const invoice = query.q ? findInvoiceByNumber(db, staff.creditorId, query.q) : undefined;
+  if (invoice) throw redirect(`/backoffice/debtors/${invoice.debtorId}?facture=${invoice.id}`, 303);
   const today = localDate(at, staff.creditorTimeZone);
   const list = (page: number) =>
     listDebtorsPage(db, staff.creditorId, {
