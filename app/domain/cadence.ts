@@ -1,6 +1,7 @@
 import { addDays, daysBetween, localDate, type CalendarDate } from "./dates";
 import type { PauseKind } from "./pauses";
 import { isTimeBarred } from "./prescription";
+import { brokenPromiseReason, brokenPromisesEscalation, unansweredNoticeEscalation, unansweredRemindersEscalation, callbackReason, dueReason, followUpReason, installmentReason, thankYouReason } from "./contact-reasons";
 import {
   contactWindows as defaultWindows,
   nextContactWindow,
@@ -45,6 +46,8 @@ export type CadencePolicy = {
 
 export type CadenceInvoice = {
   id: number;
+  /** The number staff and the debtor know it by, for the reasons staff read. */
+  number?: string;
   dueDate: CalendarDate;
   balanceCents: number;
   paymentTermsDays: number;
@@ -250,7 +253,7 @@ export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDeci
       on: localDate(pause.callbackAt!, state.timeZone),
       time: pause.callbackAt!,
       keyScope: `callback-${pause.id}`,
-      reason: "the debtor asked to be called back",
+      reason: callbackReason,
     });
   }
   if (debtorPause) {
@@ -290,7 +293,7 @@ export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDeci
         invoiceSteps: [{ invoiceId: invoice.id, step: "broken_promise" }],
         on: today,
         keyScope: `promise-${promise.id}`,
-        reason: `payment promised for ${promise.date} did not arrive`,
+        reason: brokenPromiseReason(promise.date),
         promiseId: promise.id,
       });
       // The promise is marked broken in the same pass that sends its reminder: marked earlier (at
@@ -313,7 +316,7 @@ export function decideCadence(state: DebtorCadenceState, now: Date): CadenceDeci
 
   const escalation =
     brokenPromises >= state.policy.brokenPromisesBeforeLitigation
-      ? `${brokenPromises} broken promises`
+      ? brokenPromisesEscalation(brokenPromises)
       : litigationReason(state, eligible, today);
   if (escalation) {
     // The file is handed over: no more chasing messages, only a pending thank-you may still go.
@@ -372,7 +375,7 @@ function planLadder(state: DebtorCadenceState, eligible: CadenceInvoice[], today
       covered.filter((d) => channel === "email" || channel === "sms" || d.step === top).map((d) => ({ invoiceId: d.invoice.id, step: d.step })),
     on,
     keyScope: `debtor-${state.debtorId}`,
-    reason: describeDue(covered, top, large && channels.includes("call")),
+    reason: describeDue(covered, top, large && channels.includes("call"), today),
   });
 }
 
@@ -406,7 +409,7 @@ function followUp(state: DebtorCadenceState, eligible: CadenceInvoice[], today: 
     invoiceSteps: overdue.map((i) => ({ invoiceId: i.id, step: "follow_up" as const })),
     on: today,
     keyScope: `debtor-${state.debtorId}`,
-    reason: `no contact since ${quietSince} while ${overdue.length} invoice(s) remain overdue`,
+    reason: followUpReason(quietSince, overdue.length),
   });
 }
 
@@ -427,7 +430,7 @@ function thankYou(state: DebtorCadenceState, today: CalendarDate, contact: Conta
     invoiceSteps: settled.map((i) => ({ invoiceId: i.id, step: "thank_you" as const })),
     on: today,
     keyScope: `debtor-${state.debtorId}`,
-    reason: "paid in full",
+    reason: thankYouReason,
   });
 }
 
@@ -454,7 +457,7 @@ function planInstallments(state: DebtorCadenceState, today: CalendarDate, decisi
         invoiceSteps: [],
         on: today,
         keyScope: `installment-${installment.id}`,
-        reason: `installment ${installment.position} due ${installment.dueDate}`,
+        reason: installmentReason(installment.position, installment.dueDate),
         installmentId: installment.id,
       });
     }
@@ -478,14 +481,14 @@ function litigationReason(state: DebtorCadenceState, eligible: CadenceInvoice[],
   // Once a notice is out, its own deadline is the one that counts.
   if (noticeAt) {
     const noticeDay = localDate(noticeAt, state.timeZone);
-    return daysBetween(noticeDay, today) >= FORMAL_NOTICE_DEADLINE_DAYS ? `formal notice of ${noticeDay} unanswered after ${FORMAL_NOTICE_DEADLINE_DAYS} days` : null;
+    return daysBetween(noticeDay, today) >= FORMAL_NOTICE_DEADLINE_DAYS ? unansweredNoticeEscalation(noticeDay, FORMAL_NOTICE_DEADLINE_DAYS) : null;
   }
   // Contacts on the same day (email + SMS of one step) count once.
   const days = [...new Set(unanswered.map((c) => localDate(c.at, state.timeZone)))].sort();
   const recent = days.filter((d) => daysBetween(d, today) <= UNANSWERED_WINDOW_DAYS);
   const last = recent.at(-1);
   if (recent.length >= UNANSWERED_REMINDERS_FOR_LITIGATION && last && daysBetween(last, today) >= FORMAL_NOTICE_DEADLINE_DAYS) {
-    return `${recent.length} reminders since ${recent[0]} unanswered`;
+    return unansweredRemindersEscalation(recent.length, recent[0]!);
   }
   return null;
 }
@@ -547,7 +550,6 @@ function describePause(pause: Pause, timeZone: string): string {
   return `${pause.reason.replaceAll("_", " ")} ${until}`;
 }
 
-function describeDue(due: { invoice: CadenceInvoice; step: StepKind; since: CalendarDate }[], top: StepKind, bigCall: boolean): string {
-  const parts = due.map((d) => `invoice ${d.invoice.id} reached ${d.step} on ${d.since}`);
-  return `${top}: ${parts.join("; ")}${bigCall ? "; large amount, a call too" : ""}`;
+function describeDue(due: { invoice: CadenceInvoice }[], top: StepKind, bigCall: boolean, today: CalendarDate): string {
+  return dueReason(top, due.map((d) => ({ number: d.invoice.number ?? `n° ${d.invoice.id}`, dueDate: d.invoice.dueDate })), today, bigCall);
 }

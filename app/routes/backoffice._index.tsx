@@ -1,6 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { formatCalendarDate } from "~/domain/dates";
+import { STEP_LABELS } from "~/domain/contact-reasons";
 import { loadDashboard } from "~/services/backoffice/dashboard.server";
 
 export const meta: MetaFunction = () => [{ title: "Tableau de bord — Relance" }];
@@ -16,19 +17,6 @@ const bucketLabels: Record<string, string> = {
   "31_60": "31 à 60 jours",
   "61_90": "61 à 90 jours",
   over_90: "Plus de 90 jours",
-};
-const stepLabels: Record<string, string> = {
-  pre_reminder: "Pré-relance",
-  first_reminder: "Première relance",
-  second_reminder: "Deuxième relance",
-  formal_notice: "Mise en demeure",
-  broken_promise: "Promesse non tenue",
-  installment_reminder: "Rappel d'échéance",
-  follow_up: "Suivi",
-  thank_you: "Remerciement",
-  call: "Appel",
-  new_link: "Nouveau lien",
-  notice: "Confirmation",
 };
 /** Why reminders wait, in the order staff act on them. */
 const holdLabels: Record<string, string> = {
@@ -168,7 +156,7 @@ export default function Dashboard() {
               <tbody>
                 {page.funnel.map((row) => (
                   <tr key={`${row.step}/${row.channel}`}>
-                    <td>{stepLabels[row.step] ?? row.step}</td>
+                    <td>{STEP_LABELS[row.step] ?? row.step}</td>
                     <td>{channelLabels[row.channel] ?? row.channel}</td>
                     <td className="num">{row.sent}</td>
                     <td className="num">{row.opened}</td>
@@ -219,7 +207,7 @@ export default function Dashboard() {
                     <td>
                       <Link to={`/backoffice/debtors/${m.debtorId}`}>{m.debtorName}</Link>
                     </td>
-                    <td>{stepLabels[m.step] ?? m.step}</td>
+                    <td>{STEP_LABELS[m.step] ?? m.step}</td>
                     <td>{channelLabels[m.channel] ?? m.channel}</td>
                     <td>{statusLabels[m.status] ?? m.status}</td>
                   </tr>

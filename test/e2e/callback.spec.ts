@@ -65,5 +65,5 @@ test("a debtor asks to be called back from a reminder, and a call task waits for
   runJobOnce(FIRST_SLOT);
   const tasks = withDb((db) => db.select().from(callTasks).where(and(eq(callTasks.debtorId, debtorId), eq(callTasks.dueAt, new Date(FIRST_SLOT)))).all());
   expect(tasks).toHaveLength(1);
-  expect(tasks[0]).toMatchObject({ status: "open", reason: "the debtor asked to be called back" });
+  expect(tasks[0]).toMatchObject({ status: "open", reason: "Le client a demandé à être rappelé" });
 });

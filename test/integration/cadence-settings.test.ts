@@ -243,7 +243,7 @@ describe("a changed offset moves what the cadence plans", () => {
     const day = page.days.find((d) => d.date === "2026-12-11")!;
     expect(day.title).toBe("vendredi 11 décembre");
     expect(day.items.find((i) => i.invoices.includes("F-2026-0066"))).toMatchObject({ time: "09:00", what: "première relance", channel: "e-mail" });
-    expect(day.items[0]!.why).toMatch(/facture F-2026-0066 : première relance due depuis le 11 décembre 2026/);
+    expect(day.items[0]!.why).toMatch(/^Première relance pour F-2026-0066 \((\d+ jours? de retard|échue le .+)\)$/);
     expect(page.days.some((d) => d.date === "2026-12-10" && d.items.some((i) => i.invoices.includes("F-2026-0066") && i.what === "première relance"))).toBe(false);
 
     const deps = (now: string) => ({ db: getDb(), env, email: devOutboxEmailSender(getDb()), sms: devOutboxSmsSender(getDb()), now: new Date(now) });

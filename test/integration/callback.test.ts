@@ -240,7 +240,7 @@ describe("what the cadence does with a call-back request", () => {
     // A pass at the slot: one call task, due at the slot, for staff.
     await runJob(SLOT);
     expect(tasks()).toHaveLength(1);
-    expect(tasks()[0]).toMatchObject({ dueAt: new Date(SLOT), status: "open", reason: "the debtor asked to be called back" });
+    expect(tasks()[0]).toMatchObject({ dueAt: new Date(SLOT), status: "open", reason: "Le client a demandé à être rappelé" });
     await runJob("2026-11-26T16:00:00Z");
     expect(tasks()).toHaveLength(1);
 

@@ -264,7 +264,7 @@ describe("pauses and what ends them", () => {
   it("the configured number of broken promises escalates to litigation instead", () => {
     const s = state([invoice(1, "2026-11-05", { openPromise: { id: 3, date: "2026-11-16" } })], { brokenPromiseCount: 1 });
     const decision = decideCadence(s, NOW);
-    expect(decision.effects).toContainEqual({ type: "escalate", reason: "2 broken promises" });
+    expect(decision.effects).toContainEqual({ type: "escalate", reason: "2 promesses de paiement non tenues" });
     expect(decision.contacts).toEqual([]);
   });
 
@@ -325,7 +325,7 @@ describe("pauses and what ends them", () => {
 describe("escalation and the end of the road", () => {
   it("goes to litigation when the formal notice's deadline passes unanswered", () => {
     const s = state([invoice(1, "2026-10-10", { stepsDone: ["formal_notice"] })], { contacts: [sent("2026-11-10", "formal_notice")] });
-    expect(decideCadence(s, NOW).effects).toEqual([{ type: "escalate", reason: "formal notice of 2026-11-10 unanswered after 8 days" }]);
+    expect(decideCadence(s, NOW).effects).toEqual([{ type: "escalate", reason: "Mise en demeure du 10 novembre 2026 restée sans réponse après 8 jours" }]);
     expect(decideCadence({ ...s, lastActionAt: at("2026-11-15T10:00:00Z") }, NOW).effects).toEqual([]);
   });
 
@@ -337,13 +337,13 @@ describe("escalation and the end of the road", () => {
     expect(decideCadence(s(null), NOW).effects).toEqual([]);
     // Posted on the 13th: 7 days today, not yet; 8 days tomorrow.
     expect(decideCadence(s(at("2026-11-13T15:00:00Z")), NOW).effects).toEqual([]);
-    expect(decideCadence(s(at("2026-11-12T15:00:00Z")), NOW).effects).toEqual([{ type: "escalate", reason: "formal notice of 2026-11-12 unanswered after 8 days" }]);
+    expect(decideCadence(s(at("2026-11-12T15:00:00Z")), NOW).effects).toEqual([{ type: "escalate", reason: "Mise en demeure du 12 novembre 2026 restée sans réponse après 8 jours" }]);
   });
 
   it("goes to litigation after 3 unanswered reminders within a month", () => {
     const contacts = [sent("2026-10-25", "first_reminder"), sent("2026-11-02", "second_reminder"), sent("2026-11-02", "second_reminder", "sms"), sent("2026-11-11", "follow_up")];
     const s = state([invoice(1, "2026-10-20", { stepsDone: ["first_reminder", "second_reminder", "call"] })], { contacts });
-    expect(decideCadence(s, NOW).effects).toEqual([{ type: "escalate", reason: "3 reminders since 2026-10-25 unanswered" }]);
+    expect(decideCadence(s, NOW).effects).toEqual([{ type: "escalate", reason: "3 relances sans réponse depuis le 25 octobre 2026" }]);
     expect(decideCadence({ ...s, lastActionAt: at("2026-11-03T10:00:00Z") }, NOW).effects).toEqual([]);
   });
 

@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { debtors, invoices } from "../../../db/schema";
+import { debtors } from "../../../db/schema";
 import { addDays, localDate } from "../../domain/dates";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
-import { reasonInFrench, STEP_WORDS } from "../../i18n/cadence-reasons";
+import { EFFECT_LABELS, STEP_LABELS } from "../../domain/contact-reasons";
 import { getDebtorOfCreditor } from "../../models/debtor-file.server";
 import { dryRun } from "../shared/dry-run.server";
 import { requireStaff } from "../auth/staff-auth.server";
@@ -31,7 +31,6 @@ export async function loadCadenceCalendar(request: Request) {
   const rows = dryRun(db, { from, to, debtorId, creditorId: staff.creditorId })
     .filter((row) => row.at >= at)
     .sort((a, b) => a.at.getTime() - b.at.getTime() || a.debtorName.localeCompare(b.debtorName));
-  const numbers = new Map(db.select({ id: invoices.id, number: invoices.number }).from(invoices).where(eq(invoices.creditorId, staff.creditorId)).all().map((i) => [i.id, i.number]));
   const time = new Intl.DateTimeFormat("fr-FR", { hour: "2-digit", minute: "2-digit", timeZone: zone });
   const dayTitle = new Intl.DateTimeFormat("fr-FR", { weekday: "long", day: "numeric", month: "long", timeZone: zone });
   const days: { date: string; title: string; items: { key: string; time: string; debtorId: number; debtorName: string; what: string; channel: string; invoices: string; why: string }[] }[] = [];
@@ -47,10 +46,10 @@ export async function loadCadenceCalendar(request: Request) {
       time: time.format(row.at),
       debtorId: row.debtorId,
       debtorName: row.debtorName,
-      what: STEP_WORDS[row.what] ?? row.what,
+      what: (STEP_LABELS[row.what] ?? EFFECT_LABELS[row.what] ?? row.what).toLowerCase(),
       channel: CHANNEL_WORDS[row.channel] ?? row.channel,
       invoices: row.invoices.join(", "),
-      why: reasonInFrench(row.why, (id) => numbers.get(id) ?? `n° ${id}`),
+      why: row.why,
     });
   }
   return {

@@ -87,6 +87,7 @@ function stateQueries(db: Reader, inDebtors: InDebtors) {
     invoices: db
       .select({
         id: invoices.id,
+        number: invoices.number,
         debtorId: invoices.debtorId,
         dueDate: invoices.dueDate,
         balanceCents: invoices.balanceCents,
@@ -242,6 +243,7 @@ export function loadCadenceStates(db: Reader, now: Date, scope?: DebtorScope): L
         policy,
         invoices: own.map((invoice) => ({
           id: invoice.id,
+          number: invoice.number,
           dueDate: invoice.dueDate,
           balanceCents: invoice.balanceCents,
           paymentTermsDays: invoice.paymentTermsDays,

@@ -4,6 +4,7 @@ import { debtors, invoices } from "../../../db/schema";
 import { simulateCadence, ticksBetween } from "../../domain/cadence-simulation";
 import { localDate, type CalendarDate } from "../../domain/dates";
 import { loadCadenceStates } from "./cadence.server";
+import { EFFECT_LABELS, EFFECT_REASONS } from "../../domain/contact-reasons";
 
 export type DryRunRow = {
   debtorId: number;
@@ -65,7 +66,7 @@ export function dryRun(db: Db, options: { from: CalendarDate; to: CalendarDate; 
         what: e.type,
         channel: "-",
         invoices: [],
-        why: e.type === "escalate" ? e.reason : e.type.replace("_", " "),
+        why: e.type === "escalate" ? e.reason : (EFFECT_REASONS[e.type] ?? EFFECT_LABELS[e.type] ?? e.type),
       })),
   ];
   return rows.sort((a, b) => a.debtorName.localeCompare(b.debtorName) || a.when.localeCompare(b.when));
