@@ -14,6 +14,8 @@ export type CallCandidate = {
   /** With the newest open due date: a consumer whose every open debt is time-barred is not called (L8). */
   debtorKind?: "business" | "consumer";
   newestDueDate?: CalendarDate | null;
+  /** The debtor's last acknowledgment (payment, promise, plan), which starts the two years again. */
+  acknowledgedOn?: CalendarDate | null;
 };
 
 export type RankedCall = CallCandidate & { score: number; why: string[] };
@@ -30,7 +32,7 @@ const AMOUNT_CAP_CENTS = 1_000_000;
  */
 export function rankCallTasks(candidates: readonly CallCandidate[], today: CalendarDate): RankedCall[] {
   return candidates
-    .filter((c) => !(c.debtorKind === "consumer" && c.newestDueDate && isTimeBarred("consumer", c.newestDueDate, today)))
+    .filter((c) => !(c.debtorKind === "consumer" && c.newestDueDate && isTimeBarred("consumer", c.newestDueDate, today, c.acknowledgedOn ?? null)))
     .map((c) => {
       const why: string[] = [];
       const age = c.oldestDueDate ? Math.min(AGE_CAP_DAYS, Math.max(0, daysBetween(c.oldestDueDate, today))) : 0;

@@ -12,14 +12,15 @@ export const DEBTORS_PER_PAGE = 25;
 /**
  * One state per debtor, the most pressing first: litigation (escalated or an invoice handed over)
  * outranks a pause, a pause outranks lateness, so staff see why reminders are or are not going out.
- * A consumer whose every open debt is time-barred (L8) is "prescrite": nothing will go out.
+ * A consumer whose every open debt is time-barred (L8), counting from their last acknowledgment, is
+ * "prescrite": nothing will go out.
  */
 export function decideDebtorState(
-  row: { escalated: boolean; hasLitigationInvoice: boolean; paused: boolean; owedCents: number; overdueCents: number; kind?: "business" | "consumer"; newestOpenDueDate?: CalendarDate | null },
+  row: { escalated: boolean; hasLitigationInvoice: boolean; paused: boolean; owedCents: number; overdueCents: number; kind?: "business" | "consumer"; newestOpenDueDate?: CalendarDate | null; acknowledgedOn?: CalendarDate | null },
   today?: CalendarDate,
 ): DebtorListState {
   if (row.escalated || row.hasLitigationInvoice) return "litigation";
-  if (today && row.kind && row.newestOpenDueDate && row.owedCents > 0 && isTimeBarred(row.kind, row.newestOpenDueDate, today)) return "time_barred";
+  if (today && row.kind && row.newestOpenDueDate && row.owedCents > 0 && isTimeBarred(row.kind, row.newestOpenDueDate, today, row.acknowledgedOn ?? null)) return "time_barred";
   if (row.paused) return "paused";
   if (row.overdueCents > 0) return "overdue";
   return row.owedCents > 0 ? "current" : "settled";

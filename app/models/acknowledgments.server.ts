@@ -1,6 +1,6 @@
 import { and, eq, inArray, max } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { installmentPlanInvoices, installmentPlans, payments, promises } from "../../db/schema";
+import { installmentPlanInvoices, installmentPlans, invoices, payments, promises } from "../../db/schema";
 
 type Reader = Pick<Db, "select">;
 
@@ -34,5 +34,26 @@ export function lastAcknowledgments(db: Reader, invoiceIds: readonly number[]): 
       .groupBy(installmentPlanInvoices.invoiceId)
       .all(),
   );
+  return latest;
+}
+
+/**
+ * Each debtor's last acknowledgment of any of their open invoices, for the lists that judge a debtor
+ * as a whole (call list, debtor list): their debts are all time-barred only if the newest of the due
+ * dates and of these acknowledgments is. Asked only for debtors the due dates alone would bar.
+ */
+export function lastAcknowledgmentsOfDebtors(db: Reader, debtorIds: readonly number[]): Map<number, Date> {
+  const latest = new Map<number, Date>();
+  if (debtorIds.length === 0) return latest;
+  const open = db
+    .select({ id: invoices.id, debtorId: invoices.debtorId })
+    .from(invoices)
+    .where(and(inArray(invoices.debtorId, [...debtorIds]), eq(invoices.status, "open")))
+    .all();
+  const byInvoice = lastAcknowledgments(db, open.map((i) => i.id));
+  for (const { id, debtorId } of open) {
+    const at = byInvoice.get(id);
+    if (at && (latest.get(debtorId)?.getTime() ?? -Infinity) < at.getTime()) latest.set(debtorId, at);
+  }
   return latest;
 }

@@ -72,6 +72,7 @@ export function listDebtorsPage(db: Db, creditorId: number, q: DebtorListQuery) 
       oldestDueDate: oldestDue,
       newestOpenDueDate: newestOpenDue,
       kind: debtors.kind,
+      timeZone: debtors.timeZone,
       litigationInvoices,
       currencies,
       paused,

@@ -3,13 +3,20 @@ import { eq } from "drizzle-orm";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { seededDb } from "../support/db";
+import { freshDb, seededDb } from "../support/db";
+import { seedDemo, DEMO_LOGIN } from "../../db/seed";
+import { closeDb, getDb } from "~/db.server";
+import { hashPassword } from "~/services/auth/passwords.server";
+import { signInStaff } from "~/services/auth/staff-auth.server";
+import * as calls from "~/routes/backoffice.calls";
+import * as debtorList from "~/routes/backoffice.debtors._index";
+import { args } from "../support/routes";
 import { testEnv } from "../support/env";
-import { parseEnv } from "~/env.server";
+import { parseEnv, resetEnvCache } from "~/env.server";
 import { runCadence } from "~/services/shared/cadence.server";
 import { dryRun } from "~/services/shared/dry-run.server";
 import { recordInvoicePayment } from "~/services/shared/payment-recording.server";
-import { creditors, debtorContacts, debtors, invoices, outboundMessageInvoices, outboundMessages, promises } from "../../db/schema";
+import { callTasks, creditors, debtorContacts, debtors, invoices, outboundMessageInvoices, outboundMessages, promises } from "../../db/schema";
 import type { Db } from "../../db/client";
 
 const env = parseEnv(testEnv({ STORAGE_DIR: mkdtempSync(join(tmpdir(), "relance-files-")) }));
@@ -93,6 +100,44 @@ describe("time-barred consumer debts (C. conso L218-2, L8)", () => {
     for (const barred of [silent, longAgo]) {
       expect(sentTo(db, barred.debtor.id), barred.debtor.name).toEqual([]);
       expect(rows.filter((r) => r.debtorId === barred.debtor.id), barred.debtor.name).toEqual([]);
+    }
+  });
+
+  it("the call list and the debtor list count from the last acknowledgment too: an acknowledged old debt is called and not shown as time-barred", async () => {
+    const { db: seedConn, path } = freshDb();
+    seedDemo(seedConn, { today: "2026-11-20", passwordHash: await hashPassword(DEMO_LOGIN.password) });
+    const paid = debtorWithInvoice(seedConn, "consumer", "Particulier qui a payé une partie", "2024-05-01");
+    const silent = debtorWithInvoice(seedConn, "consumer", "Particulier silencieux", "2024-05-01");
+    seedConn.transaction((tx) =>
+      recordInvoicePayment(tx, { creditorId: paid.invoice.creditorId, debtorId: paid.debtor.id, invoiceId: paid.invoice.id, amountCents: 20_00, currency: "EUR", method: "transfer", provider: "test", providerRef: "part", actor: "provider", data: {}, at: new Date("2026-05-20T10:00:00Z") }),
+    );
+    for (const { debtor } of [paid, silent]) {
+      seedConn.insert(callTasks).values({ creditorId: debtor.creditorId, debtorId: debtor.id, reason: "Appel prévu par la relance", dueAt: new Date("2026-11-19T09:00:00Z") }).run();
+    }
+    seedConn.$client.close();
+    process.env.DATABASE_PATH = path;
+    process.env.TEST_FIXED_NOW = now.toISOString();
+    resetEnvCache();
+    closeDb();
+    try {
+      const cookie = (await signInStaff(getDb(), DEMO_LOGIN.email, DEMO_LOGIN.password, now))!.split(";")[0]!;
+      const request = (url: string) => args(new Request(`http://localhost${url}`, { headers: { Cookie: cookie } }));
+
+      const callList = await calls.loader(request("/backoffice/calls"));
+      const called = [...callList.now, ...callList.later].map((r) => r.debtorId);
+      expect(called).toContain(paid.debtor.id);
+      expect(called).not.toContain(silent.debtor.id);
+
+      const stateOf = async (name: string) => {
+        const page = (await debtorList.loader(request(`/backoffice/debtors?q=${encodeURIComponent(name)}`))) as { debtors: { id: number; state: string }[] };
+        return page.debtors.map((d) => d.state);
+      };
+      expect(await stateOf("Particulier qui a payé une partie")).toEqual(["overdue"]);
+      expect(await stateOf("Particulier silencieux")).toEqual(["time_barred"]);
+    } finally {
+      closeDb();
+      delete process.env.TEST_FIXED_NOW;
+      resetEnvCache();
     }
   });
 });

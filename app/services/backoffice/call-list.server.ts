@@ -9,6 +9,8 @@ import { formatMoney } from "../../domain/money";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
 import { getOpenCallTask, listOpenCallTasks } from "../../models/call-list.server";
+import { lastAcknowledgmentsOfDebtors } from "../../models/acknowledgments.server";
+import { isTimeBarred } from "../../domain/prescription";
 import { appendTimeline } from "../../models/timeline.server";
 import { requireSameOrigin } from "../http/http.server";
 import { requireStaff, readStaffForm } from "../auth/staff-auth.server";
@@ -21,8 +23,20 @@ export async function loadCallList(request: Request) {
   const staff = await requireStaff(db, request, at);
   const today = localDate(at, staff.creditorTimeZone);
   const tasks = listOpenCallTasks(db, staff.creditorId);
+  // A payment, promise or plan since the newest due date starts the two years again (C. civ. 2240).
+  const acknowledgments = lastAcknowledgmentsOfDebtors(
+    db,
+    tasks.filter((t) => t.newestDueDate && isTimeBarred(t.debtorKind, t.newestDueDate, today)).map((t) => t.debtorId),
+  );
   const ranked = rankCallTasks(
-    tasks.map((t) => ({ ...t, oldestDueDate: t.oldestDueDate && t.oldestDueDate < today ? t.oldestDueDate : null })),
+    tasks.map((t) => {
+      const acknowledged = acknowledgments.get(t.debtorId);
+      return {
+        ...t,
+        oldestDueDate: t.oldestDueDate && t.oldestDueDate < today ? t.oldestDueDate : null,
+        acknowledgedOn: acknowledged ? localDate(acknowledged, t.timeZone) : null,
+      };
+    }),
     today,
   );
   const byId = new Map(tasks.map((t) => [t.taskId, t]));

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { DEBTORS_PER_PAGE, debtorListFilters, decideDebtorState, likeContains, oldestDaysLate, pageCount, sirenOf } from "../../domain/debtor-list";
 import { localDate } from "../../domain/dates";
+import { isTimeBarred } from "../../domain/prescription";
+import { lastAcknowledgmentsOfDebtors } from "../../models/acknowledgments.server";
 import { formatMoney } from "../../domain/money";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
@@ -44,6 +46,15 @@ export async function loadDebtorList(request: Request) {
   const page = Math.min(query.page, pages);
   if (page !== query.page) result = list(page);
   const time = new Intl.DateTimeFormat(LOCALE, { dateStyle: "short", timeZone: staff.creditorTimeZone });
+  // A payment, promise or plan since the newest due date starts the two years again (C. civ. 2240).
+  const acknowledgments = lastAcknowledgmentsOfDebtors(
+    db,
+    result.rows.filter((r) => r.newestOpenDueDate && isTimeBarred(r.kind, r.newestOpenDueDate, today)).map((r) => r.id),
+  );
+  const acknowledgedOn = (r: { id: number; timeZone: string }) => {
+    const ack = acknowledgments.get(r.id);
+    return ack ? localDate(ack, r.timeZone) : null;
+  };
   return {
     q: query.q,
     filter: query.filtre,
@@ -63,7 +74,7 @@ export async function loadDebtorList(request: Request) {
         overdue: formatMoney({ cents: r.overdueCents, currency }, LOCALE),
         severalCurrencies: currencies.length > 1,
         daysLate: oldestDaysLate(r.oldestDueDate, today),
-        state: decideDebtorState({ escalated: r.escalatedAt !== null, hasLitigationInvoice: r.litigationInvoices > 0, paused: Boolean(r.paused), owedCents: r.owedCents, overdueCents: r.overdueCents, kind: r.kind, newestOpenDueDate: r.newestOpenDueDate }, today),
+        state: decideDebtorState({ escalated: r.escalatedAt !== null, hasLitigationInvoice: r.litigationInvoices > 0, paused: Boolean(r.paused), owedCents: r.owedCents, overdueCents: r.overdueCents, kind: r.kind, newestOpenDueDate: r.newestOpenDueDate, acknowledgedOn: acknowledgedOn(r) }, today),
         lastContact: r.lastContactAt === null ? null : time.format(new Date(r.lastContactAt)),
       };
     }),
