@@ -9,6 +9,10 @@ export type DebtorListState = "litigation" | "time_barred" | "paused" | "overdue
 
 export const DEBTORS_PER_PAGE = 25;
 
+/** The columns the list sorts by; by default the largest amount overdue first. */
+export const debtorListSorts = ["retard", "du", "client", "anciennete", "contact"] as const;
+export type DebtorListSort = (typeof debtorListSorts)[number];
+
 /**
  * One state per debtor, the most pressing first: litigation (escalated or an invoice handed over)
  * outranks a pause, a pause outranks lateness, so staff see why reminders are or are not going out.

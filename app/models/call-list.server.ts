@@ -1,6 +1,9 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
-import { callTasks, debtors } from "../../db/schema";
+import { callTasks, debtors, staffUsers } from "../../db/schema";
+
+const assignee = alias(staffUsers, "assignee");
 
 /** Open call tasks of one creditor with what the ranking and the caller need (scoped in the where). */
 export function listOpenCallTasks(db: Db, creditorId: number) {
@@ -20,9 +23,12 @@ export function listOpenCallTasks(db: Db, creditorId: number) {
       debtorKind: debtors.kind,
       openDisputes: sql<number>`(select count(*) from disputes d where d.debtor_id = ${debtors.id} and d.status = 'open')`,
       phone: sql<string | null>`(select c.phone from debtor_contacts c where c.debtor_id = ${debtors.id} and c.phone is not null order by c.is_primary desc, c.id limit 1)`,
+      assignedTo: callTasks.assignedTo,
+      assigneeName: assignee.name,
     })
     .from(callTasks)
     .innerJoin(debtors, eq(debtors.id, callTasks.debtorId))
+    .leftJoin(assignee, eq(assignee.id, callTasks.assignedTo))
     .where(and(eq(callTasks.creditorId, creditorId), eq(callTasks.status, "open")))
     .orderBy(asc(callTasks.dueAt))
     .all();
@@ -34,4 +40,24 @@ export function getOpenCallTask(db: Pick<Db, "select">, creditorId: number, task
     .from(callTasks)
     .where(and(eq(callTasks.id, taskId), eq(callTasks.creditorId, creditorId), eq(callTasks.status, "open")))
     .get();
+}
+
+/** The members who can take calls: active, not read-only, of this creditor. */
+export function listCallers(db: Pick<Db, "select">, creditorId: number) {
+  return db
+    .select({ id: staffUsers.id, name: staffUsers.name })
+    .from(staffUsers)
+    .where(and(eq(staffUsers.creditorId, creditorId), isNull(staffUsers.disabledAt), ne(staffUsers.role, "read_only")))
+    .orderBy(asc(staffUsers.name), asc(staffUsers.id))
+    .all();
+}
+
+/** Gives open calls to a member (or to nobody); only this creditor's open tasks move. How many did. */
+export function assignCallTasks(db: Pick<Db, "update">, creditorId: number, taskIds: readonly number[], memberId: number | null): number {
+  if (taskIds.length === 0) return 0;
+  return db
+    .update(callTasks)
+    .set({ assignedTo: memberId })
+    .where(and(eq(callTasks.creditorId, creditorId), eq(callTasks.status, "open"), inArray(callTasks.id, [...taskIds])))
+    .run().changes;
 }

@@ -81,7 +81,15 @@ export function countStaffWork(db: Db, creditorId: number, now: Date) {
 /** Formal notices still waiting to be posted, oldest first, with the debtor they go to. */
 export function listLettersToPost(db: Db, creditorId: number) {
   return db
-    .select({ id: letters.id, debtorId: letters.debtorId, debtorName: debtors.name, queuedAt: letters.createdAt })
+    .select({
+      id: letters.id,
+      debtorId: letters.debtorId,
+      debtorName: debtors.name,
+      addressLine: debtors.addressLine,
+      postalCode: debtors.postalCode,
+      city: debtors.city,
+      queuedAt: letters.createdAt,
+    })
     .from(letters)
     .innerJoin(debtors, eq(debtors.id, letters.debtorId))
     .where(and(eq(letters.creditorId, creditorId), eq(letters.status, "to_post")))

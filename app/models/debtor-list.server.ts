@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { debtors, invoices } from "../../db/schema";
-import type { DebtorListFilter } from "../domain/debtor-list";
+import type { DebtorListFilter, DebtorListSort } from "../domain/debtor-list";
 
 export type DebtorListQuery = {
   today: string;
@@ -12,6 +12,7 @@ export type DebtorListQuery = {
   filter: DebtorListFilter;
   limit: number;
   offset: number;
+  sort: { key: DebtorListSort; direction: "asc" | "desc" };
 };
 
 const live = sql`${invoices.status} in ('open', 'litigation')`;
@@ -86,11 +87,36 @@ export function listDebtorsPage(db: Db, creditorId: number, q: DebtorListQuery) 
     .$dynamic();
 
   const total = db.select({ n: sql<number>`count(*)` }).from(base.as("page_rows")).get()!.n;
-  const rows = base.orderBy(desc(overdue), desc(owed), asc(debtors.name), asc(debtors.id)).limit(q.limit).offset(q.offset).all();
+  const dir = q.sort.direction === "asc" ? asc : desc;
+  // Empty values (never contacted, nothing late) go last whichever way the column is sorted.
+  const order: Record<DebtorListSort, SQL[]> = {
+    retard: [dir(overdue), dir(owed)],
+    du: [dir(owed), desc(overdue)],
+    client: [dir(sql`lower(${debtors.name})`)],
+    // The oldest due date is the longest delay: sorting by delay runs the dates the other way.
+    anciennete: [sql`${oldestDue} is null`, q.sort.direction === "asc" ? desc(oldestDue) : asc(oldestDue)],
+    contact: [sql`${lastContact} is null`, dir(lastContact)],
+  };
+  const rows = base
+    .orderBy(...order[q.sort.key], asc(debtors.name), asc(debtors.id))
+    .limit(q.limit)
+    .offset(q.offset)
+    .all();
   return { total, rows };
 }
 
 /** The creditor's invoice with exactly this number (the shell's search jumps straight to it). */
 export function findInvoiceByNumber(db: Db, creditorId: number, number: string) {
   return db.select({ id: invoices.id, debtorId: invoices.debtorId }).from(invoices).where(and(eq(invoices.creditorId, creditorId), eq(invoices.number, number))).get();
+}
+
+/** Of these ids, those that are this creditor's debtors (what a bulk action may touch). */
+export function debtorIdsOfCreditor(db: Pick<Db, "select">, creditorId: number, ids: readonly number[]): number[] {
+  if (ids.length === 0) return [];
+  return db
+    .select({ id: debtors.id })
+    .from(debtors)
+    .where(and(eq(debtors.creditorId, creditorId), inArray(debtors.id, [...ids])))
+    .all()
+    .map((r) => r.id);
 }

@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { loadCallList, logCallOutcome } from "~/services/backoffice/call-list.server";
 import { StaffFormToken } from "~/components/staff-form-token";
+import { FieldError, invalidProps } from "~/components/field-error";
+import { KeyboardHint, ListFilters, SortHeader, WorkRow, useListKeys } from "~/components/work-list";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Appels à passer" }] };
@@ -26,87 +28,186 @@ const outcomeLabels = {
   wrong_number: "Mauvais numéro",
 } as const;
 
-type Row = ReturnType<typeof useLoaderData<typeof loader>>["now"][number];
+type Page = ReturnType<typeof useLoaderData<typeof loader>>;
+type Row = Page["rows"][number];
+
+const COLUMNS = 8;
 
 export default function CallList() {
   const page = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { search } = useLocation();
+  useListKeys("call-list");
   return (
-    <main className="page">
+    <main className="page wide">
       <h1>Appels à passer</h1>
-      <p className="muted">Classés par enjeu : montant, ancienneté, promesses non tenues, litiges et profil du client.</p>
-      <section aria-labelledby="calls-now">
-        <h2 id="calls-now">Maintenant ({page.now.length})</h2>
-        {page.now.length === 0 ? <p>Aucun appel en attente.</p> : page.now.map((row) => <CallCard key={row.taskId} row={row} />)}
-      </section>
-      {page.later.length > 0 ? (
-        <section aria-labelledby="calls-later">
-          <h2 id="calls-later">Plus tard ({page.later.length})</h2>
-          {page.later.map((row) => (
-            <CallCard key={row.taskId} row={row} />
-          ))}
-        </section>
+      <p className="muted">
+        {page.counts.now} à passer maintenant sur {page.counts.all}, classés par enjeu : montant, ancienneté, promesses non tenues, litiges et profil du client.
+      </p>
+      <ListFilters label="Filtrer les appels">
+        <label>
+          Client, téléphone ou motif
+          <input name="q" type="search" defaultValue={page.filters.q} maxLength={100} />
+        </label>
+        <label>
+          Échéance
+          <select name="quand" defaultValue={page.filters.quand}>
+            <option value="tous">Tous</option>
+            <option value="maintenant">À passer maintenant</option>
+            <option value="plus-tard">Plus tard</option>
+          </select>
+        </label>
+        <label>
+          Attribués
+          <select name="attribution" defaultValue={page.filters.attribution}>
+            <option value="tous">À tout le monde</option>
+            <option value="moi">À moi</option>
+            <option value="personne">À personne</option>
+          </select>
+        </label>
+      </ListFilters>
+      <KeyboardHint />
+      <p className="muted" role="status">
+        {page.rows.length === 0 ? "Aucun appel ne correspond." : `${page.rows.length} appel${page.rows.length > 1 ? "s" : ""}.`}
+      </p>
+      {page.rows.length > 0 ? (
+        <div className="table-scroll">
+          <table id="call-list" className="work-list">
+            <caption className="visually-hidden">Appels à passer</caption>
+            <thead>
+              <tr>
+                {page.canLog ? (
+                  <th scope="col">
+                    <span className="visually-hidden">Sélection</span>
+                  </th>
+                ) : null}
+                <SortHeader column="client" label="Client" sort={page.sort} />
+                <th scope="col">Téléphone</th>
+                <SortHeader column="montant" label="Dû" sort={page.sort} numeric />
+                <SortHeader column="retard" label="Retard" sort={page.sort} numeric />
+                <th scope="col">Pourquoi</th>
+                <SortHeader column="prevu" label="Prévu" sort={page.sort} numeric />
+                <SortHeader column="priorite" label="Priorité" sort={page.sort} numeric />
+                <th scope="col">Attribué à</th>
+                <th scope="col">
+                  <span className="visually-hidden">Action</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.rows.map((row) => (
+                <WorkRow
+                  key={row.taskId}
+                  id={row.taskId}
+                  open={page.filters.ouvrir === row.taskId}
+                  columns={COLUMNS + (page.canLog ? 1 : 0)}
+                  label={`Appel à ${row.debtorName}`}
+                  testId="call-task"
+                  detail={<CallDetail row={row} />}
+                >
+                  {page.canLog ? (
+                    <td>
+                      <input type="checkbox" form="assign-calls" name="taskId" value={row.taskId} aria-label={`Sélectionner l'appel à ${row.debtorName}`} />
+                    </td>
+                  ) : null}
+                  <td>
+                    <Link to={`/backoffice/debtors/${row.debtorId}`}>{row.debtorName}</Link>
+                  </td>
+                  <td className="nowrap">{row.phone ? <a href={`tel:${row.phone}`}>{row.phone}</a> : "—"}</td>
+                  <td className="num amount">{row.owed}</td>
+                  <td className="num">{row.daysLate > 0 ? `${row.daysLate} j` : "—"}</td>
+                  <td>{row.reason}</td>
+                  <td className={row.dueNow ? "num nowrap" : "num nowrap muted"}>{row.due}</td>
+                  <td className="num" title={row.why.join(", ")}>
+                    {row.score}
+                  </td>
+                  <td>{row.assignee ?? "—"}</td>
+                </WorkRow>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {page.canLog && page.rows.length > 0 ? (
+        <Form method="post" id="assign-calls" className="bulk-bar" noValidate aria-label="Attribuer les appels sélectionnés">
+          <StaffFormToken />
+          <input type="hidden" name="intent" value="assign" />
+          <input type="hidden" name="list" value={search} />
+          <label htmlFor="assign-member">Attribuer les appels cochés à</label>
+          <select id="assign-member" name="memberId" defaultValue="" {...invalidProps("assign-member", result && "assignError" in result ? result.assignError : null)}>
+            <option value="" disabled>
+              Choisir…
+            </option>
+            {page.callers.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+            <option value="personne">Personne (les rendre à l'équipe)</option>
+          </select>
+          <button type="submit" className="button secondary">
+            Attribuer
+          </button>
+          <FieldError field="assign-member" message={result && "assignError" in result ? result.assignError : null} />
+        </Form>
       ) : null}
     </main>
   );
 }
 
-function CallCard({ row }: { row: Row }) {
+/** The opened call: why it ranks there, and the outcome form; saving opens the next call. */
+function CallDetail({ row }: { row: Row }) {
   const page = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const { search } = useLocation();
   const busy = useNavigation().state === "submitting";
-  const errors: { outcome?: string[]; promiseDate?: string[] } = result && result.taskId === row.taskId ? result.fields : {};
+  const errors: { outcome?: string[]; promiseDate?: string[]; note?: string[] } = result && "taskId" in result && result.taskId === row.taskId ? result.fields : {};
   const id = (name: string) => `task-${row.taskId}-${name}`;
   return (
-    <article className="card" data-testid="call-task" aria-labelledby={id("title")}>
-      <h3 id={id("title")}>
-        <Link to={`/backoffice/debtors/${row.debtorId}`}>{row.debtorName}</Link> — <span className="amount">{row.owed}</span>
-      </h3>
-      <p>
-        {row.phone ? <a href={`tel:${row.phone}`}>{row.phone}</a> : "Pas de téléphone"} · prévu le {row.due}
-      </p>
-      <p>{row.reason}</p>
+    <div className="row-detail-body">
       <p className="muted">
         Priorité {row.score} : {row.why.join(", ")}
+        {row.phone ? (
+          <>
+            {" "}
+            · <a href={`tel:${row.phone}`}>Appeler le {row.phone}</a>
+          </>
+        ) : null}
       </p>
       {page.canLog ? (
-        <Form method="post" noValidate>
+        <Form method="post" noValidate preventScrollReset>
           <StaffFormToken />
           <input type="hidden" name="taskId" value={row.taskId} />
-          <fieldset>
+          <input type="hidden" name="list" value={search} />
+          {row.nextTaskId ? <input type="hidden" name="nextTaskId" value={row.nextTaskId} /> : null}
+          <fieldset {...invalidProps(id("outcome"), errors.outcome)}>
             <legend>Résultat de l'appel</legend>
-            {Object.entries(outcomeLabels).map(([value, label]) => (
-              <label key={value} className="choice">
-                <input type="radio" name="outcome" value={value} required /> {label}
-              </label>
-            ))}
-            {errors.outcome ? (
-              <p className="field-error" role="alert">
-                {errors.outcome[0]}
-              </p>
-            ) : null}
+            <div className="choices-inline">
+              {Object.entries(outcomeLabels).map(([value, label]) => (
+                <label key={value} className="choice">
+                  <input type="radio" name="outcome" value={value} required /> {label}
+                </label>
+              ))}
+            </div>
+            <FieldError field={id("outcome")} message={errors.outcome} />
           </fieldset>
-          <label htmlFor={id("date")}>Date promise (si promesse)</label>
-          <input
-            id={id("date")}
-            type="date"
-            name="promiseDate"
-            min={page.today}
-            max={page.maxPromiseDate}
-            aria-invalid={errors.promiseDate ? true : undefined}
-            aria-describedby={errors.promiseDate ? id("date-error") : undefined}
-          />
-          {errors.promiseDate ? (
-            <p className="field-error" id={id("date-error")} role="alert">
-              {errors.promiseDate[0]}
-            </p>
-          ) : null}
-          <label htmlFor={id("note")}>Note</label>
-          <textarea id={id("note")} name="note" rows={2} maxLength={2000} />
+          <div className="field-row">
+            <div>
+              <label htmlFor={id("date")}>Date promise (si promesse)</label>
+              <input id={id("date")} type="date" name="promiseDate" min={page.today} max={page.maxPromiseDate} {...invalidProps(id("date"), errors.promiseDate)} />
+              <FieldError field={id("date")} message={errors.promiseDate} />
+            </div>
+            <div>
+              <label htmlFor={id("note")}>Note</label>
+              <textarea id={id("note")} name="note" rows={1} maxLength={2000} {...invalidProps(id("note"), errors.note)} />
+              <FieldError field={id("note")} message={errors.note} />
+            </div>
+          </div>
           <button type="submit" className="button" disabled={busy}>
-            Enregistrer l'appel
+            {row.nextTaskId ? "Enregistrer et ouvrir l'appel suivant" : "Enregistrer l'appel"}
           </button>
         </Form>
       ) : null}
-    </article>
+    </div>
   );
 }

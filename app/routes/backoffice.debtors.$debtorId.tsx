@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { actorLabels, eventLabels } from "~/domain/timeline-labels";
-import { describeEventData as describeData } from "~/domain/dossier";
 import { debtorFileAction, loadDebtorFile } from "~/services/backoffice/debtor-file.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
@@ -113,14 +112,12 @@ export default function DebtorFile() {
               </p>
               {e.message ? (
                 <details>
-                  <summary>
-                    {e.message.channel} à {e.message.to ?? "—"} : {e.message.subject ?? e.message.step} ({e.message.status})
-                  </summary>
+                  <summary>{e.message.summary}</summary>
                   <pre className="message-body">{e.message.body}</pre>
                   {e.message.contentHash ? <p className="muted">Empreinte SHA-256 : {e.message.contentHash}</p> : null}
                 </details>
               ) : (
-                <p className="muted">{describeData(e.data)}</p>
+                e.description ? <p className="muted">{e.description}</p> : null
               )}
             </li>
           ))}

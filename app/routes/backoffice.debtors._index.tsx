@@ -1,6 +1,9 @@
-import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
-import { loadDebtorList } from "~/services/backoffice/debtor-list.server";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { actOnSelectedDebtors, loadDebtorList, type BulkErrors } from "~/services/backoffice/debtor-list.server";
+import { StaffFormToken } from "~/components/staff-form-token";
+import { FieldError, invalidProps } from "~/components/field-error";
+import { KeyboardHint, SortHeader, useListKeys } from "~/components/work-list";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Débiteurs" }] };
@@ -12,22 +15,34 @@ export function loader({ request }: LoaderFunctionArgs) {
   return loadDebtorList(request);
 }
 
+export function action({ request }: ActionFunctionArgs) {
+  return actOnSelectedDebtors(request);
+}
+
 const filterLabels: Record<string, string> = { all: "Tous", overdue: "En retard", paused: "En pause", litigation: "Contentieux" };
 const stateLabels: Record<string, string> = { litigation: "contentieux", time_barred: "prescrite", paused: "en pause", overdue: "en retard", current: "à jour", settled: "soldé" };
 
 export default function DebtorList() {
   const page = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: BulkErrors["bulkErrors"] = result?.bulkErrors ?? {};
+  const { search } = useLocation();
+  useListKeys("debtor-list");
   const href = (changes: Record<string, string | number>) => {
     const params = new URLSearchParams();
     const next = { q: page.q, filtre: page.filter, page: page.page, ...changes };
     if (next.q) params.set("q", String(next.q));
     if (next.filtre !== "all") params.set("filtre", String(next.filtre));
     if (Number(next.page) > 1) params.set("page", String(next.page));
-    const search = params.toString();
-    return search ? `?${search}` : ".";
+    if (page.sort.key !== "retard" || page.sort.direction !== "desc") {
+      params.set("tri", page.sort.key);
+      params.set("ordre", page.sort.direction);
+    }
+    const query = params.toString();
+    return query ? `?${query}` : ".";
   };
   return (
-    <main className="page">
+    <main className="page wide">
       <h1>Débiteurs</h1>
       <Form method="get" role="search" className="card">
         <label htmlFor="debtor-search">Rechercher un client</label>
@@ -47,27 +62,46 @@ export default function DebtorList() {
           </Link>
         ))}
       </nav>
+      {page.done ? (
+        <p className="notice" role="status">
+          {page.done.kind === "suspendu" ? `Relances suspendues pour ${page.done.count} client${page.done.count > 1 ? "s" : ""}.` : `Relances reprises pour ${page.done.count} client${page.done.count > 1 ? "s" : ""}.`}
+        </p>
+      ) : null}
       <p className="muted" role="status">
-        {page.total === 0 ? "Aucun client ne correspond." : `${page.total} client${page.total > 1 ? "s" : ""}, classés par montant en retard.`}
+        {page.total === 0 ? "Aucun client ne correspond." : `${page.total} client${page.total > 1 ? "s" : ""}.`}
       </p>
+      {page.debtors.length > 0 ? <KeyboardHint /> : null}
       {page.debtors.length > 0 ? (
         <div className="table-scroll">
-          <table>
+          <table id="debtor-list" className="work-list">
+            <caption className="visually-hidden">Débiteurs</caption>
             <thead>
               <tr>
-                <th>Client</th>
-                <th className="num">Dû</th>
-                <th className="num">En retard</th>
-                <th className="num">Plus ancien retard</th>
-                <th>État</th>
-                <th>Dernier contact</th>
+                {page.canHold ? (
+                  <th scope="col">
+                    <span className="visually-hidden">Sélection</span>
+                  </th>
+                ) : null}
+                <SortHeader column="client" label="Client" sort={page.sort} />
+                <SortHeader column="du" label="Dû" sort={page.sort} numeric />
+                <SortHeader column="retard" label="En retard" sort={page.sort} numeric />
+                <SortHeader column="anciennete" label="Plus ancien retard" sort={page.sort} numeric />
+                <th scope="col">État</th>
+                <SortHeader column="contact" label="Dernier contact" sort={page.sort} numeric />
               </tr>
             </thead>
             <tbody>
               {page.debtors.map((d) => (
-                <tr key={d.id} data-testid="debtor-row">
+                <tr key={d.id} data-testid="debtor-row" data-work-row tabIndex={-1}>
+                  {page.canHold ? (
+                    <td>
+                      <input type="checkbox" form="bulk-debtors" name="debtorId" value={d.id} aria-label={`Sélectionner ${d.name}`} />
+                    </td>
+                  ) : null}
                   <td>
-                    <Link to={`/backoffice/debtors/${d.id}`}>{d.name}</Link>
+                    <Link to={`/backoffice/debtors/${d.id}`} data-open>
+                      {d.name}
+                    </Link>
                     {d.siren ? <span className="muted"> · SIREN {d.siren}</span> : null}
                   </td>
                   <td className="num">
@@ -83,6 +117,29 @@ export default function DebtorList() {
             </tbody>
           </table>
         </div>
+      ) : null}
+      {page.canHold && page.debtors.length > 0 ? (
+        <Form method="post" id="bulk-debtors" className="bulk-bar" noValidate aria-label="Relances des clients sélectionnés">
+          <StaffFormToken />
+          <input type="hidden" name="list" value={search} />
+          <div>
+            <label htmlFor="bulk-reason">Motif</label>
+            <input id="bulk-reason" name="reason" type="text" maxLength={300} {...invalidProps("bulk-reason", errors.reason)} />
+            <FieldError field="bulk-reason" message={errors.reason} />
+          </div>
+          <div>
+            <label htmlFor="bulk-until">Jusqu'au (inclus)</label>
+            <input id="bulk-until" name="until" type="date" min={page.today} max={page.holdLatest} {...invalidProps("bulk-until", errors.until)} />
+            <FieldError field="bulk-until" message={errors.until} />
+          </div>
+          <button type="submit" name="intent" value="hold" className="button">
+            Suspendre les relances des clients cochés
+          </button>
+          <button type="submit" name="intent" value="resume" className="button secondary">
+            Reprendre leurs relances
+          </button>
+          <FieldError field="bulk-debtors" message={errors.debtors} />
+        </Form>
       ) : null}
       {page.pages > 1 ? (
         <nav aria-label="Pages" className="button-row">

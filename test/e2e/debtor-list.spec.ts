@@ -14,7 +14,7 @@ test("staff find a debtor in the list by name or invoice number, filter the late
   await shell.getByText("Menu").click();
   await shell.getByRole("link", { name: "Débiteurs" }).click();
   await expect(page.getByRole("heading", { name: "Débiteurs" })).toBeVisible();
-  await expect(page.getByRole("status")).toContainText("classés par montant en retard");
+  await expect(page.getByRole("status").first()).toContainText("clients");
   await expect(page.getByTestId("debtor-row")).toHaveCount(25);
   await page.getByRole("link", { name: "Suivants →" }).click();
   await expect(page.getByText(/Page 2 sur 2/)).toBeVisible();
@@ -36,9 +36,9 @@ test("staff find a debtor in the list by name or invoice number, filter the late
   await expect(page.getByRole("navigation", { name: "Fil d'Ariane" })).toHaveText(/Tableau de bord\s*Débiteurs\s*Garage des Alpes SAS/);
 
   await page.goto("/backoffice/debtors");
-  await page.getByRole("link", { name: "En retard", exact: true }).click();
+  await page.getByRole("navigation", { name: "Filtrer" }).getByRole("link", { name: "En retard", exact: true }).click();
   await expect(page).toHaveURL(/filtre=overdue/);
-  const states = await page.getByTestId("debtor-row").locator("td:nth-child(5)").allTextContents();
+  const states = await page.getByTestId("debtor-row").locator("td:nth-child(6)").allTextContents();
   expect(states.length).toBeGreaterThan(0);
   expect(states.every((s) => ["en retard", "en pause", "contentieux"].includes(s))).toBe(true);
 });

@@ -43,12 +43,18 @@ test("staff clear the review queue: accept a plan, refuse a payment claim with a
   await expect(page.getByRole("heading", { name: "À décider" })).toBeVisible();
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
 
-  const planCard = page.getByTestId("plan-review").filter({ hasText: "Librairie La Page" });
+  // One line per decision; opening one shows its facts and its decisions in place.
+  const planRow = page.getByTestId("plan-review").filter({ hasText: "Librairie La Page" });
+  await planRow.getByRole("link", { name: /^Ouvrir/ }).click();
+  const planCard = page.getByRole("region", { name: "Échéancier de Librairie La Page" });
   await expect(planCard.getByRole("listitem")).toHaveCount(2);
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
   await planCard.getByRole("button", { name: "Accepter" }).click();
   await expect(page.getByTestId("plan-review").filter({ hasText: "Librairie La Page" })).toHaveCount(0);
 
-  const claimCard = page.getByTestId("claim-review").filter({ hasText: "Salon Coiffure Élégance" });
+  // After a decision the next one opens by itself; otherwise staff open it.
+  const claimCard = page.getByRole("region", { name: "« Déjà payé » de Salon Coiffure Élégance" });
+  if (!(await claimCard.isVisible())) await page.getByTestId("claim-review").filter({ hasText: "Salon Coiffure Élégance" }).getByRole("link", { name: /^Ouvrir/ }).click();
   await expect(claimCard).toContainText("référence VIR-SALON");
   // No reason: the message says why, next to the field, and nothing changes.
   await claimCard.getByRole("button", { name: "Paiement introuvable" }).click();
@@ -68,5 +74,5 @@ test("staff clear the review queue: accept a plan, refuse a payment claim with a
 
   // The debtor file shows the decision on the timeline.
   await page.goto(`/backoffice/debtors/${plan.debtor.id}`);
-  await expect(page.getByTestId("timeline-event").filter({ hasText: "Décision sur l'échéancier" })).toContainText("status : accepted");
+  await expect(page.getByTestId("timeline-event").filter({ hasText: "Décision sur l'échéancier" })).toContainText("Accepté, par");
 });

@@ -28,6 +28,7 @@ import * as calls from "~/routes/backoffice.calls";
 import * as review from "~/routes/backoffice.review";
 import * as lettersRoute from "~/routes/backoffice.letters";
 import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
+import * as debtorList from "~/routes/backoffice.debtors._index";
 import { callTasks, debtorSessions, debtors, installmentPlans, invoices, letters } from "../../db/schema";
 import { outcome, signInPage, staffCsrf } from "../support/routes";
 
@@ -102,6 +103,8 @@ const otherCases = (): Case[] => [
   { name: "staff sign-in", action: login.action, path: "/backoffice/login", fields: () => ({ email: DEMO_LOGIN.email, password: DEMO_LOGIN.password }), as: "anyone" },
   { name: "staff sign-out", action: logout.action, path: "/backoffice/logout", fields: () => ({}), as: "staff" },
   { name: "call outcome", action: calls.action, path: "/backoffice/calls", fields: () => ({ taskId: String(ids.taskId), outcome: "no_answer" }), as: "staff" },
+  { name: "calls assigned", action: calls.action, path: "/backoffice/calls", fields: () => ({ intent: "assign", taskId: String(ids.taskId), memberId: "personne" }), as: "staff" },
+  { name: "debtors suspended", action: debtorList.action, path: "/backoffice/debtors", fields: () => ({ intent: "hold", debtorId: String(ids.debtorId), reason: "Négociation en cours", until: "2026-12-15" }), as: "staff" },
   { name: "review decision", action: review.action, path: "/backoffice/review", fields: () => ({ intent: "plan-accept", id: String(ids.planId) }), as: "staff" },
   { name: "letter posted", action: lettersRoute.action, path: "/backoffice/letters", fields: () => ({ letterId: String(ids.letterId), trackingNumber: "1A23456789012" }), as: "staff" },
   {

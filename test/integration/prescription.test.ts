@@ -124,7 +124,7 @@ describe("time-barred consumer debts (C. conso L218-2, L8)", () => {
       const request = (url: string) => args(new Request(`http://localhost${url}`, { headers: { Cookie: cookie } }));
 
       const callList = await calls.loader(request("/backoffice/calls"));
-      const called = [...callList.now, ...callList.later].map((r) => r.debtorId);
+      const called = callList.rows.map((r) => r.debtorId);
       expect(called).toContain(paid.debtor.id);
       expect(called).not.toContain(silent.debtor.id);
 

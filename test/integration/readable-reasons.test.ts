@@ -12,8 +12,9 @@ import { dryRun } from "~/services/shared/dry-run.server";
 import { addDays } from "~/domain/dates";
 import * as calls from "~/routes/backoffice.calls";
 import * as calendar from "~/routes/backoffice.cadence.calendar";
+import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
 import { tick } from "../../jobs/tick";
-import { callTasks, timelineEvents } from "../../db/schema";
+import { callTasks, debtors, timelineEvents } from "../../db/schema";
 import { args } from "../support/routes";
 
 /**
@@ -48,9 +49,9 @@ beforeAll(async () => {
   cookie = (await signInStaff(db, DEMO_LOGIN.email, DEMO_LOGIN.password, new Date("2026-12-31T10:00:00Z")))!.split(";")[0]!;
 }, 120_000);
 
-function expectReadable(source: string, texts: readonly string[]) {
+function expectReadable(source: string, texts: readonly string[], rules = INTERNAL) {
   expect(texts.length, `${source}: something to read`).toBeGreaterThan(0);
-  const leaks = texts.flatMap((text) => INTERNAL.filter((rule) => rule.pattern.test(text)).map((rule) => `${source}: ${rule.name} in "${text}"`));
+  const leaks = texts.flatMap((text) => rules.filter((rule) => rule.pattern.test(text)).map((rule) => `${source}: ${rule.name} in "${text}"`));
   expect(leaks).toEqual([]);
 }
 
@@ -61,7 +62,7 @@ describe("reasons staff read", () => {
     const escalated = db.select().from(timelineEvents).where(eq(timelineEvents.type, "debtor.escalated")).all();
     expectReadable("litigation reason", escalated.map((e) => String((e.data as { reason?: unknown }).reason)));
     const page = await calls.loader(args(new Request(`${BASE}/backoffice/calls`, { headers: { Cookie: cookie } })));
-    const rows = [...page.now, ...page.later];
+    const rows = page.rows;
     expectReadable("call list", rows.flatMap((r) => [r.reason, ...r.why]));
   });
 
@@ -69,5 +70,19 @@ describe("reasons staff read", () => {
     expectReadable("dry-run", dryRun(getDb(), { from: "2026-12-31", to: "2027-02-28" }).map((r) => r.why));
     const page = await calendar.loader(args(new Request(`${BASE}/backoffice/cadence/calendar`, { headers: { Cookie: cookie } })));
     expectReadable("calendar", page.days.flatMap((d) => d.items.flatMap((i) => [i.what, i.why])));
+  });
+
+  it("every line of every debtor's timeline is words: the event, what it says and the message it sent", async () => {
+    const lines: string[] = [];
+    const messages: string[] = [];
+    for (const { id } of getDb().select({ id: debtors.id }).from(debtors).all()) {
+      const request = new Request(`${BASE}/backoffice/debtors/${id}`, { headers: { Cookie: cookie } });
+      const file = (await debtorFile.loader(args(request, { debtorId: String(id) }))) as Awaited<ReturnType<typeof debtorFile.loader>>;
+      lines.push(...file.timeline.map((e) => e.description).filter(Boolean));
+      messages.push(...file.timeline.flatMap((e) => (e.message ? [e.message.summary] : [])));
+    }
+    expectReadable("timeline", lines);
+    // A message line quotes the subject the debtor received, in their language: English is fine there.
+    expectReadable("timeline message", messages, INTERNAL.filter((rule) => rule.name !== "English job notes"));
   });
 });

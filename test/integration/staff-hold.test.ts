@@ -61,7 +61,8 @@ describe("a staff hold on a debtor's reminders", () => {
     const held = plannedDays(debtorId);
     expect(held.filter((day) => day <= "2026-12-10")).toEqual([]);
     expect(held.some((day) => day > "2026-12-10"), "reminders resume after the end date by themselves").toBe(true);
-    expect(page.timeline[0]).toMatchObject({ type: "pause.staff_hold", actor: "staff", data: { until: "10 décembre 2026", reason: "Rendez-vous avec le gérant le 10" } });
+    expect(page.timeline[0]).toMatchObject({ type: "pause.staff_hold", actor: "staff" });
+    expect(page.timeline[0]!.description).toMatch(/^Jusqu'au 10 décembre 2026, motif « Rendez-vous avec le gérant le 10 », par .+\.$/);
 
     // A new date replaces the running hold: one end date at a time.
     await act(debtorId, { intent: "hold", reason: "Report du rendez-vous", until: "2026-12-15" });

@@ -8,7 +8,8 @@ import { addDays, daysBetween, formatCalendarDate, isCalendarDate, localDate } f
 import { formatMoney } from "../../domain/money";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
-import { getOpenCallTask, listOpenCallTasks } from "../../models/call-list.server";
+import { assignCallTasks, getOpenCallTask, listCallers, listOpenCallTasks } from "../../models/call-list.server";
+import { listQuery, matchesQuery, parseSort, sortRows } from "../../domain/work-list";
 import { lastAcknowledgmentsOfDebtors } from "../../models/acknowledgments.server";
 import { isTimeBarred } from "../../domain/prescription";
 import { appendTimeline } from "../../models/timeline.server";
@@ -17,10 +18,25 @@ import { requireStaff, readStaffForm } from "../auth/staff-auth.server";
 
 const LOCALE = "fr-FR";
 
+const SORT_KEYS = ["priorite", "client", "montant", "retard", "prevu"] as const;
+const filtersSchema = z.object({
+  q: z.string().trim().max(100).catch(""),
+  quand: z.enum(["tous", "maintenant", "plus-tard"]).catch("tous"),
+  attribution: z.enum(["tous", "moi", "personne"]).catch("tous"),
+  ouvrir: z.coerce.number().int().positive().optional().catch(undefined),
+});
+
+/**
+ * The call list, most useful call first (or sorted by a column), filtered by when it is due, who
+ * it is given to and a name or number; one call opened in place with its outcome form.
+ */
 export async function loadCallList(request: Request) {
   const db = getDb();
   const at = now();
   const staff = await requireStaff(db, request, at);
+  const params = new URL(request.url).searchParams;
+  const filters = filtersSchema.parse(Object.fromEntries(params));
+  const sort = parseSort(params, SORT_KEYS, { key: "priorite", direction: "desc" });
   const today = localDate(at, staff.creditorTimeZone);
   const tasks = listOpenCallTasks(db, staff.creditorId);
   // A payment, promise or plan since the newest due date starts the two years again (C. civ. 2240).
@@ -41,7 +57,7 @@ export async function loadCallList(request: Request) {
   );
   const byId = new Map(tasks.map((t) => [t.taskId, t]));
   const time = new Intl.DateTimeFormat(LOCALE, { dateStyle: "short", timeStyle: "short", timeZone: staff.creditorTimeZone });
-  const rows = ranked.map((r) => {
+  const all = ranked.map((r) => {
     const task = byId.get(r.taskId)!;
     return {
       taskId: r.taskId,
@@ -50,19 +66,40 @@ export async function loadCallList(request: Request) {
       phone: task.phone,
       reason: task.reason,
       due: time.format(task.dueAt),
+      dueAt: task.dueAt.getTime(),
       dueNow: task.dueAt <= at,
+      owedCents: r.owedCents,
       owed: formatMoney({ cents: r.owedCents, currency: "EUR" }, LOCALE),
+      daysLate: r.oldestDueDate ? daysBetween(r.oldestDueDate, today) : 0,
+      assignedTo: task.assignedTo,
+      assignee: task.assigneeName,
       score: r.score,
       why: r.why.map(explain),
     };
+  });
+  const shown = all.filter(
+    (r) =>
+      (filters.quand === "tous" || r.dueNow === (filters.quand === "maintenant")) &&
+      (filters.attribution === "tous" || (filters.attribution === "moi" ? r.assignedTo === staff.id : r.assignedTo === null)) &&
+      matchesQuery(filters.q, r.debtorName, r.phone, r.reason),
+  );
+  const rows = sortRows(shown, sort, {
+    priorite: (r) => r.score,
+    client: (r) => r.debtorName,
+    montant: (r) => r.owedCents,
+    retard: (r) => r.daysLate,
+    prevu: (r) => r.dueAt,
   });
   return {
     staffName: staff.name,
     canLog: staff.role !== "read_only",
     today,
     maxPromiseDate: addDays(today, 90),
-    now: rows.filter((r) => r.dueNow),
-    later: rows.filter((r) => !r.dueNow),
+    callers: listCallers(db, staff.creditorId),
+    filters,
+    sort,
+    counts: { all: all.length, now: all.filter((r) => r.dueNow).length },
+    rows: rows.map((r, i) => ({ ...r, nextTaskId: rows[i + 1]?.taskId ?? null })),
   };
 }
 
@@ -116,6 +153,7 @@ export async function logCallOutcome(request: Request) {
   const staff = await requireStaff(db, request, at);
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas d'enregistrer un appel.", { status: 403 });
   const form = await readStaffForm(request);
+  if (form.get("intent") === "assign") return assignCalls(db, staff, form);
   const parsed = outcomeSchema.safeParse(Object.fromEntries(form));
   const taskId = Number(form.get("taskId")) || 0;
   if (!parsed.success) return data({ taskId, fields: z.flattenError(parsed.error).fieldErrors } satisfies CallOutcomeErrors, { status: 400 });
@@ -167,5 +205,24 @@ export async function logCallOutcome(request: Request) {
     },
     { behavior: "immediate" },
   );
-  throw redirect("/backoffice/calls", 303);
+  // Back to the same list, the next call already open: a morning of calls is one form after another.
+  const next = Number(form.get("nextTaskId")) || null;
+  throw redirect(backToList(form, next), 303);
+}
+
+/** Back to the list the form was sent from (its filters and sort), optionally with a row open. */
+const backToList = (form: FormData, open: number | null) => `/backoffice/calls${listQuery(String(form.get("list") ?? ""), ["q", "quand", "attribution", "tri", "ordre"], open)}`;
+
+export type AssignErrors = { assignError: string };
+
+/** Gives the selected calls to a member, or takes them back ("personne"), in one statement. */
+function assignCalls(db: ReturnType<typeof getDb>, staff: { creditorId: number }, form: FormData) {
+  const taskIds = form.getAll("taskId").map(Number).filter((id) => Number.isInteger(id) && id > 0);
+  if (taskIds.length === 0) return data({ assignError: "Cochez au moins un appel à attribuer." } satisfies AssignErrors, { status: 400 });
+  const member = String(form.get("memberId") ?? "");
+  const callers = listCallers(db, staff.creditorId);
+  const memberId = member === "personne" ? null : (callers.find((c) => String(c.id) === member)?.id ?? undefined);
+  if (memberId === undefined) return data({ assignError: "Choisissez un membre de l'équipe (ou « personne »)." } satisfies AssignErrors, { status: 400 });
+  assignCallTasks(db, staff.creditorId, taskIds, memberId);
+  throw redirect(backToList(form, null), 303);
 }

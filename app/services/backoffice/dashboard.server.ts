@@ -1,6 +1,7 @@
 import { DSO_WINDOW_DAYS, computeDso, summarizeAging } from "../../domain/aging";
 import { addDays, localDate } from "../../domain/dates";
-import { businessDaysBetween, zonedInstant } from "../../domain/business-calendar";
+import { zonedInstant } from "../../domain/business-calendar";
+import { letterWait } from "../../domain/letters";
 import { formatMoney } from "../../domain/money";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
@@ -12,7 +13,6 @@ import { isDevOutboxEnabled } from "../dev/dev-outbox.server";
 
 const LOCALE = "fr-FR";
 /** A formal notice should leave within this many business days of being queued; later, the dashboard says so. */
-export const LETTER_POSTING_BUSINESS_DAYS = 3;
 
 export async function loadDashboard(request: Request) {
   const db = getDb();
@@ -51,10 +51,10 @@ export async function loadDashboard(request: Request) {
       total: formatMoney({ cents: plan.totalCents, currency: plan.currency }, LOCALE),
       lapsedOn: plan.lapsedAt ? localDate(plan.lapsedAt, staff.creditorTimeZone) : today,
     })),
-    lateLetters: listLettersToPost(db, staff.creditorId).flatMap(({ queuedAt, ...letter }) => {
+    lateLetters: listLettersToPost(db, staff.creditorId).flatMap(({ queuedAt, id, debtorId, debtorName }) => {
       const queuedOn = localDate(queuedAt, staff.creditorTimeZone);
-      const businessDays = businessDaysBetween(queuedOn, today);
-      return businessDays > LETTER_POSTING_BUSINESS_DAYS ? [{ ...letter, queuedOn, businessDays }] : [];
+      const wait = letterWait(queuedOn, today);
+      return wait.late ? [{ id, debtorId, debtorName, queuedOn, businessDays: wait.businessDays }] : [];
     }),
     devOutbox: isDevOutboxEnabled(),
     refusedWebhooks: refusedWebhooksNotice(db, staff.creditorId),

@@ -10,14 +10,16 @@ import { hasHiddenCharacters } from "../../domain/text";
 import { parseAmountToCents } from "../../domain/payments";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
-import { getActiveStaffHold, liftStaffHolds, placeStaffHold } from "../../models/debtor-file.server";
+import { getActiveStaffHold } from "../../models/debtor-file.server";
+import { STAFF_HOLD_MAX_DAYS, holdDebtors, parseHold, resumeDebtors, type HoldFieldErrors } from "./staff-holds.server";
 import { addDays } from "../../domain/dates";
-import { zonedInstant } from "../../domain/business-calendar";
 import { getDebtorOfCreditor, listDebtorContacts, listDebtorInvoices, listDebtorOverpayments, listDebtorTimeline } from "../../models/debtor-file.server";
 import { lastAcknowledgments } from "../../models/acknowledgments.server";
 import { createPaymentProvider, type PaymentProvider } from "../../integrations/payments.server";
 import { getEnv } from "../../env.server";
 import { appendTimeline } from "../../models/timeline.server";
+import { channelLabel, describeTimelineData, messageStatusLabel } from "../../domain/timeline-text";
+import { STEP_LABELS } from "../../domain/contact-reasons";
 import { requireSameOrigin } from "../http/http.server";
 import { recordInvoicePayment } from "../shared/payment-recording.server";
 import { randomToken } from "../auth/tokens.server";
@@ -95,8 +97,15 @@ export async function loadDebtorFile(request: Request, debtorIdParam: string) {
       at: time.format(event.occurredAt),
       type: event.type,
       actor: event.actor,
-      data: event.data,
-      message: message ? { step: message.step, channel: message.channel, status: message.status, to: message.toAddress, subject: message.subject, body: message.bodyText, contentHash: message.contentHash } : null,
+      messageId: message?.id ?? null,
+      description: describeTimelineData(event.data as Record<string, unknown>, staff.creditorTimeZone),
+      message: message
+        ? {
+            summary: `${channelLabel(message.channel)} à ${message.toAddress ?? "—"} : ${message.subject ?? STEP_LABELS[message.step] ?? "message"} (${messageStatusLabel(message.status)})`,
+            body: message.bodyText,
+            contentHash: message.contentHash,
+          }
+        : null,
     })),
   };
 }
@@ -158,55 +167,18 @@ function revokeLinksOf({ db, at, staff, debtorId }: FileActionCtx): never {
   throw redirect(`/backoffice/debtors/${debtorId}?liens=revoques`, 303);
 }
 
-/** A staff hold always ends: on the date staff give, at most this far ahead (no pause without an end). */
-export const STAFF_HOLD_MAX_DAYS = 90;
+export type HoldErrors = { holdErrors: HoldFieldErrors };
 
-const holdSchema = z.object({
-  reason: z
-    .string()
-    .trim()
-    .min(3, { error: "Indiquez pourquoi les relances sont suspendues (3 caractères au moins)." })
-    .max(300, { error: "Le motif dépasse 300 caractères." })
-    .refine((text) => !hasHiddenCharacters(text), { error: "Le motif contient des caractères invisibles ou de contrôle : retapez-le." }),
-  until: z.string().refine(isCalendarDate, { error: "Indiquez jusqu'à quelle date suspendre les relances." }),
-});
-
-export type HoldErrors = { holdErrors: Record<string, string | undefined> };
-
-/**
- * Staff suspend every reminder to this debtor until a date they give (included), with a reason: the
- * cadence sees a whole-debtor pause and plans nothing; the job lifts it by itself on the next day.
- */
+/** Staff suspend every reminder to this debtor until a date they give (included), with a reason. */
 function holdReminders({ db, at, staff, debtorId }: FileActionCtx, form: FormData) {
-  const parsed = holdSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) {
-    return data({ holdErrors: Object.fromEntries(Object.entries(z.flattenError(parsed.error).fieldErrors).map(([f, m]) => [f, m?.[0]])) } satisfies HoldErrors, { status: 400 });
-  }
-  const { reason, until } = parsed.data;
-  const today = localDate(at, staff.creditorTimeZone);
-  const latest = addDays(today, STAFF_HOLD_MAX_DAYS);
-  if (until < today || until > latest) {
-    const message = `Choisissez une date entre aujourd'hui et le ${formatCalendarDate(latest, LOCALE)} (${STAFF_HOLD_MAX_DAYS} jours au plus).`;
-    return data({ holdErrors: { until: message } as HoldErrors["holdErrors"] }, { status: 400 });
-  }
-  const endsAt = zonedInstant(addDays(until, 1), 0, staff.creditorTimeZone);
-  db.transaction(
-    (tx) => {
-      placeStaffHold(tx, { debtorId, endsAt, note: reason }, at);
-      appendTimeline(tx, { creditorId: staff.creditorId, debtorId, type: "pause.staff_hold", actor: "staff", data: { until: formatCalendarDate(until, LOCALE), reason, staff: staff.name }, occurredAt: at });
-    },
-    { behavior: "immediate" },
-  );
+  const parsed = parseHold(form, localDate(at, staff.creditorTimeZone));
+  if ("errors" in parsed) return data({ holdErrors: parsed.errors } satisfies HoldErrors, { status: 400 });
+  holdDebtors(db, staff, [debtorId], parsed.hold, at);
   throw redirect(`/backoffice/debtors/${debtorId}`, 303);
 }
 
 function resumeReminders({ db, at, staff, debtorId }: FileActionCtx): never {
-  db.transaction(
-    (tx) => {
-      if (liftStaffHolds(tx, debtorId, at) > 0) appendTimeline(tx, { creditorId: staff.creditorId, debtorId, type: "pause.staff_hold_lifted", actor: "staff", data: { staff: staff.name }, occurredAt: at });
-    },
-    { behavior: "immediate" },
-  );
+  resumeDebtors(db, staff, [debtorId], at);
   throw redirect(`/backoffice/debtors/${debtorId}`, 303);
 }
 

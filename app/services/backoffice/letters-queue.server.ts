@@ -1,38 +1,62 @@
 import { data, redirect } from "@remix-run/node";
 import { existsSync, readFileSync } from "node:fs";
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { debtors, letters } from "../../../db/schema";
+import { letters } from "../../../db/schema";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
 import { appendTimeline } from "../../models/timeline.server";
+import { listLettersToPost } from "../../models/dashboard.server";
+import { localDate } from "../../domain/dates";
+import { LETTER_POSTING_BUSINESS_DAYS, letterWait } from "../../domain/letters";
+import { listQuery, matchesQuery, parseSort, sortRows } from "../../domain/work-list";
 import { requireSameOrigin } from "../http/http.server";
 import { requireStaff, readStaffForm } from "../auth/staff-auth.server";
 import { sha256Bytes } from "../auth/tokens.server";
 
-/** Formal notices the cadence queued, for staff to print and post by registered mail. */
+const SORT_KEYS = ["client", "prepare", "ville"] as const;
+const LIST_PARAMS = ["q", "attente", "tri", "ordre"];
+const filtersSchema = z.object({
+  q: z.string().trim().max(100).catch(""),
+  attente: z.enum(["toutes", "en-retard"]).catch("toutes"),
+  ouvrir: z.coerce.number().int().positive().optional().catch(undefined),
+});
+
+/**
+ * Formal notices the cadence queued, for staff to print and post by registered mail: the oldest
+ * first, those waiting more than three business days flagged, one opened in place to record its number.
+ */
 export async function loadLettersToPost(request: Request) {
   const db = getDb();
   const at = now();
   const staff = await requireStaff(db, request, at);
+  const params = new URL(request.url).searchParams;
+  const filters = filtersSchema.parse(Object.fromEntries(params));
+  const sort = parseSort(params, SORT_KEYS, { key: "prepare", direction: "asc" });
+  const today = localDate(at, staff.creditorTimeZone);
   const time = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: staff.creditorTimeZone });
-  const rows = db
-    .select({ letter: letters, debtor: { name: debtors.name, addressLine: debtors.addressLine, postalCode: debtors.postalCode, city: debtors.city } })
-    .from(letters)
-    .innerJoin(debtors, eq(debtors.id, letters.debtorId))
-    .where(and(eq(letters.creditorId, staff.creditorId), eq(letters.status, "to_post")))
-    .orderBy(asc(letters.createdAt))
-    .all();
-  return {
-    canPost: staff.role !== "read_only",
-    letters: rows.map(({ letter, debtor }) => ({
+  const all = listLettersToPost(db, staff.creditorId).map((letter) => {
+    const wait = letterWait(localDate(letter.queuedAt, staff.creditorTimeZone), today);
+    return {
       id: letter.id,
       debtorId: letter.debtorId,
-      debtorName: debtor.name,
-      address: [debtor.addressLine, `${debtor.postalCode ?? ""} ${debtor.city ?? ""}`.trim()].filter(Boolean).join(", "),
-      queuedAt: time.format(letter.createdAt),
-      sha256: letter.pdfSha256,
-    })),
+      debtorName: letter.debtorName,
+      address: [letter.addressLine, `${letter.postalCode ?? ""} ${letter.city ?? ""}`.trim()].filter(Boolean).join(", "),
+      city: letter.city,
+      queuedAt: time.format(letter.queuedAt),
+      queuedAtMs: letter.queuedAt.getTime(),
+      businessDays: wait.businessDays,
+      late: wait.late,
+    };
+  });
+  const shown = all.filter((l) => (filters.attente === "toutes" || l.late) && matchesQuery(filters.q, l.debtorName, l.address));
+  return {
+    canPost: staff.role !== "read_only",
+    filters,
+    sort,
+    counts: { all: all.length, late: all.filter((l) => l.late).length },
+    postingDays: LETTER_POSTING_BUSINESS_DAYS,
+    letters: sortRows(shown, sort, { client: (l) => l.debtorName, prepare: (l) => l.queuedAtMs, ville: (l) => l.city }),
   };
 }
 
@@ -73,7 +97,7 @@ export async function markLetterPosted(request: Request) {
     { behavior: "immediate" },
   );
   if (!posted) return data({ letterId, error: "Ce courrier a déjà été marqué comme posté ou n'existe pas." }, { status: 409 });
-  throw redirect("/backoffice/letters", 303);
+  throw redirect(`/backoffice/letters${listQuery(String(form.get("list") ?? ""), LIST_PARAMS)}`, 303);
 }
 
 /** The PDF as stored; refused if the file no longer matches the hash recorded when it was made. */
@@ -96,3 +120,4 @@ export async function downloadLetter(request: Request, letterIdParam: string) {
     },
   });
 }
+

@@ -1,4 +1,5 @@
 import { data, redirect } from "@remix-run/node";
+import { listQuery, matchesQuery, parseSort, sortRows } from "../../domain/work-list";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
@@ -25,20 +26,51 @@ type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 const LOCALE = "fr-FR";
 const euros = (cents: number, currency = "EUR") => formatMoney({ cents, currency }, LOCALE);
 
-/** Everything waiting for a person's decision, oldest first in each kind. */
+const SORT_KEYS = ["client", "montant", "recu"] as const;
+const LIST_PARAMS = ["q", "type", "tri", "ordre"];
+const DECISION_KEY = /^(plan|dispute|claim)-\d+$/;
+const filtersSchema = z.object({
+  q: z.string().trim().max(100).catch(""),
+  type: z.enum(["tous", "plan", "dispute", "claim"]).catch("tous"),
+  ouvrir: z.string().regex(DECISION_KEY).optional().catch(undefined),
+});
+
+/**
+ * Everything waiting for a person's decision: plans, disputes and payment claims as one list, the
+ * oldest first (or sorted, filtered by kind and name), one opened in place with its decision forms;
+ * below, what to watch (promises, documents asked for, call-backs).
+ */
 export async function loadReviewQueue(request: Request) {
   const db = getDb();
   const at = now();
   const staff = await requireStaff(db, request, at);
+  const params = new URL(request.url).searchParams;
+  const filters = filtersSchema.parse(Object.fromEntries(params));
+  const sort = parseSort(params, SORT_KEYS, { key: "recu", direction: "asc" });
   const today = localDate(at, staff.creditorTimeZone);
   const time = new Intl.DateTimeFormat(LOCALE, { dateStyle: "short", timeStyle: "short", timeZone: staff.creditorTimeZone });
   const date = (d: string) => formatCalendarDate(d, LOCALE);
   // Disputes and claims are staff's to decide within a deadline (app/domain/pauses.ts); past it, they say so.
   const late = (since: Date) => isPastDeadline(localDate(since, staff.creditorTimeZone), today, STAFF_DECISION_BUSINESS_DAYS);
+  const plans = listPlansToReview(db, staff.creditorId);
+  const disputes = listOpenDisputes(db, staff.creditorId);
+  const claims = listPendingClaims(db, staff.creditorId);
+  // One line per decision to take, whatever its kind, for the table staff work through.
+  const allDecisions = [
+    ...plans.map((p) => ({ key: `plan-${p.plan.id}`, kind: "plan" as const, debtorId: p.debtorId, debtorName: p.debtorName, amountCents: p.plan.totalCents, amount: euros(p.plan.totalCents, p.plan.currency), invoices: p.invoiceNumbers.join(", "), receivedAtMs: p.plan.createdAt.getTime(), receivedAt: time.format(p.plan.createdAt), late: false })),
+    ...disputes.map((d) => ({ key: `dispute-${d.dispute.id}`, kind: "dispute" as const, debtorId: d.dispute.debtorId, debtorName: d.debtorName, amountCents: d.balanceCents, amount: euros(d.balanceCents, d.currency), invoices: d.invoiceNumber, receivedAtMs: d.dispute.createdAt.getTime(), receivedAt: time.format(d.dispute.createdAt), late: late(d.dispute.createdAt) })),
+    ...claims.map((c) => ({ key: `claim-${c.claim.id}`, kind: "claim" as const, debtorId: c.claim.debtorId, debtorName: c.debtorName, amountCents: c.claim.amountCents, amount: euros(c.claim.amountCents, c.currency), invoices: c.invoiceNumber, receivedAtMs: c.claim.createdAt.getTime(), receivedAt: time.format(c.claim.createdAt), late: late(c.claim.createdAt) })),
+  ];
+  const shown = allDecisions.filter((d) => (filters.type === "tous" || d.kind === filters.type) && matchesQuery(filters.q, d.debtorName, d.invoices));
+  const decisions = sortRows(shown, sort, { client: (d) => d.debtorName, montant: (d) => d.amountCents, recu: (d) => d.receivedAtMs });
   return {
     canDecide: staff.role !== "read_only",
     decisionDays: STAFF_DECISION_BUSINESS_DAYS,
-    plans: listPlansToReview(db, staff.creditorId).map((p) => ({
+    filters,
+    sort,
+    total: allDecisions.length,
+    decisions: decisions.map((d, i) => ({ ...d, next: decisions[i + 1]?.key ?? null })),
+    plans: plans.map((p) => ({
       id: p.plan.id,
       debtorId: p.debtorId,
       debtorName: p.debtorName,
@@ -48,7 +80,7 @@ export async function loadReviewQueue(request: Request) {
       risk: [p.segment === "high_risk" ? "client à risque" : null, p.brokenPromiseCount > 0 ? `${p.brokenPromiseCount} promesse(s) non tenue(s)` : null].filter(Boolean).join(", "),
       schedule: p.installments.map((i) => `${date(i.dueDate)} : ${euros(i.amountCents, p.plan.currency)}`),
     })),
-    disputes: listOpenDisputes(db, staff.creditorId).map((d) => ({
+    disputes: disputes.map((d) => ({
       id: d.dispute.id,
       debtorId: d.dispute.debtorId,
       debtorName: d.debtorName,
@@ -60,7 +92,7 @@ export async function loadReviewQueue(request: Request) {
       openedAt: time.format(d.dispute.createdAt),
       late: late(d.dispute.createdAt),
     })),
-    claims: listPendingClaims(db, staff.creditorId).map((c) => ({
+    claims: claims.map((c) => ({
       id: c.claim.id,
       debtorId: c.claim.debtorId,
       debtorName: c.debtorName,
@@ -159,7 +191,9 @@ export async function decideReviewItem(request: Request) {
     return data({ key, fields: { [error.field]: error.message } } satisfies ReviewErrors, { status: error.field === "id" ? 409 : 400 });
   }
   await sendNoticeNow(requestDeps(), noticeId);
-  throw redirect("/backoffice/review", 303);
+  // Back to the same list with the next decision open.
+  const next = String(form.get("next") ?? "");
+  throw redirect(`/backoffice/review${listQuery(String(form.get("list") ?? ""), LIST_PARAMS, DECISION_KEY.test(next) ? next : null)}`, 303);
 }
 
 const gone = () => new Refusal("id", "Cet élément a déjà été traité ou n'existe pas.");

@@ -1,6 +1,7 @@
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from "pdf-lib";
 import type { Claim } from "../../domain/dossier";
-import { describeEventData } from "../../domain/dossier";
+import { describeTimelineData, messageStatusLabel } from "../../domain/timeline-text";
+import { STEP_LABELS } from "../../domain/contact-reasons";
 import type { CalendarDate } from "../../domain/dates";
 import { actorLabels, eventLabels } from "../../domain/timeline-labels";
 import { date, money } from "../../../emails/format";
@@ -160,13 +161,13 @@ export function dossierBlocks(input: DossierPdfInput): Block[] {
       const detail = message
         ? [
             `${channelLabels[message.channel] ?? message.channel} à ${message.toAddress ?? "—"}`,
-            message.subject ?? message.step,
-            `statut ${message.status}`,
+            message.subject ?? STEP_LABELS[message.step] ?? "message",
+            messageStatusLabel(message.status),
             message.contentHash ? `SHA-256 ${message.contentHash}` : "",
           ]
             .filter(Boolean)
             .join(" · ")
-        : describeEventData(e.data);
+        : describeTimelineData(e.data, input.timeZone);
       const about = e.invoiceId ? ` (${numberOf.get(e.invoiceId) ?? e.invoiceId})` : "";
       return [at(e.occurredAt), `${eventLabels[e.type] ?? e.type}${about} — ${actorLabels[e.actor] ?? e.actor}`, detail || "—"];
     }),
