@@ -40,7 +40,7 @@ export function BackofficeShell({ shell }: { shell: Shell }) {
         <p className="shell-who">
           <strong>{shell.creditorName}</strong> · <Link to={MEMBER_PAGE}>{shell.staffName}</Link>
         </p>
-        <Form method="get" action="/backoffice/debtors" role="search" className="shell-search">
+        <Form method="get" action="/backoffice/debtors" role="search" className="shell-search" aria-label="Recherche dans tout le compte">
           <label htmlFor="shell-search" className="visually-hidden">
             Rechercher un client ou une facture
           </label>

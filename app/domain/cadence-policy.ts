@@ -187,3 +187,22 @@ export function validatePolicy(input: PolicyInput): PolicyResult {
 export function isLadderStep(kind: StepKind): kind is LadderKind {
   return isLadderKind(kind);
 }
+
+/** One rung of a ladder as the cadence editor draws it. */
+export type LadderRung = { kind: LadderKind; name: string; offsetDays: number; channel: ContactChannel; channelName: string };
+
+/**
+ * The rungs a ladder defines, in time order, from the editor's fields as typed so far: a row that is
+ * not yet valid (an offset being typed, an unknown kind) is left out of the picture, not guessed.
+ */
+export function ladderRungs(steps: readonly StepInput[]): LadderRung[] {
+  return steps
+    .flatMap((step) => {
+      const offset = Number(step.offsetDays);
+      const kind = step.kind as LadderKind;
+      const channel = step.channel as ContactChannel;
+      if (step.offsetDays.trim() === "" || !Number.isInteger(offset) || !LADDER_KINDS.includes(kind) || !(channel in CHANNEL_LABELS)) return [];
+      return [{ kind, name: STEP_NAMES[kind], offsetDays: offset, channel, channelName: CHANNEL_LABELS[channel] }];
+    })
+    .sort((a, b) => a.offsetDays - b.offsetDays);
+}

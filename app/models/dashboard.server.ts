@@ -113,7 +113,7 @@ export function sumInvoicedSince(db: Db, creditorId: number, since: string) {
   return db
     .select({ cents: sql<number>`coalesce(sum(${invoices.amountCents}), 0)` })
     .from(invoices)
-    .where(and(eq(invoices.creditorId, creditorId), eq(invoices.currency, "EUR"), gte(invoices.issueDate, since)))
+    .where(and(eq(invoices.creditorId, creditorId), eq(invoices.currency, "EUR"), ne(invoices.status, "cancelled"), gte(invoices.issueDate, since)))
     .get()!.cents;
 }
 
@@ -190,5 +190,58 @@ export function loadFunnelFacts(db: Db, creditorId: number, since: Date, actionT
       actionsByDebtor,
       paidAt: new Map(paid.map((p) => [p.id, p.paidAt!])),
     },
+  };
+}
+
+/**
+ * Which of the ordered boundaries an instant has passed (0: before the first), as SQL: the buckets
+ * the history charts sum by, so the database returns a few rows whatever the number of payments.
+ */
+function boundariesPassed(column: SQLiteColumn, boundaries: readonly Date[]) {
+  const cases = boundaries.map((b, i) => sql`when ${column} >= ${b.getTime()} then ${i + 1}`).reverse();
+  return sql<number>`case ${sql.join(cases, sql` `)} else 0 end`;
+}
+
+/** Money collected (refunds and chargebacks netted, overpayments left out) in each period starting at a boundary; the last runs to now. */
+export function sumCollectedByPeriod(db: Db, creditorId: number, starts: readonly Date[]): number[] {
+  const period = boundariesPassed(payments.receivedAt, starts);
+  const rows = db
+    .select({ period, cents: sql<number>`sum(${payments.amountCents})` })
+    .from(payments)
+    .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
+    .where(and(eq(invoices.creditorId, creditorId), eq(payments.currency, "EUR"), ne(payments.kind, "overpayment"), gte(payments.receivedAt, starts[0]!)))
+    .groupBy(sql`1`)
+    .all();
+  const sums = starts.map(() => 0);
+  for (const r of rows) if (r.period >= 1) sums[r.period - 1] = r.cents;
+  return sums;
+}
+
+/** Invoiced and still owed per issue date, and what was paid after each month end, for the DSO history (app/domain/cash-history.ts). */
+export function loadDsoFacts(db: Db, creditorId: number, monthBoundaries: readonly Date[]) {
+  const live = and(eq(invoices.creditorId, creditorId), eq(invoices.currency, "EUR"), ne(invoices.status, "cancelled"));
+  const invoiceRows = db
+    .select({
+      issueDate: invoices.issueDate,
+      amountCents: sql<number>`sum(${invoices.amountCents})`,
+      // Owed as the dashboard's card counts it: open invoices with something left to pay.
+      balanceCents: sql<number>`coalesce(sum(case when ${invoices.status} = 'open' and ${invoices.balanceCents} > 0 then ${invoices.balanceCents} end), 0)`,
+    })
+    .from(invoices)
+    .where(live)
+    .groupBy(invoices.issueDate)
+    .all();
+  const passed = boundariesPassed(payments.receivedAt, monthBoundaries);
+  const paidRows = db
+    .select({ issueDate: invoices.issueDate, passed, cents: sql<number>`sum(${payments.amountCents})` })
+    .from(payments)
+    .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
+    .where(and(live, ne(payments.kind, "overpayment"), gte(payments.receivedAt, monthBoundaries[0]!)))
+    .groupBy(sql`1`, sql`2`)
+    .all();
+  return {
+    invoices: invoiceRows,
+    // Passed boundary k + 1 (the day after month end k): received after month end k.
+    paidAfter: paidRows.map((r) => ({ issueDate: r.issueDate, afterMonth: r.passed - 1, cents: r.cents })),
   };
 }

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { formatCalendarDate } from "~/domain/dates";
 import { STEP_LABELS } from "~/domain/contact-reasons";
 import { loadDashboard } from "~/services/backoffice/dashboard.server";
+import { BarChart, FunnelChart, LineChart } from "~/components/charts";
 
 export const meta: MetaFunction = () => [{ title: "Tableau de bord — Relance" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -110,6 +111,7 @@ export default function Dashboard() {
           <p className="amount" data-testid="dso">{page.dso === null ? "—" : `${page.dso} j`}</p>
         </div>
       </section>
+      <History />
       <section className="card">
         <h2>Balance âgée</h2>
         <table>
@@ -138,9 +140,8 @@ export default function Dashboard() {
       <section className="card" aria-labelledby="funnel-title">
         <h2 id="funnel-title">Effet des relances (30 derniers jours)</h2>
         <p className="muted">Pour chaque étape et canal : messages envoyés, lien ouvert, client qui a agi (paiement, promesse, échéancier, contestation…) puis facture réglée, dans les 14 jours.</p>
-        {page.funnel.length === 0 ? (
-          <p>Aucun message envoyé ces 30 derniers jours.</p>
-        ) : (
+        {page.funnel.length === 0 ? <p>Aucun message envoyé ces 30 derniers jours.</p> : <FunnelOfMonth />}
+        {page.funnel.length === 0 ? null : (
           <div className="table-scroll">
             <table data-testid="funnel">
               <thead>
@@ -218,5 +219,69 @@ export default function Dashboard() {
         )}
       </section>
     </main>
+  );
+}
+
+const compactEuros = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR", notation: "compact", maximumFractionDigits: 1 });
+const euros = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
+
+/** Cash collected week by week and DSO month by month, over the last year. */
+function History() {
+  const page = useLoaderData<typeof loader>();
+  const weeks = page.cashByWeek;
+  const total = weeks.reduce((sum, w) => sum + w.cents, 0);
+  const best = weeks.reduce((top, w) => (w.cents > top.cents ? w : top), weeks[0]!);
+  const months = page.dsoByMonth;
+  const now = months[months.length - 1]!;
+  const first = months.find((m) => m.dso !== null);
+  const dsoSummary =
+    now.dso === null
+      ? "Pas de DSO aujourd'hui : rien n'a été facturé sur les 90 derniers jours."
+      : `DSO de ${now.dso} jours aujourd'hui${first && first !== now ? `, ${first.dso} jours fin ${first.label}` : ""}.`;
+  return (
+    <section className="card" aria-labelledby="history-title">
+      <h2 id="history-title">Sur douze mois</h2>
+      <div className="charts">
+        <BarChart
+          title="Encaissé par semaine"
+          summary={`${euros.format(total / 100)} encaissés en ${weeks.length} semaines ; la meilleure, celle du ${best.label} : ${best.amount} ; cette semaine : ${weeks[weeks.length - 1]!.amount}.`}
+          points={weeks.map((w) => ({ label: w.label, value: w.cents, display: w.amount }))}
+          valueHeader="Encaissé"
+          tick={(cents) => compactEuros.format(cents / 100)}
+          labelEvery={8}
+          testId="cash-chart"
+        />
+        <LineChart
+          title="DSO à la fin de chaque mois"
+          summary={dsoSummary}
+          points={months.map((m) => ({ label: m.label, value: m.dso, display: m.dso === null ? "—" : `${m.dso} j` }))}
+          valueHeader="DSO"
+          tick={(days) => `${days} j`}
+          labelEvery={2}
+          testId="dso-chart"
+        />
+      </div>
+    </section>
+  );
+}
+
+/** The funnel of the last 30 days, all steps together; the table under it gives each step and channel. */
+function FunnelOfMonth() {
+  const page = useLoaderData<typeof loader>();
+  const sum = (pick: (row: (typeof page.funnel)[number]) => number) => page.funnel.reduce((total, row) => total + pick(row), 0);
+  const stages = [
+    { label: "Envoyés", value: sum((r) => r.sent) },
+    { label: "Lien ouvert", value: sum((r) => r.opened) },
+    { label: "Ont agi", value: sum((r) => r.acted) },
+    { label: "Réglé", value: sum((r) => r.paid) },
+  ];
+  const [sent, opened, acted, paid] = stages.map((s) => s.value);
+  return (
+    <FunnelChart
+      title="Effet des relances sur 30 jours"
+      summary={`${sent} messages envoyés, ${opened} liens ouverts, ${acted} clients ont agi, ${paid} factures réglées ensuite.`}
+      stages={stages}
+      testId="funnel-chart"
+    />
   );
 }

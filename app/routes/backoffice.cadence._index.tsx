@@ -1,6 +1,8 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { CHANNEL_LABELS, LADDER_KINDS, STEP_CHANNELS, STEP_NAMES, TONES, TONE_NAMES, type LadderKind } from "~/domain/cadence-policy";
+import { useState } from "react";
+import { CHANNEL_LABELS, LADDER_KINDS, STEP_CHANNELS, STEP_NAMES, TONES, TONE_NAMES, ladderRungs, type LadderKind } from "~/domain/cadence-policy";
+import { CadenceLadder } from "~/components/cadence-ladder";
 import { CHANNEL_NAMES, WEEKDAY_NAMES } from "~/domain/contact-windows";
 import { loadCadenceSettings, saveCadenceSettings, type PolicyActionResult, type PolicyDraft, type ReviewActionResult, type WindowsActionResult } from "~/services/backoffice/cadence-settings.server";
 import { StaffFormToken } from "~/components/staff-form-token";
@@ -81,6 +83,13 @@ function PolicyForm(props: { policy: { id: number; title: string }; draft: Polic
   const errorOf = (field: string) => errors[field];
   const described = (field: string) => (errorOf(field) ? { "aria-invalid": true as const, "aria-describedby": `${id(field)}-error` } : {});
   const count = Object.keys(errors).length;
+  // The picture follows the fields as they are edited, before anything is saved.
+  const [steps, setSteps] = useState(draft.steps);
+  const readSteps = (form: HTMLFormElement) => {
+    const fields = new FormData(form);
+    const value = (index: number, name: string) => String(fields.get(`steps.${index}.${name}`) ?? "");
+    setSteps(draft.steps.map((_, i) => ({ kind: value(i, "kind"), offsetDays: value(i, "offsetDays"), channel: value(i, "channel"), tone: value(i, "tone") })));
+  };
   return (
     <section className="card" id={`policy-${policy.id}`} aria-labelledby={id("title")} data-testid={`policy-${policy.id}`}>
       <h2 id={id("title")}>{policy.title}</h2>
@@ -89,7 +98,8 @@ function PolicyForm(props: { policy: { id: number; title: string }; draft: Polic
           {count === 1 ? "Une valeur est à corriger" : `${count} valeurs sont à corriger`} : rien n'a été enregistré.
         </p>
       ) : null}
-      <Form method="post" noValidate>
+      <CadenceLadder title={`Échelle de relance : ${policy.title}`} rungs={ladderRungs(steps)} />
+      <Form method="post" noValidate onChange={(event) => readSteps(event.currentTarget)}>
         <StaffFormToken />
         {/* Enter in a field saves, rather than pressing the first row's buttons. */}
         {canEdit ? (

@@ -44,7 +44,7 @@ export default function DebtorList() {
   return (
     <main className="page wide">
       <h1>Débiteurs</h1>
-      <Form method="get" role="search" className="card">
+      <Form method="get" role="search" className="card" aria-label="Rechercher dans la liste des débiteurs">
         <label htmlFor="debtor-search">Rechercher un client</label>
         <input id="debtor-search" name="q" type="search" defaultValue={page.q} maxLength={100} aria-describedby="debtor-search-hint" />
         <p className="muted" id="debtor-search-hint">

@@ -228,9 +228,21 @@ describe("the dashboard", () => {
     // Paid before the month began in Paris (31 October 23:30 UTC is 1 November 00:30 in Paris: this month).
     db.insert(payments).values({ invoiceId: invoice.id, amountCents: 500, currency: "EUR", method: "transfer", provider: "test", providerRef: "dash-2", kind: "payment", receivedAt: new Date("2026-10-31T23:30:00Z") }).run();
     db.insert(payments).values({ invoiceId: invoice.id, amountCents: 700, currency: "EUR", method: "transfer", provider: "test", providerRef: "dash-3", kind: "payment", receivedAt: new Date("2026-10-31T22:30:00Z") }).run();
+    // Weeks start on Monday in Paris: 15 November 23:30 UTC is already Monday 16th there, 22:30 is still Sunday.
+    db.insert(payments).values({ invoiceId: invoice.id, amountCents: 200, currency: "EUR", method: "transfer", provider: "test", providerRef: "dash-4", kind: "payment", receivedAt: new Date("2026-11-15T23:30:00Z") }).run();
+    db.insert(payments).values({ invoiceId: invoice.id, amountCents: 300, currency: "EUR", method: "transfer", provider: "test", providerRef: "dash-5", kind: "payment", receivedAt: new Date("2026-11-15T22:30:00Z") }).run();
     const after = await load();
     const euros = (label: string) => Number(label.replace(/[^\d,]/g, "").replace(",", "."));
-    expect(Math.round((euros(after.collectedThisMonth) - euros(before.collectedThisMonth)) * 100)).toBe(12_345 - 2_345 + 500);
+    expect(Math.round((euros(after.collectedThisMonth) - euros(before.collectedThisMonth)) * 100)).toBe(12_345 - 2_345 + 500 + 200 + 300);
+    // The weekly chart: this week (from Monday 16th) and the one before, by the same rules.
+    const weekly = (page: typeof after, back: number) => page.cashByWeek[page.cashByWeek.length - 1 - back]!.cents;
+    expect(after.cashByWeek).toHaveLength(52);
+    expect(after.cashByWeek.at(-1)!.label).toBe("16 nov.");
+    expect(weekly(after, 0) - weekly(before, 0)).toBe(12_345 - 2_345 + 200);
+    expect(weekly(after, 1) - weekly(before, 1)).toBe(300);
+    // The DSO line ends on today's figure, the one the card shows.
+    expect(after.dsoByMonth).toHaveLength(12);
+    expect(after.dsoByMonth.at(-1)!.dso).toBe(after.dso);
     expect(after.holds.promise).toBeGreaterThan(0);
     // The day's pass sent reminders earlier in this file: the funnel counts them by step and channel.
     const sentToday = db.select().from(outboundMessages).where(and(eq(outboundMessages.status, "sent"), eq(outboundMessages.channel, "email"), eq(outboundMessages.step, "first_reminder"))).all().length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validatePolicy, type PolicyInput, type StepInput } from "~/domain/cadence-policy";
+import { ladderRungs, validatePolicy, type PolicyInput, type StepInput } from "~/domain/cadence-policy";
 import { defaultCadences } from "~/domain/cadence-defaults";
 
 const step = (kind: string, offsetDays: string | number, channel = "email", tone = "formal"): StepInput => ({ kind, offsetDays: String(offsetDays), channel, tone });
@@ -74,5 +74,24 @@ describe("validating a cadence policy", () => {
     const result = validatePolicy(input({ steps: [step("first_reminder", 10), step("second_reminder", 5)], minDaysBetweenContacts: "0", promiseGraceDays: "x" }));
     expect(result.ok).toBe(false);
     if (!result.ok) expect(Object.keys(result.errors).sort()).toEqual(["minDaysBetweenContacts", "promiseGraceDays", "steps.1.offsetDays"]);
+  });
+});
+
+describe("the ladder the cadence editor draws", () => {
+  it("puts the valid steps in time order with their names and channels, and leaves out a row being typed", () => {
+    const rungs = ladderRungs([
+      { kind: "first_reminder", offsetDays: "7", channel: "email", tone: "cordial" },
+      { kind: "pre_reminder", offsetDays: "-5", channel: "email", tone: "friendly" },
+      { kind: "formal_notice", offsetDays: "30", channel: "letter", tone: "legal" },
+      { kind: "second_reminder", offsetDays: "1", channel: "sms", tone: "formal" },
+      { kind: "call", offsetDays: "", channel: "call", tone: "formal" },
+      { kind: "call", offsetDays: "2.5", channel: "call", tone: "formal" },
+    ]);
+    expect(rungs.map((r) => [r.offsetDays, r.name, r.channelName])).toEqual([
+      [-5, "Pré-relance", "e-mail"],
+      [1, "Deuxième relance", "SMS"],
+      [7, "Première relance", "e-mail"],
+      [30, "Mise en demeure", "courrier recommandé"],
+    ]);
   });
 });

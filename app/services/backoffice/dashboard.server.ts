@@ -2,17 +2,17 @@ import { DSO_WINDOW_DAYS, computeDso, summarizeAging } from "../../domain/aging"
 import { addDays, localDate } from "../../domain/dates";
 import { zonedInstant } from "../../domain/business-calendar";
 import { letterWait } from "../../domain/letters";
+import { dsoHistory, monthEnds, weekStarts } from "../../domain/cash-history";
 import { formatMoney } from "../../domain/money";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
-import { countHolds, countStaffWork, listLapsedPlans, listLettersToPost, listOpenBalances, listRecentMessages, loadFunnelFacts, sumCollectedSince, sumInvoicedSince, summarizeRefusedWebhooks } from "../../models/dashboard.server";
+import { countHolds, countStaffWork, listLapsedPlans, listLettersToPost, listOpenBalances, listRecentMessages, loadDsoFacts, loadFunnelFacts, sumCollectedByPeriod, sumCollectedSince, sumInvoicedSince, summarizeRefusedWebhooks } from "../../models/dashboard.server";
 import { computeFunnel } from "../../domain/funnel";
 import { DEBTOR_ACTION_TYPES } from "../shared/cadence.server";
 import { requireStaff } from "../auth/staff-auth.server";
 import { isDevOutboxEnabled } from "../dev/dev-outbox.server";
 
 const LOCALE = "fr-FR";
-/** A formal notice should leave within this many business days of being queued; later, the dashboard says so. */
 
 export async function loadDashboard(request: Request) {
   const db = getDb();
@@ -45,6 +45,7 @@ export async function loadDashboard(request: Request) {
     collectedThisMonth: euros(sumCollectedSince(db, staff.creditorId, zonedInstant(`${today.slice(0, 8)}01`, 0, staff.creditorTimeZone))),
     holds: countHolds(db, staff.creditorId),
     funnel: funnelOfLastDays(db, staff.creditorId, at),
+    ...history(db, staff.creditorId, today, staff.creditorTimeZone),
     // Owners raise what the job let go for want of a decision (app/domain/pauses.ts), for a month.
     lapsedPlans: listLapsedPlans(db, staff.creditorId, new Date(at.getTime() - FUNNEL_DAYS * 86_400_000)).map((plan) => ({
       ...plan,
@@ -58,6 +59,21 @@ export async function loadDashboard(request: Request) {
     }),
     devOutbox: isDevOutboxEnabled(),
     refusedWebhooks: refusedWebhooksNotice(db, staff.creditorId),
+  };
+}
+
+/** Cash collected per week over a year and DSO at each month end, for the dashboard's charts. */
+function history(db: ReturnType<typeof getDb>, creditorId: number, today: string, timeZone: string) {
+  const weeks = weekStarts(today);
+  const collected = sumCollectedByPeriod(db, creditorId, weeks.map((monday) => zonedInstant(monday, 0, timeZone)));
+  const ends = monthEnds(today);
+  // A month ends when the next day starts, in the creditor's zone.
+  const dso = dsoHistory(ends, loadDsoFacts(db, creditorId, ends.map((end) => zonedInstant(addDays(end, 1), 0, timeZone))));
+  const week = new Intl.DateTimeFormat(LOCALE, { day: "numeric", month: "short", timeZone: "UTC" });
+  const month = new Intl.DateTimeFormat(LOCALE, { month: "short", year: "numeric", timeZone: "UTC" });
+  return {
+    cashByWeek: weeks.map((monday, i) => ({ label: week.format(new Date(`${monday}T12:00:00Z`)), cents: collected[i]!, amount: formatMoney({ cents: collected[i]!, currency: "EUR" }, LOCALE) })),
+    dsoByMonth: dso.map((m) => ({ label: month.format(new Date(`${m.monthEnd}T12:00:00Z`)), dso: m.dso })),
   };
 }
 
