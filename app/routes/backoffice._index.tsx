@@ -1,12 +1,13 @@
-import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { formatCalendarDate } from "~/domain/dates";
 import { STEP_LABELS } from "~/domain/contact-reasons";
 import { loadDashboard } from "~/services/backoffice/dashboard.server";
 import { BarChart, FunnelChart, LineChart } from "~/components/charts";
+import { neverCached, pageTitle } from "~/utils/head";
 
-export const meta: MetaFunction = () => [{ title: "Tableau de bord — Relance" }];
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+export const meta = pageTitle("Tableau de bord");
+export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
   return loadDashboard(request);

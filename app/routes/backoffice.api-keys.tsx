@@ -1,14 +1,15 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CopyButton } from "~/components/copy-button";
 import { apiKeysAction, loadApiKeys } from "~/services/backoffice/api-keys.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
+import { neverCached, pageTitle } from "~/utils/head";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "API" }] };
 
-export const meta: MetaFunction = () => [{ title: "Clés d'API — Relance" }];
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+export const meta = pageTitle("Clés d'API");
+export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
   return loadApiKeys(request);

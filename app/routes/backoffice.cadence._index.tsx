@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { CHANNEL_LABELS, LADDER_KINDS, STEP_CHANNELS, STEP_NAMES, TONES, TONE_NAMES, ladderRungs, type LadderKind } from "~/domain/cadence-policy";
@@ -7,11 +7,12 @@ import { CHANNEL_NAMES, WEEKDAY_NAMES } from "~/domain/contact-windows";
 import { loadCadenceSettings, saveCadenceSettings, type PolicyActionResult, type PolicyDraft, type ReviewActionResult, type WindowsActionResult } from "~/services/backoffice/cadence-settings.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
+import { neverCached, pageTitle } from "~/utils/head";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Relances et modèles" }] };
 
-export const meta: MetaFunction = () => [{ title: "Relance automatique — Relance" }];
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+export const meta = pageTitle("Relance automatique");
+export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
   return loadCadenceSettings(request);

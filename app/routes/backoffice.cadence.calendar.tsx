@@ -1,13 +1,14 @@
-import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { formatCalendarDate } from "~/domain/dates";
 import { loadCadenceCalendar } from "~/services/backoffice/cadence-calendar.server";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
+import { neverCached, pageTitle } from "~/utils/head";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Relances et modèles", to: "/backoffice/cadence" }, { label: "Calendrier" }] };
 
-export const meta: MetaFunction = () => [{ title: "Calendrier de la relance — Relance" }];
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+export const meta = pageTitle("Calendrier de la relance");
+export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
   return loadCadenceCalendar(request);

@@ -1,12 +1,13 @@
-import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { loadMessagePreview } from "~/services/backoffice/message-preview.server";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
+import { neverCached, pageTitle } from "~/utils/head";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Relances et modèles", to: "/backoffice/cadence" }, { label: "Aperçu" }] };
 
-export const meta: MetaFunction = () => [{ title: "Aperçu des messages — Relance" }];
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+export const meta = pageTitle("Aperçu des messages");
+export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
   return loadMessagePreview(request);

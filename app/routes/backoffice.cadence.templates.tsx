@@ -1,13 +1,14 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { loadMessageTemplates, saveMessageTemplateAction, type TemplateActionResult } from "~/services/backoffice/message-templates.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
+import { neverCached, pageTitle } from "~/utils/head";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Relances et modèles", to: "/backoffice/cadence" }, { label: "Modèles" }] };
 
-export const meta: MetaFunction = () => [{ title: "Modèles de messages — Relance" }];
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+export const meta = pageTitle("Modèles de messages");
+export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
   return loadMessageTemplates(request);

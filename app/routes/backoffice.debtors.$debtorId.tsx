@@ -1,16 +1,17 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { actorLabels, eventLabels } from "~/domain/timeline-labels";
 import { debtorFileAction, loadDebtorFile } from "~/services/backoffice/debtor-file.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
+import { neverCached } from "~/utils/head";
 
 export const handle: BackofficeHandle = {
   breadcrumb: (data: Awaited<ReturnType<typeof loadDebtorFile>> | undefined) => [{ label: "Débiteurs", to: "/backoffice/debtors" }, { label: data?.debtor.name ?? "Client" }],
 };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.debtor.name ?? "Client"} — Relance` }];
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+export const headers = neverCached;
 
 export function loader({ request, params }: LoaderFunctionArgs) {
   return loadDebtorFile(request, params.debtorId ?? "");

@@ -1,15 +1,16 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { actOnSelectedDebtors, loadDebtorList, type BulkErrors } from "~/services/backoffice/debtor-list.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 import { FieldError, invalidProps } from "~/components/field-error";
 import { KeyboardHint, SortHeader, useListKeys } from "~/components/work-list";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
+import { neverCached, pageTitle } from "~/utils/head";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Débiteurs" }] };
 
-export const meta: MetaFunction = () => [{ title: "Débiteurs — Relance" }];
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+export const meta = pageTitle("Débiteurs");
+export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
   return loadDebtorList(request);

@@ -1,14 +1,15 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { importAction, loadImportPage } from "~/services/backoffice/imports.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
+import { neverCached, pageTitle } from "~/utils/head";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Importer des factures" }] };
 
-export const meta: MetaFunction = () => [{ title: "Importer des factures — Relance" }];
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+export const meta = pageTitle("Importer des factures");
+export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
   return loadImportPage(request);

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { getDb } from "~/db.server";
@@ -9,8 +9,9 @@ import { requestDeps } from "~/services/http/deps.server";
 import { MAX_SMALL_FORM_BYTES, requireSameOrigin } from "~/services/http/http.server";
 import { clientAddress, limitRequest, rateLimitedInit } from "~/services/http/rate-limits.server";
 import { RATE_LIMITS } from "~/domain/rate-limit";
+import { pageTitle } from "~/utils/head";
 
-export const meta: MetaFunction = () => [{ title: "Connexion — Relance" }];
+export const meta = pageTitle("Connexion");
 export const headers: HeadersFunction = ({ loaderHeaders }) => {
   const headers = new Headers({ "Cache-Control": "no-store" });
   const setCookie = loaderHeaders.get("Set-Cookie");

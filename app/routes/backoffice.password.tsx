@@ -1,14 +1,15 @@
-import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { loadOwnPassword, ownPasswordAction } from "~/services/auth/own-password.server";
 import { rateLimitedInit } from "~/services/http/rate-limits.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
+import { neverCached, pageTitle } from "~/utils/head";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Mot de passe" }] };
 
-export const meta: MetaFunction = () => [{ title: "Mon mot de passe — Relance" }];
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+export const meta = pageTitle("Mon mot de passe");
+export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
   return loadOwnPassword(request);

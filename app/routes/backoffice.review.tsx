@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { decideReviewItem, loadReviewQueue } from "~/services/backoffice/review-queue.server";
@@ -6,11 +6,12 @@ import { StaffFormToken } from "~/components/staff-form-token";
 import { FieldError, invalidProps } from "~/components/field-error";
 import { KeyboardHint, ListFilters, SortHeader, WorkRow, useListKeys } from "~/components/work-list";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
+import { neverCached, pageTitle } from "~/utils/head";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "À décider" }] };
 
-export const meta: MetaFunction = () => [{ title: "À décider — Relance" }];
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+export const meta = pageTitle("À décider");
+export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
   return loadReviewQueue(request);

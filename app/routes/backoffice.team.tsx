@@ -1,14 +1,15 @@
-import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { loadTeam, teamAction } from "~/services/backoffice/team.server";
 import { ROLE_LABELS } from "~/domain/staff-roles";
 import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
+import { neverCached, pageTitle } from "~/utils/head";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Équipe" }] };
 
-export const meta: MetaFunction = () => [{ title: "Équipe — Relance" }];
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+export const meta = pageTitle("Équipe");
+export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
   return loadTeam(request);

@@ -1,13 +1,13 @@
-import { redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { noStoreHeaders } from "~/services/http/http.server";
 import { loadDevCheckout, payDevCheckout } from "~/services/dev/dev-checkout.server";
 import { sendNoticeNow } from "~/services/shared/notices.server";
 import { requestDeps } from "~/services/http/deps.server";
+import { NO_STORE_HEADERS, neverCached, pageTitle } from "~/utils/head";
 
-export const meta: MetaFunction = () => [{ title: "Checkout (development) — Relance" }];
+export const meta = pageTitle("Checkout (development)");
 
-export const headers: HeadersFunction = () => noStoreHeaders;
+export const headers = neverCached;
 
 /** Stands in for Stripe's hosted page when no Stripe key is set (404 otherwise). */
 export function loader({ params }: LoaderFunctionArgs) {
@@ -18,7 +18,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const { location, result } = payDevCheckout(request, params.sessionId, form.get("intent") === "pay" ? "pay" : "decline");
   for (const id of result?.noticeIds ?? []) await sendNoticeNow(requestDeps(), id);
-  throw redirect(location, { status: 303, headers: noStoreHeaders });
+  throw redirect(location, { status: 303, headers: NO_STORE_HEADERS });
 }
 
 export default function DevCheckout() {

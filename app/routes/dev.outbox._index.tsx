@@ -1,8 +1,8 @@
-import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { loadDevOutbox } from "~/services/dev/dev-outbox.server";
+import { pageTitle } from "~/utils/head";
 
-export const meta: MetaFunction = () => [{ title: "Outbox (development) — Relance" }];
+export const meta = pageTitle("Outbox (development)");
 
 export function loader() {
   return { messages: loadDevOutbox() };

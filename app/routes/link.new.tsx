@@ -2,17 +2,18 @@ import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctio
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { localeFromAcceptLanguage, messages } from "~/i18n/messages";
-import { MAX_SMALL_FORM_BYTES, noStoreHeaders, readLimitedForm, requireSameOrigin } from "~/services/http/http.server";
+import { MAX_SMALL_FORM_BYTES, readLimitedForm, requireSameOrigin } from "~/services/http/http.server";
 import { requestDeps } from "~/services/http/deps.server";
 import { requestNewLink } from "~/services/portal/link-reissue.server";
 import { clientAddress, limitRequest, rateLimitedInit } from "~/services/http/rate-limits.server";
 import { RATE_LIMITS } from "~/domain/rate-limit";
 import { RateLimited } from "~/components/rate-limited";
+import { NO_STORE_HEADERS } from "~/utils/head";
 
 export const meta: MetaFunction = () => [{ title: "Relance" }, { name: "robots", content: "noindex" }];
 export const headers: HeadersFunction = ({ actionHeaders }) => {
   const retryAfter = actionHeaders.get("Retry-After");
-  return retryAfter ? { ...noStoreHeaders, "Retry-After": retryAfter } : noStoreHeaders;
+  return retryAfter ? { ...NO_STORE_HEADERS, "Retry-After": retryAfter } : NO_STORE_HEADERS;
 };
 
 // Pasted addresses often carry spaces or capitals: tidy before judging.

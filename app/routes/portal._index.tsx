@@ -1,11 +1,11 @@
-import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { loadPortalHome } from "~/services/portal/portal.server";
-import { noStoreHeaders } from "~/services/http/http.server";
 import { messages } from "~/i18n/messages";
 import { agreementMessages } from "~/i18n/portal-agreements";
 import { CommitmentsInForce } from "~/components/agreement-parts";
 import { historyMessages } from "~/i18n/portal-history";
+import { neverCached } from "~/utils/head";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? messages(data.locale).portal.title(data.creditorName) : "Relance" },
@@ -23,7 +23,7 @@ const PORTAL_ACTIONS = [
   ["documents", "/portal/documents"],
 ] as const;
 
-export const headers: HeadersFunction = () => noStoreHeaders;
+export const headers = neverCached;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return loadPortalHome(request);

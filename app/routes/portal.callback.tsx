@@ -1,13 +1,13 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { Echo, FieldError, describedBy, useFocusFirstError } from "~/components/agreement-parts";
 import { callbackMessages } from "~/i18n/portal-callback";
 import { callbackAction, loadCallbackPage } from "~/services/portal/callback.server";
-import { noStoreHeaders } from "~/services/http/http.server";
+import { neverCached } from "~/utils/head";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: callbackMessages(data?.locale ?? "fr").title }];
-export const headers: HeadersFunction = () => noStoreHeaders;
+export const headers = neverCached;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return loadCallbackPage(request);

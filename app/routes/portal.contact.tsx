@@ -1,12 +1,12 @@
-import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { loadContactPage, updateContact } from "~/services/portal/portal-contact.server";
-import { noStoreHeaders } from "~/services/http/http.server";
 import { secureMessages } from "~/i18n/portal-secure";
 import { messages } from "~/i18n/messages";
+import { NO_STORE_HEADERS, neverCached } from "~/utils/head";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? secureMessages(data.locale).contact.title : "Relance" }];
-export const headers: HeadersFunction = () => noStoreHeaders;
+export const headers = neverCached;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return loadContactPage(request);
@@ -14,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const result = await updateContact(request);
-  return data(result, { status: result.status === "invalid" ? 400 : 200, headers: noStoreHeaders });
+  return data(result, { status: result.status === "invalid" ? 400 : 200, headers: NO_STORE_HEADERS });
 }
 
 const CHANNELS = ["email", "sms", "letter", "phone"] as const;

@@ -1,14 +1,14 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FieldError, describedBy, useFocusFirstError } from "~/components/agreement-parts";
 import { objectionMessages } from "~/i18n/portal-objections";
 import { disputeAction, loadDisputePage } from "~/services/portal/objections.server";
-import { noStoreHeaders } from "~/services/http/http.server";
 import { DISPUTE_REASONS, MESSAGE_MAX_CHARS } from "~/domain/objections";
 import { ObjectionReview } from "~/components/objection-review";
+import { neverCached } from "~/utils/head";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? objectionMessages(data.locale).dispute.title : "Relance" }];
-export const headers: HeadersFunction = () => noStoreHeaders;
+export const headers = neverCached;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return loadDisputePage(request);

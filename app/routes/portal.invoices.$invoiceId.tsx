@@ -1,10 +1,10 @@
-import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { loadPortalInvoice } from "~/services/portal/portal.server";
-import { noStoreHeaders } from "~/services/http/http.server";
 import { messages } from "~/i18n/messages";
+import { neverCached } from "~/utils/head";
 
-export const headers: HeadersFunction = () => noStoreHeaders;
+export const headers = neverCached;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return loadPortalInvoice(request, params.invoiceId ?? "");

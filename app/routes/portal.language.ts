@@ -1,10 +1,10 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { switchLanguage } from "~/services/portal/portal-language.server";
-import { noStoreHeaders } from "~/services/http/http.server";
 import { resourceRoute } from "~/services/http/unavailable.server";
+import { NO_STORE_HEADERS } from "~/utils/head";
 
 /** POST only (M1): a GET of this address is a 405 by Remix, and changes nothing. */
 export const action = resourceRoute(async function action({ request }: ActionFunctionArgs) {
   const returnTo = await switchLanguage(request);
-  return redirect(returnTo, { status: 303, headers: noStoreHeaders });
+  return redirect(returnTo, { status: 303, headers: NO_STORE_HEADERS });
 });

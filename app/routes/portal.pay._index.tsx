@@ -1,14 +1,14 @@
-import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { CopyButton } from "~/components/copy-button";
 import { payMessages } from "~/i18n/portal-pay";
-import { noStoreHeaders } from "~/services/http/http.server";
 import { loadPayPage, startCheckout } from "~/services/portal/payments.server";
+import { NO_STORE_HEADERS, neverCached } from "~/utils/head";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? payMessages(data.locale).title : "Relance" }];
 
-export const headers: HeadersFunction = () => noStoreHeaders;
+export const headers = neverCached;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return loadPayPage(request);
@@ -16,8 +16,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const result = await startCheckout(request);
-  if (result.status === "redirect") throw redirect(result.url, { status: 303, headers: noStoreHeaders });
-  return data(result, { status: 400, headers: noStoreHeaders });
+  if (result.status === "redirect") throw redirect(result.url, { status: 303, headers: NO_STORE_HEADERS });
+  return data(result, { status: 400, headers: NO_STORE_HEADERS });
 }
 
 export default function PortalPay() {

@@ -1,12 +1,12 @@
-import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { payMessages } from "~/i18n/portal-pay";
-import { noStoreHeaders } from "~/services/http/http.server";
 import { loadPayDone } from "~/services/portal/payments.server";
+import { neverCached } from "~/utils/head";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? payMessages(data.locale).done.title : "Relance" }];
 
-export const headers: HeadersFunction = () => noStoreHeaders;
+export const headers = neverCached;
 
 /** Stripe's success URL. It shows; only the webhook records (P3). */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,12 +1,12 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Echo, FieldError, PlanSchedule, describedBy, useFocusFirstError } from "~/components/agreement-parts";
 import { agreementMessages } from "~/i18n/portal-agreements";
 import { loadPlanPage, planAction } from "~/services/portal/agreements.server";
-import { noStoreHeaders } from "~/services/http/http.server";
+import { neverCached } from "~/utils/head";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? agreementMessages(data.locale).plan.title : "Relance" }];
-export const headers: HeadersFunction = () => noStoreHeaders;
+export const headers = neverCached;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return loadPlanPage(request);

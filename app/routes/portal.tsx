@@ -1,15 +1,15 @@
-import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Outlet, useLoaderData, useLocation } from "@remix-run/react";
 import { loadPortalLayout } from "~/services/portal/portal-language.server";
-import { noStoreHeaders } from "~/services/http/http.server";
 import { secureMessages } from "~/i18n/portal-secure";
 import { locales, messages } from "~/i18n/messages";
+import { neverCached } from "~/utils/head";
 
 /**
  * The portal's layout: each page as it is, then a language switch. A layout route rather than a form
  * in every page: one place, no change to the pages, and every future portal page gets it.
  */
-export const headers: HeadersFunction = () => noStoreHeaders;
+export const headers = neverCached;
 
 /** The fallback title for portal pages that set none (the invoice detail had none: axe's document-title). */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: messages(data?.locale ?? "fr").htmlTitle }];

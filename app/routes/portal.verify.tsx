@@ -1,14 +1,14 @@
 import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { loadVerifyPage, verifyAction } from "~/services/auth/step-up.server";
-import { noStoreHeaders } from "~/services/http/http.server";
 import { rateLimitedInit } from "~/services/http/rate-limits.server";
 import { secureMessages } from "~/i18n/portal-secure";
 import { RateLimited } from "~/components/rate-limited";
+import { NO_STORE_HEADERS } from "~/utils/head";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? secureMessages(data.locale).verify.title : "Relance" }];
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => ({
-  ...noStoreHeaders,
+  ...NO_STORE_HEADERS,
   ...(actionHeaders.get("Retry-After") ? { "Retry-After": actionHeaders.get("Retry-After")! } : {}),
   ...(loaderHeaders.get("Retry-After") ? { "Retry-After": loaderHeaders.get("Retry-After")! } : {}),
 });
@@ -19,9 +19,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const result = await verifyAction(request);
-  if (result.status === "verified") throw redirect(result.returnTo, { status: 303, headers: noStoreHeaders });
+  if (result.status === "verified") throw redirect(result.returnTo, { status: 303, headers: NO_STORE_HEADERS });
   if (result.status === "rate_limited") return data(result, rateLimitedInit(result));
-  return data(result, { status: result.status === "error" ? 400 : 200, headers: noStoreHeaders });
+  return data(result, { status: result.status === "error" ? 400 : 200, headers: NO_STORE_HEADERS });
 }
 
 export default function Verify() {

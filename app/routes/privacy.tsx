@@ -1,6 +1,6 @@
-import type { MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/utils/head";
 
-export const meta: MetaFunction = () => [{ title: "Données personnelles — Relance" }];
+export const meta = pageTitle("Données personnelles");
 
 /** GDPR art. 14 notice, linked from the first message a debtor receives (L11). */
 export default function Privacy() {

@@ -5,7 +5,7 @@ import { localDate } from "../../domain/dates";
 import { MAX_AMOUNT_CENTS, type Issue, type RawDebtor, type RawInvoice } from "../../domain/intake";
 import { creditorTimeZone, findApiPayment, findDebtorByRef, findInvoiceByRef, holdsOfDebtor, invoicesOfDebtor, lastContactOf, paymentsOfInvoice } from "../../models/api-status.server";
 import { authenticateApiKey } from "../backoffice/api-keys.server";
-import { readLimitedBytes } from "../http/http.server";
+import { problem, readLimitedBytes } from "../http/http.server";
 import { intake, type IntakeRow, type RowOutcome } from "../shared/intake.server";
 import { recordInvoicePayment } from "../shared/payment-recording.server";
 
@@ -125,23 +125,6 @@ export const Problem = z
 
 // ---------------------------------------------------------------------------------------------
 
-const PROBLEM_TITLES: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  404: "Not Found",
-  409: "Conflict",
-  413: "Content Too Large",
-  415: "Unsupported Media Type",
-  422: "Unprocessable Content",
-};
-
-export function problem(status: number, detail: string, errors?: { pointer: string; detail: string }[], headers: Record<string, string> = {}) {
-  return new Response(JSON.stringify({ type: status === 422 ? "/api/v1/problems/validation" : "about:blank", title: PROBLEM_TITLES[status] ?? "Error", status, detail, ...(errors ? { errors } : {}) }), {
-    status,
-    headers: { "Content-Type": "application/problem+json", "Cache-Control": "no-store", ...headers },
-  });
-}
-
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", "Cache-Control": "no-store" } });
 
 type Context = { creditorId: number; at: Date; today: string };
@@ -150,7 +133,7 @@ type Context = { creditorId: number; at: Date; today: string };
 async function withKey(request: Request, handler: (ctx: Context) => Promise<Response> | Response): Promise<Response> {
   const at = now();
   const key = authenticateApiKey(request, at);
-  if (!key) return problem(401, "A valid API key is required: Authorization: Bearer rlk_… (missing, unknown or revoked).", undefined, { "WWW-Authenticate": 'Bearer realm="relance"' });
+  if (!key) return problem(401, "A valid API key is required: Authorization: Bearer rlk_… (missing, unknown or revoked).", undefined, { headers: { "WWW-Authenticate": 'Bearer realm="relance"' } });
   try {
     return await handler({ creditorId: key.creditorId, at, today: localDate(at, creditorTimeZone(getDb(), key.creditorId)) });
   } catch (thrown) {

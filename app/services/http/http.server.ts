@@ -38,28 +38,34 @@ export function requireFormToken(form: FormData, expected: string | null) {
   }
 }
 
-/**
- * For pages reached with a session (M8, M9). `same-origin`: nothing is ever sent to another origin,
- * yet our own forms keep a real Origin header for the CSRF check (under `no-referrer` browsers send
- * `Origin: null`). The link landing itself sends no referrer at all (`landingHeaders`).
- */
-export const noStoreHeaders = {
-  "Cache-Control": "no-store",
-  "Referrer-Policy": "same-origin",
-};
-
 /** Webhook bodies are small JSON or form posts: anything bigger is refused before it fills memory. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
 /** What a form without files may weigh (sign-in, new link): far above any real one. */
 export const MAX_SMALL_FORM_BYTES = 64 * 1024;
 
-function payloadTooLarge(maxBytes: number): Response {
-  return Response.json(
-    { type: "about:blank", title: "Payload Too Large", status: 413, detail: `The body is larger than ${maxBytes} bytes.` },
-    { status: 413, headers: { "Content-Type": "application/problem+json", "Cache-Control": "no-store" } },
-  );
+const PROBLEM_TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  503: "Service Unavailable",
+};
+
+/**
+ * The one RFC 9457 problem answer, for the API, the webhooks and a body refused before it is read:
+ * a title from the status unless a more precise one is given, field errors as JSON pointers.
+ */
+export function problem(status: number, detail: string, errors?: readonly { pointer: string; detail: string }[], options: { title?: string; headers?: Record<string, string> } = {}) {
+  const body = { type: status === 422 ? "/api/v1/problems/validation" : "about:blank", title: options.title ?? PROBLEM_TITLES[status] ?? "Error", status, detail, ...(errors ? { errors } : {}) };
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/problem+json", "Cache-Control": "no-store", ...options.headers } });
 }
+
+const payloadTooLarge = (maxBytes: number) => problem(413, `The body is larger than ${maxBytes} bytes.`);
 
 /**
  * The one reader of request bodies: the body as it streams in, refused with `tooLarge` (thrown) once

@@ -1,4 +1,5 @@
 import { redactLinkTokens } from "../../utils/redact";
+import { problem } from "./http.server";
 
 /**
  * The database or the disk cannot take a write right now (R4): the job holds the lock past the busy
@@ -50,9 +51,7 @@ export function unavailableResponse(request: Request): Response {
     headers.set("Content-Type", "text/html; charset=utf-8");
     return new Response(BUSY_PAGE, { status: 503, headers });
   }
-  headers.set("Content-Type", "application/problem+json");
-  const body = { type: "about:blank", title: "Service Unavailable", status: 503, detail: `Nothing was saved; retry in ${RETRY_AFTER_SECONDS} seconds.` };
-  return new Response(JSON.stringify(body), { status: 503, headers });
+  return problem(503, `Nothing was saved; retry in ${RETRY_AFTER_SECONDS} seconds.`, undefined, { headers: Object.fromEntries(headers) });
 }
 
 export function logUnavailable(request: Request, error: unknown) {

@@ -36,7 +36,7 @@ import { loadCadenceStates } from "../shared/cadence.server";
 import { requestDeps } from "../http/deps.server";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { requirePortalAction, requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal-guards.server";
-import { noStoreHeaders } from "../http/http.server";
+import { NO_STORE_HEADERS } from "../../utils/head";
 import { clientIp } from "../http/rate-limits.server";
 import { recordCommitment, sendCreditorCopies } from "../shared/creditor-copies.server";
 
@@ -215,7 +215,7 @@ export async function promiseAction(request: Request) {
   if (intent !== "confirm") {
     const result = evaluatePromise(db, ctx, form, intent);
     if (result.kind === "invalid") return data({ step: "form" as const, errors: result.errors, values: result.values }, { status: 400 });
-    if (result.kind === "replay") return redirect("/portal?done=promise", { headers: noStoreHeaders });
+    if (result.kind === "replay") return redirect("/portal?done=promise", { headers: NO_STORE_HEADERS });
     return { step: "confirm" as const, ...confirmView(result), changed: false };
   }
 
@@ -278,9 +278,9 @@ export async function promiseAction(request: Request) {
       // M22: the confirmation and the creditor's copy leave after the commit; if the provider is down, the job retries them.
       await sendNoticeNow(requestDeps(), outcome.noticeId);
       await sendCreditorCopies(outcome.copyIds);
-      return redirect("/portal?done=promise", { headers: noStoreHeaders });
+      return redirect("/portal?done=promise", { headers: NO_STORE_HEADERS });
     case "replay":
-      return redirect("/portal?done=promise", { headers: noStoreHeaders });
+      return redirect("/portal?done=promise", { headers: NO_STORE_HEADERS });
   }
 }
 
@@ -499,8 +499,8 @@ export async function planAction(request: Request) {
   }
   if (intent !== "confirm") {
     const result = evaluatePlan(db, ctx, form);
-    if (result.kind === "replay") return redirect("/portal/plan", { headers: noStoreHeaders });
-    if (result.kind === "unavailable") return redirect("/portal/plan", { headers: noStoreHeaders });
+    if (result.kind === "replay") return redirect("/portal/plan", { headers: NO_STORE_HEADERS });
+    if (result.kind === "unavailable") return redirect("/portal/plan", { headers: NO_STORE_HEADERS });
     if (result.kind === "invalid") return data({ step: "form" as const, errors: result.errors, values: result.values }, { status: 400 });
     return { step: "confirm" as const, ...planConfirmView(result), changed: false, ackError: null };
   }
@@ -584,11 +584,11 @@ export async function planAction(request: Request) {
     case "saved":
       await sendNoticeNow(requestDeps(), outcome.noticeId);
       await sendCreditorCopies(outcome.copyIds);
-      return redirect("/portal?done=plan", { headers: noStoreHeaders });
+      return redirect("/portal?done=plan", { headers: NO_STORE_HEADERS });
     case "replay":
-      return redirect("/portal?done=plan", { headers: noStoreHeaders });
+      return redirect("/portal?done=plan", { headers: NO_STORE_HEADERS });
     case "unavailable":
-      return redirect("/portal/plan", { headers: noStoreHeaders });
+      return redirect("/portal/plan", { headers: NO_STORE_HEADERS });
   }
 }
 

@@ -18,7 +18,7 @@ import { getEnv } from "../../env.server";
 import { getOpenCallback, getPhoneOnFile, replaceOpenCallbacks } from "../../models/callback.server";
 import { appendTimeline } from "../../models/timeline.server";
 import { requestDeps } from "../http/deps.server";
-import { noStoreHeaders } from "../http/http.server";
+import { NO_STORE_HEADERS } from "../../utils/head";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { requirePortalAction, requirePortalDebtor } from "./portal-guards.server";
 import { loadContactWindows } from "../../models/cadence-settings.server";
@@ -225,9 +225,9 @@ export async function callbackAction(request: Request) {
     case "saved":
       // M22: the confirmation leaves after the commit; if the provider is down, the job retries it.
       await sendNoticeNow(requestDeps(), outcome.noticeId);
-      return redirect(`/portal/callback?done=${outcome.replaced ? "replaced" : "1"}`, { headers: noStoreHeaders });
+      return redirect(`/portal/callback?done=${outcome.replaced ? "replaced" : "1"}`, { headers: NO_STORE_HEADERS });
     case "replay":
-      return redirect("/portal/callback?done=1", { headers: noStoreHeaders });
+      return redirect("/portal/callback?done=1", { headers: NO_STORE_HEADERS });
   }
 }
 

@@ -11,7 +11,7 @@ import { listOpenInvoices } from "../../models/portal.server";
 import { appendTimeline } from "../../models/timeline.server";
 import { loadCadenceStates } from "../shared/cadence.server";
 import { requestDeps } from "../http/deps.server";
-import { noStoreHeaders } from "../http/http.server";
+import { NO_STORE_HEADERS } from "../../utils/head";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { recordCommitment, sendCreditorCopies } from "../shared/creditor-copies.server";
 import { requirePortalAction, requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal-guards.server";
@@ -152,7 +152,7 @@ export async function disputeAction(request: Request) {
 
   if (reviewedFilesChanged(form, files)) return data({ step: "edit" as const, errors: { files: t.files.chooseAgain } as ObjectionErrors, values }, { status: 400 });
   // The same submission again (a double click, a retry): it was recorded, nothing more to do.
-  if (already.length === invoiceIds.length && already.every((d) => d.message === message && d.reason === reason)) return redirect("/portal?done=dispute", { headers: noStoreHeaders });
+  if (already.length === invoiceIds.length && already.every((d) => d.message === message && d.reason === reason)) return redirect("/portal?done=dispute", { headers: NO_STORE_HEADERS });
   const stored = await storeUploads(getEnv().STORAGE_DIR, files);
   if (!stored.ok) return data({ step: "edit" as const, errors: { files: fileProblem(t, stored.problem, stored.name) } as ObjectionErrors, values }, { status: 400 });
   const lines = [t.dispute.paused(numbers.join(", ")), ...othersLines(t, othersSchedule(ctx, invoiceIds, "dispute"))];
@@ -196,7 +196,7 @@ export async function disputeAction(request: Request) {
     await sendNoticeNow(requestDeps(), outcome.noticeId);
     await sendCreditorCopies(outcome.copyIds);
   }
-  return redirect("/portal?done=dispute", { headers: noStoreHeaders });
+  return redirect("/portal?done=dispute", { headers: NO_STORE_HEADERS });
 }
 
 function fileRow(disputeId: number, file: StoredFile, now: Date) {
@@ -284,7 +284,7 @@ export async function alreadyPaidAction(request: Request) {
   if (reviewedFilesChanged(form, files)) return data({ step: "edit" as const, errors: { proof: t.files.chooseAgain } as ObjectionErrors, values }, { status: 400 });
   const before = pending();
   if (before) {
-    if (before.amountCents === claim.amountCents && before.paidOn === claim.paidOn) return redirect("/portal?done=paid", { headers: noStoreHeaders });
+    if (before.amountCents === claim.amountCents && before.paidOn === claim.paidOn) return redirect("/portal?done=paid", { headers: NO_STORE_HEADERS });
     return data({ step: "edit" as const, errors: { invoice: t.paid.alreadyClaimed(invoice.number) } as ObjectionErrors, values }, { status: 409 });
   }
   const stored = await storeUploads(getEnv().STORAGE_DIR, files);
@@ -342,5 +342,5 @@ export async function alreadyPaidAction(request: Request) {
     await sendNoticeNow(requestDeps(), outcome.noticeId);
     await sendCreditorCopies(outcome.copyIds);
   }
-  return redirect("/portal?done=paid", { headers: noStoreHeaders });
+  return redirect("/portal?done=paid", { headers: NO_STORE_HEADERS });
 }

@@ -2,7 +2,7 @@ import twilio from "twilio";
 import type { Db } from "../../../db/client";
 import type { Env } from "../../env.server";
 import { applySmsOptChange, applyTwilioStatus, markWebhookProcessed, storeWebhookEvent } from "../../models/delivery-events.server";
-import { MAX_WEBHOOK_BYTES, readLimitedText } from "../http/http.server";
+import { MAX_WEBHOOK_BYTES, problem, readLimitedText } from "../http/http.server";
 
 export const TWILIO_STATUS_PATH = "/webhooks/twilio/status";
 export const TWILIO_INBOUND_PATH = "/webhooks/twilio/inbound";
@@ -81,10 +81,7 @@ export async function handleTwilioWebhook(
   if (!env.TWILIO_AUTH_TOKEN) return new Response(null, { status: 404 });
   const params = await verifiedTwilioParams(env, request, kind === "status" ? TWILIO_STATUS_PATH : TWILIO_INBOUND_PATH);
   if (!params) {
-    return Response.json(
-      { type: "about:blank", title: "Forbidden", status: 403, detail: "Invalid X-Twilio-Signature" },
-      { status: 403, headers: { "Content-Type": "application/problem+json" } },
-    );
+    return problem(403, "Invalid X-Twilio-Signature");
   }
   if (kind === "status") {
     recordTwilioStatus(db, params, now);
