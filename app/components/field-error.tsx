@@ -19,3 +19,13 @@ export function invalidProps(field: string, message: string | readonly string[] 
   const has = typeof message === "string" ? message !== "" : Boolean(message?.length);
   return has ? { "aria-invalid": true as const, "aria-describedby": errorId(field) } : {};
 }
+
+/** An error about the whole form (a refused sign-in, a decision already taken), above its fields. */
+export function FormError({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <p className="field-error" role="alert">
+      {message}
+    </p>
+  );
+}

@@ -5,6 +5,7 @@ import { StaffFormToken } from "~/components/staff-form-token";
 import { FieldError, invalidProps } from "~/components/field-error";
 import { KeyboardHint, ListFilters, SortHeader, WorkRow, useListKeys } from "~/components/work-list";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
+import type { FieldErrors } from "~/utils/form-flow";
 import { neverCached, pageTitle } from "~/utils/head";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Appels à passer" }] };
@@ -162,7 +163,7 @@ function CallDetail({ row }: { row: Row }) {
   const result = useActionData<typeof action>();
   const { search } = useLocation();
   const busy = useNavigation().state === "submitting";
-  const errors: { outcome?: string[]; promiseDate?: string[]; note?: string[] } = result && "taskId" in result && result.taskId === row.taskId ? result.fields : {};
+  const errors: FieldErrors = result && "taskId" in result && result.taskId === row.taskId ? result.fields : {};
   const id = (name: string) => `task-${row.taskId}-${name}`;
   return (
     <div className="row-detail-body">

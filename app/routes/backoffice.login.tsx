@@ -10,6 +10,9 @@ import { MAX_SMALL_FORM_BYTES, requireSameOrigin } from "~/services/http/http.se
 import { clientAddress, limitRequest, rateLimitedInit } from "~/services/http/rate-limits.server";
 import { RATE_LIMITS } from "~/domain/rate-limit";
 import { pageTitle } from "~/utils/head";
+import { FieldError, FormError, invalidProps } from "~/components/field-error";
+import { firstErrors } from "~/services/http/forms.server";
+import type { FieldErrors } from "~/utils/form-flow";
 
 export const meta = pageTitle("Connexion");
 export const headers: HeadersFunction = ({ loaderHeaders }) => {
@@ -29,7 +32,7 @@ const codeSchema = z.object({
   code: z.string().regex(/^\s*\d{3}\s?\d{3}\s*$/, { error: "Saisissez les 6 chiffres reçus par e-mail." }),
 });
 
-type Fields = { email?: string[]; password?: string[]; code?: string[] };
+type Fields = FieldErrors;
 type Result = { fields: Fields; formError: string | null; codeSentTo?: string };
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -50,7 +53,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
   if (intent === "send-code") {
     const parsed = email.safeParse(form.get("email"));
-    if (!parsed.success) return data(result({ email: [z.flattenError(parsed.error).formErrors[0]!] }, null), { status: 400 });
+    if (!parsed.success) return data(result({ email: parsed.error.issues[0]!.message }, null), { status: 400 });
     const typed = parsed.data.trim().toLowerCase();
     const limited = limitRequest(RATE_LIMITS.staffCodeSendEmail, typed);
     if (limited) return data(result({}, tooMany(limited.retryAt), { codeSentTo: typed }), rateLimitedInit(limited));
@@ -64,7 +67,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const parsed = codeSchema.safeParse({ email: form.get("email"), code: form.get("code") });
     if (!parsed.success) {
       const typed = String(form.get("email") ?? "");
-      return data(result(z.flattenError(parsed.error).fieldErrors, null, { codeSentTo: typed }), { status: 400 });
+      return data(result(firstErrors(parsed.error), null, { codeSentTo: typed }), { status: 400 });
     }
     const typed = parsed.data.email.trim().toLowerCase();
     const byEmail = limitRequest(RATE_LIMITS.staffSignInEmail, typed);
@@ -72,7 +75,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const cookie = await signInStaffByCode(getDb(), typed, parsed.data.code, now(), request);
     if (!cookie) {
       return data(
-        result({ code: ["Ce code ne convient pas : il est faux, a déjà servi, a plus de 10 minutes ou a été essayé 5 fois. Vérifiez-le ou demandez un nouveau code."] }, null, { codeSentTo: typed }),
+        result({ code: "Ce code ne convient pas : il est faux, a déjà servi, a plus de 10 minutes ou a été essayé 5 fois. Vérifiez-le ou demandez un nouveau code." }, null, { codeSentTo: typed }),
         { status: 401 },
       );
     }
@@ -80,7 +83,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 
   const parsed = passwordSchema.safeParse({ email: form.get("email"), password: form.get("password") });
-  if (!parsed.success) return data(result(z.flattenError(parsed.error).fieldErrors, null), { status: 400 });
+  if (!parsed.success) return data(result(firstErrors(parsed.error), null), { status: 400 });
   const byEmail = limitRequest(RATE_LIMITS.staffSignInEmail, parsed.data.email.trim().toLowerCase());
   if (byEmail) return data(result({}, tooMany(byEmail.retryAt)), rateLimitedInit(byEmail));
   const cookie = await signInStaff(getDb(), parsed.data.email, parsed.data.password, now(), request);
@@ -93,26 +96,14 @@ function tooMany(retryAt: string): string {
   return `Trop de tentatives de connexion. Réessayez après ${time} (heure de Paris), ou demandez à un collègue propriétaire du compte de vérifier votre accès.`;
 }
 
-function FieldError({ id, errors }: { id: string; errors?: string[] }) {
-  return errors ? (
-    <p id={id} className="field-error">
-      {errors[0]}
-    </p>
-  ) : null;
-}
-
 export default function StaffLogin() {
   const result = useActionData<typeof action>();
   const { csrf } = useLoaderData<typeof loader>();
   const busy = useNavigation().state === "submitting";
   const fields: Fields = result?.fields ?? {};
   const codeSentTo = result?.codeSentTo;
-  const invalid = (name: keyof Fields) => ({ "aria-invalid": Boolean(fields[name]) || undefined, "aria-describedby": fields[name] ? `${name}-error` : undefined });
-  const formError = result?.formError ? (
-    <p className="field-error" role="alert">
-      {result.formError}
-    </p>
-  ) : null;
+  const invalid = (name: string) => invalidProps(name, fields[name]);
+  const formError = <FormError message={result?.formError} />;
 
   if (codeSentTo !== undefined) {
     return (
@@ -129,7 +120,7 @@ export default function StaffLogin() {
           <input type="hidden" name="email" value={codeSentTo} />
           <label htmlFor="code">Code reçu par e-mail</label>
           <input id="code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={7} required {...invalid("code")} />
-          <FieldError id="code-error" errors={fields.code} />
+          <FieldError field="code" message={fields.code} />
           <p>
             <button type="submit" className="button" disabled={busy}>
               Se connecter
@@ -159,10 +150,10 @@ export default function StaffLogin() {
         {formError}
         <label htmlFor="email">Adresse e-mail</label>
         <input id="email" name="email" type="email" autoComplete="username" required {...invalid("email")} />
-        <FieldError id="email-error" errors={fields.email} />
+        <FieldError field="email" message={fields.email} />
         <label htmlFor="password">Mot de passe</label>
         <input id="password" name="password" type="password" autoComplete="current-password" required {...invalid("password")} />
-        <FieldError id="password-error" errors={fields.password} />
+        <FieldError field="password" message={fields.password} />
         <p>
           <button type="submit" name="intent" value="password" className="button" disabled={busy}>
             Se connecter

@@ -5,6 +5,8 @@ import { rateLimitedInit } from "~/services/http/rate-limits.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
+import { FieldError, FormError, invalidProps } from "~/components/field-error";
+import type { FieldErrors } from "~/utils/form-flow";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Mot de passe" }] };
 
@@ -29,9 +31,9 @@ export default function OwnPassword() {
   const page = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const fields: Record<string, string[]> = result?.status === "error" ? result.fields : {};
-  const invalid = (name: string) => ({ "aria-invalid": fields[name] ? true : undefined, "aria-describedby": fields[name] ? `${name}-error` : undefined });
-  const error = (name: string) => (fields[name] ? <p id={`${name}-error`} className="field-error">{fields[name][0]}</p> : null);
+  const fields: FieldErrors = result?.status === "error" ? result.fields : {};
+  const invalid = (name: string) => invalidProps(name, fields[name]);
+  const error = (name: string) => <FieldError field={name} message={fields[name]} />;
 
   return (
     <main className="page narrow">
@@ -49,11 +51,7 @@ export default function OwnPassword() {
           Un code à 6 chiffres vient d'être envoyé à {result.to}. Il est valable 10 minutes.
         </p>
       ) : null}
-      {result?.status === "rate_limited" ? (
-        <p className="field-error" role="alert">
-          Trop de tentatives. Réessayez après {retryTime(result.retryAt)} (heure de Paris).
-        </p>
-      ) : null}
+      <FormError message={result?.status === "rate_limited" ? `Trop de tentatives. Réessayez après ${retryTime(result.retryAt)} (heure de Paris).` : null} />
       <Form method="post" noValidate>
         <StaffFormToken />
         <input type="hidden" name="intent" value="change" />

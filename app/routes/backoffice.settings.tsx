@@ -5,6 +5,8 @@ import { loadSettings, updateSettings, type SettingsSection } from "~/services/b
 import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
+import { FieldError } from "~/components/field-error";
+import type { FieldErrors } from "~/utils/form-flow";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Paramètres" }] };
 
@@ -21,10 +23,10 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 type Values = Record<string, string>;
-type Errors = Record<string, string[]>;
+type Errors = FieldErrors;
 
 function Field(props: { name: string; label: string; values: Values; errors: Errors; hint?: string; type?: string; autoComplete?: string; inputMode?: "numeric" | "decimal" | "tel" | "email" }) {
-  const error = props.errors[props.name]?.[0];
+  const error = props.errors[props.name];
   const describedBy = [props.hint ? `${props.name}-hint` : null, error ? `${props.name}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <>
@@ -44,11 +46,7 @@ function Field(props: { name: string; label: string; values: Values; errors: Err
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}
       />
-      {error ? (
-        <p id={`${props.name}-error`} className="field-error">
-          {error}
-        </p>
-      ) : null}
+      <FieldError field={props.name} message={error} />
     </>
   );
 }

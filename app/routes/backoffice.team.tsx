@@ -5,6 +5,7 @@ import { ROLE_LABELS } from "~/domain/staff-roles";
 import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
+import { FieldError, FormError, invalidProps } from "~/components/field-error";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Équipe" }] };
 
@@ -29,7 +30,7 @@ export default function Team() {
   const addErrors = result?.status === "error" && result.intent === "add" ? result.fields : {};
   const addValues = result?.status === "error" && result.intent === "add" ? (result.values ?? {}) : {};
   const errorFor = (memberId: number) => (result?.status === "error" && result.memberId === memberId ? Object.values(result.fields).flat()[0] : undefined);
-  const invalid = (name: string) => ({ "aria-invalid": addErrors[name] ? true : undefined, "aria-describedby": addErrors[name] ? `add-${name}-error` : undefined });
+  const invalid = (name: string) => invalidProps(`add-${name}`, addErrors[name]);
 
   return (
     <main className="page">
@@ -103,11 +104,7 @@ export default function Team() {
                             {m.active ? `Désactiver ${m.name}` : `Réactiver ${m.name}`}
                           </button>
                         </Form>
-                        {error ? (
-                          <p className="field-error" role="alert">
-                            {error}
-                          </p>
-                        ) : null}
+                        <FormError message={error} />
                       </td>
                     ) : null}
                   </tr>
@@ -127,10 +124,10 @@ export default function Team() {
             <input type="hidden" name="intent" value="add" />
             <label htmlFor="add-name">Nom</label>
             <input id="add-name" name="name" type="text" defaultValue={addValues.name} autoComplete="off" {...invalid("name")} />
-            {addErrors.name ? <p id="add-name-error" className="field-error">{addErrors.name[0]}</p> : null}
+            <FieldError field="add-name" message={addErrors.name} />
             <label htmlFor="add-email">Adresse e-mail</label>
             <input id="add-email" name="email" type="email" defaultValue={addValues.email} autoComplete="off" {...invalid("email")} />
-            {addErrors.email ? <p id="add-email-error" className="field-error">{addErrors.email[0]}</p> : null}
+            <FieldError field="add-email" message={addErrors.email} />
             <fieldset>
               <legend>Rôle</legend>
               {roleEntries.map(([value, label]) => (
@@ -139,7 +136,7 @@ export default function Team() {
                   <label htmlFor={`add-role-${value}`}>{label}</label>
                 </div>
               ))}
-              {addErrors.role ? <p className="field-error">{addErrors.role[0]}</p> : null}
+              <FieldError field="add-role" message={addErrors.role} />
             </fieldset>
             <button type="submit" className="button" disabled={busy}>
               Ajouter

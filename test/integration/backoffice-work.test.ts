@@ -69,11 +69,11 @@ describe("the call list", () => {
   });
 
   it("refuses a promise outcome without a date, and a date beyond the policy, changing nothing", async () => {
-    const noDate = (await outcome(() => calls.action(args(post("/backoffice/calls", { taskId: String(taskId), outcome: "promise" }))))) as { data: { fields: Record<string, string[]> }; init: { status: number } };
+    const noDate = (await outcome(() => calls.action(args(post("/backoffice/calls", { taskId: String(taskId), outcome: "promise" }))))) as { data: { fields: Record<string, string> }; init: { status: number } };
     expect(noDate.init.status).toBe(400);
-    expect(noDate.data.fields.promiseDate?.[0]).toMatch(/date de paiement promise/);
-    const tooFar = (await outcome(() => calls.action(args(post("/backoffice/calls", { taskId: String(taskId), outcome: "promise", promiseDate: "2027-06-01" }))))) as { data: { fields: Record<string, string[]> } };
-    expect(tooFar.data.fields.promiseDate?.[0]).toMatch(/limite de la politique/);
+    expect(noDate.data.fields.promiseDate).toMatch(/date de paiement promise/);
+    const tooFar = (await outcome(() => calls.action(args(post("/backoffice/calls", { taskId: String(taskId), outcome: "promise", promiseDate: "2027-06-01" }))))) as { data: { fields: Record<string, string> } };
+    expect(tooFar.data.fields.promiseDate).toMatch(/limite de la politique/);
     expect(getDb().select().from(callTasks).where(eq(callTasks.id, taskId)).get()!.status).toBe("open");
   });
 

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { firstErrors } from "../http/forms.server";
+import type { FieldErrors } from "../../utils/form-flow";
 import { and, eq, ne } from "drizzle-orm";
 import { staffSessions, staffUsers } from "../../../db/schema";
 import { RATE_LIMITS } from "../../domain/rate-limit";
@@ -30,7 +32,7 @@ export async function loadOwnPassword(request: Request) {
 export type PasswordResult =
   | RateLimited
   | { status: "code_sent"; to: string }
-  | { status: "error"; fields: Record<string, string[]> }
+  | { status: "error"; fields: FieldErrors }
   | { status: "changed" };
 
 const changeSchema = z
@@ -67,17 +69,17 @@ export async function ownPasswordAction(request: Request): Promise<PasswordResul
     currentPassword: form.get("currentPassword") ?? "",
     code: form.get("code") ?? "",
   });
-  if (!parsed.success) return { status: "error", fields: z.flattenError(parsed.error).fieldErrors };
+  if (!parsed.success) return { status: "error", fields: firstErrors(parsed.error) };
   // Guessing the current password from a stolen session is limited like signing in.
   const limit = hitRateLimit(db, RATE_LIMITS.staffSignInEmail, email.toLowerCase(), at);
   if (!limit.allowed) return rateLimitedResult(limit);
   const { password, currentPassword, code } = parsed.data;
   if (currentPassword !== "") {
     if (!passwordHash || !(await verifyPassword(currentPassword, passwordHash))) {
-      return { status: "error", fields: { currentPassword: ["Ce n'est pas votre mot de passe actuel. Sans lui, demandez un code par e-mail."] } };
+      return { status: "error", fields: { currentPassword: "Ce n'est pas votre mot de passe actuel. Sans lui, demandez un code par e-mail." } };
     }
   } else if (consumeStaffCode(db, staff.id, "password", code, at) !== "accepted") {
-    return { status: "error", fields: { code: ["Ce code ne convient pas : il est faux, a déjà servi, a plus de 10 minutes ou a été essayé 5 fois. Demandez-en un nouveau."] } };
+    return { status: "error", fields: { code: "Ce code ne convient pas : il est faux, a déjà servi, a plus de 10 minutes ou a été essayé 5 fois. Demandez-en un nouveau." } };
   }
   const hash = await hashPassword(password);
   const keep = await sessionHashOf(request);

@@ -1,6 +1,8 @@
 import { data, redirect } from "@remix-run/node";
 import { and, eq, gt } from "drizzle-orm";
 import { z } from "zod";
+import { parseFields } from "../http/forms.server";
+import type { FieldErrors } from "../../utils/form-flow";
 import { hasHiddenCharacters } from "../../domain/text";
 import { cadencePolicies, callTasks, debtors, invoices, promises } from "../../../db/schema";
 import { CALL_OUTCOMES, rankCallTasks, reachedDebtor } from "../../domain/call-list";
@@ -139,7 +141,7 @@ const outcomeSchema = z
     }
   });
 
-export type CallOutcomeErrors = { taskId: number; fields: Partial<Record<"outcome" | "promiseDate" | "note", string[]>> };
+export type CallOutcomeErrors = { taskId: number; fields: FieldErrors };
 
 /**
  * Logs a call in one transaction: the task is done, the timeline says whether the debtor was reached
@@ -154,13 +156,13 @@ export async function logCallOutcome(request: Request) {
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas d'enregistrer un appel.", { status: 403 });
   const form = await readStaffForm(request);
   if (form.get("intent") === "assign") return assignCalls(db, staff, form);
-  const parsed = outcomeSchema.safeParse(Object.fromEntries(form));
+  const parsed = parseFields(outcomeSchema, form);
   const taskId = Number(form.get("taskId")) || 0;
-  if (!parsed.success) return data({ taskId, fields: z.flattenError(parsed.error).fieldErrors } satisfies CallOutcomeErrors, { status: 400 });
+  if (!parsed.ok) return data({ taskId, fields: parsed.errors } satisfies CallOutcomeErrors, { status: 400 });
   const input = parsed.data;
   const task = getOpenCallTask(db, staff.creditorId, input.taskId);
   // Someone else's task, or one already logged by a colleague: nothing to do, say so.
-  if (!task) return data({ taskId, fields: { outcome: ["Cet appel a déjà été traité ou n'existe pas."] } } satisfies CallOutcomeErrors, { status: 409 });
+  if (!task) return data({ taskId, fields: { outcome: "Cet appel a déjà été traité ou n'existe pas." } } satisfies CallOutcomeErrors, { status: 409 });
   const debtor = db.select().from(debtors).where(eq(debtors.id, task.debtorId)).get()!;
   const today = localDate(at, debtor.timeZone);
 
@@ -174,7 +176,7 @@ export async function logCallOutcome(request: Request) {
     const date = input.promiseDate!;
     if (daysBetween(today, date) < 1 || date > limit) {
       const message = `La date doit être entre demain et le ${formatCalendarDate(limit, LOCALE)} (limite de la politique).`;
-      return data({ taskId, fields: { promiseDate: [message] } } satisfies CallOutcomeErrors, { status: 400 });
+      return data({ taskId, fields: { promiseDate: message } } satisfies CallOutcomeErrors, { status: 400 });
     }
   }
 

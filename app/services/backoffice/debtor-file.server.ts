@@ -1,4 +1,5 @@
 import { data, redirect } from "@remix-run/node";
+import { parseFields } from "../http/forms.server";
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { invoices, payments } from "../../../db/schema";
@@ -185,11 +186,8 @@ function resumeReminders({ db, at, staff, debtorId }: FileActionCtx): never {
 /** Staff record a bank transfer received, in full or in part, through the one place payments are recorded. */
 function recordTransfer({ db, at, staff, debtorId }: FileActionCtx, form: FormData) {
   const invoiceId = Number(form.get("invoiceId")) || 0;
-  const parsed = transferSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) {
-    const fields = Object.fromEntries(Object.entries(z.flattenError(parsed.error).fieldErrors).map(([f, m]) => [f, m?.[0]]));
-    return data({ invoiceId, fields } satisfies TransferErrors, { status: 400 });
-  }
+  const parsed = parseFields(transferSchema, form);
+  if (!parsed.ok) return data({ invoiceId, fields: parsed.errors } satisfies TransferErrors, { status: 400 });
   const input = parsed.data;
   const today = localDate(at, staff.creditorTimeZone);
   if (input.receivedOn > today) return data({ invoiceId, fields: { receivedOn: "La date de réception ne peut pas être dans le futur." } } satisfies TransferErrors, { status: 400 });

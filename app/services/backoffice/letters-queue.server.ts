@@ -2,6 +2,7 @@ import { data, redirect } from "@remix-run/node";
 import { existsSync, readFileSync } from "node:fs";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
+import { parseFields } from "../http/forms.server";
 import { letters } from "../../../db/schema";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
@@ -76,9 +77,9 @@ export async function markLetterPosted(request: Request) {
   const staff = await requireStaff(db, request, at);
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas de marquer un courrier.", { status: 403 });
   const form = await readStaffForm(request);
-  const parsed = postedSchema.safeParse(Object.fromEntries(form));
+  const parsed = parseFields(postedSchema, form);
   const letterId = Number(form.get("letterId")) || 0;
-  if (!parsed.success) return data({ letterId, error: z.flattenError(parsed.error).fieldErrors.trackingNumber?.[0] ?? "Courrier inconnu." }, { status: 400 });
+  if (!parsed.ok) return data({ letterId, error: parsed.errors.trackingNumber ?? "Courrier inconnu." }, { status: 400 });
   const posted = db.transaction(
     (tx) => {
       const letter = tx.select().from(letters).where(and(eq(letters.id, parsed.data.letterId), eq(letters.creditorId, staff.creditorId), eq(letters.status, "to_post"))).get();

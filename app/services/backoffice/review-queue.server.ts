@@ -1,4 +1,5 @@
 import { data, redirect } from "@remix-run/node";
+import { parseFields } from "../http/forms.server";
 import { listQuery, matchesQuery, parseSort, sortRows } from "../../domain/work-list";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
@@ -178,11 +179,8 @@ export async function decideReviewItem(request: Request) {
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas de décider.", { status: 403 });
   const form = await readStaffForm(request);
   const key = `${form.get("intent")}-${form.get("id")}`;
-  const parsed = decisionSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) {
-    const fields = Object.fromEntries(Object.entries(z.flattenError(parsed.error).fieldErrors).map(([f, m]) => [f, m?.[0]]));
-    return data({ key, fields } satisfies ReviewErrors, { status: 400 });
-  }
+  const parsed = parseFields(decisionSchema, form);
+  if (!parsed.ok) return data({ key, fields: parsed.errors } satisfies ReviewErrors, { status: 400 });
   let noticeId: number | null;
   try {
     noticeId = db.transaction((tx) => apply(tx, staff, parsed.data, at), { behavior: "immediate" });

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { firstErrors } from "../http/forms.server";
+import type { FieldErrors } from "../../utils/form-flow";
 import { eq } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { creditors } from "../../../db/schema";
@@ -225,7 +227,7 @@ const sectionFields: Record<SettingsSection, string[]> = {
 };
 
 export type SettingsResult =
-  | { status: "error"; section: SettingsSection; fields: Record<string, string[]>; values: Record<string, string> }
+  | { status: "error"; section: SettingsSection; fields: FieldErrors; values: Record<string, string> }
   | { status: "saved"; section: SettingsSection; changed: string[] };
 
 function staffRole(role: string) {
@@ -309,12 +311,12 @@ export async function updateSettings(request: Request): Promise<SettingsResult> 
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const values = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
-    return { status: "error", section, fields: fieldErrors(parsed.error), values };
+    return { status: "error", section, fields: firstErrors(parsed.error), values };
   }
   const floorError = contractRateProblem(parsed.data, at, loadLegalRates(db));
   if (floorError) {
     const values = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
-    return { status: "error", section, fields: { contractRate: [floorError] }, values };
+    return { status: "error", section, fields: { contractRate: floorError }, values };
   }
   const changed = saveSection(db, staff, section, parsed.data, at);
   return { status: "saved", section, changed: changed.map((f) => FIELD_LABELS[f] ?? f) };
@@ -327,15 +329,6 @@ function contractRateProblem(patch: Patch, at: Date, legalRates: readonly LegalI
 }
 
 /** Issues by field; an issue with no path (a refine on the whole field) belongs to the first one. */
-function fieldErrors(error: z.ZodError): Record<string, string[]> {
-  const fields: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const key = String(issue.path[0] ?? "");
-    (fields[key] ??= []).push(issue.message);
-  }
-  return fields;
-}
-
 function saveSection(db: Db, staff: { id: number; creditorId: number }, section: SettingsSection, patch: Patch, at: Date): string[] {
   return db.transaction(
     (tx) => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseFields } from "../http/forms.server";
 import type { Db } from "../../../db/client";
 import { addDays, formatCalendarDate, isCalendarDate, type CalendarDate } from "../../domain/dates";
 import { zonedInstant } from "../../domain/business-calendar";
@@ -26,11 +27,8 @@ export type HoldFieldErrors = Partial<Record<"reason" | "until", string>>;
 
 /** A hold as staff typed it (the debtor file's card, the debtor list's bulk bar), or what to fix. */
 export function parseHold(form: FormData, today: CalendarDate): { hold: HoldRequest } | { errors: HoldFieldErrors } {
-  const parsed = holdSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) {
-    const fields = z.flattenError(parsed.error).fieldErrors;
-    return { errors: { reason: fields.reason?.[0], until: fields.until?.[0] } };
-  }
+  const parsed = parseFields(holdSchema, form);
+  if (!parsed.ok) return { errors: { reason: parsed.errors.reason, until: parsed.errors.until } };
   const latest = addDays(today, STAFF_HOLD_MAX_DAYS);
   if (parsed.data.until < today || parsed.data.until > latest) {
     return { errors: { until: `Choisissez une date entre aujourd'hui et le ${formatCalendarDate(latest, LOCALE)} (${STAFF_HOLD_MAX_DAYS} jours au plus).` } };

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { firstErrors } from "../http/forms.server";
+import type { FieldErrors } from "../../utils/form-flow";
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { creditors, staffSessions, staffUsers } from "../../../db/schema";
@@ -61,7 +63,7 @@ function describeTeamEvent(action: string, data: Record<string, unknown>): strin
 }
 
 export type TeamResult =
-  | { status: "error"; intent: string; memberId: number | null; fields: Record<string, string[]>; values?: Record<string, string> }
+  | { status: "error"; intent: string; memberId: number | null; fields: FieldErrors; values?: Record<string, string> }
   | { status: "done"; message: string };
 
 const addSchema = z.object({
@@ -95,7 +97,7 @@ export async function teamAction(request: Request): Promise<TeamResult> {
   const member = memberSchema.safeParse({ memberId: form.get("memberId") });
   if (!member.success) throw new Response("Membre manquant.", { status: 400 });
   const memberId = member.data.memberId;
-  const error = (message: string, field = "member"): TeamResult => ({ status: "error", intent, memberId, fields: { [field]: [message] } });
+  const error = (message: string, field = "member"): TeamResult => ({ status: "error", intent, memberId, fields: { [field]: message } });
 
   if (intent === "role") {
     const role = z.enum(roles).safeParse(form.get("role"));
@@ -157,7 +159,7 @@ function otherActiveOwners(db: Pick<Db, "select">, creditorId: number, exceptId:
 async function addMember(db: Db, staff: Staff, form: FormData, at: Date): Promise<TeamResult> {
   const raw = { name: String(form.get("name") ?? ""), email: String(form.get("email") ?? ""), role: String(form.get("role") ?? "") };
   const parsed = addSchema.safeParse(raw);
-  if (!parsed.success) return { status: "error", intent: "add", memberId: null, fields: z.flattenError(parsed.error).fieldErrors, values: raw };
+  if (!parsed.success) return { status: "error", intent: "add", memberId: null, fields: firstErrors(parsed.error), values: raw };
   const { name, email, role } = parsed.data;
   const added = db.transaction(
     (tx) => {
@@ -170,7 +172,7 @@ async function addMember(db: Db, staff: Staff, form: FormData, at: Date): Promis
     },
     { behavior: "immediate" },
   );
-  if (!added) return { status: "error", intent: "add", memberId: null, fields: { email: ["Cette adresse a déjà un accès à Relance : choisissez-en une autre."] }, values: raw };
+  if (!added) return { status: "error", intent: "add", memberId: null, fields: { email: "Cette adresse a déjà un accès à Relance : choisissez-en une autre." }, values: raw };
   const env = getEnv();
   const creditor = db.select({ name: creditors.legalName }).from(creditors).where(eq(creditors.id, staff.creditorId)).get();
   const rendered = await renderStaffEmail({ kind: "welcome", staffName: name, creditorName: creditor?.name ?? staff.creditorName, invitedBy: staff.name, loginUrl: `${env.PUBLIC_BASE_URL}/backoffice/login` });
