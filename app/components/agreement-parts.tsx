@@ -1,15 +1,6 @@
 import { useEffect } from "react";
 import type { AgreementMessages } from "~/i18n/portal-agreements";
 
-/** The message next to a field, referenced by the field's aria-describedby. */
-export function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  return message ? (
-    <p id={id} className="field-error">
-      {message}
-    </p>
-  ) : null;
-}
-
 export function describedBy(...ids: (string | false | undefined | null)[]) {
   const list = ids.filter(Boolean).join(" ");
   return list === "" ? undefined : list;

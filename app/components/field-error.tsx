@@ -1,12 +1,13 @@
 /**
- * The one way a field's error is shown, in the portal and the back office: under the field, read
- * out when it appears, and tied to the field by `aria-describedby={errorId(field)}`.
+ * The one way a field's error is shown, in the portal and the back office: under the field, tied to
+ * it by `aria-describedby={errorId(field)}`, and read out when it appears, unless the form moves the
+ * focus to the first field in error itself (`announce={false}`), which reads it once already.
  */
-export function FieldError({ field, message }: { field: string; message: string | readonly string[] | null | undefined }) {
+export function FieldError({ field, message, announce = true }: { field: string; message: string | readonly string[] | null | undefined; announce?: boolean }) {
   const text = typeof message === "string" ? message : message?.[0];
   if (!text) return null;
   return (
-    <p className="field-error" id={errorId(field)} role="alert">
+    <p className="field-error" id={errorId(field)} role={announce ? "alert" : undefined}>
       {text}
     </p>
   );

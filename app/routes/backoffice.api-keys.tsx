@@ -5,6 +5,7 @@ import { apiKeysAction, loadApiKeys } from "~/services/backoffice/api-keys.serve
 import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
+import { FieldError } from "~/components/field-error";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "API" }] };
 
@@ -62,11 +63,7 @@ export default function ApiKeys() {
               aria-invalid={fields.name ? true : undefined}
               aria-describedby={fields.name ? "key-name-error" : undefined}
             />
-            {fields.name ? (
-              <p className="field-error" id="key-name-error" role="alert">
-                {fields.name}
-              </p>
-            ) : null}
+            <FieldError field="key-name" message={fields.name} />
             <button type="submit" name="intent" value="create" className="button" disabled={busy}>
               Créer la clé
             </button>

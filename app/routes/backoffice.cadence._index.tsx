@@ -8,6 +8,7 @@ import { loadCadenceSettings, saveCadenceSettings, type PolicyActionResult, type
 import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
+import { FieldError } from "~/components/field-error";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Relances et modèles" }] };
 
@@ -32,14 +33,6 @@ const LIMITS: { field: Exclude<keyof PolicyDraft, "steps" | "alternateChannelsAf
   { field: "minInstallmentEuros", label: "Échéance minimale (€)", hint: "Par exemple 50." },
   { field: "autoAcceptPlanMonths", label: "Échéanciers acceptés d'office jusqu'à (mois)", hint: "0 : toujours examinés par l'équipe." },
 ];
-
-function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  return message ? (
-    <p className="field-error" id={id} role="alert">
-      {message}
-    </p>
-  ) : null;
-}
 
 export default function CadenceSettings() {
   const page = useLoaderData<typeof loader>();
@@ -111,7 +104,7 @@ function PolicyForm(props: { policy: { id: number; title: string }; draft: Polic
         <input type="hidden" name="policyId" value={policy.id} />
         <fieldset disabled={!canEdit}>
           <legend>Étapes</legend>
-          <FieldError id={`${id("steps")}-error`} message={errorOf("steps")} />
+          <FieldError field={`${id("steps")}`} message={errorOf("steps")} />
           <div className="table-scroll">
             <table>
               <thead>
@@ -141,14 +134,14 @@ function PolicyForm(props: { policy: { id: number; title: string }; draft: Polic
                             </option>
                           ))}
                         </select>
-                        <FieldError id={`${id(f("kind"))}-error`} message={errorOf(f("kind"))} />
+                        <FieldError field={`${id(f("kind"))}`} message={errorOf(f("kind"))} />
                       </td>
                       <td>
                         <label className="visually-hidden" htmlFor={id(f("offsetDays"))}>
                           Délai en jours, {row}
                         </label>
                         <input id={id(f("offsetDays"))} name={f("offsetDays")} type="number" inputMode="numeric" defaultValue={step.offsetDays} {...described(f("offsetDays"))} />
-                        <FieldError id={`${id(f("offsetDays"))}-error`} message={errorOf(f("offsetDays"))} />
+                        <FieldError field={`${id(f("offsetDays"))}`} message={errorOf(f("offsetDays"))} />
                       </td>
                       <td>
                         <label className="visually-hidden" htmlFor={id(f("channel"))}>
@@ -162,7 +155,7 @@ function PolicyForm(props: { policy: { id: number; title: string }; draft: Polic
                             </option>
                           ))}
                         </select>
-                        <FieldError id={`${id(f("channel"))}-error`} message={errorOf(f("channel"))} />
+                        <FieldError field={`${id(f("channel"))}`} message={errorOf(f("channel"))} />
                       </td>
                       <td>
                         <label className="visually-hidden" htmlFor={id(f("tone"))}>
@@ -175,7 +168,7 @@ function PolicyForm(props: { policy: { id: number; title: string }; draft: Polic
                             </option>
                           ))}
                         </select>
-                        <FieldError id={`${id(f("tone"))}-error`} message={errorOf(f("tone"))} />
+                        <FieldError field={`${id(f("tone"))}`} message={errorOf(f("tone"))} />
                       </td>
                       {canEdit ? (
                         <td>
@@ -215,7 +208,7 @@ function PolicyForm(props: { policy: { id: number; title: string }; draft: Polic
               </label>
               <input id={id(field)} name={field} type="text" inputMode="decimal" defaultValue={draft[field]} {...described(field)} />
               <p className="muted">{hint}</p>
-              <FieldError id={`${id(field)}-error`} message={errorOf(field)} />
+              <FieldError field={`${id(field)}`} message={errorOf(field)} />
             </div>
           ))}
           <div>
@@ -283,13 +276,13 @@ function WindowsForm(props: {
                   </div>
                 ))}
               </div>
-              <FieldError id={`w-${channel}-weekdays-error`} message={err("weekdays")} />
+              <FieldError field={`w-${channel}-weekdays`} message={err("weekdays")} />
               <label htmlFor={`w-${channel}-start`}>De ({CHANNEL_NAMES[channel]})</label>
               <input type="time" id={`w-${channel}-start`} name={field("start")} defaultValue={given?.start ?? window.start} {...describedBy("start")} />
-              <FieldError id={`w-${channel}-start-error`} message={err("start")} />
+              <FieldError field={`w-${channel}-start`} message={err("start")} />
               <label htmlFor={`w-${channel}-end`}>À ({CHANNEL_NAMES[channel]})</label>
               <input type="time" id={`w-${channel}-end`} name={field("end")} defaultValue={given?.end ?? window.end} {...describedBy("end")} />
-              <FieldError id={`w-${channel}-end-error`} message={err("end")} />
+              <FieldError field={`w-${channel}-end`} message={err("end")} />
             </fieldset>
           );
         })}

@@ -4,6 +4,7 @@ import { loadMessageTemplates, saveMessageTemplateAction, type TemplateActionRes
 import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
+import { FieldError } from "~/components/field-error";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Relances et modèles", to: "/backoffice/cadence" }, { label: "Modèles" }] };
 
@@ -90,11 +91,7 @@ export default function MessageTemplates() {
                   aria-invalid={errors.subject ? true : undefined}
                   aria-describedby={errors.subject ? "subject-error" : undefined}
                 />
-                {errors.subject ? (
-                  <p className="field-error" id="subject-error" role="alert">
-                    {errors.subject}
-                  </p>
-                ) : null}
+                <FieldError field="subject" message={errors.subject} />
               </>
             ) : null}
             <label htmlFor="body">{key.channel === "email" ? "Introduction (paragraphes séparés par une ligne vide)" : "Texte du SMS"}</label>
@@ -106,11 +103,7 @@ export default function MessageTemplates() {
               aria-invalid={errors.body ? true : undefined}
               aria-describedby={errors.body ? "body-error" : "body-hint"}
             />
-            {errors.body ? (
-              <p className="field-error" id="body-error" role="alert">
-                {errors.body}
-              </p>
-            ) : null}
+            <FieldError field="body" message={errors.body} />
             <p className="muted" id="body-hint">
               {key.channel === "sms"
                 ? "Votre nom est ajouté au début et « STOP SMS » à la fin ; {link} est obligatoire ; deux SMS au plus avec des valeurs réelles."

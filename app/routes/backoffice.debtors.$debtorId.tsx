@@ -5,6 +5,7 @@ import { debtorFileAction, loadDebtorFile } from "~/services/backoffice/debtor-f
 import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached } from "~/utils/head";
+import { FieldError, FormError, invalidProps } from "~/components/field-error";
 
 export const handle: BackofficeHandle = {
   breadcrumb: (data: Awaited<ReturnType<typeof loadDebtorFile>> | undefined) => [{ label: "Débiteurs", to: "/backoffice/debtors" }, { label: data?.debtor.name ?? "Client" }],
@@ -134,13 +135,8 @@ function TransferForm() {
   const result = useActionData<typeof action>();
   const errors: Record<string, string | undefined> = result && "fields" in result ? result.fields : {};
   const open = page.invoices.filter((i) => i.status === "open");
-  const error = (name: string) =>
-    errors[name] ? (
-      <p className="field-error" id={`transfer-${name}-error`} role="alert">
-        {errors[name]}
-      </p>
-    ) : null;
-  const invalid = (name: string) => (errors[name] ? { "aria-invalid": true, "aria-describedby": `transfer-${name}-error` } : {});
+  const error = (name: string) => <FieldError field={`transfer-${name}`} message={errors[name]} />;
+  const invalid = (name: string) => invalidProps(`transfer-${name}`, errors[name]);
   return (
     <section className="card" aria-labelledby="transfer-title">
       <h2 id="transfer-title">Enregistrer un virement reçu</h2>
@@ -181,11 +177,7 @@ function Overpayments() {
   return (
     <section className="card" aria-labelledby="overpayments-title">
       <h2 id="overpayments-title">Trop-perçus à rembourser</h2>
-      {error ? (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <ul>
         {page.overpayments.map((o) => (
           <li key={o.id} data-testid="overpayment">

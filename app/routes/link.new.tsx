@@ -9,6 +9,7 @@ import { clientAddress, limitRequest, rateLimitedInit } from "~/services/http/ra
 import { RATE_LIMITS } from "~/domain/rate-limit";
 import { RateLimited } from "~/components/rate-limited";
 import { NO_STORE_HEADERS } from "~/utils/head";
+import { FieldError } from "~/components/field-error";
 
 export const meta: MetaFunction = () => [{ title: "Relance" }, { name: "robots", content: "noindex" }];
 export const headers: HeadersFunction = ({ actionHeaders }) => {
@@ -64,11 +65,7 @@ export default function NewLink() {
             aria-invalid={result?.status === "invalid" || undefined}
             aria-describedby={result?.status === "invalid" ? "email-error" : undefined}
           />
-          {result?.status === "invalid" ? (
-            <p id="email-error" className="field-error">
-              {t.invalidEmail}
-            </p>
-          ) : null}
+          <FieldError field="email" message={result?.status === "invalid" ? t.invalidEmail : null} />
           <p>
             <button type="submit" className="button" disabled={busy}>
               {t.submit}

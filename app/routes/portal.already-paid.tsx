@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FieldError, describedBy, useFocusFirstError } from "~/components/agreement-parts";
+import { describedBy, useFocusFirstError } from "~/components/agreement-parts";
+import { FieldError } from "~/components/field-error";
 import { objectionMessages } from "~/i18n/portal-objections";
 import { alreadyPaidAction, loadAlreadyPaidPage } from "~/services/portal/objections.server";
 import { CLAIM_METHODS, REFERENCE_MAX_CHARS } from "~/domain/objections";
@@ -71,14 +72,14 @@ export default function AlreadyPaidPage() {
                   </label>
                 </div>
               ))}
-              <FieldError id="invoice-error" message={errors.invoice} />
+              <FieldError field="invoice" message={errors.invoice} announce={false} />
             </fieldset>
             <label htmlFor="paidOn">{t.paid.paidOn}</label>
             <input type="date" max={page.today} defaultValue={values?.paidOn} {...field("paidOn")} />
-            <FieldError id="paidOn-error" message={errors.paidOn} />
+            <FieldError field="paidOn" message={errors.paidOn} announce={false} />
             <label htmlFor="amount">{t.paid.amount}</label>
             <input type="text" inputMode="decimal" autoComplete="off" defaultValue={values?.amount} {...field("amount")} />
-            <FieldError id="amount-error" message={errors.amount} />
+            <FieldError field="amount" message={errors.amount} announce={false} />
             <label htmlFor="method">{t.paid.method}</label>
             <select defaultValue={values?.method ?? ""} {...field("method")}>
               <option value="" disabled>
@@ -90,19 +91,19 @@ export default function AlreadyPaidPage() {
                 </option>
               ))}
             </select>
-            <FieldError id="method-error" message={errors.method} />
+            <FieldError field="method" message={errors.method} announce={false} />
             <label htmlFor="reference">{t.paid.reference}</label>
             <p id="reference-hint" className="muted">
               {t.paid.referenceHint}
             </p>
             <input type="text" maxLength={REFERENCE_MAX_CHARS} defaultValue={values?.reference} {...field("reference", "reference-hint")} />
-            <FieldError id="reference-error" message={errors.reference} />
+            <FieldError field="reference" message={errors.reference} announce={false} />
             <label htmlFor="proof">{t.paid.proof}</label>
             <p id="proof-hint" className="muted">
               {t.paid.proofHint}
             </p>
             <input type="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" {...field("proof", "proof-hint")} />
-            <FieldError id="proof-error" message={errors.proof} />
+            <FieldError field="proof" message={errors.proof} announce={false} />
             <button type="submit" name="intent" value="review" className="button" disabled={busy}>
               {t.paid.submit}
             </button>

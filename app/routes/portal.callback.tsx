@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
-import { Echo, FieldError, describedBy, useFocusFirstError } from "~/components/agreement-parts";
+import { Echo, describedBy, useFocusFirstError } from "~/components/agreement-parts";
+import { FieldError } from "~/components/field-error";
 import { callbackMessages } from "~/i18n/portal-callback";
 import { callbackAction, loadCallbackPage } from "~/services/portal/callback.server";
 import { neverCached } from "~/utils/head";
@@ -24,7 +25,7 @@ export default function CallbackPage() {
   const t = callbackMessages(page.locale);
   useFocusFirstError(result);
 
-  if (result?.step === "confirm") {
+  if (result?.step === "review") {
     return (
       <main className="page narrow" lang={page.locale}>
         <h1>{t.confirmTitle}</h1>
@@ -101,7 +102,7 @@ function CallbackForm({ page, errors, values, busy }: { page: Page; errors: Reco
         <p id="slot-hint" className="muted">
           {page.zoneHint}
         </p>
-        <FieldError id="slot-error" message={errors.slot} />
+        <FieldError field="slot" message={errors.slot} announce={false} />
         {page.days.map((day) => (
           <fieldset key={day.date} className="slot-day">
             <legend>{day.label}</legend>
@@ -147,7 +148,7 @@ function CallbackForm({ page, errors, values, busy }: { page: Page; errors: Reco
           aria-invalid={errors.phone ? true : undefined}
           aria-describedby={describedBy("otherPhone-hint", errors.phone && "phone-error")}
         />
-        <FieldError id="phone-error" message={errors.phone} />
+        <FieldError field="phone" message={errors.phone} announce={false} />
       </fieldset>
 
       <label htmlFor="note">{t.noteLabel}</label>
@@ -159,7 +160,7 @@ function CallbackForm({ page, errors, values, busy }: { page: Page; errors: Reco
         aria-invalid={errors.note ? true : undefined}
         aria-describedby={describedBy(errors.note && "note-error")}
       />
-      <FieldError id="note-error" message={errors.note} />
+      <FieldError field="note" message={errors.note} announce={false} />
       <p>
         <button type="submit" name="intent" value="review" className="button" disabled={busy}>
           {t.review}

@@ -4,6 +4,8 @@ import { loadContactPage, updateContact } from "~/services/portal/portal-contact
 import { secureMessages } from "~/i18n/portal-secure";
 import { messages } from "~/i18n/messages";
 import { NO_STORE_HEADERS, neverCached } from "~/utils/head";
+import { FieldError, errorId } from "~/components/field-error";
+import { hasErrors } from "~/utils/form-flow";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? secureMessages(data.locale).contact.title : "Relance" }];
 export const headers = neverCached;
@@ -14,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const result = await updateContact(request);
-  return data(result, { status: result.status === "invalid" ? 400 : 200, headers: NO_STORE_HEADERS });
+  return data(result, { status: hasErrors(result) ? 400 : 200, headers: NO_STORE_HEADERS });
 }
 
 const CHANNELS = ["email", "sms", "letter", "phone"] as const;
@@ -25,15 +27,10 @@ export default function Contact() {
   const busy = useNavigation().state === "submitting";
   const t = secureMessages(page.locale).contact;
   const back = messages(page.locale).portal.back;
-  const values = result?.status === "invalid" || result?.status === "editing" ? result.values : undefined;
-  const errors = result?.status === "invalid" ? result.errors : {};
-  const described = (field: keyof typeof errors) => (errors[field] ? `${field}-error` : undefined);
-  const error = (field: keyof typeof errors) =>
-    errors[field] ? (
-      <p id={`${field}-error`} className="field-error" role="alert">
-        {errors[field]}
-      </p>
-    ) : null;
+  const values = result?.step === "edit" ? result.values : undefined;
+  const errors = result?.step === "edit" ? result.errors : {};
+  const described = (field: keyof typeof errors) => (errors[field] ? errorId(field) : undefined);
+  const error = (field: keyof typeof errors) => <FieldError field={field} message={errors[field]} />;
 
   return (
     <main className="page narrow" lang={page.locale}>
@@ -54,7 +51,7 @@ export default function Contact() {
         </section>
       ) : null}
 
-      {result?.status === "done" ? (
+      {result?.step === "done" && result.changes.length > 0 ? (
         <div className="notice" role="status">
           <p>{t.done}</p>
           <ul>
@@ -64,13 +61,13 @@ export default function Contact() {
           </ul>
         </div>
       ) : null}
-      {result?.status === "nothing" ? (
+      {result?.step === "done" && result.changes.length === 0 ? (
         <p className="notice" role="status">
           {t.nothing}
         </p>
       ) : null}
 
-      {result?.status === "review" ? (
+      {result?.step === "review" ? (
         <Form method="post" className="card">
           <input type="hidden" name="csrf" value={page.csrf} />
           {Object.entries(result.values).map(([name, value]) => (

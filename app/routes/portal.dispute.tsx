@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FieldError, describedBy, useFocusFirstError } from "~/components/agreement-parts";
+import { describedBy, useFocusFirstError } from "~/components/agreement-parts";
+import { FieldError } from "~/components/field-error";
 import { objectionMessages } from "~/i18n/portal-objections";
 import { disputeAction, loadDisputePage } from "~/services/portal/objections.server";
 import { DISPUTE_REASONS, MESSAGE_MAX_CHARS } from "~/domain/objections";
@@ -65,7 +66,7 @@ export default function DisputePage() {
                   </label>
                 </div>
               ))}
-              <FieldError id="invoices-error" message={errors.invoices} />
+              <FieldError field="invoices" message={errors.invoices} announce={false} />
             </fieldset>
             <fieldset data-focus-on-error={errors.reason ? true : undefined} tabIndex={errors.reason ? -1 : undefined} aria-describedby={describedBy(errors.reason && "reason-error")}>
               <legend>{t.dispute.reason}</legend>
@@ -75,7 +76,7 @@ export default function DisputePage() {
                   <label htmlFor={`reason-${reason}`}>{t.dispute.reasons[reason]}</label>
                 </div>
               ))}
-              <FieldError id="reason-error" message={errors.reason} />
+              <FieldError field="reason" message={errors.reason} announce={false} />
             </fieldset>
             <label htmlFor="message">{t.dispute.message}</label>
             <p id="message-hint" className="muted">
@@ -90,7 +91,7 @@ export default function DisputePage() {
               aria-invalid={errors.message ? true : undefined}
               aria-describedby={describedBy("message-hint", errors.message && "message-error")}
             />
-            <FieldError id="message-error" message={errors.message} />
+            <FieldError field="message" message={errors.message} announce={false} />
             <label htmlFor="files">{t.files.label}</label>
             <p id="files-hint" className="muted">
               {t.files.hint}
@@ -104,7 +105,7 @@ export default function DisputePage() {
               aria-invalid={errors.files ? true : undefined}
               aria-describedby={describedBy("files-hint", errors.files && "files-error")}
             />
-            <FieldError id="files-error" message={errors.files} />
+            <FieldError field="files" message={errors.files} announce={false} />
             <button type="submit" name="intent" value="review" className="button" disabled={busy}>
               {t.dispute.submit}
             </button>

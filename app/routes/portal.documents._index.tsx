@@ -4,6 +4,8 @@ import { loadDocumentsPage, requestDocument } from "~/services/portal/portal-doc
 import { secureMessages } from "~/i18n/portal-secure";
 import { messages } from "~/i18n/messages";
 import { NO_STORE_HEADERS, neverCached } from "~/utils/head";
+import { hasErrors } from "~/utils/form-flow";
+import { FieldError } from "~/components/field-error";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? secureMessages(data.locale).documents.title : "Relance" }];
 export const headers = neverCached;
@@ -14,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const result = await requestDocument(request);
-  return data(result, { status: result.status === "invalid" ? 400 : 200, headers: NO_STORE_HEADERS });
+  return data(result, { status: hasErrors(result) ? 400 : 200, headers: NO_STORE_HEADERS });
 }
 
 export default function Documents() {
@@ -23,8 +25,8 @@ export default function Documents() {
   const busy = useNavigation().state === "submitting";
   const t = secureMessages(page.locale).documents;
   const back = messages(page.locale).portal.back;
-  const values = result && result.status !== "done" ? result.values : undefined;
-  const errors = result?.status === "invalid" || result?.status === "editing" ? result.errors : {};
+  const values = result?.step === "edit" || result?.step === "review" ? result.values : undefined;
+  const errors = result?.step === "edit" ? result.errors : {};
 
   return (
     <main className="page narrow" lang={page.locale}>
@@ -79,12 +81,12 @@ export default function Documents() {
 
       <section aria-labelledby="request-title">
         <h2 id="request-title">{t.requestTitle}</h2>
-        {result?.status === "done" ? (
+        {result?.step === "done" ? (
           <div className="notice" role="status">
             <p>{t.done(result.untilLabel)}</p>
             <p>{t.doneNext(result.untilLabel)}</p>
           </div>
-        ) : result?.status === "review" ? (
+        ) : result?.step === "review" ? (
           <Form method="post" className="card">
             <input type="hidden" name="csrf" value={page.csrf} />
             <input type="hidden" name="kind" value={result.values.kind} />
@@ -114,7 +116,7 @@ export default function Documents() {
             </p>
           </Form>
         ) : null}
-        {result?.status === "review" || result?.status === "done" ? null : (
+        {result?.step === "review" || result?.step === "done" ? null : (
           <Form method="post" noValidate>
             <input type="hidden" name="csrf" value={page.csrf} />
             <input type="hidden" name="intent" value="review" />
@@ -127,11 +129,7 @@ export default function Documents() {
                   <label htmlFor={`kind-${kind}`}>{t.kinds[kind]}</label>
                 </div>
               ))}
-              {errors.kind ? (
-                <p id="kind-error" className="field-error" role="alert">
-                  {errors.kind}
-                </p>
-              ) : null}
+              <FieldError field="kind" message={errors.kind} />
             </fieldset>
             <label htmlFor="invoiceId">{t.invoiceLabel}</label>
             <select
@@ -148,11 +146,7 @@ export default function Documents() {
                 </option>
               ))}
             </select>
-            {errors.invoice ? (
-              <p id="invoice-error" className="field-error" role="alert">
-                {errors.invoice}
-              </p>
-            ) : null}
+            <FieldError field="invoice" message={errors.invoice} />
             <label htmlFor="note">{t.noteLabel}</label>
             <textarea
               id="note"
@@ -163,11 +157,7 @@ export default function Documents() {
               aria-invalid={errors.note ? true : undefined}
               aria-describedby={errors.note ? "note-error" : undefined}
             />
-            {errors.note ? (
-              <p id="note-error" className="field-error" role="alert">
-                {errors.note}
-              </p>
-            ) : null}
+            <FieldError field="note" message={errors.note} />
             <p>
               <button type="submit" className="button" disabled={busy}>
                 {t.review}

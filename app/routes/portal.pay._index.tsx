@@ -5,6 +5,7 @@ import { CopyButton } from "~/components/copy-button";
 import { payMessages } from "~/i18n/portal-pay";
 import { loadPayPage, startCheckout } from "~/services/portal/payments.server";
 import { NO_STORE_HEADERS, neverCached } from "~/utils/head";
+import { FieldError } from "~/components/field-error";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? payMessages(data.locale).title : "Relance" }];
 
@@ -86,11 +87,7 @@ export default function PortalPay() {
                           aria-invalid={error ? true : undefined}
                           aria-describedby={error ? `amount-${invoice.id}-error amount-${invoice.id}-hint` : `amount-${invoice.id}-hint`}
                         />
-                        {error ? (
-                          <p className="field-error" id={`amount-${invoice.id}-error`}>
-                            {error}
-                          </p>
-                        ) : null}
+                        <FieldError field={`amount-${invoice.id}`} message={error} />
                       </>
                     ) : null}
                   </div>

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Echo, FieldError, PlanSchedule, describedBy, useFocusFirstError } from "~/components/agreement-parts";
+import { Echo, PlanSchedule, describedBy, useFocusFirstError } from "~/components/agreement-parts";
+import { FieldError, FormError } from "~/components/field-error";
 import { agreementMessages } from "~/i18n/portal-agreements";
 import { loadPlanPage, planAction } from "~/services/portal/agreements.server";
 import { neverCached } from "~/utils/head";
@@ -48,15 +49,11 @@ export default function PlanPage() {
     );
   }
 
-  if (result?.step === "confirm") {
+  if (result?.step === "review") {
     return (
       <main className="page narrow" lang={page.locale}>
         <h1>{t.plan.confirmTitle}</h1>
-        {result.changed ? (
-          <p className="field-error" role="alert">
-            {t.plan.changed}
-          </p>
-        ) : null}
+        <FormError message={result.changed ? t.plan.changed : null} />
         <p>
           {t.plan.covers} {result.numbers.join(", ")}
         </p>
@@ -119,7 +116,7 @@ export default function PlanPage() {
               {t.plan.ackLabel} <span data-testid="acknowledgment">{result.ackText}</span>
             </label>
           </div>
-          <FieldError id="acknowledge-error" message={result.ackError ?? undefined} />
+          <FieldError field="acknowledge" message={result.ackError ?? undefined} announce={false} />
           <div className="button-row">
             <button type="submit" name="intent" value="confirm" className="button" disabled={busy}>
               {t.plan.confirm}
@@ -163,7 +160,7 @@ export default function PlanPage() {
           aria-invalid={errors.count ? true : undefined}
           aria-describedby={describedBy(errors.count && "count-error")}
         />
-        <FieldError id="count-error" message={errors.count} />
+        <FieldError field="count" message={errors.count} announce={false} />
         <label htmlFor="start">{t.plan.start}</label>
         <p id="start-hint" className="muted">
           {t.plan.startHint(page.startLimitLabel)}
@@ -178,7 +175,7 @@ export default function PlanPage() {
           aria-invalid={errors.start ? true : undefined}
           aria-describedby={describedBy("start-hint", errors.start && "start-error")}
         />
-        <FieldError id="start-error" message={errors.start} />
+        <FieldError field="start" message={errors.start} announce={false} />
         <p className="muted">{t.plan.remainderNote}</p>
         <p>
           <button type="submit" name="intent" value="review" className="button" disabled={busy}>
@@ -214,7 +211,7 @@ export default function PlanPage() {
                   aria-invalid={dateError ? true : undefined}
                   aria-describedby={describedBy(dateError && `row-${n}-date-error`)}
                 />
-                <FieldError id={`row-${n}-date-error`} message={dateError} />
+                <FieldError field={`row-${n}-date`} message={dateError} announce={false} />
               </div>
               <div>
                 <label htmlFor={`row-${n}-amount`}>{t.plan.rowAmount}</label>
@@ -228,13 +225,13 @@ export default function PlanPage() {
                   aria-invalid={amountError ? true : undefined}
                   aria-describedby={describedBy(amountError && `row-${n}-amount-error`)}
                 />
-                <FieldError id={`row-${n}-amount-error`} message={amountError} />
+                <FieldError field={`row-${n}-amount`} message={amountError} announce={false} />
               </div>
             </fieldset>
           );
         })}
         <div id="rows-status" tabIndex={errors.rows ? -1 : undefined} data-focus-on-error={errors.rows && !Object.keys(errors).some((k) => k.startsWith("row-")) ? true : undefined}>
-          <FieldError id="rows-error" message={errors.rows} />
+          <FieldError field="rows" message={errors.rows} announce={false} />
         </div>
         <div className="button-row">
           <button type="submit" name="intent" value="add-row" className="button secondary" disabled={busy || rows.length >= page.maxInstallments}>

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Echo, FieldError, describedBy, useFocusFirstError } from "~/components/agreement-parts";
+import { Echo, describedBy, useFocusFirstError } from "~/components/agreement-parts";
+import { FieldError, FormError } from "~/components/field-error";
 import { agreementMessages } from "~/i18n/portal-agreements";
 import { loadPromisePage, promiseAction } from "~/services/portal/agreements.server";
 import { neverCached } from "~/utils/head";
@@ -23,15 +24,11 @@ export default function PromisePage() {
   const t = agreementMessages(page.locale);
   useFocusFirstError(result);
 
-  if (result?.step === "confirm") {
+  if (result?.step === "review") {
     return (
       <main className="page narrow" lang={page.locale}>
         <h1>{t.promise.confirmTitle}</h1>
-        {result.changed ? (
-          <p className="field-error" role="alert">
-            {t.promise.changed}
-          </p>
-        ) : null}
+        <FormError message={result.changed ? t.promise.changed : null} />
         <p>{t.promise.youCommit}</p>
         <ul className="card">
           {result.summary.map((s) => (
@@ -105,7 +102,7 @@ export default function PromisePage() {
                 </label>
               </div>
             ))}
-            <FieldError id="invoices-error" message={errors.invoices} />
+            <FieldError field="invoices" message={errors.invoices} announce={false} />
           </fieldset>
           {promised.length > 0 ? (
             <div className="muted" data-testid="already-promised">
@@ -135,7 +132,7 @@ export default function PromisePage() {
             aria-invalid={errors.date ? true : undefined}
             aria-describedby={describedBy("date-hint", errors.date && "date-error")}
           />
-          <FieldError id="date-error" message={errors.date} />
+          <FieldError field="date" message={errors.date} announce={false} />
 
           <label htmlFor="amount">{t.promise.amount}</label>
           <p id="amount-hint" className="muted">
@@ -151,7 +148,7 @@ export default function PromisePage() {
             aria-invalid={errors.amount ? true : undefined}
             aria-describedby={describedBy("amount-hint", errors.amount && "amount-error")}
           />
-          <FieldError id="amount-error" message={errors.amount} />
+          <FieldError field="amount" message={errors.amount} announce={false} />
           <p>
             <button type="submit" name="intent" value="review" className="button" disabled={busy}>
               {t.promise.review}

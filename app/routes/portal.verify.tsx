@@ -5,6 +5,7 @@ import { rateLimitedInit } from "~/services/http/rate-limits.server";
 import { secureMessages } from "~/i18n/portal-secure";
 import { RateLimited } from "~/components/rate-limited";
 import { NO_STORE_HEADERS } from "~/utils/head";
+import { FieldError } from "~/components/field-error";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? secureMessages(data.locale).verify.title : "Relance" }];
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => ({
@@ -74,11 +75,7 @@ export default function Verify() {
                 aria-invalid={codeError ? true : undefined}
                 aria-describedby={codeError ? "code-error" : undefined}
               />
-              {codeError ? (
-                <p id="code-error" className="field-error" role="alert">
-                  {codeError}
-                </p>
-              ) : null}
+              <FieldError field="code" message={codeError} />
               <p>
                 <button type="submit" className="button" disabled={busy}>
                   {t.submit}
@@ -100,11 +97,7 @@ export default function Verify() {
                     <label htmlFor={`contact-${choice.value}`}>{choice.channel === "email" ? t.byEmail(choice.label) : t.bySms(choice.label)}</label>
                   </div>
                 ))}
-                {contactError ? (
-                  <p id="contact-error" className="field-error" role="alert">
-                    {contactError}
-                  </p>
-                ) : null}
+                <FieldError field="contact" message={contactError} />
               </fieldset>
               <p>
                 <button type="submit" className={showCodeForm ? "button secondary" : "button"} disabled={busy}>

@@ -5,8 +5,8 @@
  */
 export type FieldErrors = Partial<Record<string, string>>;
 
-export type FormStep<Values, Review extends object = never, Done extends object = never> =
-  | { step: "edit"; values: Values; errors: FieldErrors }
+export type FormStep<Values, Review extends object = never, Done extends object = never, Errors extends FieldErrors = FieldErrors> =
+  | { step: "edit"; values: Values; errors: Errors }
   | ({ step: "review" } & Review)
   | ({ step: "done" } & Done);
 

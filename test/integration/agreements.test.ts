@@ -84,8 +84,8 @@ function post(path: string, session: Session, fields: [string, string][], header
   });
 }
 
-type Reviewed = { step: "confirm"; ackText: string; echo: [string, string][]; nextLines: string[] };
-type Refused = { data: { step: "form"; errors: Record<string, string> }; init: ResponseInit };
+type Reviewed = { step: "review"; ackText: string; echo: [string, string][]; nextLines: string[] };
+type Refused = { data: { step: "edit"; errors: Record<string, string> }; init: ResponseInit };
 
 /** How many rows the debtor has in each table an action writes to. */
 function written(debtorId: number) {
@@ -132,7 +132,7 @@ describe("promising a payment date", () => {
     const before = written(debtor.id);
 
     const reviewed = (await promiseRoute.action(args(post("/portal/promise", session, [...fields, ["intent", "review"]])))) as Reviewed;
-    expect(reviewed.step).toBe("confirm");
+    expect(reviewed.step).toBe("review");
     expect(plain(reviewed.ackText)).toBe(
       `Pour Hôtel du Parc, je reconnais devoir à Atelier Durand la somme de 12 597,94 € au titre des factures ${open[0]!.number} et ${open[1]!.number}, et je m'engage à payer 12 597,94 € au plus tard le 4 décembre 2026.`,
     );
@@ -233,7 +233,7 @@ describe("promising a payment date", () => {
     const result = (await promiseRoute.action(
       args(post("/portal/promise", session, [["invoice", String(open[0]!.id)], ["date", "2026-12-10"], ["ack", "another text"], ["intent", "confirm"]])),
     )) as unknown as { data: { step: string; changed: boolean }; init: ResponseInit };
-    expect(result.data).toMatchObject({ step: "confirm", changed: true });
+    expect(result.data).toMatchObject({ step: "review", changed: true });
     expect(written(debtor.id)).toEqual(before);
   });
 });

@@ -71,8 +71,8 @@ function post(session: Session, fields: [string, string][], headers: Record<stri
 
 const loadPage = (session: Session, query = "") => callbackRoute.loader(args(new Request(`${BASE}/portal/callback${query}`, { headers: { Cookie: session.cookie } })));
 
-type Reviewed = { step: "confirm"; lines: string[]; note: string; echo: [string, string][] };
-type Refused = { data: { step: "form"; errors: Record<string, string> }; init: ResponseInit };
+type Reviewed = { step: "review"; lines: string[]; note: string; echo: [string, string][] };
+type Refused = { data: { step: "edit"; errors: Record<string, string> }; init: ResponseInit };
 
 /** What a call-back request writes, for this debtor. */
 function written(debtorId: number) {
@@ -134,7 +134,7 @@ describe("asking for a call back", () => {
     const fields: [string, string][] = [["slot", SLOT], ["phone", "file"], ["otherPhone", ""], ["note", "  Plutôt le service comptable. "]];
 
     const reviewed = plain((await callbackRoute.action(args(post(session, [...fields, ["intent", "review"]])))) as Reviewed);
-    expect(reviewed.step).toBe("confirm");
+    expect(reviewed.step).toBe("review");
     expect(reviewed.lines).toEqual([
       "Nous vous appellerons le jeudi 26 novembre à 14:00, au +33 6 ** ** ** 12.",
       "Nos relances sont suspendues jusqu'à cet appel, le jeudi 26 novembre à 14:00.",

@@ -210,13 +210,13 @@ export async function promiseAction(request: Request) {
 
   if (intent === "edit") {
     const values = { invoiceIds: form.getAll("invoice").map(Number), date: String(form.get("date") ?? ""), amount: String(form.get("amount") ?? "") };
-    return { step: "form" as const, errors: {} as Record<string, string>, values };
+    return { step: "edit" as const, errors: {} as Record<string, string>, values };
   }
   if (intent !== "confirm") {
     const result = evaluatePromise(db, ctx, form, intent);
-    if (result.kind === "invalid") return data({ step: "form" as const, errors: result.errors, values: result.values }, { status: 400 });
+    if (result.kind === "invalid") return data({ step: "edit" as const, errors: result.errors, values: result.values }, { status: 400 });
     if (result.kind === "replay") return redirect("/portal?done=promise", { headers: NO_STORE_HEADERS });
-    return { step: "confirm" as const, ...confirmView(result), changed: false };
+    return { step: "review" as const, ...confirmView(result), changed: false };
   }
 
   // Read, decide and write in one IMMEDIATE transaction (R3): a double submission serialises here.
@@ -271,9 +271,9 @@ export async function promiseAction(request: Request) {
 
   switch (outcome.kind) {
     case "invalid":
-      return data({ step: "form" as const, errors: outcome.errors, values: outcome.values }, { status: 400 });
+      return data({ step: "edit" as const, errors: outcome.errors, values: outcome.values }, { status: 400 });
     case "changed":
-      return data({ step: "confirm" as const, ...confirmView(outcome.result), changed: true }, { status: 409 });
+      return data({ step: "review" as const, ...confirmView(outcome.result), changed: true }, { status: 409 });
     case "saved":
       // M22: the confirmation and the creditor's copy leave after the commit; if the provider is down, the job retries them.
       await sendNoticeNow(requestDeps(), outcome.noticeId);
@@ -495,14 +495,14 @@ export async function planAction(request: Request) {
   // Adding or removing a custom row is a round trip that writes nothing, so the page works without JavaScript.
   if (intent === "add-row" || intent === "remove-row" || intent === "edit") {
     const delta = intent === "add-row" ? 1 : intent === "remove-row" ? -1 : 0;
-    return { step: "form" as const, errors: {} as Record<string, string>, values: readPlanForm(form, delta) };
+    return { step: "edit" as const, errors: {} as Record<string, string>, values: readPlanForm(form, delta) };
   }
   if (intent !== "confirm") {
     const result = evaluatePlan(db, ctx, form);
     if (result.kind === "replay") return redirect("/portal/plan", { headers: NO_STORE_HEADERS });
     if (result.kind === "unavailable") return redirect("/portal/plan", { headers: NO_STORE_HEADERS });
-    if (result.kind === "invalid") return data({ step: "form" as const, errors: result.errors, values: result.values }, { status: 400 });
-    return { step: "confirm" as const, ...planConfirmView(result), changed: false, ackError: null };
+    if (result.kind === "invalid") return data({ step: "edit" as const, errors: result.errors, values: result.values }, { status: 400 });
+    return { step: "review" as const, ...planConfirmView(result), changed: false, ackError: null };
   }
 
   const outcome = db.transaction(
@@ -576,11 +576,11 @@ export async function planAction(request: Request) {
 
   switch (outcome.kind) {
     case "invalid":
-      return data({ step: "form" as const, errors: outcome.errors, values: outcome.values }, { status: 400 });
+      return data({ step: "edit" as const, errors: outcome.errors, values: outcome.values }, { status: 400 });
     case "changed":
-      return data({ step: "confirm" as const, ...planConfirmView(outcome.result), changed: true, ackError: null }, { status: 409 });
+      return data({ step: "review" as const, ...planConfirmView(outcome.result), changed: true, ackError: null }, { status: 409 });
     case "unacknowledged":
-      return data({ step: "confirm" as const, ...planConfirmView(outcome.result), changed: false, ackError: t.plan.ackRequired }, { status: 400 });
+      return data({ step: "review" as const, ...planConfirmView(outcome.result), changed: false, ackError: t.plan.ackRequired }, { status: 400 });
     case "saved":
       await sendNoticeNow(requestDeps(), outcome.noticeId);
       await sendCreditorCopies(outcome.copyIds);

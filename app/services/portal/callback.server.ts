@@ -149,11 +149,11 @@ export async function callbackAction(request: Request) {
   const intent = String(form.get("intent") ?? "review");
   const t = callbackMessages(debtor.locale);
 
-  if (intent === "edit") return { step: "form" as const, errors: {} as Errors, values: readValues(form) };
+  if (intent === "edit") return { step: "edit" as const, errors: {} as Errors, values: readValues(form) };
   if (intent !== "confirm") {
     const result = evaluate(db, ctx, form);
-    if (result.kind === "invalid") return data({ step: "form" as const, errors: result.errors, values: result.values }, { status: 400 });
-    return { step: "confirm" as const, ...confirmView(result) };
+    if (result.kind === "invalid") return data({ step: "edit" as const, errors: result.errors, values: result.values }, { status: 400 });
+    return { step: "review" as const, ...confirmView(result) };
   }
 
   const outcome = db.transaction(
@@ -221,7 +221,7 @@ export async function callbackAction(request: Request) {
 
   switch (outcome.kind) {
     case "invalid":
-      return data({ step: "form" as const, errors: outcome.errors, values: outcome.values }, { status: 400 });
+      return data({ step: "edit" as const, errors: outcome.errors, values: outcome.values }, { status: 400 });
     case "saved":
       // M22: the confirmation leaves after the commit; if the provider is down, the job retries it.
       await sendNoticeNow(requestDeps(), outcome.noticeId);

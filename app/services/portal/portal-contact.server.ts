@@ -1,3 +1,4 @@
+import type { FormStep } from "../../utils/form-flow";
 import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { hasHiddenCharacters } from "../../domain/text";
@@ -50,11 +51,8 @@ export async function loadContactPage(request: Request) {
 
 type Field = "channel" | "name" | "email" | "phone" | "reach" | "po";
 export type ContactValues = { preferredChannel: string; contactName: string; contactEmail: string; contactPhone: string; purchaseOrderRef: string };
-export type ContactResult =
-  | { status: "invalid" | "editing"; values: ContactValues; errors: Partial<Record<Field, string>> }
-  | { status: "review"; values: ContactValues; changes: string[] }
-  | { status: "nothing" }
-  | { status: "done"; changes: string[] };
+/** Edit → review → done (app/utils/form-flow.ts); done with no change when nothing differed. */
+export type ContactResult = FormStep<ContactValues, { values: ContactValues; changes: string[] }, { changes: string[] }, Partial<Record<Field, string>>>;
 
 const emailSchema = z.string().trim().toLowerCase().pipe(z.email().max(254));
 
@@ -119,9 +117,9 @@ export async function updateContact(request: Request): Promise<ContactResult> {
     contactPhone: text("contactPhone"),
     purchaseOrderRef: text("purchaseOrderRef"),
   };
-  if (form.get("intent") === "edit") return { status: "editing", values, errors: {} };
+  if (form.get("intent") === "edit") return { step: "edit", values, errors: {} };
   const result = parse(values, currentDetails(db, debtor.id).hasPhone, t);
-  if (!result.parsed) return { status: "invalid", values, errors: result.errors };
+  if (!result.parsed) return { step: "edit", values, errors: result.errors };
   const parsed = result.parsed;
   const normalized: ContactValues = {
     preferredChannel: parsed.preferredChannel,
@@ -132,7 +130,7 @@ export async function updateContact(request: Request): Promise<ContactResult> {
   };
   if (form.get("intent") !== "confirm") {
     const { changes } = describeChanges(db, debtor.id, parsed, t);
-    return changes.length === 0 ? { status: "nothing" } : { status: "review", values: normalized, changes };
+    return changes.length === 0 ? { step: "done", changes: [] } : { step: "review", values: normalized, changes };
   }
 
   const outcome = db.transaction(
@@ -189,9 +187,9 @@ export async function updateContact(request: Request): Promise<ContactResult> {
     },
     { behavior: "immediate" },
   );
-  if (!outcome) return { status: "nothing" };
+  if (!outcome) return { step: "done", changes: [] };
   const deps = requestDeps();
   for (const id of outcome.ids) await sendNoticeNow(deps, id);
   await sendCreditorCopies(outcome.copyIds);
-  return { status: "done", changes: outcome.changes };
+  return { step: "done", changes: outcome.changes };
 }

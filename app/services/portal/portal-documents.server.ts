@@ -1,3 +1,4 @@
+import type { FormStep } from "../../utils/form-flow";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { cadencePauses, creditors, debtors, invoices } from "../../../db/schema";
@@ -97,10 +98,13 @@ const requestSchema = z.object({
 });
 
 export type DocumentRequestValues = { kind: string; invoiceId: string; note: string };
-export type DocumentRequestResult =
-  | { status: "invalid" | "editing"; values: DocumentRequestValues; errors: Partial<Record<"kind" | "invoice" | "note", string>> }
-  | { status: "review"; values: DocumentRequestValues; kindLabel: string; invoiceLabel: string; untilLabel: string }
-  | { status: "done"; untilLabel: string };
+/** Edit → review → done (app/utils/form-flow.ts). */
+export type DocumentRequestResult = FormStep<
+  DocumentRequestValues,
+  { values: DocumentRequestValues; kindLabel: string; invoiceLabel: string; untilLabel: string },
+  { untilLabel: string },
+  Partial<Record<"kind" | "invoice" | "note", string>>
+>;
 
 /**
  * "Ask for a document we have not sent": a review step, then the request (M2). It holds reminders 7
@@ -110,7 +114,7 @@ export async function requestDocument(request: Request): Promise<DocumentRequest
   const { db, debtor, now, form } = await requireStepUpAction(request);
   const t = secureMessages(debtor.locale).documents;
   const values = { kind: String(form.get("kind") ?? ""), invoiceId: String(form.get("invoiceId") ?? ""), note: String(form.get("note") ?? "") };
-  if (form.get("intent") === "edit") return { status: "editing", values, errors: {} };
+  if (form.get("intent") === "edit") return { step: "edit", values, errors: {} };
   const parsed = requestSchema.safeParse(values);
   const open = listOpenInvoices(db, debtor.id);
   const errors: Partial<Record<"kind" | "invoice" | "note", string>> = {};
@@ -123,7 +127,7 @@ export async function requestDocument(request: Request): Promise<DocumentRequest
     if (parsed.data.kind === "other" && parsed.data.note === "") errors.note = t.noteError;
     if (parsed.data.invoiceId !== "" && !open.some((i) => i.id === Number(parsed.data.invoiceId))) errors.invoice = t.invoiceError;
   }
-  if (!parsed.success || Object.keys(errors).length > 0) return { status: "invalid", values, errors };
+  if (!parsed.success || Object.keys(errors).length > 0) return { step: "edit", values, errors };
 
   const { kind, note } = parsed.data;
   const invoiceId = parsed.data.invoiceId === "" ? null : Number(parsed.data.invoiceId);
@@ -131,7 +135,7 @@ export async function requestDocument(request: Request): Promise<DocumentRequest
   const untilLabel = formatCalendarDate(localDate(endsAt, debtor.timeZone), intlOf(debtor.locale));
   const kindLabel = t.kinds[kind];
   const invoiceLabel = invoiceId === null ? t.allInvoices : open.find((i) => i.id === invoiceId)!.number;
-  if (form.get("intent") !== "confirm") return { status: "review", values: { kind, invoiceId: parsed.data.invoiceId, note }, kindLabel, invoiceLabel, untilLabel };
+  if (form.get("intent") !== "confirm") return { step: "review", values: { kind, invoiceId: parsed.data.invoiceId, note }, kindLabel, invoiceLabel, untilLabel };
 
   const storedNote = note ? `${kind}: ${note}` : kind;
   const messageId = db.transaction(
@@ -176,5 +180,5 @@ export async function requestDocument(request: Request): Promise<DocumentRequest
     { behavior: "immediate" },
   );
   await sendNoticeNow(requestDeps(), messageId);
-  return { status: "done", untilLabel };
+  return { step: "done", untilLabel };
 }
