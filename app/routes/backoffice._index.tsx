@@ -143,7 +143,8 @@ export default function Dashboard() {
         <p className="muted">Pour chaque étape et canal : messages envoyés, lien ouvert, client qui a agi (paiement, promesse, échéancier, contestation…) puis facture réglée, dans les 14 jours.</p>
         {page.funnel.length === 0 ? <p>Aucun message envoyé ces 30 derniers jours.</p> : <FunnelOfMonth />}
         {page.funnel.length === 0 ? null : (
-          <div className="table-scroll">
+          // Wider than a phone: the box scrolls, so it takes the focus for keyboard users.
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Effet des relances par étape et canal">
             <table data-testid="funnel">
               <thead>
                 <tr>

@@ -99,7 +99,9 @@ for (const width of widths) {
         await opened.getByRole("button", { name: /^Enregistrer/ }).click();
         await expect(page.getByTestId("call-task")).toHaveCount(2 - taken);
       }
-      const done = withDb((db) => db.select().from(callTasks).where(inArray(callTasks.debtorId, morning.called.map((d) => d.id))).all());
+      const done = withDb((db) =>
+        db.select().from(callTasks).where(and(inArray(callTasks.debtorId, morning.called.map((d) => d.id)), eq(callTasks.reason, "Deuxième relance restée sans réponse"))).all(),
+      );
       expect(done.map((t) => t.status)).toEqual(["done", "done", "done"]);
 
       // The letter left by registered mail.
