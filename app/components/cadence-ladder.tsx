@@ -1,8 +1,8 @@
 import { AxisBottom } from "@visx/axis";
 import { Group } from "@visx/group";
 import { scaleLinear } from "@visx/scale";
-import { useId } from "react";
 import type { LadderRung } from "~/domain/cadence-policy";
+import { ChartSvg } from "./charts";
 
 /**
  * The ladder a policy defines, on a time axis from before the due date to after it: one mark per
@@ -31,7 +31,6 @@ function Mark({ rung, x, y }: { rung: LadderRung; x: number; y: number }) {
 }
 
 export function CadenceLadder({ title, rungs }: { title: string; rungs: readonly LadderRung[] }) {
-  const id = useId();
   const offsets = rungs.map((r) => r.offsetDays);
   const x = scaleLinear<number>({
     domain: [Math.min(-5, ...offsets), Math.max(30, ...offsets)],
@@ -41,9 +40,7 @@ export function CadenceLadder({ title, rungs }: { title: string; rungs: readonly
   const words = rungs.map((r) => `${day(r.offsetDays)} : ${r.name}${r.kind === "call" ? "" : ` par ${r.channelName}`}`);
   return (
     <figure className="chart ladder" data-testid="cadence-ladder">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" role="img" aria-labelledby={`${id}-title ${id}-desc`}>
-        <title id={`${id}-title`}>{title}</title>
-        <desc id={`${id}-desc`}>{words.length === 0 ? "Aucune étape valide." : words.join(" ; ")}</desc>
+      <ChartSvg title={title} summary={words.length === 0 ? "Aucune étape valide." : words.join(" ; ")} width={WIDTH} height={HEIGHT}>
         <line x1={x(0)} x2={x(0)} y1={MARGIN.top} y2={axisY} stroke={INK} strokeDasharray="4 3" />
         <text x={x(0) + 4} y={MARGIN.top + 10} fontSize={11} fill={INK} fontFamily="system-ui, sans-serif">
           échéance
@@ -77,7 +74,7 @@ export function CadenceLadder({ title, rungs }: { title: string; rungs: readonly
             fontFamily: "system-ui, sans-serif",
           }}
         />
-      </svg>
+      </ChartSvg>
       <figcaption>
         <ol className="ladder-words">
           {rungs.map((r, i) => (

@@ -33,31 +33,52 @@ const MARGIN = { top: 12, right: 12, bottom: 32, left: 64 };
 const INK = "#52525b";
 const ACCENT = "#1d4ed8";
 
-function Frame({
-  title,
-  summary,
-  points,
-  valueHeader,
-  testId,
-  children,
-}: ChartProps & {
-  children: (ids: { title: string; desc: string }) => React.ReactNode;
-}) {
+/** An SVG image named by its title and described by its summary sentence, scaling to its container. */
+export function ChartSvg({ title, summary, width, height, children }: { title: string; summary: string; width: number; height: number; children: React.ReactNode }) {
   const id = useId();
-  const ids = { title: `${id}-title`, desc: `${id}-desc` };
   return (
-    <figure className="chart" data-testid={testId}>
-      {children(ids)}
+    <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby={`${id}-title ${id}-desc`}>
+      <title id={`${id}-title`}>{title}</title>
+      <desc id={`${id}-desc`}>{summary}</desc>
+      {children}
+    </svg>
+  );
+}
+
+type Scales = ReturnType<typeof scalesOf>;
+
+function scalesOf(points: readonly ChartPoint[]) {
+  const max = Math.max(1, ...points.map((p) => p.value ?? 0));
+  const x = scaleBand<string>({ domain: points.map((p) => p.label), range: [0, WIDTH - MARGIN.left - MARGIN.right], padding: 0.2 });
+  const y = scaleLinear<number>({ domain: [0, max], range: [HEIGHT - MARGIN.top - MARGIN.bottom, 0], nice: true });
+  return { x, y };
+}
+
+/** A chart over periods: the marks drawn by `marks`, both axes, and the figures as a table for screen readers. */
+function PeriodChart({ marks, ...props }: ChartProps & { marks: (scales: Scales) => React.ReactNode }) {
+  const { x, y } = scalesOf(props.points);
+  const every = props.labelEvery ?? 1;
+  const shown = props.points.filter((_, i) => (props.points.length - 1 - i) % every === 0).map((p) => p.label);
+  const labelProps = { fill: INK, fontSize: 11, fontFamily: "system-ui, sans-serif" };
+  return (
+    <figure className="chart" data-testid={props.testId}>
+      <ChartSvg title={props.title} summary={props.summary} width={WIDTH} height={HEIGHT}>
+        <Group left={MARGIN.left} top={MARGIN.top}>
+          {marks({ x, y })}
+          <AxisLeft scale={y} numTicks={4} tickFormat={(v) => props.tick(Number(v))} stroke={INK} tickStroke={INK} tickLabelProps={{ ...labelProps, textAnchor: "end", dx: -4, dy: 4 }} />
+          <AxisBottom top={y.range()[0]} scale={x} tickValues={shown} stroke={INK} tickStroke={INK} tickLabelProps={{ ...labelProps, textAnchor: "middle" }} />
+        </Group>
+      </ChartSvg>
       <table className="visually-hidden">
-        <caption>{title}</caption>
+        <caption>{props.title}</caption>
         <thead>
           <tr>
             <th scope="col">Période</th>
-            <th scope="col">{valueHeader}</th>
+            <th scope="col">{props.valueHeader}</th>
           </tr>
         </thead>
         <tbody>
-          {points.map((p) => (
+          {props.points.map((p) => (
             <tr key={p.label}>
               <th scope="row">{p.label}</th>
               <td>{p.display}</td>
@@ -65,86 +86,45 @@ function Frame({
           ))}
         </tbody>
       </table>
-      <figcaption className="muted">{summary}</figcaption>
+      <figcaption className="muted">{props.summary}</figcaption>
     </figure>
   );
 }
 
-function axes(points: readonly ChartPoint[], labelEvery: number) {
-  const max = Math.max(1, ...points.map((p) => p.value ?? 0));
-  const x = scaleBand<string>({
-    domain: points.map((p) => p.label),
-    range: [0, WIDTH - MARGIN.left - MARGIN.right],
-    padding: 0.2,
-  });
-  const y = scaleLinear<number>({
-    domain: [0, max],
-    range: [HEIGHT - MARGIN.top - MARGIN.bottom, 0],
-    nice: true,
-  });
-  const shown = points.filter((_, i) => (points.length - 1 - i) % labelEvery === 0).map((p) => p.label);
-  return { x, y, shown };
-}
-
-function Axes({ x, y, shown, tick }: ReturnType<typeof axes> & { tick: (v: number) => string }) {
-  const labelProps = {
-    fill: INK,
-    fontSize: 11,
-    fontFamily: "system-ui, sans-serif",
-  };
-  return (
-    <>
-      <AxisLeft scale={y} numTicks={4} tickFormat={(v) => tick(Number(v))} stroke={INK} tickStroke={INK} tickLabelProps={{ ...labelProps, textAnchor: "end", dx: -4, dy: 4 }} />
-      <AxisBottom top={y.range()[0]} scale={x} tickValues={shown} stroke={INK} tickStroke={INK} tickLabelProps={{ ...labelProps, textAnchor: "middle" }} />
-    </>
-  );
-}
-
 export function BarChart(props: ChartProps) {
-  const { x, y, shown } = axes(props.points, props.labelEvery ?? 1);
   return (
-    <Frame {...props}>
-      {(ids) => (
-        <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" role="img" aria-labelledby={`${ids.title} ${ids.desc}`}>
-          <title id={ids.title}>{props.title}</title>
-          <desc id={ids.desc}>{props.summary}</desc>
-          <Group left={MARGIN.left} top={MARGIN.top}>
-            {props.points.map((p) => {
-              const top = y(p.value ?? 0);
-              return <Bar key={p.label} x={x(p.label)} y={top} width={x.bandwidth()} height={Math.max(0, y.range()[0]! - top)} fill={ACCENT} />;
-            })}
-            <Axes x={x} y={y} shown={shown} tick={props.tick} />
-          </Group>
-        </svg>
-      )}
-    </Frame>
+    <PeriodChart
+      {...props}
+      marks={({ x, y }) =>
+        props.points.map((p) => {
+          const top = y(p.value ?? 0);
+          return <Bar key={p.label} x={x(p.label)} y={top} width={x.bandwidth()} height={Math.max(0, y.range()[0]! - top)} fill={ACCENT} />;
+        })
+      }
+    />
   );
 }
 
 export function LineChart(props: ChartProps) {
-  const { x, y, shown } = axes(props.points, props.labelEvery ?? 1);
-  const centre = (label: string) => (x(label) ?? 0) + x.bandwidth() / 2;
   return (
-    <Frame {...props}>
-      {(ids) => (
-        <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" role="img" aria-labelledby={`${ids.title} ${ids.desc}`}>
-          <title id={ids.title}>{props.title}</title>
-          <desc id={ids.desc}>{props.summary}</desc>
-          <Group left={MARGIN.left} top={MARGIN.top}>
+    <PeriodChart
+      {...props}
+      marks={({ x, y }) => {
+        const centre = (label: string) => (x(label) ?? 0) + x.bandwidth() / 2;
+        return (
+          <>
             {/* A month with nothing invoiced has no DSO: the line breaks there instead of dropping to zero. */}
             <LinePath data={[...props.points]} x={(p) => centre(p.label)} y={(p) => y(p.value ?? 0)} defined={(p) => p.value !== null} stroke={ACCENT} strokeWidth={2.5} />
             {props.points.map((p) => (p.value === null ? null : <circle key={p.label} cx={centre(p.label)} cy={y(p.value)} r={3.5} fill={ACCENT} />))}
-            <Axes x={x} y={y} shown={shown} tick={props.tick} />
-          </Group>
-        </svg>
-      )}
-    </Frame>
+          </>
+        );
+      }}
+    />
   );
 }
 
 /** A funnel: one horizontal bar per stage, its length the share of the first stage. */
 export function FunnelChart({ title, summary, stages, testId }: { title: string; summary: string; stages: readonly { label: string; value: number }[]; testId?: string }) {
-  const id = useId();
   const rowHeight = 34;
   const labelWidth = 150;
   const height = stages.length * rowHeight + 8;
@@ -154,9 +134,7 @@ export function FunnelChart({ title, summary, stages, testId }: { title: string;
   });
   return (
     <figure className="chart" data-testid={testId}>
-      <svg viewBox={`0 0 ${WIDTH} ${height}`} width="100%" role="img" aria-labelledby={`${id}-title ${id}-desc`}>
-        <title id={`${id}-title`}>{title}</title>
-        <desc id={`${id}-desc`}>{summary}</desc>
+      <ChartSvg title={title} summary={summary} width={WIDTH} height={height}>
         {stages.map((stage, i) => (
           <Group key={stage.label} top={i * rowHeight + 4}>
             <text x={labelWidth - 8} y={rowHeight / 2} textAnchor="end" fontSize={13} fill={INK} fontFamily="system-ui, sans-serif">
@@ -168,7 +146,7 @@ export function FunnelChart({ title, summary, stages, testId }: { title: string;
             </text>
           </Group>
         ))}
-      </svg>
+      </ChartSvg>
       <figcaption className="muted">{summary}</figcaption>
     </figure>
   );

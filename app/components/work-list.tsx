@@ -1,5 +1,5 @@
 import { Form, Link, useLocation } from "@remix-run/react";
-import { useEffect, useRef, type ReactNode } from "react";
+import { Children, Fragment, createContext, useContext, useEffect, useRef, type ReactNode } from "react";
 
 /**
  * The back office's work lists (calls, decisions, letters, debtors): one line per item, sorted and
@@ -52,9 +52,64 @@ export function ListFilters({ label, children }: { label: string; children: Reac
   );
 }
 
+/** How many columns the table has, so that an opened row's action spans them all. */
+const ColumnCount = createContext(1);
+
+/**
+ * A work list's table: the count read out, the keyboard hint and the headers, with the column that
+ * opens each WorkRow; with no rows, only the count. It gives the keys of useListKeys to the table.
+ */
+export function WorkTable(props: { id: string; caption: string; status: string; head: ReactNode[]; rows: ReactNode[]; openable?: boolean }) {
+  useListKeys(props.id);
+  const openable = props.openable ?? true;
+  const head = props.head.filter(Boolean);
+  return (
+    <>
+      <p className="muted" role="status">
+        {props.status}
+      </p>
+      {Children.count(props.rows) > 0 ? (
+        <>
+          <KeyboardHint />
+          <div className="table-scroll">
+            <table id={props.id} className="work-list">
+              <caption className="visually-hidden">{props.caption}</caption>
+              <thead>
+                <tr>
+                  {head.map((cell, i) => (
+                    <Fragment key={i}>{cell}</Fragment>
+                  ))}
+                  {openable ? (
+                    <th scope="col">
+                      <span className="visually-hidden">Action</span>
+                    </th>
+                  ) : null}
+                </tr>
+              </thead>
+              <ColumnCount.Provider value={head.length + (openable ? 1 : 0)}>
+                <tbody>{props.rows}</tbody>
+              </ColumnCount.Provider>
+            </table>
+          </div>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/** The header of the column of tick boxes for bulk actions. */
+export function SelectionHeader() {
+  return (
+    <th scope="col">
+      <span className="visually-hidden">Sélection</span>
+    </th>
+  );
+}
+
 /** One line of a list. `open` renders its action right under it, across the whole table. */
-export function WorkRow(props: { id: number | string; open: boolean; columns: number; label: string; children: ReactNode; detail: ReactNode; testId?: string }) {
+export function WorkRow(props: { id: number | string; open: boolean; label: string; children: ReactNode; detail: ReactNode; testId?: string }) {
   const href = useListHref();
+  const columns = useContext(ColumnCount);
   return (
     <>
       <tr data-work-row tabIndex={-1} id={`row-${props.id}`} className={props.open ? "open" : undefined} data-testid={props.testId} aria-label={props.label}>
@@ -71,7 +126,11 @@ export function WorkRow(props: { id: number | string; open: boolean; columns: nu
           )}
         </td>
       </tr>
-      {props.open ? <DetailRow id={props.id} columns={props.columns + 1} label={props.label}>{props.detail}</DetailRow> : null}
+      {props.open ? (
+        <DetailRow id={props.id} columns={columns} label={props.label}>
+          {props.detail}
+        </DetailRow>
+      ) : null}
     </>
   );
 }
@@ -93,8 +152,8 @@ function DetailRow({ id, columns, label, children }: { id: number | string; colu
   );
 }
 
-/** The keys of a list, and the line that tells them. */
-export function useListKeys(listId: string) {
+/** The keys of a list (WorkTable sets them up), and the line that tells them. */
+function useListKeys(listId: string) {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.altKey || event.ctrlKey || event.metaKey) return;
@@ -122,7 +181,7 @@ export function useListKeys(listId: string) {
   }, [listId]);
 }
 
-export function KeyboardHint() {
+function KeyboardHint() {
   return (
     <p className="muted keyboard-hint">
       Clavier : <kbd>j</kbd>/<kbd>k</kbd> ligne suivante ou précédente, <kbd>Entrée</kbd> ouvrir, <kbd>x</kbd> sélectionner, <kbd>Échap</kbd> fermer.

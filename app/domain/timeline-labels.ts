@@ -37,3 +37,15 @@ export const eventLabels: Record<string, string> = {
 };
 
 export const actorLabels: Record<string, string> = { debtor: "client", staff: "équipe", job: "relance automatique", provider: "prestataire", system: "système" };
+
+/** The words for codes that staff read in sentences (timeline, review queue, dossier), lower case. */
+export const channelWords: Record<string, string> = { email: "e-mail", sms: "SMS", letter: "courrier", call: "appel", portal: "espace client" };
+export const paymentMethodWords: Record<string, string> = { transfer: "virement", card: "carte", cheque: "chèque", cash: "espèces", other: "autre moyen", sepa_debit: "prélèvement" };
+export const disputeReasonWords: Record<string, string> = {
+  amount: "montant contesté",
+  not_received: "prestation ou marchandise non reçue",
+  quality: "qualité",
+  already_paid: "déjà payée",
+  missing_po: "bon de commande ou mention manquante",
+  other: "autre motif",
+};

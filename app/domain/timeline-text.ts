@@ -1,6 +1,7 @@
 import { formatCalendarDate, isCalendarDate } from "./dates";
 import { formatMoney } from "./money";
 import { STEP_LABELS } from "./contact-reasons";
+import { channelWords, disputeReasonWords, paymentMethodWords } from "./timeline-labels";
 
 /**
  * What a timeline event's data says, as a line staff read: "Refusé, motif « … », par Claire Martin."
@@ -23,6 +24,9 @@ const STATUS: Record<string, string> = {
   sent: "envoyé",
   undelivered: "non distribué",
   queued: "en file d'attente",
+  pending: "à envoyer",
+  sending: "en cours d'envoi",
+  cancelled: "annulé",
 };
 const OUTCOMES: Record<string, string> = {
   promise: "promesse de paiement datée",
@@ -32,17 +36,7 @@ const OUTCOMES: Record<string, string> = {
   voicemail: "message laissé",
   wrong_number: "mauvais numéro",
 };
-const METHODS: Record<string, string> = { transfer: "virement", card: "carte", cheque: "chèque", cash: "espèces", other: "autre moyen", sepa_debit: "prélèvement" };
-const CHANNELS: Record<string, string> = { email: "e-mail", sms: "SMS", letter: "courrier", call: "appel", portal: "espace client" };
 const SOURCES: Record<string, string> = { phone: "au téléphone", portal: "dans l'espace client", email: "par e-mail" };
-const DISPUTE_REASONS: Record<string, string> = {
-  amount: "montant contesté",
-  not_received: "prestation ou marchandise non reçue",
-  quality: "qualité",
-  already_paid: "déjà payée",
-  missing_po: "bon de commande ou mention manquante",
-  other: "autre motif",
-};
 const RESOLUTIONS: Record<string, string> = { cancelled: "facture annulée", credit_note: "avoir émis", corrected_amount: "reste dû corrigé" };
 const DOCUMENTS: Record<string, string> = { purchase_order: "bon de commande", delivery_note: "bon de livraison", other: "autre document" };
 
@@ -72,12 +66,12 @@ const FIELDS: [string, Describe][] = [
   ["status", (v) => labelled(STATUS)(v)],
   ["outcome", (v) => labelled(OUTCOMES)(v)],
   ["step", (v) => (text(v) && STEP_LABELS[text(v)!] ? STEP_LABELS[text(v)!]! : null)],
-  ["channel", labelled(CHANNELS, "par ")],
+  ["channel", labelled(channelWords, "par ")],
   ["source", labelled(SOURCES)],
   ["amountCents", money("montant")],
   ["totalCents", money("total")],
   ["installments", count("échéance", "échéances")],
-  ["method", labelled(METHODS, "par ")],
+  ["method", labelled(paymentMethodWords, "par ")],
   ["promisedDate", when("pour le")],
   ["date", when("pour le")],
   ["paidOn", when("payé le")],
@@ -92,14 +86,14 @@ const FIELDS: [string, Describe][] = [
   ["trackingNumber", (v) => (text(v) ? `recommandé n° ${text(v)}` : null)],
   ["files", count("pièce jointe", "pièces jointes")],
   ["proof", quoted("justificatif")],
-  ["preferredChannel", labelled(CHANNELS, "canal préféré : ")],
+  ["preferredChannel", labelled(channelWords, "canal préféré : ")],
   ["purchaseOrderRef", (v) => (text(v) ? `bon de commande ${text(v)}` : null)],
   ["sentTo", (v) => (text(v) ? `code envoyé à ${text(v)}` : null)],
   ["keyword", quoted("mot-clé")],
   ["revoked", count("lien révoqué", "liens révoqués")],
   ["businessDays", (v) => (typeof v === "number" ? `sans décision après ${v} jours ouvrés` : null)],
   // A dispute's reason is a code; a decision's or an escalation's is already a sentence.
-  ["reason", (v) => labelled(DISPUTE_REASONS)(v) ?? quoted("motif")(v)],
+  ["reason", (v) => labelled(disputeReasonWords)(v) ?? quoted("motif")(v)],
   ["note", quoted("note")],
   ["error", quoted("erreur du prestataire")],
   ["errorCode", (v) => (v === null || v === undefined || v === "" ? null : `code d'erreur ${String(v)}`)],
@@ -119,4 +113,4 @@ export function describeTimelineData(data: Data, timeZone: string): string {
 
 /** A sent message's status in words, for the message line of the timeline. */
 export const messageStatusLabel = (status: string) => STATUS[status] ?? "état inconnu";
-export const channelLabel = (channel: string) => CHANNELS[channel] ?? channel;
+export const channelLabel = (channel: string) => channelWords[channel] ?? channel;

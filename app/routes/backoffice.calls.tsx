@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } 
 import { loadCallList, logCallOutcome } from "~/services/backoffice/call-list.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 import { FieldError, invalidProps } from "~/components/field-error";
-import { KeyboardHint, ListFilters, SortHeader, WorkRow, useListKeys } from "~/components/work-list";
+import { ListFilters, SelectionHeader, SortHeader, WorkRow, WorkTable } from "~/components/work-list";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import type { FieldErrors } from "~/utils/form-flow";
 import { neverCached, pageTitle } from "~/utils/head";
@@ -33,13 +33,10 @@ const outcomeLabels = {
 type Page = ReturnType<typeof useLoaderData<typeof loader>>;
 type Row = Page["rows"][number];
 
-const COLUMNS = 8;
-
 export default function CallList() {
   const page = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { search } = useLocation();
-  useListKeys("call-list");
   return (
     <main className="page wide">
       <h1>Appels à passer</h1>
@@ -68,68 +65,43 @@ export default function CallList() {
           </select>
         </label>
       </ListFilters>
-      <KeyboardHint />
-      <p className="muted" role="status">
-        {page.rows.length === 0 ? "Aucun appel ne correspond." : `${page.rows.length} appel${page.rows.length > 1 ? "s" : ""}.`}
-      </p>
-      {page.rows.length > 0 ? (
-        <div className="table-scroll">
-          <table id="call-list" className="work-list">
-            <caption className="visually-hidden">Appels à passer</caption>
-            <thead>
-              <tr>
-                {page.canLog ? (
-                  <th scope="col">
-                    <span className="visually-hidden">Sélection</span>
-                  </th>
-                ) : null}
-                <SortHeader column="client" label="Client" sort={page.sort} />
-                <th scope="col">Téléphone</th>
-                <SortHeader column="montant" label="Dû" sort={page.sort} numeric />
-                <SortHeader column="retard" label="Retard" sort={page.sort} numeric />
-                <th scope="col">Pourquoi</th>
-                <SortHeader column="prevu" label="Prévu" sort={page.sort} numeric />
-                <SortHeader column="priorite" label="Priorité" sort={page.sort} numeric />
-                <th scope="col">Attribué à</th>
-                <th scope="col">
-                  <span className="visually-hidden">Action</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.rows.map((row) => (
-                <WorkRow
-                  key={row.taskId}
-                  id={row.taskId}
-                  open={page.filters.ouvrir === row.taskId}
-                  columns={COLUMNS + (page.canLog ? 1 : 0)}
-                  label={`Appel à ${row.debtorName}`}
-                  testId="call-task"
-                  detail={<CallDetail row={row} />}
-                >
-                  {page.canLog ? (
-                    <td>
-                      <input type="checkbox" form="assign-calls" name="taskId" value={row.taskId} aria-label={`Sélectionner l'appel à ${row.debtorName}`} />
-                    </td>
-                  ) : null}
-                  <td>
-                    <Link to={`/backoffice/debtors/${row.debtorId}`}>{row.debtorName}</Link>
-                  </td>
-                  <td className="nowrap">{row.phone ? <a href={`tel:${row.phone}`}>{row.phone}</a> : "—"}</td>
-                  <td className="num amount">{row.owed}</td>
-                  <td className="num">{row.daysLate > 0 ? `${row.daysLate} j` : "—"}</td>
-                  <td>{row.reason}</td>
-                  <td className={row.dueNow ? "num nowrap" : "num nowrap muted"}>{row.due}</td>
-                  <td className="num" title={row.why.join(", ")}>
-                    {row.score}
-                  </td>
-                  <td>{row.assignee ?? "—"}</td>
-                </WorkRow>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <WorkTable
+        id="call-list"
+        caption="Appels à passer"
+        status={page.rows.length === 0 ? "Aucun appel ne correspond." : `${page.rows.length} appel${page.rows.length > 1 ? "s" : ""}.`}
+        head={[
+          page.canLog ? <SelectionHeader /> : null,
+          <SortHeader column="client" label="Client" sort={page.sort} />,
+          <th scope="col">Téléphone</th>,
+          <SortHeader column="montant" label="Dû" sort={page.sort} numeric />,
+          <SortHeader column="retard" label="Retard" sort={page.sort} numeric />,
+          <th scope="col">Pourquoi</th>,
+          <SortHeader column="prevu" label="Prévu" sort={page.sort} numeric />,
+          <SortHeader column="priorite" label="Priorité" sort={page.sort} numeric />,
+          <th scope="col">Attribué à</th>,
+        ]}
+        rows={page.rows.map((row) => (
+          <WorkRow key={row.taskId} id={row.taskId} open={page.filters.ouvrir === row.taskId} label={`Appel à ${row.debtorName}`} testId="call-task" detail={<CallDetail row={row} />}>
+            {page.canLog ? (
+              <td>
+                <input type="checkbox" form="assign-calls" name="taskId" value={row.taskId} aria-label={`Sélectionner l'appel à ${row.debtorName}`} />
+              </td>
+            ) : null}
+            <td>
+              <Link to={`/backoffice/debtors/${row.debtorId}`}>{row.debtorName}</Link>
+            </td>
+            <td className="nowrap">{row.phone ? <a href={`tel:${row.phone}`}>{row.phone}</a> : "—"}</td>
+            <td className="num amount">{row.owed}</td>
+            <td className="num">{row.daysLate > 0 ? `${row.daysLate} j` : "—"}</td>
+            <td>{row.reason}</td>
+            <td className={row.dueNow ? "num nowrap" : "num nowrap muted"}>{row.due}</td>
+            <td className="num" title={row.why.join(", ")}>
+              {row.score}
+            </td>
+            <td>{row.assignee ?? "—"}</td>
+          </WorkRow>
+        ))}
+      />
       {page.canLog && page.rows.length > 0 ? (
         <Form method="post" id="assign-calls" className="bulk-bar" noValidate aria-label="Attribuer les appels sélectionnés">
           <StaffFormToken />

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-ru
 import { actOnSelectedDebtors, loadDebtorList, type BulkErrors } from "~/services/backoffice/debtor-list.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 import { FieldError, invalidProps } from "~/components/field-error";
-import { KeyboardHint, SortHeader, useListKeys } from "~/components/work-list";
+import { SelectionHeader, SortHeader, WorkTable, useListHref } from "~/components/work-list";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
 
@@ -28,20 +28,10 @@ export default function DebtorList() {
   const result = useActionData<typeof action>();
   const errors: BulkErrors["bulkErrors"] = result?.bulkErrors ?? {};
   const { search } = useLocation();
-  useListKeys("debtor-list");
-  const href = (changes: Record<string, string | number>) => {
-    const params = new URLSearchParams();
-    const next = { q: page.q, filtre: page.filter, page: page.page, ...changes };
-    if (next.q) params.set("q", String(next.q));
-    if (next.filtre !== "all") params.set("filtre", String(next.filtre));
-    if (Number(next.page) > 1) params.set("page", String(next.page));
-    if (page.sort.key !== "retard" || page.sort.direction !== "desc") {
-      params.set("tri", page.sort.key);
-      params.set("ordre", page.sort.direction);
-    }
-    const query = params.toString();
-    return query ? `?${query}` : ".";
-  };
+  // Another filter or page of the same list: search and sort kept, the bulk notice dropped.
+  const listHref = useListHref();
+  const filterHref = (filtre: string) => listHref({ fait: null, page: null, filtre: filtre === "all" ? null : filtre });
+  const pageHref = (n: number) => listHref({ fait: null, page: n > 1 ? n : null });
   return (
     <main className="page wide">
       <h1>Débiteurs</h1>
@@ -58,7 +48,7 @@ export default function DebtorList() {
       </Form>
       <nav aria-label="Filtrer" className="button-row">
         {Object.entries(filterLabels).map(([value, label]) => (
-          <Link key={value} className={value === page.filter ? "button" : "button secondary"} to={href({ filtre: value, page: 1 })} aria-current={value === page.filter ? "page" : undefined}>
+          <Link key={value} className={value === page.filter ? "button" : "button secondary"} to={filterHref(value)} aria-current={value === page.filter ? "page" : undefined}>
             {label}
           </Link>
         ))}
@@ -68,57 +58,45 @@ export default function DebtorList() {
           {page.done.kind === "suspendu" ? `Relances suspendues pour ${page.done.count} client${page.done.count > 1 ? "s" : ""}.` : `Relances reprises pour ${page.done.count} client${page.done.count > 1 ? "s" : ""}.`}
         </p>
       ) : null}
-      <p className="muted" role="status">
-        {page.total === 0 ? "Aucun client ne correspond." : `${page.total} client${page.total > 1 ? "s" : ""}.`}
-      </p>
-      {page.debtors.length > 0 ? <KeyboardHint /> : null}
-      {page.debtors.length > 0 ? (
-        <div className="table-scroll">
-          <table id="debtor-list" className="work-list">
-            <caption className="visually-hidden">Débiteurs</caption>
-            <thead>
-              <tr>
-                {page.canHold ? (
-                  <th scope="col">
-                    <span className="visually-hidden">Sélection</span>
-                  </th>
-                ) : null}
-                <SortHeader column="client" label="Client" sort={page.sort} />
-                <SortHeader column="du" label="Dû" sort={page.sort} numeric />
-                <SortHeader column="retard" label="En retard" sort={page.sort} numeric />
-                <SortHeader column="anciennete" label="Plus ancien retard" sort={page.sort} numeric />
-                <th scope="col">État</th>
-                <SortHeader column="contact" label="Dernier contact" sort={page.sort} numeric />
-              </tr>
-            </thead>
-            <tbody>
-              {page.debtors.map((d) => (
-                <tr key={d.id} data-testid="debtor-row" data-work-row tabIndex={-1}>
-                  {page.canHold ? (
-                    <td>
-                      <input type="checkbox" form="bulk-debtors" name="debtorId" value={d.id} aria-label={`Sélectionner ${d.name}`} />
-                    </td>
-                  ) : null}
-                  <td>
-                    <Link to={`/backoffice/debtors/${d.id}`} data-open>
-                      {d.name}
-                    </Link>
-                    {d.siren ? <span className="muted"> · SIREN {d.siren}</span> : null}
-                  </td>
-                  <td className="num">
-                    {d.owed}
-                    {d.severalCurrencies ? " (+ autres devises)" : ""}
-                  </td>
-                  <td className="num">{d.overdue}</td>
-                  <td className="num">{d.daysLate > 0 ? `${d.daysLate} j` : "—"}</td>
-                  <td>{stateLabels[d.state]}</td>
-                  <td>{d.lastContact ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <WorkTable
+        id="debtor-list"
+        caption="Débiteurs"
+        status={page.total === 0 ? "Aucun client ne correspond." : `${page.total} client${page.total > 1 ? "s" : ""}.`}
+        openable={false}
+        head={[
+          page.canHold ? <SelectionHeader /> : null,
+          <SortHeader column="client" label="Client" sort={page.sort} />,
+          <SortHeader column="du" label="Dû" sort={page.sort} numeric />,
+          <SortHeader column="retard" label="En retard" sort={page.sort} numeric />,
+          <SortHeader column="anciennete" label="Plus ancien retard" sort={page.sort} numeric />,
+          <th scope="col">État</th>,
+          <SortHeader column="contact" label="Dernier contact" sort={page.sort} numeric />,
+        ]}
+        rows={page.debtors.map((d) => (
+          // Enter on the row opens the debtor's file, the link marked data-open.
+          <tr key={d.id} data-testid="debtor-row" data-work-row tabIndex={-1}>
+            {page.canHold ? (
+              <td>
+                <input type="checkbox" form="bulk-debtors" name="debtorId" value={d.id} aria-label={`Sélectionner ${d.name}`} />
+              </td>
+            ) : null}
+            <td>
+              <Link to={`/backoffice/debtors/${d.id}`} data-open>
+                {d.name}
+              </Link>
+              {d.siren ? <span className="muted"> · SIREN {d.siren}</span> : null}
+            </td>
+            <td className="num">
+              {d.owed}
+              {d.severalCurrencies ? " (+ autres devises)" : ""}
+            </td>
+            <td className="num">{d.overdue}</td>
+            <td className="num">{d.daysLate > 0 ? `${d.daysLate} j` : "—"}</td>
+            <td>{stateLabels[d.state]}</td>
+            <td>{d.lastContact ?? "—"}</td>
+          </tr>
+        ))}
+      />
       {page.canHold && page.debtors.length > 0 ? (
         <Form method="post" id="bulk-debtors" className="bulk-bar" noValidate aria-label="Relances des clients sélectionnés">
           <StaffFormToken />
@@ -145,7 +123,7 @@ export default function DebtorList() {
       {page.pages > 1 ? (
         <nav aria-label="Pages" className="button-row">
           {page.page > 1 ? (
-            <Link className="button secondary" to={href({ page: page.page - 1 })} rel="prev">
+            <Link className="button secondary" to={pageHref(page.page - 1)} rel="prev">
               ← Précédents
             </Link>
           ) : null}
@@ -153,7 +131,7 @@ export default function DebtorList() {
             Page {page.page} sur {page.pages}
           </span>
           {page.page < page.pages ? (
-            <Link className="button secondary" to={href({ page: page.page + 1 })} rel="next">
+            <Link className="button secondary" to={pageHref(page.page + 1)} rel="next">
               Suivants →
             </Link>
           ) : null}

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-ru
 import { loadLettersToPost, markLetterPosted } from "~/services/backoffice/letters-queue.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 import { FieldError, invalidProps } from "~/components/field-error";
-import { KeyboardHint, ListFilters, SortHeader, WorkRow, useListKeys } from "~/components/work-list";
+import { ListFilters, SortHeader, WorkRow, WorkTable } from "~/components/work-list";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
 
@@ -24,7 +24,6 @@ type Letter = ReturnType<typeof useLoaderData<typeof loader>>["letters"][number]
 
 export default function LettersToPost() {
   const page = useLoaderData<typeof loader>();
-  useListKeys("letter-list");
   return (
     <main className="page wide">
       <h1>Courriers à poster</h1>
@@ -45,51 +44,38 @@ export default function LettersToPost() {
           </select>
         </label>
       </ListFilters>
-      <KeyboardHint />
-      <p className="muted" role="status">
-        {page.letters.length === 0 ? "Aucun courrier en attente." : `${page.letters.length} courrier${page.letters.length > 1 ? "s" : ""}.`}
-      </p>
-      {page.letters.length > 0 ? (
-        <div className="table-scroll">
-          <table id="letter-list" className="work-list">
-            <caption className="visually-hidden">Courriers à poster</caption>
-            <thead>
-              <tr>
-                <SortHeader column="client" label="Client" sort={page.sort} />
-                <th scope="col">Adresse</th>
-                <SortHeader column="ville" label="Ville" sort={page.sort} />
-                <SortHeader column="prepare" label="Préparée le" sort={page.sort} numeric />
-                <th scope="col">Attente</th>
-                <th scope="col">Lettre</th>
-                <th scope="col">
-                  <span className="visually-hidden">Action</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.letters.map((letter) => (
-                <WorkRow key={letter.id} id={letter.id} open={page.filters.ouvrir === letter.id} columns={6} label={`Courrier pour ${letter.debtorName}`} testId="letter" detail={<PostLetter letter={letter} />}>
-                  <td>
-                    <Link to={`/backoffice/debtors/${letter.debtorId}`}>{letter.debtorName}</Link>
-                  </td>
-                  <td>{letter.address}</td>
-                  <td>{letter.city ?? "—"}</td>
-                  <td className="num nowrap">{letter.queuedAt}</td>
-                  <td className={letter.late ? "overdue" : undefined}>
-                    {letter.businessDays} j ouvré{letter.businessDays > 1 ? "s" : ""}
-                    {letter.late ? <strong> · en retard</strong> : null}
-                  </td>
-                  <td>
-                    <a href={`/backoffice/letters/${letter.id}/pdf`} download>
-                      PDF<span className="visually-hidden"> de la lettre pour {letter.debtorName}</span>
-                    </a>
-                  </td>
-                </WorkRow>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <WorkTable
+        id="letter-list"
+        caption="Courriers à poster"
+        status={page.letters.length === 0 ? "Aucun courrier en attente." : `${page.letters.length} courrier${page.letters.length > 1 ? "s" : ""}.`}
+        head={[
+          <SortHeader column="client" label="Client" sort={page.sort} />,
+          <th scope="col">Adresse</th>,
+          <SortHeader column="ville" label="Ville" sort={page.sort} />,
+          <SortHeader column="prepare" label="Préparée le" sort={page.sort} numeric />,
+          <th scope="col">Attente</th>,
+          <th scope="col">Lettre</th>,
+        ]}
+        rows={page.letters.map((letter) => (
+          <WorkRow key={letter.id} id={letter.id} open={page.filters.ouvrir === letter.id} label={`Courrier pour ${letter.debtorName}`} testId="letter" detail={<PostLetter letter={letter} />}>
+            <td>
+              <Link to={`/backoffice/debtors/${letter.debtorId}`}>{letter.debtorName}</Link>
+            </td>
+            <td>{letter.address}</td>
+            <td>{letter.city ?? "—"}</td>
+            <td className="num nowrap">{letter.queuedAt}</td>
+            <td className={letter.late ? "overdue" : undefined}>
+              {letter.businessDays} j ouvré{letter.businessDays > 1 ? "s" : ""}
+              {letter.late ? <strong> · en retard</strong> : null}
+            </td>
+            <td>
+              <a href={`/backoffice/letters/${letter.id}/pdf`} download>
+                PDF<span className="visually-hidden"> de la lettre pour {letter.debtorName}</span>
+              </a>
+            </td>
+          </WorkRow>
+        ))}
+      />
     </main>
   );
 }

@@ -4,9 +4,10 @@ import type { ReactNode } from "react";
 import { decideReviewItem, loadReviewQueue } from "~/services/backoffice/review-queue.server";
 import { StaffFormToken } from "~/components/staff-form-token";
 import { FieldError, invalidProps } from "~/components/field-error";
-import { KeyboardHint, ListFilters, SortHeader, WorkRow, useListKeys } from "~/components/work-list";
+import { ListFilters, SortHeader, WorkRow, WorkTable } from "~/components/work-list";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
+import { disputeReasonWords, paymentMethodWords } from "~/domain/timeline-labels";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "À décider" }] };
 
@@ -21,16 +22,6 @@ export function action({ request }: ActionFunctionArgs) {
   return decideReviewItem(request);
 }
 
-const disputeReasons: Record<string, string> = {
-  amount: "Montant contesté",
-  not_received: "Prestation ou marchandise non reçue",
-  quality: "Qualité",
-  already_paid: "Déjà payée",
-  missing_po: "Bon de commande ou mention manquante",
-  other: "Autre",
-};
-const methods: Record<string, string> = { transfer: "virement", card: "carte", cheque: "chèque", cash: "espèces", other: "autre" };
-
 const kindLabels = { plan: "Échéancier", dispute: "Contestation", claim: "« Déjà payé »" } as const;
 
 type Page = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -38,7 +29,6 @@ type DecisionRow = Page["decisions"][number];
 
 export default function ReviewQueue() {
   const page = useLoaderData<typeof loader>();
-  useListKeys("decision-list");
   const watched = page.promises.length + page.callbacks.length + page.documents.length;
   return (
     <main className="page wide">
@@ -63,53 +53,32 @@ export default function ReviewQueue() {
               </select>
             </label>
           </ListFilters>
-          <KeyboardHint />
-          <p className="muted" role="status">
-            {page.decisions.length === 0 ? "Aucune décision ne correspond." : `${page.decisions.length} affichée${page.decisions.length > 1 ? "s" : ""}.`}
-          </p>
+          <WorkTable
+            id="decision-list"
+            caption="Décisions à prendre"
+            status={page.decisions.length === 0 ? "Aucune décision ne correspond." : `${page.decisions.length} affichée${page.decisions.length > 1 ? "s" : ""}.`}
+            head={[
+              <th scope="col">Type</th>,
+              <SortHeader column="client" label="Client" sort={page.sort} />,
+              <th scope="col">Factures</th>,
+              <SortHeader column="montant" label="Montant" sort={page.sort} numeric />,
+              <SortHeader column="recu" label="Reçue le" sort={page.sort} numeric />,
+              <th scope="col">Délai</th>,
+            ]}
+            rows={page.decisions.map((d) => (
+              <WorkRow key={d.key} id={d.key} open={page.filters.ouvrir === d.key} label={`${kindLabels[d.kind]} de ${d.debtorName}`} testId={`${d.kind}-review`} detail={<DecisionDetail row={d} />}>
+                <td>{kindLabels[d.kind]}</td>
+                <td>
+                  <Link to={`/backoffice/debtors/${d.debtorId}`}>{d.debtorName}</Link>
+                </td>
+                <td>{d.invoices}</td>
+                <td className="num amount">{d.amount}</td>
+                <td className="num nowrap">{d.receivedAt}</td>
+                <td>{d.late ? <strong className="overdue">en retard</strong> : "—"}</td>
+              </WorkRow>
+            ))}
+          />
         </>
-      ) : null}
-      {page.decisions.length > 0 ? (
-        <div className="table-scroll">
-          <table id="decision-list" className="work-list">
-            <caption className="visually-hidden">Décisions à prendre</caption>
-            <thead>
-              <tr>
-                <th scope="col">Type</th>
-                <SortHeader column="client" label="Client" sort={page.sort} />
-                <th scope="col">Factures</th>
-                <SortHeader column="montant" label="Montant" sort={page.sort} numeric />
-                <SortHeader column="recu" label="Reçue le" sort={page.sort} numeric />
-                <th scope="col">Délai</th>
-                <th scope="col">
-                  <span className="visually-hidden">Action</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.decisions.map((d) => (
-                <WorkRow
-                  key={d.key}
-                  id={d.key}
-                  open={page.filters.ouvrir === d.key}
-                  columns={6}
-                  label={`${kindLabels[d.kind]} de ${d.debtorName}`}
-                  testId={`${d.kind}-review`}
-                  detail={<DecisionDetail row={d} />}
-                >
-                  <td>{kindLabels[d.kind]}</td>
-                  <td>
-                    <Link to={`/backoffice/debtors/${d.debtorId}`}>{d.debtorName}</Link>
-                  </td>
-                  <td>{d.invoices}</td>
-                  <td className="num amount">{d.amount}</td>
-                  <td className="num nowrap">{d.receivedAt}</td>
-                  <td>{d.late ? <strong className="overdue">en retard</strong> : "—"}</td>
-                </WorkRow>
-              ))}
-            </tbody>
-          </table>
-        </div>
       ) : null}
       {watched > 0 ? <h2>À surveiller</h2> : null}
       <Section title="Promesses à échéance ou non tenues" count={page.promises.length}>
@@ -228,7 +197,7 @@ function DecisionDetail({ row }: { row: DecisionRow }) {
     return (
       <>
         <p className="muted">
-          Facture {d.invoiceNumber} ({d.balance}) · {disputeReasons[d.reason] ?? d.reason} · ouverte le {d.openedAt}
+          Facture {d.invoiceNumber} ({d.balance}) · {disputeReasonWords[d.reason] ?? d.reason} · ouverte le {d.openedAt}
           {d.late ? <strong> · en retard : à trancher sous {page.decisionDays} jours ouvrés</strong> : null}
         </p>
         {d.fileIds.length > 0 ? (
@@ -254,7 +223,7 @@ function DecisionDetail({ row }: { row: DecisionRow }) {
   return (
     <>
       <p>
-        Facture {c.invoiceNumber} ({c.balance} dus) · déclare {c.amount} payés le {c.paidOn} par {methods[c.method] ?? c.method}
+        Facture {c.invoiceNumber} ({c.balance} dus) · déclare {c.amount} payés le {c.paidOn} par {paymentMethodWords[c.method] ?? c.method}
         {c.reference ? `, référence ${c.reference}` : ""}
         {c.late ? <strong> · en retard : à vérifier sous {page.decisionDays} jours ouvrés</strong> : null}
       </p>

@@ -88,8 +88,10 @@ for (const width of widths) {
       await page.getByRole("button", { name: "Filtrer" }).click();
       await expect(page.getByTestId("call-task")).toHaveCount(3);
       await check(page, info, "calls", width.name);
-      // From the keyboard: j moves to the first row, Enter opens it.
+      // From the keyboard: j, j then k come back to the first row, Enter opens it.
       await page.locator("body").press("j");
+      await page.keyboard.press("j");
+      await page.keyboard.press("k");
       await page.keyboard.press("Enter");
       for (let taken = 0; taken < 3; taken++) {
         const opened = page.locator(".row-detail");
@@ -112,6 +114,11 @@ for (const width of widths) {
       await expect(letter).toContainText("en retard");
       await check(page, info, "letters", width.name);
       await letter.getByRole("link", { name: /^Ouvrir/ }).click();
+      // Escape, from the field that took the focus, closes the row; it opens again with the link.
+      await expect(page.getByLabel("Numéro du recommandé")).toBeFocused();
+      await page.keyboard.press("Escape");
+      await expect(page.locator(".row-detail")).toHaveCount(0);
+      await letter.getByRole("link", { name: /^Ouvrir/ }).click();
       await page.getByLabel("Numéro du recommandé").fill("1A23456789012");
       await page.getByRole("button", { name: "Marquer comme posté" }).click();
       await expect(page.getByTestId("letter").filter({ hasText: morning.letterFor.name })).toHaveCount(0);
@@ -122,7 +129,10 @@ for (const width of widths) {
       await page.getByRole("main").getByRole("button", { name: "Rechercher" }).click();
       await expect(page.getByTestId("debtor-row")).toHaveCount(1);
       await check(page, info, "debtors", width.name);
-      await page.getByLabel(`Sélectionner ${morning.called[0]!.name}`).check();
+      // x ticks the row the keyboard is on.
+      await page.locator("body").press("j");
+      await page.keyboard.press("x");
+      await expect(page.getByLabel(`Sélectionner ${morning.called[0]!.name}`)).toBeChecked();
       await page.getByLabel("Motif").fill("Rendez-vous avec le gérant");
       await page.getByLabel("Jusqu'au (inclus)").fill("2026-12-04");
       await page.getByRole("button", { name: "Suspendre les relances des clients cochés" }).click();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeTimelineData } from "~/domain/timeline-text";
+import { describeTimelineData, messageStatusLabel } from "~/domain/timeline-text";
+import { outboundMessages } from "../../db/schema";
 import { eventLabels } from "~/domain/timeline-labels";
 
 /**
@@ -67,5 +68,10 @@ describe("timeline lines in words", () => {
     expect(describe("callback.requested")).toBe("Rappel le 23 novembre 2026 à 10:00, jusqu'au 24 novembre 2026 à 10:00, note « Plutôt le matin ».");
     expect(describe("payment.claimed")).toBe("Montant 300,00 €, par virement, payé le 17 novembre 2026, référence VIR-42, justificatif « avis.pdf ».");
     expect(describe("call.answered")).toBe("Promesse de paiement datée, note « Virement vendredi », par Claire Durand.");
+  });
+
+  it("names every state a message can be in", () => {
+    const unnamed = outboundMessages.status.enumValues.filter((status) => messageStatusLabel(status) === "état inconnu");
+    expect(unnamed).toEqual([]);
   });
 });

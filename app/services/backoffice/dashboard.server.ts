@@ -23,6 +23,7 @@ export async function loadDashboard(request: Request) {
   const balances = listOpenBalances(db, staff.creditorId).filter((b) => b.currency === "EUR");
   const summary = summarizeAging(balances, today);
   const euros = (cents: number) => formatMoney({ cents, currency: "EUR" }, LOCALE);
+  const dso = computeDso(summary.outstandingCents, sumInvoicedSince(db, staff.creditorId, addDays(today, -DSO_WINDOW_DAYS)));
   return {
     staffName: staff.name,
     creditorName: staff.creditorName,
@@ -40,12 +41,12 @@ export async function loadDashboard(request: Request) {
       at: (m.sentAt ?? m.createdAt).toISOString(),
     })),
     work: countStaffWork(db, staff.creditorId, at),
-    dso: computeDso(summary.outstandingCents, sumInvoicedSince(db, staff.creditorId, addDays(today, -DSO_WINDOW_DAYS))),
+    dso,
     // The month as the creditor lives it: from midnight on the 1st in their zone.
     collectedThisMonth: euros(sumCollectedSince(db, staff.creditorId, zonedInstant(`${today.slice(0, 8)}01`, 0, staff.creditorTimeZone))),
     holds: countHolds(db, staff.creditorId),
     funnel: funnelOfLastDays(db, staff.creditorId, at),
-    ...history(db, staff.creditorId, today, staff.creditorTimeZone),
+    ...history(db, staff.creditorId, today, staff.creditorTimeZone, dso),
     // Owners raise what the job let go for want of a decision (app/domain/pauses.ts), for a month.
     lapsedPlans: listLapsedPlans(db, staff.creditorId, new Date(at.getTime() - FUNNEL_DAYS * 86_400_000)).map((plan) => ({
       ...plan,
@@ -63,12 +64,13 @@ export async function loadDashboard(request: Request) {
 }
 
 /** Cash collected per week over a year and DSO at each month end, for the dashboard's charts. */
-function history(db: ReturnType<typeof getDb>, creditorId: number, today: string, timeZone: string) {
+function history(db: ReturnType<typeof getDb>, creditorId: number, today: string, timeZone: string, dsoToday: number | null) {
   const weeks = weekStarts(today);
   const collected = sumCollectedByPeriod(db, creditorId, weeks.map((monday) => zonedInstant(monday, 0, timeZone)));
-  const ends = monthEnds(today);
-  // A month ends when the next day starts, in the creditor's zone.
-  const dso = dsoHistory(ends, loadDsoFacts(db, creditorId, ends.map((end) => zonedInstant(addDays(end, 1), 0, timeZone))));
+  // Past month ends are reconstructed (a month ends when the next day starts, in the creditor's zone);
+  // the line ends on today's figure, the card's.
+  const past = monthEnds(today).slice(0, -1);
+  const dso = [...dsoHistory(past, loadDsoFacts(db, creditorId, past.map((end) => zonedInstant(addDays(end, 1), 0, timeZone)))), { monthEnd: today, dso: dsoToday }];
   const week = new Intl.DateTimeFormat(LOCALE, { day: "numeric", month: "short", timeZone: "UTC" });
   const month = new Intl.DateTimeFormat(LOCALE, { month: "short", year: "numeric", timeZone: "UTC" });
   return {

@@ -28,7 +28,7 @@ export type HoldFieldErrors = Partial<Record<"reason" | "until", string>>;
 /** A hold as staff typed it (the debtor file's card, the debtor list's bulk bar), or what to fix. */
 export function parseHold(form: FormData, today: CalendarDate): { hold: HoldRequest } | { errors: HoldFieldErrors } {
   const parsed = parseFields(holdSchema, form);
-  if (!parsed.ok) return { errors: { reason: parsed.errors.reason, until: parsed.errors.until } };
+  if (!parsed.ok) return { errors: parsed.errors };
   const latest = addDays(today, STAFF_HOLD_MAX_DAYS);
   if (parsed.data.until < today || parsed.data.until > latest) {
     return { errors: { until: `Choisissez une date entre aujourd'hui et le ${formatCalendarDate(latest, LOCALE)} (${STAFF_HOLD_MAX_DAYS} jours au plus).` } };

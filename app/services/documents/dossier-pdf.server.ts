@@ -3,7 +3,7 @@ import type { Claim } from "../../domain/dossier";
 import { describeTimelineData, messageStatusLabel } from "../../domain/timeline-text";
 import { STEP_LABELS } from "../../domain/contact-reasons";
 import type { CalendarDate } from "../../domain/dates";
-import { actorLabels, eventLabels } from "../../domain/timeline-labels";
+import { actorLabels, channelWords, eventLabels } from "../../domain/timeline-labels";
 import { date, money } from "../../../emails/format";
 import type { DossierFacts } from "../../models/dossier.server";
 import { winAnsi } from "./pdf-text.server";
@@ -28,7 +28,6 @@ export type Block =
   | { kind: "page" };
 
 const statusLabels: Record<string, string> = { open: "ouverte", paid: "payée", cancelled: "annulée", litigation: "contentieux" };
-const channelLabels: Record<string, string> = { email: "e-mail", sms: "SMS", letter: "courrier", call: "appel" };
 const kindLabels: Record<string, string> = { payment: "paiement", refund: "remboursement", chargeback: "contestation bancaire" };
 const promiseSources: Record<string, string> = { portal: "portail (en ligne)", phone: "téléphone", staff: "équipe" };
 const promiseStatus: Record<string, string> = { open: "en cours", kept: "tenue", broken: "non tenue", cancelled: "annulée" };
@@ -160,7 +159,7 @@ export function dossierBlocks(input: DossierPdfInput): Block[] {
       const message = messages.get(Number(e.data.messageId));
       const detail = message
         ? [
-            `${channelLabels[message.channel] ?? message.channel} à ${message.toAddress ?? "—"}`,
+            `${channelWords[message.channel] ?? message.channel} à ${message.toAddress ?? "—"}`,
             message.subject ?? STEP_LABELS[message.step] ?? "message",
             messageStatusLabel(message.status),
             message.contentHash ? `SHA-256 ${message.contentHash}` : "",
