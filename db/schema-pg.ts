@@ -277,6 +277,9 @@ export const debtors = pgTable(
     brokenPromiseCount: integer("broken_promise_count").notNull().default(0),
     escalatedAt: timestamp("escalated_at", { withTimezone: true, precision: 3, mode: "date" }),
     anonymisedAt: timestamp("anonymised_at", { withTimezone: true, precision: 3, mode: "date" }),
+    stateVersion: integer("state_version").notNull().default(0),
+    plannedVersion: integer("planned_version"),
+    nextDecisionAt: timestamp("next_decision_at", { withTimezone: true, precision: 3, mode: "date" }),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3, mode: "date" }).notNull().$defaultFn(() => new Date()),
   },
   (t) => [

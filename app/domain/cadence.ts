@@ -1,6 +1,6 @@
 import { addDays, daysBetween, localDate, type CalendarDate } from "./dates";
 import type { PauseKind } from "./pauses";
-import { isTimeBarred } from "./prescription";
+import { isTimeBarred, prescriptionLastDay } from "./prescription";
 import { brokenPromiseReason, brokenPromisesEscalation, unansweredNoticeEscalation, unansweredRemindersEscalation, callbackReason, dueReason, followUpReason, installmentReason, thankYouReason } from "./contact-reasons";
 import {
   contactWindows as defaultWindows,
@@ -138,6 +138,8 @@ export type CadenceDecision = {
 const SEND_MINUTE = 9 * 60;
 const INSTALLMENT_REMINDER_DAYS = 3;
 const INSTALLMENT_GRACE_DAYS = 3;
+/** A paid invoice that was chased is thanked for within this many days of its payment. */
+const THANK_YOU_DAYS = 7;
 /** Days after the formal notice (its deadline) before the file goes to litigation. */
 export const FORMAL_NOTICE_DEADLINE_DAYS = 8;
 const UNANSWERED_REMINDERS_FOR_LITIGATION = 3;
@@ -419,7 +421,7 @@ function thankYou(state: DebtorCadenceState, today: CalendarDate, contact: Conta
     (i) =>
       i.status === "paid" &&
       i.paidOn !== null &&
-      daysBetween(i.paidOn, today) <= 7 &&
+      daysBetween(i.paidOn, today) <= THANK_YOU_DAYS &&
       !i.stepsDone.includes("thank_you") &&
       i.stepsDone.some((s) => reminderSteps.has(s) || s === "pre_reminder"),
   );
@@ -552,4 +554,44 @@ function describePause(pause: Pause, timeZone: string): string {
 
 function describeDue(due: { invoice: CadenceInvoice }[], top: StepKind, bigCall: boolean, today: CalendarDate): string {
   return dueReason(top, due.map((d) => ({ number: d.invoice.number ?? `n° ${d.invoice.id}`, dueDate: d.invoice.dueDate })), today, bigCall);
+}
+
+/**
+ * When the decision must next be taken again if nothing about the debtor changes (incremental
+ * planning): the first contact still ahead, the end of a pause, or the first local midnight on
+ * which a date the rules count from is reached. Generous on purpose: a date too many costs one more
+ * decision, a date missed would hold a reminder back. Null when nothing lies ahead.
+ */
+export function nextDecisionAt(state: DebtorCadenceState, decision: CadenceDecision, now: Date): Date | null {
+  const today = localDate(now, state.timeZone);
+  const instants: number[] = [];
+  for (const contact of decision.contacts) if (contact.plannedFor > now) instants.push(contact.plannedFor.getTime());
+  for (const pause of state.pauses) {
+    for (const at of [pause.endsAt, pause.callbackAt]) if (at && at > now) instants.push(at.getTime());
+  }
+  const ahead: { day: CalendarDate | null } = { day: null };
+  // Rules compare today with a date by <, <= or >=: the date and the day after are both candidates.
+  const count = (date: CalendarDate, days = 0) => {
+    for (const day of [addDays(date, days), addDays(date, days + 1)]) if (day > today && (ahead.day === null || day < ahead.day)) ahead.day = day;
+  };
+  const { policy } = state;
+  for (const invoice of state.invoices) {
+    count(invoice.dueDate);
+    for (const step of policy.steps) count(invoice.dueDate, scaleOffset(step.offsetDays, invoice.paymentTermsDays));
+    if (invoice.paidOn) count(invoice.paidOn, THANK_YOU_DAYS);
+    if (invoice.openPromise) count(invoice.openPromise.date, policy.promiseGraceDays);
+    for (const from of [invoice.dueDate, invoice.acknowledgedOn ?? null]) if (from) count(prescriptionLastDay(from));
+  }
+  for (const contact of state.contacts) {
+    for (const at of [contact.at, contact.postedAt ?? null]) {
+      if (!at) continue;
+      const day = localDate(at, state.timeZone);
+      for (const days of [policy.minDaysBetweenContacts, policy.maxDaysWithoutContact, FORMAL_NOTICE_DEADLINE_DAYS, UNANSWERED_WINDOW_DAYS]) count(day, days);
+    }
+  }
+  for (const installment of state.plan?.installments ?? []) {
+    for (const days of [-INSTALLMENT_REMINDER_DAYS, 0, INSTALLMENT_GRACE_DAYS]) count(installment.dueDate, days);
+  }
+  if (ahead.day) instants.push(zonedInstant(ahead.day, 0, state.timeZone).getTime());
+  return instants.length > 0 ? new Date(Math.min(...instants)) : null;
 }

@@ -30,6 +30,15 @@ export const debtors = sqliteTable(
     escalatedAt: instant("escalated_at"),
     /** Set by the retention pass: personal data replaced, files removed; amounts and dates kept. */
     anonymisedAt: instant("anonymised_at"),
+    /**
+     * Incremental planning: triggers add one to state_version whenever anything the cadence reads about
+     * this debtor changes (db/migrations 0016_planning_triggers.sql); a pass records the version it decided on and when the
+     * decision next needs taking again (a contact's time, a pause's end, the debtor's midnight), and only
+     * re-decides debtors whose version moved or whose instant came.
+     */
+    stateVersion: integer("state_version").notNull().default(0),
+    plannedVersion: integer("planned_version"),
+    nextDecisionAt: instant("next_decision_at"),
     createdAt: createdAt(),
   },
   (t) => [

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   decideCadence,
+  nextDecisionAt,
   scaleOffset,
   type CadenceInvoice,
   type DebtorCadenceState,
@@ -9,6 +10,7 @@ import {
 } from "~/domain/cadence";
 import { defaultCadences } from "~/domain/cadence-defaults";
 import { applyDecision } from "~/domain/cadence-simulation";
+import { addDays } from "~/domain/dates";
 
 // Friday 20 November 2026, 10:00 in Paris.
 const NOW = new Date("2026-11-20T09:00:00Z");
@@ -387,5 +389,51 @@ describe("channel choice", () => {
     expect(channels(alternating({ ...unanswered, lastActionAt: at("2026-11-12T10:00:00Z") }))).toEqual(["first_reminder/email"]);
     // After an unanswered SMS (the debtor's preference), back to email.
     expect(channels(alternating({ ...unanswered, preferredChannel: "sms", contacts: [sent("2026-11-10", "pre_reminder", "sms")] }))).toEqual(["first_reminder/email"]);
+  });
+});
+
+describe("the next decision (incremental planning)", () => {
+  /** Debtors in every situation the rules count days for: due dates, a sent reminder, a promise, a plan, a pause, a consumer's prescription. */
+  function situations(): DebtorCadenceState[] {
+    const all: DebtorCadenceState[] = [];
+    for (let offset = -140; offset <= 40; offset += 3) {
+      const due = addDays("2026-11-20", offset);
+      all.push(state([invoice(1, due)]));
+      all.push(state([invoice(1, due, { stepsDone: ["first_reminder"] })], { contacts: [sent(addDays("2026-11-20", -Math.abs(offset % 9)), "first_reminder")] }));
+      all.push(state([invoice(1, due, { openPromise: { id: 3, date: addDays("2026-11-20", offset % 6) } })]));
+      all.push(state([invoice(1, due, { inPlan: true })], { plan: { id: 4, status: "accepted", installments: [{ id: 5, position: 1, dueDate: addDays("2026-11-20", Math.abs(offset) % 12), amountCents: 100, paidCents: 0, reminded: false }] } }));
+      all.push(state([invoice(1, due)], { pauses: [{ id: 6, invoiceId: null, reason: "staff_hold", endsAt: at(`${addDays("2026-11-20", Math.abs(offset) % 10)}T23:00:00Z`), callbackAt: null }] }));
+      all.push(state([invoice(1, addDays("2024-11-20", offset % 20), { stepsDone: ["first_reminder"] })], { debtorKind: "consumer" }));
+      all.push(state([invoice(1, due, { status: "paid", balanceCents: 0, paidOn: addDays("2026-11-20", -(Math.abs(offset) % 9)), stepsDone: ["first_reminder"] })]));
+    }
+    return all;
+  }
+  const acts = (s: DebtorCadenceState, now: Date) => {
+    const d = decideCadence(s, now);
+    return d.effects.length > 0 || d.contacts.some((c) => c.plannedFor <= now);
+  };
+
+  it("nothing would happen to a debtor left undecided until the instant its last decision named", () => {
+    let quiet = 0;
+    for (const s of situations()) {
+      if (acts(s, NOW)) continue;
+      quiet += 1;
+      const next = nextDecisionAt(s, decideCadence(s, NOW), NOW);
+      const until = Math.min(next?.getTime() ?? Infinity, NOW.getTime() + 60 * 86_400_000);
+      for (let t = NOW.getTime() + 3_600_000; t < until; t += 3_600_000) {
+        expect(acts(s, new Date(t)), `debtor ${JSON.stringify(s.invoices)} at ${new Date(t).toISOString()}, next decision ${next?.toISOString()}`).toBe(false);
+      }
+    }
+    expect(quiet).toBeGreaterThan(100);
+  });
+
+  it("names a contact's own time, a pause's end, or a local midnight", () => {
+    const paused = state([invoice(1, "2026-10-01")], { pauses: [{ id: 6, invoiceId: null, reason: "staff_hold", endsAt: at("2026-11-20T15:30:00Z"), callbackAt: null }] });
+    expect(nextDecisionAt(paused, decideCadence(paused, NOW), NOW)).toEqual(at("2026-11-20T15:30:00Z"));
+    // Due on the 25th: the first date the rules count from is that day, at midnight in Paris.
+    const soon = state([invoice(1, "2026-11-25")], { policy: { ...state([]).policy, steps: [{ kind: "first_reminder", offsetDays: 5, channel: "email" }] } });
+    expect(nextDecisionAt(soon, decideCadence(soon, NOW), NOW)).toEqual(at("2026-11-24T23:00:00Z"));
+    const settled = state([]);
+    expect(nextDecisionAt(settled, decideCadence(settled, NOW), NOW)).toBeNull();
   });
 });

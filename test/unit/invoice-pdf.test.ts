@@ -62,6 +62,9 @@ function debtor(kind: "business" | "consumer", overrides: Partial<InvoicePdfInpu
     brokenPromiseCount: 0,
     escalatedAt: null,
     anonymisedAt: null,
+    stateVersion: 0,
+    plannedVersion: null,
+    nextDecisionAt: null,
     createdAt: created,
     ...overrides,
   };

@@ -1,4 +1,4 @@
-import { and, between, eq, inArray, isNull, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, between, eq, inArray, isNull, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../../db/client";
 import {
@@ -20,6 +20,7 @@ import {
 } from "../../../db/schema";
 import {
   decideCadence,
+  nextDecisionAt,
   type CadenceEffect,
   type CadencePolicy,
   type DebtorCadenceState,
@@ -63,6 +64,8 @@ export type LoadedDebtor = {
   state: DebtorCadenceState;
   creditorId: number;
   locale: "fr" | "en";
+  /** The debtor's state_version this state was read at (incremental planning). */
+  version: number;
 };
 
 function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
@@ -228,6 +231,7 @@ export function loadCadenceStates(db: Reader, now: Date, scope?: DebtorScope): L
     loaded.push({
       creditorId: debtor.creditorId,
       locale: debtor.locale,
+      version: debtor.stateVersion,
       state: {
         debtorId: debtor.id,
         timeZone: debtor.timeZone,
@@ -319,35 +323,93 @@ const CLAIM_BATCH = 50;
 const LOAD_PAGE = 2_000;
 
 /**
- * One planning pass: decide for every debtor in memory, then, only for debtors with something to
- * do now, re-decide inside short IMMEDIATE transactions on freshly read state (a payment or a
- * promise recorded meanwhile wins, R8), apply the effects and claim the contacts (R7).
+ * The debtors whose decision is owed (issue 14): never decided, their state moved since (a trigger
+ * moved state_version), or the instant their last decision named has come. The rest of the book is
+ * not read: a pass costs what changed and what is due, not the size of the book.
+ */
+export function owedDebtors(db: Reader, now: Date): number[] {
+  return db
+    .select({ id: debtors.id })
+    .from(debtors)
+    .where(and(isNull(debtors.escalatedAt), or(isNull(debtors.plannedVersion), ne(debtors.plannedVersion, debtors.stateVersion), lte(debtors.nextDecisionAt, now))))
+    .orderBy(debtors.id)
+    .all()
+    .map((d) => d.id);
+}
+
+type Planned = { id: number; version: number; nextAt: Date | null };
+
+const markStatements = new WeakMap<Db, ReturnType<typeof prepareMark>>();
+function prepareMark(db: Db) {
+  return db
+    .update(debtors)
+    .set({ plannedVersion: sql`${sql.placeholder("version")}`, nextDecisionAt: sql`${sql.placeholder("nextAt")}` })
+    .where(eq(debtors.id, sql.placeholder("id")))
+    .prepare();
+}
+
+/**
+ * Records what a decision was taken on, inside the caller's transaction; a write since then moved the
+ * version, so the debtor stays owed. Prepared once: at midnight this marks much of the book.
+ */
+function markPlanned(db: Db, planned: readonly Planned[]) {
+  const mark = markStatements.get(db) ?? prepareMark(db);
+  markStatements.set(db, mark);
+  for (const { id, version, nextAt } of planned) mark.run({ id, version, nextAt: nextAt?.getTime() ?? null });
+}
+
+/**
+ * One planning pass: decide in memory for every debtor whose decision is owed, then, only for
+ * debtors with something to do now, re-decide inside short IMMEDIATE transactions on freshly read
+ * state (a payment or a promise recorded meanwhile wins, R8), apply the effects and claim the
+ * contacts (R7). Debtors with nothing to do now are marked decided until their next instant; those
+ * that acted stay owed, so the next pass decides them again on what they just did.
  */
 export function runCadence({ db, env, now, checkpoint }: CadenceDeps): CadenceReport {
   const report: CadenceReport = { debtors: 0, claimed: 0, effects: 0 };
   const busy: number[] = [];
-  // Debtors are read a page at a time, so memory stays flat however large the book.
-  const allIds = db.select({ id: debtors.id }).from(debtors).where(isNull(debtors.escalatedAt)).orderBy(debtors.id).all().map((d) => d.id);
-  for (let start = 0; start < allIds.length; start += LOAD_PAGE) {
-    const page = allIds.slice(start, start + LOAD_PAGE);
-    for (const { state } of loadCadenceStates(db, now, { fromId: page[0]!, toId: page.at(-1)! })) {
-      // Escalated debtors inside the id range have nothing open; the decision skips them anyway.
+  const owed = owedDebtors(db, now);
+  for (let start = 0; start < owed.length; start += LOAD_PAGE) {
+    const page = owed.slice(start, start + LOAD_PAGE);
+    // One read transaction: the versions recorded are those of the state decided on.
+    const { loaded, versions } = db.transaction(
+      (tx) => ({
+        versions: tx.select({ id: debtors.id, version: debtors.stateVersion }).from(debtors).where(inArray(debtors.id, page)).all(),
+        loaded: loadCadenceStates(tx, now, page),
+      }),
+      { behavior: "deferred" },
+    );
+    const decided = new Map<number, Planned>(versions.map((v) => [v.id, { ...v, nextAt: null }]));
+    for (const { state, version } of loaded) {
       report.debtors += 1;
       const decision = decideCadence(state, now);
-      if (decision.effects.length > 0 || decision.contacts.some((c) => c.plannedFor <= now)) busy.push(state.debtorId);
+      if (decision.effects.length > 0 || decision.contacts.some((c) => c.plannedFor <= now)) {
+        busy.push(state.debtorId);
+        decided.delete(state.debtorId);
+      } else {
+        decided.set(state.debtorId, { id: state.debtorId, version, nextAt: nextDecisionAt(state, decision, now) });
+      }
     }
+    // Debtors with nothing open are decided too, until a write moves them.
+    db.transaction(() => markPlanned(db, [...decided.values()]), { behavior: "immediate" });
   }
   for (let start = 0; start < busy.length; start += CLAIM_BATCH) {
     const batch = busy.slice(start, start + CLAIM_BATCH);
     checkpoint?.("claim:before");
     db.transaction(
       (tx) => {
+        const unchanged: Planned[] = [];
         for (const fresh of loadCadenceStates(tx, now, batch)) {
           const current = decideCadence(fresh.state, now);
           applyEffects(tx, fresh, current.effects, now);
+          const claimed = current.contacts.filter((c) => c.plannedFor <= now && claimContact(tx, env, fresh, c, now)).length;
           report.effects += current.effects.length;
-          report.claimed += current.contacts.filter((c) => c.plannedFor <= now && claimContact(tx, env, fresh, c, now)).length;
+          report.claimed += claimed;
+          // Nothing written (what was due is already claimed, or has no address): decided until its next
+          // instant, rather than tried again every pass. A debtor that acted stays owed (its triggers fired).
+          if (current.effects.length === 0 && claimed === 0) unchanged.push({ id: fresh.state.debtorId, version: fresh.version, nextAt: nextDecisionAt(fresh.state, current, now) });
         }
+        markPlanned(db, unchanged);
       },
       { behavior: "immediate" },
     );
