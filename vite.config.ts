@@ -34,5 +34,7 @@ export default defineConfig({
     pool: "forks",
     // Integration tests hash passwords with scrypt and render PDFs: seconds on a busy two-core machine.
     testTimeout: 20_000,
+    // Setup hooks seed a book, hash passwords and run a job pass before a file's tests.
+    hookTimeout: 30_000,
   },
 });
