@@ -58,6 +58,11 @@ export function mapHeader(header: readonly string[]): HeaderMap {
   return { ok: true, columns, ignored, headerOf };
 }
 
+/** Excel writes ";" in French locales and "," elsewhere: whichever the header line holds more of (";" on a tie). */
+export function guessDelimiter(firstLine: string): ";" | "," {
+  return (firstLine.match(/;/g)?.length ?? 0) >= (firstLine.match(/,/g)?.length ?? 0) ? ";" : ",";
+}
+
 /** One line of cells as the intake path's debtor and invoice records. */
 export function rowRecords(columns: readonly (string | null)[], cells: readonly string[]): { debtor: RawDebtor; invoice: RawInvoice } {
   const debtor: Record<string, string> = {};
