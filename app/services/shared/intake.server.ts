@@ -53,10 +53,12 @@ type KnownDebtor = {
   emails: Set<string>;
   phones: Set<string>;
   contactCount: number;
-  /** While this chunk has not written it: the values to insert (later rows of the chunk amend them). */
+  /** Created by this chunk (an import) or by this preview, not stored yet. */
+  created: boolean;
+  /** An import's chunk that has not written it yet: the values to insert (later rows of the chunk amend them). */
   pending?: typeof debtors.$inferInsert;
 };
-type KnownInvoice = { id: number | null; externalRef: string; stored: StoredInvoice; pending?: Omit<typeof invoices.$inferInsert, "debtorId"> };
+type KnownInvoice = { id: number | null; externalRef: string; stored: StoredInvoice; created: boolean; pending?: Omit<typeof invoices.$inferInsert, "debtorId"> };
 
 type Writes = {
   newDebtors: (typeof debtors.$inferInsert & { externalRef: string })[];
@@ -65,6 +67,10 @@ type Writes = {
   newInvoices: { debtorRef: string; values: Omit<typeof invoices.$inferInsert, "debtorId"> & { externalRef: string }; warning: string | null }[];
   invoiceUpdates: { ref: string; set: Partial<typeof invoices.$inferInsert>; warning?: string | null }[];
 };
+
+/** What a preview remembers of a debtor and of an invoice: what later rows are compared with. */
+const DEBTOR_PACKED = ["name", "kind", "siren", "addressLine", "postalCode", "city", "country", "locale", "timeZone", "segment"] as const satisfies readonly (keyof StoredDebtor)[];
+const INVOICE_PACKED = ["debtorRef", "number", "amountCents", "balanceCents", "currency", "issueDate", "dueDate", "paymentTermsDays", "status", "termsWarning", "hasPayments"] as const satisfies readonly (keyof StoredInvoice)[];
 
 export type IntakeOptions = { creditorId: number; today: CalendarDate; at: Date };
 
@@ -101,6 +107,13 @@ export class IntakeSession {
   private readonly debtorsByRef = new Map<string, KnownDebtor | null>();
   private readonly invoicesByRef = new Map<string, KnownInvoice | null>();
   private readonly invoiceRefByNumber = new Map<string, string>();
+  /**
+   * A preview's memory of every debtor and invoice it has seen, between chunks: one JSON string
+   * each ("" for a ref known not to be stored) rather than live objects, a fraction of their size.
+   * What a chunk needs is unpacked into the maps above by `load`, packed again by `settle`.
+   */
+  private readonly packedDebtors = new Map<string, string>();
+  private readonly packedInvoices = new Map<string, string>();
 
   constructor(
     private readonly options: IntakeOptions,
@@ -109,7 +122,11 @@ export class IntakeSession {
 
   /** Runs one chunk; in write mode inside one IMMEDIATE transaction of its own. */
   run(db: Db, rows: readonly IntakeRow[], afterChunk?: (tx: Db, outcomes: RowOutcome[]) => void): RowOutcome[] {
-    if (!this.write) return this.chunk(db, rows, null);
+    if (!this.write) {
+      const outcomes = this.chunk(db, rows, null);
+      this.settle();
+      return outcomes;
+    }
     return db.transaction(
       (tx) => {
         // Fresh state for every chunk of an import: another request may have written meanwhile.
@@ -149,12 +166,13 @@ export class IntakeSession {
   /** Reads what is stored for refs this session has not seen yet. */
   private load(db: Db, debtorRefs: string[], records: InvoiceRecord[]) {
     const { creditorId } = this.options;
-    const newDebtorRefs = [...new Set(debtorRefs)].filter((ref) => !this.debtorsByRef.has(ref));
+    const unseenDebtorRefs = [...new Set(debtorRefs)].filter((ref) => !this.debtorsByRef.has(ref));
+    const newDebtorRefs = unseenDebtorRefs.filter((ref) => !this.unpackDebtor(ref));
     if (newDebtorRefs.length > 0) {
       const found = findDebtorsByRefs(db, creditorId, newDebtorRefs);
       const byId = new Map<number, KnownDebtor>();
       for (const { id, externalRef, ...stored } of found) {
-        const known: KnownDebtor = { id, stored, emails: new Set(), phones: new Set(), contactCount: 0 };
+        const known: KnownDebtor = { id, stored, emails: new Set(), phones: new Set(), contactCount: 0, created: false };
         this.debtorsByRef.set(externalRef!, known);
         byId.set(id, known);
       }
@@ -166,12 +184,12 @@ export class IntakeSession {
       }
       for (const ref of newDebtorRefs) if (!this.debtorsByRef.has(ref)) this.debtorsByRef.set(ref, null);
     }
-    const refs = [...new Set(records.map((r) => r.externalRef))].filter((ref) => !this.invoicesByRef.has(ref));
+    const refs = [...new Set(records.map((r) => r.externalRef))].filter((ref) => !this.invoicesByRef.has(ref) && !this.unpackInvoice(ref));
     const numbers = [...new Set(records.map((r) => r.number))].filter((n) => !this.invoiceRefByNumber.has(n));
     if (refs.length + numbers.length > 0) {
       for (const { id, externalRef, hasPayments, ...stored } of findInvoicesByRefsOrNumbers(db, creditorId, refs, numbers)) {
         const ref = externalRef ?? `#${id}`;
-        if (!this.invoicesByRef.get(ref)) this.invoicesByRef.set(ref, { id, externalRef: ref, stored: { ...stored, hasPayments: Boolean(hasPayments) } });
+        if (!this.invoicesByRef.get(ref) && !this.packedInvoices.get(ref)) this.invoicesByRef.set(ref, { id, externalRef: ref, stored: { ...stored, hasPayments: Boolean(hasPayments) }, created: false });
         this.invoiceRefByNumber.set(stored.number, ref);
       }
       for (const ref of refs) if (!this.invoicesByRef.has(ref)) this.invoicesByRef.set(ref, null);
@@ -238,7 +256,7 @@ export class IntakeSession {
         segment: record.segment ?? "standard",
         createdAt: this.options.at,
       };
-      const created: KnownDebtor = { id: null, stored: { ...values }, emails: new Set(), phones: new Set(), contactCount: 0, pending: values };
+      const created: KnownDebtor = { id: null, stored: { ...values }, emails: new Set(), phones: new Set(), contactCount: 0, created: true, ...(writes ? { pending: values } : {}) };
       this.debtorsByRef.set(record.externalRef, created);
       writes?.newDebtors.push(values);
       this.addContact(created, record.externalRef, contact(null), writes);
@@ -253,7 +271,7 @@ export class IntakeSession {
       else writes.debtorUpdates.push({ ref: record.externalRef, set: set as Partial<typeof debtors.$inferInsert> });
     }
     this.addContact(known, record.externalRef, newContact, writes);
-    return known.pending ? "created" : "updated";
+    return known.created ? "created" : "updated";
   }
 
   private addContact(known: KnownDebtor, ref: string, contact: { email: string | null; phone: string | null; isPrimary: boolean } | null, writes: Writes | null) {
@@ -285,13 +303,13 @@ export class IntakeSession {
         createdAt: this.options.at,
       };
       const stored: StoredInvoice = { ...values, debtorRef, termsWarning: decision.warning, hasPayments: false };
-      this.invoicesByRef.set(record.externalRef, { id: null, externalRef: record.externalRef, stored, pending: values });
+      this.invoicesByRef.set(record.externalRef, { id: null, externalRef: record.externalRef, stored, created: true, ...(writes ? { pending: values } : {}) });
       this.invoiceRefByNumber.set(record.number, record.externalRef);
       writes?.newInvoices.push({ debtorRef, values, warning: decision.warning });
       return "created";
     }
     const { known, change } = decision;
-    if (change.kind !== "updated") return known.pending ? "created" : "unchanged";
+    if (change.kind !== "updated") return known.created ? "created" : "unchanged";
     if (change.set.number !== undefined) {
       this.invoiceRefByNumber.delete(known.stored.number);
       this.invoiceRefByNumber.set(change.set.number, known.externalRef);
@@ -305,7 +323,41 @@ export class IntakeSession {
         if (queued && warning !== undefined) queued.warning = warning;
       } else writes.invoiceUpdates.push({ ref: known.externalRef, set: columns, ...(warning !== undefined ? { warning } : {}) });
     }
-    return known.pending ? "created" : "updated";
+    return known.created ? "created" : "updated";
+  }
+
+  /** A preview's chunk is done: what it saw and decided goes back to the packed maps. */
+  private settle() {
+    for (const [ref, known] of this.debtorsByRef) {
+      this.packedDebtors.set(ref, known ? JSON.stringify([known.id, known.created, known.contactCount, [...known.emails], [...known.phones], ...DEBTOR_PACKED.map((k) => known.stored[k] ?? null)]) : "");
+    }
+    for (const [ref, known] of this.invoicesByRef) this.packedInvoices.set(ref, known ? JSON.stringify([known.id, known.created, ...INVOICE_PACKED.map((k) => known.stored[k])]) : "");
+    this.debtorsByRef.clear();
+    this.invoicesByRef.clear();
+  }
+
+  /** True when the preview has seen this debtor before (now back in `debtorsByRef`). */
+  private unpackDebtor(ref: string): boolean {
+    const packed = this.packedDebtors.get(ref);
+    if (packed === undefined) return false;
+    if (packed === "") this.debtorsByRef.set(ref, null);
+    else {
+      const [id, created, contactCount, emails, phones, ...values] = JSON.parse(packed) as [number | null, boolean, number, string[], string[], ...(string | null)[]];
+      const stored = Object.fromEntries(DEBTOR_PACKED.map((k, i) => [k, values[i]])) as StoredDebtor;
+      this.debtorsByRef.set(ref, { id, stored, emails: new Set(emails), phones: new Set(phones), contactCount, created });
+    }
+    return true;
+  }
+
+  private unpackInvoice(ref: string): boolean {
+    const packed = this.packedInvoices.get(ref);
+    if (packed === undefined) return false;
+    if (packed === "") this.invoicesByRef.set(ref, null);
+    else {
+      const [id, created, ...values] = JSON.parse(packed) as [number | null, boolean, ...unknown[]];
+      this.invoicesByRef.set(ref, { id, externalRef: ref, stored: Object.fromEntries(INVOICE_PACKED.map((k, i) => [k, values[i]])) as StoredInvoice, created });
+    }
+    return true;
   }
 
   private flush(tx: Db, writes: Writes) {
@@ -336,6 +388,7 @@ export class IntakeSession {
       const known = this.debtorsByRef.get(ref);
       if (known) {
         known.id = id;
+        known.created = false;
         delete known.pending;
       }
     }
