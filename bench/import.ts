@@ -20,8 +20,7 @@ import { parseArgs } from "node:util";
 import { openDatabase } from "../db/client";
 import { runMigrations } from "../db/migrate";
 import { creditors } from "../db/schema";
-import { importFile, previewFile } from "../app/services/backoffice/imports.server";
-import { sniffImportFile } from "../app/services/backoffice/import-file.server";
+import { importFile, previewFile, sniffImportFile } from "../app/services/backoffice/import-file.server";
 import { addDays } from "../app/domain/dates";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);

@@ -3,23 +3,31 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { CsvError, parse } from "csv-parse";
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, guessDelimiter, mapHeader, rowRecords } from "../../domain/csv-import";
-import type { IntakeRow } from "../shared/intake.server";
+import type { Db } from "../../../db/client";
+import type { ImportCounts } from "../../../db/schema";
+import { IntakeSession, IntakeTally, type IntakeOptions, type IntakeRow, type RowOutcome } from "../shared/intake.server";
 
 /**
  * An import file read as a stream, never whole: a first pass (the sniff) reads the bytes once to
  * choose the encoding, the separator and the file's hash; the second pass parses it with csv-parse
  * and hands the rows over chunk by chunk. Two passes because the encoding must be known before the
  * first row is decided: an invalid UTF-8 byte on the last line still makes the whole file
- * Windows-1252, as when the file was decoded in one piece.
+ * Windows-1252, as when the file was decoded in one piece. Then the preview and the import, which
+ * decide the rows chunk by chunk as they come (the back-office page and the benchmark use them).
  */
+
+/** Rows per transaction: short enough that the job and the web server are never kept waiting long. */
+export const IMPORT_CHUNK_ROWS = 1000;
 
 export type ImportEncoding = "utf-8" | "windows-1252";
 export type ImportDelimiter = ";" | ",";
 /** What parsing needs: from the sniff, or from the run that stored them at preview. */
 export type ImportSource = { path: string; encoding: ImportEncoding; delimiter: ImportDelimiter };
-export type SniffedFile = ImportSource & { sha256: string; bytes: number };
+/** `lines`: the line breaks counted by the sniff, a bound on the rows (a quoted cell may hold one). */
+export type SniffedFile = ImportSource & { sha256: string; bytes: number; lines: number };
 export type ImportHeader = { columns: (string | null)[]; ignored: string[]; headerOf: Record<string, string> };
 
 export const tooLargeMessage = `Le fichier dépasse ${MAX_IMPORT_BYTES / 1024 / 1024} Mo : découpez-le en plusieurs fichiers.`;
@@ -37,6 +45,8 @@ export async function sniffImportFile(path: string): Promise<{ ok: true; file: S
   const utf8 = new TextDecoder("utf-8", { fatal: true });
   let valid = true;
   let read = 0;
+  let lines = 0;
+  let last = 0x0a;
   const head: Buffer[] = [];
   for await (const chunk of createReadStream(path, { highWaterMark: READ_BYTES }) as AsyncIterable<Buffer>) {
     if (read < 4096 && chunk.subarray(0, 4096 - read).includes(0)) {
@@ -46,6 +56,8 @@ export async function sniffImportFile(path: string): Promise<{ ok: true; file: S
     read += chunk.byteLength;
     if (read > MAX_IMPORT_BYTES) return { ok: false, message: tooLargeMessage };
     hash.update(chunk);
+    for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) lines++;
+    last = chunk[chunk.byteLength - 1]!;
     if (valid) valid = decodes(utf8, chunk);
   }
   // A sequence cut by the end of the file is invalid too.
@@ -53,7 +65,7 @@ export async function sniffImportFile(path: string): Promise<{ ok: true; file: S
   const encoding: ImportEncoding = valid ? "utf-8" : "windows-1252";
   const text = new TextDecoder(encoding).decode(Buffer.concat(head));
   const delimiter = guessDelimiter(text.slice(0, text.search(/\r?\n|$/)));
-  return { ok: true, file: { path, encoding, delimiter, sha256: hash.digest("hex"), bytes: read } };
+  return { ok: true, file: { path, encoding, delimiter, sha256: hash.digest("hex"), bytes: read, lines: lines + (last === 0x0a ? 0 : 1) } };
 }
 
 function decodes(decoder: TextDecoder, chunk?: Buffer): boolean {
@@ -125,4 +137,56 @@ export async function readImportRows(source: ImportSource, onRows: (rows: Intake
   if (!header) return { ok: false, message: headerError! };
   if (chunk.length > 0) await onRows(chunk);
   return { ok: true, header, rows };
+}
+
+export type FileOutcome = { ok: true; rows: number; counts: ImportCounts } | { ok: false; message: string };
+
+/**
+ * The import itself, for the back office and the benchmark alike: the file streamed in chunks of
+ * rows, each in its own short transaction (a refused row writes nothing, the others are written
+ * whole), yielding to the event loop between chunks so that the server answers meanwhile.
+ */
+export async function importFile(db: Db, options: IntakeOptions, file: ImportSource, onChunk?: (tx: Db, outcomes: RowOutcome[], done: number) => void): Promise<FileOutcome> {
+  const session = new IntakeSession(options, true);
+  const tally = new IntakeTally();
+  let done = 0;
+  const read = await readImportRows(
+    file,
+    async (rows) => {
+      done += rows.length;
+      const outcomes = session.run(db, rows, onChunk ? (tx, outcomes) => onChunk(tx, outcomes, done) : undefined);
+      for (const outcome of outcomes) tally.add(outcome);
+      await nextTurn();
+    },
+    { chunkRows: IMPORT_CHUNK_ROWS },
+  );
+  return read.ok ? { ok: true, rows: read.rows, counts: tally.counts() } : read;
+}
+
+/**
+ * Decides every row as the import would, writing nothing (yielding between chunks, like the import).
+ * The rows with an error or a warning go to `onIssues` chunk by chunk; only the counts are kept.
+ */
+export async function previewFile(db: Db, options: IntakeOptions, file: SniffedFile, onIssues?: (outcomes: RowOutcome[]) => void): Promise<FileOutcome> {
+  if (file.lines - 1 > MAX_IMPORT_ROWS) {
+    // Perhaps too many rows: counted first (nothing decided, nothing kept), so that such a file costs one read.
+    const counted = await readImportRows(file, () => undefined, { chunkRows: IMPORT_CHUNK_ROWS });
+    if (!counted.ok) return counted;
+  }
+  const session = new IntakeSession(options, false);
+  const tally = new IntakeTally();
+  const read = await readImportRows(
+    file,
+    async (rows) => {
+      const issues: RowOutcome[] = [];
+      for (const outcome of session.run(db, rows)) {
+        tally.add(outcome);
+        if (outcome.errors.length + outcome.warnings.length > 0) issues.push(outcome);
+      }
+      if (issues.length > 0) onIssues?.(issues);
+      await nextTurn();
+    },
+    { chunkRows: IMPORT_CHUNK_ROWS },
+  );
+  return read.ok ? { ok: true, rows: read.rows, counts: tally.counts() } : read;
 }

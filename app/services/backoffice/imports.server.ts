@@ -1,6 +1,5 @@
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { setImmediate as nextTurn } from "node:timers/promises";
 import { data, redirect } from "@remix-run/node";
 import { and, desc, eq, ne } from "drizzle-orm";
 import { z } from "zod";
@@ -16,12 +15,10 @@ import { getEnv } from "../../env.server";
 import { now } from "../../clock.server";
 import { countTermsFlags, listTermsFlags } from "../../models/intake.server";
 import { readLimitedFormToDisk, requireFormToken, requireSameOrigin, type StoredUpload } from "../http/http.server";
-import { IntakeSession, IntakeTally, type IntakeOptions, type IntakeRow, type RowOutcome } from "../shared/intake.server";
+import type { IntakeOptions, IntakeRow, RowOutcome } from "../shared/intake.server";
 import { requireStaff, staffFormToken } from "../auth/staff-auth.server";
-import { readImportRows, sniffImportFile, tooLargeMessage, type ImportDelimiter, type ImportEncoding, type ImportSource } from "./import-file.server";
+import { importFile, previewFile, readImportRows, sniffImportFile, tooLargeMessage, type FileOutcome, type ImportDelimiter, type ImportEncoding, type ImportSource } from "./import-file.server";
 
-/** Rows per transaction: short enough that the job and the web server are never kept waiting long. */
-export const IMPORT_CHUNK_ROWS = 1000;
 const PREVIEW_LINES = 10;
 const ISSUES_ON_SCREEN = 200;
 const LOCALE = "fr-FR";
@@ -29,53 +26,6 @@ const LOCALE = "fr-FR";
 const refused = (thrown: unknown, status: number) => thrown instanceof Response && thrown.status === status;
 
 export type ImportProgress = (done: number, total: number, outcomes: RowOutcome[]) => void | Promise<void>;
-export type FileOutcome = { ok: true; rows: number; counts: ImportCounts } | { ok: false; message: string };
-
-/**
- * The import itself, for the back office and the benchmark alike: the file streamed in chunks of
- * rows, each in its own short transaction (a refused row writes nothing, the others are written
- * whole), yielding to the event loop between chunks so that the server answers meanwhile.
- */
-export async function importFile(db: Db, options: IntakeOptions, file: ImportSource, onChunk?: (tx: Db, outcomes: RowOutcome[], done: number) => void): Promise<FileOutcome> {
-  const session = new IntakeSession(options, true);
-  const tally = new IntakeTally();
-  let done = 0;
-  const read = await readImportRows(
-    file,
-    async (rows) => {
-      done += rows.length;
-      const outcomes = session.run(db, rows, onChunk ? (tx, outcomes) => onChunk(tx, outcomes, done) : undefined);
-      for (const outcome of outcomes) tally.add(outcome);
-      await nextTurn();
-    },
-    { chunkRows: IMPORT_CHUNK_ROWS },
-  );
-  return read.ok ? { ok: true, rows: read.rows, counts: tally.counts() } : read;
-}
-
-/**
- * Decides every row as the import would, writing nothing (yielding between chunks, like the import).
- * The rows with an error or a warning go to `onIssues` chunk by chunk; only the counts are kept.
- */
-export async function previewFile(db: Db, options: IntakeOptions, file: ImportSource, onIssues?: (outcomes: RowOutcome[]) => void): Promise<FileOutcome> {
-  const session = new IntakeSession(options, false);
-  const tally = new IntakeTally();
-  const read = await readImportRows(
-    file,
-    async (rows) => {
-      const issues: RowOutcome[] = [];
-      for (const outcome of session.run(db, rows)) {
-        tally.add(outcome);
-        if (outcome.errors.length + outcome.warnings.length > 0) issues.push(outcome);
-      }
-      if (issues.length > 0) onIssues?.(issues);
-      await nextTurn();
-    },
-    { chunkRows: IMPORT_CHUNK_ROWS },
-  );
-  return read.ok ? { ok: true, rows: read.rows, counts: tally.counts() } : read;
-}
-
 function issueRows(runId: number, phase: "preview" | "import", outcomes: readonly RowOutcome[]) {
   return outcomes.flatMap((o) => [
     ...o.errors.map((e) => ({ runId, phase, severity: "error" as const, rowNumber: o.rowNumber, column: e.field, message: e.message })),
