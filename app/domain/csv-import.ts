@@ -7,6 +7,8 @@ import { fold, FIELD_LABELS, type RawDebtor, type RawInvoice } from "./intake";
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 200_000;
+/** A preview nobody confirmed is purged, with its stored file, this long after it was made. */
+export const IMPORT_PREVIEW_KEPT_MS = 24 * 60 * 60 * 1000;
 
 export type ColumnSpec = { key: string; french: string; english: string; required: boolean; help: string; aliases: readonly string[] };
 
