@@ -170,12 +170,14 @@ async function runInBackground(db: Db, run: typeof importRuns.$inferSelect, opti
     });
     if (!outcome.ok) throw new Error(outcome.message);
     db.update(importRuns).set({ status: "done", outcome: outcome.counts, finishedAt: now() }).where(eq(importRuns.id, run.id)).run();
-    rmSync(run.filePath!, { force: true });
   } catch (error) {
     db.update(importRuns)
       .set({ status: "failed", failure: error instanceof Error ? error.message.slice(0, 500) : "Erreur inconnue", finishedAt: now() })
       .where(eq(importRuns.id, run.id))
       .run();
+  } finally {
+    // Done or failed, the file is of no more use: a failed import is finished by importing the file again.
+    if (run.filePath) rmSync(run.filePath, { force: true });
   }
 }
 

@@ -185,8 +185,8 @@ export function findStaleImportPreviews(db: Reader, now: Date): StaleImportPrevi
 
 /**
  * Purges those previews: the run and its rows' issues (one short transaction each, which also
- * re-checks that nobody confirmed it meanwhile), then the stored file. Uploads a stopped server
- * left in STORAGE_DIR/imports without any run go too, once as old. Running it twice is harmless.
+ * re-checks that nobody confirmed it meanwhile), then the stored file. Files in STORAGE_DIR/imports
+ * that no waiting or running import owns (a stopped server's) go too, once as old. Running it twice is harmless.
  */
 export function purgeStaleImportPreviews({ db, storageDir, now }: RetentionDeps): ImportPurgeReport {
   const report: ImportPurgeReport = { purged: [], filesRemoved: 0, filesOutsideStorage: [] };
@@ -217,10 +217,12 @@ export function purgeStaleImportPreviews({ db, storageDir, now }: RetentionDeps)
   } catch {
     return report;
   }
+  // A finished run no longer needs its file; a stopped server may have left one behind.
   const kept = new Set(
     db
       .select({ path: importRuns.filePath })
       .from(importRuns)
+      .where(inArray(importRuns.status, ["previewing", "previewed", "running"]))
       .all()
       .flatMap((r) => (r.path ? [resolve(r.path)] : [])),
   );
