@@ -284,6 +284,26 @@ describe("the CSV import, streamed", () => {
     expect(getDb().select().from(debtors).where(eq(debtors.externalRef, "U-END")).get()!.name).toBe("Clémence Roué");
   });
 
+  it("previews exactly what the import then does, across chunks: a number taken in an earlier chunk or the same one, an invoice and a debtor met again", async () => {
+    const header = "ref_client;nom_client;email;ref_facture;numero_facture;montant;date_facture;delai_jours";
+    const lines = Array.from({ length: 2400 }, (_, i) => `K-${i % 700};Client K ${i % 700};k${i % 700}@example.fr;;KN-${i};100,00;02/11/2026;30`);
+    lines[1200] = "K-1;Client K 1;k1@example.fr;KX-1;KN-5;100,00;02/11/2026;30"; // KN-5 is the number of row 7's invoice, two chunks back
+    lines[2390] = "K-10;Client K 10;k10-bis@example.fr;;KN-10;150,00;02/11/2026;30"; // KN-10 again, new amount, and a second address for K-10
+    lines[2395] = "K-3;Client K 3;k3@example.fr;KY-1;KM-1;100,00;02/11/2026;30";
+    lines[2396] = "K-4;Client K 4;k4@example.fr;KY-2;KM-1;100,00;02/11/2026;30"; // KM-1 taken one line up
+    const { runId, page } = await preview([header, ...lines].join("\n"));
+    expect(page.run!.issues.map((i) => [i.rowNumber, i.column, i.message])).toEqual([
+      [1202, "numero_facture", "Le numéro KN-5 est déjà celui d'une autre facture (réf. KN-5)."],
+      [2398, "numero_facture", "Le numéro KM-1 est déjà celui d'une autre facture (réf. KY-1)."],
+    ]);
+    expect(page.run!.counts).toEqual({ debtors: { created: 700, updated: 0, unchanged: 0 }, invoices: { created: 2397, updated: 0, unchanged: 0 }, errors: 2, warnings: 0 });
+    const done = await confirm(runId);
+    expect(done.run!.counts).toEqual(page.run!.counts);
+    expect(getDb().select().from(invoices).where(eq(invoices.number, "KN-10")).get()).toMatchObject({ amountCents: 15000 });
+    const k10 = getDb().select().from(debtors).where(eq(debtors.externalRef, "K-10")).get()!;
+    expect(getDb().select().from(debtorContacts).where(eq(debtorContacts.debtorId, k10.id)).all().map((c) => c.email)).toEqual(["k10@example.fr", "k10-bis@example.fr"]);
+  });
+
   it("refuses a file over the row limit with its exact count, deciding nothing, and keeps neither a run nor the file", async () => {
     const runs = getDb().select().from(importRuns).all().length;
     const uploads = storedUploads();

@@ -106,6 +106,7 @@ const strongest = (a: Action | undefined, b: Action): Action => (a === undefined
 export class IntakeSession {
   private readonly debtorsByRef = new Map<string, KnownDebtor | null>();
   private readonly invoicesByRef = new Map<string, KnownInvoice | null>();
+  /** Numbers of invoices whose ref is another string; an invoice numbered as its ref (most) is found by its ref (`numberOwner`). */
   private readonly invoiceRefByNumber = new Map<string, string>();
   /**
    * A preview's memory of every debtor and invoice it has seen, between chunks: one JSON string
@@ -185,12 +186,12 @@ export class IntakeSession {
       for (const ref of newDebtorRefs) if (!this.debtorsByRef.has(ref)) this.debtorsByRef.set(ref, null);
     }
     const refs = [...new Set(records.map((r) => r.externalRef))].filter((ref) => !this.invoicesByRef.has(ref) && !this.unpackInvoice(ref));
-    const numbers = [...new Set(records.map((r) => r.number))].filter((n) => !this.invoiceRefByNumber.has(n));
+    const numbers = [...new Set(records.map((r) => r.number))].filter((n) => this.numberOwner(n) === undefined);
     if (refs.length + numbers.length > 0) {
       for (const { id, externalRef, hasPayments, ...stored } of findInvoicesByRefsOrNumbers(db, creditorId, refs, numbers)) {
         const ref = externalRef ?? `#${id}`;
         if (!this.invoicesByRef.get(ref) && !this.packedInvoices.get(ref)) this.invoicesByRef.set(ref, { id, externalRef: ref, stored: { ...stored, hasPayments: Boolean(hasPayments) }, created: false });
-        this.invoiceRefByNumber.set(stored.number, ref);
+        this.setNumberOwner(stored.number, ref);
       }
       for (const ref of refs) if (!this.invoicesByRef.has(ref)) this.invoicesByRef.set(ref, null);
     }
@@ -212,7 +213,7 @@ export class IntakeSession {
     if (invoice) {
       const warning = termsWarning(invoice.issueDate, invoice.dueDate, invoice.endOfMonth45, kind);
       const known = this.invoicesByRef.get(invoice.externalRef) ?? null;
-      const numberOwner = this.invoiceRefByNumber.get(invoice.number);
+      const numberOwner = this.numberOwner(invoice.number);
       if (numberOwner !== undefined && numberOwner !== invoice.externalRef) {
         outcome.errors.push({ field: "invoice.number", message: `Le numéro ${invoice.number} est déjà celui d'une autre facture (réf. ${numberOwner}).` });
         return;
@@ -304,7 +305,7 @@ export class IntakeSession {
       };
       const stored: StoredInvoice = { ...values, debtorRef, termsWarning: decision.warning, hasPayments: false };
       this.invoicesByRef.set(record.externalRef, { id: null, externalRef: record.externalRef, stored, created: true, ...(writes ? { pending: values } : {}) });
-      this.invoiceRefByNumber.set(record.number, record.externalRef);
+      this.setNumberOwner(record.number, record.externalRef);
       writes?.newInvoices.push({ debtorRef, values, warning: decision.warning });
       return "created";
     }
@@ -312,7 +313,7 @@ export class IntakeSession {
     if (change.kind !== "updated") return known.created ? "created" : "unchanged";
     if (change.set.number !== undefined) {
       this.invoiceRefByNumber.delete(known.stored.number);
-      this.invoiceRefByNumber.set(change.set.number, known.externalRef);
+      this.setNumberOwner(change.set.number, known.externalRef);
     }
     Object.assign(known.stored, change.set);
     if (writes) {
@@ -326,12 +327,29 @@ export class IntakeSession {
     return known.created ? "created" : "updated";
   }
 
+  /** The ref of the invoice known to carry this number, if any. */
+  private numberOwner(number: string): string | undefined {
+    const other = this.invoiceRefByNumber.get(number);
+    if (other !== undefined) return other;
+    const live = this.invoicesByRef.get(number);
+    if (live !== undefined) return live?.stored.number === number ? number : undefined;
+    return this.packedInvoices.get(number)?.startsWith("=") ? number : undefined;
+  }
+
+  private setNumberOwner(number: string, ref: string) {
+    if (number === ref) this.invoiceRefByNumber.delete(number);
+    else this.invoiceRefByNumber.set(number, ref);
+  }
+
   /** A preview's chunk is done: what it saw and decided goes back to the packed maps. */
   private settle() {
     for (const [ref, known] of this.debtorsByRef) {
       this.packedDebtors.set(ref, known ? JSON.stringify([known.id, known.created, known.contactCount, [...known.emails], [...known.phones], ...DEBTOR_PACKED.map((k) => known.stored[k] ?? null)]) : "");
     }
-    for (const [ref, known] of this.invoicesByRef) this.packedInvoices.set(ref, known ? JSON.stringify([known.id, known.created, ...INVOICE_PACKED.map((k) => known.stored[k])]) : "");
+    for (const [ref, known] of this.invoicesByRef) {
+      // "=": numbered as its ref, what `numberOwner` reads without unpacking.
+      this.packedInvoices.set(ref, known ? `${known.stored.number === ref ? "=" : ""}${JSON.stringify([known.id, known.created, ...INVOICE_PACKED.map((k) => known.stored[k])])}` : "");
+    }
     this.debtorsByRef.clear();
     this.invoicesByRef.clear();
   }
@@ -354,7 +372,7 @@ export class IntakeSession {
     if (packed === undefined) return false;
     if (packed === "") this.invoicesByRef.set(ref, null);
     else {
-      const [id, created, ...values] = JSON.parse(packed) as [number | null, boolean, ...unknown[]];
+      const [id, created, ...values] = JSON.parse(packed.startsWith("=") ? packed.slice(1) : packed) as [number | null, boolean, ...unknown[]];
       this.invoicesByRef.set(ref, { id, externalRef: ref, stored: Object.fromEntries(INVOICE_PACKED.map((k, i) => [k, values[i]])) as StoredInvoice, created });
     }
     return true;
