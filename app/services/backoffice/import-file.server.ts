@@ -175,18 +175,22 @@ export async function previewFile(db: Db, options: IntakeOptions, file: SniffedF
   }
   const session = new IntakeSession(options, false);
   const tally = new IntakeTally();
-  const read = await readImportRows(
-    file,
-    async (rows) => {
-      const issues: RowOutcome[] = [];
-      for (const outcome of session.run(db, rows)) {
-        tally.add(outcome);
-        if (outcome.errors.length + outcome.warnings.length > 0) issues.push(outcome);
-      }
-      if (issues.length > 0) onIssues?.(issues);
-      await nextTurn();
-    },
-    { chunkRows: IMPORT_CHUNK_ROWS },
-  );
-  return read.ok ? { ok: true, rows: read.rows, counts: tally.counts() } : read;
+  try {
+    const read = await readImportRows(
+      file,
+      async (rows) => {
+        const issues: RowOutcome[] = [];
+        for (const outcome of session.run(db, rows)) {
+          tally.add(outcome);
+          if (outcome.errors.length + outcome.warnings.length > 0) issues.push(outcome);
+        }
+        if (issues.length > 0) onIssues?.(issues);
+        await nextTurn();
+      },
+      { chunkRows: IMPORT_CHUNK_ROWS },
+    );
+    return read.ok ? { ok: true, rows: read.rows, counts: tally.counts() } : read;
+  } finally {
+    session.close();
+  }
 }

@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import type { Db } from "../../../db/client";
 import type { debtorContacts, debtors, invoiceTermsFlags, invoices, ImportCounts } from "../../../db/schema";
 import { timeBarredWarning } from "../../domain/prescription";
@@ -72,6 +73,40 @@ type Writes = {
 const DEBTOR_PACKED = ["name", "kind", "siren", "addressLine", "postalCode", "city", "country", "locale", "timeZone", "segment"] as const satisfies readonly (keyof StoredDebtor)[];
 const INVOICE_PACKED = ["debtorRef", "number", "amountCents", "balanceCents", "currency", "issueDate", "dueDate", "paymentTermsDays", "status", "termsWarning", "hasPayments"] as const satisfies readonly (keyof StoredInvoice)[];
 
+const DEBTOR = 0;
+const INVOICE = 1;
+
+/**
+ * What a preview has seen and decided, from one chunk to the next: every debtor and invoice of the
+ * file, one JSON string each ("" for a ref known not to be stored), in an in-memory SQLite database
+ * of its own rather than as objects on the JS heap, where 100,000 of them (and the garbage their
+ * updates leave) would weigh several times more. Each chunk reads what it names and writes back what it touched.
+ */
+class PreviewMemory {
+  private readonly db = new Database(":memory:");
+  private readonly select;
+  private readonly upsert;
+
+  constructor() {
+    this.db.exec("create table seen (kind integer not null, ref text not null, packed text not null, primary key (kind, ref)) without rowid");
+    this.select = this.db.prepare<[number, string], { ref: string; packed: string }>("select ref, packed from seen where kind = ? and ref in (select value from json_each(?))");
+    this.upsert = this.db.prepare<[number, string]>("insert or replace into seen (kind, ref, packed) select ?, value ->> 0, value ->> 1 from json_each(?)");
+  }
+
+  read(kind: number, refs: readonly string[]): Map<string, string> {
+    if (refs.length === 0) return new Map();
+    return new Map(this.select.all(kind, JSON.stringify(refs)).map((r) => [r.ref, r.packed]));
+  }
+
+  write(kind: number, entries: readonly [string, string][]) {
+    if (entries.length > 0) this.upsert.run(kind, JSON.stringify(entries));
+  }
+
+  close() {
+    this.db.close();
+  }
+}
+
 export type IntakeOptions = { creditorId: number; today: CalendarDate; at: Date };
 
 /** What a whole run has seen, so that a debtor on many lines is counted once, at its strongest action. */
@@ -108,18 +143,22 @@ export class IntakeSession {
   private readonly invoicesByRef = new Map<string, KnownInvoice | null>();
   /** Numbers of invoices whose ref is another string; an invoice numbered as its ref (most) is found by its ref (`numberOwner`). */
   private readonly invoiceRefByNumber = new Map<string, string>();
-  /**
-   * A preview's memory of every debtor and invoice it has seen, between chunks: one JSON string
-   * each ("" for a ref known not to be stored) rather than live objects, a fraction of their size.
-   * What a chunk needs is unpacked into the maps above by `load`, packed again by `settle`.
-   */
-  private readonly packedDebtors = new Map<string, string>();
-  private readonly packedInvoices = new Map<string, string>();
+  /** A preview's memory between chunks (see PreviewMemory), and what of it the chunk at hand has read. */
+  private readonly memory: PreviewMemory | null;
+  private seenDebtors = new Map<string, string>();
+  private seenInvoices = new Map<string, string>();
 
   constructor(
     private readonly options: IntakeOptions,
     private readonly write: boolean,
-  ) {}
+  ) {
+    this.memory = write ? null : new PreviewMemory();
+  }
+
+  /** A preview's memory is freed here (an import holds none). */
+  close() {
+    this.memory?.close();
+  }
 
   /** Runs one chunk; in write mode inside one IMMEDIATE transaction of its own. */
   run(db: Db, rows: readonly IntakeRow[], afterChunk?: (tx: Db, outcomes: RowOutcome[]) => void): RowOutcome[] {
@@ -168,6 +207,10 @@ export class IntakeSession {
   private load(db: Db, debtorRefs: string[], records: InvoiceRecord[]) {
     const { creditorId } = this.options;
     const unseenDebtorRefs = [...new Set(debtorRefs)].filter((ref) => !this.debtorsByRef.has(ref));
+    if (this.memory) {
+      this.seenDebtors = this.memory.read(DEBTOR, unseenDebtorRefs);
+      this.seenInvoices = this.memory.read(INVOICE, [...new Set(records.flatMap((r) => [r.externalRef, r.number]))].filter((ref) => !this.invoicesByRef.has(ref)));
+    }
     const newDebtorRefs = unseenDebtorRefs.filter((ref) => !this.unpackDebtor(ref));
     if (newDebtorRefs.length > 0) {
       const found = findDebtorsByRefs(db, creditorId, newDebtorRefs);
@@ -188,9 +231,15 @@ export class IntakeSession {
     const refs = [...new Set(records.map((r) => r.externalRef))].filter((ref) => !this.invoicesByRef.has(ref) && !this.unpackInvoice(ref));
     const numbers = [...new Set(records.map((r) => r.number))].filter((n) => this.numberOwner(n) === undefined);
     if (refs.length + numbers.length > 0) {
-      for (const { id, externalRef, hasPayments, ...stored } of findInvoicesByRefsOrNumbers(db, creditorId, refs, numbers)) {
+      const found = findInvoicesByRefsOrNumbers(db, creditorId, refs, numbers);
+      if (this.memory) {
+        // Found by number, under a ref this chunk does not name: the preview may know it already.
+        const others = found.map((f) => f.externalRef ?? `#${f.id}`).filter((ref) => !this.invoicesByRef.has(ref) && !this.seenInvoices.has(ref));
+        for (const [ref, packed] of this.memory.read(INVOICE, others)) this.seenInvoices.set(ref, packed);
+      }
+      for (const { id, externalRef, hasPayments, ...stored } of found) {
         const ref = externalRef ?? `#${id}`;
-        if (!this.invoicesByRef.get(ref) && !this.packedInvoices.get(ref)) this.invoicesByRef.set(ref, { id, externalRef: ref, stored: { ...stored, hasPayments: Boolean(hasPayments) }, created: false });
+        if (!this.invoicesByRef.get(ref) && !this.seenInvoices.get(ref)) this.invoicesByRef.set(ref, { id, externalRef: ref, stored: { ...stored, hasPayments: Boolean(hasPayments) }, created: false });
         this.setNumberOwner(stored.number, ref);
       }
       for (const ref of refs) if (!this.invoicesByRef.has(ref)) this.invoicesByRef.set(ref, null);
@@ -333,7 +382,7 @@ export class IntakeSession {
     if (other !== undefined) return other;
     const live = this.invoicesByRef.get(number);
     if (live !== undefined) return live?.stored.number === number ? number : undefined;
-    return this.packedInvoices.get(number)?.startsWith("=") ? number : undefined;
+    return this.seenInvoices.get(number)?.startsWith("=") ? number : undefined;
   }
 
   private setNumberOwner(number: string, ref: string) {
@@ -341,22 +390,26 @@ export class IntakeSession {
     else this.invoiceRefByNumber.set(number, ref);
   }
 
-  /** A preview's chunk is done: what it saw and decided goes back to the packed maps. */
+  /** A preview's chunk is done: what it saw and decided goes back to its memory. */
   private settle() {
+    const debtors: [string, string][] = [];
     for (const [ref, known] of this.debtorsByRef) {
-      this.packedDebtors.set(ref, known ? JSON.stringify([known.id, known.created, known.contactCount, [...known.emails], [...known.phones], ...DEBTOR_PACKED.map((k) => known.stored[k] ?? null)]) : "");
+      debtors.push([ref, known ? JSON.stringify([known.id, known.created, known.contactCount, [...known.emails], [...known.phones], ...DEBTOR_PACKED.map((k) => known.stored[k] ?? null)]) : ""]);
     }
-    for (const [ref, known] of this.invoicesByRef) {
-      // "=": numbered as its ref, what `numberOwner` reads without unpacking.
-      this.packedInvoices.set(ref, known ? `${known.stored.number === ref ? "=" : ""}${JSON.stringify([known.id, known.created, ...INVOICE_PACKED.map((k) => known.stored[k])])}` : "");
-    }
+    // "=": numbered as its ref, what `numberOwner` reads without unpacking.
+    const invoices: [string, string][] = [];
+    for (const [ref, known] of this.invoicesByRef) invoices.push([ref, known ? `${known.stored.number === ref ? "=" : ""}${JSON.stringify([known.id, known.created, ...INVOICE_PACKED.map((k) => known.stored[k])])}` : ""]);
+    this.memory!.write(DEBTOR, debtors);
+    this.memory!.write(INVOICE, invoices);
     this.debtorsByRef.clear();
     this.invoicesByRef.clear();
+    this.seenDebtors = new Map();
+    this.seenInvoices = new Map();
   }
 
   /** True when the preview has seen this debtor before (now back in `debtorsByRef`). */
   private unpackDebtor(ref: string): boolean {
-    const packed = this.packedDebtors.get(ref);
+    const packed = this.seenDebtors.get(ref);
     if (packed === undefined) return false;
     if (packed === "") this.debtorsByRef.set(ref, null);
     else {
@@ -368,7 +421,7 @@ export class IntakeSession {
   }
 
   private unpackInvoice(ref: string): boolean {
-    const packed = this.packedInvoices.get(ref);
+    const packed = this.seenInvoices.get(ref);
     if (packed === undefined) return false;
     if (packed === "") this.invoicesByRef.set(ref, null);
     else {
