@@ -4,7 +4,8 @@
  *   npm run bench:import
  *
  * Generates the file on disk, migrates a temporary SQLite file, then runs the real path of the back
- * office, each phase in a process of its own so that each peak RSS is that phase's: the preview
+ * office, each phase in a process of its own (bench/import-phase.ts, built to plain JavaScript and
+ * run by node, as in production) so that each peak RSS is that phase's: the preview
  * (sniff the file, stream it, decide every row, write none), the import (sniff again, stream it,
  * chunks of 1,000 rows per transaction), and the same file imported again (everything unchanged).
  * Prints seconds, rows/s and the peak RSS of each, beside the targets: preview and import each
@@ -15,12 +16,11 @@ import { once } from "node:events";
 import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { cpus as cpuCount, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
+import { build } from "vite";
 import { openDatabase } from "../db/client";
 import { runMigrations } from "../db/migrate";
 import { creditors } from "../db/schema";
-import { importFile, previewFile, sniffImportFile } from "../app/services/backoffice/import-file.server";
+import { PHASES, type Figures, type Phase } from "./import-phase";
 import { addDays } from "../app/domain/dates";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
@@ -49,36 +49,20 @@ async function generate(path: string) {
   await once(out, "finish");
 }
 
-const PHASES = ["baseline", "preview", "import", "again"] as const;
-type Phase = (typeof PHASES)[number];
-type Figures = { phase: Phase; ms: number; cpuMs: number; peakMb: number; counts?: unknown };
+const PHASE_BUILD = "node_modules/.cache/relance-bench";
 
-/** One phase, in this (child) process: prints its figures as the last line of output. */
-async function runPhase(phase: Phase, dir: string) {
-  const db = openDatabase(join(dir, "bench.db"));
-  const creditorId = db.select().from(creditors).get()!.id;
-  const options = { creditorId, today: TODAY, at: new Date(`${TODAY}T09:00:00Z`) };
-  const cpu = () => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  };
-  const cpuStart = cpu();
-  const start = performance.now();
-  let counts: unknown;
-  if (phase !== "baseline") {
-    const sniffed = await sniffImportFile(join(dir, "import.csv"));
-    if (!sniffed.ok) throw new Error(sniffed.message);
-    const outcome = phase === "preview" ? await previewFile(db, options, sniffed.file) : await importFile(db, options, sniffed.file);
-    if (!outcome.ok) throw new Error(outcome.message);
-    counts = outcome.counts;
-  }
-  const figures: Figures = { phase, ms: performance.now() - start, cpuMs: cpu() - cpuStart, peakMb: process.resourceUsage().maxRSS / 1024, counts };
-  db.$client.close();
-  console.log(JSON.stringify(figures));
+/** The phase runner as plain JavaScript (its packages stay in node_modules), built once per run. */
+async function buildPhase(): Promise<string> {
+  await build({
+    configFile: false,
+    logLevel: "warn",
+    build: { ssr: "bench/import-phase.ts", target: "node20", outDir: PHASE_BUILD, emptyOutDir: true, minify: false, rollupOptions: { output: { entryFileNames: "import-phase.mjs" } } },
+  });
+  return join(process.cwd(), PHASE_BUILD, "import-phase.mjs");
 }
 
-function inChild(phase: Phase, dir: string): Figures {
-  const child = spawnSync(join(process.cwd(), "node_modules/.bin/tsx"), ["bench/import.ts", "--phase", phase, "--dir", dir], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+function inChild(script: string, phase: Phase, dir: string): Figures {
+  const child = spawnSync(process.execPath, [script, "--phase", phase, "--dir", dir], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
   if (child.status !== 0) throw new Error(`phase ${phase} failed:\n${child.stderr}${child.stdout}`);
   return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as Figures;
 }
@@ -92,12 +76,13 @@ async function main() {
     db.$client.close();
     await generate(join(dir, "import.csv"));
     console.log(`file: ${ROWS} lines, ${DEBTORS} debtors, ${(statSync(join(dir, "import.csv")).size / 1024 / 1024).toFixed(1)} MB; each phase in its own process`);
+    const script = await buildPhase();
     const loadBefore = loadavg();
-    const [baseline, preview, imported, again] = PHASES.map((phase) => inChild(phase, dir)) as [Figures, Figures, Figures, Figures];
+    const [baseline, preview, imported, again] = PHASES.map((phase) => inChild(script, phase, dir)) as [Figures, Figures, Figures, Figures];
     const met = (ok: boolean) => (ok ? "met" : "MISSED");
     const line = (label: string, f: Figures) =>
       `  ${label.padEnd(38)} ${(f.ms / 1000).toFixed(2).padStart(6)} s  ${Math.round(ROWS / (f.ms / 1000)).toLocaleString("en").padStart(8)} rows/s  (CPU ${(f.cpuMs / 1000).toFixed(2)} s)  peak RSS ${f.peakMb.toFixed(0).padStart(4)} MB (target ≤ ${PEAK_TARGET_MB} MB: ${met(f.peakMb <= PEAK_TARGET_MB)})`;
-    console.log(`  ${"runtime alone (modules, database open)".padEnd(38)} peak RSS ${baseline.peakMb.toFixed(0)} MB, included in each figure below`);
+    console.log(`  ${"runtime alone (node, modules, database)".padEnd(38)} peak RSS ${baseline.peakMb.toFixed(0)} MB, included in each figure below`);
     console.log(line("preview (stream, decide, write none)", preview));
     console.log(line("import (chunks of 1,000 rows)", imported));
     console.log(line("same file again (all unchanged)", again));
@@ -115,6 +100,4 @@ async function main() {
   }
 }
 
-const { values } = parseArgs({ options: { phase: { type: "string" }, dir: { type: "string" } } });
-if (values.phase) void runPhase(values.phase as Phase, values.dir!);
-else void main();
+void main();
