@@ -390,15 +390,19 @@ export class IntakeSession {
     else this.invoiceRefByNumber.set(number, ref);
   }
 
-  /** A preview's chunk is done: what it saw and decided goes back to its memory. */
+  /** A preview's chunk is done: what it saw and decided goes back to its memory (what it changed, or saw first). */
   private settle() {
     const debtors: [string, string][] = [];
     for (const [ref, known] of this.debtorsByRef) {
-      debtors.push([ref, known ? JSON.stringify([known.id, known.created, known.contactCount, [...known.emails], [...known.phones], ...DEBTOR_PACKED.map((k) => known.stored[k] ?? null)]) : ""]);
+      const packed = known ? JSON.stringify([known.id, known.created, known.contactCount, [...known.emails], [...known.phones], ...DEBTOR_PACKED.map((k) => known.stored[k] ?? null)]) : "";
+      if (this.seenDebtors.get(ref) !== packed) debtors.push([ref, packed]);
     }
-    // "=": numbered as its ref, what `numberOwner` reads without unpacking.
     const invoices: [string, string][] = [];
-    for (const [ref, known] of this.invoicesByRef) invoices.push([ref, known ? `${known.stored.number === ref ? "=" : ""}${JSON.stringify([known.id, known.created, ...INVOICE_PACKED.map((k) => known.stored[k])])}` : ""]);
+    for (const [ref, known] of this.invoicesByRef) {
+      // "=": numbered as its ref, what `numberOwner` reads without unpacking.
+      const packed = known ? `${known.stored.number === ref ? "=" : ""}${JSON.stringify([known.id, known.created, ...INVOICE_PACKED.map((k) => known.stored[k])])}` : "";
+      if (this.seenInvoices.get(ref) !== packed) invoices.push([ref, packed]);
+    }
     this.memory!.write(DEBTOR, debtors);
     this.memory!.write(INVOICE, invoices);
     this.debtorsByRef.clear();
