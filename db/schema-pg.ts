@@ -404,7 +404,7 @@ export const importRuns = pgTable(
     fileSha256: text("file_sha256").notNull(),
     encoding: text("encoding").notNull(),
     delimiter: text("delimiter").notNull(),
-    status: text("status", { enum: ["previewed","running","done","failed","cancelled"] }).notNull(),
+    status: text("status", { enum: ["previewing","previewed","running","done","failed","cancelled"] }).notNull(),
     totalRows: integer("total_rows").notNull(),
     processedRows: integer("processed_rows").notNull().default(0),
     preview: jsonb("preview").notNull(),

@@ -1,7 +1,7 @@
 import { runCadence } from "../app/services/shared/cadence.server";
 import { lapseUnreviewedPlans } from "../app/services/shared/pause-deadlines.server";
 import { cancelStaleMessages, deliverDueMessages, type OutboxDeps } from "../app/services/shared/outbox.server";
-import { runDailyRetention } from "../app/services/shared/retention.server";
+import { purgeStaleImportPreviews, runDailyRetention } from "../app/services/shared/retention.server";
 
 /**
  * One pass of the reminder job: plan and claim what is due, then deliver. The database is the
@@ -15,6 +15,8 @@ export async function tick(deps: OutboxDeps) {
   const delivery = await deliverDueMessages(deps);
   // Once per creditor-local day: the first pass after midnight claims the day.
   const retention = runDailyRetention({ db: deps.db, storageDir: deps.env.STORAGE_DIR, now: deps.now });
+  // Every pass (a few rows at most): an unconfirmed import preview and its file go a day after it was made.
+  const previews = purgeStaleImportPreviews({ db: deps.db, storageDir: deps.env.STORAGE_DIR, now: deps.now });
   return {
     claimed: planning.claimed,
     ...delivery,
@@ -22,5 +24,6 @@ export async function tick(deps: OutboxDeps) {
     effects: planning.effects,
     lapsedPlans,
     anonymised: retention.anonymised.length,
+    importPreviewsPurged: previews.purged.length,
   };
 }

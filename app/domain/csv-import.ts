@@ -7,6 +7,8 @@ import { fold, FIELD_LABELS, type RawDebtor, type RawInvoice } from "./intake";
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 200_000;
+/** A preview nobody confirmed is purged, with its stored file, this long after it was made. */
+export const IMPORT_PREVIEW_KEPT_MS = 24 * 60 * 60 * 1000;
 
 export type ColumnSpec = { key: string; french: string; english: string; required: boolean; help: string; aliases: readonly string[] };
 
@@ -56,6 +58,11 @@ export function mapHeader(header: readonly string[]): HeaderMap {
   if (!["invoice.dueDate", "invoice.termsDays", "invoice.terms"].some((k) => headerOf[k] !== undefined))
     return { ok: false, message: "Il faut une colonne « echeance », « delai_jours » ou « conditions » pour connaître la date d'échéance." };
   return { ok: true, columns, ignored, headerOf };
+}
+
+/** Excel writes ";" in French locales and "," elsewhere: whichever the header line holds more of (";" on a tie). */
+export function guessDelimiter(firstLine: string): ";" | "," {
+  return (firstLine.match(/;/g)?.length ?? 0) >= (firstLine.match(/,/g)?.length ?? 0) ? ";" : ",";
 }
 
 /** One line of cells as the intake path's debtor and invoice records. */

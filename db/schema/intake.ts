@@ -32,7 +32,7 @@ export type ImportCounts = {
   warnings: number;
 };
 
-/** One CSV file brought in from the back office: previewed, then imported in chunks (the history). */
+/** One CSV file brought in from the back office: previewed ("previewing" while its request reads it), then imported in chunks (the history). */
 export const importRuns = sqliteTable(
   "import_runs",
   {
@@ -47,7 +47,7 @@ export const importRuns = sqliteTable(
     fileSha256: text("file_sha256").notNull(),
     encoding: text("encoding").notNull(),
     delimiter: text("delimiter").notNull(),
-    status: text("status", { enum: ["previewed", "running", "done", "failed", "cancelled"] }).notNull(),
+    status: text("status", { enum: ["previewing", "previewed", "running", "done", "failed", "cancelled"] }).notNull(),
     totalRows: integer("total_rows").notNull(),
     processedRows: integer("processed_rows").notNull().default(0),
     preview: text("preview", { mode: "json" }).$type<ImportCounts>().notNull(),

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq, sql } from "drizzle-orm";
@@ -11,11 +11,12 @@ import { hashPassword } from "~/services/auth/passwords.server";
 import { signInStaff } from "~/services/auth/staff-auth.server";
 import { importSettled } from "~/services/backoffice/imports.server";
 import { recordInvoicePayment } from "~/services/shared/payment-recording.server";
+import { purgeStaleImportPreviews } from "~/services/shared/retention.server";
 import * as importPage from "~/routes/backoffice.import";
 import * as issuesCsv from "~/routes/backoffice.import_.$runId.issues[.]csv";
 import * as progress from "~/routes/backoffice.import_.$runId.progress";
 import * as template from "~/routes/backoffice.import_.template[.]csv";
-import { debtorContacts, debtors, importRuns, invoiceTermsFlags, invoices, staffUsers } from "../../db/schema";
+import { debtorContacts, debtors, importRowIssues, importRuns, invoiceTermsFlags, invoices, staffUsers } from "../../db/schema";
 import { args, outcome, staffCsrf } from "../support/routes";
 
 const BASE = "http://localhost:4310";
@@ -23,6 +24,7 @@ const NOW = "2026-11-20T09:00:00Z";
 let cookie: string;
 let readOnlyCookie: string;
 let creditorId: number;
+let storageDir: string;
 
 function upload(content: string | Uint8Array, name = "factures.csv", as = cookie) {
   const form = new FormData();
@@ -86,7 +88,8 @@ beforeAll(async () => {
   seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
   process.env.DATABASE_PATH = path;
   process.env.TEST_FIXED_NOW = NOW;
-  process.env.STORAGE_DIR = mkdtempSync(join(tmpdir(), "relance-imports-"));
+  storageDir = mkdtempSync(join(tmpdir(), "relance-imports-"));
+  process.env.STORAGE_DIR = storageDir;
   resetEnvCache();
   closeDb();
   const db = getDb();
@@ -242,5 +245,138 @@ describe("the CSV import", () => {
   it("refuses a form from another origin", async () => {
     const forged = new Request(`${BASE}/backoffice/import`, { method: "POST", headers: { Origin: "https://evil.example", Cookie: cookie }, body: new FormData() });
     expect(((await outcome(() => importPage.action(args(forged)))) as Response).status).toBe(403);
+  });
+});
+
+/** The uploads kept in STORAGE_DIR, and the runs that own them. */
+const storedUploads = () => (existsSync(join(storageDir, "imports")) ? readdirSync(join(storageDir, "imports")) : []);
+const runPaths = () => new Set(getDb().select({ path: importRuns.filePath }).from(importRuns).where(eq(importRuns.status, "previewed")).all().map((r) => r.path!.split("/").at(-1)));
+const refusal = async (content: string | Uint8Array) => (await outcome(() => importPage.action(args(upload(content))))) as { data: { error: string }; init: { status: number } };
+/** `count` lines of one new debtor and invoice each, ASCII only. */
+const asciiLines = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i};Client ${prefix} ${i};professionnel;;;${prefix}-F${i};100,00;02/11/2026;;30;`);
+
+describe("the CSV import, streamed", () => {
+  it("reads the whole file as Windows-1252 when its only non-UTF-8 byte is on the last line, far past the first chunk read", async () => {
+    const head = [HEADER, ...asciiLines("W", 5000)].join("\r\n") + "\r\n";
+    const last = "W-LAST;Société Générale;professionnel;;;W-LAST-F;250,00;02/11/2026;;30;\r\n";
+    const bytes = Buffer.concat([Buffer.from(head, "ascii"), Buffer.from(last, "latin1")]);
+    expect(bytes.byteLength).toBeGreaterThan(300 * 1024);
+    const { runId, page } = await preview(bytes, "excel.csv");
+    expect(page.run).toMatchObject({ encoding: "windows-1252", delimiter: ";", totalRows: 5001, counts: { invoices: { created: 5001 }, errors: 0 } });
+    const done = await confirm(runId);
+    expect(done.run!.status).toBe("done");
+    expect(getDb().select().from(debtors).where(eq(debtors.externalRef, "W-LAST")).get()!.name).toBe("Société Générale");
+  });
+
+  it("keeps a UTF-8 file UTF-8 when an accented letter straddles two chunks of the read", async () => {
+    // The padding goes in a column the import ignores, so that no length limit refuses the line.
+    const head = [`${HEADER};notes`, ...asciiLines("U", 3500)].join("\n") + "\n";
+    const start = "U-CUT;Menuiserie Hervé;professionnel;;;U-CUT-F;10,00;02/11/2026;;30;;";
+    // The two bytes of "é" fall either side of the 256 KiB boundary of the reads.
+    const pad = 256 * 1024 - 1 - Buffer.byteLength(head) - Buffer.byteLength(start);
+    expect(pad).toBeGreaterThan(0);
+    const text = `${head}${start}${"x".repeat(pad)}é\nU-END;Clémence Roué;particulier;;;U-END-F;20,00;02/11/2026;;30;;\n`;
+    expect(Buffer.from(text).subarray(256 * 1024 - 1, 256 * 1024 + 1).toString()).toBe("é");
+    const { runId, page } = await preview(text);
+    expect(page.run).toMatchObject({ encoding: "utf-8", totalRows: 3502, counts: { errors: 0 } });
+    await confirm(runId);
+    expect(getDb().select().from(debtors).where(eq(debtors.externalRef, "U-CUT")).get()!.name).toBe("Menuiserie Hervé");
+    expect(getDb().select().from(debtors).where(eq(debtors.externalRef, "U-END")).get()!.name).toBe("Clémence Roué");
+  });
+
+  it("previews exactly what the import then does, across chunks: a number taken in an earlier chunk or the same one, an invoice and a debtor met again", async () => {
+    const header = "ref_client;nom_client;email;ref_facture;numero_facture;montant;date_facture;delai_jours";
+    const lines = Array.from({ length: 2400 }, (_, i) => `K-${i % 700};Client K ${i % 700};k${i % 700}@example.fr;;KN-${i};100,00;02/11/2026;30`);
+    lines[1200] = "K-1;Client K 1;k1@example.fr;KX-1;KN-5;100,00;02/11/2026;30"; // KN-5 is the number of row 7's invoice, two chunks back
+    lines[2390] = "K-10;Client K 10;k10-bis@example.fr;;KN-10;150,00;02/11/2026;30"; // KN-10 again, new amount, and a second address for K-10
+    lines[2395] = "K-3;Client K 3;k3@example.fr;KY-1;KM-1;100,00;02/11/2026;30";
+    lines[2396] = "K-4;Client K 4;k4@example.fr;KY-2;KM-1;100,00;02/11/2026;30"; // KM-1 taken one line up
+    const { runId, page } = await preview([header, ...lines].join("\n"));
+    expect(page.run!.issues.map((i) => [i.rowNumber, i.column, i.message])).toEqual([
+      [1202, "numero_facture", "Le numéro KN-5 est déjà celui d'une autre facture (réf. KN-5)."],
+      [2398, "numero_facture", "Le numéro KM-1 est déjà celui d'une autre facture (réf. KY-1)."],
+    ]);
+    expect(page.run!.counts).toEqual({ debtors: { created: 700, updated: 0, unchanged: 0 }, invoices: { created: 2397, updated: 0, unchanged: 0 }, errors: 2, warnings: 0 });
+    const done = await confirm(runId);
+    expect(done.run!.counts).toEqual(page.run!.counts);
+    expect(getDb().select().from(invoices).where(eq(invoices.number, "KN-10")).get()).toMatchObject({ amountCents: 15000 });
+    const k10 = getDb().select().from(debtors).where(eq(debtors.externalRef, "K-10")).get()!;
+    expect(getDb().select().from(debtorContacts).where(eq(debtorContacts.debtorId, k10.id)).all().map((c) => c.email)).toEqual(["k10@example.fr", "k10-bis@example.fr"]);
+  });
+
+  it("refuses a file over the row limit with its exact count, deciding nothing, and keeps neither a run nor the file", async () => {
+    const runs = getDb().select().from(importRuns).all().length;
+    const uploads = storedUploads();
+    // Eleven cells a line, as many as the header: csv-parse is slow on lines of another length, even relaxed.
+    const refused = await refusal(HEADER + "\n" + "x;;;;;;;;;;\n".repeat(200_001));
+    expect(refused.init.status).toBe(400);
+    expect(refused.data.error).toBe("Le fichier compte 200001 lignes ; au plus 200000 par import : découpez-le.");
+    expect(getDb().select().from(importRuns).all().length).toBe(runs);
+    expect(getDb().select().from(importRowIssues).where(sql`${importRowIssues.runId} not in (select id from import_runs)`).all()).toEqual([]);
+    expect(storedUploads()).toEqual(uploads);
+  });
+
+  it("refuses a file whose quotes break far down, naming the line, and keeps nothing", async () => {
+    const runs = getDb().select().from(importRuns).all().length;
+    const uploads = storedUploads();
+    const refused = await refusal([HEADER, ...asciiLines("Q", 2500), 'Q-BAD;"Guillemet ouvert;professionnel;;;Q-BAD-F;1;02/11/2026;;30;'].join("\n"));
+    expect(refused.init.status).toBe(400);
+    expect(refused.data.error).toMatch(/^Le fichier n'est pas un CSV lisible \(vers la ligne \d+\) : vérifiez les guillemets/);
+    expect(getDb().select().from(importRuns).all().length).toBe(runs);
+    expect(storedUploads()).toEqual(uploads);
+    expect(getDb().select().from(invoices).where(eq(invoices.number, "Q-F0")).get()).toBeUndefined();
+  });
+
+  it("shows the first 200 refused rows but counts them all, and the report lists every one, across chunks", async () => {
+    const lines = Array.from({ length: 2400 }, (_, i) => (i % 2 === 0 ? `R-${i};Client R ${i};professionnel;;;R-F${i};-5;02/11/2026;;30;` : `R-${i};Client R ${i};professionnel;;;R-F${i};15,00;02/11/2026;;30;`));
+    const { runId, page } = await preview([HEADER, ...lines].join("\n"));
+    expect(page.run).toMatchObject({ totalRows: 2400, counts: { errors: 1200, invoices: { created: 1200 } }, moreIssues: true });
+    expect(page.run!.issues).toHaveLength(200);
+    expect(page.run!.issues[199]).toMatchObject({ rowNumber: 400, column: "montant", severity: "error" });
+    const report = await ((await issuesCsv.loader(args(get(`/backoffice/import/${runId}/issues.csv`), { runId: String(runId) }))) as Response).text();
+    expect(report.trim().split("\r\n")).toHaveLength(1 + 1200);
+    expect(report).toContain('"2400";"Montant";"refusée"');
+    const done = await confirm(runId);
+    expect(done.run!.counts).toMatchObject({ errors: 1200, invoices: { created: 1200 } });
+  });
+
+  it("keeps an upload only while its preview waits: refused, imported or cancelled, the file is gone", async () => {
+    await refusal("nom;montant\nDupont;100");
+    expect(storedUploads().every((name) => runPaths().has(name))).toBe(true);
+    const { runId } = await preview([HEADER, "S-1;Stockage;;;;S-F1;100;01/11/2026;;30;"].join("\n"));
+    const kept = getDb().select().from(importRuns).where(eq(importRuns.id, runId)).get()!.filePath!;
+    expect(existsSync(kept)).toBe(true);
+    await confirm(runId);
+    expect(existsSync(kept)).toBe(false);
+    expect(storedUploads().every((name) => runPaths().has(name))).toBe(true);
+  });
+
+  it("does not import a file that changed after its preview, and says so", async () => {
+    const { runId } = await preview([HEADER, "C-1;Changé;;;;C-F1;100;01/11/2026;;30;"].join("\n"));
+    const path = getDb().select().from(importRuns).where(eq(importRuns.id, runId)).get()!.filePath!;
+    writeFileSync(path, [HEADER, "C-1;Changé;;;;C-F1;999999;01/11/2026;;30;"].join("\n"));
+    const page = await confirm(runId);
+    expect(page.run).toMatchObject({ status: "failed", failure: "Le fichier de l'aperçu n'est plus disponible ou a changé : importez-le à nouveau." });
+    expect(getDb().select().from(invoices).where(eq(invoices.number, "C-F1")).get()).toBeUndefined();
+  });
+
+  it("purges a preview nobody confirmed after a day, with its issues and its file, and nothing else", async () => {
+    const { runId } = await preview([HEADER, "P-1;Oublié;;;;P-F1;-1;01/11/2026;;30;", "P-2;Oublié;;;;P-F2;10;01/11/2026;;30;"].join("\n"));
+    const path = getDb().select().from(importRuns).where(eq(importRuns.id, runId)).get()!.filePath!;
+    const finished = getDb().select({ id: importRuns.id }).from(importRuns).where(sql`${importRuns.status} in ('done', 'failed', 'cancelled')`).all();
+    const at = (hours: number) => new Date(new Date(NOW).getTime() + hours * 3_600_000);
+    expect(purgeStaleImportPreviews({ db: getDb(), storageDir, now: at(23) }).purged).toEqual([]);
+    expect(existsSync(path)).toBe(true);
+
+    const report = purgeStaleImportPreviews({ db: getDb(), storageDir, now: at(25) });
+    expect(report.purged.map((p) => p.runId)).toContain(runId);
+    expect(report.filesOutsideStorage).toEqual([]);
+    expect(existsSync(path)).toBe(false);
+    expect(getDb().select().from(importRowIssues).where(eq(importRowIssues.runId, runId)).all()).toEqual([]);
+    expect(((await outcome(() => importPage.loader(args(get(`/backoffice/import?run=${runId}`))))) as Response).status).toBe(404);
+    expect(getDb().select().from(importRuns).where(eq(importRuns.status, "previewed")).all()).toEqual([]);
+    expect(getDb().select({ id: importRuns.id }).from(importRuns).where(sql`${importRuns.status} in ('done', 'failed', 'cancelled')`).all()).toEqual(finished);
+    expect(storedUploads()).toEqual([]);
+    expect(purgeStaleImportPreviews({ db: getDb(), storageDir, now: at(26) }).purged).toEqual([]);
   });
 });

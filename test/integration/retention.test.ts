@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
@@ -16,6 +16,8 @@ import {
   debtors,
   disputeFiles,
   disputes,
+  importRowIssues,
+  importRuns,
   invoices,
   letters,
   outboundMessages,
@@ -186,6 +188,46 @@ describe("the reminder job", () => {
     expect(db.select().from(debtors).where(eq(debtors.id, settledLongAgo.debtorId)).get()!.anonymisedAt).toEqual(NOW);
     db.update(creditors).set({ retentionMonths: 36 }).where(eq(creditors.id, creditorId)).run();
     expect((await pass(new Date("2026-12-02T09:05:00Z"))).anonymised).toBe(0);
+  });
+});
+
+describe("import previews nobody confirmed", () => {
+  const stored = (name: string, madeAt: Date) => {
+    mkdirSync(join(storageDir, "imports"), { recursive: true });
+    const path = join(storageDir, "imports", name);
+    writeFileSync(path, "ref_client;nom_client\n");
+    utimesSync(path, madeAt, madeAt);
+    return path;
+  };
+  const run = (status: "previewing" | "previewed" | "running" | "done", createdAt: Date, filePath: string | null) => {
+    const counts = { debtors: { created: 1, updated: 0, unchanged: 0 }, invoices: { created: 1, updated: 0, unchanged: 0 }, errors: 1, warnings: 0 };
+    const id = db.insert(importRuns).values({ creditorId, fileName: "f.csv", filePath, fileSha256: "ab".repeat(32), encoding: "utf-8", delimiter: ";", status, totalRows: 2, preview: counts, createdAt }).returning().get().id;
+    db.insert(importRowIssues).values({ runId: id, phase: "preview", severity: "error", rowNumber: 3, column: "invoice.amount", message: "Le montant doit être positif." }).run();
+    return id;
+  };
+
+  it("go, with their issues and files, in the job's pass a day after they were made; younger ones, running and finished imports stay", async () => {
+    const dayAndMore = new Date(NOW.getTime() - 25 * 3_600_000);
+    const hoursAgo = new Date(NOW.getTime() - 3 * 3_600_000);
+    const oldFile = stored("old.upload", dayAndMore);
+    const halfRead = stored("half.upload", dayAndMore);
+    const youngFile = stored("young.upload", hoursAgo);
+    const runningFile = stored("running.upload", dayAndMore);
+    const orphan = stored("orphan.upload", dayAndMore);
+    const freshOrphan = stored("fresh-orphan.upload", new Date());
+    run("previewed", dayAndMore, oldFile);
+    run("previewing", dayAndMore, halfRead);
+    const young = run("previewed", hoursAgo, youngFile);
+    const running = run("running", dayAndMore, runningFile);
+    const done = run("done", dayAndMore, null);
+
+    const pass = (at: Date) => tick({ db, env: { ...getEnv(), STORAGE_DIR: storageDir }, email: devOutboxEmailSender(db), sms: devOutboxSmsSender(db), now: at });
+    expect((await pass(NOW)).importPreviewsPurged).toBe(2);
+    expect(db.select({ id: importRuns.id }).from(importRuns).orderBy(importRuns.id).all().map((r) => r.id)).toEqual([young, running, done]);
+    expect(db.select({ runId: importRowIssues.runId }).from(importRowIssues).orderBy(importRowIssues.runId).all().map((r) => r.runId)).toEqual([young, running, done]);
+    expect([oldFile, halfRead, orphan].map(existsSync)).toEqual([false, false, false]);
+    expect([youngFile, runningFile, freshOrphan].map(existsSync)).toEqual([true, true, true]);
+    expect((await pass(new Date(NOW.getTime() + 60_000))).importPreviewsPurged).toBe(0);
   });
 });
 

@@ -1,13 +1,11 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { setImmediate as nextTurn } from "node:timers/promises";
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
 import { data, redirect } from "@remix-run/node";
-import { parse } from "csv-parse/sync";
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../../db/client";
 import { importRowIssues, importRuns, type ImportCounts } from "../../../db/schema";
-import { IMPORT_COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, mapHeader, rowRecords, templateRows } from "../../domain/csv-import";
+import { IMPORT_COLUMNS, MAX_IMPORT_BYTES, templateRows } from "../../domain/csv-import";
 import { toCsv } from "../../domain/csv";
 import { formatCalendarDate, localDate, type CalendarDate } from "../../domain/dates";
 import { FIELD_LABELS, checkDebtor, checkInvoice } from "../../domain/intake";
@@ -16,101 +14,18 @@ import { getDb } from "../../db.server";
 import { getEnv } from "../../env.server";
 import { now } from "../../clock.server";
 import { countTermsFlags, listTermsFlags } from "../../models/intake.server";
-import { readLimitedForm, requireFormToken, requireSameOrigin } from "../http/http.server";
-import { IntakeSession, IntakeTally, type IntakeOptions, type IntakeRow, type RowOutcome } from "../shared/intake.server";
+import { readLimitedFormToDisk, requireFormToken, requireSameOrigin, type StoredUpload } from "../http/http.server";
+import type { IntakeOptions, IntakeRow, RowOutcome } from "../shared/intake.server";
 import { requireStaff, staffFormToken } from "../auth/staff-auth.server";
-import { randomToken, sha256Bytes } from "../auth/tokens.server";
+import { importFile, previewFile, readImportRows, sniffImportFile, tooLargeMessage, type FileOutcome, type ImportDelimiter, type ImportEncoding, type ImportSource } from "./import-file.server";
 
-/** Rows per transaction: short enough that the job and the web server are never kept waiting long. */
-export const IMPORT_CHUNK_ROWS = 1000;
 const PREVIEW_LINES = 10;
 const ISSUES_ON_SCREEN = 200;
 const LOCALE = "fr-FR";
 
-export type ParsedFile =
-  | { ok: true; encoding: "utf-8" | "windows-1252"; delimiter: ";" | ","; columns: (string | null)[]; ignored: string[]; headerOf: Record<string, string>; lines: string[][] }
-  | { ok: false; message: string };
-
-/** UTF-8 when the bytes are valid UTF-8 (with or without BOM), otherwise Windows-1252 (Excel's "CSV"). */
-export function decodeCsv(bytes: Uint8Array): { text: string; encoding: "utf-8" | "windows-1252" } {
-  try {
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return { text: text.replace(/^\ufeff/, ""), encoding: "utf-8" };
-  } catch {
-    return { text: new TextDecoder("windows-1252").decode(bytes), encoding: "windows-1252" };
-  }
-}
-
-/** Reads the file into lines of cells: encoding and separator guessed, header matched. */
-export function parseImportFile(bytes: Uint8Array): ParsedFile {
-  if (bytes.byteLength === 0) return { ok: false, message: "Le fichier est vide." };
-  if (bytes.byteLength > MAX_IMPORT_BYTES) return { ok: false, message: tooLargeMessage };
-  if (bytes.subarray(0, 4096).includes(0)) return { ok: false, message: "Ce fichier n'est pas un CSV (il contient des données binaires) : enregistrez-le au format « CSV » depuis votre tableur." };
-  const { text, encoding } = decodeCsv(bytes);
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const delimiter = (firstLine.match(/;/g)?.length ?? 0) >= (firstLine.match(/,/g)?.length ?? 0) ? ";" : ",";
-  let lines: string[][];
-  try {
-    lines = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, bom: true, max_record_size: 64 * 1024 }) as string[][];
-  } catch (error) {
-    const line = (error as { lines?: number }).lines;
-    return { ok: false, message: `Le fichier n'est pas un CSV lisible${line ? ` (vers la ligne ${line})` : ""} : vérifiez les guillemets et le séparateur (; ou ,).` };
-  }
-  const [header, ...rest] = lines;
-  if (!header) return { ok: false, message: "Le fichier est vide." };
-  if (rest.length === 0) return { ok: false, message: "Le fichier ne contient que la ligne d'en-tête : aucune facture à importer." };
-  if (rest.length > MAX_IMPORT_ROWS) return { ok: false, message: `Le fichier compte ${rest.length} lignes ; au plus ${MAX_IMPORT_ROWS} par import : découpez-le.` };
-  const mapped = mapHeader(header);
-  if (!mapped.ok) return mapped;
-  return { ok: true, encoding, delimiter, columns: mapped.columns, ignored: mapped.ignored, headerOf: mapped.headerOf, lines: rest };
-}
-
 const refused = (thrown: unknown, status: number) => thrown instanceof Response && thrown.status === status;
 
-const tooLargeMessage = `Le fichier dépasse ${MAX_IMPORT_BYTES / 1024 / 1024} Mo : découpez-le en plusieurs fichiers.`;
-
-/** Line numbers as a spreadsheet shows them: the header is line 1. */
-function intakeRows(file: Extract<ParsedFile, { ok: true }>, from: number, to: number): IntakeRow[] {
-  const rows: IntakeRow[] = [];
-  for (let i = from; i < Math.min(to, file.lines.length); i++) rows.push({ rowNumber: i + 2, ...rowRecords(file.columns, file.lines[i]!) });
-  return rows;
-}
-
 export type ImportProgress = (done: number, total: number, outcomes: RowOutcome[]) => void | Promise<void>;
-
-/**
- * The import itself, for the back office and the benchmark alike: chunks of rows, each in its own
- * short transaction (a refused row writes nothing, the others are written whole), yielding to the
- * event loop between chunks so that the server answers meanwhile.
- */
-export async function importFile(db: Db, options: IntakeOptions, file: Extract<ParsedFile, { ok: true }>, onChunk?: (tx: Db, outcomes: RowOutcome[], done: number) => void) {
-  const session = new IntakeSession(options, true);
-  const tally = new IntakeTally();
-  for (let from = 0; from < file.lines.length; from += IMPORT_CHUNK_ROWS) {
-    const rows = intakeRows(file, from, from + IMPORT_CHUNK_ROWS);
-    const done = Math.min(from + IMPORT_CHUNK_ROWS, file.lines.length);
-    const outcomes = session.run(db, rows, onChunk ? (tx, outcomes) => onChunk(tx, outcomes, done) : undefined);
-    for (const outcome of outcomes) tally.add(outcome);
-    await nextTurn();
-  }
-  return tally.counts();
-}
-
-/** Decides every row as the import would, writing nothing (yielding between chunks, like the import). */
-async function previewFile(db: Db, options: IntakeOptions, file: Extract<ParsedFile, { ok: true }>) {
-  const session = new IntakeSession(options, false);
-  const tally = new IntakeTally();
-  const issues: RowOutcome[] = [];
-  for (let from = 0; from < file.lines.length; from += IMPORT_CHUNK_ROWS) {
-    for (const outcome of session.run(db, intakeRows(file, from, from + IMPORT_CHUNK_ROWS))) {
-      tally.add(outcome);
-      if (outcome.errors.length + outcome.warnings.length > 0) issues.push(outcome);
-    }
-    await nextTurn();
-  }
-  return { counts: tally.counts(), issues };
-}
-
 function issueRows(runId: number, phase: "preview" | "import", outcomes: readonly RowOutcome[]) {
   return outcomes.flatMap((o) => [
     ...o.errors.map((e) => ({ runId, phase, severity: "error" as const, rowNumber: o.rowNumber, column: e.field, message: e.message })),
@@ -145,39 +60,70 @@ export type ImportActionResult = { error: string } | { error?: undefined };
 export async function importAction(request: Request) {
   requireSameOrigin(request);
   const { db, at, staff, today } = await staffFor(request, true);
-  // Room for the multipart envelope around a file of the maximum size; the file itself is cut at its limit.
-  const form = await readLimitedForm(request, MAX_IMPORT_BYTES + 64 * 1024, { maxBytes: MAX_IMPORT_BYTES, tooLarge: () => tooLargeMessage }).catch((refused: unknown) => refused);
-  if (refused(form, 413)) return data({ error: tooLargeMessage } satisfies ImportActionResult, { status: 413 });
-  if (!(form instanceof FormData)) return data({ error: "Le formulaire n'a pas pu être lu : choisissez à nouveau le fichier." } satisfies ImportActionResult, { status: 400 });
-  requireFormToken(form, await staffFormToken(request));
-  const intent = form.get("intent");
-  if (intent === "confirm" || intent === "cancel") {
-    const runId = z.coerce.number().int().positive().safeParse(form.get("runId"));
-    if (!runId.success) return data({ error: "Import introuvable." } satisfies ImportActionResult, { status: 404 });
-    return intent === "confirm" ? confirmRun(db, staff.creditorId, runId.data, today) : cancelRun(db, staff.creditorId, runId.data);
-  }
-  const file = form.get("file");
-  if (!(file instanceof File) || (file.size === 0 && file.name === "")) return data({ error: "Choisissez un fichier CSV à importer." } satisfies ImportActionResult, { status: 400 });
-  if (file.size > MAX_IMPORT_BYTES) return data({ error: tooLargeMessage } satisfies ImportActionResult, { status: 413 });
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const parsed = parseImportFile(bytes);
-  if (!parsed.ok) return data({ error: parsed.message } satisfies ImportActionResult, { status: 400 });
-  const { counts, issues } = await previewFile(db, { creditorId: staff.creditorId, today, at }, parsed);
+  // Room for the multipart envelope around a file of the maximum size; the file itself is cut at its limit,
+  // and goes to disk as it arrives: it is never whole in memory.
   const dir = resolve(getEnv().STORAGE_DIR, "imports");
-  mkdirSync(dir, { recursive: true });
-  const filePath = join(dir, `${randomToken(18)}.csv`);
-  writeFileSync(filePath, bytes, { flag: "wx" });
-  const fileName = file.name.replace(/[^\p{L}\p{N} ._()-]/gu, "_").slice(0, 120) || "import.csv";
-  const runId = db.transaction((tx) => {
-    const run = tx
-      .insert(importRuns)
-      .values({ creditorId: staff.creditorId, staffUserId: staff.id, fileName, filePath, fileSha256: sha256Bytes(bytes), encoding: parsed.encoding, delimiter: parsed.delimiter, status: "previewed", totalRows: parsed.lines.length, preview: counts, createdAt: at })
-      .returning({ id: importRuns.id })
-      .get();
-    insertIssues(tx, issueRows(run.id, "preview", issues));
-    return run.id;
-  });
-  throw redirect(`/backoffice/import?run=${runId}`, 303);
+  const read = await readLimitedFormToDisk(request, MAX_IMPORT_BYTES + 64 * 1024, { maxBytes: MAX_IMPORT_BYTES, tooLarge: () => tooLargeMessage }, dir).catch((refused: unknown) => refused);
+  if (refused(read, 413)) return data({ error: tooLargeMessage } satisfies ImportActionResult, { status: 413 });
+  if (read instanceof Response || !read || typeof read !== "object" || !("form" in read)) return data({ error: "Le formulaire n'a pas pu être lu : choisissez à nouveau le fichier." } satisfies ImportActionResult, { status: 400 });
+  const { form, files } = read as Awaited<ReturnType<typeof readLimitedFormToDisk>>;
+  const upload = files.get("file");
+  let kept = false;
+  try {
+    requireFormToken(form, await staffFormToken(request));
+    const intent = form.get("intent");
+    if (intent === "confirm" || intent === "cancel") {
+      const runId = z.coerce.number().int().positive().safeParse(form.get("runId"));
+      if (!runId.success) return data({ error: "Import introuvable." } satisfies ImportActionResult, { status: 404 });
+      return intent === "confirm" ? confirmRun(db, staff.creditorId, runId.data, today) : cancelRun(db, staff.creditorId, runId.data);
+    }
+    if (!upload || (upload.size === 0 && upload.name === "")) return data({ error: "Choisissez un fichier CSV à importer." } satisfies ImportActionResult, { status: 400 });
+    const previewed = await previewUpload(db, { creditorId: staff.creditorId, today, at }, staff.id, upload);
+    if (!previewed.ok) return data({ error: previewed.message } satisfies ImportActionResult, { status: 400 });
+    kept = true;
+    throw redirect(`/backoffice/import?run=${previewed.runId}`, 303);
+  } finally {
+    // Refused, or not a preview at all: the upload goes at once. A preview keeps it until confirmed, cancelled or purged.
+    for (const file of files.values()) if (!(kept && file === upload)) rmSync(file.path, { force: true });
+  }
+}
+
+const NO_COUNTS: ImportCounts = { debtors: { created: 0, updated: 0, unchanged: 0 }, invoices: { created: 0, updated: 0, unchanged: 0 }, errors: 0, warnings: 0 };
+
+/**
+ * The run exists from the start, as "previewing": the preview's issues are written to it chunk by
+ * chunk instead of piling up in memory, and nobody can confirm it (or see it) until it is "previewed".
+ * A refused file leaves no run behind.
+ */
+async function previewUpload(db: Db, options: IntakeOptions, staffUserId: number, upload: StoredUpload): Promise<{ ok: true; runId: number } | { ok: false; message: string }> {
+  const sniffed = await sniffImportFile(upload.path);
+  if (!sniffed.ok) return sniffed;
+  const { file } = sniffed;
+  const fileName = upload.name.replace(/[^\p{L}\p{N} ._()-]/gu, "_").slice(0, 120) || "import.csv";
+  const runId = db
+    .insert(importRuns)
+    .values({ creditorId: options.creditorId, staffUserId, fileName, filePath: file.path, fileSha256: file.sha256, encoding: file.encoding, delimiter: file.delimiter, status: "previewing", totalRows: 0, preview: NO_COUNTS, createdAt: options.at })
+    .returning({ id: importRuns.id })
+    .get().id;
+  let outcome: FileOutcome | null = null;
+  try {
+    outcome = await previewFile(db, options, file, (outcomes) => db.transaction((tx) => insertIssues(tx, issueRows(runId, "preview", outcomes))));
+    if (outcome.ok) db.update(importRuns).set({ status: "previewed", totalRows: outcome.rows, preview: outcome.counts }).where(eq(importRuns.id, runId)).run();
+  } finally {
+    if (!outcome?.ok) discardRun(db, runId);
+  }
+  return outcome.ok ? { ok: true, runId } : outcome;
+}
+
+/** A run and its issues, gone (a refused preview; the purge of previews nobody confirmed). */
+export function discardRun(db: Db, runId: number) {
+  db.transaction(
+    (tx) => {
+      tx.delete(importRowIssues).where(eq(importRowIssues.runId, runId)).run();
+      tx.delete(importRuns).where(eq(importRuns.id, runId)).run();
+    },
+    { behavior: "immediate" },
+  );
 }
 
 function confirmRun(db: Db, creditorId: number, runId: number, today: CalendarDate) {
@@ -213,21 +159,25 @@ function cancelRun(db: Db, creditorId: number, runId: number) {
 
 async function runInBackground(db: Db, run: typeof importRuns.$inferSelect, options: IntakeOptions) {
   try {
-    const parsed = parseImportFile(new Uint8Array(readFileSync(run.filePath!)));
-    if (!parsed.ok) throw new Error(parsed.message);
+    // The very file the preview read (same hash), read again as a stream; its checks then cannot fail halfway.
+    const sniffed = run.filePath ? await sniffImportFile(run.filePath).catch(() => null) : null;
+    if (!sniffed?.ok || sniffed.file.sha256 !== run.fileSha256) throw new Error("Le fichier de l'aperçu n'est plus disponible ou a changé : importez-le à nouveau.");
     db.delete(importRowIssues).where(and(eq(importRowIssues.runId, run.id), eq(importRowIssues.phase, "import"))).run();
-    const counts = await importFile(db, options, parsed, (tx, outcomes, done) => {
+    const outcome = await importFile(db, options, sniffed.file, (tx, outcomes, done) => {
       // In the chunk's own transaction: the progress and the report never run ahead of what is written.
       insertIssues(tx, issueRows(run.id, "import", outcomes));
       tx.update(importRuns).set({ processedRows: done }).where(eq(importRuns.id, run.id)).run();
     });
-    db.update(importRuns).set({ status: "done", outcome: counts, finishedAt: now() }).where(eq(importRuns.id, run.id)).run();
-    rmSync(run.filePath!, { force: true });
+    if (!outcome.ok) throw new Error(outcome.message);
+    db.update(importRuns).set({ status: "done", outcome: outcome.counts, finishedAt: now() }).where(eq(importRuns.id, run.id)).run();
   } catch (error) {
     db.update(importRuns)
       .set({ status: "failed", failure: error instanceof Error ? error.message.slice(0, 500) : "Erreur inconnue", finishedAt: now() })
       .where(eq(importRuns.id, run.id))
       .run();
+  } finally {
+    // Done or failed, the file is of no more use: a failed import is finished by importing the file again.
+    if (run.filePath) rmSync(run.filePath, { force: true });
   }
 }
 
@@ -247,7 +197,8 @@ const runIdParam = z.coerce.number().int().positive();
 function findRun(db: Db, creditorId: number, runId: unknown) {
   const id = runIdParam.safeParse(runId);
   if (!id.success) return null;
-  return db.select().from(importRuns).where(and(eq(importRuns.id, id.data), eq(importRuns.creditorId, creditorId))).get() ?? null;
+  // A run still "previewing" is not there yet for anyone: its request has not answered.
+  return db.select().from(importRuns).where(and(eq(importRuns.id, id.data), eq(importRuns.creditorId, creditorId), ne(importRuns.status, "previewing"))).get() ?? null;
 }
 
 const label = (field: string | null, headerOf?: Record<string, string>) => (field ? (headerOf?.[field] ?? FIELD_LABELS[field] ?? field) : "");
@@ -261,7 +212,7 @@ export async function loadImportPage(request: Request) {
   const history = db
     .select({ id: importRuns.id, fileName: importRuns.fileName, status: importRuns.status, totalRows: importRuns.totalRows, preview: importRuns.preview, outcome: importRuns.outcome, createdAt: importRuns.createdAt, finishedAt: importRuns.finishedAt })
     .from(importRuns)
-    .where(eq(importRuns.creditorId, staff.creditorId))
+    .where(and(eq(importRuns.creditorId, staff.creditorId), ne(importRuns.status, "previewing")))
     .orderBy(desc(importRuns.id))
     .limit(20)
     .all()
@@ -272,12 +223,12 @@ export async function loadImportPage(request: Request) {
     columns: IMPORT_COLUMNS.map(({ french, english, required, help, key }) => ({ french, english, required, help, label: FIELD_LABELS[key] ?? key })),
     maxMb: MAX_IMPORT_BYTES / 1024 / 1024,
     history,
-    run: run ? describeRun(db, run, today) : null,
+    run: run ? await describeRun(db, run, today) : null,
     flags: { count: countTermsFlags(db, staff.creditorId), list: listTermsFlags(db, staff.creditorId, 20).map((f) => ({ ...f, dueDate: formatCalendarDate(f.dueDate, LOCALE) })) },
   };
 }
 
-function describeRun(db: Db, run: typeof importRuns.$inferSelect, today: CalendarDate) {
+async function describeRun(db: Db, run: typeof importRuns.$inferSelect, today: CalendarDate) {
   const phase = run.status === "previewed" || run.status === "cancelled" ? "preview" : "import";
   const issues = db
     .select()
@@ -289,10 +240,13 @@ function describeRun(db: Db, run: typeof importRuns.$inferSelect, today: Calenda
   let headerOf: Record<string, string> = {};
   let lines: { rowNumber: number; debtorRef: string; name: string; number: string; amount: string; issueDate: string; dueDate: string; ok: boolean }[] = [];
   if (run.status === "previewed" && run.filePath) {
-    const parsed = parseImportFile(new Uint8Array(readFileSync(run.filePath)));
-    if (parsed.ok) {
-      headerOf = parsed.headerOf;
-      lines = intakeRows(parsed, 0, PREVIEW_LINES).map((row) => {
+    // Only the first lines are read, whatever the size of the file.
+    const source: ImportSource = { path: run.filePath, encoding: run.encoding as ImportEncoding, delimiter: run.delimiter as ImportDelimiter };
+    let first: IntakeRow[] = [];
+    const read = await readImportRows(source, (rows) => void (first = rows), { chunkRows: PREVIEW_LINES, limit: PREVIEW_LINES }).catch(() => null);
+    if (read?.ok) {
+      headerOf = read.header.headerOf;
+      lines = first.map((row) => {
         const debtor = checkDebtor(row.debtor!);
         const invoice = checkInvoice({ ...row.invoice!, debtorRef: row.debtor!.externalRef }, today);
         return {

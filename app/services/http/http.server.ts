@@ -1,4 +1,7 @@
-import { timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { join } from "node:path";
 import { unstable_parseMultipartFormData } from "@remix-run/node";
 import { getEnv } from "../../env.server";
 import { sha256 } from "../auth/tokens.server";
@@ -114,6 +117,8 @@ export type FileLimit = { maxBytes: number; tooLarge: (fileName: string) => stri
 
 const noStore = { "Cache-Control": "no-store" };
 
+const unreadable = () => new Response("The form could not be read: reload the page and send it again.", { status: 400, headers: noStore });
+
 /**
  * `request.formData()` with the same cap: multipart and URL-encoded forms alike. A multipart form is
  * read part by part, so a file over `fileLimit` is cut (413) as soon as it passes it, before the
@@ -126,7 +131,6 @@ export async function readLimitedForm(request: Request, maxBytes: number, fileLi
   if (!FORM_TYPES.includes(mediaType)) {
     throw new Response("This address only takes HTML form posts (application/x-www-form-urlencoded or multipart/form-data).", { status: 415, headers: noStore });
   }
-  const unreadable = () => new Response("The form could not be read: reload the page and send it again.", { status: 400, headers: noStore });
   if (mediaType !== "multipart/form-data") {
     const bytes = await readLimitedBytes(request, maxBytes);
     try {
@@ -135,24 +139,77 @@ export async function readLimitedForm(request: Request, maxBytes: number, fileLi
       throw unreadable();
     }
   }
-  const body = limitedBody(request, maxBytes, () => payloadTooLarge(maxBytes));
   const fileMax = fileLimit?.maxBytes ?? maxBytes;
+  return readMultipart(request, maxBytes, async ({ filename, contentType, data }) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of data) {
+      size += chunk.byteLength;
+      if (typeof filename === "string" && size > fileMax) throw new Response(fileLimit?.tooLarge(filename) ?? `The file is larger than ${fileMax} bytes.`, { status: 413, headers: noStore });
+      chunks.push(chunk);
+    }
+    return typeof filename === "string" ? new File([Buffer.concat(chunks)], filename, { type: contentType }) : new TextDecoder().decode(Buffer.concat(chunks));
+  });
+}
+
+type PartHandler = Parameters<typeof unstable_parseMultipartFormData>[1];
+
+/** The multipart branch of the form readers: the body capped at `maxBytes`, each part to `onPart`. */
+async function readMultipart(request: Request, maxBytes: number, onPart: PartHandler): Promise<FormData> {
+  const type = request.headers.get("Content-Type") ?? "";
+  const body = limitedBody(request, maxBytes, () => payloadTooLarge(maxBytes));
   try {
-    return await unstable_parseMultipartFormData(new Request(request.url, { method: "POST", headers: { "Content-Type": type }, body: body.stream, duplex: "half" } as RequestInit), async ({ filename, contentType, data }) => {
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      for await (const chunk of data) {
-        size += chunk.byteLength;
-        if (typeof filename === "string" && size > fileMax) {
-          throw new Response(fileLimit?.tooLarge(filename) ?? `The file is larger than ${fileMax} bytes.`, { status: 413, headers: noStore });
-        }
-        chunks.push(chunk);
-      }
-      return typeof filename === "string" ? new File([Buffer.concat(chunks)], filename, { type: contentType }) : new TextDecoder().decode(Buffer.concat(chunks));
-    });
+    return await unstable_parseMultipartFormData(new Request(request.url, { method: "POST", headers: { "Content-Type": type }, body: body.stream, duplex: "half" } as RequestInit), onPart);
   } catch (thrown) {
     await body.stop();
     if (thrown instanceof Response) throw thrown;
     throw unreadable();
+  }
+}
+
+/** A file part written to disk as it arrived: where, under which name the browser sent it, how big. */
+export type StoredUpload = { path: string; name: string; size: number; type: string };
+
+/**
+ * A multipart form whose file parts go straight to `dir` as they stream in (never whole in memory),
+ * each cut with a 413 as soon as it passes `fileLimit`. The other fields come back in `form`, the
+ * files by field name in `files` (not in `form`: a text field of that name cannot pass for a file).
+ * The caller owns the files it gets back; on any refusal nothing stays on disk.
+ */
+export async function readLimitedFormToDisk(request: Request, maxBytes: number, fileLimit: FileLimit, dir: string): Promise<{ form: FormData; files: Map<string, StoredUpload> }> {
+  const mediaType = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (mediaType !== "multipart/form-data") return { form: await readLimitedForm(request, maxBytes, fileLimit), files: new Map() };
+  const files = new Map<string, StoredUpload>();
+  const written: string[] = [];
+  try {
+    const form = await readMultipart(request, maxBytes, async ({ name, filename, contentType, data }) => {
+      if (typeof filename !== "string") {
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of data) chunks.push(chunk);
+        return new TextDecoder().decode(Buffer.concat(chunks));
+      }
+      mkdirSync(dir, { recursive: true });
+      const path = join(dir, `${randomBytes(18).toString("base64url")}.upload`);
+      written.push(path);
+      const out = await open(path, "wx", 0o600);
+      let size = 0;
+      try {
+        for await (const chunk of data) {
+          size += chunk.byteLength;
+          if (size > fileLimit.maxBytes) throw new Response(fileLimit.tooLarge(filename), { status: 413, headers: noStore });
+          await out.write(chunk);
+        }
+      } finally {
+        await out.close();
+      }
+      const previous = files.get(name);
+      if (previous) rmSync(previous.path, { force: true });
+      files.set(name, { path, name: filename, size, type: contentType });
+      return undefined;
+    });
+    return { form, files };
+  } catch (thrown) {
+    for (const path of written) rmSync(path, { force: true });
+    throw thrown;
   }
 }

@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import type { Db } from "../../../db/client";
 import type { debtorContacts, debtors, invoiceTermsFlags, invoices, ImportCounts } from "../../../db/schema";
 import { timeBarredWarning } from "../../domain/prescription";
@@ -53,10 +54,12 @@ type KnownDebtor = {
   emails: Set<string>;
   phones: Set<string>;
   contactCount: number;
-  /** While this chunk has not written it: the values to insert (later rows of the chunk amend them). */
+  /** Created by this chunk (an import) or by this preview, not stored yet. */
+  created: boolean;
+  /** An import's chunk that has not written it yet: the values to insert (later rows of the chunk amend them). */
   pending?: typeof debtors.$inferInsert;
 };
-type KnownInvoice = { id: number | null; externalRef: string; stored: StoredInvoice; pending?: Omit<typeof invoices.$inferInsert, "debtorId"> };
+type KnownInvoice = { id: number | null; externalRef: string; stored: StoredInvoice; created: boolean; pending?: Omit<typeof invoices.$inferInsert, "debtorId"> };
 
 type Writes = {
   newDebtors: (typeof debtors.$inferInsert & { externalRef: string })[];
@@ -65,6 +68,44 @@ type Writes = {
   newInvoices: { debtorRef: string; values: Omit<typeof invoices.$inferInsert, "debtorId"> & { externalRef: string }; warning: string | null }[];
   invoiceUpdates: { ref: string; set: Partial<typeof invoices.$inferInsert>; warning?: string | null }[];
 };
+
+/** What a preview remembers of a debtor and of an invoice: what later rows are compared with. */
+const DEBTOR_PACKED = ["name", "kind", "siren", "addressLine", "postalCode", "city", "country", "locale", "timeZone", "segment"] as const satisfies readonly (keyof StoredDebtor)[];
+const INVOICE_PACKED = ["debtorRef", "number", "amountCents", "balanceCents", "currency", "issueDate", "dueDate", "paymentTermsDays", "status", "termsWarning", "hasPayments"] as const satisfies readonly (keyof StoredInvoice)[];
+
+const DEBTOR = 0;
+const INVOICE = 1;
+
+/**
+ * What a preview has seen and decided, from one chunk to the next: every debtor and invoice of the
+ * file, one JSON string each ("" for a ref known not to be stored), in an in-memory SQLite database
+ * of its own rather than as objects on the JS heap, where 100,000 of them (and the garbage their
+ * updates leave) would weigh several times more. Each chunk reads what it names and writes back what it touched.
+ */
+class PreviewMemory {
+  private readonly db = new Database(":memory:");
+  private readonly select;
+  private readonly upsert;
+
+  constructor() {
+    this.db.exec("create table seen (kind integer not null, ref text not null, packed text not null, primary key (kind, ref)) without rowid");
+    this.select = this.db.prepare<[number, string], { ref: string; packed: string }>("select ref, packed from seen where kind = ? and ref in (select value from json_each(?))");
+    this.upsert = this.db.prepare<[number, string]>("insert or replace into seen (kind, ref, packed) select ?, value ->> 0, value ->> 1 from json_each(?)");
+  }
+
+  read(kind: number, refs: readonly string[]): Map<string, string> {
+    if (refs.length === 0) return new Map();
+    return new Map(this.select.all(kind, JSON.stringify(refs)).map((r) => [r.ref, r.packed]));
+  }
+
+  write(kind: number, entries: readonly [string, string][]) {
+    if (entries.length > 0) this.upsert.run(kind, JSON.stringify(entries));
+  }
+
+  close() {
+    this.db.close();
+  }
+}
 
 export type IntakeOptions = { creditorId: number; today: CalendarDate; at: Date };
 
@@ -100,16 +141,32 @@ const strongest = (a: Action | undefined, b: Action): Action => (a === undefined
 export class IntakeSession {
   private readonly debtorsByRef = new Map<string, KnownDebtor | null>();
   private readonly invoicesByRef = new Map<string, KnownInvoice | null>();
+  /** Numbers of invoices whose ref is another string; an invoice numbered as its ref (most) is found by its ref (`numberOwner`). */
   private readonly invoiceRefByNumber = new Map<string, string>();
+  /** A preview's memory between chunks (see PreviewMemory), and what of it the chunk at hand has read. */
+  private readonly memory: PreviewMemory | null;
+  private seenDebtors = new Map<string, string>();
+  private seenInvoices = new Map<string, string>();
 
   constructor(
     private readonly options: IntakeOptions,
     private readonly write: boolean,
-  ) {}
+  ) {
+    this.memory = write ? null : new PreviewMemory();
+  }
+
+  /** A preview's memory is freed here (an import holds none). */
+  close() {
+    this.memory?.close();
+  }
 
   /** Runs one chunk; in write mode inside one IMMEDIATE transaction of its own. */
   run(db: Db, rows: readonly IntakeRow[], afterChunk?: (tx: Db, outcomes: RowOutcome[]) => void): RowOutcome[] {
-    if (!this.write) return this.chunk(db, rows, null);
+    if (!this.write) {
+      const outcomes = this.chunk(db, rows, null);
+      this.settle();
+      return outcomes;
+    }
     return db.transaction(
       (tx) => {
         // Fresh state for every chunk of an import: another request may have written meanwhile.
@@ -149,12 +206,17 @@ export class IntakeSession {
   /** Reads what is stored for refs this session has not seen yet. */
   private load(db: Db, debtorRefs: string[], records: InvoiceRecord[]) {
     const { creditorId } = this.options;
-    const newDebtorRefs = [...new Set(debtorRefs)].filter((ref) => !this.debtorsByRef.has(ref));
+    const unseenDebtorRefs = [...new Set(debtorRefs)].filter((ref) => !this.debtorsByRef.has(ref));
+    if (this.memory) {
+      this.seenDebtors = this.memory.read(DEBTOR, unseenDebtorRefs);
+      this.seenInvoices = this.memory.read(INVOICE, [...new Set(records.flatMap((r) => [r.externalRef, r.number]))].filter((ref) => !this.invoicesByRef.has(ref)));
+    }
+    const newDebtorRefs = unseenDebtorRefs.filter((ref) => !this.unpackDebtor(ref));
     if (newDebtorRefs.length > 0) {
       const found = findDebtorsByRefs(db, creditorId, newDebtorRefs);
       const byId = new Map<number, KnownDebtor>();
       for (const { id, externalRef, ...stored } of found) {
-        const known: KnownDebtor = { id, stored, emails: new Set(), phones: new Set(), contactCount: 0 };
+        const known: KnownDebtor = { id, stored, emails: new Set(), phones: new Set(), contactCount: 0, created: false };
         this.debtorsByRef.set(externalRef!, known);
         byId.set(id, known);
       }
@@ -166,13 +228,19 @@ export class IntakeSession {
       }
       for (const ref of newDebtorRefs) if (!this.debtorsByRef.has(ref)) this.debtorsByRef.set(ref, null);
     }
-    const refs = [...new Set(records.map((r) => r.externalRef))].filter((ref) => !this.invoicesByRef.has(ref));
-    const numbers = [...new Set(records.map((r) => r.number))].filter((n) => !this.invoiceRefByNumber.has(n));
+    const refs = [...new Set(records.map((r) => r.externalRef))].filter((ref) => !this.invoicesByRef.has(ref) && !this.unpackInvoice(ref));
+    const numbers = [...new Set(records.map((r) => r.number))].filter((n) => this.numberOwner(n) === undefined);
     if (refs.length + numbers.length > 0) {
-      for (const { id, externalRef, hasPayments, ...stored } of findInvoicesByRefsOrNumbers(db, creditorId, refs, numbers)) {
+      const found = findInvoicesByRefsOrNumbers(db, creditorId, refs, numbers);
+      if (this.memory) {
+        // Found by number, under a ref this chunk does not name: the preview may know it already.
+        const others = found.map((f) => f.externalRef ?? `#${f.id}`).filter((ref) => !this.invoicesByRef.has(ref) && !this.seenInvoices.has(ref));
+        for (const [ref, packed] of this.memory.read(INVOICE, others)) this.seenInvoices.set(ref, packed);
+      }
+      for (const { id, externalRef, hasPayments, ...stored } of found) {
         const ref = externalRef ?? `#${id}`;
-        if (!this.invoicesByRef.get(ref)) this.invoicesByRef.set(ref, { id, externalRef: ref, stored: { ...stored, hasPayments: Boolean(hasPayments) } });
-        this.invoiceRefByNumber.set(stored.number, ref);
+        if (!this.invoicesByRef.get(ref) && !this.seenInvoices.get(ref)) this.invoicesByRef.set(ref, { id, externalRef: ref, stored: { ...stored, hasPayments: Boolean(hasPayments) }, created: false });
+        this.setNumberOwner(stored.number, ref);
       }
       for (const ref of refs) if (!this.invoicesByRef.has(ref)) this.invoicesByRef.set(ref, null);
     }
@@ -194,7 +262,7 @@ export class IntakeSession {
     if (invoice) {
       const warning = termsWarning(invoice.issueDate, invoice.dueDate, invoice.endOfMonth45, kind);
       const known = this.invoicesByRef.get(invoice.externalRef) ?? null;
-      const numberOwner = this.invoiceRefByNumber.get(invoice.number);
+      const numberOwner = this.numberOwner(invoice.number);
       if (numberOwner !== undefined && numberOwner !== invoice.externalRef) {
         outcome.errors.push({ field: "invoice.number", message: `Le numéro ${invoice.number} est déjà celui d'une autre facture (réf. ${numberOwner}).` });
         return;
@@ -238,7 +306,7 @@ export class IntakeSession {
         segment: record.segment ?? "standard",
         createdAt: this.options.at,
       };
-      const created: KnownDebtor = { id: null, stored: { ...values }, emails: new Set(), phones: new Set(), contactCount: 0, pending: values };
+      const created: KnownDebtor = { id: null, stored: { ...values }, emails: new Set(), phones: new Set(), contactCount: 0, created: true, ...(writes ? { pending: values } : {}) };
       this.debtorsByRef.set(record.externalRef, created);
       writes?.newDebtors.push(values);
       this.addContact(created, record.externalRef, contact(null), writes);
@@ -253,7 +321,7 @@ export class IntakeSession {
       else writes.debtorUpdates.push({ ref: record.externalRef, set: set as Partial<typeof debtors.$inferInsert> });
     }
     this.addContact(known, record.externalRef, newContact, writes);
-    return known.pending ? "created" : "updated";
+    return known.created ? "created" : "updated";
   }
 
   private addContact(known: KnownDebtor, ref: string, contact: { email: string | null; phone: string | null; isPrimary: boolean } | null, writes: Writes | null) {
@@ -285,16 +353,16 @@ export class IntakeSession {
         createdAt: this.options.at,
       };
       const stored: StoredInvoice = { ...values, debtorRef, termsWarning: decision.warning, hasPayments: false };
-      this.invoicesByRef.set(record.externalRef, { id: null, externalRef: record.externalRef, stored, pending: values });
-      this.invoiceRefByNumber.set(record.number, record.externalRef);
+      this.invoicesByRef.set(record.externalRef, { id: null, externalRef: record.externalRef, stored, created: true, ...(writes ? { pending: values } : {}) });
+      this.setNumberOwner(record.number, record.externalRef);
       writes?.newInvoices.push({ debtorRef, values, warning: decision.warning });
       return "created";
     }
     const { known, change } = decision;
-    if (change.kind !== "updated") return known.pending ? "created" : "unchanged";
+    if (change.kind !== "updated") return known.created ? "created" : "unchanged";
     if (change.set.number !== undefined) {
       this.invoiceRefByNumber.delete(known.stored.number);
-      this.invoiceRefByNumber.set(change.set.number, known.externalRef);
+      this.setNumberOwner(change.set.number, known.externalRef);
     }
     Object.assign(known.stored, change.set);
     if (writes) {
@@ -305,7 +373,66 @@ export class IntakeSession {
         if (queued && warning !== undefined) queued.warning = warning;
       } else writes.invoiceUpdates.push({ ref: known.externalRef, set: columns, ...(warning !== undefined ? { warning } : {}) });
     }
-    return known.pending ? "created" : "updated";
+    return known.created ? "created" : "updated";
+  }
+
+  /** The ref of the invoice known to carry this number, if any. */
+  private numberOwner(number: string): string | undefined {
+    const other = this.invoiceRefByNumber.get(number);
+    if (other !== undefined) return other;
+    const live = this.invoicesByRef.get(number);
+    if (live !== undefined) return live?.stored.number === number ? number : undefined;
+    return this.seenInvoices.get(number)?.startsWith("=") ? number : undefined;
+  }
+
+  private setNumberOwner(number: string, ref: string) {
+    if (number === ref) this.invoiceRefByNumber.delete(number);
+    else this.invoiceRefByNumber.set(number, ref);
+  }
+
+  /** A preview's chunk is done: what it saw and decided goes back to its memory (what it changed, or saw first). */
+  private settle() {
+    const debtors: [string, string][] = [];
+    for (const [ref, known] of this.debtorsByRef) {
+      const packed = known ? JSON.stringify([known.id, known.created, known.contactCount, [...known.emails], [...known.phones], ...DEBTOR_PACKED.map((k) => known.stored[k] ?? null)]) : "";
+      if (this.seenDebtors.get(ref) !== packed) debtors.push([ref, packed]);
+    }
+    const invoices: [string, string][] = [];
+    for (const [ref, known] of this.invoicesByRef) {
+      // "=": numbered as its ref, what `numberOwner` reads without unpacking.
+      const packed = known ? `${known.stored.number === ref ? "=" : ""}${JSON.stringify([known.id, known.created, ...INVOICE_PACKED.map((k) => known.stored[k])])}` : "";
+      if (this.seenInvoices.get(ref) !== packed) invoices.push([ref, packed]);
+    }
+    this.memory!.write(DEBTOR, debtors);
+    this.memory!.write(INVOICE, invoices);
+    this.debtorsByRef.clear();
+    this.invoicesByRef.clear();
+    this.seenDebtors = new Map();
+    this.seenInvoices = new Map();
+  }
+
+  /** True when the preview has seen this debtor before (now back in `debtorsByRef`). */
+  private unpackDebtor(ref: string): boolean {
+    const packed = this.seenDebtors.get(ref);
+    if (packed === undefined) return false;
+    if (packed === "") this.debtorsByRef.set(ref, null);
+    else {
+      const [id, created, contactCount, emails, phones, ...values] = JSON.parse(packed) as [number | null, boolean, number, string[], string[], ...(string | null)[]];
+      const stored = Object.fromEntries(DEBTOR_PACKED.map((k, i) => [k, values[i]])) as StoredDebtor;
+      this.debtorsByRef.set(ref, { id, stored, emails: new Set(emails), phones: new Set(phones), contactCount, created });
+    }
+    return true;
+  }
+
+  private unpackInvoice(ref: string): boolean {
+    const packed = this.seenInvoices.get(ref);
+    if (packed === undefined) return false;
+    if (packed === "") this.invoicesByRef.set(ref, null);
+    else {
+      const [id, created, ...values] = JSON.parse(packed.startsWith("=") ? packed.slice(1) : packed) as [number | null, boolean, ...unknown[]];
+      this.invoicesByRef.set(ref, { id, externalRef: ref, stored: Object.fromEntries(INVOICE_PACKED.map((k, i) => [k, values[i]])) as StoredInvoice, created });
+    }
+    return true;
   }
 
   private flush(tx: Db, writes: Writes) {
@@ -336,6 +463,7 @@ export class IntakeSession {
       const known = this.debtorsByRef.get(ref);
       if (known) {
         known.id = id;
+        known.created = false;
         delete known.pending;
       }
     }

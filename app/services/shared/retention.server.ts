@@ -1,6 +1,6 @@
-import { and, eq, inArray, isNull, max, ne, or, sql } from "drizzle-orm";
-import { rmSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { and, eq, inArray, isNull, lt, max, ne, or, sql } from "drizzle-orm";
+import { readdirSync, rmSync, statSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Db } from "../../../db/client";
 import { creditors } from "../../../db/schema/creditors";
 import { debtors, debtorContacts } from "../../../db/schema/debtors";
@@ -11,6 +11,8 @@ import { paymentClaims, stepUpCodes } from "../../../db/schema/portal";
 import { debtorLinks, debtorSessions } from "../../../db/schema/links";
 import { callTasks, cadencePauses, letters } from "../../../db/schema/tasks";
 import { outboundMessages } from "../../../db/schema/messages";
+import { importRowIssues, importRuns } from "../../../db/schema/intake";
+import { IMPORT_PREVIEW_KEPT_MS } from "../../domain/csv-import";
 import { anonymisedName, decideRetention, scrubTimelineData, type RetentionFacts } from "../../domain/retention";
 import { localDate } from "../../domain/dates";
 
@@ -166,4 +168,68 @@ export function runDailyRetention(deps: RetentionDeps): RetentionReport {
     total.filesOutsideStorage.push(...report.filesOutsideStorage);
   }
   return total;
+}
+
+export type StaleImportPreview = { runId: number; creditorId: number; fileName: string; createdAt: Date; filePath: string | null };
+export type ImportPurgeReport = { purged: StaleImportPreview[]; filesRemoved: number; filesOutsideStorage: string[] };
+
+/** Previews nobody confirmed (or cancelled) within a day, and any a stopped server left half-read. */
+export function findStaleImportPreviews(db: Reader, now: Date): StaleImportPreview[] {
+  return db
+    .select({ runId: importRuns.id, creditorId: importRuns.creditorId, fileName: importRuns.fileName, createdAt: importRuns.createdAt, filePath: importRuns.filePath })
+    .from(importRuns)
+    .where(and(inArray(importRuns.status, ["previewing", "previewed"]), lt(importRuns.createdAt, new Date(now.getTime() - IMPORT_PREVIEW_KEPT_MS))))
+    .orderBy(importRuns.id)
+    .all();
+}
+
+/**
+ * Purges those previews: the run and its rows' issues (one short transaction each, which also
+ * re-checks that nobody confirmed it meanwhile), then the stored file. Files in STORAGE_DIR/imports
+ * that no waiting or running import owns (a stopped server's) go too, once as old. Running it twice is harmless.
+ */
+export function purgeStaleImportPreviews({ db, storageDir, now }: RetentionDeps): ImportPurgeReport {
+  const report: ImportPurgeReport = { purged: [], filesRemoved: 0, filesOutsideStorage: [] };
+  const removeFile = (path: string) => {
+    if (removeStoredFile(storageDir, path)) report.filesRemoved++;
+    else report.filesOutsideStorage.push(path);
+  };
+  const before = now.getTime() - IMPORT_PREVIEW_KEPT_MS;
+  for (const stale of findStaleImportPreviews(db, now)) {
+    const purged = db.transaction(
+      (tx) => {
+        const still = tx.select({ id: importRuns.id }).from(importRuns).where(and(eq(importRuns.id, stale.runId), inArray(importRuns.status, ["previewing", "previewed"]))).get();
+        if (!still) return false;
+        tx.delete(importRowIssues).where(eq(importRowIssues.runId, stale.runId)).run();
+        tx.delete(importRuns).where(eq(importRuns.id, stale.runId)).run();
+        return true;
+      },
+      { behavior: "immediate" },
+    );
+    if (!purged) continue;
+    report.purged.push(stale);
+    if (stale.filePath) removeFile(stale.filePath);
+  }
+  const dir = join(storageDir, "imports");
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return report;
+  }
+  // A finished run no longer needs its file; a stopped server may have left one behind.
+  const kept = new Set(
+    db
+      .select({ path: importRuns.filePath })
+      .from(importRuns)
+      .where(inArray(importRuns.status, ["previewing", "previewed", "running"]))
+      .all()
+      .flatMap((r) => (r.path ? [resolve(r.path)] : [])),
+  );
+  for (const name of names) {
+    const path = join(dir, name);
+    const modified = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+    if (!kept.has(resolve(path)) && modified !== undefined && modified < before) removeFile(path);
+  }
+  return report;
 }
