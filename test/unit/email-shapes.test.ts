@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { emailTemplates, renderEmail, renderEmailDirect, type EmailInvoice, type EmailTemplate, type ReminderEmailProps } from "../../emails";
 import { renderStats } from "../../emails/render";
+import { renderStaffEmail, renderStaffEmailDirect, type StaffEmailProps } from "../../emails/staff";
 import { withEmailTemplate } from "../../emails/templates";
 
 type Locale = ReminderEmailProps["locale"];
@@ -84,6 +85,24 @@ describe("emails filled from a cached render of their shape", () => {
       const direct = await renderEmailDirect(step, props);
       expect(fast).toEqual(direct);
       expect(fast.text).toContain("Cher Boulangerie L'Épi d'Or <SARL> & Cie,");
+    }
+  });
+
+  const staff: StaffEmailProps[] = [
+    { kind: "code", staffName: "Zoé <Admin> & 'co'", creditorName: `Élan & "Fils"`, code: "012345", purpose: "sign_in", minutes: 10 },
+    { kind: "code", staffName: "", creditorName: "", code: "000000", purpose: "password", minutes: 10 },
+    { kind: "welcome", staffName: "Zoé", creditorName: "Atelier  Dupont", invitedBy: "Marc <owner>", loginUrl: "https://relance.example/backoffice/login?x=1&y=2" },
+    { kind: "alert", staffName: "Élan", creditorName: "Élan", title: "Échéancier de <Client> non examiné", lines: ["Ligne 1 & 2", "Ouvrez sa fiche : https://relance.example/d/1"] },
+    { kind: "commitment_copy", staffName: "Élan", creditorName: "Élan", title: `Promesse "ferme"`, lines: ["Montant : 1\u202f200,00\u00a0€", "IP : 203.0.113.9"] },
+  ];
+
+  it.each(staff.map((props) => [props.kind, props] as const))("back-office email (%s): the same as React's two renders", async (_kind, props) => {
+    for (const round of [1, 2]) {
+      const named = { ...props, staffName: `${props.staffName}${round}` };
+      const before = { ...renderStats };
+      expect(await renderStaffEmail(named)).toEqual(await renderStaffEmailDirect(named));
+      expect(renderStats.filled - before.filled).toBe(1);
+      if (round === 2) expect(renderStats.shapes).toBe(before.shapes);
     }
   });
 
