@@ -39,6 +39,7 @@ const SPACE_RUN = /[ \t\n\r\f\u200b]+/g;
 const ANY_SPACE = /[ \t\n\r\f\u200b]/;
 /** Elements whose text React or html-to-text do not treat as ordinary text: rendered as they are. */
 const VERBATIM = new Set(["style", "script", "title", "textarea", "noscript", "pre", "option", "template"]);
+const ELEMENTS = new Set<symbol | undefined>([Symbol.for("react.element"), Symbol.for("react.transitional.element")]);
 const FORWARD_REF = Symbol.for("react.forward_ref");
 const MEMO = Symbol.for("react.memo");
 
@@ -46,7 +47,7 @@ type Value = { text: string; kind: "text" | "href" };
 type Resolved = string | { marker: number; lead: string; trail: string } | { type: string; props: Record<string, unknown>; children: Resolved[] };
 type Compiled = { html: string[]; htmlMarkers: number[]; text: string[]; textMarkers: number[] };
 
-/** Thrown while resolving a tree the fill cannot reproduce exactly: such a message is rendered directly. */
+/** Thrown while resolving a tree the fill cannot reproduce exactly: such a message is rendered by React. */
 class Unsupported extends Error {}
 
 /** Text React writes as it is and the fill can put back: no NUL (the stream drops it), no lone surrogate, no marker. */
@@ -55,7 +56,7 @@ function fillable(text: string): boolean {
   return !UNFILLABLE.test(text);
 }
 
-/** Styles are mostly the same few objects (ours are constants): each is serialised once. */
+/** Styles are mostly the same few objects (ours are module constants, never changed): each is serialised once. */
 const styleKeys = new WeakMap<object, string>();
 function styleKey(value: object): string {
   let key = styleKeys.get(value);
@@ -92,7 +93,7 @@ function resolveTree(node: ReactNode) {
       for (const child of node) visit(child as ReactNode, out, verbatim);
       return;
     }
-    if (typeof node !== "object" || !("type" in node)) throw new Unsupported("a node that is not an element");
+    if (typeof node !== "object" || !ELEMENTS.has((node as { $$typeof?: symbol }).$$typeof)) throw new Unsupported("a node that is not an element");
     const element = node as ReactElement<Record<string, unknown>>;
     const { type } = element;
     const props = element.props;
@@ -130,15 +131,19 @@ function resolveTree(node: ReactNode) {
     }
     shape.push(`${key}>`);
     const inner: Resolved[] = [];
-    const first = values.length;
     visit(props.children as ReactNode, inner, verbatim || VERBATIM.has(type));
     shape.push(`</${type}>`);
-    if (hrefMarker !== null) {
-      // html-to-text leaves out an address its link's words already spell; markers never do.
-      const words = values.slice(first).map((value) => value.text).join("").replace(SPACE_RUN, "");
-      if (words === values[hrefMarker]!.text) throw new Unsupported("a link whose text is its address");
+    const href = props.href;
+    if (type === "a" && typeof href === "string") {
+      // html-to-text leaves out an address its link's words already spell; a marker never spells one.
+      const words = wordsOf(inner).replace(SPACE_RUN, "");
+      if (words === href || words === href.replace(/^mailto:/, "")) throw new Unsupported("a link whose text is its address");
     }
     out.push({ type, props: attributes, children: inner });
+  }
+
+  function wordsOf(nodes: Resolved[]): string {
+    return nodes.map((node) => (typeof node === "string" ? node : "marker" in node ? values[node.marker]!.text : wordsOf(node.children))).join("");
   }
 
   const root: Resolved[] = [];
@@ -189,9 +194,12 @@ function fill(parts: string[], markers: number[], value: (index: number) => stri
   return out;
 }
 
-/** Shapes seen so far; a few hundred at most in practice (templates × locales × list lengths × options). */
+/**
+ * Shapes seen so far, the oldest dropped beyond the limit: templates × locales × list lengths × which
+ * lines each invoice shows, so a few dozen in a morning's run; each holds about 20 kB.
+ */
 const shapes = new Map<string, Promise<Compiled | null>>();
-const MAX_SHAPES = 2_000;
+const MAX_SHAPES = 500;
 
 /** Counts for the benchmark and the tests: shapes rendered through React, messages filled from them, messages rendered directly. */
 export const renderStats = { shapes: 0, filled: 0, direct: 0 };
@@ -201,8 +209,8 @@ export async function renderEmailElement(element: ReactElement): Promise<Rendere
   let resolved: ReturnType<typeof resolveTree>;
   try {
     resolved = resolveTree(element);
-  } catch (error) {
-    if (!(error instanceof Unsupported)) throw error;
+  } catch {
+    // What the fill cannot reproduce, or a template that fails: React renders it (and throws what it throws).
     renderStats.direct += 1;
     return renderDirect(element);
   }
@@ -210,7 +218,7 @@ export async function renderEmailElement(element: ReactElement): Promise<Rendere
   if (!compiled) {
     if (shapes.size >= MAX_SHAPES) shapes.delete(shapes.keys().next().value!);
     renderStats.shapes += 1;
-    compiled = compileShape(resolved.root, resolved.values.length);
+    compiled = compileShape(resolved.root, resolved.values.length).catch(() => null);
     shapes.set(resolved.shape, compiled);
   }
   const ready = await compiled;

@@ -1,6 +1,7 @@
+import { createElement } from "react";
 import { describe, expect, it } from "vitest";
 import { emailTemplates, renderEmail, renderEmailDirect, type EmailInvoice, type EmailTemplate, type ReminderEmailProps } from "../../emails";
-import { renderStats } from "../../emails/render";
+import { renderDirect, renderEmailElement, renderStats } from "../../emails/render";
 import { renderStaffEmail, renderStaffEmailDirect, type StaffEmailProps } from "../../emails/staff";
 import { withEmailTemplate } from "../../emails/templates";
 
@@ -124,6 +125,23 @@ describe("emails filled from a cached render of their shape", () => {
     const fast = await renderEmail("second_reminder", props);
     expect(renderStats.direct).toBe(before + 1);
     expect(fast).toEqual(await renderEmailDirect("second_reminder", props));
+  });
+
+  it.each([
+    ["an address", "https://relance.example/l/abc"],
+    ["a mail address", "mailto:compta@example.fr"],
+  ])("leaves a link whose words spell %s to React, which hides the address in the text", async (_name, href) => {
+    const element = createElement("p", null, "Écrivez-nous : ", createElement("a", { href }, href.replace(/^mailto:/, "")));
+    const before = renderStats.direct;
+    const fast = await renderEmailElement(element);
+    expect(renderStats.direct).toBe(before + 1);
+    expect(fast).toEqual(await renderDirect(element));
+    expect(fast.text).toBe(`Écrivez-nous : ${href.replace(/^mailto:/, "")}`);
+  });
+
+  it("fails as React does when a template cannot render", async () => {
+    const props = { ...base, notice: undefined, override: { subject: "Objet", opening: [] } };
+    await expect(renderEmail("notice", props)).rejects.toThrow(/needs its notice text/);
   });
 
   it("fills every message of a run, whatever its words and list lengths", async () => {
