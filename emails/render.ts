@@ -25,8 +25,9 @@ export async function renderDirect(element: ReactElement): Promise<RenderedEmail
  * depend on the words (elements, attributes, styles, which texts sit where) is its shape. Each shape
  * is rendered once, with a numbered marker in place of every text and link, to HTML and text; a
  * message fills the markers with its own values, escaped as React escapes them in the HTML, with
- * its whitespace as html-to-text leaves it in the text. Lists, optional sections and plural forms
- * change the elements, hence the shape; the test holds every template to the direct render.
+ * its whitespace as html-to-text leaves it in the text. The words (plurals, amounts, dates) are
+ * computed from the real props before any marker goes in; lists and optional sections change the
+ * elements, hence the shape. The test holds every template to the direct render.
  */
 
 const START = "\uE000";
