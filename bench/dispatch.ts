@@ -85,7 +85,7 @@ db.transaction((tx) => {
 
 /**
  * Reminders with their invoices' PDFs attached, one debtor each: one to three overdue invoices,
- * steps and languages varied so that several shapes are composed.
+ * steps, languages and kinds of debtor varied so that several shapes are composed.
  */
 function planReminders(count: number, plannedFor: Date, prefix: string): number[] {
   const insertInvoice = sqlite.prepare(
@@ -97,12 +97,12 @@ function planReminders(count: number, plannedFor: Date, prefix: string): number[
     for (let i = 0; i < count; i++) {
       const locale = i % 2 === 0 ? "fr" : "en";
       const debtorId = Number(insertDebtor.run(`Café d'Élise & fils <${prefix}${i}>`).lastInsertRowid);
-      tx.update(debtors).set({ locale }).where(eq(debtors.id, debtorId)).run();
+      tx.update(debtors).set({ locale, kind: i % 5 === 4 ? "consumer" : "business" }).where(eq(debtors.id, debtorId)).run();
       const address = `${prefix}${i}@example.fr`;
       const contactId = Number(insertContact.run(debtorId, address).lastInsertRowid);
       const invoiceIds = Array.from({ length: 1 + (i % 3) }, (_, k) => Number(insertInvoice.run(debtorId, `F-${prefix}${i}-${k}`, 120_000 + k * 3_333, 120_000 + k * 3_333, `2026-10-${10 + k * 5}`).lastInsertRowid));
       const link = insertLink(tx, env, { debtorId, invoiceIds, channel: "email", sentTo: address, now: NOW });
-      const step = steps[i % steps.length]!;
+      const step = steps[Math.floor(i / 6) % steps.length]!;
       const message = tx
         .insert(outboundMessages)
         .values({ key: `bench-${prefix}${i}`, creditorId: 1, debtorId, contactId, linkId: link.id, step, channel: "email", status: "pending", locale, toAddress: address, plannedFor })
