@@ -1,41 +1,55 @@
 /**
- * Benchmark: 10,000 planned emails through the real outbox delivery path (deliverDueMessages) and
- * the Resend SDK, against the local fake enforcing Resend's default rate limit of 2 requests/s.
+ * Benchmark: planned emails through the real outbox delivery path (deliverDueMessages) and the
+ * Resend SDK, against the local fake enforcing Resend's default rate limit of 2 requests/s.
  *
- *   npm run bench:dispatch   [-- --emails 10000 --rate 2]
+ *   npm run bench:dispatch   [-- --emails 10000 --pdf 100 --compose 2000 --rate 2]
  *
- * The emails are confirmations (notices) without attachments, so they go through the batch endpoint,
- * 100 per call: the ceiling is 2 × 100 = 200 emails/s. Prints emails/s, requests, 429s, seconds and
- * the ratio to the ceiling (target ≥ 95 %), and checks that each email was delivered once.
+ * 1. Batches: confirmations (notices) without attachments go through the batch endpoint, 100 per
+ *    call: the ceiling is 2 × 100 = 200 emails/s (target ≥ 95 %).
+ * 2. Reminders with their invoice PDFs attached cannot go in a batch: one call each, so the ceiling
+ *    is 2 emails/s; measured apart, after the batches.
+ * 3. Composing: the CPU each email costs to compose as the outbox does (rows, link, props, render),
+ *    for 2,000 of the confirmations and for 2,000 other reminders listing one to three invoices,
+ *    planned for the next day, each shape's first render by React included (target ≤ 1 ms).
+ * Prints emails/s, requests, 429s, seconds, CPU and the ratios, and checks that each email was
+ * delivered once.
  */
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { openDatabase } from "../db/client";
 import { runMigrations } from "../db/migrate";
 import { seedDemo } from "../db/seed";
-import { outboundMessages } from "../db/schema";
+import { creditors, debtorLinks, debtors, invoices, outboundMessageInvoices, outboundMessages } from "../db/schema";
 import { parseEnv } from "../app/env.server";
 import { RESEND_BATCH_LIMIT, resendEmailSender } from "../app/integrations/email.server";
 import { devOutboxSmsSender } from "../app/integrations/sms.server";
+import { insertLink, linkUrl, signLink } from "../app/services/shared/links.server";
+import { renderStepEmail } from "../app/services/shared/message-rendering.server";
 import { queueNotice } from "../app/services/shared/notices.server";
-import { deliverDueMessages } from "../app/services/shared/outbox.server";
+import { deliverDueMessages, messageProps } from "../app/services/shared/outbox.server";
+import { isEmailTemplate } from "../emails";
+import { renderStats } from "../emails/render";
 import { testEnv } from "../test/support/env";
 
-const { values } = parseArgs({ options: { emails: { type: "string", default: "10000" }, rate: { type: "string", default: "2" } } });
+const { values } = parseArgs({ options: { emails: { type: "string", default: "10000" }, pdf: { type: "string", default: "100" }, compose: { type: "string", default: "2000" }, rate: { type: "string", default: "2" } } });
 const EMAILS = Number(values.emails);
+const WITH_PDF = Number(values.pdf);
+const COMPOSED = Number(values.compose);
 const RATE = Number(values.rate);
 const NOW = new Date("2026-11-20T09:00:00Z");
 const dir = mkdtempSync(join(tmpdir(), "relance-dispatch-"));
 const env = parseEnv(testEnv({ STORAGE_DIR: dir }));
+const TARGET_RATIO = 95;
+const TARGET_COMPOSE_MS = 1;
 
 type Stats = { requests: number; rateLimited: number; replays: number; delivered: number; distinct: number };
 
-function startFake(): Promise<{ url: string; stats: () => Promise<Stats> }> {
+function startFake(): Promise<{ url: string; stats: () => Promise<Stats>; stop: () => void }> {
   const child = fork(join(import.meta.dirname, "support/resend-fake.ts"), { execArgv: ["--import", "tsx"], env: { ...process.env, FAKE_RATE_LIMIT: String(RATE) } });
   return new Promise((resolve) => {
     child.once("message", (message: { url: string }) =>
@@ -46,6 +60,7 @@ function startFake(): Promise<{ url: string; stats: () => Promise<Stats> }> {
             child.once("message", (stats: Stats) => done(stats));
             child.send("stats");
           }),
+        stop: () => child.send("stop"),
       }),
     );
   });
@@ -68,30 +83,137 @@ db.transaction((tx) => {
   }
 });
 
+/**
+ * Reminders with their invoices' PDFs attached, one debtor each: one to three overdue invoices,
+ * steps, languages and kinds of debtor varied so that several shapes are composed.
+ */
+function planReminders(count: number, plannedFor: Date, prefix: string): number[] {
+  const insertInvoice = sqlite.prepare(
+    "insert into invoices (creditor_id, debtor_id, number, currency, amount_cents, balance_cents, issue_date, due_date, payment_terms_days, status, created_at) values (1, ?, ?, 'EUR', ?, ?, '2026-09-20', ?, 30, 'open', 0)",
+  );
+  const steps = ["first_reminder", "second_reminder", "follow_up"] as const;
+  return db.transaction((tx) => {
+    const ids: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const locale = i % 2 === 0 ? "fr" : "en";
+      const debtorId = Number(insertDebtor.run(`Café d'Élise & fils <${prefix}${i}>`).lastInsertRowid);
+      tx.update(debtors).set({ locale, kind: i % 5 === 4 ? "consumer" : "business" }).where(eq(debtors.id, debtorId)).run();
+      const address = `${prefix}${i}@example.fr`;
+      const contactId = Number(insertContact.run(debtorId, address).lastInsertRowid);
+      const invoiceIds = Array.from({ length: 1 + (i % 3) }, (_, k) => Number(insertInvoice.run(debtorId, `F-${prefix}${i}-${k}`, 120_000 + k * 3_333, 120_000 + k * 3_333, `2026-10-${10 + k * 5}`).lastInsertRowid));
+      const link = insertLink(tx, env, { debtorId, invoiceIds, channel: "email", sentTo: address, now: NOW });
+      const step = steps[Math.floor(i / 6) % steps.length]!;
+      const message = tx
+        .insert(outboundMessages)
+        .values({ key: `bench-${prefix}${i}`, creditorId: 1, debtorId, contactId, linkId: link.id, step, channel: "email", status: "pending", locale, toAddress: address, plannedFor })
+        .returning({ id: outboundMessages.id })
+        .get();
+      tx.insert(outboundMessageInvoices).values(invoiceIds.map((invoiceId) => ({ messageId: message.id, invoiceId, step }))).run();
+      ids.push(message.id);
+    }
+    return ids;
+  });
+}
+
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+
+/**
+ * CPU per email to compose it as the outbox does: its rows read, its link signed, its props computed
+ * (penalties, earlier contacts), then rendered (subject, HTML, text); attachments aside. The render
+ * alone is what the template cache serves.
+ */
+async function composeCpuMs(ids: number[]): Promise<{ render: number; whole: number }> {
+  const start = process.cpuUsage();
+  let render = 0;
+  for (const id of ids) {
+    const message = db.select().from(outboundMessages).where(eq(outboundMessages.id, id)).get()!;
+    const debtor = db.select().from(debtors).where(eq(debtors.id, message.debtorId)).get()!;
+    const creditor = db.select().from(creditors).where(eq(creditors.id, message.creditorId)).get()!;
+    const link = message.linkId ? db.select().from(debtorLinks).where(eq(debtorLinks.id, message.linkId)).get() : undefined;
+    const shown = db
+      .select({ invoice: invoices })
+      .from(outboundMessageInvoices)
+      .innerJoin(invoices, eq(invoices.id, outboundMessageInvoices.invoiceId))
+      .where(eq(outboundMessageInvoices.messageId, id))
+      .orderBy(invoices.dueDate, invoices.number)
+      .all()
+      .map((row) => row.invoice);
+    if (!isEmailTemplate(message.step)) throw new Error(`${message.step} is not an email`);
+    const url = link ? linkUrl(env, await signLink(env, link)) : "";
+    const props = messageProps(db, { message, debtor, invoices: shown }, creditor, url, env.PUBLIC_BASE_URL, NOW);
+    const rendering = process.cpuUsage();
+    await renderStepEmail(db, message.creditorId, message.step, props);
+    render += cpuMs(rendering);
+  }
+  return { render: render / ids.length, whole: cpuMs(start) / ids.length };
+}
+
+type Phase = { sent: number; seconds: number; cpuMs: number; stats: Stats };
+
+async function dispatch(ids: number[], before: Stats): Promise<Phase> {
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  const report = await deliverDueMessages({ db, env, email, sms: devOutboxSmsSender(db), now: NOW });
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = cpuMs(cpuStart);
+  const after = await fake.stats();
+  const stats = { requests: after.requests - before.requests, rateLimited: after.rateLimited - before.rateLimited, replays: after.replays - before.replays, delivered: after.delivered - before.delivered, distinct: after.distinct - before.distinct };
+  const sent = db.select({ n: sql<number>`count(*)` }).from(outboundMessages).where(and(inArray(outboundMessages.id, ids), eq(outboundMessages.status, "sent"))).get()!.n;
+  console.log(`${pad("emails sent")}${sent} (report: ${JSON.stringify(report)})`);
+  console.log(`${pad("delivered by the fake")}${stats.delivered} (${stats.distinct} distinct)`);
+  console.log(`${pad("requests")}${stats.requests} (${stats.rateLimited} answered 429, ${stats.replays} replays)`);
+  return { sent, seconds, cpuMs: cpu / ids.length, stats };
+}
+
+const pad = (label: string) => label.padEnd(32);
+const verdict = (ok: boolean) => (ok ? "ok" : "MISSED");
+const load = () => loadavg().map((n) => n.toFixed(2)).join(" ");
+const noticeIds = db.select({ id: outboundMessages.id }).from(outboundMessages).where(eq(outboundMessages.step, "notice")).all().map((row) => row.id);
 const fake = await startFake();
 const email = resendEmailSender({ apiKey: "re_test_key", baseUrl: fake.url, maxRequestsPerSecond: RATE });
-console.log(`${EMAILS} emails planned; sending through the batch endpoint, ${RESEND_BATCH_LIMIT} per call, against a limit of ${RATE} requests/s`);
-const start = performance.now();
-const cpuStart = process.cpuUsage();
-const report = await deliverDueMessages({ db, env, email, sms: devOutboxSmsSender(db), now: NOW });
-const seconds = (performance.now() - start) / 1000;
-const cpu = process.cpuUsage(cpuStart);
-const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-const stats = await fake.stats();
-const sent = db.select({ n: sql<number>`count(*)` }).from(outboundMessages).where(eq(outboundMessages.status, "sent")).get()!.n;
+const loadAtStart = load();
+const failures: string[] = [];
 
-const perSecond = sent / seconds;
-const ceiling = RATE * RESEND_BATCH_LIMIT;
-const pad = (label: string) => label.padEnd(28);
-console.log(`${pad("emails sent")}${sent} (report: ${JSON.stringify(report)})`);
-console.log(`${pad("delivered by the fake")}${stats.delivered} (${stats.distinct} distinct)`);
-console.log(`${pad("requests")}${stats.requests} (${stats.rateLimited} answered 429, ${stats.replays} replays)`);
-console.log(`${pad("seconds")}${seconds.toFixed(1)} (this process used ${cpuSeconds.toFixed(1)} s of CPU: ${((1000 * cpuSeconds) / EMAILS).toFixed(2)} ms per email)`);
-console.log(`${pad("emails/s")}${perSecond.toFixed(1)}  (${(stats.requests / seconds).toFixed(2)} requests/s)`);
-console.log(`${pad("ratio to the ceiling")}${((100 * perSecond) / ceiling).toFixed(1)} % of ${ceiling} emails/s   target ≥ 95 %`);
+console.log(`1. ${EMAILS} confirmations planned; sending through the batch endpoint, ${RESEND_BATCH_LIMIT} per call, against a limit of ${RATE} requests/s`);
+const batches = await dispatch(noticeIds, await fake.stats());
+const batchCeiling = RATE * RESEND_BATCH_LIMIT;
+const batchRate = batches.sent / batches.seconds;
+const batchRatio = (100 * batchRate) / batchCeiling;
+console.log(`${pad("seconds")}${batches.seconds.toFixed(1)} (this process used ${batches.cpuMs.toFixed(2)} ms of CPU per email: claims, composing, calls, records)`);
+console.log(`${pad("emails/s")}${batchRate.toFixed(1)}  (${(batches.stats.requests / batches.seconds).toFixed(2)} requests/s)`);
+console.log(`${pad("ratio to the ceiling")}${batchRatio.toFixed(1)} % of ${batchCeiling} emails/s   target ≥ ${TARGET_RATIO} %: ${verdict(batchRatio >= TARGET_RATIO)}`);
+if (batches.sent !== EMAILS || batches.stats.distinct !== EMAILS || batches.stats.delivered !== EMAILS) failures.push("every confirmation must be sent and delivered exactly once");
+
+const reminderIds = planReminders(WITH_PDF, NOW, "pdf");
+// Tomorrow's reminders, composed but not sent: each shape's first render through React is in the measure.
+const shapesBefore = renderStats.shapes;
+const reminderComposeMs = await composeCpuMs(planReminders(COMPOSED, new Date(NOW.getTime() + 86_400_000), "later"));
+const reminderShapes = renderStats.shapes - shapesBefore;
+const noticeComposeMs = await composeCpuMs(noticeIds.slice(0, COMPOSED));
+
+console.log(`\n2. ${WITH_PDF} reminders with their invoice PDFs attached; one call each, against a limit of ${RATE} requests/s`);
+const singles = await dispatch(reminderIds, await fake.stats());
+const singleRate = singles.sent / singles.seconds;
+console.log(`${pad("seconds")}${singles.seconds.toFixed(1)} (this process used ${singles.cpuMs.toFixed(2)} ms of CPU per email, PDFs included)`);
+console.log(`${pad("emails/s")}${singleRate.toFixed(2)}`);
+console.log(`${pad("ratio to the ceiling")}${((100 * singleRate) / RATE).toFixed(1)} % of ${RATE} emails/s (one email per request)`);
+if (singles.sent !== WITH_PDF || singles.stats.distinct !== WITH_PDF || singles.stats.delivered !== WITH_PDF) failures.push("every reminder must be sent and delivered exactly once");
+
+console.log("\n3. Composing an email (attachments aside), in ms of CPU per email");
+const composed = (label: string, ms: { render: number; whole: number }, note = "") =>
+  console.log(`${pad(label)}render ${ms.render.toFixed(3)}   target ≤ ${TARGET_COMPOSE_MS} ms: ${verdict(ms.render <= TARGET_COMPOSE_MS)};   with its rows, link and props ${ms.whole.toFixed(3)}${note}`);
+composed(`${Math.min(COMPOSED, EMAILS)} confirmations`, noticeComposeMs);
+composed(`${COMPOSED} reminders, 1–3 invoices`, reminderComposeMs, ` (${reminderShapes} shapes rendered by React among them)`);
+console.log(`${pad("renders")}${renderStats.filled} filled from ${renderStats.shapes} shapes, ${renderStats.direct} through React`);
+console.log(`${pad("load average")}${loadAtStart} at the start, ${load()} at the end (1, 5, 15 min; the machine may be shared)`);
+
+fake.stop();
 db.$client.close();
 rmSync(dir, { recursive: true, force: true });
-if (sent !== EMAILS || stats.distinct !== EMAILS || stats.delivered !== EMAILS) {
-  console.error("FAILED: every email must be sent and delivered exactly once");
+if (failures.length > 0) {
+  for (const failure of failures) console.error(`FAILED: ${failure}`);
   process.exitCode = 1;
 }

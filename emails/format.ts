@@ -16,9 +16,15 @@ export function date(locale: Locale, value: CalendarDate): string {
   return locale === "fr" ? formatted.replace(/^1 /, "1er ") : formatted;
 }
 
+// Made once per locale, as money and dates are: constructing one costs more than formatting with it.
+const listFormats = {
+  fr: new Intl.ListFormat(intlLocale.fr, { type: "conjunction" }),
+  en: new Intl.ListFormat(intlLocale.en, { type: "conjunction" }),
+} satisfies Record<Locale, Intl.ListFormat>;
+
 /** "a, b et c" / "a, b and c". */
 export function list(locale: Locale, items: readonly string[]): string {
-  return new Intl.ListFormat(intlLocale[locale], { type: "conjunction" }).format(items);
+  return listFormats[locale].format(items);
 }
 
 /** One formatted total per currency: amounts in different currencies are never added together. */

@@ -1,5 +1,3 @@
-import { plainTextSelectors as defaultSelectors, render } from "@react-email/render";
-import { compile } from "html-to-text";
 import type { ReactElement } from "react";
 import type { StepKind } from "../app/domain/cadence";
 import { BrokenPromiseEmail, brokenPromiseSubject } from "./broken-promise";
@@ -9,9 +7,9 @@ import { FormalNoticeEmail, formalNoticeSubject } from "./formal-notice";
 import { InstallmentReminderEmail, installmentReminderSubject } from "./installment-reminder";
 import { NewLinkEmail, newLinkSubject } from "./new-link";
 import { NoticeEmail, noticeSubject } from "./notice";
-import { plainTextSelectors } from "./parts";
 import { PreReminderEmail, preReminderSubject } from "./pre-reminder";
 import type { ReminderEmailProps } from "./props";
+import { renderDirect, renderEmailElement } from "./render";
 import { SecondReminderEmail, secondReminderSubject } from "./second-reminder";
 import { ThankYouEmail, thankYouSubject } from "./thank-you";
 
@@ -44,20 +42,18 @@ export function isEmailTemplate(name: string): name is EmailTemplate {
   return Object.hasOwn(templates, name);
 }
 
-/**
- * What render({ plainText: true, htmlToTextOptions: { selectors } }) does (@react-email/render's
- * toPlainText), compiled once: html-to-text compiles its options on every convert() otherwise,
- * which cost more than the render itself when sending thousands of emails.
- */
-const toPlainText = compile({ wordwrap: false, selectors: [...defaultSelectors, ...plainTextSelectors] });
-
 /** Renders a debtor email to its subject, HTML and plain-text parts. */
 export async function renderEmail(template: EmailTemplate, props: ReminderEmailProps) {
   const { Email, subject } = templates[template];
   // Subject first: it throws on missing step data (promise, installment) before React renders;
   // the creditor's own subject, when set, replaces it.
   const subjectLine = props.override?.subject ?? subject(props);
-  // Rendered once: the text part is converted from the HTML, as render({ plainText }) would after a second render.
-  const html = await render(<Email {...props} />);
-  return { subject: subjectLine, html, text: toPlainText(html) };
+  return { subject: subjectLine, ...(await renderEmailElement(<Email {...props} />)) };
+}
+
+/** The same email rendered by React itself, every time: what renderEmail's cached shapes are held to. */
+export async function renderEmailDirect(template: EmailTemplate, props: ReminderEmailProps) {
+  const { Email, subject } = templates[template];
+  const subjectLine = props.override?.subject ?? subject(props);
+  return { subject: subjectLine, ...(await renderDirect(<Email {...props} />)) };
 }

@@ -1,5 +1,6 @@
 import { Body, Container, Head, Html, Preview, Section, Text } from "@react-email/components";
 import { render } from "@react-email/render";
+import { renderEmailElement } from "./render";
 
 const body = { backgroundColor: "#f4f4f5", fontFamily: "Helvetica, Arial, sans-serif", color: "#18181b" };
 const container = { backgroundColor: "#ffffff", margin: "24px auto", padding: "24px", maxWidth: "560px" };
@@ -89,6 +90,11 @@ export function planReviewLapsedAlert(p: { debtorName: string; proposedOn: strin
 }
 
 export async function renderStaffEmail(props: StaffEmailProps) {
+  return { subject: subject(props), ...(await renderEmailElement(<StaffEmail {...props} />)) };
+}
+
+/** The back-office email rendered by React itself, twice, as renderStaffEmail did before its shapes were cached. */
+export async function renderStaffEmailDirect(props: StaffEmailProps) {
   const element = <StaffEmail {...props} />;
   return { subject: subject(props), html: await render(element), text: await render(element, { plainText: true }) };
 }

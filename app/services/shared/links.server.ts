@@ -89,7 +89,7 @@ export async function signLink(env: LinkEnv, link: DebtorLink): Promise<string> 
     .setJti(link.jti)
     .setIssuedAt(Math.floor(link.issuedAt.getTime() / 1000))
     .setExpirationTime(Math.floor(link.expiresAt.getTime() / 1000))
-    .sign(key.secret);
+    .sign(await hmacKey(key.secret, "sign"));
 }
 
 export function linkUrl(env: Pick<Env, "PUBLIC_BASE_URL">, token: string): string {
@@ -98,15 +98,16 @@ export function linkUrl(env: Pick<Env, "PUBLIC_BASE_URL">, token: string): strin
 }
 
 /**
- * Given raw bytes, jose imports an HMAC key into WebCrypto at every verification; a link landing
- * pays that on each GET and POST. Imported once per configured secret instead.
+ * Given raw bytes, jose imports an HMAC key into WebCrypto at every call; a link landing pays that on
+ * each GET and POST, and the outbox on each email it composes. Imported once per configured secret
+ * and per use (sign, verify) instead.
  */
-const verificationKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
-function verificationKey(secret: Uint8Array): Promise<CryptoKey> {
-  let key = verificationKeys.get(secret);
+const hmacKeys = { sign: new WeakMap<Uint8Array, Promise<CryptoKey>>(), verify: new WeakMap<Uint8Array, Promise<CryptoKey>>() };
+function hmacKey(secret: Uint8Array, usage: "sign" | "verify"): Promise<CryptoKey> {
+  let key = hmacKeys[usage].get(secret);
   if (!key) {
-    key = crypto.subtle.importKey("raw", new Uint8Array(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
-    verificationKeys.set(secret, key);
+    key = crypto.subtle.importKey("raw", new Uint8Array(secret), { name: "HMAC", hash: "SHA-256" }, false, [usage]);
+    hmacKeys[usage].set(secret, key);
   }
   return key;
 }
@@ -127,7 +128,7 @@ export async function checkLink(db: Db, env: LinkEnv, token: string, now: Date):
       ? env.LINK_SIGNING_KEYS.find((k) => k.kid === header.kid)
       : undefined;
     if (!key) throw new errors.JWKSNoMatchingKey();
-    return verificationKey(key.secret);
+    return hmacKey(key.secret, "verify");
   };
   let claims: { jti?: string; sub?: string };
   try {
