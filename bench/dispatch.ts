@@ -24,7 +24,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { openDatabase } from "../db/client";
 import { runMigrations } from "../db/migrate";
 import { seedDemo } from "../db/seed";
-import { creditors, debtorLinks, debtors, invoices, outboundMessageInvoices, outboundMessages } from "../db/schema";
+import { debtors, outboundMessageInvoices, outboundMessages } from "../db/schema";
 import { parseEnv } from "../app/env.server";
 import { RESEND_BATCH_LIMIT, resendEmailSender } from "../app/integrations/email.server";
 import { devOutboxSmsSender } from "../app/integrations/sms.server";
@@ -35,6 +35,7 @@ import { deliverDueMessages, messageProps } from "../app/services/shared/outbox.
 import { isEmailTemplate } from "../emails";
 import { renderStats } from "../emails/render";
 import { testEnv } from "../test/support/env";
+import { getMessage, getMessageCreditor, getMessageDebtor, getMessageLink, listMessageInvoices } from "../app/models/outbox.server";
 
 const { values } = parseArgs({ options: { emails: { type: "string", default: "10000" }, pdf: { type: "string", default: "100" }, compose: { type: "string", default: "2000" }, rate: { type: "string", default: "2" } } });
 const EMAILS = Number(values.emails);
@@ -129,18 +130,12 @@ async function composeCpuMs(ids: number[]): Promise<{ render: number; whole: num
   const start = process.cpuUsage();
   let render = 0;
   for (const id of ids) {
-    const message = db.select().from(outboundMessages).where(eq(outboundMessages.id, id)).get()!;
-    const debtor = db.select().from(debtors).where(eq(debtors.id, message.debtorId)).get()!;
-    const creditor = db.select().from(creditors).where(eq(creditors.id, message.creditorId)).get()!;
-    const link = message.linkId ? db.select().from(debtorLinks).where(eq(debtorLinks.id, message.linkId)).get() : undefined;
-    const shown = db
-      .select({ invoice: invoices })
-      .from(outboundMessageInvoices)
-      .innerJoin(invoices, eq(invoices.id, outboundMessageInvoices.invoiceId))
-      .where(eq(outboundMessageInvoices.messageId, id))
-      .orderBy(invoices.dueDate, invoices.number)
-      .all()
-      .map((row) => row.invoice);
+    // The outbox's own reads (app/models/outbox.server.ts), as it makes them.
+    const message = getMessage(db, id)!;
+    const debtor = getMessageDebtor(db, message.debtorId)!;
+    const creditor = getMessageCreditor(db, message.creditorId)!;
+    const link = message.linkId ? getMessageLink(db, message.linkId) : undefined;
+    const shown = listMessageInvoices(db, id);
     if (!isEmailTemplate(message.step)) throw new Error(`${message.step} is not an email`);
     const url = link ? linkUrl(env, await signLink(env, link)) : "";
     const props = messageProps(db, { message, debtor, invoices: shown }, creditor, url, env.PUBLIC_BASE_URL, NOW);

@@ -1,9 +1,10 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { cadencePolicies, cadenceSteps, contactWindowSettings, creditors, messageTemplates } from "../../db/schema";
 import type { ContactChannel, ContactWindows } from "../domain/business-calendar";
 import type { ValidPolicy } from "../domain/cadence-policy";
 import { mergeWindows } from "../domain/contact-windows";
+import { preparedOnce } from "./prepared.server";
 
 type Reader = Pick<Db, "select">;
 type Writer = Pick<Db, "select" | "insert" | "update" | "delete">;
@@ -45,8 +46,10 @@ function parseWeekdays(text: string): number[] {
   return [...text].map(Number).filter((d) => d >= 1 && d <= 7);
 }
 
+const creditorWindows = preparedOnce((db: Reader) => db.select().from(contactWindowSettings).where(eq(contactWindowSettings.creditorId, sql.placeholder("creditorId"))).prepare());
+
 export function loadContactWindows(db: Reader, creditorId: number): ContactWindows {
-  const rows = db.select().from(contactWindowSettings).where(eq(contactWindowSettings.creditorId, creditorId)).all();
+  const rows = creditorWindows(db).all({ creditorId });
   return mergeWindows(rows.map((r) => ({ ...r, weekdays: parseWeekdays(r.weekdays) })));
 }
 
@@ -71,21 +74,24 @@ export function saveContactWindows(tx: Writer, creditorId: number, windows: Cont
 
 export type TemplateKey = { step: string; channel: "email" | "sms"; locale: "fr" | "en" };
 
+/** Read for every email the outbox composes: prepared once per connection. */
+const template = preparedOnce((db: Reader) =>
+  db
+    .select({ subject: messageTemplates.subject, body: messageTemplates.body })
+    .from(messageTemplates)
+    .where(
+      and(
+        eq(messageTemplates.creditorId, sql.placeholder("creditorId")),
+        eq(messageTemplates.step, sql.placeholder("step")),
+        eq(messageTemplates.channel, sql.placeholder("channel")),
+        eq(messageTemplates.locale, sql.placeholder("locale")),
+      ),
+    )
+    .prepare(),
+);
+
 export function getMessageTemplate(db: Reader, creditorId: number, key: TemplateKey) {
-  return (
-    db
-      .select({ subject: messageTemplates.subject, body: messageTemplates.body })
-      .from(messageTemplates)
-      .where(
-        and(
-          eq(messageTemplates.creditorId, creditorId),
-          eq(messageTemplates.step, key.step),
-          eq(messageTemplates.channel, key.channel),
-          eq(messageTemplates.locale, key.locale),
-        ),
-      )
-      .get() ?? null
-  );
+  return template(db).get({ creditorId, ...key }) ?? null;
 }
 
 export function listMessageTemplates(db: Reader, creditorId: number) {

@@ -1,9 +1,15 @@
 import type { Db } from "../../db/client";
 import { publishedRates } from "../../db/schema";
+import { preparedOnce } from "./prepared.server";
 import { mergeEcbRates, mergeLegalRates, type PublishedRate } from "../domain/published-rates";
 
+/** Read for every reminder's penalties: prepared once per connection. */
+const allRates = preparedOnce((db: Pick<Db, "select">) =>
+  db.select({ kind: publishedRates.kind, effectiveFrom: publishedRates.effectiveFrom, rateBp: publishedRates.rateBp, source: publishedRates.source }).from(publishedRates).prepare(),
+);
+
 export function listPublishedRates(db: Pick<Db, "select">): PublishedRate[] {
-  return db.select({ kind: publishedRates.kind, effectiveFrom: publishedRates.effectiveFrom, rateBp: publishedRates.rateBp, source: publishedRates.source }).from(publishedRates).all();
+  return allRates(db).all();
 }
 
 /** The ECB table penalties use: the code's, with the rates added since. */

@@ -1,21 +1,8 @@
 import { loadEcbTable } from "../../models/published-rates.server";
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, isNull, lt, lte, ne, notInArray, or, sql, type Column } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, lte, or, sql, type Column } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import {
-  callTasks,
-  creditors,
-  debtorContacts,
-  debtorLinks,
-  debtors,
-  emailBatches,
-  invoices,
-  letters,
-  outboundMessageInvoices,
-  outboundMessages,
-  promises,
-  installments,
-} from "../../../db/schema";
+import { callTasks, creditors, debtorContacts, debtorLinks, emailBatches, letters, outboundMessages, type debtors, type invoices } from "../../../db/schema";
 import { isEmailTemplate, type ReminderEmailProps } from "../../../emails";
 import { mailbox } from "../../domain/text";
 import { holidayRegionOf, isWithinContactWindow, nextContactWindow } from "../../domain/business-calendar";
@@ -27,6 +14,18 @@ import type { Env } from "../../env.server";
 import { RESEND_BATCH_LIMIT, type BatchEmail, type BatchResult, type EmailSender, type OutgoingEmail, type SendResult } from "../../integrations/email.server";
 import type { SmsSender } from "../../integrations/sms.server";
 import { appendTimeline } from "../../models/timeline.server";
+import {
+  countInstallments,
+  getMessage,
+  getMessageCreditor,
+  getMessageDebtor,
+  getMessageInstallment,
+  getMessageLink,
+  getMessagePromise,
+  listEarlierContacts,
+  listMessageInvoices,
+  listOpenInvoicesOf,
+} from "../../models/outbox.server";
 import { applyParkedEvents } from "../../models/delivery-events.server";
 import { linkUrl, signLink } from "./links.server";
 import { renderFormalNotice, storeLetterPdf } from "./letters.server";
@@ -232,18 +231,11 @@ async function deliverOne(deps: OutboxDeps, messageId: number): Promise<Outcome>
 /** What every send re-checks right before it happens; an outcome when the message must not go now. */
 function checkBeforeSending(deps: OutboxDeps, messageId: number): Context | Outcome {
   const { db, now } = deps;
-  const message = db.select().from(outboundMessages).where(eq(outboundMessages.id, messageId)).get();
+  const message = getMessage(db, messageId);
   if (!message || message.status !== "pending") return "skipped";
-  const debtor = db.select().from(debtors).where(eq(debtors.id, message.debtorId)).get();
+  const debtor = getMessageDebtor(db, message.debtorId);
   if (!debtor) return "skipped";
-  const covered = db
-    .select({ invoice: invoices })
-    .from(outboundMessageInvoices)
-    .innerJoin(invoices, eq(invoices.id, outboundMessageInvoices.invoiceId))
-    .where(eq(outboundMessageInvoices.messageId, message.id))
-    .orderBy(invoices.dueDate, invoices.number)
-    .all()
-    .map((r) => r.invoice);
+  const covered = listMessageInvoices(db, message.id);
   // Re-checked right before sending: invoices settled since the claim are not chased (R8).
   const stillOpen = covered.filter((i) => i.status === "open" && i.balanceCents > 0);
   if (message.step !== "thank_you" && covered.length > 0 && stillOpen.length === 0) {
@@ -276,8 +268,8 @@ async function composeEmail(deps: OutboxDeps, { message, debtor, invoices: shown
   if (!message.toAddress || (!message.linkId && message.step !== "notice") || !isEmailTemplate(message.step)) {
     return `cannot send ${message.step} by email`;
   }
-  const link = message.linkId ? db.select().from(debtorLinks).where(eq(debtorLinks.id, message.linkId)).get() : undefined;
-  const creditor = db.select().from(creditors).where(eq(creditors.id, message.creditorId)).get();
+  const link = message.linkId ? getMessageLink(db, message.linkId) : undefined;
+  const creditor = getMessageCreditor(db, message.creditorId);
   if ((message.linkId && !link) || !creditor) return "link or creditor missing";
   const url = link ? linkUrl(env, await signLink(env, link)) : "";
   const props = messageProps(db, { message, debtor, invoices: shown }, creditor, url, env.PUBLIC_BASE_URL, now);
@@ -499,33 +491,16 @@ export function messageProps(
 ): ReminderEmailProps {
   const today = localDate(now, debtor.timeZone);
   const ecb = loadEcbTable(db);
-  const listed = shown.length > 0 || message.step === "thank_you"
-    ? shown
-    : db.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"))).orderBy(invoices.dueDate).all();
+  const listed = shown.length > 0 || message.step === "thank_you" ? shown : listOpenInvoicesOf(db, debtor.id);
   // Contacts before this one was planned: what was sent since (the same step's SMS, a notice) does
   // not change it, so a retry after a crash composes the same email and the provider can replay it.
-  const earlier = db
-    .select({ sentAt: outboundMessages.sentAt, channel: outboundMessages.channel })
-    .from(outboundMessages)
-    .where(
-      and(
-        eq(outboundMessages.debtorId, debtor.id),
-        inArray(outboundMessages.status, ["sent", "delivered"]),
-        ne(outboundMessages.id, message.id),
-        // Emails to the creditor's staff are not contacts with the debtor.
-        notInArray(outboundMessages.step, [...STAFF_STEPS]),
-        lt(outboundMessages.sentAt, message.plannedFor),
-      ),
-    )
-    .orderBy(outboundMessages.sentAt)
-    .all();
+  // Emails to the creditor's staff are not contacts with the debtor.
+  const earlier = listEarlierContacts(db, { debtorId: debtor.id, messageId: message.id, before: message.plannedFor, exceptSteps: STAFF_STEPS });
   const promiseId = Number(/promise-(\d+)/.exec(message.key)?.[1]);
-  const promise = promiseId ? db.select().from(promises).where(eq(promises.id, promiseId)).get() : undefined;
+  const promise = promiseId ? getMessagePromise(db, promiseId) : undefined;
   const installmentId = Number(/installment-(\d+)/.exec(message.key)?.[1]);
-  const installment = installmentId ? db.select().from(installments).where(eq(installments.id, installmentId)).get() : undefined;
-  const installmentCount = installment
-    ? db.select({ n: sql<number>`count(*)` }).from(installments).where(eq(installments.planId, installment.planId)).get()?.n ?? 0
-    : 0;
+  const installment = installmentId ? getMessageInstallment(db, installmentId) : undefined;
+  const installmentCount = installment ? countInstallments(db, installment.planId) : 0;
   const days = DEADLINE_DAYS[message.step];
   return {
     locale: message.locale,
