@@ -24,6 +24,7 @@ import { runCadence } from "../app/services/shared/cadence.server";
 import { parseEnv } from "../app/env.server";
 import { addDays } from "../app/domain/dates";
 import { testEnv } from "../test/support/env";
+import { reportFigures } from "./support/figures";
 
 const DEBTORS = 30_000;
 const INVOICES = 100_000;
@@ -156,5 +157,12 @@ if (process.argv[2] === "--phase" && process.argv[3] === "seed") {
   row("bare scan + insert (floor)", bare, `${bare.count.toLocaleString("en")} invoices scanned, ${claimedBy(job)} rows inserted`);
   console.log(`  morning times: ${rounds.map((r) => (r.job.ms / 1000).toFixed(2)).join(", ")} s; floor times: ${rounds.map((r) => (r.bare.ms / 1000).toFixed(2)).join(", ")} s`);
   console.log(`  ratio morning / floor (medians): ${(job.ms / bare.ms).toFixed(1)}×`);
+  reportFigures("cadence", [
+    { name: "pass with nothing due", value: quiet.ms, unit: "ms", target: { atMost: 100 } },
+    { name: "morning pass, time", value: job.ms / 1000, unit: "s", target: { atMost: 1.5 } },
+    { name: "morning pass, peak RSS", value: job.peakMb, unit: "MB", target: { atMost: 250 } },
+    { name: "pass right after, contacts claimed (worst)", value: Math.max(...rounds.map((r) => claimedBy(r.again))), unit: "", target: { atMost: 0 } },
+    { name: "midnight pass, time", value: midnight.ms / 1000, unit: "s" },
+  ]);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -35,6 +35,7 @@ import { deliverDueMessages, messageProps } from "../app/services/shared/outbox.
 import { isEmailTemplate } from "../emails";
 import { renderStats } from "../emails/render";
 import { testEnv } from "../test/support/env";
+import { reportFigures } from "./support/figures";
 import { getMessage, getMessageCreditor, getMessageDebtor, getMessageLink, listMessageInvoices } from "../app/models/outbox.server";
 
 const { values } = parseArgs({ options: { emails: { type: "string", default: "10000" }, pdf: { type: "string", default: "100" }, compose: { type: "string", default: "2000" }, rate: { type: "string", default: "2" } } });
@@ -205,6 +206,13 @@ composed(`${COMPOSED} reminders, 1–3 invoices`, reminderComposeMs, ` (${remind
 console.log(`${pad("renders")}${renderStats.filled} filled from ${renderStats.shapes} shapes, ${renderStats.direct} through React`);
 console.log(`${pad("load average")}${loadAtStart} at the start, ${load()} at the end (1, 5, 15 min; the machine may be shared)`);
 
+reportFigures("dispatch", [
+  { name: "batch sending, ratio to 2 × 100 emails/s", value: batchRatio, unit: "%", target: { atLeast: TARGET_RATIO } },
+  { name: "render one confirmation, CPU", value: noticeComposeMs.render, unit: "ms", target: { atMost: TARGET_COMPOSE_MS } },
+  { name: "render one reminder, CPU", value: reminderComposeMs.render, unit: "ms", target: { atMost: TARGET_COMPOSE_MS } },
+  { name: "compose one reminder with its reads, CPU", value: reminderComposeMs.whole, unit: "ms", target: { atMost: TARGET_COMPOSE_MS } },
+  { name: "reminders with PDF, ratio to 2 emails/s", value: (100 * singleRate) / RATE, unit: "%" },
+]);
 fake.stop();
 db.$client.close();
 rmSync(dir, { recursive: true, force: true });

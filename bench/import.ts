@@ -22,6 +22,7 @@ import { runMigrations } from "../db/migrate";
 import { creditors } from "../db/schema";
 import { PHASES, type Figures, type Phase } from "./import-phase";
 import { addDays } from "../app/domain/dates";
+import { reportFigures } from "./support/figures";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const DEBTORS = Math.round(ROWS * 0.3);
@@ -95,6 +96,11 @@ async function main() {
     const check = openDatabase(join(dir, "bench.db"));
     console.log(`  invoices stored: ${(check.$client.prepare("select count(*) as n from invoices").get() as { n: number }).n}`);
     check.$client.close();
+    reportFigures("import", [
+      { name: "preview + import, 100,000 lines", value: total, unit: "s", target: { atMost: TIME_TARGET_S } },
+      { name: "preview, peak RSS", value: preview.peakMb, unit: "MB", target: { atMost: PEAK_TARGET_MB } },
+      { name: "import, peak RSS", value: imported.peakMb, unit: "MB", target: { atMost: PEAK_TARGET_MB } },
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
