@@ -7,7 +7,9 @@
  * (GET /l/:token, and the POST that exchanges it for a session), and the portal home with a real
  * session (SQLite queries, i18n). The yardstick is a separate app, none of our code: Remix's default
  * template (bench/minimal-remix: one root, one route), built here in the same run and served by
- * remix-serve; and a bare node:http hello, the floor under both. Each landing and exchange uses a link
+ * remix-serve; the same app carrying our route tree (every route empty: what our number of routes
+ * costs Remix on each request, whatever the pages do); and a bare node:http hello, the floor under
+ * all. Each landing and exchange uses a link
  * from a pool and its own client address, as many debtors would: a refusal by the limits (M17) is
  * not what is measured. The targets take turns, round after round, so that a burst of other work on
  * the machine hits them alike; medians are reported: req/s, p50, p99, and the CPU the server's
@@ -17,9 +19,10 @@
  */
 import autocannon from "autocannon";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { freePort, issueLinks, openSessions, preparedDatabase, removeDatabase, startChild, startServer, type Child } from "../test/support/served";
@@ -107,20 +110,43 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const MINIMAL_APP = resolve("bench/minimal-remix");
 
-/** Builds the minimal app from its folder with the top-level node_modules (a few seconds). */
-function buildMinimalRemix() {
-  const result = spawnSync(join(process.cwd(), "node_modules/.bin/remix"), ["vite:build"], { cwd: MINIMAL_APP, encoding: "utf8" });
-  if (result.status !== 0) {
-    console.error(`Building bench/minimal-remix failed:\n${result.stdout}${result.stderr}`);
-    process.exit(1);
+/**
+ * Builds the minimal app from its folder with the top-level node_modules (a few seconds), twice: as
+ * the template is, and carrying our route tree (every route empty), whose cost is the framework's.
+ */
+function buildMinimalRemix(routeTree: string) {
+  for (const env of [{}, { MINIMAL_REMIX_ROUTES: routeTree }]) {
+    const result = spawnSync(join(process.cwd(), "node_modules/.bin/remix"), ["vite:build"], { cwd: MINIMAL_APP, env: { ...process.env, ...env }, encoding: "utf8" });
+    if (result.status !== 0) {
+      console.error(`Building bench/minimal-remix failed:\n${result.stdout}${result.stderr}`);
+      process.exit(1);
+    }
   }
 }
 
+/** Our routes (id, parent, path, index) from our build, read in a child: the build checks its environment on import. */
+function writeOurRouteTree(env: Record<string, string>): string {
+  const build = pathToFileURL(resolve("build/server/index.js")).href;
+  const script = `const { routes } = await import(${JSON.stringify(build)});
+console.log(JSON.stringify(Object.values(routes).filter((r) => r.id !== "root").map(({ id, parentId, path, index }) => ({ id, parentId, path, index }))));
+process.exit(0);`;
+  const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, ...env }, encoding: "utf8" });
+  const json = result.stdout.trim().split("\n").at(-1);
+  if (result.status !== 0 || !json?.startsWith("[")) {
+    console.error(`Reading our route tree failed:\n${result.stdout}${result.stderr}`);
+    process.exit(1);
+  }
+  const file = resolve(".data/bench/route-tree.json");
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, json);
+  return file;
+}
+
 /** The minimal app under remix-serve, as its template's `npm start` runs it, once it answers. */
-async function startMinimalRemix(nodeFlags: string[]): Promise<Child & { url: string }> {
+async function startMinimalRemix(nodeFlags: string[], buildDirectory = "build"): Promise<Child & { url: string }> {
   const port = await freePort();
   const serve = join(process.cwd(), "node_modules/@remix-run/serve/dist/cli.js");
-  const child = startChild([...nodeFlags, serve, "./build/server/index.js"], { NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" }, process.execPath, MINIMAL_APP);
+  const child = startChild([...nodeFlags, serve, `./${buildDirectory}/server/index.js`], { NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" }, process.execPath, MINIMAL_APP);
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 300; attempt++) {
     if (child.process.exitCode !== null) throw new Error(`the minimal Remix app stopped:\n${child.output()}`);
@@ -146,7 +172,6 @@ if (!existsSync("build/server/index.js")) {
   console.error("No build: run `npm run build` first.");
   process.exit(1);
 }
-buildMinimalRemix();
 
 const profileDir = resolve(".data/profiles");
 const nodeFlags = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
@@ -154,7 +179,11 @@ if (values["cpu-prof"]) mkdirSync(profileDir, { recursive: true });
 const loadBefore = loadavg();
 const path = preparedDatabase(new Date().toISOString().slice(0, 10));
 const app = await startServer(path, {}, nodeFlags);
+const routeTree = writeOurRouteTree(app.env);
+buildMinimalRemix(routeTree);
+const ourRouteCount = (JSON.parse(readFileSync(routeTree, "utf8")) as unknown[]).length;
 const minimalApp = await startMinimalRemix(nodeFlags);
+const withRoutes = await startMinimalRemix([], "build-with-routes");
 const bare = await startBareNode();
 const server = app.process.pid!;
 const measures = new Map<string, Measure[]>();
@@ -208,9 +237,10 @@ try {
       requests: (client) => [{ method: "GET", path: "/portal", headers: { cookie: cookies[client % cookies.length]! } }],
     },
     { name: "minimal Remix  GET  / (remix-serve)", url: minimalApp.url, expect: 200, group: minimalApp.process.pid! },
+    { name: `minimal + our ${ourRouteCount} routes GET /`, url: withRoutes.url, expect: 200, group: withRoutes.process.pid! },
     { name: "bare node:http GET  /", url: bare.url, expect: 200, group: bare.pid },
   ];
-  const targets = allTargets.filter((t) => !values.only || t.name.startsWith(values.only) || t.name.startsWith("minimal Remix"));
+  const targets = allTargets.filter((t) => !values.only || t.name.startsWith(values.only) || t.name.startsWith("minimal"));
   for (const target of targets) await measure(target, WARM_UP_SECONDS);
   for (let round = 1; round <= rounds; round++) {
     for (const target of targets) {
@@ -223,7 +253,7 @@ try {
   }
 } finally {
   bare.stop();
-  await Promise.all([app.stop(), minimalApp.stop()]);
+  await Promise.all([app.stop(), minimalApp.stop(), withRoutes.stop()]);
   removeDatabase(path);
 }
 const loadAfter = loadavg();
@@ -262,5 +292,10 @@ ${summary
     return `  ${r.name.padEnd(38)}${r.rps.toFixed(0).padStart(7)}${`${r.p50} ms`.padStart(9)}${`${r.p99} ms`.padStart(9)}${`${r.cpu.toFixed(2)} ms`.padStart(10)}   ${ratios}${cpuRatio}${r.unexpected ? `   ${r.unexpected} unexpected answers` : ""}`;
   })
   .join("\n")}`);
+const treeOnly = summary.find((r) => r.name.startsWith("minimal +"));
+const ours = summary.filter((r) => Object.keys(TARGETS).some((prefix) => r.name.startsWith(prefix)));
+if (treeOnly && ours.length > 0) {
+  console.log(`  against the minimal app with our route tree: ${ours.map((r) => `${r.name.slice(0, 14).trim()} ${pct(r.rps / treeOnly.rps)} of its req/s, ${(r.cpu / treeOnly.cpu).toFixed(2)} × its CPU`).join("; ")}`);
+}
 if (values["cpu-prof"]) console.log(`  CPU profiles in ${profileDir}: ours CPU.*.${server}.cpuprofile, the minimal app's CPU.*.${minimalApp.process.pid}.cpuprofile`);
 if (summary.some((r) => r.unexpected > 0)) process.exitCode = 1;
