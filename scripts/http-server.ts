@@ -2,7 +2,7 @@
  * The web server: what remix-serve does (compression, static files, access log, the Remix handler),
  * plus what it cannot: the socket's remote address handed to the app in a header no client can set
  * (app/utils/peer-address.ts), so rate limits and evidence know the client without a proxy; and the
- * debtor-facing paths served by a handler over their own routes (scripts/debtor-build.ts).
+ * debtor-facing paths served by handlers over their own routes (scripts/debtor-build.ts).
  */
 import type { IncomingMessage } from "node:http";
 import { resolve } from "node:path";
@@ -13,7 +13,7 @@ import morgan from "morgan";
 import { createRequestHandler } from "@remix-run/express";
 import { installGlobals, type ServerBuild } from "@remix-run/node";
 import { stampPeerAddress } from "../app/utils/peer-address";
-import { DEBTOR_PATHS, debtorBuild } from "./debtor-build";
+import { DEBTOR_SEGMENTS, segmentBuild, segmentPaths } from "./debtor-build";
 
 installGlobals({ nativeFetch: true });
 const build = (await import(pathToFileURL(resolve("build/server/index.js")).href)) as ServerBuild;
@@ -29,7 +29,7 @@ app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
 app.use(morgan("tiny"));
-app.all(DEBTOR_PATHS, createRequestHandler({ build: debtorBuild(build), mode: process.env.NODE_ENV }));
+for (const segment of DEBTOR_SEGMENTS) app.all(segmentPaths(segment), createRequestHandler({ build: segmentBuild(build, segment), mode: process.env.NODE_ENV }));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const server = process.env.HOST ? app.listen(port, process.env.HOST) : app.listen(port);
