@@ -5,7 +5,8 @@
  * debtor-facing paths served by handlers over their own routes (scripts/debtor-build.ts).
  */
 import type { IncomingMessage } from "node:http";
-import { resolve } from "node:path";
+import { readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import express from "express";
 import compression from "compression";
@@ -19,6 +20,14 @@ installGlobals({ nativeFetch: true });
 const build = (await import(pathToFileURL(resolve("build/server/index.js")).href)) as ServerBuild;
 const port = Number(process.env.PORT ?? 3000);
 
+function firstSegment(path: string): string {
+  try {
+    return decodeURIComponent(path.split("/")[1] ?? "");
+  } catch {
+    return "";
+  }
+}
+
 const app = express();
 app.disable("x-powered-by");
 app.use((req: IncomingMessage, _res: unknown, next: () => void) => {
@@ -26,8 +35,12 @@ app.use((req: IncomingMessage, _res: unknown, next: () => void) => {
   next();
 });
 app.use(compression());
-app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
-app.use(express.static("public", { maxAge: "1h" }));
+// Vite's hashed files: cached for a year. Anything else it copied into the client build (public/, if
+// one is added): an hour. Served only under the paths they have, so that a page costs no file lookup.
+app.use(`${build.publicPath}assets`, express.static(join(build.assetsBuildDirectory, "assets"), { immutable: true, maxAge: "1y" }));
+const otherClientEntries = new Set(readdirSync(build.assetsBuildDirectory).filter((name) => name !== "assets"));
+const otherClientFiles = express.static(build.assetsBuildDirectory, { maxAge: "1h" });
+app.use((req: IncomingMessage & { path: string }, res: unknown, next: () => void) => (otherClientEntries.has(firstSegment(req.path)) ? otherClientFiles(req, res, next) : next()));
 app.use(morgan("tiny"));
 for (const segment of DEBTOR_SEGMENTS) app.all(segmentPaths(segment), createRequestHandler({ build: segmentBuild(build, segment), mode: process.env.NODE_ENV }));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
