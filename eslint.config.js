@@ -66,7 +66,7 @@ const stillBuildingQueries = [
 ];
 
 export default tseslint.config(
-  { ignores: ["build/", "node_modules/", "test-results/", "playwright-report/", ".data/"] },
+  { ignores: ["build/", "bench/minimal-remix/build/", "bench/minimal-remix/build-with-routes/", "node_modules/", "test-results/", "playwright-report/", ".data/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { languageOptions: { globals: { ...globals.node } } },

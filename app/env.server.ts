@@ -90,8 +90,6 @@ const envSchema = z.object({
       }
       return Number(value.trim());
     }),
-  /** Benchmarks only: "1" turns on /bench/static, the minimal page the portal is measured against. */
-  BENCH_ROUTES: z.enum(["0", "1"]).default("0"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -122,7 +120,7 @@ function checkStripe(env: Env): string[] {
 
 /**
  * Production runs no development driver, so every provider must be there, and nothing meant for
- * tests, demos or benchmarks may be set: one line per problem.
+ * tests or demos may be set: one line per problem.
  */
 function checkProduction(env: Env): string[] {
   if (env.RELANCE_MODE !== "production") return [];
@@ -147,10 +145,9 @@ function checkProduction(env: Env): string[] {
     ["TEST_FIXED_NOW", env.TEST_FIXED_NOW !== undefined],
     ["TEST_CRASH_AT", env.TEST_CRASH_AT !== undefined],
     ["TEST_STALL_AT", env.TEST_STALL_AT !== undefined],
-    ["BENCH_ROUTES", env.BENCH_ROUTES === "1"],
   ];
   for (const [name, set] of demoOnly) {
-    if (set) lines.push(`  - ${name}: is for tests, demos and benchmarks only; remove it in production`);
+    if (set) lines.push(`  - ${name}: is for tests and demos only; remove it in production`);
   }
   return lines;
 }

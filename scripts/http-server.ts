@@ -1,10 +1,12 @@
 /**
  * The web server: what remix-serve does (compression, static files, access log, the Remix handler),
- * plus the one thing it cannot: the socket's remote address handed to the app in a header no client
- * can set (app/utils/peer-address.ts), so rate limits and evidence know the client without a proxy.
+ * plus what it cannot: the socket's remote address handed to the app in a header no client can set
+ * (app/utils/peer-address.ts), so rate limits and evidence know the client without a proxy; and the
+ * debtor-facing paths served by handlers over their own routes (scripts/debtor-build.ts).
  */
 import type { IncomingMessage } from "node:http";
-import { resolve } from "node:path";
+import { readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import express from "express";
 import compression from "compression";
@@ -12,10 +14,19 @@ import morgan from "morgan";
 import { createRequestHandler } from "@remix-run/express";
 import { installGlobals, type ServerBuild } from "@remix-run/node";
 import { stampPeerAddress } from "../app/utils/peer-address";
+import { DEBTOR_SEGMENTS, segmentBuild, segmentPaths } from "./debtor-build";
 
 installGlobals({ nativeFetch: true });
 const build = (await import(pathToFileURL(resolve("build/server/index.js")).href)) as ServerBuild;
 const port = Number(process.env.PORT ?? 3000);
+
+function firstSegment(path: string): string {
+  try {
+    return decodeURIComponent(path.split("/")[1] ?? "");
+  } catch {
+    return "";
+  }
+}
 
 const app = express();
 app.disable("x-powered-by");
@@ -24,9 +35,14 @@ app.use((req: IncomingMessage, _res: unknown, next: () => void) => {
   next();
 });
 app.use(compression());
-app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
-app.use(express.static("public", { maxAge: "1h" }));
+// Vite's hashed files: cached for a year. Anything else it copied into the client build (public/, if
+// one is added): an hour. Served only under the paths they have, so that a page costs no file lookup.
+app.use(`${build.publicPath}assets`, express.static(join(build.assetsBuildDirectory, "assets"), { immutable: true, maxAge: "1y" }));
+const otherClientEntries = new Set(readdirSync(build.assetsBuildDirectory).filter((name) => name !== "assets"));
+const otherClientFiles = express.static(build.assetsBuildDirectory, { maxAge: "1h" });
+app.use((req: IncomingMessage & { path: string }, res: unknown, next: () => void) => (otherClientEntries.has(firstSegment(req.path)) ? otherClientFiles(req, res, next) : next()));
 app.use(morgan("tiny"));
+for (const segment of DEBTOR_SEGMENTS) app.all(segmentPaths(segment), createRequestHandler({ build: segmentBuild(build, segment), mode: process.env.NODE_ENV }));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const server = process.env.HOST ? app.listen(port, process.env.HOST) : app.listen(port);

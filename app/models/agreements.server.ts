@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import {
   cadencePolicies,
@@ -147,7 +147,12 @@ export function listOpenPromises(db: Reader, debtorId: number) {
  * A promise on an invoice paid meanwhile stays "open" until the job resolves it; the caller reads both.
  */
 export function listPromiseHistory(db: Reader, debtorId: number, since: Date) {
-  return db
+  // created_at is stored as UTC milliseconds; a placeholder takes the stored form.
+  return promiseHistory(db).all({ debtorId, since: since.getTime() });
+}
+
+const promiseHistory = preparedOnce((db: Reader) =>
+  db
     .select({
       id: promises.id,
       date: promises.promisedDate,
@@ -160,14 +165,26 @@ export function listPromiseHistory(db: Reader, debtorId: number, since: Date) {
     })
     .from(promises)
     .innerJoin(invoices, eq(invoices.id, promises.invoiceId))
-    .where(and(eq(promises.debtorId, debtorId), or(gte(promises.createdAt, since), eq(promises.status, "open"))))
+    .where(and(eq(promises.debtorId, sql.placeholder("debtorId")), or(gte(promises.createdAt, sql.placeholder("since")), eq(promises.status, "open"))))
     .orderBy(desc(promises.createdAt), desc(promises.id))
-    .all();
-}
+    .prepare(),
+);
 
 /** This debtor's plans proposed since `since` or still live, newest first, each with its schedule. */
 export function listPlanHistory(db: Reader, debtorId: number, since: Date) {
-  const plans = db
+  const plans = planHistory(db).all({ debtorId, since: since.getTime() });
+  if (plans.length === 0) return [];
+  const rows = planHistoryInstallments(db).all({ debtorId, since: since.getTime() });
+  return plans.map((plan) => ({ ...plan, installments: rows.filter((r) => r.planId === plan.id) }));
+}
+
+const inPlanHistory = and(
+  eq(installmentPlans.debtorId, sql.placeholder("debtorId")),
+  or(gte(installmentPlans.createdAt, sql.placeholder("since")), inArray(installmentPlans.status, ["pending_review", "accepted"])),
+);
+
+const planHistory = preparedOnce((db: Reader) =>
+  db
     .select({
       id: installmentPlans.id,
       status: installmentPlans.status,
@@ -177,20 +194,18 @@ export function listPlanHistory(db: Reader, debtorId: number, since: Date) {
       decidedAt: installmentPlans.decidedAt,
     })
     .from(installmentPlans)
-    .where(
-      and(
-        eq(installmentPlans.debtorId, debtorId),
-        or(gte(installmentPlans.createdAt, since), inArray(installmentPlans.status, ["pending_review", "accepted"])),
-      ),
-    )
+    .where(inPlanHistory)
     .orderBy(desc(installmentPlans.createdAt), desc(installmentPlans.id))
-    .all();
-  if (plans.length === 0) return [];
-  const rows = db
-    .select()
+    .prepare(),
+);
+
+/** The installments of the plans `planHistory` finds, by the same conditions: one prepared query, whatever their number. */
+const planHistoryInstallments = preparedOnce((db: Reader) =>
+  db
+    .select(getTableColumns(installments))
     .from(installments)
-    .where(inArray(installments.planId, plans.map((p) => p.id)))
+    .innerJoin(installmentPlans, eq(installmentPlans.id, installments.planId))
+    .where(inPlanHistory)
     .orderBy(asc(installments.position))
-    .all();
-  return plans.map((plan) => ({ ...plan, installments: rows.filter((r) => r.planId === plan.id) }));
-}
+    .prepare(),
+);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { creditors, debtors, disputes, invoices, payments } from "../../db/schema";
 import { preparedOnce } from "./prepared.server";
@@ -66,9 +66,17 @@ export function getInvoiceOfDebtor(db: Db, debtorId: number, invoiceId: number) 
 
 /** When each of this debtor's invoices under an open dispute was contested. */
 export function listOpenDisputeDates(db: Db, debtorId: number): Map<number, Date> {
-  const rows = db.select({ invoiceId: disputes.invoiceId, createdAt: disputes.createdAt }).from(disputes).where(and(eq(disputes.debtorId, debtorId), eq(disputes.status, "open"))).all();
+  const rows = openDisputeDates(db).all({ debtorId });
   return new Map(rows.map((r) => [r.invoiceId, r.createdAt]));
 }
+
+const openDisputeDates = preparedOnce((db) =>
+  db
+    .select({ invoiceId: disputes.invoiceId, createdAt: disputes.createdAt })
+    .from(disputes)
+    .where(and(eq(disputes.debtorId, sql.placeholder("debtorId")), eq(disputes.status, "open")))
+    .prepare(),
+);
 
 /**
  * This debtor's settled invoices paid since `since` (a UTC instant a little before the cut-off: the
@@ -76,21 +84,39 @@ export function listOpenDisputeDates(db: Db, debtorId: number): Map<number, Date
  * `payment` rows: an overpayment is kept aside and a refund is not how the invoice was paid.
  */
 export function listSettledInvoices(db: Db, debtorId: number, since: Date) {
-  const settled = db
-    .select({ ...invoiceColumns, paidAt: invoices.paidAt })
-    .from(invoices)
-    .where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "paid"), gte(invoices.paidAt, since)))
-    .orderBy(desc(invoices.paidAt), asc(invoices.number))
-    .all();
+  // paid_at and received_at are stored as UTC milliseconds; a placeholder takes the stored form.
+  const settled = settledInvoices(db).all({ debtorId, since: since.getTime() });
   if (settled.length === 0) return [];
-  const rows = db
-    .select({ id: payments.id, invoiceId: payments.invoiceId, method: payments.method, receivedAt: payments.receivedAt })
-    .from(payments)
-    .where(and(inArray(payments.invoiceId, settled.map((i) => i.id)), eq(payments.kind, "payment")))
-    .orderBy(asc(payments.receivedAt), asc(payments.id))
-    .all();
+  const rows = settledPayments(db).all({ debtorId, since: since.getTime() });
   return settled.map((invoice) => ({ ...invoice, payments: rows.filter((p) => p.invoiceId === invoice.id) }));
 }
+
+const settledInvoices = preparedOnce((db) =>
+  db
+    .select({ ...invoiceColumns, paidAt: invoices.paidAt })
+    .from(invoices)
+    .where(and(eq(invoices.debtorId, sql.placeholder("debtorId")), eq(invoices.status, "paid"), gte(invoices.paidAt, sql.placeholder("since"))))
+    .orderBy(desc(invoices.paidAt), asc(invoices.number))
+    .prepare(),
+);
+
+/** The payments of the invoices `settledInvoices` finds, by the same conditions: one prepared query, whatever their number. */
+const settledPayments = preparedOnce((db) =>
+  db
+    .select({ id: payments.id, invoiceId: payments.invoiceId, method: payments.method, receivedAt: payments.receivedAt })
+    .from(payments)
+    .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
+    .where(
+      and(
+        eq(invoices.debtorId, sql.placeholder("debtorId")),
+        eq(invoices.status, "paid"),
+        gte(invoices.paidAt, sql.placeholder("since")),
+        eq(payments.kind, "payment"),
+      ),
+    )
+    .orderBy(asc(payments.receivedAt), asc(payments.id))
+    .prepare(),
+);
 
 /** One payment received from this debtor, with what its receipt prints: another debtor's id finds nothing. */
 export function getPaymentOfDebtor(db: Db, debtorId: number, paymentId: number) {

@@ -1,9 +1,29 @@
+import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { timelineEvents } from "../../db/schema";
+import { preparedOnce } from "./prepared.server";
 
 export type TimelineEntry = typeof timelineEvents.$inferInsert;
 
 /** Appends to the debtor's timeline; the table refuses updates and deletes. */
-export function appendTimeline(tx: Pick<Db, "insert">, entry: TimelineEntry): number {
-  return tx.insert(timelineEvents).values(entry).returning({ id: timelineEvents.id }).get().id;
+export function appendTimeline(tx: Pick<Db, "insert">, entry: Omit<TimelineEntry, "id">): number {
+  return insertTimeline(tx).get({ ...entry, invoiceId: entry.invoiceId ?? null, createdAt: entry.createdAt ?? new Date() })!.id;
 }
+
+// Most actions append one or more entries: built and prepared once per connection (or transaction).
+const insertTimeline = preparedOnce((tx: Pick<Db, "insert">) =>
+  tx
+    .insert(timelineEvents)
+    .values({
+      creditorId: sql.placeholder("creditorId"),
+      debtorId: sql.placeholder("debtorId"),
+      invoiceId: sql.placeholder("invoiceId"),
+      type: sql.placeholder("type"),
+      actor: sql.placeholder("actor"),
+      data: sql.placeholder("data"),
+      occurredAt: sql.placeholder("occurredAt"),
+      createdAt: sql.placeholder("createdAt"),
+    })
+    .returning({ id: timelineEvents.id })
+    .prepare(),
+);

@@ -64,8 +64,3 @@ test("a write held too long by another process answers 503 with Retry-After, nev
   expect(log).not.toContain("Error while serving");
   expect(log).not.toContain(token!);
 });
-
-test("the benchmark's minimal page does not exist without BENCH_ROUTES=1", async () => {
-  const response = await fetch(`${app.url}/bench/static`);
-  expect(response.status).toBe(404);
-});

@@ -48,9 +48,9 @@ export type Child = {
 /** Where every child's output is also kept, so that the suite's log scan reads it (no token in any log). */
 export const SERVED_LOG_DIR = ".data/logs";
 
-export function startChild(args: string[], env: Record<string, string>, command = tsx): Child {
+export function startChild(args: string[], env: Record<string, string>, command = tsx, cwd = process.cwd()): Child {
   // Its own process group, so that stopping it also stops what it started (npx, remix-serve).
-  const child = spawn(command, args, { env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   mkdirSync(SERVED_LOG_DIR, { recursive: true });
   const logFile = join(SERVED_LOG_DIR, `${basename(args.find((arg) => arg.endsWith(".ts") || arg.endsWith(".js")) ?? "child")}-${child.pid}.log`);
   let output = "";
@@ -89,8 +89,8 @@ export function servedEnv(databasePath: string, port: number, extra: Record<stri
 
 /**
  * The built web server (run `npm run build` first) on an ephemeral port, once it answers. With
- * `nodeFlags` (profiling: `--cpu-prof`, which NODE_OPTIONS refuses), remix-serve runs directly under
- * node, without the log-redacting wrapper.
+ * `nodeFlags` (profiling: `--cpu-prof`, which NODE_OPTIONS refuses), the same server runs under node
+ * itself with tsx as a loader, so that the profile holds all of it, the log redaction included.
  */
 export async function startServer(
   databasePath: string,
@@ -101,7 +101,7 @@ export async function startServer(
   const env = servedEnv(databasePath, port, typeof extra === "function" ? extra(port) : extra);
   const child =
     nodeFlags.length > 0
-      ? startChild([...nodeFlags, "node_modules/@remix-run/serve/dist/cli.js", "./build/server/index.js"], env, process.execPath)
+      ? startChild([...nodeFlags, "--import", "tsx", "scripts/serve.ts"], env, process.execPath)
       : startChild(["scripts/serve.ts"], env);
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 600; attempt++) {

@@ -94,12 +94,12 @@ describe("production mode", () => {
     ]);
   });
 
-  it("refuses plain http even on localhost, and every test, demo and benchmark switch", () => {
+  it("refuses plain http even on localhost, and every test and demo switch", () => {
     const message = errorOf(
-      productionEnv({ PUBLIC_BASE_URL: "http://localhost:3000", TEST_FIXED_NOW: "2026-11-20T09:00:00Z", TEST_CRASH_AT: "send:after@2", TEST_STALL_AT: "send:before:sms@1", BENCH_ROUTES: "1" }),
+      productionEnv({ PUBLIC_BASE_URL: "http://localhost:3000", TEST_FIXED_NOW: "2026-11-20T09:00:00Z", TEST_CRASH_AT: "send:after@2", TEST_STALL_AT: "send:before:sms@1" }),
     );
     expect(message).toContain("PUBLIC_BASE_URL: must use https in production");
-    for (const name of ["TEST_FIXED_NOW", "TEST_CRASH_AT", "TEST_STALL_AT", "BENCH_ROUTES"]) expect(message).toContain(`${name}: is for tests, demos and benchmarks only`);
+    for (const name of ["TEST_FIXED_NOW", "TEST_CRASH_AT", "TEST_STALL_AT"]) expect(message).toContain(`${name}: is for tests and demos only`);
   });
 
   it("starts with every provider set, and demo mode still starts with none", () => {

@@ -35,17 +35,29 @@ export type DebtorSession = {
 /** A fresh session id at every link exchange (M7); returns the Set-Cookie header. */
 export async function startDebtorSession(db: Db, input: { debtorId: number; linkId: number; now: Date }): Promise<string> {
   const id = randomToken(32);
-  db.insert(debtorSessions)
-    .values({
-      idHash: sha256(id),
-      debtorId: input.debtorId,
-      linkId: input.linkId,
-      createdAt: input.now,
-      expiresAt: new Date(input.now.getTime() + SESSION_HOURS * 3_600_000),
-    })
-    .run();
+  insertSession(db).run({
+    idHash: sha256(id),
+    debtorId: input.debtorId,
+    linkId: input.linkId,
+    createdAt: input.now,
+    expiresAt: new Date(input.now.getTime() + SESSION_HOURS * 3_600_000),
+  });
   return sessionCookie.serialize(id);
 }
+
+// Every link exchange starts one: built and prepared once per connection.
+const insertSession = preparedOnce((db) =>
+  db
+    .insert(debtorSessions)
+    .values({
+      idHash: sql.placeholder("idHash"),
+      debtorId: sql.placeholder("debtorId"),
+      linkId: sql.placeholder("linkId"),
+      createdAt: sql.placeholder("createdAt"),
+      expiresAt: sql.placeholder("expiresAt"),
+    })
+    .prepare(),
+);
 
 const liveSession = preparedOnce((db) =>
   db

@@ -3,6 +3,7 @@ import type { Db } from "../../../db/client";
 import { rateLimits } from "../../../db/schema";
 import { computeWindowStart, decideRateLimit, type RateLimitDecision, type RateLimitRule } from "../../domain/rate-limit";
 import { sha256 } from "../auth/tokens.server";
+import { preparedOnce } from "../../models/prepared.server";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
 import { getEnv } from "../../env.server";
@@ -17,14 +18,19 @@ type Writer = Pick<Db, "insert">;
  */
 export function hitRateLimit(db: Writer, rule: RateLimitRule, subject: string, now: Date): RateLimitDecision {
   const windowStart = computeWindowStart(now.getTime(), rule.windowMs);
-  const row = db
-    .insert(rateLimits)
-    .values({ key: `${rule.name}:${sha256(subject)}`, windowStart, count: 1 })
-    .onConflictDoUpdate({ target: [rateLimits.key, rateLimits.windowStart], set: { count: sql`${rateLimits.count} + 1` } })
-    .returning({ count: rateLimits.count })
-    .get();
+  const row = countHit(db).get({ key: `${rule.name}:${sha256(subject)}`, windowStart })!;
   return decideRateLimit(rule, row.count, now.getTime());
 }
+
+// Every link landing and exchange counts two hits: built and prepared once per connection.
+const countHit = preparedOnce((db: Writer) =>
+  db
+    .insert(rateLimits)
+    .values({ key: sql.placeholder("key"), windowStart: sql.placeholder("windowStart"), count: 1 })
+    .onConflictDoUpdate({ target: [rateLimits.key, rateLimits.windowStart], set: { count: sql`${rateLimits.count} + 1` } })
+    .returning({ count: rateLimits.count })
+    .prepare(),
+);
 
 /** Windows that ended are worth nothing; the caller (a job, a test) decides when to sweep. */
 export function sweepRateLimits(db: Pick<Db, "delete">, olderThan: Date) {

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT, jwtVerify, errors, type JWTVerifyGetKey } from "jose";
-import { and, eq, inArray, isNull, ne } from "drizzle-orm";
+import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { debtorLinks, invoices } from "../../../db/schema";
 import type { Env } from "../../env.server";
 import { randomToken, sha256 } from "../auth/tokens.server";
+import { preparedOnce } from "../../models/prepared.server";
 
 export const LINK_AUDIENCE = "relance:portal";
 export const LINK_TYP = "magic+jwt";
@@ -122,7 +123,7 @@ export type LinkCheck =
  * uniform page for every invalid reason (M17); the reason is for logs and tests.
  */
 export async function checkLink(db: Db, env: LinkEnv, token: string, now: Date): Promise<LinkCheck> {
-  if (SHORT_TOKEN.test(token)) return checkLinkRow(db.select().from(debtorLinks).where(eq(debtorLinks.tokenHash, sha256(token))).get(), now);
+  if (SHORT_TOKEN.test(token)) return checkLinkRow(linkByTokenHash(db).get({ tokenHash: sha256(token) }), now);
   const getKey: JWTVerifyGetKey = (header) => {
     const key = header.kid && KID_FORMAT.test(header.kid)
       ? env.LINK_SIGNING_KEYS.find((k) => k.kid === header.kid)
@@ -148,13 +149,18 @@ export async function checkLink(db: Db, env: LinkEnv, token: string, now: Date):
       return { status: "invalid", reason: "signature" };
     return { status: "invalid", reason: "malformed" };
   }
-  const link = db
+  return checkLinkRow(linkByJti(db).get({ jti: claims.jti ?? "", debtorId: Number(claims.sub) }), now);
+}
+
+// Every link landing and exchange reads its row: built and prepared once per connection.
+const linkByTokenHash = preparedOnce((db: Db) => db.select().from(debtorLinks).where(eq(debtorLinks.tokenHash, sql.placeholder("tokenHash"))).prepare());
+const linkByJti = preparedOnce((db: Db) =>
+  db
     .select()
     .from(debtorLinks)
-    .where(and(eq(debtorLinks.jti, claims.jti ?? ""), eq(debtorLinks.debtorId, Number(claims.sub))))
-    .get();
-  return checkLinkRow(link, now);
-}
+    .where(and(eq(debtorLinks.jti, sql.placeholder("jti")), eq(debtorLinks.debtorId, sql.placeholder("debtorId"))))
+    .prepare(),
+);
 
 function checkLinkRow(link: DebtorLink | undefined, now: Date): LinkCheck {
   if (!link) return { status: "invalid", reason: "unknown" };
