@@ -4,7 +4,7 @@
  * (app/utils/peer-address.ts), so rate limits and evidence know the client without a proxy; and the
  * debtor-facing paths served by handlers over their own routes (scripts/debtor-build.ts).
  */
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -14,6 +14,7 @@ import morgan from "morgan";
 import { createRequestHandler } from "@remix-run/express";
 import { installGlobals, type ServerBuild } from "@remix-run/node";
 import { stampPeerAddress } from "../app/utils/peer-address";
+import { CROSS_SITE_FORM_MESSAGE, isCrossSiteForm } from "../app/utils/same-origin";
 import { DEBTOR_SEGMENTS, segmentBuild, segmentPaths } from "./debtor-build";
 
 installGlobals({ nativeFetch: true });
@@ -42,6 +43,15 @@ const otherClientEntries = new Set(readdirSync(build.assetsBuildDirectory).filte
 const otherClientFiles = express.static(build.assetsBuildDirectory, { maxAge: "1h" });
 app.use((req: IncomingMessage & { path: string }, res: unknown, next: () => void) => (otherClientEntries.has(firstSegment(req.path)) ? otherClientFiles(req, res, next) : next()));
 app.use(morgan("tiny"));
+// A page's form posted from another site: refused here with the action's own words, since Remix
+// would abort it with a bare 500 before any action runs. The API and the webhooks take no such form.
+app.use((req: IncomingMessage & { path: string }, res: ServerResponse, next: () => void) => {
+  if (!req.path.startsWith("/api/") && !req.path.startsWith("/webhooks/") && isCrossSiteForm(req.method ?? "GET", req.headers)) {
+    res.writeHead(403, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" }).end(CROSS_SITE_FORM_MESSAGE);
+    return;
+  }
+  next();
+});
 for (const segment of DEBTOR_SEGMENTS) app.all(segmentPaths(segment), createRequestHandler({ build: segmentBuild(build, segment), mode: process.env.NODE_ENV }));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 

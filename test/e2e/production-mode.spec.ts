@@ -133,6 +133,21 @@ test.describe("with every provider pointed at the local fakes", () => {
     }
   });
 
+  test("a form posted from another site gets a 403 that says why, not Remix's bare 500, and opens no session", async () => {
+    const [token] = await issueLinks(app, 1);
+    for (const [label, path, headers] of [
+      ["another site", `/l/${token}`, { Origin: "https://phishing.example" }],
+      ["a sandboxed page", `/l/${token}`, { Origin: "null" }],
+      ["a forwarded host that is not the origin", "/backoffice/login", { Origin: app.url, "X-Forwarded-Host": "phishing.example" }],
+    ] as const) {
+      const response = await fetch(`${app.url}${path}`, { method: "POST", redirect: "manual", headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" }, body: "" });
+      expect(response.status, label).toBe(403);
+      expect(await response.text(), label).toBe("This form must be sent from Relance's own pages.");
+      expect(response.headers.get("set-cookie"), label).toBeNull();
+    }
+    expect(app.output()).not.toContain("Error while serving");
+  });
+
   test("sign-in codes, reminders and their links reach only the providers, never the development outbox", async () => {
     test.setTimeout(120_000);
     const loginPage = await fetch(`${app.url}/backoffice/login`);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { unstable_parseMultipartFormData } from "@remix-run/node";
 import { getEnv } from "../../env.server";
 import { sha256 } from "../auth/tokens.server";
+import { CROSS_SITE_FORM_MESSAGE } from "../../utils/same-origin";
 
 /**
  * CSRF defence for every action (M21): the browser must say the form came from our own origin.
@@ -20,7 +21,7 @@ export function requireSameOrigin(request: Request) {
   const fetchSite = request.headers.get("Sec-Fetch-Site");
   const allowed = origin ? origin === ours.origin : fetchSite === "same-origin";
   if (!allowed) {
-    throw new Response("This form must be sent from Relance's own pages.", { status: 403, headers: { "Cache-Control": "no-store" } });
+    throw new Response(CROSS_SITE_FORM_MESSAGE, { status: 403, headers: { "Cache-Control": "no-store" } });
   }
 }
 
