@@ -63,7 +63,9 @@ async function buildPhase(): Promise<string> {
 }
 
 function inChild(script: string, phase: Phase, dir: string): Figures {
-  const child = spawnSync(process.execPath, [script, "--phase", phase, "--dir", dir], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+  // BENCH_CPU_PROF=dir leaves a V8 profile of each phase there.
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawnSync(process.execPath, [...profile, script, "--phase", phase, "--dir", dir], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
   if (child.status !== 0) throw new Error(`phase ${phase} failed:\n${child.stderr}${child.stdout}`);
   return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as Figures;
 }

@@ -26,6 +26,7 @@ import { pathToFileURL } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { freePort, issueLinks, openSessions, preparedDatabase, removeDatabase, startChild, startServer, type Child } from "../test/support/served";
+import { reportFigures } from "./support/figures";
 
 const { values } = parseArgs({
   options: {
@@ -299,3 +300,14 @@ if (treeOnly && ours.length > 0) {
 }
 if (values["cpu-prof"]) console.log(`  CPU profiles in ${profileDir}: ours CPU.*.${server}.cpuprofile, the minimal app's CPU.*.${minimalApp.process.pid}.cpuprofile`);
 if (summary.some((r) => r.unexpected > 0)) process.exitCode = 1;
+reportFigures(
+  "portal",
+  ours.flatMap((r) => {
+    const target = Object.entries(TARGETS).find(([prefix]) => r.name.startsWith(prefix))![1];
+    const name = r.name.split(/\s{2,}/)[0]!;
+    return [
+      { name: `${name}, req/s ratio to minimal Remix`, value: (100 * r.rps) / minimal.rps, unit: "%", target: { atLeast: 100 * target.rps } },
+      ...(target.p99 ? [{ name: `${name}, p99 ratio to minimal Remix`, value: r.p99 / Math.max(1, minimal.p99), unit: "×", target: { atMost: target.p99 } }] : []),
+    ];
+  }),
+);
