@@ -1,4 +1,4 @@
-import { and, between, eq, inArray, isNull, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../../db/client";
 import {
@@ -79,12 +79,9 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
   return groups;
 }
 
-/** Some debtors by id, or a range of ids (a page of the book: no long parameter lists to build). */
-export type DebtorScope = readonly number[] | { fromId: number; toId: number };
-
 type InDebtors = (column: SQLiteColumn) => SQL | undefined;
 
-/** The queries behind a debtor's cadence state, prepared once for a scope. */
+/** The queries behind a debtor's cadence state, for some debtors (or the whole book). */
 function stateQueries(db: Reader, inDebtors: InDebtors) {
   return {
     invoices: db
@@ -153,16 +150,6 @@ function stateQueries(db: Reader, inDebtors: InDebtors) {
   };
 }
 
-type StateQueries = ReturnType<typeof stateQueries>;
-/** Pages of the book reuse the same statements: building and compiling them per page was a third of the pass. */
-const pageQueries = new WeakMap<Reader, StateQueries>();
-const idRange: InDebtors = (column) => between(column, sql.placeholder("fromId"), sql.placeholder("toId"));
-
-/**
- * Everything the cadence needs to decide, for every debtor in scope with something open (or just
- * paid), in a fixed number of queries whatever the number of debtors. The same code reloads a few
- * debtors inside the claiming transaction (R8).
- */
 /**
  * The last acknowledgment of each consumer invoice that its due date alone would make time-barred:
  * few, so one small query, and none at all on most passes.
@@ -176,33 +163,30 @@ function acknowledgmentsOfTimeBarred(db: Reader, debtorRows: { id: number; kind:
   return new Map(candidates.flatMap((c) => (found.has(c.id) ? [[c.id, localDate(found.get(c.id)!, c.timeZone)] as const] : [])));
 }
 
-export function loadCadenceStates(db: Reader, now: Date, scope?: DebtorScope): LoadedDebtor[] {
+/**
+ * Everything the cadence needs to decide, for these debtors (or the whole book) with something open
+ * (or just paid), in a fixed number of queries whatever the number of debtors. A pass reads the
+ * debtors whose decision is owed a page at a time, then reloads a few inside the claiming transaction (R8).
+ */
+export function loadCadenceStates(db: Reader, now: Date, debtorIds?: readonly number[]): LoadedDebtor[] {
   const thankYouSince = new Date(now.getTime() - THANK_YOU_WINDOW_MS);
-  let queries: StateQueries;
-  let params: Record<string, number> = {};
-  if (scope && "fromId" in scope) {
-    queries = pageQueries.get(db) ?? stateQueries(db, idRange);
-    pageQueries.set(db, queries);
-    params = scope;
-  } else {
-    queries = stateQueries(db, (column) => (scope ? inArray(column, [...scope]) : undefined));
-  }
+  const queries = stateQueries(db, (column) => (debtorIds ? inArray(column, [...debtorIds]) : undefined));
 
   const invoiceRows = queries.invoices
-    .all(params)
+    .all()
     .filter((i) => i.status === "open" || (i.status === "paid" && i.paidAt !== null && i.paidAt >= thankYouSince));
   if (invoiceRows.length === 0) return [];
 
-  const debtorRows = queries.debtors.all(params);
-  const steps = groupBy(queries.steps.all(params), (r) => r.invoiceId);
-  const contactRows = queries.contacts.all(params);
+  const debtorRows = queries.debtors.all();
+  const steps = groupBy(queries.steps.all(), (r) => r.invoiceId);
+  const contactRows = queries.contacts.all();
   const contactsByDebtor = groupBy(contactRows, (r) => r.debtorId);
   const remindedInstallments = new Set(
     contactRows.filter((c) => c.step === "installment_reminder").map((c) => Number(/installment-(\d+)/.exec(c.key)?.[1])),
   );
-  const openPromises = new Map(queries.openPromises.all(params).map((p) => [p.invoiceId, p]));
-  const disputed = new Set(queries.openDisputes.all(params).map((d) => d.invoiceId));
-  const planRows = queries.livePlans.all(params);
+  const openPromises = new Map(queries.openPromises.all().map((p) => [p.invoiceId, p]));
+  const disputed = new Set(queries.openDisputes.all().map((d) => d.invoiceId));
+  const planRows = queries.livePlans.all();
   const planIds = planRows.map((p) => p.id);
   const plansByDebtor = new Map(planRows.map((p) => [p.debtorId, p]));
   const planInvoices = planIds.length
@@ -213,9 +197,9 @@ export function loadCadenceStates(db: Reader, now: Date, scope?: DebtorScope): L
     (i) => i.planId,
   );
   const inPlan = new Set(planInvoices.map((p) => p.invoiceId));
-  const pauses = groupBy(queries.openPauses.all(params), (p) => p.debtorId);
-  const contactChannels = groupBy(queries.channels.all(params), (c) => c.debtorId);
-  const lastActions = new Map(queries.lastActions.all(params).map((r) => [r.debtorId, new Date(r.at)]));
+  const pauses = groupBy(queries.openPauses.all(), (p) => p.debtorId);
+  const contactChannels = groupBy(queries.channels.all(), (c) => c.debtorId);
+  const lastActions = new Map(queries.lastActions.all().map((r) => [r.debtorId, new Date(r.at)]));
   const policies = loadPolicies(db);
   const windows = loadAllContactWindows(db);
   const invoicesByDebtor = groupBy(invoiceRows, (i) => i.debtorId);
