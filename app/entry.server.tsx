@@ -5,6 +5,7 @@ import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { isLinkPath, redactLinkTokens } from "./utils/redact";
+import { setSecurityHeaders } from "./utils/security-headers";
 import { BUSY_PAGE, isStorageUnavailable, logUnavailable, unavailableHeaders } from "./services/http/unavailable.server";
 import { EnvError, getEnv } from "./env.server";
 
@@ -33,21 +34,6 @@ function busyPage(request: Request): Response {
   headers.set("Content-Type", "text/html; charset=utf-8");
   setSecurityHeaders(headers, request);
   return new Response(BUSY_PAGE, { status: 503, headers });
-}
-
-/** Headers every page carries (M23); routes may tighten Referrer-Policy and caching. */
-function setSecurityHeaders(headers: Headers, request: Request) {
-  headers.set("X-Content-Type-Options", "nosniff");
-  headers.set(
-    "Content-Security-Policy",
-    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
-  );
-  // A link page still has its token in the address: whatever the route or the error, no Referer (M8).
-  if (isLinkPath(new URL(request.url).pathname)) headers.set("Referrer-Policy", "no-referrer");
-  else if (!headers.has("Referrer-Policy")) headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
-  if (new URL(request.url).protocol === "https:") {
-    headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-  }
 }
 
 export default function handleRequest(

@@ -15,6 +15,7 @@ import { createRequestHandler } from "@remix-run/express";
 import { installGlobals, type ServerBuild } from "@remix-run/node";
 import { stampPeerAddress } from "../app/utils/peer-address";
 import { CROSS_SITE_FORM_MESSAGE, isCrossSiteForm } from "../app/utils/same-origin";
+import { setSecurityHeaders } from "../app/utils/security-headers";
 import { DEBTOR_SEGMENTS, segmentBuild, segmentPaths } from "./debtor-build";
 
 installGlobals({ nativeFetch: true });
@@ -47,7 +48,9 @@ app.use(morgan("tiny"));
 // would abort it with a bare 500 before any action runs. The API and the webhooks take no such form.
 app.use((req: IncomingMessage & { path: string }, res: ServerResponse, next: () => void) => {
   if (!req.path.startsWith("/api/") && !req.path.startsWith("/webhooks/") && isCrossSiteForm(req.method ?? "GET", req.headers)) {
-    res.writeHead(403, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" }).end(CROSS_SITE_FORM_MESSAGE);
+    const headers = new Headers({ "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
+    setSecurityHeaders(headers, { url: `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}` });
+    res.writeHead(403, Object.fromEntries(headers)).end(CROSS_SITE_FORM_MESSAGE);
     return;
   }
   next();
