@@ -4,7 +4,7 @@
  * server, again in the data router, the route objects for rendering, the partial manifest of lazy
  * discovery), and that walk grows with every route the back office, the API and the webhooks add:
  * with all 62, it was more than half the portal's CPU per request (`npm run bench:portal`, decision
- * 15). Same build, same modules, same root: only the route lists are shorter.
+ * 18). Same build, same modules, same root: only the route lists are shorter.
  */
 import type { ServerBuild } from "@remix-run/node";
 
