@@ -104,6 +104,22 @@ describe("incremental planning", { timeout: 60_000 }, () => {
       }
     }
     expect(triggers.get("debtors_replans_update")).toMatch(/state_version = state_version \+ 1/);
+    // An update trigger limited to some columns (UPDATE OF …) must name every column the cadence reads there.
+    // drizzle qualifies columns ("table"."column") only when a query joins tables.
+    const columnsRead = (table: string) =>
+      new Set(
+        statements.flatMap((s) => {
+          const tables = new Set([...s.matchAll(/\b(?:from|join)\s+"(\w+)"/gi)].map((m) => m[1]!));
+          if (!tables.has(table)) return [];
+          if (tables.size > 1) return [...s.matchAll(new RegExp(`"${table}"\\."(\\w+)"`, "g"))].map((m) => m[1]!);
+          return [...s.matchAll(/"(\w+)"/g)].map((m) => m[1]!).filter((name) => name !== table);
+        }),
+      );
+    for (const table of [...read].filter((t) => t !== "debtors")) {
+      const updateOf = /AFTER UPDATE OF ([\w, ]+) ON/.exec(triggers.get(`${table}_replans_update`)!)?.[1]?.split(", ");
+      if (!updateOf) continue;
+      for (const column of columnsRead(table)) if (column !== "id") expect(updateOf, `${table}.${column} is read by the cadence`).toContain(column);
+    }
 
     // And they fire: a write to any of those tables moves some debtor's version.
     for (const table of [...read]) {

@@ -35,6 +35,7 @@ import type { Env } from "../../env.server";
 import { loadAllContactWindows } from "../../models/cadence-settings.server";
 import { usableEmailContact, usableSmsContact } from "../../models/contacts.server";
 import { appendTimeline } from "../../models/timeline.server";
+import { preparedOnce } from "../../models/prepared.server";
 import { insertLink } from "./links.server";
 import { prepareSmsBody } from "./sms-messages.server";
 import { CREDITOR_COPY_STEP, STAFF_ALERT_STEP } from "./outbox.server";
@@ -98,15 +99,13 @@ function stateQueries(db: Reader, inDebtors: InDebtors) {
       .from(invoices)
       // For some debtors, the debtor index alone: with the status test in SQL, SQLite prefers the
       // status index and scans every open invoice of the book for each page.
-      .where(inDebtors(invoices.debtorId) ?? or(eq(invoices.status, "open"), eq(invoices.status, "paid")))
-      .prepare(),
-    debtors: db.select().from(debtors).where(inDebtors(debtors.id)).prepare(),
+      .where(inDebtors(invoices.debtorId) ?? or(eq(invoices.status, "open"), eq(invoices.status, "paid"))),
+    debtors: db.select().from(debtors).where(inDebtors(debtors.id)),
     steps: db
       .select({ invoiceId: outboundMessageInvoices.invoiceId, step: outboundMessageInvoices.step })
       .from(outboundMessageInvoices)
       .innerJoin(outboundMessages, eq(outboundMessages.id, outboundMessageInvoices.messageId))
-      .where(and(LIVE_MESSAGE, inDebtors(outboundMessages.debtorId)))
-      .prepare(),
+      .where(and(LIVE_MESSAGE, inDebtors(outboundMessages.debtorId))),
     contacts: db
       .select({
         debtorId: outboundMessages.debtorId,
@@ -121,32 +120,27 @@ function stateQueries(db: Reader, inDebtors: InDebtors) {
       .leftJoin(letters, eq(letters.messageId, outboundMessages.id))
       // A new link or a notice answers the debtor; it is not a reminder and does not space the cadence.
       .where(and(LIVE_MESSAGE, notInArray(outboundMessages.step, ["new_link", "notice", CREDITOR_COPY_STEP, STAFF_ALERT_STEP]), inDebtors(outboundMessages.debtorId)))
-      .orderBy(outboundMessages.plannedFor, outboundMessages.id)
-      .prepare(),
+      .orderBy(outboundMessages.plannedFor, outboundMessages.id),
     openPromises: db
       .select({ id: promises.id, invoiceId: promises.invoiceId, date: promises.promisedDate })
       .from(promises)
       .where(and(eq(promises.status, "open"), inDebtors(promises.debtorId)))
-      .orderBy(promises.id)
-      .prepare(),
+      .orderBy(promises.id),
     openDisputes: db
       .select({ invoiceId: disputes.invoiceId })
       .from(disputes)
-      .where(and(eq(disputes.status, "open"), inDebtors(disputes.debtorId)))
-      .prepare(),
+      .where(and(eq(disputes.status, "open"), inDebtors(disputes.debtorId))),
     livePlans: db
       .select({ id: installmentPlans.id, debtorId: installmentPlans.debtorId, status: installmentPlans.status })
       .from(installmentPlans)
-      .where(and(inArray(installmentPlans.status, ["pending_review", "accepted"]), inDebtors(installmentPlans.debtorId)))
-      .prepare(),
-    openPauses: db.select().from(cadencePauses).where(and(isNull(cadencePauses.resolvedAt), inDebtors(cadencePauses.debtorId))).prepare(),
-    channels: db.select().from(debtorContacts).where(inDebtors(debtorContacts.debtorId)).prepare(),
+      .where(and(inArray(installmentPlans.status, ["pending_review", "accepted"]), inDebtors(installmentPlans.debtorId))),
+    openPauses: db.select().from(cadencePauses).where(and(isNull(cadencePauses.resolvedAt), inDebtors(cadencePauses.debtorId))),
+    channels: db.select().from(debtorContacts).where(inDebtors(debtorContacts.debtorId)),
     lastActions: db
       .select({ debtorId: timelineEvents.debtorId, at: sql<number>`max(${timelineEvents.occurredAt})` })
       .from(timelineEvents)
       .where(and(inArray(timelineEvents.type, [...DEBTOR_ACTION_TYPES]), inDebtors(timelineEvents.debtorId)))
-      .groupBy(timelineEvents.debtorId)
-      .prepare(),
+      .groupBy(timelineEvents.debtorId),
   };
 }
 
@@ -323,23 +317,20 @@ export function owedDebtors(db: Reader, now: Date): number[] {
 
 type Planned = { id: number; version: number; nextAt: Date | null };
 
-const markStatements = new WeakMap<Db, ReturnType<typeof prepareMark>>();
-function prepareMark(db: Db) {
-  return db
+const mark = preparedOnce((db: Db) =>
+  db
     .update(debtors)
     .set({ plannedVersion: sql`${sql.placeholder("version")}`, nextDecisionAt: sql`${sql.placeholder("nextAt")}` })
     .where(eq(debtors.id, sql.placeholder("id")))
-    .prepare();
-}
+    .prepare(),
+);
 
 /**
  * Records what a decision was taken on, inside the caller's transaction; a write since then moved the
  * version, so the debtor stays owed. Prepared once: at midnight this marks much of the book.
  */
 function markPlanned(db: Db, planned: readonly Planned[]) {
-  const mark = markStatements.get(db) ?? prepareMark(db);
-  markStatements.set(db, mark);
-  for (const { id, version, nextAt } of planned) mark.run({ id, version, nextAt: nextAt?.getTime() ?? null });
+  for (const { id, version, nextAt } of planned) mark(db).run({ id, version, nextAt: nextAt?.getTime() ?? null });
 }
 
 /**

@@ -2,7 +2,7 @@ import { loadEcbTable } from "../../models/published-rates.server";
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, isNull, lt, lte, or, sql, type Column } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { callTasks, creditors, debtorContacts, debtorLinks, emailBatches, letters, outboundMessages, type debtors, type invoices } from "../../../db/schema";
+import { callTasks, debtorContacts, emailBatches, letters, outboundMessages, type creditors, type debtors, type invoices } from "../../../db/schema";
 import { isEmailTemplate, type ReminderEmailProps } from "../../../emails";
 import { mailbox } from "../../domain/text";
 import { holidayRegionOf, isWithinContactWindow, nextContactWindow } from "../../domain/business-calendar";
@@ -289,7 +289,7 @@ async function composeEmail(deps: OutboxDeps, { message, debtor, invoices: shown
  * link into the debtor's portal; its stored text is the title, then the paragraphs.
  */
 async function composeStaffEmail(deps: OutboxDeps, message: Message): Promise<Composed | string> {
-  const creditor = deps.db.select().from(creditors).where(eq(creditors.id, message.creditorId)).get();
+  const creditor = getMessageCreditor(deps.db, message.creditorId);
   if (!creditor || !message.toAddress) return "creditor or address missing";
   const { title, lines } = noticeText(message.bodyText);
   const kind = message.step === STAFF_ALERT_STEP ? "alert" : "commitment_copy";
@@ -610,8 +610,8 @@ async function reconcileStuckSms(deps: OutboxDeps, report: DeliveryReport) {
 
 async function queueLetter(deps: OutboxDeps, { message, debtor, invoices: shown }: Context): Promise<Outcome> {
   const { db, env, now } = deps;
-  const creditor = db.select().from(creditors).where(eq(creditors.id, message.creditorId)).get();
-  const link = message.linkId ? db.select().from(debtorLinks).where(eq(debtorLinks.id, message.linkId)).get() : undefined;
+  const creditor = getMessageCreditor(db, message.creditorId);
+  const link = message.linkId ? getMessageLink(db, message.linkId) : undefined;
   if (!creditor || !link) return fail(deps, message, "letter without creditor or link");
   const props = messageProps(db, { message, debtor, invoices: shown }, creditor, linkUrl(env, await signLink(env, link)), env.PUBLIC_BASE_URL, now);
   const { bytes } = await renderFormalNotice({
