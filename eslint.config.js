@@ -82,6 +82,27 @@ export default tseslint.config(
     },
   },
   {
+    // Every query is awaited: a forgotten await runs the statement later, or never, or outside its transaction.
+    files: ["**/*.{ts,tsx}"],
+    ignores: ["**/*.js", "bench/minimal-remix/**"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/await-thenable": "error",
+    },
+  },
+  {
+    // drizzle's synchronous terminals exist on SQLite only: awaiting the builder runs on both engines.
+    files: ["app/**/*.{ts,tsx}", "jobs/**/*.ts", "emails/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        { selector: "CallExpression[arguments.length=0] > MemberExpression.callee[property.name=/^(all|get|run|sync)$/]", message: "Await the query instead: drizzle's .all()/.get()/.run() exist on SQLite only." },
+      ],
+    },
+  },
+  {
     // Remix's .server guard covers only app/: this holds the line for db/, jobs/ and the SDKs.
     files: ["app/**/*.{ts,tsx}"],
     ignores: ["app/**/*.server.ts", "app/**/*.server.tsx"],

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { openDatabase, type Db } from "../db/client";
+import { openDatabase, sqliteClient, type Db } from "../db/client";
 import { assertMigrated } from "../db/migrate";
 import { getEnv } from "./env.server";
 
@@ -23,6 +23,6 @@ export function getDb(): Db {
 }
 
 export function closeDb() {
-  db?.$client.close();
+  if (db) sqliteClient(db)?.close();
   db = undefined;
 }

@@ -41,17 +41,17 @@ type PhaseResult = { ms: number; peakMb: number; count: number };
 const claimedBy = (r: PhaseResult) => Math.floor(r.count / 1_000_000);
 const decidedBy = (r: PhaseResult) => r.count % 1_000_000;
 
-function measure(run: () => number): PhaseResult {
+async function measure(run: () => number | Promise<number>): Promise<PhaseResult> {
   const start = performance.now();
-  const count = run();
+  const count = await run();
   return { ms: performance.now() - start, peakMb: process.resourceUsage().maxRSS / 1024, count };
 }
 
-function seed(path: string) {
+async function seed(path: string) {
   const db = openDatabase(path);
   runMigrations(db);
   // The demo creditor and its cadence policies; then bulk debtors and invoices with raw statements.
-  seedDemo(db, { today: TODAY, passwordHash: "unused" });
+  await seedDemo(db, { today: TODAY, passwordHash: "unused" });
   const sqlite = db.$client;
   const insertDebtor = sqlite.prepare(
     "insert into debtors (creditor_id, kind, name, address_line, postal_code, city, locale, time_zone, segment, created_at) values (1, ?, ?, '1 rue de la Paix', '69001', 'Lyon', 'fr', 'Europe/Paris', ?, 0)",
@@ -77,26 +77,26 @@ function seed(path: string) {
   })();
   // Yesterday's passes (not measured) give every debtor the history a running job leaves: the first
   // decides the whole book, the next the debtors that acted.
-  runCadence({ db, env, now: new Date(NOW.getTime() - 86_400_000) });
-  runCadence({ db, env, now: new Date(NOW.getTime() - 86_400_000 + 60_000) });
+  await runCadence({ db, env, now: new Date(NOW.getTime() - 86_400_000) });
+  await runCadence({ db, env, now: new Date(NOW.getTime() - 86_400_000 + 60_000) });
   sqlite.pragma("wal_checkpoint(TRUNCATE)");
   sqlite.close();
 }
 
-function phase(name: string, path: string) {
+async function phase(name: string, path: string) {
   const db = openDatabase(path);
   let result: PhaseResult;
-  const pass = (now: Date) => () => {
-    const report = runCadence({ db, env, now });
+  const pass = (now: Date) => async () => {
+    const report = await runCadence({ db, env, now });
     return report.claimed * 1_000_000 + report.debtors;
   };
-  if (name === "midnight") result = measure(pass(MIDNIGHT));
-  else if (name === "job") result = measure(pass(NOW));
-  else if (name === "again") result = measure(pass(NOW));
-  else if (name === "quiet") result = measure(pass(new Date(NOW.getTime() + 60_000)));
+  if (name === "midnight") result = await measure(pass(MIDNIGHT));
+  else if (name === "job") result = await measure(pass(NOW));
+  else if (name === "again") result = await measure(pass(NOW));
+  else if (name === "quiet") result = await measure(pass(new Date(NOW.getTime() + 60_000)));
   else {
     const claimed = Number(process.argv[4] ?? 0);
-    result = measure(() => {
+    result = await measure(() => {
       const rows = db.$client.prepare("select id, debtor_id, due_date, balance_cents, status from invoices where status = 'open'").all();
       db.$client.exec("create temp table scratch (id integer primary key, debtor_id integer, key text unique)");
       const insert = db.$client.prepare("insert into scratch (debtor_id, key) values (?, ?)");
@@ -110,9 +110,9 @@ function phase(name: string, path: string) {
 }
 
 if (process.argv[2] === "--phase" && process.argv[3] === "seed") {
-  seed(process.argv[5]!);
+  await seed(process.argv[5]!);
 } else if (process.argv[2] === "--phase") {
-  phase(process.argv[3]!, process.argv[5]!);
+  await phase(process.argv[3]!, process.argv[5]!);
 } else {
   const dir = mkdtempSync(join(tmpdir(), "relance-bench-"));
   const seeded = join(dir, "seeded.db");
@@ -149,7 +149,9 @@ if (process.argv[2] === "--phase" && process.argv[3] === "seed") {
   const row = (label: string, r: PhaseResult, extra: string, target = "") =>
     console.log(`  ${label.padEnd(30)} ${(r.ms / 1000).toFixed(3).padStart(7)} s  ${r.peakMb.toFixed(0).padStart(5)} MB peak  ${extra.padEnd(44)} ${target}`);
   const decided = (r: PhaseResult) => `${decidedBy(r).toLocaleString("en")} debtors decided, ${claimedBy(r).toLocaleString("en")} claimed`;
-  console.log(`\nDay ${TODAY}, ${DEBTORS.toLocaleString("en")} debtors, machine: ${process.platform} ${process.arch}, node ${process.version}, load ${loadavg()[0]!.toFixed(1)}, median of ${ROUNDS} rounds`);
+  console.log(
+    `\nDay ${TODAY}, ${DEBTORS.toLocaleString("en")} debtors, machine: ${process.platform} ${process.arch}, node ${process.version}, load ${loadavg()[0]!.toFixed(1)}, median of ${ROUNDS} rounds`,
+  );
   row("midnight pass (day turns)", midnight, decided(midnight));
   row("morning pass (contacts due)", job, decided(job), "target ≤ 1.5 s, ≤ 250 MB");
   row("the pass right after", again, decided(again), `target 0 claimed (worst round ${Math.max(...rounds.map((r) => claimedBy(r.again)))})`);

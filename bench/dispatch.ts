@@ -21,7 +21,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { openDatabase } from "../db/client";
+import { openDatabase, first, one, transaction } from "../db/client";
 import { runMigrations } from "../db/migrate";
 import { seedDemo } from "../db/seed";
 import { debtors, outboundMessageInvoices, outboundMessages } from "../db/schema";
@@ -38,7 +38,14 @@ import { testEnv } from "../test/support/env";
 import { reportFigures } from "./support/figures";
 import { getMessage, getMessageCreditor, getMessageDebtor, getMessageLink, listMessageInvoices } from "../app/models/outbox.server";
 
-const { values } = parseArgs({ options: { emails: { type: "string", default: "10000" }, pdf: { type: "string", default: "100" }, compose: { type: "string", default: "2000" }, rate: { type: "string", default: "2" } } });
+const { values } = parseArgs({
+  options: {
+    emails: { type: "string", default: "10000" },
+    pdf: { type: "string", default: "100" },
+    compose: { type: "string", default: "2000" },
+    rate: { type: "string", default: "2" },
+  },
+});
 const EMAILS = Number(values.emails);
 const WITH_PDF = Number(values.pdf);
 const COMPOSED = Number(values.compose);
@@ -71,17 +78,22 @@ function startFake(): Promise<{ url: string; stats: () => Promise<Stats>; stop: 
 // One debtor per email, each with an address; a confirmation queued for each, as the portal does.
 const db = openDatabase(join(dir, "dispatch.db"));
 runMigrations(db);
-seedDemo(db, { today: "2026-11-20", passwordHash: "unused" });
+await seedDemo(db, { today: "2026-11-20", passwordHash: "unused" });
 const sqlite = db.$client;
 const insertDebtor = sqlite.prepare(
   "insert into debtors (creditor_id, kind, name, address_line, postal_code, city, locale, time_zone, segment, created_at) values (1, 'business', ?, '1 rue de la Paix', '69001', 'Lyon', 'fr', 'Europe/Paris', 'standard', 0)",
 );
 const insertContact = sqlite.prepare("insert into debtor_contacts (debtor_id, email, is_primary, created_at) values (?, ?, 1, 0)");
-db.transaction((tx) => {
+await transaction(db, async (tx) => {
   for (let i = 0; i < EMAILS; i++) {
     const debtorId = Number(insertDebtor.run(`Client ${i}`).lastInsertRowid);
     const contactId = Number(insertContact.run(debtorId, `client${i}@example.fr`).lastInsertRowid);
-    queueNotice(tx, env, { debtorId, key: `bench-${i}`, title: "Votre demande est enregistrée", lines: [`Référence ${i}`], to: { channel: "email", address: `client${i}@example.fr`, contactId } }, NOW);
+    await queueNotice(
+      tx,
+      env,
+      { debtorId, key: `bench-${i}`, title: "Votre demande est enregistrée", lines: [`Référence ${i}`], to: { channel: "email", address: `client${i}@example.fr`, contactId } },
+      NOW,
+    );
   }
 });
 
@@ -89,28 +101,46 @@ db.transaction((tx) => {
  * Reminders with their invoices' PDFs attached, one debtor each: one to three overdue invoices,
  * steps, languages and kinds of debtor varied so that several shapes are composed.
  */
-function planReminders(count: number, plannedFor: Date, prefix: string): number[] {
+async function planReminders(count: number, plannedFor: Date, prefix: string): Promise<number[]> {
   const insertInvoice = sqlite.prepare(
     "insert into invoices (creditor_id, debtor_id, number, currency, amount_cents, balance_cents, issue_date, due_date, payment_terms_days, status, created_at) values (1, ?, ?, 'EUR', ?, ?, '2026-09-20', ?, 30, 'open', 0)",
   );
   const steps = ["first_reminder", "second_reminder", "follow_up"] as const;
-  return db.transaction((tx) => {
+  return await transaction(db, async (tx) => {
     const ids: number[] = [];
     for (let i = 0; i < count; i++) {
       const locale = i % 2 === 0 ? "fr" : "en";
       const debtorId = Number(insertDebtor.run(`Café d'Élise & fils <${prefix}${i}>`).lastInsertRowid);
-      tx.update(debtors).set({ locale, kind: i % 5 === 4 ? "consumer" : "business" }).where(eq(debtors.id, debtorId)).run();
+      await tx
+        .update(debtors)
+        .set({ locale, kind: i % 5 === 4 ? "consumer" : "business" })
+        .where(eq(debtors.id, debtorId));
       const address = `${prefix}${i}@example.fr`;
       const contactId = Number(insertContact.run(debtorId, address).lastInsertRowid);
-      const invoiceIds = Array.from({ length: 1 + (i % 3) }, (_, k) => Number(insertInvoice.run(debtorId, `F-${prefix}${i}-${k}`, 120_000 + k * 3_333, 120_000 + k * 3_333, `2026-10-${10 + k * 5}`).lastInsertRowid));
-      const link = insertLink(tx, env, { debtorId, invoiceIds, channel: "email", sentTo: address, now: NOW });
+      const invoiceIds = Array.from({ length: 1 + (i % 3) }, (_, k) =>
+        Number(insertInvoice.run(debtorId, `F-${prefix}${i}-${k}`, 120_000 + k * 3_333, 120_000 + k * 3_333, `2026-10-${10 + k * 5}`).lastInsertRowid),
+      );
+      const link = await insertLink(tx, env, { debtorId, invoiceIds, channel: "email", sentTo: address, now: NOW });
       const step = steps[Math.floor(i / 6) % steps.length]!;
-      const message = tx
-        .insert(outboundMessages)
-        .values({ key: `bench-${prefix}${i}`, creditorId: 1, debtorId, contactId, linkId: link.id, step, channel: "email", status: "pending", locale, toAddress: address, plannedFor })
-        .returning({ id: outboundMessages.id })
-        .get();
-      tx.insert(outboundMessageInvoices).values(invoiceIds.map((invoiceId) => ({ messageId: message.id, invoiceId, step }))).run();
+      const message = one(
+        await tx
+          .insert(outboundMessages)
+          .values({
+            key: `bench-${prefix}${i}`,
+            creditorId: 1,
+            debtorId,
+            contactId,
+            linkId: link.id,
+            step,
+            channel: "email",
+            status: "pending",
+            locale,
+            toAddress: address,
+            plannedFor,
+          })
+          .returning({ id: outboundMessages.id }),
+      );
+      await tx.insert(outboundMessageInvoices).values(invoiceIds.map((invoiceId) => ({ messageId: message.id, invoiceId, step })));
       ids.push(message.id);
     }
     return ids;
@@ -132,14 +162,14 @@ async function composeCpuMs(ids: number[]): Promise<{ render: number; whole: num
   let render = 0;
   for (const id of ids) {
     // The outbox's own reads (app/models/outbox.server.ts), as it makes them.
-    const message = getMessage(db, id)!;
-    const debtor = getMessageDebtor(db, message.debtorId)!;
-    const creditor = getMessageCreditor(db, message.creditorId)!;
-    const link = message.linkId ? getMessageLink(db, message.linkId) : undefined;
-    const shown = listMessageInvoices(db, id);
+    const message = (await getMessage(db, id))!;
+    const debtor = (await getMessageDebtor(db, message.debtorId))!;
+    const creditor = (await getMessageCreditor(db, message.creditorId))!;
+    const link = message.linkId ? await getMessageLink(db, message.linkId) : undefined;
+    const shown = await listMessageInvoices(db, id);
     if (!isEmailTemplate(message.step)) throw new Error(`${message.step} is not an email`);
     const url = link ? linkUrl(env, await signLink(env, link)) : "";
-    const props = messageProps(db, { message, debtor, invoices: shown }, creditor, url, env.PUBLIC_BASE_URL, NOW);
+    const props = await messageProps(db, { message, debtor, invoices: shown }, creditor, url, env.PUBLIC_BASE_URL, NOW);
     const rendering = process.cpuUsage();
     await renderStepEmail(db, message.creditorId, message.step, props);
     render += cpuMs(rendering);
@@ -156,8 +186,19 @@ async function dispatch(ids: number[], before: Stats): Promise<Phase> {
   const seconds = (performance.now() - start) / 1000;
   const cpu = cpuMs(cpuStart);
   const after = await fake.stats();
-  const stats = { requests: after.requests - before.requests, rateLimited: after.rateLimited - before.rateLimited, replays: after.replays - before.replays, delivered: after.delivered - before.delivered, distinct: after.distinct - before.distinct };
-  const sent = db.select({ n: sql<number>`count(*)` }).from(outboundMessages).where(and(inArray(outboundMessages.id, ids), eq(outboundMessages.status, "sent"))).get()!.n;
+  const stats = {
+    requests: after.requests - before.requests,
+    rateLimited: after.rateLimited - before.rateLimited,
+    replays: after.replays - before.replays,
+    delivered: after.delivered - before.delivered,
+    distinct: after.distinct - before.distinct,
+  };
+  const sent = first(
+    await db
+      .select({ n: sql<number>`count(*)` })
+      .from(outboundMessages)
+      .where(and(inArray(outboundMessages.id, ids), eq(outboundMessages.status, "sent"))),
+  )!.n;
   console.log(`${pad("emails sent")}${sent} (report: ${JSON.stringify(report)})`);
   console.log(`${pad("delivered by the fake")}${stats.delivered} (${stats.distinct} distinct)`);
   console.log(`${pad("requests")}${stats.requests} (${stats.rateLimited} answered 429, ${stats.replays} replays)`);
@@ -166,8 +207,11 @@ async function dispatch(ids: number[], before: Stats): Promise<Phase> {
 
 const pad = (label: string) => label.padEnd(32);
 const verdict = (ok: boolean) => (ok ? "ok" : "MISSED");
-const load = () => loadavg().map((n) => n.toFixed(2)).join(" ");
-const noticeIds = db.select({ id: outboundMessages.id }).from(outboundMessages).where(eq(outboundMessages.step, "notice")).all().map((row) => row.id);
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" ");
+const noticeIds = (await db.select({ id: outboundMessages.id }).from(outboundMessages).where(eq(outboundMessages.step, "notice"))).map((row) => row.id);
 const fake = await startFake();
 const email = resendEmailSender({ apiKey: "re_test_key", baseUrl: fake.url, maxRequestsPerSecond: RATE });
 const loadAtStart = load();
@@ -183,10 +227,10 @@ console.log(`${pad("emails/s")}${batchRate.toFixed(1)}  (${(batches.stats.reques
 console.log(`${pad("ratio to the ceiling")}${batchRatio.toFixed(1)} % of ${batchCeiling} emails/s   target ≥ ${TARGET_RATIO} %: ${verdict(batchRatio >= TARGET_RATIO)}`);
 if (batches.sent !== EMAILS || batches.stats.distinct !== EMAILS || batches.stats.delivered !== EMAILS) failures.push("every confirmation must be sent and delivered exactly once");
 
-const reminderIds = planReminders(WITH_PDF, NOW, "pdf");
+const reminderIds = await planReminders(WITH_PDF, NOW, "pdf");
 // Tomorrow's reminders, composed but not sent: each shape's first render through React is in the measure.
 const shapesBefore = renderStats.shapes;
-const reminderComposeMs = await composeCpuMs(planReminders(COMPOSED, new Date(NOW.getTime() + 86_400_000), "later"));
+const reminderComposeMs = await composeCpuMs(await planReminders(COMPOSED, new Date(NOW.getTime() + 86_400_000), "later"));
 const reminderShapes = renderStats.shapes - shapesBefore;
 const noticeComposeMs = await composeCpuMs(noticeIds.slice(0, COMPOSED));
 
@@ -196,11 +240,14 @@ const singleRate = singles.sent / singles.seconds;
 console.log(`${pad("seconds")}${singles.seconds.toFixed(1)} (this process used ${singles.cpuMs.toFixed(2)} ms of CPU per email, PDFs included)`);
 console.log(`${pad("emails/s")}${singleRate.toFixed(2)}`);
 console.log(`${pad("ratio to the ceiling")}${((100 * singleRate) / RATE).toFixed(1)} % of ${RATE} emails/s (one email per request)`);
-if (singles.sent !== WITH_PDF || singles.stats.distinct !== WITH_PDF || singles.stats.delivered !== WITH_PDF) failures.push("every reminder must be sent and delivered exactly once");
+if (singles.sent !== WITH_PDF || singles.stats.distinct !== WITH_PDF || singles.stats.delivered !== WITH_PDF)
+  failures.push("every reminder must be sent and delivered exactly once");
 
 console.log("\n3. Composing an email (attachments aside), in ms of CPU per email");
 const composed = (label: string, ms: { render: number; whole: number }, note = "") =>
-  console.log(`${pad(label)}render ${ms.render.toFixed(3)}   target ≤ ${TARGET_COMPOSE_MS} ms: ${verdict(ms.render <= TARGET_COMPOSE_MS)};   with its rows, link and props ${ms.whole.toFixed(3)}${note}`);
+  console.log(
+    `${pad(label)}render ${ms.render.toFixed(3)}   target ≤ ${TARGET_COMPOSE_MS} ms: ${verdict(ms.render <= TARGET_COMPOSE_MS)};   with its rows, link and props ${ms.whole.toFixed(3)}${note}`,
+  );
 composed(`${Math.min(COMPOSED, EMAILS)} confirmations`, noticeComposeMs);
 composed(`${COMPOSED} reminders, 1–3 invoices`, reminderComposeMs, ` (${reminderShapes} shapes rendered by React among them)`);
 console.log(`${pad("renders")}${renderStats.filled} filled from ${renderStats.shapes} shapes, ${renderStats.direct} through React`);

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { openDatabase } from "../db/client";
+import { openDatabase, first } from "../db/client";
 import { creditors } from "../db/schema";
 import { importFile, previewFile, sniffImportFile } from "../app/services/backoffice/import-file.server";
 
@@ -18,7 +18,7 @@ const TODAY = "2026-11-20";
 
 async function runPhase(phase: Phase, dir: string) {
   const db = openDatabase(join(dir, "bench.db"));
-  const creditorId = db.select().from(creditors).get()!.id;
+  const creditorId = first(await db.select().from(creditors))!.id;
   const options = { creditorId, today: TODAY, at: new Date(`${TODAY}T09:00:00Z`) };
   const cpu = () => {
     const u = process.cpuUsage();

@@ -57,7 +57,14 @@ async function buildPhase(): Promise<string> {
   await build({
     configFile: false,
     logLevel: "warn",
-    build: { ssr: "bench/import-phase.ts", target: "node20", outDir: PHASE_BUILD, emptyOutDir: true, minify: false, rollupOptions: { output: { entryFileNames: "import-phase.mjs" } } },
+    build: {
+      ssr: "bench/import-phase.ts",
+      target: "node20",
+      outDir: PHASE_BUILD,
+      emptyOutDir: true,
+      minify: false,
+      rollupOptions: { output: { entryFileNames: "import-phase.mjs" } },
+    },
   });
   return join(process.cwd(), PHASE_BUILD, "import-phase.mjs");
 }
@@ -75,7 +82,7 @@ async function main() {
   try {
     const db = openDatabase(join(dir, "bench.db"));
     runMigrations(db);
-    db.insert(creditors).values({ legalName: "Bench SARL", addressLine: "1 rue", postalCode: "69001", city: "Lyon", email: "bench@example.fr" }).run();
+    await db.insert(creditors).values({ legalName: "Bench SARL", addressLine: "1 rue", postalCode: "69001", city: "Lyon", email: "bench@example.fr" });
     db.$client.close();
     await generate(join(dir, "import.csv"));
     console.log(`file: ${ROWS} lines, ${DEBTORS} debtors, ${(statSync(join(dir, "import.csv")).size / 1024 / 1024).toFixed(1)} MB; each phase in its own process`);
@@ -84,14 +91,22 @@ async function main() {
     const [baseline, preview, imported, again] = PHASES.map((phase) => inChild(script, phase, dir)) as [Figures, Figures, Figures, Figures];
     const met = (ok: boolean) => (ok ? "met" : "MISSED");
     const line = (label: string, f: Figures) =>
-      `  ${label.padEnd(38)} ${(f.ms / 1000).toFixed(2).padStart(6)} s  ${Math.round(ROWS / (f.ms / 1000)).toLocaleString("en").padStart(8)} rows/s  (CPU ${(f.cpuMs / 1000).toFixed(2)} s)  peak RSS ${f.peakMb.toFixed(0).padStart(4)} MB (target ≤ ${PEAK_TARGET_MB} MB: ${met(f.peakMb <= PEAK_TARGET_MB)})`;
+      `  ${label.padEnd(38)} ${(f.ms / 1000).toFixed(2).padStart(6)} s  ${Math.round(ROWS / (f.ms / 1000))
+        .toLocaleString("en")
+        .padStart(
+          8,
+        )} rows/s  (CPU ${(f.cpuMs / 1000).toFixed(2)} s)  peak RSS ${f.peakMb.toFixed(0).padStart(4)} MB (target ≤ ${PEAK_TARGET_MB} MB: ${met(f.peakMb <= PEAK_TARGET_MB)})`;
     console.log(`  ${"runtime alone (node, modules, database)".padEnd(38)} peak RSS ${baseline.peakMb.toFixed(0)} MB, included in each figure below`);
     console.log(line("preview (stream, decide, write none)", preview));
     console.log(line("import (chunks of 1,000 rows)", imported));
     console.log(line("same file again (all unchanged)", again));
     const total = (preview.ms + imported.ms) / 1000;
     console.log(`  preview + import: ${total.toFixed(2)} s (target ≤ ${TIME_TARGET_S} s: ${met(total <= TIME_TARGET_S)})`);
-    console.log(`  load average: ${loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${loadavg().map((l) => l.toFixed(1)).join(" ")} after, on ${cpuCount().length} cores`);
+    console.log(
+      `  load average: ${loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")} after, on ${cpuCount().length} cores`,
+    );
     console.log(`  preview counts: ${JSON.stringify(preview.counts)}`);
     console.log(`  import counts:  ${JSON.stringify(imported.counts)}`);
     console.log(`  again counts:   ${JSON.stringify(again.counts)}`);

@@ -13,15 +13,7 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
-import {
-  jobPasses,
-  openSessions,
-  preparedDatabase,
-  removeDatabase,
-  startJob,
-  startServer,
-  type ServedApp,
-} from "../test/support/served";
+import { jobPasses, openSessions, preparedDatabase, removeDatabase, startJob, startServer, type ServedApp } from "../test/support/served";
 
 export type LoadOptions = { connections: number; durationSeconds: number; sessions: number; jobIntervalSeconds: number };
 
@@ -76,7 +68,7 @@ function round(app: ServedApp, session: PortalSession): autocannon.Request[] {
 export async function runLoad(options: LoadOptions, log: (line: string) => void = () => {}): Promise<LoadReport> {
   if (!existsSync("build/server/index.js")) throw new Error("No build: run `npm run build` first.");
   // The job works on today's demo, so its first pass claims and delivers real reminders.
-  const path = preparedDatabase(new Date().toISOString().slice(0, 10));
+  const path = await preparedDatabase(new Date().toISOString().slice(0, 10));
   const app = await startServer(path);
   let job: ReturnType<typeof startJob> | undefined;
   try {
@@ -132,7 +124,9 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void 
 }
 
 export function formatLoadReport(options: LoadOptions, report: LoadReport): string {
-  const statuses = Object.entries(report.statuses).map(([code, n]) => `${code}: ${n}`).join(", ");
+  const statuses = Object.entries(report.statuses)
+    .map(([code, n]) => `${code}: ${n}`)
+    .join(", ");
   return [
     `load: ${options.connections} connections, ${options.durationSeconds} s, ${report.sessions} sessions over ${report.debtors} debtors, job every ${options.jobIntervalSeconds} s`,
     `  throughput         ${report.requestsPerSecond.toFixed(1)} req/s (${report.requests} requests)`,

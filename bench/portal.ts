@@ -147,11 +147,22 @@ process.exit(0);`;
 async function startMinimalRemix(nodeFlags: string[], buildDirectory = "build"): Promise<Child & { url: string }> {
   const port = await freePort();
   const serve = join(process.cwd(), "node_modules/@remix-run/serve/dist/cli.js");
-  const child = startChild([...nodeFlags, serve, `./${buildDirectory}/server/index.js`], { NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" }, process.execPath, MINIMAL_APP);
+  const child = startChild(
+    [...nodeFlags, serve, `./${buildDirectory}/server/index.js`],
+    { NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" },
+    process.execPath,
+    MINIMAL_APP,
+  );
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 300; attempt++) {
     if (child.process.exitCode !== null) throw new Error(`the minimal Remix app stopped:\n${child.output()}`);
-    if (await fetch(url).then((r) => r.ok, () => false)) return { ...child, url };
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { ...child, url };
     await sleep(100);
   }
   await child.stop();
@@ -178,7 +189,7 @@ const profileDir = resolve(".data/profiles");
 const nodeFlags = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
 if (values["cpu-prof"]) mkdirSync(profileDir, { recursive: true });
 const loadBefore = loadavg();
-const path = preparedDatabase(new Date().toISOString().slice(0, 10));
+const path = await preparedDatabase(new Date().toISOString().slice(0, 10));
 const app = await startServer(path, {}, nodeFlags);
 const routeTree = writeOurRouteTree(app.env);
 buildMinimalRemix(routeTree);
@@ -286,9 +297,10 @@ ${summary
     const target = Object.entries(TARGETS).find(([prefix]) => r.name.startsWith(prefix))?.[1];
     const rpsRatio = r.rps / minimal.rps;
     const p99Ratio = r.p99 / Math.max(1, minimal.p99);
-    const ratios = r === minimal
-      ? "".padEnd(53)
-      : `${`${pct(rpsRatio)}${target ? ` (≥ ${pct(target.rps)}) ${verdict(rpsRatio >= target.rps)}` : ""}`.padEnd(27)}${`${p99Ratio.toFixed(2)} ×${target?.p99 ? ` (≤ ${target.p99} ×) ${verdict(p99Ratio <= target.p99)}` : ""}`.padEnd(26)}`;
+    const ratios =
+      r === minimal
+        ? "".padEnd(53)
+        : `${`${pct(rpsRatio)}${target ? ` (≥ ${pct(target.rps)}) ${verdict(rpsRatio >= target.rps)}` : ""}`.padEnd(27)}${`${p99Ratio.toFixed(2)} ×${target?.p99 ? ` (≤ ${target.p99} ×) ${verdict(p99Ratio <= target.p99)}` : ""}`.padEnd(26)}`;
     const cpuRatio = r === minimal ? "" : `${(r.cpu / minimal.cpu).toFixed(2)} ×`;
     return `  ${r.name.padEnd(38)}${r.rps.toFixed(0).padStart(7)}${`${r.p50} ms`.padStart(9)}${`${r.p99} ms`.padStart(9)}${`${r.cpu.toFixed(2)} ms`.padStart(10)}   ${ratios}${cpuRatio}${r.unexpected ? `   ${r.unexpected} unexpected answers` : ""}`;
   })
@@ -296,7 +308,9 @@ ${summary
 const treeOnly = summary.find((r) => r.name.startsWith("minimal +"));
 const ours = summary.filter((r) => Object.keys(TARGETS).some((prefix) => r.name.startsWith(prefix)));
 if (treeOnly && ours.length > 0) {
-  console.log(`  against the minimal app with our route tree: ${ours.map((r) => `${r.name.slice(0, 14).trim()} ${pct(r.rps / treeOnly.rps)} of its req/s, ${(r.cpu / treeOnly.cpu).toFixed(2)} × its CPU`).join("; ")}`);
+  console.log(
+    `  against the minimal app with our route tree: ${ours.map((r) => `${r.name.slice(0, 14).trim()} ${pct(r.rps / treeOnly.rps)} of its req/s, ${(r.cpu / treeOnly.cpu).toFixed(2)} × its CPU`).join("; ")}`,
+  );
 }
 if (values["cpu-prof"]) console.log(`  CPU profiles in ${profileDir}: ours CPU.*.${server}.cpuprofile, the minimal app's CPU.*.${minimalApp.process.pid}.cpuprofile`);
 if (summary.some((r) => r.unexpected > 0)) process.exitCode = 1;

@@ -1,8 +1,9 @@
+import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Db } from "./client";
+import type { SqliteDb } from "./client";
 
 /**
  * Resolved from the project root, where every npm script runs: the web server runs from a Vite
@@ -12,8 +13,8 @@ export const MIGRATIONS_FOLDER = resolve("db/migrations");
 export const PG_MIGRATIONS_FOLDER = resolve("db/migrations-pg");
 
 /** Runs the committed migrations. An explicit step before the server and the job start (R14). */
-export function runMigrations(db: Db) {
-  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+export function runMigrations(db: SqliteDb) {
+  migrate(drizzle(db.$client), { migrationsFolder: MIGRATIONS_FOLDER });
 }
 
 /** PostgreSQL's committed migrations (db/migrations-pg), in one transaction per run. */
@@ -37,11 +38,16 @@ export class NotMigratedError extends Error {
  * The web server and the job refuse to start on a database that lacks a committed migration,
  * instead of failing later on a missing column (R14).
  */
-export function assertMigrated(db: Db, path: string) {
+export function assertMigrated(db: SqliteDb, path: string) {
   const expected = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).map((m) => m.hash);
   const table = db.$client.prepare("select name from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
   const applied = new Set(
-    table ? db.$client.prepare("select hash from __drizzle_migrations").all().map((row) => (row as { hash: string }).hash) : [],
+    table
+      ? db.$client
+          .prepare("select hash from __drizzle_migrations")
+          .all()
+          .map((row) => (row as { hash: string }).hash)
+      : [],
   );
   const missing = expected.filter((hash) => !applied.has(hash)).length;
   if (missing > 0) {

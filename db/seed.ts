@@ -1,16 +1,6 @@
 import { pathToFileURL } from "node:url";
-import type { Db } from "./client";
-import {
-  cadencePolicies,
-  cadenceSteps,
-  creditors,
-  debtorContacts,
-  debtors,
-  invoices,
-  payments,
-  staffUsers,
-  timelineEvents,
-} from "./schema";
+import { first, one, transaction, type Db } from "./client";
+import { cadencePolicies, cadenceSteps, creditors, debtorContacts, debtors, invoices, payments, staffUsers, timelineEvents } from "./schema";
 import { demoDebtors, demoDueOffsets, demoPostalCodes } from "./seed-data";
 import { addDays, type CalendarDate } from "../app/domain/dates";
 import { defaultCadences, type Segment } from "../app/domain/cadence-defaults";
@@ -35,15 +25,15 @@ const PAID_INVOICES = 22;
  * A believable French SME (a Lyon joinery) with 30 customers and 100 invoices spread over every
  * aging bucket relative to `today`. Returns false, changing nothing, when a creditor already exists.
  */
-export function seedDemo(db: Db, options: { today: CalendarDate; passwordHash: string }): boolean {
+export async function seedDemo(db: Db, options: { today: CalendarDate; passwordHash: string }): Promise<boolean> {
   const { today } = options;
   const rand = random(20261122);
-  return db.transaction(
-    (tx) => {
-      if (tx.select({ id: creditors.id }).from(creditors).limit(1).get()) return false;
-      const seededAt = new Date(`${today}T08:00:00Z`);
+  return await transaction(db, async (tx) => {
+    if (first(await tx.select({ id: creditors.id }).from(creditors).limit(1))) return false;
+    const seededAt = new Date(`${today}T08:00:00Z`);
 
-      const creditor = tx
+    const creditor = one(
+      await tx
         .insert(creditors)
         .values({
           legalName: "Atelier Durand SARL",
@@ -62,18 +52,17 @@ export function seedDemo(db: Db, options: { today: CalendarDate; passwordHash: s
           senderName: "Atelier Durand",
           senderEmail: "relances@atelier-durand.fr",
         })
-        .returning()
-        .get();
+        .returning(),
+    );
 
-      tx.insert(staffUsers)
-        .values([
-          { creditorId: creditor.id, email: DEMO_LOGIN.email, name: "Claire Durand", role: "owner", passwordHash: options.passwordHash },
-          { creditorId: creditor.id, email: "karim@atelier-durand.fr", name: "Karim Benali", role: "agent", passwordHash: null },
-        ])
-        .run();
+    await tx.insert(staffUsers).values([
+      { creditorId: creditor.id, email: DEMO_LOGIN.email, name: "Claire Durand", role: "owner", passwordHash: options.passwordHash },
+      { creditorId: creditor.id, email: "karim@atelier-durand.fr", name: "Karim Benali", role: "agent", passwordHash: null },
+    ]);
 
-      for (const [segment, steps] of Object.entries(defaultCadences) as [Segment, (typeof defaultCadences)[Segment]][]) {
-        const policy = tx
+    for (const [segment, steps] of Object.entries(defaultCadences) as [Segment, (typeof defaultCadences)[Segment]][]) {
+      const policy = one(
+        await tx
           .insert(cadencePolicies)
           .values({
             creditorId: creditor.id,
@@ -81,15 +70,15 @@ export function seedDemo(db: Db, options: { today: CalendarDate; passwordHash: s
             name: { standard: "Standard", high_risk: "Risque élevé", good_payer: "Bons payeurs" }[segment],
             brokenPromisesBeforeLitigation: segment === "high_risk" ? 2 : 3,
           })
-          .returning()
-          .get();
-        tx.insert(cadenceSteps)
-          .values(steps.map((step, position) => ({ ...step, policyId: policy.id, position })))
-          .run();
-      }
+          .returning(),
+      );
+      await tx.insert(cadenceSteps).values(steps.map((step, position) => ({ ...step, policyId: policy.id, position })));
+    }
 
-      const debtorRows = demoDebtors.map((d, index) => {
-        const debtor = tx
+    const debtorRows: (typeof debtors.$inferSelect)[] = [];
+    for (const [index, d] of demoDebtors.entries()) {
+      const debtor = one(
+        await tx
           .insert(debtors)
           .values({
             creditorId: creditor.id,
@@ -97,7 +86,10 @@ export function seedDemo(db: Db, options: { today: CalendarDate; passwordHash: s
             kind: d.kind,
             name: d.name,
             // Two debtors have no postal address on file: their formal notice becomes a call task.
-            addressLine: index % 13 === 12 ? null : `${3 + ((index * 7) % 90)} ${index % 2 ? "avenue" : "rue"} ${["Garibaldi", "de la République", "Victor Hugo", "Pasteur", "des Lilas"][index % 5]}`,
+            addressLine:
+              index % 13 === 12
+                ? null
+                : `${3 + ((index * 7) % 90)} ${index % 2 ? "avenue" : "rue"} ${["Garibaldi", "de la République", "Victor Hugo", "Pasteur", "des Lilas"][index % 5]}`,
             postalCode: demoPostalCodes[d.city] ?? null,
             city: d.city,
             country: d.locale === "en" ? (d.timeZone === "Europe/Paris" ? "FR" : d.timeZone === "Europe/Dublin" ? "IE" : d.timeZone === "Europe/Zurich" ? "CH" : "GB") : "FR",
@@ -105,34 +97,32 @@ export function seedDemo(db: Db, options: { today: CalendarDate; passwordHash: s
             timeZone: d.timeZone,
             segment: d.segment,
           })
-          .returning()
-          .get();
-        tx.insert(debtorContacts)
-          .values({ debtorId: debtor.id, name: d.contact, email: d.email, phone: d.phone, isPrimary: true, role: d.kind === "business" ? "Comptabilité" : null })
-          .run();
-        return { ...debtor, segment: d.segment };
-      });
+          .returning(),
+      );
+      await tx
+        .insert(debtorContacts)
+        .values({ debtorId: debtor.id, name: d.contact, email: d.email, phone: d.phone, isPrimary: true, role: d.kind === "business" ? "Comptabilité" : null });
+      debtorRows.push({ ...debtor, segment: d.segment });
+    }
 
-      const dueOffsets = [
-        ...demoDueOffsets.map((offset) => ({ offset, paid: false })),
-        ...Array.from({ length: PAID_INVOICES }, (_, i) => ({ offset: -10 - i * 9, paid: true })),
-      ];
-      const planned = dueOffsets.map(({ offset, paid }, index) => {
-        // The first debtor owes only invoices falling due soon: the pre-reminder journey starts there.
-        const spread = (index * 7) % debtorRows.length;
-        const debtor = debtorRows[SOON_DUE_DEBTORS[index] ?? (spread === 0 && !paid ? 1 : spread)]!;
-        const terms = debtor.segment === "good_payer" ? 60 : index % 5 === 0 ? 45 : 30;
-        const base = debtor.kind === "consumer" ? 90 + rand() * 1400 : 250 + rand() * 11_000;
-        const dueDate = addDays(today, offset);
-        return { debtor, paid, terms, dueDate, issueDate: addDays(dueDate, -terms), amountCents: Math.round(base * 100) };
-      });
-      planned.sort((a, b) => a.issueDate.localeCompare(b.issueDate));
+    const dueOffsets = [...demoDueOffsets.map((offset) => ({ offset, paid: false })), ...Array.from({ length: PAID_INVOICES }, (_, i) => ({ offset: -10 - i * 9, paid: true }))];
+    const planned = dueOffsets.map(({ offset, paid }, index) => {
+      // The first debtor owes only invoices falling due soon: the pre-reminder journey starts there.
+      const spread = (index * 7) % debtorRows.length;
+      const debtor = debtorRows[SOON_DUE_DEBTORS[index] ?? (spread === 0 && !paid ? 1 : spread)]!;
+      const terms = debtor.segment === "good_payer" ? 60 : index % 5 === 0 ? 45 : 30;
+      const base = debtor.kind === "consumer" ? 90 + rand() * 1400 : 250 + rand() * 11_000;
+      const dueDate = addDays(today, offset);
+      return { debtor, paid, terms, dueDate, issueDate: addDays(dueDate, -terms), amountCents: Math.round(base * 100) };
+    });
+    planned.sort((a, b) => a.issueDate.localeCompare(b.issueDate));
 
-      planned.forEach((p, index) => {
-        const number = `F-${p.issueDate.slice(0, 4)}-${String(index + 1).padStart(4, "0")}`;
-        // One in six overdue invoices has been paid in part.
-        const partial = !p.paid && p.dueDate < today && index % 6 === 0 ? Math.round(p.amountCents * 0.4) : 0;
-        const invoice = tx
+    for (const [index, p] of planned.entries()) {
+      const number = `F-${p.issueDate.slice(0, 4)}-${String(index + 1).padStart(4, "0")}`;
+      // One in six overdue invoices has been paid in part.
+      const partial = !p.paid && p.dueDate < today && index % 6 === 0 ? Math.round(p.amountCents * 0.4) : 0;
+      const invoice = one(
+        await tx
           .insert(invoices)
           .values({
             creditorId: creditor.id,
@@ -147,30 +137,26 @@ export function seedDemo(db: Db, options: { today: CalendarDate; passwordHash: s
             status: p.paid ? "paid" : "open",
             paidAt: p.paid ? new Date(`${addDays(p.dueDate, Math.floor(rand() * 15))}T10:00:00Z`) : null,
           })
-          .returning()
-          .get();
-        const paidCents = p.paid ? p.amountCents : partial;
-        if (paidCents === 0) return;
-        const receivedAt = invoice.paidAt ?? new Date(`${addDays(p.dueDate, 3)}T10:00:00Z`);
-        tx.insert(payments)
-          .values({ invoiceId: invoice.id, amountCents: paidCents, currency: "EUR", method: "transfer", provider: "bank", providerRef: `VIR-${number}`, receivedAt })
-          .run();
-        tx.insert(timelineEvents)
-          .values({
-            creditorId: creditor.id,
-            debtorId: p.debtor.id,
-            invoiceId: invoice.id,
-            type: "payment.recorded",
-            actor: "staff",
-            data: { amountCents: paidCents, method: "transfer", seed: true },
-            occurredAt: receivedAt < seededAt ? receivedAt : seededAt,
-          })
-          .run();
+          .returning(),
+      );
+      const paidCents = p.paid ? p.amountCents : partial;
+      if (paidCents === 0) continue;
+      const receivedAt = invoice.paidAt ?? new Date(`${addDays(p.dueDate, 3)}T10:00:00Z`);
+      await tx
+        .insert(payments)
+        .values({ invoiceId: invoice.id, amountCents: paidCents, currency: "EUR", method: "transfer", provider: "bank", providerRef: `VIR-${number}`, receivedAt });
+      await tx.insert(timelineEvents).values({
+        creditorId: creditor.id,
+        debtorId: p.debtor.id,
+        invoiceId: invoice.id,
+        type: "payment.recorded",
+        actor: "staff",
+        data: { amountCents: paidCents, method: "transfer", seed: true },
+        occurredAt: receivedAt < seededAt ? receivedAt : seededAt,
       });
-      return true;
-    },
-    { behavior: "immediate" },
-  );
+    }
+    return true;
+  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -185,7 +171,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const { values } = parseArgs({ options: { today: { type: "string" } } });
     const today = values.today ?? new Date().toISOString().slice(0, 10);
     if (!isCalendarDate(today)) throw new Error(`--today must be a date such as 2026-11-20, got "${today}"`);
-    const seeded = seedDemo(getDb(), { today, passwordHash: await hashPassword(DEMO_LOGIN.password) });
+    const seeded = await seedDemo(getDb(), { today, passwordHash: await hashPassword(DEMO_LOGIN.password) });
     console.log(seeded ? `[seed] demo data created around ${today}` : "[seed] database already has data, left as it is");
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);

@@ -9,9 +9,9 @@ export class UsageError extends Error {}
  * Runs a command's body the same way for every CLI: a usage mistake prints the message and the usage,
  * an environment or migration problem its one-line explanation, anything else its stack; exit 1.
  */
-export function runCli(main: () => void, usage: string) {
+export async function runCli(main: () => void | Promise<void>, usage: string) {
   try {
-    main();
+    await main();
   } catch (error) {
     if (error instanceof UsageError) console.error(`${error.message}\n\n${usage}`);
     else if (error instanceof EnvError || error instanceof NotMigratedError) console.error(error.message);

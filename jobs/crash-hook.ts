@@ -1,4 +1,4 @@
-import { checkpointNames, sendKinds, type Checkpoint, type SendKind } from "../app/services/shared/checkpoints.server";
+import { checkpointNames, sendKinds, type CheckpointName, type SendKind } from "../app/services/shared/checkpoints.server";
 
 type HookEnv = { NODE_ENV: string; TEST_CRASH_AT?: string; TEST_STALL_AT?: string };
 
@@ -9,11 +9,14 @@ type HookEnv = { NODE_ENV: string; TEST_CRASH_AT?: string; TEST_STALL_AT?: strin
  * frozen VM or a long GC pause would: the test lets other workers go on, then resumes it with SIGCONT
  * (test/reliability/stalled-worker.test.ts). Inert unless NODE_ENV is "test".
  */
+/** A checkpoint that acts at once: the process is killed or stopped before the pass goes on. */
+type CrashHook = (point: CheckpointName, kind?: SendKind) => void;
+
 export function crashHook(
   env: HookEnv,
   kill: () => void = () => process.kill(process.pid, "SIGKILL"),
   stop: () => void = () => process.kill(process.pid, "SIGSTOP"),
-): Checkpoint | undefined {
+): CrashHook | undefined {
   if (env.NODE_ENV !== "test") return undefined;
   const hooks = [
     env.TEST_CRASH_AT ? at("TEST_CRASH_AT", env.TEST_CRASH_AT, "killed", kill) : undefined,
@@ -24,7 +27,7 @@ export function crashHook(
 }
 
 /** `<checkpoint>[:<kind>]@<n>`: the n-th time a pass reaches that checkpoint (for that kind of send). */
-function at(name: string, value: string, verb: string, act: () => void): Checkpoint {
+function at(name: string, value: string, verb: string, act: () => void): CrashHook {
   const [point = "", nth] = value.split("@");
   const known = checkpointNames.find((checkpoint) => point === checkpoint || point.startsWith(`${checkpoint}:`));
   const kind = known && point !== known ? point.slice(known.length + 1) : undefined;

@@ -8,7 +8,7 @@ const usage = `Usage: npm run cadence:dry-run -- [--from 2026-11-20] [--to 2026-
   Prints what each debtor will receive between the two dates (default: the next 30 days), and why,
   if nobody pays or answers. Writes nothing.`;
 
-function main() {
+async function main() {
   const { values } = parseArgs({ options: { from: { type: "string" }, to: { type: "string" }, debtor: { type: "string" }, help: { type: "boolean" } } });
   if (values.help) return console.log(usage);
   const from = values.from ?? new Date().toISOString().slice(0, 10);
@@ -19,7 +19,7 @@ function main() {
   const debtorId = values.debtor === undefined ? undefined : Number(values.debtor);
   if (debtorId !== undefined && !Number.isSafeInteger(debtorId)) throw new UsageError(`--debtor must be a debtor id, got "${values.debtor}"`);
 
-  const rows = dryRun(getDb(), { from, to, debtorId });
+  const rows = await dryRun(getDb(), { from, to, debtorId });
   let current = "";
   for (const row of rows) {
     if (row.debtorName !== current) {
@@ -31,4 +31,4 @@ function main() {
   console.log(`\n${rows.length} planned contacts and escalations from ${from} to ${to}.`);
 }
 
-runCli(main, usage);
+await runCli(main, usage);

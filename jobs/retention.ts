@@ -2,7 +2,14 @@ import { parseArgs } from "node:util";
 import { getDb } from "../app/db.server";
 import { getEnv } from "../app/env.server";
 import { runCli, UsageError } from "./cli";
-import { findRetentionCandidates, findStaleImportPreviews, purgeStaleImportPreviews, runRetention, type RetentionCandidate, type StaleImportPreview } from "../app/services/shared/retention.server";
+import {
+  findRetentionCandidates,
+  findStaleImportPreviews,
+  purgeStaleImportPreviews,
+  runRetention,
+  type RetentionCandidate,
+  type StaleImportPreview,
+} from "../app/services/shared/retention.server";
 
 const usage = `Usage: npm run retention -- [--dry-run] [--now 2026-11-20T09:00:00Z]
   Anonymises debtors whose invoices have all been settled or written off for longer than their
@@ -30,7 +37,7 @@ function describePreview(preview: StaleImportPreview) {
   if (preview.filePath) console.log(`  file ${preview.filePath}`);
 }
 
-function main() {
+async function main() {
   const values = parse();
   if (values.help) return console.log(usage);
   if (values.now !== undefined && !/^\d{4}-\d{2}-\d{2}T/.test(values.now)) throw new UsageError(`--now must be an ISO instant such as 2026-11-20T09:00:00Z, got "${values.now}"`);
@@ -39,22 +46,22 @@ function main() {
 
   const db = getDb();
   if (values["dry-run"]) {
-    const due = findRetentionCandidates(db, now);
+    const due = await findRetentionCandidates(db, now);
     due.forEach(describe);
     const files = due.reduce((n, c) => n + c.files.length, 0);
-    const previews = findStaleImportPreviews(db, now);
+    const previews = await findStaleImportPreviews(db, now);
     previews.forEach(describePreview);
     console.log(`${previews.length} import preview(s) would be purged.`);
     console.log(`Dry run: ${due.length} debtor(s) would be anonymised and ${files} file(s) removed. Nothing was written.`);
     return;
   }
-  const report = runRetention({ db, storageDir: getEnv().STORAGE_DIR, now });
+  const report = await runRetention({ db, storageDir: getEnv().STORAGE_DIR, now });
   report.anonymised.forEach(describe);
   console.log(`${report.anonymised.length} debtor(s) anonymised, ${report.filesRemoved} file(s) removed.`);
-  const previews = purgeStaleImportPreviews({ db, storageDir: getEnv().STORAGE_DIR, now });
+  const previews = await purgeStaleImportPreviews({ db, storageDir: getEnv().STORAGE_DIR, now });
   previews.purged.forEach(describePreview);
   console.log(`${previews.purged.length} import preview(s) purged, ${previews.filesRemoved} file(s) removed.`);
   for (const file of [...report.filesOutsideStorage, ...previews.filesOutsideStorage]) console.error(`Not removed, outside STORAGE_DIR: ${file}`);
 }
 
-runCli(main, usage);
+await runCli(main, usage);

@@ -8,15 +8,15 @@ import { purgeStaleImportPreviews, runDailyRetention } from "../app/services/sha
  * schedule: each pass recomputes what is due, so a missed, late or doubled pass is harmless.
  */
 export async function tick(deps: OutboxDeps) {
-  const stale = cancelStaleMessages(deps);
+  const stale = await cancelStaleMessages(deps);
   // Before planning, so a lapsed plan's invoices are chased again in this very pass.
-  const lapsedPlans = lapseUnreviewedPlans(deps);
-  const planning = runCadence(deps);
+  const lapsedPlans = await lapseUnreviewedPlans(deps);
+  const planning = await runCadence(deps);
   const delivery = await deliverDueMessages(deps);
   // Once per creditor-local day: the first pass after midnight claims the day.
-  const retention = runDailyRetention({ db: deps.db, storageDir: deps.env.STORAGE_DIR, now: deps.now });
+  const retention = await runDailyRetention({ db: deps.db, storageDir: deps.env.STORAGE_DIR, now: deps.now });
   // Every pass (a few rows at most): an unconfirmed import preview and its file go a day after it was made.
-  const previews = purgeStaleImportPreviews({ db: deps.db, storageDir: deps.env.STORAGE_DIR, now: deps.now });
+  const previews = await purgeStaleImportPreviews({ db: deps.db, storageDir: deps.env.STORAGE_DIR, now: deps.now });
   return {
     claimed: planning.claimed,
     ...delivery,

@@ -26,7 +26,7 @@ try {
     if (!checked.ok) {
       console.error(`${checked.errors.join("\n")}\n\n${usage}`);
       process.exitCode = 1;
-    } else if (!insertPublishedRate(getDb(), checked.rate, new Date())) {
+    } else if (!(await insertPublishedRate(getDb(), checked.rate, new Date()))) {
       console.error(`A ${checked.rate.kind} rate from ${checked.rate.effectiveFrom} is already stored; nothing changed.`);
       process.exitCode = 1;
     } else {

@@ -16,9 +16,7 @@ export type OutgoingEmail = {
 };
 
 /** What any provider adapter answers: expected failures are values (P17), with the provider's code when it has one. */
-export type SendResult =
-  | { status: "success"; provider: string; providerMessageId: string }
-  | { status: "error"; retryable: boolean; message: string; code?: string };
+export type SendResult = { status: "success"; provider: string; providerMessageId: string } | { status: "error"; retryable: boolean; message: string; code?: string };
 
 /** An email of a batch: no attachments (Resend's batch endpoint takes none). The key is the message's own. */
 export type BatchEmail = Omit<OutgoingEmail, "attachments">;
@@ -153,7 +151,8 @@ function batchResults(count: number, data: { data: { id: string }[]; errors?: { 
  */
 export function devOutboxEmailSender(db: Db, clock: () => Date = () => new Date()): EmailSender {
   const send = async (email: OutgoingEmail): Promise<SendResult> => {
-    db.insert(devOutbox)
+    await db
+      .insert(devOutbox)
       .values({
         createdAt: clock(),
         channel: "email",
@@ -163,15 +162,10 @@ export function devOutboxEmailSender(db: Db, clock: () => Date = () => new Date(
         subject: email.subject,
         html: email.html,
         // dev_outbox has no blob column: the file names are enough to see what was attached.
-        text: email.attachments?.length
-          ? `${email.text}\n\n[attachments: ${email.attachments.map((a) => a.filename).join(", ")}]`
-          : email.text,
+        text: email.attachments?.length ? `${email.text}\n\n[attachments: ${email.attachments.map((a) => a.filename).join(", ")}]` : email.text,
       })
-      .onConflictDoNothing({ target: devOutbox.idempotencyKey })
-      .run();
-    const kept = db.query.devOutbox
-      .findFirst({ where: (row, { eq }) => eq(row.idempotencyKey, email.idempotencyKey) })
-      .sync();
+      .onConflictDoNothing({ target: devOutbox.idempotencyKey });
+    const kept = await db.query.devOutbox.findFirst({ where: (row, { eq }) => eq(row.idempotencyKey, email.idempotencyKey) });
     return { status: "success", provider: "dev-outbox", providerMessageId: `dev_${kept?.id}` };
   };
   return {

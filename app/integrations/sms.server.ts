@@ -55,9 +55,7 @@ export function twilioSmsSender(options: TwilioOptions): SmsSender {
     async findSent(to, since) {
       // Queued messages have no dateSent yet, so filter on creation time ourselves.
       const messages = await client.messages.list({ to, limit: 50 });
-      return messages
-        .filter((m) => m.dateCreated >= since && !["failed", "undelivered", "canceled"].includes(m.status))
-        .map((m) => ({ providerMessageId: m.sid, body: m.body }));
+      return messages.filter((m) => m.dateCreated >= since && !["failed", "undelivered", "canceled"].includes(m.status)).map((m) => ({ providerMessageId: m.sid, body: m.body }));
     },
   };
 }
@@ -65,8 +63,7 @@ export function twilioSmsSender(options: TwilioOptions): SmsSender {
 function redirectingClient(apiBaseUrl: string) {
   const base = new twilio.RequestClient({ autoRetry: false });
   return {
-    request: <T>(opts: Parameters<typeof base.request<T>>[0]) =>
-      base.request<T>({ ...opts, uri: opts.uri.replace(/^https:\/\/[^/]+/, apiBaseUrl.replace(/\/$/, "")) }),
+    request: <T>(opts: Parameters<typeof base.request<T>>[0]) => base.request<T>({ ...opts, uri: opts.uri.replace(/^https:\/\/[^/]+/, apiBaseUrl.replace(/\/$/, "")) }),
   } as unknown as typeof base;
 }
 
@@ -86,17 +83,15 @@ export function devOutboxSmsSender(db: Db, clock: () => Date = () => new Date())
   return {
     provider: "dev-outbox",
     async send(sms) {
-      db.insert(devOutbox)
+      await db
+        .insert(devOutbox)
         .values({ createdAt: clock(), channel: "sms", idempotencyKey: sms.idempotencyKey, fromAddress: "Relance", toAddress: sms.to, text: sms.body })
-        .onConflictDoNothing({ target: devOutbox.idempotencyKey })
-        .run();
-      const kept = db.query.devOutbox.findFirst({ where: (row, { eq }) => eq(row.idempotencyKey, sms.idempotencyKey) }).sync();
+        .onConflictDoNothing({ target: devOutbox.idempotencyKey });
+      const kept = await db.query.devOutbox.findFirst({ where: (row, { eq }) => eq(row.idempotencyKey, sms.idempotencyKey) });
       return { status: "success", provider: "dev-outbox", providerMessageId: `dev_${kept?.id}` };
     },
     async findSent(to, since) {
-      const rows = db.query.devOutbox
-        .findMany({ where: (row, { and, eq, gte }) => and(eq(row.channel, "sms"), eq(row.toAddress, to), gte(row.createdAt, since)) })
-        .sync();
+      const rows = await db.query.devOutbox.findMany({ where: (row, { and, eq, gte }) => and(eq(row.channel, "sms"), eq(row.toAddress, to), gte(row.createdAt, since)) });
       return rows.map((row) => ({ providerMessageId: `dev_${row.id}`, body: row.text }));
     },
   };

@@ -9,7 +9,7 @@ type Reader = Pick<Db, "select">;
  * period of the same length starts, art. 2231): a payment received, a promise to pay, or a plan they
  * proposed covering it. Asked only for the few invoices that would otherwise be time-barred.
  */
-export function lastAcknowledgments(db: Reader, invoiceIds: readonly number[]): Map<number, Date> {
+export async function lastAcknowledgments(db: Reader, invoiceIds: readonly number[]): Promise<Map<number, Date>> {
   const latest = new Map<number, Date>();
   if (invoiceIds.length === 0) return latest;
   const ids = [...invoiceIds];
@@ -17,22 +17,26 @@ export function lastAcknowledgments(db: Reader, invoiceIds: readonly number[]): 
     for (const { invoiceId, at } of rows) if (at && (latest.get(invoiceId)?.getTime() ?? -Infinity) < at.getTime()) latest.set(invoiceId, at);
   };
   keep(
-    db
+    await db
       .select({ invoiceId: payments.invoiceId, at: max(payments.receivedAt) })
       .from(payments)
       .where(and(inArray(payments.invoiceId, ids), eq(payments.kind, "payment")))
-      .groupBy(payments.invoiceId)
-      .all(),
+      .groupBy(payments.invoiceId),
   );
-  keep(db.select({ invoiceId: promises.invoiceId, at: max(promises.createdAt) }).from(promises).where(inArray(promises.invoiceId, ids)).groupBy(promises.invoiceId).all());
   keep(
-    db
+    await db
+      .select({ invoiceId: promises.invoiceId, at: max(promises.createdAt) })
+      .from(promises)
+      .where(inArray(promises.invoiceId, ids))
+      .groupBy(promises.invoiceId),
+  );
+  keep(
+    await db
       .select({ invoiceId: installmentPlanInvoices.invoiceId, at: max(installmentPlans.createdAt) })
       .from(installmentPlanInvoices)
       .innerJoin(installmentPlans, eq(installmentPlans.id, installmentPlanInvoices.planId))
       .where(inArray(installmentPlanInvoices.invoiceId, ids))
-      .groupBy(installmentPlanInvoices.invoiceId)
-      .all(),
+      .groupBy(installmentPlanInvoices.invoiceId),
   );
   return latest;
 }
@@ -42,15 +46,17 @@ export function lastAcknowledgments(db: Reader, invoiceIds: readonly number[]): 
  * as a whole (call list, debtor list): their debts are all time-barred only if the newest of the due
  * dates and of these acknowledgments is. Asked only for debtors the due dates alone would bar.
  */
-export function lastAcknowledgmentsOfDebtors(db: Reader, debtorIds: readonly number[]): Map<number, Date> {
+export async function lastAcknowledgmentsOfDebtors(db: Reader, debtorIds: readonly number[]): Promise<Map<number, Date>> {
   const latest = new Map<number, Date>();
   if (debtorIds.length === 0) return latest;
-  const open = db
+  const open = await db
     .select({ id: invoices.id, debtorId: invoices.debtorId })
     .from(invoices)
-    .where(and(inArray(invoices.debtorId, [...debtorIds]), eq(invoices.status, "open")))
-    .all();
-  const byInvoice = lastAcknowledgments(db, open.map((i) => i.id));
+    .where(and(inArray(invoices.debtorId, [...debtorIds]), eq(invoices.status, "open")));
+  const byInvoice = await lastAcknowledgments(
+    db,
+    open.map((i) => i.id),
+  );
   for (const { id, debtorId } of open) {
     const at = byInvoice.get(id);
     if (at && (latest.get(debtorId)?.getTime() ?? -Infinity) < at.getTime()) latest.set(debtorId, at);

@@ -1,16 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, or, sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import {
-  cadencePolicies,
-  debtors,
-  disputes,
-  installmentPlanInvoices,
-  installmentPlans,
-  installments,
-  invoices,
-  paymentClaims,
-  promises,
-} from "../../db/schema";
+import { first, type Db } from "../../db/client";
+import { cadencePolicies, debtors, disputes, installmentPlanInvoices, installmentPlans, installments, invoices, paymentClaims, promises } from "../../db/schema";
 import type { AgreementPolicy } from "../domain/agreements";
 import { preparedOnce } from "./prepared.server";
 
@@ -20,14 +10,15 @@ type Reader = Pick<Db, "select">;
 const DEFAULT_POLICY: AgreementPolicy = { maxPromiseDays: 30, promiseGraceDays: 3, maxPlanMonths: 6, minInstallmentCents: 5000, autoAcceptPlanMonths: 3 };
 
 /** The creditor's limits for this debtor's segment. */
-export function getAgreementPolicy(db: Reader, debtorId: number) {
-  const debtor = db.select({ creditorId: debtors.creditorId, segment: debtors.segment }).from(debtors).where(eq(debtors.id, debtorId)).get();
+export async function getAgreementPolicy(db: Reader, debtorId: number) {
+  const debtor = first(await db.select({ creditorId: debtors.creditorId, segment: debtors.segment }).from(debtors).where(eq(debtors.id, debtorId)));
   if (!debtor) throw new Response("Session required", { status: 401 });
-  const row = db
-    .select()
-    .from(cadencePolicies)
-    .where(and(eq(cadencePolicies.creditorId, debtor.creditorId), eq(cadencePolicies.segment, debtor.segment)))
-    .get();
+  const row = first(
+    await db
+      .select()
+      .from(cadencePolicies)
+      .where(and(eq(cadencePolicies.creditorId, debtor.creditorId), eq(cadencePolicies.segment, debtor.segment))),
+  );
   const policy: AgreementPolicy = row
     ? {
         maxPromiseDays: row.maxPromiseDays,
@@ -44,43 +35,47 @@ export function getAgreementPolicy(db: Reader, debtorId: number) {
  * This debtor's open invoices, oldest due first, with what already holds each one: an open promise,
  * a live plan, an open dispute, an "already paid" claim being checked.
  */
-export function listCommitmentInvoices(db: Reader, debtorId: number) {
-  const open = db
+export async function listCommitmentInvoices(db: Reader, debtorId: number) {
+  const open = await db
     .select({ id: invoices.id, number: invoices.number, currency: invoices.currency, balanceCents: invoices.balanceCents, dueDate: invoices.dueDate })
     .from(invoices)
     .where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"), gt(invoices.balanceCents, 0)))
-    .orderBy(asc(invoices.dueDate), asc(invoices.number))
-    .all();
+    .orderBy(asc(invoices.dueDate), asc(invoices.number));
   const ids = open.map((i) => i.id);
   if (ids.length === 0) return [];
   const promised = new Map(
-    db
-      .select({ invoiceId: promises.invoiceId, date: promises.promisedDate, amountCents: promises.amountCents })
-      .from(promises)
-      .where(and(eq(promises.debtorId, debtorId), eq(promises.status, "open"), inArray(promises.invoiceId, ids)))
-      .orderBy(asc(promises.id))
-      .all()
-      .map((p) => [p.invoiceId, p]),
+    (
+      await db
+        .select({ invoiceId: promises.invoiceId, date: promises.promisedDate, amountCents: promises.amountCents })
+        .from(promises)
+        .where(and(eq(promises.debtorId, debtorId), eq(promises.status, "open"), inArray(promises.invoiceId, ids)))
+        .orderBy(asc(promises.id))
+    ).map((p) => [p.invoiceId, p]),
   );
   const disputed = new Set(
-    db.select({ invoiceId: disputes.invoiceId }).from(disputes).where(and(eq(disputes.debtorId, debtorId), eq(disputes.status, "open"))).all().map((d) => d.invoiceId),
+    (
+      await db
+        .select({ invoiceId: disputes.invoiceId })
+        .from(disputes)
+        .where(and(eq(disputes.debtorId, debtorId), eq(disputes.status, "open")))
+    ).map((d) => d.invoiceId),
   );
   const claimed = new Set(
-    db
-      .select({ invoiceId: paymentClaims.invoiceId })
-      .from(paymentClaims)
-      .where(and(eq(paymentClaims.debtorId, debtorId), eq(paymentClaims.status, "pending")))
-      .all()
-      .map((c) => c.invoiceId),
+    (
+      await db
+        .select({ invoiceId: paymentClaims.invoiceId })
+        .from(paymentClaims)
+        .where(and(eq(paymentClaims.debtorId, debtorId), eq(paymentClaims.status, "pending")))
+    ).map((c) => c.invoiceId),
   );
   const planned = new Set(
-    db
-      .select({ invoiceId: installmentPlanInvoices.invoiceId })
-      .from(installmentPlanInvoices)
-      .innerJoin(installmentPlans, eq(installmentPlans.id, installmentPlanInvoices.planId))
-      .where(and(eq(installmentPlans.debtorId, debtorId), inArray(installmentPlans.status, ["pending_review", "accepted"])))
-      .all()
-      .map((p) => p.invoiceId),
+    (
+      await db
+        .select({ invoiceId: installmentPlanInvoices.invoiceId })
+        .from(installmentPlanInvoices)
+        .innerJoin(installmentPlans, eq(installmentPlans.id, installmentPlanInvoices.planId))
+        .where(and(eq(installmentPlans.debtorId, debtorId), inArray(installmentPlans.status, ["pending_review", "accepted"])))
+    ).map((p) => p.invoiceId),
   );
   return open.map((invoice) => ({
     ...invoice,
@@ -90,7 +85,7 @@ export function listCommitmentInvoices(db: Reader, debtorId: number) {
   }));
 }
 
-export type CommitmentInvoice = ReturnType<typeof listCommitmentInvoices>[number];
+export type CommitmentInvoice = Awaited<ReturnType<typeof listCommitmentInvoices>>[number];
 
 const livePlan = preparedOnce((db: Reader) =>
   db
@@ -101,29 +96,36 @@ const livePlan = preparedOnce((db: Reader) =>
     .prepare(),
 );
 const planInstallments = preparedOnce((db: Reader) =>
-  db.select().from(installments).where(eq(installments.planId, sql.placeholder("planId"))).orderBy(asc(installments.position)).prepare(),
+  db
+    .select()
+    .from(installments)
+    .where(eq(installments.planId, sql.placeholder("planId")))
+    .orderBy(asc(installments.position))
+    .prepare(),
 );
 
 /** The debtor's plan under review or in force, with its installments; at most one (a new one is refused while it lives). */
-export function getLivePlan(db: Reader, debtorId: number) {
-  const plan = livePlan(db).get({ debtorId });
+export async function getLivePlan(db: Reader, debtorId: number) {
+  const plan = first(await livePlan(db).execute({ debtorId }));
   if (!plan) return null;
-  const rows = planInstallments(db).all({ planId: plan.id });
+  const rows = await planInstallments(db).execute({ planId: plan.id });
   return { ...plan, status: plan.status as "pending_review" | "accepted", installments: rows };
 }
 
 /** Promises broken and plans defaulted by this debtor since `since`: the trust part of the auto-accept rule. */
-export function countRecentBreaches(db: Reader, debtorId: number, since: Date): number {
-  const broken = db
-    .select({ n: sql<number>`count(*)` })
-    .from(promises)
-    .where(and(eq(promises.debtorId, debtorId), eq(promises.status, "broken"), gte(promises.resolvedAt, since)))
-    .get()!.n;
-  const defaulted = db
-    .select({ n: sql<number>`count(*)` })
-    .from(installmentPlans)
-    .where(and(eq(installmentPlans.debtorId, debtorId), eq(installmentPlans.status, "defaulted"), gte(installmentPlans.decidedAt, since)))
-    .get()!.n;
+export async function countRecentBreaches(db: Reader, debtorId: number, since: Date): Promise<number> {
+  const broken = first(
+    await db
+      .select({ n: sql<number>`count(*)` })
+      .from(promises)
+      .where(and(eq(promises.debtorId, debtorId), eq(promises.status, "broken"), gte(promises.resolvedAt, since))),
+  )!.n;
+  const defaulted = first(
+    await db
+      .select({ n: sql<number>`count(*)` })
+      .from(installmentPlans)
+      .where(and(eq(installmentPlans.debtorId, debtorId), eq(installmentPlans.status, "defaulted"), gte(installmentPlans.decidedAt, since))),
+  )!.n;
   return broken + defaulted;
 }
 
@@ -138,17 +140,17 @@ const openPromises = preparedOnce((db: Reader) =>
 );
 
 /** Open promises of this debtor, with the invoice number, for the portal home. */
-export function listOpenPromises(db: Reader, debtorId: number) {
-  return openPromises(db).all({ debtorId });
+export async function listOpenPromises(db: Reader, debtorId: number) {
+  return await openPromises(db).execute({ debtorId });
 }
 
 /**
  * This debtor's promises made since `since` or still open, newest first: the portal's history.
  * A promise on an invoice paid meanwhile stays "open" until the job resolves it; the caller reads both.
  */
-export function listPromiseHistory(db: Reader, debtorId: number, since: Date) {
+export async function listPromiseHistory(db: Reader, debtorId: number, since: Date) {
   // created_at is stored as UTC milliseconds; a placeholder takes the stored form.
-  return promiseHistory(db).all({ debtorId, since: since.getTime() });
+  return await promiseHistory(db).execute({ debtorId, since: since.getTime() });
 }
 
 const promiseHistory = preparedOnce((db: Reader) =>
@@ -171,10 +173,10 @@ const promiseHistory = preparedOnce((db: Reader) =>
 );
 
 /** This debtor's plans proposed since `since` or still live, newest first, each with its schedule. */
-export function listPlanHistory(db: Reader, debtorId: number, since: Date) {
-  const plans = planHistory(db).all({ debtorId, since: since.getTime() });
+export async function listPlanHistory(db: Reader, debtorId: number, since: Date) {
+  const plans = await planHistory(db).execute({ debtorId, since: since.getTime() });
   if (plans.length === 0) return [];
-  const rows = planHistoryInstallments(db).all({ debtorId, since: since.getTime() });
+  const rows = await planHistoryInstallments(db).execute({ debtorId, since: since.getTime() });
   return plans.map((plan) => ({ ...plan, installments: rows.filter((r) => r.planId === plan.id) }));
 }
 

@@ -1,13 +1,13 @@
 import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import type { Db } from "../../db/client";
+import { first, type Db } from "../../db/client";
 import { callTasks, debtors, staffUsers } from "../../db/schema";
 
 const assignee = alias(staffUsers, "assignee");
 
 /** Open call tasks of one creditor with what the ranking and the caller need (scoped in the where). */
-export function listOpenCallTasks(db: Db, creditorId: number) {
-  return db
+export async function listOpenCallTasks(db: Db, creditorId: number) {
+  return await db
     .select({
       taskId: callTasks.id,
       reason: callTasks.reason,
@@ -30,34 +30,35 @@ export function listOpenCallTasks(db: Db, creditorId: number) {
     .innerJoin(debtors, eq(debtors.id, callTasks.debtorId))
     .leftJoin(assignee, eq(assignee.id, callTasks.assignedTo))
     .where(and(eq(callTasks.creditorId, creditorId), eq(callTasks.status, "open")))
-    .orderBy(asc(callTasks.dueAt))
-    .all();
+    .orderBy(asc(callTasks.dueAt));
 }
 
-export function getOpenCallTask(db: Pick<Db, "select">, creditorId: number, taskId: number) {
-  return db
-    .select()
-    .from(callTasks)
-    .where(and(eq(callTasks.id, taskId), eq(callTasks.creditorId, creditorId), eq(callTasks.status, "open")))
-    .get();
+export async function getOpenCallTask(db: Pick<Db, "select">, creditorId: number, taskId: number) {
+  return first(
+    await db
+      .select()
+      .from(callTasks)
+      .where(and(eq(callTasks.id, taskId), eq(callTasks.creditorId, creditorId), eq(callTasks.status, "open"))),
+  );
 }
 
 /** The members who can take calls: active, not read-only, of this creditor. */
-export function listCallers(db: Pick<Db, "select">, creditorId: number) {
-  return db
+export async function listCallers(db: Pick<Db, "select">, creditorId: number) {
+  return await db
     .select({ id: staffUsers.id, name: staffUsers.name })
     .from(staffUsers)
     .where(and(eq(staffUsers.creditorId, creditorId), isNull(staffUsers.disabledAt), ne(staffUsers.role, "read_only")))
-    .orderBy(asc(staffUsers.name), asc(staffUsers.id))
-    .all();
+    .orderBy(asc(staffUsers.name), asc(staffUsers.id));
 }
 
 /** Gives open calls to a member (or to nobody); only this creditor's open tasks move. How many did. */
-export function assignCallTasks(db: Pick<Db, "update">, creditorId: number, taskIds: readonly number[], memberId: number | null): number {
+export async function assignCallTasks(db: Pick<Db, "update">, creditorId: number, taskIds: readonly number[], memberId: number | null): Promise<number> {
   if (taskIds.length === 0) return 0;
-  return db
-    .update(callTasks)
-    .set({ assignedTo: memberId })
-    .where(and(eq(callTasks.creditorId, creditorId), eq(callTasks.status, "open"), inArray(callTasks.id, [...taskIds])))
-    .run().changes;
+  return (
+    await db
+      .update(callTasks)
+      .set({ assignedTo: memberId })
+      .where(and(eq(callTasks.creditorId, creditorId), eq(callTasks.status, "open"), inArray(callTasks.id, [...taskIds])))
+      .returning({ id: callTasks.id })
+  ).length;
 }

@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, gte, inArray, isNull, lte, ne, notInArray, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import type { Db } from "../../db/client";
+import { first, type Db } from "../../db/client";
 import {
   cadencePauses,
   callTasks,
@@ -22,25 +22,25 @@ import {
  * Stripe events refused because their mode (test/live) does not match the key: this creditor's, and
  * those that point at no creditor (the deployment's one Stripe account is misconfigured for all).
  */
-export function summarizeRefusedWebhooks(db: Db, creditorId: number) {
-  return db
-    .select({ count: sql<number>`count(*)`, lastAt: sql<number | null>`max(${refusedWebhooks.receivedAt})` })
-    .from(refusedWebhooks)
-    .where(sql`${refusedWebhooks.creditorId} = ${creditorId} or ${refusedWebhooks.creditorId} is null`)
-    .get()!;
+export async function summarizeRefusedWebhooks(db: Db, creditorId: number) {
+  return first(
+    await db
+      .select({ count: sql<number>`count(*)`, lastAt: sql<number | null>`max(${refusedWebhooks.receivedAt})` })
+      .from(refusedWebhooks)
+      .where(sql`${refusedWebhooks.creditorId} = ${creditorId} or ${refusedWebhooks.creditorId} is null`),
+  )!;
 }
 
 /** Open balances of one creditor (scoped in the where, as every back-office query). */
-export function listOpenBalances(db: Db, creditorId: number) {
-  return db
+export async function listOpenBalances(db: Db, creditorId: number) {
+  return await db
     .select({ dueDate: invoices.dueDate, balanceCents: invoices.balanceCents, currency: invoices.currency })
     .from(invoices)
-    .where(and(eq(invoices.creditorId, creditorId), eq(invoices.status, "open"), gt(invoices.balanceCents, 0)))
-    .all();
+    .where(and(eq(invoices.creditorId, creditorId), eq(invoices.status, "open"), gt(invoices.balanceCents, 0)));
 }
 
-export function listRecentMessages(db: Db, creditorId: number, limit = 20) {
-  return db
+export async function listRecentMessages(db: Db, creditorId: number, limit = 20) {
+  return await db
     .select({
       id: outboundMessages.id,
       step: outboundMessages.step,
@@ -55,8 +55,7 @@ export function listRecentMessages(db: Db, creditorId: number, limit = 20) {
     .innerJoin(debtors, eq(debtors.id, outboundMessages.debtorId))
     .where(eq(outboundMessages.creditorId, creditorId))
     .orderBy(desc(outboundMessages.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /** For tables that reach the creditor only through their debtor: the scope of every back-office count. */
@@ -65,22 +64,47 @@ function debtorOfCreditor(creditorId: number) {
 }
 
 /** What waits for a person: decisions, calls due by now and letters to post. */
-export function countStaffWork(db: Db, creditorId: number, now: Date) {
+export async function countStaffWork(db: Db, creditorId: number, now: Date) {
   const count = sql<number>`count(*)`;
   const ofCreditor = debtorOfCreditor(creditorId);
   return {
     toDecide:
-      db.select({ n: count }).from(installmentPlans).where(and(eq(installmentPlans.status, "pending_review"), ofCreditor(installmentPlans.debtorId))).get()!.n +
-      db.select({ n: count }).from(disputes).where(and(eq(disputes.status, "open"), ofCreditor(disputes.debtorId))).get()!.n +
-      db.select({ n: count }).from(paymentClaims).where(and(eq(paymentClaims.status, "pending"), ofCreditor(paymentClaims.debtorId))).get()!.n,
-    callsDue: db.select({ n: count }).from(callTasks).where(and(eq(callTasks.creditorId, creditorId), eq(callTasks.status, "open"), lte(callTasks.dueAt, now))).get()!.n,
-    lettersToPost: db.select({ n: count }).from(letters).where(and(eq(letters.creditorId, creditorId), eq(letters.status, "to_post"))).get()!.n,
+      first(
+        await db
+          .select({ n: count })
+          .from(installmentPlans)
+          .where(and(eq(installmentPlans.status, "pending_review"), ofCreditor(installmentPlans.debtorId))),
+      )!.n +
+      first(
+        await db
+          .select({ n: count })
+          .from(disputes)
+          .where(and(eq(disputes.status, "open"), ofCreditor(disputes.debtorId))),
+      )!.n +
+      first(
+        await db
+          .select({ n: count })
+          .from(paymentClaims)
+          .where(and(eq(paymentClaims.status, "pending"), ofCreditor(paymentClaims.debtorId))),
+      )!.n,
+    callsDue: first(
+      await db
+        .select({ n: count })
+        .from(callTasks)
+        .where(and(eq(callTasks.creditorId, creditorId), eq(callTasks.status, "open"), lte(callTasks.dueAt, now))),
+    )!.n,
+    lettersToPost: first(
+      await db
+        .select({ n: count })
+        .from(letters)
+        .where(and(eq(letters.creditorId, creditorId), eq(letters.status, "to_post"))),
+    )!.n,
   };
 }
 
 /** Formal notices still waiting to be posted, oldest first, with the debtor they go to. */
-export function listLettersToPost(db: Db, creditorId: number) {
-  return db
+export async function listLettersToPost(db: Db, creditorId: number) {
+  return await db
     .select({
       id: letters.id,
       debtorId: letters.debtorId,
@@ -93,58 +117,84 @@ export function listLettersToPost(db: Db, creditorId: number) {
     .from(letters)
     .innerJoin(debtors, eq(debtors.id, letters.debtorId))
     .where(and(eq(letters.creditorId, creditorId), eq(letters.status, "to_post")))
-    .orderBy(letters.createdAt, letters.id)
-    .all();
+    .orderBy(letters.createdAt, letters.id);
 }
 
 /** Plans that lapsed for want of a decision since an instant, for the owners' dashboard. */
-export function listLapsedPlans(db: Db, creditorId: number, since: Date) {
-  return db
-    .select({ id: installmentPlans.id, debtorId: debtors.id, debtorName: debtors.name, totalCents: installmentPlans.totalCents, currency: installmentPlans.currency, lapsedAt: installmentPlans.decidedAt })
+export async function listLapsedPlans(db: Db, creditorId: number, since: Date) {
+  return await db
+    .select({
+      id: installmentPlans.id,
+      debtorId: debtors.id,
+      debtorName: debtors.name,
+      totalCents: installmentPlans.totalCents,
+      currency: installmentPlans.currency,
+      lapsedAt: installmentPlans.decidedAt,
+    })
     .from(installmentPlans)
     .innerJoin(debtors, eq(debtors.id, installmentPlans.debtorId))
     .where(and(eq(debtors.creditorId, creditorId), eq(installmentPlans.status, "lapsed"), gte(installmentPlans.decidedAt, since)))
-    .orderBy(installmentPlans.decidedAt)
-    .all();
+    .orderBy(installmentPlans.decidedAt);
 }
 
 /** Euros invoiced since a date (issue dates are calendar dates), for DSO. */
-export function sumInvoicedSince(db: Db, creditorId: number, since: string) {
-  return db
-    .select({ cents: sql<number>`coalesce(sum(${invoices.amountCents}), 0)` })
-    .from(invoices)
-    .where(and(eq(invoices.creditorId, creditorId), eq(invoices.currency, "EUR"), ne(invoices.status, "cancelled"), gte(invoices.issueDate, since)))
-    .get()!.cents;
+export async function sumInvoicedSince(db: Db, creditorId: number, since: string) {
+  return first(
+    await db
+      .select({ cents: sql<number>`coalesce(sum(${invoices.amountCents}), 0)` })
+      .from(invoices)
+      .where(and(eq(invoices.creditorId, creditorId), eq(invoices.currency, "EUR"), ne(invoices.status, "cancelled"), gte(invoices.issueDate, since))),
+  )!.cents;
 }
 
 /**
  * Money received since an instant, refunds and chargebacks netted off (their rows are negative
  * facts). An overpayment is not collected money: it is owed back.
  */
-export function sumCollectedSince(db: Db, creditorId: number, since: Date) {
-  return db
-    .select({ cents: sql<number>`coalesce(sum(${payments.amountCents}), 0)` })
-    .from(payments)
-    .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
-    .where(and(eq(invoices.creditorId, creditorId), eq(payments.currency, "EUR"), ne(payments.kind, "overpayment"), gte(payments.receivedAt, since)))
-    .get()!.cents;
+export async function sumCollectedSince(db: Db, creditorId: number, since: Date) {
+  return first(
+    await db
+      .select({ cents: sql<number>`coalesce(sum(${payments.amountCents}), 0)` })
+      .from(payments)
+      .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
+      .where(and(eq(invoices.creditorId, creditorId), eq(payments.currency, "EUR"), ne(payments.kind, "overpayment"), gte(payments.receivedAt, since))),
+  )!.cents;
 }
 
 /** What holds the cadence right now, by reason, for the debtors of one creditor. */
-export function countHolds(db: Db, creditorId: number) {
+export async function countHolds(db: Db, creditorId: number) {
   const count = sql<number>`count(*)`;
   const ofCreditor = debtorOfCreditor(creditorId);
-  const pauses = db
+  const pauses = await db
     .select({ reason: cadencePauses.reason, n: count })
     .from(cadencePauses)
     .where(and(isNull(cadencePauses.resolvedAt), ofCreditor(cadencePauses.debtorId)))
-    .groupBy(cadencePauses.reason)
-    .all();
+    .groupBy(cadencePauses.reason);
   return {
-    promise: db.select({ n: count }).from(promises).where(and(eq(promises.status, "open"), ofCreditor(promises.debtorId))).get()!.n,
-    plan: db.select({ n: count }).from(installmentPlans).where(and(eq(installmentPlans.status, "accepted"), ofCreditor(installmentPlans.debtorId))).get()!.n,
-    planReview: db.select({ n: count }).from(installmentPlans).where(and(eq(installmentPlans.status, "pending_review"), ofCreditor(installmentPlans.debtorId))).get()!.n,
-    dispute: db.select({ n: count }).from(disputes).where(and(eq(disputes.status, "open"), ofCreditor(disputes.debtorId))).get()!.n,
+    promise: first(
+      await db
+        .select({ n: count })
+        .from(promises)
+        .where(and(eq(promises.status, "open"), ofCreditor(promises.debtorId))),
+    )!.n,
+    plan: first(
+      await db
+        .select({ n: count })
+        .from(installmentPlans)
+        .where(and(eq(installmentPlans.status, "accepted"), ofCreditor(installmentPlans.debtorId))),
+    )!.n,
+    planReview: first(
+      await db
+        .select({ n: count })
+        .from(installmentPlans)
+        .where(and(eq(installmentPlans.status, "pending_review"), ofCreditor(installmentPlans.debtorId))),
+    )!.n,
+    dispute: first(
+      await db
+        .select({ n: count })
+        .from(disputes)
+        .where(and(eq(disputes.status, "open"), ofCreditor(disputes.debtorId))),
+    )!.n,
     ...Object.fromEntries(pauses.map((p) => [p.reason, p.n])),
   } as Record<string, number>;
 }
@@ -153,9 +203,16 @@ export function countHolds(db: Db, creditorId: number) {
  * What the funnel is computed from, for messages sent since an instant: the messages with their
  * invoices, the links a session was started from, the debtors' actions and the invoices paid.
  */
-export function loadFunnelFacts(db: Db, creditorId: number, since: Date, actionTypes: readonly string[]) {
-  const sent = db
-    .select({ id: outboundMessages.id, step: outboundMessages.step, channel: outboundMessages.channel, sentAt: outboundMessages.sentAt, debtorId: outboundMessages.debtorId, linkId: outboundMessages.linkId })
+export async function loadFunnelFacts(db: Db, creditorId: number, since: Date, actionTypes: readonly string[]) {
+  const sent = await db
+    .select({
+      id: outboundMessages.id,
+      step: outboundMessages.step,
+      channel: outboundMessages.channel,
+      sentAt: outboundMessages.sentAt,
+      debtorId: outboundMessages.debtorId,
+      linkId: outboundMessages.linkId,
+    })
     .from(outboundMessages)
     .where(
       and(
@@ -165,22 +222,17 @@ export function loadFunnelFacts(db: Db, creditorId: number, since: Date, actionT
         notInArray(outboundMessages.step, ["notice", "new_link", "thank_you", "creditor_copy", "staff_alert"]),
         gte(outboundMessages.sentAt, since),
       ),
-    )
-    .all();
+    );
   const ids = sent.map((m) => m.id);
-  const listed = ids.length
-    ? db.select().from(outboundMessageInvoices).where(inArray(outboundMessageInvoices.messageId, ids)).all()
-    : [];
-  const events = db
+  const listed = ids.length ? await db.select().from(outboundMessageInvoices).where(inArray(outboundMessageInvoices.messageId, ids)) : [];
+  const events = await db
     .select({ type: timelineEvents.type, debtorId: timelineEvents.debtorId, data: timelineEvents.data, at: timelineEvents.occurredAt })
     .from(timelineEvents)
-    .where(and(eq(timelineEvents.creditorId, creditorId), gte(timelineEvents.occurredAt, since), inArray(timelineEvents.type, ["link.session_started", ...actionTypes])))
-    .all();
-  const paid = db
+    .where(and(eq(timelineEvents.creditorId, creditorId), gte(timelineEvents.occurredAt, since), inArray(timelineEvents.type, ["link.session_started", ...actionTypes])));
+  const paid = await db
     .select({ id: invoices.id, paidAt: invoices.paidAt })
     .from(invoices)
-    .where(and(eq(invoices.creditorId, creditorId), eq(invoices.status, "paid"), gte(invoices.paidAt, since)))
-    .all();
+    .where(and(eq(invoices.creditorId, creditorId), eq(invoices.status, "paid"), gte(invoices.paidAt, since)));
   const actionsByDebtor = new Map<number, Date[]>();
   for (const e of events.filter((e) => e.type !== "link.session_started")) actionsByDebtor.set(e.debtorId, [...(actionsByDebtor.get(e.debtorId) ?? []), e.at]);
   return {
@@ -203,24 +255,23 @@ function boundariesPassed(column: SQLiteColumn, boundaries: readonly Date[]) {
 }
 
 /** Money collected (refunds and chargebacks netted, overpayments left out) in each period starting at a boundary; the last runs to now. */
-export function sumCollectedByPeriod(db: Db, creditorId: number, starts: readonly Date[]): number[] {
+export async function sumCollectedByPeriod(db: Db, creditorId: number, starts: readonly Date[]): Promise<number[]> {
   const period = boundariesPassed(payments.receivedAt, starts);
-  const rows = db
+  const rows = await db
     .select({ period, cents: sql<number>`sum(${payments.amountCents})` })
     .from(payments)
     .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
     .where(and(eq(invoices.creditorId, creditorId), eq(payments.currency, "EUR"), ne(payments.kind, "overpayment"), gte(payments.receivedAt, starts[0]!)))
-    .groupBy(sql`1`)
-    .all();
+    .groupBy(sql`1`);
   const sums = starts.map(() => 0);
   for (const r of rows) if (r.period >= 1) sums[r.period - 1] = r.cents;
   return sums;
 }
 
 /** Invoiced and still owed per issue date, and what was paid after each month end, for the DSO history (app/domain/cash-history.ts). */
-export function loadDsoFacts(db: Db, creditorId: number, monthBoundaries: readonly Date[]) {
+export async function loadDsoFacts(db: Db, creditorId: number, monthBoundaries: readonly Date[]) {
   const live = and(eq(invoices.creditorId, creditorId), eq(invoices.currency, "EUR"), ne(invoices.status, "cancelled"));
-  const invoiceRows = db
+  const invoiceRows = await db
     .select({
       issueDate: invoices.issueDate,
       amountCents: sql<number>`sum(${invoices.amountCents})`,
@@ -229,16 +280,14 @@ export function loadDsoFacts(db: Db, creditorId: number, monthBoundaries: readon
     })
     .from(invoices)
     .where(live)
-    .groupBy(invoices.issueDate)
-    .all();
+    .groupBy(invoices.issueDate);
   const passed = boundariesPassed(payments.receivedAt, monthBoundaries);
-  const paidRows = db
+  const paidRows = await db
     .select({ issueDate: invoices.issueDate, passed, cents: sql<number>`sum(${payments.amountCents})` })
     .from(payments)
     .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
     .where(and(live, ne(payments.kind, "overpayment"), gte(payments.receivedAt, monthBoundaries[0]!)))
-    .groupBy(sql`1`, sql`2`)
-    .all();
+    .groupBy(sql`1`, sql`2`);
   return {
     invoices: invoiceRows,
     // Passed boundary k + 1 (the day after month end k): received after month end k.

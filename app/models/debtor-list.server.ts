@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
-import type { Db } from "../../db/client";
+import { first, type Db } from "../../db/client";
 import { debtors, invoices } from "../../db/schema";
 import type { DebtorListFilter, DebtorListSort } from "../domain/debtor-list";
 
@@ -22,7 +22,7 @@ const live = sql`${invoices.status} in ('open', 'litigation')`;
  * The creditor is in the where; the figures are aggregated in SQLite so a page costs one query
  * (plus its count) whatever the size of the book.
  */
-export function listDebtorsPage(db: Db, creditorId: number, q: DebtorListQuery) {
+export async function listDebtorsPage(db: Db, creditorId: number, q: DebtorListQuery) {
   const owed = sql<number>`coalesce(sum(case when ${live} then ${invoices.balanceCents} end), 0)`;
   const overdue = sql<number>`coalesce(sum(case when ${live} and ${invoices.balanceCents} > 0 and ${invoices.dueDate} < ${q.today} then ${invoices.balanceCents} end), 0)`;
   const oldestDue = sql<string | null>`min(case when ${live} and ${invoices.balanceCents} > 0 and ${invoices.dueDate} < ${q.today} then ${invoices.dueDate} end)`;
@@ -58,8 +58,7 @@ export function listDebtorsPage(db: Db, creditorId: number, q: DebtorListQuery) 
   }
   if (q.filter === "paused") conditions.push(sql`${paused}`);
 
-  const having =
-    q.filter === "overdue" ? sql`${overdue} > 0` : q.filter === "litigation" ? sql`${debtors.escalatedAt} is not null or ${litigationInvoices} > 0` : undefined;
+  const having = q.filter === "overdue" ? sql`${overdue} > 0` : q.filter === "litigation" ? sql`${debtors.escalatedAt} is not null or ${litigationInvoices} > 0` : undefined;
 
   const base = db
     .select({
@@ -86,7 +85,7 @@ export function listDebtorsPage(db: Db, creditorId: number, q: DebtorListQuery) 
     .having(having)
     .$dynamic();
 
-  const total = db.select({ n: sql<number>`count(*)` }).from(base.as("page_rows")).get()!.n;
+  const total = first(await db.select({ n: sql<number>`count(*)` }).from(base.as("page_rows")))!.n;
   const dir = q.sort.direction === "asc" ? asc : desc;
   // Empty values (never contacted, nothing late) go last whichever way the column is sorted.
   const order: Record<DebtorListSort, SQL[]> = {
@@ -97,26 +96,30 @@ export function listDebtorsPage(db: Db, creditorId: number, q: DebtorListQuery) 
     anciennete: [sql`${oldestDue} is null`, q.sort.direction === "asc" ? desc(oldestDue) : asc(oldestDue)],
     contact: [sql`${lastContact} is null`, dir(lastContact)],
   };
-  const rows = base
+  const rows = await base
     .orderBy(...order[q.sort.key], asc(debtors.name), asc(debtors.id))
     .limit(q.limit)
-    .offset(q.offset)
-    .all();
+    .offset(q.offset);
   return { total, rows };
 }
 
 /** The creditor's invoice with exactly this number (the shell's search jumps straight to it). */
-export function findInvoiceByNumber(db: Db, creditorId: number, number: string) {
-  return db.select({ id: invoices.id, debtorId: invoices.debtorId }).from(invoices).where(and(eq(invoices.creditorId, creditorId), eq(invoices.number, number))).get();
+export async function findInvoiceByNumber(db: Db, creditorId: number, number: string) {
+  return first(
+    await db
+      .select({ id: invoices.id, debtorId: invoices.debtorId })
+      .from(invoices)
+      .where(and(eq(invoices.creditorId, creditorId), eq(invoices.number, number))),
+  );
 }
 
 /** Of these ids, those that are this creditor's debtors (what a bulk action may touch). */
-export function debtorIdsOfCreditor(db: Pick<Db, "select">, creditorId: number, ids: readonly number[]): number[] {
+export async function debtorIdsOfCreditor(db: Pick<Db, "select">, creditorId: number, ids: readonly number[]): Promise<number[]> {
   if (ids.length === 0) return [];
-  return db
-    .select({ id: debtors.id })
-    .from(debtors)
-    .where(and(eq(debtors.creditorId, creditorId), inArray(debtors.id, [...ids])))
-    .all()
-    .map((r) => r.id);
+  return (
+    await db
+      .select({ id: debtors.id })
+      .from(debtors)
+      .where(and(eq(debtors.creditorId, creditorId), inArray(debtors.id, [...ids])))
+  ).map((r) => r.id);
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../../db/client";
+import { first, type Db } from "../../db/client";
 import { debtorContacts, debtors, outboundMessages, webhookEvents } from "../../db/schema";
 import { appendTimeline } from "./timeline.server";
 
@@ -15,22 +15,23 @@ type Provider = (typeof webhookEvents.$inferInsert)["provider"];
 export type Applied = "processed" | "ignored" | "parked";
 
 /** The inbox row's id, or null when the provider already delivered this event (a no-op, R12). */
-export function storeWebhookEvent(
+export async function storeWebhookEvent(
   tx: Tx,
   event: { provider: Provider; providerEventId: string; type: string; payload: string; subject: string | null },
   now: Date,
-): number | null {
-  const stored = tx
-    .insert(webhookEvents)
-    .values({ ...event, receivedAt: now })
-    .onConflictDoNothing({ target: [webhookEvents.provider, webhookEvents.providerEventId] })
-    .returning({ id: webhookEvents.id })
-    .get();
+): Promise<number | null> {
+  const stored = first(
+    await tx
+      .insert(webhookEvents)
+      .values({ ...event, receivedAt: now })
+      .onConflictDoNothing({ target: [webhookEvents.provider, webhookEvents.providerEventId] })
+      .returning({ id: webhookEvents.id }),
+  );
   return stored?.id ?? null;
 }
 
-export function markWebhookProcessed(tx: Tx, eventId: number, now: Date) {
-  tx.update(webhookEvents).set({ processedAt: now }).where(eq(webhookEvents.id, eventId)).run();
+export async function markWebhookProcessed(tx: Tx, eventId: number, now: Date) {
+  await tx.update(webhookEvents).set({ processedAt: now }).where(eq(webhookEvents.id, eventId));
 }
 
 export const resendEventSchema = z.looseObject({
@@ -49,17 +50,18 @@ export type ResendEvent = z.infer<typeof resendEventSchema>;
  * A hard bounce, a suppression or a complaint closes the address, so the next cadence pass sends that
  * debtor's next step by another channel. Opens and clicks are ignored (M3).
  */
-export function applyResendEvent(tx: Tx, event: ResendEvent, now: Date): Applied {
+export async function applyResendEvent(tx: Tx, event: ResendEvent, now: Date): Promise<Applied> {
   const emailId = event.data?.email_id;
   if (!emailId) return "ignored";
   // Dev-outbox ids ("dev_N") are shared by emails and SMS: only an email can bounce.
-  const message = tx
-    .select()
-    .from(outboundMessages)
-    .where(and(eq(outboundMessages.providerMessageId, emailId), eq(outboundMessages.channel, "email")))
-    .get();
+  const message = first(
+    await tx
+      .select()
+      .from(outboundMessages)
+      .where(and(eq(outboundMessages.providerMessageId, emailId), eq(outboundMessages.channel, "email"))),
+  );
   if (!message) return "parked";
-  const timeline = (type: string, data: Record<string, unknown>) =>
+  const timeline = async (type: string, data: Record<string, unknown>) =>
     appendTimeline(tx, {
       creditorId: message.creditorId,
       debtorId: message.debtorId,
@@ -71,7 +73,10 @@ export function applyResendEvent(tx: Tx, event: ResendEvent, now: Date): Applied
 
   switch (event.type) {
     case "email.delivered": {
-      tx.update(outboundMessages).set({ status: "delivered" }).where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sent"))).run();
+      await tx
+        .update(outboundMessages)
+        .set({ status: "delivered" })
+        .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sent")));
       return "processed";
     }
     case "email.bounced":
@@ -82,18 +87,18 @@ export function applyResendEvent(tx: Tx, event: ResendEvent, now: Date): Applied
       const detail = event.type === "email.bounced" ? bounce : event.data?.suppressed;
       const kind = [detail?.type, bounce?.subType].filter(Boolean).join("/");
       const label = event.type === "email.bounced" ? "bounced" : "suppressed";
-      const failed = tx
+      const failed = await tx
         .update(outboundMessages)
         .set({ status: "failed", lastError: `${label}: ${[kind, detail?.message].filter(Boolean).join(": ") || "no detail"}`, nextAttemptAt: null })
         .where(and(eq(outboundMessages.id, message.id), inArray(outboundMessages.status, ["pending", "sent", "delivered"])))
-        .run();
-      closeEmailAddress(tx, message, now);
-      if (failed.changes === 1) timeline(`message.${label}`, { type: detail?.type ?? null, subType: bounce?.subType ?? null });
+        .returning({ id: outboundMessages.id });
+      await closeEmailAddress(tx, message, now);
+      if (failed.length === 1) await timeline(`message.${label}`, { type: detail?.type ?? null, subType: bounce?.subType ?? null });
       return "processed";
     }
     case "email.complained": {
-      closeEmailAddress(tx, message, now);
-      timeline("message.complained", {});
+      await closeEmailAddress(tx, message, now);
+      await timeline("message.complained", {});
       return "processed";
     }
     default:
@@ -102,39 +107,49 @@ export function applyResendEvent(tx: Tx, event: ResendEvent, now: Date): Applied
 }
 
 /** Only if the contact still has the address the message went to: a corrected address stays open. */
-function closeEmailAddress(tx: Tx, message: typeof outboundMessages.$inferSelect, now: Date) {
+async function closeEmailAddress(tx: Tx, message: typeof outboundMessages.$inferSelect, now: Date) {
   if (!message.contactId || !message.toAddress) return;
-  const contact = tx.select().from(debtorContacts).where(eq(debtorContacts.id, message.contactId)).get();
+  const contact = first(await tx.select().from(debtorContacts).where(eq(debtorContacts.id, message.contactId)));
   if (contact?.email?.toLowerCase() !== message.toAddress.toLowerCase()) return;
-  tx.update(debtorContacts)
+  await tx
+    .update(debtorContacts)
     .set({ emailUndeliverableAt: now })
-    .where(and(eq(debtorContacts.id, contact.id), isNull(debtorContacts.emailUndeliverableAt)))
-    .run();
+    .where(and(eq(debtorContacts.id, contact.id), isNull(debtorContacts.emailUndeliverableAt)));
 }
 
 /**
  * A Twilio status callback: delivered or failed. Statuses only move forward from sending/sent, so a
  * late or replayed callback never regresses a row.
  */
-export function applyTwilioStatus(tx: Tx, params: Record<string, string>, now: Date): Applied {
+export async function applyTwilioStatus(tx: Tx, params: Record<string, string>, now: Date): Promise<Applied> {
   const sid = params.MessageSid ?? params.SmsSid ?? "";
   const status = params.MessageStatus ?? params.SmsStatus ?? "";
-  const message = sid ? tx.select().from(outboundMessages).where(and(eq(outboundMessages.providerMessageId, sid), eq(outboundMessages.channel, "sms"))).get() : undefined;
+  const message = sid
+    ? first(
+        await tx
+          .select()
+          .from(outboundMessages)
+          .where(and(eq(outboundMessages.providerMessageId, sid), eq(outboundMessages.channel, "sms"))),
+      )
+    : undefined;
   if (!message) return sid ? "parked" : "ignored";
   const outcome = status === "delivered" || status === "read" ? "delivered" : status === "failed" || status === "undelivered" ? "failed" : null;
   if (!outcome) return "processed";
   const errorCode = params.ErrorCode || null;
-  const moved = tx
+  const moved = await tx
     .update(outboundMessages)
     .set(outcome === "delivered" ? { status: "delivered" } : { status: "failed", lastError: `twilio ${errorCode ?? status}`, nextAttemptAt: null })
     .where(and(eq(outboundMessages.id, message.id), inArray(outboundMessages.status, ["sending", "sent"])))
-    .run();
-  if (moved.changes !== 1) return "processed";
+    .returning({ id: outboundMessages.id });
+  if (moved.length !== 1) return "processed";
   if (errorCode === "21610" && message.contactId) {
     // Unsubscribed at Twilio: the next cadence pass must not plan SMS for this contact (P13).
-    tx.update(debtorContacts).set({ smsOptOutAt: now }).where(and(eq(debtorContacts.id, message.contactId), isNull(debtorContacts.smsOptOutAt))).run();
+    await tx
+      .update(debtorContacts)
+      .set({ smsOptOutAt: now })
+      .where(and(eq(debtorContacts.id, message.contactId), isNull(debtorContacts.smsOptOutAt)));
   }
-  appendTimeline(tx, {
+  await appendTimeline(tx, {
     creditorId: message.creditorId,
     debtorId: message.debtorId,
     type: `message.${outcome}`,
@@ -149,17 +164,16 @@ export function applyTwilioStatus(tx: Tx, params: Record<string, string>, now: D
  * An SMS a debtor sent us: STOP-like words opt every contact with that number out of SMS, START opts
  * them back in (P13, L11); SMS claimed but not yet handed to Twilio are cancelled after a STOP.
  */
-export function applySmsOptChange(tx: Tx, from: string, change: { optOut: boolean; keyword: string; providerMessageId: string }, now: Date) {
-  const changed = tx
+export async function applySmsOptChange(tx: Tx, from: string, change: { optOut: boolean; keyword: string; providerMessageId: string }, now: Date) {
+  const changed = await tx
     .update(debtorContacts)
     .set({ smsOptOutAt: change.optOut ? now : null })
     .where(and(eq(debtorContacts.phone, from), change.optOut ? isNull(debtorContacts.smsOptOutAt) : isNotNull(debtorContacts.smsOptOutAt)))
-    .returning({ id: debtorContacts.id, debtorId: debtorContacts.debtorId })
-    .all();
+    .returning({ id: debtorContacts.id, debtorId: debtorContacts.debtorId });
   for (const contact of changed) {
-    const debtor = tx.select({ creditorId: debtors.creditorId }).from(debtors).where(eq(debtors.id, contact.debtorId)).get();
+    const debtor = first(await tx.select({ creditorId: debtors.creditorId }).from(debtors).where(eq(debtors.id, contact.debtorId)));
     if (!debtor) continue;
-    appendTimeline(tx, {
+    await appendTimeline(tx, {
       creditorId: debtor.creditorId,
       debtorId: contact.debtorId,
       type: change.optOut ? "contact.sms_opted_out" : "contact.sms_opted_in",
@@ -169,10 +183,10 @@ export function applySmsOptChange(tx: Tx, from: string, change: { optOut: boolea
     });
   }
   if (change.optOut) {
-    tx.update(outboundMessages)
+    await tx
+      .update(outboundMessages)
       .set({ status: "cancelled", lastError: "recipient replied STOP", nextAttemptAt: null, claimToken: null, leaseExpiresAt: null })
-      .where(and(eq(outboundMessages.channel, "sms"), eq(outboundMessages.toAddress, from), eq(outboundMessages.status, "pending")))
-      .run();
+      .where(and(eq(outboundMessages.channel, "sms"), eq(outboundMessages.toAddress, from), eq(outboundMessages.status, "pending")));
   }
 }
 
@@ -180,22 +194,21 @@ export function applySmsOptChange(tx: Tx, from: string, change: { optOut: boolea
  * Called in the transaction that records a send: the events that arrived for this provider id before
  * it was known are applied now, in the order they came.
  */
-export function applyParkedEvents(tx: Tx, channel: "email" | "sms", providerMessageId: string, now: Date): number {
+export async function applyParkedEvents(tx: Tx, channel: "email" | "sms", providerMessageId: string, now: Date): Promise<number> {
   const provider = channel === "email" ? "resend" : "twilio";
-  const parked = tx
+  const parked = await tx
     .select()
     .from(webhookEvents)
     .where(and(eq(webhookEvents.provider, provider), eq(webhookEvents.subject, providerMessageId), isNull(webhookEvents.processedAt)))
-    .orderBy(asc(webhookEvents.receivedAt), asc(webhookEvents.id))
-    .all();
+    .orderBy(asc(webhookEvents.receivedAt), asc(webhookEvents.id));
   for (const event of parked) {
     if (provider === "resend") {
       const parsed = resendEventSchema.safeParse(JSON.parse(event.payload));
-      if (parsed.success) applyResendEvent(tx, parsed.data, now);
+      if (parsed.success) await applyResendEvent(tx, parsed.data, now);
     } else {
-      applyTwilioStatus(tx, JSON.parse(event.payload) as Record<string, string>, now);
+      await applyTwilioStatus(tx, JSON.parse(event.payload) as Record<string, string>, now);
     }
-    markWebhookProcessed(tx, event.id, now);
+    await markWebhookProcessed(tx, event.id, now);
   }
   return parked.length;
 }

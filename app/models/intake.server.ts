@@ -1,10 +1,10 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import type { Db } from "../../db/client";
+import { first, rawRows, rawRun, type Db } from "../../db/client";
 import { debtorContacts, debtors, invoiceTermsFlags, invoices, payments } from "../../db/schema";
 import type { StoredInvoice } from "../domain/intake";
 
-type Tx = Pick<Db, "select" | "insert" | "update" | "delete" | "run" | "all">;
+type Tx = Db;
 
 /**
  * Lists of references travel as one JSON parameter read by `json_each`: one bound value whatever
@@ -29,18 +29,22 @@ type StoredDebtorRow = {
 };
 
 /** The creditor's debtors with these external refs (plain SQL: this runs for every chunk of an import). */
-export function findDebtorsByRefs(tx: Tx, creditorId: number, refs: readonly string[]): StoredDebtorRow[] {
+export async function findDebtorsByRefs(tx: Tx, creditorId: number, refs: readonly string[]): Promise<StoredDebtorRow[]> {
   if (refs.length === 0) return [];
-  return tx.all<StoredDebtorRow>(sql`
+  return await rawRows<StoredDebtorRow>(
+    tx,
+    sql`
     select id, external_ref as externalRef, name, kind, siren, address_line as addressLine, postal_code as postalCode, city, country, locale,
            time_zone as timeZone, segment
-    from ${debtors} where ${debtors.creditorId} = ${creditorId} and ${inJson(debtors.externalRef, refs)}`);
+    from ${debtors} where ${debtors.creditorId} = ${creditorId} and ${inJson(debtors.externalRef, refs)}`,
+  );
 }
 
 /** Contacts of debtors already checked to be the creditor's. */
-export function findContactsOfDebtors(tx: Tx, debtorIds: readonly number[]) {
+export async function findContactsOfDebtors(tx: Tx, debtorIds: readonly number[]) {
   if (debtorIds.length === 0) return [];
-  return tx.all<{ debtorId: number; email: string | null; phone: string | null }>(
+  return await rawRows<{ debtorId: number; email: string | null; phone: string | null }>(
+    tx,
     sql`select debtor_id as debtorId, email, phone from ${debtorContacts} where ${inJson(debtorContacts.debtorId, debtorIds)}`,
   );
 }
@@ -52,20 +56,23 @@ export type StoredInvoiceRow = Omit<StoredInvoice, "hasPayments"> & { id: number
  * Invoices of the creditor known by one of these external refs, then by one of the numbers not
  * already found that way (two queries rather than an OR, so that each uses its unique index).
  */
-export function findInvoicesByRefsOrNumbers(tx: Tx, creditorId: number, refs: readonly string[], numbers: readonly string[]): StoredInvoiceRow[] {
-  const query = (where: SQL) =>
-    tx.all<StoredInvoiceRow>(sql`
+export async function findInvoicesByRefsOrNumbers(tx: Tx, creditorId: number, refs: readonly string[], numbers: readonly string[]): Promise<StoredInvoiceRow[]> {
+  const query = async (where: SQL) =>
+    await rawRows<StoredInvoiceRow>(
+      tx,
+      sql`
       select i.id, i.external_ref as externalRef, d.external_ref as debtorRef, i.number, i.amount_cents as amountCents, i.balance_cents as balanceCents,
              i.currency, i.issue_date as issueDate, i.due_date as dueDate, i.payment_terms_days as paymentTermsDays, i.status, f.warning as termsWarning,
              exists (select 1 from ${payments} p where p.invoice_id = i.id) as hasPayments
       from ${invoices} i
       join ${debtors} d on d.id = i.debtor_id
       left join ${invoiceTermsFlags} f on f.invoice_id = i.id
-      where i.creditor_id = ${creditorId} and ${where}`);
-  const byRef = refs.length > 0 ? query(sql`i.external_ref in (select value from json_each(${JSON.stringify(refs)}))`) : [];
+      where i.creditor_id = ${creditorId} and ${where}`,
+    );
+  const byRef = refs.length > 0 ? await query(sql`i.external_ref in (select value from json_each(${JSON.stringify(refs)}))`) : [];
   const found = new Set(byRef.map((r) => r.number));
   const rest = numbers.filter((n) => !found.has(n));
-  const byNumber = rest.length > 0 ? query(sql`i.number in (select value from json_each(${JSON.stringify(rest)}))`) : [];
+  const byNumber = rest.length > 0 ? await query(sql`i.number in (select value from json_each(${JSON.stringify(rest)}))`) : [];
   const seen = new Set(byRef.map((r) => r.id));
   return [...byRef, ...byNumber.filter((r) => !seen.has(r.id))];
 }
@@ -76,7 +83,7 @@ type Column = { name: string; key: string };
  * A multi-row insert as INSERT … SELECT over one JSON parameter, returning the new ids with the
  * external references they belong to. Instants go in as epoch milliseconds, booleans as 0/1.
  */
-function insertFromJson(tx: Tx, table: string, columns: readonly Column[], rows: readonly Record<string, unknown>[], returning?: string) {
+async function insertFromJson(tx: Tx, table: string, columns: readonly Column[], rows: readonly Record<string, unknown>[], returning?: string) {
   if (rows.length === 0) return [];
   const values = rows.map((row) =>
     columns.map((c) => {
@@ -87,10 +94,10 @@ function insertFromJson(tx: Tx, table: string, columns: readonly Column[], rows:
   const picks = columns.map((_c, i) => `json_extract(value, '$[${i}]')`).join(", ");
   const statement = sql`${sql.raw(`insert into ${table} (${columns.map((c) => c.name).join(", ")}) select ${picks} from json_each(`)}${JSON.stringify(values)}${sql.raw(`)${returning ? ` returning id, ${returning}` : ""}`)}`;
   if (!returning) {
-    tx.run(statement);
+    await rawRun(tx, statement);
     return [];
   }
-  return tx.all<{ id: number; external_ref: string }>(statement);
+  return await rawRows<{ id: number; external_ref: string }>(tx, statement);
 }
 
 const DEBTOR_INSERT: Column[] = [
@@ -136,54 +143,64 @@ const FLAG_INSERT: Column[] = [
   { name: "flagged_at", key: "flaggedAt" },
 ];
 
-export function insertDebtors(tx: Tx, rows: (typeof debtors.$inferInsert)[]) {
-  return insertFromJson(tx, "debtors", DEBTOR_INSERT, rows, "external_ref").map((r) => ({ id: r.id, externalRef: r.external_ref }));
+export async function insertDebtors(tx: Tx, rows: (typeof debtors.$inferInsert)[]) {
+  return (await insertFromJson(tx, "debtors", DEBTOR_INSERT, rows, "external_ref")).map((r) => ({ id: r.id, externalRef: r.external_ref }));
 }
 
-export function insertContacts(tx: Tx, rows: (typeof debtorContacts.$inferInsert)[]) {
-  insertFromJson(tx, "debtor_contacts", CONTACT_INSERT, rows);
+export async function insertContacts(tx: Tx, rows: (typeof debtorContacts.$inferInsert)[]) {
+  await insertFromJson(tx, "debtor_contacts", CONTACT_INSERT, rows);
 }
 
-export function insertInvoices(tx: Tx, rows: (typeof invoices.$inferInsert)[]) {
-  return insertFromJson(tx, "invoices", INVOICE_INSERT, rows, "external_ref").map((r) => ({ id: r.id, externalRef: r.external_ref }));
+export async function insertInvoices(tx: Tx, rows: (typeof invoices.$inferInsert)[]) {
+  return (await insertFromJson(tx, "invoices", INVOICE_INSERT, rows, "external_ref")).map((r) => ({ id: r.id, externalRef: r.external_ref }));
 }
 
-export function updateDebtor(tx: Tx, creditorId: number, id: number, set: Partial<typeof debtors.$inferInsert>) {
-  tx.update(debtors).set(set).where(and(eq(debtors.id, id), eq(debtors.creditorId, creditorId))).run();
+export async function updateDebtor(tx: Tx, creditorId: number, id: number, set: Partial<typeof debtors.$inferInsert>) {
+  await tx
+    .update(debtors)
+    .set(set)
+    .where(and(eq(debtors.id, id), eq(debtors.creditorId, creditorId)));
 }
 
-export function updateInvoice(tx: Tx, creditorId: number, id: number, set: Partial<typeof invoices.$inferInsert>) {
-  tx.update(invoices).set(set).where(and(eq(invoices.id, id), eq(invoices.creditorId, creditorId))).run();
+export async function updateInvoice(tx: Tx, creditorId: number, id: number, set: Partial<typeof invoices.$inferInsert>) {
+  await tx
+    .update(invoices)
+    .set(set)
+    .where(and(eq(invoices.id, id), eq(invoices.creditorId, creditorId)));
 }
 
-export function setTermsFlag(tx: Tx, creditorId: number, invoiceId: number, warning: string | null, at: Date) {
+export async function setTermsFlag(tx: Tx, creditorId: number, invoiceId: number, warning: string | null, at: Date) {
   if (warning === null) {
-    tx.delete(invoiceTermsFlags).where(and(eq(invoiceTermsFlags.invoiceId, invoiceId), eq(invoiceTermsFlags.creditorId, creditorId))).run();
+    await tx.delete(invoiceTermsFlags).where(and(eq(invoiceTermsFlags.invoiceId, invoiceId), eq(invoiceTermsFlags.creditorId, creditorId)));
     return;
   }
-  tx.insert(invoiceTermsFlags)
+  await tx
+    .insert(invoiceTermsFlags)
     .values({ invoiceId, creditorId, warning, flaggedAt: at })
-    .onConflictDoUpdate({ target: invoiceTermsFlags.invoiceId, set: { warning, flaggedAt: at } })
-    .run();
+    .onConflictDoUpdate({ target: invoiceTermsFlags.invoiceId, set: { warning, flaggedAt: at } });
 }
 
-export function insertTermsFlags(tx: Tx, rows: (typeof invoiceTermsFlags.$inferInsert)[]) {
-  insertFromJson(tx, "invoice_terms_flags", FLAG_INSERT, rows);
+export async function insertTermsFlags(tx: Tx, rows: (typeof invoiceTermsFlags.$inferInsert)[]) {
+  await insertFromJson(tx, "invoice_terms_flags", FLAG_INSERT, rows);
 }
 
 /** Flagged invoices of the creditor (L3), for the back office. */
-export function listTermsFlags(db: Db, creditorId: number, limit = 50) {
-  return db
+export async function listTermsFlags(db: Db, creditorId: number, limit = 50) {
+  return await db
     .select({ invoiceId: invoices.id, number: invoices.number, debtorId: debtors.id, debtorName: debtors.name, warning: invoiceTermsFlags.warning, dueDate: invoices.dueDate })
     .from(invoiceTermsFlags)
     .innerJoin(invoices, eq(invoices.id, invoiceTermsFlags.invoiceId))
     .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
     .where(eq(invoiceTermsFlags.creditorId, creditorId))
     .orderBy(invoices.dueDate)
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
-export function countTermsFlags(db: Db, creditorId: number): number {
-  return db.select({ n: sql<number>`count(*)` }).from(invoiceTermsFlags).where(eq(invoiceTermsFlags.creditorId, creditorId)).get()!.n;
+export async function countTermsFlags(db: Db, creditorId: number): Promise<number> {
+  return first(
+    await db
+      .select({ n: sql<number>`count(*)` })
+      .from(invoiceTermsFlags)
+      .where(eq(invoiceTermsFlags.creditorId, creditorId)),
+  )!.n;
 }

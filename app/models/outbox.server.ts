@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, lt, ne, sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
+import { first, type Db } from "../../db/client";
 import { creditors, debtorLinks, debtors, installments, invoices, outboundMessageInvoices, outboundMessages, promises } from "../../db/schema";
 import { preparedOnce } from "./prepared.server";
 
@@ -17,7 +17,11 @@ const link = preparedOnce((db: Reader) => db.select().from(debtorLinks).where(eq
 const promise = preparedOnce((db: Reader) => db.select().from(promises).where(eq(promises.id, id)).prepare());
 const installment = preparedOnce((db: Reader) => db.select().from(installments).where(eq(installments.id, id)).prepare());
 const installmentCount = preparedOnce((db: Reader) =>
-  db.select({ n: sql<number>`count(*)` }).from(installments).where(eq(installments.planId, sql.placeholder("planId"))).prepare(),
+  db
+    .select({ n: sql<number>`count(*)` })
+    .from(installments)
+    .where(eq(installments.planId, sql.placeholder("planId")))
+    .prepare(),
 );
 const covered = preparedOnce((db: Reader) =>
   db
@@ -29,20 +33,25 @@ const covered = preparedOnce((db: Reader) =>
     .prepare(),
 );
 const openInvoices = preparedOnce((db: Reader) =>
-  db.select().from(invoices).where(and(eq(invoices.debtorId, id), eq(invoices.status, "open"))).orderBy(asc(invoices.dueDate)).prepare(),
+  db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.debtorId, id), eq(invoices.status, "open")))
+    .orderBy(asc(invoices.dueDate))
+    .prepare(),
 );
 
-export const getMessage = (db: Reader, messageId: number) => message(db).get({ id: messageId });
-export const getMessageDebtor = (db: Reader, debtorId: number) => debtor(db).get({ id: debtorId });
-export const getMessageCreditor = (db: Reader, creditorId: number) => creditor(db).get({ id: creditorId });
-export const getMessageLink = (db: Reader, linkId: number) => link(db).get({ id: linkId });
-export const getMessagePromise = (db: Reader, promiseId: number) => promise(db).get({ id: promiseId });
-export const getMessageInstallment = (db: Reader, installmentId: number) => installment(db).get({ id: installmentId });
-export const countInstallments = (db: Reader, planId: number) => installmentCount(db).get({ planId })?.n ?? 0;
+export const getMessage = async (db: Reader, messageId: number) => first(await message(db).execute({ id: messageId }));
+export const getMessageDebtor = async (db: Reader, debtorId: number) => first(await debtor(db).execute({ id: debtorId }));
+export const getMessageCreditor = async (db: Reader, creditorId: number) => first(await creditor(db).execute({ id: creditorId }));
+export const getMessageLink = async (db: Reader, linkId: number) => first(await link(db).execute({ id: linkId }));
+export const getMessagePromise = async (db: Reader, promiseId: number) => first(await promise(db).execute({ id: promiseId }));
+export const getMessageInstallment = async (db: Reader, installmentId: number) => first(await installment(db).execute({ id: installmentId }));
+export const countInstallments = async (db: Reader, planId: number) => first(await installmentCount(db).execute({ planId }))?.n ?? 0;
 /** The invoices a message concerns, by due date then number. */
-export const listMessageInvoices = (db: Reader, messageId: number) => covered(db).all({ id: messageId }).map((row) => row.invoice);
+export const listMessageInvoices = async (db: Reader, messageId: number) => (await covered(db).execute({ id: messageId })).map((row) => row.invoice);
 /** Every open invoice of the debtor, for a message that lists them all. */
-export const listOpenInvoicesOf = (db: Reader, debtorId: number) => openInvoices(db).all({ id: debtorId });
+export const listOpenInvoicesOf = async (db: Reader, debtorId: number) => await openInvoices(db).execute({ id: debtorId });
 
 const earlier = preparedOnce((db: Reader) =>
   db
@@ -61,8 +70,6 @@ const earlier = preparedOnce((db: Reader) =>
 );
 
 /** The debtor's messages sent before an instant, other than this one and other than the steps given (staff emails). */
-export function listEarlierContacts(db: Reader, p: { debtorId: number; messageId: number; before: Date; exceptSteps: ReadonlySet<string> }) {
-  return earlier(db)
-    .all({ debtorId: p.debtorId, messageId: p.messageId, before: p.before.getTime() })
-    .filter((c) => !p.exceptSteps.has(c.step));
+export async function listEarlierContacts(db: Reader, p: { debtorId: number; messageId: number; before: Date; exceptSteps: ReadonlySet<string> }) {
+  return (await earlier(db).execute({ debtorId: p.debtorId, messageId: p.messageId, before: p.before.getTime() })).filter((c) => !p.exceptSteps.has(c.step));
 }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, gte, sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
+import { first, type Db } from "../../db/client";
 import { creditors, debtors, disputes, invoices, payments } from "../../db/schema";
 import { preparedOnce } from "./prepared.server";
 
@@ -27,8 +27,8 @@ const debtorForPortal = preparedOnce((db) =>
 );
 
 /** The debtor and its creditor, as the portal greets them. */
-export function getDebtorForPortal(db: Db, debtorId: number) {
-  return debtorForPortal(db).get({ debtorId });
+export async function getDebtorForPortal(db: Db, debtorId: number) {
+  return first(await debtorForPortal(db).execute({ debtorId }));
 }
 
 const invoiceColumns = {
@@ -42,8 +42,8 @@ const invoiceColumns = {
 };
 
 /** Open invoices of this debtor only: the debtor id from the session is part of the where. */
-export function listOpenInvoices(db: Db, debtorId: number) {
-  return openInvoices(db).all({ debtorId });
+export async function listOpenInvoices(db: Db, debtorId: number) {
+  return await openInvoices(db).execute({ debtorId });
 }
 
 const openInvoices = preparedOnce((db) =>
@@ -56,17 +56,18 @@ const openInvoices = preparedOnce((db) =>
 );
 
 /** One invoice, only if it belongs to this debtor: another debtor's id finds nothing. */
-export function getInvoiceOfDebtor(db: Db, debtorId: number, invoiceId: number) {
-  return db
-    .select({ ...invoiceColumns, status: invoices.status })
-    .from(invoices)
-    .where(and(eq(invoices.id, invoiceId), eq(invoices.debtorId, debtorId)))
-    .get();
+export async function getInvoiceOfDebtor(db: Db, debtorId: number, invoiceId: number) {
+  return first(
+    await db
+      .select({ ...invoiceColumns, status: invoices.status })
+      .from(invoices)
+      .where(and(eq(invoices.id, invoiceId), eq(invoices.debtorId, debtorId))),
+  );
 }
 
 /** When each of this debtor's invoices under an open dispute was contested. */
-export function listOpenDisputeDates(db: Db, debtorId: number): Map<number, Date> {
-  const rows = openDisputeDates(db).all({ debtorId });
+export async function listOpenDisputeDates(db: Db, debtorId: number): Promise<Map<number, Date>> {
+  const rows = await openDisputeDates(db).execute({ debtorId });
   return new Map(rows.map((r) => [r.invoiceId, r.createdAt]));
 }
 
@@ -83,11 +84,11 @@ const openDisputeDates = preparedOnce((db) =>
  * caller trims by the debtor's calendar), newest first, with the payments that settled them. Only
  * `payment` rows: an overpayment is kept aside and a refund is not how the invoice was paid.
  */
-export function listSettledInvoices(db: Db, debtorId: number, since: Date) {
+export async function listSettledInvoices(db: Db, debtorId: number, since: Date) {
   // paid_at and received_at are stored as UTC milliseconds; a placeholder takes the stored form.
-  const settled = settledInvoices(db).all({ debtorId, since: since.getTime() });
+  const settled = await settledInvoices(db).execute({ debtorId, since: since.getTime() });
   if (settled.length === 0) return [];
-  const rows = settledPayments(db).all({ debtorId, since: since.getTime() });
+  const rows = await settledPayments(db).execute({ debtorId, since: since.getTime() });
   return settled.map((invoice) => ({ ...invoice, payments: rows.filter((p) => p.invoiceId === invoice.id) }));
 }
 
@@ -106,26 +107,20 @@ const settledPayments = preparedOnce((db) =>
     .select({ id: payments.id, invoiceId: payments.invoiceId, method: payments.method, receivedAt: payments.receivedAt })
     .from(payments)
     .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
-    .where(
-      and(
-        eq(invoices.debtorId, sql.placeholder("debtorId")),
-        eq(invoices.status, "paid"),
-        gte(invoices.paidAt, sql.placeholder("since")),
-        eq(payments.kind, "payment"),
-      ),
-    )
+    .where(and(eq(invoices.debtorId, sql.placeholder("debtorId")), eq(invoices.status, "paid"), gte(invoices.paidAt, sql.placeholder("since")), eq(payments.kind, "payment")))
     .orderBy(asc(payments.receivedAt), asc(payments.id))
     .prepare(),
 );
 
 /** One payment received from this debtor, with what its receipt prints: another debtor's id finds nothing. */
-export function getPaymentOfDebtor(db: Db, debtorId: number, paymentId: number) {
-  return db
-    .select({ payment: payments, invoice: invoices, debtor: debtors, creditor: creditors })
-    .from(payments)
-    .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
-    .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
-    .innerJoin(creditors, eq(creditors.id, invoices.creditorId))
-    .where(and(eq(payments.id, paymentId), eq(invoices.debtorId, debtorId), eq(payments.kind, "payment")))
-    .get();
+export async function getPaymentOfDebtor(db: Db, debtorId: number, paymentId: number) {
+  return first(
+    await db
+      .select({ payment: payments, invoice: invoices, debtor: debtors, creditor: creditors })
+      .from(payments)
+      .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
+      .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
+      .innerJoin(creditors, eq(creditors.id, invoices.creditorId))
+      .where(and(eq(payments.id, paymentId), eq(invoices.debtorId, debtorId), eq(payments.kind, "payment"))),
+  );
 }

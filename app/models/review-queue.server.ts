@@ -1,38 +1,25 @@
 import { and, asc, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import {
-  cadencePauses,
-  debtors,
-  disputeFiles,
-  disputes,
-  installmentPlanInvoices,
-  installmentPlans,
-  installments,
-  invoices,
-  paymentClaims,
-  promises,
-} from "../../db/schema";
+import { cadencePauses, debtors, disputeFiles, disputes, installmentPlanInvoices, installmentPlans, installments, invoices, paymentClaims, promises } from "../../db/schema";
 
 type Reader = Pick<Db, "select">;
 
 /** Plans waiting for a decision, oldest first, with their schedule and invoices (creditor in the where). */
-export function listPlansToReview(db: Reader, creditorId: number) {
-  const plans = db
+export async function listPlansToReview(db: Reader, creditorId: number) {
+  const plans = await db
     .select({ plan: installmentPlans, debtorName: debtors.name, debtorId: debtors.id, segment: debtors.segment, brokenPromiseCount: debtors.brokenPromiseCount })
     .from(installmentPlans)
     .innerJoin(debtors, eq(debtors.id, installmentPlans.debtorId))
     .where(and(eq(debtors.creditorId, creditorId), eq(installmentPlans.status, "pending_review")))
-    .orderBy(asc(installmentPlans.createdAt))
-    .all();
+    .orderBy(asc(installmentPlans.createdAt));
   const ids = plans.map((p) => p.plan.id);
-  const rows = ids.length ? db.select().from(installments).where(inArray(installments.planId, ids)).orderBy(asc(installments.position)).all() : [];
+  const rows = ids.length ? await db.select().from(installments).where(inArray(installments.planId, ids)).orderBy(asc(installments.position)) : [];
   const numbers = ids.length
-    ? db
+    ? await db
         .select({ planId: installmentPlanInvoices.planId, number: invoices.number })
         .from(installmentPlanInvoices)
         .innerJoin(invoices, eq(invoices.id, installmentPlanInvoices.invoiceId))
         .where(inArray(installmentPlanInvoices.planId, ids))
-        .all()
     : [];
   return plans.map((p) => ({
     ...p,
@@ -41,8 +28,8 @@ export function listPlansToReview(db: Reader, creditorId: number) {
   }));
 }
 
-export function listOpenDisputes(db: Reader, creditorId: number) {
-  return db
+export async function listOpenDisputes(db: Reader, creditorId: number) {
+  return await db
     .select({
       dispute: disputes,
       debtorName: debtors.name,
@@ -55,24 +42,22 @@ export function listOpenDisputes(db: Reader, creditorId: number) {
     .innerJoin(debtors, eq(debtors.id, disputes.debtorId))
     .innerJoin(invoices, eq(invoices.id, disputes.invoiceId))
     .where(and(eq(debtors.creditorId, creditorId), eq(disputes.status, "open")))
-    .orderBy(asc(disputes.createdAt))
-    .all();
+    .orderBy(asc(disputes.createdAt));
 }
 
-export function listPendingClaims(db: Reader, creditorId: number) {
-  return db
+export async function listPendingClaims(db: Reader, creditorId: number) {
+  return await db
     .select({ claim: paymentClaims, debtorName: debtors.name, invoiceNumber: invoices.number, balanceCents: invoices.balanceCents, currency: invoices.currency })
     .from(paymentClaims)
     .innerJoin(debtors, eq(debtors.id, paymentClaims.debtorId))
     .innerJoin(invoices, eq(invoices.id, paymentClaims.invoiceId))
     .where(and(eq(debtors.creditorId, creditorId), eq(paymentClaims.status, "pending")))
-    .orderBy(asc(paymentClaims.createdAt))
-    .all();
+    .orderBy(asc(paymentClaims.createdAt));
 }
 
 /** Promises falling due today or earlier and still open, and those broken this last week. */
-export function listPromisesToWatch(db: Reader, creditorId: number, today: string, weekAgo: Date) {
-  return db
+export async function listPromisesToWatch(db: Reader, creditorId: number, today: string, weekAgo: Date) {
+  return await db
     .select({ promise: promises, debtorName: debtors.name, invoiceNumber: invoices.number, balanceCents: invoices.balanceCents, currency: invoices.currency })
     .from(promises)
     .innerJoin(debtors, eq(debtors.id, promises.debtorId))
@@ -83,28 +68,25 @@ export function listPromisesToWatch(db: Reader, creditorId: number, today: strin
         or(and(eq(promises.status, "open"), lte(promises.promisedDate, today)), and(eq(promises.status, "broken"), gte(promises.resolvedAt, weekAgo))),
       ),
     )
-    .orderBy(asc(promises.promisedDate))
-    .all();
+    .orderBy(asc(promises.promisedDate));
 }
 
-export function listCallbackRequests(db: Reader, creditorId: number) {
-  return db
+export async function listCallbackRequests(db: Reader, creditorId: number) {
+  return await db
     .select({ pause: cadencePauses, debtorName: debtors.name })
     .from(cadencePauses)
     .innerJoin(debtors, eq(debtors.id, cadencePauses.debtorId))
     .where(and(eq(debtors.creditorId, creditorId), eq(cadencePauses.reason, "callback_requested"), isNull(cadencePauses.resolvedAt)))
-    .orderBy(asc(cadencePauses.callbackAt))
-    .all();
+    .orderBy(asc(cadencePauses.callbackAt));
 }
 
 /** Documents debtors asked for, still to send: each pauses its invoice until `endsAt`. */
-export function listDocumentRequests(db: Reader, creditorId: number) {
-  return db
+export async function listDocumentRequests(db: Reader, creditorId: number) {
+  return await db
     .select({ pause: cadencePauses, debtorName: debtors.name, invoiceNumber: invoices.number })
     .from(cadencePauses)
     .innerJoin(debtors, eq(debtors.id, cadencePauses.debtorId))
     .leftJoin(invoices, eq(invoices.id, cadencePauses.invoiceId))
     .where(and(eq(debtors.creditorId, creditorId), eq(cadencePauses.reason, "document_requested"), isNull(cadencePauses.resolvedAt)))
-    .orderBy(asc(cadencePauses.endsAt))
-    .all();
+    .orderBy(asc(cadencePauses.endsAt));
 }

@@ -5,18 +5,17 @@ import { staffAuditEvents, staffUsers } from "../../db/schema";
 type Writer = Pick<Db, "insert">;
 type AuditAction = (typeof staffAuditEvents.$inferInsert)["action"];
 
-export function recordAuditEvent(db: Writer, event: typeof staffAuditEvents.$inferInsert) {
-  db.insert(staffAuditEvents).values(event).run();
+export async function recordAuditEvent(db: Writer, event: typeof staffAuditEvents.$inferInsert) {
+  await db.insert(staffAuditEvents).values(event);
 }
 
 /** The creditor's latest account changes of these kinds, newest first, with who made them. */
-export function listAuditEvents(db: Pick<Db, "select">, creditorId: number, actions: AuditAction[], limit: number) {
-  return db
+export async function listAuditEvents(db: Pick<Db, "select">, creditorId: number, actions: AuditAction[], limit: number) {
+  return await db
     .select({ id: staffAuditEvents.id, action: staffAuditEvents.action, data: staffAuditEvents.data, occurredAt: staffAuditEvents.occurredAt, actorName: staffUsers.name })
     .from(staffAuditEvents)
     .innerJoin(staffUsers, eq(staffUsers.id, staffAuditEvents.actorStaffUserId))
     .where(and(eq(staffAuditEvents.creditorId, creditorId), inArray(staffAuditEvents.action, actions)))
     .orderBy(desc(staffAuditEvents.occurredAt), desc(staffAuditEvents.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }

@@ -1,13 +1,13 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
+import { first, type Db } from "../../db/client";
 import { timelineEvents } from "../../db/schema";
 import { preparedOnce } from "./prepared.server";
 
 export type TimelineEntry = typeof timelineEvents.$inferInsert;
 
 /** Appends to the debtor's timeline; the table refuses updates and deletes. */
-export function appendTimeline(tx: Pick<Db, "insert">, entry: Omit<TimelineEntry, "id">): number {
-  return insertTimeline(tx).get({ ...entry, invoiceId: entry.invoiceId ?? null, createdAt: entry.createdAt ?? new Date() })!.id;
+export async function appendTimeline(tx: Pick<Db, "insert">, entry: Omit<TimelineEntry, "id">): Promise<number> {
+  return first(await insertTimeline(tx).execute({ ...entry, invoiceId: entry.invoiceId ?? null, createdAt: entry.createdAt ?? new Date() }))!.id;
 }
 
 // Most actions append one or more entries: built and prepared once per connection (or transaction).

@@ -47,7 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
   // A forged form (no pre-session token, M21) is refused before it counts against anyone.
   const form = await readSignInForm(request, MAX_SMALL_FORM_BYTES);
   // M17 for staff too: per client address, then per email typed, counted before anything is checked.
-  const byIp = limitRequest(RATE_LIMITS.staffSignInIp, clientAddress(request));
+  const byIp = await limitRequest(RATE_LIMITS.staffSignInIp, clientAddress(request));
   if (byIp) return data(result({}, tooMany(byIp.retryAt)), rateLimitedInit(byIp));
   const intent = form.get("intent");
 
@@ -55,9 +55,9 @@ export async function action({ request }: ActionFunctionArgs) {
     const parsed = email.safeParse(form.get("email"));
     if (!parsed.success) return data(result({ email: parsed.error.issues[0]!.message }, null), { status: 400 });
     const typed = parsed.data.trim().toLowerCase();
-    const limited = limitRequest(RATE_LIMITS.staffCodeSendEmail, typed);
+    const limited = await limitRequest(RATE_LIMITS.staffCodeSendEmail, typed);
     if (limited) return data(result({}, tooMany(limited.retryAt), { codeSentTo: typed }), rateLimitedInit(limited));
-    const staff = findActiveStaffByEmail(getDb(), typed);
+    const staff = await findActiveStaffByEmail(getDb(), typed);
     // The answer is the same whether the address belongs to a member or not, and costs about the same.
     await issueStaffCodeIfKnown(requestDeps(), staff, "sign_in");
     return data(result({}, null, { codeSentTo: typed }));
@@ -70,12 +70,14 @@ export async function action({ request }: ActionFunctionArgs) {
       return data(result(firstErrors(parsed.error), null, { codeSentTo: typed }), { status: 400 });
     }
     const typed = parsed.data.email.trim().toLowerCase();
-    const byEmail = limitRequest(RATE_LIMITS.staffSignInEmail, typed);
+    const byEmail = await limitRequest(RATE_LIMITS.staffSignInEmail, typed);
     if (byEmail) return data(result({}, tooMany(byEmail.retryAt), { codeSentTo: typed }), rateLimitedInit(byEmail));
     const cookie = await signInStaffByCode(getDb(), typed, parsed.data.code, now(), request);
     if (!cookie) {
       return data(
-        result({ code: "Ce code ne convient pas : il est faux, a déjà servi, a plus de 10 minutes ou a été essayé 5 fois. Vérifiez-le ou demandez un nouveau code." }, null, { codeSentTo: typed }),
+        result({ code: "Ce code ne convient pas : il est faux, a déjà servi, a plus de 10 minutes ou a été essayé 5 fois. Vérifiez-le ou demandez un nouveau code." }, null, {
+          codeSentTo: typed,
+        }),
         { status: 401 },
       );
     }
@@ -84,7 +86,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
   const parsed = passwordSchema.safeParse({ email: form.get("email"), password: form.get("password") });
   if (!parsed.success) return data(result(firstErrors(parsed.error), null), { status: 400 });
-  const byEmail = limitRequest(RATE_LIMITS.staffSignInEmail, parsed.data.email.trim().toLowerCase());
+  const byEmail = await limitRequest(RATE_LIMITS.staffSignInEmail, parsed.data.email.trim().toLowerCase());
   if (byEmail) return data(result({}, tooMany(byEmail.retryAt)), rateLimitedInit(byEmail));
   const cookie = await signInStaff(getDb(), parsed.data.email, parsed.data.password, now(), request);
   if (!cookie) return data(result({}, "Adresse e-mail ou mot de passe incorrect."), { status: 401 });
@@ -111,8 +113,7 @@ export default function StaffLogin() {
         <h1>Connexion par code</h1>
         {formError}
         <p role="status">
-          Si <strong>{codeSentTo}</strong> est l'adresse d'un membre actif de l'équipe, un code à 6 chiffres vient d'y être envoyé. Il est
-          valable 10 minutes, une seule fois.
+          Si <strong>{codeSentTo}</strong> est l'adresse d'un membre actif de l'équipe, un code à 6 chiffres vient d'y être envoyé. Il est valable 10 minutes, une seule fois.
         </p>
         <Form method="post" noValidate>
           <input type="hidden" name="csrf" value={csrf} />
@@ -146,7 +147,7 @@ export default function StaffLogin() {
     <main className="page narrow">
       <h1>Connexion à l'espace créancier</h1>
       <Form method="post" noValidate>
-          <input type="hidden" name="csrf" value={csrf} />
+        <input type="hidden" name="csrf" value={csrf} />
         {formError}
         <label htmlFor="email">Adresse e-mail</label>
         <input id="email" name="email" type="email" autoComplete="username" required {...invalid("email")} />

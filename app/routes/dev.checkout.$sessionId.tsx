@@ -10,13 +10,13 @@ export const meta = pageTitle("Checkout (development)");
 export const headers = neverCached;
 
 /** Stands in for Stripe's hosted page when no Stripe key is set (404 otherwise). */
-export function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ params }: LoaderFunctionArgs) {
   return loadDevCheckout(params.sessionId);
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
-  const { location, result } = payDevCheckout(request, params.sessionId, form.get("intent") === "pay" ? "pay" : "decline");
+  const { location, result } = await payDevCheckout(request, params.sessionId, form.get("intent") === "pay" ? "pay" : "decline");
   for (const id of result?.noticeIds ?? []) await sendNoticeNow(requestDeps(), id);
   throw redirect(location, { status: 303, headers: NO_STORE_HEADERS });
 }

@@ -4,7 +4,7 @@ import { loadDevOutboxMessage } from "~/services/dev/dev-outbox.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.subject ?? "Message"} — Outbox` }];
 
-export function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ params }: LoaderFunctionArgs) {
   return loadDevOutboxMessage(params.messageId ?? "");
 }
 

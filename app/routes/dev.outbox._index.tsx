@@ -4,8 +4,8 @@ import { pageTitle } from "~/utils/head";
 
 export const meta = pageTitle("Outbox (development)");
 
-export function loader() {
-  return { messages: loadDevOutbox() };
+export async function loader() {
+  return { messages: await loadDevOutbox() };
 }
 
 export default function DevOutbox() {
@@ -13,9 +13,7 @@ export default function DevOutbox() {
   return (
     <main className="page" lang="en">
       <h1>Development outbox</h1>
-      <p className="muted">
-        No provider keys are set, so emails and SMS are kept here instead of being sent. Newest first; open one to follow its link.
-      </p>
+      <p className="muted">No provider keys are set, so emails and SMS are kept here instead of being sent. Newest first; open one to follow its link.</p>
       {messages.length === 0 ? (
         <p>Nothing sent yet. The reminder job runs every minute; `npm run job -- once` runs it now.</p>
       ) : (

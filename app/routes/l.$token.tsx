@@ -20,12 +20,12 @@ export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => {
 };
 
 /** M17 on both verbs: per client, then per link (a token hashed like every subject). */
-function limitLanding(request: Request, token: string, byClient: RateLimitRule) {
-  return limitRequest(byClient, clientAddress(request)) ?? limitRequest(RATE_LIMITS.linkToken, token);
+async function limitLanding(request: Request, token: string, byClient: RateLimitRule) {
+  return (await limitRequest(byClient, clientAddress(request))) ?? (await limitRequest(RATE_LIMITS.linkToken, token));
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const overLimit = limitLanding(request, params.token ?? "", RATE_LIMITS.linkLandingIp);
+  const overLimit = await limitLanding(request, params.token ?? "", RATE_LIMITS.linkLandingIp);
   if (overLimit) {
     const locale = localeFromAcceptLanguage(request.headers.get("Accept-Language"));
     return data({ ...overLimit, locale, limited: overLimit.retryAt }, rateLimitedInit(overLimit));
@@ -41,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readLimitedForm(request, MAX_SMALL_FORM_BYTES);
   requireLandingOrigin(request, params.token ?? "", form.get("form"));
   // M17: every exchange attempt counts, valid or not; over the limit nothing is checked or created.
-  const limited = limitLanding(request, params.token ?? "", RATE_LIMITS.linkExchangeIp);
+  const limited = await limitLanding(request, params.token ?? "", RATE_LIMITS.linkExchangeIp);
   if (limited) return data(limited, rateLimitedInit(limited));
   const cookie = await exchangeLink(params.token ?? "");
   // The loader runs again after this and renders the same refusal page.

@@ -29,11 +29,11 @@ export async function action({ request }: ActionFunctionArgs) {
   // A body that is no form (415) or too big (413) is refused before it counts against anyone.
   const form = await readLimitedForm(request, MAX_SMALL_FORM_BYTES);
   // M17: per client address first, then per address typed; over either limit nothing is sent.
-  const byIp = limitRequest(RATE_LIMITS.newLinkIp, clientAddress(request));
+  const byIp = await limitRequest(RATE_LIMITS.newLinkIp, clientAddress(request));
   if (byIp) return data(byIp, rateLimitedInit(byIp));
   const parsed = schema.safeParse({ email: form.get("email") });
   if (!parsed.success) return data({ status: "invalid" as const }, { status: 400 });
-  const byAddress = limitRequest(RATE_LIMITS.newLinkAddress, parsed.data.email);
+  const byAddress = await limitRequest(RATE_LIMITS.newLinkAddress, parsed.data.email);
   if (byAddress) return data(byAddress, rateLimitedInit(byAddress));
   await requestNewLink(requestDeps(), parsed.data.email);
   return { status: "sent" as const };

@@ -12,7 +12,7 @@ export const action = resourceRoute(async function action({ request }: ActionFun
   if (!secret) return problem(404, "Resend webhooks are not configured.");
   // The signature covers the exact bytes sent: read the raw text, never a re-serialised JSON (P15).
   const rawBody = await readLimitedText(request, MAX_WEBHOOK_BYTES);
-  const outcome = handleResendWebhook(getDb(), secret, rawBody, request.headers, now());
+  const outcome = await handleResendWebhook(getDb(), secret, rawBody, request.headers, now());
   if (outcome === "invalid") {
     return problem(400, "The svix-signature does not match the body, or svix-timestamp is too far from now.", undefined, { title: "Invalid signature" });
   }

@@ -8,7 +8,7 @@ let app: ServedApp;
 let path: string;
 
 test.beforeAll(async () => {
-  path = preparedDatabase(E2E_TODAY);
+  path = await preparedDatabase(E2E_TODAY);
   app = await startServer(path, { TEST_FIXED_NOW: E2E_NOW });
 });
 

@@ -6,6 +6,7 @@ import { dryRun } from "../../app/services/shared/dry-run.server";
 import { withDb } from "./support/helpers";
 import { expectAccessible } from "./support/agreements";
 import { E2E_NOW, E2E_TODAY } from "./support/env";
+import { first } from "../../db/client";
 
 const MERCIER = "Fromagerie Mercier";
 const INVOICE = "F-2026-0060";
@@ -20,30 +21,35 @@ async function signIn(page: Page) {
 }
 
 /** The day the dry-run (read from the test side) plans Mercier's first reminder of this invoice. */
-function firstReminderDay(debtorId: number): string | undefined {
-  return withDb((db) => dryRun(db, { from: E2E_TODAY, to: "2026-12-20", debtorId }))
+async function firstReminderDay(debtorId: number): Promise<string | undefined> {
+  return (await withDb(async (db) => dryRun(db, { from: E2E_TODAY, to: "2026-12-20", debtorId })))
     .filter((r) => r.at >= new Date(E2E_NOW))
     .find((r) => r.what === "first_reminder" && r.invoices.includes(INVOICE))
     ?.when.slice(0, 10);
 }
 
-const goodPayerFirstReminder = () =>
-  withDb((db) => {
-    const policy = db.select().from(cadencePolicies).where(eq(cadencePolicies.segment, "good_payer")).get()!;
-    return db.select().from(cadenceSteps).where(and(eq(cadenceSteps.policyId, policy.id), eq(cadenceSteps.kind, "first_reminder"))).get()!;
+const goodPayerFirstReminder = async () =>
+  withDb(async (db) => {
+    const policy = first(await db.select().from(cadencePolicies).where(eq(cadencePolicies.segment, "good_payer")))!;
+    return first(
+      await db
+        .select()
+        .from(cadenceSteps)
+        .where(and(eq(cadenceSteps.policyId, policy.id), eq(cadenceSteps.kind, "first_reminder"))),
+    )!;
   });
 
 let original: { id: number; offsetDays: number } | undefined;
 
 // The journeys share one database: the policy goes back to what the others expect.
-test.afterAll(() => {
-  if (original) withDb((db) => db.update(cadenceSteps).set({ offsetDays: original!.offsetDays }).where(eq(cadenceSteps.id, original!.id)).run());
+test.afterAll(async () => {
+  if (original) await withDb(async (db) => await db.update(cadenceSteps).set({ offsetDays: original!.offsetDays }).where(eq(cadenceSteps.id, original!.id)));
 });
 
 test("staff change a step's offset, preview a message in English and see the calendar move", async ({ page }) => {
-  const mercierId = withDb((db) => db.select().from(debtors).where(eq(debtors.name, MERCIER)).get()!.id);
-  original = goodPayerFirstReminder();
-  const before = firstReminderDay(mercierId)!;
+  const mercierId = await withDb(async (db) => first(await db.select().from(debtors).where(eq(debtors.name, MERCIER)))!.id);
+  original = await goodPayerFirstReminder();
+  const before = (await firstReminderDay(mercierId))!;
   expect(before).toBeTruthy();
 
   await signIn(page);
@@ -61,11 +67,11 @@ test("staff change a step's offset, preview a message in English and see the cal
   await offset.fill("25");
   await policy.getByRole("button", { name: "Enregistrer la politique Bons payeurs" }).click();
   await expect(policy.getByRole("alert").filter({ hasText: "Doit venir après l'étape précédente (première relance à J+25)" })).toBeVisible();
-  expect(goodPayerFirstReminder().offsetDays).toBe(10);
+  expect((await goodPayerFirstReminder()).offsetDays).toBe(10);
   await policy.getByLabel("Délai en jours, ligne 2 — Bons payeurs", { exact: true }).fill("18");
   await policy.getByRole("button", { name: "Enregistrer la politique Bons payeurs" }).click();
   await expect(page.getByRole("status")).toHaveText("Politique enregistrée : la relance l'applique dès son prochain passage.");
-  expect(goodPayerFirstReminder().offsetDays).toBe(18);
+  expect((await goodPayerFirstReminder()).offsetDays).toBe(18);
 
   // The English preview of the first reminder, with a real English-speaking customer.
   await page.getByRole("link", { name: "Aperçu des messages" }).click();
@@ -85,7 +91,7 @@ test("staff change a step's offset, preview a message in English and see the cal
   await expect(page.getByTestId("preview-segments")).toContainText("segment");
 
   // The calendar now plans that first reminder later.
-  const after = firstReminderDay(mercierId)!;
+  const after = (await firstReminderDay(mercierId))!;
   expect(after > before).toBe(true);
   await page.goto(`/backoffice/cadence/calendar?debtorId=${mercierId}`);
   await expect(page.getByRole("heading", { name: "Calendrier des 30 prochains jours" })).toBeVisible();

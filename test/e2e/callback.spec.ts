@@ -4,6 +4,7 @@ import { cadencePauses, callTasks, debtorContacts, timelineEvents } from "../../
 import { runJobOnce, withDb } from "./support/helpers";
 import { enterPortal } from "./support/secure";
 import { expectAccessible } from "./support/agreements";
+import { first } from "../../db/client";
 
 const ADDRESS = "thomas@menuiserie-chevalier.fr";
 /** The first slot offered on Friday 20 November at 10:00 (Paris): two hours later, at noon. */
@@ -11,8 +12,8 @@ const FIRST_SLOT = "2026-11-20T11:00:00.000Z";
 
 test("a debtor asks to be called back from a reminder, and a call task waits for staff at the slot", async ({ page }) => {
   await enterPortal(page, ADDRESS);
-  const debtorId = withDb((db) => db.select().from(debtorContacts).where(eq(debtorContacts.email, ADDRESS)).get()!.debtorId);
-  const pausesBefore = withDb((db) => db.select().from(cadencePauses).where(eq(cadencePauses.debtorId, debtorId)).all().length);
+  const debtorId = await withDb(async (db) => first(await db.select().from(debtorContacts).where(eq(debtorContacts.email, ADDRESS)))!.debtorId);
+  const pausesBefore = await withDb(async (db) => (await db.select().from(cadencePauses).where(eq(cadencePauses.debtorId, debtorId))).length);
 
   await page.getByRole("link", { name: "Être rappelé" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Être rappelé" })).toBeVisible();
@@ -34,10 +35,13 @@ test("a debtor asks to be called back from a reminder, and a call task waits for
   await expect(page.getByRole("group", { name: "Quand pouvons-nous vous appeler ?" })).toBeFocused();
   await expect(page.getByLabel("Autre numéro", { exact: true })).toHaveAccessibleDescription(/Ce numéro n'est pas valide/);
   await expectAccessible(page);
-  expect(withDb((db) => db.select().from(cadencePauses).where(eq(cadencePauses.debtorId, debtorId)).all())).toHaveLength(pausesBefore);
+  expect(await withDb(async (db) => await db.select().from(cadencePauses).where(eq(cadencePauses.debtorId, debtorId)))).toHaveLength(pausesBefore);
 
   // The first slot, the number on file, a word for the adviser.
-  await page.getByRole("group", { name: /vendredi 20 novembre/i }).getByLabel("12:00").check();
+  await page
+    .getByRole("group", { name: /vendredi 20 novembre/i })
+    .getByLabel("12:00")
+    .check();
   await page.getByLabel("Le numéro que nous avons : +33 6 ** ** ** 12").check();
   await page.getByLabel(/Un mot pour le conseiller/).fill("Demandez Thomas, à l'atelier.");
   await page.getByRole("button", { name: "Vérifier ma demande" }).click();
@@ -54,16 +58,36 @@ test("a debtor asks to be called back from a reminder, and a call task waits for
   await expect(page.getByRole("status")).toContainText("Votre demande est enregistrée : nous vous appellerons le vendredi 20 novembre à 12:00.");
   await expectAccessible(page);
 
-  const pause = withDb((db) =>
-    db.select().from(cadencePauses).where(and(eq(cadencePauses.debtorId, debtorId), eq(cadencePauses.callbackAt, new Date(FIRST_SLOT)))).all(),
+  const pause = await withDb(
+    async (db) =>
+      await db
+        .select()
+        .from(cadencePauses)
+        .where(and(eq(cadencePauses.debtorId, debtorId), eq(cadencePauses.callbackAt, new Date(FIRST_SLOT)))),
   );
   expect(pause).toHaveLength(1);
   expect(pause[0]).toMatchObject({ reason: "callback_requested", owner: "system", resolvedAt: null, note: "Demandez Thomas, à l'atelier." });
-  expect(withDb((db) => db.select().from(timelineEvents).where(and(eq(timelineEvents.debtorId, debtorId), eq(timelineEvents.type, "callback.requested"))).all().length)).toBeGreaterThanOrEqual(1);
+  expect(
+    await withDb(
+      async (db) =>
+        (
+          await db
+            .select()
+            .from(timelineEvents)
+            .where(and(eq(timelineEvents.debtorId, debtorId), eq(timelineEvents.type, "callback.requested")))
+        ).length,
+    ),
+  ).toBeGreaterThanOrEqual(1);
 
   // The job, at the slot: a call task for staff, due at noon.
   runJobOnce(FIRST_SLOT);
-  const tasks = withDb((db) => db.select().from(callTasks).where(and(eq(callTasks.debtorId, debtorId), eq(callTasks.dueAt, new Date(FIRST_SLOT)))).all());
+  const tasks = await withDb(
+    async (db) =>
+      await db
+        .select()
+        .from(callTasks)
+        .where(and(eq(callTasks.debtorId, debtorId), eq(callTasks.dueAt, new Date(FIRST_SLOT)))),
+  );
   expect(tasks).toHaveLength(1);
   expect(tasks[0]).toMatchObject({ status: "open", reason: "Le client a demandé à être rappelé" });
 });

@@ -12,7 +12,14 @@ const PDF = Buffer.from("%PDF-1.7\n% bon de livraison\n");
 test("a debtor disputes one invoice with a document; only that invoice stops being chased", async ({ page }) => {
   runJobOnce();
   const debtorId = await openPortalFromOutbox(page, "accueil@veto-saint-jean.fr");
-  const open = withDb((db) => db.select().from(invoices).where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"))).orderBy(invoices.dueDate).all());
+  const open = await withDb(
+    async (db) =>
+      await db
+        .select()
+        .from(invoices)
+        .where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open")))
+        .orderBy(invoices.dueDate),
+  );
   expect(open.length).toBeGreaterThan(1);
   const [disputed, other] = open as [(typeof open)[number], (typeof open)[number]];
 
@@ -33,7 +40,7 @@ test("a debtor disputes one invoice with a document; only that invoice stops bei
   await expect(files).toHaveAttribute("aria-invalid", "true");
   await expect(files).toBeFocused();
   await expectAccessible(page);
-  expect(withDb((db) => db.select().from(disputes).where(eq(disputes.debtorId, debtorId)).all())).toEqual([]);
+  expect(await withDb(async (db) => await db.select().from(disputes).where(eq(disputes.debtorId, debtorId)))).toEqual([]);
 
   // The real document, then the review: what happens to each invoice, with dates; still nothing recorded.
   await files.setInputFiles({ name: "livraison.pdf", mimeType: "application/pdf", buffer: PDF });
@@ -45,20 +52,25 @@ test("a debtor disputes one invoice with a document; only that invoice stops bei
   await expect(next).toContainText(new RegExp(`La facture ${other.number} garde son calendrier : prochain rappel le \\d{1,2} \\S+ 2026`));
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   await expectAccessible(page);
-  expect(withDb((db) => db.select().from(disputes).where(eq(disputes.debtorId, debtorId)).all())).toEqual([]);
+  expect(await withDb(async (db) => await db.select().from(disputes).where(eq(disputes.debtorId, debtorId)))).toEqual([]);
   await page.getByRole("button", { name: "Je confirme ma contestation" }).click();
   await expect(page).toHaveURL(/\/portal\?done=dispute$/);
   await expect(page.getByRole("status")).toHaveText(/Votre contestation est enregistrée/);
 
-  withDb((db) => {
-    const rows = db.select().from(disputes).where(eq(disputes.debtorId, debtorId)).all();
+  await withDb(async (db) => {
+    const rows = await db.select().from(disputes).where(eq(disputes.debtorId, debtorId));
     expect(rows.map((d) => [d.invoiceId, d.reason, d.status])).toEqual([[disputed.id, "not_received", "open"]]);
-    expect(db.select().from(disputeFiles).where(eq(disputeFiles.disputeId, rows[0]!.id)).all().map((f) => f.originalName)).toEqual(["livraison.pdf"]);
-    expect(db.select().from(timelineEvents).where(and(eq(timelineEvents.debtorId, debtorId), eq(timelineEvents.type, "dispute.opened"))).all()).toHaveLength(1);
+    expect((await db.select().from(disputeFiles).where(eq(disputeFiles.disputeId, rows[0]!.id))).map((f) => f.originalName)).toEqual(["livraison.pdf"]);
+    expect(
+      await db
+        .select()
+        .from(timelineEvents)
+        .where(and(eq(timelineEvents.debtorId, debtorId), eq(timelineEvents.type, "dispute.opened"))),
+    ).toHaveLength(1);
   });
 
   // The cadence: the disputed invoice is in no message of the coming month; the other one still is.
-  const coming = withDb((db) => dryRun(db, { from: E2E_TODAY, to: "2026-12-31", debtorId }));
+  const coming = await withDb(async (db) => dryRun(db, { from: E2E_TODAY, to: "2026-12-31", debtorId }));
   const chased = coming.flatMap((row) => row.invoices);
   expect(chased).not.toContain(disputed.number);
   expect(chased).toContain(other.number);

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { sqliteClient } from "../../db/client";
 import { parseEnv } from "../../app/env.server";
 import { insertLink, insertShortLink, signLink } from "../../app/services/shared/links.server";
 import { E2E_NOW, e2eEnv } from "./support/env";
@@ -10,11 +11,11 @@ const env = parseEnv(e2eEnv());
 
 async function issue() {
   const now = new Date(E2E_NOW);
-  const { link, sms } = withDb((db) => {
-    const debtorId = (db.$client.prepare("select debtor_id as id from invoices where status = 'open' order by debtor_id limit 1").get() as { id: number }).id;
+  const { link, sms } = await withDb(async (db) => {
+    const debtorId = (sqliteClient(db)!.prepare("select debtor_id as id from invoices where status = 'open' order by debtor_id limit 1").get() as { id: number }).id;
     return {
-      link: insertLink(db, env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now }),
-      sms: insertShortLink(db, env, { debtorId, invoiceIds: [], sentTo: "+33600000000", now }).token,
+      link: await insertLink(db, env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now }),
+      sms: (await insertShortLink(db, env, { debtorId, invoiceIds: [], sentTo: "+33600000000", now })).token,
     };
   });
   return { jwt: await signLink(env, link), sms };

@@ -5,6 +5,7 @@ import { DEMO_LOGIN } from "../../db/seed";
 import { callTasks, cadencePauses, debtors, installmentPlanInvoices, installmentPlans, installments, invoices, letters } from "../../db/schema";
 import { withDb } from "./support/helpers";
 import { E2E_NOW } from "./support/env";
+import { first, one } from "../../db/client";
 
 /**
  * Issue 16, item 6: a morning of collection work, at 1280 px on a desk and at 360 px on a phone:
@@ -12,28 +13,56 @@ import { E2E_NOW } from "./support/env";
  * a screenshot of each is kept in test-results/screenshots.
  */
 const widths = [
-  { name: "desk", viewport: { width: 1280, height: 900 }, debtors: ["Pharmacie Centrale", "Transports Girard", "Hôtel du Parc", "Cabinet Lefèvre Architectes", "Garage des Alpes SAS"] },
-  { name: "phone", viewport: { width: 360, height: 740 }, debtors: ["Crèche Les Petits Pas", "Domaine Viticole Perrin", "SCI Les Terrasses", "Agence Horizon Immobilier", "Auto-École Conduite Plus"] },
+  {
+    name: "desk",
+    viewport: { width: 1280, height: 900 },
+    debtors: ["Pharmacie Centrale", "Transports Girard", "Hôtel du Parc", "Cabinet Lefèvre Architectes", "Garage des Alpes SAS"],
+  },
+  {
+    name: "phone",
+    viewport: { width: 360, height: 740 },
+    debtors: ["Crèche Les Petits Pas", "Domaine Viticole Perrin", "SCI Les Terrasses", "Agence Horizon Immobilier", "Auto-École Conduite Plus"],
+  },
 ] as const;
 
 // Debtors no other journey uses: the first called one is paused, which would change another journey's cadence.
 /** Work waiting for this morning: a plan to decide, three calls, a letter to post (fixtures for what the job and the portal make). */
-function prepareMorning(names: readonly string[]) {
-  return withDb((db) => {
-    const found = db.select().from(debtors).where(inArray(debtors.name, [...names])).all();
+async function prepareMorning(names: readonly string[]) {
+  return withDb(async (db) => {
+    const found = await db
+      .select()
+      .from(debtors)
+      .where(inArray(debtors.name, [...names]));
     const byName = (name: string) => found.find((d) => d.name === name)!;
     const [planner, ...called] = names.slice(0, 4).map(byName);
-    const invoice = db.select().from(invoices).where(and(eq(invoices.debtorId, planner!.id), eq(invoices.status, "open"))).get()!;
-    const plan = db.insert(installmentPlans).values({ debtorId: planner!.id, totalCents: invoice.balanceCents, currency: "EUR", status: "pending_review" }).returning().get();
-    db.insert(installmentPlanInvoices).values({ planId: plan.id, invoiceId: invoice.id }).run();
+    const invoice = first(
+      await db
+        .select()
+        .from(invoices)
+        .where(and(eq(invoices.debtorId, planner!.id), eq(invoices.status, "open"))),
+    )!;
+    const plan = one(await db.insert(installmentPlans).values({ debtorId: planner!.id, totalCents: invoice.balanceCents, currency: "EUR", status: "pending_review" }).returning());
+    await db.insert(installmentPlanInvoices).values({ planId: plan.id, invoiceId: invoice.id });
     const half = Math.floor(invoice.balanceCents / 2);
-    db.insert(installments).values([
+    await db.insert(installments).values([
       { planId: plan.id, position: 1, dueDate: "2026-12-10", amountCents: invoice.balanceCents - half },
       { planId: plan.id, position: 2, dueDate: "2027-01-10", amountCents: half },
-    ]).run();
-    for (const debtor of called) db.insert(callTasks).values({ creditorId: debtor!.creditorId, debtorId: debtor!.id, reason: "Deuxième relance restée sans réponse", dueAt: new Date("2026-11-20T07:00:00Z") }).run();
+    ]);
+    for (const debtor of called)
+      await db
+        .insert(callTasks)
+        .values({ creditorId: debtor!.creditorId, debtorId: debtor!.id, reason: "Deuxième relance restée sans réponse", dueAt: new Date("2026-11-20T07:00:00Z") });
     const letterFor = byName(names[4]!);
-    db.insert(letters).values({ creditorId: letterFor.creditorId, debtorId: letterFor.id, kind: "formal_notice", pdfPath: "letters/matin.pdf", pdfSha256: "0".repeat(64), createdAt: new Date("2026-11-16T09:00:00Z") }).run();
+    await db
+      .insert(letters)
+      .values({
+        creditorId: letterFor.creditorId,
+        debtorId: letterFor.id,
+        kind: "formal_notice",
+        pdfPath: "letters/matin.pdf",
+        pdfSha256: "0".repeat(64),
+        createdAt: new Date("2026-11-16T09:00:00Z"),
+      });
     return { planner: planner!, called: called.map((d) => d!), letterFor };
   });
 }
@@ -57,7 +86,7 @@ for (const width of widths) {
     test.use({ viewport: width.viewport });
 
     test(`sign in, decide a plan, take three calls, post a letter, pause a debtor (${width.name})`, async ({ page }, info) => {
-      const morning = prepareMorning(width.debtors);
+      const morning = await prepareMorning(width.debtors);
 
       await page.goto("/backoffice/login");
       await check(page, info, "login", width.name);
@@ -73,13 +102,19 @@ for (const width of widths) {
       await open(page, /^À décider/);
       await expect(page.getByRole("heading", { name: "À décider" })).toBeVisible();
       await check(page, info, "review-queue", width.name);
-      await page.getByTestId("plan-review").filter({ hasText: morning.planner.name }).getByRole("link", { name: /^Ouvrir/ }).click();
+      await page
+        .getByTestId("plan-review")
+        .filter({ hasText: morning.planner.name })
+        .getByRole("link", { name: /^Ouvrir/ })
+        .click();
       const plan = page.getByRole("region", { name: `Échéancier de ${morning.planner.name}` });
       await expect(plan.getByRole("listitem")).toHaveCount(2);
       await check(page, info, "review-queue-open", width.name);
       await plan.getByRole("button", { name: "Accepter" }).click();
       await expect(page.getByTestId("plan-review").filter({ hasText: morning.planner.name })).toHaveCount(0);
-      expect(withDb((db) => db.select().from(installmentPlans).where(eq(installmentPlans.debtorId, morning.planner.id)).all().map((p) => p.status))).toContain("accepted");
+      expect(await withDb(async (db) => (await db.select().from(installmentPlans).where(eq(installmentPlans.debtorId, morning.planner.id))).map((p) => p.status))).toContain(
+        "accepted",
+      );
 
       // Three calls, one after the other: saving opens the next one.
       await open(page, /^Appels/);
@@ -102,8 +137,20 @@ for (const width of widths) {
         await opened.getByRole("button", { name: /^Enregistrer/ }).click();
         await expect(page.getByTestId("call-task")).toHaveCount(2 - taken);
       }
-      const done = withDb((db) =>
-        db.select().from(callTasks).where(and(inArray(callTasks.debtorId, morning.called.map((d) => d.id)), eq(callTasks.reason, "Deuxième relance restée sans réponse"))).all(),
+      const done = await withDb(
+        async (db) =>
+          await db
+            .select()
+            .from(callTasks)
+            .where(
+              and(
+                inArray(
+                  callTasks.debtorId,
+                  morning.called.map((d) => d.id),
+                ),
+                eq(callTasks.reason, "Deuxième relance restée sans réponse"),
+              ),
+            ),
       );
       expect(done.map((t) => t.status)).toEqual(["done", "done", "done"]);
 
@@ -137,7 +184,13 @@ for (const width of widths) {
       await page.getByLabel("Jusqu'au (inclus)").fill("2026-12-04");
       await page.getByRole("button", { name: "Suspendre les relances des clients cochés" }).click();
       await expect(page.getByRole("status").filter({ hasText: "Relances suspendues pour 1 client" })).toBeVisible();
-      const held = withDb((db) => db.select().from(cadencePauses).where(and(eq(cadencePauses.debtorId, morning.called[0]!.id), eq(cadencePauses.reason, "staff_hold"))).all());
+      const held = await withDb(
+        async (db) =>
+          await db
+            .select()
+            .from(cadencePauses)
+            .where(and(eq(cadencePauses.debtorId, morning.called[0]!.id), eq(cadencePauses.reason, "staff_hold"))),
+      );
       expect(held).toHaveLength(1);
       expect(held[0]!.startsAt.getTime()).toBe(new Date(E2E_NOW).getTime());
 

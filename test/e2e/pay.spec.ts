@@ -9,7 +9,7 @@ const nbsp = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
 
 test("a debtor pays one invoice by card from a reminder; the reminders stop for it and the thank-you is planned", async ({ page }) => {
   await openPortalFromOutbox(page);
-  const { debtorId, open } = martin();
+  const { debtorId, open } = await martin();
   expect(open.length).toBeGreaterThanOrEqual(2);
   const [paid, kept] = open;
 
@@ -42,7 +42,7 @@ test("a debtor pays one invoice by card from a reminder; the reminders stop for 
   await expect(page.getByRole("heading", { level: 1, name: "Merci pour votre paiement" })).toBeVisible();
   await expect(page.getByText(`Facture ${paid!.number} :`)).toContainText("soldée");
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
-  expect(invoiceById(paid!.id)).toMatchObject({ status: "paid", balanceCents: 0 });
+  expect(await invoiceById(paid!.id)).toMatchObject({ status: "paid", balanceCents: 0 });
 
   await page.getByRole("link", { name: "Retour à vos factures" }).click();
   await expect(page.getByTestId("invoice")).toHaveCount(open.length - 1);
@@ -55,16 +55,16 @@ test("a debtor pays one invoice by card from a reminder; the reminders stop for 
 
   // The next job pass thanks for the paid invoice; the cadence has nothing more for it, and goes on for the other.
   runJobOnce("2026-11-20T10:00:00Z");
-  const thanked = withDb((db) =>
-    db
-      .select({ invoiceId: outboundMessageInvoices.invoiceId })
-      .from(outboundMessages)
-      .innerJoin(outboundMessageInvoices, eq(outboundMessageInvoices.messageId, outboundMessages.id))
-      .where(and(eq(outboundMessages.debtorId, debtorId), eq(outboundMessages.step, "thank_you")))
-      .all(),
+  const thanked = await withDb(
+    async (db) =>
+      await db
+        .select({ invoiceId: outboundMessageInvoices.invoiceId })
+        .from(outboundMessages)
+        .innerJoin(outboundMessageInvoices, eq(outboundMessageInvoices.messageId, outboundMessages.id))
+        .where(and(eq(outboundMessages.debtorId, debtorId), eq(outboundMessages.step, "thank_you"))),
   );
   expect(thanked).toEqual([{ invoiceId: paid!.id }]);
-  const planned = plannedFor(debtorId, "2026-11-21", "2027-01-31");
+  const planned = await plannedFor(debtorId, "2026-11-21", "2027-01-31");
   expect(planned.filter((row) => row.invoices.includes(paid!.number))).toEqual([]);
   expect(planned.some((row) => row.invoices.includes(kept!.number))).toBe(true);
 });
@@ -74,7 +74,7 @@ test.describe("bank transfer", () => {
 
   test("the transfer details are shown as text and copied exactly", async ({ page }) => {
     await openPortalFromOutbox(page);
-    const { open } = martin();
+    const { open } = await martin();
     await page.goto("/portal/pay");
     const transfer = page.getByRole("region", { name: "Payer par virement" });
     await expect(transfer.getByTestId("transfer-holder")).toContainText("Atelier Durand SARL");

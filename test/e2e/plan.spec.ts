@@ -42,7 +42,7 @@ test("a debtor proposes a plan inside the creditor's rules: accepted at once, re
   await expect(page.locator("#acknowledge-error")).toHaveText(/Cochez la case/);
   await expect(box).toBeFocused();
   await expectAccessible(page);
-  expect(withDb((db) => db.select().from(installmentPlans).where(eq(installmentPlans.debtorId, debtorId)).all())).toEqual([]);
+  expect(await withDb(async (db) => await db.select().from(installmentPlans).where(eq(installmentPlans.debtorId, debtorId)))).toEqual([]);
 
   const shown = await page.getByTestId("acknowledgment").textContent();
   await box.check();
@@ -60,15 +60,21 @@ test("a debtor proposes a plan inside the creditor's rules: accepted at once, re
   await expect(page.getByRole("button", { name: "Voir l'échéancier" })).toHaveCount(0);
   await expectAccessible(page);
 
-  const plan = withDb((db) => db.select().from(installmentPlans).where(eq(installmentPlans.debtorId, debtorId)).all());
+  const plan = await withDb(async (db) => await db.select().from(installmentPlans).where(eq(installmentPlans.debtorId, debtorId)));
   expect(plan).toHaveLength(1);
   expect(plan[0]).toMatchObject({ status: "accepted", acknowledgmentText: shown });
-  const rows = withDb((db) => db.select().from(installments).where(eq(installments.planId, plan[0]!.id)).all());
+  const rows = await withDb(async (db) => await db.select().from(installments).where(eq(installments.planId, plan[0]!.id)));
   expect(rows.reduce((sum, r) => sum + r.amountCents, 0)).toBe(plan[0]!.totalCents);
-  const events = withDb((db) => db.select().from(timelineEvents).where(and(eq(timelineEvents.debtorId, debtorId), eq(timelineEvents.type, "plan.proposed"))).all());
+  const events = await withDb(
+    async (db) =>
+      await db
+        .select()
+        .from(timelineEvents)
+        .where(and(eq(timelineEvents.debtorId, debtorId), eq(timelineEvents.type, "plan.proposed"))),
+  );
   expect(events.map((e) => e.data.status)).toEqual(["accepted"]);
 
   // The cadence on the e2e database: only the reminder 3 days before the first installment.
-  const coming = withDb((db) => dryRun(db, { from: E2E_TODAY, to: "2026-12-03", debtorId }));
+  const coming = await withDb(async (db) => dryRun(db, { from: E2E_TODAY, to: "2026-12-03", debtorId }));
   expect(coming.map((row) => [row.what, row.when.slice(0, 10)])).toEqual([["installment_reminder", "2026-11-30"]]); // 28 November is a Saturday: e-mails go on business days only
 });

@@ -61,7 +61,7 @@ async function exitOf(child: ReturnType<typeof startChild>): Promise<number | nu
 
 test("without provider keys, the server and the job refuse to start, one line per missing setting", async () => {
   test.setTimeout(120_000);
-  const database = preparedDatabase("2026-11-20");
+  const database = await preparedDatabase("2026-11-20");
   try {
     const env = { ...productionEnv(unset), DATABASE_PATH: database, PORT: "0", RELANCE_MODE: "production" };
     for (const args of [["scripts/serve.ts"], ["jobs/run.ts", "once"]]) {
@@ -73,7 +73,10 @@ test("without provider keys, the server and the job refuse to start, one line pe
       const output = child.output();
       expect(output, args[0]).toContain("Relance cannot start, the environment is invalid:");
       for (const name of ["RESEND_API_KEY", "RESEND_WEBHOOK_SECRET", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"]) {
-        expect(output.split("\n").filter((line) => line.startsWith(`  - ${name}: is required in production`)), `${args[0]} ${name}`).toHaveLength(1);
+        expect(
+          output.split("\n").filter((line) => line.startsWith(`  - ${name}: is required in production`)),
+          `${args[0]} ${name}`,
+        ).toHaveLength(1);
       }
     }
   } finally {
@@ -106,7 +109,7 @@ test.describe("with every provider pointed at the local fakes", () => {
       STRIPE_API_BASE_URL: await stripe.start(),
       TWILIO_API_BASE_URL: await twilio.start(),
     });
-    database = preparedDatabase("2026-11-20");
+    database = await preparedDatabase("2026-11-20");
     env.DATABASE_PATH = database;
     // Production wants https: the server believes it is https://127.0.0.1:<port>, as behind a TLS proxy
     // that keeps the Host header, so forms must come from that origin.
@@ -127,7 +130,12 @@ test.describe("with every provider pointed at the local fakes", () => {
       ["POST", "/dev/checkout/dev_cs_1"],
       ["GET", "/dev/outbox/1.data"],
     ] as const) {
-      const response = await fetch(`${app.url}${path}`, { method, redirect: "manual", headers: { Origin: app.env.PUBLIC_BASE_URL!, "Content-Type": "application/x-www-form-urlencoded" }, body: method === "POST" ? "intent=pay" : undefined });
+      const response = await fetch(`${app.url}${path}`, {
+        method,
+        redirect: "manual",
+        headers: { Origin: app.env.PUBLIC_BASE_URL!, "Content-Type": "application/x-www-form-urlencoded" },
+        body: method === "POST" ? "intent=pay" : undefined,
+      });
       expect(response.status, `${method} ${path}`).toBe(404);
       expect(await response.text(), `${method} ${path}`).not.toContain("Checkout (development)");
     }
@@ -139,7 +147,12 @@ test.describe("with every provider pointed at the local fakes", () => {
       ["another site", `/l/${token}`, { Origin: "https://phishing.example" }],
       ["a forwarded host that is not the origin", "/backoffice/login", { Origin: app.url, "X-Forwarded-Host": "phishing.example" }],
     ] as const) {
-      const response = await fetch(`${app.url}${path}`, { method: "POST", redirect: "manual", headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" }, body: "" });
+      const response = await fetch(`${app.url}${path}`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" },
+        body: "",
+      });
       expect(response.status, label).toBe(403);
       expect(await response.text(), label).toBe("This form must be sent from Relance's own pages.");
       expect(response.headers.get("set-cookie"), label).toBeNull();

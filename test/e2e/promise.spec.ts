@@ -26,7 +26,7 @@ test("a debtor promises a payment date from a reminder, and the cadence waits fo
   await expect(date).toBeFocused();
   await expect(date).toHaveAccessibleDescription(/ne peut pas dépasser le 20 décembre 2026/);
   await expectAccessible(page);
-  expect(withDb((db) => db.select().from(promises).where(eq(promises.debtorId, debtorId)).all())).toEqual([]);
+  expect(await withDb(async (db) => await db.select().from(promises).where(eq(promises.debtorId, debtorId)))).toEqual([]);
 
   // A good date: the confirmation shows the commitment word for word and what follows, with dates.
   await date.fill("2026-12-04");
@@ -49,15 +49,23 @@ test("a debtor promises a payment date from a reminder, and the cadence waits fo
   await expect(page.getByTestId("commitment-history").getByText(/: en cours jusqu'au 4 décembre 2026\.$/)).toHaveCount(2);
   await expectAccessible(page);
 
-  const stored = withDb((db) => db.select().from(promises).where(eq(promises.debtorId, debtorId)).all());
+  const stored = await withDb(async (db) => await db.select().from(promises).where(eq(promises.debtorId, debtorId)));
   expect(stored).toHaveLength(2);
   expect(stored.every((p) => p.acknowledgmentText === shown && p.promisedDate === "2026-12-04" && p.linkId !== null)).toBe(true);
-  expect(withDb((db) => db.select().from(timelineEvents).where(and(eq(timelineEvents.debtorId, debtorId), eq(timelineEvents.type, "promise.made"))).all())).toHaveLength(1);
-  const notice = withDb((db) => db.select().from(devOutbox).where(eq(devOutbox.toAddress, "direction@hotel-du-parc.fr")).all().at(-1)!);
+  expect(
+    await withDb(
+      async (db) =>
+        await db
+          .select()
+          .from(timelineEvents)
+          .where(and(eq(timelineEvents.debtorId, debtorId), eq(timelineEvents.type, "promise.made"))),
+    ),
+  ).toHaveLength(1);
+  const notice = await withDb(async (db) => (await db.select().from(devOutbox).where(eq(devOutbox.toAddress, "direction@hotel-du-parc.fr"))).at(-1)!);
   expect(notice.text).toContain("Votre engagement de paiement est enregistré");
 
   // The cadence, replayed on the e2e database: nothing until the promised date + grace, then the promise breaks.
-  const coming = withDb((db) => dryRun(db, { from: E2E_TODAY, to: "2026-12-20", debtorId }));
+  const coming = await withDb(async (db) => dryRun(db, { from: E2E_TODAY, to: "2026-12-20", debtorId }));
   expect(coming.filter((row) => row.when < "2026-12-08")).toEqual([]);
   expect(coming.filter((row) => row.what === "promise_broken")).toHaveLength(2);
   expect(coming.some((row) => row.what.includes("broken_promise") && row.channel === "email")).toBe(true);

@@ -4,11 +4,12 @@ import { debtorContacts, devOutbox, invoices } from "../../db/schema";
 import { readFileSync } from "node:fs";
 import { runJobOnce, withDb } from "./support/helpers";
 import { E2E_SERVER_LOG } from "./support/env";
+import { first } from "../../db/client";
 
 test("a pre-reminder email leads the debtor to their invoices, and only theirs", async ({ page }) => {
   // The day's pass may have run in an earlier journey already; either way the pre-reminder is out.
   runJobOnce();
-  expect(withDb((db) => db.select().from(devOutbox).where(eq(devOutbox.subject, "Atelier Durand : 2 factures arrivent bientôt à échéance")).all())).toHaveLength(1);
+  expect(await withDb(async (db) => await db.select().from(devOutbox).where(eq(devOutbox.subject, "Atelier Durand : 2 factures arrivent bientôt à échéance")))).toHaveLength(1);
 
   // The creditor's customer reads the email in the development outbox.
   await page.goto("/dev/outbox");
@@ -27,9 +28,12 @@ test("a pre-reminder email leads the debtor to their invoices, and only theirs",
   // The token has left the address bar; the portal shows this debtor's open invoices.
   await expect(page).toHaveURL(/\/portal$/);
   await expect(page.getByRole("heading", { name: "Vos factures Atelier Durand" })).toBeVisible();
-  const theirs = withDb((db) => {
-    const contact = db.select().from(debtorContacts).where(eq(debtorContacts.email, "compta@boulangerie-martin.fr")).get()!;
-    return db.select().from(invoices).where(and(eq(invoices.debtorId, contact.debtorId), eq(invoices.status, "open"))).all();
+  const theirs = await withDb(async (db) => {
+    const contact = first(await db.select().from(debtorContacts).where(eq(debtorContacts.email, "compta@boulangerie-martin.fr")))!;
+    return await db
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.debtorId, contact.debtorId), eq(invoices.status, "open")));
   });
   const cards = page.getByTestId("invoice");
   await expect(cards).toHaveCount(theirs.length);
@@ -44,7 +48,7 @@ test("a pre-reminder email leads the debtor to their invoices, and only theirs",
   expect(log).not.toContain(token.split(".")[2]);
 
   // Typing another debtor's invoice id shows nothing of it.
-  const other = withDb((db) => db.select().from(invoices).all().find((i) => !theirs.some((t) => t.debtorId === i.debtorId))!);
+  const other = await withDb(async (db) => (await db.select().from(invoices)).find((i) => !theirs.some((t) => t.debtorId === i.debtorId))!);
   const response = await page.goto(`/portal/invoices/${other.id}`);
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Page introuvable" })).toBeVisible();
@@ -56,14 +60,14 @@ test("a pre-reminder email leads the debtor to their invoices, and only theirs",
   await expect(page.getByRole("heading", { name: `Facture ${own.number}` })).toBeVisible();
 
   // Running the job again sends nothing new.
-  const kept = withDb((db) => db.select().from(devOutbox).all().length);
+  const kept = await withDb(async (db) => (await db.select().from(devOutbox)).length);
   expect(runJobOnce()).toContain('"claimed":0,"sent":0');
-  expect(withDb((db) => db.select().from(devOutbox).all().length)).toBe(kept);
+  expect(await withDb(async (db) => (await db.select().from(devOutbox)).length)).toBe(kept);
 });
 
 test("an English-speaking debtor reads the email and the portal in English", async ({ page }) => {
   runJobOnce();
-  const kept = withDb((db) => db.select().from(devOutbox).where(eq(devOutbox.toAddress, "accounts@thames-interiors.co.uk")).get()!);
+  const kept = await withDb(async (db) => first(await db.select().from(devOutbox).where(eq(devOutbox.toAddress, "accounts@thames-interiors.co.uk")))!);
   await page.goto(`/dev/outbox/${kept.id}`);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Atelier Durand: reminder about 2 overdue invoices");
   await page.frameLocator("iframe.email").getByRole("link", { name: "Pay or suggest a solution" }).click();
@@ -76,13 +80,19 @@ test("an English-speaking debtor reads the email and the portal in English", asy
 test("a week later, the second reminder's SMS carries a short link that opens the portal", async ({ page }) => {
   runJobOnce();
   expect(runJobOnce("2026-11-27T09:00:00Z")).toMatch(/"claimed":[1-9]/);
-  const sms = withDb((db) => db.select().from(devOutbox).where(eq(devOutbox.channel, "sms")).get()!);
+  const sms = await withDb(async (db) => first(await db.select().from(devOutbox).where(eq(devOutbox.channel, "sms")))!);
   expect(sms.text).toMatch(/\/l\/[\w-]{22}(\s|$)/);
   await page.goto(`/dev/outbox/${sms.id}`);
   await page.getByRole("link", { name: /\/l\// }).click();
   await page.getByRole("button", { name: /Continuer|Continue/ }).click();
   await expect(page).toHaveURL(/\/portal$/);
-  const debtor = withDb((db) => db.select().from(debtorContacts).where(eq(debtorContacts.phone, sms.toAddress)).get()!);
-  const open = withDb((db) => db.select().from(invoices).where(and(eq(invoices.debtorId, debtor.debtorId), eq(invoices.status, "open"))).all());
+  const debtor = await withDb(async (db) => first(await db.select().from(debtorContacts).where(eq(debtorContacts.phone, sms.toAddress)))!);
+  const open = await withDb(
+    async (db) =>
+      await db
+        .select()
+        .from(invoices)
+        .where(and(eq(invoices.debtorId, debtor.debtorId), eq(invoices.status, "open"))),
+  );
   await expect(page.getByTestId("invoice")).toHaveCount(open.length);
 });

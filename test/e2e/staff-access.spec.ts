@@ -5,35 +5,37 @@ import { DEMO_LOGIN } from "../../db/seed";
 import { creditors, devOutbox, staffUsers } from "../../db/schema";
 import { withDb } from "./support/helpers";
 import { enterPortal } from "./support/secure";
+import { first } from "../../db/client";
 
-const newestMailId = () => withDb((db) => db.select({ id: devOutbox.id }).from(devOutbox).where(eq(devOutbox.toAddress, DEMO_LOGIN.email)).orderBy(desc(devOutbox.id)).get()?.id ?? 0);
-const newestCode = () => {
-  const mail = withDb((db) => db.select().from(devOutbox).where(eq(devOutbox.toAddress, DEMO_LOGIN.email)).orderBy(desc(devOutbox.id)).get()!);
+const newestMailId = async () =>
+  withDb(async (db) => first(await db.select({ id: devOutbox.id }).from(devOutbox).where(eq(devOutbox.toAddress, DEMO_LOGIN.email)).orderBy(desc(devOutbox.id)))?.id ?? 0);
+const newestCode = async () => {
+  const mail = await withDb(async (db) => first(await db.select().from(devOutbox).where(eq(devOutbox.toAddress, DEMO_LOGIN.email)).orderBy(desc(devOutbox.id)))!);
   return /(\d{6})/.exec(mail.subject ?? "")![1]!;
 };
 
 // Later journeys read the demo creditor's name: put the branding back as it was.
-test.afterAll(() => {
-  withDb((db) => {
-    const creditorId = db.select().from(staffUsers).where(eq(staffUsers.email, DEMO_LOGIN.email)).get()!.creditorId;
-    db.update(creditors).set({ displayName: null, accentColor: null }).where(eq(creditors.id, creditorId)).run();
+test.afterAll(async () => {
+  await withDb(async (db) => {
+    const creditorId = first(await db.select().from(staffUsers).where(eq(staffUsers.email, DEMO_LOGIN.email)))!.creditorId;
+    await db.update(creditors).set({ displayName: null, accentColor: null }).where(eq(creditors.id, creditorId));
   });
 });
 
 test("an owner signs in with a code from the outbox, rebrands the account, and the debtor portal shows it", async ({ page }) => {
   await page.goto("/backoffice/login");
   await page.getByLabel("Adresse e-mail").fill(DEMO_LOGIN.email);
-  const before = newestMailId();
+  const before = await newestMailId();
   await page.getByRole("button", { name: "Recevoir un code par e-mail" }).click();
   await expect(page.getByRole("heading", { name: "Connexion par code" })).toBeVisible();
   await expect(page.getByRole("status")).toContainText(DEMO_LOGIN.email);
   await expect.poll(newestMailId).toBeGreaterThan(before);
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
 
-  await page.getByLabel("Code reçu par e-mail").fill("000000" === newestCode() ? "111111" : "000000");
+  await page.getByLabel("Code reçu par e-mail").fill("000000" === (await newestCode()) ? "111111" : "000000");
   await page.getByRole("button", { name: "Se connecter" }).click();
   await expect(page.getByText("Ce code ne convient pas")).toBeVisible();
-  await page.getByLabel("Code reçu par e-mail").fill(newestCode());
+  await page.getByLabel("Code reçu par e-mail").fill(await newestCode());
   await page.getByRole("button", { name: "Se connecter" }).click();
   await expect(page.getByRole("heading", { name: "Tableau de bord" })).toBeVisible();
 

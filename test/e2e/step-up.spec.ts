@@ -4,11 +4,18 @@ import { and, eq } from "drizzle-orm";
 import { debtorContacts, debtors, invoices } from "../../db/schema";
 import { withDb } from "./support/helpers";
 import { MARTIN_EMAIL, enterPortal, verifyWithCode } from "./support/secure";
+import { first } from "../../db/client";
 
 test("a forwarded link shows invoices; documents and contact changes need a code sent to the contact on file", async ({ page }) => {
   await enterPortal(page);
-  const debtorId = withDb((db) => db.select().from(debtorContacts).where(eq(debtorContacts.email, MARTIN_EMAIL)).get()!.debtorId);
-  const open = withDb((db) => db.select().from(invoices).where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"))).all());
+  const debtorId = await withDb(async (db) => first(await db.select().from(debtorContacts).where(eq(debtorContacts.email, MARTIN_EMAIL)))!.debtorId);
+  const open = await withDb(
+    async (db) =>
+      await db
+        .select()
+        .from(invoices)
+        .where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"))),
+  );
 
   // Documents first ask which contact on file gets the code, masked.
   await page.getByRole("link", { name: "Factures PDF et relevé de compte" }).click();
@@ -31,11 +38,19 @@ test("a forwarded link shows invoices; documents and contact changes need a code
   const invoice = open[0]!;
   const [pdf] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: `Facture ${invoice.number} (PDF)` }).click()]);
   expect(pdf.suggestedFilename()).toBe(`facture-${invoice.number}.pdf`);
-  expect(readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe("%PDF-");
+  expect(
+    readFileSync((await pdf.path())!)
+      .subarray(0, 5)
+      .toString(),
+  ).toBe("%PDF-");
 
   const [statement] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Télécharger le relevé (PDF)" }).click()]);
   expect(statement.suggestedFilename()).toBe("releve-2026-11-20.pdf");
-  expect(readFileSync((await statement.path())!).subarray(0, 5).toString()).toBe("%PDF-");
+  expect(
+    readFileSync((await statement.path())!)
+      .subarray(0, 5)
+      .toString(),
+  ).toBe("%PDF-");
 
   // Contact preferences: preferred channel and purchase-order number, reviewed then confirmed.
   await page.goto("/portal/contact");
@@ -47,7 +62,10 @@ test("a forwarded link shows invoices; documents and contact changes need a code
   await expect(page.getByText("Moyen de contact préféré : SMS.")).toBeVisible();
   await page.getByRole("button", { name: "Confirmer les changements" }).click();
   await expect(page.getByRole("status")).toContainText("Vos changements sont enregistrés");
-  expect(withDb((db) => db.select().from(debtors).where(eq(debtors.id, debtorId)).get())).toMatchObject({ preferredChannel: "sms", purchaseOrderRef: "BC-2026-118" });
+  expect(await withDb(async (db) => first(await db.select().from(debtors).where(eq(debtors.id, debtorId))))).toMatchObject({
+    preferredChannel: "sms",
+    purchaseOrderRef: "BC-2026-118",
+  });
 
   // The language switch, from any portal page, and back.
   await page.getByLabel("Langue").selectOption("en");

@@ -19,6 +19,7 @@ import * as paymentsRoute from "~/routes/api.v1.invoices_.$ref_.payments";
 import * as openapiRoute from "~/routes/api.v1.openapi[.]json";
 import { apiKeys, creditors, debtors, invoices, payments, staffUsers, timelineEvents } from "../../db/schema";
 import { args, outcome, staffCsrf } from "../support/routes";
+import { first, one } from "../../db/client";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -41,7 +42,11 @@ const post = (path: string, body: unknown, bearer: string | null = key, headers:
   });
 const get = (path: string, bearer: string | null = key) => new Request(`${BASE}${path}`, { headers: bearer ? { Authorization: `Bearer ${bearer}` } : {} });
 async function read(response: Response) {
-  return { status: response.status, type: response.headers.get("Content-Type"), body: (await response.json()) as Record<string, unknown> & { errors?: { pointer: string; detail: string }[] } };
+  return {
+    status: response.status,
+    type: response.headers.get("Content-Type"),
+    body: (await response.json()) as Record<string, unknown> & { errors?: { pointer: string; detail: string }[] },
+  };
 }
 
 const DEBTOR = { externalRef: "API-C1", name: "Charpente Morel", email: "compta@morel.fr", phone: "+33611223344" };
@@ -50,17 +55,19 @@ const INVOICE = { number: "API-F1", debtorRef: "API-C1", amountCents: 250000, is
 beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
   const hash = await hashPassword(DEMO_LOGIN.password);
-  seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
+  await seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
   process.env.DATABASE_PATH = path;
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();
   const db = getDb();
-  creditorId = db.select().from(staffUsers).get()!.creditorId;
-  db.insert(staffUsers).values({ creditorId, email: "agent@atelier-durand.fr", name: "Agent", role: "agent", passwordHash: hash }).run();
-  db.insert(staffUsers).values({ creditorId, email: "lecture@atelier-durand.fr", name: "Lecteur", role: "read_only", passwordHash: hash }).run();
-  const other = db.insert(creditors).values({ legalName: "Autre SARL", addressLine: "1 rue", postalCode: "75001", city: "Paris", email: "autre@example.fr" }).returning().get();
-  db.insert(staffUsers).values({ creditorId: other.id, email: "owner@autre.fr", name: "Autre", role: "owner", passwordHash: hash }).run();
+  creditorId = first(await db.select().from(staffUsers))!.creditorId;
+  await db.insert(staffUsers).values({ creditorId, email: "agent@atelier-durand.fr", name: "Agent", role: "agent", passwordHash: hash });
+  await db.insert(staffUsers).values({ creditorId, email: "lecture@atelier-durand.fr", name: "Lecteur", role: "read_only", passwordHash: hash });
+  const other = one(
+    await db.insert(creditors).values({ legalName: "Autre SARL", addressLine: "1 rue", postalCode: "75001", city: "Paris", email: "autre@example.fr" }).returning(),
+  );
+  await db.insert(staffUsers).values({ creditorId: other.id, email: "owner@autre.fr", name: "Autre", role: "owner", passwordHash: hash });
   const at = new Date(NOW);
   ownerCookie = (await signInStaff(db, DEMO_LOGIN.email, DEMO_LOGIN.password, at))!.split(";")[0]!;
   agentCookie = (await signInStaff(db, "agent@atelier-durand.fr", DEMO_LOGIN.password, at))!.split(";")[0]!;
@@ -75,7 +82,7 @@ describe("API keys in the back office", () => {
     const made = (await outcome(() => keysPage.action(args(form({ intent: "create", name: "Logiciel de facturation" }))))) as KeyResult;
     key = made.data.created!.key;
     expect(key).toMatch(/^rlk_[\w-]{8}_[\w-]{43}$/);
-    const stored = getDb().select().from(apiKeys).where(eq(apiKeys.creditorId, creditorId)).get()!;
+    const stored = first(await getDb().select().from(apiKeys).where(eq(apiKeys.creditorId, creditorId)))!;
     expect(stored).toMatchObject({ name: "Logiciel de facturation", prefix: key.slice(0, 12), keyHash: sha256(key), revokedAt: null, lastUsedAt: null });
     expect(JSON.stringify(stored)).not.toContain(key);
     const page = (await keysPage.loader(args(new Request(`${BASE}/backoffice/api-keys`, { headers: { Cookie: ownerCookie } })))) as Awaited<ReturnType<typeof keysPage.loader>>;
@@ -96,7 +103,7 @@ describe("API keys in the back office", () => {
       const refused = (await outcome(() => keysPage.action(args(form({ intent: "create", name: "X" }, cookie))))) as Response;
       expect(refused.status).toBe(403);
     }
-    expect(getDb().select().from(apiKeys).where(eq(apiKeys.creditorId, creditorId)).all()).toHaveLength(1);
+    expect(await getDb().select().from(apiKeys).where(eq(apiKeys.creditorId, creditorId))).toHaveLength(1);
   });
 });
 
@@ -114,16 +121,37 @@ describe("authentication", () => {
 
 describe("pushing debtors and invoices", () => {
   it("creates a debtor, then says unchanged for the same data, updated for new data", async () => {
-    expect(await read((await debtorsRoute.action(args(post("/api/v1/debtors", DEBTOR)))) as Response)).toMatchObject({ status: 201, body: { result: "created", externalRef: "API-C1" } });
+    expect(await read((await debtorsRoute.action(args(post("/api/v1/debtors", DEBTOR)))) as Response)).toMatchObject({
+      status: 201,
+      body: { result: "created", externalRef: "API-C1" },
+    });
     expect(await read((await debtorsRoute.action(args(post("/api/v1/debtors", DEBTOR)))) as Response)).toMatchObject({ status: 200, body: { result: "unchanged" } });
-    expect(await read((await debtorsRoute.action(args(post("/api/v1/debtors", { ...DEBTOR, city: "Annecy" })))) as Response)).toMatchObject({ status: 200, body: { result: "updated" } });
-    const stored = getDb().select().from(debtors).where(and(eq(debtors.creditorId, creditorId), eq(debtors.externalRef, "API-C1"))).get()!;
+    expect(await read((await debtorsRoute.action(args(post("/api/v1/debtors", { ...DEBTOR, city: "Annecy" })))) as Response)).toMatchObject({
+      status: 200,
+      body: { result: "updated" },
+    });
+    const stored = first(
+      await getDb()
+        .select()
+        .from(debtors)
+        .where(and(eq(debtors.creditorId, creditorId), eq(debtors.externalRef, "API-C1"))),
+    )!;
     expect(stored).toMatchObject({ name: "Charpente Morel", city: "Annecy", kind: "business" });
-    expect(getDb().select().from(apiKeys).where(eq(apiKeys.keyHash, sha256(key))).get()!.lastUsedAt).toEqual(new Date(NOW));
+    expect(
+      first(
+        await getDb()
+          .select()
+          .from(apiKeys)
+          .where(eq(apiKeys.keyHash, sha256(key))),
+      )!.lastUsedAt,
+    ).toEqual(new Date(NOW));
   });
 
   it("creates an invoice, idempotently, and flags terms beyond the legal limit as a warning", async () => {
-    expect(await read((await invoicesRoute.action(args(post("/api/v1/invoices", INVOICE)))) as Response)).toMatchObject({ status: 201, body: { result: "created", externalRef: "API-F1", warnings: [] } });
+    expect(await read((await invoicesRoute.action(args(post("/api/v1/invoices", INVOICE)))) as Response)).toMatchObject({
+      status: 201,
+      body: { result: "created", externalRef: "API-F1", warnings: [] },
+    });
     expect(await read((await invoicesRoute.action(args(post("/api/v1/invoices", INVOICE)))) as Response)).toMatchObject({ status: 200, body: { result: "unchanged" } });
     const long = await read((await invoicesRoute.action(args(post("/api/v1/invoices", { ...INVOICE, number: "API-F2", paymentTermsDays: 90 })))) as Response);
     expect(long).toMatchObject({ status: 201, body: { result: "created", warnings: [{ pointer: "/dueDate" }] } });
@@ -132,25 +160,48 @@ describe("pushing debtors and invoices", () => {
 
   it("accepts a consumer invoice more than two years past due with a time-barred warning (L218-2)", async () => {
     const debtor = { externalRef: "API-PRESC", name: "Jeanne Martin", kind: "consumer" };
-    const old = await read((await invoicesRoute.action(args(post("/api/v1/invoices", { number: "API-PRESC-1", debtorRef: "API-PRESC", debtor, amountCents: 9900, issueDate: "2024-10-01", dueDate: "2024-11-19" })))) as Response);
+    const old = await read(
+      (await invoicesRoute.action(
+        args(post("/api/v1/invoices", { number: "API-PRESC-1", debtorRef: "API-PRESC", debtor, amountCents: 9900, issueDate: "2024-10-01", dueDate: "2024-11-19" })),
+      )) as Response,
+    );
     expect(old).toMatchObject({ status: 201, body: { result: "created", warnings: [{ pointer: "/dueDate" }] } });
     expect(old.body.warnings).toEqual([expect.objectContaining({ detail: expect.stringMatching(/Créance prescrite/) })]);
-    const lastDay = await read((await invoicesRoute.action(args(post("/api/v1/invoices", { number: "API-PRESC-2", debtorRef: "API-PRESC", debtor, amountCents: 9900, issueDate: "2024-10-01", dueDate: "2024-11-20" })))) as Response);
+    const lastDay = await read(
+      (await invoicesRoute.action(
+        args(post("/api/v1/invoices", { number: "API-PRESC-2", debtorRef: "API-PRESC", debtor, amountCents: 9900, issueDate: "2024-10-01", dueDate: "2024-11-20" })),
+      )) as Response,
+    );
     expect(lastDay).toMatchObject({ status: 201, body: { warnings: [] } });
   });
 
   it("upserts an invoice with its debtor in one call", async () => {
-    const response = await read((await invoicesRoute.action(args(post("/api/v1/invoices", { number: "API-F3", debtorRef: "API-C2", debtor: { externalRef: "API-C2", name: "Ébénisterie Blanc", kind: "consumer" }, amountCents: 9900, issueDate: "2026-11-01", dueDate: "2026-12-01" })))) as Response);
+    const response = await read(
+      (await invoicesRoute.action(
+        args(
+          post("/api/v1/invoices", {
+            number: "API-F3",
+            debtorRef: "API-C2",
+            debtor: { externalRef: "API-C2", name: "Ébénisterie Blanc", kind: "consumer" },
+            amountCents: 9900,
+            issueDate: "2026-11-01",
+            dueDate: "2026-12-01",
+          }),
+        ),
+      )) as Response,
+    );
     expect(response).toMatchObject({ status: 201, body: { result: "created" } });
-    expect(getDb().select().from(debtors).where(eq(debtors.externalRef, "API-C2")).get()).toMatchObject({ kind: "consumer", creditorId });
+    expect(first(await getDb().select().from(debtors).where(eq(debtors.externalRef, "API-C2")))).toMatchObject({ kind: "consumer", creditorId });
   });
 
   it("refuses invalid records with 422 and one error per field, as JSON pointers", async () => {
-    const response = await read((await invoicesRoute.action(args(post("/api/v1/invoices", { ...INVOICE, number: "API-F9", amountCents: 0, issueDate: "1999-12-31" })))) as Response);
+    const response = await read(
+      (await invoicesRoute.action(args(post("/api/v1/invoices", { ...INVOICE, number: "API-F9", amountCents: 0, issueDate: "1999-12-31" })))) as Response,
+    );
     expect(response.status).toBe(422);
     expect(response.type).toBe("application/problem+json");
     expect(response.body.errors!.map((e) => e.pointer).sort()).toEqual(["/amountCents", "/issueDate"]);
-    expect(getDb().select().from(invoices).where(eq(invoices.number, "API-F9")).get()).toBeUndefined();
+    expect(first(await getDb().select().from(invoices).where(eq(invoices.number, "API-F9")))).toBeUndefined();
   });
 
   it("batches: each item is accepted or refused on its own", async () => {
@@ -173,7 +224,9 @@ describe("pushing debtors and invoices", () => {
     expect(items[0]).toMatchObject({ index: 0, result: "created" });
     expect(items[1]!.errors[0]).toMatchObject({ pointer: "/items/1/amountCents" });
     expect(items[2]!.errors[0]!.detail).toMatch(/Client inconnu/);
-    const debtorsResponse = await read((await debtorsBatch.action(args(post("/api/v1/debtors/batch", { items: [DEBTOR, { externalRef: "API-C3", name: "Nouveau" }] })))) as Response);
+    const debtorsResponse = await read(
+      (await debtorsBatch.action(args(post("/api/v1/debtors/batch", { items: [DEBTOR, { externalRef: "API-C3", name: "Nouveau" }] })))) as Response,
+    );
     expect(debtorsResponse.body.counts).toEqual({ created: 1, updated: 0, unchanged: 1, refused: 0 });
   });
 
@@ -192,7 +245,9 @@ describe("scoping to the key's creditor", () => {
     expect(invoice.status).toBe(404);
     const debtor = (await debtorRoute.loader(args(get("/api/v1/debtors/API-C1", otherKey), { ref: "API-C1" }))) as Response;
     expect(debtor.status).toBe(404);
-    const pay = (await paymentsRoute.action(args(post("/api/v1/invoices/API-F1/payments", { amountCents: 100, receivedOn: "2026-11-19", reference: "VIR-X" }, otherKey), { ref: "API-F1" }))) as Response;
+    const pay = (await paymentsRoute.action(
+      args(post("/api/v1/invoices/API-F1/payments", { amountCents: 100, receivedOn: "2026-11-19", reference: "VIR-X" }, otherKey), { ref: "API-F1" }),
+    )) as Response;
     expect(pay.status).toBe(404);
   });
 
@@ -205,28 +260,42 @@ describe("scoping to the key's creditor", () => {
 
 describe("recording payments", () => {
   it("records once per Idempotency-Key, through the payment-recording path", async () => {
-    const request = () => post("/api/v1/invoices/API-F1/payments", { amountCents: 100000, receivedOn: "2026-11-19", method: "transfer" }, key, { "Idempotency-Key": "erp-pay-000001" });
-    const first = await read((await paymentsRoute.action(args(request(), { ref: "API-F1" }))) as Response);
-    expect(first).toMatchObject({ status: 201, body: { recorded: true, invoice: { balanceCents: 150000, status: "open" } } });
+    const request = () =>
+      post("/api/v1/invoices/API-F1/payments", { amountCents: 100000, receivedOn: "2026-11-19", method: "transfer" }, key, { "Idempotency-Key": "erp-pay-000001" });
+    const initial = await read((await paymentsRoute.action(args(request(), { ref: "API-F1" }))) as Response);
+    expect(initial).toMatchObject({ status: 201, body: { recorded: true, invoice: { balanceCents: 150000, status: "open" } } });
     const again = await read((await paymentsRoute.action(args(request(), { ref: "API-F1" }))) as Response);
     expect(again).toMatchObject({ status: 200, body: { recorded: false, invoice: { balanceCents: 150000 } } });
-    const invoice = getDb().select().from(invoices).where(eq(invoices.number, "API-F1")).get()!;
-    expect(getDb().select().from(payments).where(eq(payments.invoiceId, invoice.id)).all()).toHaveLength(1);
-    expect(getDb().select().from(timelineEvents).where(and(eq(timelineEvents.invoiceId, invoice.id), eq(timelineEvents.type, "payment.recorded"))).all()).toHaveLength(1);
+    const invoice = first(await getDb().select().from(invoices).where(eq(invoices.number, "API-F1")))!;
+    expect(await getDb().select().from(payments).where(eq(payments.invoiceId, invoice.id))).toHaveLength(1);
+    expect(
+      await getDb()
+        .select()
+        .from(timelineEvents)
+        .where(and(eq(timelineEvents.invoiceId, invoice.id), eq(timelineEvents.type, "payment.recorded"))),
+    ).toHaveLength(1);
   });
 
   it("uses the reference as the key without the header, and asks for one of them", async () => {
     const body = { amountCents: 50000, receivedOn: "2026-11-19", reference: "VIR-2026-77" };
     expect((await read((await paymentsRoute.action(args(post("/api/v1/invoices/API-F1/payments", body), { ref: "API-F1" }))) as Response)).status).toBe(201);
     expect((await read((await paymentsRoute.action(args(post("/api/v1/invoices/API-F1/payments", body), { ref: "API-F1" }))) as Response)).body.recorded).toBe(false);
-    const neither = await read((await paymentsRoute.action(args(post("/api/v1/invoices/API-F1/payments", { amountCents: 1, receivedOn: "2026-11-19" }), { ref: "API-F1" }))) as Response);
+    const neither = await read(
+      (await paymentsRoute.action(args(post("/api/v1/invoices/API-F1/payments", { amountCents: 1, receivedOn: "2026-11-19" }), { ref: "API-F1" }))) as Response,
+    );
     expect(neither).toMatchObject({ status: 422, body: { errors: [{ pointer: "/reference" }] } });
   });
 
   it("refuses more than the balance and a date in the future", async () => {
-    const over = await read((await paymentsRoute.action(args(post("/api/v1/invoices/API-F1/payments", { amountCents: 999999, receivedOn: "2026-11-19", reference: "R-OVER" }), { ref: "API-F1" }))) as Response);
+    const over = await read(
+      (await paymentsRoute.action(
+        args(post("/api/v1/invoices/API-F1/payments", { amountCents: 999999, receivedOn: "2026-11-19", reference: "R-OVER" }), { ref: "API-F1" }),
+      )) as Response,
+    );
     expect(over).toMatchObject({ status: 422, body: { errors: [{ pointer: "/amountCents" }] } });
-    const future = await read((await paymentsRoute.action(args(post("/api/v1/invoices/API-F1/payments", { amountCents: 1, receivedOn: "2026-11-21", reference: "R-FUT" }), { ref: "API-F1" }))) as Response);
+    const future = await read(
+      (await paymentsRoute.action(args(post("/api/v1/invoices/API-F1/payments", { amountCents: 1, receivedOn: "2026-11-21", reference: "R-FUT" }), { ref: "API-F1" }))) as Response,
+    );
     expect(future).toMatchObject({ status: 422, body: { errors: [{ pointer: "/receivedOn" }] } });
   });
 
@@ -234,7 +303,7 @@ describe("recording payments", () => {
     const response = await read((await invoicesRoute.action(args(post("/api/v1/invoices", { ...INVOICE, amountCents: 300000 })))) as Response);
     expect(response).toMatchObject({ status: 422, body: { errors: [{ pointer: "/amountCents" }] } });
     expect(response.body.detail).toMatch(/paiement a déjà été enregistré/);
-    expect(getDb().select().from(invoices).where(eq(invoices.number, "API-F1")).get()!.amountCents).toBe(250000);
+    expect(first(await getDb().select().from(invoices).where(eq(invoices.number, "API-F1")))!.amountCents).toBe(250000);
   });
 });
 
@@ -243,7 +312,18 @@ describe("reading status", () => {
     const response = await read((await invoiceRoute.loader(args(get("/api/v1/invoices/API-F1"), { ref: "API-F1" }))) as Response);
     expect(response).toMatchObject({
       status: 200,
-      body: { externalRef: "API-F1", number: "API-F1", debtorRef: "API-C1", amountCents: 250000, balanceCents: 100000, dueDate: "2026-11-14", status: "open", holds: [], lastContact: null, termsWarning: null },
+      body: {
+        externalRef: "API-F1",
+        number: "API-F1",
+        debtorRef: "API-C1",
+        amountCents: 250000,
+        balanceCents: 100000,
+        dueDate: "2026-11-14",
+        status: "open",
+        holds: [],
+        lastContact: null,
+        termsWarning: null,
+      },
     });
     expect(response.body.payments).toHaveLength(2);
     const flagged = await read((await invoiceRoute.loader(args(get("/api/v1/invoices/API-F2"), { ref: "API-F2" }))) as Response);
@@ -283,7 +363,9 @@ describe("the OpenAPI document", () => {
   });
 
   it("generates its schemas from the zod schemas the routes use, and every $ref resolves", async () => {
-    const doc = (await (openapiRoute.loader() as Response).json()) as { components: { schemas: Record<string, { properties?: Record<string, unknown>; additionalProperties?: unknown }> } };
+    const doc = (await (openapiRoute.loader() as Response).json()) as {
+      components: { schemas: Record<string, { properties?: Record<string, unknown>; additionalProperties?: unknown }> };
+    };
     expect(doc.components.schemas.InvoiceInput!.additionalProperties).toBe(false);
     expect(Object.keys(doc.components.schemas.PaymentInput!.properties!)).toEqual(["amountCents", "receivedOn", "method", "reference"]);
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1]!);

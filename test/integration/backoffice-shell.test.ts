@@ -13,6 +13,7 @@ import * as shell from "~/routes/backoffice";
 import * as debtorList from "~/routes/backoffice.debtors._index";
 import { invoices, staffUsers } from "../../db/schema";
 import { args, outcome } from "../support/routes";
+import { first } from "../../db/client";
 
 /** Issue 16, item 1: the back office's shell, on every page of a signed-in member. */
 const BASE = "http://localhost:4310";
@@ -22,7 +23,7 @@ const get = (path: string, as?: string) => new Request(`${BASE}${path}`, { heade
 
 beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
-  seedDemo(seedConn, { today: "2026-11-20", passwordHash: await hashPassword(DEMO_LOGIN.password) });
+  await seedDemo(seedConn, { today: "2026-11-20", passwordHash: await hashPassword(DEMO_LOGIN.password) });
   process.env.DATABASE_PATH = path;
   process.env.TEST_FIXED_NOW = NOW.toISOString();
   resetEnvCache();
@@ -33,14 +34,14 @@ beforeAll(async () => {
 describe("the back-office shell", () => {
   it("names the creditor and the member and counts what waits for a person, live; nothing before sign-in", async () => {
     const page = await shell.loader(args(get("/backoffice", cookie)));
-    const member = getDb().select().from(staffUsers).where(eq(staffUsers.email, DEMO_LOGIN.email)).get()!;
+    const member = first(await getDb().select().from(staffUsers).where(eq(staffUsers.email, DEMO_LOGIN.email)))!;
     expect(page).toMatchObject({ staffName: member.name, creditorName: "Atelier Durand SARL" });
-    expect(page!.work).toEqual(countStaffWork(getDb(), member.creditorId, NOW));
+    expect(page!.work).toEqual(await countStaffWork(getDb(), member.creditorId, NOW));
     expect(await shell.loader(args(get("/backoffice/login")))).toBeNull();
   });
 
   it("its search opens the debtor file at an invoice typed whole, and lists debtors for anything else", async () => {
-    const invoice = getDb().select().from(invoices).get()!;
+    const invoice = first(await getDb().select().from(invoices))!;
     const jump = (await outcome(() => debtorList.loader(args(get(`/backoffice/debtors?q=${encodeURIComponent(invoice.number)}`, cookie))))) as Response;
     expect(jump.status).toBe(303);
     expect(jump.headers.get("Location")).toBe(`/backoffice/debtors/${invoice.debtorId}?facture=${invoice.id}`);

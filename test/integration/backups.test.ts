@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { seededDb } from "../support/db";
 import { testEnv } from "../support/env";
-import { openDatabase } from "../../db/client";
+import { openDatabase, sqliteClient } from "../../db/client";
 import { BackupError, backupDatabase, checkRelanceDatabase, restoreDatabase } from "../../db/backup";
 
 /** Every committed migration: a backup of a migrated database carries them all. */
@@ -54,10 +54,10 @@ function refusal(run: () => unknown): string {
 
 describe("db:backup", { timeout: 60_000 }, () => {
   it("copies a consistent database while another process keeps writing", async () => {
-    const { path, db } = seededDb("2026-11-20");
+    const { path, db } = await seededDb("2026-11-20");
     const baseDebtors = count(path, "debtors");
     const baseContacts = count(path, "debtor_contacts");
-    db.$client.close();
+    sqliteClient(db)!.close();
 
     const writer = spawn(tsx, ["test/support/db-writer.ts", path], { env: commandEnv(path) });
     let output = "";
@@ -101,7 +101,7 @@ describe("db:backup", { timeout: 60_000 }, () => {
   });
 
   it("keeps only the newest backups of its folder", async () => {
-    const { path } = seededDb("2026-11-20");
+    const { path } = await seededDb("2026-11-20");
     const folder = scratch();
     const made: string[] = [];
     for (let minute = 0; minute < 4; minute++) {
@@ -113,7 +113,7 @@ describe("db:backup", { timeout: 60_000 }, () => {
   });
 
   it("writes to a file named with --to, and refuses to overwrite one", async () => {
-    const { path } = seededDb("2026-11-20");
+    const { path } = await seededDb("2026-11-20");
     const target = join(scratch(), "before-upgrade.db");
     await backupDatabase(path, { to: target, now: NOW });
     expect(checkRelanceDatabase(target).applied).toBe(MIGRATIONS);
@@ -124,12 +124,12 @@ describe("db:backup", { timeout: 60_000 }, () => {
 
 describe("db:restore", { timeout: 60_000 }, () => {
   it("round trip: the restored database is the backup, and the replaced one is kept aside", async () => {
-    const { path, db } = seededDb("2026-11-20");
+    const { path, db } = await seededDb("2026-11-20");
     const backup = await backupDatabase(path, { to: join(scratch(), "snapshot.db"), now: NOW });
     const invoicesAtBackup = count(path, "invoices");
-    db.$client.prepare("delete from payments").run();
-    db.$client.prepare("update invoices set status = 'cancelled'").run();
-    db.$client.close();
+    sqliteClient(db)!.prepare("delete from payments").run();
+    sqliteClient(db)!.prepare("update invoices set status = 'cancelled'").run();
+    sqliteClient(db)!.close();
     const changedPayments = count(path, "payments");
 
     const result = restoreDatabase(backup.path, path, { force: true, now: NOW });
@@ -144,13 +144,13 @@ describe("db:restore", { timeout: 60_000 }, () => {
   });
 
   it("refuses to replace a database without --force, or one a process still has open, and changes nothing", async () => {
-    const { path, db } = seededDb("2026-11-20");
+    const { path, db } = await seededDb("2026-11-20");
     const backup = await backupDatabase(path, { to: join(scratch(), "snapshot.db"), now: NOW });
     // The seeded connection is still open: its WAL is there, as while the server runs.
     expect(refusal(() => restoreDatabase(backup.path, path, { force: true, now: NOW }))).toBe(
       `${path} is in use (test.db-wal exists): stop the web server and the job first. If nothing runs any more, \`npm run db:migrate\` closes it properly; then restore again.`,
     );
-    db.$client.close();
+    sqliteClient(db)!.close();
     const bytes = readFileSync(path);
     expect(refusal(() => restoreDatabase(backup.path, path, { force: false, now: NOW }))).toBe(
       `${path} exists and would be replaced: stop the web server and the job, then run again with --force.`,
@@ -172,9 +172,9 @@ describe("db:restore", { timeout: 60_000 }, () => {
     sqlite.close();
     expect(refusal(() => restoreDatabase(other, target, { force: true, now: NOW }))).toBe(`${other} is not a Relance database (no migrations table).`);
 
-    const { path, db } = seededDb("2026-11-20");
-    db.$client.prepare("insert into __drizzle_migrations (hash, created_at) values ('f00d', 4102444800000)").run();
-    db.$client.close();
+    const { path, db } = await seededDb("2026-11-20");
+    sqliteClient(db)!.prepare("insert into __drizzle_migrations (hash, created_at) values ('f00d', 4102444800000)").run();
+    sqliteClient(db)!.close();
     const newer = join(folder, "newer.db");
     copyFileSync(path, newer);
     expect(refusal(() => restoreDatabase(newer, target, { force: true, now: NOW }))).toBe(
@@ -190,9 +190,9 @@ describe("db:restore", { timeout: 60_000 }, () => {
     expect(existsSync(target)).toBe(false);
   });
 
-  it("the command tells what to do and exits 1 on a refusal", () => {
-    const { path, db } = seededDb("2026-11-20");
-    db.$client.close();
+  it("the command tells what to do and exits 1 on a refusal", async () => {
+    const { path, db } = await seededDb("2026-11-20");
+    sqliteClient(db)!.close();
     const none = spawnSync(tsx, ["scripts/db-restore.ts"], { env: commandEnv(path), encoding: "utf8" });
     expect(none.status).toBe(1);
     expect(none.stderr).toContain("Name one backup file to restore.");

@@ -34,6 +34,7 @@ import {
   staffUsers,
 } from "../../db/schema";
 import { args, outcome, staffCsrf } from "../support/routes";
+import { first, one } from "../../db/client";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -50,20 +51,20 @@ let otherDebtorId: number;
 async function openDemo() {
   const { db: seedConn, path } = freshDb();
   const hash = await hashPassword(DEMO_LOGIN.password);
-  seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
+  await seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
   process.env.DATABASE_PATH = path;
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();
   const db = getDb();
-  const creditorId = db.select().from(staffUsers).get()!.creditorId;
-  db.insert(staffUsers).values({ creditorId, email: "lecture@atelier-durand.fr", name: "Lecteur", role: "read_only", passwordHash: hash }).run();
+  const creditorId = first(await db.select().from(staffUsers))!.creditorId;
+  await db.insert(staffUsers).values({ creditorId, email: "lecture@atelier-durand.fr", name: "Lecteur", role: "read_only", passwordHash: hash });
   owner = (await signInStaff(db, DEMO_LOGIN.email, DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
   readOnly = (await signInStaff(db, "lecture@atelier-durand.fr", DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
-  const other = db.insert(creditors).values({ legalName: "Autre SARL", addressLine: "1 rue X", postalCode: "75001", city: "Paris", email: "a@autre.fr" }).returning().get();
-  otherPolicyId = db.insert(cadencePolicies).values({ creditorId: other.id, name: "Standard", segment: "standard" }).returning().get().id;
-  db.insert(cadenceSteps).values({ policyId: otherPolicyId, kind: "first_reminder", offsetDays: 5, channel: "email", tone: "cordial", position: 0 }).run();
-  otherDebtorId = db.insert(debtors).values({ creditorId: other.id, name: "Client de l'autre", kind: "business", segment: "standard" }).returning().get().id;
+  const other = one(await db.insert(creditors).values({ legalName: "Autre SARL", addressLine: "1 rue X", postalCode: "75001", city: "Paris", email: "a@autre.fr" }).returning());
+  otherPolicyId = one(await db.insert(cadencePolicies).values({ creditorId: other.id, name: "Standard", segment: "standard" }).returning()).id;
+  await db.insert(cadenceSteps).values({ policyId: otherPolicyId, kind: "first_reminder", offsetDays: 5, channel: "email", tone: "cordial", position: 0 });
+  otherDebtorId = one(await db.insert(debtors).values({ creditorId: other.id, name: "Client de l'autre", kind: "business", segment: "standard" }).returning()).id;
   return db;
 }
 
@@ -74,16 +75,16 @@ const post = (path: string, fields: Record<string, string | string[]>, as = owne
 };
 const get = (path: string, as = owner) => new Request(`${BASE}${path}`, { headers: { Cookie: as } });
 
-function policyOf(segment: "standard" | "high_risk" | "good_payer") {
+async function policyOf(segment: "standard" | "high_risk" | "good_payer") {
   const db = getDb();
-  const policy = db.select().from(cadencePolicies).where(eq(cadencePolicies.segment, segment)).orderBy(asc(cadencePolicies.id)).get()!;
-  const steps = db.select().from(cadenceSteps).where(eq(cadenceSteps.policyId, policy.id)).orderBy(asc(cadenceSteps.position)).all();
+  const policy = first(await db.select().from(cadencePolicies).where(eq(cadencePolicies.segment, segment)).orderBy(asc(cadencePolicies.id)))!;
+  const steps = await db.select().from(cadenceSteps).where(eq(cadenceSteps.policyId, policy.id)).orderBy(asc(cadenceSteps.position));
   return { policy, steps };
 }
 
 /** The policy's form as the page would submit it, with some fields changed. */
-function policyForm(segment: "standard" | "high_risk" | "good_payer", change: (fields: Record<string, string>) => void = () => {}) {
-  const { policy, steps } = policyOf(segment);
+async function policyForm(segment: "standard" | "high_risk" | "good_payer", change: (fields: Record<string, string>) => void = () => {}) {
+  const { policy, steps } = await policyOf(segment);
   const fields: Record<string, string> = {
     policyId: String(policy.id),
     intent: "save",
@@ -96,14 +97,21 @@ function policyForm(segment: "standard" | "high_risk" | "good_payer", change: (f
     minInstallmentEuros: String(policy.minInstallmentCents / 100),
     autoAcceptPlanMonths: String(policy.autoAcceptPlanMonths),
   };
-  steps.forEach((s, i) => Object.assign(fields, { [`steps.${i}.kind`]: s.kind, [`steps.${i}.offsetDays`]: String(s.offsetDays), [`steps.${i}.channel`]: s.channel, [`steps.${i}.tone`]: s.tone }));
+  steps.forEach((s, i) =>
+    Object.assign(fields, { [`steps.${i}.kind`]: s.kind, [`steps.${i}.offsetDays`]: String(s.offsetDays), [`steps.${i}.channel`]: s.channel, [`steps.${i}.tone`]: s.tone }),
+  );
   change(fields);
   return fields;
 }
 
-const snapshot = () => {
+const snapshot = async () => {
   const db = getDb();
-  return JSON.stringify([db.select().from(cadencePolicies).all(), db.select().from(cadenceSteps).all(), db.select().from(contactWindowSettings).all(), db.select().from(messageTemplates).all()]);
+  return JSON.stringify([
+    await db.select().from(cadencePolicies),
+    await db.select().from(cadenceSteps),
+    await db.select().from(contactWindowSettings),
+    await db.select().from(messageTemplates),
+  ]);
 };
 
 describe("editing the cadence policies", () => {
@@ -129,58 +137,82 @@ describe("editing the cadence policies", () => {
   });
 
   it("refuses offsets that do not increase along the ladder, with the error on the field, and writes nothing", async () => {
-    const before = snapshot();
-    const result = (await settings.action(args(post("/backoffice/cadence", policyForm("standard", (f) => (f["steps.1.offsetDays"] = "15")))))) as Result;
+    const before = await snapshot();
+    const result = (await settings.action(args(post("/backoffice/cadence", await policyForm("standard", (f) => (f["steps.1.offsetDays"] = "15")))))) as Result;
     expect(result.init?.status).toBe(400);
     expect(result.data.errors["steps.2.offsetDays"]).toMatch(/Doit venir après l'étape précédente \(première relance à J\+15\)/);
-    const gap = (await settings.action(args(post("/backoffice/cadence", policyForm("standard", (f) => (f.minDaysBetweenContacts = "45")))))) as Result;
+    const gap = (await settings.action(args(post("/backoffice/cadence", await policyForm("standard", (f) => (f.minDaysBetweenContacts = "45")))))) as Result;
     expect(gap.data.errors.minDaysBetweenContacts).toMatch(/Entre 1 et 30/);
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 
   it("adds, removes and moves steps in the draft only, until it is saved", async () => {
-    const before = snapshot();
-    const added = (await settings.action(args(post("/backoffice/cadence", policyForm("standard", (f) => (f.intent = "add")))))) as Result;
+    const before = await snapshot();
+    const added = (await settings.action(args(post("/backoffice/cadence", await policyForm("standard", (f) => (f.intent = "add")))))) as Result;
     expect((added.data.draft as { steps: unknown[] }).steps).toHaveLength(8);
-    const moved = (await settings.action(args(post("/backoffice/cadence", policyForm("standard", (f) => (f.intent = "up:4")))))) as Result;
+    const moved = (await settings.action(args(post("/backoffice/cadence", await policyForm("standard", (f) => (f.intent = "up:4")))))) as Result;
     expect((moved.data.draft as { steps: { kind: string }[] }).steps.map((s) => s.kind).slice(2, 5)).toEqual(["second_reminder", "call", "second_reminder"]);
-    const removed = (await settings.action(args(post("/backoffice/cadence", policyForm("standard", (f) => (f.intent = "remove:0")))))) as Result;
+    const removed = (await settings.action(args(post("/backoffice/cadence", await policyForm("standard", (f) => (f.intent = "remove:0")))))) as Result;
     expect((removed.data.draft as { steps: { kind: string }[] }).steps[0]!.kind).toBe("first_reminder");
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 
   it("sets how many business days a plan may wait for a decision, refusing what is not 1 to 20", async () => {
-    const days = () => getDb().select().from(creditors).where(eq(creditors.id, getDb().select().from(staffUsers).get()!.creditorId)).get()!.planReviewBusinessDays;
-    expect(days()).toBe(5);
-    for (const [value, message] of [["0", /Au moins 1 jour/], ["21", /Au plus 20/], ["2,5", /nombre/], ["", /nombre de jours/]] as const) {
-      const refused = (await outcome(() => settings.action(args(post("/backoffice/cadence", { form: "review", planReviewBusinessDays: value }))))) as { data: { error: string }; init: { status: number } };
+    const days = async () =>
+      first(
+        await getDb()
+          .select()
+          .from(creditors)
+          .where(eq(creditors.id, first(await getDb().select().from(staffUsers))!.creditorId)),
+      )!.planReviewBusinessDays;
+    expect(await days()).toBe(5);
+    for (const [value, message] of [
+      ["0", /Au moins 1 jour/],
+      ["21", /Au plus 20/],
+      ["2,5", /nombre/],
+      ["", /nombre de jours/],
+    ] as const) {
+      const refused = (await outcome(() => settings.action(args(post("/backoffice/cadence", { form: "review", planReviewBusinessDays: value }))))) as {
+        data: { error: string };
+        init: { status: number };
+      };
       expect(refused.init.status).toBe(400);
       expect(refused.data.error).toMatch(message);
     }
-    expect(days()).toBe(5);
+    expect(await days()).toBe(5);
     const readOnlyRefused = (await outcome(() => settings.action(args(post("/backoffice/cadence", { form: "review", planReviewBusinessDays: "8" }, readOnly))))) as Response;
     expect(readOnlyRefused.status).toBe(403);
     const saved = (await outcome(() => settings.action(args(post("/backoffice/cadence", { form: "review", planReviewBusinessDays: "8" }))))) as Response;
     expect(saved.headers.get("Location")).toBe("/backoffice/cadence?saved=review#review");
-    expect(days()).toBe(8);
+    expect(await days()).toBe(8);
     expect((await settings.loader(args(get("/backoffice/cadence")))).planReviewBusinessDays).toBe(8);
   });
 
   it("does not let a read-only member save, nor anyone save another creditor's policy", async () => {
-    const before = snapshot();
-    const refused = (await outcome(() => settings.action(args(post("/backoffice/cadence", policyForm("standard"), readOnly))))) as Response;
+    const before = await snapshot();
+    const refused = (await outcome(async () => settings.action(args(post("/backoffice/cadence", await policyForm("standard"), readOnly))))) as Response;
     expect(refused.status).toBe(403);
-    const foreign = (await outcome(() => settings.action(args(post("/backoffice/cadence", policyForm("standard", (f) => (f.policyId = String(otherPolicyId)))))))) as Response;
+    const foreign = (await outcome(async () =>
+      settings.action(args(post("/backoffice/cadence", await policyForm("standard", (f) => (f.policyId = String(otherPolicyId)))))),
+    )) as Response;
     expect(foreign.status).toBe(404);
-    const crossSite = (await outcome(() =>
-      settings.action(args(new Request(`${BASE}/backoffice/cadence`, { method: "POST", headers: { Origin: "https://evil.example", Cookie: owner }, body: new URLSearchParams(policyForm("standard")) }))),
+    const crossSite = (await outcome(async () =>
+      settings.action(
+        args(
+          new Request(`${BASE}/backoffice/cadence`, {
+            method: "POST",
+            headers: { Origin: "https://evil.example", Cookie: owner },
+            body: new URLSearchParams(await policyForm("standard")),
+          }),
+        ),
+      ),
     )) as Response;
     expect(crossSite.status).toBe(403);
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 
   it("saves a policy whose steps were removed and limits changed", async () => {
-    const fields = policyForm("high_risk", (f) => {
+    const fields = await policyForm("high_risk", (f) => {
       f.minDaysBetweenContacts = "5";
       f.minInstallmentEuros = "75,50";
       // Without the SMS of the second reminder: the rows after it move up.
@@ -191,24 +223,31 @@ describe("editing the cadence policies", () => {
     });
     const saved = (await outcome(() => settings.action(args(post("/backoffice/cadence", fields))))) as Response;
     expect(saved.status).toBe(303);
-    const { policy, steps } = policyOf("high_risk");
+    const { policy, steps } = await policyOf("high_risk");
     expect(policy).toMatchObject({ minDaysBetweenContacts: 5, minInstallmentCents: 7550 });
-    expect(steps.map((s) => `${s.kind}:${s.channel}`)).toEqual(["pre_reminder:email", "first_reminder:email", "second_reminder:email", "call:call", "formal_notice:letter", "formal_notice:email"]);
-    const other = getDb().select().from(cadenceSteps).where(eq(cadenceSteps.policyId, otherPolicyId)).all();
+    expect(steps.map((s) => `${s.kind}:${s.channel}`)).toEqual([
+      "pre_reminder:email",
+      "first_reminder:email",
+      "second_reminder:email",
+      "call:call",
+      "formal_notice:letter",
+      "formal_notice:email",
+    ]);
+    const other = await getDb().select().from(cadenceSteps).where(eq(cadenceSteps.policyId, otherPolicyId));
     expect(other).toHaveLength(1);
   });
 
   it("turns on, and off again, switching channels after an unanswered contact (off by default)", async () => {
-    expect(policyOf("standard").policy.alternateChannelsAfterUnanswered).toBe(false);
-    const on = policyForm("standard", (f) => (f.alternateChannelsAfterUnanswered = "on"));
+    expect((await policyOf("standard")).policy.alternateChannelsAfterUnanswered).toBe(false);
+    const on = await policyForm("standard", (f) => (f.alternateChannelsAfterUnanswered = "on"));
     expect(((await outcome(() => settings.action(args(post("/backoffice/cadence", on))))) as Response).status).toBe(303);
-    expect(policyOf("standard").policy.alternateChannelsAfterUnanswered).toBe(true);
+    expect((await policyOf("standard")).policy.alternateChannelsAfterUnanswered).toBe(true);
     const page = await settings.loader(args(new Request(`${BASE}/backoffice/cadence`, { headers: { Cookie: owner } })));
     expect(page.policies.find((p) => p.segment === "standard")!.draft.alternateChannelsAfterUnanswered).toBe("on");
     // An unticked checkbox is not sent at all.
-    const off = policyForm("standard");
+    const off = await policyForm("standard");
     expect(((await outcome(() => settings.action(args(post("/backoffice/cadence", off))))) as Response).status).toBe(303);
-    expect(policyOf("standard").policy.alternateChannelsAfterUnanswered).toBe(false);
+    expect((await policyOf("standard")).policy.alternateChannelsAfterUnanswered).toBe(false);
   });
 });
 
@@ -216,28 +255,27 @@ describe("a changed offset moves what the cadence plans", () => {
   let martinId: number;
   beforeAll(async () => {
     const db = await openDemo();
-    martinId = db.select().from(debtorContacts).where(eq(debtorContacts.email, "compta@boulangerie-martin.fr")).get()!.debtorId;
+    martinId = first(await db.select().from(debtorContacts).where(eq(debtorContacts.email, "compta@boulangerie-martin.fr")))!.debtorId;
   });
 
-  const firstReminderOf66 = () =>
-    dryRun(getDb(), { from: "2026-11-20", to: "2026-12-20", debtorId: martinId }).find((r) => r.what === "first_reminder" && r.invoices.includes("F-2026-0066"));
+  const firstReminderOf66 = async () =>
+    (await dryRun(getDb(), { from: "2026-11-20", to: "2026-12-20", debtorId: martinId })).find((r) => r.what === "first_reminder" && r.invoices.includes("F-2026-0066"));
 
-  const claimedFirstReminder = () =>
-    getDb()
+  const claimedFirstReminder = async () =>
+    await getDb()
       .select({ key: outboundMessages.key, invoiceId: outboundMessageInvoices.invoiceId })
       .from(outboundMessages)
       .innerJoin(outboundMessageInvoices, eq(outboundMessageInvoices.messageId, outboundMessages.id))
-      .where(and(eq(outboundMessages.debtorId, martinId), eq(outboundMessages.step, "first_reminder")))
-      .all();
+      .where(and(eq(outboundMessages.debtorId, martinId), eq(outboundMessages.step, "first_reminder")));
 
   it("in the dry-run, the calendar and a real job pass", { timeout: 120_000 }, async () => {
     // Good payers: first reminder at D+10 for 30-day terms, D+17 for Martin's 60-day terms (due 23 November).
-    expect(firstReminderOf66()?.when).toBe("2026-12-10 09:00");
-    const saved = (await outcome(() =>
-      settings.action(args(post("/backoffice/cadence", policyForm("good_payer", (f) => (f["steps.1.offsetDays"] = "11"))))),
+    expect((await firstReminderOf66())?.when).toBe("2026-12-10 09:00");
+    const saved = (await outcome(async () =>
+      settings.action(args(post("/backoffice/cadence", await policyForm("good_payer", (f) => (f["steps.1.offsetDays"] = "11"))))),
     )) as Response;
     expect(saved.status).toBe(303);
-    expect(firstReminderOf66()?.when).toBe("2026-12-11 09:00");
+    expect((await firstReminderOf66())?.when).toBe("2026-12-11 09:00");
 
     const page = (await calendar.loader(args(get(`/backoffice/cadence/calendar?debtorId=${martinId}`)))) as Awaited<ReturnType<typeof calendar.loader>>;
     const day = page.days.find((d) => d.date === "2026-12-11")!;
@@ -247,11 +285,11 @@ describe("a changed offset moves what the cadence plans", () => {
     expect(page.days.some((d) => d.date === "2026-12-10" && d.items.some((i) => i.invoices.includes("F-2026-0066") && i.what === "première relance"))).toBe(false);
 
     const deps = (now: string) => ({ db: getDb(), env, email: devOutboxEmailSender(getDb()), sms: devOutboxSmsSender(getDb()), now: new Date(now) });
-    runCadence(deps("2026-12-10T09:00:00Z"));
-    expect(claimedFirstReminder().filter((c) => c.key.includes("2026-12-10"))).toEqual([]);
+    await runCadence(deps("2026-12-10T09:00:00Z"));
+    expect((await claimedFirstReminder()).filter((c) => c.key.includes("2026-12-10"))).toEqual([]);
     await tick(deps("2026-12-11T09:00:00Z"));
-    const claimed = claimedFirstReminder();
-    const invoice66 = getDb().select().from(invoices).where(eq(invoices.number, "F-2026-0066")).get()!;
+    const claimed = await claimedFirstReminder();
+    const invoice66 = first(await getDb().select().from(invoices).where(eq(invoices.number, "F-2026-0066")))!;
     expect(claimed).toContainEqual({ key: `first_reminder:debtor-${martinId}:2026-12-11:email`, invoiceId: invoice66.id });
   });
 
@@ -288,7 +326,12 @@ describe("contact windows", () => {
 
   it("refuses windows outside the L10 bounds, per field, and writes nothing", async () => {
     const result = (await settings.action(
-      args(post("/backoffice/cadence", windowsForm((f) => Object.assign(f, { "sms.weekdays": ["1", "2", "3", "4", "5", "6", "7"], "call.start": "07:00", "email.end": "22:00" })))),
+      args(
+        post(
+          "/backoffice/cadence",
+          windowsForm((f) => Object.assign(f, { "sms.weekdays": ["1", "2", "3", "4", "5", "6", "7"], "call.start": "07:00", "email.end": "22:00" })),
+        ),
+      ),
     )) as Result;
     expect(result.init?.status).toBe(400);
     expect(result.data.errors).toEqual({
@@ -296,24 +339,36 @@ describe("contact windows", () => {
       "call.start": expect.stringMatching(/pas avant 08:00/),
       "email.end": expect.stringMatching(/pas après 20:00/),
     });
-    expect(getDb().select().from(contactWindowSettings).all()).toEqual([]);
+    expect(await getDb().select().from(contactWindowSettings)).toEqual([]);
     const refused = (await outcome(() => settings.action(args(post("/backoffice/cadence", windowsForm(), readOnly))))) as Response;
     expect(refused.status).toBe(403);
   });
 
   it("saved windows decide when the job sends", async () => {
     const saved = (await outcome(() =>
-      settings.action(args(post("/backoffice/cadence", windowsForm((f) => Object.assign(f, { "email.weekdays": ["2", "4"], "email.start": "10:00", "email.end": "12:00" }))))),
+      settings.action(
+        args(
+          post(
+            "/backoffice/cadence",
+            windowsForm((f) => Object.assign(f, { "email.weekdays": ["2", "4"], "email.start": "10:00", "email.end": "12:00" })),
+          ),
+        ),
+      ),
     )) as Response;
     expect(saved.status).toBe(303);
     const db = getDb();
-    expect(db.select().from(contactWindowSettings).where(eq(contactWindowSettings.channel, "email")).get()).toMatchObject({ weekdays: "24", startMinute: 600, endMinute: 720 });
+    expect(first(await db.select().from(contactWindowSettings).where(eq(contactWindowSettings.channel, "email")))).toMatchObject({
+      weekdays: "24",
+      startMinute: 600,
+      endMinute: 720,
+    });
     // Friday: email is closed, so the morning's pass claims no email at all.
-    runCadence({ db, env, now: new Date(NOW) });
-    expect(db.select().from(outboundMessages).where(eq(outboundMessages.channel, "email")).all()).toEqual([]);
-    const emails = dryRun(db, { from: "2026-11-20", to: "2026-12-05" }).filter((r) => r.channel === "email");
+    await runCadence({ db, env, now: new Date(NOW) });
+    expect(await db.select().from(outboundMessages).where(eq(outboundMessages.channel, "email"))).toEqual([]);
+    const emails = (await dryRun(db, { from: "2026-11-20", to: "2026-12-05" })).filter((r) => r.channel === "email");
     expect(emails.length).toBeGreaterThan(0);
-    const paris = emails.filter((r) => db.select().from(debtors).where(eq(debtors.id, r.debtorId)).get()!.timeZone === "Europe/Paris");
+    const parisDebtors = new Set((await db.select({ id: debtors.id }).from(debtors).where(eq(debtors.timeZone, "Europe/Paris"))).map((d) => d.id));
+    const paris = emails.filter((r) => parisDebtors.has(r.debtorId));
     for (const row of paris) {
       const weekday = new Intl.DateTimeFormat("en-GB", { weekday: "short", timeZone: "Europe/Paris" }).format(row.at);
       expect(["Tue", "Thu"]).toContain(weekday);
@@ -328,7 +383,7 @@ describe("message templates", () => {
   let englishDebtorId: number;
   beforeAll(async () => {
     const db = await openDemo();
-    englishDebtorId = db.select().from(debtors).where(eq(debtors.name, "Thames Interiors Ltd")).get()!.id;
+    englishDebtorId = first(await db.select().from(debtors).where(eq(debtors.name, "Thames Interiors Ltd")))!.id;
   });
 
   const save = (fields: Record<string, string>, as = owner) => outcome(() => templates.action(args(post("/backoffice/cadence/templates", { intent: "save", ...fields }, as))));
@@ -343,7 +398,7 @@ describe("message templates", () => {
     expect(long.data.errors.body).toMatch(/segments ; au plus 2/);
     const readOnlyRefused = (await save({ step: "first_reminder", channel: "email", locale: "fr", subject: "Rappel", body: "Bonjour" }, readOnly)) as Response;
     expect(readOnlyRefused.status).toBe(403);
-    expect(getDb().select().from(messageTemplates).all()).toEqual([]);
+    expect(await getDb().select().from(messageTemplates)).toEqual([]);
   });
 
   it("a saved email template is what a real job pass sends, invoice lines, penalties and link kept", { timeout: 120_000 }, async () => {
@@ -356,8 +411,8 @@ describe("message templates", () => {
     })) as Response;
     expect(saved.status).toBe(303);
     await tick({ db: getDb(), env, email: devOutboxEmailSender(getDb()), sms: devOutboxSmsSender(getDb()), now: new Date(NOW) });
-    const garage = getDb().select().from(debtorContacts).where(eq(debtorContacts.email, "factures@garage-des-alpes.fr")).get()!;
-    const sent = getDb().select().from(devOutbox).where(eq(devOutbox.toAddress, garage.email!)).all();
+    const garage = first(await getDb().select().from(debtorContacts).where(eq(debtorContacts.email, "factures@garage-des-alpes.fr")))!;
+    const sent = await getDb().select().from(devOutbox).where(eq(devOutbox.toAddress, garage.email!));
     const reminder = sent.find((m) => m.subject?.startsWith("Atelier Durand : F-"))!;
     expect(reminder.subject).toMatch(/^Atelier Durand : F-\d{4}-\d{4}(, F-\d{4}-\d{4})* et F-\d{4}-\d{4} en attente$/);
     expect(reminder.text).toContain("Bonjour Garage des Alpes SAS,");
@@ -367,7 +422,7 @@ describe("message templates", () => {
     expect(reminder.text).toContain("L441-10");
     expect(reminder.text).toMatch(/\/l\/[\w.-]+/);
     // English debtors keep the default English wording: the template was French only.
-    const english = getDb().select().from(devOutbox).where(eq(devOutbox.toAddress, "accounts@thames-interiors.co.uk")).all();
+    const english = await getDb().select().from(devOutbox).where(eq(devOutbox.toAddress, "accounts@thames-interiors.co.uk"));
     expect(english.some((m) => m.subject === "Atelier Durand: reminder about 2 overdue invoices")).toBe(true);
   });
 
@@ -387,14 +442,25 @@ describe("message templates", () => {
     const sms = (await preview.loader(args(get(`/backoffice/cadence/preview?channel=sms&step=second_reminder&locale=en&debtorId=${englishDebtorId}`)))) as Awaited<
       ReturnType<typeof preview.loader>
     >;
-    expect(sms.sms!.body).toMatch(/^Atelier Durand: Thames Interiors Ltd, .+ is overdue\. Pay by \d+ \w+ 2026: http:\/\/localhost:4310\/l\/apercu_lien_fictif_000\nReply STOP to opt out$/);
+    expect(sms.sms!.body).toMatch(
+      /^Atelier Durand: Thames Interiors Ltd, .+ is overdue\. Pay by \d+ \w+ 2026: http:\/\/localhost:4310\/l\/apercu_lien_fictif_000\nReply STOP to opt out$/,
+    );
     expect(sms.sms!.segments).toBeLessThanOrEqual(2);
     // A preview writes nothing: no link issued, no message.
-    expect(getDb().select().from(outboundMessages).where(inArray(outboundMessages.debtorId, [englishDebtorId])).all().every((m) => m.step !== "second_reminder")).toBe(true);
+    expect(
+      (
+        await getDb()
+          .select()
+          .from(outboundMessages)
+          .where(inArray(outboundMessages.debtorId, [englishDebtorId]))
+      ).every((m) => m.step !== "second_reminder"),
+    ).toBe(true);
   });
 
   it("resets a template to the default", async () => {
-    const reset = (await outcome(() => templates.action(args(post("/backoffice/cadence/templates", { intent: "reset", step: "first_reminder", channel: "email", locale: "fr" }))))) as Response;
+    const reset = (await outcome(() =>
+      templates.action(args(post("/backoffice/cadence/templates", { intent: "reset", step: "first_reminder", channel: "email", locale: "fr" }))),
+    )) as Response;
     expect(reset.status).toBe(303);
     const page = (await templates.loader(args(get("/backoffice/cadence/templates?step=first_reminder&channel=email&locale=fr")))) as Awaited<ReturnType<typeof templates.loader>>;
     expect(page.current).toBeNull();

@@ -18,6 +18,7 @@ import * as progress from "~/routes/backoffice.import_.$runId.progress";
 import * as template from "~/routes/backoffice.import_.template[.]csv";
 import { debtorContacts, debtors, importRowIssues, importRuns, invoiceTermsFlags, invoices, staffUsers } from "../../db/schema";
 import { args, outcome, staffCsrf } from "../support/routes";
+import { first, transaction } from "../../db/client";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -59,13 +60,13 @@ async function confirm(runId: number) {
 }
 
 /** Everything intake may touch, to prove that nothing changed. */
-function snapshot() {
+async function snapshot() {
   const db = getDb();
   return {
-    debtors: db.select().from(debtors).where(eq(debtors.creditorId, creditorId)).all(),
-    contacts: db.select().from(debtorContacts).all(),
-    invoices: db.select().from(invoices).where(eq(invoices.creditorId, creditorId)).all(),
-    flags: db.select().from(invoiceTermsFlags).all(),
+    debtors: await db.select().from(debtors).where(eq(debtors.creditorId, creditorId)),
+    contacts: await db.select().from(debtorContacts),
+    invoices: await db.select().from(invoices).where(eq(invoices.creditorId, creditorId)),
+    flags: await db.select().from(invoiceTermsFlags),
   };
 }
 
@@ -85,7 +86,7 @@ const LONG_TERMS = "T-006;Transports Roux;professionnel;roux@example.fr;;T2026-0
 beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
   const hash = await hashPassword(DEMO_LOGIN.password);
-  seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
+  await seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
   process.env.DATABASE_PATH = path;
   process.env.TEST_FIXED_NOW = NOW;
   storageDir = mkdtempSync(join(tmpdir(), "relance-imports-"));
@@ -93,8 +94,8 @@ beforeAll(async () => {
   resetEnvCache();
   closeDb();
   const db = getDb();
-  creditorId = db.select().from(staffUsers).get()!.creditorId;
-  db.insert(staffUsers).values({ creditorId, email: "lecture@atelier-durand.fr", name: "Lecteur", role: "read_only", passwordHash: hash }).run();
+  creditorId = first(await db.select().from(staffUsers))!.creditorId;
+  await db.insert(staffUsers).values({ creditorId, email: "lecture@atelier-durand.fr", name: "Lecteur", role: "read_only", passwordHash: hash });
   cookie = (await signInStaff(db, DEMO_LOGIN.email, DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
   readOnlyCookie = (await signInStaff(db, "lecture@atelier-durand.fr", DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
 }, 60_000);
@@ -103,14 +104,21 @@ describe("the CSV import", () => {
   let firstRun: number;
 
   it("previews a file without writing anything: the lines as read, the counts, the refused rows and the warnings", async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const { runId, page } = await preview([HEADER, ...GOOD, ...BAD, LONG_TERMS].join("\r\n"));
     firstRun = runId;
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
     const run = page.run!;
     expect(run.status).toBe("previewed");
     expect(run.counts).toEqual({ debtors: { created: 3, updated: 0, unchanged: 0 }, invoices: { created: 4, updated: 0, unchanged: 0 }, errors: 3, warnings: 1 });
-    expect(run.lines[0]).toMatchObject({ rowNumber: 2, debtorRef: "T-001", number: "T2026-001", amount: expect.stringMatching(/^1\s234,56\s€$/), issueDate: "2 novembre 2026", dueDate: "2 décembre 2026" });
+    expect(run.lines[0]).toMatchObject({
+      rowNumber: 2,
+      debtorRef: "T-001",
+      number: "T2026-001",
+      amount: expect.stringMatching(/^1\s234,56\s€$/),
+      issueDate: "2 novembre 2026",
+      dueDate: "2 décembre 2026",
+    });
     expect(run.issues.map((i) => [i.rowNumber, i.column, i.severity])).toEqual([
       [5, "montant", "error"],
       [6, "nom_client", "error"],
@@ -127,15 +135,40 @@ describe("the CSV import", () => {
     expect(page.run!.processedRows).toBe(7);
     expect(page.run!.counts).toMatchObject({ invoices: { created: 4, updated: 0, unchanged: 0 }, errors: 3 });
     const db = getDb();
-    const lefevre = db.select().from(debtors).where(and(eq(debtors.creditorId, creditorId), eq(debtors.externalRef, "T-001"))).get()!;
+    const lefevre = first(
+      await db
+        .select()
+        .from(debtors)
+        .where(and(eq(debtors.creditorId, creditorId), eq(debtors.externalRef, "T-001"))),
+    )!;
     expect(lefevre).toMatchObject({ name: "Menuiserie Lefèvre", kind: "business", locale: "fr", timeZone: "Europe/Paris" });
-    expect(db.select().from(debtorContacts).where(eq(debtorContacts.debtorId, lefevre.id)).all()).toMatchObject([{ email: "compta@lefevre.fr", phone: "+33612345678", isPrimary: true }]);
-    const first = db.select().from(invoices).where(eq(invoices.number, "T2026-001")).get()!;
-    expect(first).toMatchObject({ amountCents: 123456, balanceCents: 123456, issueDate: "2026-11-02", dueDate: "2026-12-02", paymentTermsDays: 30, status: "open", externalRef: "T2026-001" });
-    expect(db.select().from(invoices).where(sql`${invoices.number} in ('T2026-004','T2026-005','T2026-006')`).all()).toEqual([]);
-    expect(db.select().from(debtors).where(sql`${debtors.externalRef} in ('T-003','T-004','T-005')`).all()).toEqual([]);
-    const roux = db.select().from(invoices).where(eq(invoices.number, "T2026-007")).get()!;
-    expect(db.select().from(invoiceTermsFlags).where(eq(invoiceTermsFlags.invoiceId, roux.id)).get()!.warning).toMatch(/90 jours/);
+    expect(await db.select().from(debtorContacts).where(eq(debtorContacts.debtorId, lefevre.id))).toMatchObject([
+      { email: "compta@lefevre.fr", phone: "+33612345678", isPrimary: true },
+    ]);
+    const initial = first(await db.select().from(invoices).where(eq(invoices.number, "T2026-001")))!;
+    expect(initial).toMatchObject({
+      amountCents: 123456,
+      balanceCents: 123456,
+      issueDate: "2026-11-02",
+      dueDate: "2026-12-02",
+      paymentTermsDays: 30,
+      status: "open",
+      externalRef: "T2026-001",
+    });
+    expect(
+      await db
+        .select()
+        .from(invoices)
+        .where(sql`${invoices.number} in ('T2026-004','T2026-005','T2026-006')`),
+    ).toEqual([]);
+    expect(
+      await db
+        .select()
+        .from(debtors)
+        .where(sql`${debtors.externalRef} in ('T-003','T-004','T-005')`),
+    ).toEqual([]);
+    const roux = first(await db.select().from(invoices).where(eq(invoices.number, "T2026-007")))!;
+    expect(first(await db.select().from(invoiceTermsFlags).where(eq(invoiceTermsFlags.invoiceId, roux.id)))!.warning).toMatch(/90 jours/);
     expect(page.flags.list.map((f) => f.number)).toContain("T2026-007");
     expect(page.history[0]).toMatchObject({ id: firstRun, status: "done" });
   });
@@ -149,23 +182,27 @@ describe("the CSV import", () => {
   });
 
   it("changes nothing when the same file comes again, and says every invoice is unchanged", async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const { runId, page } = await preview([HEADER, ...GOOD, ...BAD, LONG_TERMS].join("\r\n"));
     expect(page.run!.counts).toEqual({ debtors: { created: 0, updated: 0, unchanged: 3 }, invoices: { created: 0, updated: 0, unchanged: 4 }, errors: 3, warnings: 1 });
     const done = await confirm(runId);
     expect(done.run!.counts).toEqual({ debtors: { created: 0, updated: 0, unchanged: 3 }, invoices: { created: 0, updated: 0, unchanged: 4 }, errors: 3, warnings: 1 });
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 
   it("updates only what changed: a due date, a new contact, never erases a missing column", async () => {
-    const { runId, page } = await preview(["ref_client;nom_client;email;numero_facture;montant;date_facture;echeance", "T-001;Menuiserie Lefèvre;paiements@lefevre.fr;T2026-001;1234,56;02/11/2026;10/12/2026"].join("\n"));
+    const { runId, page } = await preview(
+      ["ref_client;nom_client;email;numero_facture;montant;date_facture;echeance", "T-001;Menuiserie Lefèvre;paiements@lefevre.fr;T2026-001;1234,56;02/11/2026;10/12/2026"].join(
+        "\n",
+      ),
+    );
     expect(page.run!.counts).toMatchObject({ debtors: { updated: 1 }, invoices: { updated: 1 }, errors: 0 });
     await confirm(runId);
     const db = getDb();
-    const invoice = db.select().from(invoices).where(eq(invoices.number, "T2026-001")).get()!;
+    const invoice = first(await db.select().from(invoices).where(eq(invoices.number, "T2026-001")))!;
     expect(invoice).toMatchObject({ dueDate: "2026-12-10", paymentTermsDays: 38, amountCents: 123456 });
-    const lefevre = db.select().from(debtors).where(eq(debtors.externalRef, "T-001")).get()!;
-    const contacts = db.select().from(debtorContacts).where(eq(debtorContacts.debtorId, lefevre.id)).all();
+    const lefevre = first(await db.select().from(debtors).where(eq(debtors.externalRef, "T-001")))!;
+    const contacts = await db.select().from(debtorContacts).where(eq(debtorContacts.debtorId, lefevre.id));
     expect(contacts.map((c) => [c.email, c.phone, c.isPrimary])).toEqual([
       ["compta@lefevre.fr", "+33612345678", true],
       ["paiements@lefevre.fr", null, false],
@@ -174,26 +211,38 @@ describe("the CSV import", () => {
 
   it("refuses a new amount once a payment is recorded, with a clear error, and keeps the invoice as it was", async () => {
     const db = getDb();
-    const invoice = db.select().from(invoices).where(eq(invoices.number, "T2026-002")).get()!;
-    db.transaction((tx) =>
-      recordInvoicePayment(tx, { creditorId, debtorId: invoice.debtorId, invoiceId: invoice.id, amountCents: 10000, currency: "EUR", method: "transfer", provider: "test", providerRef: "vir-1", actor: "staff", data: {}, at: new Date(NOW) }),
+    const invoice = first(await db.select().from(invoices).where(eq(invoices.number, "T2026-002")))!;
+    await transaction(db, async (tx) =>
+      recordInvoicePayment(tx, {
+        creditorId,
+        debtorId: invoice.debtorId,
+        invoiceId: invoice.id,
+        amountCents: 10000,
+        currency: "EUR",
+        method: "transfer",
+        provider: "test",
+        providerRef: "vir-1",
+        actor: "staff",
+        data: {},
+        at: new Date(NOW),
+      }),
     );
-    const before = snapshot();
+    const before = await snapshot();
     const { runId, page } = await preview([HEADER, "T-001;Menuiserie Lefèvre;professionnel;compta@lefevre.fr;06 12 34 56 78;T2026-002;500,00;05/11/2026;05/12/2026;;"].join("\n"));
     expect(page.run!.issues[0]).toMatchObject({ rowNumber: 2, column: "montant", severity: "error" });
     expect(page.run!.issues[0]!.message).toMatch(/un paiement a déjà été enregistré/);
     await confirm(runId);
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 
   it("reads Windows-1252 files with commas and English headers", async () => {
-    const text = "customer_ref,customer_name,invoice_number,amount,issue_date,due_date\r\nT-010,Société Générale d'Ébénisterie,T2026-010,\"1,234.50\",2026-11-01,2026-12-01\r\n";
+    const text = 'customer_ref,customer_name,invoice_number,amount,issue_date,due_date\r\nT-010,Société Générale d\'Ébénisterie,T2026-010,"1,234.50",2026-11-01,2026-12-01\r\n';
     const bytes = Uint8Array.from([...text].map((ch) => ({ é: 0xe9, É: 0xc9 })[ch] ?? ch.charCodeAt(0)));
     const { runId, page } = await preview(bytes, "export-excel.csv");
     expect(page.run).toMatchObject({ encoding: "windows-1252", delimiter: "," });
     expect(page.run!.lines[0]).toMatchObject({ name: "Société Générale d'Ébénisterie", amount: expect.stringMatching(/^1\s234,50\s€$/) });
     await confirm(runId);
-    expect(getDb().select().from(debtors).where(eq(debtors.externalRef, "T-010")).get()!.name).toBe("Société Générale d'Ébénisterie");
+    expect(first(await getDb().select().from(debtors).where(eq(debtors.externalRef, "T-010")))!.name).toBe("Société Générale d'Ébénisterie");
   });
 
   it("reads a UTF-8 file with a BOM, as Excel writes it", async () => {
@@ -202,15 +251,19 @@ describe("the CSV import", () => {
   });
 
   it("refuses a file without the required columns, naming them, and writes no run", async () => {
-    const runs = getDb().select().from(importRuns).all().length;
+    const runs = (await getDb().select().from(importRuns)).length;
     const refused = (await outcome(() => importPage.action(args(upload("nom;montant\nDupont;100"))))) as { data: { error: string }; init: { status: number } };
     expect(refused.init.status).toBe(400);
     expect(refused.data.error).toMatch(/ref_client.*numero_facture.*date_facture/);
-    expect(getDb().select().from(importRuns).all().length).toBe(runs);
+    expect((await getDb().select().from(importRuns)).length).toBe(runs);
   });
 
   it("refuses a file over 20 MB before reading it", async () => {
-    const huge = new Request(`${BASE}/backoffice/import`, { method: "POST", headers: { Origin: BASE, Cookie: cookie, "Content-Type": "multipart/form-data; boundary=x", "Content-Length": String(25 * 1024 * 1024) }, body: "--x--" });
+    const huge = new Request(`${BASE}/backoffice/import`, {
+      method: "POST",
+      headers: { Origin: BASE, Cookie: cookie, "Content-Type": "multipart/form-data; boundary=x", "Content-Length": String(25 * 1024 * 1024) },
+      body: "--x--",
+    });
     const refused = (await outcome(() => importPage.action(args(huge)))) as { data: { error: string }; init: { status: number } };
     expect(refused.init.status).toBe(413);
     expect(refused.data.error).toMatch(/20 Mo/);
@@ -221,7 +274,7 @@ describe("the CSV import", () => {
     expect(((await outcome(() => importPage.action(args(intent("cancel", runId))))) as Response).status).toBe(303);
     const again = (await outcome(() => importPage.action(args(intent("confirm", runId))))) as { init: { status: number } };
     expect(again.init.status).toBe(409);
-    expect(getDb().select().from(invoices).where(eq(invoices.number, "T2026-020")).get()).toBeUndefined();
+    expect(first(await getDb().select().from(invoices).where(eq(invoices.number, "T2026-020")))).toBeUndefined();
   });
 
   it("reports progress, and confirms a run once only", async () => {
@@ -250,10 +303,12 @@ describe("the CSV import", () => {
 
 /** The uploads kept in STORAGE_DIR, and the runs that own them. */
 const storedUploads = () => (existsSync(join(storageDir, "imports")) ? readdirSync(join(storageDir, "imports")) : []);
-const runPaths = () => new Set(getDb().select({ path: importRuns.filePath }).from(importRuns).where(eq(importRuns.status, "previewed")).all().map((r) => r.path!.split("/").at(-1)));
+const runPaths = async () =>
+  new Set((await getDb().select({ path: importRuns.filePath }).from(importRuns).where(eq(importRuns.status, "previewed"))).map((r) => r.path!.split("/").at(-1)));
 const refusal = async (content: string | Uint8Array) => (await outcome(() => importPage.action(args(upload(content))))) as { data: { error: string }; init: { status: number } };
 /** `count` lines of one new debtor and invoice each, ASCII only. */
-const asciiLines = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i};Client ${prefix} ${i};professionnel;;;${prefix}-F${i};100,00;02/11/2026;;30;`);
+const asciiLines = (prefix: string, count: number) =>
+  Array.from({ length: count }, (_, i) => `${prefix}-${i};Client ${prefix} ${i};professionnel;;;${prefix}-F${i};100,00;02/11/2026;;30;`);
 
 describe("the CSV import, streamed", () => {
   it("reads the whole file as Windows-1252 when its only non-UTF-8 byte is on the last line, far past the first chunk read", async () => {
@@ -265,7 +320,7 @@ describe("the CSV import, streamed", () => {
     expect(page.run).toMatchObject({ encoding: "windows-1252", delimiter: ";", totalRows: 5001, counts: { invoices: { created: 5001 }, errors: 0 } });
     const done = await confirm(runId);
     expect(done.run!.status).toBe("done");
-    expect(getDb().select().from(debtors).where(eq(debtors.externalRef, "W-LAST")).get()!.name).toBe("Société Générale");
+    expect(first(await getDb().select().from(debtors).where(eq(debtors.externalRef, "W-LAST")))!.name).toBe("Société Générale");
   });
 
   it("keeps a UTF-8 file UTF-8 when an accented letter straddles two chunks of the read", async () => {
@@ -276,12 +331,16 @@ describe("the CSV import, streamed", () => {
     const pad = 256 * 1024 - 1 - Buffer.byteLength(head) - Buffer.byteLength(start);
     expect(pad).toBeGreaterThan(0);
     const text = `${head}${start}${"x".repeat(pad)}é\nU-END;Clémence Roué;particulier;;;U-END-F;20,00;02/11/2026;;30;;\n`;
-    expect(Buffer.from(text).subarray(256 * 1024 - 1, 256 * 1024 + 1).toString()).toBe("é");
+    expect(
+      Buffer.from(text)
+        .subarray(256 * 1024 - 1, 256 * 1024 + 1)
+        .toString(),
+    ).toBe("é");
     const { runId, page } = await preview(text);
     expect(page.run).toMatchObject({ encoding: "utf-8", totalRows: 3502, counts: { errors: 0 } });
     await confirm(runId);
-    expect(getDb().select().from(debtors).where(eq(debtors.externalRef, "U-CUT")).get()!.name).toBe("Menuiserie Hervé");
-    expect(getDb().select().from(debtors).where(eq(debtors.externalRef, "U-END")).get()!.name).toBe("Clémence Roué");
+    expect(first(await getDb().select().from(debtors).where(eq(debtors.externalRef, "U-CUT")))!.name).toBe("Menuiserie Hervé");
+    expect(first(await getDb().select().from(debtors).where(eq(debtors.externalRef, "U-END")))!.name).toBe("Clémence Roué");
   });
 
   it("previews exactly what the import then does, across chunks: a number taken in an earlier chunk or the same one, an invoice and a debtor met again", async () => {
@@ -299,36 +358,43 @@ describe("the CSV import, streamed", () => {
     expect(page.run!.counts).toEqual({ debtors: { created: 700, updated: 0, unchanged: 0 }, invoices: { created: 2397, updated: 0, unchanged: 0 }, errors: 2, warnings: 0 });
     const done = await confirm(runId);
     expect(done.run!.counts).toEqual(page.run!.counts);
-    expect(getDb().select().from(invoices).where(eq(invoices.number, "KN-10")).get()).toMatchObject({ amountCents: 15000 });
-    const k10 = getDb().select().from(debtors).where(eq(debtors.externalRef, "K-10")).get()!;
-    expect(getDb().select().from(debtorContacts).where(eq(debtorContacts.debtorId, k10.id)).all().map((c) => c.email)).toEqual(["k10@example.fr", "k10-bis@example.fr"]);
+    expect(first(await getDb().select().from(invoices).where(eq(invoices.number, "KN-10")))).toMatchObject({ amountCents: 15000 });
+    const k10 = first(await getDb().select().from(debtors).where(eq(debtors.externalRef, "K-10")))!;
+    expect((await getDb().select().from(debtorContacts).where(eq(debtorContacts.debtorId, k10.id))).map((c) => c.email)).toEqual(["k10@example.fr", "k10-bis@example.fr"]);
   });
 
   it("refuses a file over the row limit with its exact count, deciding nothing, and keeps neither a run nor the file", async () => {
-    const runs = getDb().select().from(importRuns).all().length;
+    const runs = (await getDb().select().from(importRuns)).length;
     const uploads = storedUploads();
     // Eleven cells a line, as many as the header: csv-parse is slow on lines of another length, even relaxed.
     const refused = await refusal(HEADER + "\n" + "x;;;;;;;;;;\n".repeat(200_001));
     expect(refused.init.status).toBe(400);
     expect(refused.data.error).toBe("Le fichier compte 200001 lignes ; au plus 200000 par import : découpez-le.");
-    expect(getDb().select().from(importRuns).all().length).toBe(runs);
-    expect(getDb().select().from(importRowIssues).where(sql`${importRowIssues.runId} not in (select id from import_runs)`).all()).toEqual([]);
+    expect((await getDb().select().from(importRuns)).length).toBe(runs);
+    expect(
+      await getDb()
+        .select()
+        .from(importRowIssues)
+        .where(sql`${importRowIssues.runId} not in (select id from import_runs)`),
+    ).toEqual([]);
     expect(storedUploads()).toEqual(uploads);
   });
 
   it("refuses a file whose quotes break far down, naming the line, and keeps nothing", async () => {
-    const runs = getDb().select().from(importRuns).all().length;
+    const runs = (await getDb().select().from(importRuns)).length;
     const uploads = storedUploads();
     const refused = await refusal([HEADER, ...asciiLines("Q", 2500), 'Q-BAD;"Guillemet ouvert;professionnel;;;Q-BAD-F;1;02/11/2026;;30;'].join("\n"));
     expect(refused.init.status).toBe(400);
     expect(refused.data.error).toMatch(/^Le fichier n'est pas un CSV lisible \(vers la ligne \d+\) : vérifiez les guillemets/);
-    expect(getDb().select().from(importRuns).all().length).toBe(runs);
+    expect((await getDb().select().from(importRuns)).length).toBe(runs);
     expect(storedUploads()).toEqual(uploads);
-    expect(getDb().select().from(invoices).where(eq(invoices.number, "Q-F0")).get()).toBeUndefined();
+    expect(first(await getDb().select().from(invoices).where(eq(invoices.number, "Q-F0")))).toBeUndefined();
   });
 
   it("shows the first 200 refused rows but counts them all, and the report lists every one, across chunks", async () => {
-    const lines = Array.from({ length: 2400 }, (_, i) => (i % 2 === 0 ? `R-${i};Client R ${i};professionnel;;;R-F${i};-5;02/11/2026;;30;` : `R-${i};Client R ${i};professionnel;;;R-F${i};15,00;02/11/2026;;30;`));
+    const lines = Array.from({ length: 2400 }, (_, i) =>
+      i % 2 === 0 ? `R-${i};Client R ${i};professionnel;;;R-F${i};-5;02/11/2026;;30;` : `R-${i};Client R ${i};professionnel;;;R-F${i};15,00;02/11/2026;;30;`,
+    );
     const { runId, page } = await preview([HEADER, ...lines].join("\n"));
     expect(page.run).toMatchObject({ totalRows: 2400, counts: { errors: 1200, invoices: { created: 1200 } }, moreIssues: true });
     expect(page.run!.issues).toHaveLength(200);
@@ -342,41 +408,51 @@ describe("the CSV import, streamed", () => {
 
   it("keeps an upload only while its preview waits: refused, imported or cancelled, the file is gone", async () => {
     await refusal("nom;montant\nDupont;100");
-    expect(storedUploads().every((name) => runPaths().has(name))).toBe(true);
+    const paths = await runPaths();
+    expect(storedUploads().every((name) => paths.has(name))).toBe(true);
     const { runId } = await preview([HEADER, "S-1;Stockage;;;;S-F1;100;01/11/2026;;30;"].join("\n"));
-    const kept = getDb().select().from(importRuns).where(eq(importRuns.id, runId)).get()!.filePath!;
+    const kept = first(await getDb().select().from(importRuns).where(eq(importRuns.id, runId)))!.filePath!;
     expect(existsSync(kept)).toBe(true);
     await confirm(runId);
     expect(existsSync(kept)).toBe(false);
-    expect(storedUploads().every((name) => runPaths().has(name))).toBe(true);
+    const pathsAfter = await runPaths();
+    expect(storedUploads().every((name) => pathsAfter.has(name))).toBe(true);
   });
 
   it("does not import a file that changed after its preview, and says so", async () => {
     const { runId } = await preview([HEADER, "C-1;Changé;;;;C-F1;100;01/11/2026;;30;"].join("\n"));
-    const path = getDb().select().from(importRuns).where(eq(importRuns.id, runId)).get()!.filePath!;
+    const path = first(await getDb().select().from(importRuns).where(eq(importRuns.id, runId)))!.filePath!;
     writeFileSync(path, [HEADER, "C-1;Changé;;;;C-F1;999999;01/11/2026;;30;"].join("\n"));
     const page = await confirm(runId);
     expect(page.run).toMatchObject({ status: "failed", failure: "Le fichier de l'aperçu n'est plus disponible ou a changé : importez-le à nouveau." });
-    expect(getDb().select().from(invoices).where(eq(invoices.number, "C-F1")).get()).toBeUndefined();
+    expect(first(await getDb().select().from(invoices).where(eq(invoices.number, "C-F1")))).toBeUndefined();
   });
 
   it("purges a preview nobody confirmed after a day, with its issues and its file, and nothing else", async () => {
     const { runId } = await preview([HEADER, "P-1;Oublié;;;;P-F1;-1;01/11/2026;;30;", "P-2;Oublié;;;;P-F2;10;01/11/2026;;30;"].join("\n"));
-    const path = getDb().select().from(importRuns).where(eq(importRuns.id, runId)).get()!.filePath!;
-    const finished = getDb().select({ id: importRuns.id }).from(importRuns).where(sql`${importRuns.status} in ('done', 'failed', 'cancelled')`).all();
+    const path = first(await getDb().select().from(importRuns).where(eq(importRuns.id, runId)))!.filePath!;
+    const finished = await getDb()
+      .select({ id: importRuns.id })
+      .from(importRuns)
+      .where(sql`${importRuns.status} in ('done', 'failed', 'cancelled')`);
     const at = (hours: number) => new Date(new Date(NOW).getTime() + hours * 3_600_000);
-    expect(purgeStaleImportPreviews({ db: getDb(), storageDir, now: at(23) }).purged).toEqual([]);
+    expect((await purgeStaleImportPreviews({ db: getDb(), storageDir, now: at(23) })).purged).toEqual([]);
     expect(existsSync(path)).toBe(true);
 
-    const report = purgeStaleImportPreviews({ db: getDb(), storageDir, now: at(25) });
+    const report = await purgeStaleImportPreviews({ db: getDb(), storageDir, now: at(25) });
     expect(report.purged.map((p) => p.runId)).toContain(runId);
     expect(report.filesOutsideStorage).toEqual([]);
     expect(existsSync(path)).toBe(false);
-    expect(getDb().select().from(importRowIssues).where(eq(importRowIssues.runId, runId)).all()).toEqual([]);
+    expect(await getDb().select().from(importRowIssues).where(eq(importRowIssues.runId, runId))).toEqual([]);
     expect(((await outcome(() => importPage.loader(args(get(`/backoffice/import?run=${runId}`))))) as Response).status).toBe(404);
-    expect(getDb().select().from(importRuns).where(eq(importRuns.status, "previewed")).all()).toEqual([]);
-    expect(getDb().select({ id: importRuns.id }).from(importRuns).where(sql`${importRuns.status} in ('done', 'failed', 'cancelled')`).all()).toEqual(finished);
+    expect(await getDb().select().from(importRuns).where(eq(importRuns.status, "previewed"))).toEqual([]);
+    expect(
+      await getDb()
+        .select({ id: importRuns.id })
+        .from(importRuns)
+        .where(sql`${importRuns.status} in ('done', 'failed', 'cancelled')`),
+    ).toEqual(finished);
     expect(storedUploads()).toEqual([]);
-    expect(purgeStaleImportPreviews({ db: getDb(), storageDir, now: at(26) }).purged).toEqual([]);
+    expect((await purgeStaleImportPreviews({ db: getDb(), storageDir, now: at(26) })).purged).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seededDb } from "../support/db";
-import { openDatabase } from "../../db/client";
+import { openDatabase, first, one, sqliteClient } from "../../db/client";
 import { debtorLinks, debtors } from "../../db/schema";
 import { getDebtorSession, startDebtorSession } from "~/services/auth/debtor-sessions.server";
 import { getDebtorForPortal } from "~/models/portal.server";
@@ -15,13 +15,22 @@ function requestWith(setCookie: string) {
 // The session and debtor lookups run as statements prepared once per connection: same answers as before.
 describe("debtor sessions read through prepared statements", () => {
   it("finds a live session, and nothing once it has expired or for an unknown id", async () => {
-    const { db } = seededDb("2026-11-20");
-    const debtor = db.select().from(debtors).limit(1).get()!;
-    const link = db
-      .insert(debtorLinks)
-      .values({ jti: "jti-sessions-1", kid: "test-2026-11", debtorId: debtor.id, scope: [], channel: "email", issuedAt: NOW, expiresAt: new Date(NOW.getTime() + 30 * 24 * HOUR) })
-      .returning()
-      .get();
+    const { db } = await seededDb("2026-11-20");
+    const debtor = first(await db.select().from(debtors).limit(1))!;
+    const link = one(
+      await db
+        .insert(debtorLinks)
+        .values({
+          jti: "jti-sessions-1",
+          kid: "test-2026-11",
+          debtorId: debtor.id,
+          scope: [],
+          channel: "email",
+          issuedAt: NOW,
+          expiresAt: new Date(NOW.getTime() + 30 * 24 * HOUR),
+        })
+        .returning(),
+    );
     const cookie = await startDebtorSession(db, { debtorId: debtor.id, linkId: link.id, now: NOW });
     const request = requestWith(cookie);
     expect((await getDebtorSession(db, request, new Date(NOW.getTime() + 8 * HOUR - 1)))?.debtorId).toBe(debtor.id);
@@ -29,15 +38,15 @@ describe("debtor sessions read through prepared statements", () => {
     expect(await getDebtorSession(db, requestWith("__Host-sid=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), NOW)).toBeNull();
   });
 
-  it("keeps one prepared statement per connection, so a second database answers for itself", () => {
-    const first = seededDb("2026-11-20");
-    expect(getDebtorForPortal(first.db, 1)?.name).not.toBe("Renamed SARL");
-    const second = openDatabase(first.path);
+  it("keeps one prepared statement per connection, so a second database answers for itself", async () => {
+    const initial = await seededDb("2026-11-20");
+    expect((await getDebtorForPortal(initial.db, 1))?.name).not.toBe("Renamed SARL");
+    const second = openDatabase(initial.path);
     second.$client.prepare("update debtors set name = 'Renamed SARL' where id = 1").run();
-    first.db.$client.close();
-    expect(getDebtorForPortal(second, 1)?.name).toBe("Renamed SARL");
-    const other = seededDb("2026-11-20").db;
-    expect(getDebtorForPortal(other, 1)?.name).not.toBe("Renamed SARL");
-    expect(getDebtorForPortal(other, 999_999)).toBeUndefined();
+    sqliteClient(initial.db)!.close();
+    expect((await getDebtorForPortal(second, 1))?.name).toBe("Renamed SARL");
+    const other = (await seededDb("2026-11-20")).db;
+    expect((await getDebtorForPortal(other, 1))?.name).not.toBe("Renamed SARL");
+    expect(await getDebtorForPortal(other, 999_999)).toBeUndefined();
   });
 });

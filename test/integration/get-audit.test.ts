@@ -15,6 +15,7 @@ import { insertLink, signLink } from "~/services/shared/links.server";
 import * as landing from "~/routes/l.$token";
 import * as keysPage from "~/routes/backoffice.api-keys";
 import { apiKeys, debtorSessions, debtors, invoices } from "../../db/schema";
+import { first } from "../../db/client";
 
 /**
  * Item 12.8: no GET writes anything a debtor or staff would see as an action. Every route module's
@@ -36,9 +37,9 @@ const routes = import.meta.glob<{ loader?: Loader }>("../../app/routes/*.{ts,tsx
 const NOT_EXERCISED: Record<string, string> = {};
 
 /** Every table, and the API keys without their "last used" time (the one write a GET may make). */
-function state() {
+async function state() {
   const { api_keys: _lastUsed, ...tables } = databaseDigest(getDb());
-  const keys = getDb().select().from(apiKeys).all().map(({ lastUsedAt: _at, ...key }) => key);
+  const keys = (await getDb().select().from(apiKeys)).map(({ lastUsedAt: _at, ...key }) => key);
   return { tables, keys };
 }
 
@@ -52,7 +53,7 @@ let invoiceNumber = "";
 
 beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
-  seedDemo(seedConn, { today: "2026-11-20", passwordHash: await hashPassword(DEMO_LOGIN.password) });
+  await seedDemo(seedConn, { today: "2026-11-20", passwordHash: await hashPassword(DEMO_LOGIN.password) });
   process.env.DATABASE_PATH = path;
   process.env.TEST_FIXED_NOW = NOW;
   process.env.STORAGE_DIR = mkdtempSync(join(tmpdir(), "relance-get-audit-"));
@@ -62,19 +63,37 @@ beforeAll(async () => {
   const env = getEnv();
   staffCookie = (await signInStaff(db, DEMO_LOGIN.email, DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
   const made = (await outcome(() =>
-    keysPage.action(args(new Request(`${BASE}/backoffice/api-keys`, { method: "POST", headers: { Origin: BASE, Cookie: staffCookie }, body: new URLSearchParams({ csrf: staffCsrf(staffCookie), intent: "create", name: "ERP" }) }))),
+    keysPage.action(
+      args(
+        new Request(`${BASE}/backoffice/api-keys`, {
+          method: "POST",
+          headers: { Origin: BASE, Cookie: staffCookie },
+          body: new URLSearchParams({ csrf: staffCsrf(staffCookie), intent: "create", name: "ERP" }),
+        }),
+      ),
+    ),
   )) as { data: { created: { key: string } } };
   apiKey = made.data.created.key;
-  const debtor = db.select().from(debtors).where(eq(debtors.name, "Garage des Alpes SAS")).get()!;
+  const debtor = first(await db.select().from(debtors).where(eq(debtors.name, "Garage des Alpes SAS")))!;
   debtorId = debtor.id;
   debtorRef = debtor.externalRef ?? "";
-  const invoice = db.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"))).get()!;
+  const invoice = first(
+    await db
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"))),
+  )!;
   [invoiceId, invoiceNumber] = [invoice.id, invoice.number];
-  const link = insertLink(db, env, { debtorId: debtor.id, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) });
+  const link = await insertLink(db, env, { debtorId: debtor.id, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) });
   const token = await signLink(env, link);
-  const landed = (await outcome(() => landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), params: { token }, context: {} }))) as Response;
+  const landed = (await outcome(() =>
+    landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), params: { token }, context: {} }),
+  )) as Response;
   portalCookie = landed.headers.get("Set-Cookie")!.split(";")[0]!;
-  db.update(debtorSessions).set({ stepUpAt: new Date(NOW) }).where(eq(debtorSessions.linkId, link.id)).run();
+  await db
+    .update(debtorSessions)
+    .set({ stepUpAt: new Date(NOW) })
+    .where(eq(debtorSessions.linkId, link.id));
 }, 60_000);
 
 /** The URL and the params Remix would give this file's route, with ids that exist in the seed. */
@@ -90,7 +109,18 @@ function requestFor(file: string): { url: string; params: Record<string, string>
       const clean = segment.replace(/_$/, "").replace(/~dot~/g, ".");
       if (!clean.startsWith("$")) return clean;
       const key = clean.slice(1);
-      params[key] = key === "kind" ? "dispute" : key === "ref" ? (name.includes("debtors") ? debtorRef : invoiceNumber) : key === "token" ? "not-a-token" : key === "debtorId" ? String(debtorId) : String(invoiceId);
+      params[key] =
+        key === "kind"
+          ? "dispute"
+          : key === "ref"
+            ? name.includes("debtors")
+              ? debtorRef
+              : invoiceNumber
+            : key === "token"
+              ? "not-a-token"
+              : key === "debtorId"
+                ? String(debtorId)
+                : String(invoiceId);
       return params[key];
     });
   const path = `/${segments.join("/")}`;
@@ -116,9 +146,9 @@ describe("every GET", () => {
     if (file in NOT_EXERCISED) continue;
     it(`writes nothing: ${file.replace(/^.*\/routes\//, "")}`, async () => {
       const { url, params, headers } = requestFor(file);
-      const before = state();
+      const before = await state();
       await outcome(() => module.loader!(args(new Request(url, { headers }), params)));
-      expect(state()).toEqual(before);
+      expect(await state()).toEqual(before);
     });
   }
 });

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { sqliteClient } from "../../db/client";
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { seededDb } from "../support/db";
@@ -58,7 +59,14 @@ describe("the server wrapper, on a real socket", () => {
     return { port: (server.address() as AddressInfo).port, seen, close: () => server.close() };
   }
   const get = (port: number, headers: Record<string, string>) =>
-    new Promise<number>((resolve, reject) => httpRequest({ host: "127.0.0.1", port, path: "/", headers }, (res) => { res.resume(); resolve(res.statusCode!); }).on("error", reject).end());
+    new Promise<number>((resolve, reject) =>
+      httpRequest({ host: "127.0.0.1", port, path: "/", headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      })
+        .on("error", reject)
+        .end(),
+    );
 
   it("a client cannot choose the address the app sees by sending the header itself", async () => {
     const { port, seen, close } = await serve();
@@ -82,8 +90,8 @@ describe("the server wrapper, on a real socket", () => {
 });
 
 describe("link pages are limited per client and per link", () => {
-  beforeAll(() => {
-    const { path } = seededDb("2026-11-20");
+  beforeAll(async () => {
+    const { path } = await seededDb("2026-11-20");
     process.env.DATABASE_PATH = path;
     process.env.TEST_FIXED_NOW = NOW;
     resetEnvCache();
@@ -93,8 +101,8 @@ describe("link pages are limited per client and per link", () => {
 
   it("one link opened from many addresses is refused with 429 past its limit, and opening writes nothing else", async () => {
     const env = getEnv();
-    const debtorId = getDb().$client.prepare("select id from debtors limit 1").pluck().get() as number;
-    const token = await signLink(env, insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) }));
+    const debtorId = sqliteClient(getDb())!.prepare("select id from debtors limit 1").pluck().get() as number;
+    const token = await signLink(env, await insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) }));
     const before = databaseDigest(getDb());
     for (let i = 0; i < RATE_LIMITS.linkToken.limit; i++) expect(statusOf(await open(token, `192.0.2.${i % 250}`))).toBe(200);
     const refused = await open(token, "192.0.2.200");

@@ -31,6 +31,7 @@ import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
 import * as debtorList from "~/routes/backoffice.debtors._index";
 import { callTasks, debtorSessions, debtors, installmentPlans, invoices, letters } from "../../db/schema";
 import { outcome, signInPage, staffCsrf } from "../support/routes";
+import { first, one } from "../../db/client";
 
 /**
  * CSRF (M21) on every action of the portal and the back office: without our Origin (or
@@ -49,33 +50,56 @@ let ids: { debtorId: number; invoiceId: number; taskId: number; planId: number; 
 
 async function debtorSession(debtorId: number) {
   const env = getEnv();
-  const link = insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) });
+  const link = await insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) });
   const token = await signLink(env, link);
-  const response = (await outcome(() => landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), params: { token }, context: {} }))) as Response;
+  const response = (await outcome(() =>
+    landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), params: { token }, context: {} }),
+  )) as Response;
   const cookie = response.headers.get("Set-Cookie")!.split(";")[0]!;
-  getDb().update(debtorSessions).set({ stepUpAt: new Date(NOW) }).where(eq(debtorSessions.linkId, link.id)).run();
+  await getDb()
+    .update(debtorSessions)
+    .set({ stepUpAt: new Date(NOW) })
+    .where(eq(debtorSessions.linkId, link.id));
   const { csrf } = await portal.loader({ request: new Request(`${BASE}/portal`, { headers: { Cookie: cookie } }), params: {}, context: {} });
   return { cookie, csrf, token };
 }
 
 beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
-  seedDemo(seedConn, { today: "2026-11-20", passwordHash: await hashPassword(DEMO_LOGIN.password) });
+  await seedDemo(seedConn, { today: "2026-11-20", passwordHash: await hashPassword(DEMO_LOGIN.password) });
   process.env.DATABASE_PATH = path;
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();
   const db = getDb();
   staff = (await signInStaff(db, DEMO_LOGIN.email, DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
-  const invoice = db.select().from(invoices).where(and(eq(invoices.status, "open"))).orderBy(invoices.dueDate).get()!;
+  const invoice = first(
+    await db
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.status, "open")))
+      .orderBy(invoices.dueDate),
+  )!;
   const creditorId = invoice.creditorId;
   const own = await debtorSession(invoice.debtorId);
-  const otherDebtor = db.select().from(debtors).where(eq(debtors.creditorId, creditorId)).all().find((d) => d.id !== invoice.debtorId)!;
+  const otherDebtor = (await db.select().from(debtors).where(eq(debtors.creditorId, creditorId))).find((d) => d.id !== invoice.debtorId)!;
   const other = await debtorSession(otherDebtor.id);
   debtor = { cookie: own.cookie, csrf: own.csrf, other };
-  const taskId = db.insert(callTasks).values({ creditorId, debtorId: invoice.debtorId, reason: "test", dueAt: new Date(NOW) }).returning().get().id;
-  const planId = db.insert(installmentPlans).values({ debtorId: invoice.debtorId, totalCents: invoice.balanceCents, currency: "EUR", status: "pending_review" }).returning().get().id;
-  const letterId = db.insert(letters).values({ creditorId, debtorId: invoice.debtorId, kind: "formal_notice", pdfPath: "/nonexistent.pdf", pdfSha256: "0".repeat(64) }).returning().get().id;
+  const taskId = one(
+    await db
+      .insert(callTasks)
+      .values({ creditorId, debtorId: invoice.debtorId, reason: "test", dueAt: new Date(NOW) })
+      .returning(),
+  ).id;
+  const planId = one(
+    await db.insert(installmentPlans).values({ debtorId: invoice.debtorId, totalCents: invoice.balanceCents, currency: "EUR", status: "pending_review" }).returning(),
+  ).id;
+  const letterId = one(
+    await db
+      .insert(letters)
+      .values({ creditorId, debtorId: invoice.debtorId, kind: "formal_notice", pdfPath: "/nonexistent.pdf", pdfSha256: "0".repeat(64) })
+      .returning(),
+  ).id;
   ids = { debtorId: invoice.debtorId, invoiceId: invoice.id, taskId, planId, letterId, token: own.token };
 }, 60_000);
 
@@ -87,11 +111,23 @@ const portalCases = (): Case[] => {
     { name: "promise", action: promise.action, path: "/portal/promise", fields: () => ({ invoice, date: "2026-12-01", intent: "confirm", ack: "x" }), as: "debtor" },
     { name: "plan", action: plan.action, path: "/portal/plan", fields: () => ({ invoice, count: "3", start: "2026-12-01", intent: "confirm", acknowledge: "yes" }), as: "debtor" },
     { name: "dispute", action: dispute.action, path: "/portal/dispute", fields: () => ({ invoice, reason: "quality", message: "Rayée", intent: "confirm" }), as: "debtor" },
-    { name: "already paid", action: alreadyPaid.action, path: "/portal/already-paid", fields: () => ({ invoice, paidOn: "2026-11-18", amount: "10", method: "transfer", intent: "confirm" }), as: "debtor" },
+    {
+      name: "already paid",
+      action: alreadyPaid.action,
+      path: "/portal/already-paid",
+      fields: () => ({ invoice, paidOn: "2026-11-18", amount: "10", method: "transfer", intent: "confirm" }),
+      as: "debtor",
+    },
     { name: "call-back", action: callback.action, path: "/portal/callback", fields: () => ({ slot: "2026-11-23T09:00:00.000Z", phone: "file", intent: "confirm" }), as: "debtor" },
     { name: "pay", action: pay.action, path: "/portal/pay", fields: () => ({ invoice }), as: "debtor" },
     { name: "contact", action: contact.action, path: "/portal/contact", fields: () => ({ preferredChannel: "sms", purchaseOrderRef: "PO-1", intent: "confirm" }), as: "debtor" },
-    { name: "document request", action: documents.action, path: "/portal/documents", fields: () => ({ kind: "purchase_order", invoiceId: "", note: "", intent: "confirm" }), as: "debtor" },
+    {
+      name: "document request",
+      action: documents.action,
+      path: "/portal/documents",
+      fields: () => ({ kind: "purchase_order", invoiceId: "", note: "", intent: "confirm" }),
+      as: "debtor",
+    },
     { name: "language", action: language.action, path: "/portal/language", fields: () => ({ locale: "en", returnTo: "/portal" }), as: "debtor" },
     { name: "step-up code", action: verify.action, path: "/portal/verify", fields: () => ({ intent: "send", contact: "email:1" }), as: "debtor" },
   ];
@@ -104,9 +140,21 @@ const otherCases = (): Case[] => [
   { name: "staff sign-out", action: logout.action, path: "/backoffice/logout", fields: () => ({}), as: "staff" },
   { name: "call outcome", action: calls.action, path: "/backoffice/calls", fields: () => ({ taskId: String(ids.taskId), outcome: "no_answer" }), as: "staff" },
   { name: "calls assigned", action: calls.action, path: "/backoffice/calls", fields: () => ({ intent: "assign", taskId: String(ids.taskId), memberId: "personne" }), as: "staff" },
-  { name: "debtors suspended", action: debtorList.action, path: "/backoffice/debtors", fields: () => ({ intent: "hold", debtorId: String(ids.debtorId), reason: "Négociation en cours", until: "2026-12-15" }), as: "staff" },
+  {
+    name: "debtors suspended",
+    action: debtorList.action,
+    path: "/backoffice/debtors",
+    fields: () => ({ intent: "hold", debtorId: String(ids.debtorId), reason: "Négociation en cours", until: "2026-12-15" }),
+    as: "staff",
+  },
   { name: "review decision", action: review.action, path: "/backoffice/review", fields: () => ({ intent: "plan-accept", id: String(ids.planId) }), as: "staff" },
-  { name: "letter posted", action: lettersRoute.action, path: "/backoffice/letters", fields: () => ({ letterId: String(ids.letterId), trackingNumber: "1A23456789012" }), as: "staff" },
+  {
+    name: "letter posted",
+    action: lettersRoute.action,
+    path: "/backoffice/letters",
+    fields: () => ({ letterId: String(ids.letterId), trackingNumber: "1A23456789012" }),
+    as: "staff",
+  },
   {
     name: "bank transfer",
     action: debtorFile.action,
@@ -121,7 +169,17 @@ const cookieOf = (c: Case) => (c.as === "debtor" ? debtor.cookie : c.as === "sta
 /** The fields with the token the page would have given, so that only what a test changes is wrong. */
 const withToken = (c: Case, fields: Record<string, string>) => ({ csrf: c.as === "debtor" ? debtor.csrf : c.as === "staff" ? staffCsrf(staff) : signInPage().csrf, ...fields });
 const send = (c: Case, headers: Record<string, string>, fields: Record<string, string>) =>
-  outcome(() => c.action({ request: new Request(`${BASE}${c.path}`, { method: "POST", headers: { Cookie: cookieOf(c), "X-Forwarded-For": "203.0.113.99", ...headers }, body: new URLSearchParams(fields) }), params: c.params ?? {}, context: {} }));
+  outcome(() =>
+    c.action({
+      request: new Request(`${BASE}${c.path}`, {
+        method: "POST",
+        headers: { Cookie: cookieOf(c), "X-Forwarded-For": "203.0.113.99", ...headers },
+        body: new URLSearchParams(fields),
+      }),
+      params: c.params ?? {},
+      context: {},
+    }),
+  );
 
 const foreignOrigins: [string, Record<string, string>][] = [
   ["no Origin, no Sec-Fetch-Site", {}],
@@ -164,7 +222,11 @@ describe("every portal action refuses a form without this session's CSRF token, 
     const before = databaseDigest(getDb(), { withRateLimits: true });
     for (const c of portalCases()) {
       const refused = await outcome(() =>
-        c.action({ request: new Request(`${BASE}${c.path}?csrf=${debtor.csrf}`, { method: "POST", headers: { Cookie: debtor.cookie, Origin: BASE }, body: new URLSearchParams(c.fields()) }), params: {}, context: {} }),
+        c.action({
+          request: new Request(`${BASE}${c.path}?csrf=${debtor.csrf}`, { method: "POST", headers: { Cookie: debtor.cookie, Origin: BASE }, body: new URLSearchParams(c.fields()) }),
+          params: {},
+          context: {},
+        }),
       );
       expect(statusOf(refused), c.name).toBe(403);
     }
@@ -180,10 +242,13 @@ describe("every back-office action refuses a form without this staff session's t
     ["no token", () => ({})],
     ["an empty token", () => ({ csrf: "" })],
     ["the portal session's token", () => ({ csrf: debtor.csrf })],
-    ["a token one character off", (c) => {
-      const right = withToken(c, {}).csrf;
-      return { csrf: right.slice(0, -1) + (right.endsWith("a") ? "b" : "a") };
-    }],
+    [
+      "a token one character off",
+      (c) => {
+        const right = withToken(c, {}).csrf;
+        return { csrf: right.slice(0, -1) + (right.endsWith("a") ? "b" : "a") };
+      },
+    ],
   ];
 
   it("finds every back-office action", async () => {
@@ -194,7 +259,11 @@ describe("every back-office action refuses a form without this staff session's t
 
   it.each(tokens)("%s", async (_, token) => {
     const before = databaseDigest(getDb(), { withRateLimits: true });
-    const known = new Map(otherCases().filter((c) => c.as !== "debtor" && c.path.startsWith("/backoffice")).map((c) => [c.action, c]));
+    const known = new Map(
+      otherCases()
+        .filter((c) => c.as !== "debtor" && c.path.startsWith("/backoffice"))
+        .map((c) => [c.action, c]),
+    );
     for (const [file, load] of Object.entries(backOfficeModules)) {
       const { action } = await load();
       if (!action) continue;
@@ -217,9 +286,19 @@ describe("hostile requests to every action get a clear 4xx and write nothing", (
     const before = databaseDigest(getDb(), { withRateLimits: true });
     for (const c of all()) {
       if (c.name === "link exchange") continue; // its origin rule belongs to the landing page's own work
-      const body = Object.entries(withToken(c, c.fields())).map(([k, v]) => `${k}=${v}`).join("\r\n");
+      const body = Object.entries(withToken(c, c.fields()))
+        .map(([k, v]) => `${k}=${v}`)
+        .join("\r\n");
       const refused = await outcome(() =>
-        c.action({ request: new Request(`${BASE}${c.path}`, { method: "POST", headers: { Cookie: cookieOf(c), Origin: BASE, "Content-Type": "text/plain", "X-Forwarded-For": "203.0.113.98" }, body }), params: c.params ?? {}, context: {} }),
+        c.action({
+          request: new Request(`${BASE}${c.path}`, {
+            method: "POST",
+            headers: { Cookie: cookieOf(c), Origin: BASE, "Content-Type": "text/plain", "X-Forwarded-For": "203.0.113.98" },
+            body,
+          }),
+          params: c.params ?? {},
+          context: {},
+        }),
       );
       expect(statusOf(refused), c.name).toBe(415);
       expect(await readable(refused), c.name).toMatch(/form posts/);
@@ -231,7 +310,15 @@ describe("hostile requests to every action get a clear 4xx and write nothing", (
     const before = databaseDigest(getDb(), { withRateLimits: true });
     for (const c of all()) {
       const refused = await outcome(() =>
-        c.action({ request: new Request(`http://evil.example${c.path}`, { method: "POST", headers: { Cookie: cookieOf(c), Origin: "http://evil.example" }, body: new URLSearchParams(withToken(c, c.fields())) }), params: c.params ?? {}, context: {} }),
+        c.action({
+          request: new Request(`http://evil.example${c.path}`, {
+            method: "POST",
+            headers: { Cookie: cookieOf(c), Origin: "http://evil.example" },
+            body: new URLSearchParams(withToken(c, c.fields())),
+          }),
+          params: c.params ?? {},
+          context: {},
+        }),
       );
       expect(statusOf(refused), c.name).toBe(400);
       expect(await readable(refused), c.name).toMatch(/localhost:4310/);
@@ -250,7 +337,11 @@ describe("hostile requests to every action get a clear 4xx and write nothing", (
     for (const c of all()) {
       if (c.as === "anyone" && c.name !== "staff sign-in") continue; // no cookie is read there
       const refused = await outcome(() =>
-        c.action({ request: new Request(`${BASE}${c.path}`, { method: "POST", headers: { Cookie: cookie(c), Origin: BASE }, body: new URLSearchParams(withToken(c, c.fields())) }), params: c.params ?? {}, context: {} }),
+        c.action({
+          request: new Request(`${BASE}${c.path}`, { method: "POST", headers: { Cookie: cookie(c), Origin: BASE }, body: new URLSearchParams(withToken(c, c.fields())) }),
+          params: c.params ?? {},
+          context: {},
+        }),
       );
       const status = statusOf(refused);
       // The portal says "open your link again" (401); the back office sends to its sign-in page (302) or refuses the form (403).

@@ -32,6 +32,7 @@ import { args, staffCsrf } from "../support/routes";
 import * as settingsRoute from "~/routes/backoffice.settings";
 import * as teamRoute from "~/routes/backoffice.team";
 import { validateEmailTemplate } from "~/domain/message-templates";
+import { first, one } from "../../db/client";
 
 /**
  * What a careless client or an attacker types into the portal and back-office forms: extra fields
@@ -64,7 +65,8 @@ const portalPost = (path: string, fields: [string, string][], headers: Record<st
     headers: { Origin: BASE, Cookie: session.cookie, "User-Agent": "Mozilla/5.0 (Android 14)", "X-Forwarded-For": "198.51.100.1, 203.0.113.7", ...headers },
     body: new URLSearchParams([["csrf", session.csrf], ...fields]),
   });
-const staffPost = (path: string, fields: Record<string, string>) => new Request(`${BASE}${path}`, { method: "POST", headers: { Origin: BASE, Cookie: staff }, body: new URLSearchParams({ csrf: staffCsrf(staff), ...fields }) });
+const staffPost = (path: string, fields: Record<string, string>) =>
+  new Request(`${BASE}${path}`, { method: "POST", headers: { Origin: BASE, Cookie: staff }, body: new URLSearchParams({ csrf: staffCsrf(staff), ...fields }) });
 
 /** Runs each attempt and checks it was refused with 400, naming the field, and wrote nothing. */
 async function refusedAll(attempts: [string, () => unknown, string][]) {
@@ -80,7 +82,7 @@ async function refusedAll(attempts: [string, () => unknown, string][]) {
 
 beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
-  seedDemo(seedConn, { today: "2026-11-20", passwordHash: await hashPassword(DEMO_LOGIN.password) });
+  await seedDemo(seedConn, { today: "2026-11-20", passwordHash: await hashPassword(DEMO_LOGIN.password) });
   process.env.DATABASE_PATH = path;
   process.env.TEST_FIXED_NOW = NOW;
   process.env.STORAGE_DIR = mkdtempSync(join(tmpdir(), "relance-hostile-"));
@@ -88,26 +90,62 @@ beforeAll(async () => {
   closeDb();
   const db = getDb();
   staff = (await signInStaff(db, DEMO_LOGIN.email, DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
-  const target = db.select().from(debtors).where(eq(debtors.name, "Garage des Alpes SAS")).get()!;
-  me = { debtorId: target.id, invoices: db.select().from(invoices).where(and(eq(invoices.debtorId, target.id), eq(invoices.status, "open"))).orderBy(invoices.dueDate).all() };
-  const otherInvoice = db.select().from(invoices).where(and(eq(invoices.status, "open"), sql`${invoices.debtorId} <> ${target.id}`)).get()!;
-  const elsewhere = db.insert(creditors).values({ legalName: "Autre SARL", addressLine: "1 rue", postalCode: "75001", city: "Paris", email: "a@b.fr" }).returning().get();
-  const stranger = db.insert(debtors).values({ creditorId: elsewhere.id, kind: "business", name: "Client d'un autre" }).returning().get();
-  const strangerInvoice = db.insert(invoices).values({ creditorId: elsewhere.id, debtorId: stranger.id, number: "X-1", amountCents: 50_000, balanceCents: 50_000, issueDate: "2026-10-01", dueDate: "2026-10-31", paymentTermsDays: 30 }).returning().get();
+  const target = first(await db.select().from(debtors).where(eq(debtors.name, "Garage des Alpes SAS")))!;
+  me = {
+    debtorId: target.id,
+    invoices: await db
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.debtorId, target.id), eq(invoices.status, "open")))
+      .orderBy(invoices.dueDate),
+  };
+  const otherInvoice = first(
+    await db
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.status, "open"), sql`${invoices.debtorId} <> ${target.id}`)),
+  )!;
+  const elsewhere = one(await db.insert(creditors).values({ legalName: "Autre SARL", addressLine: "1 rue", postalCode: "75001", city: "Paris", email: "a@b.fr" }).returning());
+  const stranger = one(await db.insert(debtors).values({ creditorId: elsewhere.id, kind: "business", name: "Client d'un autre" }).returning());
+  const strangerInvoice = one(
+    await db
+      .insert(invoices)
+      .values({
+        creditorId: elsewhere.id,
+        debtorId: stranger.id,
+        number: "X-1",
+        amountCents: 50_000,
+        balanceCents: 50_000,
+        issueDate: "2026-10-01",
+        dueDate: "2026-10-31",
+        paymentTermsDays: 30,
+      })
+      .returning(),
+  );
   other = { debtorId: otherInvoice.debtorId, invoiceId: otherInvoice.id, strangerInvoiceId: strangerInvoice.id };
 
   const env = getEnv();
-  const link = insertLink(db, env, { debtorId: target.id, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) });
+  const link = await insertLink(db, env, { debtorId: target.id, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) });
   const token = await signLink(env, link);
-  const response = await outcome<Response>(() => landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), { token })));
+  const response = await outcome<Response>(() =>
+    landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), { token })),
+  );
   const cookie = response.headers.get("Set-Cookie")!.split(";")[0]!;
-  db.update(debtorSessions).set({ stepUpAt: new Date(NOW) }).where(eq(debtorSessions.linkId, link.id)).run();
+  await db
+    .update(debtorSessions)
+    .set({ stepUpAt: new Date(NOW) })
+    .where(eq(debtorSessions.linkId, link.id));
   session = { cookie, csrf: (await portal.loader(args(new Request(`${BASE}/portal`, { headers: { Cookie: cookie } })))).csrf };
 }, 60_000);
 
 describe("back office: recording a bank transfer", () => {
   const transfer = (fields: Record<string, string>, debtorId = me.debtorId) =>
-    debtorFile.action(args(staffPost(`/backoffice/debtors/${debtorId}`, { invoiceId: String(me.invoices[0]!.id), amount: "100", receivedOn: "2026-11-19", formKey: `k${"0".repeat(19)}`, ...fields }), { debtorId: String(debtorId) }));
+    debtorFile.action(
+      args(
+        staffPost(`/backoffice/debtors/${debtorId}`, { invoiceId: String(me.invoices[0]!.id), amount: "100", receivedOn: "2026-11-19", formKey: `k${"0".repeat(19)}`, ...fields }),
+        { debtorId: String(debtorId) },
+      ),
+    );
 
   it("refuses absurd amounts and dates, each next to its field", async () => {
     const amounts = ["-10", "0", "0,001", "1e3", "1E3", "NaN", "Infinity", "0x10", "１００", "10000000000000", "99999999999999999999", "", "12,34,56"];
@@ -133,23 +171,39 @@ describe("back office: recording a bank transfer", () => {
   it("ignores fields it did not ask for: the payment is the form's amount, on the URL's debtor, as a staff transfer", async () => {
     const db = getDb();
     const invoice = me.invoices[0]!;
-    const otherBefore = JSON.stringify(db.select().from(invoices).where(eq(invoices.debtorId, other.debtorId)).all());
+    const otherBefore = JSON.stringify(await db.select().from(invoices).where(eq(invoices.debtorId, other.debtorId)));
     const done = await outcome<Response>(() =>
-      transfer({ amount: "100", formKey: `m${"1".repeat(19)}`, debtorId: String(other.debtorId), creditorId: "999", amountCents: "1", status: "paid", provider: "stripe", method: "card", kind: "refund", balanceCents: "0" }),
+      transfer({
+        amount: "100",
+        formKey: `m${"1".repeat(19)}`,
+        debtorId: String(other.debtorId),
+        creditorId: "999",
+        amountCents: "1",
+        status: "paid",
+        provider: "stripe",
+        method: "card",
+        kind: "refund",
+        balanceCents: "0",
+      }),
     );
     expect(done.status).toBe(303);
-    const recorded = db.select().from(payments).where(eq(payments.invoiceId, invoice.id)).orderBy(desc(payments.id)).get()!;
+    const recorded = first(await db.select().from(payments).where(eq(payments.invoiceId, invoice.id)).orderBy(desc(payments.id)))!;
     expect(recorded).toMatchObject({ amountCents: 10_000, method: "transfer", provider: "staff", kind: "payment" });
-    expect(db.select().from(invoices).where(eq(invoices.id, invoice.id)).get()).toMatchObject({ balanceCents: invoice.balanceCents - 10_000, status: "open" });
-    expect(JSON.stringify(db.select().from(invoices).where(eq(invoices.debtorId, other.debtorId)).all())).toBe(otherBefore);
+    expect(first(await db.select().from(invoices).where(eq(invoices.id, invoice.id)))).toMatchObject({ balanceCents: invoice.balanceCents - 10_000, status: "open" });
+    expect(JSON.stringify(await db.select().from(invoices).where(eq(invoices.debtorId, other.debtorId)))).toBe(otherBefore);
   });
 });
 
 describe("back office: logging a call", () => {
   it("refuses a 1 MB note and a note with control characters; a note with markup is kept as text", async () => {
     const db = getDb();
-    const creditorId = db.select().from(debtors).where(eq(debtors.id, me.debtorId)).get()!.creditorId;
-    const taskId = db.insert(callTasks).values({ creditorId, debtorId: me.debtorId, reason: "test", dueAt: new Date(NOW) }).returning().get().id;
+    const creditorId = first(await db.select().from(debtors).where(eq(debtors.id, me.debtorId)))!.creditorId;
+    const taskId = one(
+      await db
+        .insert(callTasks)
+        .values({ creditorId, debtorId: me.debtorId, reason: "test", dueAt: new Date(NOW) })
+        .returning(),
+    ).id;
     const log = (note: string) => calls.action(args(staffPost("/backoffice/calls", { taskId: String(taskId), outcome: "no_answer", note })));
     await refusedAll([
       ["1 MB", () => log("n".repeat(MB)), "note"],
@@ -159,7 +213,7 @@ describe("back office: logging a call", () => {
     ]);
     const kept = await outcome<Response>(() => log("Répondeur.\nRappeler <script>alert(1)</script> lundi"));
     expect(kept.status).toBe(303);
-    expect(db.select().from(callTasks).where(eq(callTasks.id, taskId)).get()!.note).toBe("Répondeur.\nRappeler <script>alert(1)</script> lundi");
+    expect(first(await db.select().from(callTasks).where(eq(callTasks.id, taskId)))!.note).toBe("Répondeur.\nRappeler <script>alert(1)</script> lundi");
   });
 });
 
@@ -169,15 +223,43 @@ describe("portal: promises, plans and payments", () => {
   it("refuses absurd promise dates and amounts", async () => {
     const send = (fields: [string, string][]) => promise.action(args(portalPost("/portal/promise", [...invoiceFields(), ["intent", "review"], ...fields])));
     await refusedAll([
-      ...["1900-01-01", "9999-12-31", "2026-02-30", "NaN", "", "2026-12-01T00:00", "01/12/2026"].map((date): [string, () => unknown, string] => [`date ${date}`, () => send([["date", date]]), "date"]),
-      ...["0", "-1", "1e3", "NaN", "Infinity", "10000000000000", "0,001"].map((amount): [string, () => unknown, string] => [`amount ${amount}`, () => send([["date", "2026-12-01"], ["amount", amount]]), "amount"]),
-      ["an invoice of another debtor only", () => promise.action(args(portalPost("/portal/promise", [["invoice", String(other.invoiceId)], ["date", "2026-12-01"], ["intent", "review"]]))), "invoices"],
+      ...["1900-01-01", "9999-12-31", "2026-02-30", "NaN", "", "2026-12-01T00:00", "01/12/2026"].map((date): [string, () => unknown, string] => [
+        `date ${date}`,
+        () => send([["date", date]]),
+        "date",
+      ]),
+      ...["0", "-1", "1e3", "NaN", "Infinity", "10000000000000", "0,001"].map((amount): [string, () => unknown, string] => [
+        `amount ${amount}`,
+        () =>
+          send([
+            ["date", "2026-12-01"],
+            ["amount", amount],
+          ]),
+        "amount",
+      ]),
+      [
+        "an invoice of another debtor only",
+        () =>
+          promise.action(
+            args(
+              portalPost("/portal/promise", [
+                ["invoice", String(other.invoiceId)],
+                ["date", "2026-12-01"],
+                ["intent", "review"],
+              ]),
+            ),
+          ),
+        "invoices",
+      ],
     ]);
   });
 
   it("records a promise for the session's debtor only, with the text it showed, whatever extra fields say", async () => {
     const db = getDb();
-    const reviewed = (await promise.action(args(portalPost("/portal/promise", [...invoiceFields(), ["date", "2026-12-04"], ["intent", "review"]])))) as unknown as { ackText: string; echo: [string, string][] };
+    const reviewed = (await promise.action(args(portalPost("/portal/promise", [...invoiceFields(), ["date", "2026-12-04"], ["intent", "review"]])))) as unknown as {
+      ackText: string;
+      echo: [string, string][];
+    };
     const extras: [string, string][] = [
       ["debtorId", String(other.debtorId)],
       ["creditorId", "999"],
@@ -188,17 +270,35 @@ describe("portal: promises, plans and payments", () => {
       ["amountCents", "1"],
       ["invoice", String(other.invoiceId)],
     ];
-    const otherBefore = db.select().from(promises).where(eq(promises.debtorId, other.debtorId)).all().length;
+    const otherBefore = (await db.select().from(promises).where(eq(promises.debtorId, other.debtorId))).length;
     await outcome(() => promise.action(args(portalPost("/portal/promise", [...reviewed.echo, ["ack", reviewed.ackText], ["intent", "confirm"], ...extras]))));
-    const made = db.select().from(promises).where(eq(promises.debtorId, me.debtorId)).all();
+    const made = await db.select().from(promises).where(eq(promises.debtorId, me.debtorId));
     expect(made).toHaveLength(1);
-    expect(made[0]).toMatchObject({ invoiceId: me.invoices[0]!.id, promisedDate: "2026-12-04", status: "open", source: "portal", amountCents: null, acknowledgmentText: reviewed.ackText, acknowledgedIp: "203.0.113.7" });
-    expect(db.select().from(promises).where(eq(promises.debtorId, other.debtorId)).all().length).toBe(otherBefore);
+    expect(made[0]).toMatchObject({
+      invoiceId: me.invoices[0]!.id,
+      promisedDate: "2026-12-04",
+      status: "open",
+      source: "portal",
+      amountCents: null,
+      acknowledgmentText: reviewed.ackText,
+      acknowledgedIp: "203.0.113.7",
+    });
+    expect((await db.select().from(promises).where(eq(promises.debtorId, other.debtorId))).length).toBe(otherBefore);
   });
 
   it("refuses absurd plans: 200 installments, zero, negative, fractional or exponent counts, dates in 1900 or 9999", async () => {
     const send = (count: string, start = "2026-12-05") =>
-      plan.action(args(portalPost("/portal/plan", [...me.invoices.slice(1).map((i): [string, string] => ["invoice", String(i.id)]), ["mode", "monthly"], ["count", count], ["start", start], ["intent", "review"]])));
+      plan.action(
+        args(
+          portalPost("/portal/plan", [
+            ...me.invoices.slice(1).map((i): [string, string] => ["invoice", String(i.id)]),
+            ["mode", "monthly"],
+            ["count", count],
+            ["start", start],
+            ["intent", "review"],
+          ]),
+        ),
+      );
     await refusedAll([
       ...["200", "0", "-3", "2.5", "1e1", "NaN", ""].map((count): [string, () => unknown, string] => [`count ${count}`, () => send(count), "count"]),
       ...["1900-01-01", "9999-12-31", "2026-13-01"].map((start): [string, () => unknown, string] => [`start ${start}`, () => send("3", start), "start"]),
@@ -209,7 +309,16 @@ describe("portal: promises, plans and payments", () => {
     const invoice = me.invoices[1]!;
     const before = databaseDigest(getDb());
     for (const amount of ["-1", "0", "1e3", "NaN", "10000000000000", "0,001"]) {
-      const refused = await outcome<Refused>(() => pay.action(args(portalPost("/portal/pay", [["invoice", String(invoice.id)], [`amount-${invoice.id}`, amount]]))));
+      const refused = await outcome<Refused>(() =>
+        pay.action(
+          args(
+            portalPost("/portal/pay", [
+              ["invoice", String(invoice.id)],
+              [`amount-${invoice.id}`, amount],
+            ]),
+          ),
+        ),
+      );
       expect(statusOf(refused), amount).toBe(400);
     }
     expect(databaseDigest(getDb())).toEqual(before);
@@ -219,18 +328,20 @@ describe("portal: promises, plans and payments", () => {
 describe("portal: receipts", () => {
   it("serves a receipt only at its own payment's plain id, for this debtor, writing nothing", async () => {
     const db = getDb();
-    const paymentOf = (mine: boolean) =>
-      db
-        .select({ id: payments.id })
-        .from(payments)
-        .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
-        .where(and(eq(payments.kind, "payment"), mine ? eq(invoices.debtorId, me.debtorId) : sql`${invoices.debtorId} <> ${me.debtorId}`))
-        .get()!.id;
-    const own = paymentOf(true);
-    const get = (id: string) => receipt.loader(args(new Request(`${BASE}/portal/documents/receipts/${encodeURIComponent(id)}`, { headers: { Cookie: session.cookie } }), { paymentId: id }));
+    const paymentOf = async (mine: boolean) =>
+      first(
+        await db
+          .select({ id: payments.id })
+          .from(payments)
+          .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
+          .where(and(eq(payments.kind, "payment"), mine ? eq(invoices.debtorId, me.debtorId) : sql`${invoices.debtorId} <> ${me.debtorId}`)),
+      )!.id;
+    const own = await paymentOf(true);
+    const get = (id: string) =>
+      receipt.loader(args(new Request(`${BASE}/portal/documents/receipts/${encodeURIComponent(id)}`, { headers: { Cookie: session.cookie } }), { paymentId: id }));
     const before = databaseDigest(db);
     expect(statusOf(await outcome(() => get(String(own))))).toBe(200);
-    const hostile = [String(paymentOf(false)), `0x${own.toString(16)}`, `${own}.0`, `+${own}`, ` ${own}`, `${own}e0`, `0${own}`, "0", "-1", "9".repeat(400), "../../1", ""];
+    const hostile = [String(await paymentOf(false)), `0x${own.toString(16)}`, `${own}.0`, `+${own}`, ` ${own}`, `${own}e0`, `0${own}`, "0", "-1", "9".repeat(400), "../../1", ""];
     for (const id of hostile) expect(statusOf(await outcome(() => get(id))), JSON.stringify(id)).toBe(404);
     expect(databaseDigest(db)).toEqual(before);
   });
@@ -239,7 +350,18 @@ describe("portal: receipts", () => {
 describe("portal: contact details", () => {
   it("refuses names with line breaks (header injection), NUL, RTL overrides, and 1 MB names", async () => {
     const send = (contactName: string, purchaseOrderRef = "") =>
-      contact.action(args(portalPost("/portal/contact", [["preferredChannel", "email"], ["contactName", contactName], ["contactEmail", "lea@garage.fr"], ["contactPhone", ""], ["purchaseOrderRef", purchaseOrderRef], ["intent", "confirm"]])));
+      contact.action(
+        args(
+          portalPost("/portal/contact", [
+            ["preferredChannel", "email"],
+            ["contactName", contactName],
+            ["contactEmail", "lea@garage.fr"],
+            ["contactPhone", ""],
+            ["purchaseOrderRef", purchaseOrderRef],
+            ["intent", "confirm"],
+          ]),
+        ),
+      );
     await refusedAll([
       ["CRLF", () => send("Léa\r\nBcc: victim@example.com"), "name"],
       ["NUL", () => send("Léa\u0000Fournier"), "name"],
@@ -247,7 +369,18 @@ describe("portal: contact details", () => {
       ["1 MB", () => send("L".repeat(MB)), "name"],
       ["PO with CRLF", () => send("Léa", "PO-1\r\nX: y"), "po"],
     ]);
-    const result = (await contact.action(args(portalPost("/portal/contact", [["preferredChannel", "email"], ["contactName", "Léa\r\nBcc: victim@example.com"], ["contactEmail", "lea@garage.fr"], ["contactPhone", ""], ["purchaseOrderRef", ""], ["intent", "review"]])))) as unknown as Refused;
+    const result = (await contact.action(
+      args(
+        portalPost("/portal/contact", [
+          ["preferredChannel", "email"],
+          ["contactName", "Léa\r\nBcc: victim@example.com"],
+          ["contactEmail", "lea@garage.fr"],
+          ["contactPhone", ""],
+          ["purchaseOrderRef", ""],
+          ["intent", "review"],
+        ]),
+      ),
+    )) as unknown as Refused;
     expect(result.data.errors!.name).toBe("Ce texte contient des caractères invisibles ou de contrôle : retapez-le sans copier-coller.");
   });
 });
@@ -259,7 +392,11 @@ describe("portal: files that lie", () => {
     for (const [name, value] of fields) form.append(name, value);
     return new Request(`${BASE}/portal/dispute`, { method: "POST", headers: { Origin: BASE, Cookie: session.cookie }, body: form });
   };
-  const base = (): [string, string][] => [["invoice", String(me.invoices[2]!.id)], ["reason", "quality"], ["message", "Porte rayée à la livraison."]];
+  const base = (): [string, string][] => [
+    ["invoice", String(me.invoices[2]!.id)],
+    ["reason", "quality"],
+    ["message", "Porte rayée à la livraison."],
+  ];
 
   it("refuses a Windows program renamed .pdf, and a 1 MB message", async () => {
     const exe = new File([new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04])], "facture.pdf", { type: "application/pdf" });
@@ -267,19 +404,38 @@ describe("portal: files that lie", () => {
     await refusedAll([
       ["MZ as PDF", () => dispute.action(args(multipart([...base(), ["files", exe]]))), "files"],
       ["ELF as PNG", () => dispute.action(args(multipart([...base(), ["files", elf]]))), "files"],
-      ["1 MB message", () => dispute.action(args(multipart([["invoice", String(me.invoices[2]!.id)], ["reason", "quality"], ["message", "m".repeat(MB)]]))), "message"],
+      [
+        "1 MB message",
+        () =>
+          dispute.action(
+            args(
+              multipart([
+                ["invoice", String(me.invoices[2]!.id)],
+                ["reason", "quality"],
+                ["message", "m".repeat(MB)],
+              ]),
+            ),
+          ),
+        "message",
+      ],
     ]);
   });
 
   it("keeps a PDF/HTML polyglot only as a sandboxed download, under a name stripped of CRLF and quotes", async () => {
-    const polyglot = new File([`%PDF-1.7\n<html><body><script>alert(document.cookie)</script></body></html>\n%%EOF`], 'preuve"\r\nContent-Type: text/html\r\n.pdf', { type: "text/html" });
+    const polyglot = new File([`%PDF-1.7\n<html><body><script>alert(document.cookie)</script></body></html>\n%%EOF`], 'preuve"\r\nContent-Type: text/html\r\n.pdf', {
+      type: "text/html",
+    });
     const done = await outcome<{ data?: unknown }>(() => dispute.action(args(multipart([...base(), ["intent", "confirm"], ["reviewedFiles", "1"], ["files", polyglot]]))));
     expect(statusOf(done)).not.toBe(400);
     const db = getDb();
-    const file = db.select({ file: disputeFiles }).from(disputeFiles).innerJoin(disputes, eq(disputes.id, disputeFiles.disputeId)).where(eq(disputes.debtorId, me.debtorId)).get()!.file;
+    const file = first(
+      await db.select({ file: disputeFiles }).from(disputeFiles).innerJoin(disputes, eq(disputes.id, disputeFiles.disputeId)).where(eq(disputes.debtorId, me.debtorId)),
+    )!.file;
     expect(file.contentType).toBe("application/pdf");
     expect(file.originalName).not.toMatch(/[\r\n"]/);
-    const response = (await staffFiles.loader(args(new Request(`${BASE}/backoffice/files/dispute/${file.id}`, { headers: { Cookie: staff } }), { kind: "dispute", id: String(file.id) }))) as Response;
+    const response = (await staffFiles.loader(
+      args(new Request(`${BASE}/backoffice/files/dispute/${file.id}`, { headers: { Cookie: staff } }), { kind: "dispute", id: String(file.id) }),
+    )) as Response;
     expect(response.headers.get("Content-Type")).toBe("application/pdf");
     expect(response.headers.get("Content-Disposition")).toMatch(/^attachment; filename="[^"\r\n]+"; filename\*=UTF-8''[^\s"]+$/);
     expect(response.headers.get("Content-Security-Policy")).toBe("default-src 'none'; sandbox");
@@ -302,7 +458,12 @@ describe("bodies too large, declared or streamed", () => {
     });
   }
   const streamed = (path: string, body: ReadableStream<Uint8Array>, headers: Record<string, string>) =>
-    new Request(`${BASE}${path}`, { method: "POST", headers: { Origin: BASE, "Content-Type": "application/x-www-form-urlencoded", ...headers }, body, duplex: "half" } as RequestInit);
+    new Request(`${BASE}${path}`, {
+      method: "POST",
+      headers: { Origin: BASE, "Content-Type": "application/x-www-form-urlencoded", ...headers },
+      body,
+      duplex: "half",
+    } as RequestInit);
 
   it("refuses a 20 MB portal form and a 1 MB sign-in or new-link form with 413, writing nothing", async () => {
     const before = databaseDigest(getDb(), { withRateLimits: true });
@@ -322,10 +483,10 @@ describe("bodies too large, declared or streamed", () => {
 describe("header injection through the sender's name", () => {
   it("a line break or an address typed into the creditor's sender name reaches no email header", async () => {
     const db = getDb();
-    const creditorId = db.select().from(debtors).where(eq(debtors.id, me.debtorId)).get()!.creditorId;
-    db.update(creditors).set({ senderName: 'Atelier\r\nBcc: victim@example.com\r\n"Banque" <boss@bank.example>' }).where(eq(creditors.id, creditorId)).run();
+    const creditorId = first(await db.select().from(debtors).where(eq(debtors.id, me.debtorId)))!.creditorId;
+    await db.update(creditors).set({ senderName: 'Atelier\r\nBcc: victim@example.com\r\n"Banque" <boss@bank.example>' }).where(eq(creditors.id, creditorId));
     await tick({ db, env: getEnv(), email: devOutboxEmailSender(db), sms: devOutboxSmsSender(db), now: new Date(NOW) });
-    const sent = db.select().from(devOutbox).where(eq(devOutbox.channel, "email")).all();
+    const sent = await db.select().from(devOutbox).where(eq(devOutbox.channel, "email"));
     expect(sent.length).toBeGreaterThan(0);
     for (const m of sent) {
       expect(m.fromAddress).not.toMatch(/[\r\n"]/);
@@ -338,14 +499,33 @@ describe("header injection through the sender's name", () => {
 
 describe("deceptive text in every owner-editable setting, team name and email subject", () => {
   const valid: Record<string, Record<string, string>> = {
-    identity: { section: "identity", legalName: "Atelier Durand SARL", tradeName: "Atelier Durand", legalForm: "SARL", siren: "", vatNumber: "", addressLine: "14 rue de la Charité", postalCode: "69002", city: "Lyon", country: "FR", email: "compta@atelier-durand.fr", phone: "" },
+    identity: {
+      section: "identity",
+      legalName: "Atelier Durand SARL",
+      tradeName: "Atelier Durand",
+      legalForm: "SARL",
+      siren: "",
+      vatNumber: "",
+      addressLine: "14 rue de la Charité",
+      postalCode: "69002",
+      city: "Lyon",
+      country: "FR",
+      email: "compta@atelier-durand.fr",
+      phone: "",
+    },
     bank: { section: "bank", bankAccountHolder: "Atelier Durand", iban: "", bic: "" },
     branding: { section: "branding", displayName: "Durand", accentColor: "" },
     senders: { section: "senders", senderName: "Atelier Durand", senderEmail: "", smsSenderId: "" },
   };
   const textFields: [string, string][] = [
-    ["identity", "legalName"], ["identity", "tradeName"], ["identity", "legalForm"], ["identity", "addressLine"], ["identity", "city"],
-    ["bank", "bankAccountHolder"], ["branding", "displayName"], ["senders", "senderName"],
+    ["identity", "legalName"],
+    ["identity", "tradeName"],
+    ["identity", "legalForm"],
+    ["identity", "addressLine"],
+    ["identity", "city"],
+    ["bank", "bankAccountHolder"],
+    ["branding", "displayName"],
+    ["senders", "senderName"],
   ];
   const tricks: [string, string, RegExp][] = [
     ["CR/LF (a second email header)", "Atelier\r\nBcc: victim@example.com", /une ligne/],
@@ -356,11 +536,16 @@ describe("deceptive text in every owner-editable setting, team name and email su
   it.each(tricks)("refuses %s in each setting, next to the field, writing nothing", async (_, trick, message) => {
     const before = databaseDigest(getDb(), { withRateLimits: true });
     for (const [section, field] of textFields) {
-      const refused = (await outcome(() => settingsRoute.action(args(staffPost("/backoffice/settings", { ...valid[section], [field]: trick }))))) as { data: { fields?: Record<string, string> }; init: { status: number } };
+      const refused = (await outcome(() => settingsRoute.action(args(staffPost("/backoffice/settings", { ...valid[section], [field]: trick }))))) as {
+        data: { fields?: Record<string, string> };
+        init: { status: number };
+      };
       expect(refused.init.status, `${section}.${field}`).toBe(400);
       expect(refused.data.fields?.[field], `${section}.${field}`).toMatch(message);
     }
-    const member = (await outcome(() => teamRoute.action(args(staffPost("/backoffice/team", { intent: "add", name: `Léa ${trick}`, email: "lea@atelier-durand.fr", role: "agent" }))))) as { data: { fields?: Record<string, string> }; init: { status: number } };
+    const member = (await outcome(() =>
+      teamRoute.action(args(staffPost("/backoffice/team", { intent: "add", name: `Léa ${trick}`, email: "lea@atelier-durand.fr", role: "agent" }))),
+    )) as { data: { fields?: Record<string, string> }; init: { status: number } };
     expect(member.init.status).toBe(400);
     expect(member.data.fields?.name).toMatch(message);
     expect(databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);

@@ -20,6 +20,7 @@ import * as invoicesBatch from "~/routes/api.v1.invoices_.batch";
 import * as invoiceRoute from "~/routes/api.v1.invoices_.$ref";
 import { apiKeys, creditors, debtorContacts, debtors, importRuns, invoices, staffUsers } from "../../db/schema";
 import { args, outcome, staffCsrf } from "../support/routes";
+import { first, one } from "../../db/client";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -55,13 +56,21 @@ async function previewAndImport(content: string, as = cookie) {
   return { preview, done };
 }
 const post = (path: string, body: unknown, bearer = key) =>
-  new Request(`${BASE}${path}`, { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${bearer}` }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  new Request(`${BASE}${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${bearer}` },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 async function read(response: Response) {
-  return { status: response.status, type: response.headers.get("Content-Type"), body: (await response.json()) as { detail?: string; errors?: { pointer: string; detail: string }[] } };
+  return {
+    status: response.status,
+    type: response.headers.get("Content-Type"),
+    body: (await response.json()) as { detail?: string; errors?: { pointer: string; detail: string }[] },
+  };
 }
-function snapshot() {
+async function snapshot() {
   const db = getDb();
-  return { debtors: db.select().from(debtors).all(), contacts: db.select().from(debtorContacts).all(), invoices: db.select().from(invoices).all() };
+  return { debtors: await db.select().from(debtors), contacts: await db.select().from(debtorContacts), invoices: await db.select().from(invoices) };
 }
 
 const HEADER = "ref_client;nom_client;numero_facture;montant;date_facture;delai_jours";
@@ -69,32 +78,42 @@ const HEADER = "ref_client;nom_client;numero_facture;montant;date_facture;delai_
 beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
   const hash = await hashPassword(DEMO_LOGIN.password);
-  seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
+  await seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
   process.env.DATABASE_PATH = path;
   process.env.TEST_FIXED_NOW = NOW;
   process.env.STORAGE_DIR = mkdtempSync(join(tmpdir(), "relance-hostile-"));
   resetEnvCache();
   closeDb();
   const db = getDb();
-  creditorId = db.select().from(staffUsers).get()!.creditorId;
-  otherCreditorId = db.insert(creditors).values({ legalName: "Autre SARL", addressLine: "1 rue", postalCode: "75001", city: "Paris", email: "autre@example.fr" }).returning().get().id;
-  db.insert(staffUsers).values({ creditorId: otherCreditorId, email: "owner@autre.fr", name: "Autre", role: "owner", passwordHash: hash }).run();
+  creditorId = first(await db.select().from(staffUsers))!.creditorId;
+  otherCreditorId = one(
+    await db.insert(creditors).values({ legalName: "Autre SARL", addressLine: "1 rue", postalCode: "75001", city: "Paris", email: "autre@example.fr" }).returning(),
+  ).id;
+  await db.insert(staffUsers).values({ creditorId: otherCreditorId, email: "owner@autre.fr", name: "Autre", role: "owner", passwordHash: hash });
   cookie = (await signInStaff(db, DEMO_LOGIN.email, DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
   otherCookie = (await signInStaff(db, "owner@autre.fr", DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
   const made = (await outcome(() =>
-    keysPage.action(args(new Request(`${BASE}/backoffice/api-keys`, { method: "POST", headers: { Origin: BASE, Cookie: cookie }, body: new URLSearchParams({ csrf: staffCsrf(cookie), intent: "create", name: "ERP" }) }))),
+    keysPage.action(
+      args(
+        new Request(`${BASE}/backoffice/api-keys`, {
+          method: "POST",
+          headers: { Origin: BASE, Cookie: cookie },
+          body: new URLSearchParams({ csrf: staffCsrf(cookie), intent: "create", name: "ERP" }),
+        }),
+      ),
+    ),
   )) as { data: { created: { key: string } } };
   key = made.data.created.key;
 }, 60_000);
 
 describe("huge files and bodies", () => {
   it("refuses a CSV over 20 MB actually sent (not only declared), and writes no run", async () => {
-    const runs = getDb().select().from(importRuns).all().length;
+    const runs = (await getDb().select().from(importRuns)).length;
     const big = HEADER + "\n" + "R1;Nom;F1;100;01/11/2026;30\n".repeat(Math.ceil((21 * 1024 * 1024) / 28));
     const refused = (await outcome(() => importPage.action(args(upload(big))))) as { data: { error: string }; init: { status: number } };
     expect(refused.init.status).toBe(413);
     expect(refused.data.error).toMatch(/dépasse 20 Mo/);
-    expect(getDb().select().from(importRuns).all().length).toBe(runs);
+    expect((await getDb().select().from(importRuns)).length).toBe(runs);
   });
 
   it("stops reading a streamed body without Content-Length as soon as it passes the limit", async () => {
@@ -128,7 +147,7 @@ describe("huge files and bodies", () => {
 
 describe("malicious texts", () => {
   it("refuses control characters, RTL overrides and HTML in a CSV, row by row, writing none of those rows", async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const { done } = await previewAndImport(
       [
         HEADER,
@@ -147,7 +166,7 @@ describe("malicious texts", () => {
       expect.stringMatching(/balisage HTML/),
       expect.stringMatching(/inversion du sens d'écriture/),
     ]);
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 
   it("refuses the same through the API with 422 and the field's pointer", async () => {
@@ -155,12 +174,17 @@ describe("malicious texts", () => {
       const response = await read((await debtorsRoute.action(args(post("/api/v1/debtors", { externalRef: "H-API", name })))) as Response);
       expect(response).toMatchObject({ status: 422, body: { errors: [{ pointer: "/name" }] } });
     }
-    expect(getDb().select().from(debtors).where(eq(debtors.externalRef, "H-API")).get()).toBeUndefined();
+    expect(first(await getDb().select().from(debtors).where(eq(debtors.externalRef, "H-API")))).toBeUndefined();
   });
 
   it("keeps a formula-looking cell as text, and the export neutralises it", async () => {
     await previewAndImport([HEADER, '"HX-1";"=HYPERLINK(""http://evil.example"",""Payer ici"")";"HF-10";"100";"01/11/2026";"30"'].join("\n"));
-    const stored = getDb().select().from(debtors).where(and(eq(debtors.creditorId, creditorId), eq(debtors.externalRef, "HX-1"))).get()!;
+    const stored = first(
+      await getDb()
+        .select()
+        .from(debtors)
+        .where(and(eq(debtors.creditorId, creditorId), eq(debtors.externalRef, "HX-1"))),
+    )!;
     expect(stored.name).toBe('=HYPERLINK("http://evil.example","Payer ici")');
     const csv = await ((await exportCsv.loader(args(new Request(`${BASE}/backoffice/export.csv`, { headers: { Cookie: cookie } })))) as Response).text();
     expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""Payer ici"")"`);
@@ -193,37 +217,77 @@ describe("absurd amounts and dates", () => {
       expect.stringMatching(/illisible/),
       expect.stringMatching(/illisible/),
     ]);
-    expect(getDb().select().from(invoices).where(eq(invoices.number, "AF-8")).get()).toMatchObject({ amountCents: 10000 });
+    expect(first(await getDb().select().from(invoices).where(eq(invoices.number, "AF-8")))).toMatchObject({ amountCents: 10000 });
   });
 
   it("refuses them through the API", async () => {
-    for (const fields of [{ amountCents: 1e12 }, { amountCents: -100 }, { amountCents: 1.5 }, { issueDate: "1899-01-01" }, { dueDate: "2999-01-01", paymentTermsDays: undefined }]) {
-      const response = await read((await invoicesRoute.action(args(post("/api/v1/invoices", { number: "AB-1", debtorRef: "C0001", amountCents: 100, issueDate: "2026-11-01", paymentTermsDays: 30, ...fields })))) as Response);
+    for (const fields of [
+      { amountCents: 1e12 },
+      { amountCents: -100 },
+      { amountCents: 1.5 },
+      { issueDate: "1899-01-01" },
+      { dueDate: "2999-01-01", paymentTermsDays: undefined },
+    ]) {
+      const response = await read(
+        (await invoicesRoute.action(
+          args(post("/api/v1/invoices", { number: "AB-1", debtorRef: "C0001", amountCents: 100, issueDate: "2026-11-01", paymentTermsDays: 30, ...fields })),
+        )) as Response,
+      );
       expect(response.status, JSON.stringify(fields)).toBe(422);
     }
-    expect(getDb().select().from(invoices).where(eq(invoices.number, "AB-1")).get()).toBeUndefined();
+    expect(first(await getDb().select().from(invoices).where(eq(invoices.number, "AB-1")))).toBeUndefined();
   });
 });
 
 describe("mass assignment", () => {
   it("refuses JSON fields that are not ours to set (creditorId, balanceCents, status, id), naming each, changing nothing", async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const response = await read(
       (await invoicesRoute.action(
-        args(post("/api/v1/invoices", { number: "MA-1", debtorRef: "C0001", amountCents: 100000, issueDate: "2026-11-01", paymentTermsDays: 30, creditorId: otherCreditorId, balanceCents: 0, status: "paid", id: 1 })),
+        args(
+          post("/api/v1/invoices", {
+            number: "MA-1",
+            debtorRef: "C0001",
+            amountCents: 100000,
+            issueDate: "2026-11-01",
+            paymentTermsDays: 30,
+            creditorId: otherCreditorId,
+            balanceCents: 0,
+            status: "paid",
+            id: 1,
+          }),
+        ),
       )) as Response,
     );
     expect(response.status).toBe(422);
     expect(response.body.errors!.map((e) => e.pointer).sort()).toEqual(["/balanceCents", "/creditorId", "/id", "/status"]);
-    const nested = await read((await invoicesRoute.action(args(post("/api/v1/invoices", { number: "MA-2", debtorRef: "X", amountCents: 1, issueDate: "2026-11-01", paymentTermsDays: 1, debtor: { externalRef: "X", name: "X", creditorId: 9 } })))) as Response);
+    const nested = await read(
+      (await invoicesRoute.action(
+        args(
+          post("/api/v1/invoices", {
+            number: "MA-2",
+            debtorRef: "X",
+            amountCents: 1,
+            issueDate: "2026-11-01",
+            paymentTermsDays: 1,
+            debtor: { externalRef: "X", name: "X", creditorId: 9 },
+          }),
+        ),
+      )) as Response,
+    );
     expect(nested.body.errors!.map((e) => e.pointer)).toEqual(["/debtor/creditorId"]);
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 
   it("ignores such columns in a CSV: the balance is the amount, the status open, the creditor the importer's", async () => {
-    const { preview } = await previewAndImport(["ref_client;nom_client;numero_facture;montant;date_facture;delai_jours;creditor_id;balance_cents;status;id", `MA-C;Client;MA-F1;250,00;01/11/2026;30;${otherCreditorId};0;paid;1`].join("\n"));
+    const { preview } = await previewAndImport(
+      [
+        "ref_client;nom_client;numero_facture;montant;date_facture;delai_jours;creditor_id;balance_cents;status;id",
+        `MA-C;Client;MA-F1;250,00;01/11/2026;30;${otherCreditorId};0;paid;1`,
+      ].join("\n"),
+    );
     expect(preview.counts).toMatchObject({ errors: 0, invoices: { created: 1 } });
-    const invoice = getDb().select().from(invoices).where(eq(invoices.number, "MA-F1")).get()!;
+    const invoice = first(await getDb().select().from(invoices).where(eq(invoices.number, "MA-F1")))!;
     expect(invoice).toMatchObject({ creditorId, amountCents: 25000, balanceCents: 25000, status: "open" });
     expect(invoice.id).not.toBe(1);
   });
@@ -232,23 +296,37 @@ describe("mass assignment", () => {
 describe("cross-creditor references", () => {
   it("a CSV with another creditor's debtor and invoice refs creates the importer's own records and leaves the other's untouched", async () => {
     const db = getDb();
-    const theirs = db.select().from(invoices).where(eq(invoices.creditorId, creditorId)).get()!;
-    const theirDebtor = db.select().from(debtors).where(eq(debtors.id, theirs.debtorId)).get()!;
-    const before = snapshot();
-    const { done } = await previewAndImport([HEADER, `${theirDebtor.externalRef};Usurpateur;${theirs.number};1;01/11/2026;30`, "ONLYB;Client B;ONLYB-F1;42;01/11/2026;30"].join("\n"), otherCookie);
+    const theirs = first(await db.select().from(invoices).where(eq(invoices.creditorId, creditorId)))!;
+    const theirDebtor = first(await db.select().from(debtors).where(eq(debtors.id, theirs.debtorId)))!;
+    const before = await snapshot();
+    const { done } = await previewAndImport(
+      [HEADER, `${theirDebtor.externalRef};Usurpateur;${theirs.number};1;01/11/2026;30`, "ONLYB;Client B;ONLYB-F1;42;01/11/2026;30"].join("\n"),
+      otherCookie,
+    );
     expect(done.counts).toMatchObject({ errors: 0, debtors: { created: 2 }, invoices: { created: 2 } });
-    const after = snapshot();
+    const after = await snapshot();
     expect(after.debtors.filter((d) => d.creditorId === creditorId)).toEqual(before.debtors.filter((d) => d.creditorId === creditorId));
     expect(after.invoices.filter((i) => i.creditorId === creditorId)).toEqual(before.invoices.filter((i) => i.creditorId === creditorId));
-    const mine = db.select().from(invoices).where(and(eq(invoices.creditorId, otherCreditorId), eq(invoices.number, theirs.number))).get()!;
-    expect(db.select().from(debtors).where(eq(debtors.id, mine.debtorId)).get()).toMatchObject({ creditorId: otherCreditorId, name: "Usurpateur" });
+    const mine = first(
+      await db
+        .select()
+        .from(invoices)
+        .where(and(eq(invoices.creditorId, otherCreditorId), eq(invoices.number, theirs.number))),
+    )!;
+    expect(first(await db.select().from(debtors).where(eq(debtors.id, mine.debtorId)))).toMatchObject({ creditorId: otherCreditorId, name: "Usurpateur" });
   });
 
   it("an API key never sees or moves another creditor's invoice", async () => {
-    const response = (await invoiceRoute.loader(args(new Request(`${BASE}/api/v1/invoices/ONLYB-F1`, { headers: { Authorization: `Bearer ${key}` } }), { ref: "ONLYB-F1" }))) as Response;
+    const response = (await invoiceRoute.loader(
+      args(new Request(`${BASE}/api/v1/invoices/ONLYB-F1`, { headers: { Authorization: `Bearer ${key}` } }), { ref: "ONLYB-F1" }),
+    )) as Response;
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ status: 404, detail: "No invoice with this reference." });
-    const pushed = await read((await invoicesRoute.action(args(post("/api/v1/invoices", { number: "ONLYB-F1", debtorRef: "ONLYB", amountCents: 1, issueDate: "2026-11-01", paymentTermsDays: 30 })))) as Response);
+    const pushed = await read(
+      (await invoicesRoute.action(
+        args(post("/api/v1/invoices", { number: "ONLYB-F1", debtorRef: "ONLYB", amountCents: 1, issueDate: "2026-11-01", paymentTermsDays: 30 })),
+      )) as Response,
+    );
     expect(pushed.body.errors![0]!.detail).toMatch(/Client inconnu/);
   });
 });
@@ -256,21 +334,37 @@ describe("cross-creditor references", () => {
 describe("revoked keys", () => {
   it("a key revoked in the back office is refused at once with 401", async () => {
     const db = getDb();
-    const id = db.select().from(apiKeys).where(eq(apiKeys.creditorId, creditorId)).get()!.id;
+    const id = first(await db.select().from(apiKeys).where(eq(apiKeys.creditorId, creditorId)))!.id;
     const revoked = (await outcome(() =>
-      keysPage.action(args(new Request(`${BASE}/backoffice/api-keys`, { method: "POST", headers: { Origin: BASE, Cookie: cookie }, body: new URLSearchParams({ csrf: staffCsrf(cookie), intent: "revoke", keyId: String(id) }) }))),
+      keysPage.action(
+        args(
+          new Request(`${BASE}/backoffice/api-keys`, {
+            method: "POST",
+            headers: { Origin: BASE, Cookie: cookie },
+            body: new URLSearchParams({ csrf: staffCsrf(cookie), intent: "revoke", keyId: String(id) }),
+          }),
+        ),
+      ),
     )) as Response;
     expect(revoked.status).toBe(303);
     const response = await read((await debtorsRoute.action(args(post("/api/v1/debtors", { externalRef: "R-1", name: "Revoked" })))) as Response);
     expect(response).toMatchObject({ status: 401, type: "application/problem+json" });
-    expect(db.select().from(debtors).where(eq(debtors.externalRef, "R-1")).get()).toBeUndefined();
+    expect(first(await db.select().from(debtors).where(eq(debtors.externalRef, "R-1")))).toBeUndefined();
   });
 
   it("another creditor's owner cannot revoke this creditor's key", async () => {
     const db = getDb();
-    const id = db.select().from(apiKeys).where(eq(apiKeys.creditorId, creditorId)).get()!.id;
+    const id = first(await db.select().from(apiKeys).where(eq(apiKeys.creditorId, creditorId)))!.id;
     const refused = (await outcome(() =>
-      keysPage.action(args(new Request(`${BASE}/backoffice/api-keys`, { method: "POST", headers: { Origin: BASE, Cookie: otherCookie }, body: new URLSearchParams({ csrf: staffCsrf(otherCookie), intent: "revoke", keyId: String(id) }) }))),
+      keysPage.action(
+        args(
+          new Request(`${BASE}/backoffice/api-keys`, {
+            method: "POST",
+            headers: { Origin: BASE, Cookie: otherCookie },
+            body: new URLSearchParams({ csrf: staffCsrf(otherCookie), intent: "revoke", keyId: String(id) }),
+          }),
+        ),
+      ),
     )) as { init: { status: number } };
     expect(refused.init.status).toBe(404);
   });

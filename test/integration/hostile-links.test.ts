@@ -16,6 +16,7 @@ import * as dashboard from "~/routes/backoffice._index";
 import { DEMO_LOGIN } from "../../db/seed";
 import { debtorSessions, debtors, staffUsers } from "../../db/schema";
 import { args } from "../support/routes";
+import { first } from "../../db/client";
 
 /**
  * What an attacker does with links and session ids: forges, replays, swaps, fixes. Each attempt is
@@ -37,7 +38,13 @@ const statusOf = (r: unknown) => (r instanceof Response ? r.status : (r as { ini
 
 let ip = 0;
 const exchange = (token: string, headers: Record<string, string> = {}) =>
-  outcome(() => landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE, "X-Forwarded-For": `192.0.2.${++ip % 250}`, ...headers }, body: new URLSearchParams() }), { token })));
+  outcome(() =>
+    landing.action(
+      args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE, "X-Forwarded-For": `192.0.2.${++ip % 250}`, ...headers }, body: new URLSearchParams() }), {
+        token,
+      }),
+    ),
+  );
 const home = (cookie: string, url = `${BASE}/portal`) => outcome(() => portal.loader(args(new Request(url, { headers: { Cookie: cookie } }))));
 
 let debtorA: number;
@@ -45,7 +52,7 @@ let debtorB: number;
 
 async function validToken(debtorId = debtorA) {
   const env = getEnv();
-  const link = insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(process.env.TEST_FIXED_NOW!) });
+  const link = await insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(process.env.TEST_FIXED_NOW!) });
   return { link, token: await signLink(env, link) };
 }
 async function sessionFor(debtorId = debtorA) {
@@ -54,13 +61,13 @@ async function sessionFor(debtorId = debtorA) {
   return { link, cookie: response.headers.get("Set-Cookie")!.split(";")[0]! };
 }
 
-beforeAll(() => {
-  const { path } = seededDb("2026-11-20");
+beforeAll(async () => {
+  const { path } = await seededDb("2026-11-20");
   process.env.DATABASE_PATH = path;
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();
-  const [a, b] = getDb().select().from(debtors).limit(2).all();
+  const [a, b] = await getDb().select().from(debtors).limit(2);
   debtorA = a!.id;
   debtorB = b!.id;
 });
@@ -85,15 +92,23 @@ describe("forged and replayed links, at the landing POST", () => {
       "attacker jwk in the header": await claims(link)
         .setProtectedHeader({ alg: "HS256", kid: TEST_KEYS.current.kid, typ: LINK_TYP, jwk: { kty: "oct", k: Buffer.from(attackerKey).toString("base64url") } } as never)
         .sign(attackerKey),
-      "jku pointing elsewhere": await claims(link).setProtectedHeader({ alg: "HS256", kid: "evil", typ: LINK_TYP, jku: "https://evil.example/keys" } as never).sign(attackerKey),
+      "jku pointing elsewhere": await claims(link)
+        .setProtectedHeader({ alg: "HS256", kid: "evil", typ: LINK_TYP, jku: "https://evil.example/keys" } as never)
+        .sign(attackerKey),
       "kid path traversal": await claims(link).setProtectedHeader({ alg: "HS256", kid: "../../.env", typ: LINK_TYP }).sign(secret(TEST_KEYS.current.secret)),
       "kid of no key of ours": await claims(link).setProtectedHeader({ alg: "HS256", kid: "test-1999-01", typ: LINK_TYP }).sign(secret(TEST_KEYS.current.secret)),
       "RS256 header": `${b64({ alg: "RS256", kid: TEST_KEYS.current.kid, typ: LINK_TYP })}.${b64(real)}.${token.split(".")[2]}`,
       "typ removed": await claims(link).setProtectedHeader({ alg: "HS256", kid: TEST_KEYS.current.kid }).sign(secret(TEST_KEYS.current.secret)),
       // Even with our key, a jti issued to debtor A does not open debtor B (the row binds both).
-      "cross-debtor subject": await claims(link, String(debtorB)).setProtectedHeader({ alg: "HS256", kid: TEST_KEYS.current.kid, typ: LINK_TYP }).sign(secret(TEST_KEYS.current.secret)),
+      "cross-debtor subject": await claims(link, String(debtorB))
+        .setProtectedHeader({ alg: "HS256", kid: TEST_KEYS.current.kid, typ: LINK_TYP })
+        .sign(secret(TEST_KEYS.current.secret)),
       "payload swapped under a valid signature": `${token.split(".")[0]}.${b64({ ...real, sub: String(debtorB) })}.${token.split(".")[2]}`,
-      "detached compact JWS": (await new CompactSign(new TextEncoder().encode(JSON.stringify(real))).setProtectedHeader({ alg: "HS256", kid: TEST_KEYS.current.kid }).sign(secret(TEST_KEYS.current.secret))).replace(/\.[^.]+\./, ".."),
+      "detached compact JWS": (
+        await new CompactSign(new TextEncoder().encode(JSON.stringify(real)))
+          .setProtectedHeader({ alg: "HS256", kid: TEST_KEYS.current.kid })
+          .sign(secret(TEST_KEYS.current.secret))
+      ).replace(/\.[^.]+\./, ".."),
       "guessed SMS token": "AAAAAAAAAAAAAAAAAAAAAA",
       "SQL in the token": "' OR 1=1 --",
       "huge token": "a".repeat(100_000),
@@ -110,9 +125,9 @@ describe("forged and replayed links, at the landing POST", () => {
   it("refuses an expired, a revoked and a key-retired link alike, and a short SMS link after revocation", async () => {
     const expired = await validToken();
     const revoked = await validToken();
-    revokeLink(getDb(), revoked.link.id, "creditor request", new Date(NOW));
-    const sms = insertShortLink(getDb(), getEnv(), { debtorId: debtorA, invoiceIds: [], sentTo: "+33600000000", now: new Date(NOW) });
-    revokeLink(getDb(), sms.link.id, "contact changed", new Date(NOW));
+    await revokeLink(getDb(), revoked.link.id, "creditor request", new Date(NOW));
+    const sms = await insertShortLink(getDb(), getEnv(), { debtorId: debtorA, invoiceIds: [], sentTo: "+33600000000", now: new Date(NOW) });
+    await revokeLink(getDb(), sms.link.id, "contact changed", new Date(NOW));
     process.env.TEST_FIXED_NOW = "2026-12-21T09:00:00Z";
     resetEnvCache();
     const before = databaseDigest(getDb());
@@ -122,7 +137,7 @@ describe("forged and replayed links, at the landing POST", () => {
 
   it("refuses a link whose signing key was removed from the ring, even unexpired", async () => {
     const env = getEnv();
-    const link = insertLink(getDb(), env, { debtorId: debtorA, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) });
+    const link = await insertLink(getDb(), env, { debtorId: debtorA, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) });
     const token = await signLink(env, link);
     process.env.LINK_SIGNING_KEYS = `${TEST_KEYS.previous.kid}:${TEST_KEYS.previous.secret}`;
     resetEnvCache();
@@ -139,7 +154,9 @@ describe("Origin: null at the landing POST (the landing sends no referrer, M8)",
   const post = (token: string, headers: Record<string, string>, form: Record<string, string> = {}) =>
     outcome(() =>
       landing.action(
-        args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { "X-Forwarded-For": `192.0.2.${++ip % 250}`, ...headers }, body: new URLSearchParams(form) }), { token }),
+        args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { "X-Forwarded-For": `192.0.2.${++ip % 250}`, ...headers }, body: new URLSearchParams(form) }), {
+          token,
+        }),
       ),
     );
   const formTokenOf = async (token: string) => {
@@ -202,19 +219,23 @@ describe("forged, fixed and stale session ids", () => {
     const response = await exchange(token, { Cookie: planted });
     const issued = response.headers.get("Set-Cookie")!.split(";")[0]!;
     expect(issued).not.toBe(planted);
-    expect(((await home(issued)) as unknown as { debtorName: string }).debtorName).toBe(getDb().select().from(debtors).where(eq(debtors.id, debtorB)).get()!.name);
+    expect(((await home(issued)) as unknown as { debtorName: string }).debtorName).toBe(first(await getDb().select().from(debtors).where(eq(debtors.id, debtorB)))!.name);
     // The planted id stays bound to its own debtor: it never becomes B's session.
-    expect(((await home(planted)) as unknown as { debtorName: string }).debtorName).not.toBe(getDb().select().from(debtors).where(eq(debtors.id, debtorB)).get()!.name);
+    expect(((await home(planted)) as unknown as { debtorName: string }).debtorName).not.toBe(first(await getDb().select().from(debtors).where(eq(debtors.id, debtorB)))!.name);
   });
 
   it("a revoked link ends the sessions opened with it (M14): a forwarded link's holder is shut out", async () => {
     const { link, cookie } = await sessionFor();
     expect(await home(cookie)).toHaveProperty("debtorName");
-    revokeLink(getDb(), link.id, "not me", new Date(NOW));
+    await revokeLink(getDb(), link.id, "not me", new Date(NOW));
     expect(statusOf(await home(cookie))).toBe(401);
     const csrf = "x".repeat(43);
     const before = databaseDigest(getDb());
-    const refused = await outcome(() => promise.action(args(new Request(`${BASE}/portal/promise`, { method: "POST", headers: { Origin: BASE, Cookie: cookie }, body: new URLSearchParams({ csrf, intent: "confirm" }) }))));
+    const refused = await outcome(() =>
+      promise.action(
+        args(new Request(`${BASE}/portal/promise`, { method: "POST", headers: { Origin: BASE, Cookie: cookie }, body: new URLSearchParams({ csrf, intent: "confirm" }) })),
+      ),
+    );
     expect(statusOf(refused)).toBe(401);
     expect(databaseDigest(getDb())).toEqual(before);
   });
@@ -224,10 +245,13 @@ describe("forged, fixed and stale session ids", () => {
     const toLogin = await outcome(() => dashboard.loader(args(new Request(`${BASE}/backoffice`, { headers: { Cookie: cookie.replace("__Host-sid", "__Host-staff") } }))));
     expect(statusOf(toLogin)).toBe(302);
     const db = getDb();
-    db.update(staffUsers).set({ passwordHash: await hashPassword(DEMO_LOGIN.password) }).where(eq(staffUsers.email, DEMO_LOGIN.email)).run();
+    await db
+      .update(staffUsers)
+      .set({ passwordHash: await hashPassword(DEMO_LOGIN.password) })
+      .where(eq(staffUsers.email, DEMO_LOGIN.email));
     const staff = (await signInStaff(db, DEMO_LOGIN.email, DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
     expect(statusOf(await home(staff))).toBe(401);
     expect(statusOf(await home(staff.replace("__Host-staff", "__Host-sid")))).toBe(401);
-    expect(db.select().from(debtorSessions).all().length).toBeGreaterThan(0);
+    expect((await db.select().from(debtorSessions)).length).toBeGreaterThan(0);
   }, 30_000);
 });

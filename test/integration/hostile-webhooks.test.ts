@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { sqliteClient } from "../../db/client";
 import Stripe from "stripe";
 import twilio from "twilio";
 import { Webhook } from "standardwebhooks";
@@ -33,7 +34,12 @@ async function outcome(run: () => unknown): Promise<Response> {
 const call = (route: { action: (a: never) => unknown }, path: string, body: BodyInit, headers: Record<string, string>, init: RequestInit = {}) =>
   outcome(() => route.action({ request: new Request(`${BASE}${path}`, { method: "POST", headers, body, ...init }), params: {}, context: {} } as never));
 
-const event = JSON.stringify({ id: "evt_hostile_1", object: "event", type: "checkout.session.completed", data: { object: { id: "cs_test_hostile", object: "checkout.session", amount_total: 1, currency: "eur", metadata: { checkoutId: "1" }, payment_status: "paid" } } });
+const event = JSON.stringify({
+  id: "evt_hostile_1",
+  object: "event",
+  type: "checkout.session.completed",
+  data: { object: { id: "cs_test_hostile", object: "checkout.session", amount_total: 1, currency: "eur", metadata: { checkoutId: "1" }, payment_status: "paid" } },
+});
 const stripeSig = (payload: string, options: { secret?: string; at?: Date } = {}) =>
   Stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? STRIPE_SECRET, timestamp: Math.floor((options.at ?? NOW).getTime() / 1000) });
 
@@ -50,8 +56,8 @@ function chunked(bytes: number): ReadableStream<Uint8Array> {
   });
 }
 
-beforeAll(() => {
-  const { path } = seededDb("2026-11-20");
+beforeAll(async () => {
+  const { path } = await seededDb("2026-11-20");
   const vars = {
     DATABASE_PATH: path,
     TEST_FIXED_NOW: NOW.toISOString(),
@@ -88,7 +94,11 @@ describe("Stripe webhook", () => {
   it("refuses a missing signature, a wrong secret, a stale or future timestamp, and a body that is not the one signed", async () => {
     await expectRefused(() => call(stripeRoute, "/webhooks/stripe", event, json), 400, /Stripe-Signature/);
     await expectRefused(() => call(stripeRoute, "/webhooks/stripe", event, { ...json, "Stripe-Signature": stripeSig(event, { secret: "whsec_someone_else" }) }), 400);
-    await expectRefused(() => call(stripeRoute, "/webhooks/stripe", event, { ...json, "Stripe-Signature": stripeSig(event, { at: new Date(NOW.getTime() - 10 * 60_000) }) }), 400, /too old/);
+    await expectRefused(
+      () => call(stripeRoute, "/webhooks/stripe", event, { ...json, "Stripe-Signature": stripeSig(event, { at: new Date(NOW.getTime() - 10 * 60_000) }) }),
+      400,
+      /too old/,
+    );
     await expectRefused(() => call(stripeRoute, "/webhooks/stripe", event, { ...json, "Stripe-Signature": "t=1,v1=" + "0".repeat(64) }), 400);
     await expectRefused(() => call(stripeRoute, "/webhooks/stripe", `${event} `, { ...json, "Stripe-Signature": stripeSig(event) }), 400);
   });
@@ -110,7 +120,7 @@ describe("Stripe webhook", () => {
       expect(((await response.json()) as { title: string }).title).toBe("Wrong mode");
     }
     expect(withoutRefusals()).toEqual(before);
-    expect(getDb().$client.prepare("select provider_event_id as id from refused_webhooks").all()).toEqual([{ id: "evt_hostile_live" }]);
+    expect(sqliteClient(getDb())!.prepare("select provider_event_id as id from refused_webhooks").all()).toEqual([{ id: "evt_hostile_live" }]);
   });
 
   it("refuses a form-encoded or text body unless it is the exact signed JSON", async () => {
@@ -131,7 +141,11 @@ describe("Stripe webhook", () => {
 
   it("refuses a body over 1 MB, declared or streamed, with 413 before reading it all", async () => {
     const big = "a".repeat(HUGE);
-    await expectRefused(() => call(stripeRoute, "/webhooks/stripe", big, { ...json, "Content-Length": String(HUGE), "Stripe-Signature": stripeSig(big) }), 413, /larger than 1048576 bytes/);
+    await expectRefused(
+      () => call(stripeRoute, "/webhooks/stripe", big, { ...json, "Content-Length": String(HUGE), "Stripe-Signature": stripeSig(big) }),
+      413,
+      /larger than 1048576 bytes/,
+    );
     await expectRefused(() => call(stripeRoute, "/webhooks/stripe", chunked(HUGE), { ...json, "Stripe-Signature": stripeSig("x") }, { duplex: "half" } as RequestInit), 413);
   });
 });
@@ -152,7 +166,10 @@ describe("Resend webhook", () => {
       const headers = signed(body);
       await expectRefused(() => call(resendRoute, "/webhooks/resend", body, { ...headers, "svix-id": "msg_other" }), 400);
       await expectRefused(() => call(resendRoute, "/webhooks/resend", body, { ...headers, "svix-timestamp": String(Math.floor(NOW.getTime() / 1000) + 3600) }), 400);
-      await expectRefused(() => call(resendRoute, "/webhooks/resend", new URLSearchParams({ type: "email.bounced" }).toString(), { ...headers, "Content-Type": "application/x-www-form-urlencoded" }), 400);
+      await expectRefused(
+        () => call(resendRoute, "/webhooks/resend", new URLSearchParams({ type: "email.bounced" }).toString(), { ...headers, "Content-Type": "application/x-www-form-urlencoded" }),
+        400,
+      );
     } finally {
       vi.useRealTimers();
     }

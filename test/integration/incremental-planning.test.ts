@@ -7,9 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
-import { drizzle } from "drizzle-orm/better-sqlite3";
 import { and, eq, sql } from "drizzle-orm";
-import * as schema from "../../db/schema";
 import {
   cadencePolicies,
   cadenceSteps,
@@ -23,7 +21,7 @@ import {
   outboundMessages,
   promises,
 } from "../../db/schema";
-import type { Db } from "../../db/client";
+import { first, one, transaction, sqliteClient, wrapSqlite, type Db } from "../../db/client";
 import { seededDb } from "../support/db";
 import { testEnv } from "../support/env";
 import { parseEnv } from "~/env.server";
@@ -43,26 +41,32 @@ const at = (iso: string) => new Date(iso);
 
 /** The demo book after the day's first pass and deliveries, then the passes that settle what they did: nothing is owed. */
 async function settledBook() {
-  const { db, path } = seededDb(TODAY);
+  const { db, path } = await seededDb(TODAY);
   await tick({ db, env, email: devOutboxEmailSender(db), sms: devOutboxSmsSender(db), now: NINE });
-  runCadence({ db, env, now: NINE });
+  await runCadence({ db, env, now: NINE });
   return { db, path };
 }
 
-const versionSum = (db: Db) => db.select({ n: sql<number>`sum(${debtors.stateVersion})` }).from(debtors).get()!.n;
-const creditorOf = (db: Db, debtorId: number) => db.select({ id: debtors.creditorId }).from(debtors).where(eq(debtors.id, debtorId)).get()!.id;
-const debtorsOfCreditor = (db: Db, creditorId: number) =>
-  db.select({ id: debtors.id }).from(debtors).where(and(eq(debtors.creditorId, creditorId), sql`${debtors.escalatedAt} is null`)).orderBy(debtors.id).all().map((d) => d.id);
+const versionSum = async (db: Db) => first(await db.select({ n: sql<number>`sum(${debtors.stateVersion})` }).from(debtors))!.n;
+const creditorOf = async (db: Db, debtorId: number) => first(await db.select({ id: debtors.creditorId }).from(debtors).where(eq(debtors.id, debtorId)))!.id;
+const debtorsOfCreditor = async (db: Db, creditorId: number) =>
+  (
+    await db
+      .select({ id: debtors.id })
+      .from(debtors)
+      .where(and(eq(debtors.creditorId, creditorId), sql`${debtors.escalatedAt} is null`))
+      .orderBy(debtors.id)
+  ).map((d) => d.id);
 /** A debtor with an open invoice the pass has just decided and left waiting. */
-function quietDebtorWithOpenInvoice(db: Db, now: Date) {
-  const owed = new Set(owedDebtors(db, now));
-  const row = db
-    .select({ debtorId: invoices.debtorId, invoiceId: invoices.id, balanceCents: invoices.balanceCents })
-    .from(invoices)
-    .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
-    .where(and(eq(invoices.status, "open"), sql`${debtors.escalatedAt} is null`))
-    .all()
-    .find((r) => !owed.has(r.debtorId));
+async function quietDebtorWithOpenInvoice(db: Db, now: Date) {
+  const owed = new Set(await owedDebtors(db, now));
+  const row = (
+    await db
+      .select({ debtorId: invoices.debtorId, invoiceId: invoices.id, balanceCents: invoices.balanceCents })
+      .from(invoices)
+      .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
+      .where(and(eq(invoices.status, "open"), sql`${debtors.escalatedAt} is null`))
+  ).find((r) => !owed.has(r.debtorId));
   return row!;
 }
 
@@ -70,33 +74,48 @@ describe("incremental planning", { timeout: 60_000 }, () => {
   it("every table the cadence reads has triggers on insert, update and delete that move its debtors' version", async () => {
     const { db, path } = await settledBook();
     // A consumer debt its due date alone would bar: the loader then reads the acknowledgments too.
-    const consumer = quietDebtorWithOpenInvoice(db, NINE);
+    const consumer = await quietDebtorWithOpenInvoice(db, NINE);
     // A few weeks on, the book has letters, calls and plans too.
-    for (const day of ["2026-11-27", "2026-12-04", "2026-12-11"]) await tick({ db, env, email: devOutboxEmailSender(db), sms: devOutboxSmsSender(db), now: at(`${day}T09:00:00Z`) });
-    db.update(debtors).set({ kind: "consumer" }).where(eq(debtors.id, consumer.debtorId)).run();
-    db.update(invoices).set({ dueDate: "2023-01-10" }).where(eq(invoices.id, consumer.invoiceId)).run();
+    for (const day of ["2026-11-27", "2026-12-04", "2026-12-11"])
+      await tick({ db, env, email: devOutboxEmailSender(db), sms: devOutboxSmsSender(db), now: at(`${day}T09:00:00Z`) });
+    await db.update(debtors).set({ kind: "consumer" }).where(eq(debtors.id, consumer.debtorId));
+    await db.update(invoices).set({ dueDate: "2023-01-10" }).where(eq(invoices.id, consumer.invoiceId));
 
     // The agreements a debtor can make, so every table has a row to write to.
     const { debtorId, invoiceId } = consumer;
-    db.insert(promises).values({ debtorId, invoiceId, promisedDate: "2026-12-20", source: "portal" }).run();
-    db.insert(disputes).values({ debtorId, invoiceId, reason: "quality", message: "Pièce abîmée" }).run();
-    const plan = db.insert(installmentPlans).values({ debtorId, totalCents: 10_000, currency: "EUR", status: "pending_review" }).returning().get();
-    db.insert(installmentPlanInvoices).values({ planId: plan.id, invoiceId }).run();
-    db.insert(installments).values({ planId: plan.id, position: 1, dueDate: "2026-12-20", amountCents: 10_000 }).run();
-    const creditorId = creditorOf(db, debtorId);
-    holdDebtors(db, { creditorId, name: "Claire", creditorTimeZone: "Europe/Paris" }, [debtorId], { until: "2026-12-31", reason: "Accord" }, NINE);
-    db.transaction((tx) => recordInvoicePayment(tx, { creditorId, debtorId, invoiceId, amountCents: 100, currency: "EUR", method: "transfer", provider: "bank", providerRef: "VIR-0", actor: "staff", data: {}, at: NINE }));
-    saveContactWindows(db, creditorId, loadContactWindows(db, creditorId), NINE);
+    await db.insert(promises).values({ debtorId, invoiceId, promisedDate: "2026-12-20", source: "portal" });
+    await db.insert(disputes).values({ debtorId, invoiceId, reason: "quality", message: "Pièce abîmée" });
+    const plan = one(await db.insert(installmentPlans).values({ debtorId, totalCents: 10_000, currency: "EUR", status: "pending_review" }).returning());
+    await db.insert(installmentPlanInvoices).values({ planId: plan.id, invoiceId });
+    await db.insert(installments).values({ planId: plan.id, position: 1, dueDate: "2026-12-20", amountCents: 10_000 });
+    const creditorId = await creditorOf(db, debtorId);
+    await holdDebtors(db, { creditorId, name: "Claire", creditorTimeZone: "Europe/Paris" }, [debtorId], { until: "2026-12-31", reason: "Accord" }, NINE);
+    await transaction(db, async (tx) =>
+      recordInvoicePayment(tx, {
+        creditorId,
+        debtorId,
+        invoiceId,
+        amountCents: 100,
+        currency: "EUR",
+        method: "transfer",
+        provider: "bank",
+        providerRef: "VIR-0",
+        actor: "staff",
+        data: {},
+        at: NINE,
+      }),
+    );
+    await saveContactWindows(db, creditorId, await loadContactWindows(db, creditorId), NINE);
 
     const statements: string[] = [];
     const watched = new Database(path, { verbose: (sql) => statements.push(String(sql)) });
-    loadCadenceStates(drizzle(watched, { schema }), NINE);
+    await loadCadenceStates(wrapSqlite(watched), NINE);
     watched.close();
     const read = new Set(statements.flatMap((s) => [...s.matchAll(/\b(?:from|join)\s+"(\w+)"/gi)].map((m) => m[1]!)));
     expect([...read].sort()).toEqual(expect.arrayContaining(["cadence_pauses", "invoices", "outbound_messages", "payments", "promises", "timeline_events"]));
 
     const triggers = new Map(
-      (db.$client.prepare("select name, sql from sqlite_master where type = 'trigger'").all() as { name: string; sql: string }[]).map((t) => [t.name, t.sql]),
+      (sqliteClient(db)!.prepare("select name, sql from sqlite_master where type = 'trigger'").all() as { name: string; sql: string }[]).map((t) => [t.name, t.sql]),
     );
     for (const table of [...read].filter((t) => t !== "debtors")) {
       for (const event of ["insert", "update", "delete"]) {
@@ -123,41 +142,49 @@ describe("incremental planning", { timeout: 60_000 }, () => {
 
     // And they fire: a write to any of those tables moves some debtor's version.
     for (const table of [...read]) {
-      const before = versionSum(db);
+      const before = await versionSum(db);
       if (table === "timeline_events") {
         // Append-only (L13): written by inserting.
-        appendTimeline(db, { creditorId: creditorOf(db, consumer.debtorId), debtorId: consumer.debtorId, type: "note.added", actor: "staff", data: {}, occurredAt: NINE });
+        await appendTimeline(db, {
+          creditorId: await creditorOf(db, consumer.debtorId),
+          debtorId: consumer.debtorId,
+          type: "note.added",
+          actor: "staff",
+          data: {},
+          occurredAt: NINE,
+        });
       } else {
         const updateOf = /AFTER UPDATE OF (\w+)/.exec(triggers.get(`${table}_replans_update`) ?? "")?.[1];
-        const column = updateOf ?? (db.$client.prepare(`select name from pragma_table_info('${table}') where pk = 0 limit 1`).get() as { name: string }).name;
-        const changed = db.$client.prepare(`update "${table}" set "${column}" = "${column}" where rowid = (select min(rowid) from "${table}")`).run().changes;
+        const column = updateOf ?? (sqliteClient(db)!.prepare(`select name from pragma_table_info('${table}') where pk = 0 limit 1`).get() as { name: string }).name;
+        const changed = sqliteClient(db)!.prepare(`update "${table}" set "${column}" = "${column}" where rowid = (select min(rowid) from "${table}")`).run().changes;
         expect(changed, `the demo book has a row in ${table}`).toBe(1);
       }
-      expect(versionSum(db), `a write to ${table}`).toBeGreaterThan(before);
+      expect(await versionSum(db), `a write to ${table}`).toBeGreaterThan(before);
     }
   });
 
   it("a pass with nothing changed and nothing due decides no debtor", async () => {
     const { db } = await settledBook();
-    expect(owedDebtors(db, at(`${TODAY}T08:05:00Z`))).toEqual([]);
-    expect(runCadence({ db, env, now: at(`${TODAY}T08:05:00Z`) })).toEqual({ debtors: 0, claimed: 0, effects: 0 });
+    expect(await owedDebtors(db, at(`${TODAY}T08:05:00Z`))).toEqual([]);
+    expect(await runCadence({ db, env, now: at(`${TODAY}T08:05:00Z`) })).toEqual({ debtors: 0, claimed: 0, effects: 0 });
   });
 
   it("each kind of change re-plans the debtors it touches, and only them", async () => {
     const { db } = await settledBook();
     const now = at(`${TODAY}T10:00:00Z`);
-    const settle = () => {
-      runCadence({ db, env, now });
-      runCadence({ db, env, now });
-      expect(owedDebtors(db, now), "settled before the next change").toEqual([]);
+    const settle = async () => {
+      await runCadence({ db, env, now });
+      await runCadence({ db, env, now });
+      expect(await owedDebtors(db, now), "settled before the next change").toEqual([]);
     };
-    settle();
+    await settle();
 
     // A payment (card, transfer, webhook: they all record through here).
-    const paid = quietDebtorWithOpenInvoice(db, now);
-    db.transaction((tx) =>
+    const paid = await quietDebtorWithOpenInvoice(db, now);
+    const payingCreditor = await creditorOf(db, paid.debtorId);
+    await transaction(db, async (tx) =>
       recordInvoicePayment(tx, {
-        creditorId: creditorOf(db, paid.debtorId),
+        creditorId: payingCreditor,
         debtorId: paid.debtorId,
         invoiceId: paid.invoiceId,
         amountCents: 100,
@@ -170,73 +197,93 @@ describe("incremental planning", { timeout: 60_000 }, () => {
         at: now,
       }),
     );
-    expect(owedDebtors(db, now)).toEqual([paid.debtorId]);
-    settle();
+    expect(await owedDebtors(db, now)).toEqual([paid.debtorId]);
+    await settle();
 
     // A staff decision: reminders suspended.
-    const held = quietDebtorWithOpenInvoice(db, now);
-    holdDebtors(db, { creditorId: creditorOf(db, held.debtorId), name: "Claire", creditorTimeZone: "Europe/Paris" }, [held.debtorId], { until: "2026-11-30", reason: "Litige commercial" }, now);
-    expect(owedDebtors(db, now)).toEqual([held.debtorId]);
-    settle();
+    const held = await quietDebtorWithOpenInvoice(db, now);
+    await holdDebtors(
+      db,
+      { creditorId: await creditorOf(db, held.debtorId), name: "Claire", creditorTimeZone: "Europe/Paris" },
+      [held.debtorId],
+      { until: "2026-11-30", reason: "Litige commercial" },
+      now,
+    );
+    expect(await owedDebtors(db, now)).toEqual([held.debtorId]);
+    await settle();
 
     // An SMS opt-out (the STOP webhook) or a bounce closes a channel.
-    const stopped = quietDebtorWithOpenInvoice(db, now);
-    db.update(debtorContacts).set({ smsOptOutAt: now }).where(eq(debtorContacts.debtorId, stopped.debtorId)).run();
-    expect(owedDebtors(db, now)).toEqual([stopped.debtorId]);
-    settle();
+    const stopped = await quietDebtorWithOpenInvoice(db, now);
+    await db.update(debtorContacts).set({ smsOptOutAt: now }).where(eq(debtorContacts.debtorId, stopped.debtorId));
+    expect(await owedDebtors(db, now)).toEqual([stopped.debtorId]);
+    await settle();
 
     // A message's fate (delivery, failure) changes the history the cadence spaces contacts by.
-    const message = db.select().from(outboundMessages).where(eq(outboundMessages.status, "sent")).get()!;
-    db.update(outboundMessages).set({ status: "failed", lastError: "bounced" }).where(eq(outboundMessages.id, message.id)).run();
-    expect(owedDebtors(db, now)).toEqual([message.debtorId]);
-    settle();
+    const message = first(await db.select().from(outboundMessages).where(eq(outboundMessages.status, "sent")))!;
+    await db.update(outboundMessages).set({ status: "failed", lastError: "bounced" }).where(eq(outboundMessages.id, message.id));
+    expect(await owedDebtors(db, now)).toEqual([message.debtorId]);
+    await settle();
 
     // A lease taken on a message is not a change of state: nothing to re-plan.
-    db.update(outboundMessages).set({ claimToken: "lease", leaseExpiresAt: now }).where(eq(outboundMessages.id, message.id)).run();
-    expect(owedDebtors(db, now)).toEqual([]);
+    await db.update(outboundMessages).set({ claimToken: "lease", leaseExpiresAt: now }).where(eq(outboundMessages.id, message.id));
+    expect(await owedDebtors(db, now)).toEqual([]);
 
     // A setting: the creditor's cadence or contact windows concern every one of its debtors.
-    const creditorId = creditorOf(db, paid.debtorId);
-    const everyone = debtorsOfCreditor(db, creditorId);
-    const policy = db.select().from(cadencePolicies).where(eq(cadencePolicies.creditorId, creditorId)).get()!;
-    const steps = db.select().from(cadenceSteps).where(eq(cadenceSteps.policyId, policy.id)).orderBy(cadenceSteps.position).all();
+    const creditorId = await creditorOf(db, paid.debtorId);
+    const everyone = await debtorsOfCreditor(db, creditorId);
+    const policy = first(await db.select().from(cadencePolicies).where(eq(cadencePolicies.creditorId, creditorId)))!;
+    const steps = await db.select().from(cadenceSteps).where(eq(cadenceSteps.policyId, policy.id)).orderBy(cadenceSteps.position);
     const { id: _id, creditorId: _creditor, segment: _segment, ...limits } = policy;
-    db.transaction((tx) =>
+    await transaction(db, async (tx) =>
       replacePolicy(tx, creditorId, policy.id, {
         ...limits,
-        steps: steps.map(({ id: _id, policyId: _policy, position: _position, ...step }) => ({ ...step, kind: step.kind as never, tone: step.tone as never, offsetDays: step.offsetDays + (step.offsetDays > 0 ? 1 : 0) })),
+        steps: steps.map(({ id: _id, policyId: _policy, position: _position, ...step }) => ({
+          ...step,
+          kind: step.kind as never,
+          tone: step.tone as never,
+          offsetDays: step.offsetDays + (step.offsetDays > 0 ? 1 : 0),
+        })),
       }),
     );
-    expect(owedDebtors(db, now)).toEqual(everyone);
-    settle();
-    saveContactWindows(db, creditorId, { ...loadContactWindows(db, creditorId), sms: { weekdays: [1, 2, 3, 4, 5], startMinute: 9 * 60, endMinute: 18 * 60 } }, now);
-    expect(owedDebtors(db, now)).toEqual(everyone);
-    settle();
+    expect(await owedDebtors(db, now)).toEqual(everyone);
+    await settle();
+    await saveContactWindows(db, creditorId, { ...(await loadContactWindows(db, creditorId)), sms: { weekdays: [1, 2, 3, 4, 5], startMinute: 9 * 60, endMinute: 18 * 60 } }, now);
+    expect(await owedDebtors(db, now)).toEqual(everyone);
+    await settle();
 
     // A new invoice for a debtor.
-    const invoiced = quietDebtorWithOpenInvoice(db, now);
-    db.insert(invoices)
-      .values({ creditorId, debtorId: invoiced.debtorId, number: "INC-1", amountCents: 12_000, balanceCents: 12_000, issueDate: "2026-11-01", dueDate: "2026-12-01", paymentTermsDays: 30, status: "open" })
-      .run();
-    expect(owedDebtors(db, now)).toEqual([invoiced.debtorId]);
+    const invoiced = await quietDebtorWithOpenInvoice(db, now);
+    await db
+      .insert(invoices)
+      .values({
+        creditorId,
+        debtorId: invoiced.debtorId,
+        number: "INC-1",
+        amountCents: 12_000,
+        balanceCents: 12_000,
+        issueDate: "2026-11-01",
+        dueDate: "2026-12-01",
+        paymentTermsDays: 30,
+        status: "open",
+      });
+    expect(await owedDebtors(db, now)).toEqual([invoiced.debtorId]);
   });
 
   it("the day turning brings back the debtors whose decision waits for it, at their midnight and not before", async () => {
     const { db } = await settledBook();
-    const waiting = db
+    const waiting = await db
       .select({ id: debtors.id, nextAt: debtors.nextDecisionAt })
       .from(debtors)
       .where(sql`${debtors.nextDecisionAt} is not null`)
-      .orderBy(debtors.nextDecisionAt)
-      .all();
+      .orderBy(debtors.nextDecisionAt);
     expect(waiting.length).toBeGreaterThan(5);
-    const first = waiting[0]!.nextAt!;
-    expect(owedDebtors(db, new Date(first.getTime() - 60_000))).toEqual([]);
-    const due = waiting.filter((w) => w.nextAt!.getTime() === first.getTime()).map((w) => w.id);
-    expect(owedDebtors(db, first)).toEqual(due);
+    const initial = waiting[0]!.nextAt!;
+    expect(await owedDebtors(db, new Date(initial.getTime() - 60_000))).toEqual([]);
+    const due = waiting.filter((w) => w.nextAt!.getTime() === initial.getTime()).map((w) => w.id);
+    expect(await owedDebtors(db, initial)).toEqual(due);
     // The book's next midnight in Paris brings back only those with a date on it, not the whole book.
     const midnight = at("2026-11-20T23:00:00Z");
-    const atMidnight = owedDebtors(db, midnight);
+    const atMidnight = await owedDebtors(db, midnight);
     expect(atMidnight.length).toBeGreaterThan(0);
     expect(atMidnight.length).toBeLessThan(waiting.length);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sqliteClient } from "../../db/client";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,8 +16,8 @@ function jobEnv(databasePath: string, extra: Record<string, string> = {}) {
 
 // Each case starts tsx in a child process, which takes seconds on a loaded two-core machine.
 describe("the job command", { timeout: 30_000 }, () => {
-  it("once: runs a single pass at the given instant and reports what it did", () => {
-    const { path } = seededDb("2026-11-20");
+  it("once: runs a single pass at the given instant and reports what it did", async () => {
+    const { path } = await seededDb("2026-11-20");
     const run = () => spawnSync(tsx, ["jobs/run.ts", "once", "--now", "2026-11-20T09:00:00Z"], { env: jobEnv(path), encoding: "utf8" });
     const first = run();
     expect(first.status).toBe(0);
@@ -26,8 +27,8 @@ describe("the job command", { timeout: 30_000 }, () => {
   });
 
   it("once: survives a write lock held past the busy timeout, retries the pass and completes it", async () => {
-    const { path, db } = seededDb("2026-11-20");
-    db.$client.close();
+    const { path, db } = await seededDb("2026-11-20");
+    sqliteClient(db)!.close();
     const holder = new Database(path);
     holder.exec("BEGIN IMMEDIATE");
     let held = true;
@@ -53,8 +54,8 @@ describe("the job command", { timeout: 30_000 }, () => {
     expect(stdout).toMatch(/"claimed":[1-9]\d*/);
   }, 40_000);
 
-  it("refuses bad arguments with a message that says what is expected", () => {
-    const { path } = seededDb("2026-11-20");
+  it("refuses bad arguments with a message that says what is expected", async () => {
+    const { path } = await seededDb("2026-11-20");
     const badNow = spawnSync(tsx, ["jobs/run.ts", "once", "--now", "tomorrow"], { env: jobEnv(path), encoding: "utf8" });
     expect(badNow.status).toBe(1);
     expect(badNow.stderr).toContain('--now must be an ISO instant such as 2026-11-20T09:00:00Z, got "tomorrow"');
@@ -71,7 +72,7 @@ describe("the job command", { timeout: 30_000 }, () => {
   });
 
   it("stops cleanly on SIGTERM in long-running mode", async () => {
-    const { path } = seededDb("2026-11-20");
+    const { path } = await seededDb("2026-11-20");
     const child = spawn(tsx, ["jobs/run.ts"], { env: jobEnv(path, { TEST_FIXED_NOW: "2026-11-20T09:00:00Z" }) });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -91,19 +92,19 @@ describe("the job command", { timeout: 30_000 }, () => {
 });
 
 describe("the dry-run command", { timeout: 30_000 }, () => {
-  it("prints, per debtor, what the cadence will send and why, and writes nothing", () => {
-    const { path, db } = seededDb("2026-11-20");
+  it("prints, per debtor, what the cadence will send and why, and writes nothing", async () => {
+    const { path, db } = await seededDb("2026-11-20");
     const run = spawnSync(tsx, ["jobs/dry-run.ts", "--from", "2026-11-20", "--to", "2026-12-31", "--debtor", "1"], { env: jobEnv(path), encoding: "utf8" });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("Boulangerie Martin SARL (#1)");
     expect(run.stdout).toMatch(/2026-11-20 09:00 {2}pre_reminder +email/);
     expect(run.stdout).toMatch(/first_reminder +email/);
     expect(run.stdout).toMatch(/\d+ planned contacts and escalations from 2026-11-20 to 2026-12-31\./);
-    expect(db.$client.prepare("select count(*) as n from outbound_messages").get()).toEqual({ n: 0 });
+    expect(sqliteClient(db)!.prepare("select count(*) as n from outbound_messages").get()).toEqual({ n: 0 });
   });
 
-  it("says which argument is wrong", () => {
-    const { path } = seededDb("2026-11-20");
+  it("says which argument is wrong", async () => {
+    const { path } = await seededDb("2026-11-20");
     const run = spawnSync(tsx, ["jobs/dry-run.ts", "--from", "2026-11-31"], { env: jobEnv(path), encoding: "utf8" });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('--from must be a date such as 2026-11-20, got "2026-11-31"');

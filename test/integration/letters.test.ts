@@ -8,11 +8,12 @@ import { PDFDocument } from "pdf-lib";
 import { seededDb } from "../support/db";
 import { creditors, debtors } from "../../db/schema";
 import { renderFormalNotice, storeLetterPdf, type FormalNoticeInput } from "~/services/shared/letters.server";
+import { first } from "../../db/client";
 
-function input(kind: "business" | "consumer", locale: "fr" | "en" = "fr"): FormalNoticeInput {
-  const { db } = seededDb("2026-11-20");
-  const creditor = db.select().from(creditors).get()!;
-  const debtor = db.select().from(debtors).where(eq(debtors.kind, kind)).get()!;
+async function input(kind: "business" | "consumer", locale: "fr" | "en" = "fr"): Promise<FormalNoticeInput> {
+  const { db } = await seededDb("2026-11-20");
+  const creditor = first(await db.select().from(creditors))!;
+  const debtor = first(await db.select().from(debtors).where(eq(debtors.kind, kind)))!;
   return {
     locale,
     creditor,
@@ -33,7 +34,7 @@ function input(kind: "business" | "consumer", locale: "fr" | "en" = "fr"): Forma
 
 describe("the formal notice letter", () => {
   it("carries what the law asks of a mise en demeure to a professional", async () => {
-    const notice = input("business");
+    const notice = await input("business");
     const { bytes, lines } = await renderFormalNotice(notice);
     const text = lines.join("\n");
     expect(text).toContain("MISE EN DEMEURE DE PAYER");
@@ -55,7 +56,7 @@ describe("the formal notice letter", () => {
   });
 
   it("gives a consumer no commercial penalties and no 40 € indemnity (L8)", async () => {
-    const { lines } = await renderFormalNotice(input("consumer"));
+    const { lines } = await renderFormalNotice(await input("consumer"));
     const text = lines.join("\n");
     expect(text).not.toContain("L441-10");
     expect(text).not.toContain("40 €");
@@ -63,7 +64,7 @@ describe("the formal notice letter", () => {
   });
 
   it("says when the penalties of a half-year cannot be computed because its rate is not published yet", async () => {
-    const notice = input("business");
+    const notice = await input("business");
     const unpublished = { ...notice, invoices: notice.invoices.map((i, n) => (n === 0 ? { ...i, interestUnpublishedFrom: "2027-01-01" as const } : i)) };
     const fr = (await renderFormalNotice(unpublished)).lines.join("\n");
     expect(fr).toContain("Facture F-2026-0042 : pénalités à partir du 1er janvier 2027 non calculées, le taux applicable n'étant pas encore publié.");
@@ -71,12 +72,12 @@ describe("the formal notice letter", () => {
     const en = (await renderFormalNotice({ ...unpublished, locale: "en" })).lines.join("\n");
     expect(en).toContain("Invoice F-2026-0042: interest from 1 January 2027 not computed, as the applicable rate is not published yet.");
     // A consumer's letter carries no commercial penalties, published or not.
-    expect((await renderFormalNotice({ ...unpublished, debtor: input("consumer").debtor })).lines.join("\n")).not.toContain("non calculées");
+    expect((await renderFormalNotice({ ...unpublished, debtor: (await input("consumer")).debtor })).lines.join("\n")).not.toContain("non calculées");
     expect((await renderFormalNotice(notice)).lines.join("\n")).not.toContain("non calculées");
   });
 
   it("is made for a debtor whose name the PDF fonts cannot draw as is", async () => {
-    const notice = input("business");
+    const notice = await input("business");
     const { bytes, lines } = await renderFormalNotice({ ...notice, debtor: { ...notice.debtor, name: "Łódź Meble Sp. z o.o." } });
     expect(new TextDecoder().decode(bytes.subarray(0, 5))).toBe("%PDF-");
     // Helvetica has "ó" but no "Ł" nor "ź": the letter goes out with what it can draw rather than failing.
@@ -84,25 +85,25 @@ describe("the formal notice letter", () => {
   });
 
   it("carries the privacy notice when it is the debtor's first message, and only then (GDPR art. 14)", async () => {
-    const notice = input("business");
-    const first = (await renderFormalNotice({ ...notice, privacyUrl: "https://relance.example/privacy" })).lines.join("\n");
-    expect(first).toContain("Vos données personnelles");
-    expect(first).toContain(`${notice.creditor.legalName} est responsable du traitement de vos données`);
-    expect(first).toContain("Resend pour l'e-mail, Twilio pour le SMS, Stripe");
-    expect(first).toContain("10 ans pour les pièces comptables");
-    expect(first).toContain("saisir la CNIL. Détails : https://relance.example/privacy");
+    const notice = await input("business");
+    const initial = (await renderFormalNotice({ ...notice, privacyUrl: "https://relance.example/privacy" })).lines.join("\n");
+    expect(initial).toContain("Vos données personnelles");
+    expect(initial).toContain(`${notice.creditor.legalName} est responsable du traitement de vos données`);
+    expect(initial).toContain("Resend pour l'e-mail, Twilio pour le SMS, Stripe");
+    expect(initial).toContain("10 ans pour les pièces comptables");
+    expect(initial).toContain("saisir la CNIL. Détails : https://relance.example/privacy");
     const later = (await renderFormalNotice(notice)).lines.join("\n");
     expect(later).not.toContain("Vos données personnelles");
   });
 
   it("is written in the debtor's language", async () => {
-    const { lines } = await renderFormalNotice(input("business", "en"));
+    const { lines } = await renderFormalNotice(await input("business", "en"));
     expect(lines.join("\n")).toContain("FORMAL NOTICE TO PAY");
   });
 
   it("is stored outside the web root with its hash for the evidence log", async () => {
     const dir = mkdtempSync(join(tmpdir(), "relance-letters-"));
-    const { bytes } = await renderFormalNotice(input("business"));
+    const { bytes } = await renderFormalNotice(await input("business"));
     const stored = storeLetterPdf(dir, bytes, "formal-notice-1.pdf");
     expect(stored.path.startsWith(dir)).toBe(true);
     expect(readFileSync(stored.path).subarray(0, 5).toString()).toBe("%PDF-");

@@ -15,6 +15,7 @@ import * as review from "~/routes/backoffice.review";
 import * as dashboard from "~/routes/backoffice._index";
 import { creditors, debtorLinks, debtors, disputes, invoices, refusedWebhooks, staffUsers, timelineEvents } from "../../db/schema";
 import { args, outcome, staffCsrf } from "../support/routes";
+import { first, one } from "../../db/client";
 
 /** Item 9: staff revoke a debtor's links (and so their sessions); a cancelled invoice revokes the links only it carried. */
 const BASE = "http://localhost:4310";
@@ -29,39 +30,48 @@ const post = (path: string, fields: Record<string, string>, as = cookie) =>
 beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
   const hash = await hashPassword(DEMO_LOGIN.password);
-  seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
+  await seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
   process.env.DATABASE_PATH = path;
   process.env.TEST_FIXED_NOW = NOW.toISOString();
   resetEnvCache();
   closeDb();
   const db = getDb();
-  const creditorId = db.select().from(staffUsers).get()!.creditorId;
-  db.insert(staffUsers).values({ creditorId, email: "lecture@atelier-durand.fr", name: "Lecteur", role: "read_only", passwordHash: hash }).run();
+  const creditorId = first(await db.select().from(staffUsers))!.creditorId;
+  await db.insert(staffUsers).values({ creditorId, email: "lecture@atelier-durand.fr", name: "Lecteur", role: "read_only", passwordHash: hash });
   cookie = (await signInStaff(db, DEMO_LOGIN.email, DEMO_LOGIN.password, NOW))!.split(";")[0]!;
   readOnlyCookie = (await signInStaff(db, "lecture@atelier-durand.fr", DEMO_LOGIN.password, NOW))!.split(";")[0]!;
 });
 
 /** A debtor with at least two open invoices, as the seed has several. */
-function debtorWithTwoOpenInvoices() {
+async function debtorWithTwoOpenInvoices() {
   const db = getDb();
-  const row = db
-    .select({ id: debtors.id })
-    .from(debtors)
-    .where(sql`(select count(*) from invoices i where i.debtor_id = ${debtors.id} and i.status = 'open') >= 2 and not exists (select 1 from debtor_links l where l.debtor_id = ${debtors.id} and l.revoked_at is null)`)
-    .get()!;
-  const open = db.select().from(invoices).where(and(eq(invoices.debtorId, row.id), eq(invoices.status, "open"))).orderBy(invoices.id).all();
+  const row = first(
+    await db
+      .select({ id: debtors.id })
+      .from(debtors)
+      .where(
+        sql`(select count(*) from invoices i where i.debtor_id = ${debtors.id} and i.status = 'open') >= 2 and not exists (select 1 from debtor_links l where l.debtor_id = ${debtors.id} and l.revoked_at is null)`,
+      ),
+  )!;
+  const open = await db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.debtorId, row.id), eq(invoices.status, "open")))
+    .orderBy(invoices.id);
   return { debtorId: row.id, open };
 }
 
 async function issue(debtorId: number, invoiceIds: number[]) {
   const db = getDb();
-  const link = insertLink(db as never, getEnv(), { debtorId, invoiceIds, channel: "email", sentTo: "compta@example.fr", now: NOW });
+  const link = await insertLink(db as never, getEnv(), { debtorId, invoiceIds, channel: "email", sentTo: "compta@example.fr", now: NOW });
   return { link, token: await signLink(getEnv(), link) };
 }
 
 /** Exchanges a link for a portal session, as the debtor's browser does; null when the link is refused. */
 async function openSession(token: string): Promise<string | null> {
-  const response = (await outcome(() => landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), { token })))) as Response;
+  const response = (await outcome(() =>
+    landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), { token })),
+  )) as Response;
   return response.status === 303 ? response.headers.get("Set-Cookie")!.split(";")[0]! : null;
 }
 
@@ -72,10 +82,10 @@ async function portalStatus(session: string): Promise<number> {
 
 describe("Révoquer les liens, from the debtor file", () => {
   it("ends every session opened with the debtor's links, refuses the links themselves, and says so on the timeline", async () => {
-    const { debtorId, open } = debtorWithTwoOpenInvoices();
-    const first = await issue(debtorId, [open[0]!.id]);
+    const { debtorId, open } = await debtorWithTwoOpenInvoices();
+    const initial = await issue(debtorId, [open[0]!.id]);
     const second = await issue(debtorId, [open[1]!.id]);
-    const sessions = [await openSession(first.token), await openSession(second.token)];
+    const sessions = [await openSession(initial.token), await openSession(second.token)];
     expect(sessions.every(Boolean)).toBe(true);
     for (const s of sessions) expect(await portalStatus(s!)).toBe(200);
 
@@ -84,10 +94,13 @@ describe("Révoquer les liens, from the debtor file", () => {
     expect(done.headers.get("Location")).toBe(`/backoffice/debtors/${debtorId}?liens=revoques`);
 
     for (const s of sessions) expect(await portalStatus(s!)).not.toBe(200);
-    expect(await openSession(first.token)).toBeNull();
+    expect(await openSession(initial.token)).toBeNull();
     const db = getDb();
-    expect(db.select().from(debtorLinks).where(eq(debtorLinks.debtorId, debtorId)).all().every((l) => l.revokedAt !== null)).toBe(true);
-    const logged = db.select().from(timelineEvents).where(and(eq(timelineEvents.debtorId, debtorId), eq(timelineEvents.type, "links.revoked"))).all();
+    expect((await db.select().from(debtorLinks).where(eq(debtorLinks.debtorId, debtorId))).every((l) => l.revokedAt !== null)).toBe(true);
+    const logged = await db
+      .select()
+      .from(timelineEvents)
+      .where(and(eq(timelineEvents.debtorId, debtorId), eq(timelineEvents.type, "links.revoked")));
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatchObject({ actor: "staff", data: { revoked: 2 } });
     // A link sent afterwards works: the next reminders carry fresh links.
@@ -95,14 +108,20 @@ describe("Révoquer les liens, from the debtor file", () => {
   });
 
   it("is refused to a read-only member (403) and to another creditor's debtor (404), changing nothing", async () => {
-    const { debtorId, open } = debtorWithTwoOpenInvoices();
+    const { debtorId, open } = await debtorWithTwoOpenInvoices();
     const session = await openSession((await issue(debtorId, [open[0]!.id])).token);
     const before = databaseDigest(getDb());
-    const readOnly = (await outcome(() => debtorFile.action(args(post(`/backoffice/debtors/${debtorId}`, { intent: "revoke-links" }, readOnlyCookie), { debtorId: String(debtorId) })))) as Response;
+    const readOnly = (await outcome(() =>
+      debtorFile.action(args(post(`/backoffice/debtors/${debtorId}`, { intent: "revoke-links" }, readOnlyCookie), { debtorId: String(debtorId) })),
+    )) as Response;
     expect(readOnly.status).toBe(403);
     const missing = (await outcome(() => debtorFile.action(args(post("/backoffice/debtors/999999", { intent: "revoke-links" }), { debtorId: "999999" })))) as Response;
     expect(missing.status).toBe(404);
-    const crossSite = new Request(`${BASE}/backoffice/debtors/${debtorId}`, { method: "POST", headers: { Origin: "https://evil.example", Cookie: cookie }, body: new URLSearchParams({ intent: "revoke-links" }) });
+    const crossSite = new Request(`${BASE}/backoffice/debtors/${debtorId}`, {
+      method: "POST",
+      headers: { Origin: "https://evil.example", Cookie: cookie },
+      body: new URLSearchParams({ intent: "revoke-links" }),
+    });
     expect(((await outcome(() => debtorFile.action(args(crossSite, { debtorId: String(debtorId) })))) as Response).status).toBe(403);
     expect(databaseDigest(getDb())).toEqual(before);
     expect(await portalStatus(session!)).toBe(200);
@@ -111,32 +130,36 @@ describe("Révoquer les liens, from the debtor file", () => {
 
 describe("a cancelled invoice", () => {
   it("revokes the links sent only about it, and keeps those that also carry an invoice still owed", async () => {
-    const { debtorId, open } = debtorWithTwoOpenInvoices();
+    const { debtorId, open } = await debtorWithTwoOpenInvoices();
     const [cancelled, kept] = [open[0]!, open[1]!];
     const onlyIt = await issue(debtorId, [cancelled.id]);
     const both = await issue(debtorId, [cancelled.id, kept.id]);
     const onlyItSession = await openSession(onlyIt.token);
     const bothSession = await openSession(both.token);
-    const dispute = getDb().insert(disputes).values({ debtorId, invoiceId: cancelled.id, reason: "amount", message: "Facture en double" }).returning().get();
+    const dispute = one(await getDb().insert(disputes).values({ debtorId, invoiceId: cancelled.id, reason: "amount", message: "Facture en double" }).returning());
 
-    const decided = (await outcome(() => review.action(args(post("/backoffice/review", { intent: "dispute-founded", id: String(dispute.id), resolution: "cancelled" }))))) as Response;
+    const decided = (await outcome(() =>
+      review.action(args(post("/backoffice/review", { intent: "dispute-founded", id: String(dispute.id), resolution: "cancelled" }))),
+    )) as Response;
     expect(decided.status).toBe(303);
-    expect(getDb().select().from(invoices).where(eq(invoices.id, cancelled.id)).get()!.status).toBe("cancelled");
+    expect(first(await getDb().select().from(invoices).where(eq(invoices.id, cancelled.id)))!.status).toBe("cancelled");
 
     expect(await portalStatus(onlyItSession!)).not.toBe(200);
     expect(await openSession(onlyIt.token)).toBeNull();
     expect(await portalStatus(bothSession!)).toBe(200);
-    expect(getDb().select().from(debtorLinks).where(eq(debtorLinks.id, onlyIt.link.id)).get()!.revokedReason).toBe("invoice cancelled");
+    expect(first(await getDb().select().from(debtorLinks).where(eq(debtorLinks.id, onlyIt.link.id)))!.revokedReason).toBe("invoice cancelled");
   });
 
   it("a credit note that leaves something to pay revokes nothing", async () => {
-    const { debtorId, open } = debtorWithTwoOpenInvoices();
+    const { debtorId, open } = await debtorWithTwoOpenInvoices();
     const invoice = open[0]!;
     const link = await issue(debtorId, [invoice.id]);
-    const dispute = getDb().insert(disputes).values({ debtorId, invoiceId: invoice.id, reason: "amount", message: "Remise oubliée" }).returning().get();
-    const decided = (await outcome(() => review.action(args(post("/backoffice/review", { intent: "dispute-founded", id: String(dispute.id), resolution: "credit_note", amount: "10" }))))) as Response;
+    const dispute = one(await getDb().insert(disputes).values({ debtorId, invoiceId: invoice.id, reason: "amount", message: "Remise oubliée" }).returning());
+    const decided = (await outcome(() =>
+      review.action(args(post("/backoffice/review", { intent: "dispute-founded", id: String(dispute.id), resolution: "credit_note", amount: "10" }))),
+    )) as Response;
     expect(decided.status).toBe(303);
-    expect(getDb().select().from(debtorLinks).where(eq(debtorLinks.id, link.link.id)).get()!.revokedAt).toBeNull();
+    expect(first(await getDb().select().from(debtorLinks).where(eq(debtorLinks.id, link.link.id)))!.revokedAt).toBeNull();
   });
 });
 
@@ -145,10 +168,14 @@ describe("the dashboard", () => {
     const db = getDb();
     const load = async () => (await dashboard.loader(args(new Request(`${BASE}/backoffice`, { headers: { Cookie: cookie } })))) as Awaited<ReturnType<typeof dashboard.loader>>;
     expect((await load()).refusedWebhooks).toBeNull();
-    const other = db.insert(creditors).values({ legalName: "Autre SARL", addressLine: "1 rue", postalCode: "75001", city: "Paris", email: "a@b.fr" }).returning().get();
-    db.insert(refusedWebhooks).values({ provider: "stripe", providerEventId: "evt_other", type: "checkout.session.completed", reason: "livemode_mismatch", creditorId: other.id, receivedAt: NOW }).run();
+    const other = one(await db.insert(creditors).values({ legalName: "Autre SARL", addressLine: "1 rue", postalCode: "75001", city: "Paris", email: "a@b.fr" }).returning());
+    await db
+      .insert(refusedWebhooks)
+      .values({ provider: "stripe", providerEventId: "evt_other", type: "checkout.session.completed", reason: "livemode_mismatch", creditorId: other.id, receivedAt: NOW });
     expect((await load()).refusedWebhooks).toBeNull();
-    db.insert(refusedWebhooks).values({ provider: "stripe", providerEventId: "evt_unattributed", type: "charge.refunded", reason: "livemode_mismatch", creditorId: null, receivedAt: NOW }).run();
+    await db
+      .insert(refusedWebhooks)
+      .values({ provider: "stripe", providerEventId: "evt_unattributed", type: "charge.refunded", reason: "livemode_mismatch", creditorId: null, receivedAt: NOW });
     expect((await load()).refusedWebhooks).toEqual({ count: 1, lastAt: NOW.toISOString() });
   });
 });

@@ -11,7 +11,7 @@ import { devOutboxSmsSender } from "~/integrations/sms.server";
 import { queueNotice, sendNoticeNow } from "~/services/shared/notices.server";
 import { loadCadenceStates } from "~/services/shared/cadence.server";
 import { devOutbox, outboundMessages } from "../../db/schema";
-import type { Db } from "../../db/client";
+import { first, transaction, type Db } from "../../db/client";
 
 const env = parseEnv(testEnv({ STORAGE_DIR: mkdtempSync(join(tmpdir(), "relance-files-")) }));
 // A Sunday night: reminders wait for Monday, a notice the debtor caused does not.
@@ -23,38 +23,38 @@ function deps(db: Db) {
 
 describe("notices (confirmations and codes the debtor caused)", () => {
   it("leave at once, whatever the hour, with the title as subject and each line in the body", async () => {
-    const { db } = seededDb("2026-11-20");
-    const id = db.transaction((tx) =>
+    const { db } = await seededDb("2026-11-20");
+    const id = await transaction(db, async (tx) =>
       queueNotice(tx, env, { debtorId: 1, key: "promise-1", title: "Engagement enregistré", lines: ["Relances suspendues jusqu'au 12 mars."] }, sundayNight),
     );
     await sendNoticeNow(deps(db), id);
-    const sent = db.select().from(outboundMessages).where(eq(outboundMessages.id, id!)).get()!;
+    const sent = first(await db.select().from(outboundMessages).where(eq(outboundMessages.id, id!)))!;
     expect(sent.status).toBe("sent");
-    const kept = db.select().from(devOutbox).where(eq(devOutbox.idempotencyKey, sent.key)).get()!;
+    const kept = first(await db.select().from(devOutbox).where(eq(devOutbox.idempotencyKey, sent.key)))!;
     expect(kept.subject).toContain("Engagement enregistré");
     expect(kept.text).toContain("Relances suspendues jusqu'au 12 mars.");
     expect(kept.text).toContain("/l/");
   });
 
   it("are queued once per key, and a code goes without a link, by SMS when asked", async () => {
-    const { db } = seededDb("2026-11-20");
+    const { db } = await seededDb("2026-11-20");
     const notice = { debtorId: 1, key: "code-1", title: "Code : 123456", lines: [], channel: "sms-first" as const, withLink: false };
-    const first = db.transaction((tx) => queueNotice(tx, env, notice, sundayNight));
-    const again = db.transaction((tx) => queueNotice(tx, env, notice, sundayNight));
-    expect(first).not.toBeNull();
+    const initial = await transaction(db, async (tx) => queueNotice(tx, env, notice, sundayNight));
+    const again = await transaction(db, async (tx) => queueNotice(tx, env, notice, sundayNight));
+    expect(initial).not.toBeNull();
     expect(again).toBeNull();
-    await sendNoticeNow(deps(db), first);
-    const row = db.select().from(outboundMessages).where(eq(outboundMessages.id, first!)).get()!;
+    await sendNoticeNow(deps(db), initial);
+    const row = first(await db.select().from(outboundMessages).where(eq(outboundMessages.id, initial!)))!;
     expect(row.channel).toBe("sms");
     expect(row.linkId).toBeNull();
-    expect(db.select().from(devOutbox).where(eq(devOutbox.channel, "sms")).all().map((m) => m.text)).toEqual(["Code : 123456"]);
+    expect((await db.select().from(devOutbox).where(eq(devOutbox.channel, "sms"))).map((m) => m.text)).toEqual(["Code : 123456"]);
   });
 
   it("do not count as reminders: the cadence's contact history ignores them", async () => {
-    const { db } = seededDb("2026-11-20");
-    const id = db.transaction((tx) => queueNotice(tx, env, { debtorId: 1, key: "x", title: "Merci", lines: [] }, sundayNight));
+    const { db } = await seededDb("2026-11-20");
+    const id = await transaction(db, async (tx) => queueNotice(tx, env, { debtorId: 1, key: "x", title: "Merci", lines: [] }, sundayNight));
     await sendNoticeNow(deps(db), id);
-    const [state] = loadCadenceStates(db, sundayNight, [1]);
+    const [state] = await loadCadenceStates(db, sundayNight, [1]);
     expect(state?.state.contacts).toEqual([]);
   });
 });

@@ -12,13 +12,14 @@ import * as portal from "~/routes/portal._index";
 import * as receipt from "~/routes/portal.documents.receipts.$paymentId";
 import { debtorContacts, debtors, installmentPlans, installments, invoices, payments, promises } from "../../db/schema";
 import { args, outcome } from "../support/routes";
+import { first, one, transaction } from "../../db/client";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
 
 async function signIn(debtorId: number): Promise<string> {
   const env = getEnv();
-  const token = await signLink(env, insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) }));
+  const token = await signLink(env, await insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) }));
   const request = new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() });
   const response = (await outcome(() => landing.action(args(request, { token })))) as Response;
   return response.headers.get("Set-Cookie")!.split(";")[0]!;
@@ -28,78 +29,111 @@ const get = (path: string, cookie: string) => new Request(`${BASE}${path}`, { he
 const home = async (cookie: string) => portal.loader(args(get("/portal", cookie)));
 
 /** An invoice of this debtor, as the creditor's import would have created it. */
-function addInvoice(debtorId: number, number: string, amountCents: number) {
+async function addInvoice(debtorId: number, number: string, amountCents: number) {
   const db = getDb();
-  const debtor = db.select().from(debtors).where(eq(debtors.id, debtorId)).get()!;
-  return db
-    .insert(invoices)
-    .values({ creditorId: debtor.creditorId, debtorId, number, amountCents, balanceCents: amountCents, issueDate: "2025-09-01", dueDate: "2025-10-01", paymentTermsDays: 30 })
-    .returning()
-    .get();
-}
-
-function pay(invoice: { id: number; creditorId: number; debtorId: number }, amountCents: number, method: ReceivedPayment["method"], at: string, providerRef: string) {
-  getDb().transaction((tx) =>
-    recordInvoicePayment(tx, { creditorId: invoice.creditorId, debtorId: invoice.debtorId, invoiceId: invoice.id, amountCents, currency: "EUR", method, provider: "test", providerRef, actor: "provider", data: {}, at: new Date(at) }),
+  const debtor = first(await db.select().from(debtors).where(eq(debtors.id, debtorId)))!;
+  return one(
+    await db
+      .insert(invoices)
+      .values({ creditorId: debtor.creditorId, debtorId, number, amountCents, balanceCents: amountCents, issueDate: "2025-09-01", dueDate: "2025-10-01", paymentTermsDays: 30 })
+      .returning(),
   );
 }
 
-const paymentIds = (invoiceId: number, kind: "payment" | "overpayment") =>
-  getDb().select({ id: payments.id }).from(payments).where(and(eq(payments.invoiceId, invoiceId), eq(payments.kind, kind))).all().map((p) => p.id);
+async function pay(invoice: { id: number; creditorId: number; debtorId: number }, amountCents: number, method: ReceivedPayment["method"], at: string, providerRef: string) {
+  await transaction(getDb(), async (tx) =>
+    recordInvoicePayment(tx, {
+      creditorId: invoice.creditorId,
+      debtorId: invoice.debtorId,
+      invoiceId: invoice.id,
+      amountCents,
+      currency: "EUR",
+      method,
+      provider: "test",
+      providerRef,
+      actor: "provider",
+      data: {},
+      at: new Date(at),
+    }),
+  );
+}
+
+const paymentIds = async (invoiceId: number, kind: "payment" | "overpayment") =>
+  (
+    await getDb()
+      .select({ id: payments.id })
+      .from(payments)
+      .where(and(eq(payments.invoiceId, invoiceId), eq(payments.kind, kind)))
+  ).map((p) => p.id);
 
 let martin: number;
 let thames: number;
 let garage: number;
 
 /** A promise as the portal, a call or staff would have recorded it, in the state the job left it. */
-function addPromise(invoiceId: number, promisedDate: string, status: "open" | "kept" | "broken" | "cancelled", createdAt: string, amountCents: number | null = null, debtorId = garage) {
-  getDb().insert(promises).values({ debtorId, invoiceId, promisedDate, amountCents, source: "portal", status, createdAt: new Date(createdAt) }).run();
+async function addPromise(
+  invoiceId: number,
+  promisedDate: string,
+  status: "open" | "kept" | "broken" | "cancelled",
+  createdAt: string,
+  amountCents: number | null = null,
+  debtorId = garage,
+) {
+  await getDb()
+    .insert(promises)
+    .values({ debtorId, invoiceId, promisedDate, amountCents, source: "portal", status, createdAt: new Date(createdAt) });
 }
 
-function addPlan(status: (typeof installmentPlans.$inferInsert)["status"], createdAt: string, decidedAt: string | null, schedule: [string, number, "scheduled" | "paid" | "missed"][]) {
+async function addPlan(
+  status: (typeof installmentPlans.$inferInsert)["status"],
+  createdAt: string,
+  decidedAt: string | null,
+  schedule: [string, number, "scheduled" | "paid" | "missed"][],
+) {
   const db = getDb();
   const totalCents = schedule.reduce((sum, [, cents]) => sum + cents, 0);
-  const plan = db
-    .insert(installmentPlans)
-    .values({ debtorId: garage, totalCents, currency: "EUR", status, createdAt: new Date(createdAt), decidedAt: decidedAt ? new Date(decidedAt) : null })
-    .returning()
-    .get();
-  schedule.forEach(([dueDate, amountCents, state], i) =>
-    db.insert(installments).values({ planId: plan.id, position: i + 1, dueDate, amountCents, paidCents: state === "paid" ? amountCents : 0, status: state }).run(),
+  const plan = one(
+    await db
+      .insert(installmentPlans)
+      .values({ debtorId: garage, totalCents, currency: "EUR", status, createdAt: new Date(createdAt), decidedAt: decidedAt ? new Date(decidedAt) : null })
+      .returning(),
   );
+  for (const [i, [dueDate, amountCents, state]] of schedule.entries()) {
+    await db.insert(installments).values({ planId: plan.id, position: i + 1, dueDate, amountCents, paidCents: state === "paid" ? amountCents : 0, status: state });
+  }
 }
 
-beforeAll(() => {
-  const { path } = seededDb("2026-11-20");
+beforeAll(async () => {
+  const { path } = await seededDb("2026-11-20");
   process.env.DATABASE_PATH = path;
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();
   const db = getDb();
-  martin = db.select().from(debtorContacts).where(eq(debtorContacts.email, "compta@boulangerie-martin.fr")).get()!.debtorId;
-  thames = db.select().from(debtorContacts).where(eq(debtorContacts.email, "accounts@thames-interiors.co.uk")).get()!.debtorId;
-  garage = db.select().from(debtorContacts).where(eq(debtorContacts.email, "factures@garage-des-alpes.fr")).get()!.debtorId;
+  martin = first(await db.select().from(debtorContacts).where(eq(debtorContacts.email, "compta@boulangerie-martin.fr")))!.debtorId;
+  thames = first(await db.select().from(debtorContacts).where(eq(debtorContacts.email, "accounts@thames-interiors.co.uk")))!.debtorId;
+  garage = first(await db.select().from(debtorContacts).where(eq(debtorContacts.email, "factures@garage-des-alpes.fr")))!.debtorId;
   // A debtor whose whole story this file writes: the demo's own promises and plans are set aside.
-  const seededPlans = db.select({ id: installmentPlans.id }).from(installmentPlans).where(eq(installmentPlans.debtorId, garage)).all().map((p) => p.id);
-  db.delete(installments).where(inArray(installments.planId, seededPlans)).run();
-  db.delete(installmentPlans).where(eq(installmentPlans.debtorId, garage)).run();
-  db.delete(promises).where(eq(promises.debtorId, garage)).run();
+  const seededPlans = (await db.select({ id: installmentPlans.id }).from(installmentPlans).where(eq(installmentPlans.debtorId, garage))).map((p) => p.id);
+  await db.delete(installments).where(inArray(installments.planId, seededPlans));
+  await db.delete(installmentPlans).where(eq(installmentPlans.debtorId, garage));
+  await db.delete(promises).where(eq(promises.debtorId, garage));
 
   // Two payments, the second settling it: paid on the second's date, by both means.
-  const split = addInvoice(martin, "H-SPLIT", 100_000);
-  pay(split, 40_000, "transfer", "2026-03-10T10:00:00Z", "split-1");
-  pay(split, 60_000, "card", "2026-06-01T10:00:00Z", "split-2");
+  const split = await addInvoice(martin, "H-SPLIT", 100_000);
+  await pay(split, 40_000, "transfer", "2026-03-10T10:00:00Z", "split-1");
+  await pay(split, 60_000, "card", "2026-06-01T10:00:00Z", "split-2");
   // Paid by card, then once more by cheque: the cheque is an overpayment, not how it was paid.
-  const twice = addInvoice(martin, "H-TWICE", 25_000);
-  pay(twice, 25_000, "card", "2026-09-15T08:00:00Z", "twice-1");
-  pay(twice, 25_000, "cheque", "2026-09-20T08:00:00Z", "twice-2");
+  const twice = await addInvoice(martin, "H-TWICE", 25_000);
+  await pay(twice, 25_000, "card", "2026-09-15T08:00:00Z", "twice-1");
+  await pay(twice, 25_000, "cheque", "2026-09-20T08:00:00Z", "twice-2");
   // The cut-off is 20 November 2025 in Paris: 00:30 that day is in, 23:30 the day before is out.
-  pay(addInvoice(martin, "H-EDGE-IN", 5_000), 5_000, "transfer", "2025-11-19T23:30:00Z", "edge-in");
-  pay(addInvoice(martin, "H-EDGE-OUT", 5_000), 5_000, "transfer", "2025-11-19T22:30:00Z", "edge-out");
-  pay(addInvoice(martin, "H-OLD", 9_900), 9_900, "card", "2025-06-01T10:00:00Z", "old");
+  await pay(await addInvoice(martin, "H-EDGE-IN", 5_000), 5_000, "transfer", "2025-11-19T23:30:00Z", "edge-in");
+  await pay(await addInvoice(martin, "H-EDGE-OUT", 5_000), 5_000, "transfer", "2025-11-19T22:30:00Z", "edge-out");
+  await pay(await addInvoice(martin, "H-OLD", 9_900), 9_900, "card", "2025-06-01T10:00:00Z", "old");
   // Still open after a part payment: not settled.
-  pay(addInvoice(martin, "H-PART", 30_000), 10_000, "card", "2026-10-01T10:00:00Z", "part");
-  pay(addInvoice(thames, "H-THAMES", 12_000), 12_000, "transfer", "2026-10-05T10:00:00Z", "thames");
+  await pay(await addInvoice(martin, "H-PART", 30_000), 10_000, "card", "2026-10-01T10:00:00Z", "part");
+  await pay(await addInvoice(thames, "H-THAMES", 12_000), 12_000, "transfer", "2026-10-05T10:00:00Z", "thames");
 });
 
 describe("settled invoices on the portal home", () => {
@@ -132,8 +166,8 @@ describe("settled invoices on the portal home", () => {
 describe("payment receipts", () => {
   it("downloads this debtor's receipt as a PDF attachment that is never cached", async () => {
     const cookie = await signIn(martin);
-    const split = getDb().select().from(invoices).where(eq(invoices.number, "H-SPLIT")).get()!;
-    const [, settling] = paymentIds(split.id, "payment");
+    const split = first(await getDb().select().from(invoices).where(eq(invoices.number, "H-SPLIT")))!;
+    const [, settling] = await paymentIds(split.id, "payment");
     const response = (await receipt.loader(args(get(`/portal/documents/receipts/${settling}`, cookie), { paymentId: String(settling) }))) as Response;
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("application/pdf");
@@ -144,13 +178,13 @@ describe("payment receipts", () => {
     expect(pdf.getTitle()).toBe("Reçu de paiement H-SPLIT");
   });
 
-  it("prints creditor, debtor, invoice, amount, date, means and reference", () => {
+  it("prints creditor, debtor, invoice, amount, date, means and reference", async () => {
     const db = getDb();
-    const split = db.select().from(invoices).where(eq(invoices.number, "H-SPLIT")).get()!;
-    const [first] = paymentIds(split.id, "payment");
-    const row = db.select().from(payments).where(eq(payments.id, first!)).get()!;
-    const debtor = db.select().from(debtors).where(eq(debtors.id, martin)).get()!;
-    const creditor = db.query.creditors.findFirst({ where: (c, { eq: is }) => is(c.id, debtor.creditorId) }).sync()!;
+    const split = first(await db.select().from(invoices).where(eq(invoices.number, "H-SPLIT")))!;
+    const [initial] = await paymentIds(split.id, "payment");
+    const row = first(await db.select().from(payments).where(eq(payments.id, initial!)))!;
+    const debtor = first(await db.select().from(debtors).where(eq(debtors.id, martin)))!;
+    const creditor = (await db.query.creditors.findFirst({ where: (c, { eq: is }) => is(c.id, debtor.creditorId) }))!;
     const text = receiptPdfLines({ locale: "fr", creditor, debtor, invoice: split, payment: row }).map((l) => l.text);
     expect(text).toEqual(
       expect.arrayContaining([
@@ -171,8 +205,8 @@ describe("payment receipts", () => {
   it("404s for another debtor's payment, an overpayment, a missing or malformed id", async () => {
     const cookie = await signIn(martin);
     const db = getDb();
-    const thamesPayment = paymentIds(db.select().from(invoices).where(eq(invoices.number, "H-THAMES")).get()!.id, "payment")[0]!;
-    const overpayment = paymentIds(db.select().from(invoices).where(eq(invoices.number, "H-TWICE")).get()!.id, "overpayment")[0]!;
+    const thamesPayment = (await paymentIds(first(await db.select().from(invoices).where(eq(invoices.number, "H-THAMES")))!.id, "payment"))[0]!;
+    const overpayment = (await paymentIds(first(await db.select().from(invoices).where(eq(invoices.number, "H-TWICE")))!.id, "overpayment"))[0]!;
     for (const id of [String(thamesPayment), String(overpayment), "999999", "abc", "-1", "1.5"]) {
       const refused = (await outcome(() => receipt.loader(args(get(`/portal/documents/receipts/${id}`, cookie), { paymentId: id })))) as Response;
       expect(refused.status, id).toBe(404);
@@ -187,16 +221,23 @@ describe("payment receipts", () => {
 });
 
 describe("promises and plans with their state and history", () => {
-  beforeAll(() => {
-    const invoice = addInvoice(garage, "H-PROMISED", 90_000);
-    addPromise(invoice.id, "2026-05-15", "kept", "2026-05-02T09:00:00Z", 20_000);
-    addPromise(invoice.id, "2026-07-10", "broken", "2026-07-01T09:00:00Z");
-    addPromise(invoice.id, "2026-11-30", "open", "2026-11-18T09:00:00Z");
-    addPromise(invoice.id, "2025-06-30", "broken", "2025-06-20T09:00:00Z");
-    addPlan("completed", "2025-01-10T09:00:00Z", "2025-04-10T09:00:00Z", [["2025-02-10", 10_000, "paid"]]);
-    addPlan("rejected", "2026-03-01T09:00:00Z", "2026-03-03T09:00:00Z", [["2026-04-01", 45_000, "scheduled"], ["2026-05-01", 45_000, "scheduled"]]);
-    addPlan("lapsed", "2026-08-01T09:00:00Z", "2026-08-09T09:00:00Z", [["2026-09-01", 90_000, "scheduled"]]);
-    addPlan("accepted", "2026-10-05T09:00:00Z", "2026-10-05T09:00:00Z", [["2026-11-15", 30_000, "paid"], ["2026-12-15", 30_000, "scheduled"], ["2027-01-15", 30_000, "scheduled"]]);
+  beforeAll(async () => {
+    const invoice = await addInvoice(garage, "H-PROMISED", 90_000);
+    await addPromise(invoice.id, "2026-05-15", "kept", "2026-05-02T09:00:00Z", 20_000);
+    await addPromise(invoice.id, "2026-07-10", "broken", "2026-07-01T09:00:00Z");
+    await addPromise(invoice.id, "2026-11-30", "open", "2026-11-18T09:00:00Z");
+    await addPromise(invoice.id, "2025-06-30", "broken", "2025-06-20T09:00:00Z");
+    await addPlan("completed", "2025-01-10T09:00:00Z", "2025-04-10T09:00:00Z", [["2025-02-10", 10_000, "paid"]]);
+    await addPlan("rejected", "2026-03-01T09:00:00Z", "2026-03-03T09:00:00Z", [
+      ["2026-04-01", 45_000, "scheduled"],
+      ["2026-05-01", 45_000, "scheduled"],
+    ]);
+    await addPlan("lapsed", "2026-08-01T09:00:00Z", "2026-08-09T09:00:00Z", [["2026-09-01", 90_000, "scheduled"]]);
+    await addPlan("accepted", "2026-10-05T09:00:00Z", "2026-10-05T09:00:00Z", [
+      ["2026-11-15", 30_000, "paid"],
+      ["2026-12-15", 30_000, "scheduled"],
+      ["2027-01-15", 30_000, "scheduled"],
+    ]);
   });
 
   it("says of each promise of the last 12 months whether it was kept, broken or is in force until its date", async () => {
@@ -223,8 +264,8 @@ describe("promises and plans with their state and history", () => {
   });
 
   it("speaks English to an English debtor", async () => {
-    const invoice = getDb().select().from(invoices).where(eq(invoices.number, "H-THAMES")).get()!;
-    addPromise(invoice.id, "2026-10-05", "kept", "2026-09-28T09:00:00Z", 12_000, thames);
+    const invoice = first(await getDb().select().from(invoices).where(eq(invoices.number, "H-THAMES")))!;
+    await addPromise(invoice.id, "2026-10-05", "kept", "2026-09-28T09:00:00Z", 12_000, thames);
     const { history } = await home(await signIn(thames));
     expect(history.promises.map((p) => p.text)).toContain("Payment of €120.00 promised for invoice H-THAMES, made on 28 September 2026: kept.");
   });

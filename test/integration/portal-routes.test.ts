@@ -13,6 +13,7 @@ import * as portalInvoice from "~/routes/portal.invoices.$invoiceId";
 import * as newLink from "~/routes/link.new";
 import { debtorLinks, debtorSessions, devOutbox, invoices, timelineEvents } from "../../db/schema";
 import { args } from "../support/routes";
+import { first } from "../../db/client";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -29,24 +30,29 @@ let token: string;
 let debtorId: number;
 
 beforeAll(async () => {
-  const { path } = seededDb("2026-11-20");
+  const { path } = await seededDb("2026-11-20");
   process.env.DATABASE_PATH = path;
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();
   const db = getDb();
   await tick({ db, env: getEnv(), email: devOutboxEmailSender(db), sms: devOutboxSmsSender(db), now: new Date(NOW) });
-  const email = db.select().from(devOutbox).where(sql`${devOutbox.subject} like '%2 factures%'`).get()!;
+  const email = first(
+    await db
+      .select()
+      .from(devOutbox)
+      .where(sql`${devOutbox.subject} like '%2 factures%'`),
+  )!;
   token = /\/l\/([\w.-]+)/.exec(email.text)![1]!;
-  debtorId = db.select().from(debtorLinks).all().find((l) => l.id === 1)!.debtorId;
+  debtorId = (await db.select().from(debtorLinks)).find((l) => l.id === 1)!.debtorId;
 });
 
-function counts() {
+async function counts() {
   const db = getDb();
   return {
-    sessions: db.select({ n: sql<number>`count(*)` }).from(debtorSessions).get()!.n,
-    timeline: db.select({ n: sql<number>`count(*)` }).from(timelineEvents).get()!.n,
-    links: JSON.stringify(db.select().from(debtorLinks).all()),
+    sessions: first(await db.select({ n: sql<number>`count(*)` }).from(debtorSessions))!.n,
+    timeline: first(await db.select({ n: sql<number>`count(*)` }).from(timelineEvents))!.n,
+    links: JSON.stringify(await db.select().from(debtorLinks)),
   };
 }
 
@@ -59,17 +65,17 @@ async function signIn(): Promise<string> {
 
 describe("opening a link", () => {
   it("GET (any number of times, any agent) shows the continue page and changes nothing", async () => {
-    const before = counts();
+    const before = await counts();
     for (const agent of ["Mozilla/5.0", "Microsoft Office Protocol Discovery", "Barracuda scanner"]) {
       const request = new Request(`${BASE}/l/${token}`, { headers: { "User-Agent": agent } });
       const result = (await landing.loader(args(request, { token }))) as { data: { status: string }; init: ResponseInit };
       expect(result.data.status).toBe("valid");
     }
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it("POST from our own page exchanges the token for a session and answers 303 to a clean URL", async () => {
-    const before = counts();
+    const before = await counts();
     const response = (await outcome(() =>
       landing.action(args(new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), { token })),
     )) as Response;
@@ -82,7 +88,7 @@ describe("opening a link", () => {
     expect(cookie).toMatch(/Secure/);
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).not.toContain(token);
-    expect(counts().sessions).toBe(before.sessions + 1);
+    expect((await counts()).sessions).toBe(before.sessions + 1);
   });
 
   it("gives every POST a fresh session id", async () => {
@@ -90,11 +96,11 @@ describe("opening a link", () => {
   });
 
   it("refuses a POST coming from another site (CSRF)", async () => {
-    const before = counts();
+    const before = await counts();
     const request = new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: "https://evil.example" }, body: new URLSearchParams() });
     const response = (await outcome(() => landing.action(args(request, { token })))) as Response;
     expect(response.status).toBe(403);
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it("answers the same 410 for expired, revoked, tampered and unknown links", async () => {
@@ -115,7 +121,7 @@ describe("the portal", () => {
   it("lists the debtor's open invoices and nothing else", async () => {
     const cookie = await signIn();
     const page = await portal.loader(args(new Request(`${BASE}/portal`, { headers: { Cookie: cookie } })));
-    const theirs = getDb().select().from(invoices).where(eq(invoices.debtorId, debtorId)).all().filter((i) => i.status === "open");
+    const theirs = (await getDb().select().from(invoices).where(eq(invoices.debtorId, debtorId))).filter((i) => i.status === "open");
     expect(page.invoices.map((i) => i.number).sort()).toEqual(theirs.map((i) => i.number).sort());
     expect(page.invoices.length).toBeGreaterThanOrEqual(2);
     const soon = page.invoices.find((i) => i.daysUntilDue === 5);
@@ -124,14 +130,14 @@ describe("the portal", () => {
 
   it("answers 404 for another debtor's invoice, whatever id is typed", async () => {
     const cookie = await signIn();
-    const others = getDb().select().from(invoices).all().filter((i) => i.debtorId !== debtorId);
+    const others = (await getDb().select().from(invoices)).filter((i) => i.debtorId !== debtorId);
     for (const id of [String(others[0]!.id), String(others.at(-1)!.id), "0", "-1", "1e3", "abc", "99999"]) {
       const response = (await outcome(() =>
         portalInvoice.loader(args(new Request(`${BASE}/portal/invoices/${id}`, { headers: { Cookie: cookie } }), { invoiceId: id })),
       )) as Response;
       expect(response.status, `invoice id ${id}`).toBe(404);
     }
-    const own = getDb().select().from(invoices).where(eq(invoices.debtorId, debtorId)).get()!;
+    const own = first(await getDb().select().from(invoices).where(eq(invoices.debtorId, debtorId)))!;
     const mine = await portalInvoice.loader(args(new Request(`${BASE}/portal/invoices/${own.id}`, { headers: { Cookie: cookie } }), { invoiceId: String(own.id) }));
     expect(mine.invoice.number).toBe(own.number);
   });
@@ -147,14 +153,13 @@ describe("the portal", () => {
 describe("asking for a new link", () => {
   it("sends a fresh link only to an address on file, once a day, and answers the same either way", async () => {
     const db = getDb();
-    const before = db.select().from(devOutbox).all().length;
-    const post = (email: string) =>
-      newLink.action(args(new Request(`${BASE}/link/new`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams({ email }) })));
+    const before = (await db.select().from(devOutbox)).length;
+    const post = (email: string) => newLink.action(args(new Request(`${BASE}/link/new`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams({ email }) })));
     expect(await post("nobody@nowhere.example")).toEqual({ status: "sent" });
-    expect(db.select().from(devOutbox).all().length).toBe(before);
+    expect((await db.select().from(devOutbox)).length).toBe(before);
     expect(await post("COMPTA@boulangerie-martin.fr ")).toEqual({ status: "sent" });
     expect(await post("compta@boulangerie-martin.fr")).toEqual({ status: "sent" });
-    const sent = db.select().from(devOutbox).all().slice(before);
+    const sent = (await db.select().from(devOutbox)).slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.toAddress).toBe("compta@boulangerie-martin.fr");
     expect(sent[0]!.subject).toBe("Atelier Durand : votre nouveau lien d'accès");

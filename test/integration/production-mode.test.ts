@@ -12,6 +12,7 @@ import * as outbox from "~/routes/dev.outbox._index";
 import * as outboxMessage from "~/routes/dev.outbox.$messageId";
 import * as checkout from "~/routes/dev.checkout.$sessionId";
 import { checkoutSessions, debtors, devOutbox } from "../../db/schema";
+import { first, one } from "../../db/client";
 
 /**
  * The development doors (/dev/outbox, /dev/checkout) exist in demo mode only: in production they are
@@ -34,16 +35,21 @@ const get = (route: { loader: (a: never) => unknown }, url: string, params: Reco
   outcome(() => route.loader(args(new Request(`${getEnv().PUBLIC_BASE_URL}${url}`), params) as never));
 
 beforeAll(async () => {
-  path = seededDb("2026-11-20").path;
+  path = (await seededDb("2026-11-20")).path;
   useEnv(testEnv());
   closeDb();
   const db = getDb();
-  const debtor = db.select().from(debtors).limit(1).get()!;
+  const debtor = first(await db.select().from(debtors).limit(1))!;
   const created = await devPaymentProvider(BASE).createCheckout({ checkoutId: 1 } as never);
   if (created.status !== "success") throw new Error("no dev checkout");
   sessionId = created.sessionId;
-  rowId = db.insert(checkoutSessions).values({ debtorId: debtor.id, providerSessionId: sessionId, currency: "EUR", totalCents: 12_000, allocations: [] }).returning().get().id;
-  messageId = db.insert(devOutbox).values({ channel: "email", fromAddress: "a@b.fr", toAddress: "c@d.fr", subject: "Code", text: `Votre code : 123456 ${BASE}/l/x` }).returning().get().id;
+  rowId = one(await db.insert(checkoutSessions).values({ debtorId: debtor.id, providerSessionId: sessionId, currency: "EUR", totalCents: 12_000, allocations: [] }).returning()).id;
+  messageId = one(
+    await db
+      .insert(devOutbox)
+      .values({ channel: "email", fromAddress: "a@b.fr", toAddress: "c@d.fr", subject: "Code", text: `Votre code : 123456 ${BASE}/l/x` })
+      .returning(),
+  ).id;
 });
 afterEach(() => useEnv(testEnv()));
 
@@ -80,7 +86,7 @@ describe("production mode", () => {
       body: new URLSearchParams({ intent: "pay" }),
     });
     expect(statusOf(await outcome(() => checkout.action(args(pay, { sessionId }))))).toBe(404);
-    expect(getDb().select().from(checkoutSessions).where(eq(checkoutSessions.id, rowId)).get()!.status).toBe("open");
+    expect(first(await getDb().select().from(checkoutSessions).where(eq(checkoutSessions.id, rowId)))!.status).toBe("open");
     expect(databaseDigest(getDb())).toEqual(before);
   });
 });

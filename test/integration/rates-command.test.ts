@@ -17,9 +17,9 @@ describe("npm run rates:add", { timeout: 60_000 }, () => {
   const run = (path: string, args: string[]) =>
     spawnSync(tsx, ["scripts/rates-add.ts", ...args], { env: { ...process.env, ...testEnv({ DATABASE_PATH: path }) }, encoding: "utf8" });
 
-  it("records a newly published rate with its source; penalties and the floor then use it", () => {
+  it("records a newly published rate with its source; penalties and the floor then use it", async () => {
     const { db, path } = freshDb();
-    const before = computeLatePenalties({ principalCents: 1_000_000, dueDate: "2026-06-30", asOf: "2026-07-10", terms: business, ...ecbOf(db) });
+    const before = computeLatePenalties({ principalCents: 1_000_000, dueDate: "2026-06-30", asOf: "2026-07-10", terms: business, ...(await ecbOf(db)) });
     expect(before.unpublishedFrom).toBe("2026-07-01");
 
     const ecb = run(path, ["--kind", "ecb", "--from", "2026-07-01", "--rate", "2.15", "--source", "ECB, rates unchanged at the June 2026 meeting"]);
@@ -28,10 +28,10 @@ describe("npm run rates:add", { timeout: 60_000 }, () => {
     expect(legal.status, legal.stderr).toBe(0);
 
     const fresh = openDatabase(path);
-    const after = computeLatePenalties({ principalCents: 1_000_000, dueDate: "2026-06-30", asOf: "2026-07-10", terms: business, ...ecbOf(fresh) });
+    const after = computeLatePenalties({ principalCents: 1_000_000, dueDate: "2026-06-30", asOf: "2026-07-10", terms: business, ...(await ecbOf(fresh)) });
     expect(after.unpublishedFrom).toBeNull();
     expect(after.periods).toEqual([{ from: "2026-07-01", to: "2026-07-10", rateBp: 1215, days: 10, interestCents: 3_329 }]);
-    expect(penaltyRateFloor("2026-09-01", loadLegalRates(fresh))).toMatchObject({ published: true, floorBp: 900 });
+    expect(penaltyRateFloor("2026-09-01", await loadLegalRates(fresh))).toMatchObject({ published: true, floorBp: 900 });
   });
 
   it.each([
@@ -51,17 +51,17 @@ describe("npm run rates:add", { timeout: 60_000 }, () => {
     expect(digest(openDatabase(path))).toEqual(tables);
   });
 
-  it("never replaces a rate already stored for that date", () => {
+  it("never replaces a rate already stored for that date", async () => {
     const { path } = freshDb();
     expect(run(path, ["--kind", "ecb", "--from", "2026-07-01", "--rate", "2.15", "--source", "ECB"]).status).toBe(0);
     const again = run(path, ["--kind", "ecb", "--from", "2026-07-01", "--rate", "9.99", "--source", "typo"]);
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/already stored; nothing changed/);
-    expect(loadEcbTable(openDatabase(path)).rates.find((r) => r.effectiveFrom === "2026-07-01")?.rateBp).toBe(215);
+    expect((await loadEcbTable(openDatabase(path))).rates.find((r) => r.effectiveFrom === "2026-07-01")?.rateBp).toBe(215);
   });
 });
 
-function ecbOf(db: Parameters<typeof loadEcbTable>[0]) {
-  const table = loadEcbTable(db);
+async function ecbOf(db: Parameters<typeof loadEcbTable>[0]) {
+  const table = await loadEcbTable(db);
   return { ecbRates: table.rates, ecbConfirmedThrough: table.confirmedThrough };
 }

@@ -35,7 +35,7 @@ const INTERNAL = [
 
 beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
-  seedDemo(seedConn, { today: "2026-11-20", passwordHash: await hashPassword(DEMO_LOGIN.password) });
+  await seedDemo(seedConn, { today: "2026-11-20", passwordHash: await hashPassword(DEMO_LOGIN.password) });
   process.env.DATABASE_PATH = path;
   delete process.env.TEST_FIXED_NOW;
   resetEnvCache();
@@ -58,24 +58,39 @@ function expectReadable(source: string, texts: readonly string[], rules = INTERN
 describe("reasons staff read", () => {
   it("call tasks, the call list and the litigation reasons are sentences", async () => {
     const db = getDb();
-    expectReadable("call task", db.select({ reason: callTasks.reason }).from(callTasks).all().map((t) => t.reason));
-    const escalated = db.select().from(timelineEvents).where(eq(timelineEvents.type, "debtor.escalated")).all();
-    expectReadable("litigation reason", escalated.map((e) => String((e.data as { reason?: unknown }).reason)));
+    expectReadable(
+      "call task",
+      (await db.select({ reason: callTasks.reason }).from(callTasks)).map((t) => t.reason),
+    );
+    const escalated = await db.select().from(timelineEvents).where(eq(timelineEvents.type, "debtor.escalated"));
+    expectReadable(
+      "litigation reason",
+      escalated.map((e) => String((e.data as { reason?: unknown }).reason)),
+    );
     const page = await calls.loader(args(new Request(`${BASE}/backoffice/calls`, { headers: { Cookie: cookie } })));
     const rows = page.rows;
-    expectReadable("call list", rows.flatMap((r) => [r.reason, ...r.why]));
+    expectReadable(
+      "call list",
+      rows.flatMap((r) => [r.reason, ...r.why]),
+    );
   });
 
   it("the calendar and the dry-run say why each contact is planned, in words", async () => {
-    expectReadable("dry-run", dryRun(getDb(), { from: "2026-12-31", to: "2027-02-28" }).map((r) => r.why));
+    expectReadable(
+      "dry-run",
+      (await dryRun(getDb(), { from: "2026-12-31", to: "2027-02-28" })).map((r) => r.why),
+    );
     const page = await calendar.loader(args(new Request(`${BASE}/backoffice/cadence/calendar`, { headers: { Cookie: cookie } })));
-    expectReadable("calendar", page.days.flatMap((d) => d.items.flatMap((i) => [i.what, i.why])));
+    expectReadable(
+      "calendar",
+      page.days.flatMap((d) => d.items.flatMap((i) => [i.what, i.why])),
+    );
   });
 
   it("every line of every debtor's timeline is words: the event, what it says and the message it sent", async () => {
     const lines: string[] = [];
     const messages: string[] = [];
-    for (const { id } of getDb().select({ id: debtors.id }).from(debtors).all()) {
+    for (const { id } of await getDb().select({ id: debtors.id }).from(debtors)) {
       const request = new Request(`${BASE}/backoffice/debtors/${id}`, { headers: { Cookie: cookie } });
       const file = (await debtorFile.loader(args(request, { debtorId: String(id) }))) as Awaited<ReturnType<typeof debtorFile.loader>>;
       lines.push(...file.timeline.map((e) => e.description).filter(Boolean));
@@ -83,6 +98,10 @@ describe("reasons staff read", () => {
     }
     expectReadable("timeline", lines);
     // A message line quotes the subject the debtor received, in their language: English is fine there.
-    expectReadable("timeline message", messages, INTERNAL.filter((rule) => rule.name !== "English job notes"));
+    expectReadable(
+      "timeline message",
+      messages,
+      INTERNAL.filter((rule) => rule.name !== "English job notes"),
+    );
   });
 });

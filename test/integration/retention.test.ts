@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
-import type { Db } from "../../db/client";
+import { first, one, sqliteClient, type Db } from "../../db/client";
 import { freshDb } from "../support/db";
 import { databaseDigest } from "../support/digest";
 import { testEnv } from "../support/env";
@@ -41,45 +41,152 @@ let storageDir: string;
 let creditorId: number;
 
 /** A debtor with one invoice and everything a file can hold: contact, dispute with upload, proof, letter, link, session, message. */
-function debtorWithFile(name: string, invoiceStatus: "paid" | "open", paidAt: Date | null) {
-  const debtorId = db.insert(debtors).values({ creditorId, kind: "business", name, siren: "523456789", addressLine: "5 avenue Alsace-Lorraine", postalCode: "38000", city: "Grenoble", externalRef: `C-${name}` }).returning().get().id;
-  db.insert(debtorContacts).values({ debtorId, name: `Contact ${name}`, email: `${name}@example.fr`, phone: "+33612345678", isPrimary: true }).run();
-  const invoice = db
-    .insert(invoices)
-    .values({ creditorId, debtorId, number: `F-${name}`, amountCents: 123_45, balanceCents: invoiceStatus === "paid" ? 0 : 123_45, issueDate: "2020-01-10", dueDate: "2020-02-10", paymentTermsDays: 30, status: invoiceStatus, paidAt, createdAt: new Date("2020-01-10T08:00:00Z") })
-    .returning()
-    .get();
-  if (paidAt) db.insert(payments).values({ invoiceId: invoice.id, amountCents: 123_45, currency: "EUR", method: "transfer", receivedAt: paidAt }).run();
+async function debtorWithFile(name: string, invoiceStatus: "paid" | "open", paidAt: Date | null) {
+  const debtorId = one(
+    await db
+      .insert(debtors)
+      .values({ creditorId, kind: "business", name, siren: "523456789", addressLine: "5 avenue Alsace-Lorraine", postalCode: "38000", city: "Grenoble", externalRef: `C-${name}` })
+      .returning(),
+  ).id;
+  await db.insert(debtorContacts).values({ debtorId, name: `Contact ${name}`, email: `${name}@example.fr`, phone: "+33612345678", isPrimary: true });
+  const invoice = one(
+    await db
+      .insert(invoices)
+      .values({
+        creditorId,
+        debtorId,
+        number: `F-${name}`,
+        amountCents: 123_45,
+        balanceCents: invoiceStatus === "paid" ? 0 : 123_45,
+        issueDate: "2020-01-10",
+        dueDate: "2020-02-10",
+        paymentTermsDays: 30,
+        status: invoiceStatus,
+        paidAt,
+        createdAt: new Date("2020-01-10T08:00:00Z"),
+      })
+      .returning(),
+  );
+  if (paidAt) await db.insert(payments).values({ invoiceId: invoice.id, amountCents: 123_45, currency: "EUR", method: "transfer", receivedAt: paidAt });
   const file = (dir: string, fileName: string) => {
     mkdirSync(join(storageDir, dir), { recursive: true });
     const path = join(storageDir, dir, fileName);
     writeFileSync(path, `%PDF of ${name}`);
     return path;
   };
-  const disputeId = db.insert(disputes).values({ debtorId, invoiceId: invoice.id, reason: "quality", message: `Je suis ${name}, la livraison était abîmée`, status: "founded", resolutionNote: `Appel avec ${name}` }).returning().get().id;
-  db.insert(disputeFiles).values({ disputeId, storagePath: file("uploads", `photo-${name}.jpg`), originalName: `photo-${name}.jpg`, contentType: "image/jpeg", sizeBytes: 10 }).run();
-  db.insert(paymentClaims).values({ debtorId, invoiceId: invoice.id, paidOn: "2020-03-01", amountCents: 123_45, method: "transfer", proofPath: file("uploads", `proof-${name}.pdf`), proofName: `virement-${name}.pdf`, proofContentType: "application/pdf", status: "confirmed" }).run();
-  db.insert(letters).values({ creditorId, debtorId, kind: "formal_notice", pdfPath: file("letters", `formal-notice-${name}.pdf`), pdfSha256: "ab".repeat(32), status: "posted" }).run();
-  const linkId = db.insert(debtorLinks).values({ jti: `jti-${name}`, debtorId, scope: [invoice.id], channel: "email", sentToHash: "hash", issuedAt: new Date("2020-02-20T00:00:00Z"), expiresAt: new Date("2030-01-01T00:00:00Z") }).returning().get().id;
-  db.insert(debtorSessions).values({ idHash: `session-${name}`, debtorId, linkId, expiresAt: new Date("2030-01-01T00:00:00Z") }).run();
-  db.insert(promises).values({ debtorId, invoiceId: invoice.id, promisedDate: "2020-03-01", source: "portal", status: "kept", acknowledgmentText: `Moi, ${name}, je reconnais devoir 123,45 €`, acknowledgedIp: "203.0.113.9", acknowledgedUserAgent: "Firefox" }).run();
-  db.insert(outboundMessages).values({ key: `reminder:${name}`, creditorId, debtorId, step: "reminder_1", channel: "email", status: "sent", locale: "fr", toAddress: `${name}@example.fr`, subject: `Bonjour ${name}`, bodyText: `Bonjour ${name}, votre facture…`, contentHash: "cd".repeat(32), plannedFor: new Date("2020-02-15T08:00:00Z") }).run();
-  db.insert(timelineEvents).values({ creditorId, debtorId, invoiceId: invoice.id, type: "call.answered", actor: "staff", data: { taskId: 1, outcome: "reached", note: `${name} paiera vendredi` }, occurredAt: new Date("2020-02-16T08:00:00Z") }).run();
-  db.insert(timelineEvents).values({ creditorId, debtorId, invoiceId: invoice.id, type: "payment_recorded", actor: "staff", data: { amountCents: 123_45 }, occurredAt: paidAt ?? new Date("2020-02-15T08:00:00Z") }).run();
+  const disputeId = one(
+    await db
+      .insert(disputes)
+      .values({
+        debtorId,
+        invoiceId: invoice.id,
+        reason: "quality",
+        message: `Je suis ${name}, la livraison était abîmée`,
+        status: "founded",
+        resolutionNote: `Appel avec ${name}`,
+      })
+      .returning(),
+  ).id;
+  await db
+    .insert(disputeFiles)
+    .values({ disputeId, storagePath: file("uploads", `photo-${name}.jpg`), originalName: `photo-${name}.jpg`, contentType: "image/jpeg", sizeBytes: 10 });
+  await db
+    .insert(paymentClaims)
+    .values({
+      debtorId,
+      invoiceId: invoice.id,
+      paidOn: "2020-03-01",
+      amountCents: 123_45,
+      method: "transfer",
+      proofPath: file("uploads", `proof-${name}.pdf`),
+      proofName: `virement-${name}.pdf`,
+      proofContentType: "application/pdf",
+      status: "confirmed",
+    });
+  await db
+    .insert(letters)
+    .values({ creditorId, debtorId, kind: "formal_notice", pdfPath: file("letters", `formal-notice-${name}.pdf`), pdfSha256: "ab".repeat(32), status: "posted" });
+  const linkId = one(
+    await db
+      .insert(debtorLinks)
+      .values({
+        jti: `jti-${name}`,
+        debtorId,
+        scope: [invoice.id],
+        channel: "email",
+        sentToHash: "hash",
+        issuedAt: new Date("2020-02-20T00:00:00Z"),
+        expiresAt: new Date("2030-01-01T00:00:00Z"),
+      })
+      .returning(),
+  ).id;
+  await db.insert(debtorSessions).values({ idHash: `session-${name}`, debtorId, linkId, expiresAt: new Date("2030-01-01T00:00:00Z") });
+  await db
+    .insert(promises)
+    .values({
+      debtorId,
+      invoiceId: invoice.id,
+      promisedDate: "2020-03-01",
+      source: "portal",
+      status: "kept",
+      acknowledgmentText: `Moi, ${name}, je reconnais devoir 123,45 €`,
+      acknowledgedIp: "203.0.113.9",
+      acknowledgedUserAgent: "Firefox",
+    });
+  await db
+    .insert(outboundMessages)
+    .values({
+      key: `reminder:${name}`,
+      creditorId,
+      debtorId,
+      step: "reminder_1",
+      channel: "email",
+      status: "sent",
+      locale: "fr",
+      toAddress: `${name}@example.fr`,
+      subject: `Bonjour ${name}`,
+      bodyText: `Bonjour ${name}, votre facture…`,
+      contentHash: "cd".repeat(32),
+      plannedFor: new Date("2020-02-15T08:00:00Z"),
+    });
+  await db
+    .insert(timelineEvents)
+    .values({
+      creditorId,
+      debtorId,
+      invoiceId: invoice.id,
+      type: "call.answered",
+      actor: "staff",
+      data: { taskId: 1, outcome: "reached", note: `${name} paiera vendredi` },
+      occurredAt: new Date("2020-02-16T08:00:00Z"),
+    });
+  await db
+    .insert(timelineEvents)
+    .values({
+      creditorId,
+      debtorId,
+      invoiceId: invoice.id,
+      type: "payment_recorded",
+      actor: "staff",
+      data: { amountCents: 123_45 },
+      occurredAt: paidAt ?? new Date("2020-02-15T08:00:00Z"),
+    });
   return { debtorId, invoiceId: invoice.id };
 }
 
-const rowsOf = (debtorId: number) => ({
-  debtor: db.select().from(debtors).where(eq(debtors.id, debtorId)).get(),
-  contacts: db.select().from(debtorContacts).where(eq(debtorContacts.debtorId, debtorId)).all(),
-  disputes: db.select().from(disputes).where(eq(disputes.debtorId, debtorId)).all(),
-  messages: db.select().from(outboundMessages).where(eq(outboundMessages.debtorId, debtorId)).all(),
-  links: db.select().from(debtorLinks).where(eq(debtorLinks.debtorId, debtorId)).all(),
+const rowsOf = async (debtorId: number) => ({
+  debtor: first(await db.select().from(debtors).where(eq(debtors.id, debtorId))),
+  contacts: await db.select().from(debtorContacts).where(eq(debtorContacts.debtorId, debtorId)),
+  disputes: await db.select().from(disputes).where(eq(disputes.debtorId, debtorId)),
+  messages: await db.select().from(outboundMessages).where(eq(outboundMessages.debtorId, debtorId)),
+  links: await db.select().from(debtorLinks).where(eq(debtorLinks.debtorId, debtorId)),
 });
-const filesOf = (debtorId: number) => [
-  ...db.select({ path: disputeFiles.storagePath }).from(disputeFiles).innerJoin(disputes, eq(disputes.id, disputeFiles.disputeId)).where(eq(disputes.debtorId, debtorId)).all().map((r) => r.path),
-  ...db.select({ path: paymentClaims.proofPath }).from(paymentClaims).where(eq(paymentClaims.debtorId, debtorId)).all().map((r) => r.path!),
-  ...db.select({ path: letters.pdfPath }).from(letters).where(eq(letters.debtorId, debtorId)).all().map((r) => r.path),
+const filesOf = async (debtorId: number) => [
+  ...(
+    await db.select({ path: disputeFiles.storagePath }).from(disputeFiles).innerJoin(disputes, eq(disputes.id, disputeFiles.disputeId)).where(eq(disputes.debtorId, debtorId))
+  ).map((r) => r.path),
+  ...(await db.select({ path: paymentClaims.proofPath }).from(paymentClaims).where(eq(paymentClaims.debtorId, debtorId))).map((r) => r.path!),
+  ...(await db.select({ path: letters.pdfPath }).from(letters).where(eq(letters.debtorId, debtorId))).map((r) => r.path),
 ];
 const cli = (...args: string[]) =>
   spawnSync(tsx, ["jobs/retention.ts", ...args], { env: { ...process.env, ...testEnv({ DATABASE_PATH: dbPath, STORAGE_DIR: storageDir }) }, encoding: "utf8" });
@@ -88,96 +195,121 @@ let settledLongAgo: { debtorId: number; invoiceId: number };
 let settledRecently: { debtorId: number; invoiceId: number };
 let stillOwing: { debtorId: number; invoiceId: number };
 
-beforeEach(() => {
+beforeEach(async () => {
   ({ db, path: dbPath } = freshDb());
   storageDir = mkdtempSync(join(tmpdir(), "relance-retention-"));
-  creditorId = db.insert(creditors).values({ legalName: "Atelier Dupont SARL", addressLine: "1 rue de la Paix", postalCode: "75002", city: "Paris", email: "compta@dupont.test" }).returning().get().id;
-  settledLongAgo = debtorWithFile("alpes", "paid", new Date("2021-03-01T10:00:00Z"));
-  settledRecently = debtorWithFile("brasserie", "paid", new Date("2023-06-01T10:00:00Z"));
-  stillOwing = debtorWithFile("cantal", "open", null);
+  creditorId = one(
+    await db
+      .insert(creditors)
+      .values({ legalName: "Atelier Dupont SARL", addressLine: "1 rue de la Paix", postalCode: "75002", city: "Paris", email: "compta@dupont.test" })
+      .returning(),
+  ).id;
+  settledLongAgo = await debtorWithFile("alpes", "paid", new Date("2021-03-01T10:00:00Z"));
+  settledRecently = await debtorWithFile("brasserie", "paid", new Date("2023-06-01T10:00:00Z"));
+  stillOwing = await debtorWithFile("cantal", "open", null);
 });
 
 describe("retention (GDPR art. 5(1)(e)): anonymising debtors settled for longer than the creditor's period", () => {
-  it("anonymises a debtor settled more than 5 years ago and removes its files, keeping what accounting needs", () => {
-    const invoiceBefore = db.select().from(invoices).where(eq(invoices.id, settledLongAgo.invoiceId)).get();
-    const paymentsBefore = db.select().from(payments).where(eq(payments.invoiceId, settledLongAgo.invoiceId)).all();
-    const files = filesOf(settledLongAgo.debtorId);
+  it("anonymises a debtor settled more than 5 years ago and removes its files, keeping what accounting needs", async () => {
+    const invoiceBefore = first(await db.select().from(invoices).where(eq(invoices.id, settledLongAgo.invoiceId)));
+    const paymentsBefore = await db.select().from(payments).where(eq(payments.invoiceId, settledLongAgo.invoiceId));
+    const files = await filesOf(settledLongAgo.debtorId);
     expect(files).toHaveLength(3);
 
-    const report = runRetention({ db, storageDir, now: NOW });
+    const report = await runRetention({ db, storageDir, now: NOW });
 
     expect(report.anonymised.map((d) => d.debtorId)).toEqual([settledLongAgo.debtorId]);
     expect(report.filesRemoved).toBe(3);
     for (const file of files) expect(existsSync(file)).toBe(false);
 
-    const after = rowsOf(settledLongAgo.debtorId);
-    expect(after.debtor).toMatchObject({ name: `Débiteur anonymisé #${settledLongAgo.debtorId}`, siren: null, addressLine: null, postalCode: null, city: null, anonymisedAt: NOW, externalRef: "C-alpes" });
+    const after = await rowsOf(settledLongAgo.debtorId);
+    expect(after.debtor).toMatchObject({
+      name: `Débiteur anonymisé #${settledLongAgo.debtorId}`,
+      siren: null,
+      addressLine: null,
+      postalCode: null,
+      city: null,
+      anonymisedAt: NOW,
+      externalRef: "C-alpes",
+    });
     expect(after.contacts).toEqual([expect.objectContaining({ name: null, email: null, phone: null })]);
     expect(after.disputes).toEqual([expect.objectContaining({ message: "", resolutionNote: null, reason: "quality", status: "founded" })]);
     expect(after.messages).toEqual([expect.objectContaining({ toAddress: null, subject: null, bodyText: null, contentHash: "cd".repeat(32), status: "sent" })]);
     expect(after.links.every((l) => l.revokedAt?.getTime() === NOW.getTime() && l.sentToHash === null)).toBe(true);
-    expect(db.select().from(debtorSessions).where(eq(debtorSessions.debtorId, settledLongAgo.debtorId)).all()).toEqual([]);
-    expect(db.select().from(promises).where(eq(promises.debtorId, settledLongAgo.debtorId)).get()).toMatchObject({ acknowledgmentText: null, acknowledgedIp: null, acknowledgedUserAgent: null, promisedDate: "2020-03-01" });
-    expect(db.select().from(paymentClaims).where(eq(paymentClaims.debtorId, settledLongAgo.debtorId)).get()).toMatchObject({ proofPath: null, proofName: null, amountCents: 123_45, paidOn: "2020-03-01" });
+    expect(await db.select().from(debtorSessions).where(eq(debtorSessions.debtorId, settledLongAgo.debtorId))).toEqual([]);
+    expect(first(await db.select().from(promises).where(eq(promises.debtorId, settledLongAgo.debtorId)))).toMatchObject({
+      acknowledgmentText: null,
+      acknowledgedIp: null,
+      acknowledgedUserAgent: null,
+      promisedDate: "2020-03-01",
+    });
+    expect(first(await db.select().from(paymentClaims).where(eq(paymentClaims.debtorId, settledLongAgo.debtorId)))).toMatchObject({
+      proofPath: null,
+      proofName: null,
+      amountCents: 123_45,
+      paidOn: "2020-03-01",
+    });
     // Accounting: the invoice (number, amounts, dates) and its payments are exactly as they were.
-    expect(db.select().from(invoices).where(eq(invoices.id, settledLongAgo.invoiceId)).get()).toEqual(invoiceBefore);
-    expect(db.select().from(payments).where(eq(payments.invoiceId, settledLongAgo.invoiceId)).all()).toEqual(paymentsBefore);
+    expect(first(await db.select().from(invoices).where(eq(invoices.id, settledLongAgo.invoiceId)))).toEqual(invoiceBefore);
+    expect(await db.select().from(payments).where(eq(payments.invoiceId, settledLongAgo.invoiceId))).toEqual(paymentsBefore);
     // The timeline keeps its events, their free texts cleared, and records the anonymisation without personal data.
-    const events = db.select().from(timelineEvents).where(eq(timelineEvents.debtorId, settledLongAgo.debtorId)).all();
+    const events = await db.select().from(timelineEvents).where(eq(timelineEvents.debtorId, settledLongAgo.debtorId));
     expect(events.map((e) => e.type)).toEqual(["call.answered", "payment_recorded", "debtor_anonymised"]);
     expect(events[0]!.data).toEqual({ taskId: 1, outcome: "reached", note: "[anonymisé]" });
     expect(events[1]!.data).toEqual({ amountCents: 123_45 });
-    const recorded = db.select().from(timelineEvents).where(eq(timelineEvents.type, "debtor_anonymised")).all();
+    const recorded = await db.select().from(timelineEvents).where(eq(timelineEvents.type, "debtor_anonymised"));
     expect(recorded).toEqual([expect.objectContaining({ debtorId: settledLongAgo.debtorId, actor: "job", data: { retentionMonths: 60, filesRemoved: 3 } })]);
-    expect(JSON.stringify(db.select().from(debtors).where(eq(debtors.id, settledLongAgo.debtorId)).all())).not.toContain("alpes@");
+    expect(JSON.stringify(await db.select().from(debtors).where(eq(debtors.id, settledLongAgo.debtorId)))).not.toContain("alpes@");
   });
 
-  it("leaves untouched a debtor settled within the period and one that still owes an invoice", () => {
-    const before = [rowsOf(settledRecently.debtorId), rowsOf(stillOwing.debtorId)];
-    const files = [...filesOf(settledRecently.debtorId), ...filesOf(stillOwing.debtorId)];
-    runRetention({ db, storageDir, now: NOW });
-    expect([rowsOf(settledRecently.debtorId), rowsOf(stillOwing.debtorId)]).toEqual(before);
+  it("leaves untouched a debtor settled within the period and one that still owes an invoice", async () => {
+    const before = [await rowsOf(settledRecently.debtorId), await rowsOf(stillOwing.debtorId)];
+    const files = [...(await filesOf(settledRecently.debtorId)), ...(await filesOf(stillOwing.debtorId))];
+    await runRetention({ db, storageDir, now: NOW });
+    expect([await rowsOf(settledRecently.debtorId), await rowsOf(stillOwing.debtorId)]).toEqual(before);
     for (const file of files) expect(existsSync(file)).toBe(true);
   });
 
-  it("keeps the timeline append-only otherwise: other debtors' events, and anything but data, cannot change", () => {
-    runRetention({ db, storageDir, now: NOW });
-    const sqlite = db.$client;
+  it("keeps the timeline append-only otherwise: other debtors' events, and anything but data, cannot change", async () => {
+    await runRetention({ db, storageDir, now: NOW });
+    const sqlite = sqliteClient(db)!;
     expect(() => sqlite.prepare("update timeline_events set data = '{}' where debtor_id = ?").run(settledRecently.debtorId)).toThrow("append-only");
     expect(() => sqlite.prepare("update timeline_events set type = 'x' where debtor_id = ?").run(settledLongAgo.debtorId)).toThrow("append-only");
     expect(() => sqlite.prepare("delete from timeline_events where debtor_id = ?").run(settledLongAgo.debtorId)).toThrow("append-only");
   });
 
-  it("never deletes a file outside STORAGE_DIR, even if a stored path points there", () => {
+  it("never deletes a file outside STORAGE_DIR, even if a stored path points there", async () => {
     const elsewhere = join(mkdtempSync(join(tmpdir(), "relance-elsewhere-")), "precious.txt");
     writeFileSync(elsewhere, "not ours");
-    db.insert(letters).values({ creditorId, debtorId: settledLongAgo.debtorId, kind: "formal_notice", pdfPath: elsewhere, pdfSha256: "ef".repeat(32) }).run();
-    db.insert(letters).values({ creditorId, debtorId: settledLongAgo.debtorId, kind: "formal_notice", pdfPath: join(storageDir, "..", "escape.pdf"), pdfSha256: "ef".repeat(32) }).run();
-    const report = runRetention({ db, storageDir, now: NOW });
+    await db.insert(letters).values({ creditorId, debtorId: settledLongAgo.debtorId, kind: "formal_notice", pdfPath: elsewhere, pdfSha256: "ef".repeat(32) });
+    await db
+      .insert(letters)
+      .values({ creditorId, debtorId: settledLongAgo.debtorId, kind: "formal_notice", pdfPath: join(storageDir, "..", "escape.pdf"), pdfSha256: "ef".repeat(32) });
+    const report = await runRetention({ db, storageDir, now: NOW });
     expect(existsSync(elsewhere)).toBe(true);
     expect(report.filesRemoved).toBe(3);
     expect(report.filesOutsideStorage).toEqual([elsewhere, join(storageDir, "..", "escape.pdf")]);
   });
 
-  it("follows the creditor's own period", () => {
-    db.update(creditors).set({ retentionMonths: 36 }).where(eq(creditors.id, creditorId)).run();
-    const report = runRetention({ db, storageDir, now: NOW });
+  it("follows the creditor's own period", async () => {
+    await db.update(creditors).set({ retentionMonths: 36 }).where(eq(creditors.id, creditorId));
+    const report = await runRetention({ db, storageDir, now: NOW });
     expect(report.anonymised.map((d) => d.debtorId)).toEqual([settledLongAgo.debtorId, settledRecently.debtorId]);
   });
 
-  it("is idempotent: a second run changes nothing", () => {
-    runRetention({ db, storageDir, now: NOW });
+  it("is idempotent: a second run changes nothing", async () => {
+    await runRetention({ db, storageDir, now: NOW });
     const digest = databaseDigest(db);
-    expect(runRetention({ db, storageDir, now: new Date("2026-12-03T09:00:00Z") }).anonymised).toEqual([]);
+    expect((await runRetention({ db, storageDir, now: new Date("2026-12-03T09:00:00Z") })).anonymised).toEqual([]);
     expect(databaseDigest(db)).toEqual(digest);
   });
 
-  it("runs from the job once per creditor-local day: a doubled pass does nothing, the next day runs again", () => {
-    expect(runDailyRetention({ db, storageDir, now: NOW }).anonymised).toHaveLength(1);
-    db.update(creditors).set({ retentionMonths: 36 }).where(eq(creditors.id, creditorId)).run();
-    expect(runDailyRetention({ db, storageDir, now: new Date("2026-12-02T22:30:00Z") }).anonymised).toEqual([]);
+  it("runs from the job once per creditor-local day: a doubled pass does nothing, the next day runs again", async () => {
+    expect((await runDailyRetention({ db, storageDir, now: NOW })).anonymised).toHaveLength(1);
+    await db.update(creditors).set({ retentionMonths: 36 }).where(eq(creditors.id, creditorId));
+    expect((await runDailyRetention({ db, storageDir, now: new Date("2026-12-02T22:30:00Z") })).anonymised).toEqual([]);
     // 23:30 UTC is already 3 December in Paris.
-    expect(runDailyRetention({ db, storageDir, now: new Date("2026-12-02T23:30:00Z") }).anonymised.map((d) => d.debtorId)).toEqual([settledRecently.debtorId]);
+    expect((await runDailyRetention({ db, storageDir, now: new Date("2026-12-02T23:30:00Z") })).anonymised.map((d) => d.debtorId)).toEqual([settledRecently.debtorId]);
   });
 });
 
@@ -185,8 +317,8 @@ describe("the reminder job", () => {
   it("anonymises in its first pass of the day, and not again in the next pass", async () => {
     const pass = (at: Date) => tick({ db, env: { ...getEnv(), STORAGE_DIR: storageDir }, email: devOutboxEmailSender(db), sms: devOutboxSmsSender(db), now: at });
     expect((await pass(NOW)).anonymised).toBe(1);
-    expect(db.select().from(debtors).where(eq(debtors.id, settledLongAgo.debtorId)).get()!.anonymisedAt).toEqual(NOW);
-    db.update(creditors).set({ retentionMonths: 36 }).where(eq(creditors.id, creditorId)).run();
+    expect(first(await db.select().from(debtors).where(eq(debtors.id, settledLongAgo.debtorId)))!.anonymisedAt).toEqual(NOW);
+    await db.update(creditors).set({ retentionMonths: 36 }).where(eq(creditors.id, creditorId));
     expect((await pass(new Date("2026-12-02T09:05:00Z"))).anonymised).toBe(0);
   });
 });
@@ -199,10 +331,15 @@ describe("import previews nobody confirmed", () => {
     utimesSync(path, madeAt, madeAt);
     return path;
   };
-  const run = (status: "previewing" | "previewed" | "running" | "done", createdAt: Date, filePath: string | null) => {
+  const run = async (status: "previewing" | "previewed" | "running" | "done", createdAt: Date, filePath: string | null) => {
     const counts = { debtors: { created: 1, updated: 0, unchanged: 0 }, invoices: { created: 1, updated: 0, unchanged: 0 }, errors: 1, warnings: 0 };
-    const id = db.insert(importRuns).values({ creditorId, fileName: "f.csv", filePath, fileSha256: "ab".repeat(32), encoding: "utf-8", delimiter: ";", status, totalRows: 2, preview: counts, createdAt }).returning().get().id;
-    db.insert(importRowIssues).values({ runId: id, phase: "preview", severity: "error", rowNumber: 3, column: "invoice.amount", message: "Le montant doit être positif." }).run();
+    const id = one(
+      await db
+        .insert(importRuns)
+        .values({ creditorId, fileName: "f.csv", filePath, fileSha256: "ab".repeat(32), encoding: "utf-8", delimiter: ";", status, totalRows: 2, preview: counts, createdAt })
+        .returning(),
+    ).id;
+    await db.insert(importRowIssues).values({ runId: id, phase: "preview", severity: "error", rowNumber: 3, column: "invoice.amount", message: "Le montant doit être positif." });
     return id;
   };
 
@@ -215,16 +352,16 @@ describe("import previews nobody confirmed", () => {
     const runningFile = stored("running.upload", dayAndMore);
     const orphan = stored("orphan.upload", dayAndMore);
     const freshOrphan = stored("fresh-orphan.upload", new Date());
-    run("previewed", dayAndMore, oldFile);
-    run("previewing", dayAndMore, halfRead);
-    const young = run("previewed", hoursAgo, youngFile);
-    const running = run("running", dayAndMore, runningFile);
-    const done = run("done", dayAndMore, null);
+    await run("previewed", dayAndMore, oldFile);
+    await run("previewing", dayAndMore, halfRead);
+    const young = await run("previewed", hoursAgo, youngFile);
+    const running = await run("running", dayAndMore, runningFile);
+    const done = await run("done", dayAndMore, null);
 
     const pass = (at: Date) => tick({ db, env: { ...getEnv(), STORAGE_DIR: storageDir }, email: devOutboxEmailSender(db), sms: devOutboxSmsSender(db), now: at });
     expect((await pass(NOW)).importPreviewsPurged).toBe(2);
-    expect(db.select({ id: importRuns.id }).from(importRuns).orderBy(importRuns.id).all().map((r) => r.id)).toEqual([young, running, done]);
-    expect(db.select({ runId: importRowIssues.runId }).from(importRowIssues).orderBy(importRowIssues.runId).all().map((r) => r.runId)).toEqual([young, running, done]);
+    expect((await db.select({ id: importRuns.id }).from(importRuns).orderBy(importRuns.id)).map((r) => r.id)).toEqual([young, running, done]);
+    expect((await db.select({ runId: importRowIssues.runId }).from(importRowIssues).orderBy(importRowIssues.runId)).map((r) => r.runId)).toEqual([young, running, done]);
     expect([oldFile, halfRead, orphan].map(existsSync)).toEqual([false, false, false]);
     expect([youngFile, runningFile, freshOrphan].map(existsSync)).toEqual([true, true, true]);
     expect((await pass(new Date(NOW.getTime() + 60_000))).importPreviewsPurged).toBe(0);
@@ -232,9 +369,9 @@ describe("import previews nobody confirmed", () => {
 });
 
 describe("npm run retention", { timeout: 30_000 }, () => {
-  it("--dry-run lists the debtor and files it would remove, and writes nothing", () => {
+  it("--dry-run lists the debtor and files it would remove, and writes nothing", async () => {
     const digest = databaseDigest(db);
-    const files = filesOf(settledLongAgo.debtorId);
+    const files = await filesOf(settledLongAgo.debtorId);
     const run = cli("--dry-run", "--now", NOW.toISOString());
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
@@ -246,11 +383,11 @@ describe("npm run retention", { timeout: 30_000 }, () => {
     for (const file of files) expect(existsSync(file)).toBe(true);
   });
 
-  it("anonymises without --dry-run", () => {
+  it("anonymises without --dry-run", async () => {
     const run = cli("--now", NOW.toISOString());
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("1 debtor(s) anonymised, 3 file(s) removed.");
-    expect(db.select().from(debtors).where(eq(debtors.id, settledLongAgo.debtorId)).get()!.anonymisedAt).toEqual(NOW);
+    expect(first(await db.select().from(debtors).where(eq(debtors.id, settledLongAgo.debtorId)))!.anonymisedAt).toEqual(NOW);
   });
 
   it("refuses bad arguments with a message that says what is expected, writing nothing", () => {

@@ -15,6 +15,7 @@ import { devOutboxEmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";
 import { getEnv } from "~/env.server";
 import { args, staffCsrf } from "../support/routes";
+import { first, one, transaction } from "../../db/client";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -27,7 +28,9 @@ let creditorId: number;
 /** A session row made directly: these tests are about settings, not about signing in. */
 async function cookieFor(staffUserId: number) {
   const id = `session-${staffUserId}-${Math.random().toString(36).slice(2)}`;
-  getDb().insert(staffSessions).values({ idHash: sha256(id), staffUserId, createdAt: new Date(NOW), expiresAt: new Date("2026-11-21T00:00:00Z") }).run();
+  await getDb()
+    .insert(staffSessions)
+    .values({ idHash: sha256(id), staffUserId, createdAt: new Date(NOW), expiresAt: new Date("2026-11-21T00:00:00Z") });
   return (await createCookie("__Host-staff").serialize(id)).split(";")[0]!;
 }
 
@@ -45,8 +48,8 @@ async function outcome(run: () => unknown): Promise<Result | Response> {
   }
 }
 
-const creditor = () => getDb().select().from(creditors).where(eq(creditors.id, creditorId)).get()!;
-const auditCount = () => getDb().select().from(staffAuditEvents).all().length;
+const creditor = async () => first(await getDb().select().from(creditors).where(eq(creditors.id, creditorId)))!;
+const auditCount = async () => (await getDb().select().from(staffAuditEvents)).length;
 
 const identity = {
   section: "identity",
@@ -64,16 +67,16 @@ const identity = {
 };
 
 beforeAll(async () => {
-  const { path } = seededDb("2026-11-20");
+  const { path } = await seededDb("2026-11-20");
   process.env.DATABASE_PATH = path;
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();
   const db = getDb();
-  const staff = db.select().from(staffUsers).all();
+  const staff = await db.select().from(staffUsers);
   const ownerRow = staff.find((s) => s.role === "owner")!;
   creditorId = ownerRow.creditorId;
-  const readOnlyRow = db.insert(staffUsers).values({ creditorId, email: "lecture@atelier-durand.fr", name: "Lecteur", role: "read_only" }).returning().get();
+  const readOnlyRow = one(await db.insert(staffUsers).values({ creditorId, email: "lecture@atelier-durand.fr", name: "Lecteur", role: "read_only" }).returning());
   owner = await cookieFor(ownerRow.id);
   agent = await cookieFor(staff.find((s) => s.role === "agent")!.id);
   readOnly = await cookieFor(readOnlyRow.id);
@@ -101,14 +104,14 @@ describe("settings: what each validator refuses, with nothing written", () => {
     ["retention", "retentionMonths", "Au plus 120 mois", { section: "retention", retentionMonths: "121" }],
     ["retention", "retentionMonths", "nombre entier de mois", { section: "retention", retentionMonths: "5 ans" }],
   ])("%s: %s refused (%s)", async (_section, field, words, fields) => {
-    const before = creditor();
-    const audits = auditCount();
+    const before = await creditor();
+    const audits = await auditCount();
     const result = (await settings.action(args(post(fields)))) as unknown as Result;
     expect(result.init.status).toBe(400);
     expect(result.data.status).toBe("error");
     expect(result.data.fields![field]).toContain(words);
-    expect(creditor()).toEqual(before);
-    expect(auditCount()).toBe(audits);
+    expect(await creditor()).toEqual(before);
+    expect(await auditCount()).toBe(audits);
   });
 });
 
@@ -116,25 +119,51 @@ describe("settings: an owner's change", () => {
   it("writes the section and its audit event together, and the page shows who changed which fields", async () => {
     const result = (await settings.action(args(post(identity)))) as unknown as Result;
     expect(result.data.status).toBe("saved");
-    expect(creditor()).toMatchObject({ siren: "732829320", vatNumber: "FR44732829320", phone: "+33 4 78 00 00 00" });
+    expect(await creditor()).toMatchObject({ siren: "732829320", vatNumber: "FR44732829320", phone: "+33 4 78 00 00 00" });
 
-    const bank = (await settings.action(args(post({ section: "bank", bankAccountHolder: "Atelier Durand SARL", iban: "fr76 3000 6000 0112 3456 7890 189", bic: "bnpa fr pp" })))) as unknown as Result;
+    const bank = (await settings.action(
+      args(post({ section: "bank", bankAccountHolder: "Atelier Durand SARL", iban: "fr76 3000 6000 0112 3456 7890 189", bic: "bnpa fr pp" })),
+    )) as unknown as Result;
     expect(bank.data.status).toBe("saved");
-    expect(creditor()).toMatchObject({ iban: "FR7630006000011234567890189", bic: "BNPAFRPP" });
+    expect(await creditor()).toMatchObject({ iban: "FR7630006000011234567890189", bic: "BNPAFRPP" });
 
-    const penalties = (await settings.action(args(post({ section: "penalties", penaltyRateMode: "contract", contractRate: "12,5", allowPartialPayments: "on" })))) as unknown as Result;
+    const penalties = (await settings.action(
+      args(post({ section: "penalties", penaltyRateMode: "contract", contractRate: "12,5", allowPartialPayments: "on" })),
+    )) as unknown as Result;
     expect(penalties.data.changed).toEqual(expect.arrayContaining(["Taux des pénalités", "Taux contractuel", "Indemnité de 40 €"]));
-    expect(creditor()).toMatchObject({ penaltyRateMode: "contract", contractPenaltyRateBp: 1250, recoveryIndemnityEnabled: false, addPenaltiesToAmountDue: false, allowPartialPayments: true });
+    expect(await creditor()).toMatchObject({
+      penaltyRateMode: "contract",
+      contractPenaltyRateBp: 1250,
+      recoveryIndemnityEnabled: false,
+      addPenaltiesToAmountDue: false,
+      allowPartialPayments: true,
+    });
 
     await settings.action(args(post({ section: "branding", displayName: "Menuiserie Durand", accentColor: "#0F766E" })));
-    await settings.action(args(post({ section: "senders", senderName: "Atelier Durand", senderEmail: "Compta@Atelier-Durand.fr", smsSenderId: "DURAND", notificationEmail: "Direction@Atelier-Durand.fr" })));
-    expect(creditor()).toMatchObject({ displayName: "Menuiserie Durand", accentColor: "#0f766e", senderEmail: "compta@atelier-durand.fr", smsSenderId: "DURAND", notificationEmail: "direction@atelier-durand.fr" });
+    await settings.action(
+      args(
+        post({
+          section: "senders",
+          senderName: "Atelier Durand",
+          senderEmail: "Compta@Atelier-Durand.fr",
+          smsSenderId: "DURAND",
+          notificationEmail: "Direction@Atelier-Durand.fr",
+        }),
+      ),
+    );
+    expect(await creditor()).toMatchObject({
+      displayName: "Menuiserie Durand",
+      accentColor: "#0f766e",
+      senderEmail: "compta@atelier-durand.fr",
+      smsSenderId: "DURAND",
+      notificationEmail: "direction@atelier-durand.fr",
+    });
 
     // The same form again changes nothing and records nothing.
-    const audits = auditCount();
+    const audits = await auditCount();
     const same = (await settings.action(args(post({ section: "branding", displayName: "Menuiserie Durand", accentColor: "#0f766e" })))) as unknown as Result;
     expect(same.data.changed).toEqual([]);
-    expect(auditCount()).toBe(audits);
+    expect(await auditCount()).toBe(audits);
 
     const page = await settings.loader(args(new Request(`${BASE}/backoffice/settings`, { headers: { Cookie: owner } })));
     expect(page.ibanGrouped).toBe("FR76 3000 6000 0112 3456 7890 189");
@@ -142,7 +171,7 @@ describe("settings: an owner's change", () => {
     expect(page.audit[0]).toMatchObject({ who: "Claire Durand", section: "Expéditeurs", fields: ["E-mail de l'expéditeur", "Expéditeur SMS", "Adresse de notification"] });
     expect(page.audit.map((a) => a.section)).toEqual(["Expéditeurs", "Image de marque", "Pénalités de retard", "Coordonnées bancaires", "Identité légale"]);
     // The trail names fields, never their values.
-    expect(JSON.stringify(getDb().select().from(staffAuditEvents).all())).not.toContain("FR7630006000011234567890189");
+    expect(JSON.stringify(await getDb().select().from(staffAuditEvents))).not.toContain("FR7630006000011234567890189");
   });
 });
 
@@ -152,7 +181,7 @@ describe("settings: the retention period", () => {
     expect(before.values.retentionMonths).toBe("60");
     const result = (await settings.action(args(post({ section: "retention", retentionMonths: " 84 " })))) as unknown as Result;
     expect(result.data).toEqual({ status: "saved", section: "retention", changed: ["Durée de conservation"] });
-    expect(creditor().retentionMonths).toBe(84);
+    expect((await creditor()).retentionMonths).toBe(84);
     const page = await settings.loader(args(new Request(`${BASE}/backoffice/settings`, { headers: { Cookie: owner } })));
     expect(page.values.retentionMonths).toBe("84");
     expect(page.audit[0]).toMatchObject({ section: "Conservation des données", fields: ["Durée de conservation"] });
@@ -166,10 +195,10 @@ describe("settings: who may change them", () => {
       expect(page.canEdit).toBe(false);
       expect(page.values.legalName).toBe("Atelier Durand SARL");
       expect(page.audit).toEqual([]);
-      const before = creditor();
+      const before = await creditor();
       const refused = (await outcome(() => settings.action(args(post({ section: "branding", displayName: "Pirate", accentColor: "#000000" }, cookie))))) as Response;
       expect(refused.status).toBe(403);
-      expect(creditor()).toEqual(before);
+      expect(await creditor()).toEqual(before);
     }
   });
 
@@ -178,23 +207,30 @@ describe("settings: who may change them", () => {
     expect(foreign.status).toBe(403);
     const anonymous = (await outcome(() => settings.loader(args(new Request(`${BASE}/backoffice/settings`))))) as Response;
     expect(anonymous.headers.get("Location")).toBe("/backoffice/login");
-    expect(creditor().displayName).toBe("Menuiserie Durand");
+    expect((await creditor()).displayName).toBe("Menuiserie Durand");
   });
 });
 
 describe("branding", () => {
   it("puts the display name and accent colour in the portal header and in the emails", async () => {
     const db = getDb();
-    const debtor = db.select().from(debtors).where(eq(debtors.creditorId, creditorId)).get()!;
-    const link = db.insert(debtorLinks).values({ jti: "branding-test", debtorId: debtor.id, scope: [], channel: "email", issuedAt: new Date(NOW), expiresAt: new Date("2026-12-20T00:00:00Z") }).returning().get();
+    const debtor = first(await db.select().from(debtors).where(eq(debtors.creditorId, creditorId)))!;
+    const link = one(
+      await db
+        .insert(debtorLinks)
+        .values({ jti: "branding-test", debtorId: debtor.id, scope: [], channel: "email", issuedAt: new Date(NOW), expiresAt: new Date("2026-12-20T00:00:00Z") })
+        .returning(),
+    );
     const cookie = (await startDebtorSession(db, { debtorId: debtor.id, linkId: link.id, now: new Date(NOW) })).split(";")[0]!;
     const layout = await portalLayout.loader(args(new Request(`${BASE}/portal`, { headers: { Cookie: cookie } })));
     expect(layout.brand).toEqual({ name: "Menuiserie Durand", accentColor: "#0f766e" });
 
     const env = getEnv();
-    const messageId = db.transaction((tx) => queueNotice(tx, env, { debtorId: debtor.id, key: "branding-test", title: "Test", lines: ["Une ligne."], withLink: false }, new Date(NOW)));
+    const messageId = await transaction(db, async (tx) =>
+      queueNotice(tx, env, { debtorId: debtor.id, key: "branding-test", title: "Test", lines: ["Une ligne."], withLink: false }, new Date(NOW)),
+    );
     await sendNoticeNow({ db, env, email: devOutboxEmailSender(db), sms: devOutboxSmsSender(db), now: new Date(NOW) }, messageId);
-    const mail = db.select().from(devOutbox).where(eq(devOutbox.idempotencyKey, "notice:branding-test:email")).get()!;
+    const mail = first(await db.select().from(devOutbox).where(eq(devOutbox.idempotencyKey, "notice:branding-test:email")))!;
     expect(mail.subject).toBe("Menuiserie Durand : Test");
     expect(mail.html).toContain("border-top:6px solid #0f766e");
     expect(mail.fromAddress).toBe("Atelier Durand <compta@atelier-durand.fr>");

@@ -8,6 +8,7 @@ import { getStaff } from "~/services/auth/staff-auth.server";
 import * as login from "~/routes/backoffice.login";
 import * as logout from "~/routes/backoffice.logout";
 import { args, signInPage, staffCsrf } from "../support/routes";
+import { first } from "../../db/client";
 
 const BASE = "http://localhost:4310";
 const OWNER = "demo@atelier-durand.fr";
@@ -51,8 +52,8 @@ async function typeCode(email: string, code: string, cookie?: string) {
   return outcome(() => login.action(args(post({ intent: "code", email, code }, cookie))));
 }
 
-function lastCodeSentTo(email: string): string | null {
-  const mail = getDb().select().from(devOutbox).where(eq(devOutbox.toAddress, email)).orderBy(desc(devOutbox.id)).get();
+async function lastCodeSentTo(email: string): Promise<string | null> {
+  const mail = first(await getDb().select().from(devOutbox).where(eq(devOutbox.toAddress, email)).orderBy(desc(devOutbox.id)));
   return mail ? /(\d{6})/.exec(mail.subject ?? "")![1]! : null;
 }
 
@@ -64,8 +65,8 @@ function wrongOf(code: string) {
   return String((Number(code) + 1) % 1_000_000).padStart(6, "0");
 }
 
-beforeAll(() => {
-  const { path } = seededDb("2026-11-20");
+beforeAll(async () => {
+  const { path } = await seededDb("2026-11-20");
   process.env.DATABASE_PATH = path;
   setClock("2026-11-20T09:00:00Z");
   closeDb();
@@ -76,11 +77,11 @@ describe("sign-in by a one-time code", () => {
     setClock("2026-11-20T09:00:00Z");
     const sent = await askCode(AGENT);
     expect(sent.data.codeSentTo).toBe(AGENT);
-    const code = lastCodeSentTo(AGENT)!;
+    const code = (await lastCodeSentTo(AGENT))!;
     expect(code).toMatch(/^\d{6}$/);
-    const mail = getDb().select().from(devOutbox).where(eq(devOutbox.toAddress, AGENT)).orderBy(desc(devOutbox.id)).get()!;
+    const mail = first(await getDb().select().from(devOutbox).where(eq(devOutbox.toAddress, AGENT)).orderBy(desc(devOutbox.id)))!;
     expect(mail.text).toContain("10 minutes");
-    const stored = getDb().select().from(staffCodes).orderBy(desc(staffCodes.id)).get()!;
+    const stored = first(await getDb().select().from(staffCodes).orderBy(desc(staffCodes.id)))!;
     expect(stored.codeHash).not.toContain(code);
     expect(stored.purpose).toBe("sign_in");
 
@@ -99,20 +100,20 @@ describe("sign-in by a one-time code", () => {
   it("refuses a wrong code, and after 5 wrong tries even the right one", async () => {
     setClock("2026-11-20T10:00:00Z");
     await askCode(AGENT);
-    const code = lastCodeSentTo(AGENT)!;
+    const code = (await lastCodeSentTo(AGENT))!;
     for (let i = 0; i < 5; i += 1) {
       const wrong = (await typeCode(AGENT, wrongOf(code))) as ActionData;
       expect(wrong.init?.status).toBe(401);
     }
     const dead = (await typeCode(AGENT, code)) as ActionData;
     expect(dead.init?.status).toBe(401);
-    expect(getDb().select().from(staffCodes).orderBy(desc(staffCodes.id)).get()!.usedAt).toBeNull();
+    expect(first(await getDb().select().from(staffCodes).orderBy(desc(staffCodes.id)))!.usedAt).toBeNull();
   });
 
   it("refuses a code older than 10 minutes", async () => {
     setClock("2026-11-20T11:00:00Z");
     await askCode(AGENT);
-    const code = lastCodeSentTo(AGENT)!;
+    const code = (await lastCodeSentTo(AGENT))!;
     setClock("2026-11-20T11:10:00Z");
     const late = (await typeCode(AGENT, code)) as ActionData;
     expect(late.init?.status).toBe(401);
@@ -121,23 +122,23 @@ describe("sign-in by a one-time code", () => {
   it("a new code replaces the previous one", async () => {
     setClock("2026-11-20T12:00:00Z");
     await askCode(AGENT);
-    const first = lastCodeSentTo(AGENT)!;
+    const initial = (await lastCodeSentTo(AGENT))!;
     await askCode(AGENT);
-    const second = lastCodeSentTo(AGENT)!;
-    if (first !== second) expect(((await typeCode(AGENT, first)) as ActionData).init?.status).toBe(401);
+    const second = (await lastCodeSentTo(AGENT))!;
+    if (initial !== second) expect(((await typeCode(AGENT, initial)) as ActionData).init?.status).toBe(401);
     expect(((await typeCode(AGENT, second)) as Response).status).toBe(303);
   });
 
   it("answers an unknown or disabled address exactly as a known one, and sends nothing", async () => {
     setClock("2026-11-20T13:00:00Z");
     const db = getDb();
-    const creditorId = db.select().from(staffUsers).get()!.creditorId;
-    db.insert(staffUsers).values({ creditorId, email: "parti@atelier-durand.fr", name: "Parti", role: "agent", disabledAt: new Date("2026-11-01T00:00:00Z") }).run();
-    const before = db.select().from(devOutbox).all().length;
+    const creditorId = first(await db.select().from(staffUsers))!.creditorId;
+    await db.insert(staffUsers).values({ creditorId, email: "parti@atelier-durand.fr", name: "Parti", role: "agent", disabledAt: new Date("2026-11-01T00:00:00Z") });
+    const before = (await db.select().from(devOutbox)).length;
     const known = await askCode(OWNER);
     const unknown = await askCode("personne@atelier-durand.fr");
     const disabled = await askCode("parti@atelier-durand.fr");
-    expect(db.select().from(devOutbox).all().length).toBe(before + 1);
+    expect((await db.select().from(devOutbox)).length).toBe(before + 1);
     const shape = (r: ActionData) => ({ status: r.init?.status ?? 200, fields: r.data.fields, formError: r.data.formError });
     expect(shape(unknown)).toEqual(shape(known));
     expect(shape(disabled)).toEqual(shape(known));
@@ -159,8 +160,12 @@ describe("sign-in by a one-time code", () => {
   it("refuses a code sent by a GET or from another origin", async () => {
     setClock("2026-11-20T15:00:00Z");
     await askCode(AGENT);
-    const code = lastCodeSentTo(AGENT)!;
-    const foreign = new Request(`${BASE}/backoffice/login`, { method: "POST", headers: { Origin: "https://evil.example" }, body: new URLSearchParams({ intent: "code", email: AGENT, code }) });
+    const code = (await lastCodeSentTo(AGENT))!;
+    const foreign = new Request(`${BASE}/backoffice/login`, {
+      method: "POST",
+      headers: { Origin: "https://evil.example" },
+      body: new URLSearchParams({ intent: "code", email: AGENT, code }),
+    });
     const refused = await outcome(() => login.action(args(foreign)));
     expect((refused as Response).status).toBe(403);
     const page = await outcome(() => login.loader(args(new Request(`${BASE}/backoffice/login?intent=code&email=${AGENT}&code=${code}`))));
@@ -172,19 +177,23 @@ describe("sign-in by a one-time code", () => {
   it("rotates the session on sign-in, and signing out ends it", async () => {
     setClock("2026-11-20T16:00:00Z");
     await askCode(AGENT);
-    const first = cookieOf((await typeCode(AGENT, lastCodeSentTo(AGENT)!)) as Response);
+    const initial = cookieOf((await typeCode(AGENT, (await lastCodeSentTo(AGENT))!)) as Response);
     await askCode(AGENT);
-    const second = cookieOf((await typeCode(AGENT, lastCodeSentTo(AGENT)!, first)) as Response);
-    expect(second).not.toBe(first);
+    const second = cookieOf((await typeCode(AGENT, (await lastCodeSentTo(AGENT))!, initial)) as Response);
+    expect(second).not.toBe(initial);
     const at = new Date("2026-11-20T16:01:00Z");
     const as = (cookie: string) => new Request(`${BASE}/backoffice`, { headers: { Cookie: cookie } });
-    expect(await getStaff(getDb(), as(first), at)).toBeNull();
+    expect(await getStaff(getDb(), as(initial), at)).toBeNull();
     expect(await getStaff(getDb(), as(second), at)).not.toBeNull();
 
-    const count = getDb().select().from(staffSessions).all().length;
-    const out = (await outcome(() => logout.action(args(new Request(`${BASE}/backoffice/logout`, { method: "POST", headers: { Origin: BASE, Cookie: second }, body: new URLSearchParams({ csrf: staffCsrf(second) }) }))))) as Response;
+    const count = (await getDb().select().from(staffSessions)).length;
+    const out = (await outcome(() =>
+      logout.action(
+        args(new Request(`${BASE}/backoffice/logout`, { method: "POST", headers: { Origin: BASE, Cookie: second }, body: new URLSearchParams({ csrf: staffCsrf(second) }) })),
+      ),
+    )) as Response;
     expect(out.status).toBe(303);
     expect(await getStaff(getDb(), as(second), at)).toBeNull();
-    expect(getDb().select().from(staffSessions).all().length).toBe(count - 1);
+    expect((await getDb().select().from(staffSessions)).length).toBe(count - 1);
   });
 });

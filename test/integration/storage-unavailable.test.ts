@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { sqliteClient } from "../../db/client";
 import Database from "better-sqlite3";
 import Stripe from "stripe";
 import { readdirSync } from "node:fs";
@@ -19,9 +20,9 @@ const SECRET = "whsec_test_unavailable_0123456789abcdef";
 let dbPath: string;
 let warnings: string[];
 
-beforeAll(() => {
-  const { path, db } = seededDb("2026-11-20");
-  db.$client.close();
+beforeAll(async () => {
+  const { path, db } = await seededDb("2026-11-20");
+  sqliteClient(db)!.close();
   dbPath = path;
   const vars = { DATABASE_PATH: path, TEST_FIXED_NOW: NOW.toISOString(), STRIPE_SECRET_KEY: "sk_test_unavailable", STRIPE_WEBHOOK_SECRET: SECRET };
   for (const [key, value] of Object.entries(vars)) vi.stubEnv(key, value);
@@ -38,7 +39,13 @@ afterAll(() => {
 });
 
 function stripeDelivery(id: string, padding = 0) {
-  const payload = JSON.stringify({ id, object: "event", livemode: false, type: "customer.created", data: { object: { id: "cus_1", object: "customer", description: "x".repeat(padding) } } });
+  const payload = JSON.stringify({
+    id,
+    object: "event",
+    livemode: false,
+    type: "customer.created",
+    data: { object: { id: "cus_1", object: "customer", description: "x".repeat(padding) } },
+  });
   const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET, timestamp: Math.floor(NOW.getTime() / 1000) });
   return new Request(`${BASE}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": signature }, body: payload });
 }
@@ -73,12 +80,12 @@ describe("routes without a page when the database cannot write", () => {
   }, 20_000);
 
   it("a read-only database: 503 for a webhook", async () => {
-    getDb().$client.pragma("query_only = 1");
+    sqliteClient(getDb())!.pragma("query_only = 1");
     await expectUnavailable(() => stripeRoute.action(args(stripeDelivery("evt_readonly_1"))));
   });
 
   it("a full disk (the database may not grow): 503, and the transaction leaves nothing behind", async () => {
-    const sqlite = getDb().$client;
+    const sqlite = sqliteClient(getDb())!;
     const pages = sqlite.pragma("page_count", { simple: true }) as number;
     sqlite.pragma(`max_page_count = ${pages}`);
     await expectUnavailable(() => stripeRoute.action(args(stripeDelivery("evt_full_1", 200_000))));

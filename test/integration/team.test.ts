@@ -11,6 +11,7 @@ import * as team from "~/routes/backoffice.team";
 import * as password from "~/routes/backoffice.password";
 import * as login from "~/routes/backoffice.login";
 import { args, signInPage, staffCsrf } from "../support/routes";
+import { first, one } from "../../db/client";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -26,7 +27,9 @@ let otherCreditorStaffId: number;
 
 async function cookieFor(staffUserId: number) {
   const id = `session-${staffUserId}-${Math.random().toString(36).slice(2)}`;
-  getDb().insert(staffSessions).values({ idHash: sha256(id), staffUserId, createdAt: at, expiresAt: new Date("2026-11-21T00:00:00Z") }).run();
+  await getDb()
+    .insert(staffSessions)
+    .values({ idHash: sha256(id), staffUserId, createdAt: at, expiresAt: new Date("2026-11-21T00:00:00Z") });
   return (await createCookie("__Host-staff").serialize(id)).split(";")[0]!;
 }
 
@@ -46,24 +49,26 @@ async function outcome(run: () => unknown): Promise<Result | Response> {
 }
 
 const teamPost = (fields: Record<string, string>, cookie = owner) => outcome(() => team.action(args(post("/backoffice/team", fields, cookie))));
-const member = (id: number) => getDb().select().from(staffUsers).where(eq(staffUsers.id, id)).get()!;
+const member = async (id: number) => first(await getDb().select().from(staffUsers).where(eq(staffUsers.id, id)))!;
 const signedIn = async (cookie: string) => getStaff(getDb(), get("/backoffice", cookie), at);
-const lastMailTo = (email: string) => getDb().select().from(devOutbox).where(eq(devOutbox.toAddress, email)).orderBy(desc(devOutbox.id)).get();
+const lastMailTo = async (email: string) => first(await getDb().select().from(devOutbox).where(eq(devOutbox.toAddress, email)).orderBy(desc(devOutbox.id)));
 
 beforeAll(async () => {
-  const { path } = seededDb("2026-11-20");
+  const { path } = await seededDb("2026-11-20");
   process.env.DATABASE_PATH = path;
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();
   const db = getDb();
-  const staff = db.select().from(staffUsers).all();
+  const staff = await db.select().from(staffUsers);
   ownerId = staff.find((s) => s.role === "owner")!.id;
   agentId = staff.find((s) => s.role === "agent")!.id;
   creditorId = staff[0]!.creditorId;
-  const readOnlyId = db.insert(staffUsers).values({ creditorId, email: "lecture@atelier-durand.fr", name: "Lecteur", role: "read_only" }).returning().get().id;
-  const other = db.insert(creditors).values({ legalName: "Plomberie Martin", addressLine: "1 rue Neuve", postalCode: "75001", city: "Paris", email: "contact@martin.fr" }).returning().get();
-  otherCreditorStaffId = db.insert(staffUsers).values({ creditorId: other.id, email: "paul@martin.fr", name: "Paul Martin", role: "owner" }).returning().get().id;
+  const readOnlyId = one(await db.insert(staffUsers).values({ creditorId, email: "lecture@atelier-durand.fr", name: "Lecteur", role: "read_only" }).returning()).id;
+  const other = one(
+    await db.insert(creditors).values({ legalName: "Plomberie Martin", addressLine: "1 rue Neuve", postalCode: "75001", city: "Paris", email: "contact@martin.fr" }).returning(),
+  );
+  otherCreditorStaffId = one(await db.insert(staffUsers).values({ creditorId: other.id, email: "paul@martin.fr", name: "Paul Martin", role: "owner" }).returning()).id;
   owner = await cookieFor(ownerId);
   agent = await cookieFor(agentId);
   readOnly = await cookieFor(readOnlyId);
@@ -71,18 +76,26 @@ beforeAll(async () => {
 
 describe("the team page", () => {
   it("lists this creditor's members only, to every role, and lets only owners manage", async () => {
-    for (const [cookie, canManage] of [[owner, true], [agent, false], [readOnly, false]] as const) {
+    for (const [cookie, canManage] of [
+      [owner, true],
+      [agent, false],
+      [readOnly, false],
+    ] as const) {
       const page = await team.loader(args(get("/backoffice/team", cookie)));
       expect(page.canManage).toBe(canManage);
       expect(page.members.map((m) => m.name)).toEqual(["Claire Durand", "Karim Benali", "Lecteur"].sort((a, b) => a.localeCompare(b)));
       expect(page.members.some((m) => m.email === "paul@martin.fr")).toBe(false);
     }
     for (const cookie of [agent, readOnly]) {
-      const before = getDb().select().from(staffUsers).all();
-      for (const fields of <Record<string, string>[]>[{ intent: "add", name: "Intrus", email: "intrus@atelier-durand.fr", role: "owner" }, { intent: "role", memberId: String(agentId), role: "owner" }, { intent: "disable", memberId: String(ownerId) }]) {
+      const before = await getDb().select().from(staffUsers);
+      for (const fields of <Record<string, string>[]>[
+        { intent: "add", name: "Intrus", email: "intrus@atelier-durand.fr", role: "owner" },
+        { intent: "role", memberId: String(agentId), role: "owner" },
+        { intent: "disable", memberId: String(ownerId) },
+      ]) {
         expect(((await teamPost(fields, cookie)) as Response).status).toBe(403);
       }
-      expect(getDb().select().from(staffUsers).all()).toEqual(before);
+      expect(await getDb().select().from(staffUsers)).toEqual(before);
     }
   });
 
@@ -93,19 +106,29 @@ describe("the team page", () => {
     expect(bad.data.fields!.email).toContain("n'est pas valable");
     const taken = (await teamPost({ intent: "add", name: "Paul", email: "Paul@Martin.fr", role: "agent" })) as Result;
     expect(taken.data.fields!.email).toContain("déjà un accès");
-    expect(getDb().select().from(staffUsers).all()).toHaveLength(4);
+    expect(await getDb().select().from(staffUsers)).toHaveLength(4);
 
     const added = (await teamPost({ intent: "add", name: "Sophie Lambert", email: "Sophie@Atelier-Durand.fr", role: "agent" })) as Result;
     expect(added.data.status).toBe("done");
-    const sophie = getDb().select().from(staffUsers).where(eq(staffUsers.email, "sophie@atelier-durand.fr")).get()!;
+    const sophie = first(await getDb().select().from(staffUsers).where(eq(staffUsers.email, "sophie@atelier-durand.fr")))!;
     expect(sophie).toMatchObject({ creditorId, role: "agent", passwordHash: null, disabledAt: null });
-    expect(lastMailTo("sophie@atelier-durand.fr")?.text).toContain("demandez un code de connexion");
+    expect((await lastMailTo("sophie@atelier-durand.fr"))?.text).toContain("demandez un code de connexion");
 
     // The code sign-in of the login page, then the password page with a fresh code.
     const loginPost = (fields: Record<string, string>) =>
-      outcome(() => login.action(args(new Request(`${BASE}/backoffice/login`, { method: "POST", headers: { Origin: BASE, "X-Forwarded-For": "198.51.100.7", Cookie: signInPage().cookie }, body: new URLSearchParams({ csrf: signInPage().csrf, ...fields }) }))));
+      outcome(() =>
+        login.action(
+          args(
+            new Request(`${BASE}/backoffice/login`, {
+              method: "POST",
+              headers: { Origin: BASE, "X-Forwarded-For": "198.51.100.7", Cookie: signInPage().cookie },
+              body: new URLSearchParams({ csrf: signInPage().csrf, ...fields }),
+            }),
+          ),
+        ),
+      );
     await loginPost({ intent: "send-code", email: "sophie@atelier-durand.fr" });
-    const signInCode = /(\d{6})/.exec(lastMailTo("sophie@atelier-durand.fr")!.subject!)![1]!;
+    const signInCode = /(\d{6})/.exec((await lastMailTo("sophie@atelier-durand.fr"))!.subject!)![1]!;
     const session = (((await loginPost({ intent: "code", email: "sophie@atelier-durand.fr", code: signInCode })) as Response).headers.get("Set-Cookie") ?? "").split(";")[0]!;
     expect((await signedIn(session))?.id).toBe(sophie.id);
     expect((await password.loader(args(get("/backoffice/password", session)))).hasPassword).toBe(false);
@@ -120,7 +143,7 @@ describe("the team page", () => {
     expect(signInCodeAgain.data.fields!.code).toContain("Ce code ne convient pas");
 
     expect(((await pw({ intent: "send-code" })) as Result).data.status).toBe("code_sent");
-    const passwordCode = /(\d{6})/.exec(lastMailTo("sophie@atelier-durand.fr")!.subject!)![1]!;
+    const passwordCode = /(\d{6})/.exec((await lastMailTo("sophie@atelier-durand.fr"))!.subject!)![1]!;
     const changed = (await pw({ intent: "change", password: "un mot de passe long", confirm: "un mot de passe long", code: passwordCode })) as Result;
     expect(changed.data.status).toBe("changed");
     expect(await signInStaff(getDb(), "sophie@atelier-durand.fr", "un mot de passe long", at)).toMatch(/^__Host-staff=/);
@@ -133,16 +156,18 @@ describe("the team page", () => {
     expect(demoteLast.data.fields!.role).toContain("au moins un propriétaire actif");
     const disableLast = (await teamPost({ intent: "disable", memberId: String(ownerId) })) as Result;
     expect(disableLast.data.fields!.member).toContain("au moins un propriétaire actif");
-    expect(member(ownerId)).toMatchObject({ role: "owner", disabledAt: null });
+    expect(await member(ownerId)).toMatchObject({ role: "owner", disabledAt: null });
 
     const promoted = (await teamPost({ intent: "role", memberId: String(agentId), role: "owner" })) as Result;
     expect(promoted.data.status).toBe("done");
-    expect(member(agentId).role).toBe("owner");
+    expect((await member(agentId)).role).toBe("owner");
     // With two owners, one may step down; the other is then the last one again.
     expect(((await teamPost({ intent: "role", memberId: String(agentId), role: "agent" })) as Result).data.status).toBe("done");
-    expect(member(agentId).role).toBe("agent");
+    expect((await member(agentId)).role).toBe("agent");
     const page = await team.loader(args(get("/backoffice/team")));
-    expect(page.audit.map((a) => a.what)).toEqual(expect.arrayContaining(["Karim Benali : rôle agent → propriétaire", "Karim Benali : rôle propriétaire → agent", "Sophie Lambert ajouté(e) (agent)"]));
+    expect(page.audit.map((a) => a.what)).toEqual(
+      expect.arrayContaining(["Karim Benali : rôle agent → propriétaire", "Karim Benali : rôle propriétaire → agent", "Sophie Lambert ajouté(e) (agent)"]),
+    );
   });
 
   it("disabling a member ends their sessions at once; re-enabling lets them sign in again", async () => {
@@ -150,22 +175,22 @@ describe("the team page", () => {
     expect(await signedIn(karim)).not.toBeNull();
     const disabled = (await teamPost({ intent: "disable", memberId: String(agentId) })) as Result;
     expect(disabled.data.status).toBe("done");
-    expect(member(agentId).disabledAt).not.toBeNull();
+    expect((await member(agentId)).disabledAt).not.toBeNull();
     expect(await signedIn(karim)).toBeNull();
     expect(await signedIn(agent)).toBeNull();
-    expect(getDb().select().from(staffSessions).where(eq(staffSessions.staffUserId, agentId)).all()).toEqual([]);
+    expect(await getDb().select().from(staffSessions).where(eq(staffSessions.staffUserId, agentId))).toEqual([]);
     const refused = await outcome(() => team.loader(args(get("/backoffice/team", karim))));
     expect((refused as Response).headers.get("Location")).toBe("/backoffice/login");
 
     expect(((await teamPost({ intent: "enable", memberId: String(agentId) })) as Result).data.status).toBe("done");
-    expect(member(agentId).disabledAt).toBeNull();
+    expect((await member(agentId)).disabledAt).toBeNull();
     // The old sessions stay dead: re-enabling is a new sign-in.
     expect(await signedIn(karim)).toBeNull();
-    expect(getDb().select().from(staffAuditEvents).where(eq(staffAuditEvents.action, "team.member_disabled")).all()).toHaveLength(1);
+    expect(await getDb().select().from(staffAuditEvents).where(eq(staffAuditEvents.action, "team.member_disabled"))).toHaveLength(1);
   });
 
   it("cannot see or touch another creditor's staff, whatever id is posted", async () => {
-    const before = member(otherCreditorStaffId);
+    const before = await member(otherCreditorStaffId);
     for (const fields of <Record<string, string>[]>[
       { intent: "role", memberId: String(otherCreditorStaffId), role: "read_only" },
       { intent: "disable", memberId: String(otherCreditorStaffId) },
@@ -175,13 +200,17 @@ describe("the team page", () => {
       expect(result.init.status).toBe(400);
       expect(result.data.fields!.member).toContain("n'existe pas dans votre équipe");
     }
-    expect(member(otherCreditorStaffId)).toEqual(before);
+    expect(await member(otherCreditorStaffId)).toEqual(before);
   });
 
   it("refuses a form from another origin", async () => {
-    const foreign = new Request(`${BASE}/backoffice/team`, { method: "POST", headers: { Origin: "https://evil.example", Cookie: owner }, body: new URLSearchParams({ intent: "disable", memberId: String(agentId) }) });
+    const foreign = new Request(`${BASE}/backoffice/team`, {
+      method: "POST",
+      headers: { Origin: "https://evil.example", Cookie: owner },
+      body: new URLSearchParams({ intent: "disable", memberId: String(agentId) }),
+    });
     expect(((await outcome(() => team.action(args(foreign)))) as Response).status).toBe(403);
-    expect(member(agentId).disabledAt).toBeNull();
+    expect((await member(agentId)).disabledAt).toBeNull();
   });
 });
 
@@ -189,7 +218,10 @@ describe("changing one's own password", () => {
   it("takes the current password, refuses a wrong one, and closes the other sessions", async () => {
     const db = getDb();
     const { hashPassword } = await import("~/services/auth/passwords.server");
-    db.update(staffUsers).set({ passwordHash: await hashPassword("ancien mot de passe") }).where(eq(staffUsers.id, ownerId)).run();
+    await db
+      .update(staffUsers)
+      .set({ passwordHash: await hashPassword("ancien mot de passe") })
+      .where(eq(staffUsers.id, ownerId));
     const here = await cookieFor(ownerId);
     const elsewhere = await cookieFor(ownerId);
     const pw = (fields: Record<string, string>) => outcome(() => password.action(args(post("/backoffice/password", fields, here))));

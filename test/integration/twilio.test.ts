@@ -16,7 +16,7 @@ import * as statusRoute from "~/routes/webhooks.twilio.status";
 import * as inboundRoute from "~/routes/webhooks.twilio.inbound";
 import { tick } from "../../jobs/tick";
 import { debtorContacts, outboundMessages, timelineEvents, webhookEvents } from "../../db/schema";
-import type { Db } from "../../db/client";
+import { first, sqliteClient, type Db } from "../../db/client";
 
 const ACCOUNT_SID = `AC${"0123456789abcdef".repeat(2)}`;
 const AUTH_TOKEN = "test-twilio-auth-token-0123456789";
@@ -37,8 +37,8 @@ beforeEach(async () => {
   fake = new FakeTwilio(ACCOUNT_SID, AUTH_TOKEN);
   sms = twilioSmsSender({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, messagingServiceSid: SERVICE_SID, apiBaseUrl: await fake.start() });
   // The routes open the database through getDb(): point it at this test's seeded file.
-  const seeded = seededDb("2026-11-20");
-  seeded.db.$client.close();
+  const seeded = await seededDb("2026-11-20");
+  sqliteClient(seeded.db)!.close();
   for (const [key, value] of Object.entries({ ...twilioVars, DATABASE_PATH: seeded.path })) vi.stubEnv(key, value);
   resetEnvCache();
   closeDb();
@@ -58,10 +58,15 @@ function runAt(now: Date) {
   return tick({ db, env, email: devOutboxEmailSender(db, () => now), sms, now });
 }
 
-const smsTo = (phone: string) =>
-  db.select().from(outboundMessages).where(and(eq(outboundMessages.channel, "sms"), eq(outboundMessages.toAddress, phone))).get()!;
-const contactWith = (phone: string) => db.select().from(debtorContacts).where(eq(debtorContacts.phone, phone)).get()!;
-const countOf = (table: typeof timelineEvents | typeof webhookEvents) => db.select({ n: sql<number>`count(*)` }).from(table).get()!.n;
+const smsTo = async (phone: string) =>
+  first(
+    await db
+      .select()
+      .from(outboundMessages)
+      .where(and(eq(outboundMessages.channel, "sms"), eq(outboundMessages.toAddress, phone))),
+  )!;
+const contactWith = async (phone: string) => first(await db.select().from(debtorContacts).where(eq(debtorContacts.phone, phone)))!;
+const countOf = async (table: typeof timelineEvents | typeof webhookEvents) => first(await db.select({ n: sql<number>`count(*)` }).from(table))!.n;
 
 /** Calls a route's action as Remix would, at `at`, signed as Twilio signs (or with the given signature). */
 async function webhook(route: typeof statusRoute, path: string, params: Record<string, string>, at: Date, signature?: string) {
@@ -102,7 +107,10 @@ describe("sending SMS through the real Twilio SDK", { timeout: 30_000 }, () => {
     await runAt(FIRST);
     expect(fake.requests).toHaveLength(0);
     const report = await runAt(SECOND);
-    const rows = db.select().from(outboundMessages).where(and(eq(outboundMessages.channel, "sms"), eq(outboundMessages.step, "second_reminder"))).all();
+    const rows = await db
+      .select()
+      .from(outboundMessages)
+      .where(and(eq(outboundMessages.channel, "sms"), eq(outboundMessages.step, "second_reminder")));
     expect(rows.length).toBeGreaterThan(0);
     expect(report.failed).toBe(0);
     expect(fake.sent).toHaveLength(rows.length);
@@ -120,16 +128,16 @@ describe("sending SMS through the real Twilio SDK", { timeout: 30_000 }, () => {
   it("R9: Twilio accepted but the answer was lost; 11 minutes later the row is reconciled, not sent again", async () => {
     await runAt(FIRST);
     fake.dropResponseNext();
-    const first = await runAt(SECOND);
-    expect(first.retrying).toBe(1);
+    const initial = await runAt(SECOND);
+    expect(initial.retrying).toBe(1);
     const lost = fake.sent[0]!;
-    expect(smsTo(lost.to)).toMatchObject({ status: "sending", providerMessageId: null });
+    expect(await smsTo(lost.to)).toMatchObject({ status: "sending", providerMessageId: null });
     const posts = fake.requests.length;
 
     await runAt(plus(SECOND, 5)); // too early to ask Twilio
-    expect(smsTo(lost.to).status).toBe("sending");
+    expect((await smsTo(lost.to)).status).toBe("sending");
     await runAt(plus(SECOND, 11));
-    expect(smsTo(lost.to)).toMatchObject({ status: "sent", providerMessageId: lost.sid, attempts: 1 });
+    expect(await smsTo(lost.to)).toMatchObject({ status: "sent", providerMessageId: lost.sid, attempts: 1 });
     expect(fake.requests.length).toBe(posts);
     expect(fake.sent.filter((m) => m.to === lost.to)).toHaveLength(1);
   });
@@ -139,13 +147,13 @@ describe("sending SMS through the real Twilio SDK", { timeout: 30_000 }, () => {
     fake.dropRequestNext();
     await runAt(SECOND);
     const phone = fake.requests[0]!.to;
-    expect(smsTo(phone).status).toBe("sending");
+    expect((await smsTo(phone)).status).toBe("sending");
     expect(fake.sent.some((m) => m.to === phone)).toBe(false);
 
     await runAt(plus(SECOND, 11));
-    expect(smsTo(phone)).toMatchObject({ status: "pending", lastError: "not found at the provider: safe to send again" });
+    expect(await smsTo(phone)).toMatchObject({ status: "pending", lastError: "not found at the provider: safe to send again" });
     await runAt(plus(SECOND, 13));
-    expect(smsTo(phone)).toMatchObject({ status: "sent", attempts: 2 });
+    expect(await smsTo(phone)).toMatchObject({ status: "sent", attempts: 2 });
     expect(fake.sent.filter((m) => m.to === phone)).toHaveLength(1);
   });
 
@@ -154,9 +162,9 @@ describe("sending SMS through the real Twilio SDK", { timeout: 30_000 }, () => {
     fake.failNext(400, 21610);
     await runAt(SECOND);
     const phone = fake.requests[0]!.to;
-    expect(smsTo(phone).status).toBe("failed");
-    expect(smsTo(phone).lastError).toContain("21610");
-    expect(contactWith(phone).smsOptOutAt).toEqual(SECOND);
+    expect((await smsTo(phone)).status).toBe("failed");
+    expect((await smsTo(phone)).lastError).toContain("21610");
+    expect((await contactWith(phone)).smsOptOutAt).toEqual(SECOND);
     expect(fake.sent.some((m) => m.to === phone)).toBe(false);
     expect(fake.sent.length).toBe(fake.requests.length - 1);
   });
@@ -172,39 +180,51 @@ describe("Twilio webhooks", { timeout: 30_000 }, () => {
     const [delivered, refused] = fake.sent as [(typeof fake.sent)[0], (typeof fake.sent)[0]];
     const params = statusParams(delivered.sid, delivered.to, "delivered");
     const at = plus(SECOND, 1);
-    const timeline = countOf(timelineEvents);
+    const timeline = await countOf(timelineEvents);
 
-    const forged = (await webhook(statusRoute, STATUS, params, at, twilio.getExpectedTwilioSignature("another-token-0123456789", `${env.PUBLIC_BASE_URL}${STATUS}`, params))) as Response;
+    const forged = (await webhook(
+      statusRoute,
+      STATUS,
+      params,
+      at,
+      twilio.getExpectedTwilioSignature("another-token-0123456789", `${env.PUBLIC_BASE_URL}${STATUS}`, params),
+    )) as Response;
     expect(forged.status).toBe(403);
     expect(forged.headers.get("Content-Type")).toBe("application/problem+json");
     expect(await forged.json()).toMatchObject({ status: 403, title: "Forbidden" });
-    const tampered = (await webhook(statusRoute, STATUS, { ...params, MessageStatus: "failed" }, at, twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${env.PUBLIC_BASE_URL}${STATUS}`, params))) as Response;
+    const tampered = (await webhook(
+      statusRoute,
+      STATUS,
+      { ...params, MessageStatus: "failed" },
+      at,
+      twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${env.PUBLIC_BASE_URL}${STATUS}`, params),
+    )) as Response;
     expect(tampered.status).toBe(403);
-    expect(countOf(webhookEvents)).toBe(0);
-    expect(countOf(timelineEvents)).toBe(timeline);
-    expect(smsTo(delivered.to).status).toBe("sent");
+    expect(await countOf(webhookEvents)).toBe(0);
+    expect(await countOf(timelineEvents)).toBe(timeline);
+    expect((await smsTo(delivered.to)).status).toBe("sent");
 
     expect(((await webhook(statusRoute, STATUS, params, at)) as Response).status).toBe(204);
-    expect(smsTo(delivered.to).status).toBe("delivered");
-    const events = db.select().from(timelineEvents).where(eq(timelineEvents.type, "message.delivered")).all();
+    expect((await smsTo(delivered.to)).status).toBe("delivered");
+    const events = await db.select().from(timelineEvents).where(eq(timelineEvents.type, "message.delivered"));
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ actor: "provider", debtorId: smsTo(delivered.to).debtorId, occurredAt: at });
+    expect(events[0]).toMatchObject({ actor: "provider", debtorId: (await smsTo(delivered.to)).debtorId, occurredAt: at });
 
     // Twilio retries: the same (MessageSid, status) is a no-op.
     expect(((await webhook(statusRoute, STATUS, params, plus(at, 1))) as Response).status).toBe(204);
-    expect(countOf(timelineEvents)).toBe(timeline + 1);
-    expect(countOf(webhookEvents)).toBe(1);
-    expect(db.select().from(webhookEvents).get()).toMatchObject({ provider: "twilio", providerEventId: `${delivered.sid}:delivered`, processedAt: at });
+    expect(await countOf(timelineEvents)).toBe(timeline + 1);
+    expect(await countOf(webhookEvents)).toBe(1);
+    expect(first(await db.select().from(webhookEvents))).toMatchObject({ provider: "twilio", providerEventId: `${delivered.sid}:delivered`, processedAt: at });
 
     // A late "sent" callback never moves a delivered message back.
     await webhook(statusRoute, STATUS, statusParams(delivered.sid, delivered.to, "sent"), plus(at, 2));
-    expect(smsTo(delivered.to).status).toBe("delivered");
+    expect((await smsTo(delivered.to)).status).toBe("delivered");
 
     // Undelivered with 21610: the message failed and the contact is out of SMS.
     expect(((await webhook(statusRoute, STATUS, statusParams(refused.sid, refused.to, "undelivered", "21610"), at)) as Response).status).toBe(204);
-    expect(smsTo(refused.to)).toMatchObject({ status: "failed", lastError: "twilio 21610" });
-    expect(contactWith(refused.to).smsOptOutAt).toEqual(at);
-    expect(db.select().from(timelineEvents).where(eq(timelineEvents.type, "message.failed")).all()).toHaveLength(1);
+    expect(await smsTo(refused.to)).toMatchObject({ status: "failed", lastError: "twilio 21610" });
+    expect((await contactWith(refused.to)).smsOptOutAt).toEqual(at);
+    expect(await db.select().from(timelineEvents).where(eq(timelineEvents.type, "message.failed"))).toHaveLength(1);
   });
 
   it("inbound STOP opts the contact out and the next pass plans no SMS for that debtor; START opts back in", async () => {
@@ -215,33 +235,39 @@ describe("Twilio webhooks", { timeout: 30_000 }, () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("text/xml");
     expect(await response.text()).toBe("<Response/>");
-    const contact = contactWith(phone);
+    const contact = await contactWith(phone);
     expect(contact.smsOptOutAt).toEqual(at);
-    expect(db.select().from(timelineEvents).where(eq(timelineEvents.type, "contact.sms_opted_out")).all()).toMatchObject([{ debtorId: contact.debtorId }]);
+    expect(await db.select().from(timelineEvents).where(eq(timelineEvents.type, "contact.sms_opted_out"))).toMatchObject([{ debtorId: contact.debtorId }]);
 
     await runAt(SECOND);
     expect(fake.sent.length).toBeGreaterThan(0);
     expect(fake.sent.some((m) => m.to === phone)).toBe(false);
-    const planned = db.select().from(outboundMessages).where(and(eq(outboundMessages.debtorId, contact.debtorId), eq(outboundMessages.channel, "sms"))).all();
+    const planned = await db
+      .select()
+      .from(outboundMessages)
+      .where(and(eq(outboundMessages.debtorId, contact.debtorId), eq(outboundMessages.channel, "sms")));
     expect(planned).toEqual([]);
 
     await webhook(inboundRoute, INBOUND, inboundParams(phone, "Start", `SM${"cd".repeat(16)}`), plus(SECOND, 60));
-    expect(contactWith(phone).smsOptOutAt).toBeNull();
-    expect(db.select().from(timelineEvents).where(eq(timelineEvents.type, "contact.sms_opted_in")).all()).toHaveLength(1);
+    expect((await contactWith(phone)).smsOptOutAt).toBeNull();
+    expect(await db.select().from(timelineEvents).where(eq(timelineEvents.type, "contact.sms_opted_in"))).toHaveLength(1);
   });
 
   it("a forged inbound STOP is refused, and without Twilio configured both routes answer 404", async () => {
     const phone = "+33612345606";
     const forged = (await webhook(inboundRoute, INBOUND, inboundParams(phone, "STOP"), FIRST, "bm90LWEtc2lnbmF0dXJl")) as Response;
     expect(forged.status).toBe(403);
-    expect(contactWith(phone).smsOptOutAt).toBeNull();
+    expect((await contactWith(phone)).smsOptOutAt).toBeNull();
 
     vi.stubEnv("TWILIO_ACCOUNT_SID", "");
     vi.stubEnv("TWILIO_AUTH_TOKEN", "");
     vi.stubEnv("TWILIO_MESSAGING_SERVICE_SID", "");
-    for (const [route, path] of [[statusRoute, STATUS], [inboundRoute, INBOUND]] as const) {
+    for (const [route, path] of [
+      [statusRoute, STATUS],
+      [inboundRoute, INBOUND],
+    ] as const) {
       expect(((await webhook(route, path, inboundParams(phone, "STOP"), FIRST)) as Response).status).toBe(404);
     }
-    expect(countOf(webhookEvents)).toBe(0);
+    expect(await countOf(webhookEvents)).toBe(0);
   });
 });

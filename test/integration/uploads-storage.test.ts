@@ -16,6 +16,7 @@ import { debtorSessions, debtors, invoices } from "../../db/schema";
 import { seededDb } from "../support/db";
 import { databaseDigest } from "../support/digest";
 import { args, outcome } from "../support/routes";
+import { first } from "../../db/client";
 
 /** Item 7: uploads on a real disk, bodies as real streamed Requests. */
 const PDF = new TextEncoder().encode("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n");
@@ -48,7 +49,12 @@ describe("a chunked upload without Content-Length", () => {
         controller.enqueue(chunk);
       },
     });
-    const request = new Request("http://localhost:4310/portal/dispute", { method: "POST", headers: { "Content-Type": "multipart/form-data; boundary=x" }, body, duplex: "half" } as RequestInit);
+    const request = new Request("http://localhost:4310/portal/dispute", {
+      method: "POST",
+      headers: { "Content-Type": "multipart/form-data; boundary=x" },
+      body,
+      duplex: "half",
+    } as RequestInit);
     expect(request.headers.get("Content-Length")).toBeNull();
     const refused = await readLimitedForm(request, MAX_FORM_BYTES).then(
       () => null,
@@ -62,8 +68,8 @@ describe("a chunked upload without Content-Length", () => {
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
 
-beforeAll(() => {
-  process.env.DATABASE_PATH = seededDb("2026-11-20").path;
+beforeAll(async () => {
+  process.env.DATABASE_PATH = (await seededDb("2026-11-20")).path;
   process.env.STORAGE_DIR = mkdtempSync(join(tmpdir(), "relance-files-"));
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
@@ -74,13 +80,23 @@ beforeAll(() => {
 async function portalSession() {
   const db = getDb();
   const env = getEnv();
-  const debtor = db.select().from(debtors).where(eq(debtors.name, "Garage des Alpes SAS")).get()!;
-  const invoice = db.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"))).get()!;
-  const link = insertLink(db, env, { debtorId: debtor.id, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) });
+  const debtor = first(await db.select().from(debtors).where(eq(debtors.name, "Garage des Alpes SAS")))!;
+  const invoice = first(
+    await db
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"))),
+  )!;
+  const link = await insertLink(db, env, { debtorId: debtor.id, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) });
   const token = await signLink(env, link);
-  const landed = (await outcome(() => landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), params: { token }, context: {} }))) as Response;
+  const landed = (await outcome(() =>
+    landing.action({ request: new Request(`${BASE}/l/${token}`, { method: "POST", headers: { Origin: BASE }, body: new URLSearchParams() }), params: { token }, context: {} }),
+  )) as Response;
   const cookie = landed.headers.get("Set-Cookie")!.split(";")[0]!;
-  db.update(debtorSessions).set({ stepUpAt: new Date(NOW) }).where(eq(debtorSessions.linkId, link.id)).run();
+  await db
+    .update(debtorSessions)
+    .set({ stepUpAt: new Date(NOW) })
+    .where(eq(debtorSessions.linkId, link.id));
   const page = (await disputeRoute.loader(args(new Request(`${BASE}/portal/dispute`, { headers: { Cookie: cookie } })))) as { csrf: string };
   return { cookie, csrf: page.csrf, invoiceId: invoice.id };
 }
@@ -119,15 +135,43 @@ function streamedUpload(fields: [string, string][], fileField: string, fileBytes
 
 describe("a file over 5 MB in a streamed upload", () => {
   const cases = [
-    { page: "dispute", route: disputeRoute, path: "/portal/dispute", file: "files", fields: (id: number): [string, string][] => [["intent", "confirm"], ["invoice", String(id)], ["reason", "amount"], ["message", "Le montant facturé ne correspond pas au devis signé."]] },
-    { page: "already paid", route: paidRoute, path: "/portal/already-paid", file: "proof", fields: (id: number): [string, string][] => [["intent", "confirm"], ["invoice", String(id)], ["paidOn", "2026-11-10"], ["amount", "100"], ["method", "transfer"]] },
+    {
+      page: "dispute",
+      route: disputeRoute,
+      path: "/portal/dispute",
+      file: "files",
+      fields: (id: number): [string, string][] => [
+        ["intent", "confirm"],
+        ["invoice", String(id)],
+        ["reason", "amount"],
+        ["message", "Le montant facturé ne correspond pas au devis signé."],
+      ],
+    },
+    {
+      page: "already paid",
+      route: paidRoute,
+      path: "/portal/already-paid",
+      file: "proof",
+      fields: (id: number): [string, string][] => [
+        ["intent", "confirm"],
+        ["invoice", String(id)],
+        ["paidOn", "2026-11-10"],
+        ["amount", "100"],
+        ["method", "transfer"],
+      ],
+    },
   ];
   for (const { page, route, path, file, fields } of cases) {
     it(`is cut at 5 MB + 1 byte on the ${page} page: 413 naming the file, the rest never read, nothing stored`, async () => {
       const session = await portalSession();
       // 12 MB: under the whole form's limit, so only the per-file limit can stop it early.
       const upload = streamedUpload([["csrf", session.csrf], ...fields(session.invoiceId)], file, 12 * 1024 * 1024);
-      const request = new Request(`${BASE}${path}`, { method: "POST", headers: { Origin: BASE, Cookie: session.cookie, "Content-Type": upload.contentType }, body: upload.body, duplex: "half" } as RequestInit);
+      const request = new Request(`${BASE}${path}`, {
+        method: "POST",
+        headers: { Origin: BASE, Cookie: session.cookie, "Content-Type": upload.contentType },
+        body: upload.body,
+        duplex: "half",
+      } as RequestInit);
       expect(request.headers.get("Content-Length")).toBeNull();
       const before = databaseDigest(getDb());
       const refused = (await outcome(() => route.action(args(request)))) as Response;

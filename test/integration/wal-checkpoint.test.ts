@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sqliteClient } from "../../db/client";
 import Database from "better-sqlite3";
 import { statSync } from "node:fs";
 import { freshDb } from "../support/db";
@@ -17,7 +18,7 @@ const walSize = (path: string) => statSync(`${path}-wal`).size;
 describe("the job's WAL checkpoint (R5)", () => {
   it("leaves a small WAL alone", () => {
     const { db, path } = freshDb();
-    grow(db.$client, 10);
+    grow(sqliteClient(db)!, 10);
     const size = walSize(path);
     expect(checkpointLargeWal(db, { thresholdBytes: 1024 * 1024 })).toEqual({ status: "small", walBytes: size });
     expect(walSize(path)).toBe(size);
@@ -25,7 +26,7 @@ describe("the job's WAL checkpoint (R5)", () => {
 
   it("truncates a WAL above the threshold, keeping every row", () => {
     const { db, path } = freshDb();
-    grow(db.$client, 2000);
+    grow(sqliteClient(db)!, 2000);
     expect(walSize(path)).toBeGreaterThan(1024 * 1024);
     const result = checkpointLargeWal(db, { thresholdBytes: 1024 * 1024 });
     expect(result.status).toBe("truncated");
@@ -33,21 +34,21 @@ describe("the job's WAL checkpoint (R5)", () => {
     const other = new Database(path, { readonly: true });
     expect(other.prepare("select count(*) as n from filler").get()).toEqual({ n: 2000 });
     other.close();
-    expect(db.$client.pragma("busy_timeout", { simple: true })).toBe(5000);
+    expect(sqliteClient(db)!.pragma("busy_timeout", { simple: true })).toBe(5000);
   });
 
   it("gives up within its wait while a reader holds an old snapshot, and succeeds on a later pass", () => {
     const { db, path } = freshDb();
-    grow(db.$client, 100);
+    grow(sqliteClient(db)!, 100);
     // Another process reading through a long transaction: it pins the WAL.
     const reader = new Database(path);
     reader.exec("begin");
     reader.prepare("select count(*) from filler").get();
-    grow(db.$client, 2000);
+    grow(sqliteClient(db)!, 2000);
     const starved = checkpointLargeWal(db, { thresholdBytes: 1024 * 1024, waitMs: 50 });
     expect(starved.status).toBe("busy");
     // The connection's own busy timeout is back for everything else the job does.
-    expect(db.$client.pragma("busy_timeout", { simple: true })).toBe(5000);
+    expect(sqliteClient(db)!.pragma("busy_timeout", { simple: true })).toBe(5000);
     reader.exec("commit");
     reader.close();
     expect(checkpointLargeWal(db, { thresholdBytes: 1024 * 1024 }).status).toBe("truncated");

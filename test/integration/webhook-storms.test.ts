@@ -14,7 +14,7 @@ import * as twilioStatusRoute from "~/routes/webhooks.twilio.status";
 import * as twilioInboundRoute from "~/routes/webhooks.twilio.inbound";
 import { tick } from "../../jobs/tick";
 import { checkoutSessions, debtorContacts, invoices, outboundMessages, payments, timelineEvents, webhookEvents } from "../../db/schema";
-import type { Db } from "../../db/client";
+import { first, one, sqliteClient, type Db } from "../../db/client";
 import { args } from "../support/routes";
 
 /**
@@ -33,7 +33,7 @@ type Delivery = { label: string; expect: number; send: () => Promise<Response> }
 
 function shuffle<T>(items: T[], seed = 42): T[] {
   let a = seed;
-  const rand = () => ((a = (Math.imul(a ^ (a >>> 15), 1 | a) + 0x6d2b79f5) >>> 0) / 4294967296);
+  const rand = () => (a = (Math.imul(a ^ (a >>> 15), 1 | a) + 0x6d2b79f5) >>> 0) / 4294967296;
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
@@ -48,8 +48,8 @@ describe("webhook storms", () => {
   stripe.clock = () => NOW;
 
   beforeAll(async () => {
-    const seeded = seededDb("2026-11-20");
-    seeded.db.$client.close();
+    const seeded = await seededDb("2026-11-20");
+    sqliteClient(seeded.db)!.close();
     const vars = {
       DATABASE_PATH: seeded.path,
       TEST_FIXED_NOW: NOW.toISOString(),
@@ -76,26 +76,33 @@ describe("webhook storms", () => {
     resetEnvCache();
   });
 
-  
   it("each effect happens once; forged and stale deliveries are refused and stored nowhere", { timeout: 60_000 }, async () => {
-    const sent = db.select().from(outboundMessages).where(eq(outboundMessages.status, "sent")).all();
+    const sent = await db.select().from(outboundMessages).where(eq(outboundMessages.status, "sent"));
     const emails = sent.filter((m) => m.channel === "email");
     const texts = sent.filter((m) => m.channel === "sms");
     expect(emails.length).toBeGreaterThanOrEqual(5);
     expect(texts.length).toBeGreaterThanOrEqual(3);
 
     // --- Stripe: three checkouts of ours, on three debtors' open invoices.
-    const open = db.select().from(invoices).where(eq(invoices.status, "open")).all();
+    const open = await db.select().from(invoices).where(eq(invoices.status, "open"));
     const byDebtor = [...new Map(open.map((i) => [i.debtorId, i])).values()].slice(0, 3);
-    const checkouts = byDebtor.map(
-      (invoice, n) =>
-        db
-          .insert(checkoutSessions)
-          .values({ debtorId: invoice.debtorId, providerSessionId: `cs_test_storm${n}${"a".repeat(20)}`, currency: invoice.currency, totalCents: invoice.balanceCents, allocations: [{ invoiceId: invoice.id, amountCents: invoice.balanceCents }] })
-          .returning()
-          .get()!,
+    const checkouts = await Promise.all(
+      byDebtor.map(async (invoice, n) =>
+        one(
+          await db
+            .insert(checkoutSessions)
+            .values({
+              debtorId: invoice.debtorId,
+              providerSessionId: `cs_test_storm${n}${"a".repeat(20)}`,
+              currency: invoice.currency,
+              totalCents: invoice.balanceCents,
+              allocations: [{ invoiceId: invoice.id, amountCents: invoice.balanceCents }],
+            })
+            .returning(),
+        ),
+      ),
     );
-    const [paid, later, expired] = checkouts as [typeof checkouts[0], typeof checkouts[0], typeof checkouts[0]];
+    const [paid, later, expired] = checkouts as [(typeof checkouts)[0], (typeof checkouts)[0], (typeof checkouts)[0]];
     const session = (row: typeof paid, status: string, paymentStatus: string) => ({
       id: row.providerSessionId,
       object: "checkout.session",
@@ -110,19 +117,46 @@ describe("webhook storms", () => {
       stripe.event("checkout.session.completed", session(paid, "complete", "paid"), "evt_storm_completed"),
       stripe.event("checkout.session.async_payment_succeeded", session(later, "complete", "paid"), "evt_storm_async"),
       stripe.event("checkout.session.expired", session(expired, "expired", "unpaid"), "evt_storm_expired"),
-      stripe.event("charge.refunded", { id: `ch_storm_${paid.id}`, object: "charge", amount: paid.totalCents, amount_refunded: 1000, currency: "eur", payment_intent: `pi_storm_${paid.id}`, metadata: { checkout_id: String(paid.id), debtor_id: String(paid.debtorId) } }, "evt_storm_refund"),
-      stripe.event("charge.dispute.created", { id: `dp_storm_${later.id}`, object: "dispute", amount: 500, currency: "eur", charge: `ch_storm_${later.id}`, payment_intent: `pi_storm_${later.id}`, reason: "fraudulent", status: "needs_response" }, "evt_storm_dispute"),
+      stripe.event(
+        "charge.refunded",
+        {
+          id: `ch_storm_${paid.id}`,
+          object: "charge",
+          amount: paid.totalCents,
+          amount_refunded: 1000,
+          currency: "eur",
+          payment_intent: `pi_storm_${paid.id}`,
+          metadata: { checkout_id: String(paid.id), debtor_id: String(paid.debtorId) },
+        },
+        "evt_storm_refund",
+      ),
+      stripe.event(
+        "charge.dispute.created",
+        {
+          id: `dp_storm_${later.id}`,
+          object: "dispute",
+          amount: 500,
+          currency: "eur",
+          charge: `ch_storm_${later.id}`,
+          payment_intent: `pi_storm_${later.id}`,
+          reason: "fraudulent",
+          status: "needs_response",
+        },
+        "evt_storm_dispute",
+      ),
     ];
     const stripeUrl = `${BASE}/webhooks/stripe`;
-    const stripeDelivery = (event: unknown, options: { tamper?: (body: string) => string; at?: Date } = {}) => () => {
-      stripe.clock = () => options.at ?? NOW;
-      const request = stripe.webhookRequest(stripeUrl, event, { tamper: options.tamper });
-      stripe.clock = () => NOW;
-      return stripeRoute.action(args(request)) as Promise<Response>;
-    };
+    const stripeDelivery =
+      (event: unknown, options: { tamper?: (body: string) => string; at?: Date } = {}) =>
+      () => {
+        stripe.clock = () => options.at ?? NOW;
+        const request = stripe.webhookRequest(stripeUrl, event, { tamper: options.tamper });
+        stripe.clock = () => NOW;
+        return stripeRoute.action(args(request)) as Promise<Response>;
+      };
 
     // --- Resend: delivered, hard bounce, suppressed, complaint, and an open (stored, ignored).
-    const [delivered, bounced, suppressed, complained] = emails as [typeof emails[0], typeof emails[0], typeof emails[0], typeof emails[0]];
+    const [delivered, bounced, suppressed, complained] = emails as [(typeof emails)[0], (typeof emails)[0], (typeof emails)[0], (typeof emails)[0]];
     const emailData = (m: typeof delivered, extra: Record<string, unknown> = {}) => ({ email_id: m.providerMessageId, to: [m.toAddress], subject: m.subject, ...extra });
     const resendEvents: [string, { type: string; data: Record<string, unknown> }][] = [
       ["msg_storm_delivered", { type: "email.delivered", data: emailData(delivered) }],
@@ -131,20 +165,36 @@ describe("webhook storms", () => {
       ["msg_storm_complained", { type: "email.complained", data: emailData(complained) }],
       ["msg_storm_opened", { type: "email.opened", data: emailData(delivered) }],
     ];
-    const resendDelivery = (id: string, event: { type: string; data: Record<string, unknown> }, options: { secret?: string; at?: Date } = {}) => () => {
-      const at = options.at ?? NOW;
-      const body = JSON.stringify({ ...event, created_at: at.toISOString() });
-      const headers = { "content-type": "application/json", "svix-id": id, "svix-timestamp": String(Math.floor(at.getTime() / 1000)), "svix-signature": new Webhook(options.secret ?? RESEND_SECRET).sign(id, at, body) };
-      return resendRoute.action(args(new Request(`${BASE}/webhooks/resend`, { method: "POST", headers, body }))) as Promise<Response>;
-    };
+    const resendDelivery =
+      (id: string, event: { type: string; data: Record<string, unknown> }, options: { secret?: string; at?: Date } = {}) =>
+      () => {
+        const at = options.at ?? NOW;
+        const body = JSON.stringify({ ...event, created_at: at.toISOString() });
+        const headers = {
+          "content-type": "application/json",
+          "svix-id": id,
+          "svix-timestamp": String(Math.floor(at.getTime() / 1000)),
+          "svix-signature": new Webhook(options.secret ?? RESEND_SECRET).sign(id, at, body),
+        };
+        return resendRoute.action(args(new Request(`${BASE}/webhooks/resend`, { method: "POST", headers, body }))) as Promise<Response>;
+      };
 
     // --- Twilio: delivered, undelivered as unsubscribed (21610), failed; inbound STOP and START.
-    const [smsDelivered, smsUnsubscribed, smsFailed] = texts as [typeof texts[0], typeof texts[0], typeof texts[0]];
-    const status = (m: typeof smsDelivered, value: string, errorCode?: string) => ({ MessageSid: m.providerMessageId!, MessageStatus: value, To: m.toAddress!, AccountSid: ACCOUNT_SID, ...(errorCode ? { ErrorCode: errorCode } : {}) });
-    const phones = db.select().from(debtorContacts).all().filter((c) => c.phone);
+    const [smsDelivered, smsUnsubscribed, smsFailed] = texts as [(typeof texts)[0], (typeof texts)[0], (typeof texts)[0]];
+    const status = (m: typeof smsDelivered, value: string, errorCode?: string) => ({
+      MessageSid: m.providerMessageId!,
+      MessageStatus: value,
+      To: m.toAddress!,
+      AccountSid: ACCOUNT_SID,
+      ...(errorCode ? { ErrorCode: errorCode } : {}),
+    });
+    const phones = (await db.select().from(debtorContacts)).filter((c) => c.phone);
     const stopper = phones.find((c) => ![smsDelivered, smsUnsubscribed, smsFailed].some((m) => m.toAddress === c.phone))!;
     const starter = phones.find((c) => c.id !== stopper.id && c.phone !== stopper.phone && ![smsDelivered, smsUnsubscribed, smsFailed].some((m) => m.toAddress === c.phone))!;
-    db.update(debtorContacts).set({ smsOptOutAt: new Date("2026-11-01T00:00:00Z") }).where(eq(debtorContacts.phone, starter.phone!)).run();
+    await db
+      .update(debtorContacts)
+      .set({ smsOptOutAt: new Date("2026-11-01T00:00:00Z") })
+      .where(eq(debtorContacts.phone, starter.phone!));
     const inbound = (sid: string, from: string, body: string) => ({ MessageSid: sid, From: from, To: "+33700000000", Body: body, AccountSid: ACCOUNT_SID });
     const twilioEvents: ["status" | "inbound", Record<string, string>][] = [
       ["status", status(smsDelivered, "delivered")],
@@ -156,7 +206,11 @@ describe("webhook storms", () => {
     const twilioDelivery = (kind: "status" | "inbound", params: Record<string, string>, signature?: string) => () => {
       const path = kind === "status" ? "/webhooks/twilio/status" : "/webhooks/twilio/inbound";
       const signed = signature ?? twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${BASE}${path}`, params);
-      const request = new Request(`http://10.0.0.7:3000${path}`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signed }, body: new URLSearchParams(params) });
+      const request = new Request(`http://10.0.0.7:3000${path}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signed },
+        body: new URLSearchParams(params),
+      });
       return (kind === "status" ? twilioStatusRoute : twilioInboundRoute).action(args(request)) as Promise<Response>;
     };
 
@@ -168,11 +222,19 @@ describe("webhook storms", () => {
     ];
     const otherSecret = `whsec_${Buffer.from("somebody-else-entirely-0123456789").toString("base64")}`;
     const bad: Delivery[] = [
-      ...stripeEvents.map((e) => ({ label: `stripe forged ${e.type}`, expect: 400, send: stripeDelivery({ ...e, id: `${e.id}_forged` }, { tamper: (body) => body.replace('"livemode": false', '"livemode": true') }) })),
+      ...stripeEvents.map((e) => ({
+        label: `stripe forged ${e.type}`,
+        expect: 400,
+        send: stripeDelivery({ ...e, id: `${e.id}_forged` }, { tamper: (body) => body.replace('"livemode": false', '"livemode": true') }),
+      })),
       ...stripeEvents.map((e) => ({ label: `stripe stale ${e.type}`, expect: 400, send: stripeDelivery({ ...e, id: `${e.id}_stale` }, { at: stale }) })),
       ...resendEvents.map(([id, e]) => ({ label: `resend forged ${e.type}`, expect: 400, send: resendDelivery(`${id}_forged`, e, { secret: otherSecret }) })),
       ...resendEvents.map(([id, e]) => ({ label: `resend stale ${e.type}`, expect: 400, send: resendDelivery(`${id}_stale`, e, { at: stale }) })),
-      ...twilioEvents.map(([kind, p]) => ({ label: `twilio forged ${kind}`, expect: 403, send: twilioDelivery(kind, p, twilio.getExpectedTwilioSignature("another-auth-token-0123456789", `${BASE}/webhooks/twilio/${kind}`, p)) })),
+      ...twilioEvents.map(([kind, p]) => ({
+        label: `twilio forged ${kind}`,
+        expect: 403,
+        send: twilioDelivery(kind, p, twilio.getExpectedTwilioSignature("another-auth-token-0123456789", `${BASE}/webhooks/twilio/${kind}`, p)),
+      })),
     ];
     const storm = shuffle([...good, ...good, ...good, ...bad]);
 
@@ -187,43 +249,83 @@ describe("webhook storms", () => {
     expect(answers.filter(([, got, want]) => got !== want)).toEqual([]);
 
     // The inbox holds each good event once, and nothing of the refused ones.
-    const inbox = db.select().from(webhookEvents).all();
-    expect(inbox.filter((e) => e.provider === "stripe").map((e) => e.providerEventId).sort()).toEqual(stripeEvents.map((e) => e.id).sort());
-    expect(inbox.filter((e) => e.provider === "resend").map((e) => e.providerEventId).sort()).toEqual(resendEvents.map(([id]) => id).sort());
+    const inbox = await db.select().from(webhookEvents);
+    expect(
+      inbox
+        .filter((e) => e.provider === "stripe")
+        .map((e) => e.providerEventId)
+        .sort(),
+    ).toEqual(stripeEvents.map((e) => e.id).sort());
+    expect(
+      inbox
+        .filter((e) => e.provider === "resend")
+        .map((e) => e.providerEventId)
+        .sort(),
+    ).toEqual(resendEvents.map(([id]) => id).sort());
     expect(inbox.filter((e) => e.provider === "twilio")).toHaveLength(twilioEvents.length);
     expect(inbox.every((e) => e.processedAt !== null)).toBe(true);
 
     // Payments: one card payment per paid checkout, the refund and the chargeback once each.
-    const rowsOf = (row: typeof paid) => db.select().from(payments).where(inArray(payments.invoiceId, row.allocations.map((a) => a.invoiceId))).all();
-    expect(rowsOf(paid).map((p) => [p.kind, p.amountCents]).sort()).toEqual([["payment", paid.totalCents], ["refund", -1000]].sort());
-    expect(rowsOf(later).map((p) => [p.kind, p.amountCents]).sort()).toEqual([["chargeback", -500], ["payment", later.totalCents]].sort());
-    expect(rowsOf(expired)).toEqual([]);
-    const invoice = (row: typeof paid) => db.select().from(invoices).where(eq(invoices.id, row.allocations[0]!.invoiceId)).get()!;
-    expect([invoice(paid).balanceCents, invoice(paid).status]).toEqual([1000, "open"]);
-    expect([invoice(later).balanceCents, invoice(later).status]).toEqual([500, "open"]);
-    expect(db.select().from(checkoutSessions).all().map((c) => c.status)).toEqual(["paid", "paid", "expired"]);
+    const rowsOf = async (row: typeof paid) =>
+      await db
+        .select()
+        .from(payments)
+        .where(
+          inArray(
+            payments.invoiceId,
+            row.allocations.map((a) => a.invoiceId),
+          ),
+        );
+    expect((await rowsOf(paid)).map((p) => [p.kind, p.amountCents]).sort()).toEqual(
+      [
+        ["payment", paid.totalCents],
+        ["refund", -1000],
+      ].sort(),
+    );
+    expect((await rowsOf(later)).map((p) => [p.kind, p.amountCents]).sort()).toEqual(
+      [
+        ["chargeback", -500],
+        ["payment", later.totalCents],
+      ].sort(),
+    );
+    expect(await rowsOf(expired)).toEqual([]);
+    const invoice = async (row: typeof paid) => first(await db.select().from(invoices).where(eq(invoices.id, row.allocations[0]!.invoiceId)))!;
+    expect([(await invoice(paid)).balanceCents, (await invoice(paid)).status]).toEqual([1000, "open"]);
+    expect([(await invoice(later)).balanceCents, (await invoice(later)).status]).toEqual([500, "open"]);
+    expect((await db.select().from(checkoutSessions)).map((c) => c.status)).toEqual(["paid", "paid", "expired"]);
 
     // Emails: delivered, bounced and suppressed once; addresses closed; a complaint once on the timeline.
-    const message = (m: typeof delivered) => db.select().from(outboundMessages).where(eq(outboundMessages.id, m.id)).get()!;
-    const contact = (id: number | null) => db.select().from(debtorContacts).where(eq(debtorContacts.id, id ?? -1)).get()!;
-    expect(message(delivered).status).toBe("delivered");
-    expect([message(bounced).status, message(suppressed).status]).toEqual(["failed", "failed"]);
-    for (const m of [bounced, suppressed, complained]) expect(contact(m.contactId).emailUndeliverableAt).toEqual(NOW);
-    const timeline = (type: string) => db.select().from(timelineEvents).where(eq(timelineEvents.type, type)).all();
-    expect(timeline("message.bounced")).toHaveLength(1);
-    expect(timeline("message.suppressed")).toHaveLength(1);
-    expect(timeline("message.complained")).toHaveLength(1);
-    expect(timeline("payment.refunded")).toHaveLength(1);
-    expect(timeline("payment.charged_back")).toHaveLength(1);
+    const message = async (m: typeof delivered) => first(await db.select().from(outboundMessages).where(eq(outboundMessages.id, m.id)))!;
+    const contact = async (id: number | null) =>
+      first(
+        await db
+          .select()
+          .from(debtorContacts)
+          .where(eq(debtorContacts.id, id ?? -1)),
+      )!;
+    expect((await message(delivered)).status).toBe("delivered");
+    expect([(await message(bounced)).status, (await message(suppressed)).status]).toEqual(["failed", "failed"]);
+    for (const m of [bounced, suppressed, complained]) expect((await contact(m.contactId)).emailUndeliverableAt).toEqual(NOW);
+    const timeline = async (type: string) => await db.select().from(timelineEvents).where(eq(timelineEvents.type, type));
+    expect(await timeline("message.bounced")).toHaveLength(1);
+    expect(await timeline("message.suppressed")).toHaveLength(1);
+    expect(await timeline("message.complained")).toHaveLength(1);
+    expect(await timeline("payment.refunded")).toHaveLength(1);
+    expect(await timeline("payment.charged_back")).toHaveLength(1);
 
     // SMS: statuses once, the unsubscribed number opted out; STOP and START once each.
-    expect([message(smsDelivered).status, message(smsUnsubscribed).status, message(smsFailed).status]).toEqual(["delivered", "failed", "failed"]);
-    expect(contact(smsUnsubscribed.contactId).smsOptOutAt).toEqual(NOW);
-    expect(db.select().from(timelineEvents).where(and(eq(timelineEvents.type, "message.failed"), sql`json_extract(${timelineEvents.data}, '$.channel') = 'sms'`)).all()).toHaveLength(2);
-    expect(db.select().from(debtorContacts).where(eq(debtorContacts.phone, stopper.phone!)).all().every((c) => c.smsOptOutAt?.getTime() === NOW.getTime())).toBe(true);
-    expect(db.select().from(debtorContacts).where(eq(debtorContacts.phone, starter.phone!)).all().every((c) => c.smsOptOutAt === null)).toBe(true);
-    expect(timeline("contact.sms_opted_out").length).toBe(db.select().from(debtorContacts).where(eq(debtorContacts.phone, stopper.phone!)).all().length);
-    expect(timeline("contact.sms_opted_in").length).toBe(db.select().from(debtorContacts).where(eq(debtorContacts.phone, starter.phone!)).all().length);
+    expect([(await message(smsDelivered)).status, (await message(smsUnsubscribed)).status, (await message(smsFailed)).status]).toEqual(["delivered", "failed", "failed"]);
+    expect((await contact(smsUnsubscribed.contactId)).smsOptOutAt).toEqual(NOW);
+    expect(
+      await db
+        .select()
+        .from(timelineEvents)
+        .where(and(eq(timelineEvents.type, "message.failed"), sql`json_extract(${timelineEvents.data}, '$.channel') = 'sms'`)),
+    ).toHaveLength(2);
+    expect((await db.select().from(debtorContacts).where(eq(debtorContacts.phone, stopper.phone!))).every((c) => c.smsOptOutAt?.getTime() === NOW.getTime())).toBe(true);
+    expect((await db.select().from(debtorContacts).where(eq(debtorContacts.phone, starter.phone!))).every((c) => c.smsOptOutAt === null)).toBe(true);
+    expect((await timeline("contact.sms_opted_out")).length).toBe((await db.select().from(debtorContacts).where(eq(debtorContacts.phone, stopper.phone!))).length);
+    expect((await timeline("contact.sms_opted_in")).length).toBe((await db.select().from(debtorContacts).where(eq(debtorContacts.phone, starter.phone!))).length);
     console.log(`webhook storm: ${storm.length} deliveries (${good.length} events × 3, ${bad.length} forged or stale), inbox ${inbox.length} events`);
   });
 });

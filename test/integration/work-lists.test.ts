@@ -16,6 +16,7 @@ import * as lettersRoute from "~/routes/backoffice.letters";
 import * as debtorList from "~/routes/backoffice.debtors._index";
 import { cadencePauses, callTasks, creditors, debtors, disputes, installmentPlans, invoices, letters, paymentClaims, staffUsers, timelineEvents } from "../../db/schema";
 import { args, outcome, staffCsrf } from "../support/routes";
+import { first, one, sqliteClient } from "../../db/client";
 
 /**
  * Issue 16, item 2: the back office's work lists are tables sorted and filtered through the URL,
@@ -36,22 +37,22 @@ const post = (path: string, fields: [string, string][]) =>
 const get = (path: string) => args(new Request(`${BASE}${path}`, { headers: { Cookie: cookie } }));
 const location = (thrown: unknown) => (thrown as Response).headers.get("Location");
 
-function debtorNamed(name: string) {
-  return getDb().select().from(debtors).where(eq(debtors.name, name)).get()!;
+async function debtorNamed(name: string) {
+  return first(await getDb().select().from(debtors).where(eq(debtors.name, name)))!;
 }
 
 beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
   const hash = await hashPassword(DEMO_LOGIN.password);
-  seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
-  seedConn.$client.close();
+  await seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
+  sqliteClient(seedConn)!.close();
   process.env.DATABASE_PATH = path;
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();
   const db = getDb();
-  creditorId = db.select().from(staffUsers).get()!.creditorId;
-  memberId = db.insert(staffUsers).values({ creditorId, email: "camille@atelier-durand.fr", name: "Camille Agent", role: "agent", passwordHash: hash }).returning().get().id;
+  creditorId = first(await db.select().from(staffUsers))!.creditorId;
+  memberId = one(await db.insert(staffUsers).values({ creditorId, email: "camille@atelier-durand.fr", name: "Camille Agent", role: "agent", passwordHash: hash }).returning()).id;
   cookie = (await signInStaff(db, DEMO_LOGIN.email, DEMO_LOGIN.password, new Date(NOW)))!.split(";")[0]!;
 
   // Three calls: two due now, one tomorrow.
@@ -60,13 +61,28 @@ beforeAll(async () => {
     ["Salon Coiffure Élégance", "2026-11-20T08:30:00Z"],
     ["Librairie La Page", "2026-11-21T08:00:00Z"],
   ] as const) {
-    const debtor = debtorNamed(name);
-    taskOf.set(name, db.insert(callTasks).values({ creditorId, debtorId: debtor.id, reason: "Deuxième relance sans réponse", dueAt: new Date(dueAt) }).returning().get().id);
+    const debtor = await debtorNamed(name);
+    taskOf.set(
+      name,
+      one(
+        await db
+          .insert(callTasks)
+          .values({ creditorId, debtorId: debtor.id, reason: "Deuxième relance sans réponse", dueAt: new Date(dueAt) })
+          .returning(),
+      ).id,
+    );
   }
   // Another creditor's debtor and call: no bulk action of ours may touch them.
-  const other = db.insert(creditors).values({ legalName: "Autre SARL", addressLine: "1 rue Autre", postalCode: "69001", city: "Lyon", email: "autre@example.fr" }).returning().get();
-  foreignDebtorId = db.insert(debtors).values({ creditorId: other.id, kind: "business", name: "Client d'un autre" }).returning().get().id;
-  foreignTaskId = db.insert(callTasks).values({ creditorId: other.id, debtorId: foreignDebtorId, reason: "Appel", dueAt: new Date(NOW) }).returning().get().id;
+  const other = one(
+    await db.insert(creditors).values({ legalName: "Autre SARL", addressLine: "1 rue Autre", postalCode: "69001", city: "Lyon", email: "autre@example.fr" }).returning(),
+  );
+  foreignDebtorId = one(await db.insert(debtors).values({ creditorId: other.id, kind: "business", name: "Client d'un autre" }).returning()).id;
+  foreignTaskId = one(
+    await db
+      .insert(callTasks)
+      .values({ creditorId: other.id, debtorId: foreignDebtorId, reason: "Appel", dueAt: new Date(NOW) })
+      .returning(),
+  ).id;
 });
 
 describe("the call list", () => {
@@ -88,16 +104,34 @@ describe("the call list", () => {
   });
 
   it("gives the ticked calls to a member, only this creditor's, and says so when nothing is ticked", async () => {
-    const none = (await outcome(() => calls.action(args(post("/backoffice/calls", [["intent", "assign"], ["memberId", String(memberId)]]))))) as { data: { assignError: string }; init: { status: number } };
+    const none = (await outcome(() =>
+      calls.action(
+        args(
+          post("/backoffice/calls", [
+            ["intent", "assign"],
+            ["memberId", String(memberId)],
+          ]),
+        ),
+      ),
+    )) as { data: { assignError: string }; init: { status: number } };
     expect(none.init.status).toBe(400);
     expect(none.data.assignError).toMatch(/Cochez au moins un appel/);
 
     const ticked = [taskOf.get("Boulangerie Martin SARL")!, taskOf.get("Librairie La Page")!, foreignTaskId];
     const done = await outcome(() =>
-      calls.action(args(post("/backoffice/calls", [["intent", "assign"], ["memberId", String(memberId)], ["list", "?quand=tous&tri=client"], ...ticked.map((id) => ["taskId", String(id)] as [string, string])]))),
+      calls.action(
+        args(
+          post("/backoffice/calls", [
+            ["intent", "assign"],
+            ["memberId", String(memberId)],
+            ["list", "?quand=tous&tri=client"],
+            ...ticked.map((id) => ["taskId", String(id)] as [string, string]),
+          ]),
+        ),
+      ),
     );
     expect(location(done)).toBe("/backoffice/calls?quand=tous&tri=client");
-    const assigned = getDb().select({ id: callTasks.id, assignedTo: callTasks.assignedTo }).from(callTasks).where(inArray(callTasks.id, ticked)).all();
+    const assigned = await getDb().select({ id: callTasks.id, assignedTo: callTasks.assignedTo }).from(callTasks).where(inArray(callTasks.id, ticked));
     expect(Object.fromEntries(assigned.map((t) => [t.id, t.assignedTo]))).toEqual({ [ticked[0]!]: memberId, [ticked[1]!]: memberId, [foreignTaskId]: null });
 
     const toNobody = await calls.loader(get("/backoffice/calls?attribution=personne"));
@@ -107,33 +141,80 @@ describe("the call list", () => {
   });
 
   it("refuses a member of another creditor or a made-up one", async () => {
-    const refused = (await outcome(() => calls.action(args(post("/backoffice/calls", [["intent", "assign"], ["memberId", "999999"], ["taskId", String(taskOf.get("Boulangerie Martin SARL"))]]))))) as { data: { assignError: string }; init: { status: number } };
+    const refused = (await outcome(() =>
+      calls.action(
+        args(
+          post("/backoffice/calls", [
+            ["intent", "assign"],
+            ["memberId", "999999"],
+            ["taskId", String(taskOf.get("Boulangerie Martin SARL"))],
+          ]),
+        ),
+      ),
+    )) as { data: { assignError: string }; init: { status: number } };
     expect(refused.init.status).toBe(400);
     expect(refused.data.assignError).toMatch(/Choisissez un membre/);
   });
 
   it("logging a call returns to the same sorted list with the next call open", async () => {
     const list = await calls.loader(get("/backoffice/calls?tri=client&ordre=asc"));
-    const [first, second] = list.rows;
-    expect(first!.nextTaskId).toBe(second!.taskId);
+    const [initial, second] = list.rows;
+    expect(initial!.nextTaskId).toBe(second!.taskId);
     const saved = await outcome(() =>
-      calls.action(args(post("/backoffice/calls", [["taskId", String(first!.taskId)], ["outcome", "no_answer"], ["nextTaskId", String(second!.taskId)], ["list", "?tri=client&ordre=asc&ouvrir=1"]]))),
+      calls.action(
+        args(
+          post("/backoffice/calls", [
+            ["taskId", String(initial!.taskId)],
+            ["outcome", "no_answer"],
+            ["nextTaskId", String(second!.taskId)],
+            ["list", "?tri=client&ordre=asc&ouvrir=1"],
+          ]),
+        ),
+      ),
     );
     expect(location(saved)).toBe(`/backoffice/calls?tri=client&ordre=asc&ouvrir=${second!.taskId}`);
     const after = await calls.loader(get(`/backoffice/calls?tri=client&ordre=asc&ouvrir=${second!.taskId}`));
     expect(after.filters.ouvrir).toBe(second!.taskId);
-    expect(after.rows.map((r) => r.taskId)).not.toContain(first!.taskId);
+    expect(after.rows.map((r) => r.taskId)).not.toContain(initial!.taskId);
   });
 });
 
 describe("the review queue", () => {
   it("puts plans, disputes and claims in one list, oldest first, filtered by kind, and opens the next after a decision", async () => {
     const db = getDb();
-    const [a, b, c] = ["Boulangerie Martin SARL", "Salon Coiffure Élégance", "Librairie La Page"].map(debtorNamed);
-    const invoiceOf = (debtorId: number) => db.select().from(invoices).where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"))).get()!;
-    const planId = db.insert(installmentPlans).values({ debtorId: a!.id, totalCents: 300_00, currency: "EUR", status: "pending_review", createdAt: new Date("2026-11-18T10:00:00Z") }).returning().get().id;
-    const disputeId = db.insert(disputes).values({ debtorId: b!.id, invoiceId: invoiceOf(b!.id).id, reason: "quality", message: "Produit abîmé", createdAt: new Date("2026-11-17T10:00:00Z") }).returning().get().id;
-    const claimId = db.insert(paymentClaims).values({ debtorId: c!.id, invoiceId: invoiceOf(c!.id).id, paidOn: "2026-11-16", amountCents: 50_00, method: "transfer", createdAt: new Date("2026-11-19T10:00:00Z") }).returning().get().id;
+    const [a, b, c] = await Promise.all(["Boulangerie Martin SARL", "Salon Coiffure Élégance", "Librairie La Page"].map(debtorNamed));
+    const invoiceOf = async (debtorId: number) =>
+      first(
+        await db
+          .select()
+          .from(invoices)
+          .where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"))),
+      )!;
+    const planId = one(
+      await db
+        .insert(installmentPlans)
+        .values({ debtorId: a!.id, totalCents: 300_00, currency: "EUR", status: "pending_review", createdAt: new Date("2026-11-18T10:00:00Z") })
+        .returning(),
+    ).id;
+    const disputeId = one(
+      await db
+        .insert(disputes)
+        .values({ debtorId: b!.id, invoiceId: (await invoiceOf(b!.id)).id, reason: "quality", message: "Produit abîmé", createdAt: new Date("2026-11-17T10:00:00Z") })
+        .returning(),
+    ).id;
+    const claimId = one(
+      await db
+        .insert(paymentClaims)
+        .values({
+          debtorId: c!.id,
+          invoiceId: (await invoiceOf(c!.id)).id,
+          paidOn: "2026-11-16",
+          amountCents: 50_00,
+          method: "transfer",
+          createdAt: new Date("2026-11-19T10:00:00Z"),
+        })
+        .returning(),
+    ).id;
 
     const queue = await review.loader(get("/backoffice/review"));
     const ours = queue.decisions.filter((d) => [`plan-${planId}`, `dispute-${disputeId}`, `claim-${claimId}`].includes(d.key));
@@ -144,12 +225,32 @@ describe("the review queue", () => {
 
     const dispute = queue.decisions.find((d) => d.key === `dispute-${disputeId}`)!;
     const decided = await outcome(() =>
-      review.action(args(post("/backoffice/review", [["intent", "dispute-unfounded"], ["id", String(disputeId)], ["reason", "La marchandise a été livrée conforme"], ["next", dispute.next ?? ""], ["list", "?type=tous"]]))),
+      review.action(
+        args(
+          post("/backoffice/review", [
+            ["intent", "dispute-unfounded"],
+            ["id", String(disputeId)],
+            ["reason", "La marchandise a été livrée conforme"],
+            ["next", dispute.next ?? ""],
+            ["list", "?type=tous"],
+          ]),
+        ),
+      ),
     );
     expect(location(decided)).toBe(`/backoffice/review?type=tous${dispute.next ? `&ouvrir=${dispute.next}` : ""}`);
-    expect(db.select().from(disputes).where(eq(disputes.id, disputeId)).get()!.status).not.toBe("open");
+    expect(first(await db.select().from(disputes).where(eq(disputes.id, disputeId)))!.status).not.toBe("open");
     // A forged "next" cannot send the browser anywhere but an item of the list.
-    const forged = await outcome(() => review.action(args(post("/backoffice/review", [["intent", "plan-accept"], ["id", String(planId)], ["next", "//evil.example"]]))));
+    const forged = await outcome(() =>
+      review.action(
+        args(
+          post("/backoffice/review", [
+            ["intent", "plan-accept"],
+            ["id", String(planId)],
+            ["next", "//evil.example"],
+          ]),
+        ),
+      ),
+    );
     expect(location(forged)).toBe("/backoffice/review");
   });
 });
@@ -159,10 +260,20 @@ describe("letters to post", () => {
     const db = getDb();
     const storage = mkdtempSync(join(tmpdir(), "relance-letters-"));
     const stored = storeLetterPdf(storage, new TextEncoder().encode("%PDF-1.7 test"), "formal-notice.pdf");
-    const debtorId = debtorNamed("Boulangerie Martin SARL").id;
+    const debtorId = (await debtorNamed("Boulangerie Martin SARL")).id;
     // Prepared on Friday 13 November: five business days by Friday 20th. And one from this morning.
-    const old = db.insert(letters).values({ creditorId, debtorId, kind: "formal_notice", pdfPath: stored.path, pdfSha256: stored.sha256, createdAt: new Date("2026-11-13T09:00:00Z") }).returning().get().id;
-    const fresh = db.insert(letters).values({ creditorId, debtorId, kind: "formal_notice", pdfPath: stored.path, pdfSha256: stored.sha256, createdAt: new Date("2026-11-20T07:00:00Z") }).returning().get().id;
+    const old = one(
+      await db
+        .insert(letters)
+        .values({ creditorId, debtorId, kind: "formal_notice", pdfPath: stored.path, pdfSha256: stored.sha256, createdAt: new Date("2026-11-13T09:00:00Z") })
+        .returning(),
+    ).id;
+    const fresh = one(
+      await db
+        .insert(letters)
+        .values({ creditorId, debtorId, kind: "formal_notice", pdfPath: stored.path, pdfSha256: stored.sha256, createdAt: new Date("2026-11-20T07:00:00Z") })
+        .returning(),
+    ).id;
 
     const all = await lettersRoute.loader(get("/backoffice/letters"));
     expect(all.letters.map((l) => [l.id, l.late, l.businessDays])).toEqual([
@@ -172,9 +283,19 @@ describe("letters to post", () => {
     const late = await lettersRoute.loader(get("/backoffice/letters?attente=en-retard"));
     expect(late.letters.map((l) => l.id)).toEqual([old]);
 
-    const posted = await outcome(() => lettersRoute.action(args(post("/backoffice/letters", [["letterId", String(old)], ["trackingNumber", "1A23456789012"], ["list", "?attente=en-retard&ouvrir=3"]]))));
+    const posted = await outcome(() =>
+      lettersRoute.action(
+        args(
+          post("/backoffice/letters", [
+            ["letterId", String(old)],
+            ["trackingNumber", "1A23456789012"],
+            ["list", "?attente=en-retard&ouvrir=3"],
+          ]),
+        ),
+      ),
+    );
     expect(location(posted)).toBe("/backoffice/letters?attente=en-retard");
-    expect(db.select().from(letters).where(eq(letters.id, old)).get()!.status).toBe("posted");
+    expect(first(await db.select().from(letters).where(eq(letters.id, old)))!.status).toBe("posted");
   });
 });
 
@@ -190,23 +311,68 @@ describe("the debtor list", () => {
 
   it("suspends the ticked debtors' reminders with one reason and end date, then resumes them; another creditor's debtor is untouched", async () => {
     const db = getDb();
-    const ticked = [debtorNamed("Boulangerie Martin SARL").id, debtorNamed("Librairie La Page").id];
-    const fields = (intent: string, extra: [string, string][] = []) => [["intent", intent], ...extra, ...[...ticked, foreignDebtorId].map((id) => ["debtorId", String(id)] as [string, string])] as [string, string][];
+    const ticked = [(await debtorNamed("Boulangerie Martin SARL")).id, (await debtorNamed("Librairie La Page")).id];
+    const fields = (intent: string, extra: [string, string][] = []) =>
+      [["intent", intent], ...extra, ...[...ticked, foreignDebtorId].map((id) => ["debtorId", String(id)] as [string, string])] as [string, string][];
 
-    const noReason = (await outcome(() => debtorList.action(args(post("/backoffice/debtors", fields("hold", [["until", "2026-12-15"]])))))) as { data: { bulkErrors: Record<string, string> }; init: { status: number } };
+    const noReason = (await outcome(() => debtorList.action(args(post("/backoffice/debtors", fields("hold", [["until", "2026-12-15"]])))))) as {
+      data: { bulkErrors: Record<string, string> };
+      init: { status: number };
+    };
     expect(noReason.init.status).toBe(400);
     expect(noReason.data.bulkErrors.reason).toMatch(/Indiquez pourquoi/);
-    const tooFar = (await outcome(() => debtorList.action(args(post("/backoffice/debtors", fields("hold", [["reason", "Négociation globale"], ["until", "2027-06-01"]])))))) as { data: { bulkErrors: Record<string, string> } };
+    const tooFar = (await outcome(() =>
+      debtorList.action(
+        args(
+          post(
+            "/backoffice/debtors",
+            fields("hold", [
+              ["reason", "Négociation globale"],
+              ["until", "2027-06-01"],
+            ]),
+          ),
+        ),
+      ),
+    )) as { data: { bulkErrors: Record<string, string> } };
     expect(tooFar.data.bulkErrors.until).toMatch(/90 jours au plus/);
-    const nothing = (await outcome(() => debtorList.action(args(post("/backoffice/debtors", [["intent", "hold"], ["reason", "Négociation"], ["until", "2026-12-15"]]))))) as { data: { bulkErrors: Record<string, string> } };
+    const nothing = (await outcome(() =>
+      debtorList.action(
+        args(
+          post("/backoffice/debtors", [
+            ["intent", "hold"],
+            ["reason", "Négociation"],
+            ["until", "2026-12-15"],
+          ]),
+        ),
+      ),
+    )) as { data: { bulkErrors: Record<string, string> } };
     expect(nothing.data.bulkErrors.debtors).toMatch(/Cochez au moins un client/);
-    const holds = () => db.select({ debtorId: cadencePauses.debtorId }).from(cadencePauses).where(and(eq(cadencePauses.reason, "staff_hold"), isNull(cadencePauses.resolvedAt))).all().map((p) => p.debtorId);
-    expect(holds()).toEqual([]);
+    const holds = async () =>
+      (
+        await db
+          .select({ debtorId: cadencePauses.debtorId })
+          .from(cadencePauses)
+          .where(and(eq(cadencePauses.reason, "staff_hold"), isNull(cadencePauses.resolvedAt)))
+      ).map((p) => p.debtorId);
+    expect(await holds()).toEqual([]);
 
-    const held = await outcome(() => debtorList.action(args(post("/backoffice/debtors", fields("hold", [["reason", "Négociation globale avec le groupe"], ["until", "2026-12-15"], ["list", "?filtre=overdue&page=1"]])))));
+    const held = await outcome(() =>
+      debtorList.action(
+        args(
+          post(
+            "/backoffice/debtors",
+            fields("hold", [
+              ["reason", "Négociation globale avec le groupe"],
+              ["until", "2026-12-15"],
+              ["list", "?filtre=overdue&page=1"],
+            ]),
+          ),
+        ),
+      ),
+    );
     expect(location(held)).toBe("/backoffice/debtors?filtre=overdue&page=1&fait=suspendu:2");
-    expect(holds().sort()).toEqual([...ticked].sort());
-    const logged = db.select({ debtorId: timelineEvents.debtorId }).from(timelineEvents).where(eq(timelineEvents.type, "pause.staff_hold")).all().map((e) => e.debtorId);
+    expect((await holds()).sort()).toEqual([...ticked].sort());
+    const logged = (await db.select({ debtorId: timelineEvents.debtorId }).from(timelineEvents).where(eq(timelineEvents.type, "pause.staff_hold"))).map((e) => e.debtorId);
     expect(logged.sort()).toEqual([...ticked].sort());
     const page = await debtorList.loader(get("/backoffice/debtors?fait=suspendu:2&filtre=paused"));
     expect(page.done).toEqual({ kind: "suspendu", count: 2 });
@@ -214,6 +380,6 @@ describe("the debtor list", () => {
 
     const resumed = await outcome(() => debtorList.action(args(post("/backoffice/debtors", fields("resume")))));
     expect(location(resumed)).toBe("/backoffice/debtors?fait=repris:2");
-    expect(holds()).toEqual([]);
+    expect(await holds()).toEqual([]);
   });
 });

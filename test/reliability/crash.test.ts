@@ -16,7 +16,7 @@ import { queueNotice } from "~/services/shared/notices.server";
 import { crashHook } from "../../jobs/crash-hook";
 import { tick } from "../../jobs/tick";
 import { debtorContacts, debtors, emailBatches, outboundMessages } from "../../db/schema";
-import type { Db } from "../../db/client";
+import { first, transaction, type Db } from "../../db/client";
 
 /**
  * R9 end to end: the real job command, killed with SIGKILL at random points of its passes and
@@ -69,7 +69,7 @@ describe("crash safety of the job (R9)", () => {
     twilio = new FakeTwilio(ACCOUNT_SID, AUTH_TOKEN);
     resendUrl = await resend.start();
     twilioUrl = await twilio.start();
-    ({ db, path } = seededDb("2026-11-20"));
+    ({ db, path } = await seededDb("2026-11-20"));
   });
   afterAll(async () => {
     await resend.stop();
@@ -115,23 +115,32 @@ describe("crash safety of the job (R9)", () => {
   it(`every planned contact goes out exactly once, through ${RUNS} kills and restarts`, { timeout: (RUNS + 30) * 20_000 }, async () => {
     // A week of history first (first reminders, through the development drivers), then the contacts under test.
     await tick({ db, env, email: devOutboxEmailSender(db, () => SETUP), sms: devOutboxSmsSender(db), now: SETUP });
-    const baseline = db.select({ id: sql<number>`coalesce(max(id), 0)` }).from(outboundMessages).get()!.id;
-    const contacts = db
-      .select({ debtorId: debtors.id, contactId: debtorContacts.id, email: debtorContacts.email, phone: debtorContacts.phone, emailClosed: debtorContacts.emailUndeliverableAt, smsOff: debtorContacts.smsOptOutAt })
+    const baseline = first(await db.select({ id: sql<number>`coalesce(max(id), 0)` }).from(outboundMessages))!.id;
+    const contacts = await db
+      .select({
+        debtorId: debtors.id,
+        contactId: debtorContacts.id,
+        email: debtorContacts.email,
+        phone: debtorContacts.phone,
+        emailClosed: debtorContacts.emailUndeliverableAt,
+        smsOff: debtorContacts.smsOptOutAt,
+      })
       .from(debtors)
-      .innerJoin(debtorContacts, eq(debtorContacts.debtorId, debtors.id))
-      .all();
+      .innerJoin(debtorContacts, eq(debtorContacts.debtorId, debtors.id));
     const withEmail = contacts.filter((c) => c.email && !c.emailClosed);
     const withPhone = contacts.filter((c) => c.phone && !c.smsOff);
     /** Confirmations the portal queued meanwhile: new work for every pass, by email (batched) and SMS. */
-    const queueNotices = (label: string, emails: number, texts: number, at: Date) => {
+    const queueNotices = async (label: string, emails: number, texts: number, at: Date) => {
       for (let i = 0; i < emails + texts; i++) {
         const row = i < emails ? withEmail[i % withEmail.length]! : withPhone[i % withPhone.length]!;
-        const to = i < emails ? { channel: "email" as const, address: row.email!, contactId: row.contactId } : { channel: "sms" as const, address: row.phone!, contactId: row.contactId };
-        db.transaction((tx) => queueNotice(tx, env, { debtorId: row.debtorId, key: `crash-${label}-${i}`, title: "Demande enregistree", lines: [`Reference ${label}-${i}`], to }, at));
+        const to =
+          i < emails ? { channel: "email" as const, address: row.email!, contactId: row.contactId } : { channel: "sms" as const, address: row.phone!, contactId: row.contactId };
+        await transaction(db, async (tx) =>
+          queueNotice(tx, env, { debtorId: row.debtorId, key: `crash-${label}-${i}`, title: "Demande enregistree", lines: [`Reference ${label}-${i}`], to }, at),
+        );
       }
     };
-    queueNotices("start", NOTICES, 3, START);
+    await queueNotices("start", NOTICES, 3, START);
 
     const rand = random(SEED);
     const kills: Record<string, number> = {};
@@ -139,7 +148,7 @@ describe("crash safety of the job (R9)", () => {
     let unsentBatchesSeen = 0;
     let now = START;
     for (let run = 0; run < RUNS; run += 1) {
-      if (run > 0) queueNotices(String(run), Math.floor(rand() * 40), Math.floor(rand() * 3), now);
+      if (run > 0) await queueNotices(String(run), Math.floor(rand() * 40), Math.floor(rand() * 3), now);
       // The first passes die around the cadence's claim; later ones inside delivery, at a hook or while a fake answers.
       const steered = run >= 2 && rand() < 0.3;
       const point = run < 2 ? (["claim:before", "claim:after"] as const)[run]! : SEND_POINTS[Math.floor(rand() * SEND_POINTS.length)]!;
@@ -152,24 +161,42 @@ describe("crash safety of the job (R9)", () => {
       } else {
         expect(result.code, result.stderr).toBe(0);
       }
-      for (const { id } of db.select({ id: outboundMessages.id }).from(outboundMessages).where(and(gt(outboundMessages.id, baseline), eq(outboundMessages.status, "sending"))).all()) stuckSms.add(id);
-      if (db.select({ n: sql<number>`count(*)` }).from(emailBatches).where(and(isNotNull(emailBatches.payload), isNull(emailBatches.sentAt))).get()!.n > 0) unsentBatchesSeen += 1;
+      for (const { id } of await db
+        .select({ id: outboundMessages.id })
+        .from(outboundMessages)
+        .where(and(gt(outboundMessages.id, baseline), eq(outboundMessages.status, "sending"))))
+        stuckSms.add(id);
+      if (
+        first(
+          await db
+            .select({ n: sql<number>`count(*)` })
+            .from(emailBatches)
+            .where(and(isNotNull(emailBatches.payload), isNull(emailBatches.sentAt))),
+        )!.n > 0
+      )
+        unsentBatchesSeen += 1;
       now = new Date(now.getTime() + STEP_MS);
     }
 
     // Restarted without crashes until a pass finds nothing to do.
     let quietPasses = 0;
-    const open = () => db.select({ n: sql<number>`count(*)` }).from(outboundMessages).where(and(gt(outboundMessages.id, baseline), inArray(outboundMessages.status, ["pending", "sending"]))).get()!.n;
+    const open = async () =>
+      first(
+        await db
+          .select({ n: sql<number>`count(*)` })
+          .from(outboundMessages)
+          .where(and(gt(outboundMessages.id, baseline), inArray(outboundMessages.status, ["pending", "sending"]))),
+      )!.n;
     for (let pass = 0; pass < 30; pass += 1) {
       const result = await runJob(now, {});
       expect(result.code, result.stderr).toBe(0);
       quietPasses += 1;
       now = new Date(now.getTime() + STEP_MS);
       const r = report(result)!;
-      if (r.claimed === 0 && r.sent === 0 && r.retrying === 0 && r.failed === 0 && open() === 0) break;
+      if (r.claimed === 0 && r.sent === 0 && r.retrying === 0 && r.failed === 0 && (await open()) === 0) break;
     }
 
-    const planned = db.select().from(outboundMessages).where(gt(outboundMessages.id, baseline)).all();
+    const planned = await db.select().from(outboundMessages).where(gt(outboundMessages.id, baseline));
     const emails = planned.filter((m) => m.channel === "email");
     const texts = planned.filter((m) => m.channel === "sms");
     expect(emails.length).toBeGreaterThan(NOTICES);
@@ -194,11 +221,14 @@ describe("crash safety of the job (R9)", () => {
     // Each SMS exactly once at Twilio; those stuck in "sending" were looked up there, not resent.
     for (const sms of texts) {
       const copies = twilio.sent.filter((m) => m.to === sms.toAddress && m.body === sms.bodyText);
-      expect(copies.map((m) => m.sid), sms.key).toEqual([sms.providerMessageId]);
+      expect(
+        copies.map((m) => m.sid),
+        sms.key,
+      ).toEqual([sms.providerMessageId]);
     }
     expect(twilio.sent).toHaveLength(texts.length);
 
-    const batches = db.select().from(emailBatches).all();
+    const batches = await db.select().from(emailBatches);
     const summary = {
       seed: SEED,
       runs: RUNS,
@@ -237,7 +267,11 @@ describe("crash safety of the job (R9)", () => {
     // The stall hook stops instead of killing, and may wait for one kind of send.
     const stops: string[] = [];
     expect(crashHook({ NODE_ENV: "production", TEST_STALL_AT: "send:before@1" })).toBeUndefined();
-    const stall = crashHook({ NODE_ENV: "test", TEST_STALL_AT: "send:before:sms@2" }, () => kills.push("stall"), () => stops.push("stopped"))!;
+    const stall = crashHook(
+      { NODE_ENV: "test", TEST_STALL_AT: "send:before:sms@2" },
+      () => kills.push("stall"),
+      () => stops.push("stopped"),
+    )!;
     stall("send:before", "email");
     stall("send:before", "sms");
     expect(stops).toEqual([]);
@@ -246,7 +280,7 @@ describe("crash safety of the job (R9)", () => {
     expect(() => crashHook({ NODE_ENV: "test", TEST_STALL_AT: "send:before:fax@1" })).toThrow(/TEST_STALL_AT must be <checkpoint>@<n>/);
 
     // The real command in production mode with the variable set: a whole pass, no crash.
-    const fresh = seededDb("2026-11-20");
+    const fresh = await seededDb("2026-11-20");
     const [command, args] = job(new Date("2026-11-20T09:00:00Z"));
     const child = spawn(command, args, {
       env: { ...process.env, ...testEnv({ NODE_ENV: "production", DATABASE_PATH: fresh.path, STORAGE_DIR: storage, TEST_CRASH_AT: "claim:before@1" }) },

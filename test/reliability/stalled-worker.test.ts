@@ -14,6 +14,7 @@ import { devOutboxSmsSender } from "~/integrations/sms.server";
 import { queueNotice } from "~/services/shared/notices.server";
 import { tick } from "../../jobs/tick";
 import { debtorContacts, debtors, emailBatches, outboundMessages } from "../../db/schema";
+import { first, transaction } from "../../db/client";
 
 /**
  * Issue 13, part 3: a job worker that stalls mid-send (SIGSTOP: paused, not dead, as a frozen VM or a
@@ -89,22 +90,51 @@ describe("a stalled job worker (issue 13, fencing)", () => {
 
   for (const kind of ["sms", "email", "batch"] as const) {
     it(`${kind}: the worker stopped right before its provider call sends nothing when it resumes; the message went once`, { timeout: 120_000 }, async () => {
-      const { db, path } = seededDb("2026-11-20");
+      const { db, path } = await seededDb("2026-11-20");
       await tick({ db, env, email: devOutboxEmailSender(db, () => SETUP), sms: devOutboxSmsSender(db), now: SETUP });
-      const baseline = db.select({ id: sql<number>`coalesce(max(id), 0)` }).from(outboundMessages).get()!.id;
+      const baseline = first(await db.select({ id: sql<number>`coalesce(max(id), 0)` }).from(outboundMessages))!.id;
       // Confirmations the portal queued: emails without attachments go as a batch; one SMS.
-      const contacts = db.select({ debtorId: debtors.id, contactId: debtorContacts.id, email: debtorContacts.email, phone: debtorContacts.phone }).from(debtors).innerJoin(debtorContacts, eq(debtorContacts.debtorId, debtors.id)).all();
+      const contacts = await db
+        .select({ debtorId: debtors.id, contactId: debtorContacts.id, email: debtorContacts.email, phone: debtorContacts.phone })
+        .from(debtors)
+        .innerJoin(debtorContacts, eq(debtorContacts.debtorId, debtors.id));
       const withEmail = contacts.filter((c) => c.email).slice(0, 3);
       const withPhone = contacts.find((c) => c.phone)!;
-      db.transaction((tx) => {
-        withEmail.forEach((c, i) => queueNotice(tx, env, { debtorId: c.debtorId, key: `stall-${i}`, title: "Demande enregistrée", lines: [`Référence ${i}`], to: { channel: "email", address: c.email!, contactId: c.contactId } }, START));
-        queueNotice(tx, env, { debtorId: withPhone.debtorId, key: "stall-sms", title: "Demande enregistrée", lines: ["Référence SMS"], to: { channel: "sms", address: withPhone.phone!, contactId: withPhone.contactId } }, START);
+      await transaction(db, async (tx) => {
+        for (const [i, c] of withEmail.entries())
+          await queueNotice(
+            tx,
+            env,
+            {
+              debtorId: c.debtorId,
+              key: `stall-${i}`,
+              title: "Demande enregistrée",
+              lines: [`Référence ${i}`],
+              to: { channel: "email", address: c.email!, contactId: c.contactId },
+            },
+            START,
+          );
+        await queueNotice(
+          tx,
+          env,
+          {
+            debtorId: withPhone.debtorId,
+            key: "stall-sms",
+            title: "Demande enregistrée",
+            lines: ["Référence SMS"],
+            to: { channel: "sms", address: withPhone.phone!, contactId: withPhone.contactId },
+          },
+          START,
+        );
       });
 
       const stalled = startJob(path, START, { TEST_STALL_AT: `send:before:${kind}@1` });
       await stoppedAt(stalled);
-      const held = db.select().from(outboundMessages).where(and(gt(outboundMessages.id, baseline), isNotNull(outboundMessages.claimToken))).all();
-      const heldBatch = db.select().from(emailBatches).where(isNotNull(emailBatches.claimToken)).all();
+      const held = await db
+        .select()
+        .from(outboundMessages)
+        .where(and(gt(outboundMessages.id, baseline), isNotNull(outboundMessages.claimToken)));
+      const heldBatch = await db.select().from(emailBatches).where(isNotNull(emailBatches.claimToken));
       expect(kind === "batch" ? heldBatch.length : held.filter((m) => m.channel === kind).length, "the stalled worker holds one send of that kind").toBe(1);
 
       // Meanwhile other passes run, past every lease (11 minutes: an SMS in "sending" is looked up at
@@ -115,7 +145,12 @@ describe("a stalled job worker (issue 13, fencing)", () => {
         const code = await pass.exited;
         expect(code, pass.output.stderr).toBe(0);
         passes.push(pass.output.stdout.trim());
-        const open = db.select({ n: sql<number>`count(*)` }).from(outboundMessages).where(and(gt(outboundMessages.id, baseline), inArray(outboundMessages.status, ["pending", "sending"]))).get()!.n;
+        const open = first(
+          await db
+            .select({ n: sql<number>`count(*)` })
+            .from(outboundMessages)
+            .where(and(gt(outboundMessages.id, baseline), inArray(outboundMessages.status, ["pending", "sending"]))),
+        )!.n;
         if (open === 0) break;
       }
       const requestsBeforeResume = { resend: resend.requests.length, twilio: twilio.requests.length };
@@ -125,10 +160,13 @@ describe("a stalled job worker (issue 13, fencing)", () => {
 
       // The woken worker made no provider call at all: its fence found another worker's claim.
       expect({ resend: resend.requests.length, twilio: twilio.requests.length }).toEqual(requestsBeforeResume);
-      const planned = db.select().from(outboundMessages).where(gt(outboundMessages.id, baseline)).all();
+      const planned = await db.select().from(outboundMessages).where(gt(outboundMessages.id, baseline));
       expect(planned.filter((m) => m.status !== "sent" && m.status !== "delivered").map((m) => `${m.key} ${m.status} ${m.lastError}`)).toEqual([]);
       for (const sms of planned.filter((m) => m.channel === "sms")) {
-        expect(twilio.sent.filter((m) => m.to === sms.toAddress && m.body === sms.bodyText).map((m) => m.sid), sms.key).toEqual([sms.providerMessageId]);
+        expect(
+          twilio.sent.filter((m) => m.to === sms.toAddress && m.body === sms.bodyText).map((m) => m.sid),
+          sms.key,
+        ).toEqual([sms.providerMessageId]);
       }
       const emails = planned.filter((m) => m.channel === "email");
       for (const email of emails) {
@@ -136,10 +174,23 @@ describe("a stalled job worker (issue 13, fencing)", () => {
         expect(copies, email.key).toHaveLength(1);
       }
       expect(resend.delivered).toHaveLength(emails.length);
-      expect(resend.requests.filter((r) => r.replayed), "no call was even replayed").toEqual([]);
+      expect(
+        resend.requests.filter((r) => r.replayed),
+        "no call was even replayed",
+      ).toEqual([]);
       // And nothing is left claimed.
-      expect(db.select().from(outboundMessages).where(or(isNotNull(outboundMessages.claimToken), isNotNull(outboundMessages.leaseExpiresAt))).all()).toEqual([]);
-      expect(db.select().from(emailBatches).where(or(isNotNull(emailBatches.claimToken), isNotNull(emailBatches.leaseExpiresAt))).all()).toEqual([]);
+      expect(
+        await db
+          .select()
+          .from(outboundMessages)
+          .where(or(isNotNull(outboundMessages.claimToken), isNotNull(outboundMessages.leaseExpiresAt))),
+      ).toEqual([]);
+      expect(
+        await db
+          .select()
+          .from(emailBatches)
+          .where(or(isNotNull(emailBatches.claimToken), isNotNull(emailBatches.leaseExpiresAt))),
+      ).toEqual([]);
       console.log(
         `stalled ${kind} worker: ${JSON.stringify({ emails: emails.length, sms: planned.length - emails.length, passesMeanwhile: passes.length, resendRequests: resend.requests.length, twilioCreates: twilio.requests.length, twilioLookups: twilio.lookups, stalledWorker: stalled.output.stdout.trim() })}`,
       );

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Db } from "../../db/client";
+import { sqliteClient, type Db } from "../../db/client";
 
 /**
  * A fingerprint of every row of every table: equal before and after means a refused request wrote
@@ -7,8 +7,10 @@ import type { Db } from "../../db/client";
  * their job (M17).
  */
 export function databaseDigest(db: Db, options: { withRateLimits?: boolean } = {}): Record<string, string> {
-  const sqlite = db.$client;
-  const tables = (sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name").all() as { name: string }[])
+  const sqlite = sqliteClient(db)!;
+  const tables = (
+    sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name").all() as { name: string }[]
+  )
     .map((t) => t.name)
     .filter((name) => options.withRateLimits || name !== "rate_limits");
   return Object.fromEntries(

@@ -29,11 +29,11 @@ export async function freePort(): Promise<number> {
 }
 
 /** A fresh database file in a temporary folder, migrated and seeded with the demo around `today`. */
-export function preparedDatabase(today: string): string {
+export async function preparedDatabase(today: string): Promise<string> {
   const path = join(mkdtempSync(join(tmpdir(), "relance-served-")), "relance.db");
   const db = openDatabase(path);
   runMigrations(db);
-  seedDemo(db, { today, passwordHash: "scrypt$131072$8$1$unused$unused" });
+  await seedDemo(db, { today, passwordHash: "scrypt$131072$8$1$unused$unused" });
   db.$client.close();
   return path;
 }
@@ -99,14 +99,14 @@ export async function startServer(
 ): Promise<ServedApp> {
   const port = await freePort();
   const env = servedEnv(databasePath, port, typeof extra === "function" ? extra(port) : extra);
-  const child =
-    nodeFlags.length > 0
-      ? startChild([...nodeFlags, "--import", "tsx", "scripts/serve.ts"], env, process.execPath)
-      : startChild(["scripts/serve.ts"], env);
+  const child = nodeFlags.length > 0 ? startChild([...nodeFlags, "--import", "tsx", "scripts/serve.ts"], env, process.execPath) : startChild(["scripts/serve.ts"], env);
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 600; attempt++) {
     if (child.process.exitCode !== null) throw new Error(`the server stopped:\n${child.output()}`);
-    const up = await fetch(`${url}/privacy`).then((r) => r.ok, () => false);
+    const up = await fetch(`${url}/privacy`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) return { ...child, url, env };
     await sleep(100);
   }
@@ -138,7 +138,7 @@ export async function issueLinks(app: Pick<ServedApp, "env">, count: number): Pr
     const tokens: string[] = [];
     for (let i = 0; i < count; i++) {
       const debtorId = debtorIds[i % debtorIds.length]!;
-      tokens.push(await signLink(env, insertLink(db, env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now })));
+      tokens.push(await signLink(env, await insertLink(db, env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now })));
     }
     return tokens;
   } finally {

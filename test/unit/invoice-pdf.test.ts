@@ -190,8 +190,8 @@ describe("the invoice copy PDF", () => {
 
 describe("invoiceAttachments", () => {
   it("renders one named PDF per known invoice, in the debtor's language", async () => {
-    const { db } = seededDb("2026-11-20");
-    const [a, b] = db.select().from(invoices).where(eq(invoices.status, "open")).limit(2).all();
+    const { db } = await seededDb("2026-11-20");
+    const [a, b] = await db.select().from(invoices).where(eq(invoices.status, "open")).limit(2);
     const french = await invoiceAttachments(db, [a!.id, 999_999, b!.id], "fr");
     expect(french.map((f) => f.filename)).toEqual([`facture-${a!.number}.pdf`, `facture-${b!.number}.pdf`]);
     expect(Buffer.isBuffer(french[0]!.content)).toBe(true);

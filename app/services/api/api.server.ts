@@ -3,11 +3,21 @@ import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
 import { localDate } from "../../domain/dates";
 import { MAX_AMOUNT_CENTS, type Issue, type RawDebtor, type RawInvoice } from "../../domain/intake";
-import { creditorTimeZone, findApiPayment, findDebtorByRef, findInvoiceByRef, holdsOfDebtor, invoicesOfDebtor, lastContactOf, paymentsOfInvoice } from "../../models/api-status.server";
+import {
+  creditorTimeZone,
+  findApiPayment,
+  findDebtorByRef,
+  findInvoiceByRef,
+  holdsOfDebtor,
+  invoicesOfDebtor,
+  lastContactOf,
+  paymentsOfInvoice,
+} from "../../models/api-status.server";
 import { authenticateApiKey } from "../backoffice/api-keys.server";
 import { problem, readLimitedBytes } from "../http/http.server";
 import { intake, type IntakeRow, type RowOutcome } from "../shared/intake.server";
 import { recordInvoicePayment } from "../shared/payment-recording.server";
+import { transaction } from "../../../db/client";
 
 /**
  * The JSON API (`/api/v1`): one key, one creditor. Requests are checked by zod (unknown fields are
@@ -52,7 +62,7 @@ export const InvoiceInput = z
     issueDate: z.iso.date(),
     dueDate: z.iso.date().optional().describe("Or paymentTermsDays / terms."),
     paymentTermsDays: z.int().min(0).max(365).optional(),
-    terms: text(100).optional().describe("Stated terms, such as \"45 jours fin de mois\" (the other legal limit then applies)."),
+    terms: text(100).optional().describe('Stated terms, such as "45 jours fin de mois" (the other legal limit then applies).'),
   })
   .meta({ id: "InvoiceInput" });
 
@@ -132,10 +142,13 @@ type Context = { creditorId: number; at: Date; today: string };
 /** Authentication, then the handler; an expected failure is thrown as a problem Response. */
 async function withKey(request: Request, handler: (ctx: Context) => Promise<Response> | Response): Promise<Response> {
   const at = now();
-  const key = authenticateApiKey(request, at);
-  if (!key) return problem(401, "A valid API key is required: Authorization: Bearer rlk_… (missing, unknown or revoked).", undefined, { headers: { "WWW-Authenticate": 'Bearer realm="relance"' } });
+  const key = await authenticateApiKey(request, at);
+  if (!key)
+    return problem(401, "A valid API key is required: Authorization: Bearer rlk_… (missing, unknown or revoked).", undefined, {
+      headers: { "WWW-Authenticate": 'Bearer realm="relance"' },
+    });
   try {
-    return await handler({ creditorId: key.creditorId, at, today: localDate(at, creditorTimeZone(getDb(), key.creditorId)) });
+    return await handler({ creditorId: key.creditorId, at, today: localDate(at, await creditorTimeZone(getDb(), key.creditorId)) });
   } catch (thrown) {
     if (thrown instanceof Response) return thrown;
     throw thrown;
@@ -156,7 +169,8 @@ async function readJson<T extends z.ZodType>(request: Request, schema: T, maxByt
   if (!parsed.success) {
     const errors = parsed.error.issues.flatMap((issue) => {
       const base = `/${issue.path.join("/")}`;
-      if (issue.code === "unrecognized_keys") return issue.keys.map((k) => ({ pointer: `${base === "/" ? "" : base}/${k}`, detail: `Unknown field "${k}": it cannot be set through the API.` }));
+      if (issue.code === "unrecognized_keys")
+        return issue.keys.map((k) => ({ pointer: `${base === "/" ? "" : base}/${k}`, detail: `Unknown field "${k}": it cannot be set through the API.` }));
       return [{ pointer: base, detail: issue.message }];
     });
     throw problem(422, "The request does not match the schema (see errors).", errors);
@@ -178,7 +192,8 @@ function debtorRow(input: z.output<typeof DebtorInput>, rowNumber: number): Inta
 }
 function invoiceRow(input: z.output<typeof InvoiceInput>, rowNumber: number): IntakeRow {
   const { debtor, amountCents, paymentTermsDays, ...rest } = input;
-  if (debtor && debtor.externalRef !== input.debtorRef) throw problem(422, "debtor.externalRef and debtorRef differ.", [{ pointer: `/debtor/externalRef`, detail: "Must equal debtorRef." }]);
+  if (debtor && debtor.externalRef !== input.debtorRef)
+    throw problem(422, "debtor.externalRef and debtorRef differ.", [{ pointer: `/debtor/externalRef`, detail: "Must equal debtorRef." }]);
   const invoice: RawInvoice = { ...rest, amountCents, termsDays: paymentTermsDays ?? null };
   return { rowNumber, invoice, ...(debtor ? { debtor } : {}) };
 }
@@ -206,28 +221,28 @@ function batch(outcomes: RowOutcome[], kind: "debtor" | "invoice"): Response {
 }
 
 export const upsertDebtor = (request: Request) =>
-  withKey(request, async (ctx) => single(intake(getDb(), ctx, [debtorRow(await readJson(request, DebtorInput, MAX_JSON_BYTES), 0)])[0]!, "debtor"));
+  withKey(request, async (ctx) => single((await intake(getDb(), ctx, [debtorRow(await readJson(request, DebtorInput, MAX_JSON_BYTES), 0)]))[0]!, "debtor"));
 
 export const upsertDebtors = (request: Request) =>
   withKey(request, async (ctx) => {
     const { items } = await readJson(request, DebtorBatchInput, MAX_BATCH_JSON_BYTES);
-    return batch(intake(getDb(), ctx, items.map(debtorRow)), "debtor");
+    return batch(await intake(getDb(), ctx, items.map(debtorRow)), "debtor");
   });
 
 export const upsertInvoice = (request: Request) =>
-  withKey(request, async (ctx) => single(intake(getDb(), ctx, [invoiceRow(await readJson(request, InvoiceInput, MAX_JSON_BYTES), 0)])[0]!, "invoice"));
+  withKey(request, async (ctx) => single((await intake(getDb(), ctx, [invoiceRow(await readJson(request, InvoiceInput, MAX_JSON_BYTES), 0)]))[0]!, "invoice"));
 
 export const upsertInvoices = (request: Request) =>
   withKey(request, async (ctx) => {
     const { items } = await readJson(request, InvoiceBatchInput, MAX_BATCH_JSON_BYTES);
-    return batch(intake(getDb(), ctx, items.map(invoiceRow)), "invoice");
+    return batch(await intake(getDb(), ctx, items.map(invoiceRow)), "invoice");
   });
 
 const notFound = (what: string) => problem(404, `No ${what} with this reference.`);
 
-function invoiceStatus(ctx: Context, ref: string): z.output<typeof InvoiceStatus> | null {
+async function invoiceStatus(ctx: Context, ref: string): Promise<z.output<typeof InvoiceStatus> | null> {
   const db = getDb();
-  const found = findInvoiceByRef(db, ctx.creditorId, ref);
+  const found = await findInvoiceByRef(db, ctx.creditorId, ref);
   if (!found) return null;
   const { invoice } = found;
   const invoiceRefs = new Map([[invoice.id, invoice.externalRef]]);
@@ -242,26 +257,26 @@ function invoiceStatus(ctx: Context, ref: string): z.output<typeof InvoiceStatus
     dueDate: invoice.dueDate,
     status: invoice.status,
     termsWarning: found.termsWarning,
-    holds: holdsOfDebtor(db, invoice.debtorId, ctx.at)
+    holds: (await holdsOfDebtor(db, invoice.debtorId, ctx.at))
       .filter((h) => h.invoiceId === null || h.invoiceId === invoice.id)
       .map((h) => ({ reason: h.reason, invoiceRef: h.invoiceId === null ? null : (invoiceRefs.get(h.invoiceId) ?? null), until: h.until })),
-    lastContact: lastContactOf(db, invoice.debtorId, invoice.id),
-    payments: paymentsOfInvoice(db, invoice.id).map((p) => ({ ...p, receivedAt: p.receivedAt.toISOString() })),
+    lastContact: await lastContactOf(db, invoice.debtorId, invoice.id),
+    payments: (await paymentsOfInvoice(db, invoice.id)).map((p) => ({ ...p, receivedAt: p.receivedAt.toISOString() })),
   };
 }
 
 export const getInvoice = (request: Request, ref: string) =>
-  withKey(request, (ctx) => {
-    const status = invoiceStatus(ctx, ref);
+  withKey(request, async (ctx) => {
+    const status = await invoiceStatus(ctx, ref);
     return status ? json(status) : notFound("invoice");
   });
 
 export const getDebtor = (request: Request, ref: string) =>
-  withKey(request, (ctx) => {
+  withKey(request, async (ctx) => {
     const db = getDb();
-    const debtor = findDebtorByRef(db, ctx.creditorId, ref);
+    const debtor = await findDebtorByRef(db, ctx.creditorId, ref);
     if (!debtor) return notFound("debtor");
-    const all = invoicesOfDebtor(db, ctx.creditorId, debtor.id);
+    const all = await invoicesOfDebtor(db, ctx.creditorId, debtor.id);
     const open = all.filter((i) => i.status === "open" || i.status === "litigation");
     const refs = new Map(all.map((i) => [i.id, i.externalRef]));
     return json({
@@ -271,8 +286,12 @@ export const getDebtor = (request: Request, ref: string) =>
       balanceCents: open.reduce((sum, i) => sum + i.balanceCents, 0),
       openInvoices: open.length,
       escalated: debtor.escalatedAt !== null,
-      holds: holdsOfDebtor(db, debtor.id, ctx.at).map((h) => ({ reason: h.reason, invoiceRef: h.invoiceId === null ? null : (refs.get(h.invoiceId) ?? null), until: h.until })),
-      lastContact: lastContactOf(db, debtor.id),
+      holds: (await holdsOfDebtor(db, debtor.id, ctx.at)).map((h) => ({
+        reason: h.reason,
+        invoiceRef: h.invoiceId === null ? null : (refs.get(h.invoiceId) ?? null),
+        until: h.until,
+      })),
+      lastContact: await lastContactOf(db, debtor.id),
       invoices: all.map((i) => ({ externalRef: i.externalRef, number: i.number, balanceCents: i.balanceCents, dueDate: i.dueDate, status: i.status })),
     } satisfies z.output<typeof DebtorStatus>);
   });
@@ -287,40 +306,41 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,255}$/;
 export const recordPayment = (request: Request, ref: string) =>
   withKey(request, async (ctx) => {
     const header = request.headers.get("Idempotency-Key");
-    if (header !== null && !IDEMPOTENCY_KEY.test(header)) return problem(422, "Idempotency-Key must be 8 to 255 visible ASCII characters.", [{ pointer: "/headers/Idempotency-Key", detail: "8 to 255 visible ASCII characters." }]);
+    if (header !== null && !IDEMPOTENCY_KEY.test(header))
+      return problem(422, "Idempotency-Key must be 8 to 255 visible ASCII characters.", [{ pointer: "/headers/Idempotency-Key", detail: "8 to 255 visible ASCII characters." }]);
     const input = await readJson(request, PaymentInput, MAX_JSON_BYTES);
     const idempotency = header ? `key:${header}` : input.reference ? `ref:${input.reference}` : null;
-    if (!idempotency) return problem(422, "Send an Idempotency-Key header or the payment's reference, so that a retry records nothing twice.", [{ pointer: "/reference", detail: "Required without an Idempotency-Key header." }]);
+    if (!idempotency)
+      return problem(422, "Send an Idempotency-Key header or the payment's reference, so that a retry records nothing twice.", [
+        { pointer: "/reference", detail: "Required without an Idempotency-Key header." },
+      ]);
     if (input.receivedOn > ctx.today) return problem(422, "receivedOn is in the future.", [{ pointer: "/receivedOn", detail: "Cannot be after today." }]);
     if (input.receivedOn < "2000-01-01") return problem(422, "receivedOn is before 2000.", [{ pointer: "/receivedOn", detail: "Cannot be before 2000-01-01." }]);
     const db = getDb();
-    const found = findInvoiceByRef(db, ctx.creditorId, ref);
+    const found = await findInvoiceByRef(db, ctx.creditorId, ref);
     if (!found) return notFound("invoice");
     const { invoice } = found;
-    const outcome = db.transaction(
-      (tx) => {
-        if (findApiPayment(tx as unknown as typeof db, invoice.id, idempotency)) return "replay" as const;
-        const fresh = findInvoiceByRef(tx as unknown as typeof db, ctx.creditorId, ref)!.invoice;
-        if (fresh.status !== "open" && fresh.status !== "litigation") return problem(409, `This invoice is ${fresh.status}: no payment can be recorded on it.`);
-        if (input.amountCents > fresh.balanceCents)
-          return problem(422, `amountCents is more than what is still owed (${fresh.balanceCents} cents).`, [{ pointer: "/amountCents", detail: `At most ${fresh.balanceCents}.` }]);
-        recordInvoicePayment(tx, {
-          creditorId: ctx.creditorId,
-          debtorId: invoice.debtorId,
-          invoiceId: invoice.id,
-          amountCents: input.amountCents,
-          currency: invoice.currency,
-          method: input.method,
-          provider: "api",
-          providerRef: idempotency,
-          actor: "provider",
-          data: { source: "api", receivedOn: input.receivedOn, reference: input.reference ?? null },
-          at: ctx.at,
-        });
-        return "recorded" as const;
-      },
-      { behavior: "immediate" },
-    );
+    const outcome = await transaction(db, async (tx) => {
+      if (await findApiPayment(tx, invoice.id, idempotency)) return "replay" as const;
+      const fresh = (await findInvoiceByRef(tx, ctx.creditorId, ref))!.invoice;
+      if (fresh.status !== "open" && fresh.status !== "litigation") return problem(409, `This invoice is ${fresh.status}: no payment can be recorded on it.`);
+      if (input.amountCents > fresh.balanceCents)
+        return problem(422, `amountCents is more than what is still owed (${fresh.balanceCents} cents).`, [{ pointer: "/amountCents", detail: `At most ${fresh.balanceCents}.` }]);
+      await recordInvoicePayment(tx, {
+        creditorId: ctx.creditorId,
+        debtorId: invoice.debtorId,
+        invoiceId: invoice.id,
+        amountCents: input.amountCents,
+        currency: invoice.currency,
+        method: input.method,
+        provider: "api",
+        providerRef: idempotency,
+        actor: "provider",
+        data: { source: "api", receivedOn: input.receivedOn, reference: input.reference ?? null },
+        at: ctx.at,
+      });
+      return "recorded" as const;
+    });
     if (outcome instanceof Response) return outcome;
-    return json({ recorded: outcome === "recorded", invoice: invoiceStatus(ctx, ref)! } satisfies z.output<typeof PaymentResult>, outcome === "recorded" ? 201 : 200);
+    return json({ recorded: outcome === "recorded", invoice: (await invoiceStatus(ctx, ref))! } satisfies z.output<typeof PaymentResult>, outcome === "recorded" ? 201 : 200);
   });

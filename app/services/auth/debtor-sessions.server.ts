@@ -1,6 +1,6 @@
 import { createCookie } from "@remix-run/node";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import { first, type Db } from "../../../db/client";
 import { debtorLinks, debtorSessions } from "../../../db/schema";
 import { formTokenFor, requireFormToken, requireSameOrigin } from "../http/http.server";
 import { randomToken, sha256 } from "./tokens.server";
@@ -35,7 +35,7 @@ export type DebtorSession = {
 /** A fresh session id at every link exchange (M7); returns the Set-Cookie header. */
 export async function startDebtorSession(db: Db, input: { debtorId: number; linkId: number; now: Date }): Promise<string> {
   const id = randomToken(32);
-  insertSession(db).run({
+  await insertSession(db).execute({
     idHash: sha256(id),
     debtorId: input.debtorId,
     linkId: input.linkId,
@@ -74,7 +74,7 @@ export async function getDebtorSession(db: Db, request: Request, now: Date): Pro
   if (typeof id !== "string" || id.length < 22) return null;
   const sessionHash = sha256(id);
   // expires_at is stored as UTC milliseconds; a placeholder takes the stored form.
-  const row = liveSession(db).get({ idHash: sessionHash, now: now.getTime() });
+  const row = first(await liveSession(db).execute({ idHash: sessionHash, now: now.getTime() }));
   return row ? { ...row, sessionHash, csrfToken: formTokenFor(id) } : null;
 }
 

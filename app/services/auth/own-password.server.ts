@@ -13,6 +13,7 @@ import { hashPassword, verifyPassword } from "./passwords.server";
 import { hitRateLimit, rateLimitedResult, type RateLimited } from "../http/rate-limits.server";
 import { consumeStaffCode, issueStaffCode } from "./staff-codes.server";
 import { requireStaff, sessionHashOf, readStaffForm } from "./staff-auth.server";
+import { first, transaction } from "../../../db/client";
 
 export const MIN_PASSWORD_LENGTH = 12;
 
@@ -20,7 +21,7 @@ async function currentMember(request: Request) {
   const db = getDb();
   const at = now();
   const staff = await requireStaff(db, request, at);
-  const row = db.select({ email: staffUsers.email, passwordHash: staffUsers.passwordHash }).from(staffUsers).where(eq(staffUsers.id, staff.id)).get()!;
+  const row = first(await db.select({ email: staffUsers.email, passwordHash: staffUsers.passwordHash }).from(staffUsers).where(eq(staffUsers.id, staff.id)))!;
   return { db, at, staff, ...row };
 }
 
@@ -29,11 +30,7 @@ export async function loadOwnPassword(request: Request) {
   return { name: staff.name, email, hasPassword: passwordHash !== null, minLength: MIN_PASSWORD_LENGTH };
 }
 
-export type PasswordResult =
-  | RateLimited
-  | { status: "code_sent"; to: string }
-  | { status: "error"; fields: FieldErrors }
-  | { status: "changed" };
+export type PasswordResult = RateLimited | { status: "code_sent"; to: string } | { status: "error"; fields: FieldErrors } | { status: "changed" };
 
 const changeSchema = z
   .object({
@@ -58,7 +55,7 @@ export async function ownPasswordAction(request: Request): Promise<PasswordResul
   const { db, at, staff, email, passwordHash } = await currentMember(request);
   const form = await readStaffForm(request);
   if (form.get("intent") === "send-code") {
-    const limit = hitRateLimit(db, RATE_LIMITS.staffCodeSendEmail, email.toLowerCase(), at);
+    const limit = await hitRateLimit(db, RATE_LIMITS.staffCodeSendEmail, email.toLowerCase(), at);
     if (!limit.allowed) return rateLimitedResult(limit);
     await issueStaffCode({ ...requestDeps(), now: at }, { id: staff.id, name: staff.name, email, creditorName: staff.creditorName }, "password");
     return { status: "code_sent", to: email };
@@ -71,26 +68,29 @@ export async function ownPasswordAction(request: Request): Promise<PasswordResul
   });
   if (!parsed.success) return { status: "error", fields: firstErrors(parsed.error) };
   // Guessing the current password from a stolen session is limited like signing in.
-  const limit = hitRateLimit(db, RATE_LIMITS.staffSignInEmail, email.toLowerCase(), at);
+  const limit = await hitRateLimit(db, RATE_LIMITS.staffSignInEmail, email.toLowerCase(), at);
   if (!limit.allowed) return rateLimitedResult(limit);
   const { password, currentPassword, code } = parsed.data;
   if (currentPassword !== "") {
     if (!passwordHash || !(await verifyPassword(currentPassword, passwordHash))) {
       return { status: "error", fields: { currentPassword: "Ce n'est pas votre mot de passe actuel. Sans lui, demandez un code par e-mail." } };
     }
-  } else if (consumeStaffCode(db, staff.id, "password", code, at) !== "accepted") {
+  } else if ((await consumeStaffCode(db, staff.id, "password", code, at)) !== "accepted") {
     return { status: "error", fields: { code: "Ce code ne convient pas : il est faux, a déjà servi, a plus de 10 minutes ou a été essayé 5 fois. Demandez-en un nouveau." } };
   }
   const hash = await hashPassword(password);
   const keep = await sessionHashOf(request);
-  db.transaction(
-    (tx) => {
-      tx.update(staffUsers).set({ passwordHash: hash }).where(eq(staffUsers.id, staff.id)).run();
-      // Whoever else held a session of this account is out; this browser stays signed in.
-      tx.delete(staffSessions).where(and(eq(staffSessions.staffUserId, staff.id), ne(staffSessions.idHash, keep ?? ""))).run();
-      recordAuditEvent(tx, { creditorId: staff.creditorId, actorStaffUserId: staff.id, action: "password.changed", data: { by: currentPassword !== "" ? "password" : "code" }, occurredAt: at });
-    },
-    { behavior: "immediate" },
-  );
+  await transaction(db, async (tx) => {
+    await tx.update(staffUsers).set({ passwordHash: hash }).where(eq(staffUsers.id, staff.id));
+    // Whoever else held a session of this account is out; this browser stays signed in.
+    await tx.delete(staffSessions).where(and(eq(staffSessions.staffUserId, staff.id), ne(staffSessions.idHash, keep ?? "")));
+    await recordAuditEvent(tx, {
+      creditorId: staff.creditorId,
+      actorStaffUserId: staff.id,
+      action: "password.changed",
+      data: { by: currentPassword !== "" ? "password" : "code" },
+      occurredAt: at,
+    });
+  });
   return { status: "changed" };
 }

@@ -1,6 +1,6 @@
 import { createCookie, redirect } from "@remix-run/node";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import { first, type Db } from "../../../db/client";
 import { creditors, staffSessions, staffUsers } from "../../../db/schema";
 import { hashPassword, verifyPassword } from "./passwords.server";
 import { consumeStaffCode } from "./staff-codes.server";
@@ -63,14 +63,15 @@ export async function readStaffForm(request: Request, maxBytes = MAX_FORM_BYTES)
 let decoyHash: Promise<string> | undefined;
 
 /** The active member with this email (case-insensitive), with what a code email needs. */
-export function findActiveStaffByEmail(db: Db, email: string) {
+export async function findActiveStaffByEmail(db: Db, email: string) {
   return (
-    db
-      .select({ id: staffUsers.id, name: staffUsers.name, email: staffUsers.email, passwordHash: staffUsers.passwordHash, creditorName: creditors.legalName })
-      .from(staffUsers)
-      .innerJoin(creditors, eq(creditors.id, staffUsers.creditorId))
-      .where(and(sql`lower(${staffUsers.email}) = ${email.trim().toLowerCase()}`, isNull(staffUsers.disabledAt)))
-      .get() ?? null
+    first(
+      await db
+        .select({ id: staffUsers.id, name: staffUsers.name, email: staffUsers.email, passwordHash: staffUsers.passwordHash, creditorName: creditors.legalName })
+        .from(staffUsers)
+        .innerJoin(creditors, eq(creditors.id, staffUsers.creditorId))
+        .where(and(sql`lower(${staffUsers.email}) = ${email.trim().toLowerCase()}`, isNull(staffUsers.disabledAt))),
+    ) ?? null
   );
 }
 
@@ -79,7 +80,7 @@ export function findActiveStaffByEmail(db: Db, email: string) {
  * `previous` is the sign-in request: a session it still carries is ended, so sign-in rotates the id.
  */
 export async function signInStaff(db: Db, email: string, password: string, now: Date, previous?: Request): Promise<string | null> {
-  const user = findActiveStaffByEmail(db, email);
+  const user = await findActiveStaffByEmail(db, email);
   decoyHash ??= hashPassword("not-a-password");
   const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
   if (!user?.passwordHash || !ok) return null;
@@ -91,9 +92,9 @@ export async function signInStaff(db: Db, email: string, password: string, now: 
  * wrong, expired, used or dead code: all the same null.
  */
 export async function signInStaffByCode(db: Db, email: string, code: string, now: Date, previous?: Request): Promise<string | null> {
-  const user = findActiveStaffByEmail(db, email);
+  const user = await findActiveStaffByEmail(db, email);
   if (!user) return null;
-  if (consumeStaffCode(db, user.id, "sign_in", code, now) !== "accepted") return null;
+  if ((await consumeStaffCode(db, user.id, "sign_in", code, now)) !== "accepted") return null;
   return startStaffSession(db, user.id, now, previous);
 }
 
@@ -101,15 +102,13 @@ export async function signInStaffByCode(db: Db, email: string, code: string, now
 async function startStaffSession(db: Db, staffUserId: number, now: Date, previous?: Request): Promise<string> {
   if (previous) await endSession(db, previous);
   const id = randomToken(32);
-  db.insert(staffSessions)
-    .values({ idHash: sha256(id), staffUserId, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000) })
-    .run();
+  await db.insert(staffSessions).values({ idHash: sha256(id), staffUserId, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000) });
   return staffCookie.serialize(id);
 }
 
 async function endSession(db: Db, request: Request) {
   const id: unknown = await staffCookie.parse(request.headers.get("Cookie"));
-  if (typeof id === "string") db.delete(staffSessions).where(eq(staffSessions.idHash, sha256(id))).run();
+  if (typeof id === "string") await db.delete(staffSessions).where(eq(staffSessions.idHash, sha256(id)));
 }
 
 /** The hash of the session this request carries, so "end my other sessions" can keep it. */
@@ -122,20 +121,21 @@ export async function getStaff(db: Db, request: Request, now: Date) {
   const id: unknown = await staffCookie.parse(request.headers.get("Cookie"));
   if (typeof id !== "string") return null;
   return (
-    db
-      .select({
-        id: staffUsers.id,
-        name: staffUsers.name,
-        role: staffUsers.role,
-        creditorId: staffUsers.creditorId,
-        creditorName: creditors.legalName,
-        creditorTimeZone: creditors.timeZone,
-      })
-      .from(staffSessions)
-      .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.staffUserId))
-      .innerJoin(creditors, eq(creditors.id, staffUsers.creditorId))
-      .where(and(eq(staffSessions.idHash, sha256(id)), gt(staffSessions.expiresAt, now), isNull(staffUsers.disabledAt)))
-      .get() ?? null
+    first(
+      await db
+        .select({
+          id: staffUsers.id,
+          name: staffUsers.name,
+          role: staffUsers.role,
+          creditorId: staffUsers.creditorId,
+          creditorName: creditors.legalName,
+          creditorTimeZone: creditors.timeZone,
+        })
+        .from(staffSessions)
+        .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.staffUserId))
+        .innerJoin(creditors, eq(creditors.id, staffUsers.creditorId))
+        .where(and(eq(staffSessions.idHash, sha256(id)), gt(staffSessions.expiresAt, now), isNull(staffUsers.disabledAt))),
+    ) ?? null
   );
 }
 

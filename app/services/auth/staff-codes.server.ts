@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { randomInt, timingSafeEqual } from "node:crypto";
-import type { Db } from "../../../db/client";
+import { first, one, transaction, type Db } from "../../../db/client";
 import { staffCodes } from "../../../db/schema";
 import { renderStaffEmail } from "../../../emails/staff";
 import { CODE_TTL_MS, decideCodeCheck, type CodeCheck } from "../../domain/step-up";
@@ -26,20 +26,18 @@ function codeHash(staffUserId: number, purpose: StaffCodePurpose, code: string) 
 export async function issueStaffCode(deps: StaffCodeDeps, staff: StaffRecipient, purpose: StaffCodePurpose): Promise<void> {
   const { db, now } = deps;
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
-  const row = db.transaction(
-    (tx) => {
-      tx.update(staffCodes)
-        .set({ expiresAt: now })
-        .where(and(eq(staffCodes.staffUserId, staff.id), eq(staffCodes.purpose, purpose), isNull(staffCodes.usedAt), gt(staffCodes.expiresAt, now)))
-        .run();
-      return tx
+  const row = await transaction(db, async (tx) => {
+    await tx
+      .update(staffCodes)
+      .set({ expiresAt: now })
+      .where(and(eq(staffCodes.staffUserId, staff.id), eq(staffCodes.purpose, purpose), isNull(staffCodes.usedAt), gt(staffCodes.expiresAt, now)));
+    return one(
+      await tx
         .insert(staffCodes)
         .values({ staffUserId: staff.id, purpose, codeHash: codeHash(staff.id, purpose, code), expiresAt: new Date(now.getTime() + CODE_TTL_MS), createdAt: now })
-        .returning({ id: staffCodes.id })
-        .get();
-    },
-    { behavior: "immediate" },
-  );
+        .returning({ id: staffCodes.id }),
+    );
+  });
   const rendered = await renderStaffEmail({ kind: "code", staffName: staff.name, creditorName: staff.creditorName, code, purpose, minutes: CODE_TTL_MS / 60_000 });
   const result = await deps.email.send({ from: deps.env.EMAIL_FROM, to: staff.email, ...rendered, idempotencyKey: `staff-code-${row.id}` });
   // A code that never left is worth nothing; the member asks again (and the screen said "if known").
@@ -63,22 +61,24 @@ function sameHash(a: string, b: string) {
  * Checks a typed code against the member's latest code of that purpose and, when it is right,
  * uses it up in the same IMMEDIATE transaction (two racing requests cannot both use it).
  */
-export function consumeStaffCode(db: Db, staffUserId: number, purpose: StaffCodePurpose, typed: string, now: Date): CodeCheck | "none" {
+export async function consumeStaffCode(db: Db, staffUserId: number, purpose: StaffCodePurpose, typed: string, now: Date): Promise<CodeCheck | "none"> {
   const code = typed.replace(/\s/g, "");
-  return db.transaction(
-    (tx) => {
-      const latest = tx
+  return await transaction(db, async (tx) => {
+    const latest = first(
+      await tx
         .select()
         .from(staffCodes)
         .where(and(eq(staffCodes.staffUserId, staffUserId), eq(staffCodes.purpose, purpose)))
-        .orderBy(desc(staffCodes.id))
-        .get();
-      if (!latest) return "none" as const;
-      const check = decideCodeCheck(latest, /^\d{6}$/.test(code) && sameHash(latest.codeHash, codeHash(staffUserId, purpose, code)), now);
-      if (check === "wrong") tx.update(staffCodes).set({ attempts: latest.attempts + 1 }).where(eq(staffCodes.id, latest.id)).run();
-      if (check === "accepted") tx.update(staffCodes).set({ usedAt: now }).where(eq(staffCodes.id, latest.id)).run();
-      return check;
-    },
-    { behavior: "immediate" },
-  );
+        .orderBy(desc(staffCodes.id)),
+    );
+    if (!latest) return "none" as const;
+    const check = decideCodeCheck(latest, /^\d{6}$/.test(code) && sameHash(latest.codeHash, codeHash(staffUserId, purpose, code)), now);
+    if (check === "wrong")
+      await tx
+        .update(staffCodes)
+        .set({ attempts: latest.attempts + 1 })
+        .where(eq(staffCodes.id, latest.id));
+    if (check === "accepted") await tx.update(staffCodes).set({ usedAt: now }).where(eq(staffCodes.id, latest.id));
+    return check;
+  });
 }

@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, inArray, isNull } from "drizzle-orm";
 import { randomInt, timingSafeEqual } from "node:crypto";
-import type { Db } from "../../../db/client";
+import { first, one, transaction, type Db } from "../../../db/client";
 import { debtorContacts, debtorSessions, outboundMessages, stepUpCodes } from "../../../db/schema";
 import { CODE_TTL_MS, attemptsLeft, decideCodeCheck, isSteppedUp, maskEmail, maskPhone, safeReturnTo } from "../../domain/step-up";
 import { RATE_LIMITS } from "../../domain/rate-limit";
@@ -18,8 +18,8 @@ type Reader = Pick<Db, "select">;
 export type ContactChoice = { value: string; channel: "email" | "sms"; label: string };
 
 /** Where a code may go: only contacts already on file (M20), never one that bounced or said STOP. */
-function contactChoices(db: Reader, debtorId: number) {
-  const rows = db.select().from(debtorContacts).where(eq(debtorContacts.debtorId, debtorId)).orderBy(desc(debtorContacts.isPrimary), debtorContacts.id).all();
+async function contactChoices(db: Reader, debtorId: number) {
+  const rows = await db.select().from(debtorContacts).where(eq(debtorContacts.debtorId, debtorId)).orderBy(desc(debtorContacts.isPrimary), debtorContacts.id);
   const choices: (ContactChoice & { address: string; contactId: number })[] = [];
   for (const c of rows) {
     if (c.email && !c.emailOptOutAt && !c.emailUndeliverableAt) {
@@ -42,33 +42,31 @@ function sameHash(a: string, b: string) {
 }
 
 /** The code this session may type now, if any. */
-function liveCode(db: Reader, sessionHash: string, debtorId: number, now: Date) {
-  return db
-    .select()
-    .from(stepUpCodes)
-    .where(and(eq(stepUpCodes.sessionHash, sessionHash), eq(stepUpCodes.debtorId, debtorId), isNull(stepUpCodes.usedAt), gt(stepUpCodes.expiresAt, now)))
-    .orderBy(desc(stepUpCodes.id))
-    .get();
+async function liveCode(db: Reader, sessionHash: string, debtorId: number, now: Date) {
+  return first(
+    await db
+      .select()
+      .from(stepUpCodes)
+      .where(and(eq(stepUpCodes.sessionHash, sessionHash), eq(stepUpCodes.debtorId, debtorId), isNull(stepUpCodes.usedAt), gt(stepUpCodes.expiresAt, now)))
+      .orderBy(desc(stepUpCodes.id)),
+  );
 }
 
 export async function loadVerifyPage(request: Request) {
   const { db, session, debtor, now, csrf } = await requirePortalDebtor(request);
   const returnTo = safeReturnTo(new URL(request.url).searchParams.get("returnTo"));
-  const pending = liveCode(db, session.sessionHash, debtor.id, now);
+  const pending = await liveCode(db, session.sessionHash, debtor.id, now);
   return {
     csrf,
     locale: debtor.locale,
     returnTo,
     verified: isSteppedUp(session.stepUpAt, now),
-    choices: contactChoices(db, debtor.id).map(({ value, channel, label }) => ({ value, channel, label })),
+    choices: (await contactChoices(db, debtor.id)).map(({ value, channel, label }) => ({ value, channel, label })),
     pendingTo: pending && pending.attempts < 5 ? pending.sentTo : null,
   };
 }
 
-export type VerifyResult =
-  | RateLimited
-  | { status: "sent"; to: string }
-  | { status: "error"; field: "contact" | "code"; message: string };
+export type VerifyResult = RateLimited | { status: "sent"; to: string } | { status: "error"; field: "contact" | "code"; message: string };
 
 /** The two POSTs of the code page: "send me a code" and "here is the code". */
 export async function verifyAction(request: Request): Promise<VerifyResult | { status: "verified"; returnTo: string }> {
@@ -81,7 +79,7 @@ type ActionContext = Awaited<ReturnType<typeof requirePortalAction>>;
 
 async function sendCode({ db, session, debtor, now, form }: ActionContext, client: string): Promise<VerifyResult> {
   const t = secureMessages(debtor.locale).verify;
-  const choice = contactChoices(db, debtor.id).find((c) => c.value === form.get("contact"));
+  const choice = (await contactChoices(db, debtor.id)).find((c) => c.value === form.get("contact"));
   if (!choice) return { status: "error", field: "contact", message: t.chooseError };
   // M17: the limit is checked before anything is written or sent.
   // Per session, per client (a script opening many sessions) and per contact (the phone on file is never flooded).
@@ -90,19 +88,19 @@ async function sendCode({ db, session, debtor, now, form }: ActionContext, clien
     [RATE_LIMITS.codeSendIp, client],
     [RATE_LIMITS.codeSendContact, `${debtor.id}:${choice.value}`],
   ] as const) {
-    const limit = hitRateLimit(db, rule, subject, now);
+    const limit = await hitRateLimit(db, rule, subject, now);
     if (!limit.allowed) return rateLimitedResult(limit);
   }
 
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
-  const messageId = db.transaction(
-    (tx) => {
-      // One live code per session: a new one replaces the previous.
-      tx.update(stepUpCodes)
-        .set({ expiresAt: now })
-        .where(and(eq(stepUpCodes.sessionHash, session.sessionHash), isNull(stepUpCodes.usedAt), gt(stepUpCodes.expiresAt, now)))
-        .run();
-      const row = tx
+  const messageId = await transaction(db, async (tx) => {
+    // One live code per session: a new one replaces the previous.
+    await tx
+      .update(stepUpCodes)
+      .set({ expiresAt: now })
+      .where(and(eq(stepUpCodes.sessionHash, session.sessionHash), isNull(stepUpCodes.usedAt), gt(stepUpCodes.expiresAt, now)));
+    const row = one(
+      await tx
         .insert(stepUpCodes)
         .values({
           sessionHash: session.sessionHash,
@@ -113,79 +111,73 @@ async function sendCode({ db, session, debtor, now, form }: ActionContext, clien
           expiresAt: new Date(now.getTime() + CODE_TTL_MS),
           createdAt: now,
         })
-        .returning({ id: stepUpCodes.id })
-        .get();
-      return queueNotice(
-        tx,
-        getEnv(),
-        {
-          debtorId: debtor.id,
-          key: `step-up-${row.id}`,
-          title: t.noticeTitle(code),
-          lines: [...t.noticeLines],
-          withLink: false,
-          to: { channel: choice.channel, address: choice.address, contactId: choice.contactId },
-        },
-        now,
-      );
-    },
-    { behavior: "immediate" },
-  );
+        .returning({ id: stepUpCodes.id }),
+    );
+    return queueNotice(
+      tx,
+      getEnv(),
+      {
+        debtorId: debtor.id,
+        key: `step-up-${row.id}`,
+        title: t.noticeTitle(code),
+        lines: [...t.noticeLines],
+        withLink: false,
+        to: { channel: choice.channel, address: choice.address, contactId: choice.contactId },
+      },
+      now,
+    );
+  });
   await sendNoticeNow(requestDeps(), messageId);
   // Once handed over, the outbox copy keeps no usable code (only stepUpCodes' hash remains).
   if (messageId !== null) {
-    const sent = db.select({ bodyText: outboundMessages.bodyText }).from(outboundMessages).where(eq(outboundMessages.id, messageId)).get();
-    db.update(outboundMessages)
+    const sent = first(await db.select({ bodyText: outboundMessages.bodyText }).from(outboundMessages).where(eq(outboundMessages.id, messageId)));
+    await db
+      .update(outboundMessages)
       .set({ bodyText: sent?.bodyText?.replaceAll(code, "******") ?? null })
-      .where(and(eq(outboundMessages.id, messageId), inArray(outboundMessages.status, ["sent", "delivered"])))
-      .run();
+      .where(and(eq(outboundMessages.id, messageId), inArray(outboundMessages.status, ["sent", "delivered"])));
   }
   return { status: "sent", to: choice.label };
 }
 
 async function checkCode({ db, session, debtor, now, form }: ActionContext): Promise<VerifyResult | { status: "verified"; returnTo: string }> {
   const t = secureMessages(debtor.locale).verify;
-  const limit = hitRateLimit(db, RATE_LIMITS.codeAttemptSession, session.sessionHash, now);
+  const limit = await hitRateLimit(db, RATE_LIMITS.codeAttemptSession, session.sessionHash, now);
   if (!limit.allowed) return rateLimitedResult(limit);
   const typed = String(form.get("code") ?? "").replace(/\s/g, "");
   if (!/^\d{6}$/.test(typed)) return { status: "error", field: "code", message: t.formatError };
   const returnTo = safeReturnTo(form.get("returnTo"));
   const hash = codeHash(session.sessionHash, typed);
 
-  const outcome = db.transaction(
-    (tx) => {
-      const codes = tx
-        .select()
-        .from(stepUpCodes)
-        .where(and(eq(stepUpCodes.sessionHash, session.sessionHash), eq(stepUpCodes.debtorId, debtor.id)))
-        .orderBy(desc(stepUpCodes.id))
-        .all();
-      const latest = codes[0];
-      if (!latest) return { check: "none" as const };
-      const matched = codes.find((c) => sameHash(c.codeHash, hash));
-      const target = matched ?? latest;
-      const check = decideCodeCheck(target, matched !== undefined, now);
-      if (check === "wrong") {
-        const attempts = latest.attempts + 1;
-        tx.update(stepUpCodes).set({ attempts }).where(eq(stepUpCodes.id, latest.id)).run();
-        return { check, left: attemptsLeft(attempts) };
-      }
-      if (check === "accepted") {
-        tx.update(stepUpCodes).set({ usedAt: now }).where(eq(stepUpCodes.id, target.id)).run();
-        tx.update(debtorSessions).set({ stepUpAt: now }).where(eq(debtorSessions.idHash, session.sessionHash)).run();
-        appendTimeline(tx, {
-          creditorId: debtor.creditorId,
-          debtorId: debtor.id,
-          type: "portal.stepped_up",
-          actor: "debtor",
-          data: { codeId: target.id, sentTo: target.sentTo, linkId: session.linkId },
-          occurredAt: now,
-        });
-      }
-      return { check };
-    },
-    { behavior: "immediate" },
-  );
+  const outcome = await transaction(db, async (tx) => {
+    const codes = await tx
+      .select()
+      .from(stepUpCodes)
+      .where(and(eq(stepUpCodes.sessionHash, session.sessionHash), eq(stepUpCodes.debtorId, debtor.id)))
+      .orderBy(desc(stepUpCodes.id));
+    const latest = codes[0];
+    if (!latest) return { check: "none" as const };
+    const matched = codes.find((c) => sameHash(c.codeHash, hash));
+    const target = matched ?? latest;
+    const check = decideCodeCheck(target, matched !== undefined, now);
+    if (check === "wrong") {
+      const attempts = latest.attempts + 1;
+      await tx.update(stepUpCodes).set({ attempts }).where(eq(stepUpCodes.id, latest.id));
+      return { check, left: attemptsLeft(attempts) };
+    }
+    if (check === "accepted") {
+      await tx.update(stepUpCodes).set({ usedAt: now }).where(eq(stepUpCodes.id, target.id));
+      await tx.update(debtorSessions).set({ stepUpAt: now }).where(eq(debtorSessions.idHash, session.sessionHash));
+      await appendTimeline(tx, {
+        creditorId: debtor.creditorId,
+        debtorId: debtor.id,
+        type: "portal.stepped_up",
+        actor: "debtor",
+        data: { codeId: target.id, sentTo: target.sentTo, linkId: session.linkId },
+        occurredAt: now,
+      });
+    }
+    return { check };
+  });
 
   switch (outcome.check) {
     case "accepted":

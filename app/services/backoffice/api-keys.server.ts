@@ -21,11 +21,11 @@ export function newApiKey(): { key: string; prefix: string } {
 }
 
 /** The creditor of a live key from `Authorization: Bearer …`, or null (missing, malformed, unknown, revoked). */
-export function authenticateApiKey(request: Request, at: Date): { creditorId: number; keyId: number } | null {
+export async function authenticateApiKey(request: Request, at: Date): Promise<{ creditorId: number; keyId: number } | null> {
   const header = request.headers.get("Authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match || !KEY_FORMAT.test(match[1]!)) return null;
-  const key = useApiKey(getDb(), sha256(match[1]!), at);
+  const key = await useApiKey(getDb(), sha256(match[1]!), at);
   return key ? { creditorId: key.creditorId, keyId: key.id } : null;
 }
 
@@ -41,7 +41,12 @@ export async function loadApiKeys(request: Request) {
   return {
     canManage: staff.role === "owner",
     timeZone: staff.creditorTimeZone,
-    keys: listApiKeys(db, staff.creditorId).map((k) => ({ ...k, createdAt: k.createdAt.toISOString(), lastUsedAt: k.lastUsedAt?.toISOString() ?? null, revokedAt: k.revokedAt?.toISOString() ?? null })),
+    keys: (await listApiKeys(db, staff.creditorId)).map((k) => ({
+      ...k,
+      createdAt: k.createdAt.toISOString(),
+      lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+      revokedAt: k.revokedAt?.toISOString() ?? null,
+    })),
   };
 }
 
@@ -61,13 +66,14 @@ export async function apiKeysAction(request: Request) {
   const form = await readStaffForm(request);
   if (form.get("intent") === "revoke") {
     const id = z.coerce.number().int().positive().safeParse(form.get("keyId"));
-    if (!id.success || !revokeApiKey(db, staff.creditorId, id.data, at)) return data({ fields: { keyId: "Cette clé n'existe pas ou est déjà révoquée." } } satisfies ApiKeyActionResult, { status: 404 });
+    if (!id.success || !(await revokeApiKey(db, staff.creditorId, id.data, at)))
+      return data({ fields: { keyId: "Cette clé n'existe pas ou est déjà révoquée." } } satisfies ApiKeyActionResult, { status: 404 });
     throw redirect("/backoffice/api-keys", 303);
   }
   const name = nameSchema.safeParse(form.get("name") ?? "");
   if (!name.success) return data({ fields: { name: name.error.issues[0]!.message } } satisfies ApiKeyActionResult, { status: 400 });
   const { key, prefix } = newApiKey();
-  insertApiKey(db, { creditorId: staff.creditorId, name: name.data, prefix, keyHash: sha256(key), createdBy: staff.id, createdAt: at });
+  await insertApiKey(db, { creditorId: staff.creditorId, name: name.data, prefix, keyHash: sha256(key), createdBy: staff.id, createdAt: at });
   // The only time the key is ever shown: the response is not cached, the page says to copy it now.
   return data({ created: { key, prefix, name: name.data } } satisfies ApiKeyActionResult, { headers: { "Cache-Control": "no-store" } });
 }

@@ -24,16 +24,20 @@ export async function loadCadenceCalendar(request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   const { debtorId } = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  if (debtorId !== undefined && !getDebtorOfCreditor(db, staff.creditorId, debtorId)) throw new Response("Client introuvable.", { status: 404 });
+  if (debtorId !== undefined && !(await getDebtorOfCreditor(db, staff.creditorId, debtorId))) throw new Response("Client introuvable.", { status: 404 });
   const zone = staff.creditorTimeZone;
   const from = localDate(at, zone);
   const to = addDays(from, CALENDAR_DAYS);
-  const rows = dryRun(db, { from, to, debtorId, creditorId: staff.creditorId })
+  const rows = (await dryRun(db, { from, to, debtorId, creditorId: staff.creditorId }))
     .filter((row) => row.at >= at)
     .sort((a, b) => a.at.getTime() - b.at.getTime() || a.debtorName.localeCompare(b.debtorName));
   const time = new Intl.DateTimeFormat("fr-FR", { hour: "2-digit", minute: "2-digit", timeZone: zone });
   const dayTitle = new Intl.DateTimeFormat("fr-FR", { weekday: "long", day: "numeric", month: "long", timeZone: zone });
-  const days: { date: string; title: string; items: { key: string; time: string; debtorId: number; debtorName: string; what: string; channel: string; invoices: string; why: string }[] }[] = [];
+  const days: {
+    date: string;
+    title: string;
+    items: { key: string; time: string; debtorId: number; debtorName: string; what: string; channel: string; invoices: string; why: string }[];
+  }[] = [];
   for (const [index, row] of rows.entries()) {
     const date = localDate(row.at, zone);
     let day = days.at(-1);
@@ -57,7 +61,7 @@ export async function loadCadenceCalendar(request: Request) {
     to,
     zone,
     debtorId: debtorId ?? null,
-    debtors: db.select({ id: debtors.id, name: debtors.name }).from(debtors).where(eq(debtors.creditorId, staff.creditorId)).orderBy(debtors.name).all(),
+    debtors: await db.select({ id: debtors.id, name: debtors.name }).from(debtors).where(eq(debtors.creditorId, staff.creditorId)).orderBy(debtors.name),
     days,
     total: rows.length,
   };

@@ -5,9 +5,18 @@ import { validatePolicy, type LimitsInput, type PolicyErrors, type StepInput } f
 import { CHANNELS, describeWindow, minuteToTime, validateContactWindows, type WindowInput } from "../../domain/contact-windows";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
-import { getPlanReviewBusinessDays, getPolicy, listPolicies, loadContactWindows, replacePolicy, saveContactWindows, setPlanReviewBusinessDays } from "../../models/cadence-settings.server";
+import {
+  getPlanReviewBusinessDays,
+  getPolicy,
+  listPolicies,
+  loadContactWindows,
+  replacePolicy,
+  saveContactWindows,
+  setPlanReviewBusinessDays,
+} from "../../models/cadence-settings.server";
 import { requireSameOrigin } from "../http/http.server";
 import { requireStaff, readStaffForm } from "../auth/staff-auth.server";
+import { transaction } from "../../../db/client";
 
 const SEGMENT_NAMES = { standard: "Standard", high_risk: "Clients à risque", good_payer: "Bons payeurs" } as const;
 
@@ -35,13 +44,20 @@ function requireEditor(staff: StaffMember) {
 export async function loadCadenceSettings(request: Request) {
   const db = getDb();
   const staff = await requireStaff(db, request, now());
-  const windows = loadContactWindows(db, staff.creditorId);
+  const windows = await loadContactWindows(db, staff.creditorId);
   const saved = new URL(request.url).searchParams.get("saved");
   return {
-    planReviewBusinessDays: getPlanReviewBusinessDays(db, staff.creditorId),
+    planReviewBusinessDays: await getPlanReviewBusinessDays(db, staff.creditorId),
     canEdit: staff.role !== "read_only",
-    saved: saved === "windows" ? "Fenêtres de contact enregistrées." : saved === "review" ? "Délai d'examen enregistré : la relance l'applique dès son prochain passage." : saved ? "Politique enregistrée : la relance l'applique dès son prochain passage." : null,
-    policies: listPolicies(db, staff.creditorId).map((policy) => ({
+    saved:
+      saved === "windows"
+        ? "Fenêtres de contact enregistrées."
+        : saved === "review"
+          ? "Délai d'examen enregistré : la relance l'applique dès son prochain passage."
+          : saved
+            ? "Politique enregistrée : la relance l'applique dès son prochain passage."
+            : null,
+    policies: (await listPolicies(db, staff.creditorId)).map((policy) => ({
       id: policy.id,
       segment: policy.segment,
       title: SEGMENT_NAMES[policy.segment],
@@ -123,11 +139,11 @@ const reviewDaysSchema = z.coerce
   .max(20, { error: "Au plus 20 jours ouvrés : au-delà, le client attend une réponse trop longtemps." });
 
 /** How long a plan under review may wait for a decision before its pause ends (app/domain/pauses.ts). */
-function saveReviewDeadline(form: FormData, staff: StaffMember) {
+async function saveReviewDeadline(form: FormData, staff: StaffMember) {
   const raw = String(form.get("planReviewBusinessDays") ?? "").trim();
   const parsed = reviewDaysSchema.safeParse(raw === "" ? Number.NaN : raw);
   if (!parsed.success) return data({ form: "review", value: raw.slice(0, 10), error: parsed.error.issues[0]!.message } satisfies ReviewActionResult, { status: 400 });
-  setPlanReviewBusinessDays(getDb(), staff.creditorId, parsed.data);
+  await setPlanReviewBusinessDays(getDb(), staff.creditorId, parsed.data);
   throw redirect("/backoffice/cadence?saved=review#review", 303);
 }
 
@@ -148,7 +164,7 @@ export async function saveCadenceSettings(request: Request) {
   if (!parsed.success) throw new Response("Formulaire de politique incomplet.", { status: 400 });
   const { policyId, intent, ...limits } = parsed.data;
   // Someone else's policy id, typed into the form, is refused before anything is read from it.
-  if (!getPolicy(db, staff.creditorId, policyId)) throw new Response("Politique introuvable.", { status: 404 });
+  if (!(await getPolicy(db, staff.creditorId, policyId))) throw new Response("Politique introuvable.", { status: 404 });
   const steps = stepsFromForm(form);
   const limitsOnly = Object.fromEntries(LIMIT_FIELDS.map((f) => [f, limits[f]])) as LimitsInput;
   if (intent !== "save") {
@@ -159,17 +175,20 @@ export async function saveCadenceSettings(request: Request) {
   if (!result.ok) {
     return data({ form: "policy", policyId, draft: { ...limitsOnly, steps }, errors: result.errors, version: Date.now() } satisfies PolicyActionResult, { status: 400 });
   }
-  const saved = db.transaction((tx) => replacePolicy(tx, staff.creditorId, policyId, result.policy), { behavior: "immediate" });
+  const saved = await transaction(db, async (tx) => replacePolicy(tx, staff.creditorId, policyId, result.policy));
   if (!saved) throw new Response("Politique introuvable.", { status: 404 });
   throw redirect(`/backoffice/cadence?saved=policy-${policyId}#policy-${policyId}`, 303);
 }
 
-function saveWindows(form: FormData, staff: StaffMember, at: Date) {
+async function saveWindows(form: FormData, staff: StaffMember, at: Date) {
   const values = Object.fromEntries(
     CHANNELS.map((channel) => [
       channel,
       {
-        weekdays: form.getAll(`${channel}.weekdays`).filter((v): v is string => typeof v === "string").slice(0, 7),
+        weekdays: form
+          .getAll(`${channel}.weekdays`)
+          .filter((v): v is string => typeof v === "string")
+          .slice(0, 7),
         start: String(form.get(`${channel}.start`) ?? "").slice(0, 8),
         end: String(form.get(`${channel}.end`) ?? "").slice(0, 8),
       },
@@ -178,6 +197,6 @@ function saveWindows(form: FormData, staff: StaffMember, at: Date) {
   const result = validateContactWindows(values);
   if (!result.ok) return data({ form: "windows", values, errors: result.errors } satisfies WindowsActionResult, { status: 400 });
   const db = getDb();
-  db.transaction((tx) => saveContactWindows(tx, staff.creditorId, result.windows, at), { behavior: "immediate" });
+  await transaction(db, async (tx) => saveContactWindows(tx, staff.creditorId, result.windows, at));
   throw redirect("/backoffice/cadence?saved=windows#windows", 303);
 }

@@ -17,6 +17,7 @@ import { isTimeBarred } from "../../domain/prescription";
 import { appendTimeline } from "../../models/timeline.server";
 import { requireSameOrigin } from "../http/http.server";
 import { requireStaff, readStaffForm } from "../auth/staff-auth.server";
+import { first, transaction } from "../../../db/client";
 
 const LOCALE = "fr-FR";
 
@@ -40,9 +41,9 @@ export async function loadCallList(request: Request) {
   const filters = filtersSchema.parse(Object.fromEntries(params));
   const sort = parseSort(params, SORT_KEYS, { key: "priorite", direction: "desc" });
   const today = localDate(at, staff.creditorTimeZone);
-  const tasks = listOpenCallTasks(db, staff.creditorId);
+  const tasks = await listOpenCallTasks(db, staff.creditorId);
   // A payment, promise or plan since the newest due date starts the two years again (C. civ. 2240).
-  const acknowledgments = lastAcknowledgmentsOfDebtors(
+  const acknowledgments = await lastAcknowledgmentsOfDebtors(
     db,
     tasks.filter((t) => t.newestDueDate && isTimeBarred(t.debtorKind, t.newestDueDate, today)).map((t) => t.debtorId),
   );
@@ -97,7 +98,7 @@ export async function loadCallList(request: Request) {
     canLog: staff.role !== "read_only",
     today,
     maxPromiseDate: addDays(today, 90),
-    callers: listCallers(db, staff.creditorId),
+    callers: await listCallers(db, staff.creditorId),
     filters,
     sort,
     counts: { all: all.length, now: all.filter((r) => r.dueNow).length },
@@ -160,18 +161,19 @@ export async function logCallOutcome(request: Request) {
   const taskId = Number(form.get("taskId")) || 0;
   if (!parsed.ok) return data({ taskId, fields: parsed.errors } satisfies CallOutcomeErrors, { status: 400 });
   const input = parsed.data;
-  const task = getOpenCallTask(db, staff.creditorId, input.taskId);
+  const task = await getOpenCallTask(db, staff.creditorId, input.taskId);
   // Someone else's task, or one already logged by a colleague: nothing to do, say so.
   if (!task) return data({ taskId, fields: { outcome: "Cet appel a déjà été traité ou n'existe pas." } } satisfies CallOutcomeErrors, { status: 409 });
-  const debtor = db.select().from(debtors).where(eq(debtors.id, task.debtorId)).get()!;
+  const debtor = first(await db.select().from(debtors).where(eq(debtors.id, task.debtorId)))!;
   const today = localDate(at, debtor.timeZone);
 
   if (input.outcome === "promise") {
-    const policy = db
-      .select({ maxPromiseDays: cadencePolicies.maxPromiseDays })
-      .from(cadencePolicies)
-      .where(and(eq(cadencePolicies.creditorId, staff.creditorId), eq(cadencePolicies.segment, debtor.segment)))
-      .get();
+    const policy = first(
+      await db
+        .select({ maxPromiseDays: cadencePolicies.maxPromiseDays })
+        .from(cadencePolicies)
+        .where(and(eq(cadencePolicies.creditorId, staff.creditorId), eq(cadencePolicies.segment, debtor.segment))),
+    );
     const limit = addDays(today, policy?.maxPromiseDays ?? 30);
     const date = input.promiseDate!;
     if (daysBetween(today, date) < 1 || date > limit) {
@@ -180,33 +182,32 @@ export async function logCallOutcome(request: Request) {
     }
   }
 
-  db.transaction(
-    (tx) => {
-      const done = tx
-        .update(callTasks)
-        .set({ status: "done", outcome: input.outcome, note: input.note || null, assignedTo: staff.id, completedAt: at })
-        .where(and(eq(callTasks.id, task.id), eq(callTasks.status, "open")))
-        .run();
-      if (done.changes !== 1) return;
-      const log = (type: string, data: Record<string, unknown>, invoiceId: number | null = null) =>
-        appendTimeline(tx, { creditorId: staff.creditorId, debtorId: debtor.id, invoiceId, type, actor: "staff", data, occurredAt: at });
-      log(reachedDebtor(input.outcome) ? "call.answered" : "call.unanswered", { taskId: task.id, outcome: input.outcome, note: input.note ?? null, staff: staff.name });
-      if (input.outcome === "promise") {
-        const open = tx
-          .select({ id: invoices.id })
-          .from(invoices)
-          .where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"), gt(invoices.balanceCents, 0)))
-          .all();
-        // A newer promise replaces an open one on the same invoice: the debtor's latest word counts.
-        for (const invoice of open) {
-          tx.update(promises).set({ status: "cancelled", resolvedAt: at }).where(and(eq(promises.invoiceId, invoice.id), eq(promises.status, "open"))).run();
-          tx.insert(promises).values({ debtorId: debtor.id, invoiceId: invoice.id, promisedDate: input.promiseDate!, source: "phone", createdAt: at }).run();
-        }
-        log("promise.made", { source: "phone", date: input.promiseDate, invoiceIds: open.map((i) => i.id), staff: staff.name });
+  await transaction(db, async (tx) => {
+    const done = await tx
+      .update(callTasks)
+      .set({ status: "done", outcome: input.outcome, note: input.note || null, assignedTo: staff.id, completedAt: at })
+      .where(and(eq(callTasks.id, task.id), eq(callTasks.status, "open")))
+      .returning({ id: callTasks.id });
+    if (done.length !== 1) return;
+    const log = async (type: string, data: Record<string, unknown>, invoiceId: number | null = null) =>
+      appendTimeline(tx, { creditorId: staff.creditorId, debtorId: debtor.id, invoiceId, type, actor: "staff", data, occurredAt: at });
+    await log(reachedDebtor(input.outcome) ? "call.answered" : "call.unanswered", { taskId: task.id, outcome: input.outcome, note: input.note ?? null, staff: staff.name });
+    if (input.outcome === "promise") {
+      const open = await tx
+        .select({ id: invoices.id })
+        .from(invoices)
+        .where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"), gt(invoices.balanceCents, 0)));
+      // A newer promise replaces an open one on the same invoice: the debtor's latest word counts.
+      for (const invoice of open) {
+        await tx
+          .update(promises)
+          .set({ status: "cancelled", resolvedAt: at })
+          .where(and(eq(promises.invoiceId, invoice.id), eq(promises.status, "open")));
+        await tx.insert(promises).values({ debtorId: debtor.id, invoiceId: invoice.id, promisedDate: input.promiseDate!, source: "phone", createdAt: at });
       }
-    },
-    { behavior: "immediate" },
-  );
+      await log("promise.made", { source: "phone", date: input.promiseDate, invoiceIds: open.map((i) => i.id), staff: staff.name });
+    }
+  });
   // Back to the same list, the next call already open: a morning of calls is one form after another.
   const next = Number(form.get("nextTaskId")) || null;
   throw redirect(backToList(form, next), 303);
@@ -218,13 +219,16 @@ const backToList = (form: FormData, open: number | null) => `/backoffice/calls${
 export type AssignErrors = { assignError: string };
 
 /** Gives the selected calls to a member, or takes them back ("personne"), in one statement. */
-function assignCalls(db: ReturnType<typeof getDb>, staff: { creditorId: number }, form: FormData) {
-  const taskIds = form.getAll("taskId").map(Number).filter((id) => Number.isInteger(id) && id > 0);
+async function assignCalls(db: ReturnType<typeof getDb>, staff: { creditorId: number }, form: FormData) {
+  const taskIds = form
+    .getAll("taskId")
+    .map(Number)
+    .filter((id) => Number.isInteger(id) && id > 0);
   if (taskIds.length === 0) return data({ assignError: "Cochez au moins un appel à attribuer." } satisfies AssignErrors, { status: 400 });
   const member = String(form.get("memberId") ?? "");
-  const callers = listCallers(db, staff.creditorId);
+  const callers = await listCallers(db, staff.creditorId);
   const memberId = member === "personne" ? null : (callers.find((c) => String(c.id) === member)?.id ?? undefined);
   if (memberId === undefined) return data({ assignError: "Choisissez un membre de l'équipe (ou « personne »)." } satisfies AssignErrors, { status: 400 });
-  assignCallTasks(db, staff.creditorId, taskIds, memberId);
+  await assignCallTasks(db, staff.creditorId, taskIds, memberId);
   throw redirect(backToList(form, null), 303);
 }

@@ -26,6 +26,7 @@ import { recordInvoicePayment } from "../shared/payment-recording.server";
 import { randomToken } from "../auth/tokens.server";
 import { revokeDebtorLinks } from "../shared/links.server";
 import { requireStaff, readStaffForm } from "../auth/staff-auth.server";
+import { first, transaction } from "../../../db/client";
 
 const LOCALE = "fr-FR";
 
@@ -34,20 +35,23 @@ export async function loadDebtorFile(request: Request, debtorIdParam: string) {
   const db = getDb();
   const at = now();
   const staff = await requireStaff(db, request, at);
-  const debtor = getDebtorOfCreditor(db, staff.creditorId, Number(debtorIdParam) || 0);
+  const debtor = await getDebtorOfCreditor(db, staff.creditorId, Number(debtorIdParam) || 0);
   if (!debtor) throw new Response("Client introuvable.", { status: 404 });
   const invoiceParam = Number(new URL(request.url).searchParams.get("facture")) || undefined;
-  const invoices = listDebtorInvoices(db, debtor.id);
+  const invoices = await listDebtorInvoices(db, debtor.id);
   const invoiceId = invoices.some((i) => i.id === invoiceParam) ? invoiceParam : undefined;
   const time = new Intl.DateTimeFormat(LOCALE, { dateStyle: "short", timeStyle: "short", timeZone: staff.creditorTimeZone });
   const today = localDate(at, staff.creditorTimeZone);
   // A payment, promise or plan since the due date starts the two years again (C. civ. 2240).
-  const acknowledgments = lastAcknowledgments(db, invoices.filter((i) => isTimeBarred(debtor.kind, i.dueDate, today)).map((i) => i.id));
+  const acknowledgments = await lastAcknowledgments(
+    db,
+    invoices.filter((i) => isTimeBarred(debtor.kind, i.dueDate, today)).map((i) => i.id),
+  );
   const acknowledgedOn = (invoiceId: number) => {
     const at = acknowledgments.get(invoiceId);
     return at ? localDate(at, debtor.timeZone) : null;
   };
-  const hold = getActiveStaffHold(db, debtor.id, at);
+  const hold = await getActiveStaffHold(db, debtor.id, at);
   return {
     canRecord: staff.role !== "read_only",
     hold: hold?.endsAt ? { until: formatCalendarDate(addDays(localDate(hold.endsAt, staff.creditorTimeZone), -1), LOCALE), reason: hold.note ?? "" } : null,
@@ -65,7 +69,7 @@ export async function loadDebtorFile(request: Request, debtorIdParam: string) {
       brokenPromiseCount: debtor.brokenPromiseCount,
       purchaseOrderRef: debtor.purchaseOrderRef,
     },
-    contacts: listDebtorContacts(db, debtor.id).map((c) => ({
+    contacts: (await listDebtorContacts(db, debtor.id)).map((c) => ({
       id: c.id,
       name: c.name,
       role: c.role,
@@ -85,7 +89,7 @@ export async function loadDebtorFile(request: Request, debtorIdParam: string) {
       timeBarred: i.status === "open" && i.balanceCents > 0 && isTimeBarred(debtor.kind, i.dueDate, today, acknowledgedOn(i.id)),
     })),
     invoiceId: invoiceId ?? null,
-    overpayments: listDebtorOverpayments(db, debtor.id).map(({ payment, number }) => ({
+    overpayments: (await listDebtorOverpayments(db, debtor.id)).map(({ payment, number }) => ({
       id: payment.id,
       invoiceNumber: number,
       amount: formatMoney({ cents: payment.amountCents, currency: payment.currency }, LOCALE),
@@ -93,7 +97,7 @@ export async function loadDebtorFile(request: Request, debtorIdParam: string) {
       refundedAt: payment.refundedAt ? time.format(payment.refundedAt) : null,
       refundable: payment.provider === "stripe",
     })),
-    timeline: listDebtorTimeline(db, debtor.id, invoiceId).map(({ event, message }) => ({
+    timeline: (await listDebtorTimeline(db, debtor.id, invoiceId)).map(({ event, message }) => ({
       id: event.id,
       at: time.format(event.occurredAt),
       type: event.type,
@@ -141,7 +145,7 @@ export async function debtorFileAction(request: Request, debtorIdParam: string, 
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas de modifier ce dossier.", { status: 403 });
-  const debtor = getDebtorOfCreditor(db, staff.creditorId, Number(debtorIdParam) || 0);
+  const debtor = await getDebtorOfCreditor(db, staff.creditorId, Number(debtorIdParam) || 0);
   if (!debtor) throw new Response("Client introuvable.", { status: 404 });
   const form = await readStaffForm(request);
   if (form.get("intent") === "revoke-links") return revokeLinksOf({ db, at, staff, debtorId: debtor.id });
@@ -157,63 +161,65 @@ type FileActionCtx = { db: ReturnType<typeof getDb>; at: Date; staff: Awaited<Re
  * A forwarded or leaked link (M14): every live link of the debtor stops working and every portal
  * session opened with one ends at its next request. The next messages carry fresh links.
  */
-function revokeLinksOf({ db, at, staff, debtorId }: FileActionCtx): never {
-  db.transaction(
-    (tx) => {
-      const revoked = revokeDebtorLinks(tx, debtorId, "revoked by staff", at);
-      appendTimeline(tx, { creditorId: staff.creditorId, debtorId, type: "links.revoked", actor: "staff", data: { revoked, staff: staff.name }, occurredAt: at });
-    },
-    { behavior: "immediate" },
-  );
+async function revokeLinksOf({ db, at, staff, debtorId }: FileActionCtx): Promise<never> {
+  await transaction(db, async (tx) => {
+    const revoked = await revokeDebtorLinks(tx, debtorId, "revoked by staff", at);
+    await appendTimeline(tx, { creditorId: staff.creditorId, debtorId, type: "links.revoked", actor: "staff", data: { revoked, staff: staff.name }, occurredAt: at });
+  });
   throw redirect(`/backoffice/debtors/${debtorId}?liens=revoques`, 303);
 }
 
 export type HoldErrors = { holdErrors: HoldFieldErrors };
 
 /** Staff suspend every reminder to this debtor until a date they give (included), with a reason. */
-function holdReminders({ db, at, staff, debtorId }: FileActionCtx, form: FormData) {
+async function holdReminders({ db, at, staff, debtorId }: FileActionCtx, form: FormData) {
   const parsed = parseHold(form, localDate(at, staff.creditorTimeZone));
   if ("errors" in parsed) return data({ holdErrors: parsed.errors } satisfies HoldErrors, { status: 400 });
-  holdDebtors(db, staff, [debtorId], parsed.hold, at);
+  await holdDebtors(db, staff, [debtorId], parsed.hold, at);
   throw redirect(`/backoffice/debtors/${debtorId}`, 303);
 }
 
-function resumeReminders({ db, at, staff, debtorId }: FileActionCtx): never {
-  resumeDebtors(db, staff, [debtorId], at);
+async function resumeReminders({ db, at, staff, debtorId }: FileActionCtx): Promise<never> {
+  await resumeDebtors(db, staff, [debtorId], at);
   throw redirect(`/backoffice/debtors/${debtorId}`, 303);
 }
 
 /** Staff record a bank transfer received, in full or in part, through the one place payments are recorded. */
-function recordTransfer({ db, at, staff, debtorId }: FileActionCtx, form: FormData) {
+async function recordTransfer({ db, at, staff, debtorId }: FileActionCtx, form: FormData) {
   const invoiceId = Number(form.get("invoiceId")) || 0;
   const parsed = parseFields(transferSchema, form);
   if (!parsed.ok) return data({ invoiceId, fields: parsed.errors } satisfies TransferErrors, { status: 400 });
   const input = parsed.data;
   const today = localDate(at, staff.creditorTimeZone);
-  if (input.receivedOn > today) return data({ invoiceId, fields: { receivedOn: "La date de réception ne peut pas être dans le futur." } } satisfies TransferErrors, { status: 400 });
-  const refusal = db.transaction(
-    (tx) => {
-      const invoice = tx.select().from(invoices).where(and(eq(invoices.id, input.invoiceId), eq(invoices.debtorId, debtorId))).get();
-      if (!invoice || !["open", "litigation"].includes(invoice.status)) return { invoiceId: "Cette facture n'est plus ouverte." };
-      if (input.receivedOn < invoice.issueDate) return { receivedOn: `Le virement ne peut pas être antérieur à l'émission de la facture (${formatCalendarDate(invoice.issueDate, LOCALE)}).` };
-      if (input.amount > invoice.balanceCents) return { amount: `Le montant ne peut pas dépasser le reste dû (${formatMoney({ cents: invoice.balanceCents, currency: invoice.currency }, LOCALE)}).` };
-      recordInvoicePayment(tx, {
-        creditorId: staff.creditorId,
-        debtorId: debtorId,
-        invoiceId: invoice.id,
-        amountCents: input.amount,
-        currency: invoice.currency,
-        method: "transfer",
-        provider: "staff",
-        providerRef: input.formKey,
-        actor: "staff",
-        data: { receivedOn: input.receivedOn, reference: input.reference || null, staff: staff.name },
-        at,
-      });
-      return null;
-    },
-    { behavior: "immediate" },
-  );
+  if (input.receivedOn > today)
+    return data({ invoiceId, fields: { receivedOn: "La date de réception ne peut pas être dans le futur." } } satisfies TransferErrors, { status: 400 });
+  const refusal = await transaction(db, async (tx) => {
+    const invoice = first(
+      await tx
+        .select()
+        .from(invoices)
+        .where(and(eq(invoices.id, input.invoiceId), eq(invoices.debtorId, debtorId))),
+    );
+    if (!invoice || !["open", "litigation"].includes(invoice.status)) return { invoiceId: "Cette facture n'est plus ouverte." };
+    if (input.receivedOn < invoice.issueDate)
+      return { receivedOn: `Le virement ne peut pas être antérieur à l'émission de la facture (${formatCalendarDate(invoice.issueDate, LOCALE)}).` };
+    if (input.amount > invoice.balanceCents)
+      return { amount: `Le montant ne peut pas dépasser le reste dû (${formatMoney({ cents: invoice.balanceCents, currency: invoice.currency }, LOCALE)}).` };
+    await recordInvoicePayment(tx, {
+      creditorId: staff.creditorId,
+      debtorId: debtorId,
+      invoiceId: invoice.id,
+      amountCents: input.amount,
+      currency: invoice.currency,
+      method: "transfer",
+      provider: "staff",
+      providerRef: input.formKey,
+      actor: "staff",
+      data: { receivedOn: input.receivedOn, reference: input.reference || null, staff: staff.name },
+      at,
+    });
+    return null;
+  });
   if (refusal) return data({ invoiceId, fields: refusal } satisfies TransferErrors, { status: 400 });
   throw redirect(`/backoffice/debtors/${debtorId}`, 303);
 }
@@ -228,20 +234,29 @@ async function refundOverpayment({ db, at, staff, debtorId }: FileActionCtx, for
   const id = Number(form.get("overpaymentId"));
   const ofDebtor = db.select({ id: invoices.id }).from(invoices).where(eq(invoices.debtorId, debtor.id));
   const claim = and(eq(payments.id, Number.isSafeInteger(id) ? id : 0), eq(payments.kind, "overpayment"), eq(payments.provider, "stripe"), inArray(payments.invoiceId, ofDebtor));
-  const claimed = db.update(payments).set({ refundedAt: at }).where(and(claim, isNull(payments.refundedAt))).returning().get();
+  const claimed = first(
+    await db
+      .update(payments)
+      .set({ refundedAt: at })
+      .where(and(claim, isNull(payments.refundedAt)))
+      .returning(),
+  );
   if (!claimed) {
-    if (db.select({ id: payments.id }).from(payments).where(claim).get()) throw redirect(`/backoffice/debtors/${debtor.id}`, 303);
+    if (first(await db.select({ id: payments.id }).from(payments).where(claim))) throw redirect(`/backoffice/debtors/${debtor.id}`, 303);
     return data({ refundError: "Ce trop-perçu est introuvable pour ce client." }, { status: 404 });
   }
   const result = await (provider ?? createPaymentProvider(getEnv())).refund({ paymentIntentId: claimed.providerRef!, amountCents: claimed.amountCents, overpaymentId: claimed.id });
   if (result.status === "error") {
-    db.update(payments).set({ refundedAt: null }).where(eq(payments.id, claimed.id)).run();
+    await db.update(payments).set({ refundedAt: null }).where(eq(payments.id, claimed.id));
     console.warn(`overpayment ${claimed.id}: the refund was refused or not answered: ${result.message}`);
     return data({ refundError: "Le service de paiement n'a pas effectué le remboursement. Réessayez dans quelques minutes ; rien n'a été remboursé." }, { status: 502 });
   }
-  db.transaction((tx) => {
-    tx.update(payments).set({ refundRef: result.refundId ?? null }).where(eq(payments.id, claimed.id)).run();
-    appendTimeline(tx, {
+  await transaction(db, async (tx) => {
+    await tx
+      .update(payments)
+      .set({ refundRef: result.refundId ?? null })
+      .where(eq(payments.id, claimed.id));
+    await appendTimeline(tx, {
       creditorId: staff.creditorId,
       debtorId: debtor.id,
       invoiceId: claimed.invoiceId,

@@ -22,7 +22,11 @@ const querySchema = z.object({
   q: z.string().trim().max(100).catch(""),
   filtre: z.enum(debtorListFilters).catch("all"),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
-  fait: z.string().regex(/^(suspendu|repris):\d{1,3}$/).optional().catch(undefined),
+  fait: z
+    .string()
+    .regex(/^(suspendu|repris):\d{1,3}$/)
+    .optional()
+    .catch(undefined),
 });
 const LIST_PARAMS = ["q", "filtre", "page", "tri", "ordre"];
 
@@ -35,10 +39,10 @@ export async function loadDebtorList(request: Request) {
   const query = querySchema.parse({ q: params.get("q") ?? "", filtre: params.get("filtre") ?? "all", page: params.get("page") ?? 1, fait: params.get("fait") ?? undefined });
   const sort = parseSort(params, debtorListSorts, { key: "retard", direction: "desc" });
   // An invoice number typed whole opens its debtor's file on that invoice.
-  const invoice = query.q ? findInvoiceByNumber(db, staff.creditorId, query.q) : undefined;
+  const invoice = query.q ? await findInvoiceByNumber(db, staff.creditorId, query.q) : undefined;
   if (invoice) throw redirect(`/backoffice/debtors/${invoice.debtorId}?facture=${invoice.id}`, 303);
   const today = localDate(at, staff.creditorTimeZone);
-  const list = (page: number) =>
+  const list = async (page: number) =>
     listDebtorsPage(db, staff.creditorId, {
       today,
       now: at,
@@ -49,14 +53,14 @@ export async function loadDebtorList(request: Request) {
       offset: (page - 1) * DEBTORS_PER_PAGE,
       sort,
     });
-  let result = list(query.page);
+  let result = await list(query.page);
   const pages = pageCount(result.total);
   // Past the last page (the list shrank since the link was made): show the last one.
   const page = Math.min(query.page, pages);
-  if (page !== query.page) result = list(page);
+  if (page !== query.page) result = await list(page);
   const time = new Intl.DateTimeFormat(LOCALE, { dateStyle: "short", timeZone: staff.creditorTimeZone });
   // A payment, promise or plan since the newest due date starts the two years again (C. civ. 2240).
-  const acknowledgments = lastAcknowledgmentsOfDebtors(
+  const acknowledgments = await lastAcknowledgmentsOfDebtors(
     db,
     result.rows.filter((r) => r.newestOpenDueDate && isTimeBarred(r.kind, r.newestOpenDueDate, today)).map((r) => r.id),
   );
@@ -89,7 +93,19 @@ export async function loadDebtorList(request: Request) {
         overdue: formatMoney({ cents: r.overdueCents, currency }, LOCALE),
         severalCurrencies: currencies.length > 1,
         daysLate: oldestDaysLate(r.oldestDueDate, today),
-        state: decideDebtorState({ escalated: r.escalatedAt !== null, hasLitigationInvoice: r.litigationInvoices > 0, paused: Boolean(r.paused), owedCents: r.owedCents, overdueCents: r.overdueCents, kind: r.kind, newestOpenDueDate: r.newestOpenDueDate, acknowledgedOn: acknowledgedOn(r) }, today),
+        state: decideDebtorState(
+          {
+            escalated: r.escalatedAt !== null,
+            hasLitigationInvoice: r.litigationInvoices > 0,
+            paused: Boolean(r.paused),
+            owedCents: r.owedCents,
+            overdueCents: r.overdueCents,
+            kind: r.kind,
+            newestOpenDueDate: r.newestOpenDueDate,
+            acknowledgedOn: acknowledgedOn(r),
+          },
+          today,
+        ),
         lastContact: r.lastContactAt === null ? null : time.format(new Date(r.lastContactAt)),
       };
     }),
@@ -109,19 +125,22 @@ export async function actOnSelectedDebtors(request: Request) {
   const staff = await requireStaff(db, request, at);
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas de suspendre des relances.", { status: 403 });
   const form = await readStaffForm(request);
-  const asked = form.getAll("debtorId").map(Number).filter((id) => Number.isInteger(id) && id > 0);
-  const debtorIds = debtorIdsOfCreditor(db, staff.creditorId, asked.slice(0, 500));
+  const asked = form
+    .getAll("debtorId")
+    .map(Number)
+    .filter((id) => Number.isInteger(id) && id > 0);
+  const debtorIds = await debtorIdsOfCreditor(db, staff.creditorId, asked.slice(0, 500));
   if (debtorIds.length === 0) return data({ bulkErrors: { debtors: "Cochez au moins un client dans la liste." } } satisfies BulkErrors, { status: 400 });
   const back = (done: string) => {
     const query = listQuery(String(form.get("list") ?? ""), LIST_PARAMS);
     return `/backoffice/debtors${query ? `${query}&` : "?"}fait=${done}:${debtorIds.length}`;
   };
   if (form.get("intent") === "resume") {
-    resumeDebtors(db, staff, debtorIds, at);
+    await resumeDebtors(db, staff, debtorIds, at);
     throw redirect(back("repris"), 303);
   }
   const parsed = parseHold(form, localDate(at, staff.creditorTimeZone));
   if ("errors" in parsed) return data({ bulkErrors: parsed.errors } satisfies BulkErrors, { status: 400 });
-  holdDebtors(db, staff, debtorIds, parsed.hold, at);
+  await holdDebtors(db, staff, debtorIds, parsed.hold, at);
   throw redirect(back("suspendu"), 303);
 }

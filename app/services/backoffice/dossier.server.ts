@@ -44,7 +44,10 @@ async function collectPieces(facts: DossierFacts, timeZone: string): Promise<{ o
   for (const letter of facts.letters.filter((l) => l.status === "posted")) {
     const bytes = readStored(letter.pdfPath);
     if (!bytes || sha256Bytes(bytes) !== letter.pdfSha256) {
-      return { ok: false, error: `Le fichier de la mise en demeure n° ${letter.id} a disparu ou a été modifié depuis son envoi : le dossier ne peut pas être établi. Prévenez un administrateur.` };
+      return {
+        ok: false,
+        error: `Le fichier de la mise en demeure n° ${letter.id} a disparu ou a été modifié depuis son envoi : le dossier ne peut pas être établi. Prévenez un administrateur.`,
+      };
     }
     pieces.push(piece(`courriers/mise-en-demeure-${letter.id}.pdf`, bytes, "letter", `mise en demeure n° ${letter.id}, envoi recommandé ${letter.trackingNumber ?? "—"}`));
   }
@@ -101,19 +104,34 @@ export async function exportDossier(request: Request, debtorIdParam: string): Pr
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas d'exporter un dossier contentieux.", { status: 403 });
-  const facts = loadDossierFacts(db, staff.creditorId, Number(debtorIdParam) || 0);
+  const facts = await loadDossierFacts(db, staff.creditorId, Number(debtorIdParam) || 0);
   if (!facts) throw new Response("Client introuvable.", { status: 404 });
   if (!canExportDossier(facts.debtor, facts.invoices)) {
-    throw new Response("Ce client n'est pas au contentieux : le dossier s'exporte une fois le client transmis au contentieux ou une facture passée en contentieux.", { status: 409 });
+    throw new Response("Ce client n'est pas au contentieux : le dossier s'exporte une fois le client transmis au contentieux ou une facture passée en contentieux.", {
+      status: 409,
+    });
   }
   const timeZone = staff.creditorTimeZone;
   const asOf = localDate(at, timeZone);
   const openDisputes = new Set(facts.disputes.filter((d) => d.status === "open").map((d) => d.invoiceId));
   const claim = computeClaim({
     asOf,
-    ecb: loadEcbTable(db),
-    terms: { debtorKind: facts.debtor.kind, rateMode: facts.creditor.penaltyRateMode, contractRateBp: facts.creditor.contractPenaltyRateBp, indemnityEnabled: facts.creditor.recoveryIndemnityEnabled },
-    invoices: facts.invoices.map((i) => ({ id: i.id, number: i.number, currency: i.currency, balanceCents: i.balanceCents, dueDate: i.dueDate, status: i.status, disputed: openDisputes.has(i.id) })),
+    ecb: await loadEcbTable(db),
+    terms: {
+      debtorKind: facts.debtor.kind,
+      rateMode: facts.creditor.penaltyRateMode,
+      contractRateBp: facts.creditor.contractPenaltyRateBp,
+      indemnityEnabled: facts.creditor.recoveryIndemnityEnabled,
+    },
+    invoices: facts.invoices.map((i) => ({
+      id: i.id,
+      number: i.number,
+      currency: i.currency,
+      balanceCents: i.balanceCents,
+      dueDate: i.dueDate,
+      status: i.status,
+      disputed: openDisputes.has(i.id),
+    })),
   });
   const collected = await collectPieces(facts, timeZone);
   if (!collected.ok) throw new Response(collected.error, { status: 409 });
@@ -141,7 +159,7 @@ export async function exportDossier(request: Request, debtorIdParam: string): Pr
   const zipSha256 = sha256Bytes(zip);
   // A download is not an action on the debtor's file (a GET changes nothing anyone acts on): it goes
   // to the staff audit log, with the archive's hash, not to the debtor's timeline.
-  recordAuditEvent(db, {
+  await recordAuditEvent(db, {
     creditorId: staff.creditorId,
     actorStaffUserId: staff.id,
     action: "dossier.exported",

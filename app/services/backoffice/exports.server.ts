@@ -13,13 +13,12 @@ export async function exportOpenInvoices(request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   const today = localDate(at, staff.creditorTimeZone);
-  const rows = db
+  const rows = await db
     .select({ invoice: invoices, debtorName: debtors.name, debtorRef: debtors.externalRef })
     .from(invoices)
     .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
     .where(and(eq(invoices.creditorId, staff.creditorId), inArray(invoices.status, ["open", "litigation"])))
-    .orderBy(asc(debtors.name), asc(invoices.dueDate))
-    .all();
+    .orderBy(asc(debtors.name), asc(invoices.dueDate));
   const csv = toCsv(
     ["Client", "Réf. client", "Facture", "Émise le", "Échéance", "Montant (€)", "Reste dû (€)", "Jours de retard", "État"],
     rows.map(({ invoice, debtorName, debtorRef }) => [

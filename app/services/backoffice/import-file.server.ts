@@ -95,7 +95,11 @@ export type ReadOutcome = { ok: true; header: ImportHeader; rows: number } | { o
  * decided, and an import reads only the file its preview accepted (same hash). Past the row limit, or
  * with a header not understood, the rest is only counted. `limit`: stop after that many rows.
  */
-export async function readImportRows(source: ImportSource, onRows: (rows: IntakeRow[]) => void | Promise<void>, options: { chunkRows: number; limit?: number }): Promise<ReadOutcome> {
+export async function readImportRows(
+  source: ImportSource,
+  onRows: (rows: IntakeRow[]) => void | Promise<void>,
+  options: { chunkRows: number; limit?: number },
+): Promise<ReadOutcome> {
   const parser = parse({ delimiter: source.delimiter, relax_column_count: true, skip_empty_lines: true, bom: true, max_record_size: MAX_RECORD_BYTES });
   const bytes = createReadStream(source.path, { highWaterMark: READ_BYTES });
   // Errors of the file reach the loop below through the parser; stopping early (`limit`) is not one.
@@ -146,7 +150,12 @@ export type FileOutcome = { ok: true; rows: number; counts: ImportCounts } | { o
  * rows, each in its own short transaction (a refused row writes nothing, the others are written
  * whole), yielding to the event loop between chunks so that the server answers meanwhile.
  */
-export async function importFile(db: Db, options: IntakeOptions, file: ImportSource, onChunk?: (tx: Db, outcomes: RowOutcome[], done: number) => void): Promise<FileOutcome> {
+export async function importFile(
+  db: Db,
+  options: IntakeOptions,
+  file: ImportSource,
+  onChunk?: (tx: Db, outcomes: RowOutcome[], done: number) => Promise<void>,
+): Promise<FileOutcome> {
   const session = new IntakeSession(options, true);
   const tally = new IntakeTally();
   let done = 0;
@@ -154,7 +163,7 @@ export async function importFile(db: Db, options: IntakeOptions, file: ImportSou
     file,
     async (rows) => {
       done += rows.length;
-      const outcomes = session.run(db, rows, onChunk ? (tx, outcomes) => onChunk(tx, outcomes, done) : undefined);
+      const outcomes = await session.run(db, rows, onChunk ? (tx, outcomes) => onChunk(tx, outcomes, done) : undefined);
       for (const outcome of outcomes) tally.add(outcome);
       await nextTurn();
     },
@@ -167,7 +176,7 @@ export async function importFile(db: Db, options: IntakeOptions, file: ImportSou
  * Decides every row as the import would, writing nothing (yielding between chunks, like the import).
  * The rows with an error or a warning go to `onIssues` chunk by chunk; only the counts are kept.
  */
-export async function previewFile(db: Db, options: IntakeOptions, file: SniffedFile, onIssues?: (outcomes: RowOutcome[]) => void): Promise<FileOutcome> {
+export async function previewFile(db: Db, options: IntakeOptions, file: SniffedFile, onIssues?: (outcomes: RowOutcome[]) => Promise<void>): Promise<FileOutcome> {
   if (file.lines - 1 > MAX_IMPORT_ROWS) {
     // Perhaps too many rows: counted first (nothing decided, nothing kept), so that such a file costs one read.
     const counted = await readImportRows(file, () => undefined, { chunkRows: IMPORT_CHUNK_ROWS });
@@ -180,11 +189,11 @@ export async function previewFile(db: Db, options: IntakeOptions, file: SniffedF
       file,
       async (rows) => {
         const issues: RowOutcome[] = [];
-        for (const outcome of session.run(db, rows)) {
+        for (const outcome of await session.run(db, rows)) {
           tally.add(outcome);
           if (outcome.errors.length + outcome.warnings.length > 0) issues.push(outcome);
         }
-        if (issues.length > 0) onIssues?.(issues);
+        if (issues.length > 0) await onIssues?.(issues);
         await nextTurn();
       },
       { chunkRows: IMPORT_CHUNK_ROWS },

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { data, redirect } from "@remix-run/node";
 import { and, desc, eq, ne } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../../../db/client";
+import { first, one, transaction, type Db } from "../../../db/client";
 import { importRowIssues, importRuns, type ImportCounts } from "../../../db/schema";
 import { IMPORT_COLUMNS, MAX_IMPORT_BYTES, templateRows } from "../../domain/csv-import";
 import { toCsv } from "../../domain/csv";
@@ -17,7 +17,17 @@ import { countTermsFlags, listTermsFlags } from "../../models/intake.server";
 import { readLimitedFormToDisk, requireFormToken, requireSameOrigin, type StoredUpload } from "../http/http.server";
 import type { IntakeOptions, IntakeRow, RowOutcome } from "../shared/intake.server";
 import { requireStaff, staffFormToken } from "../auth/staff-auth.server";
-import { importFile, previewFile, readImportRows, sniffImportFile, tooLargeMessage, type FileOutcome, type ImportDelimiter, type ImportEncoding, type ImportSource } from "./import-file.server";
+import {
+  importFile,
+  previewFile,
+  readImportRows,
+  sniffImportFile,
+  tooLargeMessage,
+  type FileOutcome,
+  type ImportDelimiter,
+  type ImportEncoding,
+  type ImportSource,
+} from "./import-file.server";
 
 const PREVIEW_LINES = 10;
 const ISSUES_ON_SCREEN = 200;
@@ -33,8 +43,8 @@ function issueRows(runId: number, phase: "preview" | "import", outcomes: readonl
   ]);
 }
 
-function insertIssues(tx: Pick<Db, "insert">, rows: ReturnType<typeof issueRows>) {
-  for (let i = 0; i < rows.length; i += 1000) tx.insert(importRowIssues).values(rows.slice(i, i + 1000)).run();
+async function insertIssues(tx: Pick<Db, "insert">, rows: ReturnType<typeof issueRows>) {
+  for (let i = 0; i < rows.length; i += 1000) await tx.insert(importRowIssues).values(rows.slice(i, i + 1000));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -63,9 +73,12 @@ export async function importAction(request: Request) {
   // Room for the multipart envelope around a file of the maximum size; the file itself is cut at its limit,
   // and goes to disk as it arrives: it is never whole in memory.
   const dir = resolve(getEnv().STORAGE_DIR, "imports");
-  const read = await readLimitedFormToDisk(request, MAX_IMPORT_BYTES + 64 * 1024, { maxBytes: MAX_IMPORT_BYTES, tooLarge: () => tooLargeMessage }, dir).catch((refused: unknown) => refused);
+  const read = await readLimitedFormToDisk(request, MAX_IMPORT_BYTES + 64 * 1024, { maxBytes: MAX_IMPORT_BYTES, tooLarge: () => tooLargeMessage }, dir).catch(
+    (refused: unknown) => refused,
+  );
   if (refused(read, 413)) return data({ error: tooLargeMessage } satisfies ImportActionResult, { status: 413 });
-  if (read instanceof Response || !read || typeof read !== "object" || !("form" in read)) return data({ error: "Le formulaire n'a pas pu être lu : choisissez à nouveau le fichier." } satisfies ImportActionResult, { status: 400 });
+  if (read instanceof Response || !read || typeof read !== "object" || !("form" in read))
+    return data({ error: "Le formulaire n'a pas pu être lu : choisissez à nouveau le fichier." } satisfies ImportActionResult, { status: 400 });
   const { form, files } = read as Awaited<ReturnType<typeof readLimitedFormToDisk>>;
   const upload = files.get("file");
   let kept = false;
@@ -75,7 +88,7 @@ export async function importAction(request: Request) {
     if (intent === "confirm" || intent === "cancel") {
       const runId = z.coerce.number().int().positive().safeParse(form.get("runId"));
       if (!runId.success) return data({ error: "Import introuvable." } satisfies ImportActionResult, { status: 404 });
-      return intent === "confirm" ? confirmRun(db, staff.creditorId, runId.data, today) : cancelRun(db, staff.creditorId, runId.data);
+      return intent === "confirm" ? await confirmRun(db, staff.creditorId, runId.data, today) : await cancelRun(db, staff.creditorId, runId.data);
     }
     if (!upload || (upload.size === 0 && upload.name === "")) return data({ error: "Choisissez un fichier CSV à importer." } satisfies ImportActionResult, { status: 400 });
     const previewed = await previewUpload(db, { creditorId: staff.creditorId, today, at }, staff.id, upload);
@@ -100,57 +113,75 @@ async function previewUpload(db: Db, options: IntakeOptions, staffUserId: number
   if (!sniffed.ok) return sniffed;
   const { file } = sniffed;
   const fileName = upload.name.replace(/[^\p{L}\p{N} ._()-]/gu, "_").slice(0, 120) || "import.csv";
-  const runId = db
-    .insert(importRuns)
-    .values({ creditorId: options.creditorId, staffUserId, fileName, filePath: file.path, fileSha256: file.sha256, encoding: file.encoding, delimiter: file.delimiter, status: "previewing", totalRows: 0, preview: NO_COUNTS, createdAt: options.at })
-    .returning({ id: importRuns.id })
-    .get().id;
+  const runId = one(
+    await db
+      .insert(importRuns)
+      .values({
+        creditorId: options.creditorId,
+        staffUserId,
+        fileName,
+        filePath: file.path,
+        fileSha256: file.sha256,
+        encoding: file.encoding,
+        delimiter: file.delimiter,
+        status: "previewing",
+        totalRows: 0,
+        preview: NO_COUNTS,
+        createdAt: options.at,
+      })
+      .returning({ id: importRuns.id }),
+  ).id;
   let outcome: FileOutcome | null = null;
   try {
-    outcome = await previewFile(db, options, file, (outcomes) => db.transaction((tx) => insertIssues(tx, issueRows(runId, "preview", outcomes))));
-    if (outcome.ok) db.update(importRuns).set({ status: "previewed", totalRows: outcome.rows, preview: outcome.counts }).where(eq(importRuns.id, runId)).run();
+    outcome = await previewFile(db, options, file, async (outcomes) => await transaction(db, async (tx) => insertIssues(tx, issueRows(runId, "preview", outcomes))));
+    if (outcome.ok) await db.update(importRuns).set({ status: "previewed", totalRows: outcome.rows, preview: outcome.counts }).where(eq(importRuns.id, runId));
   } finally {
-    if (!outcome?.ok) discardRun(db, runId);
+    if (!outcome?.ok) await discardRun(db, runId);
   }
   return outcome.ok ? { ok: true, runId } : outcome;
 }
 
 /** A run and its issues, gone (a refused preview; the purge of previews nobody confirmed). */
-export function discardRun(db: Db, runId: number) {
-  db.transaction(
-    (tx) => {
-      tx.delete(importRowIssues).where(eq(importRowIssues.runId, runId)).run();
-      tx.delete(importRuns).where(eq(importRuns.id, runId)).run();
-    },
-    { behavior: "immediate" },
-  );
+export async function discardRun(db: Db, runId: number) {
+  await transaction(db, async (tx) => {
+    await tx.delete(importRowIssues).where(eq(importRowIssues.runId, runId));
+    await tx.delete(importRuns).where(eq(importRuns.id, runId));
+  });
 }
 
-function confirmRun(db: Db, creditorId: number, runId: number, today: CalendarDate) {
-  const busy = db.select({ id: importRuns.id }).from(importRuns).where(and(eq(importRuns.creditorId, creditorId), eq(importRuns.status, "running"))).get();
+async function confirmRun(db: Db, creditorId: number, runId: number, today: CalendarDate) {
+  const busy = first(
+    await db
+      .select({ id: importRuns.id })
+      .from(importRuns)
+      .where(and(eq(importRuns.creditorId, creditorId), eq(importRuns.status, "running"))),
+  );
   if (busy) return data({ error: "Un import est déjà en cours : attendez qu'il se termine." } satisfies ImportActionResult, { status: 409 });
   const at = now();
   // previewed → running, once: a second click (or a second tab) starts nothing.
-  const run = db
-    .update(importRuns)
-    .set({ status: "running", startedAt: at, processedRows: 0 })
-    .where(and(eq(importRuns.id, runId), eq(importRuns.creditorId, creditorId), eq(importRuns.status, "previewed")))
-    .returning()
-    .get();
+  const run = first(
+    await db
+      .update(importRuns)
+      .set({ status: "running", startedAt: at, processedRows: 0 })
+      .where(and(eq(importRuns.id, runId), eq(importRuns.creditorId, creditorId), eq(importRuns.status, "previewed")))
+      .returning(),
+  );
   if (!run) return data({ error: "Cet import a déjà été lancé ou annulé." } satisfies ImportActionResult, { status: 409 });
   const job = runInBackground(db, run, { creditorId, today, at }).finally(() => running.delete(run.id));
   running.set(run.id, job);
   throw redirect(`/backoffice/import?run=${run.id}`, 303);
 }
 
-function cancelRun(db: Db, creditorId: number, runId: number) {
-  const run = findRun(db, creditorId, runId);
+async function cancelRun(db: Db, creditorId: number, runId: number) {
+  const run = await findRun(db, creditorId, runId);
   const cancelled = run
-    ? db
-        .update(importRuns)
-        .set({ status: "cancelled", filePath: null, finishedAt: now() })
-        .where(and(eq(importRuns.id, run.id), eq(importRuns.status, "previewed")))
-        .run().changes === 1
+    ? (
+        await db
+          .update(importRuns)
+          .set({ status: "cancelled", filePath: null, finishedAt: now() })
+          .where(and(eq(importRuns.id, run.id), eq(importRuns.status, "previewed")))
+          .returning({ id: importRuns.id })
+      ).length === 1
     : false;
   if (!run || !cancelled) return data({ error: "Cet import a déjà été lancé ou annulé." } satisfies ImportActionResult, { status: 409 });
   if (run.filePath) rmSync(run.filePath, { force: true });
@@ -162,19 +193,19 @@ async function runInBackground(db: Db, run: typeof importRuns.$inferSelect, opti
     // The very file the preview read (same hash), read again as a stream; its checks then cannot fail halfway.
     const sniffed = run.filePath ? await sniffImportFile(run.filePath).catch(() => null) : null;
     if (!sniffed?.ok || sniffed.file.sha256 !== run.fileSha256) throw new Error("Le fichier de l'aperçu n'est plus disponible ou a changé : importez-le à nouveau.");
-    db.delete(importRowIssues).where(and(eq(importRowIssues.runId, run.id), eq(importRowIssues.phase, "import"))).run();
-    const outcome = await importFile(db, options, sniffed.file, (tx, outcomes, done) => {
+    await db.delete(importRowIssues).where(and(eq(importRowIssues.runId, run.id), eq(importRowIssues.phase, "import")));
+    const outcome = await importFile(db, options, sniffed.file, async (tx, outcomes, done) => {
       // In the chunk's own transaction: the progress and the report never run ahead of what is written.
-      insertIssues(tx, issueRows(run.id, "import", outcomes));
-      tx.update(importRuns).set({ processedRows: done }).where(eq(importRuns.id, run.id)).run();
+      await insertIssues(tx, issueRows(run.id, "import", outcomes));
+      await tx.update(importRuns).set({ processedRows: done }).where(eq(importRuns.id, run.id));
     });
     if (!outcome.ok) throw new Error(outcome.message);
-    db.update(importRuns).set({ status: "done", outcome: outcome.counts, finishedAt: now() }).where(eq(importRuns.id, run.id)).run();
+    await db.update(importRuns).set({ status: "done", outcome: outcome.counts, finishedAt: now() }).where(eq(importRuns.id, run.id));
   } catch (error) {
-    db.update(importRuns)
+    await db
+      .update(importRuns)
       .set({ status: "failed", failure: error instanceof Error ? error.message.slice(0, 500) : "Erreur inconnue", finishedAt: now() })
-      .where(eq(importRuns.id, run.id))
-      .run();
+      .where(eq(importRuns.id, run.id));
   } finally {
     // Done or failed, the file is of no more use: a failed import is finished by importing the file again.
     if (run.filePath) rmSync(run.filePath, { force: true });
@@ -182,41 +213,64 @@ async function runInBackground(db: Db, run: typeof importRuns.$inferSelect, opti
 }
 
 /** A run left "running" by a server that stopped: what was written stays; importing again finishes it. */
-function markInterrupted(db: Db, creditorId: number) {
-  for (const run of db.select({ id: importRuns.id }).from(importRuns).where(and(eq(importRuns.creditorId, creditorId), eq(importRuns.status, "running"))).all()) {
+async function markInterrupted(db: Db, creditorId: number) {
+  for (const run of await db
+    .select({ id: importRuns.id })
+    .from(importRuns)
+    .where(and(eq(importRuns.creditorId, creditorId), eq(importRuns.status, "running")))) {
     if (running.has(run.id)) continue;
-    db.update(importRuns)
-      .set({ status: "failed", failure: "Interrompu (redémarrage du serveur) : les lignes déjà traitées sont enregistrées ; importez à nouveau le fichier pour terminer.", finishedAt: now() })
-      .where(eq(importRuns.id, run.id))
-      .run();
+    await db
+      .update(importRuns)
+      .set({
+        status: "failed",
+        failure: "Interrompu (redémarrage du serveur) : les lignes déjà traitées sont enregistrées ; importez à nouveau le fichier pour terminer.",
+        finishedAt: now(),
+      })
+      .where(eq(importRuns.id, run.id));
   }
 }
 
 const runIdParam = z.coerce.number().int().positive();
 
-function findRun(db: Db, creditorId: number, runId: unknown) {
+async function findRun(db: Db, creditorId: number, runId: unknown) {
   const id = runIdParam.safeParse(runId);
   if (!id.success) return null;
   // A run still "previewing" is not there yet for anyone: its request has not answered.
-  return db.select().from(importRuns).where(and(eq(importRuns.id, id.data), eq(importRuns.creditorId, creditorId), ne(importRuns.status, "previewing"))).get() ?? null;
+  return (
+    first(
+      await db
+        .select()
+        .from(importRuns)
+        .where(and(eq(importRuns.id, id.data), eq(importRuns.creditorId, creditorId), ne(importRuns.status, "previewing"))),
+    ) ?? null
+  );
 }
 
 const label = (field: string | null, headerOf?: Record<string, string>) => (field ? (headerOf?.[field] ?? FIELD_LABELS[field] ?? field) : "");
 
 export async function loadImportPage(request: Request) {
   const { db, staff, today } = await staffFor(request, false);
-  markInterrupted(db, staff.creditorId);
+  await markInterrupted(db, staff.creditorId);
   const url = new URL(request.url);
-  const run = url.searchParams.has("run") ? findRun(db, staff.creditorId, url.searchParams.get("run")) : null;
+  const run = url.searchParams.has("run") ? await findRun(db, staff.creditorId, url.searchParams.get("run")) : null;
   if (url.searchParams.has("run") && !run) throw new Response("Import introuvable.", { status: 404 });
-  const history = db
-    .select({ id: importRuns.id, fileName: importRuns.fileName, status: importRuns.status, totalRows: importRuns.totalRows, preview: importRuns.preview, outcome: importRuns.outcome, createdAt: importRuns.createdAt, finishedAt: importRuns.finishedAt })
-    .from(importRuns)
-    .where(and(eq(importRuns.creditorId, staff.creditorId), ne(importRuns.status, "previewing")))
-    .orderBy(desc(importRuns.id))
-    .limit(20)
-    .all()
-    .map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null }));
+  const history = (
+    await db
+      .select({
+        id: importRuns.id,
+        fileName: importRuns.fileName,
+        status: importRuns.status,
+        totalRows: importRuns.totalRows,
+        preview: importRuns.preview,
+        outcome: importRuns.outcome,
+        createdAt: importRuns.createdAt,
+        finishedAt: importRuns.finishedAt,
+      })
+      .from(importRuns)
+      .where(and(eq(importRuns.creditorId, staff.creditorId), ne(importRuns.status, "previewing")))
+      .orderBy(desc(importRuns.id))
+      .limit(20)
+  ).map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null }));
   return {
     canImport: staff.role !== "read_only",
     timeZone: staff.creditorTimeZone,
@@ -224,29 +278,31 @@ export async function loadImportPage(request: Request) {
     maxMb: MAX_IMPORT_BYTES / 1024 / 1024,
     history,
     run: run ? await describeRun(db, run, today) : null,
-    flags: { count: countTermsFlags(db, staff.creditorId), list: listTermsFlags(db, staff.creditorId, 20).map((f) => ({ ...f, dueDate: formatCalendarDate(f.dueDate, LOCALE) })) },
+    flags: {
+      count: await countTermsFlags(db, staff.creditorId),
+      list: (await listTermsFlags(db, staff.creditorId, 20)).map((f) => ({ ...f, dueDate: formatCalendarDate(f.dueDate, LOCALE) })),
+    },
   };
 }
 
 async function describeRun(db: Db, run: typeof importRuns.$inferSelect, today: CalendarDate) {
   const phase = run.status === "previewed" || run.status === "cancelled" ? "preview" : "import";
-  const issues = db
+  const issues = await db
     .select()
     .from(importRowIssues)
     .where(and(eq(importRowIssues.runId, run.id), eq(importRowIssues.phase, phase)))
     .orderBy(importRowIssues.rowNumber, importRowIssues.id)
-    .limit(ISSUES_ON_SCREEN)
-    .all();
+    .limit(ISSUES_ON_SCREEN);
   let headerOf: Record<string, string> = {};
   let lines: { rowNumber: number; debtorRef: string; name: string; number: string; amount: string; issueDate: string; dueDate: string; ok: boolean }[] = [];
   if (run.status === "previewed" && run.filePath) {
     // Only the first lines are read, whatever the size of the file.
     const source: ImportSource = { path: run.filePath, encoding: run.encoding as ImportEncoding, delimiter: run.delimiter as ImportDelimiter };
-    let first: IntakeRow[] = [];
-    const read = await readImportRows(source, (rows) => void (first = rows), { chunkRows: PREVIEW_LINES, limit: PREVIEW_LINES }).catch(() => null);
+    let initial: IntakeRow[] = [];
+    const read = await readImportRows(source, (rows) => void (initial = rows), { chunkRows: PREVIEW_LINES, limit: PREVIEW_LINES }).catch(() => null);
     if (read?.ok) {
       headerOf = read.header.headerOf;
-      lines = first.map((row) => {
+      lines = initial.map((row) => {
         const debtor = checkDebtor(row.debtor!);
         const invoice = checkInvoice({ ...row.invoice!, debtorRef: row.debtor!.externalRef }, today);
         return {
@@ -282,26 +338,22 @@ async function describeRun(db: Db, run: typeof importRuns.$inferSelect, today: C
 /** What the page polls while an import runs. */
 export async function importProgress(request: Request, runId: string) {
   const { db, staff } = await staffFor(request, false);
-  const run = findRun(db, staff.creditorId, runId);
+  const run = await findRun(db, staff.creditorId, runId);
   if (!run) throw new Response("Import introuvable.", { status: 404 });
-  return Response.json(
-    { status: run.status, processedRows: run.processedRows, totalRows: run.totalRows },
-    { headers: { "Cache-Control": "no-store" } },
-  );
+  return Response.json({ status: run.status, processedRows: run.processedRows, totalRows: run.totalRows }, { headers: { "Cache-Control": "no-store" } });
 }
 
 /** The per-row report as CSV, safe to open in a spreadsheet (cells that look like formulas are neutralised). */
 export async function importIssuesCsv(request: Request, runId: string) {
   const { db, staff } = await staffFor(request, false);
-  const run = findRun(db, staff.creditorId, runId);
+  const run = await findRun(db, staff.creditorId, runId);
   if (!run) throw new Response("Import introuvable.", { status: 404 });
   const phase = run.status === "previewed" || run.status === "cancelled" ? "preview" : "import";
-  const rows = db
+  const rows = await db
     .select()
     .from(importRowIssues)
     .where(and(eq(importRowIssues.runId, run.id), eq(importRowIssues.phase, phase)))
-    .orderBy(importRowIssues.rowNumber, importRowIssues.id)
-    .all();
+    .orderBy(importRowIssues.rowNumber, importRowIssues.id);
   const csv = toCsv(
     ["Ligne", "Colonne", "Gravité", "Motif"],
     rows.map((r) => [String(r.rowNumber), label(r.column), r.severity === "error" ? "refusée" : "avertissement", r.message]),

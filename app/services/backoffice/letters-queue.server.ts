@@ -14,6 +14,7 @@ import { listQuery, matchesQuery, parseSort, sortRows } from "../../domain/work-
 import { requireSameOrigin } from "../http/http.server";
 import { requireStaff, readStaffForm } from "../auth/staff-auth.server";
 import { sha256Bytes } from "../auth/tokens.server";
+import { first, transaction } from "../../../db/client";
 
 const SORT_KEYS = ["client", "prepare", "ville"] as const;
 const LIST_PARAMS = ["q", "attente", "tri", "ordre"];
@@ -36,7 +37,7 @@ export async function loadLettersToPost(request: Request) {
   const sort = parseSort(params, SORT_KEYS, { key: "prepare", direction: "asc" });
   const today = localDate(at, staff.creditorTimeZone);
   const time = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: staff.creditorTimeZone });
-  const all = listLettersToPost(db, staff.creditorId).map((letter) => {
+  const all = (await listLettersToPost(db, staff.creditorId)).map((letter) => {
     const wait = letterWait(localDate(letter.queuedAt, staff.creditorTimeZone), today);
     return {
       id: letter.id,
@@ -80,23 +81,25 @@ export async function markLetterPosted(request: Request) {
   const parsed = parseFields(postedSchema, form);
   const letterId = Number(form.get("letterId")) || 0;
   if (!parsed.ok) return data({ letterId, error: parsed.errors.trackingNumber ?? "Courrier inconnu." }, { status: 400 });
-  const posted = db.transaction(
-    (tx) => {
-      const letter = tx.select().from(letters).where(and(eq(letters.id, parsed.data.letterId), eq(letters.creditorId, staff.creditorId), eq(letters.status, "to_post"))).get();
-      if (!letter) return false;
-      tx.update(letters).set({ status: "posted", trackingNumber: parsed.data.trackingNumber.toUpperCase(), postedAt: at }).where(eq(letters.id, letter.id)).run();
-      appendTimeline(tx, {
-        creditorId: staff.creditorId,
-        debtorId: letter.debtorId,
-        type: "letter.posted",
-        actor: "staff",
-        data: { letterId: letter.id, trackingNumber: parsed.data.trackingNumber.toUpperCase(), sha256: letter.pdfSha256, staff: staff.name },
-        occurredAt: at,
-      });
-      return true;
-    },
-    { behavior: "immediate" },
-  );
+  const posted = await transaction(db, async (tx) => {
+    const letter = first(
+      await tx
+        .select()
+        .from(letters)
+        .where(and(eq(letters.id, parsed.data.letterId), eq(letters.creditorId, staff.creditorId), eq(letters.status, "to_post"))),
+    );
+    if (!letter) return false;
+    await tx.update(letters).set({ status: "posted", trackingNumber: parsed.data.trackingNumber.toUpperCase(), postedAt: at }).where(eq(letters.id, letter.id));
+    await appendTimeline(tx, {
+      creditorId: staff.creditorId,
+      debtorId: letter.debtorId,
+      type: "letter.posted",
+      actor: "staff",
+      data: { letterId: letter.id, trackingNumber: parsed.data.trackingNumber.toUpperCase(), sha256: letter.pdfSha256, staff: staff.name },
+      occurredAt: at,
+    });
+    return true;
+  });
   if (!posted) return data({ letterId, error: "Ce courrier a déjà été marqué comme posté ou n'existe pas." }, { status: 409 });
   throw redirect(`/backoffice/letters${listQuery(String(form.get("list") ?? ""), LIST_PARAMS)}`, 303);
 }
@@ -105,9 +108,15 @@ export async function markLetterPosted(request: Request) {
 export async function downloadLetter(request: Request, letterIdParam: string) {
   const db = getDb();
   const staff = await requireStaff(db, request, now());
-  const letter = db.select().from(letters).where(and(eq(letters.id, Number(letterIdParam) || 0), eq(letters.creditorId, staff.creditorId))).get();
+  const letter = first(
+    await db
+      .select()
+      .from(letters)
+      .where(and(eq(letters.id, Number(letterIdParam) || 0), eq(letters.creditorId, staff.creditorId))),
+  );
   if (!letter) throw new Response("Courrier introuvable.", { status: 404 });
-  if (!existsSync(letter.pdfPath)) throw new Response("Ce courrier a été supprimé à la fin de la durée de conservation des données du client (réglages, « Conservation des données »).", { status: 410 });
+  if (!existsSync(letter.pdfPath))
+    throw new Response("Ce courrier a été supprimé à la fin de la durée de conservation des données du client (réglages, « Conservation des données »).", { status: 410 });
   const bytes = readFileSync(letter.pdfPath);
   if (sha256Bytes(bytes) !== letter.pdfSha256) {
     throw new Response("Le fichier de ce courrier a été modifié depuis sa création : ne l'envoyez pas, prévenez un administrateur.", { status: 500 });
@@ -121,4 +130,3 @@ export async function downloadLetter(request: Request, letterIdParam: string) {
     },
   });
 }
-

@@ -14,6 +14,7 @@ import { messageProps } from "../shared/outbox.server";
 import { renderStepSms } from "../shared/sms-messages.server";
 import { requireStaff } from "../auth/staff-auth.server";
 import { LOCALE_NAMES, MESSAGE_STEP_NAMES, PREVIEW_SMS_TOKEN } from "./message-templates.server";
+import { first } from "../../../db/client";
 
 const querySchema = z.object({
   debtorId: z.coerce.number().int().positive().optional().catch(undefined),
@@ -34,37 +35,50 @@ export async function loadMessagePreview(request: Request) {
   const steps: readonly string[] = query.channel === "email" ? EMAIL_TEMPLATE_STEPS : SMS_TEMPLATE_STEPS;
   const step = (steps.includes(query.step) ? query.step : "first_reminder") as StepKind & (typeof EMAIL_TEMPLATE_STEPS)[number];
 
-  const withOpen = db
+  const withOpen = await db
     .select({ id: debtors.id, name: debtors.name })
     .from(debtors)
-    .where(and(eq(debtors.creditorId, staff.creditorId), sql`exists (select 1 from ${invoices} where ${invoices.debtorId} = ${debtors.id} and ${invoices.status} = 'open' and ${invoices.balanceCents} > 0)`))
-    .orderBy(asc(debtors.name))
-    .all();
+    .where(
+      and(
+        eq(debtors.creditorId, staff.creditorId),
+        sql`exists (select 1 from ${invoices} where ${invoices.debtorId} = ${debtors.id} and ${invoices.status} = 'open' and ${invoices.balanceCents} > 0)`,
+      ),
+    )
+    .orderBy(asc(debtors.name));
   const chosenId = query.debtorId ?? withOpen[0]?.id;
-  const debtor = chosenId ? getDebtorOfCreditor(db, staff.creditorId, chosenId) : undefined;
+  const debtor = chosenId ? await getDebtorOfCreditor(db, staff.creditorId, chosenId) : undefined;
   if (query.debtorId !== undefined && !debtor) throw new Response("Client introuvable.", { status: 404 });
   const base = {
     debtors: withOpen,
     query: { ...query, step, debtorId: debtor?.id ?? null },
-    steps: { email: EMAIL_TEMPLATE_STEPS.map((s) => ({ value: s, label: MESSAGE_STEP_NAMES[s]! })), sms: SMS_TEMPLATE_STEPS.map((s) => ({ value: s, label: MESSAGE_STEP_NAMES[s]! })) },
+    steps: {
+      email: EMAIL_TEMPLATE_STEPS.map((s) => ({ value: s, label: MESSAGE_STEP_NAMES[s]! })),
+      sms: SMS_TEMPLATE_STEPS.map((s) => ({ value: s, label: MESSAGE_STEP_NAMES[s]! })),
+    },
     title: `${MESSAGE_STEP_NAMES[step]} · ${query.channel === "email" ? "e-mail" : "SMS"} · ${LOCALE_NAMES[query.locale]}`,
   };
   if (!debtor) return { ...base, email: null, sms: null };
 
-  const open = db
+  const open = await db
     .select()
     .from(invoices)
     .where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"), gt(invoices.balanceCents, 0)))
-    .orderBy(asc(invoices.dueDate), asc(invoices.number))
-    .all();
+    .orderBy(asc(invoices.dueDate), asc(invoices.number));
   const env = getEnv();
   const link = `${env.PUBLIC_BASE_URL}/l/${PREVIEW_SMS_TOKEN}`;
   if (query.channel === "sms") {
-    const sms = renderStepSms(db, { debtorId: debtor.id, step, locale: query.locale, invoiceIds: open.map((i) => i.id), now: at, linkUrl: link });
+    const sms = await renderStepSms(db, { debtorId: debtor.id, step, locale: query.locale, invoiceIds: open.map((i) => i.id), now: at, linkUrl: link });
     return { ...base, email: null, sms: { ...sms, septets: gsm7Length(sms.body) } };
   }
-  const creditor = db.select().from(creditors).where(eq(creditors.id, staff.creditorId)).get()!;
-  const props = messageProps(db, { message: { id: -1, key: `preview:${step}`, step, locale: query.locale, bodyText: null, plannedFor: at }, debtor, invoices: open }, creditor, link, env.PUBLIC_BASE_URL, at);
+  const creditor = first(await db.select().from(creditors).where(eq(creditors.id, staff.creditorId)))!;
+  const props = await messageProps(
+    db,
+    { message: { id: -1, key: `preview:${step}`, step, locale: query.locale, bodyText: null, plannedFor: at }, debtor, invoices: open },
+    creditor,
+    link,
+    env.PUBLIC_BASE_URL,
+    at,
+  );
   // Steps about a promise or an installment get a plausible one, since none may exist for this debtor.
   const today = localDate(at, debtor.timeZone);
   const total = open.reduce((sum, i) => sum + i.balanceCents, 0);

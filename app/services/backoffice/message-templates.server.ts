@@ -18,6 +18,7 @@ import { getEnv } from "../../env.server";
 import { deleteMessageTemplate, getMessageTemplate, listMessageTemplates, saveMessageTemplate, type TemplateKey } from "../../models/cadence-settings.server";
 import { requireSameOrigin } from "../http/http.server";
 import { requireStaff, readStaffForm } from "../auth/staff-auth.server";
+import { first, transaction } from "../../../db/client";
 
 export const MESSAGE_STEP_NAMES: Record<string, string> = {
   pre_reminder: "Pré-relance",
@@ -46,8 +47,8 @@ function checkedKey(raw: Record<string, unknown>): TemplateKey {
   return { ...key, step: steps.includes(key.step) ? key.step : "first_reminder" };
 }
 
-function creditorName(db: ReturnType<typeof getDb>, creditorId: number): string {
-  const creditor = db.select({ legalName: creditors.legalName, tradeName: creditors.tradeName }).from(creditors).where(eq(creditors.id, creditorId)).get();
+async function creditorName(db: ReturnType<typeof getDb>, creditorId: number): Promise<string> {
+  const creditor = first(await db.select({ legalName: creditors.legalName, tradeName: creditors.tradeName }).from(creditors).where(eq(creditors.id, creditorId)));
   return creditor?.tradeName ?? creditor?.legalName ?? "";
 }
 
@@ -55,15 +56,18 @@ export async function loadMessageTemplates(request: Request) {
   const db = getDb();
   const staff = await requireStaff(db, request, now());
   const key = checkedKey(Object.fromEntries(new URL(request.url).searchParams));
-  const current = getMessageTemplate(db, staff.creditorId, key);
+  const current = await getMessageTemplate(db, staff.creditorId, key);
   return {
     canEdit: staff.role !== "read_only",
     key,
-    steps: { email: EMAIL_TEMPLATE_STEPS.map((s) => ({ value: s, label: MESSAGE_STEP_NAMES[s]! })), sms: SMS_TEMPLATE_STEPS.map((s) => ({ value: s, label: MESSAGE_STEP_NAMES[s]! })) },
+    steps: {
+      email: EMAIL_TEMPLATE_STEPS.map((s) => ({ value: s, label: MESSAGE_STEP_NAMES[s]! })),
+      sms: SMS_TEMPLATE_STEPS.map((s) => ({ value: s, label: MESSAGE_STEP_NAMES[s]! })),
+    },
     placeholders: PLACEHOLDERS.map((p) => ({ name: `{${p}}`, help: PLACEHOLDER_HELP[p] })),
     current,
     saved: new URL(request.url).searchParams.get("saved"),
-    overrides: listMessageTemplates(db, staff.creditorId).map((t) => ({
+    overrides: (await listMessageTemplates(db, staff.creditorId)).map((t) => ({
       step: t.step,
       channel: t.channel,
       locale: t.locale,
@@ -85,7 +89,7 @@ export async function saveMessageTemplateAction(request: Request) {
   const key = checkedKey(form);
   const query = `step=${key.step}&channel=${key.channel}&locale=${key.locale}`;
   if (form.intent === "reset") {
-    db.transaction((tx) => deleteMessageTemplate(tx, staff.creditorId, key), { behavior: "immediate" });
+    await transaction(db, async (tx) => deleteMessageTemplate(tx, staff.creditorId, key));
     throw redirect(`/backoffice/cadence/templates?${query}&saved=reset`, 303);
   }
   const values = { subject: (form.subject ?? "").slice(0, 1000), body: (form.body ?? "").slice(0, 5000) };
@@ -98,10 +102,10 @@ export async function saveMessageTemplateAction(request: Request) {
     const checked = validateSmsText(values.body);
     if (!checked.ok) return data({ errors: { body: checked.error }, values } satisfies TemplateActionResult, { status: 400 });
     const link = `${getEnv().PUBLIC_BASE_URL}/l/${PREVIEW_SMS_TOKEN}`;
-    const budget = checkSmsBudget(checked.body, worstCaseSmsProps(key.locale, creditorName(db, staff.creditorId), link));
+    const budget = checkSmsBudget(checked.body, worstCaseSmsProps(key.locale, await creditorName(db, staff.creditorId), link));
     if (!budget.ok) return data({ errors: { body: budget.error }, values } satisfies TemplateActionResult, { status: 400 });
     content = { subject: null, body: checked.body };
   }
-  db.transaction((tx) => saveMessageTemplate(tx, staff.creditorId, key, content, at), { behavior: "immediate" });
+  await transaction(db, async (tx) => saveMessageTemplate(tx, staff.creditorId, key, content, at));
   throw redirect(`/backoffice/cadence/templates?${query}&saved=saved`, 303);
 }

@@ -3,7 +3,7 @@ import { parseFields } from "../http/forms.server";
 import { listQuery, matchesQuery, parseSort, sortRows } from "../../domain/work-list";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../../../db/client";
+import { first, transaction, type Db } from "../../../db/client";
 import { cadencePauses, debtors, disputes, installmentPlans, installments, invoices, paymentClaims } from "../../../db/schema";
 import { formatCalendarDate, localDate } from "../../domain/dates";
 import { formatMoney } from "../../domain/money";
@@ -23,7 +23,7 @@ import { recordInvoicePayment } from "../shared/payment-recording.server";
 import { requireStaff, readStaffForm } from "../auth/staff-auth.server";
 import { revokeLinksOfClosedInvoices } from "../shared/links.server";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type Tx = Db;
 const LOCALE = "fr-FR";
 const euros = (cents: number, currency = "EUR") => formatMoney({ cents, currency }, LOCALE);
 
@@ -53,14 +53,47 @@ export async function loadReviewQueue(request: Request) {
   const date = (d: string) => formatCalendarDate(d, LOCALE);
   // Disputes and claims are staff's to decide within a deadline (app/domain/pauses.ts); past it, they say so.
   const late = (since: Date) => isPastDeadline(localDate(since, staff.creditorTimeZone), today, STAFF_DECISION_BUSINESS_DAYS);
-  const plans = listPlansToReview(db, staff.creditorId);
-  const disputes = listOpenDisputes(db, staff.creditorId);
-  const claims = listPendingClaims(db, staff.creditorId);
+  const plans = await listPlansToReview(db, staff.creditorId);
+  const disputes = await listOpenDisputes(db, staff.creditorId);
+  const claims = await listPendingClaims(db, staff.creditorId);
   // One line per decision to take, whatever its kind, for the table staff work through.
   const allDecisions = [
-    ...plans.map((p) => ({ key: `plan-${p.plan.id}`, kind: "plan" as const, debtorId: p.debtorId, debtorName: p.debtorName, amountCents: p.plan.totalCents, amount: euros(p.plan.totalCents, p.plan.currency), invoices: p.invoiceNumbers.join(", "), receivedAtMs: p.plan.createdAt.getTime(), receivedAt: time.format(p.plan.createdAt), late: false })),
-    ...disputes.map((d) => ({ key: `dispute-${d.dispute.id}`, kind: "dispute" as const, debtorId: d.dispute.debtorId, debtorName: d.debtorName, amountCents: d.balanceCents, amount: euros(d.balanceCents, d.currency), invoices: d.invoiceNumber, receivedAtMs: d.dispute.createdAt.getTime(), receivedAt: time.format(d.dispute.createdAt), late: late(d.dispute.createdAt) })),
-    ...claims.map((c) => ({ key: `claim-${c.claim.id}`, kind: "claim" as const, debtorId: c.claim.debtorId, debtorName: c.debtorName, amountCents: c.claim.amountCents, amount: euros(c.claim.amountCents, c.currency), invoices: c.invoiceNumber, receivedAtMs: c.claim.createdAt.getTime(), receivedAt: time.format(c.claim.createdAt), late: late(c.claim.createdAt) })),
+    ...plans.map((p) => ({
+      key: `plan-${p.plan.id}`,
+      kind: "plan" as const,
+      debtorId: p.debtorId,
+      debtorName: p.debtorName,
+      amountCents: p.plan.totalCents,
+      amount: euros(p.plan.totalCents, p.plan.currency),
+      invoices: p.invoiceNumbers.join(", "),
+      receivedAtMs: p.plan.createdAt.getTime(),
+      receivedAt: time.format(p.plan.createdAt),
+      late: false,
+    })),
+    ...disputes.map((d) => ({
+      key: `dispute-${d.dispute.id}`,
+      kind: "dispute" as const,
+      debtorId: d.dispute.debtorId,
+      debtorName: d.debtorName,
+      amountCents: d.balanceCents,
+      amount: euros(d.balanceCents, d.currency),
+      invoices: d.invoiceNumber,
+      receivedAtMs: d.dispute.createdAt.getTime(),
+      receivedAt: time.format(d.dispute.createdAt),
+      late: late(d.dispute.createdAt),
+    })),
+    ...claims.map((c) => ({
+      key: `claim-${c.claim.id}`,
+      kind: "claim" as const,
+      debtorId: c.claim.debtorId,
+      debtorName: c.debtorName,
+      amountCents: c.claim.amountCents,
+      amount: euros(c.claim.amountCents, c.currency),
+      invoices: c.invoiceNumber,
+      receivedAtMs: c.claim.createdAt.getTime(),
+      receivedAt: time.format(c.claim.createdAt),
+      late: late(c.claim.createdAt),
+    })),
   ];
   const shown = allDecisions.filter((d) => (filters.type === "tous" || d.kind === filters.type) && matchesQuery(filters.q, d.debtorName, d.invoices));
   const decisions = sortRows(shown, sort, { client: (d) => d.debtorName, montant: (d) => d.amountCents, recu: (d) => d.receivedAtMs });
@@ -107,7 +140,7 @@ export async function loadReviewQueue(request: Request) {
       hasProof: c.claim.proofPath !== null,
       late: late(c.claim.createdAt),
     })),
-    promises: listPromisesToWatch(db, staff.creditorId, today, new Date(at.getTime() - 7 * 86_400_000)).map((p) => ({
+    promises: (await listPromisesToWatch(db, staff.creditorId, today, new Date(at.getTime() - 7 * 86_400_000))).map((p) => ({
       id: p.promise.id,
       debtorId: p.promise.debtorId,
       debtorName: p.debtorName,
@@ -116,14 +149,14 @@ export async function loadReviewQueue(request: Request) {
       date: date(p.promise.promisedDate),
       status: p.promise.status,
     })),
-    callbacks: listCallbackRequests(db, staff.creditorId).map((c) => ({
+    callbacks: (await listCallbackRequests(db, staff.creditorId)).map((c) => ({
       id: c.pause.id,
       debtorId: c.pause.debtorId,
       debtorName: c.debtorName,
       slot: c.pause.callbackAt ? time.format(c.pause.callbackAt) : "—",
       note: c.pause.note,
     })),
-    documents: listDocumentRequests(db, staff.creditorId).map((d) => ({
+    documents: (await listDocumentRequests(db, staff.creditorId)).map((d) => ({
       id: d.pause.id,
       debtorId: d.pause.debtorId,
       debtorName: d.debtorName,
@@ -136,21 +169,24 @@ export async function loadReviewQueue(request: Request) {
 }
 
 const reason = z.string().trim().min(5, { error: "Expliquez en quelques mots : le client lira ce motif." }).max(1000, { error: "Le motif dépasse 1 000 caractères." });
-const amount = z
-  .string()
-  .transform((text, ctx) => {
-    const cents = parseAmountToCents(text);
-    if (cents === null || cents < 0) {
-      ctx.addIssue({ code: "custom", message: "Saisissez un montant en euros, par exemple 150 ou 150,50." });
-      return z.NEVER;
-    }
-    return cents;
-  });
+const amount = z.string().transform((text, ctx) => {
+  const cents = parseAmountToCents(text);
+  if (cents === null || cents < 0) {
+    ctx.addIssue({ code: "custom", message: "Saisissez un montant en euros, par exemple 150 ou 150,50." });
+    return z.NEVER;
+  }
+  return cents;
+});
 const decisionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("plan-accept"), id: z.coerce.number().int().positive() }),
   z.object({ intent: z.literal("plan-reject"), id: z.coerce.number().int().positive(), reason }),
   z.object({ intent: z.literal("plan-counter"), id: z.coerce.number().int().positive(), reason }),
-  z.object({ intent: z.literal("dispute-founded"), id: z.coerce.number().int().positive(), resolution: z.enum(["cancelled", "credit_note", "corrected_amount"], { error: "Choisissez comment la contestation est réglée." }), amount: z.string().optional() }),
+  z.object({
+    intent: z.literal("dispute-founded"),
+    id: z.coerce.number().int().positive(),
+    resolution: z.enum(["cancelled", "credit_note", "corrected_amount"], { error: "Choisissez comment la contestation est réglée." }),
+    amount: z.string().optional(),
+  }),
   z.object({ intent: z.literal("dispute-unfounded"), id: z.coerce.number().int().positive(), reason }),
   z.object({ intent: z.literal("claim-confirm"), id: z.coerce.number().int().positive(), amount }),
   z.object({ intent: z.literal("claim-reject"), id: z.coerce.number().int().positive(), reason }),
@@ -162,7 +198,10 @@ type Staff = Awaited<ReturnType<typeof requireStaff>>;
 
 /** A decision failed for a reason staff can fix: the message goes next to the field. */
 class Refusal extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -183,7 +222,7 @@ export async function decideReviewItem(request: Request) {
   if (!parsed.ok) return data({ key, fields: parsed.errors } satisfies ReviewErrors, { status: 400 });
   let noticeId: number | null;
   try {
-    noticeId = db.transaction((tx) => apply(tx, staff, parsed.data, at), { behavior: "immediate" });
+    noticeId = await transaction(db, async (tx) => apply(tx, staff, parsed.data, at));
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     return data({ key, fields: { [error.field]: error.message } } satisfies ReviewErrors, { status: error.field === "id" ? 409 : 400 });
@@ -196,14 +235,18 @@ export async function decideReviewItem(request: Request) {
 
 const gone = () => new Refusal("id", "Cet élément a déjà été traité ou n'existe pas.");
 
-function apply(tx: Tx, staff: Staff, decision: Decision, at: Date): number | null {
+async function apply(tx: Tx, staff: Staff, decision: Decision, at: Date): Promise<number | null> {
   const env = getEnv();
-  const notify = (debtorId: number, noticeKey: string, title: string, lines: string[]) =>
-    queueNotice(tx, env, { debtorId, key: noticeKey, title, lines }, at);
-  const log = (debtorId: number, type: string, data: Record<string, unknown>, invoiceId: number | null = null) =>
+  const notify = async (debtorId: number, noticeKey: string, title: string, lines: string[]) => queueNotice(tx, env, { debtorId, key: noticeKey, title, lines }, at);
+  const log = async (debtorId: number, type: string, data: Record<string, unknown>, invoiceId: number | null = null) =>
     appendTimeline(tx, { creditorId: staff.creditorId, debtorId, invoiceId, type, actor: "staff", data: { ...data, staff: staff.name }, occurredAt: at });
-  const debtorOf = (debtorId: number) => {
-    const debtor = tx.select().from(debtors).where(and(eq(debtors.id, debtorId), eq(debtors.creditorId, staff.creditorId))).get();
+  const debtorOf = async (debtorId: number) => {
+    const debtor = first(
+      await tx
+        .select()
+        .from(debtors)
+        .where(and(eq(debtors.id, debtorId), eq(debtors.creditorId, staff.creditorId))),
+    );
     if (!debtor) throw gone();
     return { debtor, t: reviewDecisionMessages(debtor.locale), intl: intlLocale[debtor.locale] };
   };
@@ -212,39 +255,57 @@ function apply(tx: Tx, staff: Staff, decision: Decision, at: Date): number | nul
     case "plan-accept":
     case "plan-reject":
     case "plan-counter": {
-      const plan = tx.select().from(installmentPlans).where(and(eq(installmentPlans.id, decision.id), eq(installmentPlans.status, "pending_review"))).get();
+      const plan = first(
+        await tx
+          .select()
+          .from(installmentPlans)
+          .where(and(eq(installmentPlans.id, decision.id), eq(installmentPlans.status, "pending_review"))),
+      );
       if (!plan) throw gone();
-      const { t, intl } = debtorOf(plan.debtorId);
+      const { t, intl } = await debtorOf(plan.debtorId);
       const status = decision.intent === "plan-accept" ? "accepted" : decision.intent === "plan-reject" ? "rejected" : "countered";
       const why = "reason" in decision ? decision.reason : null;
-      tx.update(installmentPlans).set({ status, decisionReason: why, decidedAt: at }).where(eq(installmentPlans.id, plan.id)).run();
-      log(plan.debtorId, "plan.decided", { planId: plan.id, status, reason: why });
+      await tx.update(installmentPlans).set({ status, decisionReason: why, decidedAt: at }).where(eq(installmentPlans.id, plan.id));
+      await log(plan.debtorId, "plan.decided", { planId: plan.id, status, reason: why });
       if (status === "accepted") {
-        const first = tx.select().from(installments).where(eq(installments.planId, plan.id)).orderBy(installments.position).get();
-        return notify(plan.debtorId, `plan-${plan.id}-accepted`, t.planAccepted.title, t.planAccepted.lines(first ? formatCalendarDate(first.dueDate, intl) : "—"));
+        const firstDue = first(await tx.select().from(installments).where(eq(installments.planId, plan.id)).orderBy(installments.position));
+        return notify(plan.debtorId, `plan-${plan.id}-accepted`, t.planAccepted.title, t.planAccepted.lines(firstDue ? formatCalendarDate(firstDue.dueDate, intl) : "—"));
       }
       const copy = status === "rejected" ? t.planRejected : t.planCountered;
       return notify(plan.debtorId, `plan-${plan.id}-${status}`, copy.title, copy.lines(why!));
     }
     case "dispute-founded":
     case "dispute-unfounded": {
-      const dispute = tx.select().from(disputes).where(and(eq(disputes.id, decision.id), eq(disputes.status, "open"))).get();
+      const dispute = first(
+        await tx
+          .select()
+          .from(disputes)
+          .where(and(eq(disputes.id, decision.id), eq(disputes.status, "open"))),
+      );
       if (!dispute) throw gone();
-      const { t, intl } = debtorOf(dispute.debtorId);
-      const invoice = tx.select().from(invoices).where(eq(invoices.id, dispute.invoiceId)).get()!;
+      const { t, intl } = await debtorOf(dispute.debtorId);
+      const invoice = first(await tx.select().from(invoices).where(eq(invoices.id, dispute.invoiceId)))!;
       const money = (cents: number) => formatMoney({ cents, currency: invoice.currency }, intl);
       if (decision.intent === "dispute-unfounded") {
-        tx.update(disputes).set({ status: "unfounded", resolutionNote: decision.reason, resolvedAt: at }).where(eq(disputes.id, dispute.id)).run();
-        log(dispute.debtorId, "dispute.resolved", { disputeId: dispute.id, status: "unfounded", reason: decision.reason }, invoice.id);
+        await tx.update(disputes).set({ status: "unfounded", resolutionNote: decision.reason, resolvedAt: at }).where(eq(disputes.id, dispute.id));
+        await log(dispute.debtorId, "dispute.resolved", { disputeId: dispute.id, status: "unfounded", reason: decision.reason }, invoice.id);
         return notify(dispute.debtorId, `dispute-${dispute.id}-resolved`, t.disputeUnfounded.title(invoice.number), t.disputeUnfounded.lines(decision.reason));
       }
       const left = foundedBalance(invoice.balanceCents, decision.resolution, decision.amount);
-      tx.update(disputes).set({ status: "founded", resolution: decision.resolution, resolvedAt: at }).where(eq(disputes.id, dispute.id)).run();
+      await tx.update(disputes).set({ status: "founded", resolution: decision.resolution, resolvedAt: at }).where(eq(disputes.id, dispute.id));
       // Nothing left to pay after a founded dispute is a cancelled debt, not a payment: no thank-you.
-      tx.update(invoices).set({ balanceCents: left, ...(left === 0 ? { status: "cancelled" as const } : {}) }).where(eq(invoices.id, invoice.id)).run();
+      await tx
+        .update(invoices)
+        .set({ balanceCents: left, ...(left === 0 ? { status: "cancelled" as const } : {}) })
+        .where(eq(invoices.id, invoice.id));
       // Links sent only about this invoice have nothing left to act on.
-      if (left === 0) revokeLinksOfClosedInvoices(tx, dispute.debtorId, "invoice cancelled", at);
-      log(dispute.debtorId, "dispute.resolved", { disputeId: dispute.id, status: "founded", resolution: decision.resolution, balanceBefore: invoice.balanceCents, balanceAfter: left }, invoice.id);
+      if (left === 0) await revokeLinksOfClosedInvoices(tx, dispute.debtorId, "invoice cancelled", at);
+      await log(
+        dispute.debtorId,
+        "dispute.resolved",
+        { disputeId: dispute.id, status: "founded", resolution: decision.resolution, balanceBefore: invoice.balanceCents, balanceAfter: left },
+        invoice.id,
+      );
       const line =
         decision.resolution === "cancelled" || left === 0
           ? t.disputeFounded.cancelled
@@ -255,26 +316,38 @@ function apply(tx: Tx, staff: Staff, decision: Decision, at: Date): number | nul
     }
     case "claim-confirm":
     case "claim-reject": {
-      const claim = tx.select().from(paymentClaims).where(and(eq(paymentClaims.id, decision.id), eq(paymentClaims.status, "pending"))).get();
+      const claim = first(
+        await tx
+          .select()
+          .from(paymentClaims)
+          .where(and(eq(paymentClaims.id, decision.id), eq(paymentClaims.status, "pending"))),
+      );
       if (!claim) throw gone();
-      const { t, intl } = debtorOf(claim.debtorId);
-      const invoice = tx.select().from(invoices).where(eq(invoices.id, claim.invoiceId)).get()!;
+      const { t, intl } = await debtorOf(claim.debtorId);
+      const invoice = first(await tx.select().from(invoices).where(eq(invoices.id, claim.invoiceId)))!;
       const money = (cents: number) => formatMoney({ cents, currency: invoice.currency }, intl);
       // The hold on this invoice ends either way: paid, or chased again.
-      tx.update(cadencePauses)
+      await tx
+        .update(cadencePauses)
         .set({ resolvedAt: at })
-        .where(and(eq(cadencePauses.debtorId, claim.debtorId), eq(cadencePauses.invoiceId, claim.invoiceId), eq(cadencePauses.reason, "payment_claimed"), isNull(cadencePauses.resolvedAt)))
-        .run();
+        .where(
+          and(
+            eq(cadencePauses.debtorId, claim.debtorId),
+            eq(cadencePauses.invoiceId, claim.invoiceId),
+            eq(cadencePauses.reason, "payment_claimed"),
+            isNull(cadencePauses.resolvedAt),
+          ),
+        );
       if (decision.intent === "claim-reject") {
-        tx.update(paymentClaims).set({ status: "rejected", resolvedAt: at }).where(eq(paymentClaims.id, claim.id)).run();
-        log(claim.debtorId, "payment.claim_rejected", { claimId: claim.id, reason: decision.reason }, invoice.id);
+        await tx.update(paymentClaims).set({ status: "rejected", resolvedAt: at }).where(eq(paymentClaims.id, claim.id));
+        await log(claim.debtorId, "payment.claim_rejected", { claimId: claim.id, reason: decision.reason }, invoice.id);
         return notify(claim.debtorId, `claim-${claim.id}-resolved`, t.claimRejected.title(invoice.number), t.claimRejected.lines(decision.reason));
       }
       if (decision.amount <= 0 || decision.amount > invoice.balanceCents) {
         throw new Refusal("amount", `Le montant reçu doit être entre 0,01 € et le reste dû, ${euros(invoice.balanceCents, invoice.currency)}.`);
       }
-      tx.update(paymentClaims).set({ status: "confirmed", resolvedAt: at }).where(eq(paymentClaims.id, claim.id)).run();
-      const recorded = recordInvoicePayment(tx, {
+      await tx.update(paymentClaims).set({ status: "confirmed", resolvedAt: at }).where(eq(paymentClaims.id, claim.id));
+      const recorded = await recordInvoicePayment(tx, {
         creditorId: staff.creditorId,
         debtorId: claim.debtorId,
         invoiceId: invoice.id,
@@ -288,7 +361,12 @@ function apply(tx: Tx, staff: Staff, decision: Decision, at: Date): number | nul
         at,
       });
       const leftCents = recorded?.leftCents ?? invoice.balanceCents;
-      return notify(claim.debtorId, `claim-${claim.id}-resolved`, t.claimConfirmed.title(invoice.number), t.claimConfirmed.lines(money(decision.amount), leftCents > 0 ? money(leftCents) : null));
+      return notify(
+        claim.debtorId,
+        `claim-${claim.id}-resolved`,
+        t.claimConfirmed.title(invoice.number),
+        t.claimConfirmed.lines(money(decision.amount), leftCents > 0 ? money(leftCents) : null),
+      );
     }
   }
 }

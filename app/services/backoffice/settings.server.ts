@@ -2,7 +2,7 @@ import { z } from "zod";
 import { firstErrors } from "../http/forms.server";
 import type { FieldErrors } from "../../utils/form-flow";
 import { eq } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import { first, transaction, type Db } from "../../../db/client";
 import { creditors } from "../../../db/schema";
 import {
   checkIban,
@@ -92,7 +92,11 @@ const optional = (max: number) =>
     .trim()
     .max(max, { error: `${max} caractères au plus.` })
     .transform((v) => (v === "" ? null : v));
-const required = (message: string, max = 200) => oneLine.trim().min(1, { error: message }).max(max, { error: `${max} caractères au plus.` });
+const required = (message: string, max = 200) =>
+  oneLine
+    .trim()
+    .min(1, { error: message })
+    .max(max, { error: `${max} caractères au plus.` });
 const checkbox = z.unknown().transform((v) => v === "on");
 
 const identitySchema = z
@@ -100,13 +104,23 @@ const identitySchema = z
     legalName: required("Indiquez la raison sociale."),
     tradeName: optional(200),
     legalForm: optional(120),
-    siren: optional(20).refine((v) => v === null || isValidSiren(v), { error: "Ce SIREN n'est pas valable : 9 chiffres dont le dernier est une clé (Luhn). Vérifiez-le sur votre extrait Kbis." }),
+    siren: optional(20).refine((v) => v === null || isValidSiren(v), {
+      error: "Ce SIREN n'est pas valable : 9 chiffres dont le dernier est une clé (Luhn). Vérifiez-le sur votre extrait Kbis.",
+    }),
     vatNumber: optional(20),
     addressLine: required("Indiquez l'adresse du siège."),
     postalCode: required("Indiquez le code postal.", 10),
     city: required("Indiquez la ville.", 120),
-    country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, { error: "Le pays s'écrit en deux lettres (FR, BE…)." }),
-    email: z.string().trim().toLowerCase().pipe(z.email({ error: "Cette adresse e-mail n'est pas valable." })),
+    country: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, { error: "Le pays s'écrit en deux lettres (FR, BE…)." }),
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.email({ error: "Cette adresse e-mail n'est pas valable." })),
     phone: optional(30).refine((v) => v === null || /^\+?[0-9][0-9 .]{5,19}$/.test(v), { error: "Ce numéro n'est pas valable : chiffres, espaces et + au début." }),
   })
   .superRefine((v, ctx) => {
@@ -187,18 +201,22 @@ const brandingSchema = z.object({
 
 const sendersSchema = z.object({
   senderName: optional(80).refine((v) => v === null || !/[<>"@\r\n]/.test(v), { error: "Le nom de l'expéditeur ne peut contenir ni <, >, \", @ ni retour à la ligne." }),
-  senderEmail: optional(254).superRefine((v, ctx) => {
-    if (v === null) return;
-    const check = checkSenderEmail(v);
-    if (check.ok) return;
-    const message = {
-      format: "Cette adresse e-mail n'est pas valable.",
-      domain: "Le domaine de cette adresse n'est pas valable : il faut un nom de domaine complet, par exemple atelier-durand.fr.",
-      public_mailbox: "Utilisez une adresse de votre propre domaine : une messagerie publique (Gmail, Orange…) ne permet pas d'envoyer en son nom.",
-    }[check.reason];
-    ctx.addIssue({ code: "custom", message });
-  }).transform((v) => v?.toLowerCase() ?? null),
-  smsSenderId: optional(20).refine((v) => v === null || isValidSmsSenderId(v), { error: "L'expéditeur SMS a 3 à 11 lettres ou chiffres, sans espace ni accent, avec au moins une lettre." }),
+  senderEmail: optional(254)
+    .superRefine((v, ctx) => {
+      if (v === null) return;
+      const check = checkSenderEmail(v);
+      if (check.ok) return;
+      const message = {
+        format: "Cette adresse e-mail n'est pas valable.",
+        domain: "Le domaine de cette adresse n'est pas valable : il faut un nom de domaine complet, par exemple atelier-durand.fr.",
+        public_mailbox: "Utilisez une adresse de votre propre domaine : une messagerie publique (Gmail, Orange…) ne permet pas d'envoyer en son nom.",
+      }[check.reason];
+      ctx.addIssue({ code: "custom", message });
+    })
+    .transform((v) => v?.toLowerCase() ?? null),
+  smsSenderId: optional(20).refine((v) => v === null || isValidSmsSenderId(v), {
+    error: "L'expéditeur SMS a 3 à 11 lettres ou chiffres, sans espace ni accent, avec au moins une lettre.",
+  }),
   // M22: where copies of debtors' commitments go; empty, to every owner.
   notificationEmail: optional(254)
     .refine((v) => v === null || z.email().safeParse(v).success, { error: "Cette adresse e-mail n'est pas valable." })
@@ -215,7 +233,14 @@ const retentionSchema = z.object({
     .refine((v) => v <= MAX_RETENTION_MONTHS, { error: `Au plus ${MAX_RETENTION_MONTHS} mois (10 ans, la durée de conservation des pièces comptables).` }),
 });
 
-const schemas = { identity: identitySchema, bank: bankSchema, penalties: penaltiesSchema, branding: brandingSchema, senders: sendersSchema, retention: retentionSchema } satisfies Record<SettingsSection, z.ZodType>;
+const schemas = {
+  identity: identitySchema,
+  bank: bankSchema,
+  penalties: penaltiesSchema,
+  branding: brandingSchema,
+  senders: sendersSchema,
+  retention: retentionSchema,
+} satisfies Record<SettingsSection, z.ZodType>;
 
 const sectionFields: Record<SettingsSection, string[]> = {
   identity: ["legalName", "tradeName", "legalForm", "siren", "vatNumber", "addressLine", "postalCode", "city", "country", "email", "phone"],
@@ -227,8 +252,7 @@ const sectionFields: Record<SettingsSection, string[]> = {
 };
 
 export type SettingsResult =
-  | { status: "error"; section: SettingsSection; fields: FieldErrors; values: Record<string, string> }
-  | { status: "saved"; section: SettingsSection; changed: string[] };
+  { status: "error"; section: SettingsSection; fields: FieldErrors; values: Record<string, string> } | { status: "saved"; section: SettingsSection; changed: string[] };
 
 function staffRole(role: string) {
   return { owner: "propriétaire", agent: "agent", read_only: "lecture seule" }[role] ?? role;
@@ -237,7 +261,7 @@ function staffRole(role: string) {
 export async function loadSettings(request: Request) {
   const db = getDb();
   const staff = await requireStaff(db, request, now());
-  const creditor = db.select().from(creditors).where(eq(creditors.id, staff.creditorId)).get();
+  const creditor = first(await db.select().from(creditors).where(eq(creditors.id, staff.creditorId)));
   if (!creditor) throw new Response("Not found", { status: 404 });
   const canEdit = staff.role === "owner";
   const time = new Intl.DateTimeFormat("fr-FR", { dateStyle: "medium", timeStyle: "short", timeZone: creditor.timeZone });
@@ -246,11 +270,11 @@ export async function loadSettings(request: Request) {
     roleLabel: staffRole(staff.role),
     creditorName: creditorDisplayName(creditor),
     values: formValues(creditor),
-    contractRateFloor: describeFloor(penaltyRateFloor(localDate(now(), LEGAL_TIME_ZONE), loadLegalRates(db))),
+    contractRateFloor: describeFloor(penaltyRateFloor(localDate(now(), LEGAL_TIME_ZONE), await loadLegalRates(db))),
     ibanGrouped: creditor.iban ? formatIban(creditor.iban) : null,
     // Who changed what is for owners to see; others see the settings only.
     audit: canEdit
-      ? listAuditEvents(db, staff.creditorId, ["settings.updated"], 30).map((e) => {
+      ? (await listAuditEvents(db, staff.creditorId, ["settings.updated"], 30)).map((e) => {
           const data = e.data as { section?: SettingsSection; fields?: string[] };
           return {
             id: e.id,
@@ -313,12 +337,12 @@ export async function updateSettings(request: Request): Promise<SettingsResult> 
     const values = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
     return { status: "error", section, fields: firstErrors(parsed.error), values };
   }
-  const floorError = contractRateProblem(parsed.data, at, loadLegalRates(db));
+  const floorError = contractRateProblem(parsed.data, at, await loadLegalRates(db));
   if (floorError) {
     const values = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
     return { status: "error", section, fields: { contractRate: floorError }, values };
   }
-  const changed = saveSection(db, staff, section, parsed.data, at);
+  const changed = await saveSection(db, staff, section, parsed.data, at);
   return { status: "saved", section, changed: changed.map((f) => FIELD_LABELS[f] ?? f) };
 }
 
@@ -329,19 +353,16 @@ function contractRateProblem(patch: Patch, at: Date, legalRates: readonly LegalI
 }
 
 /** Issues by field; an issue with no path (a refine on the whole field) belongs to the first one. */
-function saveSection(db: Db, staff: { id: number; creditorId: number }, section: SettingsSection, patch: Patch, at: Date): string[] {
-  return db.transaction(
-    (tx) => {
-      const current = tx.select().from(creditors).where(eq(creditors.id, staff.creditorId)).get();
-      if (!current) throw new Response("Not found", { status: 404 });
-      const changes = Object.fromEntries(Object.entries(patch).filter(([key, value]) => current[key as keyof Creditor] !== value)) as Patch;
-      const fields = Object.keys(changes);
-      if (fields.length === 0) return fields;
-      tx.update(creditors).set(changes).where(eq(creditors.id, staff.creditorId)).run();
-      // The names of the fields, never their values: the trail is no second copy of an IBAN.
-      recordAuditEvent(tx, { creditorId: staff.creditorId, actorStaffUserId: staff.id, action: "settings.updated", data: { section, fields }, occurredAt: at });
-      return fields;
-    },
-    { behavior: "immediate" },
-  );
+async function saveSection(db: Db, staff: { id: number; creditorId: number }, section: SettingsSection, patch: Patch, at: Date): Promise<string[]> {
+  return await transaction(db, async (tx) => {
+    const current = first(await tx.select().from(creditors).where(eq(creditors.id, staff.creditorId)));
+    if (!current) throw new Response("Not found", { status: 404 });
+    const changes = Object.fromEntries(Object.entries(patch).filter(([key, value]) => current[key as keyof Creditor] !== value)) as Patch;
+    const fields = Object.keys(changes);
+    if (fields.length === 0) return fields;
+    await tx.update(creditors).set(changes).where(eq(creditors.id, staff.creditorId));
+    // The names of the fields, never their values: the trail is no second copy of an IBAN.
+    await recordAuditEvent(tx, { creditorId: staff.creditorId, actorStaffUserId: staff.id, action: "settings.updated", data: { section, fields }, occurredAt: at });
+    return fields;
+  });
 }

@@ -12,5 +12,5 @@ export async function loadShell(request: Request) {
   const at = now();
   const staff = await getStaff(db, request, at);
   if (!staff) return null;
-  return { creditorName: staff.creditorName, staffName: staff.name, work: countStaffWork(db, staff.creditorId, at) };
+  return { creditorName: staff.creditorName, staffName: staff.name, work: await countStaffWork(db, staff.creditorId, at) };
 }

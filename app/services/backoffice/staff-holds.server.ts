@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseFields } from "../http/forms.server";
-import type { Db } from "../../../db/client";
+import { transaction, type Db } from "../../../db/client";
 import { addDays, formatCalendarDate, isCalendarDate, type CalendarDate } from "../../domain/dates";
 import { zonedInstant } from "../../domain/business-calendar";
 import { hasHiddenCharacters } from "../../domain/text";
@@ -43,28 +43,29 @@ type Staff = { creditorId: number; name: string; creditorTimeZone: string };
  * transaction: each gets a whole-debtor pause the cadence honours and a line on its timeline; the job
  * lifts it by itself the next day. The debtors must already be known to belong to the staff's creditor.
  */
-export function holdDebtors(db: Db, staff: Staff, debtorIds: readonly number[], hold: HoldRequest, at: Date) {
+export async function holdDebtors(db: Db, staff: Staff, debtorIds: readonly number[], hold: HoldRequest, at: Date) {
   const endsAt = zonedInstant(addDays(hold.until, 1), 0, staff.creditorTimeZone);
-  db.transaction(
-    (tx) => {
-      for (const debtorId of debtorIds) {
-        placeStaffHold(tx, { debtorId, endsAt, note: hold.reason }, at);
-        appendTimeline(tx, { creditorId: staff.creditorId, debtorId, type: "pause.staff_hold", actor: "staff", data: { until: formatCalendarDate(hold.until, LOCALE), reason: hold.reason, staff: staff.name }, occurredAt: at });
-      }
-    },
-    { behavior: "immediate" },
-  );
+  await transaction(db, async (tx) => {
+    for (const debtorId of debtorIds) {
+      await placeStaffHold(tx, { debtorId, endsAt, note: hold.reason }, at);
+      await appendTimeline(tx, {
+        creditorId: staff.creditorId,
+        debtorId,
+        type: "pause.staff_hold",
+        actor: "staff",
+        data: { until: formatCalendarDate(hold.until, LOCALE), reason: hold.reason, staff: staff.name },
+        occurredAt: at,
+      });
+    }
+  });
 }
 
 /** Resumes the reminders of these debtors now; a debtor with no hold running is left as it is. */
-export function resumeDebtors(db: Db, staff: Staff, debtorIds: readonly number[], at: Date) {
-  db.transaction(
-    (tx) => {
-      for (const debtorId of debtorIds) {
-        if (liftStaffHolds(tx, debtorId, at) > 0) appendTimeline(tx, { creditorId: staff.creditorId, debtorId, type: "pause.staff_hold_lifted", actor: "staff", data: { staff: staff.name }, occurredAt: at });
-      }
-    },
-    { behavior: "immediate" },
-  );
+export async function resumeDebtors(db: Db, staff: Staff, debtorIds: readonly number[], at: Date) {
+  await transaction(db, async (tx) => {
+    for (const debtorId of debtorIds) {
+      if ((await liftStaffHolds(tx, debtorId, at)) > 0)
+        await appendTimeline(tx, { creditorId: staff.creditorId, debtorId, type: "pause.staff_hold_lifted", actor: "staff", data: { staff: staff.name }, occurredAt: at });
+    }
+  });
 }
-

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { firstErrors } from "../http/forms.server";
 import type { FieldErrors } from "../../utils/form-flow";
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import { first, one, transaction, type Db } from "../../../db/client";
 import { creditors, staffSessions, staffUsers } from "../../../db/schema";
 import { renderStaffEmail } from "../../../emails/staff";
 import { ROLE_LABELS, type StaffRole } from "../../domain/staff-roles";
@@ -25,19 +25,25 @@ export async function loadTeam(request: Request) {
   const staff = await requireStaff(db, request, now());
   const canManage = staff.role === "owner";
   const time = new Intl.DateTimeFormat("fr-FR", { dateStyle: "medium", timeStyle: "short", timeZone: staff.creditorTimeZone });
-  const members = db
-    .select({ id: staffUsers.id, name: staffUsers.name, email: staffUsers.email, role: staffUsers.role, disabledAt: staffUsers.disabledAt, hasPassword: sql<number>`${staffUsers.passwordHash} is not null` })
+  const members = await db
+    .select({
+      id: staffUsers.id,
+      name: staffUsers.name,
+      email: staffUsers.email,
+      role: staffUsers.role,
+      disabledAt: staffUsers.disabledAt,
+      hasPassword: sql<number>`${staffUsers.passwordHash} is not null`,
+    })
     .from(staffUsers)
     .where(eq(staffUsers.creditorId, staff.creditorId))
-    .orderBy(staffUsers.name, staffUsers.id)
-    .all();
+    .orderBy(staffUsers.name, staffUsers.id);
   return {
     canManage,
     me: staff.id,
     creditorName: staff.creditorName,
     members: members.map((m) => ({ ...m, active: m.disabledAt === null, hasPassword: Boolean(m.hasPassword), disabledAt: m.disabledAt ? time.format(m.disabledAt) : null })),
     audit: canManage
-      ? listAuditEvents(db, staff.creditorId, ["team.member_added", "team.role_changed", "team.member_disabled", "team.member_enabled"], 30).map((e) => ({
+      ? (await listAuditEvents(db, staff.creditorId, ["team.member_added", "team.role_changed", "team.member_disabled", "team.member_enabled"], 30)).map((e) => ({
           id: e.id,
           at: time.format(e.occurredAt),
           who: e.actorName,
@@ -62,9 +68,7 @@ function describeTeamEvent(action: string, data: Record<string, unknown>): strin
   }
 }
 
-export type TeamResult =
-  | { status: "error"; intent: string; memberId: number | null; fields: FieldErrors; values?: Record<string, string> }
-  | { status: "done"; message: string };
+export type TeamResult = { status: "error"; intent: string; memberId: number | null; fields: FieldErrors; values?: Record<string, string> } | { status: "done"; message: string };
 
 const addSchema = z.object({
   name: z
@@ -77,7 +81,11 @@ const addSchema = z.object({
       const problem = hiddenCharacterProblem(v);
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     }),
-  email: z.string().trim().toLowerCase().pipe(z.email({ error: "Cette adresse e-mail n'est pas valable." })),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ error: "Cette adresse e-mail n'est pas valable." })),
   role: z.enum(roles, { error: "Choisissez un rôle." }),
 });
 const memberSchema = z.object({ memberId: z.coerce.number().int().positive() });
@@ -102,57 +110,75 @@ export async function teamAction(request: Request): Promise<TeamResult> {
   if (intent === "role") {
     const role = z.enum(roles).safeParse(form.get("role"));
     if (!role.success) return error("Choisissez un rôle.", "role");
-    return db.transaction(
-      (tx) => {
-        const target = memberOf(tx, staff.creditorId, memberId);
-        if (!target) return error(NOT_FOUND);
-        if (target.role === role.data) return { status: "done" as const, message: `${target.name} est déjà ${ROLE_LABELS[role.data].toLowerCase()}.` };
-        if (target.role === "owner" && !target.disabledAt && otherActiveOwners(tx, staff.creditorId, target.id) === 0) return error(LAST_OWNER, "role");
-        tx.update(staffUsers).set({ role: role.data }).where(and(eq(staffUsers.id, target.id), eq(staffUsers.creditorId, staff.creditorId))).run();
-        recordAuditEvent(tx, { creditorId: staff.creditorId, actorStaffUserId: staff.id, action: "team.role_changed", data: { memberId: target.id, name: target.name, from: target.role, role: role.data }, occurredAt: at });
-        return { status: "done" as const, message: `${target.name} est maintenant ${ROLE_LABELS[role.data].toLowerCase()}.` };
-      },
-      { behavior: "immediate" },
-    );
+    return await transaction(db, async (tx) => {
+      const target = await memberOf(tx, staff.creditorId, memberId);
+      if (!target) return error(NOT_FOUND);
+      if (target.role === role.data) return { status: "done" as const, message: `${target.name} est déjà ${ROLE_LABELS[role.data].toLowerCase()}.` };
+      if (target.role === "owner" && !target.disabledAt && (await otherActiveOwners(tx, staff.creditorId, target.id)) === 0) return error(LAST_OWNER, "role");
+      await tx
+        .update(staffUsers)
+        .set({ role: role.data })
+        .where(and(eq(staffUsers.id, target.id), eq(staffUsers.creditorId, staff.creditorId)));
+      await recordAuditEvent(tx, {
+        creditorId: staff.creditorId,
+        actorStaffUserId: staff.id,
+        action: "team.role_changed",
+        data: { memberId: target.id, name: target.name, from: target.role, role: role.data },
+        occurredAt: at,
+      });
+      return { status: "done" as const, message: `${target.name} est maintenant ${ROLE_LABELS[role.data].toLowerCase()}.` };
+    });
   }
 
   if (intent === "disable" || intent === "enable") {
-    return db.transaction(
-      (tx) => {
-        const target = memberOf(tx, staff.creditorId, memberId);
-        if (!target) return error(NOT_FOUND);
-        if (intent === "disable") {
-          if (target.disabledAt) return { status: "done" as const, message: `L'accès de ${target.name} est déjà désactivé.` };
-          if (target.role === "owner" && otherActiveOwners(tx, staff.creditorId, target.id) === 0) return error(LAST_OWNER);
-          tx.update(staffUsers).set({ disabledAt: at }).where(and(eq(staffUsers.id, target.id), eq(staffUsers.creditorId, staff.creditorId))).run();
-          // Disabling ends every session at once, not at their expiry.
-          tx.delete(staffSessions).where(eq(staffSessions.staffUserId, target.id)).run();
-        } else {
-          if (!target.disabledAt) return { status: "done" as const, message: `${target.name} a déjà accès.` };
-          tx.update(staffUsers).set({ disabledAt: null }).where(and(eq(staffUsers.id, target.id), eq(staffUsers.creditorId, staff.creditorId))).run();
-        }
-        const action = intent === "disable" ? "team.member_disabled" : "team.member_enabled";
-        recordAuditEvent(tx, { creditorId: staff.creditorId, actorStaffUserId: staff.id, action, data: { memberId: target.id, name: target.name }, occurredAt: at });
-        return { status: "done" as const, message: intent === "disable" ? `L'accès de ${target.name} est désactivé ; ses sessions sont fermées.` : `${target.name} a de nouveau accès.` };
-      },
-      { behavior: "immediate" },
-    );
+    return await transaction(db, async (tx) => {
+      const target = await memberOf(tx, staff.creditorId, memberId);
+      if (!target) return error(NOT_FOUND);
+      if (intent === "disable") {
+        if (target.disabledAt) return { status: "done" as const, message: `L'accès de ${target.name} est déjà désactivé.` };
+        if (target.role === "owner" && (await otherActiveOwners(tx, staff.creditorId, target.id)) === 0) return error(LAST_OWNER);
+        await tx
+          .update(staffUsers)
+          .set({ disabledAt: at })
+          .where(and(eq(staffUsers.id, target.id), eq(staffUsers.creditorId, staff.creditorId)));
+        // Disabling ends every session at once, not at their expiry.
+        await tx.delete(staffSessions).where(eq(staffSessions.staffUserId, target.id));
+      } else {
+        if (!target.disabledAt) return { status: "done" as const, message: `${target.name} a déjà accès.` };
+        await tx
+          .update(staffUsers)
+          .set({ disabledAt: null })
+          .where(and(eq(staffUsers.id, target.id), eq(staffUsers.creditorId, staff.creditorId)));
+      }
+      const action = intent === "disable" ? "team.member_disabled" : "team.member_enabled";
+      await recordAuditEvent(tx, { creditorId: staff.creditorId, actorStaffUserId: staff.id, action, data: { memberId: target.id, name: target.name }, occurredAt: at });
+      return {
+        status: "done" as const,
+        message: intent === "disable" ? `L'accès de ${target.name} est désactivé ; ses sessions sont fermées.` : `${target.name} a de nouveau accès.`,
+      };
+    });
   }
   throw new Response("Action inconnue.", { status: 400 });
 }
 
 /** Only a member of this creditor: another creditor's id finds nothing, like a missing one. */
-function memberOf(db: Pick<Db, "select">, creditorId: number, memberId: number) {
-  return db.select().from(staffUsers).where(and(eq(staffUsers.id, memberId), eq(staffUsers.creditorId, creditorId))).get();
+async function memberOf(db: Pick<Db, "select">, creditorId: number, memberId: number) {
+  return first(
+    await db
+      .select()
+      .from(staffUsers)
+      .where(and(eq(staffUsers.id, memberId), eq(staffUsers.creditorId, creditorId))),
+  );
 }
 
-function otherActiveOwners(db: Pick<Db, "select">, creditorId: number, exceptId: number): number {
+async function otherActiveOwners(db: Pick<Db, "select">, creditorId: number, exceptId: number): Promise<number> {
   return (
-    db
-      .select({ n: sql<number>`count(*)` })
-      .from(staffUsers)
-      .where(and(eq(staffUsers.creditorId, creditorId), eq(staffUsers.role, "owner"), isNull(staffUsers.disabledAt), ne(staffUsers.id, exceptId)))
-      .get()?.n ?? 0
+    first(
+      await db
+        .select({ n: sql<number>`count(*)` })
+        .from(staffUsers)
+        .where(and(eq(staffUsers.creditorId, creditorId), eq(staffUsers.role, "owner"), isNull(staffUsers.disabledAt), ne(staffUsers.id, exceptId))),
+    )?.n ?? 0
   );
 }
 
@@ -161,22 +187,33 @@ async function addMember(db: Db, staff: Staff, form: FormData, at: Date): Promis
   const parsed = addSchema.safeParse(raw);
   if (!parsed.success) return { status: "error", intent: "add", memberId: null, fields: firstErrors(parsed.error), values: raw };
   const { name, email, role } = parsed.data;
-  const added = db.transaction(
-    (tx) => {
-      // Emails are unique across Relance: one address, one account, one creditor.
-      const taken = tx.select({ id: staffUsers.id }).from(staffUsers).where(sql`lower(${staffUsers.email}) = ${email}`).get();
-      if (taken) return null;
-      const row = tx.insert(staffUsers).values({ creditorId: staff.creditorId, email, name, role, passwordHash: null, createdAt: at }).returning({ id: staffUsers.id }).get();
-      recordAuditEvent(tx, { creditorId: staff.creditorId, actorStaffUserId: staff.id, action: "team.member_added", data: { memberId: row.id, name, role }, occurredAt: at });
-      return row;
-    },
-    { behavior: "immediate" },
-  );
+  const added = await transaction(db, async (tx) => {
+    // Emails are unique across Relance: one address, one account, one creditor.
+    const taken = first(
+      await tx
+        .select({ id: staffUsers.id })
+        .from(staffUsers)
+        .where(sql`lower(${staffUsers.email}) = ${email}`),
+    );
+    if (taken) return null;
+    const row = one(await tx.insert(staffUsers).values({ creditorId: staff.creditorId, email, name, role, passwordHash: null, createdAt: at }).returning({ id: staffUsers.id }));
+    await recordAuditEvent(tx, { creditorId: staff.creditorId, actorStaffUserId: staff.id, action: "team.member_added", data: { memberId: row.id, name, role }, occurredAt: at });
+    return row;
+  });
   if (!added) return { status: "error", intent: "add", memberId: null, fields: { email: "Cette adresse a déjà un accès à Relance : choisissez-en une autre." }, values: raw };
   const env = getEnv();
-  const creditor = db.select({ name: creditors.legalName }).from(creditors).where(eq(creditors.id, staff.creditorId)).get();
-  const rendered = await renderStaffEmail({ kind: "welcome", staffName: name, creditorName: creditor?.name ?? staff.creditorName, invitedBy: staff.name, loginUrl: `${env.PUBLIC_BASE_URL}/backoffice/login` });
+  const creditor = first(await db.select({ name: creditors.legalName }).from(creditors).where(eq(creditors.id, staff.creditorId)));
+  const rendered = await renderStaffEmail({
+    kind: "welcome",
+    staffName: name,
+    creditorName: creditor?.name ?? staff.creditorName,
+    invitedBy: staff.name,
+    loginUrl: `${env.PUBLIC_BASE_URL}/backoffice/login`,
+  });
   const sent = await createEmailSender(env, db).send({ from: env.EMAIL_FROM, to: email, ...rendered, idempotencyKey: `staff-welcome-${added.id}` });
-  const note = sent.status === "success" ? " Un e-mail lui explique comment se connecter avec un code." : " L'e-mail de bienvenue n'a pas pu partir : dites-lui de demander un code de connexion.";
+  const note =
+    sent.status === "success"
+      ? " Un e-mail lui explique comment se connecter avec un code."
+      : " L'e-mail de bienvenue n'a pas pu partir : dites-lui de demander un code de connexion.";
   return { status: "done", message: `${name} fait partie de l'équipe (${ROLE_LABELS[role].toLowerCase()}).${note}` };
 }

@@ -7,29 +7,33 @@ import { formatMoney } from "../../domain/money";
 import { requireSameOrigin } from "../http/http.server";
 import { DEV_SESSION_PREFIX } from "../../integrations/payments.server";
 import { recordStripeEvent, type StripeEventResult } from "../webhooks/stripe-webhooks.server";
+import { first } from "../../../db/client";
 
 /**
  * The development checkout exists in demo mode without a Stripe key only (a 404 in production). It is
  * found by its random session id, as Stripe's page is, never by the sequential row id.
  */
-function requireDevCheckout(sessionId: string | undefined) {
+async function requireDevCheckout(sessionId: string | undefined) {
   if (!isDemoMode() || getEnv().STRIPE_SECRET_KEY) throw new Response("Not found", { status: 404 });
-  const row = sessionId?.startsWith(DEV_SESSION_PREFIX)
-    ? getDb().select().from(checkoutSessions).where(eq(checkoutSessions.providerSessionId, sessionId)).get()
-    : undefined;
+  const row = sessionId?.startsWith(DEV_SESSION_PREFIX) ? first(await getDb().select().from(checkoutSessions).where(eq(checkoutSessions.providerSessionId, sessionId))) : undefined;
   if (!row) throw new Response("Not found", { status: 404 });
   return row;
 }
 
-export function loadDevCheckout(sessionId: string | undefined) {
-  const row = requireDevCheckout(sessionId);
+export async function loadDevCheckout(sessionId: string | undefined) {
+  const row = await requireDevCheckout(sessionId);
   const numbers = new Map(
-    getDb()
-      .select({ id: invoices.id, number: invoices.number })
-      .from(invoices)
-      .where(inArray(invoices.id, row.allocations.map((a) => a.invoiceId)))
-      .all()
-      .map((i) => [i.id, i.number]),
+    (
+      await getDb()
+        .select({ id: invoices.id, number: invoices.number })
+        .from(invoices)
+        .where(
+          inArray(
+            invoices.id,
+            row.allocations.map((a) => a.invoiceId),
+          ),
+        )
+    ).map((i) => [i.id, i.number]),
   );
   const money = (cents: number) => formatMoney({ cents, currency: row.currency }, "en-GB");
   return {
@@ -45,9 +49,9 @@ export function loadDevCheckout(sessionId: string | undefined) {
  * development path records payments exactly as production does. The event id is fixed per
  * checkout: a double click is a redelivery, a no-op.
  */
-export function payDevCheckout(request: Request, sessionId: string | undefined, intent: "pay" | "decline"): { location: string; result?: StripeEventResult } {
+export async function payDevCheckout(request: Request, sessionId: string | undefined, intent: "pay" | "decline"): Promise<{ location: string; result?: StripeEventResult }> {
   // Outside the demo this page does not exist, whatever the request says.
-  const row = requireDevCheckout(sessionId);
+  const row = await requireDevCheckout(sessionId);
   requireSameOrigin(request);
   const base = getEnv().PUBLIC_BASE_URL;
   if (intent === "decline") return { location: `${base}/portal/pay?cancelled=${row.id}` };
@@ -75,6 +79,6 @@ export function payDevCheckout(request: Request, sessionId: string | undefined, 
       },
     },
   };
-  const result = recordStripeEvent({ db: getDb(), env: getEnv(), now: at }, event, JSON.stringify(event));
+  const result = await recordStripeEvent({ db: getDb(), env: getEnv(), now: at }, event, JSON.stringify(event));
   return { location: `${base}/portal/pay/done?checkout=${row.id}&session_id=${row.providerSessionId}`, result };
 }

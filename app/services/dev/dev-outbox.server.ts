@@ -14,15 +14,15 @@ function requireDevOutbox() {
   if (!isDevOutboxEnabled()) throw new Response("Not found", { status: 404 });
 }
 
-export function loadDevOutbox() {
+export async function loadDevOutbox() {
   requireDevOutbox();
-  return listDevOutbox(getDb()).map((message) => ({ ...message, createdAt: message.createdAt.toISOString() }));
+  return (await listDevOutbox(getDb())).map((message) => ({ ...message, createdAt: message.createdAt.toISOString() }));
 }
 
-export function loadDevOutboxMessage(idParam: string) {
+export async function loadDevOutboxMessage(idParam: string) {
   requireDevOutbox();
   const id = Number(idParam);
-  const message = Number.isSafeInteger(id) ? getDevOutboxMessage(getDb(), id) : undefined;
+  const message = Number.isSafeInteger(id) ? await getDevOutboxMessage(getDb(), id) : undefined;
   if (!message) throw new Response("Not found", { status: 404 });
   return {
     ...message,

@@ -1,7 +1,7 @@
 import { loadEcbTable } from "../../models/published-rates.server";
 import { and, asc, eq, gt, inArray, ne } from "drizzle-orm";
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
-import type { Db } from "../../../db/client";
+import { first, type Db } from "../../../db/client";
 import { creditors, debtors, invoices, payments } from "../../../db/schema";
 import { computeLatePenalties } from "../../domain/penalties";
 import { totalsByCurrency, type Money } from "../../domain/money";
@@ -21,28 +21,37 @@ export type StatementInput = {
   invoices: (typeof invoices.$inferSelect)[];
   payments: { invoiceNumber: string; amountCents: number; currency: string; kind: "payment" | "refund" | "chargeback"; receivedOn: CalendarDate }[];
   /** The ECB table with rates added since the code's; absent: the code's own. */
-  ecb?: ReturnType<typeof loadEcbTable>;
+  ecb?: Awaited<ReturnType<typeof loadEcbTable>>;
 };
 
 /** Everything a statement needs, for this debtor only: the debtor id is in every where. */
-export function loadStatementInput(db: Pick<Db, "select">, debtorId: number, locale: Locale, asOf: CalendarDate, timeZone: string): StatementInput | null {
-  const row = db.select({ debtor: debtors, creditor: creditors }).from(debtors).innerJoin(creditors, eq(creditors.id, debtors.creditorId)).where(eq(debtors.id, debtorId)).get();
+export async function loadStatementInput(db: Pick<Db, "select">, debtorId: number, locale: Locale, asOf: CalendarDate, timeZone: string): Promise<StatementInput | null> {
+  const row = first(
+    await db.select({ debtor: debtors, creditor: creditors }).from(debtors).innerJoin(creditors, eq(creditors.id, debtors.creditorId)).where(eq(debtors.id, debtorId)),
+  );
   if (!row) return null;
-  const open = db
+  const open = await db
     .select()
     .from(invoices)
     .where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"), gt(invoices.balanceCents, 0)))
-    .orderBy(asc(invoices.dueDate), asc(invoices.number))
-    .all();
+    .orderBy(asc(invoices.dueDate), asc(invoices.number));
   const received = open.length
-    ? db
+    ? await db
         .select({ invoiceNumber: invoices.number, amountCents: payments.amountCents, currency: payments.currency, kind: payments.kind, receivedAt: payments.receivedAt })
         .from(payments)
         .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
         // An overpayment never reached the balance: the statement shows what did.
-        .where(and(eq(invoices.debtorId, debtorId), inArray(payments.invoiceId, open.map((i) => i.id)), ne(payments.kind, "overpayment")))
+        .where(
+          and(
+            eq(invoices.debtorId, debtorId),
+            inArray(
+              payments.invoiceId,
+              open.map((i) => i.id),
+            ),
+            ne(payments.kind, "overpayment"),
+          ),
+        )
         .orderBy(asc(payments.receivedAt))
-        .all()
     : [];
   const day = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
   return {
@@ -52,7 +61,7 @@ export function loadStatementInput(db: Pick<Db, "select">, debtorId: number, loc
     debtor: row.debtor,
     invoices: open,
     payments: received.flatMap((p) => (p.kind === "overpayment" ? [] : [{ ...p, kind: p.kind, receivedOn: day.format(p.receivedAt) }])),
-    ecb: loadEcbTable(db),
+    ecb: await loadEcbTable(db),
   };
 }
 
@@ -83,7 +92,10 @@ export function statementLines(input: StatementInput): StatementLine[] {
     lines.push({ section: "line", text: p.kind === "payment" ? t.paymentLine(when, p.invoiceNumber, amount) : t.refundLine(when, p.invoiceNumber, amount) });
   }
   const balances: Money[] = input.invoices.map((i) => ({ cents: i.balanceCents, currency: i.currency }));
-  const total = totalsByCurrency(balances).map((m) => money(locale, m.cents, m.currency)).join(" + ") || money(locale, 0, "EUR");
+  const total =
+    totalsByCurrency(balances)
+      .map((m) => money(locale, m.cents, m.currency))
+      .join(" + ") || money(locale, 0, "EUR");
   lines.push({ section: "total", text: t.balance(total) });
 
   if (debtor.kind === "business") {

@@ -27,14 +27,12 @@ const copy = {
     amount: (a: string) => `Montant de la facture : ${a}`,
     paid: (a: string) => `Déjà réglé : ${a}`,
     balance: (a: string) => `Reste à payer : ${a}`,
-    terms: (days: number) =>
-      days === 0 ? "Conditions de paiement : paiement à réception" : `Conditions de paiement : ${days} jours à compter de la date d'émission`,
+    terms: (days: number) => (days === 0 ? "Conditions de paiement : paiement à réception" : `Conditions de paiement : ${days} jours à compter de la date d'émission`),
     penaltiesEcb:
       "Pénalités de retard (art. L441-10 du Code de commerce) : taux d'intérêt appliqué par la Banque centrale européenne à son opération de refinancement la plus récente, majoré de 10 points, exigibles dès le lendemain de la date d'échéance, sans qu'un rappel soit nécessaire.",
     penaltiesContract: (rate: string) =>
       `Pénalités de retard (art. L441-10 du Code de commerce) : taux annuel de ${rate}, exigibles dès le lendemain de la date d'échéance, sans qu'un rappel soit nécessaire.`,
-    indemnity:
-      "Indemnité forfaitaire pour frais de recouvrement de 40 € due en cas de retard de paiement (art. L441-10 et D441-5 du Code de commerce).",
+    indemnity: "Indemnité forfaitaire pour frais de recouvrement de 40 € due en cas de retard de paiement (art. L441-10 et D441-5 du Code de commerce).",
     bank: "Coordonnées bancaires",
     holder: (h: string) => `Titulaire : ${h}`,
   },
@@ -69,9 +67,7 @@ export function invoicePdfLines({ locale, creditor, debtor, invoice }: InvoicePd
   const fmt = (cents: number) => money(locale, cents, invoice.currency);
   // Countries by name, and only outside France, as on a French invoice.
   const place = (postalCode: string | null, city: string | null, country: string) =>
-    [[postalCode, city].filter(Boolean).join(" "), country !== "FR" && new Intl.DisplayNames([locale], { type: "region" }).of(country)]
-      .filter(Boolean)
-      .join(", ");
+    [[postalCode, city].filter(Boolean).join(" "), country !== "FR" && new Intl.DisplayNames([locale], { type: "region" }).of(country)].filter(Boolean).join(", ");
   const paidCents = invoice.amountCents - invoice.balanceCents;
   const rate =
     creditor.penaltyRateMode === "contract" && creditor.contractPenaltyRateBp !== null
@@ -157,9 +153,36 @@ export async function renderInvoicePdf(input: InvoicePdfInput): Promise<Uint8Arr
 /** One PDF per invoice, named after its number, ready for the email's attachments. Unknown ids are skipped. */
 export async function invoiceAttachments(db: Db, invoiceIds: readonly number[], locale: Locale): Promise<{ filename: string; content: Buffer }[]> {
   if (invoiceIds.length === 0) return [];
-  const rows = db.select().from(invoices).where(inArray(invoices.id, [...invoiceIds])).all();
-  const creditorRows = new Map(db.select().from(creditors).where(inArray(creditors.id, rows.map((r) => r.creditorId))).all().map((c) => [c.id, c]));
-  const debtorRows = new Map(db.select().from(debtors).where(inArray(debtors.id, rows.map((r) => r.debtorId))).all().map((d) => [d.id, d]));
+  const rows = await db
+    .select()
+    .from(invoices)
+    .where(inArray(invoices.id, [...invoiceIds]));
+  const creditorRows = new Map(
+    (
+      await db
+        .select()
+        .from(creditors)
+        .where(
+          inArray(
+            creditors.id,
+            rows.map((r) => r.creditorId),
+          ),
+        )
+    ).map((c) => [c.id, c]),
+  );
+  const debtorRows = new Map(
+    (
+      await db
+        .select()
+        .from(debtors)
+        .where(
+          inArray(
+            debtors.id,
+            rows.map((r) => r.debtorId),
+          ),
+        )
+    ).map((d) => [d.id, d]),
+  );
   const attachments: { filename: string; content: Buffer }[] = [];
   for (const id of invoiceIds) {
     const invoice = rows.find((r) => r.id === id);

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import { first, type Db } from "../../../db/client";
 import { rateLimits } from "../../../db/schema";
 import { computeWindowStart, decideRateLimit, type RateLimitDecision, type RateLimitRule } from "../../domain/rate-limit";
 import { sha256 } from "../auth/tokens.server";
@@ -16,9 +16,9 @@ type Writer = Pick<Db, "insert">;
  * (M17). One upsert: atomic under SQLite's single writer, so concurrent requests cannot both slip
  * under the limit. The subject is hashed: no address or IP is stored in clear.
  */
-export function hitRateLimit(db: Writer, rule: RateLimitRule, subject: string, now: Date): RateLimitDecision {
+export async function hitRateLimit(db: Writer, rule: RateLimitRule, subject: string, now: Date): Promise<RateLimitDecision> {
   const windowStart = computeWindowStart(now.getTime(), rule.windowMs);
-  const row = countHit(db).get({ key: `${rule.name}:${sha256(subject)}`, windowStart })!;
+  const row = first(await countHit(db).execute({ key: `${rule.name}:${sha256(subject)}`, windowStart }))!;
   return decideRateLimit(rule, row.count, now.getTime());
 }
 
@@ -33,8 +33,8 @@ const countHit = preparedOnce((db: Writer) =>
 );
 
 /** Windows that ended are worth nothing; the caller (a job, a test) decides when to sweep. */
-export function sweepRateLimits(db: Pick<Db, "delete">, olderThan: Date) {
-  db.delete(rateLimits).where(sql`${rateLimits.windowStart} < ${olderThan.getTime() - 24 * 3_600_000}`).run();
+export async function sweepRateLimits(db: Pick<Db, "delete">, olderThan: Date) {
+  await db.delete(rateLimits).where(sql`${rateLimits.windowStart} < ${olderThan.getTime() - 24 * 3_600_000}`);
 }
 
 /**
@@ -52,7 +52,13 @@ export function clientAddress(request: Request): string {
  */
 export function clientIp(request: Request, hops = getEnv().TRUST_PROXY): string | null {
   const peer = request.headers.get(PEER_ADDRESS_HEADER);
-  const chain = hops === 0 ? [] : (request.headers.get("X-Forwarded-For") ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  const chain =
+    hops === 0
+      ? []
+      : (request.headers.get("X-Forwarded-For") ?? "")
+          .split(",")
+          .map((entry) => entry.trim())
+          .filter(Boolean);
   // The socket is the nearest proxy; when the server did not stamp it, it still counts as one hop.
   chain.push(peer ?? "");
   const address = chain[Math.max(0, chain.length - 1 - hops)];
@@ -71,7 +77,7 @@ export function rateLimitedInit(limited: RateLimited): ResponseInit {
 }
 
 /** For routes outside a portal session: counts a hit on the process's database at the server clock. */
-export function limitRequest(rule: RateLimitRule, subject: string): RateLimited | null {
-  const decision = hitRateLimit(getDb(), rule, subject, now());
+export async function limitRequest(rule: RateLimitRule, subject: string): Promise<RateLimited | null> {
+  const decision = await hitRateLimit(getDb(), rule, subject, now());
   return decision.allowed ? null : rateLimitedResult(decision);
 }

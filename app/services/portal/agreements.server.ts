@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { data, redirect } from "@remix-run/node";
-import type { Db } from "../../../db/client";
+import { one, transaction, type Db } from "../../../db/client";
 import { installmentPlanInvoices, installmentPlans, installments, promises } from "../../../db/schema";
 import {
   MAX_INSTALLMENTS,
@@ -24,14 +24,7 @@ import { formatMoney } from "../../domain/money";
 import { agreementMessages, rejectionsByField, type Formatters } from "../../i18n/portal-agreements";
 import { getEnv } from "../../env.server";
 import { appendTimeline } from "../../models/timeline.server";
-import {
-  countRecentBreaches,
-  getAgreementPolicy,
-  getLivePlan,
-  listCommitmentInvoices,
-  listOpenPromises,
-  type CommitmentInvoice,
-} from "../../models/agreements.server";
+import { countRecentBreaches, getAgreementPolicy, getLivePlan, listCommitmentInvoices, listOpenPromises, type CommitmentInvoice } from "../../models/agreements.server";
 import { loadCadenceStates } from "../shared/cadence.server";
 import { requestDeps } from "../http/deps.server";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
@@ -61,8 +54,8 @@ function evidence(request: Request, ctx: Ctx, text: string) {
   };
 }
 
-function cadenceState(db: Reader, ctx: Ctx) {
-  return loadCadenceStates(db, ctx.now, [ctx.debtor.id])[0]?.state ?? null;
+async function cadenceState(db: Reader, ctx: Ctx) {
+  return (await loadCadenceStates(db, ctx.now, [ctx.debtor.id]))[0]?.state ?? null;
 }
 
 const sum = (rows: readonly { balanceCents: number }[]) => rows.reduce((total, r) => total + r.balanceCents, 0);
@@ -77,8 +70,8 @@ const promisable = (i: CommitmentInvoice) => !i.held && !i.inPlan && !i.openProm
 export async function loadPromisePage(request: Request) {
   const ctx = await requirePortalDebtor(request);
   const { db, debtor, today, intl, csrf } = ctx;
-  const { policy } = getAgreementPolicy(db, debtor.id);
-  const rows = listCommitmentInvoices(db, debtor.id).filter((i) => !i.held && !i.inPlan);
+  const { policy } = await getAgreementPolicy(db, debtor.id);
+  const rows = (await listCommitmentInvoices(db, debtor.id)).filter((i) => !i.held && !i.inPlan);
   const limit = promiseDateLimit(today, policy);
   return {
     csrf,
@@ -115,11 +108,11 @@ type PromiseEvaluation =
     };
 
 /** Reads the form against fresh state: the same function for the review and, inside the transaction, the confirmation. */
-function evaluatePromise(db: Reader, ctx: Ctx, form: FormData, intent: string): PromiseEvaluation {
+async function evaluatePromise(db: Reader, ctx: Ctx, form: FormData, intent: string): Promise<PromiseEvaluation> {
   const { debtor, today, intl } = ctx;
   const t = agreementMessages(debtor.locale);
-  const { policy } = getAgreementPolicy(db, debtor.id);
-  const rows = listCommitmentInvoices(db, debtor.id);
+  const { policy } = await getAgreementPolicy(db, debtor.id);
+  const rows = await listCommitmentInvoices(db, debtor.id);
   const asked = new Set(form.getAll("invoice").map((v) => Number(v)));
   const date = String(form.get("date") ?? "").trim();
   const amount = String(form.get("amount") ?? "").trim();
@@ -150,11 +143,13 @@ function evaluatePromise(db: Reader, ctx: Ctx, form: FormData, intent: string): 
     amount: f.money(promisedCents),
     date: f.date(checked.value.date),
   });
-  const next = previewPromise(db, ctx, shares.map((s) => s.invoiceId), checked.value.date);
-  const nextLines = [
-    t.promise.nextPaused(f.date(next.pausedUntil)),
-    ...(next.then ? [t.promise.nextThen[next.then.kind](f.date(next.then.on))] : []),
-  ];
+  const next = await previewPromise(
+    db,
+    ctx,
+    shares.map((s) => s.invoiceId),
+    checked.value.date,
+  );
+  const nextLines = [t.promise.nextPaused(f.date(next.pausedUntil)), ...(next.then ? [t.promise.nextThen[next.then.kind](f.date(next.then.on))] : [])];
   return {
     kind: "ok",
     date: checked.value.date,
@@ -175,8 +170,8 @@ function evaluatePromise(db: Reader, ctx: Ctx, form: FormData, intent: string): 
  * first thing that happens about these invoices if nobody pays: the broken-promise message, the
  * ladder resuming, or the file handed over.
  */
-function previewPromise(db: Reader, ctx: Ctx, invoiceIds: number[], date: CalendarDate): PromiseNext {
-  const state = cadenceState(db, ctx);
+async function previewPromise(db: Reader, ctx: Ctx, invoiceIds: number[], date: CalendarDate): Promise<PromiseNext> {
+  const state = await cadenceState(db, ctx);
   if (!state) return { pausedUntil: date, then: null };
   const pausedUntil = addDays(date, state.policy.promiseGraceDays);
   const promised = {
@@ -213,61 +208,65 @@ export async function promiseAction(request: Request) {
     return { step: "edit" as const, errors: {} as Record<string, string>, values };
   }
   if (intent !== "confirm") {
-    const result = evaluatePromise(db, ctx, form, intent);
+    const result = await evaluatePromise(db, ctx, form, intent);
     if (result.kind === "invalid") return data({ step: "edit" as const, errors: result.errors, values: result.values }, { status: 400 });
     if (result.kind === "replay") return redirect("/portal?done=promise", { headers: NO_STORE_HEADERS });
     return { step: "review" as const, ...confirmView(result), changed: false };
   }
 
   // Read, decide and write in one IMMEDIATE transaction (R3): a double submission serialises here.
-  const outcome = db.transaction(
-    (tx) => {
-      const result = evaluatePromise(tx, ctx, form, intent);
-      if (result.kind !== "ok") return result;
-      // What the debtor saw must be what is stored (L6): if anything moved, show it again.
-      if (form.get("ack") !== result.ackText) return { kind: "changed" as const, result };
-      const ids = result.shares.map((share) =>
-        tx
-          .insert(promises)
-          .values({
-            debtorId: debtor.id,
-            invoiceId: share.invoiceId,
-            promisedDate: result.date,
-            amountCents: result.amountCents === null ? null : share.amountCents,
-            source: "portal",
-            ...evidence(request, ctx, result.ackText),
-            createdAt: now,
-          })
-          .returning({ id: promises.id })
-          .get().id,
-      );
-      appendTimeline(tx, {
-        creditorId: debtor.creditorId,
-        debtorId: debtor.id,
-        invoiceId: result.shares.length === 1 ? result.shares[0]!.invoiceId : null,
-        type: "promise.made",
-        actor: "debtor",
-        data: {
-          promiseIds: ids,
-          invoiceIds: result.shares.map((s) => s.invoiceId),
+  const outcome = await transaction(db, async (tx) => {
+    const result = await evaluatePromise(tx, ctx, form, intent);
+    if (result.kind !== "ok") return result;
+    // What the debtor saw must be what is stored (L6): if anything moved, show it again.
+    if (form.get("ack") !== result.ackText) return { kind: "changed" as const, result };
+    const inserted = await tx
+      .insert(promises)
+      .values(
+        result.shares.map((share) => ({
+          debtorId: debtor.id,
+          invoiceId: share.invoiceId,
           promisedDate: result.date,
-          amountCents: result.amountCents,
-          linkId: ctx.session.linkId,
-          sessionHash: ctx.session.sessionHash,
-        },
-        occurredAt: now,
-      });
-      const noticeId = queueNotice(
-        tx,
-        getEnv(),
-        { debtorId: debtor.id, key: `promise-${ids[0]}`, title: t.promise.noticeTitle, lines: [result.ackText, ...result.nextLines] },
-        now,
-      );
-      const copyIds = recordCommitment(tx, request, { debtorId: debtor.id, kind: "promise", recordId: ids[0]!, acknowledgment: result.ackText, details: result.nextLines, at: now });
-      return { kind: "saved" as const, noticeId, copyIds };
-    },
-    { behavior: "immediate" },
-  );
+          amountCents: result.amountCents === null ? null : share.amountCents,
+          source: "portal" as const,
+          ...evidence(request, ctx, result.ackText),
+          createdAt: now,
+        })),
+      )
+      .returning({ id: promises.id });
+    const ids = inserted.map((row) => row.id);
+    await appendTimeline(tx, {
+      creditorId: debtor.creditorId,
+      debtorId: debtor.id,
+      invoiceId: result.shares.length === 1 ? result.shares[0]!.invoiceId : null,
+      type: "promise.made",
+      actor: "debtor",
+      data: {
+        promiseIds: ids,
+        invoiceIds: result.shares.map((s) => s.invoiceId),
+        promisedDate: result.date,
+        amountCents: result.amountCents,
+        linkId: ctx.session.linkId,
+        sessionHash: ctx.session.sessionHash,
+      },
+      occurredAt: now,
+    });
+    const noticeId = await queueNotice(
+      tx,
+      getEnv(),
+      { debtorId: debtor.id, key: `promise-${ids[0]}`, title: t.promise.noticeTitle, lines: [result.ackText, ...result.nextLines] },
+      now,
+    );
+    const copyIds = await recordCommitment(tx, request, {
+      debtorId: debtor.id,
+      kind: "promise",
+      recordId: ids[0]!,
+      acknowledgment: result.ackText,
+      details: result.nextLines,
+      at: now,
+    });
+    return { kind: "saved" as const, noticeId, copyIds };
+  });
 
   switch (outcome.kind) {
     case "invalid":
@@ -302,7 +301,7 @@ function plannable(rows: CommitmentInvoice[]) {
   return currencies.size === 1 ? free : [];
 }
 
-function describePlan(plan: NonNullable<ReturnType<typeof getLivePlan>>, locale: "fr" | "en", intl: string) {
+function describePlan(plan: NonNullable<Awaited<ReturnType<typeof getLivePlan>>>, locale: "fr" | "en", intl: string) {
   const t = agreementMessages(locale);
   const f = formatters(intl, plan.currency);
   return {
@@ -326,12 +325,12 @@ function describePlan(plan: NonNullable<ReturnType<typeof getLivePlan>>, locale:
 export async function loadPlanPage(request: Request) {
   const ctx = await requireStepUp(request);
   const { db, debtor, today, intl, csrf } = ctx;
-  const live = getLivePlan(db, debtor.id);
+  const live = await getLivePlan(db, debtor.id);
   const base = { csrf, locale: debtor.locale };
   if (live) return { ...base, mode: "existing" as const, plan: describePlan(live, debtor.locale, intl) };
-  const covered = plannable(listCommitmentInvoices(db, debtor.id));
+  const covered = plannable(await listCommitmentInvoices(db, debtor.id));
   if (covered.length === 0) return { ...base, mode: "unavailable" as const };
-  const { policy } = getAgreementPolicy(db, debtor.id);
+  const { policy } = await getAgreementPolicy(db, debtor.id);
   const f = formatters(intl, covered[0]!.currency);
   const startLimit = promiseDateLimit(today, policy);
   return {
@@ -396,13 +395,13 @@ type PlanEvaluation =
       nextLines: string[];
     };
 
-function evaluatePlan(db: Reader, ctx: Ctx, form: FormData): PlanEvaluation {
+async function evaluatePlan(db: Reader, ctx: Ctx, form: FormData): Promise<PlanEvaluation> {
   const { debtor, today, intl } = ctx;
   const t = agreementMessages(debtor.locale);
-  if (getLivePlan(db, debtor.id)) return { kind: "replay" };
-  const covered = plannable(listCommitmentInvoices(db, debtor.id));
+  if (await getLivePlan(db, debtor.id)) return { kind: "replay" };
+  const covered = plannable(await listCommitmentInvoices(db, debtor.id));
   if (covered.length === 0) return { kind: "unavailable" };
-  const { policy, segment } = getAgreementPolicy(db, debtor.id);
+  const { policy, segment } = await getAgreementPolicy(db, debtor.id);
   const values = readPlanForm(form);
   const totalCents = sum(covered);
   const currency = covered[0]!.currency;
@@ -419,7 +418,7 @@ function evaluatePlan(db: Reader, ctx: Ctx, form: FormData): PlanEvaluation {
   if (!checked.ok) return { kind: "invalid", errors: rejectionsByField(checked.rejections, debtor.locale, f), values };
   const schedule = checked.value;
   const since = new Date(utcMidnight(addMonths(today, -TRUST_WINDOW_MONTHS)));
-  const decision = decideAutoAccept({ schedule, today, policy, segment, recentBreaches: countRecentBreaches(db, debtor.id, since) });
+  const decision = decideAutoAccept({ schedule, today, policy, segment, recentBreaches: await countRecentBreaches(db, debtor.id, since) });
   const status = decision.accept ? ("accepted" as const) : ("pending_review" as const);
   const rows = schedule.map((i) => ({ position: i.position, dateLabel: f.date(i.dueDate), amountLabel: f.money(i.amountCents) }));
   const ackText = t.plan.acknowledgment({
@@ -429,11 +428,15 @@ function evaluatePlan(db: Reader, ctx: Ctx, form: FormData): PlanEvaluation {
     numbers: covered.map((i) => i.number),
     schedule: rows.map((r) => `${r.amountLabel} — ${r.dateLabel}`),
   });
-  const reminders = previewPlan(db, ctx, covered.map((i) => i.id), schedule, status);
+  const reminders = await previewPlan(
+    db,
+    ctx,
+    covered.map((i) => i.id),
+    schedule,
+    status,
+  );
   const nextLines =
-    status === "accepted"
-      ? [t.plan.nextAccepted, ...(reminders.length ? [t.plan.nextReminders(reminders.map(f.date))] : []), t.plan.nextMissed]
-      : [t.plan.nextReview];
+    status === "accepted" ? [t.plan.nextAccepted, ...(reminders.length ? [t.plan.nextReminders(reminders.map(f.date))] : []), t.plan.nextMissed] : [t.plan.nextReview];
   return {
     kind: "ok",
     values,
@@ -455,8 +458,8 @@ function evaluatePlan(db: Reader, ctx: Ctx, form: FormData): PlanEvaluation {
  * (nothing written). Each installment is replayed with the earlier ones paid: "if nobody pays", the
  * plan would default after the first and the debtor would never see the later reminders.
  */
-function previewPlan(db: Reader, ctx: Ctx, invoiceIds: number[], schedule: ScheduledInstallment[], status: "accepted" | "pending_review"): CalendarDate[] {
-  const state = cadenceState(db, ctx);
+async function previewPlan(db: Reader, ctx: Ctx, invoiceIds: number[], schedule: ScheduledInstallment[], status: "accepted" | "pending_review"): Promise<CalendarDate[]> {
+  const state = await cadenceState(db, ctx);
   if (!state || status !== "accepted") return [];
   const reminders: CalendarDate[] = [];
   let from = ctx.today;
@@ -498,20 +501,20 @@ export async function planAction(request: Request) {
     return { step: "edit" as const, errors: {} as Record<string, string>, values: readPlanForm(form, delta) };
   }
   if (intent !== "confirm") {
-    const result = evaluatePlan(db, ctx, form);
+    const result = await evaluatePlan(db, ctx, form);
     if (result.kind === "replay") return redirect("/portal/plan", { headers: NO_STORE_HEADERS });
     if (result.kind === "unavailable") return redirect("/portal/plan", { headers: NO_STORE_HEADERS });
     if (result.kind === "invalid") return data({ step: "edit" as const, errors: result.errors, values: result.values }, { status: 400 });
     return { step: "review" as const, ...planConfirmView(result), changed: false, ackError: null };
   }
 
-  const outcome = db.transaction(
-    (tx) => {
-      const result = evaluatePlan(tx, ctx, form);
-      if (result.kind !== "ok") return result;
-      if (form.get("ack") !== result.ackText) return { kind: "changed" as const, result };
-      if (form.get("acknowledge") !== "yes") return { kind: "unacknowledged" as const, result };
-      const plan = tx
+  const outcome = await transaction(db, async (tx) => {
+    const result = await evaluatePlan(tx, ctx, form);
+    if (result.kind !== "ok") return result;
+    if (form.get("ack") !== result.ackText) return { kind: "changed" as const, result };
+    if (form.get("acknowledge") !== "yes") return { kind: "unacknowledged" as const, result };
+    const plan = one(
+      await tx
         .insert(installmentPlans)
         .values({
           debtorId: debtor.id,
@@ -523,56 +526,54 @@ export async function planAction(request: Request) {
           ...evidence(request, ctx, result.ackText),
           createdAt: now,
         })
-        .returning({ id: installmentPlans.id })
-        .get();
-      const invoiceIds = result.covered.map((i) => i.id);
-      tx.insert(installmentPlanInvoices).values(invoiceIds.map((invoiceId) => ({ planId: plan.id, invoiceId }))).run();
-      tx.insert(installments).values(result.schedule.map((i) => ({ planId: plan.id, position: i.position, dueDate: i.dueDate, amountCents: i.amountCents }))).run();
-      // The plan replaces any promise on its invoices: one commitment in force per invoice.
-      tx.update(promises)
-        .set({ status: "cancelled", resolvedAt: now })
-        .where(and(eq(promises.debtorId, debtor.id), eq(promises.status, "open"), inArray(promises.invoiceId, invoiceIds)))
-        .run();
-      appendTimeline(tx, {
-        creditorId: debtor.creditorId,
+        .returning({ id: installmentPlans.id }),
+    );
+    const invoiceIds = result.covered.map((i) => i.id);
+    await tx.insert(installmentPlanInvoices).values(invoiceIds.map((invoiceId) => ({ planId: plan.id, invoiceId })));
+    await tx.insert(installments).values(result.schedule.map((i) => ({ planId: plan.id, position: i.position, dueDate: i.dueDate, amountCents: i.amountCents })));
+    // The plan replaces any promise on its invoices: one commitment in force per invoice.
+    await tx
+      .update(promises)
+      .set({ status: "cancelled", resolvedAt: now })
+      .where(and(eq(promises.debtorId, debtor.id), eq(promises.status, "open"), inArray(promises.invoiceId, invoiceIds)));
+    await appendTimeline(tx, {
+      creditorId: debtor.creditorId,
+      debtorId: debtor.id,
+      invoiceId: null,
+      type: "plan.proposed",
+      actor: "debtor",
+      data: {
+        status: result.status,
+        planId: plan.id,
+        invoiceIds,
+        totalCents: result.totalCents,
+        installments: result.schedule.length,
+        linkId: ctx.session.linkId,
+        sessionHash: ctx.session.sessionHash,
+      },
+      occurredAt: now,
+    });
+    const noticeId = await queueNotice(
+      tx,
+      getEnv(),
+      {
         debtorId: debtor.id,
-        invoiceId: null,
-        type: "plan.proposed",
-        actor: "debtor",
-        data: {
-          status: result.status,
-          planId: plan.id,
-          invoiceIds,
-          totalCents: result.totalCents,
-          installments: result.schedule.length,
-          linkId: ctx.session.linkId,
-          sessionHash: ctx.session.sessionHash,
-        },
-        occurredAt: now,
-      });
-      const noticeId = queueNotice(
-        tx,
-        getEnv(),
-        {
-          debtorId: debtor.id,
-          key: `plan-${plan.id}`,
-          title: t.plan.noticeTitle(result.status === "accepted"),
-          lines: [result.decisionText, ...result.rows.map((r) => `${r.position}. ${r.dateLabel} : ${r.amountLabel}`), result.ackText, ...result.nextLines],
-        },
-        now,
-      );
-      const copyIds = recordCommitment(tx, request, {
-        debtorId: debtor.id,
-        kind: "plan",
-        recordId: plan.id,
-        acknowledgment: result.ackText,
-        details: [result.decisionText, ...result.rows.map((r) => `${r.position}. ${r.dateLabel} : ${r.amountLabel}`)],
-        at: now,
-      });
-      return { kind: "saved" as const, noticeId, copyIds };
-    },
-    { behavior: "immediate" },
-  );
+        key: `plan-${plan.id}`,
+        title: t.plan.noticeTitle(result.status === "accepted"),
+        lines: [result.decisionText, ...result.rows.map((r) => `${r.position}. ${r.dateLabel} : ${r.amountLabel}`), result.ackText, ...result.nextLines],
+      },
+      now,
+    );
+    const copyIds = await recordCommitment(tx, request, {
+      debtorId: debtor.id,
+      kind: "plan",
+      recordId: plan.id,
+      acknowledgment: result.ackText,
+      details: [result.decisionText, ...result.rows.map((r) => `${r.position}. ${r.dateLabel} : ${r.amountLabel}`)],
+      at: now,
+    });
+    return { kind: "saved" as const, noticeId, copyIds };
+  });
 
   switch (outcome.kind) {
     case "invalid":
@@ -610,11 +611,11 @@ function planConfirmView(result: Extract<PlanEvaluation, { kind: "ok" }>) {
 // ---------------------------------------------------------------------------------------------
 
 /** What the debtor has committed to and is still in force, for the portal home. */
-export function loadCommitments(db: Reader, debtorId: number, locale: "fr" | "en", intl: string) {
+export async function loadCommitments(db: Reader, debtorId: number, locale: "fr" | "en", intl: string) {
   const t = agreementMessages(locale);
-  const plan = getLivePlan(db, debtorId);
+  const plan = await getLivePlan(db, debtorId);
   return {
-    promises: listOpenPromises(db, debtorId).map((p) => {
+    promises: (await listOpenPromises(db, debtorId)).map((p) => {
       const f = formatters(intl, p.currency);
       return { id: p.id, text: t.home.promise(p.number, f.date(p.date), p.amountCents === null ? null : f.money(p.amountCents)) };
     }),

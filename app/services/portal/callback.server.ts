@@ -1,5 +1,5 @@
 import { data, redirect } from "@remix-run/node";
-import type { Db } from "../../../db/client";
+import { one, transaction, type Db } from "../../../db/client";
 import { cadencePauses } from "../../../db/schema";
 import {
   CALLBACK_NOTE_MAX,
@@ -55,14 +55,18 @@ export async function loadCallbackPage(request: Request) {
   const { db, debtor, now, intl, csrf } = ctx;
   const t = callbackMessages(debtor.locale);
   const c = clock(intl, debtor.timeZone);
-  const phone = getPhoneOnFile(db, debtor.id);
-  const open = getOpenCallback(db, debtor.id, now);
+  const phone = await getPhoneOnFile(db, debtor.id);
+  const open = await getOpenCallback(db, debtor.id, now);
   const done = new URL(request.url).searchParams.get("done");
   return {
     csrf,
     locale: debtor.locale,
     zoneHint: t.zoneHint(zoneName(debtor.timeZone)),
-    days: describeSlots(offerCallbackSlots(now, debtor.timeZone, loadContactWindows(db, debtor.creditorId), holidayRegionOf(debtor.postalCode, debtor.country)), intl, debtor.timeZone),
+    days: describeSlots(
+      offerCallbackSlots(now, debtor.timeZone, await loadContactWindows(db, debtor.creditorId), holidayRegionOf(debtor.postalCode, debtor.country)),
+      intl,
+      debtor.timeZone,
+    ),
     // M19: masked, enough to recognise one's own number.
     phoneOnFile: phone ? maskPhone(phone) : null,
     open: open?.callbackAt ? c.when(open.callbackAt) : null,
@@ -94,12 +98,16 @@ type Evaluation =
     };
 
 /** Reads the form against the slots offered now: the same function for the review and, inside the transaction, the confirmation. */
-function evaluate(db: Reader, ctx: Ctx, form: FormData): Evaluation {
+async function evaluate(db: Reader, ctx: Ctx, form: FormData): Promise<Evaluation> {
   const { debtor, now, intl } = ctx;
   const t = callbackMessages(debtor.locale);
   const values = readValues(form);
-  const phoneOnFile = getPhoneOnFile(db, debtor.id);
-  const checked = validateCallbackRequest(values, offerCallbackSlots(now, debtor.timeZone, loadContactWindows(db, debtor.creditorId), holidayRegionOf(debtor.postalCode, debtor.country)), phoneOnFile !== null);
+  const phoneOnFile = await getPhoneOnFile(db, debtor.id);
+  const checked = validateCallbackRequest(
+    values,
+    offerCallbackSlots(now, debtor.timeZone, await loadContactWindows(db, debtor.creditorId), holidayRegionOf(debtor.postalCode, debtor.country)),
+    phoneOnFile !== null,
+  );
   if (!checked.ok) {
     const errors: Errors = {};
     for (const [field, key] of Object.entries(checked.errors)) errors[field as CallbackField] = t.errors[key];
@@ -110,7 +118,7 @@ function evaluate(db: Reader, ctx: Ctx, form: FormData): Evaluation {
   const whenLabel = c.when(request.slot);
   const phoneLabel = request.phone.kind === "file" ? maskPhone(phoneOnFile!) : request.phone.number;
   const resumeLabel = formatCalendarDate(localDate(callbackPauseEnd(request.slot), debtor.timeZone), intl);
-  const open = getOpenCallback(db, debtor.id, now);
+  const open = await getOpenCallback(db, debtor.id, now);
   const replaces = open?.callbackAt ? { id: open.id, whenLabel: c.when(open.callbackAt) } : null;
   // Staff read the note in the review queue (in French, like the whole back office).
   const noteParts = [request.phone.kind === "other" ? `Numéro à appeler : ${request.phone.number}` : null, request.note || null].filter(Boolean);
@@ -151,20 +159,20 @@ export async function callbackAction(request: Request) {
 
   if (intent === "edit") return { step: "edit" as const, errors: {} as Errors, values: readValues(form) };
   if (intent !== "confirm") {
-    const result = evaluate(db, ctx, form);
+    const result = await evaluate(db, ctx, form);
     if (result.kind === "invalid") return data({ step: "edit" as const, errors: result.errors, values: result.values }, { status: 400 });
     return { step: "review" as const, ...confirmView(result) };
   }
 
-  const outcome = db.transaction(
-    (tx) => {
-      const result = evaluate(tx, ctx, form);
-      if (result.kind !== "ok") return result;
-      // The same confirmation again (double click, back and resubmit): the request exists already.
-      const open = getOpenCallback(tx, debtor.id, now);
-      if (open?.callbackAt?.getTime() === result.request.slot.getTime() && open.note === result.storedNote) return { kind: "replay" as const };
-      const lifted = replaceOpenCallbacks(tx, debtor.id, now);
-      const pause = tx
+  const outcome = await transaction(db, async (tx) => {
+    const result = await evaluate(tx, ctx, form);
+    if (result.kind !== "ok") return result;
+    // The same confirmation again (double click, back and resubmit): the request exists already.
+    const open = await getOpenCallback(tx, debtor.id, now);
+    if (open?.callbackAt?.getTime() === result.request.slot.getTime() && open.note === result.storedNote) return { kind: "replay" as const };
+    const lifted = await replaceOpenCallbacks(tx, debtor.id, now);
+    const pause = one(
+      await tx
         .insert(cadencePauses)
         .values({
           debtorId: debtor.id,
@@ -177,47 +185,45 @@ export async function callbackAction(request: Request) {
           note: result.storedNote,
           createdAt: now,
         })
-        .returning({ id: cadencePauses.id })
-        .get();
-      appendTimeline(tx, {
-        creditorId: debtor.creditorId,
+        .returning({ id: cadencePauses.id }),
+    );
+    await appendTimeline(tx, {
+      creditorId: debtor.creditorId,
+      debtorId: debtor.id,
+      invoiceId: null,
+      type: "callback.requested",
+      actor: "debtor",
+      data: {
+        pauseId: pause.id,
+        callbackAt: result.request.slot.toISOString(),
+        until: callbackPauseEnd(result.request.slot).toISOString(),
+        phone: result.request.phone.kind,
+        note: result.request.note || null,
+        replacedPauseIds: lifted.map((p) => p.id),
+        linkId: ctx.session.linkId,
+        sessionHash: ctx.session.sessionHash,
+      },
+      occurredAt: now,
+    });
+    const noticeId = await queueNotice(
+      tx,
+      getEnv(),
+      {
         debtorId: debtor.id,
-        invoiceId: null,
-        type: "callback.requested",
-        actor: "debtor",
-        data: {
-          pauseId: pause.id,
-          callbackAt: result.request.slot.toISOString(),
-          until: callbackPauseEnd(result.request.slot).toISOString(),
-          phone: result.request.phone.kind,
-          note: result.request.note || null,
-          replacedPauseIds: lifted.map((p) => p.id),
-          linkId: ctx.session.linkId,
-          sessionHash: ctx.session.sessionHash,
-        },
-        occurredAt: now,
-      });
-      const noticeId = queueNotice(
-        tx,
-        getEnv(),
-        {
-          debtorId: debtor.id,
-          key: `callback-${pause.id}`,
-          title: t.noticeTitle,
-          // The notice may be read by someone else: the number is masked there too.
-          lines: [
-            t.weWillCall(result.whenLabel, result.request.phone.kind === "other" ? maskPhone(result.request.phone.number) : result.phoneLabel),
-            t.paused(result.whenLabel),
-            t.resume(result.resumeLabel),
-            ...(result.replaces ? [t.noticeReplaced(result.replaces.whenLabel)] : []),
-          ],
-        },
-        now,
-      );
-      return { kind: "saved" as const, noticeId, replaced: lifted.length > 0 };
-    },
-    { behavior: "immediate" },
-  );
+        key: `callback-${pause.id}`,
+        title: t.noticeTitle,
+        // The notice may be read by someone else: the number is masked there too.
+        lines: [
+          t.weWillCall(result.whenLabel, result.request.phone.kind === "other" ? maskPhone(result.request.phone.number) : result.phoneLabel),
+          t.paused(result.whenLabel),
+          t.resume(result.resumeLabel),
+          ...(result.replaces ? [t.noticeReplaced(result.replaces.whenLabel)] : []),
+        ],
+      },
+      now,
+    );
+    return { kind: "saved" as const, noticeId, replaced: lifted.length > 0 };
+  });
 
   switch (outcome.kind) {
     case "invalid":

@@ -9,9 +9,7 @@ import { getDebtorForPortal } from "../../models/portal.server";
 import { appendTimeline } from "../../models/timeline.server";
 import { localeFromAcceptLanguage, type Locale } from "../../i18n/messages";
 
-export type Landing =
-  | { status: "valid"; locale: Locale; creditorName: string; formToken: string }
-  | { status: "invalid"; locale: Locale };
+export type Landing = { status: "valid"; locale: Locale; creditorName: string; formToken: string } | { status: "invalid"; locale: Locale };
 
 /**
  * What a GET of a link shows: read-only, it neither uses up the link nor records anything (M1),
@@ -22,7 +20,7 @@ export async function previewLink(request: Request, token: string): Promise<Land
   const fallbackLocale = localeFromAcceptLanguage(request.headers.get("Accept-Language"));
   const check = await checkLink(db, getEnv(), token, now());
   if (check.status === "invalid") return { status: "invalid", locale: fallbackLocale };
-  const debtor = getDebtorForPortal(db, check.link.debtorId);
+  const debtor = await getDebtorForPortal(db, check.link.debtorId);
   if (!debtor) return { status: "invalid", locale: fallbackLocale };
   return { status: "valid", locale: debtor.locale, creditorName: debtor.creditorName ?? debtor.creditorLegalName, formToken: landingFormToken(token) };
 }
@@ -59,11 +57,11 @@ export async function exchangeLink(token: string): Promise<string | null> {
   const check = await checkLink(db, getEnv(), token, at);
   if (check.status === "invalid") return null;
   const { link } = check;
-  const debtor = getDebtorForPortal(db, link.debtorId);
+  const debtor = await getDebtorForPortal(db, link.debtorId);
   if (!debtor) return null;
   const cookie = await startDebtorSession(db, { debtorId: link.debtorId, linkId: link.id, now: at });
   // A person pressed "continue": worth recording, but never evidence of acknowledgment (M3).
-  appendTimeline(db, {
+  await appendTimeline(db, {
     creditorId: debtor.creditorId,
     debtorId: debtor.id,
     type: "link.session_started",

@@ -3,6 +3,7 @@ import { debtorContacts, debtors, outboundMessages } from "../../../db/schema";
 import { localDate } from "../../domain/dates";
 import { insertLink } from "../shared/links.server";
 import { deliverMessage, type OutboxDeps } from "../shared/outbox.server";
+import { first, transaction } from "../../../db/client";
 
 /**
  * "Send me a new link": only ever to a contact already on file (M17, M18), at most once a day per
@@ -11,7 +12,7 @@ import { deliverMessage, type OutboxDeps } from "../shared/outbox.server";
 export async function requestNewLink(deps: OutboxDeps, email: string): Promise<void> {
   const { db, env, now } = deps;
   const address = email.trim().toLowerCase();
-  const contacts = db
+  const contacts = await db
     .select({ contactId: debtorContacts.id, email: debtorContacts.email, debtor: debtors })
     .from(debtorContacts)
     .innerJoin(debtors, eq(debtors.id, debtorContacts.debtorId))
@@ -21,14 +22,13 @@ export async function requestNewLink(deps: OutboxDeps, email: string): Promise<v
         sql`${debtorContacts.emailOptOutAt} is null`,
         sql`exists (select 1 from invoices i where i.debtor_id = ${debtors.id} and i.status = 'open')`,
       ),
-    )
-    .all();
+    );
 
   for (const contact of contacts) {
-    const messageId = db.transaction(
-      (tx) => {
-        const today = localDate(now, contact.debtor.timeZone);
-        const claimed = tx
+    const messageId = await transaction(db, async (tx) => {
+      const today = localDate(now, contact.debtor.timeZone);
+      const claimed = first(
+        await tx
           .insert(outboundMessages)
           .values({
             key: `new_link:contact-${contact.contactId}:${today}:email`,
@@ -43,23 +43,20 @@ export async function requestNewLink(deps: OutboxDeps, email: string): Promise<v
             plannedFor: now,
           })
           .onConflictDoNothing({ target: outboundMessages.key })
-          .returning({ id: outboundMessages.id })
-          .get();
-        if (!claimed) return null;
-        const link = insertLink(tx, env, {
-          debtorId: contact.debtor.id,
-          invoiceIds: [],
-          channel: "reissue",
-          sentTo: contact.email,
-          now,
-        });
-        tx.update(outboundMessages).set({ linkId: link.id }).where(eq(outboundMessages.id, claimed.id)).run();
-        return claimed.id;
-      },
-      { behavior: "immediate" },
-    );
+          .returning({ id: outboundMessages.id }),
+      );
+      if (!claimed) return null;
+      const link = await insertLink(tx, env, {
+        debtorId: contact.debtor.id,
+        invoiceIds: [],
+        channel: "reissue",
+        sentTo: contact.email,
+        now,
+      });
+      await tx.update(outboundMessages).set({ linkId: link.id }).where(eq(outboundMessages.id, claimed.id));
+      return claimed.id;
+    });
     // Sent at once; if the provider is down the row stays pending and the job retries it.
     if (messageId !== null) await deliverMessage(deps, messageId);
   }
 }
-

@@ -17,6 +17,7 @@ import { recordCommitment, sendCreditorCopies } from "../shared/creditor-copies.
 import { requirePortalAction, requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal-guards.server";
 import { filesOf, inspectUploads, requireFormSize, storeUploads, type StoredFile } from "../documents/uploads.server";
 import type { UploadProblem } from "../../domain/uploads";
+import { first, one, transaction } from "../../../db/client";
 
 type Ctx = Awaited<ReturnType<typeof requirePortalDebtor>>;
 type ActionCtx = Awaited<ReturnType<typeof requirePortalAction>>;
@@ -24,8 +25,8 @@ type Messages = ReturnType<typeof objectionMessages>;
 
 const TOO_BIG = "Fichiers trop volumineux : 3 fichiers de 5 Mo au plus. / Files too large: 3 files of 5 MB at most.";
 
-function openInvoices(ctx: Ctx) {
-  return listOpenInvoices(ctx.db, ctx.debtor.id).map((i) => ({
+async function openInvoices(ctx: Ctx) {
+  return (await listOpenInvoices(ctx.db, ctx.debtor.id)).map((i) => ({
     id: i.id,
     number: i.number,
     balanceCents: i.balanceCents,
@@ -39,15 +40,18 @@ function openInvoices(ctx: Ctx) {
  * When each of the debtor's other open invoices will next be reminded once these are held: the
  * cadence's own decision function replayed on the state with the hold added (nothing written).
  */
-function othersSchedule(ctx: Ctx, held: readonly number[], hold: "dispute" | "claim"): { number: string; next: string | null }[] {
-  const state = loadCadenceStates(ctx.db, ctx.now, [ctx.debtor.id])[0]?.state;
-  const others = openInvoices(ctx).filter((i) => !held.includes(i.id));
+async function othersSchedule(ctx: Ctx, held: readonly number[], hold: "dispute" | "claim"): Promise<{ number: string; next: string | null }[]> {
+  const state = (await loadCadenceStates(ctx.db, ctx.now, [ctx.debtor.id]))[0]?.state;
+  const others = (await openInvoices(ctx)).filter((i) => !held.includes(i.id));
   if (!state || others.length === 0) return [];
   const holding = {
     ...state,
     lastActionAt: ctx.now,
     invoices: state.invoices.map((i) => (hold === "dispute" && held.includes(i.id) ? { ...i, openDispute: true } : i)),
-    pauses: hold === "claim" ? [...state.pauses, ...held.map((invoiceId) => ({ id: -invoiceId, invoiceId, reason: "payment_claimed" as const, endsAt: null, callbackAt: null }))] : state.pauses,
+    pauses:
+      hold === "claim"
+        ? [...state.pauses, ...held.map((invoiceId) => ({ id: -invoiceId, invoiceId, reason: "payment_claimed" as const, endsAt: null, callbackAt: null }))]
+        : state.pauses,
   };
   const { contacts } = simulateCadence([holding], ticksBetween(ctx.today, addDays(ctx.today, 31), 6));
   return others.map((invoice) => {
@@ -97,9 +101,14 @@ function reviewedFilesChanged(form: FormData, files: readonly File[]) {
 export async function loadDisputePage(request: Request) {
   const ctx = await requireStepUp(request);
   const disputed = new Set(
-    ctx.db.select({ invoiceId: disputes.invoiceId }).from(disputes).where(and(eq(disputes.debtorId, ctx.debtor.id), eq(disputes.status, "open"))).all().map((d) => d.invoiceId),
+    (
+      await ctx.db
+        .select({ invoiceId: disputes.invoiceId })
+        .from(disputes)
+        .where(and(eq(disputes.debtorId, ctx.debtor.id), eq(disputes.status, "open")))
+    ).map((d) => d.invoiceId),
   );
-  return { csrf: ctx.csrf, locale: ctx.debtor.locale, invoices: openInvoices(ctx).map((i) => ({ ...i, disputed: disputed.has(i.id) })) };
+  return { csrf: ctx.csrf, locale: ctx.debtor.locale, invoices: (await openInvoices(ctx)).map((i) => ({ ...i, disputed: disputed.has(i.id) })) };
 }
 
 function disputeErrors(t: Messages, problems: DisputeProblems): ObjectionErrors {
@@ -123,18 +132,28 @@ export async function disputeAction(request: Request) {
   const intent = intentOf(form);
   const values = { invoiceIds: [...new Set(form.getAll("invoice").map(Number))], reason: String(form.get("reason") ?? ""), message: String(form.get("message") ?? "") };
   if (intent === "edit") return { step: "edit" as const, errors: {} as ObjectionErrors, values };
-  const open = openInvoices(ctx);
-  const checked = validateDispute(values, open.map((i) => i.id));
+  const open = await openInvoices(ctx);
+  const checked = validateDispute(
+    values,
+    open.map((i) => i.id),
+  );
   if (!checked.ok) return data({ step: "edit" as const, errors: disputeErrors(t, checked.problems), values }, { status: 400 });
   const { invoiceIds, reason, message } = checked.value;
   const files = filesOf(form, "files");
   const numbers = open.filter((i) => invoiceIds.includes(i.id)).map((i) => i.number);
-  const already = db.select().from(disputes).where(and(inArray(disputes.invoiceId, invoiceIds), eq(disputes.status, "open"))).all();
+  const already = await db
+    .select()
+    .from(disputes)
+    .where(and(inArray(disputes.invoiceId, invoiceIds), eq(disputes.status, "open")));
 
   if (intent === "review") {
     const inspected = await inspectUploads(files);
     if (!inspected.ok) return data({ step: "edit" as const, errors: { files: fileProblem(t, inspected.problem, inspected.name) } as ObjectionErrors, values }, { status: 400 });
-    if (already.length > 0) return data({ step: "edit" as const, errors: { invoices: t.dispute.alreadyDisputed(open.find((i) => i.id === already[0]!.invoiceId)!.number) } as ObjectionErrors, values }, { status: 409 });
+    if (already.length > 0)
+      return data(
+        { step: "edit" as const, errors: { invoices: t.dispute.alreadyDisputed(open.find((i) => i.id === already[0]!.invoiceId)!.number) } as ObjectionErrors, values },
+        { status: 409 },
+      );
     return {
       step: "review" as const,
       values,
@@ -145,47 +164,58 @@ export async function disputeAction(request: Request) {
           [t.dispute.message, message],
         ] as [string, string][],
         files: inspected.files.map((f) => f.name),
-        nextLines: [t.dispute.paused(numbers.join(", ")), ...othersLines(t, othersSchedule(ctx, invoiceIds, "dispute")), t.confirmationSent],
+        nextLines: [t.dispute.paused(numbers.join(", ")), ...othersLines(t, await othersSchedule(ctx, invoiceIds, "dispute")), t.confirmationSent],
       },
     };
   }
 
   if (reviewedFilesChanged(form, files)) return data({ step: "edit" as const, errors: { files: t.files.chooseAgain } as ObjectionErrors, values }, { status: 400 });
   // The same submission again (a double click, a retry): it was recorded, nothing more to do.
-  if (already.length === invoiceIds.length && already.every((d) => d.message === message && d.reason === reason)) return redirect("/portal?done=dispute", { headers: NO_STORE_HEADERS });
+  if (already.length === invoiceIds.length && already.every((d) => d.message === message && d.reason === reason))
+    return redirect("/portal?done=dispute", { headers: NO_STORE_HEADERS });
   const stored = await storeUploads(getEnv().STORAGE_DIR, files);
   if (!stored.ok) return data({ step: "edit" as const, errors: { files: fileProblem(t, stored.problem, stored.name) } as ObjectionErrors, values }, { status: 400 });
-  const lines = [t.dispute.paused(numbers.join(", ")), ...othersLines(t, othersSchedule(ctx, invoiceIds, "dispute"))];
+  const lines = [t.dispute.paused(numbers.join(", ")), ...othersLines(t, await othersSchedule(ctx, invoiceIds, "dispute"))];
   let outcome: { kind: "saved"; noticeId: number | null; copyIds: number[] } | { kind: "replay" } | { kind: "taken"; number: string };
   try {
-    outcome = db.transaction(
-      (tx) => {
-        // Re-read inside the IMMEDIATE transaction: two submissions racing serialise here.
-        const existing = tx.select().from(disputes).where(and(inArray(disputes.invoiceId, invoiceIds), eq(disputes.status, "open"))).all();
-        if (existing.length === invoiceIds.length && existing.every((d) => d.message === message && d.reason === reason)) return { kind: "replay" as const };
-        if (existing.length > 0) return { kind: "taken" as const, number: open.find((i) => i.id === existing[0]!.invoiceId)!.number };
-        const ids = invoiceIds.map((invoiceId) => {
-          const row = tx.insert(disputes).values({ debtorId: debtor.id, invoiceId, reason, message, linkId: ctx.session.linkId, createdAt: now }).returning({ id: disputes.id }).get();
-          for (const file of stored.stored) tx.insert(disputeFiles).values(fileRow(row.id, file, now)).run();
-          return row.id;
-        });
-        appendTimeline(tx, {
-          creditorId: debtor.creditorId,
-          debtorId: debtor.id,
-          invoiceId: invoiceIds.length === 1 ? invoiceIds[0]! : null,
-          type: "dispute.opened",
-          actor: "debtor",
-          data: { disputeIds: ids, invoiceIds, reason, files: stored.stored.length, linkId: ctx.session.linkId },
-          occurredAt: now,
-        });
-        const noticeId = queueNotice(tx, getEnv(), { debtorId: debtor.id, key: `dispute-${ids[0]}`, title: t.dispute.noticeTitle, lines }, now);
-        // What the debtor confirmed on the review step: the invoices, the reason and their own words.
-        const acknowledgment = `${numbers.join(", ")} — ${t.dispute.reasons[reason]} : ${message}`;
-        const copyIds = recordCommitment(tx, request, { debtorId: debtor.id, kind: "dispute", recordId: ids[0]!, acknowledgment, details: [...lines, `Pièces jointes : ${stored.stored.length}`], at: now });
-        return { kind: "saved" as const, noticeId, copyIds };
-      },
-      { behavior: "immediate" },
-    );
+    outcome = await transaction(db, async (tx) => {
+      // Re-read inside the IMMEDIATE transaction: two submissions racing serialise here.
+      const existing = await tx
+        .select()
+        .from(disputes)
+        .where(and(inArray(disputes.invoiceId, invoiceIds), eq(disputes.status, "open")));
+      if (existing.length === invoiceIds.length && existing.every((d) => d.message === message && d.reason === reason)) return { kind: "replay" as const };
+      if (existing.length > 0) return { kind: "taken" as const, number: open.find((i) => i.id === existing[0]!.invoiceId)!.number };
+      const ids: number[] = [];
+      for (const invoiceId of invoiceIds) {
+        const row = one(
+          await tx.insert(disputes).values({ debtorId: debtor.id, invoiceId, reason, message, linkId: ctx.session.linkId, createdAt: now }).returning({ id: disputes.id }),
+        );
+        for (const file of stored.stored) await tx.insert(disputeFiles).values(fileRow(row.id, file, now));
+        ids.push(row.id);
+      }
+      await appendTimeline(tx, {
+        creditorId: debtor.creditorId,
+        debtorId: debtor.id,
+        invoiceId: invoiceIds.length === 1 ? invoiceIds[0]! : null,
+        type: "dispute.opened",
+        actor: "debtor",
+        data: { disputeIds: ids, invoiceIds, reason, files: stored.stored.length, linkId: ctx.session.linkId },
+        occurredAt: now,
+      });
+      const noticeId = await queueNotice(tx, getEnv(), { debtorId: debtor.id, key: `dispute-${ids[0]}`, title: t.dispute.noticeTitle, lines }, now);
+      // What the debtor confirmed on the review step: the invoices, the reason and their own words.
+      const acknowledgment = `${numbers.join(", ")} — ${t.dispute.reasons[reason]} : ${message}`;
+      const copyIds = await recordCommitment(tx, request, {
+        debtorId: debtor.id,
+        kind: "dispute",
+        recordId: ids[0]!,
+        acknowledgment,
+        details: [...lines, `Pièces jointes : ${stored.stored.length}`],
+        at: now,
+      });
+      return { kind: "saved" as const, noticeId, copyIds };
+    });
   } catch (error) {
     stored.discard();
     throw error;
@@ -210,14 +240,14 @@ function fileRow(disputeId: number, file: StoredFile, now: Date) {
 export async function loadAlreadyPaidPage(request: Request) {
   const ctx = await requirePortalDebtor(request);
   const claimed = new Set(
-    ctx.db
-      .select({ invoiceId: paymentClaims.invoiceId })
-      .from(paymentClaims)
-      .where(and(eq(paymentClaims.debtorId, ctx.debtor.id), eq(paymentClaims.status, "pending")))
-      .all()
-      .map((c) => c.invoiceId),
+    (
+      await ctx.db
+        .select({ invoiceId: paymentClaims.invoiceId })
+        .from(paymentClaims)
+        .where(and(eq(paymentClaims.debtorId, ctx.debtor.id), eq(paymentClaims.status, "pending")))
+    ).map((c) => c.invoiceId),
   );
-  return { csrf: ctx.csrf, locale: ctx.debtor.locale, today: ctx.today, invoices: openInvoices(ctx).map((i) => ({ ...i, claimed: claimed.has(i.id) })) };
+  return { csrf: ctx.csrf, locale: ctx.debtor.locale, today: ctx.today, invoices: (await openInvoices(ctx)).map((i) => ({ ...i, claimed: claimed.has(i.id) })) };
 }
 
 function claimErrors(t: Messages, problems: ClaimProblems, balanceLabel: string | undefined): ObjectionErrors {
@@ -246,7 +276,7 @@ export async function alreadyPaidAction(request: Request) {
     reference: String(form.get("reference") ?? ""),
   };
   if (intent === "edit") return { step: "edit" as const, errors: {} as ObjectionErrors, values };
-  const open = openInvoices(ctx);
+  const open = await openInvoices(ctx);
   const invoice = open.find((i) => i.id === values.invoiceId);
   const checked = validateClaim(values, { today, openInvoices: open });
   const files = filesOf(form, "proof");
@@ -258,12 +288,18 @@ export async function alreadyPaidAction(request: Request) {
   }
   const claim = checked.value;
   const amountLabel = formatMoney({ cents: claim.amountCents, currency: invoice.currency }, ctx.intl);
-  const pending = () => db.select().from(paymentClaims).where(and(eq(paymentClaims.invoiceId, invoice.id), eq(paymentClaims.status, "pending"))).get();
+  const pending = async () =>
+    first(
+      await db
+        .select()
+        .from(paymentClaims)
+        .where(and(eq(paymentClaims.invoiceId, invoice.id), eq(paymentClaims.status, "pending"))),
+    );
 
   if (intent === "review") {
     const inspected = await inspectUploads(files);
     if (!inspected.ok) return data({ step: "edit" as const, errors: { proof: fileProblem(t, inspected.problem, inspected.name) } as ObjectionErrors, values }, { status: 400 });
-    if (pending()) return data({ step: "edit" as const, errors: { invoice: t.paid.alreadyClaimed(invoice.number) } as ObjectionErrors, values }, { status: 409 });
+    if (await pending()) return data({ step: "edit" as const, errors: { invoice: t.paid.alreadyClaimed(invoice.number) } as ObjectionErrors, values }, { status: 409 });
     return {
       step: "review" as const,
       values,
@@ -276,13 +312,13 @@ export async function alreadyPaidAction(request: Request) {
           ...(claim.reference ? [[t.paid.referenceShort, claim.reference] as [string, string]] : []),
         ] as [string, string][],
         files: inspected.files.map((f) => f.name),
-        nextLines: [...t.paid.next(invoice.number), ...othersLines(t, othersSchedule(ctx, [invoice.id], "claim")), t.confirmationSent],
+        nextLines: [...t.paid.next(invoice.number), ...othersLines(t, await othersSchedule(ctx, [invoice.id], "claim")), t.confirmationSent],
       },
     };
   }
 
   if (reviewedFilesChanged(form, files)) return data({ step: "edit" as const, errors: { proof: t.files.chooseAgain } as ObjectionErrors, values }, { status: 400 });
-  const before = pending();
+  const before = await pending();
   if (before) {
     if (before.amountCents === claim.amountCents && before.paidOn === claim.paidOn) return redirect("/portal?done=paid", { headers: NO_STORE_HEADERS });
     return data({ step: "edit" as const, errors: { invoice: t.paid.alreadyClaimed(invoice.number) } as ObjectionErrors, values }, { status: 409 });
@@ -292,11 +328,16 @@ export async function alreadyPaidAction(request: Request) {
   const proof = stored.stored[0];
   let outcome: { kind: "saved"; noticeId: number | null; copyIds: number[] } | { kind: "replay" } | { kind: "taken" };
   try {
-    outcome = db.transaction(
-      (tx) => {
-        const current = tx.select().from(paymentClaims).where(and(eq(paymentClaims.invoiceId, invoice.id), eq(paymentClaims.status, "pending"))).get();
-        if (current) return current.amountCents === claim.amountCents && current.paidOn === claim.paidOn ? { kind: "replay" as const } : { kind: "taken" as const };
-        const row = tx
+    outcome = await transaction(db, async (tx) => {
+      const current = first(
+        await tx
+          .select()
+          .from(paymentClaims)
+          .where(and(eq(paymentClaims.invoiceId, invoice.id), eq(paymentClaims.status, "pending"))),
+      );
+      if (current) return current.amountCents === claim.amountCents && current.paidOn === claim.paidOn ? { kind: "replay" as const } : { kind: "taken" as const };
+      const row = one(
+        await tx
           .insert(paymentClaims)
           .values({
             debtorId: debtor.id,
@@ -311,27 +352,33 @@ export async function alreadyPaidAction(request: Request) {
             linkId: ctx.session.linkId,
             createdAt: now,
           })
-          .returning({ id: paymentClaims.id })
-          .get();
-        // Held until staff check it: a pause with an owner and no end (DESIGN.md).
-        tx.insert(cadencePauses).values({ debtorId: debtor.id, invoiceId: invoice.id, reason: "payment_claimed", startsAt: now, owner: "staff", note: `claim ${row.id}` }).run();
-        appendTimeline(tx, {
-          creditorId: debtor.creditorId,
-          debtorId: debtor.id,
-          invoiceId: invoice.id,
-          type: "payment.claimed",
-          actor: "debtor",
-          data: { claimId: row.id, paidOn: claim.paidOn, amountCents: claim.amountCents, method: claim.method, reference: claim.reference, proof: proof ? proof.name : null, linkId: ctx.session.linkId },
-          occurredAt: now,
-        });
-        const lines = t.paid.lines(invoice.number, amountLabel, formatCalendarDate(claim.paidOn, ctx.intl));
-        const noticeId = queueNotice(tx, getEnv(), { debtorId: debtor.id, key: `claim-${row.id}`, title: t.paid.noticeTitle, lines }, now);
-        const details = [`Mode de paiement : ${claim.method}`, `Référence : ${claim.reference ?? "—"}`, `Justificatif : ${proof ? proof.name : "aucun"}`];
-        const copyIds = recordCommitment(tx, request, { debtorId: debtor.id, kind: "payment_claim", recordId: row.id, acknowledgment: lines.join(" "), details, at: now });
-        return { kind: "saved" as const, noticeId, copyIds };
-      },
-      { behavior: "immediate" },
-    );
+          .returning({ id: paymentClaims.id }),
+      );
+      // Held until staff check it: a pause with an owner and no end (DESIGN.md).
+      await tx.insert(cadencePauses).values({ debtorId: debtor.id, invoiceId: invoice.id, reason: "payment_claimed", startsAt: now, owner: "staff", note: `claim ${row.id}` });
+      await appendTimeline(tx, {
+        creditorId: debtor.creditorId,
+        debtorId: debtor.id,
+        invoiceId: invoice.id,
+        type: "payment.claimed",
+        actor: "debtor",
+        data: {
+          claimId: row.id,
+          paidOn: claim.paidOn,
+          amountCents: claim.amountCents,
+          method: claim.method,
+          reference: claim.reference,
+          proof: proof ? proof.name : null,
+          linkId: ctx.session.linkId,
+        },
+        occurredAt: now,
+      });
+      const lines = t.paid.lines(invoice.number, amountLabel, formatCalendarDate(claim.paidOn, ctx.intl));
+      const noticeId = await queueNotice(tx, getEnv(), { debtorId: debtor.id, key: `claim-${row.id}`, title: t.paid.noticeTitle, lines }, now);
+      const details = [`Mode de paiement : ${claim.method}`, `Référence : ${claim.reference ?? "—"}`, `Justificatif : ${proof ? proof.name : "aucun"}`];
+      const copyIds = await recordCommitment(tx, request, { debtorId: debtor.id, kind: "payment_claim", recordId: row.id, acknowledgment: lines.join(" "), details, at: now });
+      return { kind: "saved" as const, noticeId, copyIds };
+    });
   } catch (error) {
     stored.discard();
     throw error;

@@ -10,6 +10,7 @@ import { listOpenInvoices } from "../../models/portal.server";
 import { appendTimeline } from "../../models/timeline.server";
 import { dryRun } from "../shared/dry-run.server";
 import { requirePortalAction, requirePortalDebtor } from "./portal-guards.server";
+import { first, one, transaction } from "../../../db/client";
 
 /** A double submission within this time goes back to the same hosted page instead of opening another. */
 const REUSE_CHECKOUT_MS = 50 * 60_000;
@@ -19,12 +20,19 @@ const CHASING = new Set(["first_reminder", "second_reminder", "formal_notice", "
 
 type Context = Awaited<ReturnType<typeof requirePortalDebtor>>;
 
-function creditorPolicy(ctx: Context) {
-  return ctx.db
-    .select({ allowPartialPayments: creditors.allowPartialPayments, holder: creditors.bankAccountHolder, iban: creditors.iban, bic: creditors.bic, legalName: creditors.legalName })
-    .from(creditors)
-    .where(eq(creditors.id, ctx.debtor.creditorId))
-    .get()!;
+async function creditorPolicy(ctx: Context) {
+  return first(
+    await ctx.db
+      .select({
+        allowPartialPayments: creditors.allowPartialPayments,
+        holder: creditors.bankAccountHolder,
+        iban: creditors.iban,
+        bic: creditors.bic,
+        legalName: creditors.legalName,
+      })
+      .from(creditors)
+      .where(eq(creditors.id, ctx.debtor.creditorId)),
+  )!;
 }
 
 export type PayFormErrors = { form?: string; fields: Record<number, string> };
@@ -33,12 +41,12 @@ export type PayFormErrors = { form?: string; fields: Record<number, string> };
 export async function loadPayPage(request: Request) {
   const ctx = await requirePortalDebtor(request);
   const { db, debtor, intl, csrf, today } = ctx;
-  const policy = creditorPolicy(ctx);
-  const open = listOpenInvoices(db, debtor.id);
+  const policy = await creditorPolicy(ctx);
+  const open = await listOpenInvoices(db, debtor.id);
   const money = (cents: number, currency: string) => formatMoney({ cents, currency }, intl);
   // What the cadence would send next if nothing is paid: the dry-run, the same decisions as the job.
   // Every 6 hours rather than hourly: the day is all the page says, at an eighth of the cost.
-  const next = dryRun(db, { from: today, to: addDays(today, 31), debtorId: debtor.id, everyHours: 6 }).find((row) => CHASING.has(row.what));
+  const next = (await dryRun(db, { from: today, to: addDays(today, 31), debtorId: debtor.id, everyHours: 6 })).find((row) => CHASING.has(row.what));
   const cancelled = new URL(request.url).searchParams.has("cancelled");
   return {
     csrf,
@@ -53,7 +61,9 @@ export async function loadPayPage(request: Request) {
       balanceInput: new Intl.NumberFormat(intl, { minimumFractionDigits: 2, useGrouping: false }).format(invoice.balanceCents / 100),
       dueDateLabel: formatCalendarDate(invoice.dueDate, intl),
     })),
-    totalLabel: totalsByCurrency(open.map((i) => ({ cents: i.balanceCents, currency: i.currency }))).map((m) => formatMoney(m, intl)).join(" + "),
+    totalLabel: totalsByCurrency(open.map((i) => ({ cents: i.balanceCents, currency: i.currency })))
+      .map((m) => formatMoney(m, intl))
+      .join(" + "),
     nextReminderLabel: next ? formatCalendarDate(next.when.slice(0, 10), intl) : null,
     // The creditor's own account (printed on every invoice), not the debtor's data (M19 is about the latter).
     bank:
@@ -102,9 +112,9 @@ export async function startCheckout(request: Request, provider?: PaymentProvider
   const { db, debtor, form, intl, now } = ctx;
   const env = getEnv();
   const payments = provider ?? createPaymentProvider(env);
-  const open = listOpenInvoices(db, debtor.id);
+  const open = await listOpenInvoices(db, debtor.id);
   const choices = readChoices(form);
-  const decision = decideAllocations(open, choices, { allowPartialPayments: creditorPolicy(ctx).allowPartialPayments });
+  const decision = decideAllocations(open, choices, { allowPartialPayments: (await creditorPolicy(ctx)).allowPartialPayments });
   const values = Object.fromEntries(choices.map((c) => [`amount-${c.invoiceId}`, c.amountText ?? ""]));
   const chosen = choices.map((c) => c.invoiceId);
   if (!decision.ok) {
@@ -112,41 +122,56 @@ export async function startCheckout(request: Request, provider?: PaymentProvider
     return { status: "invalid", errors: describeErrors(decision, debtor.locale, intl, currencyOf), values, chosen };
   }
 
-  const { checkout, replaced } = db.transaction(
-    (tx) => {
-      const open = tx
-        .select()
-        .from(checkoutSessions)
-        .where(and(eq(checkoutSessions.debtorId, debtor.id), eq(checkoutSessions.status, "open")))
-        .orderBy(desc(checkoutSessions.id))
-        .all();
-      const recent = open.find((row) => row.createdAt.getTime() > now.getTime() - REUSE_CHECKOUT_MS && row.currency === decision.currency && sameAllocations(row.allocations, decision.allocations));
-      if (recent) return { checkout: recent, replaced: [] };
-      // A payment in progress is never duplicated: an open checkout covering one of these invoices is closed first.
-      const chosenIds = new Set(decision.allocations.map((a) => a.invoiceId));
-      const replaced = open.filter((row) => row.allocations.some((a) => chosenIds.has(a.invoiceId)));
-      if (replaced.length) tx.update(checkoutSessions).set({ status: "expired" }).where(inArray(checkoutSessions.id, replaced.map((r) => r.id))).run();
-      const row = tx
+  const { checkout, replaced } = await transaction(db, async (tx) => {
+    const open = await tx
+      .select()
+      .from(checkoutSessions)
+      .where(and(eq(checkoutSessions.debtorId, debtor.id), eq(checkoutSessions.status, "open")))
+      .orderBy(desc(checkoutSessions.id));
+    const recent = open.find(
+      (row) => row.createdAt.getTime() > now.getTime() - REUSE_CHECKOUT_MS && row.currency === decision.currency && sameAllocations(row.allocations, decision.allocations),
+    );
+    if (recent) return { checkout: recent, replaced: [] };
+    // A payment in progress is never duplicated: an open checkout covering one of these invoices is closed first.
+    const chosenIds = new Set(decision.allocations.map((a) => a.invoiceId));
+    const replaced = open.filter((row) => row.allocations.some((a) => chosenIds.has(a.invoiceId)));
+    if (replaced.length)
+      await tx
+        .update(checkoutSessions)
+        .set({ status: "expired" })
+        .where(
+          inArray(
+            checkoutSessions.id,
+            replaced.map((r) => r.id),
+          ),
+        );
+    const row = one(
+      await tx
         .insert(checkoutSessions)
         .values({ debtorId: debtor.id, currency: decision.currency, totalCents: decision.totalCents, allocations: decision.allocations, status: "open", createdAt: now })
-        .returning()
-        .get();
-      for (const old of replaced) {
-        appendTimeline(tx, { creditorId: debtor.creditorId, debtorId: debtor.id, type: "checkout.expired", actor: "debtor", data: { checkoutId: old.id, replacedBy: row.id }, occurredAt: now });
-      }
-      // Not a debtor action for the cadence (nothing is paid yet): the funnel's "action chosen".
-      appendTimeline(tx, {
+        .returning(),
+    );
+    for (const old of replaced) {
+      await appendTimeline(tx, {
         creditorId: debtor.creditorId,
         debtorId: debtor.id,
-        type: "checkout.started",
+        type: "checkout.expired",
         actor: "debtor",
-        data: { checkoutId: row.id, totalCents: row.totalCents, currency: row.currency, invoiceIds: decision.allocations.map((a) => a.invoiceId) },
+        data: { checkoutId: old.id, replacedBy: row.id },
         occurredAt: now,
       });
-      return { checkout: row, replaced };
-    },
-    { behavior: "immediate" },
-  );
+    }
+    // Not a debtor action for the cadence (nothing is paid yet): the funnel's "action chosen".
+    await appendTimeline(tx, {
+      creditorId: debtor.creditorId,
+      debtorId: debtor.id,
+      type: "checkout.started",
+      actor: "debtor",
+      data: { checkoutId: row.id, totalCents: row.totalCents, currency: row.currency, invoiceIds: decision.allocations.map((a) => a.invoiceId) },
+      occurredAt: now,
+    });
+    return { checkout: row, replaced };
+  });
 
   // Outside the transaction (R4). Should Stripe not answer, a payment on the old page is still recorded, as an overpayment if need be.
   for (const old of replaced) {
@@ -179,7 +204,7 @@ export async function startCheckout(request: Request, provider?: PaymentProvider
     // Left open: a new attempt reuses the row and its idempotency key, so at most one session exists.
     return { status: "invalid", errors: { form: t.errors.provider, fields: {} }, values, chosen };
   }
-  db.update(checkoutSessions).set({ providerSessionId: result.sessionId }).where(eq(checkoutSessions.id, checkout.id)).run();
+  await db.update(checkoutSessions).set({ providerSessionId: result.sessionId }).where(eq(checkoutSessions.id, checkout.id));
   return { status: "redirect", url: result.url };
 }
 
@@ -190,11 +215,30 @@ export async function startCheckout(request: Request, provider?: PaymentProvider
 export async function loadPayDone(request: Request) {
   const { db, debtor, intl } = await requirePortalDebtor(request);
   const id = Number(new URL(request.url).searchParams.get("checkout"));
-  const row = Number.isSafeInteger(id) && id > 0 ? db.select().from(checkoutSessions).where(and(eq(checkoutSessions.id, id), eq(checkoutSessions.debtorId, debtor.id))).get() : undefined;
+  const row =
+    Number.isSafeInteger(id) && id > 0
+      ? first(
+          await db
+            .select()
+            .from(checkoutSessions)
+            .where(and(eq(checkoutSessions.id, id), eq(checkoutSessions.debtorId, debtor.id))),
+        )
+      : undefined;
   if (!row) throw new Response("Not found", { status: 404 });
   const money = (cents: number, currency: string) => formatMoney({ cents, currency }, intl);
-  const rows = db.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), inArray(invoices.id, row.allocations.map((a) => a.invoiceId)))).all();
-  const open = listOpenInvoices(db, debtor.id);
+  const rows = await db
+    .select()
+    .from(invoices)
+    .where(
+      and(
+        eq(invoices.debtorId, debtor.id),
+        inArray(
+          invoices.id,
+          row.allocations.map((a) => a.invoiceId),
+        ),
+      ),
+    );
+  const open = await listOpenInvoices(db, debtor.id);
   const remaining = totalsByCurrency(open.map((i) => ({ cents: i.balanceCents, currency: i.currency }))).map((m) => formatMoney(m, intl));
   return {
     locale: debtor.locale,
@@ -202,7 +246,11 @@ export async function loadPayDone(request: Request) {
     totalLabel: money(row.totalCents, row.currency),
     lines: row.allocations.map((a) => {
       const invoice = rows.find((i) => i.id === a.invoiceId);
-      return { number: invoice?.number ?? "", paidLabel: money(a.amountCents, row.currency), leftLabel: invoice && invoice.balanceCents > 0 ? money(invoice.balanceCents, invoice.currency) : null };
+      return {
+        number: invoice?.number ?? "",
+        paidLabel: money(a.amountCents, row.currency),
+        leftLabel: invoice && invoice.balanceCents > 0 ? money(invoice.balanceCents, invoice.currency) : null,
+      };
     }),
     remainingLabel: remaining.length ? remaining.join(" + ") : null,
   };

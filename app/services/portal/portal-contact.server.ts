@@ -2,7 +2,7 @@ import type { FormStep } from "../../utils/form-flow";
 import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { hasHiddenCharacters } from "../../domain/text";
-import type { Db } from "../../../db/client";
+import { first, one, transaction, type Db } from "../../../db/client";
 import { debtorContacts, debtors } from "../../../db/schema";
 import { revokeDebtorLinks } from "../shared/links.server";
 import { PREFERRED_CHANNELS, normalizePhone, type PreferredChannel } from "../../domain/contact-details";
@@ -17,29 +17,22 @@ import { requireStepUp, requireStepUpAction } from "./portal-guards.server";
 
 type Reader = Pick<Db, "select">;
 
-function currentDetails(db: Reader, debtorId: number) {
-  const debtor = db
-    .select({ preferredChannel: debtors.preferredChannel, purchaseOrderRef: debtors.purchaseOrderRef })
-    .from(debtors)
-    .where(eq(debtors.id, debtorId))
-    .get()!;
-  const primary = db
-    .select()
-    .from(debtorContacts)
-    .where(eq(debtorContacts.debtorId, debtorId))
-    .orderBy(desc(debtorContacts.isPrimary), desc(debtorContacts.id))
-    .get();
-  const hasPhone = db
-    .select({ id: debtorContacts.id })
-    .from(debtorContacts)
-    .where(and(eq(debtorContacts.debtorId, debtorId), isNotNull(debtorContacts.phone), isNull(debtorContacts.smsOptOutAt)))
-    .get() !== undefined;
+async function currentDetails(db: Reader, debtorId: number) {
+  const debtor = first(await db.select({ preferredChannel: debtors.preferredChannel, purchaseOrderRef: debtors.purchaseOrderRef }).from(debtors).where(eq(debtors.id, debtorId)))!;
+  const primary = first(await db.select().from(debtorContacts).where(eq(debtorContacts.debtorId, debtorId)).orderBy(desc(debtorContacts.isPrimary), desc(debtorContacts.id)));
+  const hasPhone =
+    first(
+      await db
+        .select({ id: debtorContacts.id })
+        .from(debtorContacts)
+        .where(and(eq(debtorContacts.debtorId, debtorId), isNotNull(debtorContacts.phone), isNull(debtorContacts.smsOptOutAt))),
+    ) !== undefined;
   return { ...debtor, primary, hasPhone };
 }
 
 export async function loadContactPage(request: Request) {
   const { db, debtor, csrf } = await requireStepUp(request);
-  const current = currentDetails(db, debtor.id);
+  const current = await currentDetails(db, debtor.id);
   return {
     csrf,
     locale: debtor.locale,
@@ -85,8 +78,8 @@ function parse(values: ContactValues, hasPhoneOnFile: boolean, t: ReturnType<typ
 }
 
 /** What would change, in words the debtor reads; empty when the form repeats what is on file. */
-function describeChanges(db: Reader, debtorId: number, parsed: Parsed, t: ReturnType<typeof secureMessages>["contact"]) {
-  const current = currentDetails(db, debtorId);
+async function describeChanges(db: Reader, debtorId: number, parsed: Parsed, t: ReturnType<typeof secureMessages>["contact"]) {
+  const current = await currentDetails(db, debtorId);
   const changes: string[] = [];
   const channelChanged = parsed.preferredChannel !== (current.preferredChannel ?? "email");
   const primary = current.primary;
@@ -118,7 +111,7 @@ export async function updateContact(request: Request): Promise<ContactResult> {
     purchaseOrderRef: text("purchaseOrderRef"),
   };
   if (form.get("intent") === "edit") return { step: "edit", values, errors: {} };
-  const result = parse(values, currentDetails(db, debtor.id).hasPhone, t);
+  const result = parse(values, (await currentDetails(db, debtor.id)).hasPhone, t);
   if (!result.parsed) return { step: "edit", values, errors: result.errors };
   const parsed = result.parsed;
   const normalized: ContactValues = {
@@ -129,64 +122,76 @@ export async function updateContact(request: Request): Promise<ContactResult> {
     purchaseOrderRef: parsed.purchaseOrderRef ?? "",
   };
   if (form.get("intent") !== "confirm") {
-    const { changes } = describeChanges(db, debtor.id, parsed, t);
+    const { changes } = await describeChanges(db, debtor.id, parsed, t);
     return changes.length === 0 ? { step: "done", changes: [] } : { step: "review", values: normalized, changes };
   }
 
-  const outcome = db.transaction(
-    (tx) => {
-      // Re-read inside the write transaction: a double submission finds nothing left to change.
-      const diff = describeChanges(tx, debtor.id, parsed, t);
-      if (diff.changes.length === 0) return null;
-      const previous = usableEmailContact(tx, debtor.id);
-      tx.update(debtors)
-        .set({ preferredChannel: parsed.preferredChannel, purchaseOrderRef: parsed.purchaseOrderRef })
-        .where(eq(debtors.id, debtor.id))
-        .run();
-      let newContactId: number | null = null;
-      if (diff.contactChanged && parsed.contact) {
-        // The old contact stays on file (history, and the notice below); only its primary flag goes.
-        tx.update(debtorContacts).set({ isPrimary: false }).where(eq(debtorContacts.debtorId, debtor.id)).run();
-        newContactId = tx
+  const outcome = await transaction(db, async (tx) => {
+    // Re-read inside the write transaction: a double submission finds nothing left to change.
+    const diff = await describeChanges(tx, debtor.id, parsed, t);
+    if (diff.changes.length === 0) return null;
+    const previous = await usableEmailContact(tx, debtor.id);
+    await tx.update(debtors).set({ preferredChannel: parsed.preferredChannel, purchaseOrderRef: parsed.purchaseOrderRef }).where(eq(debtors.id, debtor.id));
+    let newContactId: number | null = null;
+    if (diff.contactChanged && parsed.contact) {
+      // The old contact stays on file (history, and the notice below); only its primary flag goes.
+      await tx.update(debtorContacts).set({ isPrimary: false }).where(eq(debtorContacts.debtorId, debtor.id));
+      newContactId = one(
+        await tx
           .insert(debtorContacts)
-          .values({ debtorId: debtor.id, name: parsed.contact.name, role: "accounts_payable", email: parsed.contact.email, phone: parsed.contact.phone, isPrimary: true, createdAt: now })
-          .returning({ id: debtorContacts.id })
-          .get().id;
-        // M14: links already out (to the old contact, possibly a mailbox someone else reads) stop
-        // working; this session's own link stays, and the next messages carry fresh ones.
-        revokeDebtorLinks(tx, debtor.id, "contact changed", now, session.linkId);
-      }
-      const eventId = appendTimeline(tx, {
-        creditorId: debtor.creditorId,
-        debtorId: debtor.id,
-        type: "contact.updated",
-        actor: "debtor",
-        data: {
-          preferredChannel: diff.channelChanged ? parsed.preferredChannel : undefined,
-          purchaseOrderRef: diff.poChanged ? parsed.purchaseOrderRef : undefined,
-          newContactId: newContactId ?? undefined,
-          previousContactId: newContactId !== null ? (diff.current.primary?.id ?? null) : undefined,
-        },
-        occurredAt: now,
-      });
-      const key = `contact-updated-${debtor.id}-${now.getTime()}`;
-      const notice = { debtorId: debtor.id, title: t.noticeTitle, lines: t.noticeLines(diff.changes) };
-      const ids: (number | null)[] = [];
-      const newEmail = newContactId !== null ? parsed.contact?.email : null;
-      if (newEmail && newContactId !== null) {
-        ids.push(queueNotice(tx, getEnv(), { ...notice, key: `${key}-new`, to: { channel: "email", address: newEmail, contactId: newContactId } }, now));
-      }
-      if (previous?.email && previous.email !== newEmail) {
-        // A heads-up without a link: the old address must not get a fresh way in.
-        ids.push(queueNotice(tx, getEnv(), { ...notice, key: `${key}-previous`, withLink: false, to: { channel: "email", address: previous.email, contactId: previous.id } }, now));
-      } else if (!newEmail) {
-        ids.push(queueNotice(tx, getEnv(), { ...notice, key }, now));
-      }
-      const copyIds = recordCommitment(tx, request, { debtorId: debtor.id, kind: "contact_change", recordId: eventId, acknowledgment: diff.changes.join(" ; "), details: [], at: now });
-      return { ids, copyIds, changes: diff.changes };
-    },
-    { behavior: "immediate" },
-  );
+          .values({
+            debtorId: debtor.id,
+            name: parsed.contact.name,
+            role: "accounts_payable",
+            email: parsed.contact.email,
+            phone: parsed.contact.phone,
+            isPrimary: true,
+            createdAt: now,
+          })
+          .returning({ id: debtorContacts.id }),
+      ).id;
+      // M14: links already out (to the old contact, possibly a mailbox someone else reads) stop
+      // working; this session's own link stays, and the next messages carry fresh ones.
+      await revokeDebtorLinks(tx, debtor.id, "contact changed", now, session.linkId);
+    }
+    const eventId = await appendTimeline(tx, {
+      creditorId: debtor.creditorId,
+      debtorId: debtor.id,
+      type: "contact.updated",
+      actor: "debtor",
+      data: {
+        preferredChannel: diff.channelChanged ? parsed.preferredChannel : undefined,
+        purchaseOrderRef: diff.poChanged ? parsed.purchaseOrderRef : undefined,
+        newContactId: newContactId ?? undefined,
+        previousContactId: newContactId !== null ? (diff.current.primary?.id ?? null) : undefined,
+      },
+      occurredAt: now,
+    });
+    const key = `contact-updated-${debtor.id}-${now.getTime()}`;
+    const notice = { debtorId: debtor.id, title: t.noticeTitle, lines: t.noticeLines(diff.changes) };
+    const ids: (number | null)[] = [];
+    const newEmail = newContactId !== null ? parsed.contact?.email : null;
+    if (newEmail && newContactId !== null) {
+      ids.push(await queueNotice(tx, getEnv(), { ...notice, key: `${key}-new`, to: { channel: "email", address: newEmail, contactId: newContactId } }, now));
+    }
+    if (previous?.email && previous.email !== newEmail) {
+      // A heads-up without a link: the old address must not get a fresh way in.
+      ids.push(
+        await queueNotice(tx, getEnv(), { ...notice, key: `${key}-previous`, withLink: false, to: { channel: "email", address: previous.email, contactId: previous.id } }, now),
+      );
+    } else if (!newEmail) {
+      ids.push(await queueNotice(tx, getEnv(), { ...notice, key }, now));
+    }
+    const copyIds = await recordCommitment(tx, request, {
+      debtorId: debtor.id,
+      kind: "contact_change",
+      recordId: eventId,
+      acknowledgment: diff.changes.join(" ; "),
+      details: [],
+      at: now,
+    });
+    return { ids, copyIds, changes: diff.changes };
+  });
   if (!outcome) return { step: "done", changes: [] };
   const deps = requestDeps();
   for (const id of outcome.ids) await sendNoticeNow(deps, id);

@@ -16,6 +16,7 @@ import { historyMessages } from "../../i18n/portal-history";
 import { loadSettledInvoices } from "./portal-history.server";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal-guards.server";
+import { first, one, transaction } from "../../../db/client";
 
 export async function loadDocumentsPage(request: Request) {
   const { db, debtor, now, csrf, today } = await requireStepUp(request);
@@ -24,9 +25,9 @@ export async function loadDocumentsPage(request: Request) {
   return {
     csrf,
     locale: debtor.locale,
-    invoices: listOpenInvoices(db, debtor.id).map((i) => ({ id: i.id, number: i.number })),
+    invoices: (await listOpenInvoices(db, debtor.id)).map((i) => ({ id: i.id, number: i.number })),
     // Every payment of an invoice settled in the last 12 months, as the home lists them.
-    receipts: loadSettledInvoices(db, debtor, today, intlOf(debtor.locale)).flatMap((invoice) =>
+    receipts: (await loadSettledInvoices(db, debtor, today, intlOf(debtor.locale))).flatMap((invoice) =>
       invoice.receipts.map((receipt) => ({ id: receipt.id, text: h.receipt(receipt.dateLabel), label: h.receiptLabel(invoice.number, receipt.dateLabel) })),
     ),
     pauseUntilLabel: formatCalendarDate(localDate(pauseEnd, debtor.timeZone), intlOf(debtor.locale)),
@@ -55,13 +56,14 @@ export async function invoicePdfDownload(request: Request, invoiceIdParam: strin
   const invoiceId = Number(invoiceIdParam);
   // Ownership in the where: another debtor's invoice and a missing one are the same 404.
   const row = Number.isSafeInteger(invoiceId)
-    ? db
-        .select({ invoice: invoices, debtor: debtors, creditor: creditors })
-        .from(invoices)
-        .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
-        .innerJoin(creditors, eq(creditors.id, invoices.creditorId))
-        .where(and(eq(invoices.id, invoiceId), eq(invoices.debtorId, debtor.id)))
-        .get()
+    ? first(
+        await db
+          .select({ invoice: invoices, debtor: debtors, creditor: creditors })
+          .from(invoices)
+          .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
+          .innerJoin(creditors, eq(creditors.id, invoices.creditorId))
+          .where(and(eq(invoices.id, invoiceId), eq(invoices.debtorId, debtor.id))),
+      )
     : undefined;
   if (!row) throw new Response("Not found", { status: 404, headers: { "Cache-Control": "no-store" } });
   const bytes = await renderInvoicePdf({ locale: debtor.locale, ...row });
@@ -77,7 +79,7 @@ export async function receiptPdfDownload(request: Request, paymentIdParam: strin
   // Digits only: "0x1f", "1e3" or " 31" are not another spelling of a receipt's address.
   const paymentId = /^[1-9]\d{0,14}$/.test(paymentIdParam) ? Number(paymentIdParam) : undefined;
   // Ownership in the where: another debtor's payment, an overpayment and a missing id are the same 404.
-  const row = paymentId === undefined ? undefined : getPaymentOfDebtor(db, debtor.id, paymentId);
+  const row = paymentId === undefined ? undefined : await getPaymentOfDebtor(db, debtor.id, paymentId);
   if (!row) throw new Response("Not found", { status: 404, headers: { "Cache-Control": "no-store" } });
   const bytes = await renderReceiptPdf({ locale: debtor.locale, ...row });
   return pdfResponse(bytes, `${historyMessages(debtor.locale).pdf.filename}-${safeName(row.invoice.number)}-${row.payment.id}.pdf`);
@@ -85,7 +87,7 @@ export async function receiptPdfDownload(request: Request, paymentIdParam: strin
 
 export async function statementPdfDownload(request: Request) {
   const { db, debtor, today } = await requireStepUp(request);
-  const input = loadStatementInput(db, debtor.id, debtor.locale, today, debtor.timeZone);
+  const input = await loadStatementInput(db, debtor.id, debtor.locale, today, debtor.timeZone);
   if (!input) throw new Response("Not found", { status: 404, headers: { "Cache-Control": "no-store" } });
   const bytes = await renderStatementPdf(input);
   return pdfResponse(bytes, `${secureMessages(debtor.locale).statement.filename}-${today}.pdf`);
@@ -116,7 +118,7 @@ export async function requestDocument(request: Request): Promise<DocumentRequest
   const values = { kind: String(form.get("kind") ?? ""), invoiceId: String(form.get("invoiceId") ?? ""), note: String(form.get("note") ?? "") };
   if (form.get("intent") === "edit") return { step: "edit", values, errors: {} };
   const parsed = requestSchema.safeParse(values);
-  const open = listOpenInvoices(db, debtor.id);
+  const open = await listOpenInvoices(db, debtor.id);
   const errors: Partial<Record<"kind" | "invoice" | "note", string>> = {};
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -138,10 +140,10 @@ export async function requestDocument(request: Request): Promise<DocumentRequest
   if (form.get("intent") !== "confirm") return { step: "review", values: { kind, invoiceId: parsed.data.invoiceId, note }, kindLabel, invoiceLabel, untilLabel };
 
   const storedNote = note ? `${kind}: ${note}` : kind;
-  const messageId = db.transaction(
-    (tx) => {
-      // A double submission finds the request it already made and adds nothing.
-      const existing = tx
+  const messageId = await transaction(db, async (tx) => {
+    // A double submission finds the request it already made and adds nothing.
+    const existing = first(
+      await tx
         .select({ id: cadencePauses.id })
         .from(cadencePauses)
         .where(
@@ -153,32 +155,26 @@ export async function requestDocument(request: Request): Promise<DocumentRequest
             isNull(cadencePauses.resolvedAt),
             gt(cadencePauses.endsAt, now),
           ),
-        )
-        .get();
-      if (existing) return null;
-      const pause = tx
+        ),
+    );
+    if (existing) return null;
+    const pause = one(
+      await tx
         .insert(cadencePauses)
         .values({ debtorId: debtor.id, invoiceId, reason: "document_requested", startsAt: now, endsAt, owner: "system", note: storedNote, createdAt: now })
-        .returning({ id: cadencePauses.id })
-        .get();
-      appendTimeline(tx, {
-        creditorId: debtor.creditorId,
-        debtorId: debtor.id,
-        invoiceId,
-        type: "document.requested",
-        actor: "debtor",
-        data: { pauseId: pause.id, kind, note: note || null, until: endsAt.toISOString() },
-        occurredAt: now,
-      });
-      return queueNotice(
-        tx,
-        getEnv(),
-        { debtorId: debtor.id, key: `document-request-${pause.id}`, title: t.noticeTitle, lines: t.noticeLines(kindLabel, untilLabel) },
-        now,
-      );
-    },
-    { behavior: "immediate" },
-  );
+        .returning({ id: cadencePauses.id }),
+    );
+    await appendTimeline(tx, {
+      creditorId: debtor.creditorId,
+      debtorId: debtor.id,
+      invoiceId,
+      type: "document.requested",
+      actor: "debtor",
+      data: { pauseId: pause.id, kind, note: note || null, until: endsAt.toISOString() },
+      occurredAt: now,
+    });
+    return queueNotice(tx, getEnv(), { debtorId: debtor.id, key: `document-request-${pause.id}`, title: t.noticeTitle, lines: t.noticeLines(kindLabel, untilLabel) }, now);
+  });
   await sendNoticeNow(requestDeps(), messageId);
   return { step: "done", untilLabel };
 }

@@ -31,7 +31,7 @@ export async function requirePortalAction(request: Request) {
   // unread, and a file over its own limit is cut there (the locale is not known before the session).
   const form = await readLimitedForm(request, MAX_FORM_BYTES, { maxBytes: MAX_FILE_BYTES, tooLarge: fileTooLarge });
   const session = await requireDebtorAction(db, request, form, at);
-  return { ...portalContext(db, session, at), form };
+  return { ...(await portalContext(db, session, at)), form };
 }
 
 const fileTooLarge = (name: string) => `${objectionMessages("fr").files.too_large(name)} / ${objectionMessages("en").files.too_large(name)}`;
@@ -65,8 +65,8 @@ function assertSteppedUp(request: Request, session: DebtorSession, at: Date) {
   });
 }
 
-function portalContext(db: ReturnType<typeof getDb>, session: DebtorSession, at: Date) {
-  const debtor = getDebtorForPortal(db, session.debtorId);
+async function portalContext(db: ReturnType<typeof getDb>, session: DebtorSession, at: Date) {
+  const debtor = await getDebtorForPortal(db, session.debtorId);
   if (!debtor) throw new Response("Session required", { status: 401 });
   // Days overdue count in the debtor's own calendar.
   return { db, session, debtor, now: at, today: localDate(at, debtor.timeZone), intl: intlLocale[debtor.locale], csrf: session.csrfToken };

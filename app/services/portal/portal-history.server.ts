@@ -14,13 +14,13 @@ const yearBefore = (today: CalendarDate): CalendarDate => addMonths(today, -12);
  * debtor's calendar says were settled within the last 12 months. "Paid on" is the date of the
  * payment that settled the invoice; each payment has its receipt.
  */
-export function loadSettledInvoices(db: Db, debtor: { id: number; locale: "fr" | "en"; timeZone: string }, today: CalendarDate, intl: string) {
+export async function loadSettledInvoices(db: Db, debtor: { id: number; locale: "fr" | "en"; timeZone: string }, today: CalendarDate, intl: string) {
   const t = historyMessages(debtor.locale);
   const cutoff = yearBefore(today);
   // A day's margin on the instant: the exact cut-off is the debtor's calendar, below.
   const since = new Date(utcMidnight(cutoff) - 86_400_000);
   const day = (at: Date) => formatCalendarDate(localDate(at, debtor.timeZone), intl);
-  return listSettledInvoices(db, debtor.id, since)
+  return (await listSettledInvoices(db, debtor.id, since))
     .filter((invoice) => invoice.paidAt !== null && localDate(invoice.paidAt, debtor.timeZone) >= cutoff)
     .map((invoice) => {
       const settling = invoice.payments.at(-1);
@@ -41,16 +41,16 @@ export function loadSettledInvoices(db: Db, debtor: { id: number; locale: "fr" |
  * a promise kept, broken or in force until its date; a plan proposed on a day, then accepted with its
  * next installment, rejected, lapsed, ended or completed, with its schedule.
  */
-export function loadCommitmentHistory(db: Db, debtor: { id: number; locale: "fr" | "en"; timeZone: string }, today: CalendarDate, intl: string) {
+export async function loadCommitmentHistory(db: Db, debtor: { id: number; locale: "fr" | "en"; timeZone: string }, today: CalendarDate, intl: string) {
   const t = historyMessages(debtor.locale);
   const since = new Date(utcMidnight(yearBefore(today)) - 86_400_000);
   const day = (at: Date) => formatCalendarDate(localDate(at, debtor.timeZone), intl);
-  const promises = listPromiseHistory(db, debtor.id, since).map((p) => {
+  const promises = (await listPromiseHistory(db, debtor.id, since)).map((p) => {
     const money = (cents: number) => formatMoney({ cents, currency: p.currency }, intl);
     const state = p.status === "open" ? t.promiseState.open(formatCalendarDate(p.date, intl)) : t.promiseState[p.status];
     return { id: p.id, status: p.status, text: t.entry(t.promise(p.number, p.amountCents === null ? null : money(p.amountCents), day(p.createdAt)), state) };
   });
-  const plans = listPlanHistory(db, debtor.id, since).map((plan) => {
+  const plans = (await listPlanHistory(db, debtor.id, since)).map((plan) => {
     const money = (cents: number) => formatMoney({ cents, currency: plan.currency }, intl);
     const next = plan.installments.find((i) => i.status === "scheduled");
     const decided = plan.decidedAt ? day(plan.decidedAt) : null;

@@ -23,6 +23,6 @@ export async function loadPortalLayout(request: Request) {
 export async function switchLanguage(request: Request): Promise<string> {
   const { db, debtor, form } = await requirePortalAction(request);
   const wanted = locales.find((l): l is Locale => l === form.get("locale"));
-  if (wanted && wanted !== debtor.locale) db.update(debtors).set({ locale: wanted }).where(eq(debtors.id, debtor.id)).run();
+  if (wanted && wanted !== debtor.locale) await db.update(debtors).set({ locale: wanted }).where(eq(debtors.id, debtor.id));
   return safePortalPath(form.get("returnTo"));
 }

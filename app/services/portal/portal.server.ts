@@ -9,7 +9,7 @@ import { agreementMessages } from "../../i18n/portal-agreements";
 import { objectionMessages } from "../../i18n/portal-objections";
 import { requirePortalDebtor } from "./portal-guards.server";
 
-type InvoiceRow = ReturnType<typeof listOpenInvoices>[number];
+type InvoiceRow = Awaited<ReturnType<typeof listOpenInvoices>>[number];
 
 function describe(invoice: InvoiceRow, today: string, intl: string) {
   return {
@@ -26,8 +26,8 @@ function describe(invoice: InvoiceRow, today: string, intl: string) {
 
 export async function loadPortalHome(request: Request) {
   const { db, debtor, today, intl, csrf } = await requirePortalDebtor(request);
-  const invoices = listOpenInvoices(db, debtor.id);
-  const contested = listOpenDisputeDates(db, debtor.id);
+  const invoices = await listOpenInvoices(db, debtor.id);
+  const contested = await listOpenDisputeDates(db, debtor.id);
   const totalLabel = totalsByCurrency(invoices.map((i) => ({ cents: i.balanceCents, currency: i.currency })))
     .map((total) => formatMoney(total, intl))
     .join(" + ");
@@ -41,18 +41,18 @@ export async function loadPortalHome(request: Request) {
       const on = contested.get(invoice.id);
       return { ...describe(invoice, today, intl), contestedOnLabel: on ? formatCalendarDate(localDate(on, debtor.timeZone), intl) : null };
     }),
-    settled: loadSettledInvoices(db, debtor, today, intl),
-    history: loadCommitmentHistory(db, debtor, today, intl),
+    settled: await loadSettledInvoices(db, debtor, today, intl),
+    history: await loadCommitmentHistory(db, debtor, today, intl),
     // L8: the 40 € indemnity and commercial penalties concern professional debtors only.
     penaltiesNotice: messages(debtor.locale).portal.penaltiesNotice(debtor.kind === "business"),
-    commitments: { ...loadCommitments(db, debtor.id, debtor.locale, intl), done: doneBanner(new URL(request.url).searchParams.get("done"), debtor.locale) },
+    commitments: { ...(await loadCommitments(db, debtor.id, debtor.locale, intl)), done: doneBanner(new URL(request.url).searchParams.get("done"), debtor.locale) },
   };
 }
 
 export async function loadPortalInvoice(request: Request, invoiceIdParam: string) {
   const { db, debtor, today, intl } = await requirePortalDebtor(request);
   const invoiceId = Number(invoiceIdParam);
-  const invoice = Number.isSafeInteger(invoiceId) ? getInvoiceOfDebtor(db, debtor.id, invoiceId) : undefined;
+  const invoice = Number.isSafeInteger(invoiceId) ? await getInvoiceOfDebtor(db, debtor.id, invoiceId) : undefined;
   // Someone else's invoice and a missing one look the same.
   if (!invoice) throw new Response("Not found", { status: 404 });
   return { locale: debtor.locale, invoice: describe(invoice, today, intl) };

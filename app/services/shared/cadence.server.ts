@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import type { Db } from "../../../db/client";
+import { first, transaction, type Db } from "../../../db/client";
 import {
   cadencePauses,
   cadencePolicies,
@@ -18,15 +18,7 @@ import {
   promises,
   timelineEvents,
 } from "../../../db/schema";
-import {
-  decideCadence,
-  nextDecisionAt,
-  type CadenceEffect,
-  type CadencePolicy,
-  type DebtorCadenceState,
-  type PlannedContact,
-  type StepKind,
-} from "../../domain/cadence";
+import { decideCadence, nextDecisionAt, type CadenceEffect, type CadencePolicy, type DebtorCadenceState, type PlannedContact, type StepKind } from "../../domain/cadence";
 import { holidayRegionOf } from "../../domain/business-calendar";
 import { localDate, type CalendarDate } from "../../domain/dates";
 import { isTimeBarred } from "../../domain/prescription";
@@ -41,7 +33,7 @@ import { prepareSmsBody } from "./sms-messages.server";
 import { CREDITOR_COPY_STEP, STAFF_ALERT_STEP } from "./outbox.server";
 import type { Checkpoint } from "./checkpoints.server";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type Tx = Db;
 type Reader = Pick<Db, "select">;
 
 /** Timeline entries that mean the debtor answered: reminders sent before them were not ignored. */
@@ -134,7 +126,10 @@ function stateQueries(db: Reader, inDebtors: InDebtors) {
       .select({ id: installmentPlans.id, debtorId: installmentPlans.debtorId, status: installmentPlans.status })
       .from(installmentPlans)
       .where(and(inArray(installmentPlans.status, ["pending_review", "accepted"]), inDebtors(installmentPlans.debtorId))),
-    openPauses: db.select().from(cadencePauses).where(and(isNull(cadencePauses.resolvedAt), inDebtors(cadencePauses.debtorId))),
+    openPauses: db
+      .select()
+      .from(cadencePauses)
+      .where(and(isNull(cadencePauses.resolvedAt), inDebtors(cadencePauses.debtorId))),
     channels: db.select().from(debtorContacts).where(inDebtors(debtorContacts.debtorId)),
     lastActions: db
       .select({ debtorId: timelineEvents.debtorId, at: sql<number>`max(${timelineEvents.occurredAt})` })
@@ -148,12 +143,22 @@ function stateQueries(db: Reader, inDebtors: InDebtors) {
  * The last acknowledgment of each consumer invoice that its due date alone would make time-barred:
  * few, so one small query, and none at all on most passes.
  */
-function acknowledgmentsOfTimeBarred(db: Reader, debtorRows: { id: number; kind: "business" | "consumer"; timeZone: string }[], invoicesByDebtor: Map<number, { id: number; dueDate: CalendarDate; status: string }[]>, now: Date) {
+async function acknowledgmentsOfTimeBarred(
+  db: Reader,
+  debtorRows: { id: number; kind: "business" | "consumer"; timeZone: string }[],
+  invoicesByDebtor: Map<number, { id: number; dueDate: CalendarDate; status: string }[]>,
+  now: Date,
+) {
   const candidates = debtorRows.flatMap((debtor) => {
     const today = localDate(now, debtor.timeZone);
-    return (invoicesByDebtor.get(debtor.id) ?? []).filter((i) => i.status === "open" && isTimeBarred(debtor.kind, i.dueDate, today)).map((i) => ({ id: i.id, timeZone: debtor.timeZone }));
+    return (invoicesByDebtor.get(debtor.id) ?? [])
+      .filter((i) => i.status === "open" && isTimeBarred(debtor.kind, i.dueDate, today))
+      .map((i) => ({ id: i.id, timeZone: debtor.timeZone }));
   });
-  const found = lastAcknowledgments(db, candidates.map((c) => c.id));
+  const found = await lastAcknowledgments(
+    db,
+    candidates.map((c) => c.id),
+  );
   return new Map(candidates.flatMap((c) => (found.has(c.id) ? [[c.id, localDate(found.get(c.id)!, c.timeZone)] as const] : [])));
 }
 
@@ -162,42 +167,36 @@ function acknowledgmentsOfTimeBarred(db: Reader, debtorRows: { id: number; kind:
  * (or just paid), in a fixed number of queries whatever the number of debtors. A pass reads the
  * debtors whose decision is owed a page at a time, then reloads a few inside the claiming transaction (R8).
  */
-export function loadCadenceStates(db: Reader, now: Date, debtorIds?: readonly number[]): LoadedDebtor[] {
+export async function loadCadenceStates(db: Reader, now: Date, debtorIds?: readonly number[]): Promise<LoadedDebtor[]> {
   const thankYouSince = new Date(now.getTime() - THANK_YOU_WINDOW_MS);
   const queries = stateQueries(db, (column) => (debtorIds ? inArray(column, [...debtorIds]) : undefined));
 
-  const invoiceRows = queries.invoices
-    .all()
-    .filter((i) => i.status === "open" || (i.status === "paid" && i.paidAt !== null && i.paidAt >= thankYouSince));
+  const invoiceRows = (await queries.invoices).filter((i) => i.status === "open" || (i.status === "paid" && i.paidAt !== null && i.paidAt >= thankYouSince));
   if (invoiceRows.length === 0) return [];
 
-  const debtorRows = queries.debtors.all();
-  const steps = groupBy(queries.steps.all(), (r) => r.invoiceId);
-  const contactRows = queries.contacts.all();
+  const debtorRows = await queries.debtors;
+  const steps = groupBy(await queries.steps, (r) => r.invoiceId);
+  const contactRows = await queries.contacts;
   const contactsByDebtor = groupBy(contactRows, (r) => r.debtorId);
-  const remindedInstallments = new Set(
-    contactRows.filter((c) => c.step === "installment_reminder").map((c) => Number(/installment-(\d+)/.exec(c.key)?.[1])),
-  );
-  const openPromises = new Map(queries.openPromises.all().map((p) => [p.invoiceId, p]));
-  const disputed = new Set(queries.openDisputes.all().map((d) => d.invoiceId));
-  const planRows = queries.livePlans.all();
+  const remindedInstallments = new Set(contactRows.filter((c) => c.step === "installment_reminder").map((c) => Number(/installment-(\d+)/.exec(c.key)?.[1])));
+  const openPromises = new Map((await queries.openPromises).map((p) => [p.invoiceId, p]));
+  const disputed = new Set((await queries.openDisputes).map((d) => d.invoiceId));
+  const planRows = await queries.livePlans;
   const planIds = planRows.map((p) => p.id);
   const plansByDebtor = new Map(planRows.map((p) => [p.debtorId, p]));
-  const planInvoices = planIds.length
-    ? db.select().from(installmentPlanInvoices).where(inArray(installmentPlanInvoices.planId, planIds)).all()
-    : [];
+  const planInvoices = planIds.length ? await db.select().from(installmentPlanInvoices).where(inArray(installmentPlanInvoices.planId, planIds)) : [];
   const planInstallments = groupBy(
-    planIds.length ? db.select().from(installments).where(inArray(installments.planId, planIds)).orderBy(installments.position).all() : [],
+    planIds.length ? await db.select().from(installments).where(inArray(installments.planId, planIds)).orderBy(installments.position) : [],
     (i) => i.planId,
   );
   const inPlan = new Set(planInvoices.map((p) => p.invoiceId));
-  const pauses = groupBy(queries.openPauses.all(), (p) => p.debtorId);
-  const contactChannels = groupBy(queries.channels.all(), (c) => c.debtorId);
-  const lastActions = new Map(queries.lastActions.all().map((r) => [r.debtorId, new Date(r.at)]));
-  const policies = loadPolicies(db);
-  const windows = loadAllContactWindows(db);
+  const pauses = groupBy(await queries.openPauses, (p) => p.debtorId);
+  const contactChannels = groupBy(await queries.channels, (c) => c.debtorId);
+  const lastActions = new Map((await queries.lastActions).map((r) => [r.debtorId, new Date(r.at)]));
+  const policies = await loadPolicies(db);
+  const windows = await loadAllContactWindows(db);
   const invoicesByDebtor = groupBy(invoiceRows, (i) => i.debtorId);
-  const acknowledged = acknowledgmentsOfTimeBarred(db, debtorRows, invoicesByDebtor, now);
+  const acknowledged = await acknowledgmentsOfTimeBarred(db, debtorRows, invoicesByDebtor, now);
 
   const loaded: LoadedDebtor[] = [];
   for (const debtor of debtorRows) {
@@ -267,9 +266,9 @@ export function loadCadenceStates(db: Reader, now: Date, debtorIds?: readonly nu
   return loaded;
 }
 
-function loadPolicies(db: Reader): Map<string, CadencePolicy> {
-  const rows = db.select().from(cadencePolicies).all();
-  const steps = groupBy(db.select().from(cadenceSteps).orderBy(cadenceSteps.position).all(), (s) => s.policyId);
+async function loadPolicies(db: Reader): Promise<Map<string, CadencePolicy>> {
+  const rows = await db.select().from(cadencePolicies);
+  const steps = groupBy(await db.select().from(cadenceSteps).orderBy(cadenceSteps.position), (s) => s.policyId);
   return new Map(
     rows.map((p) => [
       `${p.creditorId}:${p.segment}`,
@@ -305,14 +304,14 @@ const LOAD_PAGE = 2_000;
  * moved state_version), or the instant their last decision named has come. The rest of the book is
  * not read: a pass costs what changed and what is due, not the size of the book.
  */
-export function owedDebtors(db: Reader, now: Date): number[] {
-  return db
-    .select({ id: debtors.id })
-    .from(debtors)
-    .where(and(isNull(debtors.escalatedAt), or(isNull(debtors.plannedVersion), ne(debtors.plannedVersion, debtors.stateVersion), lte(debtors.nextDecisionAt, now))))
-    .orderBy(debtors.id)
-    .all()
-    .map((d) => d.id);
+export async function owedDebtors(db: Reader, now: Date): Promise<number[]> {
+  return (
+    await db
+      .select({ id: debtors.id })
+      .from(debtors)
+      .where(and(isNull(debtors.escalatedAt), or(isNull(debtors.plannedVersion), ne(debtors.plannedVersion, debtors.stateVersion), lte(debtors.nextDecisionAt, now))))
+      .orderBy(debtors.id)
+  ).map((d) => d.id);
 }
 
 type Planned = { id: number; version: number; nextAt: Date | null };
@@ -329,8 +328,8 @@ const mark = preparedOnce((db: Db) =>
  * Records what a decision was taken on, inside the caller's transaction; a write since then moved the
  * version, so the debtor stays owed. Prepared once: at midnight this marks much of the book.
  */
-function markPlanned(db: Db, planned: readonly Planned[]) {
-  for (const { id, version, nextAt } of planned) mark(db).run({ id, version, nextAt: nextAt?.getTime() ?? null });
+async function markPlanned(db: Db, planned: readonly Planned[]) {
+  for (const { id, version, nextAt } of planned) await mark(db).execute({ id, version, nextAt: nextAt?.getTime() ?? null });
 }
 
 /**
@@ -340,20 +339,17 @@ function markPlanned(db: Db, planned: readonly Planned[]) {
  * contacts (R7). Debtors with nothing to do now are marked decided until their next instant; those
  * that acted stay owed, so the next pass decides them again on what they just did.
  */
-export function runCadence({ db, env, now, checkpoint }: CadenceDeps): CadenceReport {
+export async function runCadence({ db, env, now, checkpoint }: CadenceDeps): Promise<CadenceReport> {
   const report: CadenceReport = { debtors: 0, claimed: 0, effects: 0 };
   const busy: number[] = [];
-  const owed = owedDebtors(db, now);
+  const owed = await owedDebtors(db, now);
   for (let start = 0; start < owed.length; start += LOAD_PAGE) {
     const page = owed.slice(start, start + LOAD_PAGE);
     // One read transaction: the versions recorded are those of the state decided on.
-    const { loaded, versions } = db.transaction(
-      (tx) => ({
-        versions: tx.select({ id: debtors.id, version: debtors.stateVersion }).from(debtors).where(inArray(debtors.id, page)).all(),
-        loaded: loadCadenceStates(tx, now, page),
-      }),
-      { behavior: "deferred" },
-    );
+    const { loaded, versions } = await transaction(db, async (tx) => ({
+      versions: await tx.select({ id: debtors.id, version: debtors.stateVersion }).from(debtors).where(inArray(debtors.id, page)),
+      loaded: await loadCadenceStates(tx, now, page),
+    }));
     const decided = new Map<number, Planned>(versions.map((v) => [v.id, { ...v, nextAt: null }]));
     for (const { state, version } of loaded) {
       report.debtors += 1;
@@ -366,111 +362,122 @@ export function runCadence({ db, env, now, checkpoint }: CadenceDeps): CadenceRe
       }
     }
     // Debtors with nothing open are decided too, until a write moves them.
-    db.transaction(() => markPlanned(db, [...decided.values()]), { behavior: "immediate" });
+    await transaction(db, (tx) => markPlanned(tx, [...decided.values()]));
   }
   for (let start = 0; start < busy.length; start += CLAIM_BATCH) {
     const batch = busy.slice(start, start + CLAIM_BATCH);
-    checkpoint?.("claim:before");
-    db.transaction(
-      (tx) => {
-        const unchanged: Planned[] = [];
-        for (const fresh of loadCadenceStates(tx, now, batch)) {
-          const current = decideCadence(fresh.state, now);
-          applyEffects(tx, fresh, current.effects, now);
-          const claimed = current.contacts.filter((c) => c.plannedFor <= now && claimContact(tx, env, fresh, c, now)).length;
-          report.effects += current.effects.length;
-          report.claimed += claimed;
-          // Nothing written (what was due is already claimed, or has no address): decided until its next
-          // instant, rather than tried again every pass. A debtor that acted stays owed (its triggers fired).
-          if (current.effects.length === 0 && claimed === 0) unchanged.push({ id: fresh.state.debtorId, version: fresh.version, nextAt: nextDecisionAt(fresh.state, current, now) });
-        }
-        markPlanned(db, unchanged);
-      },
-      { behavior: "immediate" },
-    );
-    checkpoint?.("claim:after");
+    await checkpoint?.("claim:before");
+    await transaction(db, async (tx) => {
+      const unchanged: Planned[] = [];
+      for (const fresh of await loadCadenceStates(tx, now, batch)) {
+        const current = decideCadence(fresh.state, now);
+        await applyEffects(tx, fresh, current.effects, now);
+        let claimed = 0;
+        for (const contact of current.contacts) if (contact.plannedFor <= now && (await claimContact(tx, env, fresh, contact, now))) claimed++;
+        report.effects += current.effects.length;
+        report.claimed += claimed;
+        // Nothing written (what was due is already claimed, or has no address): decided until its next
+        // instant, rather than tried again every pass. A debtor that acted stays owed (its triggers fired).
+        if (current.effects.length === 0 && claimed === 0) unchanged.push({ id: fresh.state.debtorId, version: fresh.version, nextAt: nextDecisionAt(fresh.state, current, now) });
+      }
+      await markPlanned(tx, unchanged);
+    });
+    await checkpoint?.("claim:after");
   }
   return report;
 }
 
-function applyEffects(tx: Tx, debtor: LoadedDebtor, effects: readonly CadenceEffect[], now: Date) {
+async function applyEffects(tx: Tx, debtor: LoadedDebtor, effects: readonly CadenceEffect[], now: Date) {
   const debtorId = debtor.state.debtorId;
   // Promises broken together (one commitment over several invoices) count once, as the decision does.
   if (effects.some((e) => e.type === "promise_broken")) {
-    tx.update(debtors).set({ brokenPromiseCount: sql`${debtors.brokenPromiseCount} + 1` }).where(eq(debtors.id, debtorId)).run();
+    await tx
+      .update(debtors)
+      .set({ brokenPromiseCount: sql`${debtors.brokenPromiseCount} + 1` })
+      .where(eq(debtors.id, debtorId));
   }
-  const log = (type: string, data: Record<string, unknown>, invoiceId: number | null = null) =>
+  const log = async (type: string, data: Record<string, unknown>, invoiceId: number | null = null) =>
     appendTimeline(tx, { creditorId: debtor.creditorId, debtorId, invoiceId, type, actor: "job", data, occurredAt: now });
   for (const effect of effects) {
     switch (effect.type) {
       case "promise_broken":
-        tx.update(promises).set({ status: "broken", resolvedAt: now }).where(and(eq(promises.id, effect.promiseId), eq(promises.status, "open"))).run();
-        log("promise.broken", { promiseId: effect.promiseId }, effect.invoiceId);
+        await tx
+          .update(promises)
+          .set({ status: "broken", resolvedAt: now })
+          .where(and(eq(promises.id, effect.promiseId), eq(promises.status, "open")));
+        await log("promise.broken", { promiseId: effect.promiseId }, effect.invoiceId);
         break;
       case "plan_defaulted":
-        tx.update(installmentPlans).set({ status: "defaulted", decidedAt: now }).where(and(eq(installmentPlans.id, effect.planId), eq(installmentPlans.status, "accepted"))).run();
-        log("plan.defaulted", { planId: effect.planId });
+        await tx
+          .update(installmentPlans)
+          .set({ status: "defaulted", decidedAt: now })
+          .where(and(eq(installmentPlans.id, effect.planId), eq(installmentPlans.status, "accepted")));
+        await log("plan.defaulted", { planId: effect.planId });
         break;
       case "escalate":
-        tx.update(debtors).set({ escalatedAt: now }).where(eq(debtors.id, debtorId)).run();
-        tx.update(invoices).set({ status: "litigation" }).where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"))).run();
-        tx.update(outboundMessages)
+        await tx.update(debtors).set({ escalatedAt: now }).where(eq(debtors.id, debtorId));
+        await tx
+          .update(invoices)
+          .set({ status: "litigation" })
+          .where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open")));
+        await tx
+          .update(outboundMessages)
           .set({ status: "cancelled", lastError: "file escalated to litigation" })
-          .where(and(eq(outboundMessages.debtorId, debtorId), eq(outboundMessages.status, "pending"), ne(outboundMessages.step, "thank_you")))
-          .run();
-        log("debtor.escalated", { reason: effect.reason });
+          .where(and(eq(outboundMessages.debtorId, debtorId), eq(outboundMessages.status, "pending"), ne(outboundMessages.step, "thank_you")));
+        await log("debtor.escalated", { reason: effect.reason });
         break;
       case "pause_expired":
-        tx.update(cadencePauses).set({ resolvedAt: now }).where(and(eq(cadencePauses.id, effect.pauseId), isNull(cadencePauses.resolvedAt))).run();
-        log("pause.ended", { pauseId: effect.pauseId });
+        await tx
+          .update(cadencePauses)
+          .set({ resolvedAt: now })
+          .where(and(eq(cadencePauses.id, effect.pauseId), isNull(cadencePauses.resolvedAt)));
+        await log("pause.ended", { pauseId: effect.pauseId });
         break;
     }
   }
 }
 
 /** Inserts the outbox row (unique key) with what it needs to be sent; false if it already exists. */
-function claimContact(tx: Tx, env: CadenceDeps["env"], debtor: LoadedDebtor, contact: PlannedContact, now: Date): boolean {
+async function claimContact(tx: Tx, env: CadenceDeps["env"], debtor: LoadedDebtor, contact: PlannedContact, now: Date): Promise<boolean> {
   const debtorId = debtor.state.debtorId;
-  const recipient =
-    contact.channel === "email" ? usableEmailContact(tx, debtorId) : contact.channel === "sms" ? usableSmsContact(tx, debtorId) : undefined;
+  const recipient = contact.channel === "email" ? await usableEmailContact(tx, debtorId) : contact.channel === "sms" ? await usableSmsContact(tx, debtorId) : undefined;
   const toAddress = contact.channel === "email" ? recipient?.email : contact.channel === "sms" ? recipient?.phone : null;
   if ((contact.channel === "email" || contact.channel === "sms") && !toAddress) return false;
 
-  const inserted = tx
-    .insert(outboundMessages)
-    .values({
-      key: contact.key,
-      creditorId: debtor.creditorId,
-      debtorId,
-      contactId: recipient?.id ?? null,
-      step: contact.step,
-      channel: contact.channel,
-      status: "pending",
-      locale: debtor.locale,
-      toAddress: toAddress ?? null,
-      plannedFor: contact.plannedFor,
-      // For a call or a letter, what staff need to know; SMS bodies are fixed below.
-      bodyText: contact.reason,
-    })
-    .onConflictDoNothing({ target: outboundMessages.key })
-    .returning({ id: outboundMessages.id })
-    .get();
+  const inserted = first(
+    await tx
+      .insert(outboundMessages)
+      .values({
+        key: contact.key,
+        creditorId: debtor.creditorId,
+        debtorId,
+        contactId: recipient?.id ?? null,
+        step: contact.step,
+        channel: contact.channel,
+        status: "pending",
+        locale: debtor.locale,
+        toAddress: toAddress ?? null,
+        plannedFor: contact.plannedFor,
+        // For a call or a letter, what staff need to know; SMS bodies are fixed below.
+        bodyText: contact.reason,
+      })
+      .onConflictDoNothing({ target: outboundMessages.key })
+      .returning({ id: outboundMessages.id }),
+  );
   if (!inserted) return false;
 
   const invoiceIds = contact.invoiceSteps.map((s) => s.invoiceId);
   if (contact.invoiceSteps.length > 0) {
-    tx.insert(outboundMessageInvoices)
-      .values(contact.invoiceSteps.map((s) => ({ messageId: inserted.id, invoiceId: s.invoiceId, step: s.step })))
-      .run();
+    await tx.insert(outboundMessageInvoices).values(contact.invoiceSteps.map((s) => ({ messageId: inserted.id, invoiceId: s.invoiceId, step: s.step })));
   }
   if (contact.channel === "sms") {
     // The SMS body (with its short link) is fixed now: an SMS is never re-rendered or resent blindly (R9).
-    const sms = prepareSmsBody(tx, env, { messageId: inserted.id, debtorId, step: contact.step, locale: debtor.locale, to: toAddress!, invoiceIds, now });
+    const sms = await prepareSmsBody(tx, env, { messageId: inserted.id, debtorId, step: contact.step, locale: debtor.locale, to: toAddress!, invoiceIds, now });
     // The short link is kept with the message, so an opening can be traced back to it (funnel).
-    tx.update(outboundMessages).set({ bodyText: sms.body, linkId: sms.linkId }).where(eq(outboundMessages.id, inserted.id)).run();
+    await tx.update(outboundMessages).set({ bodyText: sms.body, linkId: sms.linkId }).where(eq(outboundMessages.id, inserted.id));
   } else if (contact.channel === "email" || contact.channel === "letter") {
-    const link = insertLink(tx, env, { debtorId, invoiceIds, channel: contact.channel, sentTo: toAddress ?? null, now });
-    tx.update(outboundMessages).set({ linkId: link.id }).where(eq(outboundMessages.id, inserted.id)).run();
+    const link = await insertLink(tx, env, { debtorId, invoiceIds, channel: contact.channel, sentTo: toAddress ?? null, now });
+    await tx.update(outboundMessages).set({ linkId: link.id }).where(eq(outboundMessages.id, inserted.id));
   }
   return true;
 }

@@ -8,4 +8,4 @@ export type CheckpointName = (typeof checkpointNames)[number];
 /** What the provider call at a send checkpoint is for, so a test can stop a worker at one kind of send. */
 export const sendKinds = ["email", "sms", "batch"] as const;
 export type SendKind = (typeof sendKinds)[number];
-export type Checkpoint = (point: CheckpointName, kind?: SendKind) => void;
+export type Checkpoint = (point: CheckpointName, kind?: SendKind) => void | Promise<void>;

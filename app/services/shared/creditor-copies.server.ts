@@ -1,12 +1,12 @@
 import { and, eq, isNull } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import { first, type Db } from "../../../db/client";
 import { commitmentEvidence, creditors, debtors, outboundMessages, staffUsers } from "../../../db/schema";
 import { clientIp } from "../http/rate-limits.server";
 import { sendNoticeNow } from "./notices.server";
 import { CREDITOR_COPY_STEP } from "./outbox.server";
 import { requestDeps } from "../http/deps.server";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type Tx = Db;
 
 export type CommitmentKind = (typeof commitmentEvidence.$inferInsert)["kind"];
 
@@ -19,15 +19,15 @@ const KIND_LABELS: Record<CommitmentKind, string> = {
 };
 
 /** The creditor's notification address, or its owners' emails when none is set. */
-function copyAddresses(tx: Tx, creditorId: number): string[] {
-  const creditor = tx.select({ notificationEmail: creditors.notificationEmail }).from(creditors).where(eq(creditors.id, creditorId)).get();
+async function copyAddresses(tx: Tx, creditorId: number): Promise<string[]> {
+  const creditor = first(await tx.select({ notificationEmail: creditors.notificationEmail }).from(creditors).where(eq(creditors.id, creditorId)));
   if (creditor?.notificationEmail) return [creditor.notificationEmail];
-  return tx
-    .select({ email: staffUsers.email })
-    .from(staffUsers)
-    .where(and(eq(staffUsers.creditorId, creditorId), eq(staffUsers.role, "owner"), isNull(staffUsers.disabledAt)))
-    .all()
-    .map((r) => r.email);
+  return (
+    await tx
+      .select({ email: staffUsers.email })
+      .from(staffUsers)
+      .where(and(eq(staffUsers.creditorId, creditorId), eq(staffUsers.role, "owner"), isNull(staffUsers.disabledAt)))
+  ).map((r) => r.email);
 }
 
 /**
@@ -35,16 +35,31 @@ function copyAddresses(tx: Tx, creditorId: number): string[] {
  * the client address as the configured proxy reports it, the user agent) and queues the creditor's
  * copy in the outbox. Returns the copies' message ids, to send once the transaction commits.
  */
-export function recordCommitment(
+export async function recordCommitment(
   tx: Tx,
   request: Request,
   c: { debtorId: number; kind: CommitmentKind; recordId: number; acknowledgment: string; details: string[]; at: Date },
-): number[] {
-  const debtor = tx.select({ name: debtors.name, creditorId: debtors.creditorId }).from(debtors).where(eq(debtors.id, c.debtorId)).get()!;
+): Promise<number[]> {
+  const debtor = first(await tx.select({ name: debtors.name, creditorId: debtors.creditorId }).from(debtors).where(eq(debtors.id, c.debtorId)))!;
   const ip = clientIp(request);
   const userAgent = request.headers.get("User-Agent")?.slice(0, 512) ?? null;
-  const evidence = { creditorId: debtor.creditorId, debtorId: c.debtorId, kind: c.kind, recordId: c.recordId, acknowledgmentText: c.acknowledgment, acknowledgedIp: ip, acknowledgedUserAgent: userAgent, acknowledgedAt: c.at };
-  const stored = tx.insert(commitmentEvidence).values({ ...evidence, copyMessageIds: [] }).onConflictDoNothing().returning({ id: commitmentEvidence.id }).get();
+  const evidence = {
+    creditorId: debtor.creditorId,
+    debtorId: c.debtorId,
+    kind: c.kind,
+    recordId: c.recordId,
+    acknowledgmentText: c.acknowledgment,
+    acknowledgedIp: ip,
+    acknowledgedUserAgent: userAgent,
+    acknowledgedAt: c.at,
+  };
+  const stored = first(
+    await tx
+      .insert(commitmentEvidence)
+      .values({ ...evidence, copyMessageIds: [] })
+      .onConflictDoNothing()
+      .returning({ id: commitmentEvidence.id }),
+  );
   if (!stored) return [];
   // The stored text is the email's content: title, then the lines the staff template lays out.
   const text = [
@@ -55,16 +70,29 @@ export function recordCommitment(
     `Adresse IP : ${ip ?? "inconnue"}`,
     `Navigateur : ${userAgent ?? "inconnu"}`,
   ].join("\n");
-  const ids = copyAddresses(tx, debtor.creditorId).flatMap((address) => {
-    const row = tx
-      .insert(outboundMessages)
-      .values({ key: `creditor-copy:${stored.id}:${address}`, creditorId: debtor.creditorId, debtorId: c.debtorId, step: CREDITOR_COPY_STEP, channel: "email", status: "pending", locale: "fr", toAddress: address, plannedFor: c.at, bodyText: text })
-      .onConflictDoNothing({ target: outboundMessages.key })
-      .returning({ id: outboundMessages.id })
-      .get();
-    return row ? [row.id] : [];
-  });
-  tx.update(commitmentEvidence).set({ copyMessageIds: ids }).where(eq(commitmentEvidence.id, stored.id)).run();
+  const ids: number[] = [];
+  for (const address of await copyAddresses(tx, debtor.creditorId)) {
+    const row = first(
+      await tx
+        .insert(outboundMessages)
+        .values({
+          key: `creditor-copy:${stored.id}:${address}`,
+          creditorId: debtor.creditorId,
+          debtorId: c.debtorId,
+          step: CREDITOR_COPY_STEP,
+          channel: "email",
+          status: "pending",
+          locale: "fr",
+          toAddress: address,
+          plannedFor: c.at,
+          bodyText: text,
+        })
+        .onConflictDoNothing({ target: outboundMessages.key })
+        .returning({ id: outboundMessages.id }),
+    );
+    if (row) ids.push(row.id);
+  }
+  await tx.update(commitmentEvidence).set({ copyMessageIds: ids }).where(eq(commitmentEvidence.id, stored.id));
   return ids;
 }
 

@@ -23,22 +23,25 @@ export type DryRunRow = {
  * What each debtor will receive between two dates, and why, if nobody pays or answers: the cadence
  * replayed hour by hour from today's database state, without writing anything.
  */
-export function dryRun(db: Db, options: { from: CalendarDate; to: CalendarDate; debtorId?: number; creditorId?: number; everyHours?: number }): DryRunRow[] {
+export async function dryRun(db: Db, options: { from: CalendarDate; to: CalendarDate; debtorId?: number; creditorId?: number; everyHours?: number }): Promise<DryRunRow[]> {
   const start = new Date(`${options.from}T00:00:00Z`);
   // One creditor's book is read alone, not the whole database filtered afterwards.
   const scope = options.debtorId
     ? [options.debtorId]
     : options.creditorId !== undefined
-      ? db.select({ id: debtors.id }).from(debtors).where(eq(debtors.creditorId, options.creditorId)).all().map((d) => d.id)
+      ? (await db.select({ id: debtors.id }).from(debtors).where(eq(debtors.creditorId, options.creditorId))).map((d) => d.id)
       : undefined;
-  const states = scope && scope.length === 0 ? [] : loadCadenceStates(db, start, scope)
-    .filter((l) => options.creditorId === undefined || l.creditorId === options.creditorId)
-    .map((l) => l.state);
+  const states =
+    scope && scope.length === 0
+      ? []
+      : (await loadCadenceStates(db, start, scope)).filter((l) => options.creditorId === undefined || l.creditorId === options.creditorId).map((l) => l.state);
   const { contacts, effects } = simulateCadence(states, ticksBetween(options.from, options.to, options.everyHours));
   const ids = states.map((s) => s.debtorId);
-  const names = new Map(ids.length ? db.select({ id: debtors.id, name: debtors.name, tz: debtors.timeZone }).from(debtors).where(inArray(debtors.id, ids)).all().map((d) => [d.id, d]) : []);
+  const names = new Map(
+    ids.length ? (await db.select({ id: debtors.id, name: debtors.name, tz: debtors.timeZone }).from(debtors).where(inArray(debtors.id, ids))).map((d) => [d.id, d]) : [],
+  );
   const numbers = new Map(
-    ids.length ? db.select({ id: invoices.id, number: invoices.number }).from(invoices).where(inArray(invoices.debtorId, ids)).all().map((i) => [i.id, i.number]) : [],
+    ids.length ? (await db.select({ id: invoices.id, number: invoices.number }).from(invoices).where(inArray(invoices.debtorId, ids))).map((i) => [i.id, i.number]) : [],
   );
   const when = (debtorId: number, at: Date) => {
     const tz = names.get(debtorId)?.tz ?? "Europe/Paris";

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import type { Db } from "../../../db/client";
+import { transaction, type Db } from "../../../db/client";
 import type { debtorContacts, debtors, invoiceTermsFlags, invoices, ImportCounts } from "../../../db/schema";
 import { timeBarredWarning } from "../../domain/prescription";
 import {
@@ -71,7 +71,19 @@ type Writes = {
 
 /** What a preview remembers of a debtor and of an invoice: what later rows are compared with. */
 const DEBTOR_PACKED = ["name", "kind", "siren", "addressLine", "postalCode", "city", "country", "locale", "timeZone", "segment"] as const satisfies readonly (keyof StoredDebtor)[];
-const INVOICE_PACKED = ["debtorRef", "number", "amountCents", "balanceCents", "currency", "issueDate", "dueDate", "paymentTermsDays", "status", "termsWarning", "hasPayments"] as const satisfies readonly (keyof StoredInvoice)[];
+const INVOICE_PACKED = [
+  "debtorRef",
+  "number",
+  "amountCents",
+  "balanceCents",
+  "currency",
+  "issueDate",
+  "dueDate",
+  "paymentTermsDays",
+  "status",
+  "termsWarning",
+  "hasPayments",
+] as const satisfies readonly (keyof StoredInvoice)[];
 
 const DEBTOR = 0;
 const INVOICE = 1;
@@ -161,35 +173,32 @@ export class IntakeSession {
   }
 
   /** Runs one chunk; in write mode inside one IMMEDIATE transaction of its own. */
-  run(db: Db, rows: readonly IntakeRow[], afterChunk?: (tx: Db, outcomes: RowOutcome[]) => void): RowOutcome[] {
+  async run(db: Db, rows: readonly IntakeRow[], afterChunk?: (tx: Db, outcomes: RowOutcome[]) => Promise<void>): Promise<RowOutcome[]> {
     if (!this.write) {
-      const outcomes = this.chunk(db, rows, null);
+      const outcomes = await this.chunk(db, rows, null);
       this.settle();
       return outcomes;
     }
-    return db.transaction(
-      (tx) => {
-        // Fresh state for every chunk of an import: another request may have written meanwhile.
-        this.debtorsByRef.clear();
-        this.invoicesByRef.clear();
-        this.invoiceRefByNumber.clear();
-        const writes: Writes = { newDebtors: [], debtorUpdates: [], newContacts: [], newInvoices: [], invoiceUpdates: [] };
-        const outcomes = this.chunk(tx as unknown as Db, rows, writes);
-        this.flush(tx as unknown as Db, writes);
-        afterChunk?.(tx as unknown as Db, outcomes);
-        return outcomes;
-      },
-      { behavior: "immediate" },
-    );
+    return await transaction(db, async (tx) => {
+      // Fresh state for every chunk of an import: another request may have written meanwhile.
+      this.debtorsByRef.clear();
+      this.invoicesByRef.clear();
+      this.invoiceRefByNumber.clear();
+      const writes: Writes = { newDebtors: [], debtorUpdates: [], newContacts: [], newInvoices: [], invoiceUpdates: [] };
+      const outcomes = await this.chunk(tx as unknown as Db, rows, writes);
+      await this.flush(tx as unknown as Db, writes);
+      await afterChunk?.(tx, outcomes);
+      return outcomes;
+    });
   }
 
-  private chunk(db: Db, rows: readonly IntakeRow[], writes: Writes | null): RowOutcome[] {
+  private async chunk(db: Db, rows: readonly IntakeRow[], writes: Writes | null): Promise<RowOutcome[]> {
     const checked = rows.map((row) => {
       const debtor = row.debtor ? checkDebtor(row.debtor) : null;
       const invoice = row.invoice ? checkInvoice({ ...row.invoice, ...(row.debtor ? { debtorRef: row.debtor.externalRef } : {}) }, this.options.today) : null;
       return { row, debtor, invoice };
     });
-    this.load(
+    await this.load(
       db,
       checked.flatMap(({ debtor, invoice }) => [debtor?.ok ? debtor.value.externalRef : null, invoice?.ok ? invoice.value.debtorRef : null]).filter((r): r is string => r !== null),
       checked.flatMap(({ invoice }) => (invoice?.ok ? [invoice.value] : [])),
@@ -204,23 +213,26 @@ export class IntakeSession {
   }
 
   /** Reads what is stored for refs this session has not seen yet. */
-  private load(db: Db, debtorRefs: string[], records: InvoiceRecord[]) {
+  private async load(db: Db, debtorRefs: string[], records: InvoiceRecord[]) {
     const { creditorId } = this.options;
     const unseenDebtorRefs = [...new Set(debtorRefs)].filter((ref) => !this.debtorsByRef.has(ref));
     if (this.memory) {
       this.seenDebtors = this.memory.read(DEBTOR, unseenDebtorRefs);
-      this.seenInvoices = this.memory.read(INVOICE, [...new Set(records.flatMap((r) => [r.externalRef, r.number]))].filter((ref) => !this.invoicesByRef.has(ref)));
+      this.seenInvoices = this.memory.read(
+        INVOICE,
+        [...new Set(records.flatMap((r) => [r.externalRef, r.number]))].filter((ref) => !this.invoicesByRef.has(ref)),
+      );
     }
     const newDebtorRefs = unseenDebtorRefs.filter((ref) => !this.unpackDebtor(ref));
     if (newDebtorRefs.length > 0) {
-      const found = findDebtorsByRefs(db, creditorId, newDebtorRefs);
+      const found = await findDebtorsByRefs(db, creditorId, newDebtorRefs);
       const byId = new Map<number, KnownDebtor>();
       for (const { id, externalRef, ...stored } of found) {
         const known: KnownDebtor = { id, stored, emails: new Set(), phones: new Set(), contactCount: 0, created: false };
         this.debtorsByRef.set(externalRef!, known);
         byId.set(id, known);
       }
-      for (const contact of findContactsOfDebtors(db, [...byId.keys()])) {
+      for (const contact of await findContactsOfDebtors(db, [...byId.keys()])) {
         const known = byId.get(contact.debtorId)!;
         known.contactCount++;
         if (contact.email) known.emails.add(contact.email.toLowerCase());
@@ -231,7 +243,7 @@ export class IntakeSession {
     const refs = [...new Set(records.map((r) => r.externalRef))].filter((ref) => !this.invoicesByRef.has(ref) && !this.unpackInvoice(ref));
     const numbers = [...new Set(records.map((r) => r.number))].filter((n) => this.numberOwner(n) === undefined);
     if (refs.length + numbers.length > 0) {
-      const found = findInvoicesByRefsOrNumbers(db, creditorId, refs, numbers);
+      const found = await findInvoicesByRefsOrNumbers(db, creditorId, refs, numbers);
       if (this.memory) {
         // Found by number, under a ref this chunk does not name: the preview may know it already.
         const others = found.map((f) => f.externalRef ?? `#${f.id}`).filter((ref) => !this.invoicesByRef.has(ref) && !this.seenInvoices.has(ref));
@@ -239,7 +251,8 @@ export class IntakeSession {
       }
       for (const { id, externalRef, hasPayments, ...stored } of found) {
         const ref = externalRef ?? `#${id}`;
-        if (!this.invoicesByRef.get(ref) && !this.seenInvoices.get(ref)) this.invoicesByRef.set(ref, { id, externalRef: ref, stored: { ...stored, hasPayments: Boolean(hasPayments) }, created: false });
+        if (!this.invoicesByRef.get(ref) && !this.seenInvoices.get(ref))
+          this.invoicesByRef.set(ref, { id, externalRef: ref, stored: { ...stored, hasPayments: Boolean(hasPayments) }, created: false });
         this.setNumberOwner(stored.number, ref);
       }
       for (const ref of refs) if (!this.invoicesByRef.has(ref)) this.invoicesByRef.set(ref, null);
@@ -248,9 +261,9 @@ export class IntakeSession {
 
   private apply(outcome: RowOutcome, debtor: DebtorRecord | null, invoice: InvoiceRecord | null, writes: Writes | null) {
     // Decide everything first: a refusal of the invoice must leave the debtor's line unwritten too.
-    const knownDebtor = debtor ? this.debtorsByRef.get(debtor.externalRef) ?? null : null;
+    const knownDebtor = debtor ? (this.debtorsByRef.get(debtor.externalRef) ?? null) : null;
     const debtorRef = debtor?.externalRef ?? invoice!.debtorRef;
-    const owner = debtor ? knownDebtor : this.debtorsByRef.get(debtorRef) ?? null;
+    const owner = debtor ? knownDebtor : (this.debtorsByRef.get(debtorRef) ?? null);
     let kind: DebtorKind | undefined = debtor?.kind ?? owner?.stored.kind;
     if (!debtor && invoice && !owner) {
       outcome.errors.push({ field: "invoice.debtorRef", message: `Client inconnu (réf. ${invoice.debtorRef}) : envoyez d'abord le client, ou ses colonnes avec la facture.` });
@@ -306,7 +319,15 @@ export class IntakeSession {
         segment: record.segment ?? "standard",
         createdAt: this.options.at,
       };
-      const created: KnownDebtor = { id: null, stored: { ...values }, emails: new Set(), phones: new Set(), contactCount: 0, created: true, ...(writes ? { pending: values } : {}) };
+      const created: KnownDebtor = {
+        id: null,
+        stored: { ...values },
+        emails: new Set(),
+        phones: new Set(),
+        contactCount: 0,
+        created: true,
+        ...(writes ? { pending: values } : {}),
+      };
       this.debtorsByRef.set(record.externalRef, created);
       writes?.newDebtors.push(values);
       this.addContact(created, record.externalRef, contact(null), writes);
@@ -394,7 +415,9 @@ export class IntakeSession {
   private settle() {
     const debtors: [string, string][] = [];
     for (const [ref, known] of this.debtorsByRef) {
-      const packed = known ? JSON.stringify([known.id, known.created, known.contactCount, [...known.emails], [...known.phones], ...DEBTOR_PACKED.map((k) => known.stored[k] ?? null)]) : "";
+      const packed = known
+        ? JSON.stringify([known.id, known.created, known.contactCount, [...known.emails], [...known.phones], ...DEBTOR_PACKED.map((k) => known.stored[k] ?? null)])
+        : "";
       if (this.seenDebtors.get(ref) !== packed) debtors.push([ref, packed]);
     }
     const invoices: [string, string][] = [];
@@ -435,28 +458,28 @@ export class IntakeSession {
     return true;
   }
 
-  private flush(tx: Db, writes: Writes) {
+  private async flush(tx: Db, writes: Writes) {
     const { creditorId, at } = this.options;
     const debtorIds = new Map<string, number>();
-    for (const { id, externalRef } of insertDebtors(tx, writes.newDebtors)) debtorIds.set(externalRef!, id);
+    for (const { id, externalRef } of await insertDebtors(tx, writes.newDebtors)) debtorIds.set(externalRef!, id);
     const idOf = (ref: string) => debtorIds.get(ref) ?? this.debtorsByRef.get(ref)!.id!;
-    for (const { ref, set } of writes.debtorUpdates) updateDebtor(tx, creditorId, idOf(ref), set);
-    insertContacts(
+    for (const { ref, set } of writes.debtorUpdates) await updateDebtor(tx, creditorId, idOf(ref), set);
+    await insertContacts(
       tx,
       writes.newContacts.map(({ ref, values }) => ({ ...values, debtorId: idOf(ref) })),
     );
-    const inserted = insertInvoices(
+    const inserted = await insertInvoices(
       tx,
       writes.newInvoices.map(({ debtorRef, values }) => ({ ...values, debtorId: idOf(debtorRef) })),
     );
     const invoiceIds = new Map(inserted.map(({ id, externalRef }) => [externalRef!, id]));
     const flags: (typeof invoiceTermsFlags.$inferInsert)[] = [];
     for (const { values, warning } of writes.newInvoices) if (warning) flags.push({ invoiceId: invoiceIds.get(values.externalRef)!, creditorId, warning, flaggedAt: at });
-    insertTermsFlags(tx, flags);
+    await insertTermsFlags(tx, flags);
     for (const { ref, set, warning } of writes.invoiceUpdates) {
       const id = this.invoicesByRef.get(ref)!.id!;
-      if (Object.keys(set).length > 0) updateInvoice(tx, creditorId, id, set);
-      if (warning !== undefined) setTermsFlag(tx, creditorId, id, warning, at);
+      if (Object.keys(set).length > 0) await updateInvoice(tx, creditorId, id, set);
+      if (warning !== undefined) await setTermsFlag(tx, creditorId, id, warning, at);
     }
     // Written: later rows of a next chunk read them from the database again.
     for (const [ref, id] of debtorIds) {
@@ -471,6 +494,6 @@ export class IntakeSession {
 }
 
 /** One call of the API or one small batch: decided and written in a single transaction. */
-export function intake(db: Db, options: IntakeOptions, rows: readonly IntakeRow[]): RowOutcome[] {
+export async function intake(db: Db, options: IntakeOptions, rows: readonly IntakeRow[]): Promise<RowOutcome[]> {
   return new IntakeSession(options, true).run(db, rows);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT, jwtVerify, errors, type JWTVerifyGetKey } from "jose";
 import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import { first, one, type Db } from "../../../db/client";
 import { debtorLinks, invoices } from "../../../db/schema";
 import type { Env } from "../../env.server";
 import { randomToken, sha256 } from "../auth/tokens.server";
@@ -23,29 +23,30 @@ type Tx = Pick<Db, "insert">;
  * carrying it; the token is signed afterwards from this row, so signing again after a crash gives the
  * very same token.
  */
-export function insertLink(
+export async function insertLink(
   tx: Tx,
   env: LinkEnv,
   input: { debtorId: number; invoiceIds: number[]; channel: DebtorLink["channel"]; sentTo: string | null; now: Date },
-): DebtorLink {
+): Promise<DebtorLink> {
   const [current] = env.LINK_SIGNING_KEYS;
   if (!current) throw new Error("No link signing key configured");
   // JWT times are whole seconds; keeping the row at the same precision lets us re-sign identically.
   const issuedAt = new Date(Math.floor(input.now.getTime() / 1000) * 1000);
-  return tx
-    .insert(debtorLinks)
-    .values({
-      jti: randomUUID(),
-      kid: current.kid,
-      debtorId: input.debtorId,
-      scope: input.invoiceIds,
-      channel: input.channel,
-      sentToHash: input.sentTo ? sha256(input.sentTo.toLowerCase()) : null,
-      issuedAt,
-      expiresAt: new Date(issuedAt.getTime() + env.LINK_TTL_DAYS * DAY_MS),
-    })
-    .returning()
-    .get();
+  return one(
+    await tx
+      .insert(debtorLinks)
+      .values({
+        jti: randomUUID(),
+        kid: current.kid,
+        debtorId: input.debtorId,
+        scope: input.invoiceIds,
+        channel: input.channel,
+        sentToHash: input.sentTo ? sha256(input.sentTo.toLowerCase()) : null,
+        issuedAt,
+        expiresAt: new Date(issuedAt.getTime() + env.LINK_TTL_DAYS * DAY_MS),
+      })
+      .returning(),
+  );
 }
 
 /** Short SMS links: 128 random bits, base64url (M16), so the default SMS stays within two segments. */
@@ -55,26 +56,27 @@ const SHORT_TOKEN = /^[A-Za-z0-9_-]{22}$/;
  * Records a short link for an SMS and returns its token, which exists only in the message: the row
  * keeps its hash (M16). Same claims, expiry and revocation as a signed link.
  */
-export function insertShortLink(
+export async function insertShortLink(
   tx: Tx,
   env: LinkEnv,
   input: { debtorId: number; invoiceIds: number[]; sentTo: string; now: Date },
-): { link: DebtorLink; token: string } {
+): Promise<{ link: DebtorLink; token: string }> {
   const token = randomToken(16);
-  const link = tx
-    .insert(debtorLinks)
-    .values({
-      jti: randomUUID(),
-      tokenHash: sha256(token),
-      debtorId: input.debtorId,
-      scope: input.invoiceIds,
-      channel: "sms",
-      sentToHash: sha256(input.sentTo.toLowerCase()),
-      issuedAt: input.now,
-      expiresAt: new Date(input.now.getTime() + env.LINK_TTL_DAYS * DAY_MS),
-    })
-    .returning()
-    .get();
+  const link = one(
+    await tx
+      .insert(debtorLinks)
+      .values({
+        jti: randomUUID(),
+        tokenHash: sha256(token),
+        debtorId: input.debtorId,
+        scope: input.invoiceIds,
+        channel: "sms",
+        sentToHash: sha256(input.sentTo.toLowerCase()),
+        issuedAt: input.now,
+        expiresAt: new Date(input.now.getTime() + env.LINK_TTL_DAYS * DAY_MS),
+      })
+      .returning(),
+  );
   return { link, token };
 }
 
@@ -113,9 +115,7 @@ function hmacKey(secret: Uint8Array, usage: "sign" | "verify"): Promise<CryptoKe
   return key;
 }
 
-export type LinkCheck =
-  | { status: "valid"; link: DebtorLink }
-  | { status: "invalid"; reason: "malformed" | "signature" | "expired" | "unknown" | "revoked" };
+export type LinkCheck = { status: "valid"; link: DebtorLink } | { status: "invalid"; reason: "malformed" | "signature" | "expired" | "unknown" | "revoked" };
 
 /**
  * Verifies a link token: signature with a key chosen by kid from our own key map (M13), pinned
@@ -123,11 +123,9 @@ export type LinkCheck =
  * uniform page for every invalid reason (M17); the reason is for logs and tests.
  */
 export async function checkLink(db: Db, env: LinkEnv, token: string, now: Date): Promise<LinkCheck> {
-  if (SHORT_TOKEN.test(token)) return checkLinkRow(linkByTokenHash(db).get({ tokenHash: sha256(token) }), now);
+  if (SHORT_TOKEN.test(token)) return checkLinkRow(first(await linkByTokenHash(db).execute({ tokenHash: sha256(token) })), now);
   const getKey: JWTVerifyGetKey = (header) => {
-    const key = header.kid && KID_FORMAT.test(header.kid)
-      ? env.LINK_SIGNING_KEYS.find((k) => k.kid === header.kid)
-      : undefined;
+    const key = header.kid && KID_FORMAT.test(header.kid) ? env.LINK_SIGNING_KEYS.find((k) => k.kid === header.kid) : undefined;
     if (!key) throw new errors.JWKSNoMatchingKey();
     return hmacKey(key.secret, "verify");
   };
@@ -145,15 +143,20 @@ export async function checkLink(db: Db, env: LinkEnv, token: string, now: Date):
     }));
   } catch (error) {
     if (error instanceof errors.JWTExpired) return { status: "invalid", reason: "expired" };
-    if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey)
-      return { status: "invalid", reason: "signature" };
+    if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) return { status: "invalid", reason: "signature" };
     return { status: "invalid", reason: "malformed" };
   }
-  return checkLinkRow(linkByJti(db).get({ jti: claims.jti ?? "", debtorId: Number(claims.sub) }), now);
+  return checkLinkRow(first(await linkByJti(db).execute({ jti: claims.jti ?? "", debtorId: Number(claims.sub) })), now);
 }
 
 // Every link landing and exchange reads its row: built and prepared once per connection.
-const linkByTokenHash = preparedOnce((db: Db) => db.select().from(debtorLinks).where(eq(debtorLinks.tokenHash, sql.placeholder("tokenHash"))).prepare());
+const linkByTokenHash = preparedOnce((db: Db) =>
+  db
+    .select()
+    .from(debtorLinks)
+    .where(eq(debtorLinks.tokenHash, sql.placeholder("tokenHash")))
+    .prepare(),
+);
 const linkByJti = preparedOnce((db: Db) =>
   db
     .select()
@@ -169,8 +172,8 @@ function checkLinkRow(link: DebtorLink | undefined, now: Date): LinkCheck {
   return { status: "valid", link };
 }
 
-export function revokeLink(db: Db, linkId: number, reason: string, now: Date) {
-  db.update(debtorLinks).set({ revokedAt: now, revokedReason: reason }).where(eq(debtorLinks.id, linkId)).run();
+export async function revokeLink(db: Db, linkId: number, reason: string, now: Date) {
+  await db.update(debtorLinks).set({ revokedAt: now, revokedReason: reason }).where(eq(debtorLinks.id, linkId));
 }
 
 type LinkWriter = Pick<Db, "select" | "update">;
@@ -180,12 +183,14 @@ type LinkWriter = Pick<Db, "select" | "update">;
  * them (a session is valid only while its link is). `keepLinkId` spares the link of the session
  * making the change. Returns how many links were revoked.
  */
-export function revokeDebtorLinks(db: LinkWriter, debtorId: number, reason: string, now: Date, keepLinkId?: number): number {
-  return db
-    .update(debtorLinks)
-    .set({ revokedAt: now, revokedReason: reason })
-    .where(and(eq(debtorLinks.debtorId, debtorId), isNull(debtorLinks.revokedAt), ...(keepLinkId === undefined ? [] : [ne(debtorLinks.id, keepLinkId)])))
-    .run().changes;
+export async function revokeDebtorLinks(db: LinkWriter, debtorId: number, reason: string, now: Date, keepLinkId?: number): Promise<number> {
+  return (
+    await db
+      .update(debtorLinks)
+      .set({ revokedAt: now, revokedReason: reason })
+      .where(and(eq(debtorLinks.debtorId, debtorId), isNull(debtorLinks.revokedAt), ...(keepLinkId === undefined ? [] : [ne(debtorLinks.id, keepLinkId)])))
+      .returning({ id: debtorLinks.id })
+  ).length;
 }
 
 /**
@@ -193,17 +198,26 @@ export function revokeDebtorLinks(db: LinkWriter, debtorId: number, reason: stri
  * invoices that are no longer owed stop working (nothing left for them to act on). Links that also
  * carry an invoice still open, and links about the whole account (no scope), stay.
  */
-export function revokeLinksOfClosedInvoices(db: LinkWriter, debtorId: number, reason: string, now: Date): number {
-  const live = db.select({ id: debtorLinks.id, scope: debtorLinks.scope }).from(debtorLinks).where(and(eq(debtorLinks.debtorId, debtorId), isNull(debtorLinks.revokedAt))).all();
+export async function revokeLinksOfClosedInvoices(db: LinkWriter, debtorId: number, reason: string, now: Date): Promise<number> {
+  const live = await db
+    .select({ id: debtorLinks.id, scope: debtorLinks.scope })
+    .from(debtorLinks)
+    .where(and(eq(debtorLinks.debtorId, debtorId), isNull(debtorLinks.revokedAt)));
   const owed = new Set(
-    db
-      .select({ id: invoices.id })
-      .from(invoices)
-      .where(and(eq(invoices.debtorId, debtorId), inArray(invoices.status, ["open", "litigation"])))
-      .all()
-      .map((i) => i.id),
+    (
+      await db
+        .select({ id: invoices.id })
+        .from(invoices)
+        .where(and(eq(invoices.debtorId, debtorId), inArray(invoices.status, ["open", "litigation"])))
+    ).map((i) => i.id),
   );
   const stale = live.filter((l) => l.scope.length > 0 && l.scope.every((invoiceId) => !owed.has(invoiceId))).map((l) => l.id);
   if (stale.length === 0) return 0;
-  return db.update(debtorLinks).set({ revokedAt: now, revokedReason: reason }).where(and(inArray(debtorLinks.id, stale), isNull(debtorLinks.revokedAt))).run().changes;
+  return (
+    await db
+      .update(debtorLinks)
+      .set({ revokedAt: now, revokedReason: reason })
+      .where(and(inArray(debtorLinks.id, stale), isNull(debtorLinks.revokedAt)))
+      .returning({ id: debtorLinks.id })
+  ).length;
 }

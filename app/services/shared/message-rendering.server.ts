@@ -14,12 +14,12 @@ const smsSteps = new Set<string>(SMS_TEMPLATE_STEPS);
  * it wrote some. The job and the back office's preview both render through here.
  */
 export async function renderStepEmail(db: Reader, creditorId: number, step: EmailTemplate, props: ReminderEmailProps) {
-  const template = emailSteps.has(step) ? getMessageTemplate(db, creditorId, { step, channel: "email", locale: props.locale }) : null;
+  const template = emailSteps.has(step) ? await getMessageTemplate(db, creditorId, { step, channel: "email", locale: props.locale }) : null;
   return renderEmail(step, withEmailTemplate(props, template));
 }
 
 /** The creditor's SMS text for this step and language, placeholders unfilled; null for ours. */
-export function customSmsText(db: Reader, creditorId: number, step: string, locale: "fr" | "en"): string | null {
+export async function customSmsText(db: Reader, creditorId: number, step: string, locale: "fr" | "en"): Promise<string | null> {
   if (!smsSteps.has(step)) return null;
-  return getMessageTemplate(db, creditorId, { step, channel: "sms", locale })?.body ?? null;
+  return (await getMessageTemplate(db, creditorId, { step, channel: "sms", locale }))?.body ?? null;
 }

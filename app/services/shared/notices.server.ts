@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import { first, type Db } from "../../../db/client";
 import { debtors, outboundMessages } from "../../../db/schema";
 import { toGsm7 } from "../../domain/sms-text";
 import { usableEmailContact, usableSmsContact } from "../../models/contacts.server";
 import { insertLink } from "./links.server";
 import { deliverMessage, type OutboxDeps } from "./outbox.server";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type Tx = Db;
 
 export type Notice = {
   debtorId: number;
@@ -28,48 +28,49 @@ export type Notice = {
  * so the action and its confirmation commit together. Returns the message id, or null when the
  * debtor has no usable address (the screen confirmation still stands) or it was queued already.
  */
-export function queueNotice(tx: Tx, env: OutboxDeps["env"], notice: Notice, now: Date): number | null {
-  const debtor = tx.select().from(debtors).where(eq(debtors.id, notice.debtorId)).get();
+export async function queueNotice(tx: Tx, env: OutboxDeps["env"], notice: Notice, now: Date): Promise<number | null> {
+  const debtor = first(await tx.select().from(debtors).where(eq(debtors.id, notice.debtorId)));
   if (!debtor) return null;
-  const to = recipient(tx, notice);
+  const to = await recipient(tx, notice);
   if (!to) return null;
   const { channel, address, contactId } = to;
   const text = [notice.title, ...notice.lines].join("\n");
-  const inserted = tx
-    .insert(outboundMessages)
-    .values({
-      key: `notice:${notice.key}:${channel}`,
-      creditorId: debtor.creditorId,
-      debtorId: debtor.id,
-      contactId,
-      step: "notice",
-      channel,
-      status: "pending",
-      locale: debtor.locale,
-      toAddress: address,
-      plannedFor: now,
-      bodyText: channel === "sms" ? toGsm7(text) : text,
-    })
-    .onConflictDoNothing({ target: outboundMessages.key })
-    .returning({ id: outboundMessages.id })
-    .get();
+  const inserted = first(
+    await tx
+      .insert(outboundMessages)
+      .values({
+        key: `notice:${notice.key}:${channel}`,
+        creditorId: debtor.creditorId,
+        debtorId: debtor.id,
+        contactId,
+        step: "notice",
+        channel,
+        status: "pending",
+        locale: debtor.locale,
+        toAddress: address,
+        plannedFor: now,
+        bodyText: channel === "sms" ? toGsm7(text) : text,
+      })
+      .onConflictDoNothing({ target: outboundMessages.key })
+      .returning({ id: outboundMessages.id }),
+  );
   if (!inserted) return null;
   if (channel === "email" && notice.withLink !== false) {
-    const link = insertLink(tx, env, { debtorId: debtor.id, invoiceIds: [], channel: "email", sentTo: address, now });
-    tx.update(outboundMessages).set({ linkId: link.id }).where(eq(outboundMessages.id, inserted.id)).run();
+    const link = await insertLink(tx, env, { debtorId: debtor.id, invoiceIds: [], channel: "email", sentTo: address, now });
+    await tx.update(outboundMessages).set({ linkId: link.id }).where(eq(outboundMessages.id, inserted.id));
   }
   return inserted.id;
 }
 
 type Recipient = { channel: "email" | "sms"; address: string; contactId: number };
 
-function recipient(tx: Tx, notice: Notice): Recipient | null {
+async function recipient(tx: Tx, notice: Notice): Promise<Recipient | null> {
   if (notice.to) return notice.to;
   if (notice.channel === "sms-first") {
-    const phone = usableSmsContact(tx, notice.debtorId);
+    const phone = await usableSmsContact(tx, notice.debtorId);
     if (phone?.phone) return { channel: "sms", address: phone.phone, contactId: phone.id };
   }
-  const email = usableEmailContact(tx, notice.debtorId);
+  const email = await usableEmailContact(tx, notice.debtorId);
   return email?.email ? { channel: "email", address: email.email, contactId: email.id } : null;
 }
 

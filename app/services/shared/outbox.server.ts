@@ -1,7 +1,7 @@
 import { loadEcbTable } from "../../models/published-rates.server";
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, isNull, lt, lte, or, sql, type Column } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import { first, one, transaction, type Db } from "../../../db/client";
 import { callTasks, debtorContacts, emailBatches, letters, outboundMessages, type creditors, type debtors, type invoices } from "../../../db/schema";
 import { isEmailTemplate, type ReminderEmailProps } from "../../../emails";
 import { mailbox } from "../../domain/text";
@@ -101,7 +101,7 @@ function backoff(attempts: number, now: Date): Date {
 export async function deliverDueMessages(deps: OutboxDeps): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0, cancelled: 0, deferred: 0 };
   await reconcileStuckSms(deps, report);
-  const due = deps.db
+  const due = await deps.db
     .select({ id: outboundMessages.id, channel: outboundMessages.channel, step: outboundMessages.step, batchId: outboundMessages.batchId, covered: coveredCount })
     .from(outboundMessages)
     .where(
@@ -112,8 +112,7 @@ export async function deliverDueMessages(deps: OutboxDeps): Promise<DeliveryRepo
         leaseFree(outboundMessages.leaseExpiresAt, deps.now),
       ),
     )
-    .orderBy(outboundMessages.id)
-    .all();
+    .orderBy(outboundMessages.id);
   const unsentBatches = new Set<number>();
   const batchable: number[] = [];
   for (const row of due) {
@@ -127,7 +126,7 @@ export async function deliverDueMessages(deps: OutboxDeps): Promise<DeliveryRepo
   const size = Math.max(1, Math.min(deps.batchSize ?? RESEND_BATCH_LIMIT, RESEND_BATCH_LIMIT));
   const outcomes = new Map<number, Outcome>();
   // Batches left unsent by a crash or an error first, exactly as composed; then new ones.
-  const preparations = [...unsentBatches].map((batchId) => () => retakeBatch(deps, batchId, outcomes));
+  const preparations = [...unsentBatches].map((batchId) => async () => retakeBatch(deps, batchId, outcomes));
   for (let start = 0; start < batchable.length; start += size) {
     const ids = batchable.slice(start, start + size);
     preparations.push(() => prepareBatch(deps, ids, outcomes));
@@ -154,27 +153,28 @@ const released = { claimToken: null, leaseExpiresAt: null } as const;
  * A single message is taken by one worker at a time: compare-and-set of a fresh claim token on a
  * pending row nobody holds. Returns the token, or null when another worker has it.
  */
-function claimMessage({ db, now }: Pick<OutboxDeps, "db" | "now">, messageId: number): string | null {
+async function claimMessage({ db, now }: Pick<OutboxDeps, "db" | "now">, messageId: number): Promise<string | null> {
   const token = randomUUID();
-  const won = db
+  const won = await db
     .update(outboundMessages)
     .set({ claimToken: token, leaseExpiresAt: new Date(now.getTime() + MESSAGE_LEASE_MS) })
     .where(and(eq(outboundMessages.id, messageId), eq(outboundMessages.status, "pending"), isNull(outboundMessages.batchId), leaseFree(outboundMessages.leaseExpiresAt, now)))
-    .run();
-  return won.changes === 1 ? token : null;
+    .returning({ id: outboundMessages.id });
+  return won.length === 1 ? token : null;
 }
 
 /**
  * The fence, right before each provider call: the row is still in the state this worker left it in,
  * under this worker's token. Another worker that took it over after a stall changed the token.
  */
-function stillHolds(db: Db, message: Pick<Message, "id" | "claimToken">, status: Message["status"]): boolean {
+async function stillHolds(db: Db, message: Pick<Message, "id" | "claimToken">, status: Message["status"]): Promise<boolean> {
   if (message.claimToken === null) return false;
-  const row = db
-    .select({ id: outboundMessages.id })
-    .from(outboundMessages)
-    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, status), eq(outboundMessages.claimToken, message.claimToken)))
-    .get();
+  const row = first(
+    await db
+      .select({ id: outboundMessages.id })
+      .from(outboundMessages)
+      .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, status), eq(outboundMessages.claimToken, message.claimToken))),
+  );
   return row !== undefined;
 }
 
@@ -190,12 +190,14 @@ function isBatchable(message: { channel: Message["channel"]; step: string; cover
 }
 
 /** Run before planning, so the same pass plans the cancelled steps again from today's state. */
-export function cancelStaleMessages({ db, now }: Pick<OutboxDeps, "db" | "now">): number {
-  return db
-    .update(outboundMessages)
-    .set({ status: "cancelled", lastError: "stale after downtime: the cadence plans it again" })
-    .where(and(eq(outboundMessages.status, "pending"), lt(outboundMessages.plannedFor, new Date(now.getTime() - MAX_CATCH_UP_MS))))
-    .run().changes;
+export async function cancelStaleMessages({ db, now }: Pick<OutboxDeps, "db" | "now">): Promise<number> {
+  return (
+    await db
+      .update(outboundMessages)
+      .set({ status: "cancelled", lastError: "stale after downtime: the cadence plans it again" })
+      .where(and(eq(outboundMessages.status, "pending"), lt(outboundMessages.plannedFor, new Date(now.getTime() - MAX_CATCH_UP_MS))))
+      .returning({ id: outboundMessages.id })
+  ).length;
 }
 
 /**
@@ -204,7 +206,12 @@ export function cancelStaleMessages({ db, now }: Pick<OutboxDeps, "db" | "now">)
  * once it has one, so the web and the job cannot each send it under a different key.
  */
 export async function deliverMessage(deps: OutboxDeps, messageId: number): Promise<Outcome> {
-  const message = deps.db.select({ status: outboundMessages.status, channel: outboundMessages.channel, step: outboundMessages.step, batchId: outboundMessages.batchId, covered: coveredCount }).from(outboundMessages).where(eq(outboundMessages.id, messageId)).get();
+  const message = first(
+    await deps.db
+      .select({ status: outboundMessages.status, channel: outboundMessages.channel, step: outboundMessages.step, batchId: outboundMessages.batchId, covered: coveredCount })
+      .from(outboundMessages)
+      .where(eq(outboundMessages.id, messageId)),
+  );
   if (!message || message.status !== "pending" || message.batchId !== null) return "skipped";
   if (!isBatchable(message)) return deliverOne(deps, messageId);
   const outcomes = new Map<number, Outcome>();
@@ -213,8 +220,8 @@ export async function deliverMessage(deps: OutboxDeps, messageId: number): Promi
 }
 
 async function deliverOne(deps: OutboxDeps, messageId: number): Promise<Outcome> {
-  if (claimMessage(deps, messageId) === null) return "skipped";
-  const checked = checkBeforeSending(deps, messageId);
+  if ((await claimMessage(deps, messageId)) === null) return "skipped";
+  const checked = await checkBeforeSending(deps, messageId);
   if (typeof checked === "string") return checked;
   switch (checked.message.channel) {
     case "email":
@@ -229,28 +236,34 @@ async function deliverOne(deps: OutboxDeps, messageId: number): Promise<Outcome>
 }
 
 /** What every send re-checks right before it happens; an outcome when the message must not go now. */
-function checkBeforeSending(deps: OutboxDeps, messageId: number): Context | Outcome {
+async function checkBeforeSending(deps: OutboxDeps, messageId: number): Promise<Context | Outcome> {
   const { db, now } = deps;
-  const message = getMessage(db, messageId);
+  const message = await getMessage(db, messageId);
   if (!message || message.status !== "pending") return "skipped";
-  const debtor = getMessageDebtor(db, message.debtorId);
+  const debtor = await getMessageDebtor(db, message.debtorId);
   if (!debtor) return "skipped";
-  const covered = listMessageInvoices(db, message.id);
+  const covered = await listMessageInvoices(db, message.id);
   // Re-checked right before sending: invoices settled since the claim are not chased (R8).
   const stillOpen = covered.filter((i) => i.status === "open" && i.balanceCents > 0);
   if (message.step !== "thank_you" && covered.length > 0 && stillOpen.length === 0) {
-    db.update(outboundMessages).set({ status: "cancelled", lastError: "every invoice settled before sending", ...released }).where(and(eq(outboundMessages.id, message.id), sameClaim(message))).run();
+    await db
+      .update(outboundMessages)
+      .set({ status: "cancelled", lastError: "every invoice settled before sending", ...released })
+      .where(and(eq(outboundMessages.id, message.id), sameClaim(message)));
     return "cancelled";
   }
   // A notice answers something the debtor just did: it leaves at once, whatever the hour.
-  const windows = message.step !== "notice" && !STAFF_STEPS.has(message.step) && (message.channel === "email" || message.channel === "sms") ? loadContactWindows(db, message.creditorId) : null;
+  const windows =
+    message.step !== "notice" && !STAFF_STEPS.has(message.step) && (message.channel === "email" || message.channel === "sms")
+      ? await loadContactWindows(db, message.creditorId)
+      : null;
   const region = holidayRegionOf(debtor.postalCode, debtor.country);
   if (windows && (message.channel === "email" || message.channel === "sms") && !isWithinContactWindow(now, message.channel, debtor.timeZone, windows, region)) {
     // Planned inside the window but late (a slow run, a retry): wait for the next window (L10).
-    db.update(outboundMessages)
+    await db
+      .update(outboundMessages)
       .set({ nextAttemptAt: nextContactWindow(now, message.channel, debtor.timeZone, windows, region), ...released })
-      .where(and(eq(outboundMessages.id, message.id), sameClaim(message)))
-      .run();
+      .where(and(eq(outboundMessages.id, message.id), sameClaim(message)));
     return "deferred";
   }
   return { message, debtor, invoices: message.step === "thank_you" ? covered : stillOpen };
@@ -268,11 +281,11 @@ async function composeEmail(deps: OutboxDeps, { message, debtor, invoices: shown
   if (!message.toAddress || (!message.linkId && message.step !== "notice") || !isEmailTemplate(message.step)) {
     return `cannot send ${message.step} by email`;
   }
-  const link = message.linkId ? getMessageLink(db, message.linkId) : undefined;
-  const creditor = getMessageCreditor(db, message.creditorId);
+  const link = message.linkId ? await getMessageLink(db, message.linkId) : undefined;
+  const creditor = await getMessageCreditor(db, message.creditorId);
   if ((message.linkId && !link) || !creditor) return "link or creditor missing";
   const url = link ? linkUrl(env, await signLink(env, link)) : "";
-  const props = messageProps(db, { message, debtor, invoices: shown }, creditor, url, env.PUBLIC_BASE_URL, now);
+  const props = await messageProps(db, { message, debtor, invoices: shown }, creditor, url, env.PUBLIC_BASE_URL, now);
   const rendered = await renderStepEmail(db, message.creditorId, message.step, props);
   const from = creditor.senderEmail ? mailbox(creditor.senderName ?? creditor.legalName, creditor.senderEmail) : env.EMAIL_FROM;
   // A copy of each chased invoice; none for courtesy messages (thanks, new link).
@@ -289,7 +302,7 @@ async function composeEmail(deps: OutboxDeps, { message, debtor, invoices: shown
  * link into the debtor's portal; its stored text is the title, then the paragraphs.
  */
 async function composeStaffEmail(deps: OutboxDeps, message: Message): Promise<Composed | string> {
-  const creditor = getMessageCreditor(deps.db, message.creditorId);
+  const creditor = await getMessageCreditor(deps.db, message.creditorId);
   if (!creditor || !message.toAddress) return "creditor or address missing";
   const { title, lines } = noticeText(message.bodyText);
   const kind = message.step === STAFF_ALERT_STEP ? "alert" : "commitment_copy";
@@ -305,14 +318,17 @@ async function sendEmail(deps: OutboxDeps, context: Context): Promise<Outcome> {
   const { message } = context;
   const composed = await composeEmail(deps, context);
   if (typeof composed === "string") return fail(deps, message, composed);
-  deps.checkpoint?.("send:before", "email");
-  if (!stillHolds(db, message, "pending")) return "skipped";
+  await deps.checkpoint?.("send:before", "email");
+  if (!(await stillHolds(db, message, "pending"))) return "skipped";
   const result = await deps.email.send(composed.email);
-  deps.checkpoint?.("send:after");
+  await deps.checkpoint?.("send:after");
   if (result.status === "success") return markSent(deps, message, result, composed.content);
   if (!result.retryable && result.code !== "invalid_idempotent_request") {
     // A refused address is closed, so the next pass routes this step to another channel (P16).
-    db.update(debtorContacts).set({ emailUndeliverableAt: now }).where(eq(debtorContacts.id, message.contactId ?? -1)).run();
+    await db
+      .update(debtorContacts)
+      .set({ emailUndeliverableAt: now })
+      .where(eq(debtorContacts.id, message.contactId ?? -1));
   }
   return retryOrFail(deps, message, result);
 }
@@ -348,26 +364,24 @@ async function prepareBatch(deps: OutboxDeps, ids: number[], outcomes: Map<numbe
   // Each row is checked once it is in the batch (composeBatch): one that may not go now leaves it.
   const ready = ids;
   const claimToken = randomUUID();
-  const batchId = db.transaction(
-    (tx) => {
-      const batch = tx
+  const batchId = await transaction(db, async (tx) => {
+    const batch = one(
+      await tx
         .insert(emailBatches)
         .values({ createdAt: now, claimToken, leaseExpiresAt: new Date(now.getTime() + BATCH_LEASE_MS) })
-        .returning({ id: emailBatches.id })
-        .get();
-      const assigned = tx
-        .update(outboundMessages)
-        .set({ batchId: batch.id, nextAttemptAt: new Date(now.getTime() + BATCH_LEASE_MS) })
-        .where(and(inArray(outboundMessages.id, ready), eq(outboundMessages.status, "pending"), isNull(outboundMessages.batchId)))
-        .run();
-      if (assigned.changes > 0) return batch.id;
-      tx.delete(emailBatches).where(eq(emailBatches.id, batch.id)).run();
-      return null;
-    },
-    { behavior: "immediate" },
-  );
+        .returning({ id: emailBatches.id }),
+    );
+    const assigned = await tx
+      .update(outboundMessages)
+      .set({ batchId: batch.id, nextAttemptAt: new Date(now.getTime() + BATCH_LEASE_MS) })
+      .where(and(inArray(outboundMessages.id, ready), eq(outboundMessages.status, "pending"), isNull(outboundMessages.batchId)))
+      .returning({ id: outboundMessages.id });
+    if (assigned.length > 0) return batch.id;
+    await tx.delete(emailBatches).where(eq(emailBatches.id, batch.id));
+    return null;
+  });
   if (batchId === null) return null;
-  deps.checkpoint?.("batch:assigned");
+  await deps.checkpoint?.("batch:assigned");
   return composeBatch(deps, batchId, outcomes);
 }
 
@@ -375,14 +389,14 @@ async function prepareBatch(deps: OutboxDeps, ids: number[], outcomes: Map<numbe
  * A batch left unsent (a crash, an error, a worker that stalled past its lease) is taken over with a
  * new claim token, so the worker that held it before cannot call the provider for it any more.
  */
-function retakeBatch(deps: OutboxDeps, batchId: number, outcomes: Map<number, Outcome>): Promise<PreparedBatch | null> {
+async function retakeBatch(deps: OutboxDeps, batchId: number, outcomes: Map<number, Outcome>): Promise<PreparedBatch | null> {
   const { db, now } = deps;
-  const won = db
+  const won = await db
     .update(emailBatches)
     .set({ claimToken: randomUUID(), leaseExpiresAt: new Date(now.getTime() + BATCH_LEASE_MS) })
     .where(and(eq(emailBatches.id, batchId), isNull(emailBatches.sentAt), leaseFree(emailBatches.leaseExpiresAt, now)))
-    .run();
-  return won.changes === 1 ? composeBatch(deps, batchId, outcomes) : Promise.resolve(null);
+    .returning({ id: emailBatches.id });
+  return won.length === 1 ? composeBatch(deps, batchId, outcomes) : Promise.resolve(null);
 }
 
 /**
@@ -392,19 +406,26 @@ function retakeBatch(deps: OutboxDeps, batchId: number, outcomes: Map<number, Ou
  */
 async function composeBatch(deps: OutboxDeps, batchId: number, outcomes: Map<number, Outcome>): Promise<PreparedBatch | null> {
   const { db } = deps;
-  const batch = db.select().from(emailBatches).where(eq(emailBatches.id, batchId)).get();
+  const batch = first(await db.select().from(emailBatches).where(eq(emailBatches.id, batchId)));
   if (!batch || batch.sentAt) return null;
   if (batch.payload) return { batch, payload: JSON.parse(batch.payload) as BatchPayload };
   // Never composed, so never sent: rows that may not go now simply leave the batch.
-  const rows = db.select({ id: outboundMessages.id }).from(outboundMessages).where(and(eq(outboundMessages.batchId, batchId), eq(outboundMessages.status, "pending"))).orderBy(outboundMessages.id).all();
+  const rows = await db
+    .select({ id: outboundMessages.id })
+    .from(outboundMessages)
+    .where(and(eq(outboundMessages.batchId, batchId), eq(outboundMessages.status, "pending")))
+    .orderBy(outboundMessages.id);
   const payload: BatchPayload = { messageIds: [], emails: [] };
   for (const { id } of rows) {
-    const checked = checkBeforeSending(deps, id);
+    const checked = await checkBeforeSending(deps, id);
     const composed = typeof checked === "string" ? checked : await composeEmail(deps, checked);
     if (typeof composed !== "string" && composed.email.attachments?.length) throw new Error(`message ${id} has attachments and cannot go in a batch`);
     if (typeof composed === "string") {
-      db.update(outboundMessages).set({ batchId: null }).where(and(eq(outboundMessages.id, id), eq(outboundMessages.batchId, batchId))).run();
-      outcomes.set(id, typeof checked === "string" ? checked : fail(deps, checked.message, composed));
+      await db
+        .update(outboundMessages)
+        .set({ batchId: null })
+        .where(and(eq(outboundMessages.id, id), eq(outboundMessages.batchId, batchId)));
+      outcomes.set(id, typeof checked === "string" ? checked : await fail(deps, checked.message, composed));
       continue;
     }
     const { attachments: _none, ...email } = composed.email;
@@ -412,10 +433,13 @@ async function composeBatch(deps: OutboxDeps, batchId: number, outcomes: Map<num
     payload.emails.push(email);
   }
   if (payload.emails.length === 0) return null;
-  db.update(emailBatches).set({ payload: JSON.stringify(payload) }).where(and(eq(emailBatches.id, batchId), isNull(emailBatches.payload), isNull(emailBatches.sentAt))).run();
-  const stored = db.select().from(emailBatches).where(eq(emailBatches.id, batchId)).get();
+  await db
+    .update(emailBatches)
+    .set({ payload: JSON.stringify(payload) })
+    .where(and(eq(emailBatches.id, batchId), isNull(emailBatches.payload), isNull(emailBatches.sentAt)));
+  const stored = first(await db.select().from(emailBatches).where(eq(emailBatches.id, batchId)));
   if (!stored?.payload || stored.sentAt) return null;
-  deps.checkpoint?.("batch:composed");
+  await deps.checkpoint?.("batch:composed");
   return { batch: stored, payload: JSON.parse(stored.payload) as BatchPayload };
 }
 
@@ -426,81 +450,86 @@ async function composeBatch(deps: OutboxDeps, batchId: number, outcomes: Map<num
  */
 async function sendBatch(deps: OutboxDeps, { batch, payload }: PreparedBatch, outcomes: Map<number, Outcome>) {
   const { db, now } = deps;
-  deps.checkpoint?.("send:before", "batch");
+  await deps.checkpoint?.("send:before", "batch");
   // The fence: a worker that stalled past the batch's lease finds another worker's token here, and stops.
-  const holds = (reader: Pick<Db, "select">) =>
-    reader
-      .select({ id: emailBatches.id })
-      .from(emailBatches)
-      .where(and(eq(emailBatches.id, batch.id), isNull(emailBatches.sentAt), eq(emailBatches.claimToken, batch.claimToken ?? "")))
-      .get() !== undefined;
-  if (!holds(db)) return;
+  const holds = async (reader: Pick<Db, "select">) =>
+    first(
+      await reader
+        .select({ id: emailBatches.id })
+        .from(emailBatches)
+        .where(and(eq(emailBatches.id, batch.id), isNull(emailBatches.sentAt), eq(emailBatches.claimToken, batch.claimToken ?? ""))),
+    ) !== undefined;
+  if (!(await holds(db))) return;
   const result: BatchResult = await deps.email.sendBatch(payload.emails, batchIdempotencyKey(batch));
-  deps.checkpoint?.("send:after");
-  db.transaction(
-    (tx) => {
-      // A failure is recorded only by the holder; a success always is: the emails went.
-      if (result.status !== "success" && !holds(tx)) return;
-      tx.update(emailBatches)
-        .set({ attempts: sql`${emailBatches.attempts} + 1`, claimToken: null, leaseExpiresAt: null, ...(result.status === "success" ? { sentAt: now, payload: null } : {}) })
-        .where(eq(emailBatches.id, batch.id))
-        .run();
-      const rows = new Map(tx.select().from(outboundMessages).where(inArray(outboundMessages.id, payload.messageIds)).all().map((m) => [m.id, m]));
-      payload.messageIds.forEach((id, index) => {
-        const message = rows.get(id);
-        if (!message) return;
-        if (result.status === "success") {
-          const answer = result.results[index];
-          const email = payload.emails[index]!;
-          if (answer?.ok) {
-            // Cancelled while the batch waited (a payment, an escalation): it went all the same, and the record says so.
-            const from = message.status === "cancelled" ? "cancelled" : "pending";
-            const content = { subject: email.subject, bodyText: email.text, contentHash: sha256(email.html) };
-            outcomes.set(id, markSentIn(tx, message, { status: "success", provider: result.provider, providerMessageId: answer.providerMessageId }, content, now, from));
-          } else {
-            tx.update(debtorContacts).set({ emailUndeliverableAt: now }).where(eq(debtorContacts.id, message.contactId ?? -1)).run();
-            outcomes.set(id, failIn(tx, { ...message, attempts: message.attempts + 1 }, answer?.message ?? "refused by the provider", now, "pending"));
-          }
-          return;
+  await deps.checkpoint?.("send:after");
+  await transaction(db, async (tx) => {
+    // A failure is recorded only by the holder; a success always is: the emails went.
+    if (result.status !== "success" && !(await holds(tx))) return;
+    await tx
+      .update(emailBatches)
+      .set({ attempts: sql`${emailBatches.attempts} + 1`, claimToken: null, leaseExpiresAt: null, ...(result.status === "success" ? { sentAt: now, payload: null } : {}) })
+      .where(eq(emailBatches.id, batch.id));
+    const rows = new Map((await tx.select().from(outboundMessages).where(inArray(outboundMessages.id, payload.messageIds))).map((m) => [m.id, m]));
+    for (const [index, id] of payload.messageIds.entries()) {
+      const message = rows.get(id);
+      if (!message) continue;
+      if (result.status === "success") {
+        const answer = result.results[index];
+        const email = payload.emails[index]!;
+        if (answer?.ok) {
+          // Cancelled while the batch waited (a payment, an escalation): it went all the same, and the record says so.
+          const from = message.status === "cancelled" ? "cancelled" : "pending";
+          const content = { subject: email.subject, bodyText: email.text, contentHash: sha256(email.html) };
+          outcomes.set(id, await markSentIn(tx, message, { status: "success", provider: result.provider, providerMessageId: answer.providerMessageId }, content, now, from));
+        } else {
+          await tx
+            .update(debtorContacts)
+            .set({ emailUndeliverableAt: now })
+            .where(eq(debtorContacts.id, message.contactId ?? -1));
+          outcomes.set(id, await failIn(tx, { ...message, attempts: message.attempts + 1 }, answer?.message ?? "refused by the provider", now, "pending"));
         }
-        const attempts = message.attempts + 1;
-        if (attempts >= MAX_ATTEMPTS) {
-          outcomes.set(id, failIn(tx, { ...message, attempts }, result.message, now, "pending"));
-          return;
-        }
-        const retryAt = result.retryAfterMs !== undefined ? new Date(now.getTime() + result.retryAfterMs) : backoff(attempts, now);
-        tx.update(outboundMessages)
-          .set({ attempts, lastError: result.message, nextAttemptAt: retryAt })
-          .where(and(eq(outboundMessages.id, id), eq(outboundMessages.status, "pending")))
-          .run();
-        outcomes.set(id, "retrying");
-      });
-    },
-    { behavior: "immediate" },
-  );
+        continue;
+      }
+      const attempts = message.attempts + 1;
+      if (attempts >= MAX_ATTEMPTS) {
+        outcomes.set(id, await failIn(tx, { ...message, attempts }, result.message, now, "pending"));
+        continue;
+      }
+      const retryAt = result.retryAfterMs !== undefined ? new Date(now.getTime() + result.retryAfterMs) : backoff(attempts, now);
+      await tx
+        .update(outboundMessages)
+        .set({ attempts, lastError: result.message, nextAttemptAt: retryAt })
+        .where(and(eq(outboundMessages.id, id), eq(outboundMessages.status, "pending")));
+      outcomes.set(id, "retrying");
+    }
+  });
 }
 
 /** Everything a template needs, computed here so templates stay props-in, text-out. */
-export function messageProps(
+export async function messageProps(
   db: Db,
-  { message, debtor, invoices: shown }: { message: Pick<Message, "id" | "key" | "step" | "locale" | "bodyText" | "plannedFor">; debtor: Context["debtor"]; invoices: Context["invoices"] },
+  {
+    message,
+    debtor,
+    invoices: shown,
+  }: { message: Pick<Message, "id" | "key" | "step" | "locale" | "bodyText" | "plannedFor">; debtor: Context["debtor"]; invoices: Context["invoices"] },
   creditor: typeof creditors.$inferSelect,
   url: string,
   publicBaseUrl: string,
   now: Date,
-): ReminderEmailProps {
+): Promise<ReminderEmailProps> {
   const today = localDate(now, debtor.timeZone);
-  const ecb = loadEcbTable(db);
-  const listed = shown.length > 0 || message.step === "thank_you" ? shown : listOpenInvoicesOf(db, debtor.id);
+  const ecb = await loadEcbTable(db);
+  const listed = shown.length > 0 || message.step === "thank_you" ? shown : await listOpenInvoicesOf(db, debtor.id);
   // Contacts before this one was planned: what was sent since (the same step's SMS, a notice) does
   // not change it, so a retry after a crash composes the same email and the provider can replay it.
   // Emails to the creditor's staff are not contacts with the debtor.
-  const earlier = listEarlierContacts(db, { debtorId: debtor.id, messageId: message.id, before: message.plannedFor, exceptSteps: STAFF_STEPS });
+  const earlier = await listEarlierContacts(db, { debtorId: debtor.id, messageId: message.id, before: message.plannedFor, exceptSteps: STAFF_STEPS });
   const promiseId = Number(/promise-(\d+)/.exec(message.key)?.[1]);
-  const promise = promiseId ? getMessagePromise(db, promiseId) : undefined;
+  const promise = promiseId ? await getMessagePromise(db, promiseId) : undefined;
   const installmentId = Number(/installment-(\d+)/.exec(message.key)?.[1]);
-  const installment = installmentId ? getMessageInstallment(db, installmentId) : undefined;
-  const installmentCount = installment ? countInstallments(db, installment.planId) : 0;
+  const installment = installmentId ? await getMessageInstallment(db, installmentId) : undefined;
+  const installmentCount = installment ? await countInstallments(db, installment.planId) : 0;
   const days = DEADLINE_DAYS[message.step];
   return {
     locale: message.locale,
@@ -538,9 +567,7 @@ export function messageProps(
     privacyUrl: `${publicBaseUrl}/privacy`,
     includePrivacyNotice: earlier.length === 0,
     deadline: days === undefined ? null : addDays(today, days),
-    previousContacts: earlier
-      .filter((c) => c.sentAt !== null)
-      .map((c) => ({ date: localDate(c.sentAt!, debtor.timeZone), channel: c.channel })),
+    previousContacts: earlier.filter((c) => c.sentAt !== null).map((c) => ({ date: localDate(c.sentAt!, debtor.timeZone), channel: c.channel })),
     promise: promise ? { date: promise.promisedDate, amountCents: promise.amountCents } : undefined,
     notice: message.step === "notice" ? noticeText(message.bodyText) : undefined,
     installment: installment
@@ -553,26 +580,29 @@ async function sendSms(deps: OutboxDeps, message: Message): Promise<Outcome> {
   const { db, env, now } = deps;
   if (!message.toAddress || !message.bodyText) return fail(deps, message, "SMS without recipient or body");
   // Phase A: from here on, the outcome must be checked with Twilio before any resend (R9).
-  const claimed = db
+  const claimed = await db
     .update(outboundMessages)
     .set({ status: "sending", attempts: message.attempts + 1, nextAttemptAt: new Date(now.getTime() + SMS_RECONCILE_AFTER_MS) })
     .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "pending"), sameClaim(message)))
-    .run();
-  if (claimed.changes !== 1) return "skipped";
-  deps.checkpoint?.("send:before", "sms");
+    .returning({ id: outboundMessages.id });
+  if (claimed.length !== 1) return "skipped";
+  await deps.checkpoint?.("send:before", "sms");
   // Stalled past the reconciliation delay, another worker may have looked it up and sent it since.
-  if (!stillHolds(db, message, "sending")) return "skipped";
+  if (!(await stillHolds(db, message, "sending"))) return "skipped";
   const result = await deps.sms.send({
     to: message.toAddress,
     body: message.bodyText,
     idempotencyKey: message.key,
     statusCallbackUrl: `${env.PUBLIC_BASE_URL}/webhooks/twilio/status`,
   });
-  deps.checkpoint?.("send:after");
+  await deps.checkpoint?.("send:after");
   if (result.status === "success") return markSent(deps, { ...message, attempts: message.attempts }, result, { contentHash: sha256(message.bodyText) });
   if (result.retryable) return "retrying"; // stays "sending": reconciled against Twilio's records before any resend
   if (result.code === "21610") {
-    db.update(debtorContacts).set({ smsOptOutAt: now }).where(eq(debtorContacts.id, message.contactId ?? -1)).run();
+    await db
+      .update(debtorContacts)
+      .set({ smsOptOutAt: now })
+      .where(eq(debtorContacts.id, message.contactId ?? -1));
   }
   return fail(deps, { ...message, attempts: message.attempts + 1 }, result.message);
 }
@@ -583,26 +613,31 @@ async function sendSms(deps: OutboxDeps, message: Message): Promise<Outcome> {
  */
 async function reconcileStuckSms(deps: OutboxDeps, report: DeliveryReport) {
   const { db, now } = deps;
-  const stuck = db
+  const stuck = await db
     .select()
     .from(outboundMessages)
-    .where(and(eq(outboundMessages.status, "sending"), eq(outboundMessages.channel, "sms"), lt(outboundMessages.nextAttemptAt, now)))
-    .all();
+    .where(and(eq(outboundMessages.status, "sending"), eq(outboundMessages.channel, "sms"), lt(outboundMessages.nextAttemptAt, now)));
   for (const message of stuck) {
     if (!message.toAddress) continue;
     const since = new Date(message.plannedFor.getTime() - 60_000);
     const sent = (await deps.sms.findSent(message.toAddress, since)).find((m) => m.body === message.bodyText);
     if (sent) {
-      markSent(deps, message, { status: "success", provider: deps.sms.provider, providerMessageId: sent.providerMessageId }, { contentHash: sha256(message.bodyText ?? "") }, "sending");
+      await markSent(
+        deps,
+        message,
+        { status: "success", provider: deps.sms.provider, providerMessageId: sent.providerMessageId },
+        { contentHash: sha256(message.bodyText ?? "") },
+        "sending",
+      );
       report.sent += 1;
     } else if (message.attempts >= MAX_ATTEMPTS) {
-      fail(deps, message, "not accepted by the provider after every attempt", "sending");
+      await fail(deps, message, "not accepted by the provider after every attempt", "sending");
       report.failed += 1;
     } else {
-      db.update(outboundMessages)
+      await db
+        .update(outboundMessages)
         .set({ status: "pending", nextAttemptAt: backoff(message.attempts, now), lastError: "not found at the provider: safe to send again", ...released })
-        .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sending"), sameClaim(message)))
-        .run();
+        .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sending"), sameClaim(message)));
       report.retrying += 1;
     }
   }
@@ -610,10 +645,10 @@ async function reconcileStuckSms(deps: OutboxDeps, report: DeliveryReport) {
 
 async function queueLetter(deps: OutboxDeps, { message, debtor, invoices: shown }: Context): Promise<Outcome> {
   const { db, env, now } = deps;
-  const creditor = getMessageCreditor(db, message.creditorId);
-  const link = message.linkId ? getMessageLink(db, message.linkId) : undefined;
+  const creditor = await getMessageCreditor(db, message.creditorId);
+  const link = message.linkId ? await getMessageLink(db, message.linkId) : undefined;
   if (!creditor || !link) return fail(deps, message, "letter without creditor or link");
-  const props = messageProps(db, { message, debtor, invoices: shown }, creditor, linkUrl(env, await signLink(env, link)), env.PUBLIC_BASE_URL, now);
+  const props = await messageProps(db, { message, debtor, invoices: shown }, creditor, linkUrl(env, await signLink(env, link)), env.PUBLIC_BASE_URL, now);
   const { bytes } = await renderFormalNotice({
     locale: message.locale,
     creditor,
@@ -635,41 +670,48 @@ async function queueLetter(deps: OutboxDeps, { message, debtor, invoices: shown 
     privacyUrl: props.includePrivacyNotice ? props.privacyUrl : null,
   });
   const stored = storeLetterPdf(env.STORAGE_DIR, bytes, `formal-notice-${message.id}.pdf`);
-  return db.transaction(
-    (tx) => {
-      tx.insert(letters)
-        .values({ creditorId: message.creditorId, debtorId: debtor.id, messageId: message.id, kind: "formal_notice", pdfPath: stored.path, pdfSha256: stored.sha256 })
-        .onConflictDoNothing({ target: letters.messageId })
-        .run();
-      return markSentIn(tx, message, { status: "success", provider: "registered-mail", providerMessageId: `letter-${message.id}` }, { contentHash: stored.sha256 }, now);
-    },
-    { behavior: "immediate" },
-  );
+  return await transaction(db, async (tx) => {
+    await tx
+      .insert(letters)
+      .values({ creditorId: message.creditorId, debtorId: debtor.id, messageId: message.id, kind: "formal_notice", pdfPath: stored.path, pdfSha256: stored.sha256 })
+      .onConflictDoNothing({ target: letters.messageId });
+    return markSentIn(tx, message, { status: "success", provider: "registered-mail", providerMessageId: `letter-${message.id}` }, { contentHash: stored.sha256 }, now);
+  });
 }
 
-function createCallTask(deps: OutboxDeps, message: Message): Outcome {
+async function createCallTask(deps: OutboxDeps, message: Message): Promise<Outcome> {
   const { db, now } = deps;
-  return db.transaction(
-    (tx) => {
-      tx.insert(callTasks)
-        .values({ creditorId: message.creditorId, debtorId: message.debtorId, messageId: message.id, reason: message.bodyText ?? message.step, dueAt: message.plannedFor })
-        .onConflictDoNothing({ target: callTasks.messageId })
-        .run();
-      return markSentIn(tx, message, { status: "success", provider: "staff", providerMessageId: `call-${message.id}` }, {}, now);
-    },
-    { behavior: "immediate" },
-  );
+  return await transaction(db, async (tx) => {
+    await tx
+      .insert(callTasks)
+      .values({ creditorId: message.creditorId, debtorId: message.debtorId, messageId: message.id, reason: message.bodyText ?? message.step, dueAt: message.plannedFor })
+      .onConflictDoNothing({ target: callTasks.messageId });
+    return markSentIn(tx, message, { status: "success", provider: "staff", providerMessageId: `call-${message.id}` }, {}, now);
+  });
 }
 
 type Content = { subject?: string; bodyText?: string; contentHash?: string };
 type Success = Extract<SendResult, { status: "success" }>;
 
-function markSent(deps: OutboxDeps, message: Message, result: Success, content: Content, from: Message["status"] = message.channel === "sms" ? "sending" : "pending"): Outcome {
-  return deps.db.transaction((tx) => markSentIn(tx, message, result, content, deps.now, from), { behavior: "immediate" });
+async function markSent(
+  deps: OutboxDeps,
+  message: Message,
+  result: Success,
+  content: Content,
+  from: Message["status"] = message.channel === "sms" ? "sending" : "pending",
+): Promise<Outcome> {
+  return await transaction(deps.db, async (tx) => markSentIn(tx, message, result, content, deps.now, from));
 }
 
-function markSentIn(tx: Pick<Db, "select" | "update" | "insert">, message: Message, result: Success, content: Content, now: Date, from: Message["status"] = "pending"): Outcome {
-  const updated = tx
+async function markSentIn(
+  tx: Pick<Db, "select" | "update" | "insert">,
+  message: Message,
+  result: Success,
+  content: Content,
+  now: Date,
+  from: Message["status"] = "pending",
+): Promise<Outcome> {
+  const updated = await tx
     .update(outboundMessages)
     .set({
       status: "sent",
@@ -684,10 +726,10 @@ function markSentIn(tx: Pick<Db, "select" | "update" | "insert">, message: Messa
     })
     // Not fenced by the claim: the provider accepted it, so it was sent, whoever holds the row now.
     .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, from)))
-    .run();
-  if (updated.changes !== 1) return "skipped";
-  if (message.channel === "email" || message.channel === "sms") applyParkedEvents(tx, message.channel, result.providerMessageId, now);
-  appendTimeline(tx, {
+    .returning({ id: outboundMessages.id });
+  if (updated.length !== 1) return "skipped";
+  if (message.channel === "email" || message.channel === "sms") await applyParkedEvents(tx, message.channel, result.providerMessageId, now);
+  await appendTimeline(tx, {
     creditorId: message.creditorId,
     debtorId: message.debtorId,
     type: message.channel === "letter" ? "letter.queued" : message.channel === "call" ? "call_task.created" : "message.sent",
@@ -698,29 +740,28 @@ function markSentIn(tx: Pick<Db, "select" | "update" | "insert">, message: Messa
   return "sent";
 }
 
-function retryOrFail(deps: OutboxDeps, message: Message, result: Extract<SendResult, { status: "error" }>): Outcome {
+async function retryOrFail(deps: OutboxDeps, message: Message, result: Extract<SendResult, { status: "error" }>): Promise<Outcome> {
   const attempts = message.attempts + 1;
   if (!result.retryable || attempts >= MAX_ATTEMPTS) return fail(deps, { ...message, attempts: message.attempts + 1 }, result.message);
-  deps.db
+  await deps.db
     .update(outboundMessages)
     .set({ attempts, lastError: result.message, nextAttemptAt: backoff(attempts, deps.now), ...released })
-    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "pending"), sameClaim(message)))
-    .run();
+    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "pending"), sameClaim(message)));
   return "retrying";
 }
 
-function fail(deps: OutboxDeps, message: Message, reason: string, from: Message["status"] = message.channel === "sms" ? "sending" : "pending"): Outcome {
-  return deps.db.transaction((tx) => failIn(tx, message, reason, deps.now, from), { behavior: "immediate" });
+async function fail(deps: OutboxDeps, message: Message, reason: string, from: Message["status"] = message.channel === "sms" ? "sending" : "pending"): Promise<Outcome> {
+  return await transaction(deps.db, async (tx) => failIn(tx, message, reason, deps.now, from));
 }
 
-function failIn(tx: Pick<Db, "update" | "insert">, message: Message, reason: string, now: Date, from: Message["status"]): Outcome {
-  const updated = tx
+async function failIn(tx: Pick<Db, "update" | "insert">, message: Message, reason: string, now: Date, from: Message["status"]): Promise<Outcome> {
+  const updated = await tx
     .update(outboundMessages)
     .set({ status: "failed", attempts: message.attempts, lastError: reason, nextAttemptAt: null, ...released })
     .where(and(eq(outboundMessages.id, message.id), inArray(outboundMessages.status, [from, "pending"]), sameClaim(message)))
-    .run();
-  if (updated.changes !== 1) return "skipped";
-  appendTimeline(tx, {
+    .returning({ id: outboundMessages.id });
+  if (updated.length !== 1) return "skipped";
+  await appendTimeline(tx, {
     creditorId: message.creditorId,
     debtorId: message.debtorId,
     type: "message.failed",

@@ -8,6 +8,7 @@ import { reviewDecisionMessages } from "../../i18n/review-decisions";
 import { appendTimeline } from "../../models/timeline.server";
 import { queueNotice } from "./notices.server";
 import { STAFF_ALERT_STEP, type OutboxDeps } from "./outbox.server";
+import { transaction } from "../../../db/client";
 
 export type PauseDeadlineDeps = Pick<OutboxDeps, "db" | "env" | "now">;
 
@@ -17,44 +18,66 @@ export type PauseDeadlineDeps = Pick<OutboxDeps, "db" | "env" | "now">;
  * each active owner gets an alert, both queued in the outbox in the same transaction, so a crash
  * cannot lose them (they go out with this pass's deliveries, or the next one's).
  */
-export function lapseUnreviewedPlans({ db, env, now }: PauseDeadlineDeps): number {
-  return db.transaction(
-    (tx) => {
-      const pending = tx
-        .select({ plan: installmentPlans, debtor: debtors, creditor: { id: creditors.id, timeZone: creditors.timeZone, businessDays: creditors.planReviewBusinessDays } })
-        .from(installmentPlans)
-        .innerJoin(debtors, eq(debtors.id, installmentPlans.debtorId))
-        .innerJoin(creditors, eq(creditors.id, debtors.creditorId))
-        .where(eq(installmentPlans.status, "pending_review"))
-        .all();
-      let lapsed = 0;
-      for (const { plan, debtor, creditor } of pending) {
-        // Business days are the creditor's: their staff's working week decides what "in time" means.
-        const proposedOn = localDate(plan.createdAt, creditor.timeZone);
-        if (!isPastDeadline(proposedOn, localDate(now, creditor.timeZone), creditor.businessDays)) continue;
-        const reason = `Pas de décision dans les ${creditor.businessDays} jours ouvrés`;
-        tx.update(installmentPlans).set({ status: "lapsed", decisionReason: reason, decidedAt: now }).where(eq(installmentPlans.id, plan.id)).run();
-        appendTimeline(tx, { creditorId: creditor.id, debtorId: debtor.id, type: "plan.review_lapsed", actor: "job", data: { planId: plan.id, businessDays: creditor.businessDays }, occurredAt: now });
-        const t = reviewDecisionMessages(debtor.locale).planLapsed;
-        queueNotice(tx, env, { debtorId: debtor.id, key: `plan-${plan.id}-lapsed`, title: t.title, lines: t.lines(formatCalendarDate(proposedOn, intlLocale[debtor.locale])) }, now);
-        const alert = planReviewLapsedAlert({
-          debtorName: debtor.name,
-          proposedOn: formatCalendarDate(proposedOn, "fr-FR"),
-          businessDays: creditor.businessDays,
-          debtorUrl: `${env.PUBLIC_BASE_URL}/backoffice/debtors/${debtor.id}`,
-        });
-        const owners = tx.select().from(staffUsers).where(and(eq(staffUsers.creditorId, creditor.id), eq(staffUsers.role, "owner"), isNull(staffUsers.disabledAt))).all();
-        for (const owner of owners) {
-          // The dashboard lists the lapsed plan whatever happens to this email; the key keeps it single.
-          tx.insert(outboundMessages)
-            .values({ key: `plan-review-lapsed:${plan.id}:${owner.id}`, creditorId: creditor.id, debtorId: debtor.id, step: STAFF_ALERT_STEP, channel: "email", status: "pending", locale: "fr", toAddress: owner.email, plannedFor: now, bodyText: [alert.title, ...alert.lines].join("\n") })
-            .onConflictDoNothing({ target: outboundMessages.key })
-            .run();
-        }
-        lapsed += 1;
+export async function lapseUnreviewedPlans({ db, env, now }: PauseDeadlineDeps): Promise<number> {
+  return await transaction(db, async (tx) => {
+    const pending = await tx
+      .select({ plan: installmentPlans, debtor: debtors, creditor: { id: creditors.id, timeZone: creditors.timeZone, businessDays: creditors.planReviewBusinessDays } })
+      .from(installmentPlans)
+      .innerJoin(debtors, eq(debtors.id, installmentPlans.debtorId))
+      .innerJoin(creditors, eq(creditors.id, debtors.creditorId))
+      .where(eq(installmentPlans.status, "pending_review"));
+    let lapsed = 0;
+    for (const { plan, debtor, creditor } of pending) {
+      // Business days are the creditor's: their staff's working week decides what "in time" means.
+      const proposedOn = localDate(plan.createdAt, creditor.timeZone);
+      if (!isPastDeadline(proposedOn, localDate(now, creditor.timeZone), creditor.businessDays)) continue;
+      const reason = `Pas de décision dans les ${creditor.businessDays} jours ouvrés`;
+      await tx.update(installmentPlans).set({ status: "lapsed", decisionReason: reason, decidedAt: now }).where(eq(installmentPlans.id, plan.id));
+      await appendTimeline(tx, {
+        creditorId: creditor.id,
+        debtorId: debtor.id,
+        type: "plan.review_lapsed",
+        actor: "job",
+        data: { planId: plan.id, businessDays: creditor.businessDays },
+        occurredAt: now,
+      });
+      const t = reviewDecisionMessages(debtor.locale).planLapsed;
+      await queueNotice(
+        tx,
+        env,
+        { debtorId: debtor.id, key: `plan-${plan.id}-lapsed`, title: t.title, lines: t.lines(formatCalendarDate(proposedOn, intlLocale[debtor.locale])) },
+        now,
+      );
+      const alert = planReviewLapsedAlert({
+        debtorName: debtor.name,
+        proposedOn: formatCalendarDate(proposedOn, "fr-FR"),
+        businessDays: creditor.businessDays,
+        debtorUrl: `${env.PUBLIC_BASE_URL}/backoffice/debtors/${debtor.id}`,
+      });
+      const owners = await tx
+        .select()
+        .from(staffUsers)
+        .where(and(eq(staffUsers.creditorId, creditor.id), eq(staffUsers.role, "owner"), isNull(staffUsers.disabledAt)));
+      for (const owner of owners) {
+        // The dashboard lists the lapsed plan whatever happens to this email; the key keeps it single.
+        await tx
+          .insert(outboundMessages)
+          .values({
+            key: `plan-review-lapsed:${plan.id}:${owner.id}`,
+            creditorId: creditor.id,
+            debtorId: debtor.id,
+            step: STAFF_ALERT_STEP,
+            channel: "email",
+            status: "pending",
+            locale: "fr",
+            toAddress: owner.email,
+            plannedFor: now,
+            bodyText: [alert.title, ...alert.lines].join("\n"),
+          })
+          .onConflictDoNothing({ target: outboundMessages.key });
       }
-      return lapsed;
-    },
-    { behavior: "immediate" },
-  );
+      lapsed += 1;
+    }
+    return lapsed;
+  });
 }

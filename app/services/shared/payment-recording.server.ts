@@ -1,10 +1,10 @@
 import { and, eq, inArray } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import { first, type Db } from "../../../db/client";
 import { installmentPlanInvoices, installmentPlans, installments, invoices, payments } from "../../../db/schema";
 import { applyToInstallments } from "../../domain/payments";
 import { appendTimeline } from "../../models/timeline.server";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type Tx = Db;
 
 export type ReceivedPayment = {
   creditorId: number;
@@ -30,15 +30,18 @@ export type ReceivedPayment = {
  * checkout or a transfer) is an overpayment row, kept aside for staff to refund: it never lowers a
  * balance nor counts as collected. Returns null when this payment was recorded already.
  */
-export function recordInvoicePayment(tx: Tx, p: ReceivedPayment): { number: string; leftCents: number; overpaidCents: number } | null {
+export async function recordInvoicePayment(tx: Tx, p: ReceivedPayment): Promise<{ number: string; leftCents: number; overpaidCents: number } | null> {
   // A replay arriving after the invoice was settled must not come back as an overpayment.
-  const seen = tx
-    .select({ id: payments.id })
-    .from(payments)
-    .where(and(eq(payments.provider, p.provider), eq(payments.providerRef, p.providerRef), eq(payments.invoiceId, p.invoiceId), inArray(payments.kind, ["payment", "overpayment"])))
-    .get();
+  const seen = first(
+    await tx
+      .select({ id: payments.id })
+      .from(payments)
+      .where(
+        and(eq(payments.provider, p.provider), eq(payments.providerRef, p.providerRef), eq(payments.invoiceId, p.invoiceId), inArray(payments.kind, ["payment", "overpayment"])),
+      ),
+  );
   if (seen) return null;
-  const invoice = tx.select().from(invoices).where(eq(invoices.id, p.invoiceId)).get()!;
+  const invoice = first(await tx.select().from(invoices).where(eq(invoices.id, p.invoiceId)))!;
   const payable = invoice.status === "open" || invoice.status === "litigation" ? invoice.balanceCents : 0;
   const appliedCents = Math.min(p.amountCents, payable);
   const overpaidCents = p.amountCents - appliedCents;
@@ -48,17 +51,17 @@ export function recordInvoicePayment(tx: Tx, p: ReceivedPayment): { number: stri
     ...(overpaidCents > 0 ? [{ ...row, amountCents: overpaidCents, kind: "overpayment" as const }] : []),
   ];
   // Both rows or neither: a replay conflicts on the first one.
-  if (parts.length === 0 || tx.insert(payments).values(parts[0]!).onConflictDoNothing().run().changes !== 1) return null;
-  if (parts[1]) tx.insert(payments).values(parts[1]).run();
+  if (parts.length === 0 || (await tx.insert(payments).values(parts[0]!).onConflictDoNothing().returning({ id: payments.id })).length !== 1) return null;
+  if (parts[1]) await tx.insert(payments).values(parts[1]);
   const leftCents = invoice.balanceCents - appliedCents;
   const closes = appliedCents > 0 && leftCents === 0;
   if (appliedCents > 0) {
-    tx.update(invoices)
+    await tx
+      .update(invoices)
       .set({ balanceCents: leftCents, ...(closes ? { status: "paid" as const, paidAt: p.at } : {}) })
-      .where(eq(invoices.id, invoice.id))
-      .run();
+      .where(eq(invoices.id, invoice.id));
   }
-  appendTimeline(tx, {
+  await appendTimeline(tx, {
     creditorId: p.creditorId,
     debtorId: p.debtorId,
     invoiceId: invoice.id,
@@ -75,25 +78,26 @@ export function recordInvoicePayment(tx: Tx, p: ReceivedPayment): { number: stri
     },
     occurredAt: p.at,
   });
-  if (appliedCents > 0) moveInstallments(tx, invoice.id, appliedCents);
+  if (appliedCents > 0) await moveInstallments(tx, invoice.id, appliedCents);
   return { number: invoice.number, leftCents, overpaidCents };
 }
 
 /** An accepted plan's installments follow what is paid on its invoices (oldest first; reversals newest first). */
-export function moveInstallments(tx: Tx, invoiceId: number, amountCents: number) {
-  const plan = tx
-    .select({ id: installmentPlans.id })
-    .from(installmentPlans)
-    .innerJoin(installmentPlanInvoices, eq(installmentPlanInvoices.planId, installmentPlans.id))
-    .where(and(eq(installmentPlanInvoices.invoiceId, invoiceId), eq(installmentPlans.status, "accepted")))
-    .get();
+export async function moveInstallments(tx: Tx, invoiceId: number, amountCents: number) {
+  const plan = first(
+    await tx
+      .select({ id: installmentPlans.id })
+      .from(installmentPlans)
+      .innerJoin(installmentPlanInvoices, eq(installmentPlanInvoices.planId, installmentPlans.id))
+      .where(and(eq(installmentPlanInvoices.invoiceId, invoiceId), eq(installmentPlans.status, "accepted"))),
+  );
   if (!plan) return;
-  const rows = tx.select().from(installments).where(eq(installments.planId, plan.id)).all();
+  const rows = await tx.select().from(installments).where(eq(installments.planId, plan.id));
   for (const change of applyToInstallments(rows, amountCents)) {
     const row = rows.find((r) => r.id === change.id)!;
-    tx.update(installments)
+    await tx
+      .update(installments)
       .set({ paidCents: change.paidCents, status: change.paid ? "paid" : row.status === "paid" ? "scheduled" : row.status })
-      .where(eq(installments.id, change.id))
-      .run();
+      .where(eq(installments.id, change.id));
   }
 }

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, lt, max, ne, or, sql } from "drizzle-orm";
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import type { Db } from "../../../db/client";
+import { first, transaction, type Db } from "../../../db/client";
 import { creditors } from "../../../db/schema/creditors";
 import { debtors, debtorContacts } from "../../../db/schema/debtors";
 import { invoices, payments } from "../../../db/schema/invoices";
@@ -23,38 +23,47 @@ export type RetentionDeps = { db: Db; storageDir: string; now: Date };
 
 export type RetentionCandidate = { debtorId: number; creditorId: number; name: string; closedAt: Date; files: string[] };
 
-function retentionFacts(db: Reader, debtorId: number): RetentionFacts & { name: string } {
-  const debtor = db.select({ name: debtors.name, anonymisedAt: debtors.anonymisedAt }).from(debtors).where(eq(debtors.id, debtorId)).get()!;
-  const debtorInvoices = db.select({ status: invoices.status, paidAt: invoices.paidAt, createdAt: invoices.createdAt }).from(invoices).where(eq(invoices.debtorId, debtorId)).all();
-  const openDisputes = db.select({ n: sql<number>`count(*)` }).from(disputes).where(and(eq(disputes.debtorId, debtorId), eq(disputes.status, "open"))).get()!.n;
-  const lastEvent = db.select({ at: max(timelineEvents.occurredAt) }).from(timelineEvents).where(eq(timelineEvents.debtorId, debtorId)).get()?.at ?? null;
-  const lastPayment = db
-    .select({ at: max(payments.receivedAt) })
-    .from(payments)
-    .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
-    .where(eq(invoices.debtorId, debtorId))
-    .get()?.at ?? null;
+async function retentionFacts(db: Reader, debtorId: number): Promise<RetentionFacts & { name: string }> {
+  const debtor = first(await db.select({ name: debtors.name, anonymisedAt: debtors.anonymisedAt }).from(debtors).where(eq(debtors.id, debtorId)))!;
+  const debtorInvoices = await db.select({ status: invoices.status, paidAt: invoices.paidAt, createdAt: invoices.createdAt }).from(invoices).where(eq(invoices.debtorId, debtorId));
+  const openDisputes = first(
+    await db
+      .select({ n: sql<number>`count(*)` })
+      .from(disputes)
+      .where(and(eq(disputes.debtorId, debtorId), eq(disputes.status, "open"))),
+  )!.n;
+  const lastEvent =
+    first(
+      await db
+        .select({ at: max(timelineEvents.occurredAt) })
+        .from(timelineEvents)
+        .where(eq(timelineEvents.debtorId, debtorId)),
+    )?.at ?? null;
+  const lastPayment =
+    first(
+      await db
+        .select({ at: max(payments.receivedAt) })
+        .from(payments)
+        .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
+        .where(eq(invoices.debtorId, debtorId)),
+    )?.at ?? null;
   const latest = [lastEvent, lastPayment].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
   return { name: debtor.name, anonymisedAt: debtor.anonymisedAt, invoices: debtorInvoices, openDisputes, lastActivityAt: latest };
 }
 
 /** The uploads and letters stored for a debtor. Invoice PDFs stay: they are accounting documents (C. com. L123-22). */
-function storedFiles(db: Reader, debtorId: number): string[] {
-  const uploads = db
-    .select({ path: disputeFiles.storagePath })
-    .from(disputeFiles)
-    .innerJoin(disputes, eq(disputes.id, disputeFiles.disputeId))
-    .where(eq(disputes.debtorId, debtorId))
-    .all()
-    .map((f) => f.path);
-  const proofs = db.select({ path: paymentClaims.proofPath }).from(paymentClaims).where(eq(paymentClaims.debtorId, debtorId)).all().map((c) => c.path);
-  const letterPdfs = db.select({ path: letters.pdfPath }).from(letters).where(eq(letters.debtorId, debtorId)).all().map((l) => l.path);
+async function storedFiles(db: Reader, debtorId: number): Promise<string[]> {
+  const uploads = (
+    await db.select({ path: disputeFiles.storagePath }).from(disputeFiles).innerJoin(disputes, eq(disputes.id, disputeFiles.disputeId)).where(eq(disputes.debtorId, debtorId))
+  ).map((f) => f.path);
+  const proofs = (await db.select({ path: paymentClaims.proofPath }).from(paymentClaims).where(eq(paymentClaims.debtorId, debtorId))).map((c) => c.path);
+  const letterPdfs = (await db.select({ path: letters.pdfPath }).from(letters).where(eq(letters.debtorId, debtorId))).map((l) => l.path);
   return [...uploads, ...proofs, ...letterPdfs].filter((p): p is string => !!p);
 }
 
 /** Debtors of one creditor (or all) whose retention period is over, with the files that would go. */
-export function findRetentionCandidates(db: Db, now: Date, creditorId?: number): RetentionCandidate[] {
-  const rows = db
+export async function findRetentionCandidates(db: Db, now: Date, creditorId?: number): Promise<RetentionCandidate[]> {
+  const rows = await db
     .select({ id: debtors.id, creditorId: debtors.creditorId, months: creditors.retentionMonths })
     .from(debtors)
     .innerJoin(creditors, eq(creditors.id, debtors.creditorId))
@@ -67,13 +76,12 @@ export function findRetentionCandidates(db: Db, now: Date, creditorId?: number):
         sql`not exists (select 1 from invoices i where i.debtor_id = ${debtors.id} and i.status in ('open', 'litigation'))`,
       ),
     )
-    .orderBy(debtors.id)
-    .all();
+    .orderBy(debtors.id);
   const due: RetentionCandidate[] = [];
   for (const row of rows) {
-    const facts = retentionFacts(db, row.id);
+    const facts = await retentionFacts(db, row.id);
     const decision = decideRetention(facts, row.months, now);
-    if (decision.due) due.push({ debtorId: row.id, creditorId: row.creditorId, name: facts.name, closedAt: decision.closedAt, files: storedFiles(db, row.id) });
+    if (decision.due) due.push({ debtorId: row.id, creditorId: row.creditorId, name: facts.name, closedAt: decision.closedAt, files: await storedFiles(db, row.id) });
   }
   return due;
 }
@@ -84,43 +92,59 @@ export function findRetentionCandidates(db: Db, now: Date, creditorId?: number):
  * with their personal parts cleared, and records the anonymisation without personal data. Returns the files to
  * delete once committed, or null if the debtor is no longer due (paid again, already anonymised).
  */
-function anonymiseDebtor(db: Db, debtorId: number, now: Date): string[] | null {
-  return db.transaction(
-    (tx) => {
-      const debtor = tx.select({ creditorId: debtors.creditorId, months: creditors.retentionMonths }).from(debtors).innerJoin(creditors, eq(creditors.id, debtors.creditorId)).where(eq(debtors.id, debtorId)).get();
-      if (!debtor || !decideRetention(retentionFacts(tx, debtorId), debtor.months, now).due) return null;
-      const files = storedFiles(tx, debtorId);
-      tx.update(debtors)
-        .set({ name: anonymisedName(debtorId), siren: null, addressLine: null, postalCode: null, city: null, preferredChannel: null, anonymisedAt: now })
-        .where(eq(debtors.id, debtorId))
-        .run();
-      tx.update(debtorContacts).set({ name: null, role: null, email: null, phone: null }).where(eq(debtorContacts.debtorId, debtorId)).run();
-      const disputeIds = tx.select({ id: disputes.id }).from(disputes).where(eq(disputes.debtorId, debtorId)).all().map((d) => d.id);
-      if (disputeIds.length > 0) tx.delete(disputeFiles).where(inArray(disputeFiles.disputeId, disputeIds)).run();
-      tx.update(disputes).set({ message: "", resolutionNote: null }).where(eq(disputes.debtorId, debtorId)).run();
-      tx.update(paymentClaims).set({ proofPath: null, proofName: null, proofContentType: null }).where(eq(paymentClaims.debtorId, debtorId)).run();
-      const noAcknowledgment = { acknowledgmentText: null, acknowledgedIp: null, acknowledgedUserAgent: null };
-      tx.update(promises).set(noAcknowledgment).where(eq(promises.debtorId, debtorId)).run();
-      tx.update(installmentPlans).set({ ...noAcknowledgment, decisionReason: null }).where(eq(installmentPlans.debtorId, debtorId)).run();
-      tx.update(outboundMessages).set({ toAddress: null, subject: null, bodyText: null, lastError: null }).where(eq(outboundMessages.debtorId, debtorId)).run();
-      tx.update(callTasks).set({ note: null, outcome: null }).where(eq(callTasks.debtorId, debtorId)).run();
-      tx.update(cadencePauses).set({ note: null }).where(eq(cadencePauses.debtorId, debtorId)).run();
-      tx.update(debtorLinks).set({ sentToHash: null }).where(eq(debtorLinks.debtorId, debtorId)).run();
-      tx.update(debtorLinks).set({ revokedAt: now, revokedReason: "anonymised" }).where(and(eq(debtorLinks.debtorId, debtorId), isNull(debtorLinks.revokedAt))).run();
-      tx.delete(debtorSessions).where(eq(debtorSessions.debtorId, debtorId)).run();
-      tx.delete(stepUpCodes).where(eq(stepUpCodes.debtorId, debtorId)).run();
-      // Allowed by the timeline's trigger only now that the debtor is marked anonymised (migration 0010).
-      for (const event of tx.select({ id: timelineEvents.id, data: timelineEvents.data }).from(timelineEvents).where(eq(timelineEvents.debtorId, debtorId)).all()) {
-        const scrubbed = scrubTimelineData(event.data);
-        if (JSON.stringify(scrubbed) !== JSON.stringify(event.data)) tx.update(timelineEvents).set({ data: scrubbed }).where(eq(timelineEvents.id, event.id)).run();
-      }
-      tx.insert(timelineEvents)
-        .values({ creditorId: debtor.creditorId, debtorId, type: "debtor_anonymised", actor: "job", data: { retentionMonths: debtor.months, filesRemoved: files.length }, occurredAt: now })
-        .run();
-      return files;
-    },
-    { behavior: "immediate" },
-  );
+async function anonymiseDebtor(db: Db, debtorId: number, now: Date): Promise<string[] | null> {
+  return await transaction(db, async (tx) => {
+    const debtor = first(
+      await tx
+        .select({ creditorId: debtors.creditorId, months: creditors.retentionMonths })
+        .from(debtors)
+        .innerJoin(creditors, eq(creditors.id, debtors.creditorId))
+        .where(eq(debtors.id, debtorId)),
+    );
+    if (!debtor || !decideRetention(await retentionFacts(tx, debtorId), debtor.months, now).due) return null;
+    const files = await storedFiles(tx, debtorId);
+    await tx
+      .update(debtors)
+      .set({ name: anonymisedName(debtorId), siren: null, addressLine: null, postalCode: null, city: null, preferredChannel: null, anonymisedAt: now })
+      .where(eq(debtors.id, debtorId));
+    await tx.update(debtorContacts).set({ name: null, role: null, email: null, phone: null }).where(eq(debtorContacts.debtorId, debtorId));
+    const disputeIds = (await tx.select({ id: disputes.id }).from(disputes).where(eq(disputes.debtorId, debtorId))).map((d) => d.id);
+    if (disputeIds.length > 0) await tx.delete(disputeFiles).where(inArray(disputeFiles.disputeId, disputeIds));
+    await tx.update(disputes).set({ message: "", resolutionNote: null }).where(eq(disputes.debtorId, debtorId));
+    await tx.update(paymentClaims).set({ proofPath: null, proofName: null, proofContentType: null }).where(eq(paymentClaims.debtorId, debtorId));
+    const noAcknowledgment = { acknowledgmentText: null, acknowledgedIp: null, acknowledgedUserAgent: null };
+    await tx.update(promises).set(noAcknowledgment).where(eq(promises.debtorId, debtorId));
+    await tx
+      .update(installmentPlans)
+      .set({ ...noAcknowledgment, decisionReason: null })
+      .where(eq(installmentPlans.debtorId, debtorId));
+    await tx.update(outboundMessages).set({ toAddress: null, subject: null, bodyText: null, lastError: null }).where(eq(outboundMessages.debtorId, debtorId));
+    await tx.update(callTasks).set({ note: null, outcome: null }).where(eq(callTasks.debtorId, debtorId));
+    await tx.update(cadencePauses).set({ note: null }).where(eq(cadencePauses.debtorId, debtorId));
+    await tx.update(debtorLinks).set({ sentToHash: null }).where(eq(debtorLinks.debtorId, debtorId));
+    await tx
+      .update(debtorLinks)
+      .set({ revokedAt: now, revokedReason: "anonymised" })
+      .where(and(eq(debtorLinks.debtorId, debtorId), isNull(debtorLinks.revokedAt)));
+    await tx.delete(debtorSessions).where(eq(debtorSessions.debtorId, debtorId));
+    await tx.delete(stepUpCodes).where(eq(stepUpCodes.debtorId, debtorId));
+    // Allowed by the timeline's trigger only now that the debtor is marked anonymised (migration 0010).
+    for (const event of await tx.select({ id: timelineEvents.id, data: timelineEvents.data }).from(timelineEvents).where(eq(timelineEvents.debtorId, debtorId))) {
+      const scrubbed = scrubTimelineData(event.data);
+      if (JSON.stringify(scrubbed) !== JSON.stringify(event.data)) await tx.update(timelineEvents).set({ data: scrubbed }).where(eq(timelineEvents.id, event.id));
+    }
+    await tx
+      .insert(timelineEvents)
+      .values({
+        creditorId: debtor.creditorId,
+        debtorId,
+        type: "debtor_anonymised",
+        actor: "job",
+        data: { retentionMonths: debtor.months, filesRemoved: files.length },
+        occurredAt: now,
+      });
+    return files;
+  });
 }
 
 /** Deletes a stored file, only inside STORAGE_DIR: a corrupted path can never reach other files. */
@@ -134,10 +158,10 @@ function removeStoredFile(storageDir: string, path: string): boolean {
 export type RetentionReport = { anonymised: RetentionCandidate[]; filesRemoved: number; filesOutsideStorage: string[] };
 
 /** Anonymises every due debtor, one transaction each, then deletes its files. Running it twice is harmless. */
-export function runRetention({ db, storageDir, now }: RetentionDeps, creditorId?: number): RetentionReport {
+export async function runRetention({ db, storageDir, now }: RetentionDeps, creditorId?: number): Promise<RetentionReport> {
   const report: RetentionReport = { anonymised: [], filesRemoved: 0, filesOutsideStorage: [] };
-  for (const candidate of findRetentionCandidates(db, now, creditorId)) {
-    const files = anonymiseDebtor(db, candidate.debtorId, now);
+  for (const candidate of await findRetentionCandidates(db, now, creditorId)) {
+    const files = await anonymiseDebtor(db, candidate.debtorId, now);
     if (files === null) continue;
     report.anonymised.push({ ...candidate, files });
     for (const file of files) {
@@ -152,17 +176,17 @@ export function runRetention({ db, storageDir, now }: RetentionDeps, creditorId?
  * The job's daily pass: for each creditor whose local date changed since the last run, claims the
  * day (so a doubled pass does nothing) and runs retention for it.
  */
-export function runDailyRetention(deps: RetentionDeps): RetentionReport {
+export async function runDailyRetention(deps: RetentionDeps): Promise<RetentionReport> {
   const total: RetentionReport = { anonymised: [], filesRemoved: 0, filesOutsideStorage: [] };
-  for (const creditor of deps.db.select({ id: creditors.id, timeZone: creditors.timeZone }).from(creditors).all()) {
+  for (const creditor of await deps.db.select({ id: creditors.id, timeZone: creditors.timeZone }).from(creditors)) {
     const today = localDate(deps.now, creditor.timeZone);
-    const claimed = deps.db
+    const claimed = await deps.db
       .update(creditors)
       .set({ retentionRunOn: today })
       .where(and(eq(creditors.id, creditor.id), or(isNull(creditors.retentionRunOn), ne(creditors.retentionRunOn, today))))
-      .run();
-    if (claimed.changes !== 1) continue;
-    const report = runRetention(deps, creditor.id);
+      .returning({ id: creditors.id });
+    if (claimed.length !== 1) continue;
+    const report = await runRetention(deps, creditor.id);
     total.anonymised.push(...report.anonymised);
     total.filesRemoved += report.filesRemoved;
     total.filesOutsideStorage.push(...report.filesOutsideStorage);
@@ -174,13 +198,12 @@ export type StaleImportPreview = { runId: number; creditorId: number; fileName: 
 export type ImportPurgeReport = { purged: StaleImportPreview[]; filesRemoved: number; filesOutsideStorage: string[] };
 
 /** Previews nobody confirmed (or cancelled) within a day, and any a stopped server left half-read. */
-export function findStaleImportPreviews(db: Reader, now: Date): StaleImportPreview[] {
-  return db
+export async function findStaleImportPreviews(db: Reader, now: Date): Promise<StaleImportPreview[]> {
+  return await db
     .select({ runId: importRuns.id, creditorId: importRuns.creditorId, fileName: importRuns.fileName, createdAt: importRuns.createdAt, filePath: importRuns.filePath })
     .from(importRuns)
     .where(and(inArray(importRuns.status, ["previewing", "previewed"]), lt(importRuns.createdAt, new Date(now.getTime() - IMPORT_PREVIEW_KEPT_MS))))
-    .orderBy(importRuns.id)
-    .all();
+    .orderBy(importRuns.id);
 }
 
 /**
@@ -188,24 +211,26 @@ export function findStaleImportPreviews(db: Reader, now: Date): StaleImportPrevi
  * re-checks that nobody confirmed it meanwhile), then the stored file. Files in STORAGE_DIR/imports
  * that no waiting or running import owns (a stopped server's) go too, once as old. Running it twice is harmless.
  */
-export function purgeStaleImportPreviews({ db, storageDir, now }: RetentionDeps): ImportPurgeReport {
+export async function purgeStaleImportPreviews({ db, storageDir, now }: RetentionDeps): Promise<ImportPurgeReport> {
   const report: ImportPurgeReport = { purged: [], filesRemoved: 0, filesOutsideStorage: [] };
   const removeFile = (path: string) => {
     if (removeStoredFile(storageDir, path)) report.filesRemoved++;
     else report.filesOutsideStorage.push(path);
   };
   const before = now.getTime() - IMPORT_PREVIEW_KEPT_MS;
-  for (const stale of findStaleImportPreviews(db, now)) {
-    const purged = db.transaction(
-      (tx) => {
-        const still = tx.select({ id: importRuns.id }).from(importRuns).where(and(eq(importRuns.id, stale.runId), inArray(importRuns.status, ["previewing", "previewed"]))).get();
-        if (!still) return false;
-        tx.delete(importRowIssues).where(eq(importRowIssues.runId, stale.runId)).run();
-        tx.delete(importRuns).where(eq(importRuns.id, stale.runId)).run();
-        return true;
-      },
-      { behavior: "immediate" },
-    );
+  for (const stale of await findStaleImportPreviews(db, now)) {
+    const purged = await transaction(db, async (tx) => {
+      const still = first(
+        await tx
+          .select({ id: importRuns.id })
+          .from(importRuns)
+          .where(and(eq(importRuns.id, stale.runId), inArray(importRuns.status, ["previewing", "previewed"]))),
+      );
+      if (!still) return false;
+      await tx.delete(importRowIssues).where(eq(importRowIssues.runId, stale.runId));
+      await tx.delete(importRuns).where(eq(importRuns.id, stale.runId));
+      return true;
+    });
     if (!purged) continue;
     report.purged.push(stale);
     if (stale.filePath) removeFile(stale.filePath);
@@ -219,12 +244,12 @@ export function purgeStaleImportPreviews({ db, storageDir, now }: RetentionDeps)
   }
   // A finished run no longer needs its file; a stopped server may have left one behind.
   const kept = new Set(
-    db
-      .select({ path: importRuns.filePath })
-      .from(importRuns)
-      .where(inArray(importRuns.status, ["previewing", "previewed", "running"]))
-      .all()
-      .flatMap((r) => (r.path ? [resolve(r.path)] : [])),
+    (
+      await db
+        .select({ path: importRuns.filePath })
+        .from(importRuns)
+        .where(inArray(importRuns.status, ["previewing", "previewed", "running"]))
+    ).flatMap((r) => (r.path ? [resolve(r.path)] : [])),
   );
   for (const name of names) {
     const path = join(dir, name);

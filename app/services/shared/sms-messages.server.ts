@@ -1,5 +1,5 @@
 import { and, eq, inArray, ne, notInArray } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import { first, type Db } from "../../../db/client";
 import { creditors, debtors, invoices, outboundMessages } from "../../../db/schema";
 import { creditorDisplayName } from "../../domain/creditor-settings";
 import { addDays, localDate } from "../../domain/dates";
@@ -9,7 +9,7 @@ import { renderSms } from "../../../emails/sms";
 import { insertShortLink, linkUrl } from "./links.server";
 import { customSmsText } from "./message-rendering.server";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type Tx = Db;
 
 /** Which SMS text each step uses; the friendlier steps fall back to the closest firm one. */
 const smsTemplate: Partial<Record<StepKind, "second_reminder" | "broken_promise" | "installment_reminder" | "formal_notice">> = {
@@ -25,14 +25,14 @@ const deadlineDays: Partial<Record<StepKind, number>> = { first_reminder: 5, sec
  * Issues the short link and renders the SMS body inside the claiming transaction. The body is
  * stored with the message and sent as is: an SMS is never re-rendered after a crash (R9).
  */
-export function prepareSmsBody(
+export async function prepareSmsBody(
   tx: Tx,
   env: Pick<Env, "PUBLIC_BASE_URL" | "LINK_SIGNING_KEYS" | "LINK_TTL_DAYS">,
   input: { messageId: number; debtorId: number; step: StepKind; locale: "fr" | "en"; to: string; invoiceIds: number[]; now: Date },
-): { body: string; linkId: number } {
-  const { token, link } = insertShortLink(tx, env, { debtorId: input.debtorId, invoiceIds: input.invoiceIds, sentTo: input.to, now: input.now });
-  const privacyUrl = isFirstContact(tx, input.debtorId, input.messageId) ? `${env.PUBLIC_BASE_URL}/privacy` : null;
-  const body = renderStepSms(tx, { ...input, linkUrl: linkUrl(env, token), privacyUrl }).body;
+): Promise<{ body: string; linkId: number }> {
+  const { token, link } = await insertShortLink(tx, env, { debtorId: input.debtorId, invoiceIds: input.invoiceIds, sentTo: input.to, now: input.now });
+  const privacyUrl = (await isFirstContact(tx, input.debtorId, input.messageId)) ? `${env.PUBLIC_BASE_URL}/privacy` : null;
+  const body = (await renderStepSms(tx, { ...input, linkUrl: linkUrl(env, token), privacyUrl })).body;
   return { body, linkId: link.id };
 }
 
@@ -40,19 +40,25 @@ export function prepareSmsBody(
  * The SMS of a step for a debtor, with the creditor's own text when it wrote one: what the claim
  * stores, and what the back office previews (with a stand-in link of the same length).
  */
-export function renderStepSms(
+export async function renderStepSms(
   db: Pick<Db, "select">,
   input: { debtorId: number; step: StepKind; locale: "fr" | "en"; invoiceIds: number[]; now: Date; linkUrl: string; privacyUrl?: string | null },
-): { body: string; segments: number } {
+): Promise<{ body: string; segments: number }> {
   const template = smsTemplate[input.step];
   if (!template) throw new Error(`No SMS text for step ${input.step}`);
-  const debtor = db.select().from(debtors).where(eq(debtors.id, input.debtorId)).get();
-  const creditor = debtor && db.select().from(creditors).where(eq(creditors.id, debtor.creditorId)).get();
+  const debtor = first(await db.select().from(debtors).where(eq(debtors.id, input.debtorId)));
+  const creditor = debtor && first(await db.select().from(creditors).where(eq(creditors.id, debtor.creditorId)));
   if (!debtor || !creditor) throw new Error(`Debtor ${input.debtorId} vanished while rendering an SMS`);
   const covered = (
     input.invoiceIds.length
-      ? db.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), inArray(invoices.id, input.invoiceIds))).all()
-      : db.select().from(invoices).where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"))).all()
+      ? await db
+          .select()
+          .from(invoices)
+          .where(and(eq(invoices.debtorId, debtor.id), inArray(invoices.id, input.invoiceIds)))
+      : await db
+          .select()
+          .from(invoices)
+          .where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open")))
   ).sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number));
   const today = localDate(input.now, debtor.timeZone);
   const days = deadlineDays[input.step];
@@ -67,19 +73,27 @@ export function renderStepSms(
     oldestDueDate: covered[0]?.dueDate ?? today,
     linkUrl: input.linkUrl,
     deadline: days === undefined ? null : addDays(today, days),
-    customText: customSmsText(db, creditor.id, input.step, input.locale),
+    customText: await customSmsText(db, creditor.id, input.step, input.locale),
     privacyUrl: input.privacyUrl ?? null,
   });
 }
 
 /** Whether no other message has gone, or is going, to this debtor: a call task is not a message they receive. */
-function isFirstContact(tx: Tx, debtorId: number, messageId: number): boolean {
-  const earlier = tx
-    .select({ id: outboundMessages.id })
-    .from(outboundMessages)
-    .where(and(eq(outboundMessages.debtorId, debtorId), ne(outboundMessages.id, messageId), ne(outboundMessages.channel, "call"), notInArray(outboundMessages.status, ["cancelled", "failed"])))
-    .limit(1)
-    .get();
+async function isFirstContact(tx: Tx, debtorId: number, messageId: number): Promise<boolean> {
+  const earlier = first(
+    await tx
+      .select({ id: outboundMessages.id })
+      .from(outboundMessages)
+      .where(
+        and(
+          eq(outboundMessages.debtorId, debtorId),
+          ne(outboundMessages.id, messageId),
+          ne(outboundMessages.channel, "call"),
+          notInArray(outboundMessages.status, ["cancelled", "failed"]),
+        ),
+      )
+      .limit(1),
+  );
   return earlier === undefined;
 }
 

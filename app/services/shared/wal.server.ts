@@ -1,6 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import type { Db } from "../../../db/client";
-import { BUSY_TIMEOUT_MS } from "../../../db/client";
+import { BUSY_TIMEOUT_MS, sqliteClient, type Db } from "../../../db/client";
 
 /** Above this, the job folds the WAL back into the database and truncates it (R5). */
 export const WAL_CHECKPOINT_THRESHOLD_BYTES = 32 * 1024 * 1024;
@@ -26,12 +25,10 @@ function walBytes(path: string): number {
  * they may never reach the end of the WAL, which then grows without bound (checkpoint starvation).
  * Run after each job pass: a bounded TRUNCATE checkpoint once the WAL file is large.
  */
-export function checkpointLargeWal(
-  db: Db,
-  options: { thresholdBytes?: number; waitMs?: number } = {},
-): WalCheckpoint {
-  const sqlite = db.$client;
-  if (sqlite.memory) return { status: "small", walBytes: 0 };
+export function checkpointLargeWal(db: Db, options: { thresholdBytes?: number; waitMs?: number } = {}): WalCheckpoint {
+  const sqlite = sqliteClient(db);
+  // PostgreSQL has no WAL file of ours to fold back, nor does a database in memory.
+  if (!sqlite || sqlite.memory) return { status: "small", walBytes: 0 };
   const before = walBytes(sqlite.name);
   if (before < (options.thresholdBytes ?? WAL_CHECKPOINT_THRESHOLD_BYTES)) return { status: "small", walBytes: before };
   sqlite.pragma(`busy_timeout = ${options.waitMs ?? WAL_CHECKPOINT_WAIT_MS}`);

@@ -1,5 +1,5 @@
 import { Resend } from "resend";
-import type { Db } from "../../../db/client";
+import { transaction, type Db } from "../../../db/client";
 import { applyResendEvent, markWebhookProcessed, resendEventSchema, storeWebhookEvent } from "../../models/delivery-events.server";
 
 export type ResendWebhookOutcome = "invalid" | "duplicate" | "processed" | "ignored" | "parked";
@@ -31,20 +31,21 @@ export function verifyResendSignature(secret: string, rawBody: string, headers: 
  * event for an email whose send is not recorded yet stays in the inbox, parked, and is applied when
  * the outbox records it. `now` dates the effects.
  */
-export function handleResendWebhook(db: Db, secret: string, rawBody: string, headers: Headers, now: Date): ResendWebhookOutcome {
+export async function handleResendWebhook(db: Db, secret: string, rawBody: string, headers: Headers, now: Date): Promise<ResendWebhookOutcome> {
   const verified = verifyResendSignature(secret, rawBody, headers);
   if (verified === undefined) return "invalid";
   const eventId = (headers.get("svix-id") ?? headers.get("webhook-id"))!;
   const parsed = resendEventSchema.safeParse(verified);
-  return db.transaction(
-    (tx) => {
-      const subject = parsed.success ? (parsed.data.data?.email_id ?? null) : null;
-      const stored = storeWebhookEvent(tx, { provider: "resend", providerEventId: eventId, type: parsed.success ? parsed.data.type : "malformed", payload: rawBody, subject }, now);
-      if (stored === null) return "duplicate";
-      const outcome = parsed.success ? applyResendEvent(tx, parsed.data, now) : "ignored";
-      if (outcome !== "parked") markWebhookProcessed(tx, stored, now);
-      return outcome;
-    },
-    { behavior: "immediate" },
-  );
+  return await transaction(db, async (tx) => {
+    const subject = parsed.success ? (parsed.data.data?.email_id ?? null) : null;
+    const stored = await storeWebhookEvent(
+      tx,
+      { provider: "resend", providerEventId: eventId, type: parsed.success ? parsed.data.type : "malformed", payload: rawBody, subject },
+      now,
+    );
+    if (stored === null) return "duplicate";
+    const outcome = parsed.success ? await applyResendEvent(tx, parsed.data, now) : "ignored";
+    if (outcome !== "parked") await markWebhookProcessed(tx, stored, now);
+    return outcome;
+  });
 }

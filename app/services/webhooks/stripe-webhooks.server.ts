@@ -1,16 +1,7 @@
 import { and, eq, inArray, isNotNull, isNull, like, notInArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../../../db/client";
-import {
-  checkoutSessions,
-  debtors,
-  invoices,
-  refusedWebhooks,
-  outboundMessageInvoices,
-  outboundMessages,
-  payments,
-  webhookEvents,
-} from "../../../db/schema";
+import { first, transaction, type Db } from "../../../db/client";
+import { checkoutSessions, debtors, invoices, refusedWebhooks, outboundMessageInvoices, outboundMessages, payments, webhookEvents } from "../../../db/schema";
 import { checkoutMismatch, distributeReversal, type Allocation } from "../../domain/payments";
 import { formatMoney, totalsByCurrency } from "../../domain/money";
 import { verifyStripeEvent } from "../../integrations/payments.server";
@@ -20,7 +11,7 @@ import { appendTimeline } from "../../models/timeline.server";
 import { queueNotice } from "../shared/notices.server";
 import { moveInstallments, recordInvoicePayment } from "../shared/payment-recording.server";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type Tx = Db;
 type CheckoutRow = typeof checkoutSessions.$inferSelect;
 
 export type StripeEventOutcome = "recorded" | "duplicate" | "already_recorded" | "mismatch" | "deferred" | "reversed" | "ignored";
@@ -28,12 +19,25 @@ export type StripeEventResult = { outcome: StripeEventOutcome; reason?: string; 
 
 /** The shape of what we read from Stripe's events (P2: parse at the boundary, ignore the rest). */
 const eventSchema = z.looseObject({ id: z.string().min(1), type: z.string().min(1), livemode: z.boolean().optional(), data: z.looseObject({ object: z.looseObject({}) }) });
-const metadataSchema = z.record(z.string(), z.string()).nullish().transform((m) => m ?? {});
-const idOf = z.union([z.string(), z.looseObject({ id: z.string() })]).nullish().transform((v) => (v == null ? null : typeof v === "string" ? v : v.id));
+const metadataSchema = z
+  .record(z.string(), z.string())
+  .nullish()
+  .transform((m) => m ?? {});
+const idOf = z
+  .union([z.string(), z.looseObject({ id: z.string() })])
+  .nullish()
+  .transform((v) => (v == null ? null : typeof v === "string" ? v : v.id));
 const sessionSchema = z.looseObject({
   id: z.string(),
-  amount_total: z.number().int().nullish().transform((v) => v ?? null),
-  currency: z.string().nullish().transform((v) => v ?? null),
+  amount_total: z
+    .number()
+    .int()
+    .nullish()
+    .transform((v) => v ?? null),
+  currency: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
   metadata: metadataSchema,
   payment_intent: idOf,
   payment_status: z.string().nullish(),
@@ -51,30 +55,32 @@ export type StripeWebhookDeps = { db: Db; env: Parameters<typeof queueNotice>[1]
  * when a test event reaches a live key or the reverse (a misconfigured endpoint): never booked,
  * kept once for staff.
  */
-export function handleStripeWebhook(
+export async function handleStripeWebhook(
   deps: StripeWebhookDeps,
   keys: { webhookSecret: string; liveKey: boolean },
   rawBody: string,
   signature: string | null,
-): StripeEventResult | "invalid" | "wrong_mode" {
+): Promise<StripeEventResult | "invalid" | "wrong_mode"> {
   const event = verifyStripeEvent(rawBody, signature, keys.webhookSecret, deps.now);
   if (!event) return "invalid";
   // Every real event says its mode; a signed body that is not an event is ignored further on.
   if (typeof event.livemode === "boolean" && event.livemode !== keys.liveKey) {
-    refuseWrongMode(deps, event);
+    await refuseWrongMode(deps, event);
     return "wrong_mode";
   }
   return recordStripeEvent(deps, event, rawBody);
 }
 
-function refuseWrongMode({ db, now }: StripeWebhookDeps, event: { id: string; type: string; data: { object: unknown } }) {
+async function refuseWrongMode({ db, now }: StripeWebhookDeps, event: { id: string; type: string; data: { object: unknown } }) {
   const metadata = metadataSchema.catch({}).parse((event.data.object as { metadata?: unknown } | null)?.metadata);
   const debtorId = Number(metadata.debtor_id);
-  const creditorId = Number.isSafeInteger(debtorId) ? (db.select({ creditorId: debtors.creditorId }).from(debtors).where(eq(debtors.id, debtorId)).get()?.creditorId ?? null) : null;
-  db.insert(refusedWebhooks)
+  const creditorId = Number.isSafeInteger(debtorId)
+    ? (first(await db.select({ creditorId: debtors.creditorId }).from(debtors).where(eq(debtors.id, debtorId)))?.creditorId ?? null)
+    : null;
+  await db
+    .insert(refusedWebhooks)
     .values({ provider: "stripe", providerEventId: event.id, type: event.type, reason: "livemode_mismatch", creditorId, receivedAt: now })
-    .onConflictDoNothing({ target: [refusedWebhooks.provider, refusedWebhooks.providerEventId] })
-    .run();
+    .onConflictDoNothing({ target: [refusedWebhooks.provider, refusedWebhooks.providerEventId] });
   console.warn(`stripe event ${event.id} (${event.type}) refused: its livemode does not match STRIPE_SECRET_KEY`);
 }
 
@@ -83,46 +89,47 @@ function refuseWrongMode({ db, now }: StripeWebhookDeps, event: { id: string; ty
  * happen in the same IMMEDIATE transaction (R3, R8), so the job's claim and a payment serialise.
  * Called by the webhook route and by the development checkout with a Stripe-shaped event.
  */
-export function recordStripeEvent(deps: StripeWebhookDeps, event: unknown, rawPayload: string): StripeEventResult {
+export async function recordStripeEvent(deps: StripeWebhookDeps, event: unknown, rawPayload: string): Promise<StripeEventResult> {
   const { db, now } = deps;
   const parsed = eventSchema.safeParse(event);
   const eventId = parsed.success ? parsed.data.id : null;
   if (!parsed.success || !eventId) return { outcome: "ignored", reason: "not a Stripe event", noticeIds: [] };
-  const result = db.transaction(
-    (tx) => {
-      const stored = tx
-        .insert(webhookEvents)
-        .values({ provider: "stripe", providerEventId: eventId, type: parsed.data.type, payload: rawPayload, receivedAt: now })
-        .onConflictDoNothing({ target: [webhookEvents.provider, webhookEvents.providerEventId] })
-        .run();
-      if (stored.changes !== 1) return { outcome: "duplicate" as const, noticeIds: [] };
-      const outcome = applyEvent(tx, deps, parsed.data.type, parsed.data.data.object, eventId);
-      // A reversal for a payment not recorded yet waits in the inbox (processed_at null) for it.
-      if (outcome.outcome !== "deferred") markProcessed(tx, eventId, now);
-      return outcome;
-    },
-    { behavior: "immediate" },
-  );
+  const result = await transaction(db, async (tx) => {
+    const stored = await tx
+      .insert(webhookEvents)
+      .values({ provider: "stripe", providerEventId: eventId, type: parsed.data.type, payload: rawPayload, receivedAt: now })
+      .onConflictDoNothing({ target: [webhookEvents.provider, webhookEvents.providerEventId] })
+      .returning({ id: webhookEvents.id });
+    if (stored.length !== 1) return { outcome: "duplicate" as const, noticeIds: [] };
+    const outcome = await applyEvent(tx, deps, parsed.data.type, parsed.data.data.object, eventId);
+    // A reversal for a payment not recorded yet waits in the inbox (processed_at null) for it.
+    if (outcome.outcome !== "deferred") await markProcessed(tx, eventId, now);
+    return outcome;
+  });
   if (result.outcome === "mismatch" || (result.outcome === "deferred" && result.reason)) {
     console.warn(`stripe event ${eventId} (${parsed.data.type}) not recorded: ${result.reason}`);
   }
   return result;
 }
 
-function refundedOverpaymentCents(tx: Tx, paymentIntentId: string | null): number {
+async function refundedOverpaymentCents(tx: Tx, paymentIntentId: string | null): Promise<number> {
   if (!paymentIntentId) return 0;
-  return tx
-    .select({ total: sql<number>`coalesce(sum(${payments.amountCents}), 0)` })
-    .from(payments)
-    .where(and(eq(payments.provider, "stripe"), eq(payments.kind, "overpayment"), eq(payments.providerRef, paymentIntentId), isNotNull(payments.refundedAt)))
-    .get()!.total;
+  return first(
+    await tx
+      .select({ total: sql<number>`coalesce(sum(${payments.amountCents}), 0)` })
+      .from(payments)
+      .where(and(eq(payments.provider, "stripe"), eq(payments.kind, "overpayment"), eq(payments.providerRef, paymentIntentId), isNotNull(payments.refundedAt))),
+  )!.total;
 }
 
-function markProcessed(tx: Tx, eventId: string, now: Date) {
-  tx.update(webhookEvents).set({ processedAt: now }).where(and(eq(webhookEvents.provider, "stripe"), eq(webhookEvents.providerEventId, eventId))).run();
+async function markProcessed(tx: Tx, eventId: string, now: Date) {
+  await tx
+    .update(webhookEvents)
+    .set({ processedAt: now })
+    .where(and(eq(webhookEvents.provider, "stripe"), eq(webhookEvents.providerEventId, eventId)));
 }
 
-function applyEvent(tx: Tx, deps: StripeWebhookDeps, type: string, object: Record<string, unknown>, eventId: string): StripeEventResult {
+async function applyEvent(tx: Tx, deps: StripeWebhookDeps, type: string, object: Record<string, unknown>, eventId: string): Promise<StripeEventResult> {
   switch (type) {
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded":
@@ -130,8 +137,12 @@ function applyEvent(tx: Tx, deps: StripeWebhookDeps, type: string, object: Recor
     case "checkout.session.expired": {
       const session = sessionSchema.safeParse(object);
       if (session.success) {
-        const row = findCheckout(tx, session.data.metadata, session.data.id);
-        if (row) tx.update(checkoutSessions).set({ status: "expired" }).where(and(eq(checkoutSessions.id, row.id), eq(checkoutSessions.status, "open"))).run();
+        const row = await findCheckout(tx, session.data.metadata, session.data.id);
+        if (row)
+          await tx
+            .update(checkoutSessions)
+            .set({ status: "expired" })
+            .where(and(eq(checkoutSessions.id, row.id), eq(checkoutSessions.status, "open")));
       }
       return { outcome: "ignored", noticeIds: [] };
     }
@@ -145,56 +156,63 @@ function applyEvent(tx: Tx, deps: StripeWebhookDeps, type: string, object: Recor
   }
 }
 
-function findCheckout(tx: Tx, metadata: Record<string, string>, sessionId: string | null, paymentIntentId?: string | null): CheckoutRow | undefined {
+async function findCheckout(tx: Tx, metadata: Record<string, string>, sessionId: string | null, paymentIntentId?: string | null): Promise<CheckoutRow | undefined> {
   const id = Number(metadata.checkout_id);
   if (Number.isSafeInteger(id) && id > 0) {
-    const row = tx.select().from(checkoutSessions).where(eq(checkoutSessions.id, id)).get();
+    const row = first(await tx.select().from(checkoutSessions).where(eq(checkoutSessions.id, id)));
     if (row) return row;
   }
   if (sessionId) {
-    const row = tx.select().from(checkoutSessions).where(eq(checkoutSessions.providerSessionId, sessionId)).get();
+    const row = first(await tx.select().from(checkoutSessions).where(eq(checkoutSessions.providerSessionId, sessionId)));
     if (row) return row;
   }
-  return paymentIntentId ? tx.select().from(checkoutSessions).where(eq(checkoutSessions.paymentIntentId, paymentIntentId)).get() : undefined;
+  return paymentIntentId ? first(await tx.select().from(checkoutSessions).where(eq(checkoutSessions.paymentIntentId, paymentIntentId))) : undefined;
 }
 
-function creditorOf(tx: Tx, debtorId: number) {
-  return tx.select({ creditorId: debtors.creditorId, locale: debtors.locale }).from(debtors).where(eq(debtors.id, debtorId)).get()!;
+async function creditorOf(tx: Tx, debtorId: number) {
+  return first(await tx.select({ creditorId: debtors.creditorId, locale: debtors.locale }).from(debtors).where(eq(debtors.id, debtorId)))!;
 }
 
 /** P3, P4: once per checkout, whatever the number and order of deliveries, and only if it matches our row. */
-function fulfil(tx: Tx, deps: StripeWebhookDeps, object: Record<string, unknown>, eventId: string): StripeEventResult {
+async function fulfil(tx: Tx, deps: StripeWebhookDeps, object: Record<string, unknown>, eventId: string): Promise<StripeEventResult> {
   const parsed = sessionSchema.safeParse(object);
   if (!parsed.success) return { outcome: "mismatch", reason: "the checkout session in the event could not be read", noticeIds: [] };
   const session = parsed.data;
-  const row = findCheckout(tx, session.metadata, session.id);
+  const row = await findCheckout(tx, session.metadata, session.id);
   if (!row) return { outcome: "mismatch", reason: `no checkout of ours for session ${session.id}`, noticeIds: [] };
-  const { creditorId, locale } = creditorOf(tx, row.debtorId);
+  const { creditorId, locale } = await creditorOf(tx, row.debtorId);
   const reason = checkoutMismatch(
     { checkoutId: row.id, debtorId: row.debtorId, totalCents: row.totalCents, currency: row.currency, providerSessionId: row.providerSessionId },
     { sessionId: session.id, amountTotal: session.amount_total, currency: session.currency, metadata: session.metadata },
   );
   if (reason) {
     // Staff see it on the debtor's timeline; Stripe gets a 200 so it does not retry forever.
-    appendTimeline(tx, { creditorId, debtorId: row.debtorId, type: "payment.mismatch", actor: "provider", data: { checkoutId: row.id, sessionId: session.id, eventId, reason }, occurredAt: deps.now });
+    await appendTimeline(tx, {
+      creditorId,
+      debtorId: row.debtorId,
+      type: "payment.mismatch",
+      actor: "provider",
+      data: { checkoutId: row.id, sessionId: session.id, eventId, reason },
+      occurredAt: deps.now,
+    });
     return { outcome: "mismatch", reason, noticeIds: [] };
   }
   // Delayed methods complete "unpaid" and succeed later (async_payment_succeeded).
   if (session.payment_status !== "paid" && session.payment_status !== "no_payment_required") return { outcome: "ignored", reason: "payment not settled yet", noticeIds: [] };
 
   const paymentIntentId = session.payment_intent;
-  const claimed = tx
+  const claimed = await tx
     .update(checkoutSessions)
     .set({ status: "paid", paymentIntentId, completedAt: deps.now, providerSessionId: row.providerSessionId ?? session.id })
     // Expired on our side (provider error) yet paid at Stripe: money received is recorded all the same.
     .where(and(eq(checkoutSessions.id, row.id), inArray(checkoutSessions.status, ["open", "expired"])))
-    .run();
-  if (claimed.changes !== 1) return { outcome: "already_recorded", noticeIds: [] };
+    .returning({ id: checkoutSessions.id });
+  if (claimed.length !== 1) return { outcome: "already_recorded", noticeIds: [] };
 
   const providerRef = paymentIntentId ?? session.id;
   const settled: { number: string; paidCents: number; leftCents: number; chased: boolean }[] = [];
   for (const allocation of row.allocations) {
-    const recorded = recordInvoicePayment(tx, {
+    const recorded = await recordInvoicePayment(tx, {
       creditorId,
       debtorId: row.debtorId,
       invoiceId: allocation.invoiceId,
@@ -209,44 +227,49 @@ function fulfil(tx: Tx, deps: StripeWebhookDeps, object: Record<string, unknown>
     });
     // Only what lowered a balance is confirmed to the debtor; an overpayment waits for staff's refund.
     if (!recorded || recorded.overpaidCents === allocation.amountCents) continue;
-    settled.push({ number: recorded.number, paidCents: allocation.amountCents - recorded.overpaidCents, leftCents: recorded.leftCents, chased: wasChased(tx, allocation.invoiceId) });
+    settled.push({
+      number: recorded.number,
+      paidCents: allocation.amountCents - recorded.overpaidCents,
+      leftCents: recorded.leftCents,
+      chased: await wasChased(tx, allocation.invoiceId),
+    });
   }
 
   // P2: refunds or disputes that arrived before this completion were kept for it.
-  const pending = tx
+  const pending = await tx
     .select()
     .from(webhookEvents)
     .where(and(eq(webhookEvents.provider, "stripe"), isNull(webhookEvents.processedAt), inArray(webhookEvents.type, [...REVERSALS])))
-    .orderBy(webhookEvents.id)
-    .all();
+    .orderBy(webhookEvents.id);
   for (const stored of pending) {
     const payload = eventSchema.safeParse(JSON.parse(stored.payload));
     if (!payload.success) continue;
-    const outcome = applyReversal(tx, deps.now, stored.type, payload.data.data.object);
-    if (outcome.outcome !== "deferred") markProcessed(tx, stored.providerEventId, deps.now);
+    const outcome = await applyReversal(tx, deps.now, stored.type, payload.data.data.object);
+    if (outcome.outcome !== "deferred") await markProcessed(tx, stored.providerEventId, deps.now);
   }
 
-  const noticeId = confirmPayment(tx, deps, row, locale, settled);
+  const noticeId = await confirmPayment(tx, deps, row, locale, settled);
   return { outcome: "recorded", noticeIds: noticeId === null ? [] : [noticeId] };
 }
 
 const CHASING_STEPS = ["pre_reminder", "first_reminder", "second_reminder", "formal_notice", "broken_promise", "follow_up"];
 
 /** The cadence thanks only invoices it chased (app/domain/cadence.ts, thankYou): the same test here. */
-function wasChased(tx: Tx, invoiceId: number): boolean {
+async function wasChased(tx: Tx, invoiceId: number): Promise<boolean> {
   return Boolean(
-    tx
-      .select({ id: outboundMessages.id })
-      .from(outboundMessageInvoices)
-      .innerJoin(outboundMessages, eq(outboundMessages.id, outboundMessageInvoices.messageId))
-      .where(
-        and(
-          eq(outboundMessageInvoices.invoiceId, invoiceId),
-          notInArray(outboundMessages.status, ["cancelled", "failed"]),
-          or(inArray(outboundMessageInvoices.step, CHASING_STEPS), inArray(outboundMessages.step, CHASING_STEPS)),
+    first(
+      await tx
+        .select({ id: outboundMessages.id })
+        .from(outboundMessageInvoices)
+        .innerJoin(outboundMessages, eq(outboundMessages.id, outboundMessageInvoices.messageId))
+        .where(
+          and(
+            eq(outboundMessageInvoices.invoiceId, invoiceId),
+            notInArray(outboundMessages.status, ["cancelled", "failed"]),
+            or(inArray(outboundMessageInvoices.step, CHASING_STEPS), inArray(outboundMessages.step, CHASING_STEPS)),
+          ),
         ),
-      )
-      .get(),
+    ),
   );
 }
 
@@ -256,16 +279,21 @@ function wasChased(tx: Tx, invoiceId: number): boolean {
  * something is left to pay on an invoice of this payment (the cadence goes on chasing it and says
  * nothing of the payment), or when an invoice settled here was never chased (no thank-you comes).
  */
-function confirmPayment(tx: Tx, deps: StripeWebhookDeps, row: CheckoutRow, locale: "fr" | "en", settled: { number: string; paidCents: number; leftCents: number; chased: boolean }[]): number | null {
+async function confirmPayment(
+  tx: Tx,
+  deps: StripeWebhookDeps,
+  row: CheckoutRow,
+  locale: "fr" | "en",
+  settled: { number: string; paidCents: number; leftCents: number; chased: boolean }[],
+): Promise<number | null> {
   if (settled.length === 0 || settled.every((s) => s.leftCents === 0 && s.chased)) return null;
   const intl = intlLocale[locale];
   const t = payMessages(locale).notice;
   const money = (cents: number) => formatMoney({ cents, currency: row.currency }, intl);
-  const open = tx
+  const open = await tx
     .select({ cents: invoices.balanceCents, currency: invoices.currency })
     .from(invoices)
-    .where(and(eq(invoices.debtorId, row.debtorId), eq(invoices.status, "open")))
-    .all();
+    .where(and(eq(invoices.debtorId, row.debtorId), eq(invoices.status, "open")));
   const remaining = totalsByCurrency(open.filter((i) => i.cents > 0)).map((m) => formatMoney(m, intl));
   return queueNotice(
     tx,
@@ -274,7 +302,10 @@ function confirmPayment(tx: Tx, deps: StripeWebhookDeps, row: CheckoutRow, local
       debtorId: row.debtorId,
       key: `payment-checkout-${row.id}`,
       title: t.title(money(settled.reduce((sum, s) => sum + s.paidCents, 0))),
-      lines: [...settled.map((s) => t.line(s.number, money(s.paidCents), s.leftCents > 0 ? money(s.leftCents) : null)), remaining.length ? t.remaining(remaining.join(" + ")) : t.settled],
+      lines: [
+        ...settled.map((s) => t.line(s.number, money(s.paidCents), s.leftCents > 0 ? money(s.leftCents) : null)),
+        remaining.length ? t.remaining(remaining.join(" + ")) : t.settled,
+      ],
     },
     deps.now,
   );
@@ -285,7 +316,7 @@ function confirmPayment(tx: Tx, deps: StripeWebhookDeps, row: CheckoutRow, local
  * its next pass. Refund events carry the charge's cumulative amount refunded: only the part not yet
  * recorded is applied, so an older event arriving late changes nothing (monotonic, P2).
  */
-function reverse(tx: Tx, now: Date, type: string, object: Record<string, unknown>): StripeEventResult {
+async function reverse(tx: Tx, now: Date, type: string, object: Record<string, unknown>): Promise<StripeEventResult> {
   let checkout: CheckoutRow | undefined;
   let kind: "refund" | "chargeback";
   let providerRef: string;
@@ -294,55 +325,62 @@ function reverse(tx: Tx, now: Date, type: string, object: Record<string, unknown
   if (type === "charge.refunded") {
     const charge = chargeSchema.safeParse(object);
     if (!charge.success) return { outcome: "ignored", reason: "unreadable charge", noticeIds: [] };
-    checkout = findCheckout(tx, charge.data.metadata, null, charge.data.payment_intent);
+    checkout = await findCheckout(tx, charge.data.metadata, null, charge.data.payment_intent);
     kind = "refund";
     providerRef = `${charge.data.id}:${charge.data.amount_refunded}`;
     amountCents = charge.data.amount_refunded;
     if (checkout) {
-      alreadyOnThisRef = tx
-        .select({ total: sql<number>`coalesce(sum(-${payments.amountCents}), 0)` })
-        .from(payments)
-        .where(and(eq(payments.provider, "stripe"), eq(payments.kind, "refund"), like(payments.providerRef, `${charge.data.id}:%`)))
-        .get()!.total;
+      alreadyOnThisRef = first(
+        await tx
+          .select({ total: sql<number>`coalesce(sum(-${payments.amountCents}), 0)` })
+          .from(payments)
+          .where(and(eq(payments.provider, "stripe"), eq(payments.kind, "refund"), like(payments.providerRef, `${charge.data.id}:%`))),
+      )!.total;
     }
   } else {
     const dispute = disputeSchema.safeParse(object);
     if (!dispute.success) return { outcome: "ignored", reason: "unreadable dispute", noticeIds: [] };
-    checkout = findCheckout(tx, {}, null, dispute.data.payment_intent);
+    checkout = await findCheckout(tx, {}, null, dispute.data.payment_intent);
     kind = "chargeback";
     providerRef = dispute.data.id;
     amountCents = dispute.data.amount;
   }
   if (!checkout || (checkout.status !== "paid" && checkout.status !== "refunded")) return { outcome: "deferred", noticeIds: [] };
   // Overpayments staff gave back are in the charge's cumulative refund too, but never reached a balance.
-  if (kind === "refund") alreadyOnThisRef += refundedOverpaymentCents(tx, checkout.paymentIntentId);
+  if (kind === "refund") alreadyOnThisRef += await refundedOverpaymentCents(tx, checkout.paymentIntentId);
 
   const delta = amountCents - alreadyOnThisRef;
   if (delta <= 0) return { outcome: "ignored", noticeIds: [] };
   const invoiceIds = checkout.allocations.map((a) => a.invoiceId);
-  const reversedRows = tx
+  const reversedRows = await tx
     .select({ invoiceId: payments.invoiceId, cents: sql<number>`sum(-${payments.amountCents})` })
     .from(payments)
-    .where(and(eq(payments.provider, "stripe"), inArray(payments.kind, ["refund", "chargeback"]), inArray(payments.invoiceId, invoiceIds), notInArray(payments.providerRef, [providerRef])))
-    .groupBy(payments.invoiceId)
-    .all();
+    .where(
+      and(
+        eq(payments.provider, "stripe"),
+        inArray(payments.kind, ["refund", "chargeback"]),
+        inArray(payments.invoiceId, invoiceIds),
+        notInArray(payments.providerRef, [providerRef]),
+      ),
+    )
+    .groupBy(payments.invoiceId);
   const already = new Map(reversedRows.map((r) => [r.invoiceId, r.cents]));
   const parts: Allocation[] = distributeReversal(checkout.allocations, already, delta);
-  const { creditorId } = creditorOf(tx, checkout.debtorId);
+  const { creditorId } = await creditorOf(tx, checkout.debtorId);
   for (const part of parts) {
-    const inserted = tx
+    const inserted = await tx
       .insert(payments)
       .values({ invoiceId: part.invoiceId, amountCents: -part.amountCents, currency: checkout.currency, method: "card", provider: "stripe", providerRef, kind, receivedAt: now })
       .onConflictDoNothing()
-      .run();
-    if (inserted.changes !== 1) continue;
-    const invoice = tx.select().from(invoices).where(eq(invoices.id, part.invoiceId)).get()!;
+      .returning({ id: payments.id });
+    if (inserted.length !== 1) continue;
+    const invoice = first(await tx.select().from(invoices).where(eq(invoices.id, part.invoiceId)))!;
     const balanceCents = Math.min(invoice.amountCents, invoice.balanceCents + part.amountCents);
-    tx.update(invoices)
+    await tx
+      .update(invoices)
       .set({ balanceCents, ...(invoice.status === "paid" ? { status: "open" as const, paidAt: null } : {}) })
-      .where(eq(invoices.id, invoice.id))
-      .run();
-    appendTimeline(tx, {
+      .where(eq(invoices.id, invoice.id));
+    await appendTimeline(tx, {
       creditorId,
       debtorId: checkout.debtorId,
       invoiceId: invoice.id,
@@ -351,19 +389,20 @@ function reverse(tx: Tx, now: Date, type: string, object: Record<string, unknown
       data: { provider: "stripe", checkoutId: checkout.id, providerRef, amountCents: part.amountCents, currency: checkout.currency, balanceCents },
       occurredAt: now,
     });
-    moveInstallments(tx, invoice.id, -part.amountCents);
+    await moveInstallments(tx, invoice.id, -part.amountCents);
   }
-  const totalReversed = tx
-    .select({ total: sql<number>`coalesce(sum(-${payments.amountCents}), 0)` })
-    .from(payments)
-    .where(and(eq(payments.provider, "stripe"), inArray(payments.kind, ["refund", "chargeback"]), inArray(payments.invoiceId, invoiceIds)))
-    .get()!.total;
-  if (totalReversed >= checkout.totalCents) tx.update(checkoutSessions).set({ status: "refunded" }).where(eq(checkoutSessions.id, checkout.id)).run();
+  const totalReversed = first(
+    await tx
+      .select({ total: sql<number>`coalesce(sum(-${payments.amountCents}), 0)` })
+      .from(payments)
+      .where(and(eq(payments.provider, "stripe"), inArray(payments.kind, ["refund", "chargeback"]), inArray(payments.invoiceId, invoiceIds))),
+  )!.total;
+  if (totalReversed >= checkout.totalCents) await tx.update(checkoutSessions).set({ status: "refunded" }).where(eq(checkoutSessions.id, checkout.id));
   return { outcome: "reversed", noticeIds: [] };
 }
 
-function applyReversal(tx: Tx, now: Date, type: string, object: Record<string, unknown>): StripeEventResult {
-  return type === "charge.dispute.closed" ? closeDispute(tx, now, object) : reverse(tx, now, type, object);
+async function applyReversal(tx: Tx, now: Date, type: string, object: Record<string, unknown>): Promise<StripeEventResult> {
+  return type === "charge.dispute.closed" ? await closeDispute(tx, now, object) : await reverse(tx, now, type, object);
 }
 
 /**
@@ -372,29 +411,35 @@ function applyReversal(tx: Tx, now: Date, type: string, object: Record<string, u
  * stands. Whichever comes first, "created" or "closed", the chargeback is applied once (its rows are
  * keyed by the dispute id) and the reinstatement once (keyed by the dispute id and "won").
  */
-function closeDispute(tx: Tx, now: Date, object: Record<string, unknown>): StripeEventResult {
+async function closeDispute(tx: Tx, now: Date, object: Record<string, unknown>): Promise<StripeEventResult> {
   const dispute = disputeSchema.safeParse(object);
   if (!dispute.success) return { outcome: "ignored", reason: "unreadable dispute", noticeIds: [] };
-  const opened = reverse(tx, now, "charge.dispute.created", object);
+  const opened = await reverse(tx, now, "charge.dispute.created", object);
   if (opened.outcome === "deferred") return opened;
-  const checkout = findCheckout(tx, {}, null, dispute.data.payment_intent)!;
-  const { creditorId } = creditorOf(tx, checkout.debtorId);
+  const checkout = (await findCheckout(tx, {}, null, dispute.data.payment_intent))!;
+  const { creditorId } = await creditorOf(tx, checkout.debtorId);
   const status = dispute.data.status;
   if (status !== "won") {
     if (status === "lost") {
-      appendTimeline(tx, { creditorId, debtorId: checkout.debtorId, type: "payment.chargeback_lost", actor: "provider", data: { provider: "stripe", checkoutId: checkout.id, disputeId: dispute.data.id }, occurredAt: now });
+      await appendTimeline(tx, {
+        creditorId,
+        debtorId: checkout.debtorId,
+        type: "payment.chargeback_lost",
+        actor: "provider",
+        data: { provider: "stripe", checkoutId: checkout.id, disputeId: dispute.data.id },
+        occurredAt: now,
+      });
     }
     return { outcome: "ignored", reason: status === "lost" ? undefined : `dispute closed as ${status ?? "unknown"}`, noticeIds: [] };
   }
-  const chargedBack = tx
+  const chargedBack = await tx
     .select({ invoiceId: payments.invoiceId, cents: payments.amountCents })
     .from(payments)
     .where(and(eq(payments.provider, "stripe"), eq(payments.kind, "chargeback"), eq(payments.providerRef, dispute.data.id)))
-    .orderBy(payments.id)
-    .all();
+    .orderBy(payments.id);
   let reinstated = false;
   for (const row of chargedBack) {
-    const recorded = recordInvoicePayment(tx, {
+    const recorded = await recordInvoicePayment(tx, {
       creditorId,
       debtorId: checkout.debtorId,
       invoiceId: row.invoiceId,
@@ -409,6 +454,6 @@ function closeDispute(tx: Tx, now: Date, object: Record<string, unknown>): Strip
     });
     reinstated ||= recorded !== null;
   }
-  if (reinstated && checkout.status === "refunded") tx.update(checkoutSessions).set({ status: "paid" }).where(eq(checkoutSessions.id, checkout.id)).run();
+  if (reinstated && checkout.status === "refunded") await tx.update(checkoutSessions).set({ status: "paid" }).where(eq(checkoutSessions.id, checkout.id));
   return { outcome: reinstated ? "recorded" : "ignored", noticeIds: [] };
 }

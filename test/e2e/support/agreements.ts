@@ -3,17 +3,19 @@ import AxeBuilder from "@axe-core/playwright";
 import { and, desc, eq, ne } from "drizzle-orm";
 import { debtorContacts, devOutbox } from "../../../db/schema";
 import { withDb } from "./helpers";
+import { first } from "../../../db/client";
 
 /** The debtor reads their latest reminder in the development outbox and follows its link into the portal. */
 export async function openPortalFromOutbox(page: Page, address: string): Promise<number> {
-  const { message, debtorId } = withDb((db) => ({
-    message: db
-      .select()
-      .from(devOutbox)
-      .where(and(eq(devOutbox.toAddress, address), eq(devOutbox.channel, "email"), ne(devOutbox.text, "")))
-      .orderBy(desc(devOutbox.id))
-      .get()!,
-    debtorId: db.select().from(debtorContacts).where(eq(debtorContacts.email, address)).get()!.debtorId,
+  const { message, debtorId } = await withDb(async (db) => ({
+    message: first(
+      await db
+        .select()
+        .from(devOutbox)
+        .where(and(eq(devOutbox.toAddress, address), eq(devOutbox.channel, "email"), ne(devOutbox.text, "")))
+        .orderBy(desc(devOutbox.id)),
+    )!,
+    debtorId: first(await db.select().from(debtorContacts).where(eq(debtorContacts.email, address)))!.debtorId,
   }));
   await page.goto(`/dev/outbox/${message.id}`);
   await page.frameLocator("iframe.email").locator('a[href*="/l/"]').first().click();

@@ -14,10 +14,10 @@ export function runJobOnce(now = E2E_NOW) {
   });
 }
 
-export function withDb<T>(use: (db: Db) => T): T {
+export async function withDb<T>(use: (db: Db) => T | Promise<T>): Promise<T> {
   const db = openDatabase(E2E_DATABASE);
   try {
-    return use(db);
+    return await use(db);
   } finally {
     db.$client.close();
   }
@@ -30,10 +30,10 @@ export async function refusedLinks(debtorId: number) {
   const db = openDatabase(E2E_DATABASE);
   try {
     const now = new Date(E2E_NOW);
-    const valid = await signLink(env, insertLink(db, env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now }));
-    const expiredRow = insertLink(db, env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date("2026-10-01T09:00:00Z") });
-    const revokedRow = insertLink(db, env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now });
-    revokeLink(db, revokedRow.id, "test", now);
+    const valid = await signLink(env, await insertLink(db, env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now }));
+    const expiredRow = await insertLink(db, env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date("2026-10-01T09:00:00Z") });
+    const revokedRow = await insertLink(db, env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now });
+    await revokeLink(db, revokedRow.id, "test", now);
     const [header, payload, signature] = valid.split(".");
     const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, "base64url").toString()), sub: String(debtorId + 1) })).toString("base64url");
     const unknown = await new SignJWT({})

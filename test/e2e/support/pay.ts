@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { debtorContacts, invoices } from "../../../db/schema";
 import { dryRun } from "../../../app/services/shared/dry-run.server";
 import { runJobOnce, withDb } from "./helpers";
+import { first } from "../../../db/client";
 
 export const MARTIN_EMAIL = "compta@boulangerie-martin.fr";
 
@@ -16,19 +17,23 @@ export async function openPortalFromOutbox(page: Page) {
   await expect(page).toHaveURL(/\/portal$/);
 }
 
-export function martin() {
-  return withDb((db) => {
-    const { debtorId } = db.select().from(debtorContacts).where(eq(debtorContacts.email, MARTIN_EMAIL)).get()!;
-    const open = db.select().from(invoices).where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"))).orderBy(invoices.dueDate, invoices.number).all();
+export async function martin() {
+  return withDb(async (db) => {
+    const { debtorId } = first(await db.select().from(debtorContacts).where(eq(debtorContacts.email, MARTIN_EMAIL)))!;
+    const open = await db
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open")))
+      .orderBy(invoices.dueDate, invoices.number);
     return { debtorId, open };
   });
 }
 
-export function invoiceById(id: number) {
-  return withDb((db) => db.select().from(invoices).where(eq(invoices.id, id)).get()!);
+export async function invoiceById(id: number) {
+  return withDb(async (db) => first(await db.select().from(invoices).where(eq(invoices.id, id)))!);
 }
 
 /** What the cadence plans for the debtor between two days (the dry-run, read-only). */
-export function plannedFor(debtorId: number, from: string, to: string) {
-  return withDb((db) => dryRun(db, { from, to, debtorId }));
+export async function plannedFor(debtorId: number, from: string, to: string) {
+  return withDb(async (db) => dryRun(db, { from, to, debtorId }));
 }

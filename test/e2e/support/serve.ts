@@ -15,7 +15,7 @@ for (const suffix of ["", "-wal", "-shm"]) rmSync(`${E2E_DATABASE}${suffix}`, { 
 mkdirSync(dirname(E2E_DATABASE), { recursive: true });
 const db = openDatabase(E2E_DATABASE);
 runMigrations(db);
-seedDemo(db, { today: E2E_TODAY, passwordHash: await hashPassword(DEMO_LOGIN.password) });
+await seedDemo(db, { today: E2E_TODAY, passwordHash: await hashPassword(DEMO_LOGIN.password) });
 db.$client.close();
 
 rmSync(E2E_SERVER_LOG, { force: true });
