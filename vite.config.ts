@@ -10,6 +10,9 @@ declare module "@remix-run/node" {
 
 const inVitest = Boolean(process.env.VITEST);
 
+/** Test files whose queries run on PostgreSQL too: the postgres project runs them on a throwaway cluster. */
+const runsOnPostgres = ["test/integration/engines.test.ts"];
+
 export default defineConfig({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
   plugins: inVitest
@@ -29,12 +32,26 @@ export default defineConfig({
       ],
   build: { target: "es2022" },
   test: {
-    include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts", "test/reliability/**/*.test.ts"],
-    setupFiles: ["test/setup/vitest.setup.ts"],
     pool: "forks",
     // Integration tests hash passwords with scrypt and render PDFs: seconds on a busy two-core machine.
     testTimeout: 20_000,
     // Setup hooks seed a book, hash passwords and run a job pass before a file's tests.
     hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: "sqlite", include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts", "test/reliability/**/*.test.ts"], setupFiles: ["test/setup/vitest.setup.ts"] },
+      },
+      // The same files again on PostgreSQL (issue 13): those whose queries already run on both engines; the list only grows.
+      {
+        extends: true,
+        test: {
+          name: "postgres",
+          include: runsOnPostgres,
+          globalSetup: ["test/setup/postgres.global.ts"],
+          setupFiles: ["test/setup/postgres.setup.ts", "test/setup/vitest.setup.ts"],
+        },
+      },
+    ],
   },
 });

@@ -1,7 +1,11 @@
 import Database from "better-sqlite3";
 import type { SQL } from "drizzle-orm";
+import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
 import { drizzle, type SqliteRemoteDatabase } from "drizzle-orm/sqlite-proxy";
+import pg from "pg";
 import * as schema from "./schema";
+import * as pgSchema from "./schema-pg";
+import { tablesEngine } from "./tables";
 
 /**
  * The database as every query sees it: asynchronous, whichever engine runs underneath. Queries are
@@ -36,6 +40,7 @@ export function openDatabase(path: string): SqliteDb {
 
 /** A drizzle database over an open better-sqlite3 handle (a backup's copy, a test's second connection). */
 export function wrapSqlite(sqlite: Database.Database, { lockTimeoutMs = BUSY_TIMEOUT_MS } = {}): SqliteDb {
+  assertTables("sqlite");
   const lock = new ConnectionLock(lockTimeoutMs);
   const run = executor(sqlite);
   // Outside a transaction a statement waits for the one in progress, so it never runs inside it.
@@ -52,6 +57,28 @@ export function wrapSqlite(sqlite: Database.Database, { lockTimeoutMs = BUSY_TIM
   sqliteEngines.set(inTransaction, engine);
   return Object.assign(root, { $client: sqlite });
 }
+
+/** The queries use the tables this process loaded (db/tables.ts): a database of the other engine would misread them. */
+function assertTables(engine: typeof tablesEngine) {
+  if (tablesEngine !== engine) throw new Error(`This process loaded the ${tablesEngine} tables (DATABASE_URL decides when it starts): it cannot open ${engine}`);
+}
+
+/** A PostgreSQL database and its pool, for what only it has (closing the pool). */
+export type PostgresDb = Db & { $client: pg.Pool };
+
+/**
+ * PostgreSQL through drizzle's node-postgres driver, over the schema generated from db/schema
+ * (db/schema-pg.ts: same table and column names, so every query is written once, against `Db`).
+ */
+export function openPostgres(url: string, { max = 10 } = {}): PostgresDb {
+  assertTables("postgres");
+  const pool = new pg.Pool({ connectionString: url, max });
+  const db = drizzlePostgres(pool, { schema: pgSchema });
+  postgresDatabases.add(db);
+  return db as unknown as PostgresDb;
+}
+
+const postgresDatabases = new WeakSet<object>();
 
 /** The better-sqlite3 handle under a SQLite database; undefined on PostgreSQL. */
 export function sqliteClient(db: Db): Database.Database | undefined {
@@ -138,7 +165,7 @@ let savepoints = 0;
  */
 export async function transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
   const engine = sqliteEngines.get(db);
-  if (!engine) return (db as unknown as { transaction: (work: (tx: Db) => Promise<T>) => Promise<T> }).transaction(work);
+  if (!engine) return postgresTransaction(db, work);
   const { sqlite, lock, inTransaction } = engine;
   if (db === inTransaction) {
     const name = `sp${++savepoints}`;
@@ -163,6 +190,40 @@ export async function transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Prom
       throw error;
     }
   });
+}
+
+type PostgresHandle = { transaction: <T>(work: (tx: Db) => Promise<T>, config?: { isolationLevel: "serializable" }) => Promise<T> };
+
+/** PostgreSQL's codes for "run it again": a serialization failure, a deadlock. */
+const RETRY_CODES = new Set(["40001", "40P01"]);
+const TRANSACTION_ATTEMPTS = 10;
+
+/**
+ * On PostgreSQL a transaction is SERIALIZABLE, so it means what BEGIN IMMEDIATE means on SQLite: as if
+ * it ran alone (a read-then-write cannot lose another's update). Where PostgreSQL cannot keep that
+ * promise it aborts one transaction, which runs again: the work is database work only, so it can.
+ * Inside a transaction, drizzle's own nested transaction is a savepoint.
+ */
+async function postgresTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  const handle = db as unknown as PostgresHandle;
+  if (!postgresDatabases.has(db)) return handle.transaction(work);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await handle.transaction(work, { isolationLevel: "serializable" });
+    } catch (error) {
+      if (attempt >= TRANSACTION_ATTEMPTS || !RETRY_CODES.has(errorCode(error) ?? "")) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
+}
+
+/** The engine's error code under drizzle's "Failed query" wrapper, if any. */
+export function errorCode(error: unknown): string | undefined {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+  }
+  return undefined;
 }
 
 /** The first row of a query's result, if any: what drizzle's synchronous `.get()` returned. */
