@@ -17,7 +17,14 @@ import { stampPeerAddress } from "../app/utils/peer-address";
 import { CROSS_SITE_FORM_MESSAGE, isCrossSiteForm } from "../app/utils/same-origin";
 import { setSecurityHeaders } from "../app/utils/security-headers";
 import { DEBTOR_SEGMENTS, segmentBuild, segmentPaths } from "./debtor-build";
+import { refuseUnfinishedPostgres } from "../app/db.server";
 
+try {
+  refuseUnfinishedPostgres({ DATABASE_URL: process.env.DATABASE_URL });
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
 installGlobals({ nativeFetch: true });
 const build = (await import(pathToFileURL(resolve("build/server/index.js")).href)) as ServerBuild;
 const port = Number(process.env.PORT ?? 3000);

@@ -1,12 +1,32 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDatabase, type SqliteDb } from "../../db/client";
+import { openDatabase, openPostgres, type SqliteDb } from "../../db/client";
 import { runMigrations } from "../../db/migrate";
 import { seedDemo } from "../../db/seed";
+import { tablesEngine } from "../../db/tables";
+import { POSTGRES_TEMPLATE, postgresBinDir } from "./postgres";
 
-/** A fresh SQLite file with the real migrations applied. */
+let postgresCopies = 0;
+
+/**
+ * A fresh database with the real migrations applied: a SQLite file, or in the postgres project a copy
+ * of its migrated database (CREATE DATABASE … TEMPLATE, made with psql so this stays synchronous).
+ * Files that reach for SQLite's own handle (`$client`) run in the sqlite project only.
+ */
 export function freshDb(): { db: SqliteDb; path: string } {
+  if (tablesEngine === "postgres") {
+    const template = new URL(process.env.DATABASE_URL!);
+    const name = `test_${process.pid}_${++postgresCopies}`;
+    const admin = new URL(template);
+    admin.pathname = "/postgres";
+    const created = spawnSync(join(postgresBinDir()!, "psql"), [admin.href, "-v", "ON_ERROR_STOP=1", "-c", `create database ${name} template ${POSTGRES_TEMPLATE}`], { encoding: "utf8" });
+    if (created.status !== 0) throw new Error(`could not copy the test database: ${created.stderr}`);
+    const url = new URL(template);
+    url.pathname = `/${name}`;
+    return { db: openPostgres(url.href) as unknown as SqliteDb, path: url.href };
+  }
   const path = join(mkdtempSync(join(tmpdir(), "relance-test-")), "test.db");
   const db = openDatabase(path);
   runMigrations(db);

@@ -10,6 +10,9 @@ import pg from "pg";
  * 127.0.0.1, no fsync (the data dies with the test), removed by stop(). PostgreSQL refuses to run
  * as root, so as root the cluster belongs to the `postgres` user (or `nobody`).
  */
+/** The migrated database the postgres test project copies for each fresh database. */
+export const POSTGRES_TEMPLATE = "relance_template";
+
 export type PostgresCluster = { url: (database?: string) => string; createDatabase: (name: string) => Promise<string>; stop: () => Promise<void> };
 
 export function postgresBinDir(): string | undefined {
