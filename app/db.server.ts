@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { openDatabase, openPostgres, sqliteClient, type Db, type PostgresDb } from "../db/client";
 import { assertMigrated } from "../db/migrate";
-import { getEnv } from "./env.server";
+import { EnvError, getEnv } from "./env.server";
 
 let db: Db | undefined;
 
@@ -32,5 +32,5 @@ export function closeDb() {
  * the files that pass): the web server and the job refuse it rather than fail halfway (issue 13).
  */
 export function refuseUnfinishedPostgres(env: { DATABASE_URL?: string }) {
-  if (env.DATABASE_URL) throw new Error("DATABASE_URL is set, but the web server and the job do not run on PostgreSQL yet: unset it to use DATABASE_PATH");
+  if (env.DATABASE_URL) throw new EnvError("DATABASE_URL is set, but the web server and the job do not run on PostgreSQL yet: unset it to use DATABASE_PATH");
 }

@@ -1,4 +1,4 @@
-import { closeDb } from "../app/db.server";
+import { closeDb, refuseUnfinishedPostgres } from "../app/db.server";
 import { EnvError } from "../app/env.server";
 import { NotMigratedError } from "../db/migrate";
 
@@ -11,6 +11,7 @@ export class UsageError extends Error {}
  */
 export async function runCli(main: () => void | Promise<void>, usage: string) {
   try {
+    refuseUnfinishedPostgres({ DATABASE_URL: process.env.DATABASE_URL });
     await main();
   } catch (error) {
     if (error instanceof UsageError) console.error(`${error.message}\n\n${usage}`);
