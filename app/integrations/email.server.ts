@@ -1,6 +1,6 @@
 import { Resend } from "resend";
 import type { Db } from "../../db/client";
-import { devOutbox } from "../../db/schema";
+import { keepInDevOutbox } from "../models/dev-outbox.server";
 import type { Env } from "../env.server";
 
 export type OutgoingEmail = {
@@ -151,22 +151,18 @@ function batchResults(count: number, data: { data: { id: string }[]; errors?: { 
  */
 export function devOutboxEmailSender(db: Db, clock: () => Date = () => new Date()): EmailSender {
   const send = async (email: OutgoingEmail): Promise<SendResult> => {
-    await db
-      .insert(devOutbox)
-      .values({
-        createdAt: clock(),
-        channel: "email",
-        idempotencyKey: email.idempotencyKey,
-        fromAddress: email.from,
-        toAddress: email.to,
-        subject: email.subject,
-        html: email.html,
-        // dev_outbox has no blob column: the file names are enough to see what was attached.
-        text: email.attachments?.length ? `${email.text}\n\n[attachments: ${email.attachments.map((a) => a.filename).join(", ")}]` : email.text,
-      })
-      .onConflictDoNothing({ target: devOutbox.idempotencyKey });
-    const kept = await db.query.devOutbox.findFirst({ where: (row, { eq }) => eq(row.idempotencyKey, email.idempotencyKey) });
-    return { status: "success", provider: "dev-outbox", providerMessageId: `dev_${kept?.id}` };
+    const keptId = await keepInDevOutbox(db, {
+      createdAt: clock(),
+      channel: "email",
+      idempotencyKey: email.idempotencyKey,
+      fromAddress: email.from,
+      toAddress: email.to,
+      subject: email.subject,
+      html: email.html,
+      // dev_outbox has no blob column: the file names are enough to see what was attached.
+      text: email.attachments?.length ? `${email.text}\n\n[attachments: ${email.attachments.map((a) => a.filename).join(", ")}]` : email.text,
+    });
+    return { status: "success", provider: "dev-outbox", providerMessageId: `dev_${keptId}` };
   };
   return {
     provider: "dev-outbox",

@@ -1,6 +1,6 @@
 import twilio from "twilio";
 import type { Db } from "../../db/client";
-import { devOutbox } from "../../db/schema";
+import { keepInDevOutbox, listDevOutboxSmsTo } from "../models/dev-outbox.server";
 import type { Env } from "../env.server";
 import type { SendResult } from "./email.server";
 
@@ -83,15 +83,18 @@ export function devOutboxSmsSender(db: Db, clock: () => Date = () => new Date())
   return {
     provider: "dev-outbox",
     async send(sms) {
-      await db
-        .insert(devOutbox)
-        .values({ createdAt: clock(), channel: "sms", idempotencyKey: sms.idempotencyKey, fromAddress: "Relance", toAddress: sms.to, text: sms.body })
-        .onConflictDoNothing({ target: devOutbox.idempotencyKey });
-      const kept = await db.query.devOutbox.findFirst({ where: (row, { eq }) => eq(row.idempotencyKey, sms.idempotencyKey) });
-      return { status: "success", provider: "dev-outbox", providerMessageId: `dev_${kept?.id}` };
+      const keptId = await keepInDevOutbox(db, {
+        createdAt: clock(),
+        channel: "sms",
+        idempotencyKey: sms.idempotencyKey,
+        fromAddress: "Relance",
+        toAddress: sms.to,
+        text: sms.body,
+      });
+      return { status: "success", provider: "dev-outbox", providerMessageId: `dev_${keptId}` };
     },
     async findSent(to, since) {
-      const rows = await db.query.devOutbox.findMany({ where: (row, { and, eq, gte }) => and(eq(row.channel, "sms"), eq(row.toAddress, to), gte(row.createdAt, since)) });
+      const rows = await listDevOutboxSmsTo(db, to, since);
       return rows.map((row) => ({ providerMessageId: `dev_${row.id}`, body: row.text }));
     },
   };

@@ -73,3 +73,15 @@ const earlier = preparedOnce((db: Reader) =>
 export async function listEarlierContacts(db: Reader, p: { debtorId: number; messageId: number; before: Date; exceptSteps: ReadonlySet<string> }) {
   return (await earlier(db).execute({ debtorId: p.debtorId, messageId: p.messageId, before: p.before.getTime() })).filter((c) => !p.exceptSteps.has(c.step));
 }
+
+/**
+ * Once a message was handed over, its outbox copy keeps no usable secret (a step-up code): the
+ * secret is masked in the stored body. A message not sent (failed, still queued) is left as it is.
+ */
+export async function maskInSentBody(db: Db, messageId: number, secret: string, mask: string) {
+  const sent = first(await db.select({ bodyText: outboundMessages.bodyText }).from(outboundMessages).where(eq(outboundMessages.id, messageId)));
+  await db
+    .update(outboundMessages)
+    .set({ bodyText: sent?.bodyText?.replaceAll(secret, mask) ?? null })
+    .where(and(eq(outboundMessages.id, messageId), inArray(outboundMessages.status, ["sent", "delivered"])));
+}

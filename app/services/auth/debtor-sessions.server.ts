@@ -1,10 +1,8 @@
 import { createCookie } from "@remix-run/node";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import { first, type Db } from "../../../db/client";
-import { debtorLinks, debtorSessions } from "../../../db/schema";
+import type { Db } from "../../../db/client";
 import { formTokenFor, requireFormToken, requireSameOrigin } from "../http/http.server";
 import { randomToken, sha256 } from "./tokens.server";
-import { preparedOnce } from "../../models/prepared.server";
+import { findLiveDebtorSession, insertDebtorSession } from "../../models/debtor-sessions.server";
 
 const SESSION_HOURS = 8;
 
@@ -35,7 +33,7 @@ export type DebtorSession = {
 /** A fresh session id at every link exchange (M7); returns the Set-Cookie header. */
 export async function startDebtorSession(db: Db, input: { debtorId: number; linkId: number; now: Date }): Promise<string> {
   const id = randomToken(32);
-  await insertSession(db).execute({
+  await insertDebtorSession(db, {
     idHash: sha256(id),
     debtorId: input.debtorId,
     linkId: input.linkId,
@@ -45,36 +43,11 @@ export async function startDebtorSession(db: Db, input: { debtorId: number; link
   return sessionCookie.serialize(id);
 }
 
-// Every link exchange starts one: built and prepared once per connection.
-const insertSession = preparedOnce((db) =>
-  db
-    .insert(debtorSessions)
-    .values({
-      idHash: sql.placeholder("idHash"),
-      debtorId: sql.placeholder("debtorId"),
-      linkId: sql.placeholder("linkId"),
-      createdAt: sql.placeholder("createdAt"),
-      expiresAt: sql.placeholder("expiresAt"),
-    })
-    .prepare(),
-);
-
-const liveSession = preparedOnce((db) =>
-  db
-    .select({ debtorId: debtorSessions.debtorId, linkId: debtorSessions.linkId, stepUpAt: debtorSessions.stepUpAt })
-    .from(debtorSessions)
-    // A revoked link (contact changed, "not me", creditor's request: M14) ends the sessions opened with it too.
-    .innerJoin(debtorLinks, eq(debtorLinks.id, debtorSessions.linkId))
-    .where(and(eq(debtorSessions.idHash, sql.placeholder("idHash")), gt(debtorSessions.expiresAt, sql.placeholder("now")), isNull(debtorLinks.revokedAt)))
-    .prepare(),
-);
-
 export async function getDebtorSession(db: Db, request: Request, now: Date): Promise<DebtorSession | null> {
   const id: unknown = await sessionCookie.parse(request.headers.get("Cookie"));
   if (typeof id !== "string" || id.length < 22) return null;
   const sessionHash = sha256(id);
-  // expires_at is stored as UTC milliseconds; a placeholder takes the stored form.
-  const row = first(await liveSession(db).execute({ idHash: sessionHash, now: now.getTime() }));
+  const row = await findLiveDebtorSession(db, sessionHash, now);
   return row ? { ...row, sessionHash, csrfToken: formTokenFor(id) } : null;
 }
 

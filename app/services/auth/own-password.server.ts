@@ -1,19 +1,19 @@
 import { z } from "zod";
 import { firstErrors } from "../http/forms.server";
 import type { FieldErrors } from "../../utils/form-flow";
-import { and, eq, ne } from "drizzle-orm";
-import { staffSessions, staffUsers } from "../../../db/schema";
 import { RATE_LIMITS } from "../../domain/rate-limit";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
 import { recordAuditEvent } from "../../models/staff-audit.server";
+import { getStaffCredentials, setStaffPasswordHash } from "../../models/staff-users.server";
+import { deleteOtherStaffSessions } from "../../models/staff-sessions.server";
 import { requestDeps } from "../http/deps.server";
 import { requireSameOrigin } from "../http/http.server";
 import { hashPassword, verifyPassword } from "./passwords.server";
 import { hitRateLimit, rateLimitedResult, type RateLimited } from "../http/rate-limits.server";
 import { consumeStaffCode, issueStaffCode } from "./staff-codes.server";
 import { requireStaff, sessionHashOf, readStaffForm } from "./staff-auth.server";
-import { first, transaction } from "../../../db/client";
+import { transaction } from "../../../db/client";
 
 export const MIN_PASSWORD_LENGTH = 12;
 
@@ -21,7 +21,7 @@ async function currentMember(request: Request) {
   const db = getDb();
   const at = now();
   const staff = await requireStaff(db, request, at);
-  const row = first(await db.select({ email: staffUsers.email, passwordHash: staffUsers.passwordHash }).from(staffUsers).where(eq(staffUsers.id, staff.id)))!;
+  const row = (await getStaffCredentials(db, staff.id))!;
   return { db, at, staff, ...row };
 }
 
@@ -81,9 +81,9 @@ export async function ownPasswordAction(request: Request): Promise<PasswordResul
   const hash = await hashPassword(password);
   const keep = await sessionHashOf(request);
   await transaction(db, async (tx) => {
-    await tx.update(staffUsers).set({ passwordHash: hash }).where(eq(staffUsers.id, staff.id));
+    await setStaffPasswordHash(tx, staff.id, hash);
     // Whoever else held a session of this account is out; this browser stays signed in.
-    await tx.delete(staffSessions).where(and(eq(staffSessions.staffUserId, staff.id), ne(staffSessions.idHash, keep ?? "")));
+    await deleteOtherStaffSessions(tx, staff.id, keep);
     await recordAuditEvent(tx, {
       creditorId: staff.creditorId,
       actorStaffUserId: staff.id,

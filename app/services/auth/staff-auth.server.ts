@@ -1,7 +1,7 @@
 import { createCookie, redirect } from "@remix-run/node";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import { first, type Db } from "../../../db/client";
-import { creditors, staffSessions, staffUsers } from "../../../db/schema";
+import type { Db } from "../../../db/client";
+import { findActiveStaffByEmail } from "../../models/staff-users.server";
+import { deleteStaffSession, findStaffBySession, insertStaffSession } from "../../models/staff-sessions.server";
 import { hashPassword, verifyPassword } from "./passwords.server";
 import { consumeStaffCode } from "./staff-codes.server";
 import { randomToken, sha256 } from "./tokens.server";
@@ -62,18 +62,8 @@ export async function readStaffForm(request: Request, maxBytes = MAX_FORM_BYTES)
 // Compared against when the email is unknown, so both failures take the same time.
 let decoyHash: Promise<string> | undefined;
 
-/** The active member with this email (case-insensitive), with what a code email needs. */
-export async function findActiveStaffByEmail(db: Db, email: string) {
-  return (
-    first(
-      await db
-        .select({ id: staffUsers.id, name: staffUsers.name, email: staffUsers.email, passwordHash: staffUsers.passwordHash, creditorName: creditors.legalName })
-        .from(staffUsers)
-        .innerJoin(creditors, eq(creditors.id, staffUsers.creditorId))
-        .where(and(sql`lower(${staffUsers.email}) = ${email.trim().toLowerCase()}`, isNull(staffUsers.disabledAt))),
-    ) ?? null
-  );
-}
+// The sign-in page looks the member up too, to send a code (routes call use-cases, not models).
+export { findActiveStaffByEmail };
 
 /**
  * Returns a Set-Cookie header on success, null on any failure (never says which part was wrong).
@@ -102,13 +92,13 @@ export async function signInStaffByCode(db: Db, email: string, code: string, now
 async function startStaffSession(db: Db, staffUserId: number, now: Date, previous?: Request): Promise<string> {
   if (previous) await endSession(db, previous);
   const id = randomToken(32);
-  await db.insert(staffSessions).values({ idHash: sha256(id), staffUserId, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000) });
+  await insertStaffSession(db, { idHash: sha256(id), staffUserId, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000) });
   return staffCookie.serialize(id);
 }
 
 async function endSession(db: Db, request: Request) {
   const id: unknown = await staffCookie.parse(request.headers.get("Cookie"));
-  if (typeof id === "string") await db.delete(staffSessions).where(eq(staffSessions.idHash, sha256(id)));
+  if (typeof id === "string") await deleteStaffSession(db, sha256(id));
 }
 
 /** The hash of the session this request carries, so "end my other sessions" can keep it. */
@@ -120,23 +110,7 @@ export async function sessionHashOf(request: Request): Promise<string | null> {
 export async function getStaff(db: Db, request: Request, now: Date) {
   const id: unknown = await staffCookie.parse(request.headers.get("Cookie"));
   if (typeof id !== "string") return null;
-  return (
-    first(
-      await db
-        .select({
-          id: staffUsers.id,
-          name: staffUsers.name,
-          role: staffUsers.role,
-          creditorId: staffUsers.creditorId,
-          creditorName: creditors.legalName,
-          creditorTimeZone: creditors.timeZone,
-        })
-        .from(staffSessions)
-        .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.staffUserId))
-        .innerJoin(creditors, eq(creditors.id, staffUsers.creditorId))
-        .where(and(eq(staffSessions.idHash, sha256(id)), gt(staffSessions.expiresAt, now), isNull(staffUsers.disabledAt))),
-    ) ?? null
-  );
+  return findStaffBySession(db, sha256(id), now);
 }
 
 export async function requireStaff(db: Db, request: Request, now: Date) {

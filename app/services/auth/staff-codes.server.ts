@@ -1,7 +1,6 @@
-import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { randomInt, timingSafeEqual } from "node:crypto";
-import { first, one, transaction, type Db } from "../../../db/client";
-import { staffCodes } from "../../../db/schema";
+import { transaction, type Db } from "../../../db/client";
+import { expireLiveStaffCodes, findLatestStaffCode, insertStaffCode, markStaffCodeUsed, setStaffCodeAttempts } from "../../models/staff-codes.server";
 import { renderStaffEmail } from "../../../emails/staff";
 import { CODE_TTL_MS, decideCodeCheck, type CodeCheck } from "../../domain/step-up";
 import type { Env } from "../../env.server";
@@ -27,16 +26,8 @@ export async function issueStaffCode(deps: StaffCodeDeps, staff: StaffRecipient,
   const { db, now } = deps;
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
   const row = await transaction(db, async (tx) => {
-    await tx
-      .update(staffCodes)
-      .set({ expiresAt: now })
-      .where(and(eq(staffCodes.staffUserId, staff.id), eq(staffCodes.purpose, purpose), isNull(staffCodes.usedAt), gt(staffCodes.expiresAt, now)));
-    return one(
-      await tx
-        .insert(staffCodes)
-        .values({ staffUserId: staff.id, purpose, codeHash: codeHash(staff.id, purpose, code), expiresAt: new Date(now.getTime() + CODE_TTL_MS), createdAt: now })
-        .returning({ id: staffCodes.id }),
-    );
+    await expireLiveStaffCodes(tx, staff.id, purpose, now);
+    return insertStaffCode(tx, { staffUserId: staff.id, purpose, codeHash: codeHash(staff.id, purpose, code), expiresAt: new Date(now.getTime() + CODE_TTL_MS), createdAt: now });
   });
   const rendered = await renderStaffEmail({ kind: "code", staffName: staff.name, creditorName: staff.creditorName, code, purpose, minutes: CODE_TTL_MS / 60_000 });
   const result = await deps.email.send({ from: deps.env.EMAIL_FROM, to: staff.email, ...rendered, idempotencyKey: `staff-code-${row.id}` });
@@ -64,21 +55,11 @@ function sameHash(a: string, b: string) {
 export async function consumeStaffCode(db: Db, staffUserId: number, purpose: StaffCodePurpose, typed: string, now: Date): Promise<CodeCheck | "none"> {
   const code = typed.replace(/\s/g, "");
   return await transaction(db, async (tx) => {
-    const latest = first(
-      await tx
-        .select()
-        .from(staffCodes)
-        .where(and(eq(staffCodes.staffUserId, staffUserId), eq(staffCodes.purpose, purpose)))
-        .orderBy(desc(staffCodes.id)),
-    );
+    const latest = await findLatestStaffCode(tx, staffUserId, purpose);
     if (!latest) return "none" as const;
     const check = decideCodeCheck(latest, /^\d{6}$/.test(code) && sameHash(latest.codeHash, codeHash(staffUserId, purpose, code)), now);
-    if (check === "wrong")
-      await tx
-        .update(staffCodes)
-        .set({ attempts: latest.attempts + 1 })
-        .where(eq(staffCodes.id, latest.id));
-    if (check === "accepted") await tx.update(staffCodes).set({ usedAt: now }).where(eq(staffCodes.id, latest.id));
+    if (check === "wrong") await setStaffCodeAttempts(tx, latest.id, latest.attempts + 1);
+    if (check === "accepted") await markStaffCodeUsed(tx, latest.id, now);
     return check;
   });
 }

@@ -1,25 +1,32 @@
-import { and, desc, eq, gt, inArray, isNull } from "drizzle-orm";
 import { randomInt, timingSafeEqual } from "node:crypto";
-import { first, one, transaction, type Db } from "../../../db/client";
-import { debtorContacts, debtorSessions, outboundMessages, stepUpCodes } from "../../../db/schema";
+import { transaction, type Db } from "../../../db/client";
 import { CODE_TTL_MS, attemptsLeft, decideCodeCheck, isSteppedUp, maskEmail, maskPhone, safeReturnTo } from "../../domain/step-up";
 import { RATE_LIMITS } from "../../domain/rate-limit";
 import { getEnv } from "../../env.server";
 import { secureMessages } from "../../i18n/portal-secure";
 import { appendTimeline } from "../../models/timeline.server";
+import { listDebtorContacts } from "../../models/debtor-file.server";
+import { markDebtorSessionSteppedUp } from "../../models/debtor-sessions.server";
+import { maskInSentBody } from "../../models/outbox.server";
+import {
+  expireLiveStepUpCodes,
+  findLiveStepUpCode,
+  insertStepUpCode,
+  listStepUpCodesOfSession,
+  markStepUpCodeUsed,
+  setStepUpCodeAttempts,
+} from "../../models/step-up-codes.server";
 import { requestDeps } from "../http/deps.server";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { requirePortalAction, requirePortalDebtor } from "../portal/portal-guards.server";
 import { clientAddress, hitRateLimit, rateLimitedResult, type RateLimited } from "../http/rate-limits.server";
 import { sha256 } from "./tokens.server";
 
-type Reader = Pick<Db, "select">;
-
 export type ContactChoice = { value: string; channel: "email" | "sms"; label: string };
 
 /** Where a code may go: only contacts already on file (M20), never one that bounced or said STOP. */
-async function contactChoices(db: Reader, debtorId: number) {
-  const rows = await db.select().from(debtorContacts).where(eq(debtorContacts.debtorId, debtorId)).orderBy(desc(debtorContacts.isPrimary), debtorContacts.id);
+async function contactChoices(db: Db, debtorId: number) {
+  const rows = await listDebtorContacts(db, debtorId);
   const choices: (ContactChoice & { address: string; contactId: number })[] = [];
   for (const c of rows) {
     if (c.email && !c.emailOptOutAt && !c.emailUndeliverableAt) {
@@ -41,21 +48,10 @@ function sameHash(a: string, b: string) {
   return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
-/** The code this session may type now, if any. */
-async function liveCode(db: Reader, sessionHash: string, debtorId: number, now: Date) {
-  return first(
-    await db
-      .select()
-      .from(stepUpCodes)
-      .where(and(eq(stepUpCodes.sessionHash, sessionHash), eq(stepUpCodes.debtorId, debtorId), isNull(stepUpCodes.usedAt), gt(stepUpCodes.expiresAt, now)))
-      .orderBy(desc(stepUpCodes.id)),
-  );
-}
-
 export async function loadVerifyPage(request: Request) {
   const { db, session, debtor, now, csrf } = await requirePortalDebtor(request);
   const returnTo = safeReturnTo(new URL(request.url).searchParams.get("returnTo"));
-  const pending = await liveCode(db, session.sessionHash, debtor.id, now);
+  const pending = await findLiveStepUpCode(db, session.sessionHash, debtor.id, now);
   return {
     csrf,
     locale: debtor.locale,
@@ -95,24 +91,16 @@ async function sendCode({ db, session, debtor, now, form }: ActionContext, clien
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
   const messageId = await transaction(db, async (tx) => {
     // One live code per session: a new one replaces the previous.
-    await tx
-      .update(stepUpCodes)
-      .set({ expiresAt: now })
-      .where(and(eq(stepUpCodes.sessionHash, session.sessionHash), isNull(stepUpCodes.usedAt), gt(stepUpCodes.expiresAt, now)));
-    const row = one(
-      await tx
-        .insert(stepUpCodes)
-        .values({
-          sessionHash: session.sessionHash,
-          debtorId: debtor.id,
-          codeHash: codeHash(session.sessionHash, code),
-          // Masked: the row says where the code went without holding the address.
-          sentTo: choice.label,
-          expiresAt: new Date(now.getTime() + CODE_TTL_MS),
-          createdAt: now,
-        })
-        .returning({ id: stepUpCodes.id }),
-    );
+    await expireLiveStepUpCodes(tx, session.sessionHash, now);
+    const row = await insertStepUpCode(tx, {
+      sessionHash: session.sessionHash,
+      debtorId: debtor.id,
+      codeHash: codeHash(session.sessionHash, code),
+      // Masked: the row says where the code went without holding the address.
+      sentTo: choice.label,
+      expiresAt: new Date(now.getTime() + CODE_TTL_MS),
+      createdAt: now,
+    });
     return queueNotice(
       tx,
       getEnv(),
@@ -129,13 +117,7 @@ async function sendCode({ db, session, debtor, now, form }: ActionContext, clien
   });
   await sendNoticeNow(requestDeps(), messageId);
   // Once handed over, the outbox copy keeps no usable code (only stepUpCodes' hash remains).
-  if (messageId !== null) {
-    const sent = first(await db.select({ bodyText: outboundMessages.bodyText }).from(outboundMessages).where(eq(outboundMessages.id, messageId)));
-    await db
-      .update(outboundMessages)
-      .set({ bodyText: sent?.bodyText?.replaceAll(code, "******") ?? null })
-      .where(and(eq(outboundMessages.id, messageId), inArray(outboundMessages.status, ["sent", "delivered"])));
-  }
+  if (messageId !== null) await maskInSentBody(db, messageId, code, "******");
   return { status: "sent", to: choice.label };
 }
 
@@ -149,11 +131,7 @@ async function checkCode({ db, session, debtor, now, form }: ActionContext): Pro
   const hash = codeHash(session.sessionHash, typed);
 
   const outcome = await transaction(db, async (tx) => {
-    const codes = await tx
-      .select()
-      .from(stepUpCodes)
-      .where(and(eq(stepUpCodes.sessionHash, session.sessionHash), eq(stepUpCodes.debtorId, debtor.id)))
-      .orderBy(desc(stepUpCodes.id));
+    const codes = await listStepUpCodesOfSession(tx, session.sessionHash, debtor.id);
     const latest = codes[0];
     if (!latest) return { check: "none" as const };
     const matched = codes.find((c) => sameHash(c.codeHash, hash));
@@ -161,12 +139,12 @@ async function checkCode({ db, session, debtor, now, form }: ActionContext): Pro
     const check = decideCodeCheck(target, matched !== undefined, now);
     if (check === "wrong") {
       const attempts = latest.attempts + 1;
-      await tx.update(stepUpCodes).set({ attempts }).where(eq(stepUpCodes.id, latest.id));
+      await setStepUpCodeAttempts(tx, latest.id, attempts);
       return { check, left: attemptsLeft(attempts) };
     }
     if (check === "accepted") {
-      await tx.update(stepUpCodes).set({ usedAt: now }).where(eq(stepUpCodes.id, target.id));
-      await tx.update(debtorSessions).set({ stepUpAt: now }).where(eq(debtorSessions.idHash, session.sessionHash));
+      await markStepUpCodeUsed(tx, target.id, now);
+      await markDebtorSessionSteppedUp(tx, session.sessionHash, now);
       await appendTimeline(tx, {
         creditorId: debtor.creditorId,
         debtorId: debtor.id,

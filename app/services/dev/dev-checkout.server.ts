@@ -1,5 +1,3 @@
-import { eq, inArray } from "drizzle-orm";
-import { checkoutSessions, invoices } from "../../../db/schema";
 import { getDb } from "../../db.server";
 import { getEnv, isDemoMode } from "../../env.server";
 import { now } from "../../clock.server";
@@ -7,7 +5,7 @@ import { formatMoney } from "../../domain/money";
 import { requireSameOrigin } from "../http/http.server";
 import { DEV_SESSION_PREFIX } from "../../integrations/payments.server";
 import { recordStripeEvent, type StripeEventResult } from "../webhooks/stripe-webhooks.server";
-import { first } from "../../../db/client";
+import { findCheckoutByProviderSession, listCheckoutInvoiceNumbers } from "../../models/checkout-sessions.server";
 
 /**
  * The development checkout exists in demo mode without a Stripe key only (a 404 in production). It is
@@ -15,26 +13,15 @@ import { first } from "../../../db/client";
  */
 async function requireDevCheckout(sessionId: string | undefined) {
   if (!isDemoMode() || getEnv().STRIPE_SECRET_KEY) throw new Response("Not found", { status: 404 });
-  const row = sessionId?.startsWith(DEV_SESSION_PREFIX) ? first(await getDb().select().from(checkoutSessions).where(eq(checkoutSessions.providerSessionId, sessionId))) : undefined;
+  const row = sessionId?.startsWith(DEV_SESSION_PREFIX) ? await findCheckoutByProviderSession(getDb(), sessionId) : undefined;
   if (!row) throw new Response("Not found", { status: 404 });
   return row;
 }
 
 export async function loadDevCheckout(sessionId: string | undefined) {
   const row = await requireDevCheckout(sessionId);
-  const numbers = new Map(
-    (
-      await getDb()
-        .select({ id: invoices.id, number: invoices.number })
-        .from(invoices)
-        .where(
-          inArray(
-            invoices.id,
-            row.allocations.map((a) => a.invoiceId),
-          ),
-        )
-    ).map((i) => [i.id, i.number]),
-  );
+  const invoiceIds = row.allocations.map((a) => a.invoiceId);
+  const numbers = new Map((await listCheckoutInvoiceNumbers(getDb(), invoiceIds)).map((i) => [i.id, i.number]));
   const money = (cents: number) => formatMoney({ cents, currency: row.currency }, "en-GB");
   return {
     id: row.id,

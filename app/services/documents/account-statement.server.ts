@@ -1,8 +1,8 @@
 import { loadEcbTable } from "../../models/published-rates.server";
-import { and, asc, eq, gt, inArray, ne } from "drizzle-orm";
+import { getStatementParties, listStatementInvoices, listStatementPayments } from "../../models/account-statement.server";
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
-import { first, type Db } from "../../../db/client";
-import { creditors, debtors, invoices, payments } from "../../../db/schema";
+import type { Db } from "../../../db/client";
+import type { creditors, debtors, invoices } from "../../../db/schema";
 import { computeLatePenalties } from "../../domain/penalties";
 import { totalsByCurrency, type Money } from "../../domain/money";
 import type { CalendarDate } from "../../domain/dates";
@@ -25,34 +25,12 @@ export type StatementInput = {
 };
 
 /** Everything a statement needs, for this debtor only: the debtor id is in every where. */
-export async function loadStatementInput(db: Pick<Db, "select">, debtorId: number, locale: Locale, asOf: CalendarDate, timeZone: string): Promise<StatementInput | null> {
-  const row = first(
-    await db.select({ debtor: debtors, creditor: creditors }).from(debtors).innerJoin(creditors, eq(creditors.id, debtors.creditorId)).where(eq(debtors.id, debtorId)),
-  );
+export async function loadStatementInput(db: Db, debtorId: number, locale: Locale, asOf: CalendarDate, timeZone: string): Promise<StatementInput | null> {
+  const row = await getStatementParties(db, debtorId);
   if (!row) return null;
-  const open = await db
-    .select()
-    .from(invoices)
-    .where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"), gt(invoices.balanceCents, 0)))
-    .orderBy(asc(invoices.dueDate), asc(invoices.number));
-  const received = open.length
-    ? await db
-        .select({ invoiceNumber: invoices.number, amountCents: payments.amountCents, currency: payments.currency, kind: payments.kind, receivedAt: payments.receivedAt })
-        .from(payments)
-        .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
-        // An overpayment never reached the balance: the statement shows what did.
-        .where(
-          and(
-            eq(invoices.debtorId, debtorId),
-            inArray(
-              payments.invoiceId,
-              open.map((i) => i.id),
-            ),
-            ne(payments.kind, "overpayment"),
-          ),
-        )
-        .orderBy(asc(payments.receivedAt))
-    : [];
+  const open = await listStatementInvoices(db, debtorId);
+  const openIds = open.map((i) => i.id);
+  const received = openIds.length ? await listStatementPayments(db, debtorId, openIds) : [];
   const day = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
   return {
     locale,

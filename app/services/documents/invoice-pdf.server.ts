@@ -1,7 +1,7 @@
-import { inArray } from "drizzle-orm";
 import { PDFDocument, StandardFonts, rgb, type PDFPage } from "pdf-lib";
 import type { Db } from "../../../db/client";
-import { creditors, debtors, invoices } from "../../../db/schema";
+import type { creditors, debtors, invoices } from "../../../db/schema";
+import { loadInvoiceCopyFacts } from "../../models/invoice-copies.server";
 import { date, money, type Locale } from "../../../emails/format";
 import { winAnsi, wrap } from "./pdf-text.server";
 
@@ -153,36 +153,7 @@ export async function renderInvoicePdf(input: InvoicePdfInput): Promise<Uint8Arr
 /** One PDF per invoice, named after its number, ready for the email's attachments. Unknown ids are skipped. */
 export async function invoiceAttachments(db: Db, invoiceIds: readonly number[], locale: Locale): Promise<{ filename: string; content: Buffer }[]> {
   if (invoiceIds.length === 0) return [];
-  const rows = await db
-    .select()
-    .from(invoices)
-    .where(inArray(invoices.id, [...invoiceIds]));
-  const creditorRows = new Map(
-    (
-      await db
-        .select()
-        .from(creditors)
-        .where(
-          inArray(
-            creditors.id,
-            rows.map((r) => r.creditorId),
-          ),
-        )
-    ).map((c) => [c.id, c]),
-  );
-  const debtorRows = new Map(
-    (
-      await db
-        .select()
-        .from(debtors)
-        .where(
-          inArray(
-            debtors.id,
-            rows.map((r) => r.debtorId),
-          ),
-        )
-    ).map((d) => [d.id, d]),
-  );
+  const { invoices: rows, creditors: creditorRows, debtors: debtorRows } = await loadInvoiceCopyFacts(db, invoiceIds);
   const attachments: { filename: string; content: Buffer }[] = [];
   for (const id of invoiceIds) {
     const invoice = rows.find((r) => r.id === id);

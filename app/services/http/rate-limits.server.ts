@@ -1,40 +1,21 @@
-import { sql } from "drizzle-orm";
-import { first, type Db } from "../../../db/client";
-import { rateLimits } from "../../../db/schema";
+import type { Db } from "../../../db/client";
 import { computeWindowStart, decideRateLimit, type RateLimitDecision, type RateLimitRule } from "../../domain/rate-limit";
 import { sha256 } from "../auth/tokens.server";
-import { preparedOnce } from "../../models/prepared.server";
+import { countRateLimitHit } from "../../models/rate-limits.server";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
 import { getEnv } from "../../env.server";
 import { PEER_ADDRESS_HEADER } from "../../utils/peer-address";
-
-type Writer = Pick<Db, "insert">;
 
 /**
  * Counts one hit of `subject` under `rule` in the current fixed window and says whether it may go on
  * (M17). One upsert: atomic under SQLite's single writer, so concurrent requests cannot both slip
  * under the limit. The subject is hashed: no address or IP is stored in clear.
  */
-export async function hitRateLimit(db: Writer, rule: RateLimitRule, subject: string, now: Date): Promise<RateLimitDecision> {
+export async function hitRateLimit(db: Db, rule: RateLimitRule, subject: string, now: Date): Promise<RateLimitDecision> {
   const windowStart = computeWindowStart(now.getTime(), rule.windowMs);
-  const row = first(await countHit(db).execute({ key: `${rule.name}:${sha256(subject)}`, windowStart }))!;
-  return decideRateLimit(rule, row.count, now.getTime());
-}
-
-// Every link landing and exchange counts two hits: built and prepared once per connection.
-const countHit = preparedOnce((db: Writer) =>
-  db
-    .insert(rateLimits)
-    .values({ key: sql.placeholder("key"), windowStart: sql.placeholder("windowStart"), count: 1 })
-    .onConflictDoUpdate({ target: [rateLimits.key, rateLimits.windowStart], set: { count: sql`${rateLimits.count} + 1` } })
-    .returning({ count: rateLimits.count })
-    .prepare(),
-);
-
-/** Windows that ended are worth nothing; the caller (a job, a test) decides when to sweep. */
-export async function sweepRateLimits(db: Pick<Db, "delete">, olderThan: Date) {
-  await db.delete(rateLimits).where(sql`${rateLimits.windowStart} < ${olderThan.getTime() - 24 * 3_600_000}`);
+  const count = await countRateLimitHit(db, `${rule.name}:${sha256(subject)}`, windowStart);
+  return decideRateLimit(rule, count, now.getTime());
 }
 
 /**
