@@ -1,6 +1,18 @@
 import { and, asc, desc, eq, gt, inArray, isNull } from "drizzle-orm";
 import { first, one, type Db } from "../../db/client";
-import { cadencePauses, debtorContacts, debtors, invoices, outboundMessageInvoices, outboundMessages, payments, timelineEvents } from "../../db/schema";
+import {
+  cadencePauses,
+  debtorContacts,
+  debtors,
+  disputeFiles,
+  disputes,
+  invoices,
+  outboundMessageInvoices,
+  outboundMessages,
+  paymentClaims,
+  payments,
+  timelineEvents,
+} from "../../db/schema";
 
 /** One debtor of this creditor, or undefined (another creditor's debtor looks missing). */
 export async function getDebtorOfCreditor(db: Db, creditorId: number, debtorId: number) {
@@ -87,4 +99,27 @@ export async function liftStaffHolds(tx: Pick<Db, "update">, debtorId: number, n
       .where(and(eq(cadencePauses.debtorId, debtorId), eq(cadencePauses.reason, "staff_hold"), isNull(cadencePauses.resolvedAt)))
       .returning({ id: cadencePauses.id })
   ).length;
+}
+
+/** A dispute's evidence file, if the dispute is of one of this creditor's debtors. */
+export async function getDisputeFileOfCreditor(db: Db, creditorId: number, fileId: number) {
+  return first(
+    await db
+      .select({ path: disputeFiles.storagePath, name: disputeFiles.originalName, type: disputeFiles.contentType })
+      .from(disputeFiles)
+      .innerJoin(disputes, eq(disputes.id, disputeFiles.disputeId))
+      .innerJoin(debtors, eq(debtors.id, disputes.debtorId))
+      .where(and(eq(disputeFiles.id, fileId), eq(debtors.creditorId, creditorId))),
+  );
+}
+
+/** A payment claim's proof, if the claim is of one of this creditor's debtors. */
+export async function getClaimProofOfCreditor(db: Db, creditorId: number, claimId: number) {
+  return first(
+    await db
+      .select({ path: paymentClaims.proofPath, name: paymentClaims.proofName, type: paymentClaims.proofContentType })
+      .from(paymentClaims)
+      .innerJoin(debtors, eq(debtors.id, paymentClaims.debtorId))
+      .where(and(eq(paymentClaims.id, claimId), eq(debtors.creditorId, creditorId))),
+  );
 }
