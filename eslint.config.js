@@ -25,8 +25,6 @@ const stillBuildingQueries = [
   "app/services/auth/staff-auth.server.ts",
   "app/services/auth/staff-codes.server.ts",
   "app/services/auth/step-up.server.ts",
-  "app/services/backoffice/call-list.server.ts",
-  "app/services/backoffice/debtor-file.server.ts",
   "app/services/backoffice/imports.server.ts",
   "app/services/backoffice/review-queue.server.ts",
   "app/services/backoffice/settings.server.ts",
