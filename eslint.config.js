@@ -25,7 +25,6 @@ const stillBuildingQueries = [
   "app/services/auth/staff-auth.server.ts",
   "app/services/auth/staff-codes.server.ts",
   "app/services/auth/step-up.server.ts",
-  "app/services/backoffice/imports.server.ts",
   "app/services/dev/dev-checkout.server.ts",
   "app/services/documents/account-statement.server.ts",
   "app/services/documents/invoice-pdf.server.ts",
