@@ -18,18 +18,6 @@ const serverOnlyImports = {
  * own and are being moved (issue 13): the list only shrinks.
  */
 const stillBuildingQueries = [
-  "app/services/backoffice/cadence-calendar.server.ts",
-  "app/services/backoffice/call-list.server.ts",
-  "app/services/backoffice/debtor-file.server.ts",
-  "app/services/backoffice/exports.server.ts",
-  "app/services/backoffice/imports.server.ts",
-  "app/services/backoffice/letters-queue.server.ts",
-  "app/services/backoffice/message-preview.server.ts",
-  "app/services/backoffice/message-templates.server.ts",
-  "app/services/backoffice/review-queue.server.ts",
-  "app/services/backoffice/settings.server.ts",
-  "app/services/backoffice/staff-files.server.ts",
-  "app/services/backoffice/team.server.ts",
   "app/services/portal/agreements.server.ts",
   "app/services/portal/callback.server.ts",
   "app/services/portal/link-reissue.server.ts",

@@ -1,7 +1,7 @@
-import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { first, type Db } from "../../db/client";
-import { callTasks, debtors, staffUsers } from "../../db/schema";
+import { cadencePolicies, callTasks, debtors, invoices, promises, staffUsers } from "../../db/schema";
 
 const assignee = alias(staffUsers, "assignee");
 
@@ -61,4 +61,53 @@ export async function assignCallTasks(db: Pick<Db, "update">, creditorId: number
       .where(and(eq(callTasks.creditorId, creditorId), eq(callTasks.status, "open"), inArray(callTasks.id, [...taskIds])))
       .returning({ id: callTasks.id })
   ).length;
+}
+
+/** The debtor a call task is about (any creditor's: the task was already scoped). */
+export async function getCallDebtor(db: Pick<Db, "select">, debtorId: number) {
+  return first(await db.select().from(debtors).where(eq(debtors.id, debtorId)));
+}
+
+/** The creditor's policy limit on promise dates for a segment, in days, or undefined without a policy. */
+export async function getMaxPromiseDays(db: Pick<Db, "select">, creditorId: number, segment: typeof debtors.$inferSelect.segment): Promise<number | undefined> {
+  return first(
+    await db
+      .select({ maxPromiseDays: cadencePolicies.maxPromiseDays })
+      .from(cadencePolicies)
+      .where(and(eq(cadencePolicies.creditorId, creditorId), eq(cadencePolicies.segment, segment))),
+  )?.maxPromiseDays;
+}
+
+/** Marks the open task done with its outcome; false if it was no longer open (logged by a colleague meanwhile). */
+export async function completeCallTask(
+  tx: Pick<Db, "update">,
+  taskId: number,
+  done: { outcome: string; note: string | null; assignedTo: number; completedAt: Date },
+): Promise<boolean> {
+  const rows = await tx
+    .update(callTasks)
+    .set({ status: "done", ...done })
+    .where(and(eq(callTasks.id, taskId), eq(callTasks.status, "open")))
+    .returning({ id: callTasks.id });
+  return rows.length === 1;
+}
+
+/** The debtor's open invoices with a balance, ids only (what a promise on the phone covers). */
+export async function listOwedInvoiceIds(tx: Pick<Db, "select">, debtorId: number) {
+  return await tx
+    .select({ id: invoices.id })
+    .from(invoices)
+    .where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open"), gt(invoices.balanceCents, 0)));
+}
+
+/** Cancels the invoice's open promise, if any, and records the new one. */
+export async function replaceInvoicePromise(
+  tx: Pick<Db, "update" | "insert">,
+  promise: { debtorId: number; invoiceId: number; promisedDate: string; source: "phone"; createdAt: Date },
+) {
+  await tx
+    .update(promises)
+    .set({ status: "cancelled", resolvedAt: promise.createdAt })
+    .where(and(eq(promises.invoiceId, promise.invoiceId), eq(promises.status, "open")));
+  await tx.insert(promises).values(promise);
 }

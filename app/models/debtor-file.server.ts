@@ -1,6 +1,18 @@
 import { and, asc, desc, eq, gt, inArray, isNull } from "drizzle-orm";
 import { first, one, type Db } from "../../db/client";
-import { cadencePauses, debtorContacts, debtors, invoices, outboundMessageInvoices, outboundMessages, payments, timelineEvents } from "../../db/schema";
+import {
+  cadencePauses,
+  debtorContacts,
+  debtors,
+  disputeFiles,
+  disputes,
+  invoices,
+  outboundMessageInvoices,
+  outboundMessages,
+  paymentClaims,
+  payments,
+  timelineEvents,
+} from "../../db/schema";
 
 /** One debtor of this creditor, or undefined (another creditor's debtor looks missing). */
 export async function getDebtorOfCreditor(db: Db, creditorId: number, debtorId: number) {
@@ -87,4 +99,75 @@ export async function liftStaffHolds(tx: Pick<Db, "update">, debtorId: number, n
       .where(and(eq(cadencePauses.debtorId, debtorId), eq(cadencePauses.reason, "staff_hold"), isNull(cadencePauses.resolvedAt)))
       .returning({ id: cadencePauses.id })
   ).length;
+}
+
+/** A dispute's evidence file, if the dispute is of one of this creditor's debtors. */
+export async function getDisputeFileOfCreditor(db: Db, creditorId: number, fileId: number) {
+  return first(
+    await db
+      .select({ path: disputeFiles.storagePath, name: disputeFiles.originalName, type: disputeFiles.contentType })
+      .from(disputeFiles)
+      .innerJoin(disputes, eq(disputes.id, disputeFiles.disputeId))
+      .innerJoin(debtors, eq(debtors.id, disputes.debtorId))
+      .where(and(eq(disputeFiles.id, fileId), eq(debtors.creditorId, creditorId))),
+  );
+}
+
+/** A payment claim's proof, if the claim is of one of this creditor's debtors. */
+export async function getClaimProofOfCreditor(db: Db, creditorId: number, claimId: number) {
+  return first(
+    await db
+      .select({ path: paymentClaims.proofPath, name: paymentClaims.proofName, type: paymentClaims.proofContentType })
+      .from(paymentClaims)
+      .innerJoin(debtors, eq(debtors.id, paymentClaims.debtorId))
+      .where(and(eq(paymentClaims.id, claimId), eq(debtors.creditorId, creditorId))),
+  );
+}
+
+/** One invoice of this debtor, or undefined. */
+export async function getDebtorInvoice(db: Pick<Db, "select">, debtorId: number, invoiceId: number) {
+  return first(
+    await db
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.id, invoiceId), eq(invoices.debtorId, debtorId))),
+  );
+}
+
+/** The debtor's Stripe overpayment with this id, refunded or not. */
+function overpaymentOfDebtor(db: Pick<Db, "select">, debtorId: number, paymentId: number) {
+  const ofDebtor = db.select({ id: invoices.id }).from(invoices).where(eq(invoices.debtorId, debtorId));
+  return and(eq(payments.id, paymentId), eq(payments.kind, "overpayment"), eq(payments.provider, "stripe"), inArray(payments.invoiceId, ofDebtor));
+}
+
+/** Claims the debtor's overpayment for a refund (refunded_at set, if not already): the claimed row, or undefined. */
+export async function claimOverpaymentRefund(db: Pick<Db, "select" | "update">, debtorId: number, paymentId: number, at: Date) {
+  return first(
+    await db
+      .update(payments)
+      .set({ refundedAt: at })
+      .where(and(overpaymentOfDebtor(db, debtorId, paymentId), isNull(payments.refundedAt)))
+      .returning(),
+  );
+}
+
+/** Whether the debtor has this overpayment, refunded or not. */
+export async function hasOverpayment(db: Pick<Db, "select">, debtorId: number, paymentId: number): Promise<boolean> {
+  return (
+    first(
+      await db
+        .select({ id: payments.id })
+        .from(payments)
+        .where(overpaymentOfDebtor(db, debtorId, paymentId)),
+    ) !== undefined
+  );
+}
+
+/** Gives back a claim whose refund failed. */
+export async function releaseOverpaymentClaim(db: Pick<Db, "update">, paymentId: number) {
+  await db.update(payments).set({ refundedAt: null }).where(eq(payments.id, paymentId));
+}
+
+export async function setOverpaymentRefundRef(tx: Pick<Db, "update">, paymentId: number, refundRef: string | null) {
+  await tx.update(payments).set({ refundRef }).where(eq(payments.id, paymentId));
 }

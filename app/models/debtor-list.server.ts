@@ -123,3 +123,8 @@ export async function debtorIdsOfCreditor(db: Pick<Db, "select">, creditorId: nu
       .where(and(eq(debtors.creditorId, creditorId), inArray(debtors.id, [...ids])))
   ).map((r) => r.id);
 }
+
+/** Every debtor of the creditor, id and name, by name (a picker). */
+export async function listDebtorNames(db: Db, creditorId: number) {
+  return await db.select({ id: debtors.id, name: debtors.name }).from(debtors).where(eq(debtors.creditorId, creditorId)).orderBy(debtors.name);
+}

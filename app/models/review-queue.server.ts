@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
+import { first, type Db } from "../../db/client";
 import { cadencePauses, debtors, disputeFiles, disputes, installmentPlanInvoices, installmentPlans, installments, invoices, paymentClaims, promises } from "../../db/schema";
 
 type Reader = Pick<Db, "select">;
@@ -89,4 +89,80 @@ export async function listDocumentRequests(db: Reader, creditorId: number) {
     .leftJoin(invoices, eq(invoices.id, cadencePauses.invoiceId))
     .where(and(eq(debtors.creditorId, creditorId), eq(cadencePauses.reason, "document_requested"), isNull(cadencePauses.resolvedAt)))
     .orderBy(asc(cadencePauses.endsAt));
+}
+
+/** A plan still waiting for a decision, or undefined (decided meanwhile, or missing). */
+export async function getPlanPendingReview(tx: Reader, planId: number) {
+  return first(
+    await tx
+      .select()
+      .from(installmentPlans)
+      .where(and(eq(installmentPlans.id, planId), eq(installmentPlans.status, "pending_review"))),
+  );
+}
+
+export async function decidePlan(
+  tx: Pick<Db, "update">,
+  planId: number,
+  decision: { status: "accepted" | "rejected" | "countered"; decisionReason: string | null; decidedAt: Date },
+) {
+  await tx.update(installmentPlans).set(decision).where(eq(installmentPlans.id, planId));
+}
+
+/** The plan's first installment by position, or undefined. */
+export async function getFirstInstallment(tx: Reader, planId: number) {
+  return first(await tx.select().from(installments).where(eq(installments.planId, planId)).orderBy(installments.position));
+}
+
+/** An open dispute, or undefined (resolved meanwhile, or missing). */
+export async function getOpenDisputeById(tx: Reader, disputeId: number) {
+  return first(
+    await tx
+      .select()
+      .from(disputes)
+      .where(and(eq(disputes.id, disputeId), eq(disputes.status, "open"))),
+  );
+}
+
+export async function getInvoiceById(tx: Reader, invoiceId: number) {
+  return first(await tx.select().from(invoices).where(eq(invoices.id, invoiceId)));
+}
+
+export async function resolveDispute(
+  tx: Pick<Db, "update">,
+  disputeId: number,
+  outcome:
+    { status: "unfounded"; resolutionNote: string; resolvedAt: Date } | { status: "founded"; resolution: "cancelled" | "credit_note" | "corrected_amount"; resolvedAt: Date },
+) {
+  await tx.update(disputes).set(outcome).where(eq(disputes.id, disputeId));
+}
+
+/** The balance left after a founded dispute; nothing left cancels the invoice. */
+export async function setFoundedDisputeBalance(tx: Pick<Db, "update">, invoiceId: number, balanceCents: number) {
+  await tx
+    .update(invoices)
+    .set({ balanceCents, ...(balanceCents === 0 ? { status: "cancelled" as const } : {}) })
+    .where(eq(invoices.id, invoiceId));
+}
+
+/** A payment claim still pending, or undefined (decided meanwhile, or missing). */
+export async function getPendingClaimById(tx: Reader, claimId: number) {
+  return first(
+    await tx
+      .select()
+      .from(paymentClaims)
+      .where(and(eq(paymentClaims.id, claimId), eq(paymentClaims.status, "pending"))),
+  );
+}
+
+/** Ends the open "payment claimed" hold of the debtor on this invoice. */
+export async function resolvePaymentClaimedPause(tx: Pick<Db, "update">, debtorId: number, invoiceId: number, at: Date) {
+  await tx
+    .update(cadencePauses)
+    .set({ resolvedAt: at })
+    .where(and(eq(cadencePauses.debtorId, debtorId), eq(cadencePauses.invoiceId, invoiceId), eq(cadencePauses.reason, "payment_claimed"), isNull(cadencePauses.resolvedAt)));
+}
+
+export async function resolvePaymentClaim(tx: Pick<Db, "update">, claimId: number, status: "confirmed" | "rejected", at: Date) {
+  await tx.update(paymentClaims).set({ status, resolvedAt: at }).where(eq(paymentClaims.id, claimId));
 }

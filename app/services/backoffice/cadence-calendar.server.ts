@@ -1,11 +1,10 @@
-import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { debtors } from "../../../db/schema";
 import { addDays, localDate } from "../../domain/dates";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
 import { EFFECT_LABELS, STEP_LABELS } from "../../domain/contact-reasons";
 import { getDebtorOfCreditor } from "../../models/debtor-file.server";
+import { listDebtorNames } from "../../models/debtor-list.server";
 import { dryRun } from "../shared/dry-run.server";
 import { requireStaff } from "../auth/staff-auth.server";
 
@@ -61,7 +60,7 @@ export async function loadCadenceCalendar(request: Request) {
     to,
     zone,
     debtorId: debtorId ?? null,
-    debtors: await db.select({ id: debtors.id, name: debtors.name }).from(debtors).where(eq(debtors.creditorId, staff.creditorId)).orderBy(debtors.name),
+    debtors: await listDebtorNames(db, staff.creditorId),
     days,
     total: rows.length,
   };

@@ -1,23 +1,31 @@
 import { data, redirect } from "@remix-run/node";
-import { and, eq, gt } from "drizzle-orm";
 import { z } from "zod";
 import { parseFields } from "../http/forms.server";
 import type { FieldErrors } from "../../utils/form-flow";
 import { hasHiddenCharacters } from "../../domain/text";
-import { cadencePolicies, callTasks, debtors, invoices, promises } from "../../../db/schema";
 import { CALL_OUTCOMES, rankCallTasks, reachedDebtor } from "../../domain/call-list";
 import { addDays, daysBetween, formatCalendarDate, isCalendarDate, localDate } from "../../domain/dates";
 import { formatMoney } from "../../domain/money";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
-import { assignCallTasks, getOpenCallTask, listCallers, listOpenCallTasks } from "../../models/call-list.server";
+import {
+  assignCallTasks,
+  completeCallTask,
+  getCallDebtor,
+  getMaxPromiseDays,
+  getOpenCallTask,
+  listCallers,
+  listOpenCallTasks,
+  listOwedInvoiceIds,
+  replaceInvoicePromise,
+} from "../../models/call-list.server";
 import { listQuery, matchesQuery, parseSort, sortRows } from "../../domain/work-list";
 import { lastAcknowledgmentsOfDebtors } from "../../models/acknowledgments.server";
 import { isTimeBarred } from "../../domain/prescription";
 import { appendTimeline } from "../../models/timeline.server";
 import { requireSameOrigin } from "../http/http.server";
 import { requireStaff, readStaffForm } from "../auth/staff-auth.server";
-import { first, transaction } from "../../../db/client";
+import { transaction } from "../../../db/client";
 
 const LOCALE = "fr-FR";
 
@@ -164,17 +172,11 @@ export async function logCallOutcome(request: Request) {
   const task = await getOpenCallTask(db, staff.creditorId, input.taskId);
   // Someone else's task, or one already logged by a colleague: nothing to do, say so.
   if (!task) return data({ taskId, fields: { outcome: "Cet appel a déjà été traité ou n'existe pas." } } satisfies CallOutcomeErrors, { status: 409 });
-  const debtor = first(await db.select().from(debtors).where(eq(debtors.id, task.debtorId)))!;
+  const debtor = (await getCallDebtor(db, task.debtorId))!;
   const today = localDate(at, debtor.timeZone);
 
   if (input.outcome === "promise") {
-    const policy = first(
-      await db
-        .select({ maxPromiseDays: cadencePolicies.maxPromiseDays })
-        .from(cadencePolicies)
-        .where(and(eq(cadencePolicies.creditorId, staff.creditorId), eq(cadencePolicies.segment, debtor.segment))),
-    );
-    const limit = addDays(today, policy?.maxPromiseDays ?? 30);
+    const limit = addDays(today, (await getMaxPromiseDays(db, staff.creditorId, debtor.segment)) ?? 30);
     const date = input.promiseDate!;
     if (daysBetween(today, date) < 1 || date > limit) {
       const message = `La date doit être entre demain et le ${formatCalendarDate(limit, LOCALE)} (limite de la politique).`;
@@ -183,27 +185,15 @@ export async function logCallOutcome(request: Request) {
   }
 
   await transaction(db, async (tx) => {
-    const done = await tx
-      .update(callTasks)
-      .set({ status: "done", outcome: input.outcome, note: input.note || null, assignedTo: staff.id, completedAt: at })
-      .where(and(eq(callTasks.id, task.id), eq(callTasks.status, "open")))
-      .returning({ id: callTasks.id });
-    if (done.length !== 1) return;
+    if (!(await completeCallTask(tx, task.id, { outcome: input.outcome, note: input.note || null, assignedTo: staff.id, completedAt: at }))) return;
     const log = async (type: string, data: Record<string, unknown>, invoiceId: number | null = null) =>
       appendTimeline(tx, { creditorId: staff.creditorId, debtorId: debtor.id, invoiceId, type, actor: "staff", data, occurredAt: at });
     await log(reachedDebtor(input.outcome) ? "call.answered" : "call.unanswered", { taskId: task.id, outcome: input.outcome, note: input.note ?? null, staff: staff.name });
     if (input.outcome === "promise") {
-      const open = await tx
-        .select({ id: invoices.id })
-        .from(invoices)
-        .where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"), gt(invoices.balanceCents, 0)));
+      const open = await listOwedInvoiceIds(tx, debtor.id);
       // A newer promise replaces an open one on the same invoice: the debtor's latest word counts.
       for (const invoice of open) {
-        await tx
-          .update(promises)
-          .set({ status: "cancelled", resolvedAt: at })
-          .where(and(eq(promises.invoiceId, invoice.id), eq(promises.status, "open")));
-        await tx.insert(promises).values({ debtorId: debtor.id, invoiceId: invoice.id, promisedDate: input.promiseDate!, source: "phone", createdAt: at });
+        await replaceInvoicePromise(tx, { debtorId: debtor.id, invoiceId: invoice.id, promisedDate: input.promiseDate!, source: "phone", createdAt: at });
       }
       await log("promise.made", { source: "phone", date: input.promiseDate, invoiceIds: open.map((i) => i.id), staff: staff.name });
     }

@@ -1,8 +1,6 @@
 import { data, redirect } from "@remix-run/node";
 import { parseFields } from "../http/forms.server";
-import { and, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { invoices, payments } from "../../../db/schema";
 import { formatCalendarDate, isCalendarDate, localDate } from "../../domain/dates";
 import { formatMoney } from "../../domain/money";
 import { canExportDossier } from "../../domain/dossier";
@@ -11,10 +9,21 @@ import { hasHiddenCharacters } from "../../domain/text";
 import { parseAmountToCents } from "../../domain/payments";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
-import { getActiveStaffHold } from "../../models/debtor-file.server";
 import { STAFF_HOLD_MAX_DAYS, holdDebtors, parseHold, resumeDebtors, type HoldFieldErrors } from "./staff-holds.server";
 import { addDays } from "../../domain/dates";
-import { getDebtorOfCreditor, listDebtorContacts, listDebtorInvoices, listDebtorOverpayments, listDebtorTimeline } from "../../models/debtor-file.server";
+import {
+  claimOverpaymentRefund,
+  getActiveStaffHold,
+  getDebtorInvoice,
+  getDebtorOfCreditor,
+  hasOverpayment,
+  listDebtorContacts,
+  listDebtorInvoices,
+  listDebtorOverpayments,
+  listDebtorTimeline,
+  releaseOverpaymentClaim,
+  setOverpaymentRefundRef,
+} from "../../models/debtor-file.server";
 import { lastAcknowledgments } from "../../models/acknowledgments.server";
 import { createPaymentProvider, type PaymentProvider } from "../../integrations/payments.server";
 import { getEnv } from "../../env.server";
@@ -26,7 +35,7 @@ import { recordInvoicePayment } from "../shared/payment-recording.server";
 import { randomToken } from "../auth/tokens.server";
 import { revokeDebtorLinks } from "../shared/links.server";
 import { requireStaff, readStaffForm } from "../auth/staff-auth.server";
-import { first, transaction } from "../../../db/client";
+import { transaction } from "../../../db/client";
 
 const LOCALE = "fr-FR";
 
@@ -194,12 +203,7 @@ async function recordTransfer({ db, at, staff, debtorId }: FileActionCtx, form: 
   if (input.receivedOn > today)
     return data({ invoiceId, fields: { receivedOn: "La date de réception ne peut pas être dans le futur." } } satisfies TransferErrors, { status: 400 });
   const refusal = await transaction(db, async (tx) => {
-    const invoice = first(
-      await tx
-        .select()
-        .from(invoices)
-        .where(and(eq(invoices.id, input.invoiceId), eq(invoices.debtorId, debtorId))),
-    );
+    const invoice = await getDebtorInvoice(tx, debtorId, input.invoiceId);
     if (!invoice || !["open", "litigation"].includes(invoice.status)) return { invoiceId: "Cette facture n'est plus ouverte." };
     if (input.receivedOn < invoice.issueDate)
       return { receivedOn: `Le virement ne peut pas être antérieur à l'émission de la facture (${formatCalendarDate(invoice.issueDate, LOCALE)}).` };
@@ -231,31 +235,21 @@ async function recordTransfer({ db, at, staff, debtorId }: FileActionCtx, form: 
  */
 async function refundOverpayment({ db, at, staff, debtorId }: FileActionCtx, form: FormData, provider?: PaymentProvider) {
   const debtor = { id: debtorId };
-  const id = Number(form.get("overpaymentId"));
-  const ofDebtor = db.select({ id: invoices.id }).from(invoices).where(eq(invoices.debtorId, debtor.id));
-  const claim = and(eq(payments.id, Number.isSafeInteger(id) ? id : 0), eq(payments.kind, "overpayment"), eq(payments.provider, "stripe"), inArray(payments.invoiceId, ofDebtor));
-  const claimed = first(
-    await db
-      .update(payments)
-      .set({ refundedAt: at })
-      .where(and(claim, isNull(payments.refundedAt)))
-      .returning(),
-  );
+  const raw = Number(form.get("overpaymentId"));
+  const id = Number.isSafeInteger(raw) ? raw : 0;
+  const claimed = await claimOverpaymentRefund(db, debtor.id, id, at);
   if (!claimed) {
-    if (first(await db.select({ id: payments.id }).from(payments).where(claim))) throw redirect(`/backoffice/debtors/${debtor.id}`, 303);
+    if (await hasOverpayment(db, debtor.id, id)) throw redirect(`/backoffice/debtors/${debtor.id}`, 303);
     return data({ refundError: "Ce trop-perçu est introuvable pour ce client." }, { status: 404 });
   }
   const result = await (provider ?? createPaymentProvider(getEnv())).refund({ paymentIntentId: claimed.providerRef!, amountCents: claimed.amountCents, overpaymentId: claimed.id });
   if (result.status === "error") {
-    await db.update(payments).set({ refundedAt: null }).where(eq(payments.id, claimed.id));
+    await releaseOverpaymentClaim(db, claimed.id);
     console.warn(`overpayment ${claimed.id}: the refund was refused or not answered: ${result.message}`);
     return data({ refundError: "Le service de paiement n'a pas effectué le remboursement. Réessayez dans quelques minutes ; rien n'a été remboursé." }, { status: 502 });
   }
   await transaction(db, async (tx) => {
-    await tx
-      .update(payments)
-      .set({ refundRef: result.refundId ?? null })
-      .where(eq(payments.id, claimed.id));
+    await setOverpaymentRefundRef(tx, claimed.id, result.refundId ?? null);
     await appendTimeline(tx, {
       creditorId: staff.creditorId,
       debtorId: debtor.id,

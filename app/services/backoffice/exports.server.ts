@@ -1,11 +1,10 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
-import { debtors, invoices } from "../../../db/schema";
 import { daysOverdue } from "../../domain/aging";
 import { toCsv } from "../../domain/csv";
 import { localDate } from "../../domain/dates";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
 import { requireStaff } from "../auth/staff-auth.server";
+import { listOpenBookInvoices } from "../../models/exports.server";
 
 /** The open book as CSV, safe to open in a spreadsheet (formula injection neutralised). */
 export async function exportOpenInvoices(request: Request) {
@@ -13,12 +12,7 @@ export async function exportOpenInvoices(request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   const today = localDate(at, staff.creditorTimeZone);
-  const rows = await db
-    .select({ invoice: invoices, debtorName: debtors.name, debtorRef: debtors.externalRef })
-    .from(invoices)
-    .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
-    .where(and(eq(invoices.creditorId, staff.creditorId), inArray(invoices.status, ["open", "litigation"])))
-    .orderBy(asc(debtors.name), asc(invoices.dueDate));
+  const rows = await listOpenBookInvoices(db, staff.creditorId);
   const csv = toCsv(
     ["Client", "Réf. client", "Facture", "Émise le", "Échéance", "Montant (€)", "Reste dû (€)", "Jours de retard", "État"],
     rows.map(({ invoice, debtorName, debtorRef }) => [

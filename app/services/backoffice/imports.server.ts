@@ -1,10 +1,26 @@
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { data, redirect } from "@remix-run/node";
-import { and, desc, eq, ne } from "drizzle-orm";
 import { z } from "zod";
-import { first, one, transaction, type Db } from "../../../db/client";
-import { importRowIssues, importRuns, type ImportCounts } from "../../../db/schema";
+import { transaction, type Db } from "../../../db/client";
+import type { importRuns, ImportCounts } from "../../../db/schema";
+import {
+  cancelImportRun,
+  createImportRun,
+  deleteImportIssues,
+  deleteImportRun,
+  failImportRun,
+  findImportRun,
+  findRunningImportRun,
+  finishImportRun,
+  insertImportIssues,
+  listImportHistory,
+  listImportIssues,
+  listRunningImportRuns,
+  markImportRunPreviewed,
+  setImportProgress,
+  startImportRun,
+} from "../../models/import-runs.server";
 import { IMPORT_COLUMNS, MAX_IMPORT_BYTES, templateRows } from "../../domain/csv-import";
 import { toCsv } from "../../domain/csv";
 import { formatCalendarDate, localDate, type CalendarDate } from "../../domain/dates";
@@ -41,10 +57,6 @@ function issueRows(runId: number, phase: "preview" | "import", outcomes: readonl
     ...o.errors.map((e) => ({ runId, phase, severity: "error" as const, rowNumber: o.rowNumber, column: e.field, message: e.message })),
     ...o.warnings.map((w) => ({ runId, phase, severity: "warning" as const, rowNumber: o.rowNumber, column: w.field, message: w.message })),
   ]);
-}
-
-async function insertIssues(tx: Pick<Db, "insert">, rows: ReturnType<typeof issueRows>) {
-  for (let i = 0; i < rows.length; i += 1000) await tx.insert(importRowIssues).values(rows.slice(i, i + 1000));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -113,28 +125,23 @@ async function previewUpload(db: Db, options: IntakeOptions, staffUserId: number
   if (!sniffed.ok) return sniffed;
   const { file } = sniffed;
   const fileName = upload.name.replace(/[^\p{L}\p{N} ._()-]/gu, "_").slice(0, 120) || "import.csv";
-  const runId = one(
-    await db
-      .insert(importRuns)
-      .values({
-        creditorId: options.creditorId,
-        staffUserId,
-        fileName,
-        filePath: file.path,
-        fileSha256: file.sha256,
-        encoding: file.encoding,
-        delimiter: file.delimiter,
-        status: "previewing",
-        totalRows: 0,
-        preview: NO_COUNTS,
-        createdAt: options.at,
-      })
-      .returning({ id: importRuns.id }),
-  ).id;
+  const runId = await createImportRun(db, {
+    creditorId: options.creditorId,
+    staffUserId,
+    fileName,
+    filePath: file.path,
+    fileSha256: file.sha256,
+    encoding: file.encoding,
+    delimiter: file.delimiter,
+    status: "previewing",
+    totalRows: 0,
+    preview: NO_COUNTS,
+    createdAt: options.at,
+  });
   let outcome: FileOutcome | null = null;
   try {
-    outcome = await previewFile(db, options, file, async (outcomes) => await transaction(db, async (tx) => insertIssues(tx, issueRows(runId, "preview", outcomes))));
-    if (outcome.ok) await db.update(importRuns).set({ status: "previewed", totalRows: outcome.rows, preview: outcome.counts }).where(eq(importRuns.id, runId));
+    outcome = await previewFile(db, options, file, async (outcomes) => await transaction(db, async (tx) => insertImportIssues(tx, issueRows(runId, "preview", outcomes))));
+    if (outcome.ok) await markImportRunPreviewed(db, runId, outcome.rows, outcome.counts);
   } finally {
     if (!outcome?.ok) await discardRun(db, runId);
   }
@@ -143,29 +150,15 @@ async function previewUpload(db: Db, options: IntakeOptions, staffUserId: number
 
 /** A run and its issues, gone (a refused preview; the purge of previews nobody confirmed). */
 export async function discardRun(db: Db, runId: number) {
-  await transaction(db, async (tx) => {
-    await tx.delete(importRowIssues).where(eq(importRowIssues.runId, runId));
-    await tx.delete(importRuns).where(eq(importRuns.id, runId));
-  });
+  await transaction(db, async (tx) => deleteImportRun(tx, runId));
 }
 
 async function confirmRun(db: Db, creditorId: number, runId: number, today: CalendarDate) {
-  const busy = first(
-    await db
-      .select({ id: importRuns.id })
-      .from(importRuns)
-      .where(and(eq(importRuns.creditorId, creditorId), eq(importRuns.status, "running"))),
-  );
+  const busy = await findRunningImportRun(db, creditorId);
   if (busy) return data({ error: "Un import est déjà en cours : attendez qu'il se termine." } satisfies ImportActionResult, { status: 409 });
   const at = now();
   // previewed → running, once: a second click (or a second tab) starts nothing.
-  const run = first(
-    await db
-      .update(importRuns)
-      .set({ status: "running", startedAt: at, processedRows: 0 })
-      .where(and(eq(importRuns.id, runId), eq(importRuns.creditorId, creditorId), eq(importRuns.status, "previewed")))
-      .returning(),
-  );
+  const run = await startImportRun(db, creditorId, runId, at);
   if (!run) return data({ error: "Cet import a déjà été lancé ou annulé." } satisfies ImportActionResult, { status: 409 });
   const job = runInBackground(db, run, { creditorId, today, at }).finally(() => running.delete(run.id));
   running.set(run.id, job);
@@ -174,15 +167,7 @@ async function confirmRun(db: Db, creditorId: number, runId: number, today: Cale
 
 async function cancelRun(db: Db, creditorId: number, runId: number) {
   const run = await findRun(db, creditorId, runId);
-  const cancelled = run
-    ? (
-        await db
-          .update(importRuns)
-          .set({ status: "cancelled", filePath: null, finishedAt: now() })
-          .where(and(eq(importRuns.id, run.id), eq(importRuns.status, "previewed")))
-          .returning({ id: importRuns.id })
-      ).length === 1
-    : false;
+  const cancelled = run ? await cancelImportRun(db, run.id, now()) : false;
   if (!run || !cancelled) return data({ error: "Cet import a déjà été lancé ou annulé." } satisfies ImportActionResult, { status: 409 });
   if (run.filePath) rmSync(run.filePath, { force: true });
   throw redirect("/backoffice/import", 303);
@@ -193,19 +178,16 @@ async function runInBackground(db: Db, run: typeof importRuns.$inferSelect, opti
     // The very file the preview read (same hash), read again as a stream; its checks then cannot fail halfway.
     const sniffed = run.filePath ? await sniffImportFile(run.filePath).catch(() => null) : null;
     if (!sniffed?.ok || sniffed.file.sha256 !== run.fileSha256) throw new Error("Le fichier de l'aperçu n'est plus disponible ou a changé : importez-le à nouveau.");
-    await db.delete(importRowIssues).where(and(eq(importRowIssues.runId, run.id), eq(importRowIssues.phase, "import")));
+    await deleteImportIssues(db, run.id, "import");
     const outcome = await importFile(db, options, sniffed.file, async (tx, outcomes, done) => {
       // In the chunk's own transaction: the progress and the report never run ahead of what is written.
-      await insertIssues(tx, issueRows(run.id, "import", outcomes));
-      await tx.update(importRuns).set({ processedRows: done }).where(eq(importRuns.id, run.id));
+      await insertImportIssues(tx, issueRows(run.id, "import", outcomes));
+      await setImportProgress(tx, run.id, done);
     });
     if (!outcome.ok) throw new Error(outcome.message);
-    await db.update(importRuns).set({ status: "done", outcome: outcome.counts, finishedAt: now() }).where(eq(importRuns.id, run.id));
+    await finishImportRun(db, run.id, outcome.counts, now());
   } catch (error) {
-    await db
-      .update(importRuns)
-      .set({ status: "failed", failure: error instanceof Error ? error.message.slice(0, 500) : "Erreur inconnue", finishedAt: now() })
-      .where(eq(importRuns.id, run.id));
+    await failImportRun(db, run.id, error instanceof Error ? error.message.slice(0, 500) : "Erreur inconnue", now());
   } finally {
     // Done or failed, the file is of no more use: a failed import is finished by importing the file again.
     if (run.filePath) rmSync(run.filePath, { force: true });
@@ -214,19 +196,9 @@ async function runInBackground(db: Db, run: typeof importRuns.$inferSelect, opti
 
 /** A run left "running" by a server that stopped: what was written stays; importing again finishes it. */
 async function markInterrupted(db: Db, creditorId: number) {
-  for (const run of await db
-    .select({ id: importRuns.id })
-    .from(importRuns)
-    .where(and(eq(importRuns.creditorId, creditorId), eq(importRuns.status, "running")))) {
+  for (const run of await listRunningImportRuns(db, creditorId)) {
     if (running.has(run.id)) continue;
-    await db
-      .update(importRuns)
-      .set({
-        status: "failed",
-        failure: "Interrompu (redémarrage du serveur) : les lignes déjà traitées sont enregistrées ; importez à nouveau le fichier pour terminer.",
-        finishedAt: now(),
-      })
-      .where(eq(importRuns.id, run.id));
+    await failImportRun(db, run.id, "Interrompu (redémarrage du serveur) : les lignes déjà traitées sont enregistrées ; importez à nouveau le fichier pour terminer.", now());
   }
 }
 
@@ -236,14 +208,7 @@ async function findRun(db: Db, creditorId: number, runId: unknown) {
   const id = runIdParam.safeParse(runId);
   if (!id.success) return null;
   // A run still "previewing" is not there yet for anyone: its request has not answered.
-  return (
-    first(
-      await db
-        .select()
-        .from(importRuns)
-        .where(and(eq(importRuns.id, id.data), eq(importRuns.creditorId, creditorId), ne(importRuns.status, "previewing"))),
-    ) ?? null
-  );
+  return (await findImportRun(db, creditorId, id.data)) ?? null;
 }
 
 const label = (field: string | null, headerOf?: Record<string, string>) => (field ? (headerOf?.[field] ?? FIELD_LABELS[field] ?? field) : "");
@@ -254,23 +219,7 @@ export async function loadImportPage(request: Request) {
   const url = new URL(request.url);
   const run = url.searchParams.has("run") ? await findRun(db, staff.creditorId, url.searchParams.get("run")) : null;
   if (url.searchParams.has("run") && !run) throw new Response("Import introuvable.", { status: 404 });
-  const history = (
-    await db
-      .select({
-        id: importRuns.id,
-        fileName: importRuns.fileName,
-        status: importRuns.status,
-        totalRows: importRuns.totalRows,
-        preview: importRuns.preview,
-        outcome: importRuns.outcome,
-        createdAt: importRuns.createdAt,
-        finishedAt: importRuns.finishedAt,
-      })
-      .from(importRuns)
-      .where(and(eq(importRuns.creditorId, staff.creditorId), ne(importRuns.status, "previewing")))
-      .orderBy(desc(importRuns.id))
-      .limit(20)
-  ).map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null }));
+  const history = (await listImportHistory(db, staff.creditorId, 20)).map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null }));
   return {
     canImport: staff.role !== "read_only",
     timeZone: staff.creditorTimeZone,
@@ -287,12 +236,7 @@ export async function loadImportPage(request: Request) {
 
 async function describeRun(db: Db, run: typeof importRuns.$inferSelect, today: CalendarDate) {
   const phase = run.status === "previewed" || run.status === "cancelled" ? "preview" : "import";
-  const issues = await db
-    .select()
-    .from(importRowIssues)
-    .where(and(eq(importRowIssues.runId, run.id), eq(importRowIssues.phase, phase)))
-    .orderBy(importRowIssues.rowNumber, importRowIssues.id)
-    .limit(ISSUES_ON_SCREEN);
+  const issues = await listImportIssues(db, run.id, phase, ISSUES_ON_SCREEN);
   let headerOf: Record<string, string> = {};
   let lines: { rowNumber: number; debtorRef: string; name: string; number: string; amount: string; issueDate: string; dueDate: string; ok: boolean }[] = [];
   if (run.status === "previewed" && run.filePath) {
@@ -349,11 +293,7 @@ export async function importIssuesCsv(request: Request, runId: string) {
   const run = await findRun(db, staff.creditorId, runId);
   if (!run) throw new Response("Import introuvable.", { status: 404 });
   const phase = run.status === "previewed" || run.status === "cancelled" ? "preview" : "import";
-  const rows = await db
-    .select()
-    .from(importRowIssues)
-    .where(and(eq(importRowIssues.runId, run.id), eq(importRowIssues.phase, phase)))
-    .orderBy(importRowIssues.rowNumber, importRowIssues.id);
+  const rows = await listImportIssues(db, run.id, phase);
   const csv = toCsv(
     ["Ligne", "Colonne", "Gravité", "Motif"],
     rows.map((r) => [String(r.rowNumber), label(r.column), r.severity === "error" ? "refusée" : "avertissement", r.message]),

@@ -1,9 +1,7 @@
 import { data, redirect } from "@remix-run/node";
 import { existsSync, readFileSync } from "node:fs";
-import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { parseFields } from "../http/forms.server";
-import { letters } from "../../../db/schema";
 import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
 import { appendTimeline } from "../../models/timeline.server";
@@ -14,7 +12,8 @@ import { listQuery, matchesQuery, parseSort, sortRows } from "../../domain/work-
 import { requireSameOrigin } from "../http/http.server";
 import { requireStaff, readStaffForm } from "../auth/staff-auth.server";
 import { sha256Bytes } from "../auth/tokens.server";
-import { first, transaction } from "../../../db/client";
+import { transaction } from "../../../db/client";
+import { getLetterOfCreditor, getLetterToPost, setLetterPosted } from "../../models/letters-queue.server";
 
 const SORT_KEYS = ["client", "prepare", "ville"] as const;
 const LIST_PARAMS = ["q", "attente", "tri", "ordre"];
@@ -82,14 +81,9 @@ export async function markLetterPosted(request: Request) {
   const letterId = Number(form.get("letterId")) || 0;
   if (!parsed.ok) return data({ letterId, error: parsed.errors.trackingNumber ?? "Courrier inconnu." }, { status: 400 });
   const posted = await transaction(db, async (tx) => {
-    const letter = first(
-      await tx
-        .select()
-        .from(letters)
-        .where(and(eq(letters.id, parsed.data.letterId), eq(letters.creditorId, staff.creditorId), eq(letters.status, "to_post"))),
-    );
+    const letter = await getLetterToPost(tx, staff.creditorId, parsed.data.letterId);
     if (!letter) return false;
-    await tx.update(letters).set({ status: "posted", trackingNumber: parsed.data.trackingNumber.toUpperCase(), postedAt: at }).where(eq(letters.id, letter.id));
+    await setLetterPosted(tx, letter.id, parsed.data.trackingNumber.toUpperCase(), at);
     await appendTimeline(tx, {
       creditorId: staff.creditorId,
       debtorId: letter.debtorId,
@@ -108,12 +102,7 @@ export async function markLetterPosted(request: Request) {
 export async function downloadLetter(request: Request, letterIdParam: string) {
   const db = getDb();
   const staff = await requireStaff(db, request, now());
-  const letter = first(
-    await db
-      .select()
-      .from(letters)
-      .where(and(eq(letters.id, Number(letterIdParam) || 0), eq(letters.creditorId, staff.creditorId))),
-  );
+  const letter = await getLetterOfCreditor(db, staff.creditorId, Number(letterIdParam) || 0);
   if (!letter) throw new Response("Courrier introuvable.", { status: 404 });
   if (!existsSync(letter.pdfPath))
     throw new Response("Ce courrier a été supprimé à la fin de la durée de conservation des données du client (réglages, « Conservation des données »).", { status: 410 });

@@ -1,6 +1,4 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
-import { creditors, debtors, invoices } from "../../../db/schema";
 import { addDays, localDate } from "../../domain/dates";
 import { gsm7Length } from "../../domain/sms-text";
 import { EMAIL_TEMPLATE_STEPS, SMS_TEMPLATE_STEPS } from "../../domain/message-templates";
@@ -9,12 +7,13 @@ import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
 import { getEnv } from "../../env.server";
 import { getDebtorOfCreditor } from "../../models/debtor-file.server";
+import { getCreditor } from "../../models/creditor-settings.server";
+import { listDebtorsWithOpenBalance, listOwedInvoices } from "../../models/message-preview.server";
 import { renderStepEmail } from "../shared/message-rendering.server";
 import { messageProps } from "../shared/outbox.server";
 import { renderStepSms } from "../shared/sms-messages.server";
 import { requireStaff } from "../auth/staff-auth.server";
 import { LOCALE_NAMES, MESSAGE_STEP_NAMES, PREVIEW_SMS_TOKEN } from "./message-templates.server";
-import { first } from "../../../db/client";
 
 const querySchema = z.object({
   debtorId: z.coerce.number().int().positive().optional().catch(undefined),
@@ -35,16 +34,7 @@ export async function loadMessagePreview(request: Request) {
   const steps: readonly string[] = query.channel === "email" ? EMAIL_TEMPLATE_STEPS : SMS_TEMPLATE_STEPS;
   const step = (steps.includes(query.step) ? query.step : "first_reminder") as StepKind & (typeof EMAIL_TEMPLATE_STEPS)[number];
 
-  const withOpen = await db
-    .select({ id: debtors.id, name: debtors.name })
-    .from(debtors)
-    .where(
-      and(
-        eq(debtors.creditorId, staff.creditorId),
-        sql`exists (select 1 from ${invoices} where ${invoices.debtorId} = ${debtors.id} and ${invoices.status} = 'open' and ${invoices.balanceCents} > 0)`,
-      ),
-    )
-    .orderBy(asc(debtors.name));
+  const withOpen = await listDebtorsWithOpenBalance(db, staff.creditorId);
   const chosenId = query.debtorId ?? withOpen[0]?.id;
   const debtor = chosenId ? await getDebtorOfCreditor(db, staff.creditorId, chosenId) : undefined;
   if (query.debtorId !== undefined && !debtor) throw new Response("Client introuvable.", { status: 404 });
@@ -59,18 +49,14 @@ export async function loadMessagePreview(request: Request) {
   };
   if (!debtor) return { ...base, email: null, sms: null };
 
-  const open = await db
-    .select()
-    .from(invoices)
-    .where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open"), gt(invoices.balanceCents, 0)))
-    .orderBy(asc(invoices.dueDate), asc(invoices.number));
+  const open = await listOwedInvoices(db, debtor.id);
   const env = getEnv();
   const link = `${env.PUBLIC_BASE_URL}/l/${PREVIEW_SMS_TOKEN}`;
   if (query.channel === "sms") {
     const sms = await renderStepSms(db, { debtorId: debtor.id, step, locale: query.locale, invoiceIds: open.map((i) => i.id), now: at, linkUrl: link });
     return { ...base, email: null, sms: { ...sms, septets: gsm7Length(sms.body) } };
   }
-  const creditor = first(await db.select().from(creditors).where(eq(creditors.id, staff.creditorId)))!;
+  const creditor = (await getCreditor(db, staff.creditorId))!;
   const props = await messageProps(
     db,
     { message: { id: -1, key: `preview:${step}`, step, locale: query.locale, bodyText: null, plannedFor: at }, debtor, invoices: open },

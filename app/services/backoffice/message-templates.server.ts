@@ -1,7 +1,5 @@
 import { data, redirect } from "@remix-run/node";
-import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { creditors } from "../../../db/schema";
 import { checkSmsBudget, worstCaseSmsProps } from "../../../emails/sms";
 import {
   EMAIL_TEMPLATE_STEPS,
@@ -18,7 +16,8 @@ import { getEnv } from "../../env.server";
 import { deleteMessageTemplate, getMessageTemplate, listMessageTemplates, saveMessageTemplate, type TemplateKey } from "../../models/cadence-settings.server";
 import { requireSameOrigin } from "../http/http.server";
 import { requireStaff, readStaffForm } from "../auth/staff-auth.server";
-import { first, transaction } from "../../../db/client";
+import { transaction } from "../../../db/client";
+import { getCreditorNames } from "../../models/creditor-settings.server";
 
 export const MESSAGE_STEP_NAMES: Record<string, string> = {
   pre_reminder: "Pré-relance",
@@ -48,7 +47,7 @@ function checkedKey(raw: Record<string, unknown>): TemplateKey {
 }
 
 async function creditorName(db: ReturnType<typeof getDb>, creditorId: number): Promise<string> {
-  const creditor = first(await db.select({ legalName: creditors.legalName, tradeName: creditors.tradeName }).from(creditors).where(eq(creditors.id, creditorId)));
+  const creditor = await getCreditorNames(db, creditorId);
   return creditor?.tradeName ?? creditor?.legalName ?? "";
 }
 

@@ -1,10 +1,8 @@
 import { data, redirect } from "@remix-run/node";
 import { parseFields } from "../http/forms.server";
 import { listQuery, matchesQuery, parseSort, sortRows } from "../../domain/work-list";
-import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { first, transaction, type Db } from "../../../db/client";
-import { cadencePauses, debtors, disputes, installmentPlans, installments, invoices, paymentClaims } from "../../../db/schema";
+import { transaction, type Db } from "../../../db/client";
 import { formatCalendarDate, localDate } from "../../domain/dates";
 import { formatMoney } from "../../domain/money";
 import { parseAmountToCents } from "../../domain/payments";
@@ -14,7 +12,25 @@ import { getEnv } from "../../env.server";
 import { intlLocale } from "../../i18n/messages";
 import { reviewDecisionMessages } from "../../i18n/review-decisions";
 import { isPastDeadline, STAFF_DECISION_BUSINESS_DAYS } from "../../domain/pauses";
-import { listCallbackRequests, listDocumentRequests, listOpenDisputes, listPendingClaims, listPlansToReview, listPromisesToWatch } from "../../models/review-queue.server";
+import {
+  decidePlan,
+  getFirstInstallment,
+  getInvoiceById,
+  getOpenDisputeById,
+  getPendingClaimById,
+  getPlanPendingReview,
+  listCallbackRequests,
+  listDocumentRequests,
+  listOpenDisputes,
+  listPendingClaims,
+  listPlansToReview,
+  listPromisesToWatch,
+  resolveDispute,
+  resolvePaymentClaim,
+  resolvePaymentClaimedPause,
+  setFoundedDisputeBalance,
+} from "../../models/review-queue.server";
+import { getDebtorOfCreditor } from "../../models/debtor-file.server";
 import { appendTimeline } from "../../models/timeline.server";
 import { requestDeps } from "../http/deps.server";
 import { requireSameOrigin } from "../http/http.server";
@@ -241,12 +257,7 @@ async function apply(tx: Tx, staff: Staff, decision: Decision, at: Date): Promis
   const log = async (debtorId: number, type: string, data: Record<string, unknown>, invoiceId: number | null = null) =>
     appendTimeline(tx, { creditorId: staff.creditorId, debtorId, invoiceId, type, actor: "staff", data: { ...data, staff: staff.name }, occurredAt: at });
   const debtorOf = async (debtorId: number) => {
-    const debtor = first(
-      await tx
-        .select()
-        .from(debtors)
-        .where(and(eq(debtors.id, debtorId), eq(debtors.creditorId, staff.creditorId))),
-    );
+    const debtor = await getDebtorOfCreditor(tx, staff.creditorId, debtorId);
     if (!debtor) throw gone();
     return { debtor, t: reviewDecisionMessages(debtor.locale), intl: intlLocale[debtor.locale] };
   };
@@ -255,20 +266,15 @@ async function apply(tx: Tx, staff: Staff, decision: Decision, at: Date): Promis
     case "plan-accept":
     case "plan-reject":
     case "plan-counter": {
-      const plan = first(
-        await tx
-          .select()
-          .from(installmentPlans)
-          .where(and(eq(installmentPlans.id, decision.id), eq(installmentPlans.status, "pending_review"))),
-      );
+      const plan = await getPlanPendingReview(tx, decision.id);
       if (!plan) throw gone();
       const { t, intl } = await debtorOf(plan.debtorId);
       const status = decision.intent === "plan-accept" ? "accepted" : decision.intent === "plan-reject" ? "rejected" : "countered";
       const why = "reason" in decision ? decision.reason : null;
-      await tx.update(installmentPlans).set({ status, decisionReason: why, decidedAt: at }).where(eq(installmentPlans.id, plan.id));
+      await decidePlan(tx, plan.id, { status, decisionReason: why, decidedAt: at });
       await log(plan.debtorId, "plan.decided", { planId: plan.id, status, reason: why });
       if (status === "accepted") {
-        const firstDue = first(await tx.select().from(installments).where(eq(installments.planId, plan.id)).orderBy(installments.position));
+        const firstDue = await getFirstInstallment(tx, plan.id);
         return notify(plan.debtorId, `plan-${plan.id}-accepted`, t.planAccepted.title, t.planAccepted.lines(firstDue ? formatCalendarDate(firstDue.dueDate, intl) : "—"));
       }
       const copy = status === "rejected" ? t.planRejected : t.planCountered;
@@ -276,28 +282,20 @@ async function apply(tx: Tx, staff: Staff, decision: Decision, at: Date): Promis
     }
     case "dispute-founded":
     case "dispute-unfounded": {
-      const dispute = first(
-        await tx
-          .select()
-          .from(disputes)
-          .where(and(eq(disputes.id, decision.id), eq(disputes.status, "open"))),
-      );
+      const dispute = await getOpenDisputeById(tx, decision.id);
       if (!dispute) throw gone();
       const { t, intl } = await debtorOf(dispute.debtorId);
-      const invoice = first(await tx.select().from(invoices).where(eq(invoices.id, dispute.invoiceId)))!;
+      const invoice = (await getInvoiceById(tx, dispute.invoiceId))!;
       const money = (cents: number) => formatMoney({ cents, currency: invoice.currency }, intl);
       if (decision.intent === "dispute-unfounded") {
-        await tx.update(disputes).set({ status: "unfounded", resolutionNote: decision.reason, resolvedAt: at }).where(eq(disputes.id, dispute.id));
+        await resolveDispute(tx, dispute.id, { status: "unfounded", resolutionNote: decision.reason, resolvedAt: at });
         await log(dispute.debtorId, "dispute.resolved", { disputeId: dispute.id, status: "unfounded", reason: decision.reason }, invoice.id);
         return notify(dispute.debtorId, `dispute-${dispute.id}-resolved`, t.disputeUnfounded.title(invoice.number), t.disputeUnfounded.lines(decision.reason));
       }
       const left = foundedBalance(invoice.balanceCents, decision.resolution, decision.amount);
-      await tx.update(disputes).set({ status: "founded", resolution: decision.resolution, resolvedAt: at }).where(eq(disputes.id, dispute.id));
+      await resolveDispute(tx, dispute.id, { status: "founded", resolution: decision.resolution, resolvedAt: at });
       // Nothing left to pay after a founded dispute is a cancelled debt, not a payment: no thank-you.
-      await tx
-        .update(invoices)
-        .set({ balanceCents: left, ...(left === 0 ? { status: "cancelled" as const } : {}) })
-        .where(eq(invoices.id, invoice.id));
+      await setFoundedDisputeBalance(tx, invoice.id, left);
       // Links sent only about this invoice have nothing left to act on.
       if (left === 0) await revokeLinksOfClosedInvoices(tx, dispute.debtorId, "invoice cancelled", at);
       await log(
@@ -316,37 +314,22 @@ async function apply(tx: Tx, staff: Staff, decision: Decision, at: Date): Promis
     }
     case "claim-confirm":
     case "claim-reject": {
-      const claim = first(
-        await tx
-          .select()
-          .from(paymentClaims)
-          .where(and(eq(paymentClaims.id, decision.id), eq(paymentClaims.status, "pending"))),
-      );
+      const claim = await getPendingClaimById(tx, decision.id);
       if (!claim) throw gone();
       const { t, intl } = await debtorOf(claim.debtorId);
-      const invoice = first(await tx.select().from(invoices).where(eq(invoices.id, claim.invoiceId)))!;
+      const invoice = (await getInvoiceById(tx, claim.invoiceId))!;
       const money = (cents: number) => formatMoney({ cents, currency: invoice.currency }, intl);
       // The hold on this invoice ends either way: paid, or chased again.
-      await tx
-        .update(cadencePauses)
-        .set({ resolvedAt: at })
-        .where(
-          and(
-            eq(cadencePauses.debtorId, claim.debtorId),
-            eq(cadencePauses.invoiceId, claim.invoiceId),
-            eq(cadencePauses.reason, "payment_claimed"),
-            isNull(cadencePauses.resolvedAt),
-          ),
-        );
+      await resolvePaymentClaimedPause(tx, claim.debtorId, claim.invoiceId, at);
       if (decision.intent === "claim-reject") {
-        await tx.update(paymentClaims).set({ status: "rejected", resolvedAt: at }).where(eq(paymentClaims.id, claim.id));
+        await resolvePaymentClaim(tx, claim.id, "rejected", at);
         await log(claim.debtorId, "payment.claim_rejected", { claimId: claim.id, reason: decision.reason }, invoice.id);
         return notify(claim.debtorId, `claim-${claim.id}-resolved`, t.claimRejected.title(invoice.number), t.claimRejected.lines(decision.reason));
       }
       if (decision.amount <= 0 || decision.amount > invoice.balanceCents) {
         throw new Refusal("amount", `Le montant reçu doit être entre 0,01 € et le reste dû, ${euros(invoice.balanceCents, invoice.currency)}.`);
       }
-      await tx.update(paymentClaims).set({ status: "confirmed", resolvedAt: at }).where(eq(paymentClaims.id, claim.id));
+      await resolvePaymentClaim(tx, claim.id, "confirmed", at);
       const recorded = await recordInvoicePayment(tx, {
         creditorId: staff.creditorId,
         debtorId: claim.debtorId,

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { firstErrors } from "../http/forms.server";
 import type { FieldErrors } from "../../utils/form-flow";
-import { eq } from "drizzle-orm";
-import { first, transaction, type Db } from "../../../db/client";
-import { creditors } from "../../../db/schema";
+import { transaction, type Db } from "../../../db/client";
+import type { creditors } from "../../../db/schema";
+import { getCreditor, updateCreditorSettings } from "../../models/creditor-settings.server";
 import {
   checkIban,
   checkSenderEmail,
@@ -261,7 +261,7 @@ function staffRole(role: string) {
 export async function loadSettings(request: Request) {
   const db = getDb();
   const staff = await requireStaff(db, request, now());
-  const creditor = first(await db.select().from(creditors).where(eq(creditors.id, staff.creditorId)));
+  const creditor = await getCreditor(db, staff.creditorId);
   if (!creditor) throw new Response("Not found", { status: 404 });
   const canEdit = staff.role === "owner";
   const time = new Intl.DateTimeFormat("fr-FR", { dateStyle: "medium", timeStyle: "short", timeZone: creditor.timeZone });
@@ -355,12 +355,12 @@ function contractRateProblem(patch: Patch, at: Date, legalRates: readonly LegalI
 /** Issues by field; an issue with no path (a refine on the whole field) belongs to the first one. */
 async function saveSection(db: Db, staff: { id: number; creditorId: number }, section: SettingsSection, patch: Patch, at: Date): Promise<string[]> {
   return await transaction(db, async (tx) => {
-    const current = first(await tx.select().from(creditors).where(eq(creditors.id, staff.creditorId)));
+    const current = await getCreditor(tx, staff.creditorId);
     if (!current) throw new Response("Not found", { status: 404 });
     const changes = Object.fromEntries(Object.entries(patch).filter(([key, value]) => current[key as keyof Creditor] !== value)) as Patch;
     const fields = Object.keys(changes);
     if (fields.length === 0) return fields;
-    await tx.update(creditors).set(changes).where(eq(creditors.id, staff.creditorId));
+    await updateCreditorSettings(tx, staff.creditorId, changes);
     // The names of the fields, never their values: the trail is no second copy of an IBAN.
     await recordAuditEvent(tx, { creditorId: staff.creditorId, actorStaffUserId: staff.id, action: "settings.updated", data: { section, fields }, occurredAt: at });
     return fields;

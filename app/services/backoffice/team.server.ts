@@ -1,9 +1,7 @@
 import { z } from "zod";
 import { firstErrors } from "../http/forms.server";
 import type { FieldErrors } from "../../utils/form-flow";
-import { and, eq, isNull, ne, sql } from "drizzle-orm";
-import { first, one, transaction, type Db } from "../../../db/client";
-import { creditors, staffSessions, staffUsers } from "../../../db/schema";
+import { transaction, type Db } from "../../../db/client";
 import { renderStaffEmail } from "../../../emails/staff";
 import { ROLE_LABELS, type StaffRole } from "../../domain/staff-roles";
 import { getDb } from "../../db.server";
@@ -11,6 +9,17 @@ import { now } from "../../clock.server";
 import { getEnv } from "../../env.server";
 import { createEmailSender } from "../../integrations/email.server";
 import { listAuditEvents, recordAuditEvent } from "../../models/staff-audit.server";
+import {
+  countOtherActiveOwners,
+  deleteStaffSessionsOf,
+  findStaffByEmail,
+  getCreditorLegalName,
+  getTeamMember,
+  insertTeamMember,
+  listTeamMembers,
+  setMemberDisabledAt,
+  setMemberRole,
+} from "../../models/team.server";
 import { requireSameOrigin } from "../http/http.server";
 import { hiddenCharacterProblem } from "../../domain/text";
 import { requireStaff, readStaffForm } from "../auth/staff-auth.server";
@@ -25,18 +34,7 @@ export async function loadTeam(request: Request) {
   const staff = await requireStaff(db, request, now());
   const canManage = staff.role === "owner";
   const time = new Intl.DateTimeFormat("fr-FR", { dateStyle: "medium", timeStyle: "short", timeZone: staff.creditorTimeZone });
-  const members = await db
-    .select({
-      id: staffUsers.id,
-      name: staffUsers.name,
-      email: staffUsers.email,
-      role: staffUsers.role,
-      disabledAt: staffUsers.disabledAt,
-      hasPassword: sql<number>`${staffUsers.passwordHash} is not null`,
-    })
-    .from(staffUsers)
-    .where(eq(staffUsers.creditorId, staff.creditorId))
-    .orderBy(staffUsers.name, staffUsers.id);
+  const members = await listTeamMembers(db, staff.creditorId);
   return {
     canManage,
     me: staff.id,
@@ -111,14 +109,11 @@ export async function teamAction(request: Request): Promise<TeamResult> {
     const role = z.enum(roles).safeParse(form.get("role"));
     if (!role.success) return error("Choisissez un rôle.", "role");
     return await transaction(db, async (tx) => {
-      const target = await memberOf(tx, staff.creditorId, memberId);
+      const target = await getTeamMember(tx, staff.creditorId, memberId);
       if (!target) return error(NOT_FOUND);
       if (target.role === role.data) return { status: "done" as const, message: `${target.name} est déjà ${ROLE_LABELS[role.data].toLowerCase()}.` };
-      if (target.role === "owner" && !target.disabledAt && (await otherActiveOwners(tx, staff.creditorId, target.id)) === 0) return error(LAST_OWNER, "role");
-      await tx
-        .update(staffUsers)
-        .set({ role: role.data })
-        .where(and(eq(staffUsers.id, target.id), eq(staffUsers.creditorId, staff.creditorId)));
+      if (target.role === "owner" && !target.disabledAt && (await countOtherActiveOwners(tx, staff.creditorId, target.id)) === 0) return error(LAST_OWNER, "role");
+      await setMemberRole(tx, staff.creditorId, target.id, role.data);
       await recordAuditEvent(tx, {
         creditorId: staff.creditorId,
         actorStaffUserId: staff.id,
@@ -132,23 +127,17 @@ export async function teamAction(request: Request): Promise<TeamResult> {
 
   if (intent === "disable" || intent === "enable") {
     return await transaction(db, async (tx) => {
-      const target = await memberOf(tx, staff.creditorId, memberId);
+      const target = await getTeamMember(tx, staff.creditorId, memberId);
       if (!target) return error(NOT_FOUND);
       if (intent === "disable") {
         if (target.disabledAt) return { status: "done" as const, message: `L'accès de ${target.name} est déjà désactivé.` };
-        if (target.role === "owner" && (await otherActiveOwners(tx, staff.creditorId, target.id)) === 0) return error(LAST_OWNER);
-        await tx
-          .update(staffUsers)
-          .set({ disabledAt: at })
-          .where(and(eq(staffUsers.id, target.id), eq(staffUsers.creditorId, staff.creditorId)));
+        if (target.role === "owner" && (await countOtherActiveOwners(tx, staff.creditorId, target.id)) === 0) return error(LAST_OWNER);
+        await setMemberDisabledAt(tx, staff.creditorId, target.id, at);
         // Disabling ends every session at once, not at their expiry.
-        await tx.delete(staffSessions).where(eq(staffSessions.staffUserId, target.id));
+        await deleteStaffSessionsOf(tx, target.id);
       } else {
         if (!target.disabledAt) return { status: "done" as const, message: `${target.name} a déjà accès.` };
-        await tx
-          .update(staffUsers)
-          .set({ disabledAt: null })
-          .where(and(eq(staffUsers.id, target.id), eq(staffUsers.creditorId, staff.creditorId)));
+        await setMemberDisabledAt(tx, staff.creditorId, target.id, null);
       }
       const action = intent === "disable" ? "team.member_disabled" : "team.member_enabled";
       await recordAuditEvent(tx, { creditorId: staff.creditorId, actorStaffUserId: staff.id, action, data: { memberId: target.id, name: target.name }, occurredAt: at });
@@ -161,27 +150,6 @@ export async function teamAction(request: Request): Promise<TeamResult> {
   throw new Response("Action inconnue.", { status: 400 });
 }
 
-/** Only a member of this creditor: another creditor's id finds nothing, like a missing one. */
-async function memberOf(db: Pick<Db, "select">, creditorId: number, memberId: number) {
-  return first(
-    await db
-      .select()
-      .from(staffUsers)
-      .where(and(eq(staffUsers.id, memberId), eq(staffUsers.creditorId, creditorId))),
-  );
-}
-
-async function otherActiveOwners(db: Pick<Db, "select">, creditorId: number, exceptId: number): Promise<number> {
-  return (
-    first(
-      await db
-        .select({ n: sql<number>`count(*)` })
-        .from(staffUsers)
-        .where(and(eq(staffUsers.creditorId, creditorId), eq(staffUsers.role, "owner"), isNull(staffUsers.disabledAt), ne(staffUsers.id, exceptId))),
-    )?.n ?? 0
-  );
-}
-
 async function addMember(db: Db, staff: Staff, form: FormData, at: Date): Promise<TeamResult> {
   const raw = { name: String(form.get("name") ?? ""), email: String(form.get("email") ?? ""), role: String(form.get("role") ?? "") };
   const parsed = addSchema.safeParse(raw);
@@ -189,20 +157,15 @@ async function addMember(db: Db, staff: Staff, form: FormData, at: Date): Promis
   const { name, email, role } = parsed.data;
   const added = await transaction(db, async (tx) => {
     // Emails are unique across Relance: one address, one account, one creditor.
-    const taken = first(
-      await tx
-        .select({ id: staffUsers.id })
-        .from(staffUsers)
-        .where(sql`lower(${staffUsers.email}) = ${email}`),
-    );
+    const taken = await findStaffByEmail(tx, email);
     if (taken) return null;
-    const row = one(await tx.insert(staffUsers).values({ creditorId: staff.creditorId, email, name, role, passwordHash: null, createdAt: at }).returning({ id: staffUsers.id }));
+    const row = await insertTeamMember(tx, { creditorId: staff.creditorId, email, name, role, createdAt: at });
     await recordAuditEvent(tx, { creditorId: staff.creditorId, actorStaffUserId: staff.id, action: "team.member_added", data: { memberId: row.id, name, role }, occurredAt: at });
     return row;
   });
   if (!added) return { status: "error", intent: "add", memberId: null, fields: { email: "Cette adresse a déjà un accès à Relance : choisissez-en une autre." }, values: raw };
   const env = getEnv();
-  const creditor = first(await db.select({ name: creditors.legalName }).from(creditors).where(eq(creditors.id, staff.creditorId)));
+  const creditor = await getCreditorLegalName(db, staff.creditorId);
   const rendered = await renderStaffEmail({
     kind: "welcome",
     staffName: name,
