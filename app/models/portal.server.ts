@@ -124,3 +124,20 @@ export async function getPaymentOfDebtor(db: Db, debtorId: number, paymentId: nu
       .where(and(eq(payments.id, paymentId), eq(invoices.debtorId, debtorId), eq(payments.kind, "payment"))),
   );
 }
+
+/** The debtor's language, for the portal and every later message (reminders, notices, letters). */
+export async function setDebtorLocale(db: Db, debtorId: number, locale: "fr" | "en") {
+  await db.update(debtors).set({ locale }).where(eq(debtors.id, debtorId));
+}
+
+/** One invoice with its debtor and creditor, as its PDF prints them, only if it belongs to this debtor. */
+export async function getInvoiceForPdf(db: Db, debtorId: number, invoiceId: number) {
+  return first(
+    await db
+      .select({ invoice: invoices, debtor: debtors, creditor: creditors })
+      .from(invoices)
+      .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
+      .innerJoin(creditors, eq(creditors.id, invoices.creditorId))
+      .where(and(eq(invoices.id, invoiceId), eq(invoices.debtorId, debtorId))),
+  );
+}
