@@ -44,8 +44,6 @@ const stillBuildingQueries = [
   "app/services/http/rate-limits.server.ts",
   "app/services/portal/agreements.server.ts",
   "app/services/portal/objections.server.ts",
-  "app/services/portal/payments.server.ts",
-  "app/services/portal/portal-contact.server.ts",
   "app/services/shared/cadence.server.ts",
   "app/services/shared/creditor-copies.server.ts",
   "app/services/shared/dry-run.server.ts",

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
 import { creditors, debtors, disputes, invoices, payments } from "../../db/schema";
 import { preparedOnce } from "./prepared.server";
@@ -140,4 +140,28 @@ export async function getInvoiceForPdf(db: Db, debtorId: number, invoiceId: numb
       .innerJoin(creditors, eq(creditors.id, invoices.creditorId))
       .where(and(eq(invoices.id, invoiceId), eq(invoices.debtorId, debtorId))),
   );
+}
+
+/** What the pay page needs of the creditor: whether partial payments are allowed, and its bank account for transfers. */
+export async function getCreditorPaymentPolicy(db: Db, creditorId: number) {
+  return first(
+    await db
+      .select({
+        allowPartialPayments: creditors.allowPartialPayments,
+        holder: creditors.bankAccountHolder,
+        iban: creditors.iban,
+        bic: creditors.bic,
+        legalName: creditors.legalName,
+      })
+      .from(creditors)
+      .where(eq(creditors.id, creditorId)),
+  );
+}
+
+/** These invoices of this debtor only (another debtor's id finds nothing), in any status. */
+export async function listInvoicesOfDebtor(db: Db, debtorId: number, invoiceIds: number[]) {
+  return await db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.debtorId, debtorId), inArray(invoices.id, invoiceIds)));
 }
