@@ -42,7 +42,6 @@ const stillBuildingQueries = [
   "app/services/documents/invoice-pdf.server.ts",
   "app/services/documents/receipt-pdf.server.ts",
   "app/services/http/rate-limits.server.ts",
-  "app/services/portal/agreements.server.ts",
   "app/services/shared/cadence.server.ts",
   "app/services/shared/creditor-copies.server.ts",
   "app/services/shared/dry-run.server.ts",
