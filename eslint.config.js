@@ -54,7 +54,6 @@ const stillBuildingQueries = [
   "app/services/shared/payment-recording.server.ts",
   "app/services/shared/retention.server.ts",
   "app/services/shared/sms-messages.server.ts",
-  "app/services/webhooks/stripe-webhooks.server.ts",
 ];
 
 export default tseslint.config(

@@ -45,3 +45,45 @@ export async function getCheckoutOfDebtor(db: Db, debtorId: number, checkoutId: 
       .where(and(eq(checkoutSessions.id, checkoutId), eq(checkoutSessions.debtorId, debtorId))),
   );
 }
+
+/** A checkout by our id (the metadata Stripe echoes back). */
+export async function getCheckout(db: Db, checkoutId: number) {
+  return first(await db.select().from(checkoutSessions).where(eq(checkoutSessions.id, checkoutId)));
+}
+
+/** A checkout by the provider's hosted-page id. */
+export async function getCheckoutByProviderSession(db: Db, providerSessionId: string) {
+  return first(await db.select().from(checkoutSessions).where(eq(checkoutSessions.providerSessionId, providerSessionId)));
+}
+
+/** A checkout by the payment intent that paid it. */
+export async function getCheckoutByPaymentIntent(db: Db, paymentIntentId: string) {
+  return first(await db.select().from(checkoutSessions).where(eq(checkoutSessions.paymentIntentId, paymentIntentId)));
+}
+
+/** The provider let the hosted page expire: the checkout closes, if it was still open. */
+export async function expireOpenCheckout(tx: Db, checkoutId: number) {
+  await tx
+    .update(checkoutSessions)
+    .set({ status: "expired" })
+    .where(and(eq(checkoutSessions.id, checkoutId), eq(checkoutSessions.status, "open")));
+}
+
+/**
+ * Marks the checkout paid, once: true only for the call that moved it (compare-and-set, counted on
+ * the rows `.returning()` gave back), so a redelivered completion records nothing twice.
+ */
+export async function claimPaidCheckout(tx: Db, checkoutId: number, p: { paymentIntentId: string | null; completedAt: Date; providerSessionId: string }): Promise<boolean> {
+  const claimed = await tx
+    .update(checkoutSessions)
+    .set({ status: "paid", paymentIntentId: p.paymentIntentId, completedAt: p.completedAt, providerSessionId: p.providerSessionId })
+    // Expired on our side (provider error) yet paid at Stripe: money received is recorded all the same.
+    .where(and(eq(checkoutSessions.id, checkoutId), inArray(checkoutSessions.status, ["open", "expired"])))
+    .returning({ id: checkoutSessions.id });
+  return claimed.length === 1;
+}
+
+/** The checkout's status after a reversal (refunded) or a chargeback won back (paid again). */
+export async function setCheckoutStatus(tx: Db, checkoutId: number, status: "paid" | "refunded") {
+  await tx.update(checkoutSessions).set({ status }).where(eq(checkoutSessions.id, checkoutId));
+}

@@ -165,3 +165,16 @@ export async function listInvoicesOfDebtor(db: Db, debtorId: number, invoiceIds:
     .from(invoices)
     .where(and(eq(invoices.debtorId, debtorId), inArray(invoices.id, invoiceIds)));
 }
+
+/** The debtor's creditor and language. */
+export async function getDebtorCreditor(db: Db, debtorId: number) {
+  return first(await db.select({ creditorId: debtors.creditorId, locale: debtors.locale }).from(debtors).where(eq(debtors.id, debtorId)));
+}
+
+/** The balance and currency of each of the debtor's open invoices. */
+export async function listOpenInvoiceBalances(db: Db, debtorId: number) {
+  return await db
+    .select({ cents: invoices.balanceCents, currency: invoices.currency })
+    .from(invoices)
+    .where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open")));
+}
