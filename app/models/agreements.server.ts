@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, or, sql } from "drizzle-orm";
-import { first, type Db } from "../../db/client";
+import { first, one, type Db } from "../../db/client";
 import { cadencePolicies, debtors, disputes, installmentPlanInvoices, installmentPlans, installments, invoices, paymentClaims, promises } from "../../db/schema";
 import type { AgreementPolicy } from "../domain/agreements";
 import { preparedOnce } from "./prepared.server";
@@ -211,3 +211,27 @@ const planHistoryInstallments = preparedOnce((db: Reader) =>
     .orderBy(asc(installments.position))
     .prepare(),
 );
+
+export type NewPromise = Omit<typeof promises.$inferInsert, "id" | "status" | "resolvedAt">;
+export type NewPlan = Omit<typeof installmentPlans.$inferInsert, "id">;
+
+/** The debtor's promises, one per invoice; returns their ids in the order given. */
+export async function insertPromises(tx: Db, rows: NewPromise[]): Promise<number[]> {
+  return (await tx.insert(promises).values(rows).returning({ id: promises.id })).map((row) => row.id);
+}
+
+/** A plan the debtor proposed, with the invoices it covers and its schedule. */
+export async function insertPlan(tx: Db, plan: NewPlan, invoiceIds: number[], schedule: { position: number; dueDate: string; amountCents: number }[]) {
+  const row = one(await tx.insert(installmentPlans).values(plan).returning({ id: installmentPlans.id }));
+  await tx.insert(installmentPlanInvoices).values(invoiceIds.map((invoiceId) => ({ planId: row.id, invoiceId })));
+  await tx.insert(installments).values(schedule.map((i) => ({ planId: row.id, position: i.position, dueDate: i.dueDate, amountCents: i.amountCents })));
+  return row;
+}
+
+/** Cancels this debtor's open promises on these invoices. */
+export async function cancelOpenPromisesOn(tx: Db, debtorId: number, invoiceIds: number[], now: Date) {
+  await tx
+    .update(promises)
+    .set({ status: "cancelled", resolvedAt: now })
+    .where(and(eq(promises.debtorId, debtorId), eq(promises.status, "open"), inArray(promises.invoiceId, invoiceIds)));
+}

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, like, sql } from "drizzle-orm";
-import { first, type Db } from "../../db/client";
+import { first, one, type Db } from "../../db/client";
 import { cadencePauses, callTasks, debtorContacts, outboundMessages } from "../../db/schema";
 
 type Reader = Pick<Db, "select">;
@@ -56,4 +56,27 @@ export async function replaceOpenCallbacks(tx: Tx, debtorId: number, now: Date) 
     }
   }
   return lifted;
+}
+
+/**
+ * The call-back request: a system-owned pause of the whole debtor from `now` until `endsAt` (every
+ * pause has an end), which the cadence turns into a call task at `callbackAt`.
+ */
+export async function insertCallbackPause(tx: Tx, p: { debtorId: number; now: Date; endsAt: Date; callbackAt: Date; note: string | null }) {
+  return one(
+    await tx
+      .insert(cadencePauses)
+      .values({
+        debtorId: p.debtorId,
+        invoiceId: null,
+        reason: "callback_requested",
+        startsAt: p.now,
+        endsAt: p.endsAt,
+        owner: "system",
+        callbackAt: p.callbackAt,
+        note: p.note,
+        createdAt: p.now,
+      })
+      .returning({ id: cadencePauses.id }),
+  );
 }

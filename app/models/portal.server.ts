@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
 import { creditors, debtors, disputes, invoices, payments } from "../../db/schema";
 import { preparedOnce } from "./prepared.server";
@@ -123,4 +123,58 @@ export async function getPaymentOfDebtor(db: Db, debtorId: number, paymentId: nu
       .innerJoin(creditors, eq(creditors.id, invoices.creditorId))
       .where(and(eq(payments.id, paymentId), eq(invoices.debtorId, debtorId), eq(payments.kind, "payment"))),
   );
+}
+
+/** The debtor's language, for the portal and every later message (reminders, notices, letters). */
+export async function setDebtorLocale(db: Db, debtorId: number, locale: "fr" | "en") {
+  await db.update(debtors).set({ locale }).where(eq(debtors.id, debtorId));
+}
+
+/** One invoice with its debtor and creditor, as its PDF prints them, only if it belongs to this debtor. */
+export async function getInvoiceForPdf(db: Db, debtorId: number, invoiceId: number) {
+  return first(
+    await db
+      .select({ invoice: invoices, debtor: debtors, creditor: creditors })
+      .from(invoices)
+      .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
+      .innerJoin(creditors, eq(creditors.id, invoices.creditorId))
+      .where(and(eq(invoices.id, invoiceId), eq(invoices.debtorId, debtorId))),
+  );
+}
+
+/** What the pay page needs of the creditor: whether partial payments are allowed, and its bank account for transfers. */
+export async function getCreditorPaymentPolicy(db: Db, creditorId: number) {
+  return first(
+    await db
+      .select({
+        allowPartialPayments: creditors.allowPartialPayments,
+        holder: creditors.bankAccountHolder,
+        iban: creditors.iban,
+        bic: creditors.bic,
+        legalName: creditors.legalName,
+      })
+      .from(creditors)
+      .where(eq(creditors.id, creditorId)),
+  );
+}
+
+/** These invoices of this debtor only (another debtor's id finds nothing), in any status. */
+export async function listInvoicesOfDebtor(db: Db, debtorId: number, invoiceIds: number[]) {
+  return await db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.debtorId, debtorId), inArray(invoices.id, invoiceIds)));
+}
+
+/** The debtor's creditor and language. */
+export async function getDebtorCreditor(db: Db, debtorId: number) {
+  return first(await db.select({ creditorId: debtors.creditorId, locale: debtors.locale }).from(debtors).where(eq(debtors.id, debtorId)));
+}
+
+/** The balance and currency of each of the debtor's open invoices. */
+export async function listOpenInvoiceBalances(db: Db, debtorId: number) {
+  return await db
+    .select({ cents: invoices.balanceCents, currency: invoices.currency })
+    .from(invoices)
+    .where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open")));
 }

@@ -5,7 +5,7 @@ import { formatMoney } from "../../domain/money";
 import { requireSameOrigin } from "../http/http.server";
 import { DEV_SESSION_PREFIX } from "../../integrations/payments.server";
 import { recordStripeEvent, type StripeEventResult } from "../webhooks/stripe-webhooks.server";
-import { findCheckoutByProviderSession, listCheckoutInvoiceNumbers } from "../../models/checkout-sessions.server";
+import { getCheckoutByProviderSession, listCheckoutInvoiceNumbers } from "../../models/checkout-sessions.server";
 
 /**
  * The development checkout exists in demo mode without a Stripe key only (a 404 in production). It is
@@ -13,7 +13,7 @@ import { findCheckoutByProviderSession, listCheckoutInvoiceNumbers } from "../..
  */
 async function requireDevCheckout(sessionId: string | undefined) {
   if (!isDemoMode() || getEnv().STRIPE_SECRET_KEY) throw new Response("Not found", { status: 404 });
-  const row = sessionId?.startsWith(DEV_SESSION_PREFIX) ? await findCheckoutByProviderSession(getDb(), sessionId) : undefined;
+  const row = sessionId?.startsWith(DEV_SESSION_PREFIX) ? await getCheckoutByProviderSession(getDb(), sessionId) : undefined;
   if (!row) throw new Response("Not found", { status: 404 });
   return row;
 }

@@ -1,7 +1,5 @@
-import { and, eq, inArray } from "drizzle-orm";
 import { data, redirect } from "@remix-run/node";
-import { one, transaction, type Db } from "../../../db/client";
-import { installmentPlanInvoices, installmentPlans, installments, promises } from "../../../db/schema";
+import { transaction, type Db } from "../../../db/client";
 import {
   MAX_INSTALLMENTS,
   MIN_INSTALLMENTS,
@@ -24,7 +22,17 @@ import { formatMoney } from "../../domain/money";
 import { agreementMessages, rejectionsByField, type Formatters } from "../../i18n/portal-agreements";
 import { getEnv } from "../../env.server";
 import { appendTimeline } from "../../models/timeline.server";
-import { countRecentBreaches, getAgreementPolicy, getLivePlan, listCommitmentInvoices, listOpenPromises, type CommitmentInvoice } from "../../models/agreements.server";
+import {
+  cancelOpenPromisesOn,
+  countRecentBreaches,
+  getAgreementPolicy,
+  getLivePlan,
+  insertPlan,
+  insertPromises,
+  listCommitmentInvoices,
+  listOpenPromises,
+  type CommitmentInvoice,
+} from "../../models/agreements.server";
 import { loadCadenceStates } from "../shared/cadence.server";
 import { requestDeps } from "../http/deps.server";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
@@ -220,21 +228,18 @@ export async function promiseAction(request: Request) {
     if (result.kind !== "ok") return result;
     // What the debtor saw must be what is stored (L6): if anything moved, show it again.
     if (form.get("ack") !== result.ackText) return { kind: "changed" as const, result };
-    const inserted = await tx
-      .insert(promises)
-      .values(
-        result.shares.map((share) => ({
-          debtorId: debtor.id,
-          invoiceId: share.invoiceId,
-          promisedDate: result.date,
-          amountCents: result.amountCents === null ? null : share.amountCents,
-          source: "portal" as const,
-          ...evidence(request, ctx, result.ackText),
-          createdAt: now,
-        })),
-      )
-      .returning({ id: promises.id });
-    const ids = inserted.map((row) => row.id);
+    const ids = await insertPromises(
+      tx,
+      result.shares.map((share) => ({
+        debtorId: debtor.id,
+        invoiceId: share.invoiceId,
+        promisedDate: result.date,
+        amountCents: result.amountCents === null ? null : share.amountCents,
+        source: "portal" as const,
+        ...evidence(request, ctx, result.ackText),
+        createdAt: now,
+      })),
+    );
     await appendTimeline(tx, {
       creditorId: debtor.creditorId,
       debtorId: debtor.id,
@@ -513,29 +518,24 @@ export async function planAction(request: Request) {
     if (result.kind !== "ok") return result;
     if (form.get("ack") !== result.ackText) return { kind: "changed" as const, result };
     if (form.get("acknowledge") !== "yes") return { kind: "unacknowledged" as const, result };
-    const plan = one(
-      await tx
-        .insert(installmentPlans)
-        .values({
-          debtorId: debtor.id,
-          totalCents: result.totalCents,
-          currency: result.currency,
-          status: result.status,
-          decisionReason: result.status === "accepted" ? "within the auto-accept rule" : null,
-          decidedAt: result.status === "accepted" ? now : null,
-          ...evidence(request, ctx, result.ackText),
-          createdAt: now,
-        })
-        .returning({ id: installmentPlans.id }),
-    );
     const invoiceIds = result.covered.map((i) => i.id);
-    await tx.insert(installmentPlanInvoices).values(invoiceIds.map((invoiceId) => ({ planId: plan.id, invoiceId })));
-    await tx.insert(installments).values(result.schedule.map((i) => ({ planId: plan.id, position: i.position, dueDate: i.dueDate, amountCents: i.amountCents })));
+    const plan = await insertPlan(
+      tx,
+      {
+        debtorId: debtor.id,
+        totalCents: result.totalCents,
+        currency: result.currency,
+        status: result.status,
+        decisionReason: result.status === "accepted" ? "within the auto-accept rule" : null,
+        decidedAt: result.status === "accepted" ? now : null,
+        ...evidence(request, ctx, result.ackText),
+        createdAt: now,
+      },
+      invoiceIds,
+      result.schedule,
+    );
     // The plan replaces any promise on its invoices: one commitment in force per invoice.
-    await tx
-      .update(promises)
-      .set({ status: "cancelled", resolvedAt: now })
-      .where(and(eq(promises.debtorId, debtor.id), eq(promises.status, "open"), inArray(promises.invoiceId, invoiceIds)));
+    await cancelOpenPromisesOn(tx, debtor.id, invoiceIds, now);
     await appendTimeline(tx, {
       creditorId: debtor.creditorId,
       debtorId: debtor.id,

@@ -1,6 +1,5 @@
 import { data, redirect } from "@remix-run/node";
-import { one, transaction, type Db } from "../../../db/client";
-import { cadencePauses } from "../../../db/schema";
+import { transaction, type Db } from "../../../db/client";
 import {
   CALLBACK_NOTE_MAX,
   callbackPauseEnd,
@@ -15,7 +14,7 @@ import { formatCalendarDate, localDate } from "../../domain/dates";
 import { maskPhone } from "../../domain/step-up";
 import { callbackMessages } from "../../i18n/portal-callback";
 import { getEnv } from "../../env.server";
-import { getOpenCallback, getPhoneOnFile, replaceOpenCallbacks } from "../../models/callback.server";
+import { getOpenCallback, getPhoneOnFile, insertCallbackPause, replaceOpenCallbacks } from "../../models/callback.server";
 import { appendTimeline } from "../../models/timeline.server";
 import { requestDeps } from "../http/deps.server";
 import { NO_STORE_HEADERS } from "../../utils/head";
@@ -171,22 +170,13 @@ export async function callbackAction(request: Request) {
     const open = await getOpenCallback(tx, debtor.id, now);
     if (open?.callbackAt?.getTime() === result.request.slot.getTime() && open.note === result.storedNote) return { kind: "replay" as const };
     const lifted = await replaceOpenCallbacks(tx, debtor.id, now);
-    const pause = one(
-      await tx
-        .insert(cadencePauses)
-        .values({
-          debtorId: debtor.id,
-          invoiceId: null,
-          reason: "callback_requested",
-          startsAt: now,
-          endsAt: callbackPauseEnd(result.request.slot),
-          owner: "system",
-          callbackAt: result.request.slot,
-          note: result.storedNote,
-          createdAt: now,
-        })
-        .returning({ id: cadencePauses.id }),
-    );
+    const pause = await insertCallbackPause(tx, {
+      debtorId: debtor.id,
+      now,
+      endsAt: callbackPauseEnd(result.request.slot),
+      callbackAt: result.request.slot,
+      note: result.storedNote,
+    });
     await appendTimeline(tx, {
       creditorId: debtor.creditorId,
       debtorId: debtor.id,

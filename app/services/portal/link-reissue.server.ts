@@ -1,9 +1,8 @@
-import { and, eq, sql } from "drizzle-orm";
-import { debtorContacts, debtors, outboundMessages } from "../../../db/schema";
 import { localDate } from "../../domain/dates";
 import { insertLink } from "../shared/links.server";
 import { deliverMessage, type OutboxDeps } from "../shared/outbox.server";
-import { first, transaction } from "../../../db/client";
+import { transaction } from "../../../db/client";
+import { claimNewLinkMessage, listContactsForNewLink, setMessageLink } from "../../models/link-requests.server";
 
 /**
  * "Send me a new link": only ever to a contact already on file (M17, M18), at most once a day per
@@ -12,39 +11,20 @@ import { first, transaction } from "../../../db/client";
 export async function requestNewLink(deps: OutboxDeps, email: string): Promise<void> {
   const { db, env, now } = deps;
   const address = email.trim().toLowerCase();
-  const contacts = await db
-    .select({ contactId: debtorContacts.id, email: debtorContacts.email, debtor: debtors })
-    .from(debtorContacts)
-    .innerJoin(debtors, eq(debtors.id, debtorContacts.debtorId))
-    .where(
-      and(
-        sql`lower(${debtorContacts.email}) = ${address}`,
-        sql`${debtorContacts.emailOptOutAt} is null`,
-        sql`exists (select 1 from invoices i where i.debtor_id = ${debtors.id} and i.status = 'open')`,
-      ),
-    );
+  const contacts = await listContactsForNewLink(db, address);
 
   for (const contact of contacts) {
     const messageId = await transaction(db, async (tx) => {
       const today = localDate(now, contact.debtor.timeZone);
-      const claimed = first(
-        await tx
-          .insert(outboundMessages)
-          .values({
-            key: `new_link:contact-${contact.contactId}:${today}:email`,
-            creditorId: contact.debtor.creditorId,
-            debtorId: contact.debtor.id,
-            contactId: contact.contactId,
-            step: "new_link",
-            channel: "email",
-            status: "pending",
-            locale: contact.debtor.locale,
-            toAddress: contact.email,
-            plannedFor: now,
-          })
-          .onConflictDoNothing({ target: outboundMessages.key })
-          .returning({ id: outboundMessages.id }),
-      );
+      const claimed = await claimNewLinkMessage(tx, {
+        contactId: contact.contactId,
+        day: today,
+        creditorId: contact.debtor.creditorId,
+        debtorId: contact.debtor.id,
+        locale: contact.debtor.locale,
+        toAddress: contact.email,
+        now,
+      });
       if (!claimed) return null;
       const link = await insertLink(tx, env, {
         debtorId: contact.debtor.id,
@@ -53,7 +33,7 @@ export async function requestNewLink(deps: OutboxDeps, email: string): Promise<v
         sentTo: contact.email,
         now,
       });
-      await tx.update(outboundMessages).set({ linkId: link.id }).where(eq(outboundMessages.id, claimed.id));
+      await setMessageLink(tx, claimed.id, link.id);
       return claimed.id;
     });
     // Sent at once; if the provider is down the row stays pending and the job retries it.

@@ -1,6 +1,4 @@
 import { data, redirect } from "@remix-run/node";
-import { and, eq, inArray } from "drizzle-orm";
-import { cadencePauses, disputeFiles, disputes, paymentClaims } from "../../../db/schema";
 import { simulateCadence, ticksBetween } from "../../domain/cadence-simulation";
 import { addDays, formatCalendarDate, localDate } from "../../domain/dates";
 import { formatMoney } from "../../domain/money";
@@ -17,7 +15,9 @@ import { recordCommitment, sendCreditorCopies } from "../shared/creditor-copies.
 import { requirePortalAction, requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal-guards.server";
 import { filesOf, inspectUploads, requireFormSize, storeUploads, type StoredFile } from "../documents/uploads.server";
 import type { UploadProblem } from "../../domain/uploads";
-import { first, one, transaction } from "../../../db/client";
+import { transaction } from "../../../db/client";
+import { insertDispute, insertDisputeFile, listOpenDisputedInvoiceIds, listOpenDisputesOn } from "../../models/disputes.server";
+import { getPendingClaim, holdClaimedInvoice, insertPaymentClaim, listPendingClaimInvoiceIds } from "../../models/payment-claims.server";
 
 type Ctx = Awaited<ReturnType<typeof requirePortalDebtor>>;
 type ActionCtx = Awaited<ReturnType<typeof requirePortalAction>>;
@@ -100,14 +100,7 @@ function reviewedFilesChanged(form: FormData, files: readonly File[]) {
 /** A dispute stops collection, so it needs the step-up code first (M20): a forwarded link cannot. */
 export async function loadDisputePage(request: Request) {
   const ctx = await requireStepUp(request);
-  const disputed = new Set(
-    (
-      await ctx.db
-        .select({ invoiceId: disputes.invoiceId })
-        .from(disputes)
-        .where(and(eq(disputes.debtorId, ctx.debtor.id), eq(disputes.status, "open")))
-    ).map((d) => d.invoiceId),
-  );
+  const disputed = new Set(await listOpenDisputedInvoiceIds(ctx.db, ctx.debtor.id));
   return { csrf: ctx.csrf, locale: ctx.debtor.locale, invoices: (await openInvoices(ctx)).map((i) => ({ ...i, disputed: disputed.has(i.id) })) };
 }
 
@@ -141,10 +134,7 @@ export async function disputeAction(request: Request) {
   const { invoiceIds, reason, message } = checked.value;
   const files = filesOf(form, "files");
   const numbers = open.filter((i) => invoiceIds.includes(i.id)).map((i) => i.number);
-  const already = await db
-    .select()
-    .from(disputes)
-    .where(and(inArray(disputes.invoiceId, invoiceIds), eq(disputes.status, "open")));
+  const already = await listOpenDisputesOn(db, invoiceIds);
 
   if (intent === "review") {
     const inspected = await inspectUploads(files);
@@ -180,18 +170,13 @@ export async function disputeAction(request: Request) {
   try {
     outcome = await transaction(db, async (tx) => {
       // Re-read inside the IMMEDIATE transaction: two submissions racing serialise here.
-      const existing = await tx
-        .select()
-        .from(disputes)
-        .where(and(inArray(disputes.invoiceId, invoiceIds), eq(disputes.status, "open")));
+      const existing = await listOpenDisputesOn(tx, invoiceIds);
       if (existing.length === invoiceIds.length && existing.every((d) => d.message === message && d.reason === reason)) return { kind: "replay" as const };
       if (existing.length > 0) return { kind: "taken" as const, number: open.find((i) => i.id === existing[0]!.invoiceId)!.number };
       const ids: number[] = [];
       for (const invoiceId of invoiceIds) {
-        const row = one(
-          await tx.insert(disputes).values({ debtorId: debtor.id, invoiceId, reason, message, linkId: ctx.session.linkId, createdAt: now }).returning({ id: disputes.id }),
-        );
-        for (const file of stored.stored) await tx.insert(disputeFiles).values(fileRow(row.id, file, now));
+        const row = await insertDispute(tx, { debtorId: debtor.id, invoiceId, reason, message, linkId: ctx.session.linkId, createdAt: now });
+        for (const file of stored.stored) await insertDisputeFile(tx, fileRow(row.id, file, now));
         ids.push(row.id);
       }
       await appendTimeline(tx, {
@@ -239,14 +224,7 @@ function fileRow(disputeId: number, file: StoredFile, now: Date) {
 
 export async function loadAlreadyPaidPage(request: Request) {
   const ctx = await requirePortalDebtor(request);
-  const claimed = new Set(
-    (
-      await ctx.db
-        .select({ invoiceId: paymentClaims.invoiceId })
-        .from(paymentClaims)
-        .where(and(eq(paymentClaims.debtorId, ctx.debtor.id), eq(paymentClaims.status, "pending")))
-    ).map((c) => c.invoiceId),
-  );
+  const claimed = new Set(await listPendingClaimInvoiceIds(ctx.db, ctx.debtor.id));
   return { csrf: ctx.csrf, locale: ctx.debtor.locale, today: ctx.today, invoices: (await openInvoices(ctx)).map((i) => ({ ...i, claimed: claimed.has(i.id) })) };
 }
 
@@ -288,13 +266,7 @@ export async function alreadyPaidAction(request: Request) {
   }
   const claim = checked.value;
   const amountLabel = formatMoney({ cents: claim.amountCents, currency: invoice.currency }, ctx.intl);
-  const pending = async () =>
-    first(
-      await db
-        .select()
-        .from(paymentClaims)
-        .where(and(eq(paymentClaims.invoiceId, invoice.id), eq(paymentClaims.status, "pending"))),
-    );
+  const pending = async () => await getPendingClaim(db, invoice.id);
 
   if (intent === "review") {
     const inspected = await inspectUploads(files);
@@ -329,33 +301,23 @@ export async function alreadyPaidAction(request: Request) {
   let outcome: { kind: "saved"; noticeId: number | null; copyIds: number[] } | { kind: "replay" } | { kind: "taken" };
   try {
     outcome = await transaction(db, async (tx) => {
-      const current = first(
-        await tx
-          .select()
-          .from(paymentClaims)
-          .where(and(eq(paymentClaims.invoiceId, invoice.id), eq(paymentClaims.status, "pending"))),
-      );
+      const current = await getPendingClaim(tx, invoice.id);
       if (current) return current.amountCents === claim.amountCents && current.paidOn === claim.paidOn ? { kind: "replay" as const } : { kind: "taken" as const };
-      const row = one(
-        await tx
-          .insert(paymentClaims)
-          .values({
-            debtorId: debtor.id,
-            invoiceId: invoice.id,
-            paidOn: claim.paidOn,
-            amountCents: claim.amountCents,
-            method: claim.method,
-            reference: claim.reference,
-            proofPath: proof?.path ?? null,
-            proofName: proof?.name ?? null,
-            proofContentType: proof?.contentType ?? null,
-            linkId: ctx.session.linkId,
-            createdAt: now,
-          })
-          .returning({ id: paymentClaims.id }),
-      );
+      const row = await insertPaymentClaim(tx, {
+        debtorId: debtor.id,
+        invoiceId: invoice.id,
+        paidOn: claim.paidOn,
+        amountCents: claim.amountCents,
+        method: claim.method,
+        reference: claim.reference,
+        proofPath: proof?.path ?? null,
+        proofName: proof?.name ?? null,
+        proofContentType: proof?.contentType ?? null,
+        linkId: ctx.session.linkId,
+        createdAt: now,
+      });
       // Held until staff check it: a pause with an owner and no end (DESIGN.md).
-      await tx.insert(cadencePauses).values({ debtorId: debtor.id, invoiceId: invoice.id, reason: "payment_claimed", startsAt: now, owner: "staff", note: `claim ${row.id}` });
+      await holdClaimedInvoice(tx, { debtorId: debtor.id, invoiceId: invoice.id, claimId: row.id, now });
       await appendTimeline(tx, {
         creditorId: debtor.creditorId,
         debtorId: debtor.id,

@@ -1,16 +1,15 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
-import { checkoutSessions, creditors, invoices } from "../../../db/schema";
 import { addDays, formatCalendarDate } from "../../domain/dates";
 import { formatMoney, totalsByCurrency } from "../../domain/money";
 import { decideAllocations, formatIban, sameAllocations, type AllocationDecision, type PaymentChoice } from "../../domain/payments";
 import { getEnv } from "../../env.server";
 import { createPaymentProvider, type PaymentProvider } from "../../integrations/payments.server";
 import { payMessages } from "../../i18n/portal-pay";
-import { listOpenInvoices } from "../../models/portal.server";
+import { getCreditorPaymentPolicy, listInvoicesOfDebtor, listOpenInvoices } from "../../models/portal.server";
+import { expireCheckouts, getCheckoutOfDebtor, insertCheckout, listOpenCheckouts, setCheckoutProviderSession } from "../../models/checkout-sessions.server";
 import { appendTimeline } from "../../models/timeline.server";
 import { dryRun } from "../shared/dry-run.server";
 import { requirePortalAction, requirePortalDebtor } from "./portal-guards.server";
-import { first, one, transaction } from "../../../db/client";
+import { transaction } from "../../../db/client";
 
 /** A double submission within this time goes back to the same hosted page instead of opening another. */
 const REUSE_CHECKOUT_MS = 50 * 60_000;
@@ -21,18 +20,7 @@ const CHASING = new Set(["first_reminder", "second_reminder", "formal_notice", "
 type Context = Awaited<ReturnType<typeof requirePortalDebtor>>;
 
 async function creditorPolicy(ctx: Context) {
-  return first(
-    await ctx.db
-      .select({
-        allowPartialPayments: creditors.allowPartialPayments,
-        holder: creditors.bankAccountHolder,
-        iban: creditors.iban,
-        bic: creditors.bic,
-        legalName: creditors.legalName,
-      })
-      .from(creditors)
-      .where(eq(creditors.id, ctx.debtor.creditorId)),
-  )!;
+  return (await getCreditorPaymentPolicy(ctx.db, ctx.debtor.creditorId))!;
 }
 
 export type PayFormErrors = { form?: string; fields: Record<number, string> };
@@ -123,11 +111,7 @@ export async function startCheckout(request: Request, provider?: PaymentProvider
   }
 
   const { checkout, replaced } = await transaction(db, async (tx) => {
-    const open = await tx
-      .select()
-      .from(checkoutSessions)
-      .where(and(eq(checkoutSessions.debtorId, debtor.id), eq(checkoutSessions.status, "open")))
-      .orderBy(desc(checkoutSessions.id));
+    const open = await listOpenCheckouts(tx, debtor.id);
     const recent = open.find(
       (row) => row.createdAt.getTime() > now.getTime() - REUSE_CHECKOUT_MS && row.currency === decision.currency && sameAllocations(row.allocations, decision.allocations),
     );
@@ -136,21 +120,11 @@ export async function startCheckout(request: Request, provider?: PaymentProvider
     const chosenIds = new Set(decision.allocations.map((a) => a.invoiceId));
     const replaced = open.filter((row) => row.allocations.some((a) => chosenIds.has(a.invoiceId)));
     if (replaced.length)
-      await tx
-        .update(checkoutSessions)
-        .set({ status: "expired" })
-        .where(
-          inArray(
-            checkoutSessions.id,
-            replaced.map((r) => r.id),
-          ),
-        );
-    const row = one(
-      await tx
-        .insert(checkoutSessions)
-        .values({ debtorId: debtor.id, currency: decision.currency, totalCents: decision.totalCents, allocations: decision.allocations, status: "open", createdAt: now })
-        .returning(),
-    );
+      await expireCheckouts(
+        tx,
+        replaced.map((r) => r.id),
+      );
+    const row = await insertCheckout(tx, { debtorId: debtor.id, currency: decision.currency, totalCents: decision.totalCents, allocations: decision.allocations, now });
     for (const old of replaced) {
       await appendTimeline(tx, {
         creditorId: debtor.creditorId,
@@ -204,7 +178,7 @@ export async function startCheckout(request: Request, provider?: PaymentProvider
     // Left open: a new attempt reuses the row and its idempotency key, so at most one session exists.
     return { status: "invalid", errors: { form: t.errors.provider, fields: {} }, values, chosen };
   }
-  await db.update(checkoutSessions).set({ providerSessionId: result.sessionId }).where(eq(checkoutSessions.id, checkout.id));
+  await setCheckoutProviderSession(db, checkout.id, result.sessionId);
   return { status: "redirect", url: result.url };
 }
 
@@ -215,29 +189,14 @@ export async function startCheckout(request: Request, provider?: PaymentProvider
 export async function loadPayDone(request: Request) {
   const { db, debtor, intl } = await requirePortalDebtor(request);
   const id = Number(new URL(request.url).searchParams.get("checkout"));
-  const row =
-    Number.isSafeInteger(id) && id > 0
-      ? first(
-          await db
-            .select()
-            .from(checkoutSessions)
-            .where(and(eq(checkoutSessions.id, id), eq(checkoutSessions.debtorId, debtor.id))),
-        )
-      : undefined;
+  const row = Number.isSafeInteger(id) && id > 0 ? await getCheckoutOfDebtor(db, debtor.id, id) : undefined;
   if (!row) throw new Response("Not found", { status: 404 });
   const money = (cents: number, currency: string) => formatMoney({ cents, currency }, intl);
-  const rows = await db
-    .select()
-    .from(invoices)
-    .where(
-      and(
-        eq(invoices.debtorId, debtor.id),
-        inArray(
-          invoices.id,
-          row.allocations.map((a) => a.invoiceId),
-        ),
-      ),
-    );
+  const rows = await listInvoicesOfDebtor(
+    db,
+    debtor.id,
+    row.allocations.map((a) => a.invoiceId),
+  );
   const open = await listOpenInvoices(db, debtor.id);
   const remaining = totalsByCurrency(open.map((i) => ({ cents: i.balanceCents, currency: i.currency }))).map((m) => formatMoney(m, intl));
   return {

@@ -1,9 +1,8 @@
 import type { FormStep } from "../../utils/form-flow";
-import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { hasHiddenCharacters } from "../../domain/text";
-import { first, one, transaction, type Db } from "../../../db/client";
-import { debtorContacts, debtors } from "../../../db/schema";
+import { transaction, type Db } from "../../../db/client";
+import { getContactDetails, replacePrimaryContact, setContactPreferences } from "../../models/contact-details.server";
 import { revokeDebtorLinks } from "../shared/links.server";
 import { PREFERRED_CHANNELS, normalizePhone, type PreferredChannel } from "../../domain/contact-details";
 import { getEnv } from "../../env.server";
@@ -15,24 +14,9 @@ import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { recordCommitment, sendCreditorCopies } from "../shared/creditor-copies.server";
 import { requireStepUp, requireStepUpAction } from "./portal-guards.server";
 
-type Reader = Pick<Db, "select">;
-
-async function currentDetails(db: Reader, debtorId: number) {
-  const debtor = first(await db.select({ preferredChannel: debtors.preferredChannel, purchaseOrderRef: debtors.purchaseOrderRef }).from(debtors).where(eq(debtors.id, debtorId)))!;
-  const primary = first(await db.select().from(debtorContacts).where(eq(debtorContacts.debtorId, debtorId)).orderBy(desc(debtorContacts.isPrimary), desc(debtorContacts.id)));
-  const hasPhone =
-    first(
-      await db
-        .select({ id: debtorContacts.id })
-        .from(debtorContacts)
-        .where(and(eq(debtorContacts.debtorId, debtorId), isNotNull(debtorContacts.phone), isNull(debtorContacts.smsOptOutAt))),
-    ) !== undefined;
-  return { ...debtor, primary, hasPhone };
-}
-
 export async function loadContactPage(request: Request) {
   const { db, debtor, csrf } = await requireStepUp(request);
-  const current = await currentDetails(db, debtor.id);
+  const current = await getContactDetails(db, debtor.id);
   return {
     csrf,
     locale: debtor.locale,
@@ -78,8 +62,8 @@ function parse(values: ContactValues, hasPhoneOnFile: boolean, t: ReturnType<typ
 }
 
 /** What would change, in words the debtor reads; empty when the form repeats what is on file. */
-async function describeChanges(db: Reader, debtorId: number, parsed: Parsed, t: ReturnType<typeof secureMessages>["contact"]) {
-  const current = await currentDetails(db, debtorId);
+async function describeChanges(db: Db, debtorId: number, parsed: Parsed, t: ReturnType<typeof secureMessages>["contact"]) {
+  const current = await getContactDetails(db, debtorId);
   const changes: string[] = [];
   const channelChanged = parsed.preferredChannel !== (current.preferredChannel ?? "email");
   const primary = current.primary;
@@ -111,7 +95,7 @@ export async function updateContact(request: Request): Promise<ContactResult> {
     purchaseOrderRef: text("purchaseOrderRef"),
   };
   if (form.get("intent") === "edit") return { step: "edit", values, errors: {} };
-  const result = parse(values, (await currentDetails(db, debtor.id)).hasPhone, t);
+  const result = parse(values, (await getContactDetails(db, debtor.id)).hasPhone, t);
   if (!result.parsed) return { step: "edit", values, errors: result.errors };
   const parsed = result.parsed;
   const normalized: ContactValues = {
@@ -131,25 +115,10 @@ export async function updateContact(request: Request): Promise<ContactResult> {
     const diff = await describeChanges(tx, debtor.id, parsed, t);
     if (diff.changes.length === 0) return null;
     const previous = await usableEmailContact(tx, debtor.id);
-    await tx.update(debtors).set({ preferredChannel: parsed.preferredChannel, purchaseOrderRef: parsed.purchaseOrderRef }).where(eq(debtors.id, debtor.id));
+    await setContactPreferences(tx, debtor.id, { preferredChannel: parsed.preferredChannel, purchaseOrderRef: parsed.purchaseOrderRef });
     let newContactId: number | null = null;
     if (diff.contactChanged && parsed.contact) {
-      // The old contact stays on file (history, and the notice below); only its primary flag goes.
-      await tx.update(debtorContacts).set({ isPrimary: false }).where(eq(debtorContacts.debtorId, debtor.id));
-      newContactId = one(
-        await tx
-          .insert(debtorContacts)
-          .values({
-            debtorId: debtor.id,
-            name: parsed.contact.name,
-            role: "accounts_payable",
-            email: parsed.contact.email,
-            phone: parsed.contact.phone,
-            isPrimary: true,
-            createdAt: now,
-          })
-          .returning({ id: debtorContacts.id }),
-      ).id;
+      newContactId = await replacePrimaryContact(tx, debtor.id, parsed.contact, now);
       // M14: links already out (to the old contact, possibly a mailbox someone else reads) stop
       // working; this session's own link stays, and the next messages carry fresh ones.
       await revokeDebtorLinks(tx, debtor.id, "contact changed", now, session.linkId);

@@ -1,12 +1,11 @@
 import type { FormStep } from "../../utils/form-flow";
-import { and, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { cadencePauses, creditors, debtors, invoices } from "../../../db/schema";
 import { DOCUMENT_KINDS, DOCUMENT_REQUEST_PAUSE_DAYS } from "../../domain/contact-details";
 import { formatCalendarDate, localDate } from "../../domain/dates";
 import { getEnv } from "../../env.server";
 import { secureMessages } from "../../i18n/portal-secure";
-import { getPaymentOfDebtor, listOpenInvoices } from "../../models/portal.server";
+import { getInvoiceForPdf, getPaymentOfDebtor, listOpenInvoices } from "../../models/portal.server";
+import { findOpenDocumentRequest, insertDocumentRequestPause } from "../../models/document-requests.server";
 import { appendTimeline } from "../../models/timeline.server";
 import { loadStatementInput, renderStatementPdf } from "../documents/account-statement.server";
 import { requestDeps } from "../http/deps.server";
@@ -16,7 +15,7 @@ import { historyMessages } from "../../i18n/portal-history";
 import { loadSettledInvoices } from "./portal-history.server";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal-guards.server";
-import { first, one, transaction } from "../../../db/client";
+import { transaction } from "../../../db/client";
 
 export async function loadDocumentsPage(request: Request) {
   const { db, debtor, now, csrf, today } = await requireStepUp(request);
@@ -55,16 +54,7 @@ export async function invoicePdfDownload(request: Request, invoiceIdParam: strin
   const { db, debtor } = await requireStepUp(request);
   const invoiceId = Number(invoiceIdParam);
   // Ownership in the where: another debtor's invoice and a missing one are the same 404.
-  const row = Number.isSafeInteger(invoiceId)
-    ? first(
-        await db
-          .select({ invoice: invoices, debtor: debtors, creditor: creditors })
-          .from(invoices)
-          .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
-          .innerJoin(creditors, eq(creditors.id, invoices.creditorId))
-          .where(and(eq(invoices.id, invoiceId), eq(invoices.debtorId, debtor.id))),
-      )
-    : undefined;
+  const row = Number.isSafeInteger(invoiceId) ? await getInvoiceForPdf(db, debtor.id, invoiceId) : undefined;
   if (!row) throw new Response("Not found", { status: 404, headers: { "Cache-Control": "no-store" } });
   const bytes = await renderInvoicePdf({ locale: debtor.locale, ...row });
   return pdfResponse(bytes, `${debtor.locale === "fr" ? "facture" : "invoice"}-${safeName(row.invoice.number)}.pdf`);
@@ -142,28 +132,10 @@ export async function requestDocument(request: Request): Promise<DocumentRequest
   const storedNote = note ? `${kind}: ${note}` : kind;
   const messageId = await transaction(db, async (tx) => {
     // A double submission finds the request it already made and adds nothing.
-    const existing = first(
-      await tx
-        .select({ id: cadencePauses.id })
-        .from(cadencePauses)
-        .where(
-          and(
-            eq(cadencePauses.debtorId, debtor.id),
-            eq(cadencePauses.reason, "document_requested"),
-            invoiceId === null ? isNull(cadencePauses.invoiceId) : eq(cadencePauses.invoiceId, invoiceId),
-            eq(cadencePauses.note, storedNote),
-            isNull(cadencePauses.resolvedAt),
-            gt(cadencePauses.endsAt, now),
-          ),
-        ),
-    );
+    const asked = { debtorId: debtor.id, invoiceId, note: storedNote };
+    const existing = await findOpenDocumentRequest(tx, asked, now);
     if (existing) return null;
-    const pause = one(
-      await tx
-        .insert(cadencePauses)
-        .values({ debtorId: debtor.id, invoiceId, reason: "document_requested", startsAt: now, endsAt, owner: "system", note: storedNote, createdAt: now })
-        .returning({ id: cadencePauses.id }),
-    );
+    const pause = await insertDocumentRequestPause(tx, asked, now, endsAt);
     await appendTimeline(tx, {
       creditorId: debtor.creditorId,
       debtorId: debtor.id,

@@ -1,8 +1,7 @@
-import { eq } from "drizzle-orm";
-import { debtors } from "../../../db/schema";
 import { locales, type Locale } from "../../i18n/messages";
 import { safePortalPath } from "../../domain/step-up";
 import { isHexColor } from "../../domain/creditor-settings";
+import { setDebtorLocale } from "../../models/portal.server";
 import { requirePortalAction, requirePortalDebtor } from "./portal-guards.server";
 
 /** What the portal layout needs on every page: the debtor's language, the form token, the creditor's branding. */
@@ -23,6 +22,6 @@ export async function loadPortalLayout(request: Request) {
 export async function switchLanguage(request: Request): Promise<string> {
   const { db, debtor, form } = await requirePortalAction(request);
   const wanted = locales.find((l): l is Locale => l === form.get("locale"));
-  if (wanted && wanted !== debtor.locale) await db.update(debtors).set({ locale: wanted }).where(eq(debtors.id, debtor.id));
+  if (wanted && wanted !== debtor.locale) await setDebtorLocale(db, debtor.id, wanted);
   return safePortalPath(form.get("returnTo"));
 }

@@ -1,7 +1,27 @@
-import { and, eq, inArray, isNotNull, isNull, like, notInArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import { first, transaction, type Db } from "../../../db/client";
-import { checkoutSessions, debtors, invoices, refusedWebhooks, outboundMessageInvoices, outboundMessages, payments, webhookEvents } from "../../../db/schema";
+import { transaction, type Db } from "../../../db/client";
+import {
+  claimPaidCheckout,
+  expireOpenCheckout,
+  getCheckout,
+  getCheckoutByPaymentIntent,
+  getCheckoutByProviderSession,
+  setCheckoutStatus,
+  type CheckoutRow,
+} from "../../models/checkout-sessions.server";
+import { wasInvoiceMessaged } from "../../models/chased-invoices.server";
+import { getDebtorCreditor, listOpenInvoiceBalances } from "../../models/portal.server";
+import {
+  getInvoice,
+  insertReversal,
+  listChargebacks,
+  listReversedByInvoice,
+  setReversedBalance,
+  sumRefundedOnCharge,
+  sumRefundedOverpaymentCents,
+  sumReversedCents,
+} from "../../models/stripe-payments.server";
+import { listWaitingWebhookEvents, markWebhookEventProcessed, recordRefusedStripeEvent, storeWebhookEvent } from "../../models/webhook-events.server";
 import { checkoutMismatch, distributeReversal, type Allocation } from "../../domain/payments";
 import { formatMoney, totalsByCurrency } from "../../domain/money";
 import { verifyStripeEvent } from "../../integrations/payments.server";
@@ -12,7 +32,6 @@ import { queueNotice } from "../shared/notices.server";
 import { moveInstallments, recordInvoicePayment } from "../shared/payment-recording.server";
 
 type Tx = Db;
-type CheckoutRow = typeof checkoutSessions.$inferSelect;
 
 export type StripeEventOutcome = "recorded" | "duplicate" | "already_recorded" | "mismatch" | "deferred" | "reversed" | "ignored";
 export type StripeEventResult = { outcome: StripeEventOutcome; reason?: string; noticeIds: number[] };
@@ -74,13 +93,8 @@ export async function handleStripeWebhook(
 async function refuseWrongMode({ db, now }: StripeWebhookDeps, event: { id: string; type: string; data: { object: unknown } }) {
   const metadata = metadataSchema.catch({}).parse((event.data.object as { metadata?: unknown } | null)?.metadata);
   const debtorId = Number(metadata.debtor_id);
-  const creditorId = Number.isSafeInteger(debtorId)
-    ? (first(await db.select({ creditorId: debtors.creditorId }).from(debtors).where(eq(debtors.id, debtorId)))?.creditorId ?? null)
-    : null;
-  await db
-    .insert(refusedWebhooks)
-    .values({ provider: "stripe", providerEventId: event.id, type: event.type, reason: "livemode_mismatch", creditorId, receivedAt: now })
-    .onConflictDoNothing({ target: [refusedWebhooks.provider, refusedWebhooks.providerEventId] });
+  const creditorId = Number.isSafeInteger(debtorId) ? ((await getDebtorCreditor(db, debtorId))?.creditorId ?? null) : null;
+  await recordRefusedStripeEvent(db, { providerEventId: event.id, type: event.type, reason: "livemode_mismatch", creditorId, receivedAt: now });
   console.warn(`stripe event ${event.id} (${event.type}) refused: its livemode does not match STRIPE_SECRET_KEY`);
 }
 
@@ -95,12 +109,8 @@ export async function recordStripeEvent(deps: StripeWebhookDeps, event: unknown,
   const eventId = parsed.success ? parsed.data.id : null;
   if (!parsed.success || !eventId) return { outcome: "ignored", reason: "not a Stripe event", noticeIds: [] };
   const result = await transaction(db, async (tx) => {
-    const stored = await tx
-      .insert(webhookEvents)
-      .values({ provider: "stripe", providerEventId: eventId, type: parsed.data.type, payload: rawPayload, receivedAt: now })
-      .onConflictDoNothing({ target: [webhookEvents.provider, webhookEvents.providerEventId] })
-      .returning({ id: webhookEvents.id });
-    if (stored.length !== 1) return { outcome: "duplicate" as const, noticeIds: [] };
+    const stored = await storeWebhookEvent(tx, { provider: "stripe", providerEventId: eventId, type: parsed.data.type, payload: rawPayload, receivedAt: now });
+    if (!stored) return { outcome: "duplicate" as const, noticeIds: [] };
     const outcome = await applyEvent(tx, deps, parsed.data.type, parsed.data.data.object, eventId);
     // A reversal for a payment not recorded yet waits in the inbox (processed_at null) for it.
     if (outcome.outcome !== "deferred") await markProcessed(tx, eventId, now);
@@ -114,19 +124,11 @@ export async function recordStripeEvent(deps: StripeWebhookDeps, event: unknown,
 
 async function refundedOverpaymentCents(tx: Tx, paymentIntentId: string | null): Promise<number> {
   if (!paymentIntentId) return 0;
-  return first(
-    await tx
-      .select({ total: sql<number>`coalesce(sum(${payments.amountCents}), 0)` })
-      .from(payments)
-      .where(and(eq(payments.provider, "stripe"), eq(payments.kind, "overpayment"), eq(payments.providerRef, paymentIntentId), isNotNull(payments.refundedAt))),
-  )!.total;
+  return await sumRefundedOverpaymentCents(tx, paymentIntentId);
 }
 
 async function markProcessed(tx: Tx, eventId: string, now: Date) {
-  await tx
-    .update(webhookEvents)
-    .set({ processedAt: now })
-    .where(and(eq(webhookEvents.provider, "stripe"), eq(webhookEvents.providerEventId, eventId)));
+  await markWebhookEventProcessed(tx, "stripe", eventId, now);
 }
 
 async function applyEvent(tx: Tx, deps: StripeWebhookDeps, type: string, object: Record<string, unknown>, eventId: string): Promise<StripeEventResult> {
@@ -138,11 +140,7 @@ async function applyEvent(tx: Tx, deps: StripeWebhookDeps, type: string, object:
       const session = sessionSchema.safeParse(object);
       if (session.success) {
         const row = await findCheckout(tx, session.data.metadata, session.data.id);
-        if (row)
-          await tx
-            .update(checkoutSessions)
-            .set({ status: "expired" })
-            .where(and(eq(checkoutSessions.id, row.id), eq(checkoutSessions.status, "open")));
+        if (row) await expireOpenCheckout(tx, row.id);
       }
       return { outcome: "ignored", noticeIds: [] };
     }
@@ -159,18 +157,18 @@ async function applyEvent(tx: Tx, deps: StripeWebhookDeps, type: string, object:
 async function findCheckout(tx: Tx, metadata: Record<string, string>, sessionId: string | null, paymentIntentId?: string | null): Promise<CheckoutRow | undefined> {
   const id = Number(metadata.checkout_id);
   if (Number.isSafeInteger(id) && id > 0) {
-    const row = first(await tx.select().from(checkoutSessions).where(eq(checkoutSessions.id, id)));
+    const row = await getCheckout(tx, id);
     if (row) return row;
   }
   if (sessionId) {
-    const row = first(await tx.select().from(checkoutSessions).where(eq(checkoutSessions.providerSessionId, sessionId)));
+    const row = await getCheckoutByProviderSession(tx, sessionId);
     if (row) return row;
   }
-  return paymentIntentId ? first(await tx.select().from(checkoutSessions).where(eq(checkoutSessions.paymentIntentId, paymentIntentId))) : undefined;
+  return paymentIntentId ? await getCheckoutByPaymentIntent(tx, paymentIntentId) : undefined;
 }
 
 async function creditorOf(tx: Tx, debtorId: number) {
-  return first(await tx.select({ creditorId: debtors.creditorId, locale: debtors.locale }).from(debtors).where(eq(debtors.id, debtorId)))!;
+  return (await getDebtorCreditor(tx, debtorId))!;
 }
 
 /** P3, P4: once per checkout, whatever the number and order of deliveries, and only if it matches our row. */
@@ -201,13 +199,8 @@ async function fulfil(tx: Tx, deps: StripeWebhookDeps, object: Record<string, un
   if (session.payment_status !== "paid" && session.payment_status !== "no_payment_required") return { outcome: "ignored", reason: "payment not settled yet", noticeIds: [] };
 
   const paymentIntentId = session.payment_intent;
-  const claimed = await tx
-    .update(checkoutSessions)
-    .set({ status: "paid", paymentIntentId, completedAt: deps.now, providerSessionId: row.providerSessionId ?? session.id })
-    // Expired on our side (provider error) yet paid at Stripe: money received is recorded all the same.
-    .where(and(eq(checkoutSessions.id, row.id), inArray(checkoutSessions.status, ["open", "expired"])))
-    .returning({ id: checkoutSessions.id });
-  if (claimed.length !== 1) return { outcome: "already_recorded", noticeIds: [] };
+  const claimed = await claimPaidCheckout(tx, row.id, { paymentIntentId, completedAt: deps.now, providerSessionId: row.providerSessionId ?? session.id });
+  if (!claimed) return { outcome: "already_recorded", noticeIds: [] };
 
   const providerRef = paymentIntentId ?? session.id;
   const settled: { number: string; paidCents: number; leftCents: number; chased: boolean }[] = [];
@@ -236,11 +229,7 @@ async function fulfil(tx: Tx, deps: StripeWebhookDeps, object: Record<string, un
   }
 
   // P2: refunds or disputes that arrived before this completion were kept for it.
-  const pending = await tx
-    .select()
-    .from(webhookEvents)
-    .where(and(eq(webhookEvents.provider, "stripe"), isNull(webhookEvents.processedAt), inArray(webhookEvents.type, [...REVERSALS])))
-    .orderBy(webhookEvents.id);
+  const pending = await listWaitingWebhookEvents(tx, "stripe", [...REVERSALS]);
   for (const stored of pending) {
     const payload = eventSchema.safeParse(JSON.parse(stored.payload));
     if (!payload.success) continue;
@@ -256,21 +245,7 @@ const CHASING_STEPS = ["pre_reminder", "first_reminder", "second_reminder", "for
 
 /** The cadence thanks only invoices it chased (app/domain/cadence.ts, thankYou): the same test here. */
 async function wasChased(tx: Tx, invoiceId: number): Promise<boolean> {
-  return Boolean(
-    first(
-      await tx
-        .select({ id: outboundMessages.id })
-        .from(outboundMessageInvoices)
-        .innerJoin(outboundMessages, eq(outboundMessages.id, outboundMessageInvoices.messageId))
-        .where(
-          and(
-            eq(outboundMessageInvoices.invoiceId, invoiceId),
-            notInArray(outboundMessages.status, ["cancelled", "failed"]),
-            or(inArray(outboundMessageInvoices.step, CHASING_STEPS), inArray(outboundMessages.step, CHASING_STEPS)),
-          ),
-        ),
-    ),
-  );
+  return await wasInvoiceMessaged(tx, invoiceId, CHASING_STEPS);
 }
 
 /**
@@ -290,10 +265,7 @@ async function confirmPayment(
   const intl = intlLocale[locale];
   const t = payMessages(locale).notice;
   const money = (cents: number) => formatMoney({ cents, currency: row.currency }, intl);
-  const open = await tx
-    .select({ cents: invoices.balanceCents, currency: invoices.currency })
-    .from(invoices)
-    .where(and(eq(invoices.debtorId, row.debtorId), eq(invoices.status, "open")));
+  const open = await listOpenInvoiceBalances(tx, row.debtorId);
   const remaining = totalsByCurrency(open.filter((i) => i.cents > 0)).map((m) => formatMoney(m, intl));
   return queueNotice(
     tx,
@@ -330,12 +302,7 @@ async function reverse(tx: Tx, now: Date, type: string, object: Record<string, u
     providerRef = `${charge.data.id}:${charge.data.amount_refunded}`;
     amountCents = charge.data.amount_refunded;
     if (checkout) {
-      alreadyOnThisRef = first(
-        await tx
-          .select({ total: sql<number>`coalesce(sum(-${payments.amountCents}), 0)` })
-          .from(payments)
-          .where(and(eq(payments.provider, "stripe"), eq(payments.kind, "refund"), like(payments.providerRef, `${charge.data.id}:%`))),
-      )!.total;
+      alreadyOnThisRef = await sumRefundedOnCharge(tx, charge.data.id);
     }
   } else {
     const dispute = disputeSchema.safeParse(object);
@@ -352,34 +319,16 @@ async function reverse(tx: Tx, now: Date, type: string, object: Record<string, u
   const delta = amountCents - alreadyOnThisRef;
   if (delta <= 0) return { outcome: "ignored", noticeIds: [] };
   const invoiceIds = checkout.allocations.map((a) => a.invoiceId);
-  const reversedRows = await tx
-    .select({ invoiceId: payments.invoiceId, cents: sql<number>`sum(-${payments.amountCents})` })
-    .from(payments)
-    .where(
-      and(
-        eq(payments.provider, "stripe"),
-        inArray(payments.kind, ["refund", "chargeback"]),
-        inArray(payments.invoiceId, invoiceIds),
-        notInArray(payments.providerRef, [providerRef]),
-      ),
-    )
-    .groupBy(payments.invoiceId);
+  const reversedRows = await listReversedByInvoice(tx, invoiceIds, providerRef);
   const already = new Map(reversedRows.map((r) => [r.invoiceId, r.cents]));
   const parts: Allocation[] = distributeReversal(checkout.allocations, already, delta);
   const { creditorId } = await creditorOf(tx, checkout.debtorId);
   for (const part of parts) {
-    const inserted = await tx
-      .insert(payments)
-      .values({ invoiceId: part.invoiceId, amountCents: -part.amountCents, currency: checkout.currency, method: "card", provider: "stripe", providerRef, kind, receivedAt: now })
-      .onConflictDoNothing()
-      .returning({ id: payments.id });
-    if (inserted.length !== 1) continue;
-    const invoice = first(await tx.select().from(invoices).where(eq(invoices.id, part.invoiceId)))!;
+    const inserted = await insertReversal(tx, { invoiceId: part.invoiceId, amountCents: part.amountCents, currency: checkout.currency, providerRef, kind, receivedAt: now });
+    if (!inserted) continue;
+    const invoice = (await getInvoice(tx, part.invoiceId))!;
     const balanceCents = Math.min(invoice.amountCents, invoice.balanceCents + part.amountCents);
-    await tx
-      .update(invoices)
-      .set({ balanceCents, ...(invoice.status === "paid" ? { status: "open" as const, paidAt: null } : {}) })
-      .where(eq(invoices.id, invoice.id));
+    await setReversedBalance(tx, invoice.id, balanceCents, invoice.status === "paid");
     await appendTimeline(tx, {
       creditorId,
       debtorId: checkout.debtorId,
@@ -391,13 +340,8 @@ async function reverse(tx: Tx, now: Date, type: string, object: Record<string, u
     });
     await moveInstallments(tx, invoice.id, -part.amountCents);
   }
-  const totalReversed = first(
-    await tx
-      .select({ total: sql<number>`coalesce(sum(-${payments.amountCents}), 0)` })
-      .from(payments)
-      .where(and(eq(payments.provider, "stripe"), inArray(payments.kind, ["refund", "chargeback"]), inArray(payments.invoiceId, invoiceIds))),
-  )!.total;
-  if (totalReversed >= checkout.totalCents) await tx.update(checkoutSessions).set({ status: "refunded" }).where(eq(checkoutSessions.id, checkout.id));
+  const totalReversed = await sumReversedCents(tx, invoiceIds);
+  if (totalReversed >= checkout.totalCents) await setCheckoutStatus(tx, checkout.id, "refunded");
   return { outcome: "reversed", noticeIds: [] };
 }
 
@@ -432,11 +376,7 @@ async function closeDispute(tx: Tx, now: Date, object: Record<string, unknown>):
     }
     return { outcome: "ignored", reason: status === "lost" ? undefined : `dispute closed as ${status ?? "unknown"}`, noticeIds: [] };
   }
-  const chargedBack = await tx
-    .select({ invoiceId: payments.invoiceId, cents: payments.amountCents })
-    .from(payments)
-    .where(and(eq(payments.provider, "stripe"), eq(payments.kind, "chargeback"), eq(payments.providerRef, dispute.data.id)))
-    .orderBy(payments.id);
+  const chargedBack = await listChargebacks(tx, dispute.data.id);
   let reinstated = false;
   for (const row of chargedBack) {
     const recorded = await recordInvoicePayment(tx, {
@@ -454,6 +394,6 @@ async function closeDispute(tx: Tx, now: Date, object: Record<string, unknown>):
     });
     reinstated ||= recorded !== null;
   }
-  if (reinstated && checkout.status === "refunded") await tx.update(checkoutSessions).set({ status: "paid" }).where(eq(checkoutSessions.id, checkout.id));
+  if (reinstated && checkout.status === "refunded") await setCheckoutStatus(tx, checkout.id, "paid");
   return { outcome: reinstated ? "recorded" : "ignored", noticeIds: [] };
 }
