@@ -1,24 +1,5 @@
-import { and, eq, inArray, isNull, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { first, transaction, type Db } from "../../../db/client";
-import {
-  cadencePauses,
-  cadencePolicies,
-  cadenceSteps,
-  debtorContacts,
-  debtors,
-  disputes,
-  installmentPlanInvoices,
-  installmentPlans,
-  installments,
-  invoices,
-  letters,
-  outboundMessageInvoices,
-  outboundMessages,
-  promises,
-  timelineEvents,
-} from "../../../db/schema";
-import { decideCadence, nextDecisionAt, type CadenceEffect, type CadencePolicy, type DebtorCadenceState, type PlannedContact, type StepKind } from "../../domain/cadence";
+import { transaction, type Db } from "../../../db/client";
+import { decideCadence, nextDecisionAt, type CadenceEffect, type DebtorCadenceState, type PlannedContact, type StepKind } from "../../domain/cadence";
 import { holidayRegionOf } from "../../domain/business-calendar";
 import { localDate, type CalendarDate } from "../../domain/dates";
 import { isTimeBarred } from "../../domain/prescription";
@@ -27,7 +8,24 @@ import type { Env } from "../../env.server";
 import { loadAllContactWindows } from "../../models/cadence-settings.server";
 import { usableEmailContact, usableSmsContact } from "../../models/contacts.server";
 import { appendTimeline } from "../../models/timeline.server";
-import { preparedOnce } from "../../models/prepared.server";
+import {
+  breakPromise,
+  cadenceStateQueries,
+  countBrokenPromise,
+  defaultPlan,
+  endPause,
+  escalateDebtor,
+  insertPlannedMessage,
+  linkPlannedMessage,
+  listPlanInstallments,
+  listPlanInvoices,
+  listStateVersions,
+  loadCadencePolicies,
+  markPlanned,
+  owedDebtors,
+  setPlannedSmsBody,
+  type Planned,
+} from "../../models/cadence-state.server";
 import { insertLink } from "./links.server";
 import { prepareSmsBody } from "./sms-messages.server";
 import { CREDITOR_COPY_STEP, STAFF_ALERT_STEP } from "./outbox.server";
@@ -36,20 +34,8 @@ import type { Checkpoint } from "./checkpoints.server";
 type Tx = Db;
 type Reader = Pick<Db, "select">;
 
-/** Timeline entries that mean the debtor answered: reminders sent before them were not ignored. */
-export const DEBTOR_ACTION_TYPES = [
-  "payment.recorded",
-  "promise.made",
-  "plan.proposed",
-  "dispute.opened",
-  "payment.claimed",
-  "callback.requested",
-  "document.requested",
-  // A conversation with staff on the phone is an answer too, whatever was said.
-  "call.answered",
-] as const;
+export { DEBTOR_ACTION_TYPES, owedDebtors } from "../../models/cadence-state.server";
 
-const LIVE_MESSAGE = notInArray(outboundMessages.status, ["cancelled", "failed"]);
 /** Paid invoices stay in view this long, for the thank-you. */
 const THANK_YOU_WINDOW_MS = 8 * 86_400_000;
 
@@ -70,73 +56,6 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
     else groups.set(k, [row]);
   }
   return groups;
-}
-
-type InDebtors = (column: SQLiteColumn) => SQL | undefined;
-
-/** The queries behind a debtor's cadence state, for some debtors (or the whole book). */
-function stateQueries(db: Reader, inDebtors: InDebtors) {
-  return {
-    invoices: db
-      .select({
-        id: invoices.id,
-        number: invoices.number,
-        debtorId: invoices.debtorId,
-        dueDate: invoices.dueDate,
-        balanceCents: invoices.balanceCents,
-        paymentTermsDays: invoices.paymentTermsDays,
-        status: invoices.status,
-        paidAt: invoices.paidAt,
-      })
-      .from(invoices)
-      // For some debtors, the debtor index alone: with the status test in SQL, SQLite prefers the
-      // status index and scans every open invoice of the book for each page.
-      .where(inDebtors(invoices.debtorId) ?? or(eq(invoices.status, "open"), eq(invoices.status, "paid"))),
-    debtors: db.select().from(debtors).where(inDebtors(debtors.id)),
-    steps: db
-      .select({ invoiceId: outboundMessageInvoices.invoiceId, step: outboundMessageInvoices.step })
-      .from(outboundMessageInvoices)
-      .innerJoin(outboundMessages, eq(outboundMessages.id, outboundMessageInvoices.messageId))
-      .where(and(LIVE_MESSAGE, inDebtors(outboundMessages.debtorId))),
-    contacts: db
-      .select({
-        debtorId: outboundMessages.debtorId,
-        key: outboundMessages.key,
-        step: outboundMessages.step,
-        channel: outboundMessages.channel,
-        // The planned instant, not the send time: the same history the dry-run replays.
-        at: outboundMessages.plannedFor,
-        postedAt: letters.postedAt,
-      })
-      .from(outboundMessages)
-      .leftJoin(letters, eq(letters.messageId, outboundMessages.id))
-      // A new link or a notice answers the debtor; it is not a reminder and does not space the cadence.
-      .where(and(LIVE_MESSAGE, notInArray(outboundMessages.step, ["new_link", "notice", CREDITOR_COPY_STEP, STAFF_ALERT_STEP]), inDebtors(outboundMessages.debtorId)))
-      .orderBy(outboundMessages.plannedFor, outboundMessages.id),
-    openPromises: db
-      .select({ id: promises.id, invoiceId: promises.invoiceId, date: promises.promisedDate })
-      .from(promises)
-      .where(and(eq(promises.status, "open"), inDebtors(promises.debtorId)))
-      .orderBy(promises.id),
-    openDisputes: db
-      .select({ invoiceId: disputes.invoiceId })
-      .from(disputes)
-      .where(and(eq(disputes.status, "open"), inDebtors(disputes.debtorId))),
-    livePlans: db
-      .select({ id: installmentPlans.id, debtorId: installmentPlans.debtorId, status: installmentPlans.status })
-      .from(installmentPlans)
-      .where(and(inArray(installmentPlans.status, ["pending_review", "accepted"]), inDebtors(installmentPlans.debtorId))),
-    openPauses: db
-      .select()
-      .from(cadencePauses)
-      .where(and(isNull(cadencePauses.resolvedAt), inDebtors(cadencePauses.debtorId))),
-    channels: db.select().from(debtorContacts).where(inDebtors(debtorContacts.debtorId)),
-    lastActions: db
-      .select({ debtorId: timelineEvents.debtorId, at: sql<number>`max(${timelineEvents.occurredAt})` })
-      .from(timelineEvents)
-      .where(and(inArray(timelineEvents.type, [...DEBTOR_ACTION_TYPES]), inDebtors(timelineEvents.debtorId)))
-      .groupBy(timelineEvents.debtorId),
-  };
 }
 
 /**
@@ -169,7 +88,8 @@ async function acknowledgmentsOfTimeBarred(
  */
 export async function loadCadenceStates(db: Reader, now: Date, debtorIds?: readonly number[]): Promise<LoadedDebtor[]> {
   const thankYouSince = new Date(now.getTime() - THANK_YOU_WINDOW_MS);
-  const queries = stateQueries(db, (column) => (debtorIds ? inArray(column, [...debtorIds]) : undefined));
+  // A new link or a notice answers the debtor; it is not a reminder and does not space the cadence.
+  const queries = cadenceStateQueries(db, debtorIds, { notReminders: ["new_link", "notice", CREDITOR_COPY_STEP, STAFF_ALERT_STEP] });
 
   const invoiceRows = (await queries.invoices).filter((i) => i.status === "open" || (i.status === "paid" && i.paidAt !== null && i.paidAt >= thankYouSince));
   if (invoiceRows.length === 0) return [];
@@ -184,16 +104,13 @@ export async function loadCadenceStates(db: Reader, now: Date, debtorIds?: reado
   const planRows = await queries.livePlans;
   const planIds = planRows.map((p) => p.id);
   const plansByDebtor = new Map(planRows.map((p) => [p.debtorId, p]));
-  const planInvoices = planIds.length ? await db.select().from(installmentPlanInvoices).where(inArray(installmentPlanInvoices.planId, planIds)) : [];
-  const planInstallments = groupBy(
-    planIds.length ? await db.select().from(installments).where(inArray(installments.planId, planIds)).orderBy(installments.position) : [],
-    (i) => i.planId,
-  );
+  const planInvoices = planIds.length ? await listPlanInvoices(db, planIds) : [];
+  const planInstallments = groupBy(planIds.length ? await listPlanInstallments(db, planIds) : [], (i) => i.planId);
   const inPlan = new Set(planInvoices.map((p) => p.invoiceId));
   const pauses = groupBy(await queries.openPauses, (p) => p.debtorId);
   const contactChannels = groupBy(await queries.channels, (c) => c.debtorId);
   const lastActions = new Map((await queries.lastActions).map((r) => [r.debtorId, new Date(r.at)]));
-  const policies = await loadPolicies(db);
+  const policies = await loadCadencePolicies(db);
   const windows = await loadAllContactWindows(db);
   const invoicesByDebtor = groupBy(invoiceRows, (i) => i.debtorId);
   const acknowledged = await acknowledgmentsOfTimeBarred(db, debtorRows, invoicesByDebtor, now);
@@ -266,24 +183,6 @@ export async function loadCadenceStates(db: Reader, now: Date, debtorIds?: reado
   return loaded;
 }
 
-async function loadPolicies(db: Reader): Promise<Map<string, CadencePolicy>> {
-  const rows = await db.select().from(cadencePolicies);
-  const steps = groupBy(await db.select().from(cadenceSteps).orderBy(cadenceSteps.position), (s) => s.policyId);
-  return new Map(
-    rows.map((p) => [
-      `${p.creditorId}:${p.segment}`,
-      {
-        steps: (steps.get(p.id) ?? []).map((s) => ({ kind: s.kind as StepKind, offsetDays: s.offsetDays, channel: s.channel })),
-        minDaysBetweenContacts: p.minDaysBetweenContacts,
-        maxDaysWithoutContact: p.maxDaysWithoutContact,
-        brokenPromisesBeforeLitigation: p.brokenPromisesBeforeLitigation,
-        promiseGraceDays: p.promiseGraceDays,
-        alternateChannelsAfterUnanswered: p.alternateChannelsAfterUnanswered,
-      },
-    ]),
-  );
-}
-
 export type CadenceDeps = {
   db: Db;
   env: Pick<Env, "PUBLIC_BASE_URL" | "LINK_SIGNING_KEYS" | "LINK_TTL_DAYS">;
@@ -300,39 +199,6 @@ const CLAIM_BATCH = 50;
 const LOAD_PAGE = 2_000;
 
 /**
- * The debtors whose decision is owed (issue 14): never decided, their state moved since (a trigger
- * moved state_version), or the instant their last decision named has come. The rest of the book is
- * not read: a pass costs what changed and what is due, not the size of the book.
- */
-export async function owedDebtors(db: Reader, now: Date): Promise<number[]> {
-  return (
-    await db
-      .select({ id: debtors.id })
-      .from(debtors)
-      .where(and(isNull(debtors.escalatedAt), or(isNull(debtors.plannedVersion), ne(debtors.plannedVersion, debtors.stateVersion), lte(debtors.nextDecisionAt, now))))
-      .orderBy(debtors.id)
-  ).map((d) => d.id);
-}
-
-type Planned = { id: number; version: number; nextAt: Date | null };
-
-const mark = preparedOnce((db: Db) =>
-  db
-    .update(debtors)
-    .set({ plannedVersion: sql`${sql.placeholder("version")}`, nextDecisionAt: sql`${sql.placeholder("nextAt")}` })
-    .where(eq(debtors.id, sql.placeholder("id")))
-    .prepare(),
-);
-
-/**
- * Records what a decision was taken on, inside the caller's transaction; a write since then moved the
- * version, so the debtor stays owed. Prepared once: at midnight this marks much of the book.
- */
-async function markPlanned(db: Db, planned: readonly Planned[]) {
-  for (const { id, version, nextAt } of planned) await mark(db).execute({ id, version, nextAt: nextAt?.getTime() ?? null });
-}
-
-/**
  * One planning pass: decide in memory for every debtor whose decision is owed, then, only for
  * debtors with something to do now, re-decide inside short IMMEDIATE transactions on freshly read
  * state (a payment or a promise recorded meanwhile wins, R8), apply the effects and claim the
@@ -347,7 +213,7 @@ export async function runCadence({ db, env, now, checkpoint }: CadenceDeps): Pro
     const page = owed.slice(start, start + LOAD_PAGE);
     // One read transaction: the versions recorded are those of the state decided on.
     const { loaded, versions } = await transaction(db, async (tx) => ({
-      versions: await tx.select({ id: debtors.id, version: debtors.stateVersion }).from(debtors).where(inArray(debtors.id, page)),
+      versions: await listStateVersions(tx, page),
       loaded: await loadCadenceStates(tx, now, page),
     }));
     const decided = new Map<number, Planned>(versions.map((v) => [v.id, { ...v, nextAt: null }]));
@@ -391,93 +257,67 @@ async function applyEffects(tx: Tx, debtor: LoadedDebtor, effects: readonly Cade
   const debtorId = debtor.state.debtorId;
   // Promises broken together (one commitment over several invoices) count once, as the decision does.
   if (effects.some((e) => e.type === "promise_broken")) {
-    await tx
-      .update(debtors)
-      .set({ brokenPromiseCount: sql`${debtors.brokenPromiseCount} + 1` })
-      .where(eq(debtors.id, debtorId));
+    await countBrokenPromise(tx, debtorId);
   }
   const log = async (type: string, data: Record<string, unknown>, invoiceId: number | null = null) =>
     appendTimeline(tx, { creditorId: debtor.creditorId, debtorId, invoiceId, type, actor: "job", data, occurredAt: now });
   for (const effect of effects) {
     switch (effect.type) {
       case "promise_broken":
-        await tx
-          .update(promises)
-          .set({ status: "broken", resolvedAt: now })
-          .where(and(eq(promises.id, effect.promiseId), eq(promises.status, "open")));
+        await breakPromise(tx, effect.promiseId, now);
         await log("promise.broken", { promiseId: effect.promiseId }, effect.invoiceId);
         break;
       case "plan_defaulted":
-        await tx
-          .update(installmentPlans)
-          .set({ status: "defaulted", decidedAt: now })
-          .where(and(eq(installmentPlans.id, effect.planId), eq(installmentPlans.status, "accepted")));
+        await defaultPlan(tx, effect.planId, now);
         await log("plan.defaulted", { planId: effect.planId });
         break;
       case "escalate":
-        await tx.update(debtors).set({ escalatedAt: now }).where(eq(debtors.id, debtorId));
-        await tx
-          .update(invoices)
-          .set({ status: "litigation" })
-          .where(and(eq(invoices.debtorId, debtorId), eq(invoices.status, "open")));
-        await tx
-          .update(outboundMessages)
-          .set({ status: "cancelled", lastError: "file escalated to litigation" })
-          .where(and(eq(outboundMessages.debtorId, debtorId), eq(outboundMessages.status, "pending"), ne(outboundMessages.step, "thank_you")));
+        await escalateDebtor(tx, debtorId, now);
         await log("debtor.escalated", { reason: effect.reason });
         break;
       case "pause_expired":
-        await tx
-          .update(cadencePauses)
-          .set({ resolvedAt: now })
-          .where(and(eq(cadencePauses.id, effect.pauseId), isNull(cadencePauses.resolvedAt)));
+        await endPause(tx, effect.pauseId, now);
         await log("pause.ended", { pauseId: effect.pauseId });
         break;
     }
   }
 }
 
-/** Inserts the outbox row (unique key) with what it needs to be sent; false if it already exists. */
+/** Claims the contact: the outbox row (unique key) with what it needs to be sent; false if it already exists. */
 async function claimContact(tx: Tx, env: CadenceDeps["env"], debtor: LoadedDebtor, contact: PlannedContact, now: Date): Promise<boolean> {
   const debtorId = debtor.state.debtorId;
   const recipient = contact.channel === "email" ? await usableEmailContact(tx, debtorId) : contact.channel === "sms" ? await usableSmsContact(tx, debtorId) : undefined;
   const toAddress = contact.channel === "email" ? recipient?.email : contact.channel === "sms" ? recipient?.phone : null;
   if ((contact.channel === "email" || contact.channel === "sms") && !toAddress) return false;
 
-  const inserted = first(
-    await tx
-      .insert(outboundMessages)
-      .values({
-        key: contact.key,
-        creditorId: debtor.creditorId,
-        debtorId,
-        contactId: recipient?.id ?? null,
-        step: contact.step,
-        channel: contact.channel,
-        status: "pending",
-        locale: debtor.locale,
-        toAddress: toAddress ?? null,
-        plannedFor: contact.plannedFor,
-        // For a call or a letter, what staff need to know; SMS bodies are fixed below.
-        bodyText: contact.reason,
-      })
-      .onConflictDoNothing({ target: outboundMessages.key })
-      .returning({ id: outboundMessages.id }),
+  const inserted = await insertPlannedMessage(
+    tx,
+    {
+      key: contact.key,
+      creditorId: debtor.creditorId,
+      debtorId,
+      contactId: recipient?.id ?? null,
+      step: contact.step,
+      channel: contact.channel,
+      locale: debtor.locale,
+      toAddress: toAddress ?? null,
+      plannedFor: contact.plannedFor,
+      // For a call or a letter, what staff need to know; SMS bodies are fixed below.
+      bodyText: contact.reason,
+    },
+    contact.invoiceSteps,
   );
   if (!inserted) return false;
 
   const invoiceIds = contact.invoiceSteps.map((s) => s.invoiceId);
-  if (contact.invoiceSteps.length > 0) {
-    await tx.insert(outboundMessageInvoices).values(contact.invoiceSteps.map((s) => ({ messageId: inserted.id, invoiceId: s.invoiceId, step: s.step })));
-  }
   if (contact.channel === "sms") {
     // The SMS body (with its short link) is fixed now: an SMS is never re-rendered or resent blindly (R9).
     const sms = await prepareSmsBody(tx, env, { messageId: inserted.id, debtorId, step: contact.step, locale: debtor.locale, to: toAddress!, invoiceIds, now });
     // The short link is kept with the message, so an opening can be traced back to it (funnel).
-    await tx.update(outboundMessages).set({ bodyText: sms.body, linkId: sms.linkId }).where(eq(outboundMessages.id, inserted.id));
+    await setPlannedSmsBody(tx, inserted.id, sms.body, sms.linkId);
   } else if (contact.channel === "email" || contact.channel === "letter") {
     const link = await insertLink(tx, env, { debtorId, invoiceIds, channel: contact.channel, sentTo: toAddress ?? null, now });
-    await tx.update(outboundMessages).set({ linkId: link.id }).where(eq(outboundMessages.id, inserted.id));
+    await linkPlannedMessage(tx, inserted.id, link.id);
   }
   return true;
 }

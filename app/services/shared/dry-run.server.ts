@@ -1,6 +1,5 @@
-import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { debtors, invoices } from "../../../db/schema";
+import { listDebtorIdsOfCreditor, listDebtorNames, listInvoiceNumbersOfDebtors } from "../../models/dry-run.server";
 import { simulateCadence, ticksBetween } from "../../domain/cadence-simulation";
 import { localDate, type CalendarDate } from "../../domain/dates";
 import { loadCadenceStates } from "./cadence.server";
@@ -26,23 +25,15 @@ export type DryRunRow = {
 export async function dryRun(db: Db, options: { from: CalendarDate; to: CalendarDate; debtorId?: number; creditorId?: number; everyHours?: number }): Promise<DryRunRow[]> {
   const start = new Date(`${options.from}T00:00:00Z`);
   // One creditor's book is read alone, not the whole database filtered afterwards.
-  const scope = options.debtorId
-    ? [options.debtorId]
-    : options.creditorId !== undefined
-      ? (await db.select({ id: debtors.id }).from(debtors).where(eq(debtors.creditorId, options.creditorId))).map((d) => d.id)
-      : undefined;
+  const scope = options.debtorId ? [options.debtorId] : options.creditorId !== undefined ? await listDebtorIdsOfCreditor(db, options.creditorId) : undefined;
   const states =
     scope && scope.length === 0
       ? []
       : (await loadCadenceStates(db, start, scope)).filter((l) => options.creditorId === undefined || l.creditorId === options.creditorId).map((l) => l.state);
   const { contacts, effects } = simulateCadence(states, ticksBetween(options.from, options.to, options.everyHours));
   const ids = states.map((s) => s.debtorId);
-  const names = new Map(
-    ids.length ? (await db.select({ id: debtors.id, name: debtors.name, tz: debtors.timeZone }).from(debtors).where(inArray(debtors.id, ids))).map((d) => [d.id, d]) : [],
-  );
-  const numbers = new Map(
-    ids.length ? (await db.select({ id: invoices.id, number: invoices.number }).from(invoices).where(inArray(invoices.debtorId, ids))).map((i) => [i.id, i.number]) : [],
-  );
+  const names = new Map(ids.length ? (await listDebtorNames(db, ids)).map((d) => [d.id, d]) : []);
+  const numbers = new Map(ids.length ? (await listInvoiceNumbersOfDebtors(db, ids)).map((i) => [i.id, i.number]) : []);
   const when = (debtorId: number, at: Date) => {
     const tz = names.get(debtorId)?.tz ?? "Europe/Paris";
     const time = new Intl.DateTimeFormat("en-GB", { timeZone: tz, hour: "2-digit", minute: "2-digit" }).format(at);

@@ -1,10 +1,9 @@
-import { and, eq, isNull } from "drizzle-orm";
-import { creditors, debtors, installmentPlans, outboundMessages, staffUsers } from "../../../db/schema";
 import { planReviewLapsedAlert } from "../../../emails/staff";
 import { formatCalendarDate, localDate } from "../../domain/dates";
 import { isPastDeadline } from "../../domain/pauses";
 import { intlLocale } from "../../i18n/messages";
 import { reviewDecisionMessages } from "../../i18n/review-decisions";
+import { lapsePlan, listActiveOwners, listPlansPendingReview, queueStaffAlertEmail } from "../../models/pauses.server";
 import { appendTimeline } from "../../models/timeline.server";
 import { queueNotice } from "./notices.server";
 import { STAFF_ALERT_STEP, type OutboxDeps } from "./outbox.server";
@@ -20,19 +19,14 @@ export type PauseDeadlineDeps = Pick<OutboxDeps, "db" | "env" | "now">;
  */
 export async function lapseUnreviewedPlans({ db, env, now }: PauseDeadlineDeps): Promise<number> {
   return await transaction(db, async (tx) => {
-    const pending = await tx
-      .select({ plan: installmentPlans, debtor: debtors, creditor: { id: creditors.id, timeZone: creditors.timeZone, businessDays: creditors.planReviewBusinessDays } })
-      .from(installmentPlans)
-      .innerJoin(debtors, eq(debtors.id, installmentPlans.debtorId))
-      .innerJoin(creditors, eq(creditors.id, debtors.creditorId))
-      .where(eq(installmentPlans.status, "pending_review"));
+    const pending = await listPlansPendingReview(tx);
     let lapsed = 0;
     for (const { plan, debtor, creditor } of pending) {
       // Business days are the creditor's: their staff's working week decides what "in time" means.
       const proposedOn = localDate(plan.createdAt, creditor.timeZone);
       if (!isPastDeadline(proposedOn, localDate(now, creditor.timeZone), creditor.businessDays)) continue;
       const reason = `Pas de décision dans les ${creditor.businessDays} jours ouvrés`;
-      await tx.update(installmentPlans).set({ status: "lapsed", decisionReason: reason, decidedAt: now }).where(eq(installmentPlans.id, plan.id));
+      await lapsePlan(tx, plan.id, reason, now);
       await appendTimeline(tx, {
         creditorId: creditor.id,
         debtorId: debtor.id,
@@ -54,27 +48,18 @@ export async function lapseUnreviewedPlans({ db, env, now }: PauseDeadlineDeps):
         businessDays: creditor.businessDays,
         debtorUrl: `${env.PUBLIC_BASE_URL}/backoffice/debtors/${debtor.id}`,
       });
-      const owners = await tx
-        .select()
-        .from(staffUsers)
-        .where(and(eq(staffUsers.creditorId, creditor.id), eq(staffUsers.role, "owner"), isNull(staffUsers.disabledAt)));
+      const owners = await listActiveOwners(tx, creditor.id);
       for (const owner of owners) {
         // The dashboard lists the lapsed plan whatever happens to this email; the key keeps it single.
-        await tx
-          .insert(outboundMessages)
-          .values({
-            key: `plan-review-lapsed:${plan.id}:${owner.id}`,
-            creditorId: creditor.id,
-            debtorId: debtor.id,
-            step: STAFF_ALERT_STEP,
-            channel: "email",
-            status: "pending",
-            locale: "fr",
-            toAddress: owner.email,
-            plannedFor: now,
-            bodyText: [alert.title, ...alert.lines].join("\n"),
-          })
-          .onConflictDoNothing({ target: outboundMessages.key });
+        await queueStaffAlertEmail(tx, {
+          key: `plan-review-lapsed:${plan.id}:${owner.id}`,
+          creditorId: creditor.id,
+          debtorId: debtor.id,
+          step: STAFF_ALERT_STEP,
+          toAddress: owner.email,
+          plannedFor: now,
+          bodyText: [alert.title, ...alert.lines].join("\n"),
+        });
       }
       lapsed += 1;
     }
