@@ -85,3 +85,12 @@ export async function maskInSentBody(db: Db, messageId: number, secret: string, 
     .set({ bodyText: sent?.bodyText?.replaceAll(secret, mask) ?? null })
     .where(and(eq(outboundMessages.id, messageId), inArray(outboundMessages.status, ["sent", "delivered"])));
 }
+
+/** Queues a message once per key: its id, or undefined when that key was queued already. */
+export async function insertMessageOnce(tx: Db, row: typeof outboundMessages.$inferInsert) {
+  return first(await tx.insert(outboundMessages).values(row).onConflictDoNothing({ target: outboundMessages.key }).returning({ id: outboundMessages.id }));
+}
+
+export async function setMessageLink(tx: Db, messageId: number, linkId: number) {
+  await tx.update(outboundMessages).set({ linkId }).where(eq(outboundMessages.id, messageId));
+}
