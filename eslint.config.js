@@ -19,17 +19,13 @@ const serverOnlyImports = {
  */
 const stillBuildingQueries = [
   "app/services/shared/cadence.server.ts",
-  "app/services/shared/creditor-copies.server.ts",
   "app/services/shared/dry-run.server.ts",
   "app/services/shared/intake.server.ts",
   "app/services/shared/letters.server.ts",
   "app/services/shared/links.server.ts",
-  "app/services/shared/notices.server.ts",
   "app/services/shared/outbox.server.ts",
   "app/services/shared/pause-deadlines.server.ts",
-  "app/services/shared/payment-recording.server.ts",
   "app/services/shared/retention.server.ts",
-  "app/services/shared/sms-messages.server.ts",
 ];
 
 export default tseslint.config(
