@@ -25,6 +25,15 @@ import {
   listEarlierContacts,
   listMessageInvoices,
   listOpenInvoicesOf,
+  cancelPendingPlannedBefore,
+  claimPendingMessage,
+  getMessageRoute,
+  isMessageHeld,
+  leaseFree,
+  listDueMessages,
+  markEmailUndeliverable,
+  sameClaim,
+  updateUnderClaim,
 } from "../../models/outbox.server";
 import { applyParkedEvents } from "../../models/delivery-events.server";
 import { linkUrl, signLink } from "./links.server";
@@ -101,18 +110,7 @@ function backoff(attempts: number, now: Date): Date {
 export async function deliverDueMessages(deps: OutboxDeps): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0, cancelled: 0, deferred: 0 };
   await reconcileStuckSms(deps, report);
-  const due = await deps.db
-    .select({ id: outboundMessages.id, channel: outboundMessages.channel, step: outboundMessages.step, batchId: outboundMessages.batchId, covered: coveredCount })
-    .from(outboundMessages)
-    .where(
-      and(
-        eq(outboundMessages.status, "pending"),
-        lte(outboundMessages.plannedFor, deps.now),
-        sql`coalesce(${outboundMessages.nextAttemptAt}, 0) <= ${deps.now.getTime()}`,
-        leaseFree(outboundMessages.leaseExpiresAt, deps.now),
-      ),
-    )
-    .orderBy(outboundMessages.id);
+  const due = await listDueMessages(deps.db, deps.now);
   const unsentBatches = new Set<number>();
   const batchable: number[] = [];
   for (const row of due) {
@@ -136,16 +134,6 @@ export async function deliverDueMessages(deps: OutboxDeps): Promise<DeliveryRepo
   return report;
 }
 
-/** No worker holds it: never claimed, released, or its holder's lease ran out. */
-function leaseFree(leaseExpiresAt: Column, now: Date) {
-  return or(isNull(leaseExpiresAt), lte(leaseExpiresAt, now));
-}
-
-/** The claim as it was read: a write made under a claim another worker has since taken changes nothing. */
-function sameClaim(message: Pick<Message, "claimToken">) {
-  return message.claimToken === null ? isNull(outboundMessages.claimToken) : eq(outboundMessages.claimToken, message.claimToken);
-}
-
 /** Released with every outcome, so no row stays claimed once it is done or waiting for a retry. */
 const released = { claimToken: null, leaseExpiresAt: null } as const;
 
@@ -155,12 +143,7 @@ const released = { claimToken: null, leaseExpiresAt: null } as const;
  */
 async function claimMessage({ db, now }: Pick<OutboxDeps, "db" | "now">, messageId: number): Promise<string | null> {
   const token = randomUUID();
-  const won = await db
-    .update(outboundMessages)
-    .set({ claimToken: token, leaseExpiresAt: new Date(now.getTime() + MESSAGE_LEASE_MS) })
-    .where(and(eq(outboundMessages.id, messageId), eq(outboundMessages.status, "pending"), isNull(outboundMessages.batchId), leaseFree(outboundMessages.leaseExpiresAt, now)))
-    .returning({ id: outboundMessages.id });
-  return won.length === 1 ? token : null;
+  return (await claimPendingMessage(db, messageId, token, new Date(now.getTime() + MESSAGE_LEASE_MS), now)) ? token : null;
 }
 
 /**
@@ -169,16 +152,8 @@ async function claimMessage({ db, now }: Pick<OutboxDeps, "db" | "now">, message
  */
 async function stillHolds(db: Db, message: Pick<Message, "id" | "claimToken">, status: Message["status"]): Promise<boolean> {
   if (message.claimToken === null) return false;
-  const row = first(
-    await db
-      .select({ id: outboundMessages.id })
-      .from(outboundMessages)
-      .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, status), eq(outboundMessages.claimToken, message.claimToken))),
-  );
-  return row !== undefined;
+  return await isMessageHeld(db, message.id, status, message.claimToken);
 }
-
-const coveredCount = sql<number>`(select count(*) from outbound_message_invoices where outbound_message_invoices.message_id = ${outboundMessages.id})`;
 
 /**
  * Emails that carry no attachment can go through Resend's batch endpoint: courtesy messages
@@ -191,13 +166,7 @@ function isBatchable(message: { channel: Message["channel"]; step: string; cover
 
 /** Run before planning, so the same pass plans the cancelled steps again from today's state. */
 export async function cancelStaleMessages({ db, now }: Pick<OutboxDeps, "db" | "now">): Promise<number> {
-  return (
-    await db
-      .update(outboundMessages)
-      .set({ status: "cancelled", lastError: "stale after downtime: the cadence plans it again" })
-      .where(and(eq(outboundMessages.status, "pending"), lt(outboundMessages.plannedFor, new Date(now.getTime() - MAX_CATCH_UP_MS))))
-      .returning({ id: outboundMessages.id })
-  ).length;
+  return await cancelPendingPlannedBefore(db, new Date(now.getTime() - MAX_CATCH_UP_MS));
 }
 
 /**
@@ -206,12 +175,7 @@ export async function cancelStaleMessages({ db, now }: Pick<OutboxDeps, "db" | "
  * once it has one, so the web and the job cannot each send it under a different key.
  */
 export async function deliverMessage(deps: OutboxDeps, messageId: number): Promise<Outcome> {
-  const message = first(
-    await deps.db
-      .select({ status: outboundMessages.status, channel: outboundMessages.channel, step: outboundMessages.step, batchId: outboundMessages.batchId, covered: coveredCount })
-      .from(outboundMessages)
-      .where(eq(outboundMessages.id, messageId)),
-  );
+  const message = await getMessageRoute(deps.db, messageId);
   if (!message || message.status !== "pending" || message.batchId !== null) return "skipped";
   if (!isBatchable(message)) return deliverOne(deps, messageId);
   const outcomes = new Map<number, Outcome>();
@@ -246,10 +210,7 @@ async function checkBeforeSending(deps: OutboxDeps, messageId: number): Promise<
   // Re-checked right before sending: invoices settled since the claim are not chased (R8).
   const stillOpen = covered.filter((i) => i.status === "open" && i.balanceCents > 0);
   if (message.step !== "thank_you" && covered.length > 0 && stillOpen.length === 0) {
-    await db
-      .update(outboundMessages)
-      .set({ status: "cancelled", lastError: "every invoice settled before sending", ...released })
-      .where(and(eq(outboundMessages.id, message.id), sameClaim(message)));
+    await updateUnderClaim(db, message, { status: "cancelled", lastError: "every invoice settled before sending", ...released });
     return "cancelled";
   }
   // A notice answers something the debtor just did: it leaves at once, whatever the hour.
@@ -260,10 +221,7 @@ async function checkBeforeSending(deps: OutboxDeps, messageId: number): Promise<
   const region = holidayRegionOf(debtor.postalCode, debtor.country);
   if (windows && (message.channel === "email" || message.channel === "sms") && !isWithinContactWindow(now, message.channel, debtor.timeZone, windows, region)) {
     // Planned inside the window but late (a slow run, a retry): wait for the next window (L10).
-    await db
-      .update(outboundMessages)
-      .set({ nextAttemptAt: nextContactWindow(now, message.channel, debtor.timeZone, windows, region), ...released })
-      .where(and(eq(outboundMessages.id, message.id), sameClaim(message)));
+    await updateUnderClaim(db, message, { nextAttemptAt: nextContactWindow(now, message.channel, debtor.timeZone, windows, region), ...released });
     return "deferred";
   }
   return { message, debtor, invoices: message.step === "thank_you" ? covered : stillOpen };
@@ -325,10 +283,7 @@ async function sendEmail(deps: OutboxDeps, context: Context): Promise<Outcome> {
   if (result.status === "success") return markSent(deps, message, result, composed.content);
   if (!result.retryable && result.code !== "invalid_idempotent_request") {
     // A refused address is closed, so the next pass routes this step to another channel (P16).
-    await db
-      .update(debtorContacts)
-      .set({ emailUndeliverableAt: now })
-      .where(eq(debtorContacts.id, message.contactId ?? -1));
+    await markEmailUndeliverable(db, message.contactId, now);
   }
   return retryOrFail(deps, message, result);
 }
