@@ -22,7 +22,6 @@ const stillBuildingQueries = [
   "app/services/shared/dry-run.server.ts",
   "app/services/shared/intake.server.ts",
   "app/services/shared/letters.server.ts",
-  "app/services/shared/outbox.server.ts",
   "app/services/shared/pause-deadlines.server.ts",
   "app/services/shared/retention.server.ts",
 ];

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql, type Column } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { creditors, debtorContacts, debtorLinks, debtors, installments, invoices, outboundMessageInvoices, outboundMessages, promises } from "../../db/schema";
+import { callTasks, creditors, debtorContacts, debtorLinks, debtors, installments, invoices, outboundMessageInvoices, letters, outboundMessages, promises } from "../../db/schema";
 import { preparedOnce } from "./prepared.server";
 
 /**
@@ -179,4 +179,91 @@ export async function markEmailUndeliverable(db: Db, contactId: number | null, a
     .update(debtorContacts)
     .set({ emailUndeliverableAt: at })
     .where(eq(debtorContacts.id, contactId ?? -1));
+}
+
+type MessageRow = typeof outboundMessages.$inferSelect;
+type Claimed = { id: number; claimToken: string | null };
+
+/** Phase A of an SMS: pending → sending under the claim, one more attempt, reconciled after `reconcileAt`. Whether it moved. */
+export async function markSmsSending(db: Db, message: Claimed, attempts: number, reconcileAt: Date): Promise<boolean> {
+  const claimed = await db
+    .update(outboundMessages)
+    .set({ status: "sending", attempts, nextAttemptAt: reconcileAt })
+    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "pending"), sameClaim(message)))
+    .returning({ id: outboundMessages.id });
+  return claimed.length === 1;
+}
+
+/** The phone asked for no more SMS (STOP). */
+export async function markSmsOptOut(db: Db, contactId: number | null, at: Date) {
+  await db
+    .update(debtorContacts)
+    .set({ smsOptOutAt: at })
+    .where(eq(debtorContacts.id, contactId ?? -1));
+}
+
+/** SMS rows left in "sending" past their reconciliation time. */
+export async function listStuckSms(db: Db, now: Date) {
+  return await db
+    .select()
+    .from(outboundMessages)
+    .where(and(eq(outboundMessages.status, "sending"), eq(outboundMessages.channel, "sms"), lt(outboundMessages.nextAttemptAt, now)));
+}
+
+/** A "sending" SMS goes back to pending under the claim it was read with. */
+export async function updateSendingUnderClaim(db: Db, message: Claimed, set: Partial<typeof outboundMessages.$inferInsert>) {
+  await db
+    .update(outboundMessages)
+    .set(set)
+    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sending"), sameClaim(message)));
+}
+
+export async function insertLetterOnce(tx: Db, row: typeof letters.$inferInsert) {
+  await tx.insert(letters).values(row).onConflictDoNothing({ target: letters.messageId });
+}
+
+export async function insertCallTaskOnce(tx: Db, row: typeof callTasks.$inferInsert) {
+  await tx.insert(callTasks).values(row).onConflictDoNothing({ target: callTasks.messageId });
+}
+
+/**
+ * Records the message as sent if it is still in status `from`: whether it was. Not fenced by the
+ * claim: the provider accepted it, so it was sent, whoever holds the row now. An SMS counted its
+ * attempt when it went to "sending".
+ */
+export async function markMessageSent(
+  tx: Pick<Db, "update">,
+  message: Pick<MessageRow, "id" | "channel" | "attempts">,
+  from: MessageRow["status"],
+  set: Partial<typeof outboundMessages.$inferInsert>,
+): Promise<boolean> {
+  const updated = await tx
+    .update(outboundMessages)
+    .set({ status: "sent", attempts: message.channel === "sms" ? sql`${outboundMessages.attempts}` : message.attempts + 1, ...set })
+    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, from)))
+    .returning({ id: outboundMessages.id });
+  return updated.length === 1;
+}
+
+/** A pending message waits for its retry, under the claim it was read with. */
+export async function setRetryUnderClaim(db: Db, message: Claimed, set: Partial<typeof outboundMessages.$inferInsert>) {
+  await db
+    .update(outboundMessages)
+    .set(set)
+    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "pending"), sameClaim(message)));
+}
+
+/** Fails the message if it is still in `from` or pending, under its claim: whether it did. */
+export async function markMessageFailed(
+  tx: Pick<Db, "update">,
+  message: Claimed,
+  from: MessageRow["status"],
+  set: Partial<typeof outboundMessages.$inferInsert>,
+): Promise<boolean> {
+  const updated = await tx
+    .update(outboundMessages)
+    .set({ status: "failed", ...set })
+    .where(and(eq(outboundMessages.id, message.id), inArray(outboundMessages.status, [from, "pending"]), sameClaim(message)))
+    .returning({ id: outboundMessages.id });
+  return updated.length === 1;
 }
