@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, lt, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql, type Column } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { creditors, debtorLinks, debtors, installments, invoices, outboundMessageInvoices, outboundMessages, promises } from "../../db/schema";
+import { callTasks, creditors, debtorContacts, debtorLinks, debtors, installments, invoices, outboundMessageInvoices, letters, outboundMessages, promises } from "../../db/schema";
 import { preparedOnce } from "./prepared.server";
 
 /**
@@ -84,4 +84,186 @@ export async function maskInSentBody(db: Db, messageId: number, secret: string, 
     .update(outboundMessages)
     .set({ bodyText: sent?.bodyText?.replaceAll(secret, mask) ?? null })
     .where(and(eq(outboundMessages.id, messageId), inArray(outboundMessages.status, ["sent", "delivered"])));
+}
+
+/** Queues a message once per key: its id, or undefined when that key was queued already. */
+export async function insertMessageOnce(tx: Db, row: typeof outboundMessages.$inferInsert) {
+  return first(await tx.insert(outboundMessages).values(row).onConflictDoNothing({ target: outboundMessages.key }).returning({ id: outboundMessages.id }));
+}
+
+export async function setMessageLink(tx: Db, messageId: number, linkId: number) {
+  await tx.update(outboundMessages).set({ linkId }).where(eq(outboundMessages.id, messageId));
+}
+
+/** No worker holds it: never claimed, released, or its holder's lease ran out. */
+export function leaseFree(leaseExpiresAt: Column, now: Date) {
+  return or(isNull(leaseExpiresAt), lte(leaseExpiresAt, now));
+}
+
+/** The claim as it was read: a write made under a claim another worker has since taken changes nothing. */
+export function sameClaim(message: { claimToken: string | null }) {
+  return message.claimToken === null ? isNull(outboundMessages.claimToken) : eq(outboundMessages.claimToken, message.claimToken);
+}
+
+const coveredCount = sql<number>`(select count(*) from outbound_message_invoices where outbound_message_invoices.message_id = ${outboundMessages.id})`;
+
+/** Pending messages whose time has come and that no worker holds, with what decides their path. */
+export async function listDueMessages(db: Db, now: Date) {
+  return await db
+    .select({ id: outboundMessages.id, channel: outboundMessages.channel, step: outboundMessages.step, batchId: outboundMessages.batchId, covered: coveredCount })
+    .from(outboundMessages)
+    .where(
+      and(
+        eq(outboundMessages.status, "pending"),
+        lte(outboundMessages.plannedFor, now),
+        sql`coalesce(${outboundMessages.nextAttemptAt}, 0) <= ${now.getTime()}`,
+        leaseFree(outboundMessages.leaseExpiresAt, now),
+      ),
+    )
+    .orderBy(outboundMessages.id);
+}
+
+/** What decides a message's path (one call or a batch), from the row alone. */
+export async function getMessageRoute(db: Db, messageId: number) {
+  return first(
+    await db
+      .select({ status: outboundMessages.status, channel: outboundMessages.channel, step: outboundMessages.step, batchId: outboundMessages.batchId, covered: coveredCount })
+      .from(outboundMessages)
+      .where(eq(outboundMessages.id, messageId)),
+  );
+}
+
+/** Compare-and-set of a fresh claim token on a pending row nobody holds: whether this worker won it. */
+export async function claimPendingMessage(db: Db, messageId: number, token: string, leaseExpiresAt: Date, now: Date): Promise<boolean> {
+  const won = await db
+    .update(outboundMessages)
+    .set({ claimToken: token, leaseExpiresAt })
+    .where(and(eq(outboundMessages.id, messageId), eq(outboundMessages.status, "pending"), isNull(outboundMessages.batchId), leaseFree(outboundMessages.leaseExpiresAt, now)))
+    .returning({ id: outboundMessages.id });
+  return won.length === 1;
+}
+
+/** Whether the row is still in this status under this claim token. */
+export async function isMessageHeld(db: Db, messageId: number, status: (typeof outboundMessages.$inferSelect)["status"], claimToken: string): Promise<boolean> {
+  const row = first(
+    await db
+      .select({ id: outboundMessages.id })
+      .from(outboundMessages)
+      .where(and(eq(outboundMessages.id, messageId), eq(outboundMessages.status, status), eq(outboundMessages.claimToken, claimToken))),
+  );
+  return row !== undefined;
+}
+
+/** Cancels the pending messages planned before `before`: how many. */
+export async function cancelPendingPlannedBefore(db: Db, before: Date): Promise<number> {
+  return (
+    await db
+      .update(outboundMessages)
+      .set({ status: "cancelled", lastError: "stale after downtime: the cadence plans it again" })
+      .where(and(eq(outboundMessages.status, "pending"), lt(outboundMessages.plannedFor, before)))
+      .returning({ id: outboundMessages.id })
+  ).length;
+}
+
+/** Writes to a message under the claim it was read with (sameClaim): a claim taken over since changes nothing. */
+export async function updateUnderClaim(db: Db, message: { id: number; claimToken: string | null }, set: Partial<typeof outboundMessages.$inferInsert>) {
+  await db
+    .update(outboundMessages)
+    .set(set)
+    .where(and(eq(outboundMessages.id, message.id), sameClaim(message)));
+}
+
+/** The provider refused this address: closed, so the next pass routes the step to another channel. */
+export async function markEmailUndeliverable(db: Db, contactId: number | null, at: Date) {
+  await db
+    .update(debtorContacts)
+    .set({ emailUndeliverableAt: at })
+    .where(eq(debtorContacts.id, contactId ?? -1));
+}
+
+type MessageRow = typeof outboundMessages.$inferSelect;
+type Claimed = { id: number; claimToken: string | null };
+
+/** Phase A of an SMS: pending → sending under the claim, one more attempt, reconciled after `reconcileAt`. Whether it moved. */
+export async function markSmsSending(db: Db, message: Claimed, attempts: number, reconcileAt: Date): Promise<boolean> {
+  const claimed = await db
+    .update(outboundMessages)
+    .set({ status: "sending", attempts, nextAttemptAt: reconcileAt })
+    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "pending"), sameClaim(message)))
+    .returning({ id: outboundMessages.id });
+  return claimed.length === 1;
+}
+
+/** The phone asked for no more SMS (STOP). */
+export async function markSmsOptOut(db: Db, contactId: number | null, at: Date) {
+  await db
+    .update(debtorContacts)
+    .set({ smsOptOutAt: at })
+    .where(eq(debtorContacts.id, contactId ?? -1));
+}
+
+/** SMS rows left in "sending" past their reconciliation time. */
+export async function listStuckSms(db: Db, now: Date) {
+  return await db
+    .select()
+    .from(outboundMessages)
+    .where(and(eq(outboundMessages.status, "sending"), eq(outboundMessages.channel, "sms"), lt(outboundMessages.nextAttemptAt, now)));
+}
+
+/** A "sending" SMS goes back to pending under the claim it was read with. */
+export async function updateSendingUnderClaim(db: Db, message: Claimed, set: Partial<typeof outboundMessages.$inferInsert>) {
+  await db
+    .update(outboundMessages)
+    .set(set)
+    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sending"), sameClaim(message)));
+}
+
+export async function insertLetterOnce(tx: Db, row: typeof letters.$inferInsert) {
+  await tx.insert(letters).values(row).onConflictDoNothing({ target: letters.messageId });
+}
+
+export async function insertCallTaskOnce(tx: Db, row: typeof callTasks.$inferInsert) {
+  await tx.insert(callTasks).values(row).onConflictDoNothing({ target: callTasks.messageId });
+}
+
+/**
+ * Records the message as sent if it is still in status `from`: whether it was. Not fenced by the
+ * claim: the provider accepted it, so it was sent, whoever holds the row now. An SMS counted its
+ * attempt when it went to "sending".
+ */
+export async function markMessageSent(
+  tx: Pick<Db, "update">,
+  message: Pick<MessageRow, "id" | "channel" | "attempts">,
+  from: MessageRow["status"],
+  set: Partial<typeof outboundMessages.$inferInsert>,
+): Promise<boolean> {
+  const updated = await tx
+    .update(outboundMessages)
+    .set({ status: "sent", attempts: message.channel === "sms" ? sql`${outboundMessages.attempts}` : message.attempts + 1, ...set })
+    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, from)))
+    .returning({ id: outboundMessages.id });
+  return updated.length === 1;
+}
+
+/** A pending message waits for its retry, under the claim it was read with. */
+export async function setRetryUnderClaim(db: Db, message: Claimed, set: Partial<typeof outboundMessages.$inferInsert>) {
+  await db
+    .update(outboundMessages)
+    .set(set)
+    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "pending"), sameClaim(message)));
+}
+
+/** Fails the message if it is still in `from` or pending, under its claim: whether it did. */
+export async function markMessageFailed(
+  tx: Pick<Db, "update">,
+  message: Claimed,
+  from: MessageRow["status"],
+  set: Partial<typeof outboundMessages.$inferInsert>,
+): Promise<boolean> {
+  const updated = await tx
+    .update(outboundMessages)
+    .set({ status: "failed", ...set })
+    .where(and(eq(outboundMessages.id, message.id), inArray(outboundMessages.status, [from, "pending"]), sameClaim(message)))
+    .returning({ id: outboundMessages.id });
+  return updated.length === 1;
 }

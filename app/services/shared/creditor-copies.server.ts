@@ -1,6 +1,7 @@
-import { and, eq, isNull } from "drizzle-orm";
-import { first, type Db } from "../../../db/client";
-import { commitmentEvidence, creditors, debtors, outboundMessages, staffUsers } from "../../../db/schema";
+import type { Db } from "../../../db/client";
+import type { commitmentEvidence } from "../../../db/schema";
+import { copyAddresses, getCommitmentDebtor, insertCommitmentEvidence, setCopyMessageIds } from "../../models/creditor-copies.server";
+import { insertMessageOnce } from "../../models/outbox.server";
 import { clientIp } from "../http/rate-limits.server";
 import { sendNoticeNow } from "./notices.server";
 import { CREDITOR_COPY_STEP } from "./outbox.server";
@@ -18,18 +19,6 @@ const KIND_LABELS: Record<CommitmentKind, string> = {
   contact_change: "Changement de coordonnées",
 };
 
-/** The creditor's notification address, or its owners' emails when none is set. */
-async function copyAddresses(tx: Tx, creditorId: number): Promise<string[]> {
-  const creditor = first(await tx.select({ notificationEmail: creditors.notificationEmail }).from(creditors).where(eq(creditors.id, creditorId)));
-  if (creditor?.notificationEmail) return [creditor.notificationEmail];
-  return (
-    await tx
-      .select({ email: staffUsers.email })
-      .from(staffUsers)
-      .where(and(eq(staffUsers.creditorId, creditorId), eq(staffUsers.role, "owner"), isNull(staffUsers.disabledAt)))
-  ).map((r) => r.email);
-}
-
 /**
  * M22, inside the commitment's own transaction: keeps the evidence (the acknowledged text, the time,
  * the client address as the configured proxy reports it, the user agent) and queues the creditor's
@@ -40,7 +29,7 @@ export async function recordCommitment(
   request: Request,
   c: { debtorId: number; kind: CommitmentKind; recordId: number; acknowledgment: string; details: string[]; at: Date },
 ): Promise<number[]> {
-  const debtor = first(await tx.select({ name: debtors.name, creditorId: debtors.creditorId }).from(debtors).where(eq(debtors.id, c.debtorId)))!;
+  const debtor = (await getCommitmentDebtor(tx, c.debtorId))!;
   const ip = clientIp(request);
   const userAgent = request.headers.get("User-Agent")?.slice(0, 512) ?? null;
   const evidence = {
@@ -53,13 +42,7 @@ export async function recordCommitment(
     acknowledgedUserAgent: userAgent,
     acknowledgedAt: c.at,
   };
-  const stored = first(
-    await tx
-      .insert(commitmentEvidence)
-      .values({ ...evidence, copyMessageIds: [] })
-      .onConflictDoNothing()
-      .returning({ id: commitmentEvidence.id }),
-  );
+  const stored = await insertCommitmentEvidence(tx, { ...evidence, copyMessageIds: [] });
   if (!stored) return [];
   // The stored text is the email's content: title, then the lines the staff template lays out.
   const text = [
@@ -72,27 +55,21 @@ export async function recordCommitment(
   ].join("\n");
   const ids: number[] = [];
   for (const address of await copyAddresses(tx, debtor.creditorId)) {
-    const row = first(
-      await tx
-        .insert(outboundMessages)
-        .values({
-          key: `creditor-copy:${stored.id}:${address}`,
-          creditorId: debtor.creditorId,
-          debtorId: c.debtorId,
-          step: CREDITOR_COPY_STEP,
-          channel: "email",
-          status: "pending",
-          locale: "fr",
-          toAddress: address,
-          plannedFor: c.at,
-          bodyText: text,
-        })
-        .onConflictDoNothing({ target: outboundMessages.key })
-        .returning({ id: outboundMessages.id }),
-    );
+    const row = await insertMessageOnce(tx, {
+      key: `creditor-copy:${stored.id}:${address}`,
+      creditorId: debtor.creditorId,
+      debtorId: c.debtorId,
+      step: CREDITOR_COPY_STEP,
+      channel: "email",
+      status: "pending",
+      locale: "fr",
+      toAddress: address,
+      plannedFor: c.at,
+      bodyText: text,
+    });
     if (row) ids.push(row.id);
   }
-  await tx.update(commitmentEvidence).set({ copyMessageIds: ids }).where(eq(commitmentEvidence.id, stored.id));
+  await setCopyMessageIds(tx, stored.id, ids);
   return ids;
 }
 

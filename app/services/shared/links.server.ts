@@ -1,11 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT, jwtVerify, errors, type JWTVerifyGetKey } from "jose";
-import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
-import { first, one, type Db } from "../../../db/client";
-import { debtorLinks, invoices } from "../../../db/schema";
+import { first, type Db } from "../../../db/client";
+import type { debtorLinks } from "../../../db/schema";
 import type { Env } from "../../env.server";
 import { randomToken, sha256 } from "../auth/tokens.server";
-import { preparedOnce } from "../../models/prepared.server";
+import {
+  findLinkByJti,
+  findLinkByTokenHash,
+  insertLinkRow,
+  listLiveLinkScopes,
+  listOwedInvoiceIdsOfDebtor,
+  revokeLinkRow,
+  revokeLiveLinks,
+  revokeLiveLinksOfDebtor,
+} from "../../models/links.server";
 
 export const LINK_AUDIENCE = "relance:portal";
 export const LINK_TYP = "magic+jwt";
@@ -32,21 +40,16 @@ export async function insertLink(
   if (!current) throw new Error("No link signing key configured");
   // JWT times are whole seconds; keeping the row at the same precision lets us re-sign identically.
   const issuedAt = new Date(Math.floor(input.now.getTime() / 1000) * 1000);
-  return one(
-    await tx
-      .insert(debtorLinks)
-      .values({
-        jti: randomUUID(),
-        kid: current.kid,
-        debtorId: input.debtorId,
-        scope: input.invoiceIds,
-        channel: input.channel,
-        sentToHash: input.sentTo ? sha256(input.sentTo.toLowerCase()) : null,
-        issuedAt,
-        expiresAt: new Date(issuedAt.getTime() + env.LINK_TTL_DAYS * DAY_MS),
-      })
-      .returning(),
-  );
+  return await insertLinkRow(tx, {
+    jti: randomUUID(),
+    kid: current.kid,
+    debtorId: input.debtorId,
+    scope: input.invoiceIds,
+    channel: input.channel,
+    sentToHash: input.sentTo ? sha256(input.sentTo.toLowerCase()) : null,
+    issuedAt,
+    expiresAt: new Date(issuedAt.getTime() + env.LINK_TTL_DAYS * DAY_MS),
+  });
 }
 
 /** Short SMS links: 128 random bits, base64url (M16), so the default SMS stays within two segments. */
@@ -62,21 +65,16 @@ export async function insertShortLink(
   input: { debtorId: number; invoiceIds: number[]; sentTo: string; now: Date },
 ): Promise<{ link: DebtorLink; token: string }> {
   const token = randomToken(16);
-  const link = one(
-    await tx
-      .insert(debtorLinks)
-      .values({
-        jti: randomUUID(),
-        tokenHash: sha256(token),
-        debtorId: input.debtorId,
-        scope: input.invoiceIds,
-        channel: "sms",
-        sentToHash: sha256(input.sentTo.toLowerCase()),
-        issuedAt: input.now,
-        expiresAt: new Date(input.now.getTime() + env.LINK_TTL_DAYS * DAY_MS),
-      })
-      .returning(),
-  );
+  const link = await insertLinkRow(tx, {
+    jti: randomUUID(),
+    tokenHash: sha256(token),
+    debtorId: input.debtorId,
+    scope: input.invoiceIds,
+    channel: "sms",
+    sentToHash: sha256(input.sentTo.toLowerCase()),
+    issuedAt: input.now,
+    expiresAt: new Date(input.now.getTime() + env.LINK_TTL_DAYS * DAY_MS),
+  });
   return { link, token };
 }
 
@@ -123,7 +121,7 @@ export type LinkCheck = { status: "valid"; link: DebtorLink } | { status: "inval
  * uniform page for every invalid reason (M17); the reason is for logs and tests.
  */
 export async function checkLink(db: Db, env: LinkEnv, token: string, now: Date): Promise<LinkCheck> {
-  if (SHORT_TOKEN.test(token)) return checkLinkRow(first(await linkByTokenHash(db).execute({ tokenHash: sha256(token) })), now);
+  if (SHORT_TOKEN.test(token)) return checkLinkRow(first(await findLinkByTokenHash(db, sha256(token))), now);
   const getKey: JWTVerifyGetKey = (header) => {
     const key = header.kid && KID_FORMAT.test(header.kid) ? env.LINK_SIGNING_KEYS.find((k) => k.kid === header.kid) : undefined;
     if (!key) throw new errors.JWKSNoMatchingKey();
@@ -146,24 +144,8 @@ export async function checkLink(db: Db, env: LinkEnv, token: string, now: Date):
     if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) return { status: "invalid", reason: "signature" };
     return { status: "invalid", reason: "malformed" };
   }
-  return checkLinkRow(first(await linkByJti(db).execute({ jti: claims.jti ?? "", debtorId: Number(claims.sub) })), now);
+  return checkLinkRow(first(await findLinkByJti(db, claims.jti ?? "", Number(claims.sub))), now);
 }
-
-// Every link landing and exchange reads its row: built and prepared once per connection.
-const linkByTokenHash = preparedOnce((db: Db) =>
-  db
-    .select()
-    .from(debtorLinks)
-    .where(eq(debtorLinks.tokenHash, sql.placeholder("tokenHash")))
-    .prepare(),
-);
-const linkByJti = preparedOnce((db: Db) =>
-  db
-    .select()
-    .from(debtorLinks)
-    .where(and(eq(debtorLinks.jti, sql.placeholder("jti")), eq(debtorLinks.debtorId, sql.placeholder("debtorId"))))
-    .prepare(),
-);
 
 function checkLinkRow(link: DebtorLink | undefined, now: Date): LinkCheck {
   if (!link) return { status: "invalid", reason: "unknown" };
@@ -173,7 +155,7 @@ function checkLinkRow(link: DebtorLink | undefined, now: Date): LinkCheck {
 }
 
 export async function revokeLink(db: Db, linkId: number, reason: string, now: Date) {
-  await db.update(debtorLinks).set({ revokedAt: now, revokedReason: reason }).where(eq(debtorLinks.id, linkId));
+  await revokeLinkRow(db, linkId, reason, now);
 }
 
 type LinkWriter = Pick<Db, "select" | "update">;
@@ -184,13 +166,7 @@ type LinkWriter = Pick<Db, "select" | "update">;
  * making the change. Returns how many links were revoked.
  */
 export async function revokeDebtorLinks(db: LinkWriter, debtorId: number, reason: string, now: Date, keepLinkId?: number): Promise<number> {
-  return (
-    await db
-      .update(debtorLinks)
-      .set({ revokedAt: now, revokedReason: reason })
-      .where(and(eq(debtorLinks.debtorId, debtorId), isNull(debtorLinks.revokedAt), ...(keepLinkId === undefined ? [] : [ne(debtorLinks.id, keepLinkId)])))
-      .returning({ id: debtorLinks.id })
-  ).length;
+  return await revokeLiveLinksOfDebtor(db, debtorId, reason, now, keepLinkId);
 }
 
 /**
@@ -199,25 +175,9 @@ export async function revokeDebtorLinks(db: LinkWriter, debtorId: number, reason
  * carry an invoice still open, and links about the whole account (no scope), stay.
  */
 export async function revokeLinksOfClosedInvoices(db: LinkWriter, debtorId: number, reason: string, now: Date): Promise<number> {
-  const live = await db
-    .select({ id: debtorLinks.id, scope: debtorLinks.scope })
-    .from(debtorLinks)
-    .where(and(eq(debtorLinks.debtorId, debtorId), isNull(debtorLinks.revokedAt)));
-  const owed = new Set(
-    (
-      await db
-        .select({ id: invoices.id })
-        .from(invoices)
-        .where(and(eq(invoices.debtorId, debtorId), inArray(invoices.status, ["open", "litigation"])))
-    ).map((i) => i.id),
-  );
+  const live = await listLiveLinkScopes(db, debtorId);
+  const owed = new Set(await listOwedInvoiceIdsOfDebtor(db, debtorId));
   const stale = live.filter((l) => l.scope.length > 0 && l.scope.every((invoiceId) => !owed.has(invoiceId))).map((l) => l.id);
   if (stale.length === 0) return 0;
-  return (
-    await db
-      .update(debtorLinks)
-      .set({ revokedAt: now, revokedReason: reason })
-      .where(and(inArray(debtorLinks.id, stale), isNull(debtorLinks.revokedAt)))
-      .returning({ id: debtorLinks.id })
-  ).length;
+  return await revokeLiveLinks(db, stale, reason, now);
 }

@@ -1,8 +1,8 @@
-import { eq } from "drizzle-orm";
-import { first, type Db } from "../../../db/client";
-import { debtors, outboundMessages } from "../../../db/schema";
+import type { Db } from "../../../db/client";
 import { toGsm7 } from "../../domain/sms-text";
 import { usableEmailContact, usableSmsContact } from "../../models/contacts.server";
+import { insertMessageOnce, setMessageLink } from "../../models/outbox.server";
+import { getNoticeDebtor } from "../../models/notices.server";
 import { insertLink } from "./links.server";
 import { deliverMessage, type OutboxDeps } from "./outbox.server";
 
@@ -29,35 +29,29 @@ export type Notice = {
  * debtor has no usable address (the screen confirmation still stands) or it was queued already.
  */
 export async function queueNotice(tx: Tx, env: OutboxDeps["env"], notice: Notice, now: Date): Promise<number | null> {
-  const debtor = first(await tx.select().from(debtors).where(eq(debtors.id, notice.debtorId)));
+  const debtor = await getNoticeDebtor(tx, notice.debtorId);
   if (!debtor) return null;
   const to = await recipient(tx, notice);
   if (!to) return null;
   const { channel, address, contactId } = to;
   const text = [notice.title, ...notice.lines].join("\n");
-  const inserted = first(
-    await tx
-      .insert(outboundMessages)
-      .values({
-        key: `notice:${notice.key}:${channel}`,
-        creditorId: debtor.creditorId,
-        debtorId: debtor.id,
-        contactId,
-        step: "notice",
-        channel,
-        status: "pending",
-        locale: debtor.locale,
-        toAddress: address,
-        plannedFor: now,
-        bodyText: channel === "sms" ? toGsm7(text) : text,
-      })
-      .onConflictDoNothing({ target: outboundMessages.key })
-      .returning({ id: outboundMessages.id }),
-  );
+  const inserted = await insertMessageOnce(tx, {
+    key: `notice:${notice.key}:${channel}`,
+    creditorId: debtor.creditorId,
+    debtorId: debtor.id,
+    contactId,
+    step: "notice",
+    channel,
+    status: "pending",
+    locale: debtor.locale,
+    toAddress: address,
+    plannedFor: now,
+    bodyText: channel === "sms" ? toGsm7(text) : text,
+  });
   if (!inserted) return null;
   if (channel === "email" && notice.withLink !== false) {
     const link = await insertLink(tx, env, { debtorId: debtor.id, invoiceIds: [], channel: "email", sentTo: address, now });
-    await tx.update(outboundMessages).set({ linkId: link.id }).where(eq(outboundMessages.id, inserted.id));
+    await setMessageLink(tx, inserted.id, link.id);
   }
   return inserted.id;
 }

@@ -1,8 +1,7 @@
 import { loadEcbTable } from "../../models/published-rates.server";
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, isNull, lt, lte, or, sql, type Column } from "drizzle-orm";
-import { first, one, transaction, type Db } from "../../../db/client";
-import { callTasks, debtorContacts, emailBatches, letters, outboundMessages, type creditors, type debtors, type invoices } from "../../../db/schema";
+import { transaction, type Db } from "../../../db/client";
+import type { creditors, debtors, invoices, outboundMessages } from "../../../db/schema";
 import { isEmailTemplate, type ReminderEmailProps } from "../../../emails";
 import { mailbox } from "../../domain/text";
 import { holidayRegionOf, isWithinContactWindow, nextContactWindow } from "../../domain/business-calendar";
@@ -25,8 +24,39 @@ import {
   listEarlierContacts,
   listMessageInvoices,
   listOpenInvoicesOf,
+  cancelPendingPlannedBefore,
+  insertCallTaskOnce,
+  insertLetterOnce,
+  listStuckSms,
+  markMessageFailed,
+  markMessageSent,
+  markSmsOptOut,
+  markSmsSending,
+  setRetryUnderClaim,
+  updateSendingUnderClaim,
+  claimPendingMessage,
+  getMessageRoute,
+  isMessageHeld,
+  listDueMessages,
+  markEmailUndeliverable,
+  updateUnderClaim,
 } from "../../models/outbox.server";
 import { applyParkedEvents } from "../../models/delivery-events.server";
+import {
+  assignToBatch,
+  deleteBatch,
+  getBatch,
+  holdsBatch,
+  insertBatch,
+  leaveBatch,
+  listMessagesByIds,
+  listPendingInBatch,
+  recordBatchAttempt,
+  retakeBatchClaim,
+  setBatchMessageRetry,
+  storeBatchPayload,
+  type EmailBatch,
+} from "../../models/email-batches.server";
 import { linkUrl, signLink } from "./links.server";
 import { renderFormalNotice, storeLetterPdf } from "./letters.server";
 import { sha256 } from "../auth/tokens.server";
@@ -101,18 +131,7 @@ function backoff(attempts: number, now: Date): Date {
 export async function deliverDueMessages(deps: OutboxDeps): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0, cancelled: 0, deferred: 0 };
   await reconcileStuckSms(deps, report);
-  const due = await deps.db
-    .select({ id: outboundMessages.id, channel: outboundMessages.channel, step: outboundMessages.step, batchId: outboundMessages.batchId, covered: coveredCount })
-    .from(outboundMessages)
-    .where(
-      and(
-        eq(outboundMessages.status, "pending"),
-        lte(outboundMessages.plannedFor, deps.now),
-        sql`coalesce(${outboundMessages.nextAttemptAt}, 0) <= ${deps.now.getTime()}`,
-        leaseFree(outboundMessages.leaseExpiresAt, deps.now),
-      ),
-    )
-    .orderBy(outboundMessages.id);
+  const due = await listDueMessages(deps.db, deps.now);
   const unsentBatches = new Set<number>();
   const batchable: number[] = [];
   for (const row of due) {
@@ -136,16 +155,6 @@ export async function deliverDueMessages(deps: OutboxDeps): Promise<DeliveryRepo
   return report;
 }
 
-/** No worker holds it: never claimed, released, or its holder's lease ran out. */
-function leaseFree(leaseExpiresAt: Column, now: Date) {
-  return or(isNull(leaseExpiresAt), lte(leaseExpiresAt, now));
-}
-
-/** The claim as it was read: a write made under a claim another worker has since taken changes nothing. */
-function sameClaim(message: Pick<Message, "claimToken">) {
-  return message.claimToken === null ? isNull(outboundMessages.claimToken) : eq(outboundMessages.claimToken, message.claimToken);
-}
-
 /** Released with every outcome, so no row stays claimed once it is done or waiting for a retry. */
 const released = { claimToken: null, leaseExpiresAt: null } as const;
 
@@ -155,12 +164,7 @@ const released = { claimToken: null, leaseExpiresAt: null } as const;
  */
 async function claimMessage({ db, now }: Pick<OutboxDeps, "db" | "now">, messageId: number): Promise<string | null> {
   const token = randomUUID();
-  const won = await db
-    .update(outboundMessages)
-    .set({ claimToken: token, leaseExpiresAt: new Date(now.getTime() + MESSAGE_LEASE_MS) })
-    .where(and(eq(outboundMessages.id, messageId), eq(outboundMessages.status, "pending"), isNull(outboundMessages.batchId), leaseFree(outboundMessages.leaseExpiresAt, now)))
-    .returning({ id: outboundMessages.id });
-  return won.length === 1 ? token : null;
+  return (await claimPendingMessage(db, messageId, token, new Date(now.getTime() + MESSAGE_LEASE_MS), now)) ? token : null;
 }
 
 /**
@@ -169,16 +173,8 @@ async function claimMessage({ db, now }: Pick<OutboxDeps, "db" | "now">, message
  */
 async function stillHolds(db: Db, message: Pick<Message, "id" | "claimToken">, status: Message["status"]): Promise<boolean> {
   if (message.claimToken === null) return false;
-  const row = first(
-    await db
-      .select({ id: outboundMessages.id })
-      .from(outboundMessages)
-      .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, status), eq(outboundMessages.claimToken, message.claimToken))),
-  );
-  return row !== undefined;
+  return await isMessageHeld(db, message.id, status, message.claimToken);
 }
-
-const coveredCount = sql<number>`(select count(*) from outbound_message_invoices where outbound_message_invoices.message_id = ${outboundMessages.id})`;
 
 /**
  * Emails that carry no attachment can go through Resend's batch endpoint: courtesy messages
@@ -191,13 +187,7 @@ function isBatchable(message: { channel: Message["channel"]; step: string; cover
 
 /** Run before planning, so the same pass plans the cancelled steps again from today's state. */
 export async function cancelStaleMessages({ db, now }: Pick<OutboxDeps, "db" | "now">): Promise<number> {
-  return (
-    await db
-      .update(outboundMessages)
-      .set({ status: "cancelled", lastError: "stale after downtime: the cadence plans it again" })
-      .where(and(eq(outboundMessages.status, "pending"), lt(outboundMessages.plannedFor, new Date(now.getTime() - MAX_CATCH_UP_MS))))
-      .returning({ id: outboundMessages.id })
-  ).length;
+  return await cancelPendingPlannedBefore(db, new Date(now.getTime() - MAX_CATCH_UP_MS));
 }
 
 /**
@@ -206,12 +196,7 @@ export async function cancelStaleMessages({ db, now }: Pick<OutboxDeps, "db" | "
  * once it has one, so the web and the job cannot each send it under a different key.
  */
 export async function deliverMessage(deps: OutboxDeps, messageId: number): Promise<Outcome> {
-  const message = first(
-    await deps.db
-      .select({ status: outboundMessages.status, channel: outboundMessages.channel, step: outboundMessages.step, batchId: outboundMessages.batchId, covered: coveredCount })
-      .from(outboundMessages)
-      .where(eq(outboundMessages.id, messageId)),
-  );
+  const message = await getMessageRoute(deps.db, messageId);
   if (!message || message.status !== "pending" || message.batchId !== null) return "skipped";
   if (!isBatchable(message)) return deliverOne(deps, messageId);
   const outcomes = new Map<number, Outcome>();
@@ -246,10 +231,7 @@ async function checkBeforeSending(deps: OutboxDeps, messageId: number): Promise<
   // Re-checked right before sending: invoices settled since the claim are not chased (R8).
   const stillOpen = covered.filter((i) => i.status === "open" && i.balanceCents > 0);
   if (message.step !== "thank_you" && covered.length > 0 && stillOpen.length === 0) {
-    await db
-      .update(outboundMessages)
-      .set({ status: "cancelled", lastError: "every invoice settled before sending", ...released })
-      .where(and(eq(outboundMessages.id, message.id), sameClaim(message)));
+    await updateUnderClaim(db, message, { status: "cancelled", lastError: "every invoice settled before sending", ...released });
     return "cancelled";
   }
   // A notice answers something the debtor just did: it leaves at once, whatever the hour.
@@ -260,10 +242,7 @@ async function checkBeforeSending(deps: OutboxDeps, messageId: number): Promise<
   const region = holidayRegionOf(debtor.postalCode, debtor.country);
   if (windows && (message.channel === "email" || message.channel === "sms") && !isWithinContactWindow(now, message.channel, debtor.timeZone, windows, region)) {
     // Planned inside the window but late (a slow run, a retry): wait for the next window (L10).
-    await db
-      .update(outboundMessages)
-      .set({ nextAttemptAt: nextContactWindow(now, message.channel, debtor.timeZone, windows, region), ...released })
-      .where(and(eq(outboundMessages.id, message.id), sameClaim(message)));
+    await updateUnderClaim(db, message, { nextAttemptAt: nextContactWindow(now, message.channel, debtor.timeZone, windows, region), ...released });
     return "deferred";
   }
   return { message, debtor, invoices: message.step === "thank_you" ? covered : stillOpen };
@@ -325,16 +304,13 @@ async function sendEmail(deps: OutboxDeps, context: Context): Promise<Outcome> {
   if (result.status === "success") return markSent(deps, message, result, composed.content);
   if (!result.retryable && result.code !== "invalid_idempotent_request") {
     // A refused address is closed, so the next pass routes this step to another channel (P16).
-    await db
-      .update(debtorContacts)
-      .set({ emailUndeliverableAt: now })
-      .where(eq(debtorContacts.id, message.contactId ?? -1));
+    await markEmailUndeliverable(db, message.contactId, now);
   }
   return retryOrFail(deps, message, result);
 }
 
 type BatchPayload = { messageIds: number[]; emails: BatchEmail[] };
-type PreparedBatch = { batch: typeof emailBatches.$inferSelect; payload: BatchPayload };
+type PreparedBatch = { batch: EmailBatch; payload: BatchPayload };
 
 /** Derived from the batch row, so every retry of the batch carries the same key. */
 export function batchIdempotencyKey(batch: { id: number; createdAt: Date }): string {
@@ -365,19 +341,10 @@ async function prepareBatch(deps: OutboxDeps, ids: number[], outcomes: Map<numbe
   const ready = ids;
   const claimToken = randomUUID();
   const batchId = await transaction(db, async (tx) => {
-    const batch = one(
-      await tx
-        .insert(emailBatches)
-        .values({ createdAt: now, claimToken, leaseExpiresAt: new Date(now.getTime() + BATCH_LEASE_MS) })
-        .returning({ id: emailBatches.id }),
-    );
-    const assigned = await tx
-      .update(outboundMessages)
-      .set({ batchId: batch.id, nextAttemptAt: new Date(now.getTime() + BATCH_LEASE_MS) })
-      .where(and(inArray(outboundMessages.id, ready), eq(outboundMessages.status, "pending"), isNull(outboundMessages.batchId)))
-      .returning({ id: outboundMessages.id });
-    if (assigned.length > 0) return batch.id;
-    await tx.delete(emailBatches).where(eq(emailBatches.id, batch.id));
+    const batch = await insertBatch(tx, { createdAt: now, claimToken, leaseExpiresAt: new Date(now.getTime() + BATCH_LEASE_MS) });
+    const assigned = await assignToBatch(tx, ready, batch.id, new Date(now.getTime() + BATCH_LEASE_MS));
+    if (assigned > 0) return batch.id;
+    await deleteBatch(tx, batch.id);
     return null;
   });
   if (batchId === null) return null;
@@ -391,12 +358,8 @@ async function prepareBatch(deps: OutboxDeps, ids: number[], outcomes: Map<numbe
  */
 async function retakeBatch(deps: OutboxDeps, batchId: number, outcomes: Map<number, Outcome>): Promise<PreparedBatch | null> {
   const { db, now } = deps;
-  const won = await db
-    .update(emailBatches)
-    .set({ claimToken: randomUUID(), leaseExpiresAt: new Date(now.getTime() + BATCH_LEASE_MS) })
-    .where(and(eq(emailBatches.id, batchId), isNull(emailBatches.sentAt), leaseFree(emailBatches.leaseExpiresAt, now)))
-    .returning({ id: emailBatches.id });
-  return won.length === 1 ? composeBatch(deps, batchId, outcomes) : Promise.resolve(null);
+  const won = await retakeBatchClaim(db, batchId, randomUUID(), new Date(now.getTime() + BATCH_LEASE_MS), now);
+  return won ? composeBatch(deps, batchId, outcomes) : Promise.resolve(null);
 }
 
 /**
@@ -406,25 +369,18 @@ async function retakeBatch(deps: OutboxDeps, batchId: number, outcomes: Map<numb
  */
 async function composeBatch(deps: OutboxDeps, batchId: number, outcomes: Map<number, Outcome>): Promise<PreparedBatch | null> {
   const { db } = deps;
-  const batch = first(await db.select().from(emailBatches).where(eq(emailBatches.id, batchId)));
+  const batch = await getBatch(db, batchId);
   if (!batch || batch.sentAt) return null;
   if (batch.payload) return { batch, payload: JSON.parse(batch.payload) as BatchPayload };
   // Never composed, so never sent: rows that may not go now simply leave the batch.
-  const rows = await db
-    .select({ id: outboundMessages.id })
-    .from(outboundMessages)
-    .where(and(eq(outboundMessages.batchId, batchId), eq(outboundMessages.status, "pending")))
-    .orderBy(outboundMessages.id);
+  const rows = await listPendingInBatch(db, batchId);
   const payload: BatchPayload = { messageIds: [], emails: [] };
   for (const { id } of rows) {
     const checked = await checkBeforeSending(deps, id);
     const composed = typeof checked === "string" ? checked : await composeEmail(deps, checked);
     if (typeof composed !== "string" && composed.email.attachments?.length) throw new Error(`message ${id} has attachments and cannot go in a batch`);
     if (typeof composed === "string") {
-      await db
-        .update(outboundMessages)
-        .set({ batchId: null })
-        .where(and(eq(outboundMessages.id, id), eq(outboundMessages.batchId, batchId)));
+      await leaveBatch(db, id, batchId);
       outcomes.set(id, typeof checked === "string" ? checked : await fail(deps, checked.message, composed));
       continue;
     }
@@ -433,11 +389,8 @@ async function composeBatch(deps: OutboxDeps, batchId: number, outcomes: Map<num
     payload.emails.push(email);
   }
   if (payload.emails.length === 0) return null;
-  await db
-    .update(emailBatches)
-    .set({ payload: JSON.stringify(payload) })
-    .where(and(eq(emailBatches.id, batchId), isNull(emailBatches.payload), isNull(emailBatches.sentAt)));
-  const stored = first(await db.select().from(emailBatches).where(eq(emailBatches.id, batchId)));
+  await storeBatchPayload(db, batchId, JSON.stringify(payload));
+  const stored = await getBatch(db, batchId);
   if (!stored?.payload || stored.sentAt) return null;
   await deps.checkpoint?.("batch:composed");
   return { batch: stored, payload: JSON.parse(stored.payload) as BatchPayload };
@@ -452,24 +405,15 @@ async function sendBatch(deps: OutboxDeps, { batch, payload }: PreparedBatch, ou
   const { db, now } = deps;
   await deps.checkpoint?.("send:before", "batch");
   // The fence: a worker that stalled past the batch's lease finds another worker's token here, and stops.
-  const holds = async (reader: Pick<Db, "select">) =>
-    first(
-      await reader
-        .select({ id: emailBatches.id })
-        .from(emailBatches)
-        .where(and(eq(emailBatches.id, batch.id), isNull(emailBatches.sentAt), eq(emailBatches.claimToken, batch.claimToken ?? ""))),
-    ) !== undefined;
+  const holds = async (reader: Pick<Db, "select">) => await holdsBatch(reader, batch.id, batch.claimToken ?? "");
   if (!(await holds(db))) return;
   const result: BatchResult = await deps.email.sendBatch(payload.emails, batchIdempotencyKey(batch));
   await deps.checkpoint?.("send:after");
   await transaction(db, async (tx) => {
     // A failure is recorded only by the holder; a success always is: the emails went.
     if (result.status !== "success" && !(await holds(tx))) return;
-    await tx
-      .update(emailBatches)
-      .set({ attempts: sql`${emailBatches.attempts} + 1`, claimToken: null, leaseExpiresAt: null, ...(result.status === "success" ? { sentAt: now, payload: null } : {}) })
-      .where(eq(emailBatches.id, batch.id));
-    const rows = new Map((await tx.select().from(outboundMessages).where(inArray(outboundMessages.id, payload.messageIds))).map((m) => [m.id, m]));
+    await recordBatchAttempt(tx, batch.id, result.status === "success" ? now : null);
+    const rows = new Map((await listMessagesByIds(tx, payload.messageIds)).map((m) => [m.id, m]));
     for (const [index, id] of payload.messageIds.entries()) {
       const message = rows.get(id);
       if (!message) continue;
@@ -482,10 +426,7 @@ async function sendBatch(deps: OutboxDeps, { batch, payload }: PreparedBatch, ou
           const content = { subject: email.subject, bodyText: email.text, contentHash: sha256(email.html) };
           outcomes.set(id, await markSentIn(tx, message, { status: "success", provider: result.provider, providerMessageId: answer.providerMessageId }, content, now, from));
         } else {
-          await tx
-            .update(debtorContacts)
-            .set({ emailUndeliverableAt: now })
-            .where(eq(debtorContacts.id, message.contactId ?? -1));
+          await markEmailUndeliverable(tx, message.contactId, now);
           outcomes.set(id, await failIn(tx, { ...message, attempts: message.attempts + 1 }, answer?.message ?? "refused by the provider", now, "pending"));
         }
         continue;
@@ -496,10 +437,7 @@ async function sendBatch(deps: OutboxDeps, { batch, payload }: PreparedBatch, ou
         continue;
       }
       const retryAt = result.retryAfterMs !== undefined ? new Date(now.getTime() + result.retryAfterMs) : backoff(attempts, now);
-      await tx
-        .update(outboundMessages)
-        .set({ attempts, lastError: result.message, nextAttemptAt: retryAt })
-        .where(and(eq(outboundMessages.id, id), eq(outboundMessages.status, "pending")));
+      await setBatchMessageRetry(tx, id, { attempts, lastError: result.message, nextAttemptAt: retryAt });
       outcomes.set(id, "retrying");
     }
   });
@@ -580,12 +518,7 @@ async function sendSms(deps: OutboxDeps, message: Message): Promise<Outcome> {
   const { db, env, now } = deps;
   if (!message.toAddress || !message.bodyText) return fail(deps, message, "SMS without recipient or body");
   // Phase A: from here on, the outcome must be checked with Twilio before any resend (R9).
-  const claimed = await db
-    .update(outboundMessages)
-    .set({ status: "sending", attempts: message.attempts + 1, nextAttemptAt: new Date(now.getTime() + SMS_RECONCILE_AFTER_MS) })
-    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "pending"), sameClaim(message)))
-    .returning({ id: outboundMessages.id });
-  if (claimed.length !== 1) return "skipped";
+  if (!(await markSmsSending(db, message, message.attempts + 1, new Date(now.getTime() + SMS_RECONCILE_AFTER_MS)))) return "skipped";
   await deps.checkpoint?.("send:before", "sms");
   // Stalled past the reconciliation delay, another worker may have looked it up and sent it since.
   if (!(await stillHolds(db, message, "sending"))) return "skipped";
@@ -599,10 +532,7 @@ async function sendSms(deps: OutboxDeps, message: Message): Promise<Outcome> {
   if (result.status === "success") return markSent(deps, { ...message, attempts: message.attempts }, result, { contentHash: sha256(message.bodyText) });
   if (result.retryable) return "retrying"; // stays "sending": reconciled against Twilio's records before any resend
   if (result.code === "21610") {
-    await db
-      .update(debtorContacts)
-      .set({ smsOptOutAt: now })
-      .where(eq(debtorContacts.id, message.contactId ?? -1));
+    await markSmsOptOut(db, message.contactId, now);
   }
   return fail(deps, { ...message, attempts: message.attempts + 1 }, result.message);
 }
@@ -613,10 +543,7 @@ async function sendSms(deps: OutboxDeps, message: Message): Promise<Outcome> {
  */
 async function reconcileStuckSms(deps: OutboxDeps, report: DeliveryReport) {
   const { db, now } = deps;
-  const stuck = await db
-    .select()
-    .from(outboundMessages)
-    .where(and(eq(outboundMessages.status, "sending"), eq(outboundMessages.channel, "sms"), lt(outboundMessages.nextAttemptAt, now)));
+  const stuck = await listStuckSms(db, now);
   for (const message of stuck) {
     if (!message.toAddress) continue;
     const since = new Date(message.plannedFor.getTime() - 60_000);
@@ -634,10 +561,12 @@ async function reconcileStuckSms(deps: OutboxDeps, report: DeliveryReport) {
       await fail(deps, message, "not accepted by the provider after every attempt", "sending");
       report.failed += 1;
     } else {
-      await db
-        .update(outboundMessages)
-        .set({ status: "pending", nextAttemptAt: backoff(message.attempts, now), lastError: "not found at the provider: safe to send again", ...released })
-        .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "sending"), sameClaim(message)));
+      await updateSendingUnderClaim(db, message, {
+        status: "pending",
+        nextAttemptAt: backoff(message.attempts, now),
+        lastError: "not found at the provider: safe to send again",
+        ...released,
+      });
       report.retrying += 1;
     }
   }
@@ -671,10 +600,14 @@ async function queueLetter(deps: OutboxDeps, { message, debtor, invoices: shown 
   });
   const stored = storeLetterPdf(env.STORAGE_DIR, bytes, `formal-notice-${message.id}.pdf`);
   return await transaction(db, async (tx) => {
-    await tx
-      .insert(letters)
-      .values({ creditorId: message.creditorId, debtorId: debtor.id, messageId: message.id, kind: "formal_notice", pdfPath: stored.path, pdfSha256: stored.sha256 })
-      .onConflictDoNothing({ target: letters.messageId });
+    await insertLetterOnce(tx, {
+      creditorId: message.creditorId,
+      debtorId: debtor.id,
+      messageId: message.id,
+      kind: "formal_notice",
+      pdfPath: stored.path,
+      pdfSha256: stored.sha256,
+    });
     return markSentIn(tx, message, { status: "success", provider: "registered-mail", providerMessageId: `letter-${message.id}` }, { contentHash: stored.sha256 }, now);
   });
 }
@@ -682,10 +615,13 @@ async function queueLetter(deps: OutboxDeps, { message, debtor, invoices: shown 
 async function createCallTask(deps: OutboxDeps, message: Message): Promise<Outcome> {
   const { db, now } = deps;
   return await transaction(db, async (tx) => {
-    await tx
-      .insert(callTasks)
-      .values({ creditorId: message.creditorId, debtorId: message.debtorId, messageId: message.id, reason: message.bodyText ?? message.step, dueAt: message.plannedFor })
-      .onConflictDoNothing({ target: callTasks.messageId });
+    await insertCallTaskOnce(tx, {
+      creditorId: message.creditorId,
+      debtorId: message.debtorId,
+      messageId: message.id,
+      reason: message.bodyText ?? message.step,
+      dueAt: message.plannedFor,
+    });
     return markSentIn(tx, message, { status: "success", provider: "staff", providerMessageId: `call-${message.id}` }, {}, now);
   });
 }
@@ -711,23 +647,17 @@ async function markSentIn(
   now: Date,
   from: Message["status"] = "pending",
 ): Promise<Outcome> {
-  const updated = await tx
-    .update(outboundMessages)
-    .set({
-      status: "sent",
-      attempts: message.channel === "sms" ? sql`${outboundMessages.attempts}` : message.attempts + 1,
-      provider: result.provider,
-      providerMessageId: result.providerMessageId,
-      sentAt: now,
-      lastError: null,
-      nextAttemptAt: null,
-      ...released,
-      ...content,
-    })
-    // Not fenced by the claim: the provider accepted it, so it was sent, whoever holds the row now.
-    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, from)))
-    .returning({ id: outboundMessages.id });
-  if (updated.length !== 1) return "skipped";
+  // Not fenced by the claim: the provider accepted it, so it was sent, whoever holds the row now.
+  const updated = await markMessageSent(tx, message, from, {
+    provider: result.provider,
+    providerMessageId: result.providerMessageId,
+    sentAt: now,
+    lastError: null,
+    nextAttemptAt: null,
+    ...released,
+    ...content,
+  });
+  if (!updated) return "skipped";
   if (message.channel === "email" || message.channel === "sms") await applyParkedEvents(tx, message.channel, result.providerMessageId, now);
   await appendTimeline(tx, {
     creditorId: message.creditorId,
@@ -743,10 +673,7 @@ async function markSentIn(
 async function retryOrFail(deps: OutboxDeps, message: Message, result: Extract<SendResult, { status: "error" }>): Promise<Outcome> {
   const attempts = message.attempts + 1;
   if (!result.retryable || attempts >= MAX_ATTEMPTS) return fail(deps, { ...message, attempts: message.attempts + 1 }, result.message);
-  await deps.db
-    .update(outboundMessages)
-    .set({ attempts, lastError: result.message, nextAttemptAt: backoff(attempts, deps.now), ...released })
-    .where(and(eq(outboundMessages.id, message.id), eq(outboundMessages.status, "pending"), sameClaim(message)));
+  await setRetryUnderClaim(deps.db, message, { attempts, lastError: result.message, nextAttemptAt: backoff(attempts, deps.now), ...released });
   return "retrying";
 }
 
@@ -755,12 +682,8 @@ async function fail(deps: OutboxDeps, message: Message, reason: string, from: Me
 }
 
 async function failIn(tx: Pick<Db, "update" | "insert">, message: Message, reason: string, now: Date, from: Message["status"]): Promise<Outcome> {
-  const updated = await tx
-    .update(outboundMessages)
-    .set({ status: "failed", attempts: message.attempts, lastError: reason, nextAttemptAt: null, ...released })
-    .where(and(eq(outboundMessages.id, message.id), inArray(outboundMessages.status, [from, "pending"]), sameClaim(message)))
-    .returning({ id: outboundMessages.id });
-  if (updated.length !== 1) return "skipped";
+  const updated = await markMessageFailed(tx, message, from, { attempts: message.attempts, lastError: reason, nextAttemptAt: null, ...released });
+  if (!updated) return "skipped";
   await appendTimeline(tx, {
     creditorId: message.creditorId,
     debtorId: message.debtorId,

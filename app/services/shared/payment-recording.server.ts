@@ -1,8 +1,17 @@
-import { and, eq, inArray } from "drizzle-orm";
-import { first, type Db } from "../../../db/client";
-import { installmentPlanInvoices, installmentPlans, installments, invoices, payments } from "../../../db/schema";
+import type { Db } from "../../../db/client";
+import type { payments } from "../../../db/schema";
 import { applyToInstallments } from "../../domain/payments";
 import { appendTimeline } from "../../models/timeline.server";
+import {
+  getAcceptedPlanOfInvoice,
+  getPaymentInvoice,
+  insertPayment,
+  insertPaymentOnce,
+  listInstallments,
+  setInstallmentPaid,
+  setInvoiceBalance,
+  wasPaymentRecorded,
+} from "../../models/payments.server";
 
 type Tx = Db;
 
@@ -32,16 +41,8 @@ export type ReceivedPayment = {
  */
 export async function recordInvoicePayment(tx: Tx, p: ReceivedPayment): Promise<{ number: string; leftCents: number; overpaidCents: number } | null> {
   // A replay arriving after the invoice was settled must not come back as an overpayment.
-  const seen = first(
-    await tx
-      .select({ id: payments.id })
-      .from(payments)
-      .where(
-        and(eq(payments.provider, p.provider), eq(payments.providerRef, p.providerRef), eq(payments.invoiceId, p.invoiceId), inArray(payments.kind, ["payment", "overpayment"])),
-      ),
-  );
-  if (seen) return null;
-  const invoice = first(await tx.select().from(invoices).where(eq(invoices.id, p.invoiceId)))!;
+  if (await wasPaymentRecorded(tx, p)) return null;
+  const invoice = (await getPaymentInvoice(tx, p.invoiceId))!;
   const payable = invoice.status === "open" || invoice.status === "litigation" ? invoice.balanceCents : 0;
   const appliedCents = Math.min(p.amountCents, payable);
   const overpaidCents = p.amountCents - appliedCents;
@@ -51,15 +52,12 @@ export async function recordInvoicePayment(tx: Tx, p: ReceivedPayment): Promise<
     ...(overpaidCents > 0 ? [{ ...row, amountCents: overpaidCents, kind: "overpayment" as const }] : []),
   ];
   // Both rows or neither: a replay conflicts on the first one.
-  if (parts.length === 0 || (await tx.insert(payments).values(parts[0]!).onConflictDoNothing().returning({ id: payments.id })).length !== 1) return null;
-  if (parts[1]) await tx.insert(payments).values(parts[1]);
+  if (parts.length === 0 || !(await insertPaymentOnce(tx, parts[0]!))) return null;
+  if (parts[1]) await insertPayment(tx, parts[1]);
   const leftCents = invoice.balanceCents - appliedCents;
   const closes = appliedCents > 0 && leftCents === 0;
   if (appliedCents > 0) {
-    await tx
-      .update(invoices)
-      .set({ balanceCents: leftCents, ...(closes ? { status: "paid" as const, paidAt: p.at } : {}) })
-      .where(eq(invoices.id, invoice.id));
+    await setInvoiceBalance(tx, invoice.id, leftCents, closes ? p.at : null);
   }
   await appendTimeline(tx, {
     creditorId: p.creditorId,
@@ -84,20 +82,11 @@ export async function recordInvoicePayment(tx: Tx, p: ReceivedPayment): Promise<
 
 /** An accepted plan's installments follow what is paid on its invoices (oldest first; reversals newest first). */
 export async function moveInstallments(tx: Tx, invoiceId: number, amountCents: number) {
-  const plan = first(
-    await tx
-      .select({ id: installmentPlans.id })
-      .from(installmentPlans)
-      .innerJoin(installmentPlanInvoices, eq(installmentPlanInvoices.planId, installmentPlans.id))
-      .where(and(eq(installmentPlanInvoices.invoiceId, invoiceId), eq(installmentPlans.status, "accepted"))),
-  );
+  const plan = await getAcceptedPlanOfInvoice(tx, invoiceId);
   if (!plan) return;
-  const rows = await tx.select().from(installments).where(eq(installments.planId, plan.id));
+  const rows = await listInstallments(tx, plan.id);
   for (const change of applyToInstallments(rows, amountCents)) {
     const row = rows.find((r) => r.id === change.id)!;
-    await tx
-      .update(installments)
-      .set({ paidCents: change.paidCents, status: change.paid ? "paid" : row.status === "paid" ? "scheduled" : row.status })
-      .where(eq(installments.id, change.id));
+    await setInstallmentPaid(tx, change.id, { paidCents: change.paidCents, status: change.paid ? "paid" : row.status === "paid" ? "scheduled" : row.status });
   }
 }

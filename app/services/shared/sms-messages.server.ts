@@ -1,6 +1,4 @@
-import { and, eq, inArray, ne, notInArray } from "drizzle-orm";
-import { first, type Db } from "../../../db/client";
-import { creditors, debtors, invoices, outboundMessages } from "../../../db/schema";
+import type { Db } from "../../../db/client";
 import { creditorDisplayName } from "../../domain/creditor-settings";
 import { addDays, localDate } from "../../domain/dates";
 import type { StepKind } from "../../domain/cadence";
@@ -8,6 +6,7 @@ import type { Env } from "../../env.server";
 import { renderSms } from "../../../emails/sms";
 import { insertShortLink, linkUrl } from "./links.server";
 import { customSmsText } from "./message-rendering.server";
+import { getSmsParties, isFirstContact, listSmsInvoices } from "../../models/sms-messages.server";
 
 type Tx = Db;
 
@@ -46,20 +45,9 @@ export async function renderStepSms(
 ): Promise<{ body: string; segments: number }> {
   const template = smsTemplate[input.step];
   if (!template) throw new Error(`No SMS text for step ${input.step}`);
-  const debtor = first(await db.select().from(debtors).where(eq(debtors.id, input.debtorId)));
-  const creditor = debtor && first(await db.select().from(creditors).where(eq(creditors.id, debtor.creditorId)));
+  const { debtor, creditor } = await getSmsParties(db, input.debtorId);
   if (!debtor || !creditor) throw new Error(`Debtor ${input.debtorId} vanished while rendering an SMS`);
-  const covered = (
-    input.invoiceIds.length
-      ? await db
-          .select()
-          .from(invoices)
-          .where(and(eq(invoices.debtorId, debtor.id), inArray(invoices.id, input.invoiceIds)))
-      : await db
-          .select()
-          .from(invoices)
-          .where(and(eq(invoices.debtorId, debtor.id), eq(invoices.status, "open")))
-  ).sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number));
+  const covered = (await listSmsInvoices(db, debtor.id, input.invoiceIds)).sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number));
   const today = localDate(input.now, debtor.timeZone);
   const days = deadlineDays[input.step];
   return renderSms(template, {
@@ -76,25 +64,6 @@ export async function renderStepSms(
     customText: await customSmsText(db, creditor.id, input.step, input.locale),
     privacyUrl: input.privacyUrl ?? null,
   });
-}
-
-/** Whether no other message has gone, or is going, to this debtor: a call task is not a message they receive. */
-async function isFirstContact(tx: Tx, debtorId: number, messageId: number): Promise<boolean> {
-  const earlier = first(
-    await tx
-      .select({ id: outboundMessages.id })
-      .from(outboundMessages)
-      .where(
-        and(
-          eq(outboundMessages.debtorId, debtorId),
-          ne(outboundMessages.id, messageId),
-          ne(outboundMessages.channel, "call"),
-          notInArray(outboundMessages.status, ["cancelled", "failed"]),
-        ),
-      )
-      .limit(1),
-  );
-  return earlier === undefined;
 }
 
 /** Steps that have an SMS text. */
