@@ -84,7 +84,7 @@ export default tseslint.config(
         {
           patterns: [
             { group: ["drizzle-orm", "drizzle-orm/*"], allowTypeImports: true, message: "Queries belong in app/models: call a model function." },
-            { group: ["**/db/schema", "**/db/schema/*"], allowTypeImports: true, message: "Tables are read and written in app/models: call a model function." },
+            { group: ["**/db/schema", "**/db/schema/*", "**/db/tables"], allowTypeImports: true, message: "Tables are read and written in app/models: call a model function." },
           ],
         },
       ],

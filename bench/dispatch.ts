@@ -24,7 +24,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { openDatabase, first, one, transaction } from "../db/client";
 import { runMigrations } from "../db/migrate";
 import { seedDemo } from "../db/seed";
-import { debtors, outboundMessageInvoices, outboundMessages } from "../db/schema";
+import { debtors, outboundMessageInvoices, outboundMessages } from "../db/tables";
 import { parseEnv } from "../app/env.server";
 import { RESEND_BATCH_LIMIT, resendEmailSender } from "../app/integrations/email.server";
 import { devOutboxSmsSender } from "../app/integrations/sms.server";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { openDatabase, first } from "../db/client";
-import { creditors } from "../db/schema";
+import { creditors } from "../db/tables";
 import { importFile, previewFile, sniffImportFile } from "../app/services/backoffice/import-file.server";
 
 export const PHASES = ["baseline", "preview", "import", "again"] as const;

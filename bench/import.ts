@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { build } from "vite";
 import { openDatabase } from "../db/client";
 import { runMigrations } from "../db/migrate";
-import { creditors } from "../db/schema";
+import { creditors } from "../db/tables";
 import { PHASES, type Figures, type Phase } from "./import-phase";
 import { addDays } from "../app/domain/dates";
 import { reportFigures } from "./support/figures";

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, ne } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { creditors, debtors, invoices, payments } from "../../db/schema";
+import { creditors, debtors, invoices, payments } from "../../db/tables";
 
 /** The debtor and its creditor, as the statement names them. */
 export async function getStatementParties(db: Db, debtorId: number) {

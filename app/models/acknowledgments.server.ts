@@ -1,6 +1,6 @@
 import { and, eq, inArray, max } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { installmentPlanInvoices, installmentPlans, invoices, payments, promises } from "../../db/schema";
+import { installmentPlanInvoices, installmentPlans, invoices, payments, promises } from "../../db/tables";
 
 type Reader = Pick<Db, "select">;
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, or, sql } from "drizzle-orm";
 import { first, one, type Db } from "../../db/client";
-import { cadencePolicies, debtors, disputes, installmentPlanInvoices, installmentPlans, installments, invoices, paymentClaims, promises } from "../../db/schema";
+import { cadencePolicies, debtors, disputes, installmentPlanInvoices, installmentPlans, installments, invoices, paymentClaims, promises } from "../../db/tables";
 import type { AgreementPolicy } from "../domain/agreements";
 import { preparedOnce } from "./prepared.server";
 

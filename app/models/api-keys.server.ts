@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { first, one, type Db } from "../../db/client";
-import { apiKeys } from "../../db/schema";
+import { apiKeys } from "../../db/tables";
 
 export async function insertApiKey(db: Db, values: typeof apiKeys.$inferInsert) {
   return one(await db.insert(apiKeys).values(values).returning({ id: apiKeys.id }));

@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { cadencePauses, creditors, debtors, disputes, installmentPlans, invoiceTermsFlags, invoices, outboundMessages, payments, promises } from "../../db/schema";
+import { cadencePauses, creditors, debtors, disputes, installmentPlans, invoiceTermsFlags, invoices, outboundMessages, payments, promises } from "../../db/tables";
 
 export async function findDebtorByRef(db: Db, creditorId: number, externalRef: string) {
   return (

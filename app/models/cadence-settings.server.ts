@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { cadencePolicies, cadenceSteps, contactWindowSettings, creditors, messageTemplates } from "../../db/schema";
+import { cadencePolicies, cadenceSteps, contactWindowSettings, creditors, messageTemplates } from "../../db/tables";
 import type { ContactChannel, ContactWindows } from "../domain/business-calendar";
 import type { ValidPolicy } from "../domain/cadence-policy";
 import { mergeWindows } from "../domain/contact-windows";

@@ -17,7 +17,7 @@ import {
   outboundMessages,
   promises,
   timelineEvents,
-} from "../../db/schema";
+} from "../../db/tables";
 import type { CadencePolicy, StepKind } from "../domain/cadence";
 import { preparedOnce } from "./prepared.server";
 

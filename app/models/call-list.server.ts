@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { first, type Db } from "../../db/client";
-import { cadencePolicies, callTasks, debtors, invoices, promises, staffUsers } from "../../db/schema";
+import { cadencePolicies, callTasks, debtors, invoices, promises, staffUsers } from "../../db/tables";
 
 const assignee = alias(staffUsers, "assignee");
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, like, sql } from "drizzle-orm";
 import { first, one, type Db } from "../../db/client";
-import { cadencePauses, callTasks, debtorContacts, outboundMessages } from "../../db/schema";
+import { cadencePauses, callTasks, debtorContacts, outboundMessages } from "../../db/tables";
 
 type Reader = Pick<Db, "select">;
 type Tx = Db;

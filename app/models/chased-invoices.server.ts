@@ -1,6 +1,6 @@
 import { and, eq, inArray, notInArray, or } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { outboundMessageInvoices, outboundMessages } from "../../db/schema";
+import { outboundMessageInvoices, outboundMessages } from "../../db/tables";
 
 /** Whether a message about this invoice at one of these steps went out or is still due (neither cancelled nor failed). */
 export async function wasInvoiceMessaged(db: Db, invoiceId: number, steps: string[]): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { first, one, type Db } from "../../db/client";
-import { checkoutSessions, invoices } from "../../db/schema";
+import { checkoutSessions, invoices } from "../../db/tables";
 
 export type CheckoutRow = typeof checkoutSessions.$inferSelect;
 

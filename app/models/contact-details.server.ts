@@ -1,6 +1,6 @@
 import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import { first, one, type Db } from "../../db/client";
-import { debtorContacts, debtors } from "../../db/schema";
+import { debtorContacts, debtors } from "../../db/tables";
 import type { PreferredChannel } from "../domain/contact-details";
 
 /** What the debtor's contact preferences page shows and compares against: their channel, their PO number, the primary contact, a textable phone. */

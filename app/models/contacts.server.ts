@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { debtorContacts } from "../../db/schema";
+import { debtorContacts } from "../../db/tables";
 
 type Reader = Pick<Db, "select">;
 

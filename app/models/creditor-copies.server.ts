@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { commitmentEvidence, creditors, debtors, staffUsers } from "../../db/schema";
+import { commitmentEvidence, creditors, debtors, staffUsers } from "../../db/tables";
 
 /** The evidence kept for a debtor's commitment (M22) and where the creditor's copy goes. */
 

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { creditors } from "../../db/schema";
+import { creditors } from "../../db/tables";
 
 /** The creditor's row, every column. */
 export async function getCreditor(db: Db, creditorId: number) {

@@ -16,7 +16,7 @@ import {
   promises,
   refusedWebhooks,
   timelineEvents,
-} from "../../db/schema";
+} from "../../db/tables";
 
 /**
  * Stripe events refused because their mode (test/live) does not match the key: this creditor's, and

@@ -12,7 +12,7 @@ import {
   paymentClaims,
   payments,
   timelineEvents,
-} from "../../db/schema";
+} from "../../db/tables";
 
 /** One debtor of this creditor, or undefined (another creditor's debtor looks missing). */
 export async function getDebtorOfCreditor(db: Db, creditorId: number, debtorId: number) {

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { debtors, invoices } from "../../db/schema";
+import { debtors, invoices } from "../../db/tables";
 import type { DebtorListFilter, DebtorListSort } from "../domain/debtor-list";
 
 export type DebtorListQuery = {

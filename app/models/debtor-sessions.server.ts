@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { debtorLinks, debtorSessions } from "../../db/schema";
+import { debtorLinks, debtorSessions } from "../../db/tables";
 import { preparedOnce } from "./prepared.server";
 
 // Every link exchange starts one: built and prepared once per connection.

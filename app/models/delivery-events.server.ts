@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { first, type Db } from "../../db/client";
-import { debtorContacts, debtors, outboundMessages, webhookEvents } from "../../db/schema";
+import { debtorContacts, debtors, outboundMessages, webhookEvents } from "../../db/tables";
 import { appendTimeline } from "./timeline.server";
 
 /**

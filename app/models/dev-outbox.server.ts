@@ -1,6 +1,6 @@
 import { desc, eq } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { devOutbox } from "../../db/schema";
+import { devOutbox } from "../../db/tables";
 
 export async function listDevOutbox(db: Db, limit = 200) {
   return await db

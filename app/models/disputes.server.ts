@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { one, type Db } from "../../db/client";
-import { disputeFiles, disputes } from "../../db/schema";
+import { disputeFiles, disputes } from "../../db/tables";
 
 export type NewDispute = Omit<typeof disputes.$inferInsert, "id" | "status">;
 export type NewDisputeFile = Omit<typeof disputeFiles.$inferInsert, "id">;

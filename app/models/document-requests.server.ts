@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { first, one, type Db } from "../../db/client";
-import { cadencePauses } from "../../db/schema";
+import { cadencePauses } from "../../db/tables";
 
 /**
  * A debtor's request for a document is a system-owned pause of the reminders (DESIGN.md); `note`

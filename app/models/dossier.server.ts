@@ -17,7 +17,7 @@ import {
   payments,
   promises,
   timelineEvents,
-} from "../../db/schema";
+} from "../../db/tables";
 
 /**
  * Everything the litigation dossier is made of, for one debtor of one creditor: the creditor is in

@@ -1,6 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { debtors, invoices } from "../../db/schema";
+import { debtors, invoices } from "../../db/tables";
 
 /** Ids of the creditor's debtors. */
 export async function listDebtorIdsOfCreditor(db: Db, creditorId: number): Promise<number[]> {

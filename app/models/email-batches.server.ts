@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { first, one, type Db } from "../../db/client";
-import { emailBatches, outboundMessages } from "../../db/schema";
+import { emailBatches, outboundMessages } from "../../db/tables";
 import { leaseFree } from "./outbox.server";
 
 /** Resend batches of emails without attachments: the batch row (claim, lease, stored payload) and the messages it carries. */

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { debtors, invoices } from "../../db/schema";
+import { debtors, invoices } from "../../db/tables";
 
 /** The creditor's open book (open and in litigation), each invoice with its debtor's name and reference, by debtor then due date. */
 export async function listOpenBookInvoices(db: Db, creditorId: number) {

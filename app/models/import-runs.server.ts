@@ -1,6 +1,7 @@
 import { and, desc, eq, ne } from "drizzle-orm";
 import { first, one, type Db } from "../../db/client";
-import { importRowIssues, importRuns, type ImportCounts } from "../../db/schema";
+import { importRowIssues, importRuns } from "../../db/tables";
+import { type ImportCounts } from "../../db/schema";
 
 type ImportRun = typeof importRuns.$inferSelect;
 type Phase = "preview" | "import";

@@ -1,7 +1,7 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { first, rawRows, rawRun, type Db } from "../../db/client";
-import { debtorContacts, debtors, invoiceTermsFlags, invoices, payments } from "../../db/schema";
+import { debtorContacts, debtors, invoiceTermsFlags, invoices, payments } from "../../db/tables";
 import type { StoredInvoice } from "../domain/intake";
 
 type Tx = Db;

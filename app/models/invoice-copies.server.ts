@@ -1,6 +1,6 @@
 import { inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { creditors, debtors, invoices } from "../../db/schema";
+import { creditors, debtors, invoices } from "../../db/tables";
 
 /** What invoice copies are drawn from: these invoices (unknown ids are missing), their creditors and debtors by id. */
 export async function loadInvoiceCopyFacts(db: Db, invoiceIds: readonly number[]) {

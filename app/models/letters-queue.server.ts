@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { letters } from "../../db/schema";
+import { letters } from "../../db/tables";
 
 /** The creditor's letter still waiting to be posted, or undefined. */
 export async function getLetterToPost(db: Db, creditorId: number, letterId: number) {

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { debtorContacts, debtors, outboundMessages } from "../../db/schema";
+import { debtorContacts, debtors, outboundMessages } from "../../db/tables";
 
 /**
  * The contacts a "send me a new link" request for this address may reach: only an address already on

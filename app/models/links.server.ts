@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import { one, type Db } from "../../db/client";
-import { debtorLinks, invoices } from "../../db/schema";
+import { debtorLinks, invoices } from "../../db/tables";
 import { preparedOnce } from "./prepared.server";
 
 /** The debtors' portal links (M14): their rows, looked up by token, and their revocation. */

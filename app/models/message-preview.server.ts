@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { debtors, invoices } from "../../db/schema";
+import { debtors, invoices } from "../../db/tables";
 
 /** The creditor's debtors with an open invoice still owed, by name. */
 export async function listDebtorsWithOpenBalance(db: Db, creditorId: number) {

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { debtors } from "../../db/schema";
+import { debtors } from "../../db/tables";
 
 /** The debtor a notice goes to. */
 export async function getNoticeDebtor(tx: Db, debtorId: number) {

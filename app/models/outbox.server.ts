@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql, type Column } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { callTasks, creditors, debtorContacts, debtorLinks, debtors, installments, invoices, outboundMessageInvoices, letters, outboundMessages, promises } from "../../db/schema";
+import { callTasks, creditors, debtorContacts, debtorLinks, debtors, installments, invoices, outboundMessageInvoices, letters, outboundMessages, promises } from "../../db/tables";
 import { preparedOnce } from "./prepared.server";
 
 /**

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { creditors, debtors, installmentPlans, outboundMessages, staffUsers } from "../../db/schema";
+import { creditors, debtors, installmentPlans, outboundMessages, staffUsers } from "../../db/tables";
 
 /** Every plan under review, with its debtor and the creditor's zone and review deadline (business days). */
 export async function listPlansPendingReview(tx: Db) {

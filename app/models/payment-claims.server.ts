@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { first, one, type Db } from "../../db/client";
-import { cadencePauses, paymentClaims } from "../../db/schema";
+import { cadencePauses, paymentClaims } from "../../db/tables";
 
 export type NewPaymentClaim = Omit<typeof paymentClaims.$inferInsert, "id" | "status" | "resolvedAt">;
 

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { installmentPlanInvoices, installmentPlans, installments, invoices, payments } from "../../db/schema";
+import { installmentPlanInvoices, installmentPlans, installments, invoices, payments } from "../../db/tables";
 
 /** Payments received on invoices: the rows (unique per provider reference), the balances and the plan installments they move. */
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { creditors, debtors, disputes, invoices, payments } from "../../db/schema";
+import { creditors, debtors, disputes, invoices, payments } from "../../db/tables";
 import { preparedOnce } from "./prepared.server";
 
 const debtorForPortal = preparedOnce((db) =>

@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client";
-import { publishedRates } from "../../db/schema";
+import { publishedRates } from "../../db/tables";
 import { preparedOnce } from "./prepared.server";
 import { mergeEcbRates, mergeLegalRates, type PublishedRate } from "../domain/published-rates";
 

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { rateLimits } from "../../db/schema";
+import { rateLimits } from "../../db/tables";
 import { preparedOnce } from "./prepared.server";
 
 // Every link landing and exchange counts two hits: built and prepared once per connection.

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { cadencePauses, debtors, disputeFiles, disputes, installmentPlanInvoices, installmentPlans, installments, invoices, paymentClaims, promises } from "../../db/schema";
+import { cadencePauses, debtors, disputeFiles, disputes, installmentPlanInvoices, installmentPlans, installments, invoices, paymentClaims, promises } from "../../db/tables";
 
 type Reader = Pick<Db, "select">;
 

@@ -1,6 +1,6 @@
 import { and, eq, inArray, ne, notInArray } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { creditors, debtors, invoices, outboundMessages } from "../../db/schema";
+import { creditors, debtors, invoices, outboundMessages } from "../../db/tables";
 
 type Reader = Pick<Db, "select">;
 

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { staffAuditEvents, staffUsers } from "../../db/schema";
+import { staffAuditEvents, staffUsers } from "../../db/tables";
 
 type Writer = Pick<Db, "insert">;
 type AuditAction = (typeof staffAuditEvents.$inferInsert)["action"];

@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { first, one, type Db } from "../../db/client";
-import { staffCodes } from "../../db/schema";
+import { staffCodes } from "../../db/tables";
 
 type Purpose = (typeof staffCodes.$inferSelect)["purpose"];
 

@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, ne } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { creditors, staffSessions, staffUsers } from "../../db/schema";
+import { creditors, staffSessions, staffUsers } from "../../db/tables";
 
 export async function insertStaffSession(db: Db, session: { idHash: string; staffUserId: number; createdAt: Date; expiresAt: Date }) {
   await db.insert(staffSessions).values(session);

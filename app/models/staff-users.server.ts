@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { creditors, staffUsers } from "../../db/schema";
+import { creditors, staffUsers } from "../../db/tables";
 
 /** The active member with this email (case-insensitive), with what a code email needs. */
 export async function findActiveStaffByEmail(db: Db, email: string) {

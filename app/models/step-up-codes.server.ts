@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { first, one, type Db } from "../../db/client";
-import { stepUpCodes } from "../../db/schema";
+import { stepUpCodes } from "../../db/tables";
 
 /** The code this session may type now, if any. */
 export async function findLiveStepUpCode(db: Db, sessionHash: string, debtorId: number, now: Date) {

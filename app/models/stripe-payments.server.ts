@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull, like, notInArray, sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { invoices, payments } from "../../db/schema";
+import { invoices, payments } from "../../db/tables";
 
 /**
  * Card payments taken through Stripe, as the webhook reverses them: the payment rows keyed by the

@@ -1,6 +1,6 @@
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import { first, one, type Db } from "../../db/client";
-import { creditors, staffSessions, staffUsers } from "../../db/schema";
+import { creditors, staffSessions, staffUsers } from "../../db/tables";
 
 /** The creditor's members, by name, with whether each has set a password. */
 export async function listTeamMembers(db: Db, creditorId: number) {

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { timelineEvents } from "../../db/schema";
+import { timelineEvents } from "../../db/tables";
 import { preparedOnce } from "./prepared.server";
 
 export type TimelineEntry = typeof timelineEvents.$inferInsert;

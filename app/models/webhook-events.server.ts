@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { refusedWebhooks, webhookEvents } from "../../db/schema";
+import { refusedWebhooks, webhookEvents } from "../../db/tables";
 
 type Provider = (typeof webhookEvents.$inferSelect)["provider"];
 

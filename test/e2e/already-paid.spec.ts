@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { and, eq, isNull } from "drizzle-orm";
-import { cadencePauses, devOutbox, invoices, paymentClaims } from "../../db/schema";
+import { cadencePauses, devOutbox, invoices, paymentClaims } from "../../db/tables";
 import { dryRun } from "../../app/services/shared/dry-run.server";
 import { runJobOnce, withDb } from "./support/helpers";
 import { E2E_TODAY } from "./support/env";

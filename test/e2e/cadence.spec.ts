@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import { DEMO_LOGIN } from "../../db/seed";
-import { cadencePolicies, cadenceSteps, debtors } from "../../db/schema";
+import { cadencePolicies, cadenceSteps, debtors } from "../../db/tables";
 import { dryRun } from "../../app/services/shared/dry-run.server";
 import { withDb } from "./support/helpers";
 import { expectAccessible } from "./support/agreements";

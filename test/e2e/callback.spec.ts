@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
-import { cadencePauses, callTasks, debtorContacts, timelineEvents } from "../../db/schema";
+import { cadencePauses, callTasks, debtorContacts, timelineEvents } from "../../db/tables";
 import { runJobOnce, withDb } from "./support/helpers";
 import { enterPortal } from "./support/secure";
 import { expectAccessible } from "./support/agreements";

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
-import { disputeFiles, disputes, invoices, timelineEvents } from "../../db/schema";
+import { disputeFiles, disputes, invoices, timelineEvents } from "../../db/tables";
 import { dryRun } from "../../app/services/shared/dry-run.server";
 import { runJobOnce, withDb } from "./support/helpers";
 import { E2E_TODAY } from "./support/env";

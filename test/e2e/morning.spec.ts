@@ -2,7 +2,7 @@ import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { and, eq, inArray } from "drizzle-orm";
 import { DEMO_LOGIN } from "../../db/seed";
-import { callTasks, cadencePauses, debtors, installmentPlanInvoices, installmentPlans, installments, invoices, letters } from "../../db/schema";
+import { callTasks, cadencePauses, debtors, installmentPlanInvoices, installmentPlans, installments, invoices, letters } from "../../db/tables";
 import { withDb } from "./support/helpers";
 import { E2E_NOW } from "./support/env";
 import { first, one } from "../../db/client";
@@ -53,16 +53,14 @@ async function prepareMorning(names: readonly string[]) {
         .insert(callTasks)
         .values({ creditorId: debtor!.creditorId, debtorId: debtor!.id, reason: "Deuxième relance restée sans réponse", dueAt: new Date("2026-11-20T07:00:00Z") });
     const letterFor = byName(names[4]!);
-    await db
-      .insert(letters)
-      .values({
-        creditorId: letterFor.creditorId,
-        debtorId: letterFor.id,
-        kind: "formal_notice",
-        pdfPath: "letters/matin.pdf",
-        pdfSha256: "0".repeat(64),
-        createdAt: new Date("2026-11-16T09:00:00Z"),
-      });
+    await db.insert(letters).values({
+      creditorId: letterFor.creditorId,
+      debtorId: letterFor.id,
+      kind: "formal_notice",
+      pdfPath: "letters/matin.pdf",
+      pdfSha256: "0".repeat(64),
+      createdAt: new Date("2026-11-16T09:00:00Z"),
+    });
     return { planner: planner!, called: called.map((d) => d!), letterFor };
   });
 }

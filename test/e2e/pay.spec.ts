@@ -1,7 +1,7 @@
 import { AxeBuilder } from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
-import { outboundMessageInvoices, outboundMessages } from "../../db/schema";
+import { outboundMessageInvoices, outboundMessages } from "../../db/tables";
 import { runJobOnce, withDb } from "./support/helpers";
 import { invoiceById, martin, openPortalFromOutbox, plannedFor } from "./support/pay";
 

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
-import { debtorContacts, devOutbox, invoices } from "../../db/schema";
+import { debtorContacts, devOutbox, invoices } from "../../db/tables";
 import { readFileSync } from "node:fs";
 import { runJobOnce, withDb } from "./support/helpers";
 import { E2E_SERVER_LOG } from "./support/env";

@@ -2,7 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { and, eq } from "drizzle-orm";
 import { DEMO_LOGIN } from "../../db/seed";
-import { cadencePauses, debtors, devOutbox, installmentPlanInvoices, installmentPlans, installments, invoices, paymentClaims } from "../../db/schema";
+import { cadencePauses, debtors, devOutbox, installmentPlanInvoices, installmentPlans, installments, invoices, paymentClaims } from "../../db/tables";
 import { withDb } from "./support/helpers";
 import { E2E_NOW } from "./support/env";
 import { first, one } from "../../db/client";
@@ -42,16 +42,14 @@ test("staff clear the review queue: accept a plan, refuse a payment claim with a
       { planId: row.id, position: 1, dueDate: "2026-12-10", amountCents: plan.invoice.balanceCents - half },
       { planId: row.id, position: 2, dueDate: "2027-01-10", amountCents: half },
     ]);
-    await db
-      .insert(paymentClaims)
-      .values({
-        debtorId: claim.debtor.id,
-        invoiceId: claim.invoice.id,
-        paidOn: "2026-11-17",
-        amountCents: claim.invoice.balanceCents,
-        method: "transfer",
-        reference: "VIR-SALON",
-      });
+    await db.insert(paymentClaims).values({
+      debtorId: claim.debtor.id,
+      invoiceId: claim.invoice.id,
+      paidOn: "2026-11-17",
+      amountCents: claim.invoice.balanceCents,
+      method: "transfer",
+      reference: "VIR-SALON",
+    });
     await db.insert(cadencePauses).values({ debtorId: claim.debtor.id, invoiceId: claim.invoice.id, reason: "payment_claimed", startsAt: new Date(E2E_NOW), owner: "staff" });
   });
 

@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { desc, eq } from "drizzle-orm";
 import { DEMO_LOGIN } from "../../db/seed";
-import { creditors, devOutbox, staffUsers } from "../../db/schema";
+import { creditors, devOutbox, staffUsers } from "../../db/tables";
 import { withDb } from "./support/helpers";
 import { enterPortal } from "./support/secure";
 import { first } from "../../db/client";

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { and, eq } from "drizzle-orm";
-import { debtorContacts, debtors, invoices } from "../../db/schema";
+import { debtorContacts, debtors, invoices } from "../../db/tables";
 import { withDb } from "./support/helpers";
 import { MARTIN_EMAIL, enterPortal, verifyWithCode } from "./support/secure";
 import { first } from "../../db/client";

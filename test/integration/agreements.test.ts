@@ -24,7 +24,7 @@ import {
   outboundMessages,
   promises,
   timelineEvents,
-} from "../../db/schema";
+} from "../../db/tables";
 import { args, outcome } from "../support/routes";
 import { first, sqliteClient } from "../../db/client";
 

@@ -17,7 +17,7 @@ import * as invoicesBatch from "~/routes/api.v1.invoices_.batch";
 import * as invoiceRoute from "~/routes/api.v1.invoices_.$ref";
 import * as paymentsRoute from "~/routes/api.v1.invoices_.$ref_.payments";
 import * as openapiRoute from "~/routes/api.v1.openapi[.]json";
-import { apiKeys, creditors, debtors, invoices, payments, staffUsers, timelineEvents } from "../../db/schema";
+import { apiKeys, creditors, debtors, invoices, payments, staffUsers, timelineEvents } from "../../db/tables";
 import { args, outcome, staffCsrf } from "../support/routes";
 import { first, one } from "../../db/client";
 

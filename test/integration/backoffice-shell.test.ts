@@ -11,7 +11,7 @@ import { countStaffWork } from "~/models/dashboard.server";
 import { MEMBER_PAGE, SECTIONS } from "~/components/backoffice-shell";
 import * as shell from "~/routes/backoffice";
 import * as debtorList from "~/routes/backoffice.debtors._index";
-import { invoices, staffUsers } from "../../db/schema";
+import { invoices, staffUsers } from "../../db/tables";
 import { args, outcome } from "../support/routes";
 import { first } from "../../db/client";
 

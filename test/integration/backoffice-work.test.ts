@@ -23,8 +23,8 @@ import { tick } from "../../jobs/tick";
 import { getEnv } from "~/env.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";
-import { creditors, invoices, outboundMessageInvoices, outboundMessages, payments } from "../../db/schema";
-import { callTasks, debtors, letters, promises, staffUsers, timelineEvents } from "../../db/schema";
+import { creditors, invoices, outboundMessageInvoices, outboundMessages, payments } from "../../db/tables";
+import { callTasks, debtors, letters, promises, staffUsers, timelineEvents } from "../../db/tables";
 import { args, outcome, signInPage, staffCsrf } from "../support/routes";
 import { first, one } from "../../db/client";
 
@@ -198,18 +198,16 @@ describe("the debtor file", () => {
     const db = getDb();
     const other = one(await db.insert(creditors).values({ legalName: "Autre SARL", addressLine: "1 rue", postalCode: "75001", city: "Paris", email: "a@b.fr" }).returning());
     const stranger = one(await db.insert(debtors).values({ creditorId: other.id, kind: "business", name: "Client d'un autre" }).returning());
-    await db
-      .insert(invoices)
-      .values({
-        creditorId: other.id,
-        debtorId: stranger.id,
-        number: "X-1",
-        amountCents: 100,
-        balanceCents: 100,
-        issueDate: "2026-10-01",
-        dueDate: "2026-10-31",
-        paymentTermsDays: 30,
-      });
+    await db.insert(invoices).values({
+      creditorId: other.id,
+      debtorId: stranger.id,
+      number: "X-1",
+      amountCents: 100,
+      balanceCents: 100,
+      issueDate: "2026-10-01",
+      dueDate: "2026-10-31",
+      paymentTermsDays: 30,
+    });
     expect(((await load(`/backoffice/debtors/${stranger.id}`, stranger.id)) as Response).status).toBe(404);
     expect(((await load("/backoffice/debtors/999999", 999999)) as Response).status).toBe(404);
   });
@@ -269,93 +267,79 @@ describe("the dashboard", () => {
     expect(before.dso).toEqual(expect.any(Number));
     const db = getDb();
     const invoice = first(await db.select().from(invoices).where(eq(invoices.status, "open")))!;
-    await db
-      .insert(payments)
-      .values({
-        invoiceId: invoice.id,
-        amountCents: 12_345,
-        currency: "EUR",
-        method: "card",
-        provider: "test",
-        providerRef: "dash-1",
-        kind: "payment",
-        receivedAt: new Date("2026-11-19T10:00:00Z"),
-      });
+    await db.insert(payments).values({
+      invoiceId: invoice.id,
+      amountCents: 12_345,
+      currency: "EUR",
+      method: "card",
+      provider: "test",
+      providerRef: "dash-1",
+      kind: "payment",
+      receivedAt: new Date("2026-11-19T10:00:00Z"),
+    });
     // Refund rows are negative, as the Stripe webhook writes them; an overpayment is owed back, not collected.
-    await db
-      .insert(payments)
-      .values({
-        invoiceId: invoice.id,
-        amountCents: -2_345,
-        currency: "EUR",
-        method: "card",
-        provider: "test",
-        providerRef: "dash-1",
-        kind: "refund",
-        receivedAt: new Date("2026-11-19T11:00:00Z"),
-      });
-    await db
-      .insert(payments)
-      .values({
-        invoiceId: invoice.id,
-        amountCents: 9_999,
-        currency: "EUR",
-        method: "card",
-        provider: "test",
-        providerRef: "dash-1",
-        kind: "overpayment",
-        receivedAt: new Date("2026-11-19T12:00:00Z"),
-      });
+    await db.insert(payments).values({
+      invoiceId: invoice.id,
+      amountCents: -2_345,
+      currency: "EUR",
+      method: "card",
+      provider: "test",
+      providerRef: "dash-1",
+      kind: "refund",
+      receivedAt: new Date("2026-11-19T11:00:00Z"),
+    });
+    await db.insert(payments).values({
+      invoiceId: invoice.id,
+      amountCents: 9_999,
+      currency: "EUR",
+      method: "card",
+      provider: "test",
+      providerRef: "dash-1",
+      kind: "overpayment",
+      receivedAt: new Date("2026-11-19T12:00:00Z"),
+    });
     // Paid before the month began in Paris (31 October 23:30 UTC is 1 November 00:30 in Paris: this month).
-    await db
-      .insert(payments)
-      .values({
-        invoiceId: invoice.id,
-        amountCents: 500,
-        currency: "EUR",
-        method: "transfer",
-        provider: "test",
-        providerRef: "dash-2",
-        kind: "payment",
-        receivedAt: new Date("2026-10-31T23:30:00Z"),
-      });
-    await db
-      .insert(payments)
-      .values({
-        invoiceId: invoice.id,
-        amountCents: 700,
-        currency: "EUR",
-        method: "transfer",
-        provider: "test",
-        providerRef: "dash-3",
-        kind: "payment",
-        receivedAt: new Date("2026-10-31T22:30:00Z"),
-      });
+    await db.insert(payments).values({
+      invoiceId: invoice.id,
+      amountCents: 500,
+      currency: "EUR",
+      method: "transfer",
+      provider: "test",
+      providerRef: "dash-2",
+      kind: "payment",
+      receivedAt: new Date("2026-10-31T23:30:00Z"),
+    });
+    await db.insert(payments).values({
+      invoiceId: invoice.id,
+      amountCents: 700,
+      currency: "EUR",
+      method: "transfer",
+      provider: "test",
+      providerRef: "dash-3",
+      kind: "payment",
+      receivedAt: new Date("2026-10-31T22:30:00Z"),
+    });
     // Weeks start on Monday in Paris: 15 November 23:30 UTC is already Monday 16th there, 22:30 is still Sunday.
-    await db
-      .insert(payments)
-      .values({
-        invoiceId: invoice.id,
-        amountCents: 200,
-        currency: "EUR",
-        method: "transfer",
-        provider: "test",
-        providerRef: "dash-4",
-        kind: "payment",
-        receivedAt: new Date("2026-11-15T23:30:00Z"),
-      });
-    await db
-      .insert(payments)
-      .values({
-        invoiceId: invoice.id,
-        amountCents: 300,
-        currency: "EUR",
-        method: "transfer",
-        provider: "test",
-        providerRef: "dash-5",
-        kind: "payment",
-        receivedAt: new Date("2026-11-15T22:30:00Z"),
-      });
+    await db.insert(payments).values({
+      invoiceId: invoice.id,
+      amountCents: 200,
+      currency: "EUR",
+      method: "transfer",
+      provider: "test",
+      providerRef: "dash-4",
+      kind: "payment",
+      receivedAt: new Date("2026-11-15T23:30:00Z"),
+    });
+    await db.insert(payments).values({
+      invoiceId: invoice.id,
+      amountCents: 300,
+      currency: "EUR",
+      method: "transfer",
+      provider: "test",
+      providerRef: "dash-5",
+      kind: "payment",
+      receivedAt: new Date("2026-11-15T22:30:00Z"),
+    });
     const after = await load();
     const euros = (label: string) => Number(label.replace(/[^\d,]/g, "").replace(",", "."));
     expect(Math.round((euros(after.collectedThisMonth) - euros(before.collectedThisMonth)) * 100)).toBe(12_345 - 2_345 + 500 + 200 + 300);
@@ -437,18 +421,16 @@ describe("exporting the open book", () => {
     const db = getDb();
     const creditorId = first(await db.select().from(staffUsers))!.creditorId;
     const hostile = one(await db.insert(debtors).values({ creditorId, kind: "business", name: '=HYPERLINK("http://evil.example","Cliquez")' }).returning());
-    await db
-      .insert(invoices)
-      .values({
-        creditorId,
-        debtorId: hostile.id,
-        number: "+CMD-1",
-        amountCents: 12_345,
-        balanceCents: 12_345,
-        issueDate: "2026-10-01",
-        dueDate: "2026-10-31",
-        paymentTermsDays: 30,
-      });
+    await db.insert(invoices).values({
+      creditorId,
+      debtorId: hostile.id,
+      number: "+CMD-1",
+      amountCents: 12_345,
+      balanceCents: 12_345,
+      issueDate: "2026-10-01",
+      dueDate: "2026-10-31",
+      paymentTermsDays: 30,
+    });
     const response = (await exportCsv.loader(args(get("/backoffice/export.csv")))) as Response;
     expect(response.headers.get("Content-Disposition")).toBe('attachment; filename="encours-2026-11-20.csv"');
     const csv = await response.text();

@@ -32,7 +32,7 @@ import {
   outboundMessageInvoices,
   outboundMessages,
   staffUsers,
-} from "../../db/schema";
+} from "../../db/tables";
 import { args, outcome, staffCsrf } from "../support/routes";
 import { first, one } from "../../db/client";
 

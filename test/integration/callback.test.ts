@@ -14,7 +14,7 @@ import { tick } from "../../jobs/tick";
 import * as landing from "~/routes/l.$token";
 import * as callbackRoute from "~/routes/portal.callback";
 import * as review from "~/routes/backoffice.review";
-import { cadencePauses, callTasks, debtors, devOutbox, outboundMessages, timelineEvents } from "../../db/schema";
+import { cadencePauses, callTasks, debtors, devOutbox, outboundMessages, timelineEvents } from "../../db/tables";
 import { args, outcome } from "../support/routes";
 import { first } from "../../db/client";
 

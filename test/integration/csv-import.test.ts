@@ -16,7 +16,7 @@ import * as importPage from "~/routes/backoffice.import";
 import * as issuesCsv from "~/routes/backoffice.import_.$runId.issues[.]csv";
 import * as progress from "~/routes/backoffice.import_.$runId.progress";
 import * as template from "~/routes/backoffice.import_.template[.]csv";
-import { debtorContacts, debtors, importRowIssues, importRuns, invoiceTermsFlags, invoices, staffUsers } from "../../db/schema";
+import { debtorContacts, debtors, importRowIssues, importRuns, invoiceTermsFlags, invoices, staffUsers } from "../../db/tables";
 import { args, outcome, staffCsrf } from "../support/routes";
 import { first, transaction } from "../../db/client";
 

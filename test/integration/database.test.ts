@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { freshDb, seededDb } from "../support/db";
-import { creditors, debtors, invoices, outboundMessages, timelineEvents } from "../../db/schema";
+import { creditors, debtors, invoices, outboundMessages, timelineEvents } from "../../db/tables";
 import { agingBucket } from "~/domain/aging";
 import Database from "better-sqlite3";
 import { first, sqliteClient, transaction, wrapSqlite, type Db } from "../../db/client";

@@ -7,7 +7,7 @@ import { closeDb, getDb } from "~/db.server";
 import { hashPassword } from "~/services/auth/passwords.server";
 import { signInStaff } from "~/services/auth/staff-auth.server";
 import * as list from "~/routes/backoffice.debtors._index";
-import { creditors, debtors, invoices, promises, staffUsers } from "../../db/schema";
+import { creditors, debtors, invoices, promises, staffUsers } from "../../db/tables";
 import { first, one } from "../../db/client";
 
 const BASE = "http://localhost:4310";
@@ -118,18 +118,16 @@ describe("the debtor list", () => {
     const db = getDb();
     const other = one(await db.insert(creditors).values({ legalName: "Autre SARL", addressLine: "1 rue", postalCode: "75001", city: "Paris", email: "a@b.fr" }).returning());
     const stranger = one(await db.insert(debtors).values({ creditorId: other.id, kind: "business", name: "Client Secret d'un autre", siren: "999888777" }).returning());
-    await db
-      .insert(invoices)
-      .values({
-        creditorId: other.id,
-        debtorId: stranger.id,
-        number: "SECRET-1",
-        amountCents: 99_999_00,
-        balanceCents: 99_999_00,
-        issueDate: "2026-01-01",
-        dueDate: "2026-01-31",
-        paymentTermsDays: 30,
-      });
+    await db.insert(invoices).values({
+      creditorId: other.id,
+      debtorId: stranger.id,
+      number: "SECRET-1",
+      amountCents: 99_999_00,
+      balanceCents: 99_999_00,
+      issueDate: "2026-01-01",
+      dueDate: "2026-01-31",
+      paymentTermsDays: 30,
+    });
     for (const q of ["Client Secret", "999888777", "SECRET-1"]) expect((await load(`?q=${encodeURIComponent(q)}`)).total, q).toBe(0);
     expect(names(await load()).includes(stranger.name)).toBe(false);
   });

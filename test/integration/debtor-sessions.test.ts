@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { seededDb } from "../support/db";
 import { openDatabase, first, one, sqliteClient } from "../../db/client";
-import { debtorLinks, debtors } from "../../db/schema";
+import { debtorLinks, debtors } from "../../db/tables";
 import { getDebtorSession, startDebtorSession } from "~/services/auth/debtor-sessions.server";
 import { getDebtorForPortal } from "~/models/portal.server";
 

@@ -36,7 +36,7 @@ import {
   staffAuditEvents,
   staffUsers,
   timelineEvents,
-} from "../../db/schema";
+} from "../../db/tables";
 import { first, one } from "../../db/client";
 
 const BASE = "http://localhost:4310";
@@ -134,20 +134,18 @@ beforeAll(async () => {
       .returning(),
   ).id;
 
-  await db
-    .insert(promises)
-    .values({
-      debtorId,
-      invoiceId: open[0]!.id,
-      promisedDate: "2026-10-30",
-      amountCents: 123_456,
-      source: "portal",
-      status: "broken",
-      acknowledgmentText: ACK,
-      acknowledgedIp: "203.0.113.45",
-      acknowledgedUserAgent: "Mozilla/5.0 (Android 14)",
-      createdAt: new Date("2026-10-20T14:03:00Z"),
-    });
+  await db.insert(promises).values({
+    debtorId,
+    invoiceId: open[0]!.id,
+    promisedDate: "2026-10-30",
+    amountCents: 123_456,
+    source: "portal",
+    status: "broken",
+    acknowledgmentText: ACK,
+    acknowledgedIp: "203.0.113.45",
+    acknowledgedUserAgent: "Mozilla/5.0 (Android 14)",
+    createdAt: new Date("2026-10-20T14:03:00Z"),
+  });
   const plan = one(
     await db
       .insert(installmentPlans)
@@ -172,27 +170,23 @@ beforeAll(async () => {
   const photo = join(storage, "photo-upload.png");
   writeFileSync(photo, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
   await db.insert(disputeFiles).values({ disputeId: dispute.id, storagePath: photo, originalName: "porte rayée\r\n.png", contentType: "image/png", sizeBytes: 11 });
-  await db
-    .insert(cadencePauses)
-    .values({
-      debtorId,
-      invoiceId: null,
-      reason: "callback_requested",
-      startsAt: new Date("2026-11-10T09:00:00Z"),
-      endsAt: new Date("2026-11-12T09:00:00Z"),
-      owner: "system",
-      resolvedAt: new Date("2026-11-12T09:00:00Z"),
-    });
-  await db
-    .insert(timelineEvents)
-    .values({
-      creditorId,
-      debtorId,
-      type: "call.answered",
-      actor: "staff",
-      data: { note: '=HYPERLINK("http://evil.example")', staff: "Claire Durand" },
-      occurredAt: new Date("2026-11-18T10:00:00Z"),
-    });
+  await db.insert(cadencePauses).values({
+    debtorId,
+    invoiceId: null,
+    reason: "callback_requested",
+    startsAt: new Date("2026-11-10T09:00:00Z"),
+    endsAt: new Date("2026-11-12T09:00:00Z"),
+    owner: "system",
+    resolvedAt: new Date("2026-11-12T09:00:00Z"),
+  });
+  await db.insert(timelineEvents).values({
+    creditorId,
+    debtorId,
+    type: "call.answered",
+    actor: "staff",
+    data: { note: '=HYPERLINK("http://evil.example")', staff: "Claire Durand" },
+    occurredAt: new Date("2026-11-18T10:00:00Z"),
+  });
 }, 120_000);
 
 describe("the litigation dossier", () => {
@@ -358,19 +352,17 @@ describe("the litigation dossier", () => {
         .values({ creditorId: other.id, kind: "business", name: "Client d'un autre", escalatedAt: new Date(NOW) })
         .returning(),
     );
-    await db
-      .insert(invoices)
-      .values({
-        creditorId: other.id,
-        debtorId: stranger.id,
-        number: "X-1",
-        amountCents: 100,
-        balanceCents: 100,
-        issueDate: "2026-10-01",
-        dueDate: "2026-10-31",
-        paymentTermsDays: 30,
-        status: "litigation",
-      });
+    await db.insert(invoices).values({
+      creditorId: other.id,
+      debtorId: stranger.id,
+      number: "X-1",
+      amountCents: 100,
+      balanceCents: 100,
+      issueDate: "2026-10-01",
+      dueDate: "2026-10-31",
+      paymentTermsDays: 30,
+      status: "litigation",
+    });
     expect(((await get(stranger.id)) as Response).status).toBe(404);
     expect(((await get(999_999)) as Response).status).toBe(404);
     expect(((await get("abc")) as Response).status).toBe(404);

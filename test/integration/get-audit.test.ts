@@ -14,7 +14,7 @@ import { signInStaff } from "~/services/auth/staff-auth.server";
 import { insertLink, signLink } from "~/services/shared/links.server";
 import * as landing from "~/routes/l.$token";
 import * as keysPage from "~/routes/backoffice.api-keys";
-import { apiKeys, debtorSessions, debtors, invoices } from "../../db/schema";
+import { apiKeys, debtorSessions, debtors, invoices } from "../../db/tables";
 import { first } from "../../db/client";
 
 /**

@@ -29,7 +29,7 @@ import * as review from "~/routes/backoffice.review";
 import * as lettersRoute from "~/routes/backoffice.letters";
 import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
 import * as debtorList from "~/routes/backoffice.debtors._index";
-import { callTasks, debtorSessions, debtors, installmentPlans, invoices, letters } from "../../db/schema";
+import { callTasks, debtorSessions, debtors, installmentPlans, invoices, letters } from "../../db/tables";
 import { outcome, signInPage, staffCsrf } from "../support/routes";
 import { first, one } from "../../db/client";
 

@@ -27,7 +27,7 @@ import { devOutboxEmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";
 import { tick } from "../../jobs/tick";
 import * as newLink from "~/routes/link.new";
-import { callTasks, creditors, devOutbox, debtorSessions, debtors, disputeFiles, disputes, invoices, payments, promises } from "../../db/schema";
+import { callTasks, creditors, devOutbox, debtorSessions, debtors, disputeFiles, disputes, invoices, payments, promises } from "../../db/tables";
 import { args, staffCsrf } from "../support/routes";
 import * as settingsRoute from "~/routes/backoffice.settings";
 import * as teamRoute from "~/routes/backoffice.team";

@@ -18,7 +18,7 @@ import * as debtorsRoute from "~/routes/api.v1.debtors";
 import * as invoicesRoute from "~/routes/api.v1.invoices";
 import * as invoicesBatch from "~/routes/api.v1.invoices_.batch";
 import * as invoiceRoute from "~/routes/api.v1.invoices_.$ref";
-import { apiKeys, creditors, debtorContacts, debtors, importRuns, invoices, staffUsers } from "../../db/schema";
+import { apiKeys, creditors, debtorContacts, debtors, importRuns, invoices, staffUsers } from "../../db/tables";
 import { args, outcome, staffCsrf } from "../support/routes";
 import { first, one } from "../../db/client";
 

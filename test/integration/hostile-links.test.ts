@@ -14,7 +14,7 @@ import * as portal from "~/routes/portal._index";
 import * as promise from "~/routes/portal.promise";
 import * as dashboard from "~/routes/backoffice._index";
 import { DEMO_LOGIN } from "../../db/seed";
-import { debtorSessions, debtors, staffUsers } from "../../db/schema";
+import { debtorSessions, debtors, staffUsers } from "../../db/tables";
 import { args } from "../support/routes";
 import { first } from "../../db/client";
 

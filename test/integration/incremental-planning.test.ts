@@ -20,7 +20,7 @@ import {
   invoices,
   outboundMessages,
   promises,
-} from "../../db/schema";
+} from "../../db/tables";
 import { first, one, transaction, sqliteClient, wrapSqlite, type Db } from "../../db/client";
 import { seededDb } from "../support/db";
 import { testEnv } from "../support/env";
@@ -253,19 +253,17 @@ describe("incremental planning", { timeout: 60_000 }, () => {
 
     // A new invoice for a debtor.
     const invoiced = await quietDebtorWithOpenInvoice(db, now);
-    await db
-      .insert(invoices)
-      .values({
-        creditorId,
-        debtorId: invoiced.debtorId,
-        number: "INC-1",
-        amountCents: 12_000,
-        balanceCents: 12_000,
-        issueDate: "2026-11-01",
-        dueDate: "2026-12-01",
-        paymentTermsDays: 30,
-        status: "open",
-      });
+    await db.insert(invoices).values({
+      creditorId,
+      debtorId: invoiced.debtorId,
+      number: "INC-1",
+      amountCents: 12_000,
+      balanceCents: 12_000,
+      issueDate: "2026-11-01",
+      dueDate: "2026-12-01",
+      paymentTermsDays: 30,
+      status: "open",
+    });
     expect(await owedDebtors(db, now)).toEqual([invoiced.debtorId]);
   });
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { PDFDocument } from "pdf-lib";
 import { seededDb } from "../support/db";
-import { creditors, debtors } from "../../db/schema";
+import { creditors, debtors } from "../../db/tables";
 import { renderFormalNotice, storeLetterPdf, type FormalNoticeInput } from "~/services/shared/letters.server";
 import { first } from "../../db/client";
 

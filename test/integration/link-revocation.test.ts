@@ -13,7 +13,7 @@ import * as portalHome from "~/routes/portal._index";
 import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
 import * as review from "~/routes/backoffice.review";
 import * as dashboard from "~/routes/backoffice._index";
-import { creditors, debtorLinks, debtors, disputes, invoices, refusedWebhooks, staffUsers, timelineEvents } from "../../db/schema";
+import { creditors, debtorLinks, debtors, disputes, invoices, refusedWebhooks, staffUsers, timelineEvents } from "../../db/tables";
 import { args, outcome, staffCsrf } from "../support/routes";
 import { first, one } from "../../db/client";
 

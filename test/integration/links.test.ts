@@ -5,7 +5,7 @@ import { seededDb } from "../support/db";
 import { testEnv, TEST_KEYS } from "../support/env";
 import { parseEnv } from "~/env.server";
 import { checkLink, insertLink, revokeLink, signLink, LINK_AUDIENCE, LINK_TYP } from "~/services/shared/links.server";
-import { debtorLinks, debtors } from "../../db/schema";
+import { debtorLinks, debtors } from "../../db/tables";
 import { first } from "../../db/client";
 
 const env = parseEnv(testEnv());

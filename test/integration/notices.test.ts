@@ -10,7 +10,7 @@ import { devOutboxEmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";
 import { queueNotice, sendNoticeNow } from "~/services/shared/notices.server";
 import { loadCadenceStates } from "~/services/shared/cadence.server";
-import { devOutbox, outboundMessages } from "../../db/schema";
+import { devOutbox, outboundMessages } from "../../db/tables";
 import { first, transaction, type Db } from "../../db/client";
 
 const env = parseEnv(testEnv({ STORAGE_DIR: mkdtempSync(join(tmpdir(), "relance-files-")) }));

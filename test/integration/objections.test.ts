@@ -26,7 +26,7 @@ import {
   outboundMessages,
   paymentClaims,
   timelineEvents,
-} from "../../db/schema";
+} from "../../db/tables";
 import { args, outcome } from "../support/routes";
 import { first } from "../../db/client";
 

@@ -15,7 +15,7 @@ import { signInStaff } from "~/services/auth/staff-auth.server";
 import * as dashboard from "~/routes/backoffice._index";
 import { loadCadenceStates } from "~/services/shared/cadence.server";
 import { tick } from "../../jobs/tick";
-import { debtors, devOutbox, installmentPlanInvoices, installmentPlans, invoices, outboundMessageInvoices, outboundMessages, staffUsers, timelineEvents } from "../../db/schema";
+import { debtors, devOutbox, installmentPlanInvoices, installmentPlans, invoices, outboundMessageInvoices, outboundMessages, staffUsers, timelineEvents } from "../../db/tables";
 import { first, one } from "../../db/client";
 
 const BASE = "http://localhost:4310";

@@ -32,7 +32,7 @@ import {
   staffUsers,
   timelineEvents,
   webhookEvents,
-} from "../../db/schema";
+} from "../../db/tables";
 import { first, one, sqliteClient, type Db } from "../../db/client";
 import { args, outcome, staffCsrf } from "../support/routes";
 

@@ -10,7 +10,7 @@ import { receiptPdfLines } from "~/services/documents/receipt-pdf.server";
 import * as landing from "~/routes/l.$token";
 import * as portal from "~/routes/portal._index";
 import * as receipt from "~/routes/portal.documents.receipts.$paymentId";
-import { debtorContacts, debtors, installmentPlans, installments, invoices, payments, promises } from "../../db/schema";
+import { debtorContacts, debtors, installmentPlans, installments, invoices, payments, promises } from "../../db/tables";
 import { args, outcome } from "../support/routes";
 import { first, one, transaction } from "../../db/client";
 

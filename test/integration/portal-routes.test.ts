@@ -11,7 +11,7 @@ import * as landing from "~/routes/l.$token";
 import * as portal from "~/routes/portal._index";
 import * as portalInvoice from "~/routes/portal.invoices.$invoiceId";
 import * as newLink from "~/routes/link.new";
-import { debtorLinks, debtorSessions, devOutbox, invoices, timelineEvents } from "../../db/schema";
+import { debtorLinks, debtorSessions, devOutbox, invoices, timelineEvents } from "../../db/tables";
 import { args } from "../support/routes";
 import { first } from "../../db/client";
 

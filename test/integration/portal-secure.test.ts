@@ -33,7 +33,7 @@ import {
   rateLimits,
   stepUpCodes,
   timelineEvents,
-} from "../../db/schema";
+} from "../../db/tables";
 import { args } from "../support/routes";
 import { first } from "../../db/client";
 

@@ -16,7 +16,7 @@ import { parseEnv, resetEnvCache } from "~/env.server";
 import { runCadence } from "~/services/shared/cadence.server";
 import { dryRun } from "~/services/shared/dry-run.server";
 import { recordInvoicePayment } from "~/services/shared/payment-recording.server";
-import { callTasks, creditors, debtorContacts, debtors, invoices, outboundMessageInvoices, outboundMessages, promises } from "../../db/schema";
+import { callTasks, creditors, debtorContacts, debtors, invoices, outboundMessageInvoices, outboundMessages, promises } from "../../db/tables";
 import { first, one, transaction, sqliteClient, type Db } from "../../db/client";
 
 const env = parseEnv(testEnv({ STORAGE_DIR: mkdtempSync(join(tmpdir(), "relance-files-")) }));
@@ -107,16 +107,14 @@ describe("time-barred consumer debts (C. conso L218-2, L8)", () => {
         at: new Date("2024-06-01T10:00:00Z"),
       }),
     );
-    await db
-      .insert(promises)
-      .values({
-        debtorId: promised.debtor.id,
-        invoiceId: promised.invoice.id,
-        promisedDate: "2025-12-15",
-        source: "phone",
-        status: "broken",
-        createdAt: new Date("2025-12-01T10:00:00Z"),
-      });
+    await db.insert(promises).values({
+      debtorId: promised.debtor.id,
+      invoiceId: promised.invoice.id,
+      promisedDate: "2025-12-15",
+      source: "phone",
+      status: "broken",
+      createdAt: new Date("2025-12-01T10:00:00Z"),
+    });
 
     const rows = await dryRun(db, { from: "2026-11-20", to: "2027-01-31" });
     await runCadence({ db, env, now });

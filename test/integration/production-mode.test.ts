@@ -11,7 +11,7 @@ import { createSmsSender } from "~/integrations/sms.server";
 import * as outbox from "~/routes/dev.outbox._index";
 import * as outboxMessage from "~/routes/dev.outbox.$messageId";
 import * as checkout from "~/routes/dev.checkout.$sessionId";
-import { checkoutSessions, debtors, devOutbox } from "../../db/schema";
+import { checkoutSessions, debtors, devOutbox } from "../../db/tables";
 import { first, one } from "../../db/client";
 
 /**

@@ -14,7 +14,7 @@ import * as calls from "~/routes/backoffice.calls";
 import * as calendar from "~/routes/backoffice.cadence.calendar";
 import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
 import { tick } from "../../jobs/tick";
-import { callTasks, debtors, timelineEvents } from "../../db/schema";
+import { callTasks, debtors, timelineEvents } from "../../db/tables";
 import { args } from "../support/routes";
 
 /**

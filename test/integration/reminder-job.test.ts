@@ -14,7 +14,7 @@ import { dryRun } from "~/services/shared/dry-run.server";
 import { ticksBetween } from "~/domain/cadence-simulation";
 import { tick } from "../../jobs/tick";
 import { runCadence } from "~/services/shared/cadence.server";
-import { callTasks, debtorContacts, debtors, devOutbox, invoices, letters, outboundMessageInvoices, outboundMessages, promises, timelineEvents } from "../../db/schema";
+import { callTasks, debtorContacts, debtors, devOutbox, invoices, letters, outboundMessageInvoices, outboundMessages, promises, timelineEvents } from "../../db/tables";
 import { first, one, type Db } from "../../db/client";
 
 const env = parseEnv(testEnv({ STORAGE_DIR: mkdtempSync(join(tmpdir(), "relance-files-")) }));
@@ -166,19 +166,17 @@ describe("claiming re-checks the debtor's state", () => {
   it("a new link the debtor asked for does not hold back the cadence's next contact", async () => {
     const { db } = await seededDb(today);
     const martin = first(await db.select().from(debtors).where(eq(debtors.name, "Boulangerie Martin SARL")))!;
-    await db
-      .insert(outboundMessages)
-      .values({
-        key: "new_link:contact-1:2026-11-20:email",
-        creditorId: martin.creditorId,
-        debtorId: martin.id,
-        step: "new_link",
-        channel: "email",
-        status: "sent",
-        locale: "fr",
-        plannedFor: new Date("2026-11-20T07:00:00Z"),
-        sentAt: new Date("2026-11-20T07:00:00Z"),
-      });
+    await db.insert(outboundMessages).values({
+      key: "new_link:contact-1:2026-11-20:email",
+      creditorId: martin.creditorId,
+      debtorId: martin.id,
+      step: "new_link",
+      channel: "email",
+      status: "sent",
+      locale: "fr",
+      plannedFor: new Date("2026-11-20T07:00:00Z"),
+      sentAt: new Date("2026-11-20T07:00:00Z"),
+    });
     await tick(deps(db, tenAm));
     const steps = (await db.select({ step: outboundMessages.step }).from(outboundMessages).where(eq(outboundMessages.debtorId, martin.id))).map((m) => m.step);
     expect(steps).toEqual(["new_link", "pre_reminder"]);

@@ -11,7 +11,7 @@ import { resendEmailSender, type EmailSender } from "~/integrations/email.server
 import { devOutboxSmsSender } from "~/integrations/sms.server";
 import { queueNotice } from "~/services/shared/notices.server";
 import { batchIdempotencyKey, deliverDueMessages, deliverMessage } from "~/services/shared/outbox.server";
-import { debtorContacts, debtors, emailBatches, outboundMessages } from "../../db/schema";
+import { debtorContacts, debtors, emailBatches, outboundMessages } from "../../db/tables";
 import { first, transaction, type Db } from "../../db/client";
 
 const env = parseEnv(testEnv({ STORAGE_DIR: mkdtempSync(join(tmpdir(), "relance-files-")) }));

@@ -15,7 +15,7 @@ import { recordTwilioStatus } from "~/services/webhooks/twilio-webhooks.server";
 import type { Checkpoint } from "~/services/shared/checkpoints.server";
 import * as resendWebhook from "~/routes/webhooks.resend";
 import { tick } from "../../jobs/tick";
-import { debtorContacts, debtors, devOutbox, outboundMessages, timelineEvents, webhookEvents } from "../../db/schema";
+import { debtorContacts, debtors, devOutbox, outboundMessages, timelineEvents, webhookEvents } from "../../db/tables";
 import { first, type Db } from "../../db/client";
 
 const env = parseEnv(testEnv({ STORAGE_DIR: mkdtempSync(join(tmpdir(), "relance-files-")) }));

@@ -25,7 +25,7 @@ import {
   payments,
   promises,
   timelineEvents,
-} from "../../db/schema";
+} from "../../db/tables";
 import { runDailyRetention, runRetention } from "~/services/shared/retention.server";
 import { getEnv } from "~/env.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
@@ -90,19 +90,17 @@ async function debtorWithFile(name: string, invoiceStatus: "paid" | "open", paid
   await db
     .insert(disputeFiles)
     .values({ disputeId, storagePath: file("uploads", `photo-${name}.jpg`), originalName: `photo-${name}.jpg`, contentType: "image/jpeg", sizeBytes: 10 });
-  await db
-    .insert(paymentClaims)
-    .values({
-      debtorId,
-      invoiceId: invoice.id,
-      paidOn: "2020-03-01",
-      amountCents: 123_45,
-      method: "transfer",
-      proofPath: file("uploads", `proof-${name}.pdf`),
-      proofName: `virement-${name}.pdf`,
-      proofContentType: "application/pdf",
-      status: "confirmed",
-    });
+  await db.insert(paymentClaims).values({
+    debtorId,
+    invoiceId: invoice.id,
+    paidOn: "2020-03-01",
+    amountCents: 123_45,
+    method: "transfer",
+    proofPath: file("uploads", `proof-${name}.pdf`),
+    proofName: `virement-${name}.pdf`,
+    proofContentType: "application/pdf",
+    status: "confirmed",
+  });
   await db
     .insert(letters)
     .values({ creditorId, debtorId, kind: "formal_notice", pdfPath: file("letters", `formal-notice-${name}.pdf`), pdfSha256: "ab".repeat(32), status: "posted" });
@@ -121,56 +119,48 @@ async function debtorWithFile(name: string, invoiceStatus: "paid" | "open", paid
       .returning(),
   ).id;
   await db.insert(debtorSessions).values({ idHash: `session-${name}`, debtorId, linkId, expiresAt: new Date("2030-01-01T00:00:00Z") });
-  await db
-    .insert(promises)
-    .values({
-      debtorId,
-      invoiceId: invoice.id,
-      promisedDate: "2020-03-01",
-      source: "portal",
-      status: "kept",
-      acknowledgmentText: `Moi, ${name}, je reconnais devoir 123,45 €`,
-      acknowledgedIp: "203.0.113.9",
-      acknowledgedUserAgent: "Firefox",
-    });
-  await db
-    .insert(outboundMessages)
-    .values({
-      key: `reminder:${name}`,
-      creditorId,
-      debtorId,
-      step: "reminder_1",
-      channel: "email",
-      status: "sent",
-      locale: "fr",
-      toAddress: `${name}@example.fr`,
-      subject: `Bonjour ${name}`,
-      bodyText: `Bonjour ${name}, votre facture…`,
-      contentHash: "cd".repeat(32),
-      plannedFor: new Date("2020-02-15T08:00:00Z"),
-    });
-  await db
-    .insert(timelineEvents)
-    .values({
-      creditorId,
-      debtorId,
-      invoiceId: invoice.id,
-      type: "call.answered",
-      actor: "staff",
-      data: { taskId: 1, outcome: "reached", note: `${name} paiera vendredi` },
-      occurredAt: new Date("2020-02-16T08:00:00Z"),
-    });
-  await db
-    .insert(timelineEvents)
-    .values({
-      creditorId,
-      debtorId,
-      invoiceId: invoice.id,
-      type: "payment_recorded",
-      actor: "staff",
-      data: { amountCents: 123_45 },
-      occurredAt: paidAt ?? new Date("2020-02-15T08:00:00Z"),
-    });
+  await db.insert(promises).values({
+    debtorId,
+    invoiceId: invoice.id,
+    promisedDate: "2020-03-01",
+    source: "portal",
+    status: "kept",
+    acknowledgmentText: `Moi, ${name}, je reconnais devoir 123,45 €`,
+    acknowledgedIp: "203.0.113.9",
+    acknowledgedUserAgent: "Firefox",
+  });
+  await db.insert(outboundMessages).values({
+    key: `reminder:${name}`,
+    creditorId,
+    debtorId,
+    step: "reminder_1",
+    channel: "email",
+    status: "sent",
+    locale: "fr",
+    toAddress: `${name}@example.fr`,
+    subject: `Bonjour ${name}`,
+    bodyText: `Bonjour ${name}, votre facture…`,
+    contentHash: "cd".repeat(32),
+    plannedFor: new Date("2020-02-15T08:00:00Z"),
+  });
+  await db.insert(timelineEvents).values({
+    creditorId,
+    debtorId,
+    invoiceId: invoice.id,
+    type: "call.answered",
+    actor: "staff",
+    data: { taskId: 1, outcome: "reached", note: `${name} paiera vendredi` },
+    occurredAt: new Date("2020-02-16T08:00:00Z"),
+  });
+  await db.insert(timelineEvents).values({
+    creditorId,
+    debtorId,
+    invoiceId: invoice.id,
+    type: "payment_recorded",
+    actor: "staff",
+    data: { amountCents: 123_45 },
+    occurredAt: paidAt ?? new Date("2020-02-15T08:00:00Z"),
+  });
   return { debtorId, invoiceId: invoice.id };
 }
 

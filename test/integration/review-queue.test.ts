@@ -27,7 +27,7 @@ import {
   payments,
   staffUsers,
   timelineEvents,
-} from "../../db/schema";
+} from "../../db/tables";
 import { args, staffCsrf } from "../support/routes";
 import { first, one } from "../../db/client";
 

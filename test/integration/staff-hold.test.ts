@@ -8,7 +8,7 @@ import { hashPassword } from "~/services/auth/passwords.server";
 import { signInStaff } from "~/services/auth/staff-auth.server";
 import { dryRun } from "~/services/shared/dry-run.server";
 import * as debtorFile from "~/routes/backoffice.debtors.$debtorId";
-import { cadencePauses, debtors, staffUsers, timelineEvents } from "../../db/schema";
+import { cadencePauses, debtors, staffUsers, timelineEvents } from "../../db/tables";
 import { args, outcome, staffCsrf } from "../support/routes";
 import { first } from "../../db/client";
 

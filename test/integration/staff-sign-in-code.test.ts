@@ -3,7 +3,7 @@ import { desc, eq } from "drizzle-orm";
 import { seededDb } from "../support/db";
 import { resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
-import { devOutbox, staffCodes, staffSessions, staffUsers } from "../../db/schema";
+import { devOutbox, staffCodes, staffSessions, staffUsers } from "../../db/tables";
 import { getStaff } from "~/services/auth/staff-auth.server";
 import * as login from "~/routes/backoffice.login";
 import * as logout from "~/routes/backoffice.logout";

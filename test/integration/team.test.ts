@@ -4,7 +4,7 @@ import { createCookie } from "@remix-run/node";
 import { seededDb } from "../support/db";
 import { resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
-import { creditors, devOutbox, staffAuditEvents, staffSessions, staffUsers } from "../../db/schema";
+import { creditors, devOutbox, staffAuditEvents, staffSessions, staffUsers } from "../../db/tables";
 import { sha256 } from "~/services/auth/tokens.server";
 import { getStaff, signInStaff } from "~/services/auth/staff-auth.server";
 import * as team from "~/routes/backoffice.team";

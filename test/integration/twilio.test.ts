@@ -15,7 +15,7 @@ import { gsm7Length } from "~/domain/sms-text";
 import * as statusRoute from "~/routes/webhooks.twilio.status";
 import * as inboundRoute from "~/routes/webhooks.twilio.inbound";
 import { tick } from "../../jobs/tick";
-import { debtorContacts, outboundMessages, timelineEvents, webhookEvents } from "../../db/schema";
+import { debtorContacts, outboundMessages, timelineEvents, webhookEvents } from "../../db/tables";
 import { first, sqliteClient, type Db } from "../../db/client";
 
 const ACCOUNT_SID = `AC${"0123456789abcdef".repeat(2)}`;

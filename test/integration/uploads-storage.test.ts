@@ -12,7 +12,7 @@ import { storeUploads } from "~/services/documents/uploads.server";
 import * as landing from "~/routes/l.$token";
 import * as disputeRoute from "~/routes/portal.dispute";
 import * as paidRoute from "~/routes/portal.already-paid";
-import { debtorSessions, debtors, invoices } from "../../db/schema";
+import { debtorSessions, debtors, invoices } from "../../db/tables";
 import { seededDb } from "../support/db";
 import { databaseDigest } from "../support/digest";
 import { args, outcome } from "../support/routes";

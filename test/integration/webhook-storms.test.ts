@@ -13,7 +13,7 @@ import * as resendRoute from "~/routes/webhooks.resend";
 import * as twilioStatusRoute from "~/routes/webhooks.twilio.status";
 import * as twilioInboundRoute from "~/routes/webhooks.twilio.inbound";
 import { tick } from "../../jobs/tick";
-import { checkoutSessions, debtorContacts, invoices, outboundMessages, payments, timelineEvents, webhookEvents } from "../../db/schema";
+import { checkoutSessions, debtorContacts, invoices, outboundMessages, payments, timelineEvents, webhookEvents } from "../../db/tables";
 import { first, one, sqliteClient, type Db } from "../../db/client";
 import { args } from "../support/routes";
 

@@ -14,7 +14,7 @@ import * as calls from "~/routes/backoffice.calls";
 import * as review from "~/routes/backoffice.review";
 import * as lettersRoute from "~/routes/backoffice.letters";
 import * as debtorList from "~/routes/backoffice.debtors._index";
-import { cadencePauses, callTasks, creditors, debtors, disputes, installmentPlans, invoices, letters, paymentClaims, staffUsers, timelineEvents } from "../../db/schema";
+import { cadencePauses, callTasks, creditors, debtors, disputes, installmentPlans, invoices, letters, paymentClaims, staffUsers, timelineEvents } from "../../db/tables";
 import { args, outcome, staffCsrf } from "../support/routes";
 import { first, one, sqliteClient } from "../../db/client";
 

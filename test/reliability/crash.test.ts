@@ -15,7 +15,7 @@ import { checkpointNames } from "~/services/shared/checkpoints.server";
 import { queueNotice } from "~/services/shared/notices.server";
 import { crashHook } from "../../jobs/crash-hook";
 import { tick } from "../../jobs/tick";
-import { debtorContacts, debtors, emailBatches, outboundMessages } from "../../db/schema";
+import { debtorContacts, debtors, emailBatches, outboundMessages } from "../../db/tables";
 import { first, transaction, type Db } from "../../db/client";
 
 /**

@@ -13,7 +13,7 @@ import { devOutboxEmailSender } from "~/integrations/email.server";
 import { devOutboxSmsSender } from "~/integrations/sms.server";
 import { queueNotice } from "~/services/shared/notices.server";
 import { tick } from "../../jobs/tick";
-import { debtorContacts, debtors, emailBatches, outboundMessages } from "../../db/schema";
+import { debtorContacts, debtors, emailBatches, outboundMessages } from "../../db/tables";
 import { first, transaction } from "../../db/client";
 
 /**

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import { PDFDocument } from "pdf-lib";
 import { seededDb } from "../support/db";
-import { invoices } from "../../db/schema";
+import { invoices } from "../../db/tables";
 import { invoiceAttachments, invoicePdfLines, renderInvoicePdf, type InvoicePdfInput } from "~/services/documents/invoice-pdf.server";
 
 const created = new Date("2026-01-01T00:00:00Z");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PAUSE_KINDS, PAUSE_TERMS, isPastDeadline } from "~/domain/pauses";
-import { cadencePauses, installmentPlans } from "../../db/schema";
+import { cadencePauses, installmentPlans } from "../../db/tables";
 
 describe("every pause kind has an end or an owner with a deadline", () => {
   it.each(PAUSE_KINDS)("%s", (kind) => {

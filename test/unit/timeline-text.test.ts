@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeTimelineData, messageStatusLabel } from "~/domain/timeline-text";
-import { outboundMessages } from "../../db/schema";
+import { outboundMessages } from "../../db/tables";
 import { eventLabels } from "~/domain/timeline-labels";
 
 /**

@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { data, redirect } from "@remix-run/node";
 import { z } from "zod";
 import { transaction, type Db } from "../../../db/client";
-import type { importRuns, ImportCounts } from "../../../db/schema";
+import type { importRuns } from "../../../db/tables";
+import type { ImportCounts } from "../../../db/schema";
 import {
   cancelImportRun,
   createImportRun,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { firstErrors } from "../http/forms.server";
 import type { FieldErrors } from "../../utils/form-flow";
 import { transaction, type Db } from "../../../db/client";
-import type { creditors } from "../../../db/schema";
+import type { creditors } from "../../../db/tables";
 import { getCreditor, updateCreditorSettings } from "../../models/creditor-settings.server";
 import {
   checkIban,

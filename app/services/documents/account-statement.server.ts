@@ -2,7 +2,7 @@ import { loadEcbTable } from "../../models/published-rates.server";
 import { getStatementParties, listStatementInvoices, listStatementPayments } from "../../models/account-statement.server";
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import type { Db } from "../../../db/client";
-import type { creditors, debtors, invoices } from "../../../db/schema";
+import type { creditors, debtors, invoices } from "../../../db/tables";
 import { computeLatePenalties } from "../../domain/penalties";
 import { totalsByCurrency, type Money } from "../../domain/money";
 import type { CalendarDate } from "../../domain/dates";

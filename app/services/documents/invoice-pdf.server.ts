@@ -1,6 +1,6 @@
 import { PDFDocument, StandardFonts, rgb, type PDFPage } from "pdf-lib";
 import type { Db } from "../../../db/client";
-import type { creditors, debtors, invoices } from "../../../db/schema";
+import type { creditors, debtors, invoices } from "../../../db/tables";
 import { loadInvoiceCopyFacts } from "../../models/invoice-copies.server";
 import { date, money, type Locale } from "../../../emails/format";
 import { winAnsi, wrap } from "./pdf-text.server";

@@ -1,5 +1,5 @@
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
-import type { creditors, debtors, invoices, payments } from "../../../db/schema";
+import type { creditors, debtors, invoices, payments } from "../../../db/tables";
 import { localDate } from "../../domain/dates";
 import { date, money, type Locale } from "../../../emails/format";
 import { historyMessages } from "../../i18n/portal-history";

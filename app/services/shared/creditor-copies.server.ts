@@ -1,5 +1,5 @@
 import type { Db } from "../../../db/client";
-import type { commitmentEvidence } from "../../../db/schema";
+import type { commitmentEvidence } from "../../../db/tables";
 import { copyAddresses, getCommitmentDebtor, insertCommitmentEvidence, setCopyMessageIds } from "../../models/creditor-copies.server";
 import { insertMessageOnce } from "../../models/outbox.server";
 import { clientIp } from "../http/rate-limits.server";

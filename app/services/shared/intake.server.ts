@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { transaction, type Db } from "../../../db/client";
-import type { debtorContacts, debtors, invoiceTermsFlags, invoices, ImportCounts } from "../../../db/schema";
+import type { debtorContacts, debtors, invoiceTermsFlags, invoices } from "../../../db/tables";
+import type { ImportCounts } from "../../../db/schema";
 import { timeBarredWarning } from "../../domain/prescription";
 import {
   checkDebtor,

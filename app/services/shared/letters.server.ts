@@ -2,7 +2,7 @@ import { sha256Bytes } from "../auth/tokens.server";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from "pdf-lib";
-import type { creditors, debtors } from "../../../db/schema";
+import type { creditors, debtors } from "../../../db/tables";
 import type { CalendarDate } from "../../domain/dates";
 import { date, money, type Locale } from "../../../emails/format";
 import { winAnsi, wrap } from "../documents/pdf-text.server";
@@ -36,16 +36,14 @@ const copy = {
     sent: "Lettre recommandée avec accusé de réception",
     place: (city: string, day: string) => `${city}, le ${day}`,
     greeting: "Madame, Monsieur,",
-    intro: (contacts: string) =>
-      `Malgré ${contacts || "nos précédentes relances"}, nous constatons que les factures suivantes restent impayées à ce jour :`,
+    intro: (contacts: string) => `Malgré ${contacts || "nos précédentes relances"}, nous constatons que les factures suivantes restent impayées à ce jour :`,
     invoice: (n: string, issued: string, due: string, amount: string) => `Facture ${n} du ${issued}, échue le ${due} : ${amount} restant dû`,
     total: (amount: string) => `Total restant dû : ${amount}`,
     penalties: (interest: string, indemnity: string | null) =>
       `En application de l'article L441-10 du Code de commerce, ce retard ouvre droit à des pénalités de retard, soit ${interest} à ce jour${indemnity ? `, et à une indemnité forfaitaire pour frais de recouvrement de 40 € par facture, soit ${indemnity}` : ""}.`,
     unpublished: (n: string, from: string) => `Facture ${n} : pénalités à partir du ${from} non calculées, le taux applicable n'étant pas encore publié.`,
     consumerInterest: "Les sommes dues porteront intérêts au taux légal à compter de la présente mise en demeure.",
-    demand: (deadline: string) =>
-      `Par la présente, nous vous mettons en demeure, au sens de l'article 1344 du Code civil, de nous régler ces sommes au plus tard le ${deadline}.`,
+    demand: (deadline: string) => `Par la présente, nous vous mettons en demeure, au sens de l'article 1344 du Code civil, de nous régler ces sommes au plus tard le ${deadline}.`,
     consequence:
       "À défaut de paiement dans ce délai, nous engagerons sans autre avis une procédure judiciaire de recouvrement, notamment une requête en injonction de payer, dont les frais resteront à votre charge dans les conditions prévues par la loi.",
     pay: (url: string) => `Vous pouvez régler, proposer un échéancier ou nous signaler un désaccord sur : ${url}`,
@@ -73,8 +71,7 @@ const copy = {
       `Under article L441-10 of the French Commercial Code, this delay entitles us to late-payment interest, ${interest} to date${indemnity ? `, and to a fixed recovery indemnity of €40 per invoice, ${indemnity}` : ""}.`,
     unpublished: (n: string, from: string) => `Invoice ${n}: interest from ${from} not computed, as the applicable rate is not published yet.`,
     consumerInterest: "The sums due bear interest at the legal rate from this formal notice.",
-    demand: (deadline: string) =>
-      `We hereby give you formal notice, within the meaning of article 1344 of the French Civil Code, to pay these sums by ${deadline} at the latest.`,
+    demand: (deadline: string) => `We hereby give you formal notice, within the meaning of article 1344 of the French Civil Code, to pay these sums by ${deadline} at the latest.`,
     consequence:
       "Failing payment by that date, we will start court proceedings for recovery without further notice, including an application for an order for payment (injonction de payer), the costs of which will be borne by you as the law provides.",
     pay: (url: string) => `You can pay, propose a payment plan or tell us about a disagreement at: ${url}`,
@@ -121,9 +118,25 @@ export async function renderFormalNotice(input: FormalNoticeInput): Promise<{ by
     t.greeting,
     t.intro(contacts.length > 1 ? `${contacts.slice(0, -1).join(", ")}${t.and}${contacts.at(-1)}` : (contacts[0] ?? "")),
     ...input.invoices.map((i) => `- ${t.invoice(i.number, date(input.locale, i.issueDate), date(input.locale, i.dueDate), fmtMoney(i.balanceCents, i.currency))}`),
-    t.total(fmtMoney(sum((i) => i.balanceCents), currency)),
+    t.total(
+      fmtMoney(
+        sum((i) => i.balanceCents),
+        currency,
+      ),
+    ),
     business
-      ? t.penalties(fmtMoney(sum((i) => i.interestCents), currency), creditor.recoveryIndemnityEnabled ? fmtMoney(sum((i) => i.indemnityCents), currency) : null)
+      ? t.penalties(
+          fmtMoney(
+            sum((i) => i.interestCents),
+            currency,
+          ),
+          creditor.recoveryIndemnityEnabled
+            ? fmtMoney(
+                sum((i) => i.indemnityCents),
+                currency,
+              )
+            : null,
+        )
       : t.consumerInterest,
     ...(business ? input.invoices.flatMap((i) => (i.interestUnpublishedFrom ? [t.unpublished(i.number, date(input.locale, i.interestUnpublishedFrom))] : [])) : []),
     t.demand(date(input.locale, input.deadline)),

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT, jwtVerify, errors, type JWTVerifyGetKey } from "jose";
 import { first, type Db } from "../../../db/client";
-import type { debtorLinks } from "../../../db/schema";
+import type { debtorLinks } from "../../../db/tables";
 import type { Env } from "../../env.server";
 import { randomToken, sha256 } from "../auth/tokens.server";
 import {

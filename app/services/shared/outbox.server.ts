@@ -1,7 +1,7 @@
 import { loadEcbTable } from "../../models/published-rates.server";
 import { randomUUID } from "node:crypto";
 import { transaction, type Db } from "../../../db/client";
-import type { creditors, debtors, invoices, outboundMessages } from "../../../db/schema";
+import type { creditors, debtors, invoices, outboundMessages } from "../../../db/tables";
 import { isEmailTemplate, type ReminderEmailProps } from "../../../emails";
 import { mailbox } from "../../domain/text";
 import { holidayRegionOf, isWithinContactWindow, nextContactWindow } from "../../domain/business-calendar";

@@ -1,5 +1,5 @@
 import type { Db } from "../../../db/client";
-import type { payments } from "../../../db/schema";
+import type { payments } from "../../../db/tables";
 import { applyToInstallments } from "../../domain/payments";
 import { appendTimeline } from "../../models/timeline.server";
 import {

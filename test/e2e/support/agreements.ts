@@ -1,7 +1,7 @@
 import { expect, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { and, desc, eq, ne } from "drizzle-orm";
-import { debtorContacts, devOutbox } from "../../../db/schema";
+import { debtorContacts, devOutbox } from "../../../db/tables";
 import { withDb } from "./helpers";
 import { first } from "../../../db/client";
 

@@ -1,6 +1,6 @@
 import { expect, type Page } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
-import { debtorContacts, invoices } from "../../../db/schema";
+import { debtorContacts, invoices } from "../../../db/tables";
 import { dryRun } from "../../../app/services/shared/dry-run.server";
 import { runJobOnce, withDb } from "./helpers";
 import { first } from "../../../db/client";

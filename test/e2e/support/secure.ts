@@ -1,6 +1,6 @@
 import { expect, type Page } from "@playwright/test";
 import { desc, eq } from "drizzle-orm";
-import { devOutbox } from "../../../db/schema";
+import { devOutbox } from "../../../db/tables";
 import { withDb } from "./helpers";
 import { first } from "../../../db/client";
 
