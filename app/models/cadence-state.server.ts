@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { groupBy } from "../utils/group-by";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { first, type Db } from "../../db/client";
 import {
@@ -37,17 +38,6 @@ export const DEBTOR_ACTION_TYPES = [
 ] as const;
 
 const LIVE_MESSAGE = notInArray(outboundMessages.status, ["cancelled", "failed"]);
-
-function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const group = groups.get(k);
-    if (group) group.push(row);
-    else groups.set(k, [row]);
-  }
-  return groups;
-}
 
 type InDebtors = (column: SQLiteColumn) => SQL | undefined;
 

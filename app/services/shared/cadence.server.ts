@@ -1,4 +1,5 @@
 import { transaction, type Db } from "../../../db/client";
+import { groupBy } from "../../utils/group-by";
 import { decideCadence, nextDecisionAt, type CadenceEffect, type DebtorCadenceState, type PlannedContact, type StepKind } from "../../domain/cadence";
 import { holidayRegionOf } from "../../domain/business-calendar";
 import { localDate, type CalendarDate } from "../../domain/dates";
@@ -46,17 +47,6 @@ export type LoadedDebtor = {
   /** The debtor's state_version this state was read at (incremental planning). */
   version: number;
 };
-
-function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const group = groups.get(k);
-    if (group) group.push(row);
-    else groups.set(k, [row]);
-  }
-  return groups;
-}
 
 /**
  * The last acknowledgment of each consumer invoice that its due date alone would make time-barred:
