@@ -81,6 +81,13 @@ export function openPostgres(url: string, { max = 10 } = {}): PostgresDb {
 const postgresDatabases = new WeakSet<object>();
 
 /** The better-sqlite3 handle under a SQLite database; undefined on PostgreSQL. */
+/** Closes a connection opened by openDatabase or openPostgres. */
+export async function closeConnection(db: Db): Promise<void> {
+  const sqlite = sqliteClient(db);
+  if (sqlite) sqlite.close();
+  else await (db as PostgresDb).$client.end();
+}
+
 export function sqliteClient(db: Db): Database.Database | undefined {
   return sqliteEngines.get(db)?.sqlite;
 }

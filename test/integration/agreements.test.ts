@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { seededDb } from "../support/db";
+import { seededDb, useDatabase } from "../support/db";
 import { getEnv, resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
@@ -36,7 +36,7 @@ const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value).replace(/[\u2
 
 beforeAll(async () => {
   const { path } = await seededDb(TODAY);
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { readdirSync } from "node:fs";
 import { and, eq } from "drizzle-orm";
-import { freshDb } from "../support/db";
+import { freshDb, useDatabase } from "../support/db";
 import { seedDemo, DEMO_LOGIN } from "../../db/seed";
 import { closeDb, getDb } from "~/db.server";
 import { resetEnvCache } from "~/env.server";
@@ -56,7 +56,7 @@ beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
   const hash = await hashPassword(DEMO_LOGIN.password);
   await seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { readdirSync } from "node:fs";
 import { eq } from "drizzle-orm";
-import { freshDb } from "../support/db";
+import { freshDb, useDatabase } from "../support/db";
 import { seedDemo, DEMO_LOGIN } from "../../db/seed";
 import { resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
@@ -24,7 +24,7 @@ const get = (path: string, as?: string) => new Request(`${BASE}${path}`, { heade
 beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
   await seedDemo(seedConn, { today: "2026-11-20", passwordHash: await hashPassword(DEMO_LOGIN.password) });
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   process.env.TEST_FIXED_NOW = NOW.toISOString();
   resetEnvCache();
   closeDb();

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { seededDb } from "../support/db";
+import { seededDb, databaseEnv } from "../support/db";
 import { testEnv } from "../support/env";
 import { openDatabase, sqliteClient } from "../../db/client";
 import { BackupError, backupDatabase, checkRelanceDatabase, restoreDatabase } from "../../db/backup";
@@ -39,7 +39,7 @@ function migrationsOf(path: string) {
 }
 
 function commandEnv(databasePath: string) {
-  return { ...process.env, ...testEnv({ DATABASE_PATH: databasePath }) };
+  return { ...process.env, ...testEnv(databaseEnv(databasePath)) };
 }
 
 function refusal(run: () => unknown): string {

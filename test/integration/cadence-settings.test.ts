@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { freshDb } from "../support/db";
+import { freshDb, useDatabase } from "../support/db";
 import { DEMO_LOGIN, seedDemo } from "../../db/seed";
 import { parseEnv, resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
@@ -52,7 +52,7 @@ async function openDemo() {
   const { db: seedConn, path } = freshDb();
   const hash = await hashPassword(DEMO_LOGIN.password);
   await seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { freshDb } from "../support/db";
+import { freshDb, useDatabase } from "../support/db";
 import { seedDemo, DEMO_LOGIN } from "../../db/seed";
 import { getEnv, resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
@@ -31,7 +31,7 @@ let staffCookie: string;
 beforeAll(async () => {
   const { db, path } = freshDb();
   await seedDemo(db, { today: "2026-11-20", passwordHash: await hashPassword(DEMO_LOGIN.password) });
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq, sql } from "drizzle-orm";
-import { freshDb } from "../support/db";
+import { freshDb, useDatabase } from "../support/db";
 import { seedDemo, DEMO_LOGIN } from "../../db/seed";
 import { closeDb, getDb } from "~/db.server";
 import { resetEnvCache } from "~/env.server";
@@ -87,7 +87,7 @@ beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
   const hash = await hashPassword(DEMO_LOGIN.password);
   await seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   process.env.TEST_FIXED_NOW = NOW;
   storageDir = mkdtempSync(join(tmpdir(), "relance-imports-"));
   process.env.STORAGE_DIR = storageDir;

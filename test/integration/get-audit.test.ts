@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq } from "drizzle-orm";
-import { freshDb } from "../support/db";
+import { freshDb, useDatabase } from "../support/db";
 import { databaseDigest } from "../support/digest";
 import { args, outcome, staffCsrf } from "../support/routes";
 import { DEMO_LOGIN, seedDemo } from "../../db/seed";
@@ -54,7 +54,7 @@ let invoiceNumber = "";
 beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
   await seedDemo(seedConn, { today: "2026-11-20", passwordHash: await hashPassword(DEMO_LOGIN.password) });
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   process.env.TEST_FIXED_NOW = NOW;
   process.env.STORAGE_DIR = mkdtempSync(join(tmpdir(), "relance-get-audit-"));
   resetEnvCache();

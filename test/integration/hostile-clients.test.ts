@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { sqliteClient } from "../../db/client";
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { seededDb } from "../support/db";
+import { seededDb, useDatabase } from "../support/db";
 import { databaseDigest } from "../support/digest";
 import { testEnv } from "../support/env";
 import { EnvError, getEnv, parseEnv, resetEnvCache } from "~/env.server";
@@ -92,7 +92,7 @@ describe("the server wrapper, on a real socket", () => {
 describe("link pages are limited per client and per link", () => {
   beforeAll(async () => {
     const { path } = await seededDb("2026-11-20");
-    process.env.DATABASE_PATH = path;
+    useDatabase(path);
     process.env.TEST_FIXED_NOW = NOW;
     resetEnvCache();
     closeDb();

@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, desc, eq, sql } from "drizzle-orm";
-import { freshDb } from "../support/db";
+import { freshDb, useDatabase } from "../support/db";
 import { databaseDigest } from "../support/digest";
 import { seedDemo, DEMO_LOGIN } from "../../db/seed";
 import { getEnv, resetEnvCache } from "~/env.server";
@@ -83,7 +83,7 @@ async function refusedAll(attempts: [string, () => unknown, string][]) {
 beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
   await seedDemo(seedConn, { today: "2026-11-20", passwordHash: await hashPassword(DEMO_LOGIN.password) });
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   process.env.TEST_FIXED_NOW = NOW;
   process.env.STORAGE_DIR = mkdtempSync(join(tmpdir(), "relance-hostile-"));
   resetEnvCache();

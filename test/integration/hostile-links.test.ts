@@ -1,7 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CompactSign, SignJWT, decodeJwt } from "jose";
 import { eq } from "drizzle-orm";
-import { seededDb } from "../support/db";
+import { seededDb, useDatabase } from "../support/db";
 import { databaseDigest } from "../support/digest";
 import { TEST_KEYS } from "../support/env";
 import { getEnv, resetEnvCache } from "~/env.server";
@@ -63,7 +63,7 @@ async function sessionFor(debtorId = debtorA) {
 
 beforeAll(async () => {
   const { path } = await seededDb("2026-11-20");
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();

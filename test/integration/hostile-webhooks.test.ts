@@ -3,7 +3,7 @@ import { sqliteClient } from "../../db/client";
 import Stripe from "stripe";
 import twilio from "twilio";
 import { Webhook } from "standardwebhooks";
-import { seededDb } from "../support/db";
+import { seededDb, databaseEnv } from "../support/db";
 import { databaseDigest } from "../support/digest";
 import { resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
@@ -59,7 +59,7 @@ function chunked(bytes: number): ReadableStream<Uint8Array> {
 beforeAll(async () => {
   const { path } = await seededDb("2026-11-20");
   const vars = {
-    DATABASE_PATH: path,
+    ...databaseEnv(path),
     TEST_FIXED_NOW: NOW.toISOString(),
     STRIPE_SECRET_KEY: "sk_test_hostile",
     STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,

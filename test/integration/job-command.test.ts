@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { sqliteClient } from "../../db/client";
+import { closeConnection, sqliteClient } from "../../db/client";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { seededDb } from "../support/db";
+import { seededDb, databaseEnv } from "../support/db";
 import { testEnv } from "../support/env";
 
 const tsx = join(process.cwd(), "node_modules/.bin/tsx");
 
 function jobEnv(databasePath: string, extra: Record<string, string> = {}) {
-  return { ...process.env, ...testEnv({ DATABASE_PATH: databasePath, JOB_INTERVAL_SECONDS: "1", ...extra }) };
+  return { ...process.env, ...testEnv({ ...databaseEnv(databasePath), JOB_INTERVAL_SECONDS: "1", ...extra }) };
 }
 
 // Each case starts tsx in a child process, which takes seconds on a loaded two-core machine.
@@ -28,7 +28,7 @@ describe("the job command", { timeout: 30_000 }, () => {
 
   it("once: survives a write lock held past the busy timeout, retries the pass and completes it", async () => {
     const { path, db } = await seededDb("2026-11-20");
-    sqliteClient(db)!.close();
+    await closeConnection(db);
     const holder = new Database(path);
     holder.exec("BEGIN IMMEDIATE");
     let held = true;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
-import { freshDb } from "../support/db";
+import { freshDb, useDatabase } from "../support/db";
 import { databaseDigest } from "../support/digest";
 import { seedDemo, DEMO_LOGIN } from "../../db/seed";
 import { getEnv, resetEnvCache } from "~/env.server";
@@ -31,7 +31,7 @@ beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
   const hash = await hashPassword(DEMO_LOGIN.password);
   await seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   process.env.TEST_FIXED_NOW = NOW.toISOString();
   resetEnvCache();
   closeDb();

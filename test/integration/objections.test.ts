@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import { seededDb } from "../support/db";
+import { seededDb, useDatabase } from "../support/db";
 import { getEnv, resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
 import { insertLink, signLink } from "~/services/shared/links.server";
@@ -40,7 +40,7 @@ const statusOf = (r: unknown) => (r instanceof Response ? r.status : (r as Refus
 
 beforeAll(async () => {
   const { path } = await seededDb("2026-11-20");
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();

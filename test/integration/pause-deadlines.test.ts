@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq, sql } from "drizzle-orm";
-import { freshDb } from "../support/db";
+import { freshDb, useDatabase } from "../support/db";
 import { args } from "../support/routes";
 import { seedDemo, DEMO_LOGIN } from "../../db/seed";
 import { closeDb, getDb } from "~/db.server";
@@ -34,7 +34,7 @@ const job = (at: string) => {
 beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
   await seedDemo(seedConn, { today: "2026-11-16", passwordHash: await hashPassword(DEMO_LOGIN.password) });
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   process.env.STORAGE_DIR = mkdtempSync(join(tmpdir(), "relance-files-"));
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();

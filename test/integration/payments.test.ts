@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
-import { seededDb } from "../support/db";
+import { seededDb, databaseEnv } from "../support/db";
 import { FakeStripe, type FakeSession } from "../fakes/stripe-server";
 import { getEnv, resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
@@ -33,7 +33,7 @@ import {
   timelineEvents,
   webhookEvents,
 } from "../../db/tables";
-import { first, one, sqliteClient, type Db } from "../../db/client";
+import { first, one, closeConnection, type Db } from "../../db/client";
 import { args, outcome, staffCsrf } from "../support/routes";
 
 const BASE = "http://localhost:4310";
@@ -51,8 +51,8 @@ beforeEach(async () => {
   fake.clock = () => new Date(NOW);
   const base = await fake.start();
   const seeded = await seededDb("2026-11-20");
-  sqliteClient(seeded.db)!.close();
-  const vars = { DATABASE_PATH: seeded.path, TEST_FIXED_NOW: NOW, STRIPE_SECRET_KEY: "sk_test_fake", STRIPE_WEBHOOK_SECRET: fake.webhookSecret, STRIPE_API_BASE_URL: base };
+  await closeConnection(seeded.db);
+  const vars = { ...databaseEnv(seeded.path), TEST_FIXED_NOW: NOW, STRIPE_SECRET_KEY: "sk_test_fake", STRIPE_WEBHOOK_SECRET: fake.webhookSecret, STRIPE_API_BASE_URL: base };
   for (const [key, value] of Object.entries(vars)) vi.stubEnv(key, value);
   resetEnvCache();
   closeDb();

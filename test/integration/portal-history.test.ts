@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq, inArray } from "drizzle-orm";
 import { PDFDocument } from "pdf-lib";
-import { seededDb } from "../support/db";
+import { seededDb, useDatabase } from "../support/db";
 import { getEnv, resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
 import { insertLink, signLink } from "~/services/shared/links.server";
@@ -105,7 +105,7 @@ async function addPlan(
 
 beforeAll(async () => {
   const { path } = await seededDb("2026-11-20");
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();

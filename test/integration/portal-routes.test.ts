@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { seededDb } from "../support/db";
+import { seededDb, useDatabase } from "../support/db";
 import { resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
@@ -31,7 +31,7 @@ let debtorId: number;
 
 beforeAll(async () => {
   const { path } = await seededDb("2026-11-20");
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();

@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { and, desc, eq, sql } from "drizzle-orm";
-import { seededDb } from "../support/db";
+import { seededDb, useDatabase } from "../support/db";
 import { getEnv, resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
 import { devOutboxEmailSender } from "~/integrations/email.server";
@@ -124,7 +124,7 @@ let martin: { id: number; email: string; phone: string };
 
 beforeAll(async () => {
   const { path } = await seededDb("2026-11-20");
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   setNow(NOW);
   closeDb();
   const db = getDb();

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freshDb, seededDb } from "../support/db";
+import { freshDb, seededDb, useDatabase } from "../support/db";
 import { seedDemo, DEMO_LOGIN } from "../../db/seed";
 import { closeDb, getDb } from "~/db.server";
 import { hashPassword } from "~/services/auth/passwords.server";
@@ -17,7 +17,7 @@ import { runCadence } from "~/services/shared/cadence.server";
 import { dryRun } from "~/services/shared/dry-run.server";
 import { recordInvoicePayment } from "~/services/shared/payment-recording.server";
 import { callTasks, creditors, debtorContacts, debtors, invoices, outboundMessageInvoices, outboundMessages, promises } from "../../db/tables";
-import { first, one, transaction, sqliteClient, type Db } from "../../db/client";
+import { first, one, transaction, closeConnection, type Db } from "../../db/client";
 
 const env = parseEnv(testEnv({ STORAGE_DIR: mkdtempSync(join(tmpdir(), "relance-files-")) }));
 // Friday 20 November 2026, 10:00 in Paris.
@@ -164,8 +164,8 @@ describe("time-barred consumer debts (C. conso L218-2, L8)", () => {
         .insert(callTasks)
         .values({ creditorId: debtor.creditorId, debtorId: debtor.id, reason: "Appel prévu par la relance", dueAt: new Date("2026-11-19T09:00:00Z") });
     }
-    sqliteClient(seedConn)!.close();
-    process.env.DATABASE_PATH = path;
+    await closeConnection(seedConn);
+    useDatabase(path);
     process.env.TEST_FIXED_NOW = now.toISOString();
     resetEnvCache();
     closeDb();

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { seededDb } from "../support/db";
+import { seededDb, databaseEnv } from "../support/db";
 import { databaseDigest } from "../support/digest";
 import { productionEnv, testEnv } from "../support/env";
 import { args, outcome } from "../support/routes";
@@ -26,7 +26,7 @@ let messageId: number;
 
 function useEnv(env: Record<string, string>) {
   for (const name of Object.keys(productionEnv())) delete process.env[name];
-  Object.assign(process.env, env, { DATABASE_PATH: path });
+  Object.assign(process.env, env, databaseEnv(path));
   resetEnvCache();
 }
 

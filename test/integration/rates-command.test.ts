@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { freshDb } from "../support/db";
+import { freshDb, databaseEnv } from "../support/db";
 import { testEnv } from "../support/env";
 import { databaseDigest as digest } from "../support/digest";
 import { openDatabase } from "../../db/client";
@@ -15,7 +15,7 @@ const business = { debtorKind: "business", rateMode: "ecb_plus_10", contractRate
 // Each case starts tsx in a child process, which takes seconds on a loaded two-core machine.
 describe("npm run rates:add", { timeout: 60_000 }, () => {
   const run = (path: string, args: string[]) =>
-    spawnSync(tsx, ["scripts/rates-add.ts", ...args], { env: { ...process.env, ...testEnv({ DATABASE_PATH: path }) }, encoding: "utf8" });
+    spawnSync(tsx, ["scripts/rates-add.ts", ...args], { env: { ...process.env, ...testEnv(databaseEnv(path)) }, encoding: "utf8" });
 
   it("records a newly published rate with its source; penalties and the floor then use it", async () => {
     const { db, path } = freshDb();

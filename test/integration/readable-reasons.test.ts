@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { freshDb } from "../support/db";
+import { freshDb, useDatabase } from "../support/db";
 import { seedDemo, DEMO_LOGIN } from "../../db/seed";
 import { getEnv, resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
@@ -36,7 +36,7 @@ const INTERNAL = [
 beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
   await seedDemo(seedConn, { today: "2026-11-20", passwordHash: await hashPassword(DEMO_LOGIN.password) });
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   delete process.env.TEST_FIXED_NOW;
   resetEnvCache();
   closeDb();

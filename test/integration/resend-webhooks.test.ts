@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { seededDb } from "../support/db";
+import { seededDb, useDatabase } from "../support/db";
 import { testEnv } from "../support/env";
 import { getEnv, parseEnv, resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
@@ -227,7 +227,7 @@ describe("POST /webhooks/resend", () => {
 
   beforeAll(async () => {
     const { path } = await seededDb("2026-11-20");
-    process.env.DATABASE_PATH = path;
+    useDatabase(path);
     process.env.RESEND_WEBHOOK_SECRET = SECRET;
     resetEnvCache();
     closeDb();

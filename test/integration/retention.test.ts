@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { first, one, sqliteClient, type Db } from "../../db/client";
-import { freshDb } from "../support/db";
+import { freshDb, databaseEnv } from "../support/db";
 import { databaseDigest } from "../support/digest";
 import { testEnv } from "../support/env";
 import {
@@ -179,7 +179,7 @@ const filesOf = async (debtorId: number) => [
   ...(await db.select({ path: letters.pdfPath }).from(letters).where(eq(letters.debtorId, debtorId))).map((r) => r.path),
 ];
 const cli = (...args: string[]) =>
-  spawnSync(tsx, ["jobs/retention.ts", ...args], { env: { ...process.env, ...testEnv({ DATABASE_PATH: dbPath, STORAGE_DIR: storageDir }) }, encoding: "utf8" });
+  spawnSync(tsx, ["jobs/retention.ts", ...args], { env: { ...process.env, ...testEnv({ ...databaseEnv(dbPath), STORAGE_DIR: storageDir }) }, encoding: "utf8" });
 
 let settledLongAgo: { debtorId: number; invoiceId: number };
 let settledRecently: { debtorId: number; invoiceId: number };

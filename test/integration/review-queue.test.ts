@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
-import { freshDb } from "../support/db";
+import { freshDb, useDatabase } from "../support/db";
 import { seedDemo, DEMO_LOGIN } from "../../db/seed";
 import { resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
@@ -82,7 +82,7 @@ beforeAll(async () => {
   const { db, path } = freshDb();
   const hash = await hashPassword(DEMO_LOGIN.password);
   await seedDemo(db, { today: "2026-11-20", passwordHash: hash });
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { seededDb } from "../support/db";
+import { seededDb, useDatabase } from "../support/db";
 import { resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
 import { creditors, staffAuditEvents, staffSessions, staffUsers } from "../../db/tables";
@@ -68,7 +68,7 @@ const identity = {
 
 beforeAll(async () => {
   const { path } = await seededDb("2026-11-20");
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();

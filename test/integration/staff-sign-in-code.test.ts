@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { desc, eq } from "drizzle-orm";
-import { seededDb } from "../support/db";
+import { seededDb, useDatabase } from "../support/db";
 import { resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
 import { devOutbox, staffCodes, staffSessions, staffUsers } from "../../db/tables";
@@ -67,7 +67,7 @@ function wrongOf(code: string) {
 
 beforeAll(async () => {
   const { path } = await seededDb("2026-11-20");
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   setClock("2026-11-20T09:00:00Z");
   closeDb();
 });

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { sqliteClient } from "../../db/client";
+import { closeConnection, sqliteClient } from "../../db/client";
 import Database from "better-sqlite3";
 import Stripe from "stripe";
 import { readdirSync } from "node:fs";
-import { seededDb } from "../support/db";
+import { seededDb, databaseEnv } from "../support/db";
 import { databaseDigest } from "../support/digest";
 import { resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
@@ -22,9 +22,9 @@ let warnings: string[];
 
 beforeAll(async () => {
   const { path, db } = await seededDb("2026-11-20");
-  sqliteClient(db)!.close();
+  await closeConnection(db);
   dbPath = path;
-  const vars = { DATABASE_PATH: path, TEST_FIXED_NOW: NOW.toISOString(), STRIPE_SECRET_KEY: "sk_test_unavailable", STRIPE_WEBHOOK_SECRET: SECRET };
+  const vars = { ...databaseEnv(path), TEST_FIXED_NOW: NOW.toISOString(), STRIPE_SECRET_KEY: "sk_test_unavailable", STRIPE_WEBHOOK_SECRET: SECRET };
   for (const [key, value] of Object.entries(vars)) vi.stubEnv(key, value);
   resetEnvCache();
   closeDb();

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { desc, eq } from "drizzle-orm";
 import { createCookie } from "@remix-run/node";
-import { seededDb } from "../support/db";
+import { seededDb, useDatabase } from "../support/db";
 import { resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
 import { creditors, devOutbox, staffAuditEvents, staffSessions, staffUsers } from "../../db/tables";
@@ -55,7 +55,7 @@ const lastMailTo = async (email: string) => first(await getDb().select().from(de
 
 beforeAll(async () => {
   const { path } = await seededDb("2026-11-20");
-  process.env.DATABASE_PATH = path;
+  useDatabase(path);
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();

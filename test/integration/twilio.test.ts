@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import twilio from "twilio";
-import { seededDb } from "../support/db";
+import { seededDb, databaseEnv } from "../support/db";
 import { testEnv } from "../support/env";
 import { FakeTwilio } from "../fakes/twilio-server";
 import { parseEnv, resetEnvCache } from "~/env.server";
@@ -16,7 +16,7 @@ import * as statusRoute from "~/routes/webhooks.twilio.status";
 import * as inboundRoute from "~/routes/webhooks.twilio.inbound";
 import { tick } from "../../jobs/tick";
 import { debtorContacts, outboundMessages, timelineEvents, webhookEvents } from "../../db/tables";
-import { first, sqliteClient, type Db } from "../../db/client";
+import { first, closeConnection, type Db } from "../../db/client";
 
 const ACCOUNT_SID = `AC${"0123456789abcdef".repeat(2)}`;
 const AUTH_TOKEN = "test-twilio-auth-token-0123456789";
@@ -38,8 +38,8 @@ beforeEach(async () => {
   sms = twilioSmsSender({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, messagingServiceSid: SERVICE_SID, apiBaseUrl: await fake.start() });
   // The routes open the database through getDb(): point it at this test's seeded file.
   const seeded = await seededDb("2026-11-20");
-  sqliteClient(seeded.db)!.close();
-  for (const [key, value] of Object.entries({ ...twilioVars, DATABASE_PATH: seeded.path })) vi.stubEnv(key, value);
+  await closeConnection(seeded.db);
+  for (const [key, value] of Object.entries({ ...twilioVars, ...databaseEnv(seeded.path) })) vi.stubEnv(key, value);
   resetEnvCache();
   closeDb();
   db = getDb();

@@ -13,7 +13,7 @@ import * as landing from "~/routes/l.$token";
 import * as disputeRoute from "~/routes/portal.dispute";
 import * as paidRoute from "~/routes/portal.already-paid";
 import { debtorSessions, debtors, invoices } from "../../db/tables";
-import { seededDb } from "../support/db";
+import { seededDb, useDatabase } from "../support/db";
 import { databaseDigest } from "../support/digest";
 import { args, outcome } from "../support/routes";
 import { first } from "../../db/client";
@@ -69,7 +69,7 @@ const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
 
 beforeAll(async () => {
-  process.env.DATABASE_PATH = (await seededDb("2026-11-20")).path;
+  useDatabase((await seededDb("2026-11-20")).path);
   process.env.STORAGE_DIR = mkdtempSync(join(tmpdir(), "relance-files-"));
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();

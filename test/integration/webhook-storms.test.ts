@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import twilio from "twilio";
 import { Webhook } from "standardwebhooks";
-import { seededDb } from "../support/db";
+import { seededDb, databaseEnv } from "../support/db";
 import { FakeStripe } from "../fakes/stripe-server";
 import { getEnv, resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
@@ -14,7 +14,7 @@ import * as twilioStatusRoute from "~/routes/webhooks.twilio.status";
 import * as twilioInboundRoute from "~/routes/webhooks.twilio.inbound";
 import { tick } from "../../jobs/tick";
 import { checkoutSessions, debtorContacts, invoices, outboundMessages, payments, timelineEvents, webhookEvents } from "../../db/tables";
-import { first, one, sqliteClient, type Db } from "../../db/client";
+import { first, one, closeConnection, type Db } from "../../db/client";
 import { args } from "../support/routes";
 
 /**
@@ -49,9 +49,9 @@ describe("webhook storms", () => {
 
   beforeAll(async () => {
     const seeded = await seededDb("2026-11-20");
-    sqliteClient(seeded.db)!.close();
+    await closeConnection(seeded.db);
     const vars = {
-      DATABASE_PATH: seeded.path,
+      ...databaseEnv(seeded.path),
       TEST_FIXED_NOW: NOW.toISOString(),
       STRIPE_SECRET_KEY: "sk_test_fake",
       STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,

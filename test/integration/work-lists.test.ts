@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import { freshDb } from "../support/db";
+import { freshDb, useDatabase } from "../support/db";
 import { seedDemo, DEMO_LOGIN } from "../../db/seed";
 import { resetEnvCache } from "~/env.server";
 import { closeDb, getDb } from "~/db.server";
@@ -16,7 +16,7 @@ import * as lettersRoute from "~/routes/backoffice.letters";
 import * as debtorList from "~/routes/backoffice.debtors._index";
 import { cadencePauses, callTasks, creditors, debtors, disputes, installmentPlans, invoices, letters, paymentClaims, staffUsers, timelineEvents } from "../../db/tables";
 import { args, outcome, staffCsrf } from "../support/routes";
-import { first, one, sqliteClient } from "../../db/client";
+import { first, one, closeConnection } from "../../db/client";
 
 /**
  * Issue 16, item 2: the back office's work lists are tables sorted and filtered through the URL,
@@ -45,8 +45,8 @@ beforeAll(async () => {
   const { db: seedConn, path } = freshDb();
   const hash = await hashPassword(DEMO_LOGIN.password);
   await seedDemo(seedConn, { today: "2026-11-20", passwordHash: hash });
-  sqliteClient(seedConn)!.close();
-  process.env.DATABASE_PATH = path;
+  await closeConnection(seedConn);
+  useDatabase(path);
   process.env.TEST_FIXED_NOW = NOW;
   resetEnvCache();
   closeDb();

@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq, gt, inArray, isNotNull, isNull, sql } from "drizzle-orm";
-import { seededDb } from "../support/db";
+import { seededDb, databaseEnv } from "../support/db";
 import { testEnv } from "../support/env";
 import { FakeResend } from "../fakes/resend-server";
 import { FakeTwilio } from "../fakes/twilio-server";
@@ -83,7 +83,7 @@ describe("crash safety of the job (R9)", () => {
       env: {
         ...process.env,
         ...testEnv({
-          DATABASE_PATH: path,
+          ...databaseEnv(path),
           STORAGE_DIR: storage,
           RESEND_API_KEY: "re_test_key",
           RESEND_BASE_URL: resendUrl,
@@ -283,7 +283,7 @@ describe("crash safety of the job (R9)", () => {
     const fresh = await seededDb("2026-11-20");
     const [command, args] = job(new Date("2026-11-20T09:00:00Z"));
     const child = spawn(command, args, {
-      env: { ...process.env, ...testEnv({ NODE_ENV: "production", DATABASE_PATH: fresh.path, STORAGE_DIR: storage, TEST_CRASH_AT: "claim:before@1" }) },
+      env: { ...process.env, ...testEnv({ NODE_ENV: "production", ...databaseEnv(fresh.path), STORAGE_DIR: storage, TEST_CRASH_AT: "claim:before@1" }) },
     });
     let stdout = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq, gt, inArray, isNotNull, or, sql } from "drizzle-orm";
-import { seededDb } from "../support/db";
+import { seededDb, databaseEnv } from "../support/db";
 import { testEnv } from "../support/env";
 import { FakeResend } from "../fakes/resend-server";
 import { FakeTwilio } from "../fakes/twilio-server";
@@ -59,7 +59,7 @@ describe("a stalled job worker (issue 13, fencing)", () => {
       env: {
         ...process.env,
         ...testEnv({
-          DATABASE_PATH: path,
+          ...databaseEnv(path),
           STORAGE_DIR: storage,
           RESEND_API_KEY: "re_test_key",
           RESEND_BASE_URL: resendUrl,

@@ -33,6 +33,16 @@ export function freshDb(): { db: SqliteDb; path: string } {
   return { db, path };
 }
 
+/** What a process needs in its environment to open this test database: a PostgreSQL URL or a SQLite path. */
+export function databaseEnv(location: string): Record<string, string> {
+  return /^postgres(ql)?:/.test(location) ? { DATABASE_URL: location } : { DATABASE_PATH: location };
+}
+
+/** Points this test process's getDb() at the database (after closeDb()). */
+export function useDatabase(location: string) {
+  Object.assign(process.env, databaseEnv(location));
+}
+
 // A precomputed scrypt hash of "relance-demo" would tie tests to parameters; the seed only needs a string here.
 export const UNUSED_PASSWORD_HASH = "scrypt$131072$8$1$unused$unused";
 
