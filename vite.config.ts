@@ -10,8 +10,9 @@ declare module "@remix-run/node" {
 
 const inVitest = Boolean(process.env.VITEST);
 
-/** Test files whose queries run on PostgreSQL too: the postgres project runs them on a throwaway cluster. */
-const runsOnPostgres = ["test/integration/engines.test.ts"];
+const integrationSuite = ["test/integration/**/*.test.ts", "test/reliability/**/*.test.ts"];
+/** What only SQLite has: its file (backups, WAL), its locks and pragmas, its triggers' text; and the file that starts its own cluster. */
+const sqliteOnly = ["test/integration/schema-parity.test.ts", "test/integration/database.test.ts", "test/integration/backups.test.ts", "test/integration/wal-checkpoint.test.ts"];
 
 export default defineConfig({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
@@ -40,14 +41,15 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "sqlite", include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts", "test/reliability/**/*.test.ts"], setupFiles: ["test/setup/vitest.setup.ts"] },
+        test: { name: "sqlite", include: ["test/unit/**/*.test.ts", ...integrationSuite], setupFiles: ["test/setup/vitest.setup.ts"] },
       },
-      // The same files again on PostgreSQL (issue 13): those whose queries already run on both engines; the list only grows.
+      // The integration suite again on PostgreSQL: a throwaway cluster, DATABASE_URL set before any file loads.
       {
         extends: true,
         test: {
           name: "postgres",
-          include: runsOnPostgres,
+          include: integrationSuite,
+          exclude: sqliteOnly,
           globalSetup: ["test/setup/postgres.global.ts"],
           setupFiles: ["test/setup/postgres.setup.ts", "test/setup/vitest.setup.ts"],
         },

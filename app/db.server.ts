@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { openDatabase, openPostgres, sqliteClient, type Db, type PostgresDb } from "../db/client";
-import { assertMigrated } from "../db/migrate";
-import { EnvError, getEnv } from "./env.server";
+import { closeConnection, openDatabase, openPostgres, type Db } from "../db/client";
+import { assertMigrated, assertPostgresMigrated } from "../db/migrate";
+import { getEnv } from "./env.server";
 
 let db: Db | undefined;
 
@@ -21,16 +21,14 @@ export function getDb(): Db {
 }
 
 export function closeDb() {
-  const sqlite = db && sqliteClient(db);
-  if (sqlite) sqlite.close();
-  else if (db) void (db as PostgresDb).$client.end();
+  if (db) void closeConnection(db);
   db = undefined;
 }
 
 /**
- * The data layer runs on PostgreSQL, but not every query does yet (the postgres test project lists
- * the files that pass): the web server and the job refuse it rather than fail halfway (issue 13).
+ * The web server, the job and the CLI commands check at start that every committed migration is applied.
+ * SQLite's check runs when getDb() opens the file; PostgreSQL's needs a query, so it runs here.
  */
-export function refuseUnfinishedPostgres(env: { DATABASE_URL?: string }) {
-  if (env.DATABASE_URL) throw new EnvError("DATABASE_URL is set, but the web server and the job do not run on PostgreSQL yet: unset it to use DATABASE_PATH");
+export async function assertDatabaseMigrated(env: { DATABASE_URL?: string }) {
+  if (env.DATABASE_URL) await assertPostgresMigrated(env.DATABASE_URL);
 }

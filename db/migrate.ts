@@ -55,6 +55,23 @@ export function assertMigrated(db: SqliteDb, path: string) {
   }
 }
 
+/** PostgreSQL's counterpart: drizzle's migrator records each applied migration in drizzle.__drizzle_migrations. */
+export async function assertPostgresMigrated(url: string) {
+  const expected = readMigrationFiles({ migrationsFolder: PG_MIGRATIONS_FOLDER }).map((m) => m.hash);
+  const { Client } = (await import("pg")).default;
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const table = await client.query<{ name: string | null }>("select to_regclass('drizzle.__drizzle_migrations')::text as name");
+    const applied = new Set(table.rows[0]?.name ? (await client.query<{ hash: string }>("select hash from drizzle.__drizzle_migrations")).rows.map((row) => row.hash) : []);
+    const missing = expected.filter((hash) => !applied.has(hash)).length;
+    const where = new URL(url);
+    if (missing > 0) throw new NotMigratedError(`The database at ${where.host}${where.pathname} lacks ${missing} migration(s): run \`npm run db:migrate\` first.`);
+  } finally {
+    await client.end();
+  }
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { mkdirSync } = await import("node:fs");
   const { dirname } = await import("node:path");

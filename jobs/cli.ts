@@ -1,5 +1,5 @@
-import { closeDb, refuseUnfinishedPostgres } from "../app/db.server";
-import { EnvError } from "../app/env.server";
+import { assertDatabaseMigrated, closeDb } from "../app/db.server";
+import { EnvError, getEnv } from "../app/env.server";
 import { NotMigratedError } from "../db/migrate";
 
 /** A mistake in the command line: printed with the command's usage. */
@@ -11,7 +11,7 @@ export class UsageError extends Error {}
  */
 export async function runCli(main: () => void | Promise<void>, usage: string) {
   try {
-    refuseUnfinishedPostgres({ DATABASE_URL: process.env.DATABASE_URL });
+    await assertDatabaseMigrated(getEnv());
     await main();
   } catch (error) {
     if (error instanceof UsageError) console.error(`${error.message}\n\n${usage}`);

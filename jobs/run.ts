@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
-import { getDb, closeDb, refuseUnfinishedPostgres } from "../app/db.server";
+import { getDb, closeDb, assertDatabaseMigrated } from "../app/db.server";
 import { getEnv, EnvError } from "../app/env.server";
 import { createEmailSender } from "../app/integrations/email.server";
 import { createSmsSender } from "../app/integrations/sms.server";
@@ -28,7 +28,7 @@ async function main() {
     throw new UsageError(`--now must be an ISO instant such as 2026-11-20T09:00:00Z, got "${fixedNow}"`);
 
   const env = getEnv();
-  refuseUnfinishedPostgres(env);
+  await assertDatabaseMigrated(env);
   const db = getDb();
   const email = createEmailSender(env, db);
   const sms = createSmsSender(env, db);

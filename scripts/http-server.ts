@@ -17,10 +17,11 @@ import { stampPeerAddress } from "../app/utils/peer-address";
 import { CROSS_SITE_FORM_MESSAGE, isCrossSiteForm } from "../app/utils/same-origin";
 import { setSecurityHeaders } from "../app/utils/security-headers";
 import { DEBTOR_SEGMENTS, segmentBuild, segmentPaths } from "./debtor-build";
-import { refuseUnfinishedPostgres } from "../app/db.server";
+import { assertPostgresMigrated } from "../db/migrate";
 
+// SQLite's file is checked when the app first opens it; a PostgreSQL database is checked before listening.
 try {
-  refuseUnfinishedPostgres({ DATABASE_URL: process.env.DATABASE_URL });
+  if (process.env.DATABASE_URL) await assertPostgresMigrated(process.env.DATABASE_URL);
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);

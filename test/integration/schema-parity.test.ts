@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
@@ -194,9 +194,16 @@ describe("npm run db:migrate with DATABASE_URL", () => {
     expect(result.stderr).toMatch(/postgres:\/\//);
   }, 60_000);
 
-  it("is refused by the job until the queries run on PostgreSQL, rather than silently using SQLite", async () => {
-    const result = run("jobs/run.ts", { DATABASE_URL: await cluster.createDatabase("job"), DATABASE_PATH: join(process.cwd(), ".data/never-created.db") });
-    expect(result.status).not.toBe(0);
-    expect(result.stderr).toMatch(/DATABASE_URL is set, but the web server and the job do not run on PostgreSQL yet/);
+  it("keeps the job off a PostgreSQL database that lacks migrations, then runs a pass on it once migrated, never touching DATABASE_PATH", async () => {
+    const url = await cluster.createDatabase("job");
+    const env = { DATABASE_URL: url, DATABASE_PATH: join(process.cwd(), ".data/never-created.db") };
+    const refused = spawnSync(tsx, ["jobs/run.ts", "once"], { env: { ...process.env, ...testEnv(env) }, encoding: "utf8", timeout: 60_000 });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/The database at 127\.0\.0\.1:\d+\/job lacks \d+ migration\(s\): run `npm run db:migrate` first\./);
+    expect(run("db/migrate.ts", env).status).toBe(0);
+    const pass = spawnSync(tsx, ["jobs/run.ts", "once", "--now", "2026-11-20T09:00:00Z"], { env: { ...process.env, ...testEnv(env) }, encoding: "utf8", timeout: 60_000 });
+    expect(pass.stderr).toBe("");
+    expect(pass.stdout).toMatch(/\[job\] 2026-11-20T09:00:00.000Z \{/);
+    expect(existsSync(env.DATABASE_PATH)).toBe(false);
   }, 60_000);
 });
