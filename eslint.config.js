@@ -90,4 +90,15 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Queries use the engine's tables (db/tables): SQLite's declarations would hand PostgreSQL SQLite's values (an instant as epoch milliseconds).
+    files: ["app/models/**/*.ts", "db/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts", "test/**/*.ts"],
+    ignores: ["db/schema/**", "db/tables.ts", "db/client.ts", "scripts/generate-pg-schema.ts", "test/integration/engines.test.ts", "test/unit/lint-boundaries.test.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/db/schema", "**/db/schema/*", "./schema", "./schema/*"], allowTypeImports: true, message: "Import the tables from db/tables: they carry this process's engine's value mapping." }] },
+      ],
+    },
+  },
 );

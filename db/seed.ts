@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { first, one, transaction, type Db } from "./client";
-import { cadencePolicies, cadenceSteps, creditors, debtorContacts, debtors, invoices, payments, staffUsers, timelineEvents } from "./schema";
+import { cadencePolicies, cadenceSteps, creditors, debtorContacts, debtors, invoices, payments, staffUsers, timelineEvents } from "./tables";
 import { demoDebtors, demoDueOffsets, demoPostalCodes } from "./seed-data";
 import { addDays, type CalendarDate } from "../app/domain/dates";
 import { defaultCadences, type Segment } from "../app/domain/cadence-defaults";

@@ -1,15 +1,6 @@
 import { and, eq, inArray, isNull, lt, max, ne, or, sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { creditors } from "../../db/schema/creditors";
-import { debtors, debtorContacts } from "../../db/schema/debtors";
-import { invoices, payments } from "../../db/schema/invoices";
-import { timelineEvents } from "../../db/schema/events";
-import { disputes, disputeFiles, installmentPlans, promises } from "../../db/schema/agreements";
-import { paymentClaims, stepUpCodes } from "../../db/schema/portal";
-import { debtorLinks, debtorSessions } from "../../db/schema/links";
-import { callTasks, cadencePauses, letters } from "../../db/schema/tasks";
-import { outboundMessages } from "../../db/schema/messages";
-import { importRowIssues, importRuns } from "../../db/schema/intake";
+import { cadencePauses, callTasks, creditors, debtorContacts, debtorLinks, debtorSessions, debtors, disputeFiles, disputes, importRowIssues, importRuns, installmentPlans, invoices, letters, outboundMessages, paymentClaims, payments, promises, stepUpCodes, timelineEvents } from "../../db/tables";
 import { IMPORT_PREVIEW_KEPT_MS } from "../domain/csv-import";
 import { anonymisedName, scrubTimelineData, type RetentionFacts } from "../domain/retention";
 
@@ -24,7 +15,7 @@ export async function loadRetentionFacts(db: Reader, debtorId: number): Promise<
   const debtorInvoices = await db.select({ status: invoices.status, paidAt: invoices.paidAt, createdAt: invoices.createdAt }).from(invoices).where(eq(invoices.debtorId, debtorId));
   const openDisputes = first(
     await db
-      .select({ n: sql<number>`count(*)` })
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
       .from(disputes)
       .where(and(eq(disputes.debtorId, debtorId), eq(disputes.status, "open"))),
   )!.n;
