@@ -709,7 +709,7 @@ export const rateLimits = pgTable(
   "rate_limits",
   {
     key: text("key").notNull(),
-    windowStart: integer("window_start").notNull(),
+    windowStart: timestamp("window_start", { withTimezone: true, precision: 3, mode: "date" }).notNull(),
     count: integer("count").notNull().default(0),
   },
   (t) => [

@@ -1,5 +1,6 @@
-import { sql } from "drizzle-orm";
+import { lt, sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
+import { instant } from "../../db/dialect";
 import { rateLimits } from "../../db/tables";
 import { preparedOnce } from "./prepared.server";
 
@@ -17,11 +18,11 @@ const countHit = preparedOnce((db) =>
  * Counts one hit on the bucket of this key and window and returns the bucket's count. One upsert:
  * atomic under SQLite's single writer, so concurrent requests cannot both slip under the limit.
  */
-export async function countRateLimitHit(db: Db, key: string, windowStart: number): Promise<number> {
-  return first(await countHit(db).execute({ key, windowStart }))!.count;
+export async function countRateLimitHit(db: Db, key: string, windowStart: Date): Promise<number> {
+  return first(await countHit(db).execute({ key, windowStart: instant(windowStart) }))!.count;
 }
 
 /** Windows that ended are worth nothing; the caller (a job, a test) decides when to sweep. */
 export async function sweepRateLimits(db: Db, olderThan: Date) {
-  await db.delete(rateLimits).where(sql`${rateLimits.windowStart} < ${olderThan.getTime() - 24 * 3_600_000}`);
+  await db.delete(rateLimits).where(lt(rateLimits.windowStart, new Date(olderThan.getTime() - 24 * 3_600_000)));
 }

@@ -85,7 +85,7 @@ export const rateLimits = sqliteTable(
   "rate_limits",
   {
     key: text("key").notNull(),
-    windowStart: integer("window_start").notNull(),
+    windowStart: integer("window_start", { mode: "timestamp_ms" }).notNull(),
     count: integer("count").notNull().default(0),
   },
   (t) => [uniqueIndex("rate_limits_key_window_unique").on(t.key, t.windowStart)],

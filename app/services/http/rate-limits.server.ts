@@ -14,7 +14,7 @@ import { PEER_ADDRESS_HEADER } from "../../utils/peer-address";
  */
 export async function hitRateLimit(db: Db, rule: RateLimitRule, subject: string, now: Date): Promise<RateLimitDecision> {
   const windowStart = computeWindowStart(now.getTime(), rule.windowMs);
-  const count = await countRateLimitHit(db, `${rule.name}:${sha256(subject)}`, windowStart);
+  const count = await countRateLimitHit(db, `${rule.name}:${sha256(subject)}`, new Date(windowStart));
   return decideRateLimit(rule, count, now.getTime());
 }
 
