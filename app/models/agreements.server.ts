@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, or, sql } from "drizzle-orm";
 import { first, one, type Db } from "../../db/client";
+import { instant } from "../../db/dialect";
 import { cadencePolicies, debtors, disputes, installmentPlanInvoices, installmentPlans, installments, invoices, paymentClaims, promises } from "../../db/tables";
 import type { AgreementPolicy } from "../domain/agreements";
 import { preparedOnce } from "./prepared.server";
@@ -116,13 +117,13 @@ export async function getLivePlan(db: Reader, debtorId: number) {
 export async function countRecentBreaches(db: Reader, debtorId: number, since: Date): Promise<number> {
   const broken = first(
     await db
-      .select({ n: sql<number>`count(*)` })
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
       .from(promises)
       .where(and(eq(promises.debtorId, debtorId), eq(promises.status, "broken"), gte(promises.resolvedAt, since))),
   )!.n;
   const defaulted = first(
     await db
-      .select({ n: sql<number>`count(*)` })
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
       .from(installmentPlans)
       .where(and(eq(installmentPlans.debtorId, debtorId), eq(installmentPlans.status, "defaulted"), gte(installmentPlans.decidedAt, since))),
   )!.n;
@@ -150,7 +151,7 @@ export async function listOpenPromises(db: Reader, debtorId: number) {
  */
 export async function listPromiseHistory(db: Reader, debtorId: number, since: Date) {
   // created_at is stored as UTC milliseconds; a placeholder takes the stored form.
-  return await promiseHistory(db).execute({ debtorId, since: since.getTime() });
+  return await promiseHistory(db).execute({ debtorId, since: instant(since) });
 }
 
 const promiseHistory = preparedOnce((db: Reader) =>
@@ -174,9 +175,9 @@ const promiseHistory = preparedOnce((db: Reader) =>
 
 /** This debtor's plans proposed since `since` or still live, newest first, each with its schedule. */
 export async function listPlanHistory(db: Reader, debtorId: number, since: Date) {
-  const plans = await planHistory(db).execute({ debtorId, since: since.getTime() });
+  const plans = await planHistory(db).execute({ debtorId, since: instant(since) });
   if (plans.length === 0) return [];
-  const rows = await planHistoryInstallments(db).execute({ debtorId, since: since.getTime() });
+  const rows = await planHistoryInstallments(db).execute({ debtorId, since: instant(since) });
   return plans.map((plan) => ({ ...plan, installments: rows.filter((r) => r.planId === plan.id) }));
 }
 

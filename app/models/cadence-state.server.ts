@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, lte, ne, notInArray, or, sql, type SQL } from
 import { groupBy } from "../utils/group-by";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { first, type Db } from "../../db/client";
+import { instant } from "../../db/dialect";
 import {
   cadencePauses,
   cadencePolicies,
@@ -100,7 +101,7 @@ export function cadenceStateQueries(db: Reader, debtorIds: readonly number[] | u
       .where(and(isNull(cadencePauses.resolvedAt), inDebtors(cadencePauses.debtorId))),
     channels: db.select().from(debtorContacts).where(inDebtors(debtorContacts.debtorId)),
     lastActions: db
-      .select({ debtorId: timelineEvents.debtorId, at: sql<number>`max(${timelineEvents.occurredAt})` })
+      .select({ debtorId: timelineEvents.debtorId, at: sql<Date>`max(${timelineEvents.occurredAt})`.mapWith(timelineEvents.occurredAt) })
       .from(timelineEvents)
       .where(and(inArray(timelineEvents.type, [...DEBTOR_ACTION_TYPES]), inDebtors(timelineEvents.debtorId)))
       .groupBy(timelineEvents.debtorId),
@@ -181,7 +182,7 @@ const mark = preparedOnce((db: Db) =>
  * version, so the debtor stays owed. Prepared once: at midnight this marks much of the book.
  */
 export async function markPlanned(db: Db, planned: readonly Planned[]) {
-  for (const { id, version, nextAt } of planned) await mark(db).execute({ id, version, nextAt: nextAt?.getTime() ?? null });
+  for (const { id, version, nextAt } of planned) await mark(db).execute({ id, version, nextAt: nextAt ? instant(nextAt) : null });
 }
 
 /** Promises broken together count once. */

@@ -25,7 +25,7 @@ import {
 export async function summarizeRefusedWebhooks(db: Db, creditorId: number) {
   return first(
     await db
-      .select({ count: sql<number>`count(*)`, lastAt: sql<number | null>`max(${refusedWebhooks.receivedAt})` })
+      .select({ count: sql<number>`count(*)`.mapWith(Number), lastAt: sql<Date | null>`max(${refusedWebhooks.receivedAt})`.mapWith(refusedWebhooks.receivedAt) })
       .from(refusedWebhooks)
       .where(sql`${refusedWebhooks.creditorId} = ${creditorId} or ${refusedWebhooks.creditorId} is null`),
   )!;
@@ -65,7 +65,7 @@ function debtorOfCreditor(creditorId: number) {
 
 /** What waits for a person: decisions, calls due by now and letters to post. */
 export async function countStaffWork(db: Db, creditorId: number, now: Date) {
-  const count = sql<number>`count(*)`;
+  const count = sql<number>`count(*)`.mapWith(Number);
   const ofCreditor = debtorOfCreditor(creditorId);
   return {
     toDecide:
@@ -141,7 +141,7 @@ export async function listLapsedPlans(db: Db, creditorId: number, since: Date) {
 export async function sumInvoicedSince(db: Db, creditorId: number, since: string) {
   return first(
     await db
-      .select({ cents: sql<number>`coalesce(sum(${invoices.amountCents}), 0)` })
+      .select({ cents: sql<number>`coalesce(sum(${invoices.amountCents}), 0)`.mapWith(Number) })
       .from(invoices)
       .where(and(eq(invoices.creditorId, creditorId), eq(invoices.currency, "EUR"), ne(invoices.status, "cancelled"), gte(invoices.issueDate, since))),
   )!.cents;
@@ -154,7 +154,7 @@ export async function sumInvoicedSince(db: Db, creditorId: number, since: string
 export async function sumCollectedSince(db: Db, creditorId: number, since: Date) {
   return first(
     await db
-      .select({ cents: sql<number>`coalesce(sum(${payments.amountCents}), 0)` })
+      .select({ cents: sql<number>`coalesce(sum(${payments.amountCents}), 0)`.mapWith(Number) })
       .from(payments)
       .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
       .where(and(eq(invoices.creditorId, creditorId), eq(payments.currency, "EUR"), ne(payments.kind, "overpayment"), gte(payments.receivedAt, since))),
@@ -163,7 +163,7 @@ export async function sumCollectedSince(db: Db, creditorId: number, since: Date)
 
 /** What holds the cadence right now, by reason, for the debtors of one creditor. */
 export async function countHolds(db: Db, creditorId: number) {
-  const count = sql<number>`count(*)`;
+  const count = sql<number>`count(*)`.mapWith(Number);
   const ofCreditor = debtorOfCreditor(creditorId);
   const pauses = await db
     .select({ reason: cadencePauses.reason, n: count })
@@ -250,15 +250,15 @@ export async function loadFunnelFacts(db: Db, creditorId: number, since: Date, a
  * the history charts sum by, so the database returns a few rows whatever the number of payments.
  */
 function boundariesPassed(column: SQLiteColumn, boundaries: readonly Date[]) {
-  const cases = boundaries.map((b, i) => sql`when ${column} >= ${b.getTime()} then ${i + 1}`).reverse();
-  return sql<number>`case ${sql.join(cases, sql` `)} else 0 end`;
+  const cases = boundaries.map((b, i) => sql`when ${gte(column, b)} then ${i + 1}`).reverse();
+  return sql<number>`case ${sql.join(cases, sql` `)} else 0 end`.mapWith(Number);
 }
 
 /** Money collected (refunds and chargebacks netted, overpayments left out) in each period starting at a boundary; the last runs to now. */
 export async function sumCollectedByPeriod(db: Db, creditorId: number, starts: readonly Date[]): Promise<number[]> {
   const period = boundariesPassed(payments.receivedAt, starts);
   const rows = await db
-    .select({ period, cents: sql<number>`sum(${payments.amountCents})` })
+    .select({ period, cents: sql<number>`sum(${payments.amountCents})`.mapWith(Number) })
     .from(payments)
     .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
     .where(and(eq(invoices.creditorId, creditorId), eq(payments.currency, "EUR"), ne(payments.kind, "overpayment"), gte(payments.receivedAt, starts[0]!)))
@@ -274,16 +274,16 @@ export async function loadDsoFacts(db: Db, creditorId: number, monthBoundaries: 
   const invoiceRows = await db
     .select({
       issueDate: invoices.issueDate,
-      amountCents: sql<number>`sum(${invoices.amountCents})`,
+      amountCents: sql<number>`sum(${invoices.amountCents})`.mapWith(Number),
       // Owed as the dashboard's card counts it: open invoices with something left to pay.
-      balanceCents: sql<number>`coalesce(sum(case when ${invoices.status} = 'open' and ${invoices.balanceCents} > 0 then ${invoices.balanceCents} end), 0)`,
+      balanceCents: sql<number>`coalesce(sum(case when ${invoices.status} = 'open' and ${invoices.balanceCents} > 0 then ${invoices.balanceCents} end), 0)`.mapWith(Number),
     })
     .from(invoices)
     .where(live)
     .groupBy(invoices.issueDate);
   const passed = boundariesPassed(payments.receivedAt, monthBoundaries);
   const paidRows = await db
-    .select({ issueDate: invoices.issueDate, passed, cents: sql<number>`sum(${payments.amountCents})` })
+    .select({ issueDate: invoices.issueDate, passed, cents: sql<number>`sum(${payments.amountCents})`.mapWith(Number) })
     .from(payments)
     .innerJoin(invoices, eq(invoices.id, payments.invoiceId))
     .where(and(live, ne(payments.kind, "overpayment"), gte(payments.receivedAt, monthBoundaries[0]!)))

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { debtors, invoices } from "../../db/tables";
+import { distinctList, instant } from "../../db/dialect";
+import { debtors, invoices, outboundMessages } from "../../db/tables";
 import type { DebtorListFilter, DebtorListSort } from "../domain/debtor-list";
 
 export type DebtorListQuery = {
@@ -23,13 +24,13 @@ const live = sql`${invoices.status} in ('open', 'litigation')`;
  * (plus its count) whatever the size of the book.
  */
 export async function listDebtorsPage(db: Db, creditorId: number, q: DebtorListQuery) {
-  const owed = sql<number>`coalesce(sum(case when ${live} then ${invoices.balanceCents} end), 0)`;
-  const overdue = sql<number>`coalesce(sum(case when ${live} and ${invoices.balanceCents} > 0 and ${invoices.dueDate} < ${q.today} then ${invoices.balanceCents} end), 0)`;
+  const owed = sql<number>`coalesce(sum(case when ${live} then ${invoices.balanceCents} end), 0)`.mapWith(Number);
+  const overdue = sql<number>`coalesce(sum(case when ${live} and ${invoices.balanceCents} > 0 and ${invoices.dueDate} < ${q.today} then ${invoices.balanceCents} end), 0)`.mapWith(Number);
   const oldestDue = sql<string | null>`min(case when ${live} and ${invoices.balanceCents} > 0 and ${invoices.dueDate} < ${q.today} then ${invoices.dueDate} end)`;
   const newestOpenDue = sql<string | null>`max(case when ${live} and ${invoices.balanceCents} > 0 then ${invoices.dueDate} end)`;
-  const litigationInvoices = sql<number>`coalesce(sum(case when ${invoices.status} = 'litigation' then 1 else 0 end), 0)`;
-  const currencies = sql<string | null>`group_concat(distinct case when ${live} and ${invoices.balanceCents} > 0 then ${invoices.currency} end)`;
-  const at = q.now.getTime();
+  const litigationInvoices = sql<number>`coalesce(sum(case when ${invoices.status} = 'litigation' then 1 else 0 end), 0)`.mapWith(Number);
+  const currencies = distinctList(sql`case when ${live} and ${invoices.balanceCents} > 0 then ${invoices.currency} end`);
+  const at = instant(q.now);
   // What holds the cadence (the dashboard's "holds"): a promise, a plan, a dispute, a claim, a pause still running.
   const paused = sql<number>`(
     exists (select 1 from promises p where p.debtor_id = ${debtors.id} and p.status = 'open')
@@ -37,11 +38,11 @@ export async function listDebtorsPage(db: Db, creditorId: number, q: DebtorListQ
     or exists (select 1 from disputes ds where ds.debtor_id = ${debtors.id} and ds.status = 'open')
     or exists (select 1 from payment_claims pc where pc.debtor_id = ${debtors.id} and pc.status = 'pending')
     or exists (select 1 from cadence_pauses cp where cp.debtor_id = ${debtors.id} and cp.resolved_at is null and (cp.ends_at is null or cp.ends_at > ${at}))
-  )`;
-  const lastContact = sql<number | null>`(select max(x.at) from (
+  )`.mapWith(Number);
+  const lastContact = sql<Date | null>`(select max(x.at) from (
     select m.sent_at as at from outbound_messages m where m.debtor_id = ${debtors.id} and m.status in ('sent', 'delivered') and m.channel <> 'call'
     union all select ct.completed_at from call_tasks ct where ct.debtor_id = ${debtors.id} and ct.status = 'done'
-  ) x)`;
+  ) x)`.mapWith(outboundMessages.sentAt);
 
   const conditions: SQL[] = [eq(debtors.creditorId, creditorId)];
   if (q.like !== null || q.siren !== null) {
@@ -85,7 +86,7 @@ export async function listDebtorsPage(db: Db, creditorId: number, q: DebtorListQ
     .having(having)
     .$dynamic();
 
-  const total = first(await db.select({ n: sql<number>`count(*)` }).from(base.as("page_rows")))!.n;
+  const total = first(await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(base.as("page_rows")))!.n;
   const dir = q.sort.direction === "asc" ? asc : desc;
   // Empty values (never contacted, nothing late) go last whichever way the column is sorted.
   const order: Record<DebtorListSort, SQL[]> = {

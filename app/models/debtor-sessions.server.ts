@@ -1,5 +1,6 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
+import { instant } from "../../db/dialect";
 import { debtorLinks, debtorSessions } from "../../db/tables";
 import { preparedOnce } from "./prepared.server";
 
@@ -34,7 +35,7 @@ const liveSession = preparedOnce((db) =>
 /** The session with this id hash, if it has not expired and its link was not revoked. */
 export async function findLiveDebtorSession(db: Db, idHash: string, now: Date) {
   // expires_at is stored as UTC milliseconds; a placeholder takes the stored form.
-  return first(await liveSession(db).execute({ idHash, now: now.getTime() }));
+  return first(await liveSession(db).execute({ idHash, now: instant(now) }));
 }
 
 /** The debtor proved, with a code, that the link was theirs (M10). */

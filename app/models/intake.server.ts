@@ -1,17 +1,11 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { first, rawRows, rawRun, type Db } from "../../db/client";
+import { inList, selectFromJsonRows } from "../../db/dialect";
 import { debtorContacts, debtors, invoiceTermsFlags, invoices, payments } from "../../db/tables";
 import type { StoredInvoice } from "../domain/intake";
 
 type Tx = Db;
 
-/**
- * Lists of references travel as one JSON parameter read by `json_each`: one bound value whatever
- * the length (no 32,766-variable limit), the unique indexes still used, and no query building per
- * value (what made 1,000-row chunks slow).
- */
-const inJson = (column: SQLiteColumn, values: readonly (string | number)[]) => sql`${column} in (select value from json_each(${JSON.stringify(values)}))`;
 
 type StoredDebtorRow = {
   id: number;
@@ -34,9 +28,9 @@ export async function findDebtorsByRefs(tx: Tx, creditorId: number, refs: readon
   return await rawRows<StoredDebtorRow>(
     tx,
     sql`
-    select id, external_ref as externalRef, name, kind, siren, address_line as addressLine, postal_code as postalCode, city, country, locale,
-           time_zone as timeZone, segment
-    from ${debtors} where ${debtors.creditorId} = ${creditorId} and ${inJson(debtors.externalRef, refs)}`,
+    select id, external_ref as "externalRef", name, kind, siren, address_line as "addressLine", postal_code as "postalCode", city, country, locale,
+           time_zone as "timeZone", segment
+    from ${debtors} where ${debtors.creditorId} = ${creditorId} and ${inList(debtors.externalRef, refs)}`,
   );
 }
 
@@ -45,12 +39,12 @@ export async function findContactsOfDebtors(tx: Tx, debtorIds: readonly number[]
   if (debtorIds.length === 0) return [];
   return await rawRows<{ debtorId: number; email: string | null; phone: string | null }>(
     tx,
-    sql`select debtor_id as debtorId, email, phone from ${debtorContacts} where ${inJson(debtorContacts.debtorId, debtorIds)}`,
+    sql`select debtor_id as "debtorId", email, phone from ${debtorContacts} where ${inList(debtorContacts.debtorId, debtorIds)}`,
   );
 }
 
-/** A stored invoice as SQLite returns it: the domain's view plus its keys, `hasPayments` as 0 or 1. */
-export type StoredInvoiceRow = Omit<StoredInvoice, "hasPayments"> & { id: number; externalRef: string | null; hasPayments: number };
+/** A stored invoice as the database returns it: the domain's view plus its keys, `hasPayments` as 0/1 (SQLite) or a boolean. */
+export type StoredInvoiceRow = Omit<StoredInvoice, "hasPayments"> & { id: number; externalRef: string | null; hasPayments: number | boolean };
 
 /**
  * Invoices of the creditor known by one of these external refs, then by one of the numbers not
@@ -61,38 +55,30 @@ export async function findInvoicesByRefsOrNumbers(tx: Tx, creditorId: number, re
     await rawRows<StoredInvoiceRow>(
       tx,
       sql`
-      select i.id, i.external_ref as externalRef, d.external_ref as debtorRef, i.number, i.amount_cents as amountCents, i.balance_cents as balanceCents,
-             i.currency, i.issue_date as issueDate, i.due_date as dueDate, i.payment_terms_days as paymentTermsDays, i.status, f.warning as termsWarning,
-             exists (select 1 from ${payments} p where p.invoice_id = i.id) as hasPayments
+      select i.id, i.external_ref as "externalRef", d.external_ref as "debtorRef", i.number, i.amount_cents as "amountCents", i.balance_cents as "balanceCents",
+             i.currency, i.issue_date as "issueDate", i.due_date as "dueDate", i.payment_terms_days as "paymentTermsDays", i.status, f.warning as "termsWarning",
+             exists (select 1 from ${payments} p where p.invoice_id = i.id) as "hasPayments"
       from ${invoices} i
       join ${debtors} d on d.id = i.debtor_id
       left join ${invoiceTermsFlags} f on f.invoice_id = i.id
       where i.creditor_id = ${creditorId} and ${where}`,
     );
-  const byRef = refs.length > 0 ? await query(sql`i.external_ref in (select value from json_each(${JSON.stringify(refs)}))`) : [];
+  const byRef = refs.length > 0 ? await query(sql`${inList(sql`i.external_ref`, refs)}`) : [];
   const found = new Set(byRef.map((r) => r.number));
   const rest = numbers.filter((n) => !found.has(n));
-  const byNumber = rest.length > 0 ? await query(sql`i.number in (select value from json_each(${JSON.stringify(rest)}))`) : [];
+  const byNumber = rest.length > 0 ? await query(sql`${inList(sql`i.number`, rest)}`) : [];
   const seen = new Set(byRef.map((r) => r.id));
   return [...byRef, ...byNumber.filter((r) => !seen.has(r.id))];
 }
 
 type Column = { name: string; key: string };
 
-/**
- * A multi-row insert as INSERT … SELECT over one JSON parameter, returning the new ids with the
- * external references they belong to. Instants go in as epoch milliseconds, booleans as 0/1.
- */
+/** A multi-row insert as INSERT … SELECT over one bound value, returning the new ids with the external references they belong to. */
 async function insertFromJson(tx: Tx, table: string, columns: readonly Column[], rows: readonly Record<string, unknown>[], returning?: string) {
   if (rows.length === 0) return [];
-  const values = rows.map((row) =>
-    columns.map((c) => {
-      const v = row[c.key];
-      return v instanceof Date ? v.getTime() : typeof v === "boolean" ? (v ? 1 : 0) : (v ?? null);
-    }),
-  );
-  const picks = columns.map((_c, i) => `json_extract(value, '$[${i}]')`).join(", ");
-  const statement = sql`${sql.raw(`insert into ${table} (${columns.map((c) => c.name).join(", ")}) select ${picks} from json_each(`)}${JSON.stringify(values)}${sql.raw(`)${returning ? ` returning id, ${returning}` : ""}`)}`;
+  const names = columns.map((c) => c.name);
+  const values = rows.map((row) => columns.map((c) => row[c.key] ?? null));
+  const statement = sql`${sql.raw(`insert into ${table} (${names.join(", ")}) `)}${selectFromJsonRows(table, names, values)}${sql.raw(returning ? ` returning id, ${returning}` : "")}`;
   if (!returning) {
     await rawRun(tx, statement);
     return [];
@@ -199,7 +185,7 @@ export async function listTermsFlags(db: Db, creditorId: number, limit = 50) {
 export async function countTermsFlags(db: Db, creditorId: number): Promise<number> {
   return first(
     await db
-      .select({ n: sql<number>`count(*)` })
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
       .from(invoiceTermsFlags)
       .where(eq(invoiceTermsFlags.creditorId, creditorId)),
   )!.n;

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql, type Column } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
+import { instant } from "../../db/dialect";
 import { callTasks, creditors, debtorContacts, debtorLinks, debtors, installments, invoices, outboundMessageInvoices, letters, outboundMessages, promises } from "../../db/tables";
 import { preparedOnce } from "./prepared.server";
 
@@ -18,7 +19,7 @@ const promise = preparedOnce((db: Reader) => db.select().from(promises).where(eq
 const installment = preparedOnce((db: Reader) => db.select().from(installments).where(eq(installments.id, id)).prepare());
 const installmentCount = preparedOnce((db: Reader) =>
   db
-    .select({ n: sql<number>`count(*)` })
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
     .from(installments)
     .where(eq(installments.planId, sql.placeholder("planId")))
     .prepare(),
@@ -71,7 +72,7 @@ const earlier = preparedOnce((db: Reader) =>
 
 /** The debtor's messages sent before an instant, other than this one and other than the steps given (staff emails). */
 export async function listEarlierContacts(db: Reader, p: { debtorId: number; messageId: number; before: Date; exceptSteps: ReadonlySet<string> }) {
-  return (await earlier(db).execute({ debtorId: p.debtorId, messageId: p.messageId, before: p.before.getTime() })).filter((c) => !p.exceptSteps.has(c.step));
+  return (await earlier(db).execute({ debtorId: p.debtorId, messageId: p.messageId, before: instant(p.before) })).filter((c) => !p.exceptSteps.has(c.step));
 }
 
 /**
@@ -105,7 +106,7 @@ export function sameClaim(message: { claimToken: string | null }) {
   return message.claimToken === null ? isNull(outboundMessages.claimToken) : eq(outboundMessages.claimToken, message.claimToken);
 }
 
-const coveredCount = sql<number>`(select count(*) from outbound_message_invoices where outbound_message_invoices.message_id = ${outboundMessages.id})`;
+const coveredCount = sql<number>`(select count(*) from outbound_message_invoices where outbound_message_invoices.message_id = outbound_messages.id)`.mapWith(Number);
 
 /** Pending messages whose time has come and that no worker holds, with what decides their path. */
 export async function listDueMessages(db: Db, now: Date) {
@@ -116,7 +117,7 @@ export async function listDueMessages(db: Db, now: Date) {
       and(
         eq(outboundMessages.status, "pending"),
         lte(outboundMessages.plannedFor, now),
-        sql`coalesce(${outboundMessages.nextAttemptAt}, 0) <= ${now.getTime()}`,
+        or(isNull(outboundMessages.nextAttemptAt), lte(outboundMessages.nextAttemptAt, now)),
         leaseFree(outboundMessages.leaseExpiresAt, now),
       ),
     )

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
+import { instant } from "../../db/dialect";
 import { creditors, debtors, disputes, invoices, payments } from "../../db/tables";
 import { preparedOnce } from "./prepared.server";
 
@@ -86,9 +87,9 @@ const openDisputeDates = preparedOnce((db) =>
  */
 export async function listSettledInvoices(db: Db, debtorId: number, since: Date) {
   // paid_at and received_at are stored as UTC milliseconds; a placeholder takes the stored form.
-  const settled = await settledInvoices(db).execute({ debtorId, since: since.getTime() });
+  const settled = await settledInvoices(db).execute({ debtorId, since: instant(since) });
   if (settled.length === 0) return [];
-  const rows = await settledPayments(db).execute({ debtorId, since: since.getTime() });
+  const rows = await settledPayments(db).execute({ debtorId, since: instant(since) });
   return settled.map((invoice) => ({ ...invoice, payments: rows.filter((p) => p.invoiceId === invoice.id) }));
 }
 

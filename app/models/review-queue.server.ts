@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
+import { distinctList } from "../../db/dialect";
 import { cadencePauses, debtors, disputeFiles, disputes, installmentPlanInvoices, installmentPlans, installments, invoices, paymentClaims, promises } from "../../db/tables";
 
 type Reader = Pick<Db, "select">;
@@ -36,7 +37,7 @@ export async function listOpenDisputes(db: Reader, creditorId: number) {
       invoiceNumber: invoices.number,
       balanceCents: invoices.balanceCents,
       currency: invoices.currency,
-      fileIds: sql<string | null>`(select group_concat(f.id) from ${disputeFiles} f where f.dispute_id = ${disputes.id})`,
+      fileIds: sql<string | null>`(select ${distinctList(sql`f.id`)} from ${disputeFiles} f where f.dispute_id = ${disputes.id})`,
     })
     .from(disputes)
     .innerJoin(debtors, eq(debtors.id, disputes.debtorId))

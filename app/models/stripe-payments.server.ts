@@ -11,7 +11,7 @@ import { invoices, payments } from "../../db/tables";
 export async function sumRefundedOverpaymentCents(tx: Db, paymentIntentId: string): Promise<number> {
   return first(
     await tx
-      .select({ total: sql<number>`coalesce(sum(${payments.amountCents}), 0)` })
+      .select({ total: sql<number>`coalesce(sum(${payments.amountCents}), 0)`.mapWith(Number) })
       .from(payments)
       .where(and(eq(payments.provider, "stripe"), eq(payments.kind, "overpayment"), eq(payments.providerRef, paymentIntentId), isNotNull(payments.refundedAt))),
   )!.total;
@@ -21,7 +21,7 @@ export async function sumRefundedOverpaymentCents(tx: Db, paymentIntentId: strin
 export async function sumRefundedOnCharge(tx: Db, chargeId: string): Promise<number> {
   return first(
     await tx
-      .select({ total: sql<number>`coalesce(sum(-${payments.amountCents}), 0)` })
+      .select({ total: sql<number>`coalesce(sum(-${payments.amountCents}), 0)`.mapWith(Number) })
       .from(payments)
       .where(and(eq(payments.provider, "stripe"), eq(payments.kind, "refund"), like(payments.providerRef, `${chargeId}:%`))),
   )!.total;
@@ -30,7 +30,7 @@ export async function sumRefundedOnCharge(tx: Db, chargeId: string): Promise<num
 /** What refunds and chargebacks other than `exceptRef` already took back from each of these invoices. */
 export async function listReversedByInvoice(tx: Db, invoiceIds: number[], exceptRef: string) {
   return await tx
-    .select({ invoiceId: payments.invoiceId, cents: sql<number>`sum(-${payments.amountCents})` })
+    .select({ invoiceId: payments.invoiceId, cents: sql<number>`sum(-${payments.amountCents})`.mapWith(Number) })
     .from(payments)
     .where(
       and(
@@ -72,7 +72,7 @@ export async function insertReversal(
 export async function sumReversedCents(tx: Db, invoiceIds: number[]): Promise<number> {
   return first(
     await tx
-      .select({ total: sql<number>`coalesce(sum(-${payments.amountCents}), 0)` })
+      .select({ total: sql<number>`coalesce(sum(-${payments.amountCents}), 0)`.mapWith(Number) })
       .from(payments)
       .where(and(eq(payments.provider, "stripe"), inArray(payments.kind, ["refund", "chargeback"]), inArray(payments.invoiceId, invoiceIds))),
   )!.total;

@@ -11,7 +11,7 @@ export async function listTeamMembers(db: Db, creditorId: number) {
       email: staffUsers.email,
       role: staffUsers.role,
       disabledAt: staffUsers.disabledAt,
-      hasPassword: sql<number>`${staffUsers.passwordHash} is not null`,
+      hasPassword: sql<number>`${staffUsers.passwordHash} is not null`.mapWith(Number),
     })
     .from(staffUsers)
     .where(eq(staffUsers.creditorId, creditorId))
@@ -32,7 +32,7 @@ export async function countOtherActiveOwners(db: Pick<Db, "select">, creditorId:
   return (
     first(
       await db
-        .select({ n: sql<number>`count(*)` })
+        .select({ n: sql<number>`count(*)`.mapWith(Number) })
         .from(staffUsers)
         .where(and(eq(staffUsers.creditorId, creditorId), eq(staffUsers.role, "owner"), isNull(staffUsers.disabledAt), ne(staffUsers.id, exceptId))),
     )?.n ?? 0
