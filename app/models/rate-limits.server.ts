@@ -1,6 +1,5 @@
 import { lt, sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { instant } from "../../db/dialect";
 import { rateLimits } from "../../db/tables";
 import { preparedOnce } from "./prepared.server";
 
@@ -16,10 +15,11 @@ const countHit = preparedOnce((db) =>
 
 /**
  * Counts one hit on the bucket of this key and window and returns the bucket's count. One upsert:
- * atomic under SQLite's single writer, so concurrent requests cannot both slip under the limit.
+ * atomic under SQLite's single writer, so concurrent requests cannot both slip under the limit. The
+ * column maps the placeholder's Date, as it would a literal value.
  */
 export async function countRateLimitHit(db: Db, key: string, windowStart: Date): Promise<number> {
-  return first(await countHit(db).execute({ key, windowStart: instant(windowStart) }))!.count;
+  return first(await countHit(db).execute({ key, windowStart }))!.count;
 }
 
 /** Windows that ended are worth nothing; the caller (a job, a test) decides when to sweep. */

@@ -38,7 +38,7 @@ const NOT_EXERCISED: Record<string, string> = {};
 
 /** Every table, and the API keys without their "last used" time (the one write a GET may make). */
 async function state() {
-  const { api_keys: _lastUsed, ...tables } = databaseDigest(getDb());
+  const { api_keys: _lastUsed, ...tables } = await databaseDigest(getDb());
   const keys = (await getDb().select().from(apiKeys)).map(({ lastUsedAt: _at, ...key }) => key);
   return { tables, keys };
 }

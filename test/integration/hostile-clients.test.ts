@@ -103,11 +103,11 @@ describe("link pages are limited per client and per link", () => {
     const env = getEnv();
     const debtorId = sqliteClient(getDb())!.prepare("select id from debtors limit 1").pluck().get() as number;
     const token = await signLink(env, await insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) }));
-    const before = databaseDigest(getDb());
+    const before = await databaseDigest(getDb());
     for (let i = 0; i < RATE_LIMITS.linkToken.limit; i++) expect(statusOf(await open(token, `192.0.2.${i % 250}`))).toBe(200);
     const refused = await open(token, "192.0.2.200");
     expect(statusOf(refused)).toBe(429);
-    expect(databaseDigest(getDb())).toEqual(before);
+    expect(await databaseDigest(getDb())).toEqual(before);
   });
 
   it("one client opening many links is refused with 429 past its limit, other clients are not", async () => {

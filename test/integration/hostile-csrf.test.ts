@@ -192,12 +192,12 @@ const foreignOrigins: [string, Record<string, string>][] = [
 
 describe("every action refuses a form from another origin, writing nothing", () => {
   it.each(foreignOrigins)("%s", async (_, headers) => {
-    const before = databaseDigest(getDb(), { withRateLimits: true });
+    const before = await databaseDigest(getDb(), { withRateLimits: true });
     for (const c of [...portalCases(), ...otherCases()]) {
       const refused = await send(c, headers, withToken(c, c.fields()));
       expect(statusOf(refused), c.name).toBe(403);
     }
-    expect(databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
+    expect(await databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
   });
 });
 
@@ -210,16 +210,16 @@ describe("every portal action refuses a form without this session's CSRF token, 
     ["a token with a NUL appended", () => ({ csrf: `${debtor.csrf}\u0000` })],
   ];
   it.each(tokens)("%s", async (_, token) => {
-    const before = databaseDigest(getDb(), { withRateLimits: true });
+    const before = await databaseDigest(getDb(), { withRateLimits: true });
     for (const c of portalCases()) {
       const refused = await send(c, { Origin: BASE }, { ...c.fields(), ...token() });
       expect(statusOf(refused), c.name).toBe(403);
     }
-    expect(databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
+    expect(await databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
   });
 
   it("a token in the query string does not count", async () => {
-    const before = databaseDigest(getDb(), { withRateLimits: true });
+    const before = await databaseDigest(getDb(), { withRateLimits: true });
     for (const c of portalCases()) {
       const refused = await outcome(() =>
         c.action({
@@ -230,7 +230,7 @@ describe("every portal action refuses a form without this session's CSRF token, 
       );
       expect(statusOf(refused), c.name).toBe(403);
     }
-    expect(databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
+    expect(await databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
   });
 });
 
@@ -258,7 +258,7 @@ describe("every back-office action refuses a form without this staff session's t
   });
 
   it.each(tokens)("%s", async (_, token) => {
-    const before = databaseDigest(getDb(), { withRateLimits: true });
+    const before = await databaseDigest(getDb(), { withRateLimits: true });
     const known = new Map(
       otherCases()
         .filter((c) => c.as !== "debtor" && c.path.startsWith("/backoffice"))
@@ -274,7 +274,7 @@ describe("every back-office action refuses a form without this staff session's t
       const refused = await send(c, { Origin: BASE }, fields);
       expect(statusOf(refused), file).toBe(403);
     }
-    expect(databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
+    expect(await databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
   });
 });
 
@@ -283,7 +283,7 @@ describe("hostile requests to every action get a clear 4xx and write nothing", (
   const readable = async (r: unknown) => (r instanceof Response ? await r.clone().text() : JSON.stringify(r));
 
   it("a text/plain body (what a cross-site <form enctype=text/plain> sends) is 415", async () => {
-    const before = databaseDigest(getDb(), { withRateLimits: true });
+    const before = await databaseDigest(getDb(), { withRateLimits: true });
     for (const c of all()) {
       if (c.name === "link exchange") continue; // its origin rule belongs to the landing page's own work
       const body = Object.entries(withToken(c, c.fields()))
@@ -303,11 +303,11 @@ describe("hostile requests to every action get a clear 4xx and write nothing", (
       expect(statusOf(refused), c.name).toBe(415);
       expect(await readable(refused), c.name).toMatch(/form posts/);
     }
-    expect(databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
+    expect(await databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
   });
 
   it("a form posted to a forged Host (or X-Forwarded-Host, which builds the same URL) is 400", async () => {
-    const before = databaseDigest(getDb(), { withRateLimits: true });
+    const before = await databaseDigest(getDb(), { withRateLimits: true });
     for (const c of all()) {
       const refused = await outcome(() =>
         c.action({
@@ -323,7 +323,7 @@ describe("hostile requests to every action get a clear 4xx and write nothing", (
       expect(statusOf(refused), c.name).toBe(400);
       expect(await readable(refused), c.name).toMatch(/localhost:4310/);
     }
-    expect(databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
+    expect(await databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
   });
 
   const malformed: [string, (c: Case) => string][] = [
@@ -333,7 +333,7 @@ describe("hostile requests to every action get a clear 4xx and write nothing", (
     ["a huge cookie", () => `__Host-sid=${"A".repeat(12_000)}; __Host-staff=${"B".repeat(12_000)}`],
   ];
   it.each(malformed)("a malformed cookie (%s) is refused, never a 500", async (_, cookie) => {
-    const before = databaseDigest(getDb(), { withRateLimits: true });
+    const before = await databaseDigest(getDb(), { withRateLimits: true });
     for (const c of all()) {
       if (c.as === "anyone" && c.name !== "staff sign-in") continue; // no cookie is read there
       const refused = await outcome(() =>
@@ -347,6 +347,6 @@ describe("hostile requests to every action get a clear 4xx and write nothing", (
       // The portal says "open your link again" (401); the back office sends to its sign-in page (302) or refuses the form (403).
       expect([401, 403, 302], `${c.name}: ${status}`).toContain(status);
     }
-    expect(databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
+    expect(await databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
   });
 });

@@ -70,14 +70,14 @@ const staffPost = (path: string, fields: Record<string, string>) =>
 
 /** Runs each attempt and checks it was refused with 400, naming the field, and wrote nothing. */
 async function refusedAll(attempts: [string, () => unknown, string][]) {
-  const before = databaseDigest(getDb());
+  const before = await databaseDigest(getDb());
   for (const [what, run, field] of attempts) {
     const result = await outcome<Refused>(run);
     expect(statusOf(result), what).toBe(400);
     const errors = result.data.errors ?? result.data.fields ?? {};
     expect(Object.keys(errors), what).toContain(field);
   }
-  expect(databaseDigest(getDb())).toEqual(before);
+  expect(await databaseDigest(getDb())).toEqual(before);
 }
 
 beforeAll(async () => {
@@ -307,7 +307,7 @@ describe("portal: promises, plans and payments", () => {
 
   it("refuses absurd card-payment amounts before any checkout is created", async () => {
     const invoice = me.invoices[1]!;
-    const before = databaseDigest(getDb());
+    const before = await databaseDigest(getDb());
     for (const amount of ["-1", "0", "1e3", "NaN", "10000000000000", "0,001"]) {
       const refused = await outcome<Refused>(() =>
         pay.action(
@@ -321,7 +321,7 @@ describe("portal: promises, plans and payments", () => {
       );
       expect(statusOf(refused), amount).toBe(400);
     }
-    expect(databaseDigest(getDb())).toEqual(before);
+    expect(await databaseDigest(getDb())).toEqual(before);
   });
 });
 
@@ -339,11 +339,11 @@ describe("portal: receipts", () => {
     const own = await paymentOf(true);
     const get = (id: string) =>
       receipt.loader(args(new Request(`${BASE}/portal/documents/receipts/${encodeURIComponent(id)}`, { headers: { Cookie: session.cookie } }), { paymentId: id }));
-    const before = databaseDigest(db);
+    const before = await databaseDigest(db);
     expect(statusOf(await outcome(() => get(String(own))))).toBe(200);
     const hostile = [String(await paymentOf(false)), `0x${own.toString(16)}`, `${own}.0`, `+${own}`, ` ${own}`, `${own}e0`, `0${own}`, "0", "-1", "9".repeat(400), "../../1", ""];
     for (const id of hostile) expect(statusOf(await outcome(() => get(id))), JSON.stringify(id)).toBe(404);
-    expect(databaseDigest(db)).toEqual(before);
+    expect(await databaseDigest(db)).toEqual(before);
   });
 });
 
@@ -466,7 +466,7 @@ describe("bodies too large, declared or streamed", () => {
     } as RequestInit);
 
   it("refuses a 20 MB portal form and a 1 MB sign-in or new-link form with 413, writing nothing", async () => {
-    const before = databaseDigest(getDb(), { withRateLimits: true });
+    const before = await databaseDigest(getDb(), { withRateLimits: true });
     const attempts: [string, () => unknown][] = [
       ["dispute", () => dispute.action(args(streamed("/portal/dispute", chunked(20 * MB, `csrf=${session.csrf}&message=`), { Cookie: session.cookie })))],
       ["promise", () => promise.action(args(streamed("/portal/promise", chunked(20 * MB, `csrf=${session.csrf}&date=`), { Cookie: session.cookie })))],
@@ -474,7 +474,7 @@ describe("bodies too large, declared or streamed", () => {
       ["new link", () => newLink.action(args(streamed("/link/new", chunked(MB, "email="), { "X-Forwarded-For": "203.0.113.201" })))],
     ];
     for (const [what, run] of attempts) expect(statusOf(await outcome(run)), what).toBe(413);
-    const after = databaseDigest(getDb(), { withRateLimits: true });
+    const after = await databaseDigest(getDb(), { withRateLimits: true });
     // The sign-in and new-link limits count the attempt before reading the form (M17): nothing else moves.
     expect({ ...after, rate_limits: "" }).toEqual({ ...before, rate_limits: "" });
   });
@@ -534,7 +534,7 @@ describe("deceptive text in every owner-editable setting, team name and email su
     ["an escape sequence", "Atelier\u001b[31m", /contrôle/],
   ];
   it.each(tricks)("refuses %s in each setting, next to the field, writing nothing", async (_, trick, message) => {
-    const before = databaseDigest(getDb(), { withRateLimits: true });
+    const before = await databaseDigest(getDb(), { withRateLimits: true });
     for (const [section, field] of textFields) {
       const refused = (await outcome(() => settingsRoute.action(args(staffPost("/backoffice/settings", { ...valid[section], [field]: trick }))))) as {
         data: { fields?: Record<string, string> };
@@ -548,7 +548,7 @@ describe("deceptive text in every owner-editable setting, team name and email su
     )) as { data: { fields?: Record<string, string> }; init: { status: number } };
     expect(member.init.status).toBe(400);
     expect(member.data.fields?.name).toMatch(message);
-    expect(databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
+    expect(await databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
   });
 
   it("refuses a hidden character in an email template's subject, and drops them from its body", () => {

@@ -113,13 +113,13 @@ describe("forged and replayed links, at the landing POST", () => {
       "SQL in the token": "' OR 1=1 --",
       "huge token": "a".repeat(100_000),
     };
-    const before = databaseDigest(getDb());
+    const before = await databaseDigest(getDb());
     for (const [what, attempt] of Object.entries(forged)) {
       const response = await exchange(attempt);
       expect(statusOf(response), what).toBe(410);
       expect(response instanceof Response && response.headers.get("Set-Cookie"), what).toBeFalsy();
     }
-    expect(databaseDigest(getDb())).toEqual(before);
+    expect(await databaseDigest(getDb())).toEqual(before);
   });
 
   it("refuses an expired, a revoked and a key-retired link alike, and a short SMS link after revocation", async () => {
@@ -130,9 +130,9 @@ describe("forged and replayed links, at the landing POST", () => {
     await revokeLink(getDb(), sms.link.id, "contact changed", new Date(NOW));
     process.env.TEST_FIXED_NOW = "2026-12-21T09:00:00Z";
     resetEnvCache();
-    const before = databaseDigest(getDb());
+    const before = await databaseDigest(getDb());
     for (const token of [expired.token, revoked.token, sms.token]) expect(statusOf(await exchange(token))).toBe(410);
-    expect(databaseDigest(getDb())).toEqual(before);
+    expect(await databaseDigest(getDb())).toEqual(before);
   });
 
   it("refuses a link whose signing key was removed from the ring, even unexpired", async () => {
@@ -177,7 +177,7 @@ describe("Origin: null at the landing POST (the landing sends no referrer, M8)",
       "a truncated form token": [{ Origin: "null", "Sec-Fetch-Site": "same-origin" }, { form: formToken.slice(0, -1) }],
       "another origin, even with the form token": [{ Origin: "https://evil.example", "Sec-Fetch-Site": "same-origin" }, { form: formToken }],
     };
-    const before = databaseDigest(getDb());
+    const before = await databaseDigest(getDb());
     for (const [what, [headers, form]] of Object.entries(attempts)) {
       const response = await post(token, headers, form);
       expect(statusOf(response), what).toBe(403);
@@ -185,7 +185,7 @@ describe("Origin: null at the landing POST (the landing sends no referrer, M8)",
       if (headers.Origin === "null") expect(response instanceof Response && response.headers.get("Referrer-Policy"), what).toBe("no-referrer");
       expect(response instanceof Response && response.headers.get("Set-Cookie"), what).toBeFalsy();
     }
-    expect(databaseDigest(getDb())).toEqual(before);
+    expect(await databaseDigest(getDb())).toEqual(before);
   });
 
   it("opens the portal from the landing page's own form, as Chromium sends it under no-referrer", async () => {
@@ -230,14 +230,14 @@ describe("forged, fixed and stale session ids", () => {
     await revokeLink(getDb(), link.id, "not me", new Date(NOW));
     expect(statusOf(await home(cookie))).toBe(401);
     const csrf = "x".repeat(43);
-    const before = databaseDigest(getDb());
+    const before = await databaseDigest(getDb());
     const refused = await outcome(() =>
       promise.action(
         args(new Request(`${BASE}/portal/promise`, { method: "POST", headers: { Origin: BASE, Cookie: cookie }, body: new URLSearchParams({ csrf, intent: "confirm" }) })),
       ),
     );
     expect(statusOf(refused)).toBe(401);
-    expect(databaseDigest(getDb())).toEqual(before);
+    expect(await databaseDigest(getDb())).toEqual(before);
   });
 
   it("a debtor session never opens the back office, and a staff session never opens the portal", async () => {

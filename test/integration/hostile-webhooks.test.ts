@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { sqliteClient } from "../../db/client";
+import { refusedWebhooks } from "../../db/tables";
 import Stripe from "stripe";
 import twilio from "twilio";
 import { Webhook } from "standardwebhooks";
@@ -79,14 +79,14 @@ afterAll(() => {
 });
 
 async function expectRefused(response: () => Promise<Response>, status: number, detail?: RegExp) {
-  const before = databaseDigest(getDb(), { withRateLimits: true });
+  const before = await databaseDigest(getDb(), { withRateLimits: true });
   const r = await response();
   expect(r.status).toBe(status);
   expect(r.headers.get("Content-Type")).toBe("application/problem+json");
   const body = (await r.json()) as { status: number; detail: string };
   expect(body.status).toBe(status);
   if (detail) expect(body.detail).toMatch(detail);
-  expect(databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
+  expect(await databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
 }
 
 describe("Stripe webhook", () => {
@@ -112,15 +112,15 @@ describe("Stripe webhook", () => {
 
   it("refuses a live event on a test key, books nothing and keeps only a note for staff", async () => {
     const live = JSON.stringify({ ...JSON.parse(event), id: "evt_hostile_live", livemode: true });
-    const withoutRefusals = () => Object.entries(databaseDigest(getDb(), { withRateLimits: true })).filter(([table]) => table !== "refused_webhooks");
-    const before = withoutRefusals();
+    const withoutRefusals = async () => Object.entries(await databaseDigest(getDb(), { withRateLimits: true })).filter(([table]) => table !== "refused_webhooks");
+    const before = await withoutRefusals();
     for (let i = 0; i < 2; i++) {
       const response = await call(stripeRoute, "/webhooks/stripe", live, { ...json, "Stripe-Signature": stripeSig(live) });
       expect(response.status).toBe(400);
       expect(((await response.json()) as { title: string }).title).toBe("Wrong mode");
     }
-    expect(withoutRefusals()).toEqual(before);
-    expect(sqliteClient(getDb())!.prepare("select provider_event_id as id from refused_webhooks").all()).toEqual([{ id: "evt_hostile_live" }]);
+    expect(await withoutRefusals()).toEqual(before);
+    expect(await getDb().select({ id: refusedWebhooks.providerEventId }).from(refusedWebhooks)).toEqual([{ id: "evt_hostile_live" }]);
   });
 
   it("refuses a form-encoded or text body unless it is the exact signed JSON", async () => {
@@ -130,13 +130,13 @@ describe("Stripe webhook", () => {
   });
 
   it("stores nothing for a signed body that is not a Stripe event", async () => {
-    const before = databaseDigest(getDb(), { withRateLimits: true });
+    const before = await databaseDigest(getDb(), { withRateLimits: true });
     for (const payload of ["{}", '{"id":"","type":"x","data":{"object":{}}}', '{"id":"evt_1","type":"x","data":null}']) {
       const response = await call(stripeRoute, "/webhooks/stripe", payload, { ...json, "Stripe-Signature": stripeSig(payload) });
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ outcome: "ignored" });
     }
-    expect(databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
+    expect(await databaseDigest(getDb(), { withRateLimits: true })).toEqual(before);
   });
 
   it("refuses a body over 1 MB, declared or streamed, with 413 before reading it all", async () => {

@@ -110,7 +110,7 @@ describe("Révoquer les liens, from the debtor file", () => {
   it("is refused to a read-only member (403) and to another creditor's debtor (404), changing nothing", async () => {
     const { debtorId, open } = await debtorWithTwoOpenInvoices();
     const session = await openSession((await issue(debtorId, [open[0]!.id])).token);
-    const before = databaseDigest(getDb());
+    const before = await databaseDigest(getDb());
     const readOnly = (await outcome(() =>
       debtorFile.action(args(post(`/backoffice/debtors/${debtorId}`, { intent: "revoke-links" }, readOnlyCookie), { debtorId: String(debtorId) })),
     )) as Response;
@@ -123,7 +123,7 @@ describe("Révoquer les liens, from the debtor file", () => {
       body: new URLSearchParams({ intent: "revoke-links" }),
     });
     expect(((await outcome(() => debtorFile.action(args(crossSite, { debtorId: String(debtorId) })))) as Response).status).toBe(403);
-    expect(databaseDigest(getDb())).toEqual(before);
+    expect(await databaseDigest(getDb())).toEqual(before);
     expect(await portalStatus(session!)).toBe(200);
   });
 });

@@ -76,7 +76,7 @@ describe("demo mode", () => {
 describe("production mode", () => {
   it("answers 404 on every /dev page and action, for existing messages and checkouts too, and writes nothing", async () => {
     useEnv(productionEnv());
-    const before = databaseDigest(getDb());
+    const before = await databaseDigest(getDb());
     expect(statusOf(await get(outbox, "/dev/outbox", {}))).toBe(404);
     expect(statusOf(await get(outboxMessage, `/dev/outbox/${messageId}`, { messageId: String(messageId) }))).toBe(404);
     expect(statusOf(await get(checkout, `/dev/checkout/${sessionId}`, { sessionId }))).toBe(404);
@@ -87,6 +87,6 @@ describe("production mode", () => {
     });
     expect(statusOf(await outcome(() => checkout.action(args(pay, { sessionId }))))).toBe(404);
     expect(first(await getDb().select().from(checkoutSessions).where(eq(checkoutSessions.id, rowId)))!.status).toBe("open");
-    expect(databaseDigest(getDb())).toEqual(before);
+    expect(await databaseDigest(getDb())).toEqual(before);
   });
 });

@@ -289,9 +289,9 @@ describe("retention (GDPR art. 5(1)(e)): anonymising debtors settled for longer 
 
   it("is idempotent: a second run changes nothing", async () => {
     await runRetention({ db, storageDir, now: NOW });
-    const digest = databaseDigest(db);
+    const digest = await databaseDigest(db);
     expect((await runRetention({ db, storageDir, now: new Date("2026-12-03T09:00:00Z") })).anonymised).toEqual([]);
-    expect(databaseDigest(db)).toEqual(digest);
+    expect(await databaseDigest(db)).toEqual(digest);
   });
 
   it("runs from the job once per creditor-local day: a doubled pass does nothing, the next day runs again", async () => {
@@ -360,7 +360,7 @@ describe("import previews nobody confirmed", () => {
 
 describe("npm run retention", { timeout: 30_000 }, () => {
   it("--dry-run lists the debtor and files it would remove, and writes nothing", async () => {
-    const digest = databaseDigest(db);
+    const digest = await databaseDigest(db);
     const files = await filesOf(settledLongAgo.debtorId);
     const run = cli("--dry-run", "--now", NOW.toISOString());
     expect(run.stderr).toBe("");
@@ -369,7 +369,7 @@ describe("npm run retention", { timeout: 30_000 }, () => {
     for (const file of files) expect(run.stdout).toContain(`file ${file}`);
     expect(run.stdout).not.toContain("brasserie");
     expect(run.stdout).toContain("Dry run: 1 debtor(s) would be anonymised and 3 file(s) removed. Nothing was written.");
-    expect(databaseDigest(db)).toEqual(digest);
+    expect(await databaseDigest(db)).toEqual(digest);
     for (const file of files) expect(existsSync(file)).toBe(true);
   });
 
@@ -380,8 +380,8 @@ describe("npm run retention", { timeout: 30_000 }, () => {
     expect(first(await db.select().from(debtors).where(eq(debtors.id, settledLongAgo.debtorId)))!.anonymisedAt).toEqual(NOW);
   });
 
-  it("refuses bad arguments with a message that says what is expected, writing nothing", () => {
-    const digest = databaseDigest(db);
+  it("refuses bad arguments with a message that says what is expected, writing nothing", async () => {
+    const digest = await databaseDigest(db);
     const badNow = cli("--now", "tomorrow");
     expect(badNow.status).toBe(1);
     expect(badNow.stderr).toContain('--now must be an ISO instant such as 2026-11-20T09:00:00Z, got "tomorrow"');
@@ -389,6 +389,6 @@ describe("npm run retention", { timeout: 30_000 }, () => {
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain("Unknown option '--dryrun'");
     expect(unknown.stderr).toContain("Usage: npm run retention");
-    expect(databaseDigest(db)).toEqual(digest);
+    expect(await databaseDigest(db)).toEqual(digest);
   });
 });

@@ -53,13 +53,13 @@ function stripeDelivery(id: string, padding = 0) {
 async function expectUnavailable(run: () => unknown) {
   warnings = [];
   vi.spyOn(console, "warn").mockImplementation((...parts: unknown[]) => void warnings.push(parts.map(String).join(" ")));
-  const before = databaseDigest(getDb());
+  const before = await databaseDigest(getDb());
   const response = (await outcome(run)) as Response;
   expect(response.status).toBe(503);
   expect(response.headers.get("Retry-After")).toBe("5");
   expect(response.headers.get("Content-Type")).toBe("application/problem+json");
   expect(((await response.json()) as { detail: string }).detail).toMatch(/Nothing was saved/);
-  expect(databaseDigest(getDb())).toEqual(before);
+  expect(await databaseDigest(getDb())).toEqual(before);
   return warnings;
 }
 

@@ -173,14 +173,14 @@ describe("a file over 5 MB in a streamed upload", () => {
         duplex: "half",
       } as RequestInit);
       expect(request.headers.get("Content-Length")).toBeNull();
-      const before = databaseDigest(getDb());
+      const before = await databaseDigest(getDb());
       const refused = (await outcome(() => route.action(args(request)))) as Response;
       expect(refused).toBeInstanceOf(Response);
       expect(refused.status).toBe(413);
       expect(await refused.text()).toContain("« relevé.pdf » dépasse 5 Mo");
       expect(upload.counter.pulled).toBeGreaterThan(MAX_FILE_BYTES);
       expect(upload.counter.pulled).toBeLessThan(MAX_FILE_BYTES + 512 * 1024);
-      expect(databaseDigest(getDb())).toEqual(before);
+      expect(await databaseDigest(getDb())).toEqual(before);
       const dir = join(getEnv().STORAGE_DIR, "uploads");
       expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
     });
