@@ -11,8 +11,14 @@ declare module "@remix-run/node" {
 const inVitest = Boolean(process.env.VITEST);
 
 const integrationSuite = ["test/integration/**/*.test.ts", "test/reliability/**/*.test.ts"];
-/** What only SQLite has: its file (backups, WAL), its locks and pragmas, its triggers' text; and the file that starts its own cluster. */
-const sqliteOnly = ["test/integration/schema-parity.test.ts", "test/integration/database.test.ts", "test/integration/backups.test.ts", "test/integration/wal-checkpoint.test.ts"];
+/** What only SQLite has: its file (backups, WAL, a full disk), its connection and transaction internals; and the file that starts its own cluster. */
+const sqliteOnly = [
+  "test/integration/schema-parity.test.ts",
+  "test/integration/database.test.ts",
+  "test/integration/backups.test.ts",
+  "test/integration/wal-checkpoint.test.ts",
+  "test/integration/storage-full.test.ts",
+];
 
 export default defineConfig({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import type { SQL } from "drizzle-orm";
+import type { Logger, SQL } from "drizzle-orm";
 import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
 import { drizzle, type SqliteRemoteDatabase } from "drizzle-orm/sqlite-proxy";
 import pg from "pg";
@@ -70,10 +70,11 @@ export type PostgresDb = Db & { $client: pg.Pool };
  * PostgreSQL through drizzle's node-postgres driver, over the schema generated from db/schema
  * (db/schema-pg.ts: same table and column names, so every query is written once, against `Db`).
  */
-export function openPostgres(url: string, { max = 10 } = {}): PostgresDb {
+export function openPostgres(url: string, { max = 10, logger }: { max?: number; logger?: Logger } = {}): PostgresDb {
   assertTables("postgres");
-  const pool = new pg.Pool({ connectionString: url, max });
-  const db = drizzlePostgres(pool, { schema: pgSchema });
+  // A lock held longer than SQLite's busy timeout fails the same way (55P03): the request answers 503, the job retries.
+  const pool = new pg.Pool({ connectionString: url, max, options: `-c lock_timeout=${BUSY_TIMEOUT_MS}` });
+  const db = drizzlePostgres(pool, { schema: pgSchema, logger });
   postgresDatabases.add(db);
   return db as unknown as PostgresDb;
 }

@@ -25,7 +25,9 @@ const live = sql`${invoices.status} in ('open', 'litigation')`;
  */
 export async function listDebtorsPage(db: Db, creditorId: number, q: DebtorListQuery) {
   const owed = sql<number>`coalesce(sum(case when ${live} then ${invoices.balanceCents} end), 0)`.mapWith(Number);
-  const overdue = sql<number>`coalesce(sum(case when ${live} and ${invoices.balanceCents} > 0 and ${invoices.dueDate} < ${q.today} then ${invoices.balanceCents} end), 0)`.mapWith(Number);
+  const overdue = sql<number>`coalesce(sum(case when ${live} and ${invoices.balanceCents} > 0 and ${invoices.dueDate} < ${q.today} then ${invoices.balanceCents} end), 0)`.mapWith(
+    Number,
+  );
   const oldestDue = sql<string | null>`min(case when ${live} and ${invoices.balanceCents} > 0 and ${invoices.dueDate} < ${q.today} then ${invoices.dueDate} end)`;
   const newestOpenDue = sql<string | null>`max(case when ${live} and ${invoices.balanceCents} > 0 then ${invoices.dueDate} end)`;
   const litigationInvoices = sql<number>`coalesce(sum(case when ${invoices.status} = 'litigation' then 1 else 0 end), 0)`.mapWith(Number);

@@ -6,7 +6,6 @@ import type { StoredInvoice } from "../domain/intake";
 
 type Tx = Db;
 
-
 type StoredDebtorRow = {
   id: number;
   externalRef: string;

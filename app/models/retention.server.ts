@@ -1,6 +1,27 @@
 import { and, eq, inArray, isNull, lt, max, ne, or, sql } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { cadencePauses, callTasks, creditors, debtorContacts, debtorLinks, debtorSessions, debtors, disputeFiles, disputes, importRowIssues, importRuns, installmentPlans, invoices, letters, outboundMessages, paymentClaims, payments, promises, stepUpCodes, timelineEvents } from "../../db/tables";
+import {
+  cadencePauses,
+  callTasks,
+  creditors,
+  debtorContacts,
+  debtorLinks,
+  debtorSessions,
+  debtors,
+  disputeFiles,
+  disputes,
+  importRowIssues,
+  importRuns,
+  installmentPlans,
+  invoices,
+  letters,
+  outboundMessages,
+  paymentClaims,
+  payments,
+  promises,
+  stepUpCodes,
+  timelineEvents,
+} from "../../db/tables";
 import { IMPORT_PREVIEW_KEPT_MS } from "../domain/csv-import";
 import { anonymisedName, scrubTimelineData, type RetentionFacts } from "../domain/retention";
 

@@ -26,7 +26,7 @@ import {
   timelineEvents,
 } from "../../db/tables";
 import { args, outcome } from "../support/routes";
-import { first, sqliteClient } from "../../db/client";
+import { first, rawRow } from "../../db/client";
 
 const BASE = "http://localhost:4310";
 const NOW = "2026-11-20T09:00:00Z";
@@ -97,10 +97,9 @@ type Reviewed = { step: "review"; ackText: string; echo: [string, string][]; nex
 type Refused = { data: { step: "edit"; errors: Record<string, string> }; init: ResponseInit };
 
 /** How many rows the debtor has in each table an action writes to. */
-function written(debtorId: number) {
-  const db = sqliteClient(getDb())!;
-  const count = (table: string) => (db.prepare(`select count(*) as n from ${table} where debtor_id = ?`).get(debtorId) as { n: number }).n;
-  return { promises: count("promises"), plans: count("installment_plans"), messages: count("outbound_messages"), timeline: count("timeline_events") };
+async function written(debtorId: number) {
+  const count = async (table: string) => Number((await rawRow<{ n: number }>(getDb(), sql`select count(*) as n from ${sql.identifier(table)} where debtor_id = ${debtorId}`))!.n);
+  return { promises: await count("promises"), plans: await count("installment_plans"), messages: await count("outbound_messages"), timeline: await count("timeline_events") };
 }
 
 describe("promising a payment date", () => {
@@ -108,7 +107,7 @@ describe("promising a payment date", () => {
     const debtor = await debtorNamed("Hôtel du Parc");
     const session = await signIn(debtor.id);
     const ids = (await openInvoicesOf(debtor.id)).map((i): [string, string] => ["invoice", String(i.id)]);
-    const before = written(debtor.id);
+    const before = await written(debtor.id);
 
     const foreign = (await outcome(() =>
       promiseRoute.action(args(post("/portal/promise", session, [...ids, ["date", "2026-12-01"], ["intent", "confirm"]], { Origin: "https://evil.example" }))),
@@ -157,7 +156,7 @@ describe("promising a payment date", () => {
       ),
     )) as unknown as Refused;
     expect(none.data.errors.invoices).toBe("Choisissez au moins une facture.");
-    expect(written(debtor.id)).toEqual(before);
+    expect(await written(debtor.id)).toEqual(before);
   });
 
   it("shows what the debtor commits to and what follows, then records it once, however often it is sent", async () => {
@@ -165,7 +164,7 @@ describe("promising a payment date", () => {
     const session = await signIn(debtor.id);
     const open = await openInvoicesOf(debtor.id);
     const fields: [string, string][] = [...open.map((i): [string, string] => ["invoice", String(i.id)]), ["date", "2026-12-04"], ["amount", ""]];
-    const before = written(debtor.id);
+    const before = await written(debtor.id);
 
     const reviewed = (await promiseRoute.action(args(post("/portal/promise", session, [...fields, ["intent", "review"]])))) as Reviewed;
     expect(reviewed.step).toBe("review");
@@ -176,7 +175,7 @@ describe("promising a payment date", () => {
     expect(reviewed.nextLines[0]).toBe("Les relances sur ces factures sont suspendues jusqu'au 7 décembre 2026 inclus.");
     expect(reviewed.nextLines[1]).toMatch(/^Si le paiement n'est pas arrivé à cette date, .* le (8|9|10) décembre 2026\.$/);
     // Reviewing writes nothing.
-    expect(written(debtor.id)).toEqual(before);
+    expect(await written(debtor.id)).toEqual(before);
 
     const confirm = () => promiseRoute.action(args(post("/portal/promise", session, [...reviewed.echo, ["ack", reviewed.ackText], ["intent", "confirm"]])));
     const initial = (await outcome(confirm)) as Response;
@@ -256,7 +255,7 @@ describe("promising a payment date", () => {
       invoices: { promisedLabel: string | null }[];
     };
     expect(page.invoices.map((i) => i.promisedLabel)).toEqual(["4 décembre 2026", "4 décembre 2026"]);
-    const before = written(debtor.id);
+    const before = await written(debtor.id);
     const open = await openInvoicesOf(debtor.id);
     const refused = (await promiseRoute.action(
       args(
@@ -269,7 +268,7 @@ describe("promising a payment date", () => {
       ),
     )) as unknown as Refused;
     expect(refused.data.errors.invoices).toBe("Cette facture a déjà une date de paiement promise (4 décembre 2026).");
-    expect(written(debtor.id)).toEqual(before);
+    expect(await written(debtor.id)).toEqual(before);
   });
 
   it("spreads a partial amount over the oldest invoices and leaves the others in the cadence", async () => {
@@ -288,7 +287,7 @@ describe("promising a payment date", () => {
     const debtor = await debtorNamed("Clinique Vétérinaire Saint-Jean");
     const session = await signIn(debtor.id);
     const open = await openInvoicesOf(debtor.id);
-    const before = written(debtor.id);
+    const before = await written(debtor.id);
     const result = (await promiseRoute.action(
       args(
         post("/portal/promise", session, [
@@ -300,7 +299,7 @@ describe("promising a payment date", () => {
       ),
     )) as unknown as { data: { step: string; changed: boolean }; init: ResponseInit };
     expect(result.data).toMatchObject({ step: "review", changed: true });
-    expect(written(debtor.id)).toEqual(before);
+    expect(await written(debtor.id)).toEqual(before);
   });
 });
 
@@ -316,7 +315,7 @@ describe("proposing a plan", () => {
   it("refuses a plan outside the policy, next to the field, writing nothing", async () => {
     const debtor = await debtorNamed("Imprimerie Rhône Print");
     const session = await signIn(debtor.id);
-    const before = written(debtor.id);
+    const before = await written(debtor.id);
     const cases: [[string, string][], string, RegExp][] = [
       [
         [
@@ -368,13 +367,13 @@ describe("proposing a plan", () => {
         expect(plain(refused.data.errors[field])).toMatch(message);
       }
     }
-    expect(written(debtor.id)).toEqual(before);
+    expect(await written(debtor.id)).toEqual(before);
   });
 
   it("adds and removes custom rows without writing anything", async () => {
     const debtor = await debtorNamed("Imprimerie Rhône Print");
     const session = await signIn(debtor.id);
-    const before = written(debtor.id);
+    const before = await written(debtor.id);
     const added = (await planRoute.action(
       args(
         post("/portal/plan", session, [
@@ -388,7 +387,7 @@ describe("proposing a plan", () => {
       values: { rows: { date: string }[] };
     };
     expect(added.values.rows.map((r) => r.date)).toEqual(["2026-12-01", "", "", ""]);
-    expect(written(debtor.id)).toEqual(before);
+    expect(await written(debtor.id)).toEqual(before);
   });
 
   it("accepts a short plan at once: one plan, installment reminders 3 days before each installment and nothing else", async () => {
@@ -411,14 +410,14 @@ describe("proposing a plan", () => {
     expect(reviewed.nextLines).toContain("Rappels prévus : 30 novembre 2026, 29 décembre 2026, 29 janvier 2027.");
 
     // Without the box ticked, nothing is written.
-    const before = written(debtor.id);
+    const before = await written(debtor.id);
     const unticked = (await planRoute.action(args(post("/portal/plan", session, [...reviewed.echo, ["ack", reviewed.ackText], ["intent", "confirm"]])))) as unknown as {
       data: { ackError: string };
       init: ResponseInit;
     };
     expect(unticked.init.status).toBe(400);
     expect(unticked.data.ackError).toMatch(/Cochez la case/);
-    expect(written(debtor.id)).toEqual(before);
+    expect(await written(debtor.id)).toEqual(before);
 
     const confirm = () => planRoute.action(args(post("/portal/plan", session, [...reviewed.echo, ["ack", reviewed.ackText], ["acknowledge", "yes"], ["intent", "confirm"]])));
     expect(((await outcome(confirm)) as Response).headers.get("Location")).toBe("/portal?done=plan");

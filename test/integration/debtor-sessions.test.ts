@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { seededDb } from "../support/db";
-import { openDatabase, first, one, sqliteClient } from "../../db/client";
+import { eq } from "drizzle-orm";
+import { openTestDatabase, seededDb } from "../support/db";
+import { closeConnection, first, one } from "../../db/client";
 import { debtorLinks, debtors } from "../../db/tables";
 import { getDebtorSession, startDebtorSession } from "~/services/auth/debtor-sessions.server";
 import { getDebtorForPortal } from "~/models/portal.server";
@@ -41,9 +42,9 @@ describe("debtor sessions read through prepared statements", () => {
   it("keeps one prepared statement per connection, so a second database answers for itself", async () => {
     const initial = await seededDb("2026-11-20");
     expect((await getDebtorForPortal(initial.db, 1))?.name).not.toBe("Renamed SARL");
-    const second = openDatabase(initial.path);
-    second.$client.prepare("update debtors set name = 'Renamed SARL' where id = 1").run();
-    sqliteClient(initial.db)!.close();
+    const second = openTestDatabase(initial.path);
+    await second.update(debtors).set({ name: "Renamed SARL" }).where(eq(debtors.id, 1));
+    await closeConnection(initial.db);
     expect((await getDebtorForPortal(second, 1))?.name).toBe("Renamed SARL");
     const other = (await seededDb("2026-11-20")).db;
     expect((await getDebtorForPortal(other, 1))?.name).not.toBe("Renamed SARL");

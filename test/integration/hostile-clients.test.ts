@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { sqliteClient } from "../../db/client";
+import { first } from "../../db/client";
+import { debtors } from "../../db/tables";
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { seededDb, useDatabase } from "../support/db";
@@ -101,7 +102,7 @@ describe("link pages are limited per client and per link", () => {
 
   it("one link opened from many addresses is refused with 429 past its limit, and opening writes nothing else", async () => {
     const env = getEnv();
-    const debtorId = sqliteClient(getDb())!.prepare("select id from debtors limit 1").pluck().get() as number;
+    const debtorId = first(await getDb().select({ id: debtors.id }).from(debtors).limit(1))!.id;
     const token = await signLink(env, await insertLink(getDb(), env, { debtorId, invoiceIds: [], channel: "email", sentTo: null, now: new Date(NOW) }));
     const before = await databaseDigest(getDb());
     for (let i = 0; i < RATE_LIMITS.linkToken.limit; i++) expect(statusOf(await open(token, `192.0.2.${i % 250}`))).toBe(200);

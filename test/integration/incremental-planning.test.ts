@@ -21,7 +21,7 @@ import {
   outboundMessages,
   promises,
 } from "../../db/tables";
-import { first, one, transaction, sqliteClient, wrapSqlite, type Db } from "../../db/client";
+import { closeConnection, first, one, openPostgres, rawRows, transaction, sqliteClient, wrapSqlite, type Db } from "../../db/client";
 import { seededDb } from "../support/db";
 import { testEnv } from "../support/env";
 import { parseEnv } from "~/env.server";
@@ -47,7 +47,41 @@ async function settledBook() {
   return { db, path };
 }
 
-const versionSum = async (db: Db) => first(await db.select({ n: sql<number>`sum(${debtors.stateVersion})` }).from(debtors))!.n;
+const versionSum = async (db: Db) => first(await db.select({ n: sql<number>`sum(${debtors.stateVersion})`.mapWith(Number) }).from(debtors))!.n;
+
+/** Every statement the cadence's state loader runs, from a second connection that logs them. */
+async function loaderStatements(db: Db, location: string): Promise<string[]> {
+  const statements: string[] = [];
+  if (sqliteClient(db)) {
+    const watched = new Database(location, { verbose: (sql) => statements.push(String(sql)) });
+    await loadCadenceStates(wrapSqlite(watched), NINE);
+    watched.close();
+  } else {
+    const watched = openPostgres(location, { max: 1, logger: { logQuery: (query) => statements.push(query) } });
+    await loadCadenceStates(watched, NINE);
+    await closeConnection(watched);
+  }
+  return statements;
+}
+
+/** The replanning triggers by name, with what they run (on PostgreSQL, the trigger and its function's body). */
+async function replanningTriggers(db: Db): Promise<Map<string, string>> {
+  const rows = sqliteClient(db)
+    ? await rawRows<{ name: string; sql: string }>(db, sql`select name, sql from sqlite_master where type = 'trigger'`)
+    : await rawRows<{ name: string; sql: string }>(
+        db,
+        sql`select t.tgname as name, pg_get_triggerdef(t.oid) || ' ' || p.prosrc as sql from pg_trigger t join pg_proc p on p.oid = t.tgfoid where not t.tgisinternal`,
+      );
+  return new Map(rows.map((t) => [t.name, t.sql]));
+}
+
+/** A column of the table other than its key, to write without changing anything. */
+async function firstColumnAfterId(db: Db, table: string): Promise<string> {
+  const query = sqliteClient(db)
+    ? sql`select name from pragma_table_info(${table}) where pk = 0 limit 1`
+    : sql`select column_name as name from information_schema.columns where table_schema = 'public' and table_name = ${table} and column_name <> 'id' order by ordinal_position limit 1`;
+  return (await rawRows<{ name: string }>(db, query))[0]!.name;
+}
 const creditorOf = async (db: Db, debtorId: number) => first(await db.select({ id: debtors.creditorId }).from(debtors).where(eq(debtors.id, debtorId)))!.id;
 const debtorsOfCreditor = async (db: Db, creditorId: number) =>
   (
@@ -107,16 +141,11 @@ describe("incremental planning", { timeout: 60_000 }, () => {
     );
     await saveContactWindows(db, creditorId, await loadContactWindows(db, creditorId), NINE);
 
-    const statements: string[] = [];
-    const watched = new Database(path, { verbose: (sql) => statements.push(String(sql)) });
-    await loadCadenceStates(wrapSqlite(watched), NINE);
-    watched.close();
+    const statements = await loaderStatements(db, path);
     const read = new Set(statements.flatMap((s) => [...s.matchAll(/\b(?:from|join)\s+"(\w+)"/gi)].map((m) => m[1]!)));
     expect([...read].sort()).toEqual(expect.arrayContaining(["cadence_pauses", "invoices", "outbound_messages", "payments", "promises", "timeline_events"]));
 
-    const triggers = new Map(
-      (sqliteClient(db)!.prepare("select name, sql from sqlite_master where type = 'trigger'").all() as { name: string; sql: string }[]).map((t) => [t.name, t.sql]),
-    );
+    const triggers = await replanningTriggers(db);
     for (const table of [...read].filter((t) => t !== "debtors")) {
       for (const event of ["insert", "update", "delete"]) {
         expect(triggers.get(`${table}_replans_${event}`), `${table} is read by the cadence: ${event} must move its debtors`).toMatch(/state_version = state_version \+ 1/);
@@ -155,9 +184,11 @@ describe("incremental planning", { timeout: 60_000 }, () => {
         });
       } else {
         const updateOf = /AFTER UPDATE OF (\w+)/.exec(triggers.get(`${table}_replans_update`) ?? "")?.[1];
-        const column = updateOf ?? (sqliteClient(db)!.prepare(`select name from pragma_table_info('${table}') where pk = 0 limit 1`).get() as { name: string }).name;
-        const changed = sqliteClient(db)!.prepare(`update "${table}" set "${column}" = "${column}" where rowid = (select min(rowid) from "${table}")`).run().changes;
-        expect(changed, `the demo book has a row in ${table}`).toBe(1);
+        const column = updateOf ?? (await firstColumnAfterId(db, table));
+        // Not every table has an id: the engine's own row address picks one row.
+        const row = sqliteClient(db) ? "rowid" : "ctid";
+        const changed = await rawRows(db, sql.raw(`update "${table}" set "${column}" = "${column}" where ${row} = (select min(${row}) from "${table}") returning 1`));
+        expect(changed, `the demo book has a row in ${table}`).toHaveLength(1);
       }
       expect(await versionSum(db), `a write to ${table}`).toBeGreaterThan(before);
     }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { closeConnection, sqliteClient } from "../../db/client";
+import { closeConnection } from "../../db/client";
+import { outboundMessages } from "../../db/tables";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
-import { seededDb, databaseEnv } from "../support/db";
+import { seededDb, databaseEnv, holdWriteLock } from "../support/db";
 import { testEnv } from "../support/env";
 
 const tsx = join(process.cwd(), "node_modules/.bin/tsx");
@@ -29,15 +29,7 @@ describe("the job command", { timeout: 30_000 }, () => {
   it("once: survives a write lock held past the busy timeout, retries the pass and completes it", async () => {
     const { path, db } = await seededDb("2026-11-20");
     await closeConnection(db);
-    const holder = new Database(path);
-    holder.exec("BEGIN IMMEDIATE");
-    let held = true;
-    const release = () => {
-      if (!held) return;
-      held = false;
-      holder.exec("ROLLBACK");
-      holder.close();
-    };
+    const release = await holdWriteLock(path);
     const child = spawn(tsx, ["jobs/run.ts", "once", "--now", "2026-11-20T09:00:00Z"], { env: jobEnv(path) });
     let stdout = "";
     let stderr = "";
@@ -45,11 +37,12 @@ describe("the job command", { timeout: 30_000 }, () => {
     // Held past the job's 5 s busy timeout: released once the job has said it will retry.
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
-      if (stderr.includes("pass retried")) release();
+      if (stderr.includes("pass retried")) void release();
     });
     const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-    release();
-    expect(stderr).toMatch(/\[job\] database unavailable \(SQLITE_BUSY\w*\), pass retried in 2s/);
+    await release();
+    // SQLite's busy timeout, PostgreSQL's lock_timeout (55P03): the same five seconds.
+    expect(stderr).toMatch(/\[job\] database unavailable \((SQLITE_BUSY\w*|55P03)\), pass retried in 2s/);
     expect(code).toBe(0);
     expect(stdout).toMatch(/"claimed":[1-9]\d*/);
   }, 40_000);
@@ -100,7 +93,7 @@ describe("the dry-run command", { timeout: 30_000 }, () => {
     expect(run.stdout).toMatch(/2026-11-20 09:00 {2}pre_reminder +email/);
     expect(run.stdout).toMatch(/first_reminder +email/);
     expect(run.stdout).toMatch(/\d+ planned contacts and escalations from 2026-11-20 to 2026-12-31\./);
-    expect(sqliteClient(db)!.prepare("select count(*) as n from outbound_messages").get()).toEqual({ n: 0 });
+    expect(await db.select().from(outboundMessages)).toEqual([]);
   });
 
   it("says which argument is wrong", async () => {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { freshDb, databaseEnv } from "../support/db";
+import { freshDb, databaseEnv, openTestDatabase } from "../support/db";
 import { testEnv } from "../support/env";
 import { databaseDigest as digest } from "../support/digest";
-import { openDatabase } from "../../db/client";
 import { loadEcbTable, loadLegalRates } from "~/models/published-rates.server";
 import { computeLatePenalties } from "~/domain/penalties";
 import { penaltyRateFloor } from "~/domain/legal-interest-rates";
@@ -14,8 +13,7 @@ const business = { debtorKind: "business", rateMode: "ecb_plus_10", contractRate
 
 // Each case starts tsx in a child process, which takes seconds on a loaded two-core machine.
 describe("npm run rates:add", { timeout: 60_000 }, () => {
-  const run = (path: string, args: string[]) =>
-    spawnSync(tsx, ["scripts/rates-add.ts", ...args], { env: { ...process.env, ...testEnv(databaseEnv(path)) }, encoding: "utf8" });
+  const run = (path: string, args: string[]) => spawnSync(tsx, ["scripts/rates-add.ts", ...args], { env: { ...process.env, ...testEnv(databaseEnv(path)) }, encoding: "utf8" });
 
   it("records a newly published rate with its source; penalties and the floor then use it", async () => {
     const { db, path } = freshDb();
@@ -27,7 +25,7 @@ describe("npm run rates:add", { timeout: 60_000 }, () => {
     const legal = run(path, ["--kind", "legal", "--from", "2026-07-01", "--rate", "3.00", "--source", "Arrêté de juin 2026, JO"]);
     expect(legal.status, legal.stderr).toBe(0);
 
-    const fresh = openDatabase(path);
+    const fresh = openTestDatabase(path);
     const after = computeLatePenalties({ principalCents: 1_000_000, dueDate: "2026-06-30", asOf: "2026-07-10", terms: business, ...(await ecbOf(fresh)) });
     expect(after.unpublishedFrom).toBeNull();
     expect(after.periods).toEqual([{ from: "2026-07-01", to: "2026-07-10", rateBp: 1215, days: 10, interestCents: 3_329 }]);
@@ -42,13 +40,13 @@ describe("npm run rates:add", { timeout: 60_000 }, () => {
     [["--kind", "ecb", "--from", "2026-07-01", "--rate", "215", "--source", "x"], /above 20 %/],
     [["--kind", "ecb", "--from", "2026-07-01", "--rate", "2.15"], /--source is required/],
     [["--kind", "ecb", "--frm", "2026-07-01"], /Unknown option/],
-  ])("refuses %j with a clear message and writes nothing", (args, message) => {
+  ])("refuses %j with a clear message and writes nothing", async (args, message) => {
     const { db, path } = freshDb();
-    const tables = digest(db);
+    const tables = await digest(db);
     const result = run(path, args);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(message);
-    expect(digest(openDatabase(path))).toEqual(tables);
+    expect(await digest(openTestDatabase(path))).toEqual(tables);
   });
 
   it("never replaces a rate already stored for that date", async () => {
@@ -57,7 +55,7 @@ describe("npm run rates:add", { timeout: 60_000 }, () => {
     const again = run(path, ["--kind", "ecb", "--from", "2026-07-01", "--rate", "9.99", "--source", "typo"]);
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/already stored; nothing changed/);
-    expect((await loadEcbTable(openDatabase(path))).rates.find((r) => r.effectiveFrom === "2026-07-01")?.rateBp).toBe(215);
+    expect((await loadEcbTable(openTestDatabase(path))).rates.find((r) => r.effectiveFrom === "2026-07-01")?.rateBp).toBe(215);
   });
 });
 

@@ -35,14 +35,19 @@ const storedAs: Record<string, string> = { integer: "integer", "timestamp with t
 
 function normaliseDefault(value: string | null): string | null {
   if (value === null) return null;
-  const bare = value.replace(/::[a-z ]+$/, "").replace(/^'(.*)'$/, "$1").replace(/^"(.*)"$/, "$1");
+  const bare = value
+    .replace(/::[a-z ]+$/, "")
+    .replace(/^'(.*)'$/, "$1")
+    .replace(/^"(.*)"$/, "$1");
   return ({ true: "1", false: "0" } as Record<string, string>)[bare] ?? bare;
 }
 
 type Column = { name: string; type: string; notNull: boolean; default: string | null };
 
 function sqliteTables(): string[] {
-  return (sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name <> '__drizzle_migrations' order by name").all() as { name: string }[]).map((r) => r.name);
+  return (
+    sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name <> '__drizzle_migrations' order by name").all() as { name: string }[]
+  ).map((r) => r.name);
 }
 
 async function pgRows<T>(text: string, values: unknown[] = []): Promise<T[]> {
@@ -55,7 +60,9 @@ describe("the PostgreSQL schema and its migrations describe the SQLite one", () 
   });
 
   it("has the same tables", async () => {
-    const pgTables = (await pgRows<{ table_name: string }>("select table_name from information_schema.tables where table_schema = 'public' order by table_name")).map((r) => r.table_name);
+    const pgTables = (await pgRows<{ table_name: string }>("select table_name from information_schema.tables where table_schema = 'public' order by table_name")).map(
+      (r) => r.table_name,
+    );
     expect(pgTables.length).toBeGreaterThan(30);
     expect(pgTables).toEqual(sqliteTables());
   });
@@ -79,7 +86,10 @@ describe("the PostgreSQL schema and its migrations describe the SQLite one", () 
 
   it("has the same primary keys, indexes and unique indexes", async () => {
     for (const table of sqliteTables()) {
-      const primary = (sqlite.prepare(`pragma table_info("${table}")`).all() as { name: string; pk: number }[]).filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+      const primary = (sqlite.prepare(`pragma table_info("${table}")`).all() as { name: string; pk: number }[])
+        .filter((c) => c.pk > 0)
+        .sort((a, b) => a.pk - b.pk)
+        .map((c) => c.name);
       const indexes = (sqlite.prepare(`pragma index_list("${table}")`).all() as { name: string; unique: number; origin: string }[])
         .filter((ix) => ix.origin !== "pk")
         .map((ix) => ({ name: ix.name, unique: ix.unique === 1, columns: (sqlite.prepare(`pragma index_info("${ix.name}")`).all() as { name: string }[]).map((c) => c.name) }))
@@ -92,7 +102,10 @@ describe("the PostgreSQL schema and its migrations describe the SQLite one", () 
         [table],
       );
       expect({ table, primary: pgIndexes.find((ix) => ix.primary)?.columns ?? [] }).toEqual({ table, primary });
-      const actual = pgIndexes.filter((ix) => !ix.primary).map(({ name, unique, columns }) => ({ name, unique, columns })).sort((a, b) => a.name.localeCompare(b.name));
+      const actual = pgIndexes
+        .filter((ix) => !ix.primary)
+        .map(({ name, unique, columns }) => ({ name, unique, columns }))
+        .sort((a, b) => a.name.localeCompare(b.name));
       expect({ table, indexes: actual }).toEqual({ table, indexes });
     }
   });
@@ -159,7 +172,13 @@ async function insertBoth(table: string, values: Record<string, number | null>) 
     "select column_name, data_type from information_schema.columns where table_schema = 'public' and table_name = $1 and is_nullable = 'NO' and column_default is null and is_identity = 'NO'",
     [table],
   );
-  const filler: Record<string, [string, string]> = { integer: ["1", "1"], text: ["'x'", "'x'"], jsonb: ["'{}'", "'{}'"], boolean: ["0", "false"], "timestamp with time zone": ["0", "to_timestamp(0)"] };
+  const filler: Record<string, [string, string]> = {
+    integer: ["1", "1"],
+    text: ["'x'", "'x'"],
+    jsonb: ["'{}'", "'{}'"],
+    boolean: ["0", "false"],
+    "timestamp with time zone": ["0", "to_timestamp(0)"],
+  };
   const columns = [...new Set([...Object.keys(values), ...required.map((c) => c.column_name)])];
   const typeOf = new Map(required.map((c) => [c.column_name, c.data_type]));
   const literal = (column: string, engine: 0 | 1) => (column in values ? String(values[column] ?? "null") : filler[typeOf.get(column)!]![engine]);
@@ -170,8 +189,7 @@ async function insertBoth(table: string, values: Record<string, number | null>) 
 
 describe("npm run db:migrate with DATABASE_URL", () => {
   const tsx = join(process.cwd(), "node_modules/.bin/tsx");
-  const run = (script: string, env: Record<string, string>) =>
-    spawnSync(tsx, [script], { env: { ...process.env, ...testEnv(env) }, encoding: "utf8", timeout: 60_000 });
+  const run = (script: string, env: Record<string, string>) => spawnSync(tsx, [script], { env: { ...process.env, ...testEnv(env) }, encoding: "utf8", timeout: 60_000 });
 
   it("migrates an empty PostgreSQL database, then finds it up to date", async () => {
     const url = await cluster.createDatabase("cli");

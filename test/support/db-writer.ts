@@ -7,7 +7,9 @@ import { openDatabase } from "../../db/client";
 
 const db = openDatabase(process.argv[2]!);
 const sqlite = db.$client;
-const insertDebtor = sqlite.prepare("insert into debtors (creditor_id, kind, name, locale, time_zone, segment, created_at) values (1, 'business', ?, 'fr', 'Europe/Paris', 'standard', 0)");
+const insertDebtor = sqlite.prepare(
+  "insert into debtors (creditor_id, kind, name, locale, time_zone, segment, created_at) values (1, 'business', ?, 'fr', 'Europe/Paris', 'standard', 0)",
+);
 const insertContact = sqlite.prepare("insert into debtor_contacts (debtor_id, email, is_primary, created_at) values (?, ?, 1, 0)");
 const write = sqlite.transaction((n: number) => {
   const id = Number(insertDebtor.run(`Writer ${n}`).lastInsertRowid);

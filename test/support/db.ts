@@ -1,3 +1,5 @@
+import Database from "better-sqlite3";
+import pg from "pg";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +23,9 @@ export function freshDb(): { db: SqliteDb; path: string } {
     const name = `test_${process.pid}_${++postgresCopies}`;
     const admin = new URL(template);
     admin.pathname = "/postgres";
-    const created = spawnSync(join(postgresBinDir()!, "psql"), [admin.href, "-v", "ON_ERROR_STOP=1", "-c", `create database ${name} template ${POSTGRES_TEMPLATE}`], { encoding: "utf8" });
+    const created = spawnSync(join(postgresBinDir()!, "psql"), [admin.href, "-v", "ON_ERROR_STOP=1", "-c", `create database ${name} template ${POSTGRES_TEMPLATE}`], {
+      encoding: "utf8",
+    });
     if (created.status !== 0) throw new Error(`could not copy the test database: ${created.stderr}`);
     const url = new URL(template);
     url.pathname = `/${name}`;
@@ -50,4 +54,38 @@ export async function seededDb(today: string) {
   const fresh = freshDb();
   await seedDemo(fresh.db, { today, passwordHash: UNUSED_PASSWORD_HASH });
   return fresh;
+}
+
+/**
+ * Another connection takes the write lock and keeps it until the returned function runs: on SQLite
+ * BEGIN IMMEDIATE; on PostgreSQL every table locked IN EXCLUSIVE MODE (reads still go through, as on
+ * SQLite in WAL mode). A writer then waits its busy timeout (lock_timeout) and fails.
+ */
+export async function holdWriteLock(location: string): Promise<() => Promise<void>> {
+  if (!/^postgres(ql)?:/.test(location)) {
+    const holder = new Database(location);
+    holder.exec("BEGIN IMMEDIATE");
+    return async () => {
+      if (!holder.open) return;
+      holder.exec("ROLLBACK");
+      holder.close();
+    };
+  }
+  const holder = new pg.Client({ connectionString: location });
+  await holder.connect();
+  const { rows } = await holder.query<{ name: string }>("select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'");
+  await holder.query("begin");
+  await holder.query(`lock table ${rows.map((t) => `"${t.name}"`).join(", ")} in exclusive mode`);
+  let held = true;
+  return async () => {
+    if (!held) return;
+    held = false;
+    await holder.query("rollback");
+    await holder.end();
+  };
+}
+
+/** Another connection to a test database, on its engine. */
+export function openTestDatabase(location: string): SqliteDb {
+  return /^postgres(ql)?:/.test(location) ? (openPostgres(location) as unknown as SqliteDb) : openDatabase(location);
 }

@@ -12,7 +12,10 @@ export async function databaseDigest(db: Db, options: { withRateLimits?: boolean
   const onSqlite = sqliteClient(db) !== undefined;
   const listed = onSqlite
     ? await rawRows<{ name: string }>(db, sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name`)
-    : await rawRows<{ name: string }>(db, sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`);
+    : await rawRows<{ name: string }>(
+        db,
+        sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
+      );
   const tables = listed.map((t) => t.name).filter((name) => options.withRateLimits || name !== "rate_limits");
   const entries = [];
   for (const name of tables) {

@@ -19,7 +19,11 @@ export function postgresBinDir(): string | undefined {
   const fromConfig = spawnSync("pg_config", ["--bindir"], { encoding: "utf8" });
   const candidates = [
     ...(fromConfig.status === 0 ? [fromConfig.stdout.trim()] : []),
-    ...(existsSync("/usr/lib/postgresql") ? readdirSync("/usr/lib/postgresql").sort((a, b) => Number(b) - Number(a)).map((v) => `/usr/lib/postgresql/${v}/bin`) : []),
+    ...(existsSync("/usr/lib/postgresql")
+      ? readdirSync("/usr/lib/postgresql")
+          .sort((a, b) => Number(b) - Number(a))
+          .map((v) => `/usr/lib/postgresql/${v}/bin`)
+      : []),
   ];
   return candidates.find((dir) => existsSync(join(dir, "initdb")));
 }
@@ -59,7 +63,24 @@ export async function startPostgres(): Promise<PostgresCluster> {
   const port = await freePort();
   const server: ChildProcess = spawn(
     join(bin, "postgres"),
-    ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"],
+    [
+      "-D",
+      data,
+      "-p",
+      String(port),
+      "-k",
+      dir,
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "fsync=off",
+      "-c",
+      "synchronous_commit=off",
+      "-c",
+      "full_page_writes=off",
+      "-c",
+      "max_connections=200",
+    ],
     { ...as, stdio: ["ignore", "ignore", "pipe"] },
   );
   let log = "";

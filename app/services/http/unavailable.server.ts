@@ -4,13 +4,34 @@ import { problem } from "./http.server";
 /**
  * The database or the disk cannot take a write right now (R4): the job holds the lock past the busy
  * timeout or a snapshot went stale (SQLITE_BUSY), the disk is full (SQLITE_FULL, ENOSPC), or the
- * file is read-only (SQLITE_READONLY). The transaction rolled back, so nothing was saved: every
+ * file is read-only (SQLITE_READONLY). On PostgreSQL the same moments have SQLSTATE codes: a lock
+ * held past lock_timeout (55P03), a statement cancelled (57014), no room or no connection left
+ * (class 53), a read-only server (25006), a server shutting down or starting (57P01–57P03), a lost
+ * connection (class 08), a conflict still there after the retries (40001, 40P01), or no server
+ * listening. The transaction rolled back, so nothing was saved: every
  * route answers 503 with Retry-After, never a 500. Pages go through entry.server.tsx; routes
  * without a page wrap their loader and action in `resourceRoute`, since Remix offers no hook there.
  */
 export const RETRY_AFTER_SECONDS = 5;
 
-const UNAVAILABLE_CODES = [/^SQLITE_BUSY/, /^SQLITE_FULL/, /^SQLITE_READONLY/, /^SQLITE_IOERR/, /^ENOSPC$/, /^EROFS$/];
+const UNAVAILABLE_CODES = [
+  /^SQLITE_BUSY/,
+  /^SQLITE_FULL/,
+  /^SQLITE_READONLY/,
+  /^SQLITE_IOERR/,
+  /^ENOSPC$/,
+  /^EROFS$/,
+  /^55P03$/,
+  /^57014$/,
+  /^53\d{3}$/,
+  /^25006$/,
+  /^57P0[123]$/,
+  /^08/,
+  /^40001$/,
+  /^40P01$/,
+  /^ECONNREFUSED$/,
+  /^ECONNRESET$/,
+];
 
 export function isStorageUnavailable(error: unknown): boolean {
   for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
@@ -56,7 +77,9 @@ export function unavailableResponse(request: Request): Response {
 
 export function logUnavailable(request: Request, error: unknown) {
   // One line, no stack: an overloaded or full moment, not a bug; the load test counts these.
-  console.warn(`[busy] ${storageErrorCode(error)} while serving ${request.method} ${redactLinkTokens(new URL(request.url).pathname)}: answered 503, Retry-After ${RETRY_AFTER_SECONDS}s`);
+  console.warn(
+    `[busy] ${storageErrorCode(error)} while serving ${request.method} ${redactLinkTokens(new URL(request.url).pathname)}: answered 503, Retry-After ${RETRY_AFTER_SECONDS}s`,
+  );
 }
 
 /** Every loader and action of a route without a page goes through this (downloads, webhooks, API). */
