@@ -42,3 +42,8 @@ export function distinctList(expression: SQL | SQLWrapper): SQL<string | null> {
 export function instant(at: Date): number | string {
   return onPostgres ? at.toISOString() : at.getTime();
 }
+
+/** `expression like pattern escape '\'`, ignoring case as SQLite's LIKE does (PostgreSQL's LIKE does not: ILIKE). */
+export function likeAnyCase(expression: SQL | SQLWrapper, pattern: string): SQL {
+  return onPostgres ? sql`${expression} ilike ${pattern} escape '\\'` : sql`${expression} like ${pattern} escape '\\'`;
+}

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { first, type Db } from "../../db/client";
-import { distinctList, instant } from "../../db/dialect";
+import { distinctList, instant, likeAnyCase } from "../../db/dialect";
 import { debtors, invoices, outboundMessages } from "../../db/tables";
 import type { DebtorListFilter, DebtorListSort } from "../domain/debtor-list";
 
@@ -51,9 +51,9 @@ export async function listDebtorsPage(db: Db, creditorId: number, q: DebtorListQ
     const matches: SQL[] = [];
     if (q.like !== null) {
       matches.push(
-        sql`${debtors.name} like ${q.like} escape '\\'`,
-        sql`${debtors.externalRef} like ${q.like} escape '\\'`,
-        sql`exists (select 1 from invoices si where si.debtor_id = ${debtors.id} and (si.number like ${q.like} escape '\\' or si.external_ref like ${q.like} escape '\\'))`,
+        likeAnyCase(debtors.name, q.like),
+        likeAnyCase(debtors.externalRef, q.like),
+        sql`exists (select 1 from invoices si where si.debtor_id = ${debtors.id} and (${likeAnyCase(sql`si.number`, q.like)} or ${likeAnyCase(sql`si.external_ref`, q.like)}))`,
       );
     }
     if (q.siren !== null) matches.push(sql`replace(${debtors.siren}, ' ', '') = ${q.siren}`);

@@ -179,7 +179,14 @@ describe("the debtor file", () => {
     const called = (await load(`/backoffice/debtors/${debtorId}`)) as Page;
     expect(called.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(["promise.made", "call.answered", "letter.posted"]));
 
-    const reminded = first(await db.select().from(timelineEvents).where(eq(timelineEvents.type, "message.sent")))!.debtorId;
+    const reminded = first(
+      await db
+        .select({ debtorId: timelineEvents.debtorId })
+        .from(timelineEvents)
+        .innerJoin(debtors, eq(debtors.id, timelineEvents.debtorId))
+        .where(and(eq(timelineEvents.type, "message.sent"), eq(debtors.locale, "fr")))
+        .orderBy(timelineEvents.id),
+    )!.debtorId;
     const page = (await load(`/backoffice/debtors/${reminded}`, reminded)) as Page;
     const sent = page.timeline.filter((e) => e.type === "message.sent");
     expect(sent.length).toBeGreaterThan(0);

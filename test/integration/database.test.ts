@@ -27,11 +27,11 @@ describe("database", () => {
 
   it("keeps the timeline append-only", async () => {
     const { db } = await seededDb("2026-11-20");
-    const before = first(await db.select({ n: sql<number>`count(*)` }).from(timelineEvents))!.n;
+    const before = first(await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(timelineEvents))!.n;
     expect(before).toBeGreaterThan(0);
     expect(await failure(db.update(timelineEvents).set({ type: "tampered" }))).toMatch(/append-only/);
     expect(await failure(db.delete(timelineEvents))).toMatch(/append-only/);
-    expect(first(await db.select({ n: sql<number>`count(*)` }).from(timelineEvents))!.n).toBe(before);
+    expect(first(await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(timelineEvents))!.n).toBe(before);
   });
 
   it("refuses a second outbound message with the same key", async () => {

@@ -38,7 +38,7 @@ describe("the debtor list", () => {
     expect(all.total).toBe(
       first(
         await db
-          .select({ n: sql<number>`count(*)` })
+          .select({ n: sql<number>`count(*)`.mapWith(Number) })
           .from(debtors)
           .where(eq(debtors.creditorId, creditorId)),
       )!.n,

@@ -332,7 +332,7 @@ describe("the litigation dossier", () => {
 
   it("refuses read-only members, debtors not in litigation, and another creditor's debtor (404, as a missing one)", async () => {
     const db = getDb();
-    const before = first(await db.select({ n: sql<number>`count(*)` }).from(timelineEvents))!.n;
+    const before = first(await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(timelineEvents))!.n;
     const denied = (await get(debtorId, readOnly)) as Response;
     expect(denied.status).toBe(403);
     expect(await denied.text()).toMatch(/lecture seule/);
@@ -366,7 +366,7 @@ describe("the litigation dossier", () => {
     expect(((await get(stranger.id)) as Response).status).toBe(404);
     expect(((await get(999_999)) as Response).status).toBe(404);
     expect(((await get("abc")) as Response).status).toBe(404);
-    expect(first(await db.select({ n: sql<number>`count(*)` }).from(timelineEvents))!.n).toBe(before);
+    expect(first(await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(timelineEvents))!.n).toBe(before);
   });
 
   it("is refused, and not recorded, when a letter's file no longer matches the hash recorded when it was sent", async () => {

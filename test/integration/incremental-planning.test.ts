@@ -151,7 +151,7 @@ describe("incremental planning", { timeout: 60_000 }, () => {
         expect(triggers.get(`${table}_replans_${event}`), `${table} is read by the cadence: ${event} must move its debtors`).toMatch(/state_version = state_version \+ 1/);
       }
     }
-    expect(triggers.get("debtors_replans_update")).toMatch(/state_version = state_version \+ 1/);
+    expect(triggers.get("debtors_replans_update")).toMatch(/state_version :?= (NEW\.|OLD\.)?state_version \+ 1/);
     // An update trigger limited to some columns (UPDATE OF …) must name every column the cadence reads there.
     // drizzle qualifies columns ("table"."column") only when a query joins tables.
     const columnsRead = (table: string) =>
@@ -309,7 +309,7 @@ describe("incremental planning", { timeout: 60_000 }, () => {
     const initial = waiting[0]!.nextAt!;
     expect(await owedDebtors(db, new Date(initial.getTime() - 60_000))).toEqual([]);
     const due = waiting.filter((w) => w.nextAt!.getTime() === initial.getTime()).map((w) => w.id);
-    expect(await owedDebtors(db, initial)).toEqual(due);
+    expect((await owedDebtors(db, initial)).sort((a, b) => a - b)).toEqual(due.sort((a, b) => a - b));
     // The book's next midnight in Paris brings back only those with a date on it, not the whole book.
     const midnight = at("2026-11-20T23:00:00Z");
     const atMidnight = await owedDebtors(db, midnight);

@@ -2,10 +2,8 @@ import { describe, expect, it } from "vitest";
 import { closeConnection } from "../../db/client";
 import { outboundMessages } from "../../db/tables";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { seededDb, databaseEnv, holdWriteLock } from "../support/db";
+import { seededDb, databaseEnv, emptyDatabaseLocation, holdWriteLock } from "../support/db";
 import { testEnv } from "../support/env";
 
 const tsx = join(process.cwd(), "node_modules/.bin/tsx");
@@ -58,8 +56,7 @@ describe("the job command", { timeout: 30_000 }, () => {
   });
 
   it("will not start on a database that was never migrated", () => {
-    const path = join(mkdtempSync(join(tmpdir(), "relance-bare-")), "bare.db");
-    const run = spawnSync(tsx, ["jobs/run.ts", "once"], { env: jobEnv(path), encoding: "utf8" });
+    const run = spawnSync(tsx, ["jobs/run.ts", "once"], { env: jobEnv(emptyDatabaseLocation()), encoding: "utf8" });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/lacks \d+ migration\(s\): run `npm run db:migrate` first/);
   });

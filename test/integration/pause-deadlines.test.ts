@@ -117,8 +117,8 @@ describe("a plan under review that nobody decides", () => {
     expect(page.lapsedPlans.map((p) => p.id)).toContain(planId);
 
     // A second pass changes nothing and sends nothing more.
-    const sent = first(await db.select({ n: sql<number>`count(*)` }).from(devOutbox))!.n;
+    const sent = first(await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(devOutbox))!.n;
     await job("2026-11-24T09:05:00Z");
-    expect(first(await db.select({ n: sql<number>`count(*)` }).from(devOutbox))!.n).toBe(sent);
+    expect(first(await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(devOutbox))!.n).toBe(sent);
   });
 });

@@ -121,7 +121,7 @@ async function deliver(event: unknown, tamper?: (body: string) => string) {
   return { status: response.status, body: (await response.json()) as { outcome?: string } };
 }
 
-const count = async (table: typeof payments | typeof webhookEvents | typeof timelineEvents) => first(await db.select({ n: sql<number>`count(*)` }).from(table))!.n;
+const count = async (table: typeof payments | typeof webhookEvents | typeof timelineEvents) => first(await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(table))!.n;
 const paymentRows = async () => await db.select().from(payments).where(eq(payments.provider, "stripe")).orderBy(payments.id);
 const invoice = async (id: number) => first(await db.select().from(invoices).where(eq(invoices.id, id)))!;
 

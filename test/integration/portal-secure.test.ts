@@ -116,7 +116,7 @@ async function stepUp(debtorId: number): Promise<string> {
 const count = async (table: typeof timelineEvents | typeof cadencePauses | typeof stepUpCodes | typeof devOutbox | typeof debtorSessions | typeof debtorContacts) =>
   first(
     await getDb()
-      .select({ n: sql<number>`count(*)` })
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
       .from(table),
   )!.n;
 

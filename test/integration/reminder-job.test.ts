@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { seededDb } from "../support/db";
 import { testEnv } from "../support/env";
 import { FakeResend } from "../fakes/resend-server";
@@ -31,7 +31,7 @@ async function postQueuedLetters(db: Db, at: Date) {
 }
 
 const count = async (db: Db, table: typeof outboundMessages | typeof devOutbox | typeof letters | typeof callTasks) =>
-  first(await db.select({ n: sql<number>`count(*)` }).from(table))!.n;
+  first(await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(table))!.n;
 
 describe("the reminder job on the demo data", () => {
   it("sends one consolidated message per debtor, step and channel, each with a working link", async () => {
@@ -45,7 +45,7 @@ describe("the reminder job on the demo data", () => {
     expect(perDebtorStepChannel.size).toBe(messages.length);
     // Every open invoice that has reached a step is in exactly one message per channel.
     const covered = await db
-      .select({ invoiceId: outboundMessageInvoices.invoiceId, channel: outboundMessages.channel, n: sql<number>`count(*)` })
+      .select({ invoiceId: outboundMessageInvoices.invoiceId, channel: outboundMessages.channel, n: sql<number>`count(*)`.mapWith(Number) })
       .from(outboundMessageInvoices)
       .innerJoin(outboundMessages, eq(outboundMessages.id, outboundMessageInvoices.messageId))
       .groupBy(outboundMessageInvoices.invoiceId, outboundMessages.channel);
@@ -288,7 +288,7 @@ describe("letters, calls and escalation", () => {
     const newForEscalated = await db
       .select()
       .from(outboundMessages)
-      .where(and(eq(outboundMessages.debtorId, escalated[0]!.id), sql`${outboundMessages.plannedFor} > ${new Date("2026-12-16T23:00:00Z").getTime()}`));
+      .where(and(eq(outboundMessages.debtorId, escalated[0]!.id), gt(outboundMessages.plannedFor, new Date("2026-12-16T23:00:00Z"))));
     expect(newForEscalated).toEqual([]);
     expect(await count(db, outboundMessages)).toBeGreaterThanOrEqual(after);
   });

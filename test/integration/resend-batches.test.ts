@@ -62,7 +62,9 @@ async function queueNotices(db: Db, count: number, overrides: { to?: string } = 
   );
 }
 
-const rows = async (db: Db, ids: number[]) => await Promise.all(ids.map(async (id) => first(await db.select().from(outboundMessages).where(eq(outboundMessages.id, id)))!));
+// In id order, the order of the batch (the notices above are queued concurrently).
+const rows = async (db: Db, ids: number[]) =>
+  await Promise.all([...ids].sort((a, b) => a - b).map(async (id) => first(await db.select().from(outboundMessages).where(eq(outboundMessages.id, id)))!));
 
 describe("emails without attachments go through Resend's batch endpoint", () => {
   it("in one call under a key derived from the batch, each message recording its own id", async () => {

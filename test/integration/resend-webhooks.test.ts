@@ -104,14 +104,14 @@ describe("Resend delivery events", () => {
     expect(event).toMatchObject({ actor: "provider", occurredAt: bounceAt, data: { messageId: bounced.id, step: "first_reminder" } });
     expect(await db.select().from(webhookEvents)).toMatchObject([{ provider: "resend", providerEventId: "msg_bounce_1", type: "email.bounced", processedAt: bounceAt }]);
 
-    const lastBefore = first(await db.select({ id: sql<number>`max(${outboundMessages.id})` }).from(outboundMessages))!.id;
+    const lastBefore = first(await db.select({ id: sql<number>`max(${outboundMessages.id})`.mapWith(Number) }).from(outboundMessages))!.id;
     await tick(deps(db, new Date("2026-11-27T09:00:00Z")));
     const laterContacts = async (debtorId: number) =>
       await db
         .select({ step: outboundMessages.step, channel: outboundMessages.channel, status: outboundMessages.status })
         .from(outboundMessages)
         .where(and(eq(outboundMessages.debtorId, debtorId), sql`${outboundMessages.id} > ${lastBefore}`))
-        .orderBy(outboundMessages.channel);
+        .orderBy(outboundMessages.channel, outboundMessages.id);
     // A failed message is not a step done: the reminder that never arrived is sent again, by SMS only.
     expect(await laterContacts(bounced.debtorId)).toEqual([{ step: "first_reminder", channel: "sms", status: "sent" }]);
     expect(await laterContacts(control.debtorId), "a debtor whose address works moves on by email and SMS").toEqual([
@@ -152,7 +152,7 @@ describe("Resend delivery events", () => {
     const { db } = await seededDb("2026-11-20");
     await tick(deps(db, firstPass));
     const sent = await firstEmailTo(db, "Transports Girard");
-    const timeline = async () => first(await db.select({ n: sql<number>`count(*)` }).from(timelineEvents))!.n;
+    const timeline = async () => first(await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(timelineEvents))!.n;
     const before = await timeline();
     expect(await deliver(db, emailEvent("email.opened", sent), "msg_open")).toBe("ignored");
     expect((await reload(db, sent.id)).status).toBe("sent");
@@ -189,7 +189,7 @@ describe("events that arrive before the send is recorded", () => {
     };
     // A week after the first reminders, the second ones go by email and SMS.
     await tick(deps(db, firstPass));
-    seen = first(await db.select({ id: sql<number>`coalesce(max(id), 0)` }).from(devOutbox))!.id;
+    seen = first(await db.select({ id: sql<number>`coalesce(max(id), 0)`.mapWith(Number) }).from(devOutbox))!.id;
     await tick({ ...deps(db, new Date("2026-11-27T08:00:00Z")), checkpoint });
     expect(early.filter((e) => e.kind === "delivered").length).toBeGreaterThan(0);
     expect(early.filter((e) => e.kind === "sms delivered").length).toBeGreaterThan(0);
@@ -221,7 +221,7 @@ describe("POST /webhooks/resend", () => {
       events: await db.select().from(webhookEvents),
       message: await reload(db, bounced.id),
       contact: await contactOf(db, bounced),
-      timeline: first(await db.select({ n: sql<number>`count(*)` }).from(timelineEvents))!.n,
+      timeline: first(await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(timelineEvents))!.n,
     };
   }
 

@@ -57,7 +57,8 @@ async function debtorWithOpenInvoices(skip: number) {
   const rows = await db
     .select({ id: debtors.id })
     .from(debtors)
-    .where(sql`(select count(*) from invoices i where i.debtor_id = ${debtors.id} and i.status = 'open') >= 1`);
+    .where(sql`(select count(*) from invoices i where i.debtor_id = ${debtors.id} and i.status = 'open') >= 1`)
+    .orderBy(debtors.id);
   const debtorId = rows[skip]!.id;
   const open = await db
     .select()

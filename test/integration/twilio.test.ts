@@ -66,7 +66,7 @@ const smsTo = async (phone: string) =>
       .where(and(eq(outboundMessages.channel, "sms"), eq(outboundMessages.toAddress, phone))),
   )!;
 const contactWith = async (phone: string) => first(await db.select().from(debtorContacts).where(eq(debtorContacts.phone, phone)))!;
-const countOf = async (table: typeof timelineEvents | typeof webhookEvents) => first(await db.select({ n: sql<number>`count(*)` }).from(table))!.n;
+const countOf = async (table: typeof timelineEvents | typeof webhookEvents) => first(await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(table))!.n;
 
 /** Calls a route's action as Remix would, at `at`, signed as Twilio signs (or with the given signature). */
 async function webhook(route: typeof statusRoute, path: string, params: Record<string, string>, at: Date, signature?: string) {

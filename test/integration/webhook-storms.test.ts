@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import twilio from "twilio";
 import { Webhook } from "standardwebhooks";
 import { seededDb, databaseEnv } from "../support/db";
@@ -292,7 +292,7 @@ describe("webhook storms", () => {
     const invoice = async (row: typeof paid) => first(await db.select().from(invoices).where(eq(invoices.id, row.allocations[0]!.invoiceId)))!;
     expect([(await invoice(paid)).balanceCents, (await invoice(paid)).status]).toEqual([1000, "open"]);
     expect([(await invoice(later)).balanceCents, (await invoice(later)).status]).toEqual([500, "open"]);
-    expect((await db.select().from(checkoutSessions)).map((c) => c.status)).toEqual(["paid", "paid", "expired"]);
+    expect((await db.select().from(checkoutSessions)).map((c) => c.status).sort()).toEqual(["expired", "paid", "paid"]);
 
     // Emails: delivered, bounced and suppressed once; addresses closed; a complaint once on the timeline.
     const message = async (m: typeof delivered) => first(await db.select().from(outboundMessages).where(eq(outboundMessages.id, m.id)))!;
@@ -316,12 +316,7 @@ describe("webhook storms", () => {
     // SMS: statuses once, the unsubscribed number opted out; STOP and START once each.
     expect([(await message(smsDelivered)).status, (await message(smsUnsubscribed)).status, (await message(smsFailed)).status]).toEqual(["delivered", "failed", "failed"]);
     expect((await contact(smsUnsubscribed.contactId)).smsOptOutAt).toEqual(NOW);
-    expect(
-      await db
-        .select()
-        .from(timelineEvents)
-        .where(and(eq(timelineEvents.type, "message.failed"), sql`json_extract(${timelineEvents.data}, '$.channel') = 'sms'`)),
-    ).toHaveLength(2);
+    expect((await timeline("message.failed")).filter((e) => (e.data as { channel?: string }).channel === "sms")).toHaveLength(2);
     expect((await db.select().from(debtorContacts).where(eq(debtorContacts.phone, stopper.phone!))).every((c) => c.smsOptOutAt?.getTime() === NOW.getTime())).toBe(true);
     expect((await db.select().from(debtorContacts).where(eq(debtorContacts.phone, starter.phone!))).every((c) => c.smsOptOutAt === null)).toBe(true);
     expect((await timeline("contact.sms_opted_out")).length).toBe((await db.select().from(debtorContacts).where(eq(debtorContacts.phone, stopper.phone!))).length);

@@ -115,7 +115,7 @@ describe("crash safety of the job (R9)", () => {
   it(`every planned contact goes out exactly once, through ${RUNS} kills and restarts`, { timeout: (RUNS + 30) * 20_000 }, async () => {
     // A week of history first (first reminders, through the development drivers), then the contacts under test.
     await tick({ db, env, email: devOutboxEmailSender(db, () => SETUP), sms: devOutboxSmsSender(db), now: SETUP });
-    const baseline = first(await db.select({ id: sql<number>`coalesce(max(id), 0)` }).from(outboundMessages))!.id;
+    const baseline = first(await db.select({ id: sql<number>`coalesce(max(id), 0)`.mapWith(Number) }).from(outboundMessages))!.id;
     const contacts = await db
       .select({
         debtorId: debtors.id,
@@ -169,7 +169,7 @@ describe("crash safety of the job (R9)", () => {
       if (
         first(
           await db
-            .select({ n: sql<number>`count(*)` })
+            .select({ n: sql<number>`count(*)`.mapWith(Number) })
             .from(emailBatches)
             .where(and(isNotNull(emailBatches.payload), isNull(emailBatches.sentAt))),
         )!.n > 0
@@ -183,7 +183,7 @@ describe("crash safety of the job (R9)", () => {
     const open = async () =>
       first(
         await db
-          .select({ n: sql<number>`count(*)` })
+          .select({ n: sql<number>`count(*)`.mapWith(Number) })
           .from(outboundMessages)
           .where(and(gt(outboundMessages.id, baseline), inArray(outboundMessages.status, ["pending", "sending"]))),
       )!.n;

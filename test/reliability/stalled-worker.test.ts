@@ -92,7 +92,7 @@ describe("a stalled job worker (issue 13, fencing)", () => {
     it(`${kind}: the worker stopped right before its provider call sends nothing when it resumes; the message went once`, { timeout: 120_000 }, async () => {
       const { db, path } = await seededDb("2026-11-20");
       await tick({ db, env, email: devOutboxEmailSender(db, () => SETUP), sms: devOutboxSmsSender(db), now: SETUP });
-      const baseline = first(await db.select({ id: sql<number>`coalesce(max(id), 0)` }).from(outboundMessages))!.id;
+      const baseline = first(await db.select({ id: sql<number>`coalesce(max(id), 0)`.mapWith(Number) }).from(outboundMessages))!.id;
       // Confirmations the portal queued: emails without attachments go as a batch; one SMS.
       const contacts = await db
         .select({ debtorId: debtors.id, contactId: debtorContacts.id, email: debtorContacts.email, phone: debtorContacts.phone })
@@ -147,7 +147,7 @@ describe("a stalled job worker (issue 13, fencing)", () => {
         passes.push(pass.output.stdout.trim());
         const open = first(
           await db
-            .select({ n: sql<number>`count(*)` })
+            .select({ n: sql<number>`count(*)`.mapWith(Number) })
             .from(outboundMessages)
             .where(and(gt(outboundMessages.id, baseline), inArray(outboundMessages.status, ["pending", "sending"]))),
         )!.n;

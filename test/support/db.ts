@@ -19,22 +19,28 @@ let postgresCopies = 0;
  */
 export function freshDb(): { db: SqliteDb; path: string } {
   if (tablesEngine === "postgres") {
-    const template = new URL(process.env.DATABASE_URL!);
-    const name = `test_${process.pid}_${++postgresCopies}`;
-    const admin = new URL(template);
-    admin.pathname = "/postgres";
-    const created = spawnSync(join(postgresBinDir()!, "psql"), [admin.href, "-v", "ON_ERROR_STOP=1", "-c", `create database ${name} template ${POSTGRES_TEMPLATE}`], {
-      encoding: "utf8",
-    });
-    if (created.status !== 0) throw new Error(`could not copy the test database: ${created.stderr}`);
-    const url = new URL(template);
-    url.pathname = `/${name}`;
-    return { db: openPostgres(url.href) as unknown as SqliteDb, path: url.href };
+    const url = createPostgresDatabase(POSTGRES_TEMPLATE);
+    return { db: openPostgres(url) as unknown as SqliteDb, path: url };
   }
   const path = join(mkdtempSync(join(tmpdir(), "relance-test-")), "test.db");
   const db = openDatabase(path);
   runMigrations(db);
   return { db, path };
+}
+
+/** Where a database with no table at all would be, on this project's engine: a new file's path, an empty PostgreSQL database. */
+export function emptyDatabaseLocation(): string {
+  return tablesEngine === "postgres" ? createPostgresDatabase("template0") : join(mkdtempSync(join(tmpdir(), "relance-bare-")), "bare.db");
+}
+
+function createPostgresDatabase(template: string): string {
+  const name = `test_${process.pid}_${++postgresCopies}`;
+  const admin = new URL(process.env.DATABASE_URL!);
+  admin.pathname = "/postgres";
+  const created = spawnSync(join(postgresBinDir()!, "psql"), [admin.href, "-v", "ON_ERROR_STOP=1", "-c", `create database ${name} template ${template}`], { encoding: "utf8" });
+  if (created.status !== 0) throw new Error(`could not create the test database: ${created.stderr}`);
+  admin.pathname = `/${name}`;
+  return admin.href;
 }
 
 /** What a process needs in its environment to open this test database: a PostgreSQL URL or a SQLite path. */
