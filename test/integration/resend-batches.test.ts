@@ -39,32 +39,22 @@ async function queueNotices(db: Db, count: number, overrides: { to?: string } = 
   )
     .filter((row, index, all) => all.findIndex((r) => r.debtorId === row.debtorId) === index)
     .slice(0, count);
-  return await Promise.all(
-    withEmail.map(
-      async (row, index) =>
-        await transaction(
-          db,
-          async (tx) =>
-            (await queueNotice(
-              tx,
-              env,
-              {
-                debtorId: row.debtorId,
-                key: `batch-test-${index}`,
-                title: "Votre demande est bien reçue",
-                lines: [`Référence ${index}`],
-                to: { channel: "email", address: index === 0 && overrides.to ? overrides.to : row.email!, contactId: row.contactId },
-              },
-              now,
-            ))!,
-        ),
-    ),
-  );
+  // One after the other, so that ids follow the index (the batch goes out in id order).
+  const ids: number[] = [];
+  for (const [index, row] of withEmail.entries()) {
+    const notice = {
+      debtorId: row.debtorId,
+      key: `batch-test-${index}`,
+      title: "Votre demande est bien reçue",
+      lines: [`Référence ${index}`],
+      to: { channel: "email" as const, address: index === 0 && overrides.to ? overrides.to : row.email!, contactId: row.contactId },
+    };
+    ids.push((await transaction(db, async (tx) => await queueNotice(tx, env, notice, now)))!);
+  }
+  return ids;
 }
 
-// In id order, the order of the batch (the notices above are queued concurrently).
-const rows = async (db: Db, ids: number[]) =>
-  await Promise.all([...ids].sort((a, b) => a - b).map(async (id) => first(await db.select().from(outboundMessages).where(eq(outboundMessages.id, id)))!));
+const rows = async (db: Db, ids: number[]) => await Promise.all(ids.map(async (id) => first(await db.select().from(outboundMessages).where(eq(outboundMessages.id, id)))!));
 
 describe("emails without attachments go through Resend's batch endpoint", () => {
   it("in one call under a key derived from the batch, each message recording its own id", async () => {
