@@ -220,7 +220,8 @@ async function postgresTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Pro
       return await handle.transaction(work, { isolationLevel: "serializable" });
     } catch (error) {
       if (attempt >= TRANSACTION_ATTEMPTS || !RETRY_CODES.has(errorCode(error) ?? "")) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      // Backs off exponentially with jitter, so transactions that keep meeting spread out.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 2 ** attempt * 2)));
     }
   }
 }

@@ -53,9 +53,22 @@ export function twilioSmsSender(options: TwilioOptions): SmsSender {
       }
     },
     async findSent(to, since) {
-      // Queued messages have no dateSent yet, so filter on creation time ourselves.
-      const messages = await client.messages.list({ to, limit: 50 });
-      return messages.filter((m) => m.dateCreated >= since && !["failed", "undelivered", "canceled"].includes(m.status)).map((m) => ({ providerMessageId: m.sid, body: m.body }));
+      // Queued messages have no dateSent yet, so the filter is on creation time, ours: Twilio lists the
+      // newest first, and the pages are read back until one is older than `since`. A fixed page would
+      // miss a message behind many newer ones to the same number, and it would go twice.
+      const found: SentSms[] = [];
+      await new Promise<void>((resolve, reject) => {
+        client.messages.each({
+          to,
+          pageSize: 100,
+          callback: (m, stop) => {
+            if (m.dateCreated < since) return stop();
+            if (!["failed", "undelivered", "canceled"].includes(m.status)) found.push({ providerMessageId: m.sid, body: m.body });
+          },
+          done: (error?: Error) => (error ? reject(error) : resolve()),
+        });
+      });
+      return found;
     },
   };
 }

@@ -122,7 +122,7 @@ export class FakeTwilio {
     send(res, 201, this.resource(message, "queued"));
   }
 
-  /** One page holding every match: `DateSent>` is "on or after", as the SDK's dateSentAfter sends it. */
+  /** Pages of matches, newest first, as Twilio lists them: `DateSent>` is "on or after", as the SDK's dateSentAfter sends it. */
   private list(url: URL) {
     const q = url.searchParams;
     const after = q.get("DateSent>");
@@ -130,20 +130,28 @@ export class FakeTwilio {
     const messages = this.sent
       .filter((m) => (!q.get("To") || m.to === q.get("To")) && (!q.get("From") || m.from === q.get("From")))
       .filter((m) => (!after || m.dateCreated >= new Date(after)) && (!before || m.dateCreated <= new Date(before)))
-      .reverse() // Twilio lists newest first
-      .map((m) => this.resource(m, "sent"));
+      .reverse()
+      .sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime());
     const pageSize = Number(q.get("PageSize") ?? 50);
+    const page = Number(q.get("Page") ?? 0);
     const uri = `${url.pathname}${url.search}`;
+    const pageUri = (n: number) => {
+      const next = new URLSearchParams(q);
+      next.set("Page", String(n));
+      next.set("PageSize", String(pageSize));
+      return `${url.pathname}?${next}`;
+    };
+    const hasNext = (page + 1) * pageSize < messages.length;
     return {
-      messages,
-      page: 0,
+      messages: messages.slice(page * pageSize, (page + 1) * pageSize).map((m) => this.resource(m, "sent")),
+      page,
       page_size: pageSize,
-      start: 0,
-      end: Math.max(messages.length - 1, 0),
+      start: page * pageSize,
+      end: Math.min((page + 1) * pageSize, messages.length) - 1,
       uri,
-      first_page_uri: uri,
-      next_page_uri: null,
-      previous_page_uri: null,
+      first_page_uri: pageUri(0),
+      next_page_uri: hasNext ? pageUri(page + 1) : null,
+      previous_page_uri: page > 0 ? pageUri(page - 1) : null,
     };
   }
 

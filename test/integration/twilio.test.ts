@@ -157,6 +157,27 @@ describe("sending SMS through the real Twilio SDK", { timeout: 30_000 }, () => {
     expect(fake.sent.filter((m) => m.to === phone)).toHaveLength(1);
   });
 
+  it("R9: the lookup reads Twilio's pages back to the message's time, so one behind 150 newer SMS to the same number is found", async () => {
+    const to = "+33612345678";
+    fake.clock = () => FIRST;
+    const early = await sms.send({ to, body: "the one looked for", idempotencyKey: "k", statusCallbackUrl: "https://relance.example/cb" });
+    fake.clock = () => plus(FIRST, -120);
+    await sms.send({ to, body: "older than the window", idempotencyKey: "k0", statusCallbackUrl: "https://relance.example/cb" });
+    for (let i = 0; i < 150; i++) {
+      fake.clock = () => plus(FIRST, 1 + i);
+      await sms.send({ to, body: `newer ${i}`, idempotencyKey: `k${i}`, statusCallbackUrl: "https://relance.example/cb" });
+    }
+    const lookupsBefore = fake.lookups;
+    const found = await sms.findSent(to, plus(FIRST, -1));
+    expect(found.find((m) => m.body === "the one looked for")).toEqual({
+      providerMessageId: early.status === "success" ? early.providerMessageId : "",
+      body: "the one looked for",
+    });
+    expect(found).toHaveLength(151);
+    expect(found.some((m) => m.body === "older than the window")).toBe(false);
+    expect(fake.lookups - lookupsBefore).toBe(2); // two pages of 100, newest first
+  });
+
   it("a permanent 21610 (unsubscribed recipient) fails the message and opts the contact out", async () => {
     await runAt(FIRST);
     fake.failNext(400, 21610);

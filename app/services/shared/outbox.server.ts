@@ -322,13 +322,27 @@ export function batchIdempotencyKey(batch: { id: number; createdAt: Date }): str
  * provider answers the previous one, and the calls themselves go one at a time, paced by the sender.
  */
 async function deliverBatches(deps: OutboxDeps, preparations: (() => Promise<PreparedBatch | null>)[], outcomes: Map<number, Outcome>) {
-  let inFlight: Promise<void> = Promise.resolve();
+  // The send in flight is settled into a value at once: its failure must not go unhandled (and end
+  // the process) while the next batch is being prepared; it is thrown when its turn comes.
+  let inFlight: Promise<{ error: unknown } | undefined> = Promise.resolve(undefined);
+  const settled = (send: Promise<void>) =>
+    send.then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+  const rethrow = async () => {
+    const failed = await inFlight;
+    if (failed) throw failed.error;
+  };
   for (const prepare of preparations) {
-    const prepared = await prepare();
-    await inFlight;
-    if (prepared) inFlight = sendBatch(deps, prepared, outcomes);
+    const prepared = await prepare().catch(async (error: unknown) => {
+      await inFlight;
+      throw error;
+    });
+    await rethrow();
+    if (prepared) inFlight = settled(sendBatch(deps, prepared, outcomes));
   }
-  await inFlight;
+  await rethrow();
 }
 
 /**
