@@ -19,6 +19,8 @@ const sqliteOnly = [
   "test/integration/wal-checkpoint.test.ts",
   "test/integration/storage-full.test.ts",
 ];
+/** What needs several processes on one database, which only PostgreSQL serves: the scale-out test. */
+const postgresOnly = ["test/reliability/scale-out.test.ts"];
 
 export default defineConfig({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
@@ -47,7 +49,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "sqlite", include: ["test/unit/**/*.test.ts", ...integrationSuite], setupFiles: ["test/setup/vitest.setup.ts"] },
+        test: { name: "sqlite", include: ["test/unit/**/*.test.ts", ...integrationSuite], exclude: postgresOnly, setupFiles: ["test/setup/vitest.setup.ts"] },
       },
       // The integration suite again on PostgreSQL: a throwaway cluster, DATABASE_URL set before any file loads.
       {

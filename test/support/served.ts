@@ -9,12 +9,15 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { openDatabase } from "../../db/client";
-import { runMigrations } from "../../db/migrate";
+import { asc, eq } from "drizzle-orm";
+import { closeConnection, openDatabase, openPostgres, type Db } from "../../db/client";
+import { runMigrations, runPostgresMigrations } from "../../db/migrate";
 import { seedDemo } from "../../db/seed";
+import { invoices } from "../../db/tables";
 import { parseEnv } from "../../app/env.server";
 import { insertLink, signLink } from "../../app/services/shared/links.server";
 import { testEnv } from "./env";
+import { databaseEnv, openTestDatabase } from "./db";
 
 const tsx = join(process.cwd(), "node_modules/.bin/tsx");
 
@@ -28,14 +31,25 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** A fresh database file in a temporary folder, migrated and seeded with the demo around `today`. */
-export async function preparedDatabase(today: string): Promise<string> {
-  const path = join(mkdtempSync(join(tmpdir(), "relance-served-")), "relance.db");
-  const db = openDatabase(path);
-  runMigrations(db);
+/**
+ * A fresh database file in a temporary folder, migrated and seeded with the demo around `today`; or,
+ * given an empty PostgreSQL database's URL (in a process whose DATABASE_URL names PostgreSQL, so that
+ * db/tables maps values for it), that database.
+ */
+export async function preparedDatabase(today: string, postgresUrl?: string): Promise<string> {
+  const location = postgresUrl ?? join(mkdtempSync(join(tmpdir(), "relance-served-")), "relance.db");
+  let db: Db;
+  if (postgresUrl) {
+    await runPostgresMigrations(postgresUrl);
+    db = openPostgres(postgresUrl);
+  } else {
+    const file = openDatabase(location);
+    runMigrations(file);
+    db = file;
+  }
   await seedDemo(db, { today, passwordHash: "scrypt$131072$8$1$unused$unused" });
-  db.$client.close();
-  return path;
+  await closeConnection(db);
+  return location;
 }
 
 export type Child = {
@@ -76,13 +90,13 @@ export function startChild(args: string[], env: Record<string, string>, command 
 
 export type ServedApp = Child & { url: string; env: Record<string, string> };
 
-export function servedEnv(databasePath: string, port: number, extra: Record<string, string> = {}): Record<string, string> {
+export function servedEnv(database: string, port: number, extra: Record<string, string> = {}): Record<string, string> {
   return testEnv({
     NODE_ENV: "production",
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     PORT: String(port),
     HOST: "127.0.0.1",
-    DATABASE_PATH: databasePath,
+    ...databaseEnv(database),
     ...extra,
   });
 }
@@ -129,12 +143,10 @@ export async function issueLinks(app: Pick<ServedApp, "env">, count: number): Pr
   const env = parseEnv(app.env);
   // Issued at the server's own clock, which tests may freeze.
   const now = env.TEST_FIXED_NOW ? new Date(env.TEST_FIXED_NOW) : new Date();
-  const db = openDatabase(app.env.DATABASE_PATH!);
+  const db = openTestDatabase(app.env.DATABASE_URL ?? app.env.DATABASE_PATH!);
   try {
-    const debtorIds = db.$client
-      .prepare("select distinct debtor_id as id from invoices where status = 'open' order by debtor_id")
-      .all()
-      .map((row) => (row as { id: number }).id);
+    const open = await db.selectDistinct({ id: invoices.debtorId }).from(invoices).where(eq(invoices.status, "open")).orderBy(asc(invoices.debtorId));
+    const debtorIds = open.map((row) => row.id);
     const tokens: string[] = [];
     for (let i = 0; i < count; i++) {
       const debtorId = debtorIds[i % debtorIds.length]!;
@@ -142,7 +154,7 @@ export async function issueLinks(app: Pick<ServedApp, "env">, count: number): Pr
     }
     return tokens;
   } finally {
-    db.$client.close();
+    await closeConnection(db);
   }
 }
 
