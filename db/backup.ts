@@ -14,6 +14,16 @@ export class BackupError extends Error {
   override name = "BackupError";
 }
 
+/** db:backup and db:restore copy the SQLite file: on PostgreSQL they say what to use instead, and touch nothing. */
+export function refuseOnPostgres(env: { DATABASE_URL?: string }, command: "db:backup" | "db:restore") {
+  if (!env.DATABASE_URL) return;
+  const advice =
+    command === "db:backup"
+      ? 'back it up with PostgreSQL\'s own tools: pg_dump --format=custom --file relance.dump "$DATABASE_URL"'
+      : 'restore a pg_dump copy with pg_restore --dbname "$DATABASE_URL" relance.dump into an empty database, then run npm run db:migrate';
+  throw new BackupError(`npm run ${command} copies the SQLite file; this deployment runs on PostgreSQL (DATABASE_URL is set): ${advice}.`);
+}
+
 export type DatabaseCheck = {
   /** Migrations applied in the file, among the committed ones. */
   applied: number;
@@ -54,13 +64,14 @@ export function checkRelanceDatabase(path: string): DatabaseCheck {
     const hasTable = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
     if (!hasTable) throw new BackupError(`${path} is not a Relance database (no migrations table).`);
     const known = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).map((m) => m.hash);
-    const applied = sqlite.prepare("select hash from __drizzle_migrations").all().map((row) => (row as { hash: string }).hash);
+    const applied = sqlite
+      .prepare("select hash from __drizzle_migrations")
+      .all()
+      .map((row) => (row as { hash: string }).hash);
     const unknown = applied.filter((hash) => !known.includes(hash));
     if (applied.length === 0) throw new BackupError(`${path} is not a Relance database (no migration applied).`);
     if (unknown.length > 0) {
-      throw new BackupError(
-        `${path} has ${unknown.length} migration(s) this version of Relance does not know: it comes from a newer version or another program.`,
-      );
+      throw new BackupError(`${path} has ${unknown.length} migration(s) this version of Relance does not know: it comes from a newer version or another program.`);
     }
     const tables = (sqlite.prepare("select count(*) as n from sqlite_master where type = 'table'").get() as { n: number }).n;
     return { applied: applied.length, missing: known.filter((hash) => !applied.includes(hash)).length, tables };
@@ -79,10 +90,7 @@ export type BackupResult = { path: string; bytes: number; check: DatabaseCheck; 
  * job keep writing (a plain `cp` would miss what is still in the WAL). The copy is checked, made a
  * single self-contained file (no -wal), and, in a backup folder, only the newest `keep` are kept.
  */
-export async function backupDatabase(
-  sourcePath: string,
-  options: { to?: string; keep?: number; now: Date },
-): Promise<BackupResult> {
+export async function backupDatabase(sourcePath: string, options: { to?: string; keep?: number; now: Date }): Promise<BackupResult> {
   if (sourcePath === ":memory:") throw new BackupError("DATABASE_PATH is :memory:, there is nothing on disk to back up.");
   if (!existsSync(sourcePath)) throw new BackupError(`There is no database at ${sourcePath} to back up.`);
   // `--to x.db` names the file; any other path is a folder for timestamped backups.
@@ -126,7 +134,9 @@ export async function backupDatabase(
 
 /** Keeps the newest `keep` backups of a folder (by their timestamped names); returns the removed paths. */
 export function pruneBackups(folder: string, keep: number): string[] {
-  const backups = readdirSync(folder).filter((name) => BACKUP_NAME.test(name)).sort();
+  const backups = readdirSync(folder)
+    .filter((name) => BACKUP_NAME.test(name))
+    .sort();
   const old = backups.slice(0, Math.max(0, backups.length - keep)).map((name) => join(folder, name));
   for (const path of old) rmSync(path);
   return old;

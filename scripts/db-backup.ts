@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { getEnv, EnvError } from "../app/env.server";
-import { BackupError, DEFAULT_BACKUP_DIR, DEFAULT_KEEP, backupDatabase } from "../db/backup";
+import { BackupError, DEFAULT_BACKUP_DIR, DEFAULT_KEEP, backupDatabase, refuseOnPostgres } from "../db/backup";
 
 const usage = `Usage: npm run db:backup -- [--to path] [--keep N]
   --to     a file ending in .db, or a folder to put a timestamped file in (default ${DEFAULT_BACKUP_DIR}/)
@@ -17,10 +17,9 @@ try {
   } else {
     const keep = values.keep === undefined ? DEFAULT_KEEP : Number(values.keep);
     if (!Number.isInteger(keep) || keep < 1) throw new BackupError(`--keep must be a whole number of at least 1, got "${values.keep}"\n\n${usage}`);
+    refuseOnPostgres(getEnv(), "db:backup");
     const result = await backupDatabase(getEnv().DATABASE_PATH, { to: values.to, keep, now: new Date() });
-    console.log(
-      `[backup] ${result.path} (${(result.bytes / 1024 / 1024).toFixed(1)} MB, integrity ok, ${result.check.applied} migration(s), ${result.check.tables} tables)`,
-    );
+    console.log(`[backup] ${result.path} (${(result.bytes / 1024 / 1024).toFixed(1)} MB, integrity ok, ${result.check.applied} migration(s), ${result.check.tables} tables)`);
     for (const path of result.removed) console.log(`[backup] removed the older ${path}`);
   }
 } catch (error) {

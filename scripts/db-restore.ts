@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { getEnv, EnvError } from "../app/env.server";
-import { BackupError, restoreDatabase } from "../db/backup";
+import { BackupError, refuseOnPostgres, restoreDatabase } from "../db/backup";
 
 const usage = `Usage: npm run db:restore -- <backup file> [--force]
   Stop the web server and the job first.
@@ -18,6 +18,7 @@ try {
   if (values.help) {
     console.log(usage);
   } else {
+    refuseOnPostgres(getEnv(), "db:restore");
     if (positionals.length !== 1) throw new BackupError(`Name one backup file to restore.\n\n${usage}`);
     const result = restoreDatabase(positionals[0]!, getEnv().DATABASE_PATH, { force: values.force, now: new Date() });
     if (result.movedAside) console.log(`[restore] the previous database is kept as ${result.movedAside}`);

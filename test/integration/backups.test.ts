@@ -190,6 +190,20 @@ describe("db:restore", { timeout: 60_000 }, () => {
     expect(existsSync(target)).toBe(false);
   });
 
+  it("on PostgreSQL both commands say to use pg_dump and pg_restore, and leave the SQLite file alone", async () => {
+    const { path, db } = await seededDb("2026-11-20");
+    sqliteClient(db)!.close();
+    const before = readFileSync(path);
+    const env = { ...commandEnv(path), DATABASE_URL: "postgres://relance@127.0.0.1:1/relance" };
+    const backup = spawnSync(tsx, ["scripts/db-backup.ts"], { env, encoding: "utf8" });
+    expect(backup.status).toBe(1);
+    expect(backup.stderr).toContain("this deployment runs on PostgreSQL (DATABASE_URL is set): back it up with PostgreSQL's own tools: pg_dump --format=custom");
+    const restore = spawnSync(tsx, ["scripts/db-restore.ts", path, "--force"], { env, encoding: "utf8" });
+    expect(restore.status).toBe(1);
+    expect(restore.stderr).toContain("restore a pg_dump copy with pg_restore");
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
   it("the command tells what to do and exits 1 on a refusal", async () => {
     const { path, db } = await seededDb("2026-11-20");
     sqliteClient(db)!.close();
