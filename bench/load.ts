@@ -3,17 +3,21 @@
  * debtor sessions through the portal (pages read, language switches written) while the job's passes
  * run. Run `npm run build` first.
  *
- *   npm run bench:load -- [--connections 100] [--duration 60] [--sessions 200] [--job-interval 1]
+ *   npm run bench:load -- [--connections 100] [--duration 60] [--sessions 200] [--job-interval 1] [--engine postgres]
  *
  * Prints throughput, latency p50/p99, errors and unexpected statuses, SQLITE_BUSY lines in the logs
- * and the job passes completed. Every figure depends on the machine and what else runs on it.
+ * and the job passes completed. Every figure depends on the machine and what else runs on it. With
+ * `--engine postgres` the same load runs next on a throwaway PostgreSQL cluster (in a child process,
+ * whose DATABASE_URL names it), and both reports are printed with the ratio PostgreSQL / SQLite.
  */
 import autocannon from "autocannon";
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
+import { execFileSync } from "node:child_process";
 import { jobPasses, openSessions, preparedDatabase, removeDatabase, startJob, startServer, type ServedApp } from "../test/support/served";
+import { engineEnv, enginesFromArgs, ratio, startBenchPostgres } from "./support/engines";
 
 export type LoadOptions = { connections: number; durationSeconds: number; sessions: number; jobIntervalSeconds: number };
 
@@ -65,10 +69,11 @@ function round(app: ServedApp, session: PortalSession): autocannon.Request[] {
   ];
 }
 
-export async function runLoad(options: LoadOptions, log: (line: string) => void = () => {}): Promise<LoadReport> {
+/** On SQLite (a new file), or on the empty PostgreSQL database `postgresUrl` names (this process's DATABASE_URL). */
+export async function runLoad(options: LoadOptions, log: (line: string) => void = () => {}, postgresUrl?: string): Promise<LoadReport> {
   if (!existsSync("build/server/index.js")) throw new Error("No build: run `npm run build` first.");
   // The job works on today's demo, so its first pass claims and delivers real reminders.
-  const path = await preparedDatabase(new Date().toISOString().slice(0, 10));
+  const path = await preparedDatabase(new Date().toISOString().slice(0, 10), postgresUrl);
   const app = await startServer(path);
   let job: ReturnType<typeof startJob> | undefined;
   try {
@@ -119,7 +124,7 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void 
   } finally {
     await job?.stop();
     await app.stop();
-    removeDatabase(path);
+    if (!postgresUrl) removeDatabase(path);
   }
 }
 
@@ -138,6 +143,22 @@ export function formatLoadReport(options: LoadOptions, report: LoadReport): stri
   ].join("\n");
 }
 
+/** The two reports' headline figures side by side. */
+export function formatComparison(sqlite: LoadReport, postgres: LoadReport): string {
+  const value = (v: number, unit: string) => (unit ? `${v.toFixed(1)} ${unit}` : String(v));
+  const line = (label: string, a: number, b: number, unit: string) =>
+    `  ${label.padEnd(18)} ${value(a, unit).padStart(14)} ${value(b, unit).padStart(14)} ${ratio(b, a).padStart(8)}`;
+  return [
+    `PostgreSQL beside SQLite (ratio PostgreSQL / SQLite):`,
+    `  ${"".padEnd(18)} ${"SQLite".padStart(14)} ${"PostgreSQL".padStart(14)} ${"ratio".padStart(8)}`,
+    line("throughput", sqlite.requestsPerSecond, postgres.requestsPerSecond, "req/s"),
+    line("latency p50", sqlite.p50Ms, postgres.p50Ms, "ms"),
+    line("latency p99", sqlite.p99Ms, postgres.p99Ms, "ms"),
+    line("errors", sqlite.failures, postgres.failures, ""),
+    line("job passes", sqlite.jobPasses, postgres.jobPasses, ""),
+  ].join("\n");
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({
     options: {
@@ -145,6 +166,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       duration: { type: "string", default: "60" },
       sessions: { type: "string", default: "200" },
       "job-interval": { type: "string", default: "1" },
+      engine: { type: "string", default: "sqlite" },
+      // Internal: this process is the PostgreSQL run's child, and prints its report as JSON.
+      "postgres-child": { type: "string" },
     },
   });
   const options: LoadOptions = {
@@ -153,13 +177,43 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     sessions: Number(values.sessions),
     jobIntervalSeconds: Number(values["job-interval"]),
   };
-  try {
-    const report = await runLoad(options, (line) => console.log(`[load] ${line}`));
-    console.log(formatLoadReport(options, report));
-    for (const line of [...report.busyLogLines, ...report.serverErrors, ...report.jobFailures].slice(0, 10)) console.log(`  ! ${line}`);
-    if (report.failures > 0 || report.busyLogLines.length > 0) process.exitCode = 1;
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
+  const childUrl = values["postgres-child"];
+  if (childUrl) {
+    process.stdout.write(`\n${JSON.stringify(await runLoad(options, (line) => console.error(`[load postgres] ${line}`), childUrl))}`);
+  } else {
+    try {
+      const engines = enginesFromArgs(["--engine", values.engine]);
+      const report = await runLoad(options, (line) => console.log(`[load sqlite] ${line}`));
+      console.log(formatLoadReport(options, report));
+      for (const line of [...report.busyLogLines, ...report.serverErrors, ...report.jobFailures].slice(0, 10)) console.log(`  ! ${line}`);
+      let failed = report.failures > 0 || report.busyLogLines.length > 0;
+      if (engines.includes("postgres")) {
+        const postgres = await startBenchPostgres();
+        try {
+          const url = await postgres.cluster.createDatabase("load");
+          const args = ["--import", "tsx", new URL(import.meta.url).pathname, "--postgres-child", url];
+          for (const [name, value] of Object.entries({
+            connections: values.connections,
+            duration: values.duration,
+            sessions: values.sessions,
+            "job-interval": values["job-interval"],
+          })) {
+            args.push(`--${name}`, String(value));
+          }
+          const output = execFileSync(process.execPath, args, { encoding: "utf8", env: engineEnv(url), stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 * 1024 * 1024 });
+          const pgReport = JSON.parse(output.trim().split("\n").at(-1)!) as LoadReport;
+          console.log(`\non PostgreSQL:\n${formatLoadReport(options, pgReport)}`);
+          for (const line of [...pgReport.serverErrors, ...pgReport.jobFailures].slice(0, 10)) console.log(`  ! ${line}`);
+          console.log(`\n${formatComparison(report, pgReport)}`);
+          failed ||= pgReport.failures > 0;
+        } finally {
+          await postgres.cluster.stop();
+        }
+      }
+      if (failed) process.exitCode = 1;
+    } catch (error) {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    }
   }
 }
