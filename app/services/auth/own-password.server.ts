@@ -21,7 +21,7 @@ async function currentMember(db: Db, request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   const row = (await getStaffCredentials(db, staff.id))!;
-  return { db, at, staff, ...row };
+  return { at, staff, ...row };
 }
 
 export async function loadOwnPassword(db: Db, request: Request) {

@@ -32,7 +32,7 @@ export async function authenticateApiKey(db: Db, request: Request, at: Date): Pr
 async function owner(db: Db, request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
-  return { db, at, staff };
+  return { at, staff };
 }
 
 export async function loadApiKeys(db: Db, request: Request) {

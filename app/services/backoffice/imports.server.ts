@@ -73,7 +73,7 @@ async function staffFor(db: Db, request: Request, write: boolean) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (write && staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas d'importer des factures.", { status: 403 });
-  return { db, at, staff, today: localDate(at, staff.creditorTimeZone) };
+  return { at, staff, today: localDate(at, staff.creditorTimeZone) };
 }
 
 export type ImportActionResult = { error: string } | { error?: undefined };
