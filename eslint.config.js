@@ -13,6 +13,12 @@ const serverOnlyImports = {
   ],
 };
 
+/** Outside app/models, queries and tables are reached through a model function. */
+const dataLayerPatterns = [
+  { group: ["drizzle-orm", "drizzle-orm/*"], allowTypeImports: true, message: "Queries belong in app/models: call a model function." },
+  { group: ["**/db/schema", "**/db/schema/*", "**/db/tables"], allowTypeImports: true, message: "Tables are read and written in app/models: call a model function." },
+];
+
 export default tseslint.config(
   { ignores: ["build/", "bench/minimal-remix/build/", "bench/minimal-remix/build-with-routes/", "node_modules/", "test-results/", "playwright-report/", ".data/"] },
   js.configs.recommended,
@@ -78,13 +84,19 @@ export default tseslint.config(
     // Use-cases, routes and the job call the data layer; they do not build queries themselves.
     files: ["app/**/*.{ts,tsx}", "jobs/**/*.ts"],
     ignores: ["app/models/**", "app/domain/**"],
+    rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: dataLayerPatterns }] },
+  },
+  {
+    // Use-cases receive their database: only the edge (a route, the job, a script) opens the process's connection.
+    // Flat config replaces a rule's options per file, so the data-layer patterns are repeated here.
+    files: ["app/services/**/*.{ts,tsx}"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
         {
           patterns: [
-            { group: ["drizzle-orm", "drizzle-orm/*"], allowTypeImports: true, message: "Queries belong in app/models: call a model function." },
-            { group: ["**/db/schema", "**/db/schema/*", "**/db/tables"], allowTypeImports: true, message: "Tables are read and written in app/models: call a model function." },
+            ...dataLayerPatterns,
+            { group: ["**/db.server", "~/db.server"], message: "Use-cases receive their database as a parameter: the route or the job passes getDb()." },
           ],
         },
       ],

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { upsertDebtor } from "~/services/api/api.server";
 import { resourceRoute } from "~/services/http/unavailable.server";
+import { getDb } from "~/db.server";
 
-export const action = resourceRoute(({ request }: ActionFunctionArgs) => upsertDebtor(request));
+export const action = resourceRoute(({ request }: ActionFunctionArgs) => upsertDebtor(getDb(), request));

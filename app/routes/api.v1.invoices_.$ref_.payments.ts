@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { recordPayment } from "~/services/api/api.server";
 import { resourceRoute } from "~/services/http/unavailable.server";
+import { getDb } from "~/db.server";
 
-export const action = resourceRoute(({ request, params }: ActionFunctionArgs) => recordPayment(request, params.ref ?? ""));
+export const action = resourceRoute(({ request, params }: ActionFunctionArgs) => recordPayment(getDb(), request, params.ref ?? ""));

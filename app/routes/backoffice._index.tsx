@@ -5,12 +5,13 @@ import { STEP_LABELS } from "~/domain/contact-reasons";
 import { loadDashboard } from "~/services/backoffice/dashboard.server";
 import { BarChart, FunnelChart, LineChart } from "~/components/charts";
 import { neverCached, pageTitle } from "~/utils/head";
+import { getDb } from "~/db.server";
 
 export const meta = pageTitle("Tableau de bord");
 export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
-  return loadDashboard(request);
+  return loadDashboard(getDb(), request);
 }
 
 const bucketLabels: Record<string, string> = {

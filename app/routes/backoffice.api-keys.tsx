@@ -6,6 +6,7 @@ import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
 import { FieldError } from "~/components/field-error";
+import { getDb } from "~/db.server";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "API" }] };
 
@@ -13,11 +14,11 @@ export const meta = pageTitle("Clés d'API");
 export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
-  return loadApiKeys(request);
+  return loadApiKeys(getDb(), request);
 }
 
 export function action({ request }: ActionFunctionArgs) {
-  return apiKeysAction(request);
+  return apiKeysAction(getDb(), request);
 }
 
 const when = (iso: string | null, timeZone: string) => (iso ? new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone }).format(new Date(iso)) : "jamais");

@@ -9,6 +9,7 @@ import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
 import { FieldError } from "~/components/field-error";
+import { getDb } from "~/db.server";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Relances et modèles" }] };
 
@@ -16,11 +17,11 @@ export const meta = pageTitle("Relance automatique");
 export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
-  return loadCadenceSettings(request);
+  return loadCadenceSettings(getDb(), request);
 }
 
 export function action({ request }: ActionFunctionArgs) {
-  return saveCadenceSettings(request);
+  return saveCadenceSettings(getDb(), request);
 }
 
 const LIMITS: { field: Exclude<keyof PolicyDraft, "steps" | "alternateChannelsAfterUnanswered">; label: string; hint: string }[] = [

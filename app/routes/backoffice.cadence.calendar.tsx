@@ -4,6 +4,7 @@ import { formatCalendarDate } from "~/domain/dates";
 import { loadCadenceCalendar } from "~/services/backoffice/cadence-calendar.server";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
+import { getDb } from "~/db.server";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Relances et modèles", to: "/backoffice/cadence" }, { label: "Calendrier" }] };
 
@@ -11,7 +12,7 @@ export const meta = pageTitle("Calendrier de la relance");
 export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
-  return loadCadenceCalendar(request);
+  return loadCadenceCalendar(getDb(), request);
 }
 
 export default function CadenceCalendar() {

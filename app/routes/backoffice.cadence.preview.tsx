@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { loadMessagePreview } from "~/services/backoffice/message-preview.server";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
+import { getDb } from "~/db.server";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Relances et modèles", to: "/backoffice/cadence" }, { label: "Aperçu" }] };
 
@@ -10,7 +11,7 @@ export const meta = pageTitle("Aperçu des messages");
 export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
-  return loadMessagePreview(request);
+  return loadMessagePreview(getDb(), request);
 }
 
 export default function MessagePreview() {

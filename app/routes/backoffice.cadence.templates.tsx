@@ -5,6 +5,7 @@ import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
 import { FieldError } from "~/components/field-error";
+import { getDb } from "~/db.server";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Relances et modèles", to: "/backoffice/cadence" }, { label: "Modèles" }] };
 
@@ -12,11 +13,11 @@ export const meta = pageTitle("Modèles de messages");
 export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
-  return loadMessageTemplates(request);
+  return loadMessageTemplates(getDb(), request);
 }
 
 export function action({ request }: ActionFunctionArgs) {
-  return saveMessageTemplateAction(request);
+  return saveMessageTemplateAction(getDb(), request);
 }
 
 export default function MessageTemplates() {

@@ -7,6 +7,7 @@ import { ListFilters, SelectionHeader, SortHeader, WorkRow, WorkTable } from "~/
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import type { FieldErrors } from "~/utils/form-flow";
 import { neverCached, pageTitle } from "~/utils/head";
+import { getDb } from "~/db.server";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Appels à passer" }] };
 
@@ -14,11 +15,11 @@ export const meta = pageTitle("Appels à passer");
 export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
-  return loadCallList(request);
+  return loadCallList(getDb(), request);
 }
 
 export function action({ request }: ActionFunctionArgs) {
-  return logCallOutcome(request);
+  return logCallOutcome(getDb(), request);
 }
 
 const outcomeLabels = {

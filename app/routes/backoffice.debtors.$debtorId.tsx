@@ -6,6 +6,7 @@ import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached } from "~/utils/head";
 import { FieldError, FormError, invalidProps } from "~/components/field-error";
+import { getDb } from "~/db.server";
 
 export const handle: BackofficeHandle = {
   breadcrumb: (data: Awaited<ReturnType<typeof loadDebtorFile>> | undefined) => [{ label: "Débiteurs", to: "/backoffice/debtors" }, { label: data?.debtor.name ?? "Client" }],
@@ -15,11 +16,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export const headers = neverCached;
 
 export function loader({ request, params }: LoaderFunctionArgs) {
-  return loadDebtorFile(request, params.debtorId ?? "");
+  return loadDebtorFile(getDb(), request, params.debtorId ?? "");
 }
 
 export function action({ request, params }: ActionFunctionArgs) {
-  return debtorFileAction(request, params.debtorId ?? "");
+  return debtorFileAction(getDb(), request, params.debtorId ?? "");
 }
 
 const statusLabels: Record<string, string> = { open: "ouverte", paid: "payée", cancelled: "annulée", litigation: "contentieux" };

@@ -6,6 +6,7 @@ import { FieldError, invalidProps } from "~/components/field-error";
 import { SelectionHeader, SortHeader, WorkTable, useListHref } from "~/components/work-list";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
+import { getDb } from "~/db.server";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Débiteurs" }] };
 
@@ -13,11 +14,11 @@ export const meta = pageTitle("Débiteurs");
 export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
-  return loadDebtorList(request);
+  return loadDebtorList(getDb(), request);
 }
 
 export function action({ request }: ActionFunctionArgs) {
-  return actOnSelectedDebtors(request);
+  return actOnSelectedDebtors(getDb(), request);
 }
 
 const filterLabels: Record<string, string> = { all: "Tous", overdue: "En retard", paused: "En pause", litigation: "Contentieux" };

@@ -5,6 +5,7 @@ import { importAction, loadImportPage } from "~/services/backoffice/imports.serv
 import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
+import { getDb } from "~/db.server";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Importer des factures" }] };
 
@@ -12,11 +13,11 @@ export const meta = pageTitle("Importer des factures");
 export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
-  return loadImportPage(request);
+  return loadImportPage(getDb(), request);
 }
 
 export function action({ request }: ActionFunctionArgs) {
-  return importAction(request);
+  return importAction(getDb(), request);
 }
 
 type Page = ReturnType<typeof useLoaderData<typeof loader>>;

@@ -6,6 +6,7 @@ import { FieldError, invalidProps } from "~/components/field-error";
 import { ListFilters, SortHeader, WorkRow, WorkTable } from "~/components/work-list";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
+import { getDb } from "~/db.server";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Courriers à poster" }] };
 
@@ -13,11 +14,11 @@ export const meta = pageTitle("Courriers à poster");
 export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
-  return loadLettersToPost(request);
+  return loadLettersToPost(getDb(), request);
 }
 
 export function action({ request }: ActionFunctionArgs) {
-  return markLetterPosted(request);
+  return markLetterPosted(getDb(), request);
 }
 
 type Letter = ReturnType<typeof useLoaderData<typeof loader>>["letters"][number];

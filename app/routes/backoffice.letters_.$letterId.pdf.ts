@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { downloadLetter } from "~/services/backoffice/letters-queue.server";
 import { resourceRoute } from "~/services/http/unavailable.server";
+import { getDb } from "~/db.server";
 
 export const loader = resourceRoute(function loader({ request, params }: LoaderFunctionArgs) {
-  return downloadLetter(request, params.letterId ?? "");
+  return downloadLetter(getDb(), request, params.letterId ?? "");
 });

@@ -5,7 +5,7 @@ import { getDb } from "~/db.server";
 import { now } from "~/clock.server";
 import { findActiveStaffByEmail, getStaff, preSessionFormToken, readSignInForm, signInStaff, signInStaffByCode } from "~/services/auth/staff-auth.server";
 import { issueStaffCodeIfKnown } from "~/services/auth/staff-codes.server";
-import { requestDeps } from "~/services/http/deps.server";
+import { requestDeps } from "~/deps.server";
 import { MAX_SMALL_FORM_BYTES, requireSameOrigin } from "~/services/http/http.server";
 import { clientAddress, limitRequest, rateLimitedInit } from "~/services/http/rate-limits.server";
 import { RATE_LIMITS } from "~/domain/rate-limit";
@@ -47,7 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
   // A forged form (no pre-session token, M21) is refused before it counts against anyone.
   const form = await readSignInForm(request, MAX_SMALL_FORM_BYTES);
   // M17 for staff too: per client address, then per email typed, counted before anything is checked.
-  const byIp = await limitRequest(RATE_LIMITS.staffSignInIp, clientAddress(request));
+  const byIp = await limitRequest(getDb(), RATE_LIMITS.staffSignInIp, clientAddress(request));
   if (byIp) return data(result({}, tooMany(byIp.retryAt)), rateLimitedInit(byIp));
   const intent = form.get("intent");
 
@@ -55,11 +55,11 @@ export async function action({ request }: ActionFunctionArgs) {
     const parsed = email.safeParse(form.get("email"));
     if (!parsed.success) return data(result({ email: parsed.error.issues[0]!.message }, null), { status: 400 });
     const typed = parsed.data.trim().toLowerCase();
-    const limited = await limitRequest(RATE_LIMITS.staffCodeSendEmail, typed);
+    const limited = await limitRequest(getDb(), RATE_LIMITS.staffCodeSendEmail, typed);
     if (limited) return data(result({}, tooMany(limited.retryAt), { codeSentTo: typed }), rateLimitedInit(limited));
     const staff = await findActiveStaffByEmail(getDb(), typed);
     // The answer is the same whether the address belongs to a member or not, and costs about the same.
-    await issueStaffCodeIfKnown(requestDeps(), staff, "sign_in");
+    await issueStaffCodeIfKnown(requestDeps(getDb()), staff, "sign_in");
     return data(result({}, null, { codeSentTo: typed }));
   }
 
@@ -70,7 +70,7 @@ export async function action({ request }: ActionFunctionArgs) {
       return data(result(firstErrors(parsed.error), null, { codeSentTo: typed }), { status: 400 });
     }
     const typed = parsed.data.email.trim().toLowerCase();
-    const byEmail = await limitRequest(RATE_LIMITS.staffSignInEmail, typed);
+    const byEmail = await limitRequest(getDb(), RATE_LIMITS.staffSignInEmail, typed);
     if (byEmail) return data(result({}, tooMany(byEmail.retryAt), { codeSentTo: typed }), rateLimitedInit(byEmail));
     const cookie = await signInStaffByCode(getDb(), typed, parsed.data.code, now(), request);
     if (!cookie) {
@@ -86,7 +86,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
   const parsed = passwordSchema.safeParse({ email: form.get("email"), password: form.get("password") });
   if (!parsed.success) return data(result(firstErrors(parsed.error), null), { status: 400 });
-  const byEmail = await limitRequest(RATE_LIMITS.staffSignInEmail, parsed.data.email.trim().toLowerCase());
+  const byEmail = await limitRequest(getDb(), RATE_LIMITS.staffSignInEmail, parsed.data.email.trim().toLowerCase());
   if (byEmail) return data(result({}, tooMany(byEmail.retryAt)), rateLimitedInit(byEmail));
   const cookie = await signInStaff(getDb(), parsed.data.email, parsed.data.password, now(), request);
   if (!cookie) return data(result({}, "Adresse e-mail ou mot de passe incorrect."), { status: 401 });

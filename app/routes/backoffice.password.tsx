@@ -7,6 +7,7 @@ import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
 import { FieldError, FormError, invalidProps } from "~/components/field-error";
 import type { FieldErrors } from "~/utils/form-flow";
+import { getDb } from "~/db.server";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Mot de passe" }] };
 
@@ -14,11 +15,11 @@ export const meta = pageTitle("Mon mot de passe");
 export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
-  return loadOwnPassword(request);
+  return loadOwnPassword(getDb(), request);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const result = await ownPasswordAction(request);
+  const result = await ownPasswordAction(getDb(), request);
   if (result.status === "rate_limited") return data(result, rateLimitedInit(result));
   return data(result, { status: result.status === "error" ? 400 : 200 });
 }

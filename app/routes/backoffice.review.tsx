@@ -8,6 +8,7 @@ import { ListFilters, SortHeader, WorkRow, WorkTable } from "~/components/work-l
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
 import { disputeReasonWords, paymentMethodWords } from "~/domain/timeline-labels";
+import { getDb } from "~/db.server";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "À décider" }] };
 
@@ -15,11 +16,11 @@ export const meta = pageTitle("À décider");
 export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
-  return loadReviewQueue(request);
+  return loadReviewQueue(getDb(), request);
 }
 
 export function action({ request }: ActionFunctionArgs) {
-  return decideReviewItem(request);
+  return decideReviewItem(getDb(), request);
 }
 
 const kindLabels = { plan: "Échéancier", dispute: "Contestation", claim: "« Déjà payé »" } as const;

@@ -7,6 +7,7 @@ import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
 import { FieldError } from "~/components/field-error";
 import type { FieldErrors } from "~/utils/form-flow";
+import { getDb } from "~/db.server";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Paramètres" }] };
 
@@ -14,11 +15,11 @@ export const meta = pageTitle("Réglages");
 export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
-  return loadSettings(request);
+  return loadSettings(getDb(), request);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const result = await updateSettings(request);
+  const result = await updateSettings(getDb(), request);
   return data(result, { status: result.status === "error" ? 400 : 200 });
 }
 

@@ -6,6 +6,7 @@ import { StaffFormToken } from "~/components/staff-form-token";
 import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
 import { FieldError, FormError, invalidProps } from "~/components/field-error";
+import { getDb } from "~/db.server";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Équipe" }] };
 
@@ -13,11 +14,11 @@ export const meta = pageTitle("Équipe");
 export const headers = neverCached;
 
 export function loader({ request }: LoaderFunctionArgs) {
-  return loadTeam(request);
+  return loadTeam(getDb(), request);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const result = await teamAction(request);
+  const result = await teamAction(getDb(), request);
   return data(result, { status: result.status === "error" ? 400 : 200 });
 }
 

@@ -2,8 +2,9 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { Form, useLoaderData } from "@remix-run/react";
 import { loadDevCheckout, payDevCheckout } from "~/services/dev/dev-checkout.server";
 import { sendNoticeNow } from "~/services/shared/notices.server";
-import { requestDeps } from "~/services/http/deps.server";
+import { requestDeps } from "~/deps.server";
 import { NO_STORE_HEADERS, neverCached, pageTitle } from "~/utils/head";
+import { getDb } from "~/db.server";
 
 export const meta = pageTitle("Checkout (development)");
 
@@ -11,13 +12,13 @@ export const headers = neverCached;
 
 /** Stands in for Stripe's hosted page when no Stripe key is set (404 otherwise). */
 export async function loader({ params }: LoaderFunctionArgs) {
-  return loadDevCheckout(params.sessionId);
+  return loadDevCheckout(getDb(), params.sessionId);
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
-  const { location, result } = await payDevCheckout(request, params.sessionId, form.get("intent") === "pay" ? "pay" : "decline");
-  for (const id of result?.noticeIds ?? []) await sendNoticeNow(requestDeps(), id);
+  const { location, result } = await payDevCheckout(getDb(), request, params.sessionId, form.get("intent") === "pay" ? "pay" : "decline");
+  for (const id of result?.noticeIds ?? []) await sendNoticeNow(requestDeps(getDb()), id);
   throw redirect(location, { status: 303, headers: NO_STORE_HEADERS });
 }
 

@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { loadDevOutboxMessage } from "~/services/dev/dev-outbox.server";
+import { getDb } from "~/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.subject ?? "Message"} — Outbox` }];
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  return loadDevOutboxMessage(params.messageId ?? "");
+  return loadDevOutboxMessage(getDb(), params.messageId ?? "");
 }
 
 export default function DevOutboxMessage() {

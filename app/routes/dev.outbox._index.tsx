@@ -1,11 +1,12 @@
 import { Link, useLoaderData } from "@remix-run/react";
 import { loadDevOutbox } from "~/services/dev/dev-outbox.server";
 import { pageTitle } from "~/utils/head";
+import { getDb } from "~/db.server";
 
 export const meta = pageTitle("Outbox (development)");
 
 export async function loader() {
-  return { messages: await loadDevOutbox() };
+  return { messages: await loadDevOutbox(getDb()) };
 }
 
 export default function DevOutbox() {

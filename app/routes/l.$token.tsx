@@ -7,6 +7,7 @@ import { InvalidLink } from "~/components/invalid-link";
 import { RateLimited } from "~/components/rate-limited";
 import { clientAddress, limitRequest, rateLimitedInit } from "~/services/http/rate-limits.server";
 import { RATE_LIMITS, type RateLimitRule } from "~/domain/rate-limit";
+import { getDb } from "~/db.server";
 
 /** Every refused link gets this same status and page, whatever the reason (M17). */
 const INVALID_STATUS = 410;
@@ -21,7 +22,7 @@ export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => {
 
 /** M17 on both verbs: per client, then per link (a token hashed like every subject). */
 async function limitLanding(request: Request, token: string, byClient: RateLimitRule) {
-  return (await limitRequest(byClient, clientAddress(request))) ?? (await limitRequest(RATE_LIMITS.linkToken, token));
+  return (await limitRequest(getDb(), byClient, clientAddress(request))) ?? (await limitRequest(getDb(), RATE_LIMITS.linkToken, token));
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -30,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const locale = localeFromAcceptLanguage(request.headers.get("Accept-Language"));
     return data({ ...overLimit, locale, limited: overLimit.retryAt }, rateLimitedInit(overLimit));
   }
-  const landing = await previewLink(request, params.token ?? "");
+  const landing = await previewLink(getDb(), request, params.token ?? "");
   // Back from a rate-limited exchange (l.$token.continue): say when to try again.
   const retryAt = new URL(request.url).searchParams.get("retry-at");
   const limited = retryAt && !Number.isNaN(Date.parse(retryAt)) ? new Date(retryAt).toISOString() : null;
@@ -43,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // M17: every exchange attempt counts, valid or not; over the limit nothing is checked or created.
   const limited = await limitLanding(request, params.token ?? "", RATE_LIMITS.linkExchangeIp);
   if (limited) return data(limited, rateLimitedInit(limited));
-  const cookie = await exchangeLink(params.token ?? "");
+  const cookie = await exchangeLink(getDb(), params.token ?? "");
   // The loader runs again after this and renders the same refusal page.
   if (!cookie) return data(null, { status: INVALID_STATUS });
   // 303: the browser follows with a GET to a URL that no longer carries the token (M5).

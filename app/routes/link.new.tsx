@@ -3,13 +3,14 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { z } from "zod";
 import { localeFromAcceptLanguage, messages } from "~/i18n/messages";
 import { MAX_SMALL_FORM_BYTES, readLimitedForm, requireSameOrigin } from "~/services/http/http.server";
-import { requestDeps } from "~/services/http/deps.server";
+import { requestDeps } from "~/deps.server";
 import { requestNewLink } from "~/services/portal/link-reissue.server";
 import { clientAddress, limitRequest, rateLimitedInit } from "~/services/http/rate-limits.server";
 import { RATE_LIMITS } from "~/domain/rate-limit";
 import { RateLimited } from "~/components/rate-limited";
 import { NO_STORE_HEADERS } from "~/utils/head";
 import { FieldError } from "~/components/field-error";
+import { getDb } from "~/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Relance" }, { name: "robots", content: "noindex" }];
 export const headers: HeadersFunction = ({ actionHeaders }) => {
@@ -29,13 +30,13 @@ export async function action({ request }: ActionFunctionArgs) {
   // A body that is no form (415) or too big (413) is refused before it counts against anyone.
   const form = await readLimitedForm(request, MAX_SMALL_FORM_BYTES);
   // M17: per client address first, then per address typed; over either limit nothing is sent.
-  const byIp = await limitRequest(RATE_LIMITS.newLinkIp, clientAddress(request));
+  const byIp = await limitRequest(getDb(), RATE_LIMITS.newLinkIp, clientAddress(request));
   if (byIp) return data(byIp, rateLimitedInit(byIp));
   const parsed = schema.safeParse({ email: form.get("email") });
   if (!parsed.success) return data({ status: "invalid" as const }, { status: 400 });
-  const byAddress = await limitRequest(RATE_LIMITS.newLinkAddress, parsed.data.email);
+  const byAddress = await limitRequest(getDb(), RATE_LIMITS.newLinkAddress, parsed.data.email);
   if (byAddress) return data(byAddress, rateLimitedInit(byAddress));
-  await requestNewLink(requestDeps(), parsed.data.email);
+  await requestNewLink(requestDeps(getDb()), parsed.data.email);
   return { status: "sent" as const };
 }
 

@@ -6,6 +6,7 @@ import { agreementMessages } from "~/i18n/portal-agreements";
 import { CommitmentsInForce } from "~/components/agreement-parts";
 import { historyMessages } from "~/i18n/portal-history";
 import { neverCached } from "~/utils/head";
+import { getDb } from "~/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? messages(data.locale).portal.title(data.creditorName) : "Relance" },
@@ -26,7 +27,7 @@ const PORTAL_ACTIONS = [
 export const headers = neverCached;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return loadPortalHome(request);
+  return loadPortalHome(getDb(), request);
 }
 
 export default function PortalHome() {

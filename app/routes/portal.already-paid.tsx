@@ -7,16 +7,17 @@ import { alreadyPaidAction, loadAlreadyPaidPage } from "~/services/portal/object
 import { CLAIM_METHODS, REFERENCE_MAX_CHARS } from "~/domain/objections";
 import { ObjectionReview } from "~/components/objection-review";
 import { neverCached } from "~/utils/head";
+import { getDb } from "~/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? objectionMessages(data.locale).paid.title : "Relance" }];
 export const headers = neverCached;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return loadAlreadyPaidPage(request);
+  return loadAlreadyPaidPage(getDb(), request);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  return alreadyPaidAction(request);
+  return alreadyPaidAction(getDb(), request);
 }
 
 export default function AlreadyPaidPage() {

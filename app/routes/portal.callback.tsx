@@ -6,16 +6,17 @@ import { FieldError } from "~/components/field-error";
 import { callbackMessages } from "~/i18n/portal-callback";
 import { callbackAction, loadCallbackPage } from "~/services/portal/callback.server";
 import { neverCached } from "~/utils/head";
+import { getDb } from "~/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: callbackMessages(data?.locale ?? "fr").title }];
 export const headers = neverCached;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return loadCallbackPage(request);
+  return loadCallbackPage(getDb(), request);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  return callbackAction(request);
+  return callbackAction(getDb(), request);
 }
 
 export default function CallbackPage() {

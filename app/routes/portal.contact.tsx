@@ -6,16 +6,17 @@ import { messages } from "~/i18n/messages";
 import { NO_STORE_HEADERS, neverCached } from "~/utils/head";
 import { FieldError, errorId } from "~/components/field-error";
 import { hasErrors } from "~/utils/form-flow";
+import { getDb } from "~/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? secureMessages(data.locale).contact.title : "Relance" }];
 export const headers = neverCached;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return loadContactPage(request);
+  return loadContactPage(getDb(), request);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const result = await updateContact(request);
+  const result = await updateContact(getDb(), request);
   return data(result, { status: hasErrors(result) ? 400 : 200, headers: NO_STORE_HEADERS });
 }
 

@@ -7,16 +7,17 @@ import { disputeAction, loadDisputePage } from "~/services/portal/objections.ser
 import { DISPUTE_REASONS, MESSAGE_MAX_CHARS } from "~/domain/objections";
 import { ObjectionReview } from "~/components/objection-review";
 import { neverCached } from "~/utils/head";
+import { getDb } from "~/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? objectionMessages(data.locale).dispute.title : "Relance" }];
 export const headers = neverCached;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return loadDisputePage(request);
+  return loadDisputePage(getDb(), request);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  return disputeAction(request);
+  return disputeAction(getDb(), request);
 }
 
 export default function DisputePage() {

@@ -6,16 +6,17 @@ import { messages } from "~/i18n/messages";
 import { NO_STORE_HEADERS, neverCached } from "~/utils/head";
 import { hasErrors } from "~/utils/form-flow";
 import { FieldError } from "~/components/field-error";
+import { getDb } from "~/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? secureMessages(data.locale).documents.title : "Relance" }];
 export const headers = neverCached;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return loadDocumentsPage(request);
+  return loadDocumentsPage(getDb(), request);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const result = await requestDocument(request);
+  const result = await requestDocument(getDb(), request);
   return data(result, { status: hasErrors(result) ? 400 : 200, headers: NO_STORE_HEADERS });
 }
 

@@ -3,11 +3,12 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { loadPortalInvoice } from "~/services/portal/portal.server";
 import { messages } from "~/i18n/messages";
 import { neverCached } from "~/utils/head";
+import { getDb } from "~/db.server";
 
 export const headers = neverCached;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  return loadPortalInvoice(request, params.invoiceId ?? "");
+  return loadPortalInvoice(getDb(), request, params.invoiceId ?? "");
 }
 
 export default function PortalInvoice() {

@@ -6,17 +6,18 @@ import { payMessages } from "~/i18n/portal-pay";
 import { loadPayPage, startCheckout } from "~/services/portal/payments.server";
 import { NO_STORE_HEADERS, neverCached } from "~/utils/head";
 import { FieldError } from "~/components/field-error";
+import { getDb } from "~/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? payMessages(data.locale).title : "Relance" }];
 
 export const headers = neverCached;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return loadPayPage(request);
+  return loadPayPage(getDb(), request);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const result = await startCheckout(request);
+  const result = await startCheckout(getDb(), request);
   if (result.status === "redirect") throw redirect(result.url, { status: 303, headers: NO_STORE_HEADERS });
   return data(result, { status: 400, headers: NO_STORE_HEADERS });
 }

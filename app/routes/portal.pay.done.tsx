@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { payMessages } from "~/i18n/portal-pay";
 import { loadPayDone } from "~/services/portal/payments.server";
 import { neverCached } from "~/utils/head";
+import { getDb } from "~/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? payMessages(data.locale).done.title : "Relance" }];
 
@@ -10,7 +11,7 @@ export const headers = neverCached;
 
 /** Stripe's success URL. It shows; only the webhook records (P3). */
 export async function loader({ request }: LoaderFunctionArgs) {
-  return loadPayDone(request);
+  return loadPayDone(getDb(), request);
 }
 
 export default function PayDone() {

@@ -5,16 +5,17 @@ import { FieldError, FormError } from "~/components/field-error";
 import { agreementMessages } from "~/i18n/portal-agreements";
 import { loadPlanPage, planAction } from "~/services/portal/agreements.server";
 import { neverCached } from "~/utils/head";
+import { getDb } from "~/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? agreementMessages(data.locale).plan.title : "Relance" }];
 export const headers = neverCached;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return loadPlanPage(request);
+  return loadPlanPage(getDb(), request);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  return planAction(request);
+  return planAction(getDb(), request);
 }
 
 export default function PlanPage() {

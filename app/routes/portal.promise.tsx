@@ -5,16 +5,17 @@ import { FieldError, FormError } from "~/components/field-error";
 import { agreementMessages } from "~/i18n/portal-agreements";
 import { loadPromisePage, promiseAction } from "~/services/portal/agreements.server";
 import { neverCached } from "~/utils/head";
+import { getDb } from "~/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? agreementMessages(data.locale).promise.title : "Relance" }];
 export const headers = neverCached;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return loadPromisePage(request);
+  return loadPromisePage(getDb(), request);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  return promiseAction(request);
+  return promiseAction(getDb(), request);
 }
 
 export default function PromisePage() {

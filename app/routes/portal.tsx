@@ -4,6 +4,7 @@ import { loadPortalLayout } from "~/services/portal/portal-language.server";
 import { secureMessages } from "~/i18n/portal-secure";
 import { locales, messages } from "~/i18n/messages";
 import { neverCached } from "~/utils/head";
+import { getDb } from "~/db.server";
 
 /**
  * The portal's layout: each page as it is, then a language switch. A layout route rather than a form
@@ -15,7 +16,7 @@ export const headers = neverCached;
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: messages(data?.locale ?? "fr").htmlTitle }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return loadPortalLayout(request);
+  return loadPortalLayout(getDb(), request);
 }
 
 export default function PortalLayout() {

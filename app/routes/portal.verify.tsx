@@ -6,6 +6,7 @@ import { secureMessages } from "~/i18n/portal-secure";
 import { RateLimited } from "~/components/rate-limited";
 import { NO_STORE_HEADERS } from "~/utils/head";
 import { FieldError } from "~/components/field-error";
+import { getDb } from "~/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? secureMessages(data.locale).verify.title : "Relance" }];
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => ({
@@ -15,11 +16,11 @@ export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => ({
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return loadVerifyPage(request);
+  return loadVerifyPage(getDb(), request);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const result = await verifyAction(request);
+  const result = await verifyAction(getDb(), request);
   if (result.status === "verified") throw redirect(result.returnTo, { status: 303, headers: NO_STORE_HEADERS });
   if (result.status === "rate_limited") return data(result, rateLimitedInit(result));
   return data(result, { status: result.status === "error" ? 400 : 200, headers: NO_STORE_HEADERS });

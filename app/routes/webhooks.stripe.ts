@@ -3,7 +3,7 @@ import { now } from "~/clock.server";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { MAX_WEBHOOK_BYTES, problem, readLimitedText } from "~/services/http/http.server";
-import { requestDeps } from "~/services/http/deps.server";
+import { requestDeps } from "~/deps.server";
 import { sendNoticeNow } from "~/services/shared/notices.server";
 import { handleStripeWebhook } from "~/services/webhooks/stripe-webhooks.server";
 import { stripeKeyIsLive } from "~/integrations/payments.server";
@@ -29,7 +29,7 @@ export const action = resourceRoute(async function action({ request }: ActionFun
       title: "Wrong mode",
     });
   // After the commit: the receipt goes now, or the job retries it.
-  for (const id of result.noticeIds) await sendNoticeNow(requestDeps(), id);
+  for (const id of result.noticeIds) await sendNoticeNow(requestDeps(getDb()), id);
   // Mismatches and unknown types are answered 200 too: they are stored and logged, and a retry would change nothing.
   return Response.json({ received: true, outcome: result.outcome });
 });

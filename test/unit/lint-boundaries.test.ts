@@ -45,6 +45,16 @@ describe("lint boundaries", () => {
     expect((await restrictedImports("app/models/example.server.ts", code.replaceAll("../../../", "../../"))).join("\n")).toMatch(/Import the tables from db\/tables/);
   });
 
+  it("makes a use-case receive its database: getDb() is for routes and the job", async () => {
+    const code = 'import { getDb } from "../../db.server";\nexport const x = getDb;\n';
+    expect((await restrictedImports("app/services/portal/example.server.ts", code)).join("\n")).toMatch(/Use-cases receive their database as a parameter/);
+    expect((await restrictedImports("app/services/portal/example.server.ts", code.replace("../../db.server", "~/db.server"))).join("\n")).toMatch(/receive their database/);
+    // The data-layer patterns still hold in app/services: the new block repeats them rather than replacing them.
+    const query = 'import { eq } from "drizzle-orm";\nexport const x = eq;\n';
+    expect((await restrictedImports("app/services/portal/example.server.ts", query)).join("\n")).toMatch(/Queries belong in app\/models/);
+    expect(await restrictedImports("app/routes/example.tsx", code)).toEqual([]);
+  });
+
   it("lets a use-case name a table's type", async () => {
     const code = 'import type { SQL } from "drizzle-orm";\nimport type { invoices } from "../../../db/schema";\nexport type X = [SQL, typeof invoices];\n';
     expect(await restrictedImports("app/services/portal/example.server.ts", code)).toEqual([]);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { now } from "../../clock.server";
 import { localDate } from "../../domain/dates";
 import { MAX_AMOUNT_CENTS, type Issue, type RawDebtor, type RawInvoice } from "../../domain/intake";
@@ -140,15 +140,15 @@ const json = (body: unknown, status = 200) => new Response(JSON.stringify(body),
 type Context = { creditorId: number; at: Date; today: string };
 
 /** Authentication, then the handler; an expected failure is thrown as a problem Response. */
-async function withKey(request: Request, handler: (ctx: Context) => Promise<Response> | Response): Promise<Response> {
+async function withKey(db: Db, request: Request, handler: (ctx: Context) => Promise<Response> | Response): Promise<Response> {
   const at = now();
-  const key = await authenticateApiKey(request, at);
+  const key = await authenticateApiKey(db, request, at);
   if (!key)
     return problem(401, "A valid API key is required: Authorization: Bearer rlk_… (missing, unknown or revoked).", undefined, {
       headers: { "WWW-Authenticate": 'Bearer realm="relance"' },
     });
   try {
-    return await handler({ creditorId: key.creditorId, at, today: localDate(at, await creditorTimeZone(getDb(), key.creditorId)) });
+    return await handler({ creditorId: key.creditorId, at, today: localDate(at, await creditorTimeZone(db, key.creditorId)) });
   } catch (thrown) {
     if (thrown instanceof Response) return thrown;
     throw thrown;
@@ -220,28 +220,27 @@ function batch(outcomes: RowOutcome[], kind: "debtor" | "invoice"): Response {
   return json({ items, counts });
 }
 
-export const upsertDebtor = (request: Request) =>
-  withKey(request, async (ctx) => single((await intake(getDb(), ctx, [debtorRow(await readJson(request, DebtorInput, MAX_JSON_BYTES), 0)]))[0]!, "debtor"));
+export const upsertDebtor = (db: Db, request: Request) =>
+  withKey(db, request, async (ctx) => single((await intake(db, ctx, [debtorRow(await readJson(request, DebtorInput, MAX_JSON_BYTES), 0)]))[0]!, "debtor"));
 
-export const upsertDebtors = (request: Request) =>
-  withKey(request, async (ctx) => {
+export const upsertDebtors = (db: Db, request: Request) =>
+  withKey(db, request, async (ctx) => {
     const { items } = await readJson(request, DebtorBatchInput, MAX_BATCH_JSON_BYTES);
-    return batch(await intake(getDb(), ctx, items.map(debtorRow)), "debtor");
+    return batch(await intake(db, ctx, items.map(debtorRow)), "debtor");
   });
 
-export const upsertInvoice = (request: Request) =>
-  withKey(request, async (ctx) => single((await intake(getDb(), ctx, [invoiceRow(await readJson(request, InvoiceInput, MAX_JSON_BYTES), 0)]))[0]!, "invoice"));
+export const upsertInvoice = (db: Db, request: Request) =>
+  withKey(db, request, async (ctx) => single((await intake(db, ctx, [invoiceRow(await readJson(request, InvoiceInput, MAX_JSON_BYTES), 0)]))[0]!, "invoice"));
 
-export const upsertInvoices = (request: Request) =>
-  withKey(request, async (ctx) => {
+export const upsertInvoices = (db: Db, request: Request) =>
+  withKey(db, request, async (ctx) => {
     const { items } = await readJson(request, InvoiceBatchInput, MAX_BATCH_JSON_BYTES);
-    return batch(await intake(getDb(), ctx, items.map(invoiceRow)), "invoice");
+    return batch(await intake(db, ctx, items.map(invoiceRow)), "invoice");
   });
 
 const notFound = (what: string) => problem(404, `No ${what} with this reference.`);
 
-async function invoiceStatus(ctx: Context, ref: string): Promise<z.output<typeof InvoiceStatus> | null> {
-  const db = getDb();
+async function invoiceStatus(db: Db, ctx: Context, ref: string): Promise<z.output<typeof InvoiceStatus> | null> {
   const found = await findInvoiceByRef(db, ctx.creditorId, ref);
   if (!found) return null;
   const { invoice } = found;
@@ -265,15 +264,14 @@ async function invoiceStatus(ctx: Context, ref: string): Promise<z.output<typeof
   };
 }
 
-export const getInvoice = (request: Request, ref: string) =>
-  withKey(request, async (ctx) => {
-    const status = await invoiceStatus(ctx, ref);
+export const getInvoice = (db: Db, request: Request, ref: string) =>
+  withKey(db, request, async (ctx) => {
+    const status = await invoiceStatus(db, ctx, ref);
     return status ? json(status) : notFound("invoice");
   });
 
-export const getDebtor = (request: Request, ref: string) =>
-  withKey(request, async (ctx) => {
-    const db = getDb();
+export const getDebtor = (db: Db, request: Request, ref: string) =>
+  withKey(db, request, async (ctx) => {
     const debtor = await findDebtorByRef(db, ctx.creditorId, ref);
     if (!debtor) return notFound("debtor");
     const all = await invoicesOfDebtor(db, ctx.creditorId, debtor.id);
@@ -303,8 +301,8 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,255}$/;
  * Idempotency-Key (or, without one, the same reference) on the same invoice records once: a replay
  * answers 200 with `recorded: false`.
  */
-export const recordPayment = (request: Request, ref: string) =>
-  withKey(request, async (ctx) => {
+export const recordPayment = (db: Db, request: Request, ref: string) =>
+  withKey(db, request, async (ctx) => {
     const header = request.headers.get("Idempotency-Key");
     if (header !== null && !IDEMPOTENCY_KEY.test(header))
       return problem(422, "Idempotency-Key must be 8 to 255 visible ASCII characters.", [{ pointer: "/headers/Idempotency-Key", detail: "8 to 255 visible ASCII characters." }]);
@@ -316,7 +314,6 @@ export const recordPayment = (request: Request, ref: string) =>
       ]);
     if (input.receivedOn > ctx.today) return problem(422, "receivedOn is in the future.", [{ pointer: "/receivedOn", detail: "Cannot be after today." }]);
     if (input.receivedOn < "2000-01-01") return problem(422, "receivedOn is before 2000.", [{ pointer: "/receivedOn", detail: "Cannot be before 2000-01-01." }]);
-    const db = getDb();
     const found = await findInvoiceByRef(db, ctx.creditorId, ref);
     if (!found) return notFound("invoice");
     const { invoice } = found;
@@ -342,5 +339,5 @@ export const recordPayment = (request: Request, ref: string) =>
       return "recorded" as const;
     });
     if (outcome instanceof Response) return outcome;
-    return json({ recorded: outcome === "recorded", invoice: (await invoiceStatus(ctx, ref))! } satisfies z.output<typeof PaymentResult>, outcome === "recorded" ? 201 : 200);
+    return json({ recorded: outcome === "recorded", invoice: (await invoiceStatus(db, ctx, ref))! } satisfies z.output<typeof PaymentResult>, outcome === "recorded" ? 201 : 200);
   });

@@ -2,12 +2,12 @@ import { z } from "zod";
 import { firstErrors } from "../http/forms.server";
 import type { FieldErrors } from "../../utils/form-flow";
 import { RATE_LIMITS } from "../../domain/rate-limit";
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { now } from "../../clock.server";
 import { recordAuditEvent } from "../../models/staff-audit.server";
 import { getStaffCredentials, setStaffPasswordHash } from "../../models/staff-users.server";
 import { deleteOtherStaffSessions } from "../../models/staff-sessions.server";
-import { requestDeps } from "../http/deps.server";
+import { requestDeps } from "../../deps.server";
 import { requireSameOrigin } from "../http/http.server";
 import { hashPassword, verifyPassword } from "./passwords.server";
 import { hitRateLimit, rateLimitedResult, type RateLimited } from "../http/rate-limits.server";
@@ -17,16 +17,15 @@ import { transaction } from "../../../db/client";
 
 export const MIN_PASSWORD_LENGTH = 12;
 
-async function currentMember(request: Request) {
-  const db = getDb();
+async function currentMember(db: Db, request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   const row = (await getStaffCredentials(db, staff.id))!;
-  return { db, at, staff, ...row };
+  return { at, staff, ...row };
 }
 
-export async function loadOwnPassword(request: Request) {
-  const { staff, passwordHash, email } = await currentMember(request);
+export async function loadOwnPassword(db: Db, request: Request) {
+  const { staff, passwordHash, email } = await currentMember(db, request);
   return { name: staff.name, email, hasPassword: passwordHash !== null, minLength: MIN_PASSWORD_LENGTH };
 }
 
@@ -50,14 +49,14 @@ const changeSchema = z
   });
 
 /** "Send me a code" and "change my password", for the member signed in, on their own account only. */
-export async function ownPasswordAction(request: Request): Promise<PasswordResult> {
+export async function ownPasswordAction(db: Db, request: Request): Promise<PasswordResult> {
   requireSameOrigin(request);
-  const { db, at, staff, email, passwordHash } = await currentMember(request);
+  const { at, staff, email, passwordHash } = await currentMember(db, request);
   const form = await readStaffForm(request);
   if (form.get("intent") === "send-code") {
     const limit = await hitRateLimit(db, RATE_LIMITS.staffCodeSendEmail, email.toLowerCase(), at);
     if (!limit.allowed) return rateLimitedResult(limit);
-    await issueStaffCode({ ...requestDeps(), now: at }, { id: staff.id, name: staff.name, email, creditorName: staff.creditorName }, "password");
+    await issueStaffCode({ ...requestDeps(db), now: at }, { id: staff.id, name: staff.name, email, creditorName: staff.creditorName }, "password");
     return { status: "code_sent", to: email };
   }
   const parsed = changeSchema.safeParse({

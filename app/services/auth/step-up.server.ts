@@ -16,7 +16,7 @@ import {
   markStepUpCodeUsed,
   setStepUpCodeAttempts,
 } from "../../models/step-up-codes.server";
-import { requestDeps } from "../http/deps.server";
+import { requestDeps } from "../../deps.server";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { requirePortalAction, requirePortalDebtor } from "../portal/portal-guards.server";
 import { clientAddress, hitRateLimit, rateLimitedResult, type RateLimited } from "../http/rate-limits.server";
@@ -48,8 +48,8 @@ function sameHash(a: string, b: string) {
   return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
-export async function loadVerifyPage(request: Request) {
-  const { db, session, debtor, now, csrf } = await requirePortalDebtor(request);
+export async function loadVerifyPage(db: Db, request: Request) {
+  const { session, debtor, now, csrf } = await requirePortalDebtor(db, request);
   const returnTo = safeReturnTo(new URL(request.url).searchParams.get("returnTo"));
   const pending = await findLiveStepUpCode(db, session.sessionHash, debtor.id, now);
   return {
@@ -65,8 +65,8 @@ export async function loadVerifyPage(request: Request) {
 export type VerifyResult = RateLimited | { status: "sent"; to: string } | { status: "error"; field: "contact" | "code"; message: string };
 
 /** The two POSTs of the code page: "send me a code" and "here is the code". */
-export async function verifyAction(request: Request): Promise<VerifyResult | { status: "verified"; returnTo: string }> {
-  const context = await requirePortalAction(request);
+export async function verifyAction(db: Db, request: Request): Promise<VerifyResult | { status: "verified"; returnTo: string }> {
+  const context = await requirePortalAction(db, request);
   const { form } = context;
   return form.get("intent") === "verify" ? checkCode(context) : sendCode(context, clientAddress(request));
 }
@@ -115,7 +115,7 @@ async function sendCode({ db, session, debtor, now, form }: ActionContext, clien
       now,
     );
   });
-  await sendNoticeNow(requestDeps(), messageId);
+  await sendNoticeNow(requestDeps(db), messageId);
   // Once handed over, the outbox copy keeps no usable code (only stepUpCodes' hash remains).
   if (messageId !== null) await maskInSentBody(db, messageId, code, "******");
   return { status: "sent", to: choice.label };

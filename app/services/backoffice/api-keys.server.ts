@@ -1,6 +1,6 @@
 import { data, redirect } from "@remix-run/node";
 import { z } from "zod";
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { now } from "../../clock.server";
 import { insertApiKey, listApiKeys, revokeApiKey, useApiKey } from "../../models/api-keys.server";
 import { textProblem } from "../../domain/intake";
@@ -21,23 +21,22 @@ export function newApiKey(): { key: string; prefix: string } {
 }
 
 /** The creditor of a live key from `Authorization: Bearer …`, or null (missing, malformed, unknown, revoked). */
-export async function authenticateApiKey(request: Request, at: Date): Promise<{ creditorId: number; keyId: number } | null> {
+export async function authenticateApiKey(db: Db, request: Request, at: Date): Promise<{ creditorId: number; keyId: number } | null> {
   const header = request.headers.get("Authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match || !KEY_FORMAT.test(match[1]!)) return null;
-  const key = await useApiKey(getDb(), sha256(match[1]!), at);
+  const key = await useApiKey(db, sha256(match[1]!), at);
   return key ? { creditorId: key.creditorId, keyId: key.id } : null;
 }
 
-async function owner(request: Request) {
-  const db = getDb();
+async function owner(db: Db, request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
-  return { db, at, staff };
+  return { at, staff };
 }
 
-export async function loadApiKeys(request: Request) {
-  const { db, staff } = await owner(request);
+export async function loadApiKeys(db: Db, request: Request) {
+  const { staff } = await owner(db, request);
   return {
     canManage: staff.role === "owner",
     timeZone: staff.creditorTimeZone,
@@ -59,9 +58,9 @@ const nameSchema = z
 
 export type ApiKeyActionResult = { created: { key: string; prefix: string; name: string } } | { fields: { name?: string; keyId?: string } };
 
-export async function apiKeysAction(request: Request) {
+export async function apiKeysAction(db: Db, request: Request) {
   requireSameOrigin(request);
-  const { db, at, staff } = await owner(request);
+  const { at, staff } = await owner(db, request);
   if (staff.role !== "owner") throw new Response("Seuls les propriétaires du compte gèrent les clés d'API.", { status: 403 });
   const form = await readStaffForm(request);
   if (form.get("intent") === "revoke") {

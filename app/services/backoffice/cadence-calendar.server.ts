@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { addDays, localDate } from "../../domain/dates";
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { now } from "../../clock.server";
 import { EFFECT_LABELS, STEP_LABELS } from "../../domain/contact-reasons";
 import { getDebtorOfCreditor } from "../../models/debtor-file.server";
@@ -18,8 +18,7 @@ const querySchema = z.object({ debtorId: z.coerce.number().int().positive().opti
  * nobody pays or answers: the dry-run, which replays the job's own decision function, day by day on
  * the creditor's clock.
  */
-export async function loadCadenceCalendar(request: Request) {
-  const db = getDb();
+export async function loadCadenceCalendar(db: Db, request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   const { debtorId } = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));

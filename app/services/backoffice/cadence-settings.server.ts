@@ -3,7 +3,7 @@ import { z } from "zod";
 import { contactWindows as defaultWindows, type ContactChannel } from "../../domain/business-calendar";
 import { validatePolicy, type LimitsInput, type PolicyErrors, type StepInput } from "../../domain/cadence-policy";
 import { CHANNELS, describeWindow, minuteToTime, validateContactWindows, type WindowInput } from "../../domain/contact-windows";
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { now } from "../../clock.server";
 import {
   getPlanReviewBusinessDays,
@@ -41,8 +41,7 @@ function requireEditor(staff: StaffMember) {
 }
 
 /** The creditor's three policies as their forms show them, and the contact windows. */
-export async function loadCadenceSettings(request: Request) {
-  const db = getDb();
+export async function loadCadenceSettings(db: Db, request: Request) {
   const staff = await requireStaff(db, request, now());
   const windows = await loadContactWindows(db, staff.creditorId);
   const saved = new URL(request.url).searchParams.get("saved");
@@ -139,26 +138,25 @@ const reviewDaysSchema = z.coerce
   .max(20, { error: "Au plus 20 jours ouvrés : au-delà, le client attend une réponse trop longtemps." });
 
 /** How long a plan under review may wait for a decision before its pause ends (app/domain/pauses.ts). */
-async function saveReviewDeadline(form: FormData, staff: StaffMember) {
+async function saveReviewDeadline(db: Db, form: FormData, staff: StaffMember) {
   const raw = String(form.get("planReviewBusinessDays") ?? "").trim();
   const parsed = reviewDaysSchema.safeParse(raw === "" ? Number.NaN : raw);
   if (!parsed.success) return data({ form: "review", value: raw.slice(0, 10), error: parsed.error.issues[0]!.message } satisfies ReviewActionResult, { status: 400 });
-  await setPlanReviewBusinessDays(getDb(), staff.creditorId, parsed.data);
+  await setPlanReviewBusinessDays(db, staff.creditorId, parsed.data);
   throw redirect("/backoffice/cadence?saved=review#review", 303);
 }
 
 export type PolicyActionResult = { form: "policy"; policyId: number; draft: PolicyDraft; errors: PolicyErrors; version: number };
 export type WindowsActionResult = { form: "windows"; values: Record<ContactChannel, WindowInput>; errors: Record<string, string> };
 
-export async function saveCadenceSettings(request: Request) {
+export async function saveCadenceSettings(db: Db, request: Request) {
   requireSameOrigin(request);
-  const db = getDb();
   const at = now();
   const staff = await requireStaff(db, request, at);
   requireEditor(staff);
   const form = await readStaffForm(request);
-  if (form.get("form") === "windows") return saveWindows(form, staff, at);
-  if (form.get("form") === "review") return saveReviewDeadline(form, staff);
+  if (form.get("form") === "windows") return saveWindows(db, form, staff, at);
+  if (form.get("form") === "review") return saveReviewDeadline(db, form, staff);
 
   const parsed = policyFormSchema.safeParse(Object.fromEntries([...form].filter(([, v]) => typeof v === "string")));
   if (!parsed.success) throw new Response("Formulaire de politique incomplet.", { status: 400 });
@@ -180,7 +178,7 @@ export async function saveCadenceSettings(request: Request) {
   throw redirect(`/backoffice/cadence?saved=policy-${policyId}#policy-${policyId}`, 303);
 }
 
-async function saveWindows(form: FormData, staff: StaffMember, at: Date) {
+async function saveWindows(db: Db, form: FormData, staff: StaffMember, at: Date) {
   const values = Object.fromEntries(
     CHANNELS.map((channel) => [
       channel,
@@ -196,7 +194,6 @@ async function saveWindows(form: FormData, staff: StaffMember, at: Date) {
   ) as unknown as Record<ContactChannel, WindowInput>;
   const result = validateContactWindows(values);
   if (!result.ok) return data({ form: "windows", values, errors: result.errors } satisfies WindowsActionResult, { status: 400 });
-  const db = getDb();
   await transaction(db, async (tx) => saveContactWindows(tx, staff.creditorId, result.windows, at));
   throw redirect("/backoffice/cadence?saved=windows#windows", 303);
 }

@@ -6,7 +6,7 @@ import { hasHiddenCharacters } from "../../domain/text";
 import { CALL_OUTCOMES, rankCallTasks, reachedDebtor } from "../../domain/call-list";
 import { addDays, daysBetween, formatCalendarDate, isCalendarDate, localDate } from "../../domain/dates";
 import { formatMoney } from "../../domain/money";
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { now } from "../../clock.server";
 import {
   assignCallTasks,
@@ -41,8 +41,7 @@ const filtersSchema = z.object({
  * The call list, most useful call first (or sorted by a column), filtered by when it is due, who
  * it is given to and a name or number; one call opened in place with its outcome form.
  */
-export async function loadCallList(request: Request) {
-  const db = getDb();
+export async function loadCallList(db: Db, request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   const params = new URL(request.url).searchParams;
@@ -157,9 +156,8 @@ export type CallOutcomeErrors = { taskId: number; fields: FieldErrors };
  * (a conversation counts as an answer for escalation), and a promise taken on the phone pauses the
  * cadence exactly like one made in the portal.
  */
-export async function logCallOutcome(request: Request) {
+export async function logCallOutcome(db: Db, request: Request) {
   requireSameOrigin(request);
-  const db = getDb();
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas d'enregistrer un appel.", { status: 403 });
@@ -209,7 +207,7 @@ const backToList = (form: FormData, open: number | null) => `/backoffice/calls${
 export type AssignErrors = { assignError: string };
 
 /** Gives the selected calls to a member, or takes them back ("personne"), in one statement. */
-async function assignCalls(db: ReturnType<typeof getDb>, staff: { creditorId: number }, form: FormData) {
+async function assignCalls(db: Db, staff: { creditorId: number }, form: FormData) {
   const taskIds = form
     .getAll("taskId")
     .map(Number)

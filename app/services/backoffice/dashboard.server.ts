@@ -4,7 +4,7 @@ import { zonedInstant } from "../../domain/business-calendar";
 import { letterWait } from "../../domain/letters";
 import { dsoHistory, monthEnds, weekStarts } from "../../domain/cash-history";
 import { formatMoney } from "../../domain/money";
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { now } from "../../clock.server";
 import {
   countHolds,
@@ -27,8 +27,7 @@ import { isDevOutboxEnabled } from "../dev/dev-outbox.server";
 
 const LOCALE = "fr-FR";
 
-export async function loadDashboard(request: Request) {
-  const db = getDb();
+export async function loadDashboard(db: Db, request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   const today = localDate(at, staff.creditorTimeZone);
@@ -77,7 +76,7 @@ export async function loadDashboard(request: Request) {
 }
 
 /** Cash collected per week over a year and DSO at each month end, for the dashboard's charts. */
-async function history(db: ReturnType<typeof getDb>, creditorId: number, today: string, timeZone: string, dsoToday: number | null) {
+async function history(db: Db, creditorId: number, today: string, timeZone: string, dsoToday: number | null) {
   const weeks = weekStarts(today);
   const collected = await sumCollectedByPeriod(
     db,
@@ -110,13 +109,13 @@ async function history(db: ReturnType<typeof getDb>, creditorId: number, today: 
   };
 }
 
-async function refusedWebhooksNotice(db: ReturnType<typeof getDb>, creditorId: number) {
+async function refusedWebhooksNotice(db: Db, creditorId: number) {
   const { count, lastAt } = await summarizeRefusedWebhooks(db, creditorId);
   return count === 0 || lastAt === null ? null : { count, lastAt: new Date(lastAt).toISOString() };
 }
 
 /** The last 30 days of messages, followed to what came of them. */
-async function funnelOfLastDays(db: ReturnType<typeof getDb>, creditorId: number, at: Date) {
+async function funnelOfLastDays(db: Db, creditorId: number, at: Date) {
   const { messages, facts } = await loadFunnelFacts(db, creditorId, new Date(at.getTime() - FUNNEL_DAYS * 86_400_000), DEBTOR_ACTION_TYPES);
   return computeFunnel(messages, facts).sort((a, b) => b.sent - a.sent);
 }

@@ -7,7 +7,7 @@ import { canExportDossier } from "../../domain/dossier";
 import { isTimeBarred } from "../../domain/prescription";
 import { hasHiddenCharacters } from "../../domain/text";
 import { parseAmountToCents } from "../../domain/payments";
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { now } from "../../clock.server";
 import { STAFF_HOLD_MAX_DAYS, holdDebtors, parseHold, resumeDebtors, type HoldFieldErrors } from "./staff-holds.server";
 import { addDays } from "../../domain/dates";
@@ -40,8 +40,7 @@ import { transaction } from "../../../db/client";
 const LOCALE = "fr-FR";
 
 /** What staff read before calling or deciding: the invoices, the contacts and everything that happened. */
-export async function loadDebtorFile(request: Request, debtorIdParam: string) {
-  const db = getDb();
+export async function loadDebtorFile(db: Db, request: Request, debtorIdParam: string) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   const debtor = await getDebtorOfCreditor(db, staff.creditorId, Number(debtorIdParam) || 0);
@@ -148,9 +147,8 @@ const transferSchema = z.object({
 export type TransferErrors = { invoiceId: number; fields: Record<string, string | undefined> };
 
 /** What staff do from the debtor file: record a transfer, refund an overpayment, or revoke the debtor's links. */
-export async function debtorFileAction(request: Request, debtorIdParam: string, provider?: PaymentProvider) {
+export async function debtorFileAction(db: Db, request: Request, debtorIdParam: string, provider?: PaymentProvider) {
   requireSameOrigin(request);
-  const db = getDb();
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas de modifier ce dossier.", { status: 403 });
@@ -164,7 +162,7 @@ export async function debtorFileAction(request: Request, debtorIdParam: string, 
   return recordTransfer({ db, at, staff, debtorId: debtor.id }, form);
 }
 
-type FileActionCtx = { db: ReturnType<typeof getDb>; at: Date; staff: Awaited<ReturnType<typeof requireStaff>>; debtorId: number };
+type FileActionCtx = { db: Db; at: Date; staff: Awaited<ReturnType<typeof requireStaff>>; debtorId: number };
 
 /**
  * A forwarded or leaked link (M14): every live link of the debtor stops working and every portal

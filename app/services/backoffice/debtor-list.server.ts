@@ -9,7 +9,7 @@ import { STAFF_HOLD_MAX_DAYS, holdDebtors, parseHold, resumeDebtors, type HoldFi
 import { isTimeBarred } from "../../domain/prescription";
 import { lastAcknowledgmentsOfDebtors } from "../../models/acknowledgments.server";
 import { formatMoney } from "../../domain/money";
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { now } from "../../clock.server";
 import { debtorIdsOfCreditor, findInvoiceByNumber, listDebtorsPage } from "../../models/debtor-list.server";
 import { redirect } from "@remix-run/node";
@@ -31,8 +31,7 @@ const querySchema = z.object({
 const LIST_PARAMS = ["q", "filtre", "page", "tri", "ordre"];
 
 /** The debtor list: search, filters, sorted by the amount overdue, one page at a time, for this creditor only. */
-export async function loadDebtorList(request: Request) {
-  const db = getDb();
+export async function loadDebtorList(db: Db, request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   const params = new URL(request.url).searchParams;
@@ -118,9 +117,8 @@ export type BulkErrors = { bulkErrors: HoldFieldErrors & { debtors?: string } };
  * Suspends or resumes the reminders of the debtors ticked in the list, with one reason and one end
  * date for all (the same rules as the debtor file's card), then back to the same page of the list.
  */
-export async function actOnSelectedDebtors(request: Request) {
+export async function actOnSelectedDebtors(db: Db, request: Request) {
   requireSameOrigin(request);
-  const db = getDb();
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas de suspendre des relances.", { status: 403 });

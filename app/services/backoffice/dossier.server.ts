@@ -6,7 +6,7 @@ import { toCsv } from "../../domain/csv";
 import { localDate } from "../../domain/dates";
 import { actorLabels, eventLabels } from "../../domain/timeline-labels";
 import { describeEventData } from "../../domain/dossier";
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { now } from "../../clock.server";
 import { loadDossierFacts, type DossierFacts } from "../../models/dossier.server";
 import { renderDossierPdf, type DossierPiece } from "../documents/dossier-pdf.server";
@@ -99,8 +99,7 @@ export function timelineCsv(facts: DossierFacts, timeZone: string): string {
  * debtor in litigation. The export itself goes on the timeline (who, when, the archive's hash): the
  * append-only evidence log records reads of the file too, and nothing else changes.
  */
-export async function exportDossier(request: Request, debtorIdParam: string): Promise<Response> {
-  const db = getDb();
+export async function exportDossier(db: Db, request: Request, debtorIdParam: string): Promise<Response> {
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas d'exporter un dossier contentieux.", { status: 403 });

@@ -1,14 +1,13 @@
 import { daysOverdue } from "../../domain/aging";
 import { toCsv } from "../../domain/csv";
 import { localDate } from "../../domain/dates";
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { now } from "../../clock.server";
 import { requireStaff } from "../auth/staff-auth.server";
 import { listOpenBookInvoices } from "../../models/exports.server";
 
 /** The open book as CSV, safe to open in a spreadsheet (formula injection neutralised). */
-export async function exportOpenInvoices(request: Request) {
-  const db = getDb();
+export async function exportOpenInvoices(db: Db, request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   const today = localDate(at, staff.creditorTimeZone);

@@ -27,7 +27,6 @@ import { toCsv } from "../../domain/csv";
 import { formatCalendarDate, localDate, type CalendarDate } from "../../domain/dates";
 import { FIELD_LABELS, checkDebtor, checkInvoice } from "../../domain/intake";
 import { formatMoney } from "../../domain/money";
-import { getDb } from "../../db.server";
 import { getEnv } from "../../env.server";
 import { now } from "../../clock.server";
 import { countTermsFlags, listTermsFlags } from "../../models/intake.server";
@@ -70,19 +69,18 @@ export function importSettled(runId: number): Promise<void> {
   return running.get(runId) ?? Promise.resolve();
 }
 
-async function staffFor(request: Request, write: boolean) {
-  const db = getDb();
+async function staffFor(db: Db, request: Request, write: boolean) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (write && staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas d'importer des factures.", { status: 403 });
-  return { db, at, staff, today: localDate(at, staff.creditorTimeZone) };
+  return { at, staff, today: localDate(at, staff.creditorTimeZone) };
 }
 
 export type ImportActionResult = { error: string } | { error?: undefined };
 
-export async function importAction(request: Request) {
+export async function importAction(db: Db, request: Request) {
   requireSameOrigin(request);
-  const { db, at, staff, today } = await staffFor(request, true);
+  const { at, staff, today } = await staffFor(db, request, true);
   // Room for the multipart envelope around a file of the maximum size; the file itself is cut at its limit,
   // and goes to disk as it arrives: it is never whole in memory.
   const dir = resolve(getEnv().STORAGE_DIR, "imports");
@@ -214,8 +212,8 @@ async function findRun(db: Db, creditorId: number, runId: unknown) {
 
 const label = (field: string | null, headerOf?: Record<string, string>) => (field ? (headerOf?.[field] ?? FIELD_LABELS[field] ?? field) : "");
 
-export async function loadImportPage(request: Request) {
-  const { db, staff, today } = await staffFor(request, false);
+export async function loadImportPage(db: Db, request: Request) {
+  const { staff, today } = await staffFor(db, request, false);
   await markInterrupted(db, staff.creditorId);
   const url = new URL(request.url);
   const run = url.searchParams.has("run") ? await findRun(db, staff.creditorId, url.searchParams.get("run")) : null;
@@ -281,16 +279,16 @@ async function describeRun(db: Db, run: typeof importRuns.$inferSelect, today: C
 }
 
 /** What the page polls while an import runs. */
-export async function importProgress(request: Request, runId: string) {
-  const { db, staff } = await staffFor(request, false);
+export async function importProgress(db: Db, request: Request, runId: string) {
+  const { staff } = await staffFor(db, request, false);
   const run = await findRun(db, staff.creditorId, runId);
   if (!run) throw new Response("Import introuvable.", { status: 404 });
   return Response.json({ status: run.status, processedRows: run.processedRows, totalRows: run.totalRows }, { headers: { "Cache-Control": "no-store" } });
 }
 
 /** The per-row report as CSV, safe to open in a spreadsheet (cells that look like formulas are neutralised). */
-export async function importIssuesCsv(request: Request, runId: string) {
-  const { db, staff } = await staffFor(request, false);
+export async function importIssuesCsv(db: Db, request: Request, runId: string) {
+  const { staff } = await staffFor(db, request, false);
   const run = await findRun(db, staff.creditorId, runId);
   if (!run) throw new Response("Import introuvable.", { status: 404 });
   const phase = run.status === "previewed" || run.status === "cancelled" ? "preview" : "import";

@@ -2,7 +2,7 @@ import { data, redirect } from "@remix-run/node";
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { parseFields } from "../http/forms.server";
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { now } from "../../clock.server";
 import { appendTimeline } from "../../models/timeline.server";
 import { listLettersToPost } from "../../models/dashboard.server";
@@ -27,8 +27,7 @@ const filtersSchema = z.object({
  * Formal notices the cadence queued, for staff to print and post by registered mail: the oldest
  * first, those waiting more than three business days flagged, one opened in place to record its number.
  */
-export async function loadLettersToPost(request: Request) {
-  const db = getDb();
+export async function loadLettersToPost(db: Db, request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   const params = new URL(request.url).searchParams;
@@ -70,9 +69,8 @@ const postedSchema = z.object({
 });
 
 /** Staff say the letter left by registered mail: the timeline keeps the tracking number as evidence (L13). */
-export async function markLetterPosted(request: Request) {
+export async function markLetterPosted(db: Db, request: Request) {
   requireSameOrigin(request);
-  const db = getDb();
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas de marquer un courrier.", { status: 403 });
@@ -99,8 +97,7 @@ export async function markLetterPosted(request: Request) {
 }
 
 /** The PDF as stored; refused if the file no longer matches the hash recorded when it was made. */
-export async function downloadLetter(request: Request, letterIdParam: string) {
-  const db = getDb();
+export async function downloadLetter(db: Db, request: Request, letterIdParam: string) {
   const staff = await requireStaff(db, request, now());
   const letter = await getLetterOfCreditor(db, staff.creditorId, Number(letterIdParam) || 0);
   if (!letter) throw new Response("Courrier introuvable.", { status: 404 });

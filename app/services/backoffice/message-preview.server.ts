@@ -3,7 +3,7 @@ import { addDays, localDate } from "../../domain/dates";
 import { gsm7Length } from "../../domain/sms-text";
 import { EMAIL_TEMPLATE_STEPS, SMS_TEMPLATE_STEPS } from "../../domain/message-templates";
 import type { StepKind } from "../../domain/cadence";
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { now } from "../../clock.server";
 import { getEnv } from "../../env.server";
 import { getDebtorOfCreditor } from "../../models/debtor-file.server";
@@ -26,8 +26,7 @@ const querySchema = z.object({
  * A message as a chosen debtor would get it today, rendered by the job's own functions with the
  * creditor's templates. Writes nothing: no link is issued, a stand-in of the same length is shown.
  */
-export async function loadMessagePreview(request: Request) {
-  const db = getDb();
+export async function loadMessagePreview(db: Db, request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));

@@ -10,7 +10,7 @@ import {
   validateSmsText,
   type TemplateErrors,
 } from "../../domain/message-templates";
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { now } from "../../clock.server";
 import { getEnv } from "../../env.server";
 import { deleteMessageTemplate, getMessageTemplate, listMessageTemplates, saveMessageTemplate, type TemplateKey } from "../../models/cadence-settings.server";
@@ -46,13 +46,12 @@ function checkedKey(raw: Record<string, unknown>): TemplateKey {
   return { ...key, step: steps.includes(key.step) ? key.step : "first_reminder" };
 }
 
-async function creditorName(db: ReturnType<typeof getDb>, creditorId: number): Promise<string> {
+async function creditorName(db: Db, creditorId: number): Promise<string> {
   const creditor = await getCreditorNames(db, creditorId);
   return creditor?.tradeName ?? creditor?.legalName ?? "";
 }
 
-export async function loadMessageTemplates(request: Request) {
-  const db = getDb();
+export async function loadMessageTemplates(db: Db, request: Request) {
   const staff = await requireStaff(db, request, now());
   const key = checkedKey(Object.fromEntries(new URL(request.url).searchParams));
   const current = await getMessageTemplate(db, staff.creditorId, key);
@@ -78,9 +77,8 @@ export async function loadMessageTemplates(request: Request) {
 export type TemplateActionResult = { errors: TemplateErrors; values: { subject: string; body: string } };
 
 /** Saves or resets one template; a bad text is refused with the reason next to its field, nothing written. */
-export async function saveMessageTemplateAction(request: Request) {
+export async function saveMessageTemplateAction(db: Db, request: Request) {
   requireSameOrigin(request);
-  const db = getDb();
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas de modifier les modèles.", { status: 403 });

@@ -6,7 +6,6 @@ import { transaction, type Db } from "../../../db/client";
 import { formatCalendarDate, localDate } from "../../domain/dates";
 import { formatMoney } from "../../domain/money";
 import { parseAmountToCents } from "../../domain/payments";
-import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
 import { getEnv } from "../../env.server";
 import { intlLocale } from "../../i18n/messages";
@@ -32,7 +31,7 @@ import {
 } from "../../models/review-queue.server";
 import { getDebtorOfCreditor } from "../../models/debtor-file.server";
 import { appendTimeline } from "../../models/timeline.server";
-import { requestDeps } from "../http/deps.server";
+import { requestDeps } from "../../deps.server";
 import { requireSameOrigin } from "../http/http.server";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { recordInvoicePayment } from "../shared/payment-recording.server";
@@ -57,8 +56,7 @@ const filtersSchema = z.object({
  * oldest first (or sorted, filtered by kind and name), one opened in place with its decision forms;
  * below, what to watch (promises, documents asked for, call-backs).
  */
-export async function loadReviewQueue(request: Request) {
-  const db = getDb();
+export async function loadReviewQueue(db: Db, request: Request) {
   const at = now();
   const staff = await requireStaff(db, request, at);
   const params = new URL(request.url).searchParams;
@@ -226,9 +224,8 @@ class Refusal extends Error {
  * Applies one staff decision in one transaction: the item's new state (which the cadence reads at
  * its next pass), one timeline event, and a notice telling the debtor, sent once committed.
  */
-export async function decideReviewItem(request: Request) {
+export async function decideReviewItem(db: Db, request: Request) {
   requireSameOrigin(request);
-  const db = getDb();
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role === "read_only") throw new Response("Votre rôle (lecture seule) ne permet pas de décider.", { status: 403 });
@@ -243,7 +240,7 @@ export async function decideReviewItem(request: Request) {
     if (!(error instanceof Refusal)) throw error;
     return data({ key, fields: { [error.field]: error.message } } satisfies ReviewErrors, { status: error.field === "id" ? 409 : 400 });
   }
-  await sendNoticeNow(requestDeps(), noticeId);
+  await sendNoticeNow(requestDeps(db), noticeId);
   // Back to the same list with the next decision open.
   const next = String(form.get("next") ?? "");
   throw redirect(`/backoffice/review${listQuery(String(form.get("list") ?? ""), LIST_PARAMS, DECISION_KEY.test(next) ? next : null)}`, 303);

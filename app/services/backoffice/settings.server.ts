@@ -20,7 +20,6 @@ import {
   parseContractRatePercent,
 } from "../../domain/creditor-settings";
 import { MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS } from "../../domain/retention";
-import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
 import { contractRateFloorError, describeFloor, penaltyRateFloor, type LegalInterestRate } from "../../domain/legal-interest-rates";
 import { loadLegalRates } from "../../models/published-rates.server";
@@ -258,8 +257,7 @@ function staffRole(role: string) {
   return { owner: "propriétaire", agent: "agent", read_only: "lecture seule" }[role] ?? role;
 }
 
-export async function loadSettings(request: Request) {
-  const db = getDb();
+export async function loadSettings(db: Db, request: Request) {
   const staff = await requireStaff(db, request, now());
   const creditor = await getCreditor(db, staff.creditorId);
   if (!creditor) throw new Response("Not found", { status: 404 });
@@ -321,9 +319,8 @@ function formValues(c: Creditor): Record<string, string> {
 }
 
 /** One section's form: checked whole, then written with its audit event in one transaction, or nothing at all. */
-export async function updateSettings(request: Request): Promise<SettingsResult> {
+export async function updateSettings(db: Db, request: Request): Promise<SettingsResult> {
   requireSameOrigin(request);
-  const db = getDb();
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role !== "owner") throw new Response("Seuls les propriétaires du compte peuvent modifier les réglages.", { status: 403 });

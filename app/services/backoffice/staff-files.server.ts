@@ -1,13 +1,12 @@
 import { readFileSync } from "node:fs";
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { now } from "../../clock.server";
 import { requireStaff } from "../auth/staff-auth.server";
 import { attachmentResponse } from "../documents/uploads.server";
 import { getClaimProofOfCreditor, getDisputeFileOfCreditor } from "../../models/debtor-file.server";
 
 /** A file a debtor uploaded (dispute evidence, proof of payment), for staff of that creditor only, as a download. */
-export async function downloadDebtorFile(request: Request, kind: string, idParam: string) {
-  const db = getDb();
+export async function downloadDebtorFile(db: Db, request: Request, kind: string, idParam: string) {
   const staff = await requireStaff(db, request, now());
   const id = Number(idParam) || 0;
   const file =

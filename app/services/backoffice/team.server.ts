@@ -4,7 +4,6 @@ import type { FieldErrors } from "../../utils/form-flow";
 import { transaction, type Db } from "../../../db/client";
 import { renderStaffEmail } from "../../../emails/staff";
 import { ROLE_LABELS, type StaffRole } from "../../domain/staff-roles";
-import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
 import { getEnv } from "../../env.server";
 import { createEmailSender } from "../../integrations/email.server";
@@ -29,8 +28,7 @@ const roles = Object.keys(ROLE_LABELS) as [Role, ...Role[]];
 
 type Staff = Awaited<ReturnType<typeof requireStaff>>;
 
-export async function loadTeam(request: Request) {
-  const db = getDb();
+export async function loadTeam(db: Db, request: Request) {
   const staff = await requireStaff(db, request, now());
   const canManage = staff.role === "owner";
   const time = new Intl.DateTimeFormat("fr-FR", { dateStyle: "medium", timeStyle: "short", timeZone: staff.creditorTimeZone });
@@ -91,9 +89,8 @@ const memberSchema = z.object({ memberId: z.coerce.number().int().positive() });
 const LAST_OWNER = "Le compte doit garder au moins un propriétaire actif : nommez d'abord un autre propriétaire.";
 const NOT_FOUND = "Ce membre n'existe pas dans votre équipe.";
 
-export async function teamAction(request: Request): Promise<TeamResult> {
+export async function teamAction(db: Db, request: Request): Promise<TeamResult> {
   requireSameOrigin(request);
-  const db = getDb();
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role !== "owner") throw new Response("Seuls les propriétaires du compte peuvent gérer l'équipe.", { status: 403 });

@@ -1,4 +1,4 @@
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { getEnv, isDemoMode } from "../../env.server";
 import { now } from "../../clock.server";
 import { formatMoney } from "../../domain/money";
@@ -11,17 +11,17 @@ import { getCheckoutByProviderSession, listCheckoutInvoiceNumbers } from "../../
  * The development checkout exists in demo mode without a Stripe key only (a 404 in production). It is
  * found by its random session id, as Stripe's page is, never by the sequential row id.
  */
-async function requireDevCheckout(sessionId: string | undefined) {
+async function requireDevCheckout(db: Db, sessionId: string | undefined) {
   if (!isDemoMode() || getEnv().STRIPE_SECRET_KEY) throw new Response("Not found", { status: 404 });
-  const row = sessionId?.startsWith(DEV_SESSION_PREFIX) ? await getCheckoutByProviderSession(getDb(), sessionId) : undefined;
+  const row = sessionId?.startsWith(DEV_SESSION_PREFIX) ? await getCheckoutByProviderSession(db, sessionId) : undefined;
   if (!row) throw new Response("Not found", { status: 404 });
   return row;
 }
 
-export async function loadDevCheckout(sessionId: string | undefined) {
-  const row = await requireDevCheckout(sessionId);
+export async function loadDevCheckout(db: Db, sessionId: string | undefined) {
+  const row = await requireDevCheckout(db, sessionId);
   const invoiceIds = row.allocations.map((a) => a.invoiceId);
-  const numbers = new Map((await listCheckoutInvoiceNumbers(getDb(), invoiceIds)).map((i) => [i.id, i.number]));
+  const numbers = new Map((await listCheckoutInvoiceNumbers(db, invoiceIds)).map((i) => [i.id, i.number]));
   const money = (cents: number) => formatMoney({ cents, currency: row.currency }, "en-GB");
   return {
     id: row.id,
@@ -36,9 +36,14 @@ export async function loadDevCheckout(sessionId: string | undefined) {
  * development path records payments exactly as production does. The event id is fixed per
  * checkout: a double click is a redelivery, a no-op.
  */
-export async function payDevCheckout(request: Request, sessionId: string | undefined, intent: "pay" | "decline"): Promise<{ location: string; result?: StripeEventResult }> {
+export async function payDevCheckout(
+  db: Db,
+  request: Request,
+  sessionId: string | undefined,
+  intent: "pay" | "decline",
+): Promise<{ location: string; result?: StripeEventResult }> {
   // Outside the demo this page does not exist, whatever the request says.
-  const row = await requireDevCheckout(sessionId);
+  const row = await requireDevCheckout(db, sessionId);
   requireSameOrigin(request);
   const base = getEnv().PUBLIC_BASE_URL;
   if (intent === "decline") return { location: `${base}/portal/pay?cancelled=${row.id}` };
@@ -66,6 +71,6 @@ export async function payDevCheckout(request: Request, sessionId: string | undef
       },
     },
   };
-  const result = await recordStripeEvent({ db: getDb(), env: getEnv(), now: at }, event, JSON.stringify(event));
+  const result = await recordStripeEvent({ db, env: getEnv(), now: at }, event, JSON.stringify(event));
   return { location: `${base}/portal/pay/done?checkout=${row.id}&session_id=${row.providerSessionId}`, result };
 }

@@ -1,4 +1,4 @@
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { isDemoMode } from "../../env.server";
 import { getDevOutboxMessage, listDevOutbox } from "../../models/dev-outbox.server";
 
@@ -14,15 +14,15 @@ function requireDevOutbox() {
   if (!isDevOutboxEnabled()) throw new Response("Not found", { status: 404 });
 }
 
-export async function loadDevOutbox() {
+export async function loadDevOutbox(db: Db) {
   requireDevOutbox();
-  return (await listDevOutbox(getDb())).map((message) => ({ ...message, createdAt: message.createdAt.toISOString() }));
+  return (await listDevOutbox(db)).map((message) => ({ ...message, createdAt: message.createdAt.toISOString() }));
 }
 
-export async function loadDevOutboxMessage(idParam: string) {
+export async function loadDevOutboxMessage(db: Db, idParam: string) {
   requireDevOutbox();
   const id = Number(idParam);
-  const message = Number.isSafeInteger(id) ? await getDevOutboxMessage(getDb(), id) : undefined;
+  const message = Number.isSafeInteger(id) ? await getDevOutboxMessage(db, id) : undefined;
   if (!message) throw new Response("Not found", { status: 404 });
   return {
     ...message,

@@ -2,7 +2,6 @@ import type { Db } from "../../../db/client";
 import { computeWindowStart, decideRateLimit, type RateLimitDecision, type RateLimitRule } from "../../domain/rate-limit";
 import { sha256 } from "../auth/tokens.server";
 import { countRateLimitHit } from "../../models/rate-limits.server";
-import { getDb } from "../../db.server";
 import { now } from "../../clock.server";
 import { getEnv } from "../../env.server";
 import { PEER_ADDRESS_HEADER } from "../../utils/peer-address";
@@ -57,8 +56,8 @@ export function rateLimitedInit(limited: RateLimited): ResponseInit {
   return { status: 429, headers: { "Retry-After": String(limited.retryAfterSeconds), "Cache-Control": "no-store", "Referrer-Policy": "same-origin" } };
 }
 
-/** For routes outside a portal session: counts a hit on the process's database at the server clock. */
-export async function limitRequest(rule: RateLimitRule, subject: string): Promise<RateLimited | null> {
-  const decision = await hitRateLimit(getDb(), rule, subject, now());
+/** For routes outside a portal session: counts a hit on the given database at the server clock. */
+export async function limitRequest(db: Db, rule: RateLimitRule, subject: string): Promise<RateLimited | null> {
+  const decision = await hitRateLimit(db, rule, subject, now());
   return decision.allowed ? null : rateLimitedResult(decision);
 }

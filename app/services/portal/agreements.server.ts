@@ -34,7 +34,7 @@ import {
   type CommitmentInvoice,
 } from "../../models/agreements.server";
 import { loadCadenceStates } from "../shared/cadence.server";
-import { requestDeps } from "../http/deps.server";
+import { requestDeps } from "../../deps.server";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { requirePortalAction, requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal-guards.server";
 import { NO_STORE_HEADERS } from "../../utils/head";
@@ -75,9 +75,9 @@ const sum = (rows: readonly { balanceCents: number }[]) => rows.reduce((total, r
 /** An invoice can take a promise unless something else already holds it. */
 const promisable = (i: CommitmentInvoice) => !i.held && !i.inPlan && !i.openPromise;
 
-export async function loadPromisePage(request: Request) {
-  const ctx = await requirePortalDebtor(request);
-  const { db, debtor, today, intl, csrf } = ctx;
+export async function loadPromisePage(db: Db, request: Request) {
+  const ctx = await requirePortalDebtor(db, request);
+  const { debtor, today, intl, csrf } = ctx;
   const { policy } = await getAgreementPolicy(db, debtor.id);
   const rows = (await listCommitmentInvoices(db, debtor.id)).filter((i) => !i.held && !i.inPlan);
   const limit = promiseDateLimit(today, policy);
@@ -205,9 +205,9 @@ function creditorName(ctx: Ctx) {
   return ctx.debtor.creditorName ?? ctx.debtor.creditorLegalName;
 }
 
-export async function promiseAction(request: Request) {
-  const ctx: ActionCtx = await requirePortalAction(request);
-  const { db, form, debtor, now } = ctx;
+export async function promiseAction(db: Db, request: Request) {
+  const ctx: ActionCtx = await requirePortalAction(db, request);
+  const { form, debtor, now } = ctx;
   const intent = String(form.get("intent") ?? "review");
   const t = agreementMessages(debtor.locale);
 
@@ -280,8 +280,8 @@ export async function promiseAction(request: Request) {
       return data({ step: "review" as const, ...confirmView(outcome.result), changed: true }, { status: 409 });
     case "saved":
       // M22: the confirmation and the creditor's copy leave after the commit; if the provider is down, the job retries them.
-      await sendNoticeNow(requestDeps(), outcome.noticeId);
-      await sendCreditorCopies(outcome.copyIds);
+      await sendNoticeNow(requestDeps(db), outcome.noticeId);
+      await sendCreditorCopies(db, outcome.copyIds);
       return redirect("/portal?done=promise", { headers: NO_STORE_HEADERS });
     case "replay":
       return redirect("/portal?done=promise", { headers: NO_STORE_HEADERS });
@@ -327,9 +327,9 @@ function describePlan(plan: NonNullable<Awaited<ReturnType<typeof getLivePlan>>>
  * forwarded link must not be able to). Every plan, not only those beyond 30 days: plans shorter than
  * that are rare, and one rule is easier to trust than a threshold the debtor discovers mid-form.
  */
-export async function loadPlanPage(request: Request) {
-  const ctx = await requireStepUp(request);
-  const { db, debtor, today, intl, csrf } = ctx;
+export async function loadPlanPage(db: Db, request: Request) {
+  const ctx = await requireStepUp(db, request);
+  const { debtor, today, intl, csrf } = ctx;
   const live = await getLivePlan(db, debtor.id);
   const base = { csrf, locale: debtor.locale };
   if (live) return { ...base, mode: "existing" as const, plan: describePlan(live, debtor.locale, intl) };
@@ -494,9 +494,9 @@ async function previewPlan(db: Reader, ctx: Ctx, invoiceIds: number[], schedule:
   return reminders;
 }
 
-export async function planAction(request: Request) {
-  const ctx: ActionCtx = await requireStepUpAction(request);
-  const { db, form, debtor, now } = ctx;
+export async function planAction(db: Db, request: Request) {
+  const ctx: ActionCtx = await requireStepUpAction(db, request);
+  const { form, debtor, now } = ctx;
   const intent = String(form.get("intent") ?? "review");
   const t = agreementMessages(debtor.locale);
 
@@ -583,8 +583,8 @@ export async function planAction(request: Request) {
     case "unacknowledged":
       return data({ step: "review" as const, ...planConfirmView(outcome.result), changed: false, ackError: t.plan.ackRequired }, { status: 400 });
     case "saved":
-      await sendNoticeNow(requestDeps(), outcome.noticeId);
-      await sendCreditorCopies(outcome.copyIds);
+      await sendNoticeNow(requestDeps(db), outcome.noticeId);
+      await sendCreditorCopies(db, outcome.copyIds);
       return redirect("/portal?done=plan", { headers: NO_STORE_HEADERS });
     case "replay":
       return redirect("/portal?done=plan", { headers: NO_STORE_HEADERS });

@@ -16,7 +16,7 @@ import { callbackMessages } from "../../i18n/portal-callback";
 import { getEnv } from "../../env.server";
 import { getOpenCallback, getPhoneOnFile, insertCallbackPause, replaceOpenCallbacks } from "../../models/callback.server";
 import { appendTimeline } from "../../models/timeline.server";
-import { requestDeps } from "../http/deps.server";
+import { requestDeps } from "../../deps.server";
 import { NO_STORE_HEADERS } from "../../utils/head";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { requirePortalAction, requirePortalDebtor } from "./portal-guards.server";
@@ -49,9 +49,9 @@ function describeSlots(offered: CallbackDay[], intl: string, timeZone: string) {
   }));
 }
 
-export async function loadCallbackPage(request: Request) {
-  const ctx = await requirePortalDebtor(request);
-  const { db, debtor, now, intl, csrf } = ctx;
+export async function loadCallbackPage(db: Db, request: Request) {
+  const ctx = await requirePortalDebtor(db, request);
+  const { debtor, now, intl, csrf } = ctx;
   const t = callbackMessages(debtor.locale);
   const c = clock(intl, debtor.timeZone);
   const phone = await getPhoneOnFile(db, debtor.id);
@@ -150,9 +150,9 @@ function echo(values: CallbackValues): [string, string][] {
  * which the cadence turns into a call task at the slot, one "callback.requested" event and the notice
  * (M22). A request still open is replaced; a confirmation sent twice finds its own pause and adds nothing.
  */
-export async function callbackAction(request: Request) {
-  const ctx = await requirePortalAction(request);
-  const { db, form, debtor, now } = ctx;
+export async function callbackAction(db: Db, request: Request) {
+  const ctx = await requirePortalAction(db, request);
+  const { form, debtor, now } = ctx;
   const intent = String(form.get("intent") ?? "review");
   const t = callbackMessages(debtor.locale);
 
@@ -220,7 +220,7 @@ export async function callbackAction(request: Request) {
       return data({ step: "edit" as const, errors: outcome.errors, values: outcome.values }, { status: 400 });
     case "saved":
       // M22: the confirmation leaves after the commit; if the provider is down, the job retries it.
-      await sendNoticeNow(requestDeps(), outcome.noticeId);
+      await sendNoticeNow(requestDeps(db), outcome.noticeId);
       return redirect(`/portal/callback?done=${outcome.replaced ? "replaced" : "1"}`, { headers: NO_STORE_HEADERS });
     case "replay":
       return redirect("/portal/callback?done=1", { headers: NO_STORE_HEADERS });

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { getEnv } from "../../env.server";
 import { now } from "../../clock.server";
 import { checkLink } from "../shared/links.server";
@@ -15,8 +15,7 @@ export type Landing = { status: "valid"; locale: Locale; creditorName: string; f
  * What a GET of a link shows: read-only, it neither uses up the link nor records anything (M1),
  * since mail scanners open links on their own.
  */
-export async function previewLink(request: Request, token: string): Promise<Landing> {
-  const db = getDb();
+export async function previewLink(db: Db, request: Request, token: string): Promise<Landing> {
   const fallbackLocale = localeFromAcceptLanguage(request.headers.get("Accept-Language"));
   const check = await checkLink(db, getEnv(), token, now());
   if (check.status === "invalid") return { status: "invalid", locale: fallbackLocale };
@@ -51,8 +50,7 @@ export function requireLandingOrigin(request: Request, token: string, formToken:
 }
 
 /** The POST: exchanges a valid token for a fresh session cookie (M5, M7); null when invalid. */
-export async function exchangeLink(token: string): Promise<string | null> {
-  const db = getDb();
+export async function exchangeLink(db: Db, token: string): Promise<string | null> {
   const at = now();
   const check = await checkLink(db, getEnv(), token, at);
   if (check.status === "invalid") return null;

@@ -8,14 +8,14 @@ import { objectionMessages } from "../../i18n/portal-objections";
 import { listOpenInvoices } from "../../models/portal.server";
 import { appendTimeline } from "../../models/timeline.server";
 import { loadCadenceStates } from "../shared/cadence.server";
-import { requestDeps } from "../http/deps.server";
+import { requestDeps } from "../../deps.server";
 import { NO_STORE_HEADERS } from "../../utils/head";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { recordCommitment, sendCreditorCopies } from "../shared/creditor-copies.server";
 import { requirePortalAction, requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal-guards.server";
 import { filesOf, inspectUploads, requireFormSize, storeUploads, type StoredFile } from "../documents/uploads.server";
 import type { UploadProblem } from "../../domain/uploads";
-import { transaction } from "../../../db/client";
+import { transaction, type Db } from "../../../db/client";
 import { insertDispute, insertDisputeFile, listOpenDisputedInvoiceIds, listOpenDisputesOn } from "../../models/disputes.server";
 import { getPendingClaim, holdClaimedInvoice, insertPaymentClaim, listPendingClaimInvoiceIds } from "../../models/payment-claims.server";
 
@@ -98,8 +98,8 @@ function reviewedFilesChanged(form: FormData, files: readonly File[]) {
 // ---------------------------------------------------------------------------------------------
 
 /** A dispute stops collection, so it needs the step-up code first (M20): a forwarded link cannot. */
-export async function loadDisputePage(request: Request) {
-  const ctx = await requireStepUp(request);
+export async function loadDisputePage(db: Db, request: Request) {
+  const ctx = await requireStepUp(db, request);
   const disputed = new Set(await listOpenDisputedInvoiceIds(ctx.db, ctx.debtor.id));
   return { csrf: ctx.csrf, locale: ctx.debtor.locale, invoices: (await openInvoices(ctx)).map((i) => ({ ...i, disputed: disputed.has(i.id) })) };
 }
@@ -117,10 +117,10 @@ function disputeErrors(t: Messages, problems: DisputeProblems): ObjectionErrors 
  * Review (M2): everything checked, files judged by their bytes, nothing written; the page then
  * says what happens to each invoice. Confirm: checked again, files stored, one dispute per invoice.
  */
-export async function disputeAction(request: Request) {
+export async function disputeAction(db: Db, request: Request) {
   requireFormSize(request, TOO_BIG);
-  const ctx: ActionCtx = await requireStepUpAction(request);
-  const { db, form, debtor, now } = ctx;
+  const ctx: ActionCtx = await requireStepUpAction(db, request);
+  const { form, debtor, now } = ctx;
   const t = objectionMessages(debtor.locale);
   const intent = intentOf(form);
   const values = { invoiceIds: [...new Set(form.getAll("invoice").map(Number))], reason: String(form.get("reason") ?? ""), message: String(form.get("message") ?? "") };
@@ -208,8 +208,8 @@ export async function disputeAction(request: Request) {
   if (outcome.kind !== "saved") stored.discard();
   if (outcome.kind === "taken") return data({ step: "edit" as const, errors: { invoices: t.dispute.alreadyDisputed(outcome.number) } as ObjectionErrors, values }, { status: 409 });
   if (outcome.kind === "saved") {
-    await sendNoticeNow(requestDeps(), outcome.noticeId);
-    await sendCreditorCopies(outcome.copyIds);
+    await sendNoticeNow(requestDeps(db), outcome.noticeId);
+    await sendCreditorCopies(db, outcome.copyIds);
   }
   return redirect("/portal?done=dispute", { headers: NO_STORE_HEADERS });
 }
@@ -222,8 +222,8 @@ function fileRow(disputeId: number, file: StoredFile, now: Date) {
 // "I already paid"
 // ---------------------------------------------------------------------------------------------
 
-export async function loadAlreadyPaidPage(request: Request) {
-  const ctx = await requirePortalDebtor(request);
+export async function loadAlreadyPaidPage(db: Db, request: Request) {
+  const ctx = await requirePortalDebtor(db, request);
   const claimed = new Set(await listPendingClaimInvoiceIds(ctx.db, ctx.debtor.id));
   return { csrf: ctx.csrf, locale: ctx.debtor.locale, today: ctx.today, invoices: (await openInvoices(ctx)).map((i) => ({ ...i, claimed: claimed.has(i.id) })) };
 }
@@ -240,10 +240,10 @@ function claimErrors(t: Messages, problems: ClaimProblems, balanceLabel: string 
   return errors;
 }
 
-export async function alreadyPaidAction(request: Request) {
+export async function alreadyPaidAction(db: Db, request: Request) {
   requireFormSize(request, TOO_BIG);
-  const ctx: ActionCtx = await requirePortalAction(request);
-  const { db, form, debtor, now, today } = ctx;
+  const ctx: ActionCtx = await requirePortalAction(db, request);
+  const { form, debtor, now, today } = ctx;
   const t = objectionMessages(debtor.locale);
   const intent = intentOf(form);
   const values = {
@@ -348,8 +348,8 @@ export async function alreadyPaidAction(request: Request) {
   if (outcome.kind !== "saved") stored.discard();
   if (outcome.kind === "taken") return data({ step: "edit" as const, errors: { invoice: t.paid.alreadyClaimed(invoice.number) } as ObjectionErrors, values }, { status: 409 });
   if (outcome.kind === "saved") {
-    await sendNoticeNow(requestDeps(), outcome.noticeId);
-    await sendCreditorCopies(outcome.copyIds);
+    await sendNoticeNow(requestDeps(db), outcome.noticeId);
+    await sendCreditorCopies(db, outcome.copyIds);
   }
   return redirect("/portal?done=paid", { headers: NO_STORE_HEADERS });
 }

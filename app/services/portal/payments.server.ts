@@ -9,7 +9,7 @@ import { expireCheckouts, getCheckoutOfDebtor, insertCheckout, listOpenCheckouts
 import { appendTimeline } from "../../models/timeline.server";
 import { dryRun } from "../shared/dry-run.server";
 import { requirePortalAction, requirePortalDebtor } from "./portal-guards.server";
-import { transaction } from "../../../db/client";
+import { transaction, type Db } from "../../../db/client";
 
 /** A double submission within this time goes back to the same hosted page instead of opening another. */
 const REUSE_CHECKOUT_MS = 50 * 60_000;
@@ -26,9 +26,9 @@ async function creditorPolicy(ctx: Context) {
 export type PayFormErrors = { form?: string; fields: Record<number, string> };
 
 /** What /portal/pay shows: open invoices, the card form, the transfer details, what happens next. */
-export async function loadPayPage(request: Request) {
-  const ctx = await requirePortalDebtor(request);
-  const { db, debtor, intl, csrf, today } = ctx;
+export async function loadPayPage(db: Db, request: Request) {
+  const ctx = await requirePortalDebtor(db, request);
+  const { debtor, intl, csrf, today } = ctx;
   const policy = await creditorPolicy(ctx);
   const open = await listOpenInvoices(db, debtor.id);
   const money = (cents: number, currency: string) => formatMoney({ cents, currency }, intl);
@@ -95,9 +95,9 @@ export type StartCheckoutResult = { status: "redirect"; url: string } | { status
  * checkout row is written first, then the hosted page is created outside any transaction (R4) with
  * the row's id as idempotency key (P5). A double submission goes back to the same page.
  */
-export async function startCheckout(request: Request, provider?: PaymentProvider): Promise<StartCheckoutResult> {
-  const ctx = await requirePortalAction(request);
-  const { db, debtor, form, intl, now } = ctx;
+export async function startCheckout(db: Db, request: Request, provider?: PaymentProvider): Promise<StartCheckoutResult> {
+  const ctx = await requirePortalAction(db, request);
+  const { debtor, form, intl, now } = ctx;
   const env = getEnv();
   const payments = provider ?? createPaymentProvider(env);
   const open = await listOpenInvoices(db, debtor.id);
@@ -186,8 +186,8 @@ export async function startCheckout(request: Request, provider?: PaymentProvider
  * The success page. It records nothing (P3): the webhook does. Until then it says the payment is
  * being confirmed; the checkout is looked up with the session's debtor in the where.
  */
-export async function loadPayDone(request: Request) {
-  const { db, debtor, intl } = await requirePortalDebtor(request);
+export async function loadPayDone(db: Db, request: Request) {
+  const { debtor, intl } = await requirePortalDebtor(db, request);
   const id = Number(new URL(request.url).searchParams.get("checkout"));
   const row = Number.isSafeInteger(id) && id > 0 ? await getCheckoutOfDebtor(db, debtor.id, id) : undefined;
   if (!row) throw new Response("Not found", { status: 404 });

@@ -9,13 +9,13 @@ import { getEnv } from "../../env.server";
 import { secureMessages } from "../../i18n/portal-secure";
 import { usableEmailContact } from "../../models/contacts.server";
 import { appendTimeline } from "../../models/timeline.server";
-import { requestDeps } from "../http/deps.server";
+import { requestDeps } from "../../deps.server";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { recordCommitment, sendCreditorCopies } from "../shared/creditor-copies.server";
 import { requireStepUp, requireStepUpAction } from "./portal-guards.server";
 
-export async function loadContactPage(request: Request) {
-  const { db, debtor, csrf } = await requireStepUp(request);
+export async function loadContactPage(db: Db, request: Request) {
+  const { debtor, csrf } = await requireStepUp(db, request);
   const current = await getContactDetails(db, debtor.id);
   return {
     csrf,
@@ -83,8 +83,8 @@ async function describeChanges(db: Db, debtorId: number, parsed: Parsed, t: Retu
  * the cadence and pauses nothing; a notice to the previous address as well, so that someone who took
  * over a forwarded link cannot redirect the mail unnoticed (M22).
  */
-export async function updateContact(request: Request): Promise<ContactResult> {
-  const { db, debtor, now, form, session } = await requireStepUpAction(request);
+export async function updateContact(db: Db, request: Request): Promise<ContactResult> {
+  const { debtor, now, form, session } = await requireStepUpAction(db, request);
   const t = secureMessages(debtor.locale).contact;
   const text = (name: string) => String(form.get(name) ?? "");
   const values: ContactValues = {
@@ -162,8 +162,8 @@ export async function updateContact(request: Request): Promise<ContactResult> {
     return { ids, copyIds, changes: diff.changes };
   });
   if (!outcome) return { step: "done", changes: [] };
-  const deps = requestDeps();
+  const deps = requestDeps(db);
   for (const id of outcome.ids) await sendNoticeNow(deps, id);
-  await sendCreditorCopies(outcome.copyIds);
+  await sendCreditorCopies(db, outcome.copyIds);
   return { step: "done", changes: outcome.changes };
 }

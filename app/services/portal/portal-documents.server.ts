@@ -8,17 +8,17 @@ import { getInvoiceForPdf, getPaymentOfDebtor, listOpenInvoices } from "../../mo
 import { findOpenDocumentRequest, insertDocumentRequestPause } from "../../models/document-requests.server";
 import { appendTimeline } from "../../models/timeline.server";
 import { loadStatementInput, renderStatementPdf } from "../documents/account-statement.server";
-import { requestDeps } from "../http/deps.server";
+import { requestDeps } from "../../deps.server";
 import { renderInvoicePdf } from "../documents/invoice-pdf.server";
 import { renderReceiptPdf } from "../documents/receipt-pdf.server";
 import { historyMessages } from "../../i18n/portal-history";
 import { loadSettledInvoices } from "./portal-history.server";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal-guards.server";
-import { transaction } from "../../../db/client";
+import { transaction, type Db } from "../../../db/client";
 
-export async function loadDocumentsPage(request: Request) {
-  const { db, debtor, now, csrf, today } = await requireStepUp(request);
+export async function loadDocumentsPage(db: Db, request: Request) {
+  const { debtor, now, csrf, today } = await requireStepUp(db, request);
   const h = historyMessages(debtor.locale);
   const pauseEnd = new Date(now.getTime() + DOCUMENT_REQUEST_PAUSE_DAYS * 86_400_000);
   return {
@@ -50,8 +50,8 @@ function pdfResponse(bytes: Uint8Array, filename: string) {
 
 const safeName = (value: string) => value.replace(/[^A-Za-z0-9._-]+/g, "_");
 
-export async function invoicePdfDownload(request: Request, invoiceIdParam: string) {
-  const { db, debtor } = await requireStepUp(request);
+export async function invoicePdfDownload(db: Db, request: Request, invoiceIdParam: string) {
+  const { debtor } = await requireStepUp(db, request);
   const invoiceId = Number(invoiceIdParam);
   // Ownership in the where: another debtor's invoice and a missing one are the same 404.
   const row = Number.isSafeInteger(invoiceId) ? await getInvoiceForPdf(db, debtor.id, invoiceId) : undefined;
@@ -64,8 +64,8 @@ export async function invoicePdfDownload(request: Request, invoiceIdParam: strin
  * A payment's receipt, for the debtor of this session only. No step-up: it tells what the home already
  * shows (M19), and the home links to it directly.
  */
-export async function receiptPdfDownload(request: Request, paymentIdParam: string) {
-  const { db, debtor } = await requirePortalDebtor(request);
+export async function receiptPdfDownload(db: Db, request: Request, paymentIdParam: string) {
+  const { debtor } = await requirePortalDebtor(db, request);
   // Digits only: "0x1f", "1e3" or " 31" are not another spelling of a receipt's address.
   const paymentId = /^[1-9]\d{0,14}$/.test(paymentIdParam) ? Number(paymentIdParam) : undefined;
   // Ownership in the where: another debtor's payment, an overpayment and a missing id are the same 404.
@@ -75,8 +75,8 @@ export async function receiptPdfDownload(request: Request, paymentIdParam: strin
   return pdfResponse(bytes, `${historyMessages(debtor.locale).pdf.filename}-${safeName(row.invoice.number)}-${row.payment.id}.pdf`);
 }
 
-export async function statementPdfDownload(request: Request) {
-  const { db, debtor, today } = await requireStepUp(request);
+export async function statementPdfDownload(db: Db, request: Request) {
+  const { debtor, today } = await requireStepUp(db, request);
   const input = await loadStatementInput(db, debtor.id, debtor.locale, today, debtor.timeZone);
   if (!input) throw new Response("Not found", { status: 404, headers: { "Cache-Control": "no-store" } });
   const bytes = await renderStatementPdf(input);
@@ -102,8 +102,8 @@ export type DocumentRequestResult = FormStep<
  * "Ask for a document we have not sent": a review step, then the request (M2). It holds reminders 7
  * days through a system-owned pause (DESIGN.md), with one "document.requested" event and a notice.
  */
-export async function requestDocument(request: Request): Promise<DocumentRequestResult> {
-  const { db, debtor, now, form } = await requireStepUpAction(request);
+export async function requestDocument(db: Db, request: Request): Promise<DocumentRequestResult> {
+  const { debtor, now, form } = await requireStepUpAction(db, request);
   const t = secureMessages(debtor.locale).documents;
   const values = { kind: String(form.get("kind") ?? ""), invoiceId: String(form.get("invoiceId") ?? ""), note: String(form.get("note") ?? "") };
   if (form.get("intent") === "edit") return { step: "edit", values, errors: {} };
@@ -147,6 +147,6 @@ export async function requestDocument(request: Request): Promise<DocumentRequest
     });
     return queueNotice(tx, getEnv(), { debtorId: debtor.id, key: `document-request-${pause.id}`, title: t.noticeTitle, lines: t.noticeLines(kindLabel, untilLabel) }, now);
   });
-  await sendNoticeNow(requestDeps(), messageId);
+  await sendNoticeNow(requestDeps(db), messageId);
   return { step: "done", untilLabel };
 }

@@ -1,6 +1,6 @@
 import { localDate } from "../../domain/dates";
 import { intlLocale } from "../../i18n/messages";
-import { getDb } from "../../db.server";
+import type { Db } from "../../../db/client";
 import { now } from "../../clock.server";
 import { requireDebtorAction, requireDebtorSession, type DebtorSession } from "../auth/debtor-sessions.server";
 import { getDebtorForPortal } from "../../models/portal.server";
@@ -13,8 +13,7 @@ import { readLimitedForm } from "../http/http.server";
  * What every portal loader starts from: the session's debtor, today in their calendar, their locale.
  * The debtor id comes from the session only, never from the request.
  */
-export async function requirePortalDebtor(request: Request) {
-  const db = getDb();
+export async function requirePortalDebtor(db: Db, request: Request) {
   const at = now();
   const session = await requireDebtorSession(db, request, at);
   return portalContext(db, session, at);
@@ -24,8 +23,7 @@ export async function requirePortalDebtor(request: Request) {
  * What every portal action starts from: the form, checked for origin and CSRF token (M21) before
  * anything is read from it.
  */
-export async function requirePortalAction(request: Request) {
-  const db = getDb();
+export async function requirePortalAction(db: Db, request: Request) {
   const at = now();
   // The largest portal form is a dispute with its files; a bigger body, declared or not, is refused
   // unread, and a file over its own limit is cut there (the locale is not known before the session).
@@ -41,15 +39,15 @@ const fileTooLarge = (name: string) => `${objectionMessages("fr").files.too_larg
  * code sent to a contact on file, that the link reached its owner. Otherwise a 303 to the code page,
  * which brings the debtor back here (a forwarded link alone shows invoices, amounts and due dates).
  */
-export async function requireStepUp(request: Request) {
-  const context = await requirePortalDebtor(request);
+export async function requireStepUp(db: Db, request: Request) {
+  const context = await requirePortalDebtor(db, request);
   assertSteppedUp(request, context.session, context.now);
   return context;
 }
 
 /** The same for an action: origin and CSRF checked first (M21), then the step-up. */
-export async function requireStepUpAction(request: Request) {
-  const context = await requirePortalAction(request);
+export async function requireStepUpAction(db: Db, request: Request) {
+  const context = await requirePortalAction(db, request);
   assertSteppedUp(request, context.session, context.now);
   return context;
 }
@@ -65,7 +63,7 @@ function assertSteppedUp(request: Request, session: DebtorSession, at: Date) {
   });
 }
 
-async function portalContext(db: ReturnType<typeof getDb>, session: DebtorSession, at: Date) {
+async function portalContext(db: Db, session: DebtorSession, at: Date) {
   const debtor = await getDebtorForPortal(db, session.debtorId);
   if (!debtor) throw new Response("Session required", { status: 401 });
   // Days overdue count in the debtor's own calendar.

@@ -1,3 +1,4 @@
+import type { Db } from "../../../db/client";
 import { daysBetween, formatCalendarDate, localDate } from "../../domain/dates";
 import { daysOverdue } from "../../domain/aging";
 import { formatMoney, totalsByCurrency } from "../../domain/money";
@@ -24,8 +25,8 @@ function describe(invoice: InvoiceRow, today: string, intl: string) {
   };
 }
 
-export async function loadPortalHome(request: Request) {
-  const { db, debtor, today, intl, csrf } = await requirePortalDebtor(request);
+export async function loadPortalHome(db: Db, request: Request) {
+  const { debtor, today, intl, csrf } = await requirePortalDebtor(db, request);
   const invoices = await listOpenInvoices(db, debtor.id);
   const contested = await listOpenDisputeDates(db, debtor.id);
   const totalLabel = totalsByCurrency(invoices.map((i) => ({ cents: i.balanceCents, currency: i.currency })))
@@ -49,8 +50,8 @@ export async function loadPortalHome(request: Request) {
   };
 }
 
-export async function loadPortalInvoice(request: Request, invoiceIdParam: string) {
-  const { db, debtor, today, intl } = await requirePortalDebtor(request);
+export async function loadPortalInvoice(db: Db, request: Request, invoiceIdParam: string) {
+  const { debtor, today, intl } = await requirePortalDebtor(db, request);
   const invoiceId = Number(invoiceIdParam);
   const invoice = Number.isSafeInteger(invoiceId) ? await getInvoiceOfDebtor(db, debtor.id, invoiceId) : undefined;
   // Someone else's invoice and a missing one look the same.

@@ -5,7 +5,7 @@ import { insertMessageOnce } from "../../models/outbox.server";
 import { clientIp } from "../http/rate-limits.server";
 import { sendNoticeNow } from "./notices.server";
 import { CREDITOR_COPY_STEP } from "./outbox.server";
-import { requestDeps } from "../http/deps.server";
+import { requestDeps } from "../../deps.server";
 
 type Tx = Db;
 
@@ -74,6 +74,6 @@ export async function recordCommitment(
 }
 
 /** After the commit: the copies leave now; if the provider is down, the job retries them. */
-export async function sendCreditorCopies(ids: readonly number[]) {
-  for (const id of ids) await sendNoticeNow(requestDeps(), id);
+export async function sendCreditorCopies(db: Db, ids: readonly number[]) {
+  for (const id of ids) await sendNoticeNow(requestDeps(db), id);
 }
