@@ -52,7 +52,10 @@ export default tseslint.config(
     rules: {
       "no-restricted-syntax": [
         "error",
-        { selector: "CallExpression[arguments.length=0] > MemberExpression.callee[property.name=/^(all|get|run|sync)$/]", message: "Await the query instead: drizzle's .all()/.get()/.run() exist on SQLite only." },
+        {
+          selector: "CallExpression[arguments.length=0] > MemberExpression.callee[property.name=/^(all|get|run|sync)$/]",
+          message: "Await the query instead: drizzle's .all()/.get()/.run() exist on SQLite only.",
+        },
       ],
     },
   },
@@ -97,6 +100,7 @@ export default tseslint.config(
           patterns: [
             ...dataLayerPatterns,
             { group: ["**/db.server", "~/db.server"], message: "Use-cases receive their database as a parameter: the route or the job passes getDb()." },
+            { group: ["**/deps.server", "~/deps.server"], message: "Use-cases receive their providers as parameters: the route passes requestDeps(getDb())." },
           ],
         },
       ],
@@ -109,7 +113,15 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["**/db/schema", "**/db/schema/*", "./schema", "./schema/*"], allowTypeImports: true, message: "Import the tables from db/tables: they carry this process's engine's value mapping." }] },
+        {
+          patterns: [
+            {
+              group: ["**/db/schema", "**/db/schema/*", "./schema", "./schema/*"],
+              allowTypeImports: true,
+              message: "Import the tables from db/tables: they carry this process's engine's value mapping.",
+            },
+          ],
+        },
       ],
     },
   },

@@ -8,6 +8,7 @@ import { neverCached, pageTitle } from "~/utils/head";
 import { FieldError, FormError, invalidProps } from "~/components/field-error";
 import type { FieldErrors } from "~/utils/form-flow";
 import { getDb } from "~/db.server";
+import { requestDeps } from "~/deps.server";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Mot de passe" }] };
 
@@ -19,7 +20,7 @@ export function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const result = await ownPasswordAction(getDb(), request);
+  const result = await ownPasswordAction(requestDeps(getDb()), request);
   if (result.status === "rate_limited") return data(result, rateLimitedInit(result));
   return data(result, { status: result.status === "error" ? 400 : 200 });
 }

@@ -9,6 +9,7 @@ import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
 import { disputeReasonWords, paymentMethodWords } from "~/domain/timeline-labels";
 import { getDb } from "~/db.server";
+import { requestDeps } from "~/deps.server";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "À décider" }] };
 
@@ -20,7 +21,7 @@ export function loader({ request }: LoaderFunctionArgs) {
 }
 
 export function action({ request }: ActionFunctionArgs) {
-  return decideReviewItem(getDb(), request);
+  return decideReviewItem(requestDeps(getDb()), request);
 }
 
 const kindLabels = { plan: "Échéancier", dispute: "Contestation", claim: "« Déjà payé »" } as const;
@@ -35,7 +36,9 @@ export default function ReviewQueue() {
     <main className="page wide">
       <h1>À décider</h1>
       <p className="muted">
-        {page.total === 0 ? "Rien à décider pour l'instant." : `${page.total} décision${page.total > 1 ? "s" : ""} à prendre, la plus ancienne en premier ; contestations et paiements déclarés sont à trancher sous ${page.decisionDays} jours ouvrés.`}
+        {page.total === 0
+          ? "Rien à décider pour l'instant."
+          : `${page.total} décision${page.total > 1 ? "s" : ""} à prendre, la plus ancienne en premier ; contestations et paiements déclarés sont à trancher sous ${page.decisionDays} jours ouvrés.`}
       </p>
       {page.total > 0 ? (
         <>
@@ -67,7 +70,14 @@ export default function ReviewQueue() {
               <th scope="col">Délai</th>,
             ]}
             rows={page.decisions.map((d) => (
-              <WorkRow key={d.key} id={d.key} open={page.filters.ouvrir === d.key} label={`${kindLabels[d.kind]} de ${d.debtorName}`} testId={`${d.kind}-review`} detail={<DecisionDetail row={d} />}>
+              <WorkRow
+                key={d.key}
+                id={d.key}
+                open={page.filters.ouvrir === d.key}
+                label={`${kindLabels[d.kind]} de ${d.debtorName}`}
+                testId={`${d.kind}-review`}
+                detail={<DecisionDetail row={d} />}
+              >
                 <td>{kindLabels[d.kind]}</td>
                 <td>
                   <Link to={`/backoffice/debtors/${d.debtorId}`}>{d.debtorName}</Link>
@@ -88,7 +98,9 @@ export default function ReviewQueue() {
             <tr>
               <th scope="col">Client</th>
               <th scope="col">Facture</th>
-              <th scope="col" className="num">Reste dû</th>
+              <th scope="col" className="num">
+                Reste dû
+              </th>
               <th scope="col">Promise pour le</th>
               <th scope="col">État</th>
             </tr>
@@ -259,7 +271,16 @@ function Section({ title, count, children }: { title: string; count: number; chi
 }
 
 /** One decision as its own small form: the fields it needs, errors next to them. */
-function Decide(props: { intent: string; id: number; next: string | null; label: string; reason?: string; resolution?: boolean; amount?: { label: string; value: string }; secondary?: boolean }) {
+function Decide(props: {
+  intent: string;
+  id: number;
+  next: string | null;
+  label: string;
+  reason?: string;
+  resolution?: boolean;
+  amount?: { label: string; value: string };
+  secondary?: boolean;
+}) {
   const result = useActionData<typeof action>();
   const { search } = useLocation();
   const busy = useNavigation().state === "submitting";

@@ -8,6 +8,7 @@ import { CLAIM_METHODS, REFERENCE_MAX_CHARS } from "~/domain/objections";
 import { ObjectionReview } from "~/components/objection-review";
 import { neverCached } from "~/utils/head";
 import { getDb } from "~/db.server";
+import { requestDeps } from "~/deps.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? objectionMessages(data.locale).paid.title : "Relance" }];
 export const headers = neverCached;
@@ -17,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  return alreadyPaidAction(getDb(), request);
+  return alreadyPaidAction(requestDeps(getDb()), request);
 }
 
 export default function AlreadyPaidPage() {
@@ -63,7 +64,11 @@ export default function AlreadyPaidPage() {
         <Form method="post" encType="multipart/form-data" noValidate>
           <input type="hidden" name="csrf" value={page.csrf} />
           <div hidden={reviewing !== null}>
-            <fieldset data-focus-on-error={errors.invoice ? true : undefined} tabIndex={errors.invoice ? -1 : undefined} aria-describedby={describedBy(errors.invoice && "invoice-error")}>
+            <fieldset
+              data-focus-on-error={errors.invoice ? true : undefined}
+              tabIndex={errors.invoice ? -1 : undefined}
+              aria-describedby={describedBy(errors.invoice && "invoice-error")}
+            >
               <legend>{t.paid.invoice}</legend>
               {selectable.map((invoice) => (
                 <div className="check" key={invoice.id}>

@@ -7,6 +7,7 @@ import { callbackMessages } from "~/i18n/portal-callback";
 import { callbackAction, loadCallbackPage } from "~/services/portal/callback.server";
 import { neverCached } from "~/utils/head";
 import { getDb } from "~/db.server";
+import { requestDeps } from "~/deps.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: callbackMessages(data?.locale ?? "fr").title }];
 export const headers = neverCached;
@@ -16,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  return callbackAction(getDb(), request);
+  return callbackAction(requestDeps(getDb()), request);
 }
 
 export default function CallbackPage() {
@@ -74,11 +75,7 @@ export default function CallbackPage() {
           {t.open(page.open)}
         </p>
       ) : null}
-      {page.days.length === 0 ? (
-        <p>{t.noSlots}</p>
-      ) : (
-        <CallbackForm page={page} errors={errors} values={values} busy={busy} />
-      )}
+      {page.days.length === 0 ? <p>{t.noSlots}</p> : <CallbackForm page={page} errors={errors} values={values} busy={busy} />}
     </main>
   );
 }

@@ -7,6 +7,7 @@ import { NO_STORE_HEADERS, neverCached } from "~/utils/head";
 import { FieldError, errorId } from "~/components/field-error";
 import { hasErrors } from "~/utils/form-flow";
 import { getDb } from "~/db.server";
+import { requestDeps } from "~/deps.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? secureMessages(data.locale).contact.title : "Relance" }];
 export const headers = neverCached;
@@ -16,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const result = await updateContact(getDb(), request);
+  const result = await updateContact(requestDeps(getDb()), request);
   return data(result, { status: hasErrors(result) ? 400 : 200, headers: NO_STORE_HEADERS });
 }
 
@@ -115,22 +116,51 @@ export default function Contact() {
               {t.contactHint}
             </p>
             <label htmlFor="contactName">{t.name}</label>
-            <input id="contactName" name="contactName" type="text" autoComplete="name" maxLength={100} defaultValue={values?.contactName}
-              aria-invalid={errors.name ? true : undefined} aria-describedby={described("name")} />
+            <input
+              id="contactName"
+              name="contactName"
+              type="text"
+              autoComplete="name"
+              maxLength={100}
+              defaultValue={values?.contactName}
+              aria-invalid={errors.name ? true : undefined}
+              aria-describedby={described("name")}
+            />
             {error("name")}
             <label htmlFor="contactEmail">{t.email}</label>
-            <input id="contactEmail" name="contactEmail" type="email" autoComplete="email" defaultValue={values?.contactEmail}
-              aria-invalid={errors.email ? true : undefined} aria-describedby={described("email")} />
+            <input
+              id="contactEmail"
+              name="contactEmail"
+              type="email"
+              autoComplete="email"
+              defaultValue={values?.contactEmail}
+              aria-invalid={errors.email ? true : undefined}
+              aria-describedby={described("email")}
+            />
             {error("email")}
             <label htmlFor="contactPhone">{t.phone}</label>
-            <input id="contactPhone" name="contactPhone" type="tel" autoComplete="tel" defaultValue={values?.contactPhone}
-              aria-invalid={errors.phone ? true : undefined} aria-describedby={described("phone")} />
+            <input
+              id="contactPhone"
+              name="contactPhone"
+              type="tel"
+              autoComplete="tel"
+              defaultValue={values?.contactPhone}
+              aria-invalid={errors.phone ? true : undefined}
+              aria-describedby={described("phone")}
+            />
             {error("phone")}
             {error("reach")}
           </fieldset>
           <label htmlFor="purchaseOrderRef">{t.poLabel}</label>
-          <input id="purchaseOrderRef" name="purchaseOrderRef" type="text" maxLength={60} defaultValue={values?.purchaseOrderRef ?? page.purchaseOrderRef}
-            aria-invalid={errors.po ? true : undefined} aria-describedby={["po-hint", described("po")].filter(Boolean).join(" ")} />
+          <input
+            id="purchaseOrderRef"
+            name="purchaseOrderRef"
+            type="text"
+            maxLength={60}
+            defaultValue={values?.purchaseOrderRef ?? page.purchaseOrderRef}
+            aria-invalid={errors.po ? true : undefined}
+            aria-describedby={["po-hint", described("po")].filter(Boolean).join(" ")}
+          />
           <p id="po-hint" className="muted">
             {t.poHint}
           </p>

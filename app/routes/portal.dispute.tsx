@@ -8,6 +8,7 @@ import { DISPUTE_REASONS, MESSAGE_MAX_CHARS } from "~/domain/objections";
 import { ObjectionReview } from "~/components/objection-review";
 import { neverCached } from "~/utils/head";
 import { getDb } from "~/db.server";
+import { requestDeps } from "~/deps.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? objectionMessages(data.locale).dispute.title : "Relance" }];
 export const headers = neverCached;
@@ -17,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  return disputeAction(getDb(), request);
+  return disputeAction(requestDeps(getDb()), request);
 }
 
 export default function DisputePage() {
@@ -57,7 +58,11 @@ export default function DisputePage() {
         <Form method="post" encType="multipart/form-data" noValidate>
           <input type="hidden" name="csrf" value={page.csrf} />
           <div hidden={reviewing !== null}>
-            <fieldset data-focus-on-error={errors.invoices ? true : undefined} tabIndex={errors.invoices ? -1 : undefined} aria-describedby={describedBy(errors.invoices && "invoices-error")}>
+            <fieldset
+              data-focus-on-error={errors.invoices ? true : undefined}
+              tabIndex={errors.invoices ? -1 : undefined}
+              aria-describedby={describedBy(errors.invoices && "invoices-error")}
+            >
               <legend>{t.dispute.invoices}</legend>
               {selectable.map((invoice) => (
                 <div className="check" key={invoice.id}>
@@ -69,7 +74,11 @@ export default function DisputePage() {
               ))}
               <FieldError field="invoices" message={errors.invoices} announce={false} />
             </fieldset>
-            <fieldset data-focus-on-error={errors.reason ? true : undefined} tabIndex={errors.reason ? -1 : undefined} aria-describedby={describedBy(errors.reason && "reason-error")}>
+            <fieldset
+              data-focus-on-error={errors.reason ? true : undefined}
+              tabIndex={errors.reason ? -1 : undefined}
+              aria-describedby={describedBy(errors.reason && "reason-error")}
+            >
               <legend>{t.dispute.reason}</legend>
               {DISPUTE_REASONS.map((reason) => (
                 <div className="check" key={reason}>

@@ -7,6 +7,7 @@ import { NO_STORE_HEADERS, neverCached } from "~/utils/head";
 import { hasErrors } from "~/utils/form-flow";
 import { FieldError } from "~/components/field-error";
 import { getDb } from "~/db.server";
+import { requestDeps } from "~/deps.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? secureMessages(data.locale).documents.title : "Relance" }];
 export const headers = neverCached;
@@ -16,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const result = await requestDocument(getDb(), request);
+  const result = await requestDocument(requestDeps(getDb()), request);
   return data(result, { status: hasErrors(result) ? 400 : 200, headers: NO_STORE_HEADERS });
 }
 

@@ -6,6 +6,7 @@ import { agreementMessages } from "~/i18n/portal-agreements";
 import { loadPlanPage, planAction } from "~/services/portal/agreements.server";
 import { neverCached } from "~/utils/head";
 import { getDb } from "~/db.server";
+import { requestDeps } from "~/deps.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? agreementMessages(data.locale).plan.title : "Relance" }];
 export const headers = neverCached;
@@ -15,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  return planAction(getDb(), request);
+  return planAction(requestDeps(getDb()), request);
 }
 
 export default function PlanPage() {
@@ -231,7 +232,11 @@ export default function PlanPage() {
             </fieldset>
           );
         })}
-        <div id="rows-status" tabIndex={errors.rows ? -1 : undefined} data-focus-on-error={errors.rows && !Object.keys(errors).some((k) => k.startsWith("row-")) ? true : undefined}>
+        <div
+          id="rows-status"
+          tabIndex={errors.rows ? -1 : undefined}
+          data-focus-on-error={errors.rows && !Object.keys(errors).some((k) => k.startsWith("row-")) ? true : undefined}
+        >
           <FieldError field="rows" message={errors.rows} announce={false} />
         </div>
         <div className="button-row">

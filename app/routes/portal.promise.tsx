@@ -6,6 +6,7 @@ import { agreementMessages } from "~/i18n/portal-agreements";
 import { loadPromisePage, promiseAction } from "~/services/portal/agreements.server";
 import { neverCached } from "~/utils/head";
 import { getDb } from "~/db.server";
+import { requestDeps } from "~/deps.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? agreementMessages(data.locale).promise.title : "Relance" }];
 export const headers = neverCached;
@@ -15,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  return promiseAction(getDb(), request);
+  return promiseAction(requestDeps(getDb()), request);
 }
 
 export default function PromisePage() {
@@ -90,16 +91,9 @@ export default function PromisePage() {
             <legend>{t.promise.invoicesLegend}</legend>
             {selectable.map((invoice) => (
               <div className="check" key={invoice.id}>
-                <input
-                  type="checkbox"
-                  id={`invoice-${invoice.id}`}
-                  name="invoice"
-                  value={invoice.id}
-                  defaultChecked={values ? values.invoiceIds.includes(invoice.id) : true}
-                />
+                <input type="checkbox" id={`invoice-${invoice.id}`} name="invoice" value={invoice.id} defaultChecked={values ? values.invoiceIds.includes(invoice.id) : true} />
                 <label htmlFor={`invoice-${invoice.id}`}>
-                  {t.invoice} {invoice.number} — <span className="amount">{invoice.amountLabel}</span>{" "}
-                  <span className="muted">({t.dueOn(invoice.dueLabel)})</span>
+                  {t.invoice} {invoice.number} — <span className="amount">{invoice.amountLabel}</span> <span className="muted">({t.dueOn(invoice.dueLabel)})</span>
                 </label>
               </div>
             ))}

@@ -7,6 +7,7 @@ import { RateLimited } from "~/components/rate-limited";
 import { NO_STORE_HEADERS } from "~/utils/head";
 import { FieldError } from "~/components/field-error";
 import { getDb } from "~/db.server";
+import { requestDeps } from "~/deps.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? secureMessages(data.locale).verify.title : "Relance" }];
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => ({
@@ -20,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const result = await verifyAction(getDb(), request);
+  const result = await verifyAction(requestDeps(getDb()), request);
   if (result.status === "verified") throw redirect(result.returnTo, { status: 303, headers: NO_STORE_HEADERS });
   if (result.status === "rate_limited") return data(result, rateLimitedInit(result));
   return data(result, { status: result.status === "error" ? 400 : 200, headers: NO_STORE_HEADERS });

@@ -55,6 +55,13 @@ describe("lint boundaries", () => {
     expect(await restrictedImports("app/routes/example.tsx", code)).toEqual([]);
   });
 
+  it("makes a use-case receive its providers: requestDeps() is for routes", async () => {
+    const code = 'import { requestDeps } from "~/deps.server";\nexport const x = requestDeps;\n';
+    expect((await restrictedImports("app/services/portal/example.server.ts", code)).join("\n")).toMatch(/Use-cases receive their providers as parameters/);
+    expect((await restrictedImports("app/services/portal/example.server.ts", code.replace("~/deps.server", "../../deps.server"))).join("\n")).toMatch(/receive their providers/);
+    expect(await restrictedImports("app/routes/example.tsx", code)).toEqual([]);
+  });
+
   it("lets a use-case name a table's type", async () => {
     const code = 'import type { SQL } from "drizzle-orm";\nimport type { invoices } from "../../../db/schema";\nexport type X = [SQL, typeof invoices];\n';
     expect(await restrictedImports("app/services/portal/example.server.ts", code)).toEqual([]);

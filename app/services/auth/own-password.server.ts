@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { OutboxDeps } from "../shared/outbox.server";
 import { firstErrors } from "../http/forms.server";
 import type { FieldErrors } from "../../utils/form-flow";
 import { RATE_LIMITS } from "../../domain/rate-limit";
@@ -7,7 +8,6 @@ import { now } from "../../clock.server";
 import { recordAuditEvent } from "../../models/staff-audit.server";
 import { getStaffCredentials, setStaffPasswordHash } from "../../models/staff-users.server";
 import { deleteOtherStaffSessions } from "../../models/staff-sessions.server";
-import { requestDeps } from "../../deps.server";
 import { requireSameOrigin } from "../http/http.server";
 import { hashPassword, verifyPassword } from "./passwords.server";
 import { hitRateLimit, rateLimitedResult, type RateLimited } from "../http/rate-limits.server";
@@ -49,14 +49,15 @@ const changeSchema = z
   });
 
 /** "Send me a code" and "change my password", for the member signed in, on their own account only. */
-export async function ownPasswordAction(db: Db, request: Request): Promise<PasswordResult> {
+export async function ownPasswordAction(deps: OutboxDeps, request: Request): Promise<PasswordResult> {
+  const { db } = deps;
   requireSameOrigin(request);
   const { at, staff, email, passwordHash } = await currentMember(db, request);
   const form = await readStaffForm(request);
   if (form.get("intent") === "send-code") {
     const limit = await hitRateLimit(db, RATE_LIMITS.staffCodeSendEmail, email.toLowerCase(), at);
     if (!limit.allowed) return rateLimitedResult(limit);
-    await issueStaffCode({ ...requestDeps(db), now: at }, { id: staff.id, name: staff.name, email, creditorName: staff.creditorName }, "password");
+    await issueStaffCode({ ...deps, now: at }, { id: staff.id, name: staff.name, email, creditorName: staff.creditorName }, "password");
     return { status: "code_sent", to: email };
   }
   const parsed = changeSchema.safeParse({

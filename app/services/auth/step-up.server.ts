@@ -1,4 +1,5 @@
 import { randomInt, timingSafeEqual } from "node:crypto";
+import type { OutboxDeps } from "../shared/outbox.server";
 import { transaction, type Db } from "../../../db/client";
 import { CODE_TTL_MS, attemptsLeft, decideCodeCheck, isSteppedUp, maskEmail, maskPhone, safeReturnTo } from "../../domain/step-up";
 import { RATE_LIMITS } from "../../domain/rate-limit";
@@ -16,7 +17,6 @@ import {
   markStepUpCodeUsed,
   setStepUpCodeAttempts,
 } from "../../models/step-up-codes.server";
-import { requestDeps } from "../../deps.server";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { requirePortalAction, requirePortalDebtor } from "../portal/portal-guards.server";
 import { clientAddress, hitRateLimit, rateLimitedResult, type RateLimited } from "../http/rate-limits.server";
@@ -65,15 +65,16 @@ export async function loadVerifyPage(db: Db, request: Request) {
 export type VerifyResult = RateLimited | { status: "sent"; to: string } | { status: "error"; field: "contact" | "code"; message: string };
 
 /** The two POSTs of the code page: "send me a code" and "here is the code". */
-export async function verifyAction(db: Db, request: Request): Promise<VerifyResult | { status: "verified"; returnTo: string }> {
+export async function verifyAction(deps: OutboxDeps, request: Request): Promise<VerifyResult | { status: "verified"; returnTo: string }> {
+  const { db } = deps;
   const context = await requirePortalAction(db, request);
   const { form } = context;
-  return form.get("intent") === "verify" ? checkCode(context) : sendCode(context, clientAddress(request));
+  return form.get("intent") === "verify" ? checkCode(context) : sendCode(deps, context, clientAddress(request));
 }
 
 type ActionContext = Awaited<ReturnType<typeof requirePortalAction>>;
 
-async function sendCode({ db, session, debtor, now, form }: ActionContext, client: string): Promise<VerifyResult> {
+async function sendCode(deps: OutboxDeps, { db, session, debtor, now, form }: ActionContext, client: string): Promise<VerifyResult> {
   const t = secureMessages(debtor.locale).verify;
   const choice = (await contactChoices(db, debtor.id)).find((c) => c.value === form.get("contact"));
   if (!choice) return { status: "error", field: "contact", message: t.chooseError };
@@ -115,7 +116,7 @@ async function sendCode({ db, session, debtor, now, form }: ActionContext, clien
       now,
     );
   });
-  await sendNoticeNow(requestDeps(db), messageId);
+  await sendNoticeNow(deps, messageId);
   // Once handed over, the outbox copy keeps no usable code (only stepUpCodes' hash remains).
   if (messageId !== null) await maskInSentBody(db, messageId, code, "******");
   return { status: "sent", to: choice.label };

@@ -1,4 +1,5 @@
 import { data, redirect } from "@remix-run/node";
+import type { OutboxDeps } from "../shared/outbox.server";
 import { parseFields } from "../http/forms.server";
 import { listQuery, matchesQuery, parseSort, sortRows } from "../../domain/work-list";
 import { z } from "zod";
@@ -31,7 +32,6 @@ import {
 } from "../../models/review-queue.server";
 import { getDebtorOfCreditor } from "../../models/debtor-file.server";
 import { appendTimeline } from "../../models/timeline.server";
-import { requestDeps } from "../../deps.server";
 import { requireSameOrigin } from "../http/http.server";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { recordInvoicePayment } from "../shared/payment-recording.server";
@@ -224,7 +224,8 @@ class Refusal extends Error {
  * Applies one staff decision in one transaction: the item's new state (which the cadence reads at
  * its next pass), one timeline event, and a notice telling the debtor, sent once committed.
  */
-export async function decideReviewItem(db: Db, request: Request) {
+export async function decideReviewItem(deps: OutboxDeps, request: Request) {
+  const { db } = deps;
   requireSameOrigin(request);
   const at = now();
   const staff = await requireStaff(db, request, at);
@@ -240,7 +241,7 @@ export async function decideReviewItem(db: Db, request: Request) {
     if (!(error instanceof Refusal)) throw error;
     return data({ key, fields: { [error.field]: error.message } } satisfies ReviewErrors, { status: error.field === "id" ? 409 : 400 });
   }
-  await sendNoticeNow(requestDeps(db), noticeId);
+  await sendNoticeNow(deps, noticeId);
   // Back to the same list with the next decision open.
   const next = String(form.get("next") ?? "");
   throw redirect(`/backoffice/review${listQuery(String(form.get("list") ?? ""), LIST_PARAMS, DECISION_KEY.test(next) ? next : null)}`, 303);

@@ -1,4 +1,5 @@
 import { data, redirect } from "@remix-run/node";
+import type { OutboxDeps } from "../shared/outbox.server";
 import { transaction, type Db } from "../../../db/client";
 import {
   MAX_INSTALLMENTS,
@@ -34,7 +35,6 @@ import {
   type CommitmentInvoice,
 } from "../../models/agreements.server";
 import { loadCadenceStates } from "../shared/cadence.server";
-import { requestDeps } from "../../deps.server";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { requirePortalAction, requirePortalDebtor, requireStepUp, requireStepUpAction } from "./portal-guards.server";
 import { NO_STORE_HEADERS } from "../../utils/head";
@@ -205,7 +205,8 @@ function creditorName(ctx: Ctx) {
   return ctx.debtor.creditorName ?? ctx.debtor.creditorLegalName;
 }
 
-export async function promiseAction(db: Db, request: Request) {
+export async function promiseAction(deps: OutboxDeps, request: Request) {
+  const { db } = deps;
   const ctx: ActionCtx = await requirePortalAction(db, request);
   const { form, debtor, now } = ctx;
   const intent = String(form.get("intent") ?? "review");
@@ -280,8 +281,8 @@ export async function promiseAction(db: Db, request: Request) {
       return data({ step: "review" as const, ...confirmView(outcome.result), changed: true }, { status: 409 });
     case "saved":
       // M22: the confirmation and the creditor's copy leave after the commit; if the provider is down, the job retries them.
-      await sendNoticeNow(requestDeps(db), outcome.noticeId);
-      await sendCreditorCopies(db, outcome.copyIds);
+      await sendNoticeNow(deps, outcome.noticeId);
+      await sendCreditorCopies(deps, outcome.copyIds);
       return redirect("/portal?done=promise", { headers: NO_STORE_HEADERS });
     case "replay":
       return redirect("/portal?done=promise", { headers: NO_STORE_HEADERS });
@@ -494,7 +495,8 @@ async function previewPlan(db: Reader, ctx: Ctx, invoiceIds: number[], schedule:
   return reminders;
 }
 
-export async function planAction(db: Db, request: Request) {
+export async function planAction(deps: OutboxDeps, request: Request) {
+  const { db } = deps;
   const ctx: ActionCtx = await requireStepUpAction(db, request);
   const { form, debtor, now } = ctx;
   const intent = String(form.get("intent") ?? "review");
@@ -583,8 +585,8 @@ export async function planAction(db: Db, request: Request) {
     case "unacknowledged":
       return data({ step: "review" as const, ...planConfirmView(outcome.result), changed: false, ackError: t.plan.ackRequired }, { status: 400 });
     case "saved":
-      await sendNoticeNow(requestDeps(db), outcome.noticeId);
-      await sendCreditorCopies(db, outcome.copyIds);
+      await sendNoticeNow(deps, outcome.noticeId);
+      await sendCreditorCopies(deps, outcome.copyIds);
       return redirect("/portal?done=plan", { headers: NO_STORE_HEADERS });
     case "replay":
       return redirect("/portal?done=plan", { headers: NO_STORE_HEADERS });

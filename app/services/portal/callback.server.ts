@@ -1,4 +1,5 @@
 import { data, redirect } from "@remix-run/node";
+import type { OutboxDeps } from "../shared/outbox.server";
 import { transaction, type Db } from "../../../db/client";
 import {
   CALLBACK_NOTE_MAX,
@@ -16,7 +17,6 @@ import { callbackMessages } from "../../i18n/portal-callback";
 import { getEnv } from "../../env.server";
 import { getOpenCallback, getPhoneOnFile, insertCallbackPause, replaceOpenCallbacks } from "../../models/callback.server";
 import { appendTimeline } from "../../models/timeline.server";
-import { requestDeps } from "../../deps.server";
 import { NO_STORE_HEADERS } from "../../utils/head";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { requirePortalAction, requirePortalDebtor } from "./portal-guards.server";
@@ -150,7 +150,8 @@ function echo(values: CallbackValues): [string, string][] {
  * which the cadence turns into a call task at the slot, one "callback.requested" event and the notice
  * (M22). A request still open is replaced; a confirmation sent twice finds its own pause and adds nothing.
  */
-export async function callbackAction(db: Db, request: Request) {
+export async function callbackAction(deps: OutboxDeps, request: Request) {
+  const { db } = deps;
   const ctx = await requirePortalAction(db, request);
   const { form, debtor, now } = ctx;
   const intent = String(form.get("intent") ?? "review");
@@ -220,7 +221,7 @@ export async function callbackAction(db: Db, request: Request) {
       return data({ step: "edit" as const, errors: outcome.errors, values: outcome.values }, { status: 400 });
     case "saved":
       // M22: the confirmation leaves after the commit; if the provider is down, the job retries it.
-      await sendNoticeNow(requestDeps(db), outcome.noticeId);
+      await sendNoticeNow(deps, outcome.noticeId);
       return redirect(`/portal/callback?done=${outcome.replaced ? "replaced" : "1"}`, { headers: NO_STORE_HEADERS });
     case "replay":
       return redirect("/portal/callback?done=1", { headers: NO_STORE_HEADERS });

@@ -1,4 +1,5 @@
 import { data, redirect } from "@remix-run/node";
+import type { OutboxDeps } from "../shared/outbox.server";
 import { simulateCadence, ticksBetween } from "../../domain/cadence-simulation";
 import { addDays, formatCalendarDate, localDate } from "../../domain/dates";
 import { formatMoney } from "../../domain/money";
@@ -8,7 +9,6 @@ import { objectionMessages } from "../../i18n/portal-objections";
 import { listOpenInvoices } from "../../models/portal.server";
 import { appendTimeline } from "../../models/timeline.server";
 import { loadCadenceStates } from "../shared/cadence.server";
-import { requestDeps } from "../../deps.server";
 import { NO_STORE_HEADERS } from "../../utils/head";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { recordCommitment, sendCreditorCopies } from "../shared/creditor-copies.server";
@@ -117,7 +117,8 @@ function disputeErrors(t: Messages, problems: DisputeProblems): ObjectionErrors 
  * Review (M2): everything checked, files judged by their bytes, nothing written; the page then
  * says what happens to each invoice. Confirm: checked again, files stored, one dispute per invoice.
  */
-export async function disputeAction(db: Db, request: Request) {
+export async function disputeAction(deps: OutboxDeps, request: Request) {
+  const { db } = deps;
   requireFormSize(request, TOO_BIG);
   const ctx: ActionCtx = await requireStepUpAction(db, request);
   const { form, debtor, now } = ctx;
@@ -208,8 +209,8 @@ export async function disputeAction(db: Db, request: Request) {
   if (outcome.kind !== "saved") stored.discard();
   if (outcome.kind === "taken") return data({ step: "edit" as const, errors: { invoices: t.dispute.alreadyDisputed(outcome.number) } as ObjectionErrors, values }, { status: 409 });
   if (outcome.kind === "saved") {
-    await sendNoticeNow(requestDeps(db), outcome.noticeId);
-    await sendCreditorCopies(db, outcome.copyIds);
+    await sendNoticeNow(deps, outcome.noticeId);
+    await sendCreditorCopies(deps, outcome.copyIds);
   }
   return redirect("/portal?done=dispute", { headers: NO_STORE_HEADERS });
 }
@@ -240,7 +241,8 @@ function claimErrors(t: Messages, problems: ClaimProblems, balanceLabel: string 
   return errors;
 }
 
-export async function alreadyPaidAction(db: Db, request: Request) {
+export async function alreadyPaidAction(deps: OutboxDeps, request: Request) {
+  const { db } = deps;
   requireFormSize(request, TOO_BIG);
   const ctx: ActionCtx = await requirePortalAction(db, request);
   const { form, debtor, now, today } = ctx;
@@ -348,8 +350,8 @@ export async function alreadyPaidAction(db: Db, request: Request) {
   if (outcome.kind !== "saved") stored.discard();
   if (outcome.kind === "taken") return data({ step: "edit" as const, errors: { invoice: t.paid.alreadyClaimed(invoice.number) } as ObjectionErrors, values }, { status: 409 });
   if (outcome.kind === "saved") {
-    await sendNoticeNow(requestDeps(db), outcome.noticeId);
-    await sendCreditorCopies(db, outcome.copyIds);
+    await sendNoticeNow(deps, outcome.noticeId);
+    await sendCreditorCopies(deps, outcome.copyIds);
   }
   return redirect("/portal?done=paid", { headers: NO_STORE_HEADERS });
 }

@@ -1,4 +1,5 @@
 import type { FormStep } from "../../utils/form-flow";
+import type { OutboxDeps } from "../shared/outbox.server";
 import { z } from "zod";
 import { hasHiddenCharacters } from "../../domain/text";
 import { transaction, type Db } from "../../../db/client";
@@ -9,7 +10,6 @@ import { getEnv } from "../../env.server";
 import { secureMessages } from "../../i18n/portal-secure";
 import { usableEmailContact } from "../../models/contacts.server";
 import { appendTimeline } from "../../models/timeline.server";
-import { requestDeps } from "../../deps.server";
 import { queueNotice, sendNoticeNow } from "../shared/notices.server";
 import { recordCommitment, sendCreditorCopies } from "../shared/creditor-copies.server";
 import { requireStepUp, requireStepUpAction } from "./portal-guards.server";
@@ -83,7 +83,8 @@ async function describeChanges(db: Db, debtorId: number, parsed: Parsed, t: Retu
  * the cadence and pauses nothing; a notice to the previous address as well, so that someone who took
  * over a forwarded link cannot redirect the mail unnoticed (M22).
  */
-export async function updateContact(db: Db, request: Request): Promise<ContactResult> {
+export async function updateContact(deps: OutboxDeps, request: Request): Promise<ContactResult> {
+  const { db } = deps;
   const { debtor, now, form, session } = await requireStepUpAction(db, request);
   const t = secureMessages(debtor.locale).contact;
   const text = (name: string) => String(form.get(name) ?? "");
@@ -162,8 +163,7 @@ export async function updateContact(db: Db, request: Request): Promise<ContactRe
     return { ids, copyIds, changes: diff.changes };
   });
   if (!outcome) return { step: "done", changes: [] };
-  const deps = requestDeps(db);
   for (const id of outcome.ids) await sendNoticeNow(deps, id);
-  await sendCreditorCopies(db, outcome.copyIds);
+  await sendCreditorCopies(deps, outcome.copyIds);
   return { step: "done", changes: outcome.changes };
 }

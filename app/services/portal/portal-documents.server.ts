@@ -1,4 +1,5 @@
 import type { FormStep } from "../../utils/form-flow";
+import type { OutboxDeps } from "../shared/outbox.server";
 import { z } from "zod";
 import { DOCUMENT_KINDS, DOCUMENT_REQUEST_PAUSE_DAYS } from "../../domain/contact-details";
 import { formatCalendarDate, localDate } from "../../domain/dates";
@@ -8,7 +9,6 @@ import { getInvoiceForPdf, getPaymentOfDebtor, listOpenInvoices } from "../../mo
 import { findOpenDocumentRequest, insertDocumentRequestPause } from "../../models/document-requests.server";
 import { appendTimeline } from "../../models/timeline.server";
 import { loadStatementInput, renderStatementPdf } from "../documents/account-statement.server";
-import { requestDeps } from "../../deps.server";
 import { renderInvoicePdf } from "../documents/invoice-pdf.server";
 import { renderReceiptPdf } from "../documents/receipt-pdf.server";
 import { historyMessages } from "../../i18n/portal-history";
@@ -102,7 +102,8 @@ export type DocumentRequestResult = FormStep<
  * "Ask for a document we have not sent": a review step, then the request (M2). It holds reminders 7
  * days through a system-owned pause (DESIGN.md), with one "document.requested" event and a notice.
  */
-export async function requestDocument(db: Db, request: Request): Promise<DocumentRequestResult> {
+export async function requestDocument(deps: OutboxDeps, request: Request): Promise<DocumentRequestResult> {
+  const { db } = deps;
   const { debtor, now, form } = await requireStepUpAction(db, request);
   const t = secureMessages(debtor.locale).documents;
   const values = { kind: String(form.get("kind") ?? ""), invoiceId: String(form.get("invoiceId") ?? ""), note: String(form.get("note") ?? "") };
@@ -147,6 +148,6 @@ export async function requestDocument(db: Db, request: Request): Promise<Documen
     });
     return queueNotice(tx, getEnv(), { debtorId: debtor.id, key: `document-request-${pause.id}`, title: t.noticeTitle, lines: t.noticeLines(kindLabel, untilLabel) }, now);
   });
-  await sendNoticeNow(requestDeps(db), messageId);
+  await sendNoticeNow(deps, messageId);
   return { step: "done", untilLabel };
 }

@@ -1,11 +1,11 @@
 import type { Db } from "../../../db/client";
+import type { OutboxDeps } from "./outbox.server";
 import type { commitmentEvidence } from "../../../db/tables";
 import { copyAddresses, getCommitmentDebtor, insertCommitmentEvidence, setCopyMessageIds } from "../../models/creditor-copies.server";
 import { insertMessageOnce } from "../../models/outbox.server";
 import { clientIp } from "../http/rate-limits.server";
 import { sendNoticeNow } from "./notices.server";
 import { CREDITOR_COPY_STEP } from "./outbox.server";
-import { requestDeps } from "../../deps.server";
 
 type Tx = Db;
 
@@ -74,6 +74,6 @@ export async function recordCommitment(
 }
 
 /** After the commit: the copies leave now; if the provider is down, the job retries them. */
-export async function sendCreditorCopies(db: Db, ids: readonly number[]) {
-  for (const id of ids) await sendNoticeNow(requestDeps(db), id);
+export async function sendCreditorCopies(deps: OutboxDeps, ids: readonly number[]) {
+  for (const id of ids) await sendNoticeNow(deps, id);
 }
