@@ -60,8 +60,12 @@ describe("scale-out: 2 web servers and 4 job workers on one PostgreSQL (issue 13
   let servers: ServedApp[] = [];
 
   beforeAll(async () => {
-    // The web servers run the production build; `npm test` builds before the suites run.
-    if (!existsSync("build/server/index.js")) execFileSync("npx", ["remix", "vite:build"], { stdio: "ignore" });
+    // The web servers run the production build. Vitest's own VITEST variable would leave the Remix plugin
+    // out of vite.config.ts, so the build runs without it.
+    if (!existsSync("build/server/index.js")) {
+      const { VITEST: _vitest, VITEST_POOL_ID: _pool, VITEST_WORKER_ID: _worker, ...env } = process.env;
+      execFileSync("npx", ["remix", "vite:build"], { stdio: "ignore", env: { ...env, NODE_ENV: "production" } });
+    }
     resendUrl = await resend.start();
     twilioUrl = await fakeTwilio.start();
   }, 240_000);
