@@ -42,6 +42,9 @@ export default defineConfig({
   build: { target: "es2022" },
   test: {
     pool: "forks",
+    // Two at a time: many integration files wait on child processes and PostgreSQL round trips, not the CPU.
+    maxWorkers: 2,
+    minWorkers: 1,
     // Integration tests hash passwords with scrypt and render PDFs: seconds on a busy two-core machine.
     testTimeout: 20_000,
     // Setup hooks seed a book, hash passwords and run a job pass before a file's tests.
