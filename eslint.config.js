@@ -101,6 +101,11 @@ export default tseslint.config(
             ...dataLayerPatterns,
             { group: ["**/db.server", "~/db.server"], message: "Use-cases receive their database as a parameter: the route or the job passes getDb()." },
             { group: ["**/deps.server", "~/deps.server"], message: "Use-cases receive their providers as parameters: the route passes requestDeps(getDb())." },
+            {
+              group: ["**/integrations/*.server", "~/integrations/*.server"],
+              importNames: ["createEmailSender", "createSmsSender", "createPaymentProvider"],
+              message: "Use-cases receive their providers as parameters: the route passes requestDeps(db) or paymentProvider().",
+            },
           ],
         },
       ],

@@ -3,6 +3,7 @@ import { getEnv } from "./env.server";
 import { now } from "./clock.server";
 import { createEmailSender } from "./integrations/email.server";
 import { createSmsSender } from "./integrations/sms.server";
+import { createPaymentProvider, type PaymentProvider } from "./integrations/payments.server";
 import type { OutboxDeps } from "./services/shared/outbox.server";
 
 /**
@@ -12,4 +13,9 @@ import type { OutboxDeps } from "./services/shared/outbox.server";
 export function requestDeps(db: Db): OutboxDeps {
   const env = getEnv();
   return { db, env, email: createEmailSender(env, db), sms: createSmsSender(env, db), now: now() };
+}
+
+/** The card payment provider (Stripe, or the development checkout in demo mode without a key), for the routes that take or refund a payment. */
+export function paymentProvider(): PaymentProvider {
+  return createPaymentProvider(getEnv());
 }

@@ -7,6 +7,7 @@ import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached } from "~/utils/head";
 import { FieldError, FormError, invalidProps } from "~/components/field-error";
 import { getDb } from "~/db.server";
+import { paymentProvider } from "~/deps.server";
 
 export const handle: BackofficeHandle = {
   breadcrumb: (data: Awaited<ReturnType<typeof loadDebtorFile>> | undefined) => [{ label: "Débiteurs", to: "/backoffice/debtors" }, { label: data?.debtor.name ?? "Client" }],
@@ -20,7 +21,7 @@ export function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export function action({ request, params }: ActionFunctionArgs) {
-  return debtorFileAction(getDb(), request, params.debtorId ?? "");
+  return debtorFileAction(getDb(), request, params.debtorId ?? "", paymentProvider());
 }
 
 const statusLabels: Record<string, string> = { open: "ouverte", paid: "payée", cancelled: "annulée", litigation: "contentieux" };

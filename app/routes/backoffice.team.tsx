@@ -7,6 +7,7 @@ import type { BackofficeHandle } from "~/components/backoffice-shell";
 import { neverCached, pageTitle } from "~/utils/head";
 import { FieldError, FormError, invalidProps } from "~/components/field-error";
 import { getDb } from "~/db.server";
+import { requestDeps } from "~/deps.server";
 
 export const handle: BackofficeHandle = { breadcrumb: [{ label: "Équipe" }] };
 
@@ -18,7 +19,8 @@ export function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const result = await teamAction(getDb(), request);
+  const db = getDb();
+  const result = await teamAction(db, requestDeps(db).email, request);
   return data(result, { status: result.status === "error" ? 400 : 200 });
 }
 

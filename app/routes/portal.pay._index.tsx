@@ -7,6 +7,7 @@ import { loadPayPage, startCheckout } from "~/services/portal/payments.server";
 import { NO_STORE_HEADERS, neverCached } from "~/utils/head";
 import { FieldError } from "~/components/field-error";
 import { getDb } from "~/db.server";
+import { paymentProvider } from "~/deps.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? payMessages(data.locale).title : "Relance" }];
 
@@ -17,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const result = await startCheckout(getDb(), request);
+  const result = await startCheckout(getDb(), request, paymentProvider());
   if (result.status === "redirect") throw redirect(result.url, { status: 303, headers: NO_STORE_HEADERS });
   return data(result, { status: 400, headers: NO_STORE_HEADERS });
 }

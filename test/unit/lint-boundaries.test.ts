@@ -62,6 +62,14 @@ describe("lint boundaries", () => {
     expect(await restrictedImports("app/routes/example.tsx", code)).toEqual([]);
   });
 
+  it("keeps a use-case from building a provider of its own", async () => {
+    const code = 'import { createPaymentProvider, type PaymentProvider } from "../../integrations/payments.server";\nexport const x: PaymentProvider | typeof createPaymentProvider = createPaymentProvider;\n';
+    expect((await restrictedImports("app/services/backoffice/example.server.ts", code)).join("\n")).toMatch(/paymentProvider\(\)/);
+    const typeOnly = 'import type { PaymentProvider } from "../../integrations/payments.server";\nexport type X = PaymentProvider;\n';
+    expect(await restrictedImports("app/services/backoffice/example.server.ts", typeOnly)).toEqual([]);
+    expect(await restrictedImports("app/routes/example.tsx", code.replaceAll("../../", "~/"))).toEqual([]);
+  });
+
   it("lets a use-case name a table's type", async () => {
     const code = 'import type { SQL } from "drizzle-orm";\nimport type { invoices } from "../../../db/schema";\nexport type X = [SQL, typeof invoices];\n';
     expect(await restrictedImports("app/services/portal/example.server.ts", code)).toEqual([]);

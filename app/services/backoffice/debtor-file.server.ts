@@ -25,8 +25,7 @@ import {
   setOverpaymentRefundRef,
 } from "../../models/debtor-file.server";
 import { lastAcknowledgments } from "../../models/acknowledgments.server";
-import { createPaymentProvider, type PaymentProvider } from "../../integrations/payments.server";
-import { getEnv } from "../../env.server";
+import type { PaymentProvider } from "../../integrations/payments.server";
 import { appendTimeline } from "../../models/timeline.server";
 import { channelLabel, describeTimelineData, messageStatusLabel } from "../../domain/timeline-text";
 import { STEP_LABELS } from "../../domain/contact-reasons";
@@ -147,7 +146,7 @@ const transferSchema = z.object({
 export type TransferErrors = { invoiceId: number; fields: Record<string, string | undefined> };
 
 /** What staff do from the debtor file: record a transfer, refund an overpayment, or revoke the debtor's links. */
-export async function debtorFileAction(db: Db, request: Request, debtorIdParam: string, provider?: PaymentProvider) {
+export async function debtorFileAction(db: Db, request: Request, debtorIdParam: string, payments: PaymentProvider) {
   requireSameOrigin(request);
   const at = now();
   const staff = await requireStaff(db, request, at);
@@ -158,7 +157,7 @@ export async function debtorFileAction(db: Db, request: Request, debtorIdParam: 
   if (form.get("intent") === "revoke-links") return revokeLinksOf({ db, at, staff, debtorId: debtor.id });
   if (form.get("intent") === "hold") return holdReminders({ db, at, staff, debtorId: debtor.id }, form);
   if (form.get("intent") === "resume") return resumeReminders({ db, at, staff, debtorId: debtor.id });
-  if (form.get("intent") === "refund-overpayment") return refundOverpayment({ db, at, staff, debtorId: debtor.id }, form, provider);
+  if (form.get("intent") === "refund-overpayment") return refundOverpayment({ db, at, staff, debtorId: debtor.id }, form, payments);
   return recordTransfer({ db, at, staff, debtorId: debtor.id }, form);
 }
 
@@ -231,7 +230,7 @@ async function recordTransfer({ db, at, staff, debtorId }: FileActionCtx, form: 
  * double click refunds once, and the refund webhook knows it never touched a balance), then the
  * provider's refund keyed `refund:{id}` outside the transaction; released again if it fails.
  */
-async function refundOverpayment({ db, at, staff, debtorId }: FileActionCtx, form: FormData, provider?: PaymentProvider) {
+async function refundOverpayment({ db, at, staff, debtorId }: FileActionCtx, form: FormData, payments: PaymentProvider) {
   const debtor = { id: debtorId };
   const raw = Number(form.get("overpaymentId"));
   const id = Number.isSafeInteger(raw) ? raw : 0;
@@ -240,7 +239,7 @@ async function refundOverpayment({ db, at, staff, debtorId }: FileActionCtx, for
     if (await hasOverpayment(db, debtor.id, id)) throw redirect(`/backoffice/debtors/${debtor.id}`, 303);
     return data({ refundError: "Ce trop-perçu est introuvable pour ce client." }, { status: 404 });
   }
-  const result = await (provider ?? createPaymentProvider(getEnv())).refund({ paymentIntentId: claimed.providerRef!, amountCents: claimed.amountCents, overpaymentId: claimed.id });
+  const result = await payments.refund({ paymentIntentId: claimed.providerRef!, amountCents: claimed.amountCents, overpaymentId: claimed.id });
   if (result.status === "error") {
     await releaseOverpaymentClaim(db, claimed.id);
     console.warn(`overpayment ${claimed.id}: the refund was refused or not answered: ${result.message}`);

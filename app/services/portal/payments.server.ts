@@ -2,7 +2,7 @@ import { addDays, formatCalendarDate } from "../../domain/dates";
 import { formatMoney, totalsByCurrency } from "../../domain/money";
 import { decideAllocations, formatIban, sameAllocations, type AllocationDecision, type PaymentChoice } from "../../domain/payments";
 import { getEnv } from "../../env.server";
-import { createPaymentProvider, type PaymentProvider } from "../../integrations/payments.server";
+import type { PaymentProvider } from "../../integrations/payments.server";
 import { payMessages } from "../../i18n/portal-pay";
 import { getCreditorPaymentPolicy, listInvoicesOfDebtor, listOpenInvoices } from "../../models/portal.server";
 import { expireCheckouts, getCheckoutOfDebtor, insertCheckout, listOpenCheckouts, setCheckoutProviderSession } from "../../models/checkout-sessions.server";
@@ -95,11 +95,10 @@ export type StartCheckoutResult = { status: "redirect"; url: string } | { status
  * checkout row is written first, then the hosted page is created outside any transaction (R4) with
  * the row's id as idempotency key (P5). A double submission goes back to the same page.
  */
-export async function startCheckout(db: Db, request: Request, provider?: PaymentProvider): Promise<StartCheckoutResult> {
+export async function startCheckout(db: Db, request: Request, payments: PaymentProvider): Promise<StartCheckoutResult> {
   const ctx = await requirePortalAction(db, request);
   const { debtor, form, intl, now } = ctx;
   const env = getEnv();
-  const payments = provider ?? createPaymentProvider(env);
   const open = await listOpenInvoices(db, debtor.id);
   const choices = readChoices(form);
   const decision = decideAllocations(open, choices, { allowPartialPayments: (await creditorPolicy(ctx)).allowPartialPayments });
