@@ -19,8 +19,7 @@ export function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const db = getDb();
-  const result = await teamAction(db, requestDeps(db).email, request);
+  const result = await teamAction(requestDeps(getDb()), request);
   return data(result, { status: result.status === "error" ? 400 : 200 });
 }
 

@@ -4,7 +4,8 @@ import { loadContactPage, updateContact } from "~/services/portal/portal-contact
 import { secureMessages } from "~/i18n/portal-secure";
 import { messages } from "~/i18n/messages";
 import { NO_STORE_HEADERS, neverCached } from "~/utils/head";
-import { FieldError, errorId } from "~/components/field-error";
+import { FieldError, errorId, invalidProps } from "~/components/field-error";
+import { describedBy } from "~/components/agreement-parts";
 import { hasErrors } from "~/utils/form-flow";
 import { getDb } from "~/db.server";
 import { requestDeps } from "~/deps.server";
@@ -110,7 +111,7 @@ export default function Contact() {
             ))}
             {error("channel")}
           </fieldset>
-          <fieldset aria-describedby={["contact-hint", described("reach")].filter(Boolean).join(" ")}>
+          <fieldset aria-describedby={describedBy("contact-hint", described("reach"))}>
             <legend>{t.contactLegend}</legend>
             <p id="contact-hint" className="muted">
               {t.contactHint}
@@ -123,8 +124,7 @@ export default function Contact() {
               autoComplete="name"
               maxLength={100}
               defaultValue={values?.contactName}
-              aria-invalid={errors.name ? true : undefined}
-              aria-describedby={described("name")}
+              {...invalidProps("name", errors.name)}
             />
             {error("name")}
             <label htmlFor="contactEmail">{t.email}</label>
@@ -134,8 +134,7 @@ export default function Contact() {
               type="email"
               autoComplete="email"
               defaultValue={values?.contactEmail}
-              aria-invalid={errors.email ? true : undefined}
-              aria-describedby={described("email")}
+              {...invalidProps("email", errors.email)}
             />
             {error("email")}
             <label htmlFor="contactPhone">{t.phone}</label>
@@ -145,8 +144,7 @@ export default function Contact() {
               type="tel"
               autoComplete="tel"
               defaultValue={values?.contactPhone}
-              aria-invalid={errors.phone ? true : undefined}
-              aria-describedby={described("phone")}
+              {...invalidProps("phone", errors.phone)}
             />
             {error("phone")}
             {error("reach")}
@@ -159,7 +157,7 @@ export default function Contact() {
             maxLength={60}
             defaultValue={values?.purchaseOrderRef ?? page.purchaseOrderRef}
             aria-invalid={errors.po ? true : undefined}
-            aria-describedby={["po-hint", described("po")].filter(Boolean).join(" ")}
+            aria-describedby={describedBy("po-hint", described("po"))}
           />
           <p id="po-hint" className="muted">
             {t.poHint}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -60,9 +60,9 @@ describe("scale-out: 2 web servers and 4 job workers on one PostgreSQL (issue 13
   let servers: ServedApp[] = [];
 
   beforeAll(async () => {
-    // The web servers run the production build. Vitest's own VITEST variable would leave the Remix plugin
-    // out of vite.config.ts, so the build runs without it.
-    if (!existsSync("build/server/index.js")) {
+    // The web servers run the production build, rebuilt when the app changed since (a stale build would test
+    // old code). Vitest's own VITEST variable would leave the Remix plugin out of vite.config.ts, so the build runs without it.
+    if (!buildIsCurrent()) {
       const { VITEST: _vitest, VITEST_POOL_ID: _pool, VITEST_WORKER_ID: _worker, ...env } = process.env;
       execFileSync("npx", ["remix", "vite:build"], { stdio: "ignore", env: { ...env, NODE_ENV: "production" } });
     }
@@ -277,3 +277,12 @@ describe("scale-out: 2 web servers and 4 job workers on one PostgreSQL (issue 13
     await closeConnection(db);
   });
 });
+
+/** The server build exists and is newer than every source it is built from. */
+function buildIsCurrent(): boolean {
+  const built = "build/server/index.js";
+  if (!existsSync(built)) return false;
+  const builtAt = statSync(built).mtimeMs;
+  const sources = ["app", "emails"].flatMap((dir) => readdirSync(dir, { recursive: true, encoding: "utf8" }).map((file) => join(dir, file)));
+  return [...sources, "vite.config.ts"].every((file) => statSync(file).mtimeMs <= builtAt);
+}

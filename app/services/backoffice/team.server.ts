@@ -6,7 +6,7 @@ import { renderStaffEmail } from "../../../emails/staff";
 import { ROLE_LABELS, type StaffRole } from "../../domain/staff-roles";
 import { now } from "../../clock.server";
 import { getEnv } from "../../env.server";
-import type { EmailSender } from "../../integrations/email.server";
+import type { OutboxDeps } from "../shared/outbox.server";
 import { listAuditEvents, recordAuditEvent } from "../../models/staff-audit.server";
 import {
   countOtherActiveOwners,
@@ -89,14 +89,15 @@ const memberSchema = z.object({ memberId: z.coerce.number().int().positive() });
 const LAST_OWNER = "Le compte doit garder au moins un propriétaire actif : nommez d'abord un autre propriétaire.";
 const NOT_FOUND = "Ce membre n'existe pas dans votre équipe.";
 
-export async function teamAction(db: Db, email: EmailSender, request: Request): Promise<TeamResult> {
+export async function teamAction(deps: OutboxDeps, request: Request): Promise<TeamResult> {
+  const { db } = deps;
   requireSameOrigin(request);
   const at = now();
   const staff = await requireStaff(db, request, at);
   if (staff.role !== "owner") throw new Response("Seuls les propriétaires du compte peuvent gérer l'équipe.", { status: 403 });
   const form = await readStaffForm(request);
   const intent = String(form.get("intent") ?? "");
-  if (intent === "add") return addMember(db, email, staff, form, at);
+  if (intent === "add") return addMember(deps, staff, form, at);
   const member = memberSchema.safeParse({ memberId: form.get("memberId") });
   if (!member.success) throw new Response("Membre manquant.", { status: 400 });
   const memberId = member.data.memberId;
@@ -147,7 +148,7 @@ export async function teamAction(db: Db, email: EmailSender, request: Request): 
   throw new Response("Action inconnue.", { status: 400 });
 }
 
-async function addMember(db: Db, sender: EmailSender, staff: Staff, form: FormData, at: Date): Promise<TeamResult> {
+async function addMember({ db, email: sender }: OutboxDeps, staff: Staff, form: FormData, at: Date): Promise<TeamResult> {
   const raw = { name: String(form.get("name") ?? ""), email: String(form.get("email") ?? ""), role: String(form.get("role") ?? "") };
   const parsed = addSchema.safeParse(raw);
   if (!parsed.success) return { status: "error", intent: "add", memberId: null, fields: firstErrors(parsed.error), values: raw };
